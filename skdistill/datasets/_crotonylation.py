@@ -1,0 +1,67 @@
+"""Loader of the embedded lysine crotonylation data set."""
+
+import gzip
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+_DATA_FILE = "lysine_crotonylation.fasta.gz"
+
+
+def _read_labelled_fasta(path):
+    sequences, labels = [], []
+    with gzip.open(path, "rt", encoding="ascii") as handle:
+        for line in handle:
+            line = line.strip()
+            if line.startswith(">"):
+                labels.append(int(line[1:].split("|")[1]))
+            elif line:
+                sequences.append(line)
+    if len(sequences) != len(labels):
+        raise ValueError(f"{path}: {len(labels)} headers but {len(sequences)} sequences.")
+    return sequences, labels
+
+
+def load_crotonylation(*, return_X_y=False):
+    """Load the lysine crotonylation sites data set (binary, imbalanced).
+
+    73,927 protein windows of 29 residues (20 amino-acid letters and ``-``
+    where a window runs past the protein's end); label 1 when the central
+    lysine is a crotonylation site: 6,821 positives (9.2 %).
+
+    Origin: the example data set ``Lysine_crotonylation.txt`` of the PyPI
+    package ``ilearnplus`` 1.5 (iLearnPlus, Chen et al., Nucleic Acids Research
+    2021), MIT License; the licence note ships beside the file in
+    ``skdistill/datasets/data/README.md``. There is no official test split:
+    make a stratified one.
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        If True, return ``(sequences, labels)`` instead of a DataFrame.
+
+    Returns
+    -------
+    data : pandas.DataFrame of shape (73927, 2)
+        Columns ``sequence`` (str) and ``label`` (int, 0 or 1).
+    (sequences, labels) : tuple of ndarray of shape (73927,)
+        If ``return_X_y`` is True: an object array of str and an int array.
+
+    Examples
+    --------
+    >>> from skdistill.datasets import load_crotonylation
+    >>> sequences, labels = load_crotonylation(return_X_y=True)
+    >>> len(sequences), int(labels.sum())
+    (73927, 6821)
+    >>> sequences[0][14]
+    'K'
+    """
+    path = resources.files(__package__) / "data" / _DATA_FILE
+    with resources.as_file(path) as file:
+        sequences, labels = _read_labelled_fasta(file)
+    sequences = np.asarray(sequences, dtype=object)
+    labels = np.asarray(labels, dtype=np.int64)
+    if return_X_y:
+        return sequences, labels
+    return pd.DataFrame({"sequence": sequences, "label": labels})

@@ -1,0 +1,283 @@
+"""Loss functions for distillation, written in plain PyTorch.
+
+Every loss here works on logits, never on probabilities, and can be used in any
+training loop: nothing in this module knows about skorch or scikit-learn.
+"""
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+__all__ = [
+    "ImbalancedNNPULoss",
+    "BinaryCrossEntropyLoss",
+    "DistillationLoss",
+    "make_true_label_loss",
+]
+
+DISTILLATION_LOSSES = ("soft", "hard", "mse")
+
+
+def _flatten_binary_logits(logits):
+    """Return logits of shape (n,) from (n,) or (n, 1)."""
+    if logits.ndim == 2 and logits.shape[1] == 1:
+        return logits[:, 0]
+    if logits.ndim != 1:
+        raise ValueError(
+            "A binary loss expects one logit per sample, of shape (n,) or (n, 1); "
+            f"got shape {tuple(logits.shape)}."
+        )
+    return logits
+
+
+def _masked_mean(values, mask, count):
+    # An empty group contributes 0 rather than NaN.
+    return (values * mask).sum() / count.clamp_min(1)
+
+
+class ImbalancedNNPULoss(nn.Module):
+    """Non-negative positive-unlabeled risk for imbalanced data.
+
+    The sigmoid loss ``sigmoid(-y * g)`` on logits ``g``, combined into the
+    imbalanced nnPU risk of Su, Chen & Xu (IJCAI 2021)::
+
+        R_P+ = mean_P sigmoid(-g)    R_P- = mean_P sigmoid(g)    R_U- = mean_U sigmoid(g)
+        neg  = (1 - pi') / (1 - pi) * (R_U- - pi * R_P-)
+        risk = pi' * R_P+ + max(0, neg)
+
+    With ``target_prior == prior`` this is nnPU (Kiryo et al., NeurIPS 2017).
+    With ``prior == 0`` the negative labels are trusted and the risk is the
+    class-balanced sigmoid risk at ``target_prior``.
+
+    Parameters
+    ----------
+    prior : float
+        The class prior pi in [0, 1): the fraction of positives hidden among the
+        unlabeled samples.
+    target_prior : float, default=0.5
+        The prior pi' in (0, 1) the risk is re-weighted to.
+    beta : float, default=0.0
+        Non-negative slack: when ``neg < -beta`` the gradient becomes that of
+        ``-gamma * neg`` (nnPU's training rule), pushing the negative part back up.
+    gamma : float, default=1.0
+        Step weight of that correction.
+
+    Notes
+    -----
+    The returned tensor always holds the corrected risk as its value; only its
+    gradient follows the training rule above.
+
+    Examples
+    --------
+    >>> import torch
+    >>> loss = ImbalancedNNPULoss(prior=0.0)
+    >>> logits = torch.tensor([3.0, -2.0, -4.0])
+    >>> target = torch.tensor([1.0, 0.0, 0.0])
+    >>> round(float(loss(logits, target)), 4)
+    0.058
+    """
+
+    def __init__(self, prior, target_prior=0.5, beta=0.0, gamma=1.0):
+        super().__init__()
+        if not 0.0 <= prior < 1.0:
+            raise ValueError(f"prior must be in [0, 1), got {prior!r}.")
+        if not 0.0 < target_prior < 1.0:
+            raise ValueError(f"target_prior must be in (0, 1), got {target_prior!r}.")
+        if beta < 0.0:
+            raise ValueError(f"beta must be non-negative, got {beta!r}.")
+        if gamma < 0.0:
+            raise ValueError(f"gamma must be non-negative, got {gamma!r}.")
+        self.prior = prior
+        self.target_prior = target_prior
+        self.beta = beta
+        self.gamma = gamma
+
+    def forward(self, logits, target):
+        """Return the corrected risk.
+
+        Parameters
+        ----------
+        logits : torch.Tensor of shape (n,) or (n, 1)
+            Raw scores; positive means "positive class".
+        target : torch.Tensor of shape (n,)
+            1 for labelled positives, 0 for unlabeled samples.
+
+        Returns
+        -------
+        risk : torch.Tensor of shape ()
+        """
+        logits = _flatten_binary_logits(logits)
+        positive = (target.reshape(-1) == 1).to(logits.dtype)
+        unlabeled = 1.0 - positive
+        n_positive, n_unlabeled = positive.sum(), unlabeled.sum()
+        risk_p_pos = _masked_mean(torch.sigmoid(-logits), positive, n_positive)
+        loss_as_negative = torch.sigmoid(logits)
+        risk_p_neg = _masked_mean(loss_as_negative, positive, n_positive)
+        risk_u_neg = _masked_mean(loss_as_negative, unlabeled, n_unlabeled)
+        neg = (
+            (1.0 - self.target_prior)
+            / (1.0 - self.prior)
+            * (risk_u_neg - self.prior * risk_p_neg)
+        )
+        risk = self.target_prior * risk_p_pos + neg.clamp_min(0.0)
+        # torch.where keeps the rule free of a host-device synchronisation.
+        surrogate = torch.where(neg < -self.beta, -self.gamma * neg, risk)
+        return risk.detach() + (surrogate - surrogate.detach())
+
+
+class BinaryCrossEntropyLoss(nn.Module):
+    """Binary cross-entropy on one logit per sample.
+
+    Accepts logits of shape (n,) or (n, 1) and 0/1 targets of any dtype.
+    """
+
+    def forward(self, logits, target):
+        """Return the mean binary cross-entropy."""
+        logits = _flatten_binary_logits(logits)
+        return F.binary_cross_entropy_with_logits(
+            logits, target.reshape(-1).to(logits.dtype)
+        )
+
+
+def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5):
+    """Build the loss on true labels.
+
+    Parameters
+    ----------
+    name : {"pu", "bce"}
+        "pu" is :class:`ImbalancedNNPULoss` (two classes only); "bce" is binary
+        cross-entropy for two classes and cross-entropy for more.
+    n_classes : int
+        Number of classes; two classes use one logit per sample.
+    prior, target_prior : float
+        Passed to :class:`ImbalancedNNPULoss`.
+
+    Returns
+    -------
+    loss : torch.nn.Module
+    """
+    if name == "pu":
+        if n_classes != 2:
+            raise ValueError(
+                f"The 'pu' loss needs exactly two classes, got {n_classes}; "
+                "use 'bce' (cross-entropy) for more."
+            )
+        return ImbalancedNNPULoss(prior=prior, target_prior=target_prior)
+    if name == "bce":
+        return BinaryCrossEntropyLoss() if n_classes == 2 else nn.CrossEntropyLoss()
+    raise ValueError(f"Unknown true-label loss {name!r}; use 'pu' or 'bce'.")
+
+
+def _soft_binary(student, teacher, temperature):
+    soft_targets = torch.sigmoid(teacher / temperature)
+    return F.binary_cross_entropy_with_logits(student / temperature, soft_targets)
+
+
+def _soft_multiclass(student, teacher, temperature):
+    soft_targets = F.softmax(teacher / temperature, dim=1)
+    log_probs = F.log_softmax(student / temperature, dim=1)
+    return -(soft_targets * log_probs).sum(dim=1).mean()
+
+
+class DistillationLoss(nn.Module):
+    """The student's convex loss: teacher term and true-label term.
+
+    ``alpha * L_teacher(student, teacher) + (1 - alpha) * L_true(student, y)``,
+    every term computed per sample (never a softmax across the samples of a
+    batch).
+
+    Parameters
+    ----------
+    alpha : float
+        Weight in [0, 1] of the teacher term. Note that some libraries put the
+        weight on the true-label term instead.
+    true_label_loss : torch.nn.Module
+        Loss on true labels, called as ``true_label_loss(logits, target)``,
+        e.g. :class:`ImbalancedNNPULoss`.
+    distillation_loss : {"soft", "hard", "mse"}, default="soft"
+        "soft": cross-entropy against the teacher's probabilities at
+        ``temperature``, scaled by ``temperature ** 2`` (Hinton et al., 2015);
+        "hard": cross-entropy against the teacher's predicted labels;
+        "mse": mean squared error between logits (Tang et al., 2019).
+    temperature : float, default=1.0
+        Softening temperature of the "soft" term.
+
+    Examples
+    --------
+    >>> import torch
+    >>> loss = DistillationLoss(alpha=1.0, true_label_loss=BinaryCrossEntropyLoss())
+    >>> student = torch.tensor([0.5, -1.0])
+    >>> float(loss(student, torch.tensor([1.0, 0.0]), teacher_logits=student)) > 0
+    True
+    """
+
+    def __init__(self, alpha, true_label_loss, distillation_loss="soft", temperature=1.0):
+        super().__init__()
+        if not 0.0 <= alpha <= 1.0:
+            raise ValueError(f"alpha must be in [0, 1], got {alpha!r}.")
+        if distillation_loss not in DISTILLATION_LOSSES:
+            raise ValueError(
+                f"Unknown distillation loss {distillation_loss!r}; "
+                f"use one of {DISTILLATION_LOSSES}."
+            )
+        if temperature <= 0:
+            raise ValueError(f"temperature must be positive, got {temperature!r}.")
+        self.alpha = alpha
+        self.true_label_loss = true_label_loss
+        self.distillation_loss = distillation_loss
+        self.temperature = temperature
+
+    def teacher_term(self, student_logits, teacher_logits):
+        """Per-sample distillation loss, averaged over the samples given."""
+        binary = student_logits.ndim == 1 or student_logits.shape[1] == 1
+        if binary:
+            student_logits = _flatten_binary_logits(student_logits)
+            teacher_logits = _flatten_binary_logits(teacher_logits)
+        teacher_logits = teacher_logits.detach()
+        if self.distillation_loss == "mse":
+            return F.mse_loss(student_logits, teacher_logits)
+        if self.distillation_loss == "hard":
+            if binary:
+                return F.binary_cross_entropy_with_logits(
+                    student_logits, (teacher_logits > 0).to(student_logits.dtype)
+                )
+            return F.cross_entropy(student_logits, teacher_logits.argmax(dim=1))
+        soft = _soft_binary if binary else _soft_multiclass
+        return soft(student_logits, teacher_logits, self.temperature) * self.temperature**2
+
+    def forward(self, student_logits, target, teacher_logits, keeps_label=None):
+        """Return the convex combination of both terms.
+
+        Parameters
+        ----------
+        student_logits : torch.Tensor of shape (n,), (n, 1) or (n, k)
+        target : torch.Tensor of shape (n,)
+            True labels.
+        teacher_logits : torch.Tensor, same shape as ``student_logits``, or None
+            Treated as constants. May be None when the teacher term is empty
+            (``alpha == 0`` or no sample labelled by the teacher).
+        keeps_label : torch.Tensor of bool, shape (n,), default=None
+            True where a sample keeps its true label (true-label term), False
+            where it is labelled by the teacher (teacher term). None puts every
+            sample in both terms. An empty part contributes nothing.
+
+        Returns
+        -------
+        loss : torch.Tensor of shape ()
+        """
+        if keeps_label is None:
+            true_part = teacher_part = slice(None)
+            has_true = has_teacher = len(target) > 0
+        else:
+            true_part, teacher_part = keeps_label, ~keeps_label
+            has_true, has_teacher = bool(true_part.any()), bool(teacher_part.any())
+        loss = student_logits.new_zeros(())
+        if self.alpha > 0 and has_teacher:
+            loss = loss + self.alpha * self.teacher_term(
+                student_logits[teacher_part], teacher_logits[teacher_part]
+            )
+        if self.alpha < 1 and has_true:
+            loss = loss + (1.0 - self.alpha) * self.true_label_loss(
+                student_logits[true_part], target[true_part]
+            )
+        return loss

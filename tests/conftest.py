@@ -1,0 +1,30 @@
+import numpy as np
+import pytest
+from sklearn.model_selection import train_test_split
+
+from skdistill.datasets import load_crotonylation
+from skdistill.preprocessing import positions_frame
+
+#: Small schedule that keeps a fit well under a second on two CPU cores.
+FAST = {"meta_epochs": 2, "teacher_epochs": 1, "student_epochs": 1, "batch_size": 64}
+
+
+@pytest.fixture(scope="session")
+def crotonylation_frame():
+    """A stratified 3,000-window sample of the embedded data, one column per position."""
+    sequences, labels = load_crotonylation(return_X_y=True)
+    sequences, _, labels, _ = train_test_split(
+        sequences, labels, train_size=3000, stratify=labels, random_state=0
+    )
+    return positions_frame(sequences), labels
+
+
+@pytest.fixture(scope="session")
+def imbalanced_arrays():
+    """A small synthetic, 1-in-10 positive data set."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(
+        n_samples=400, n_features=10, n_informative=5, weights=[0.9], random_state=0
+    )
+    return X.astype(np.float32), y

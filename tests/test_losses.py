@@ -1,0 +1,240 @@
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from skdistill.losses import (
+    BinaryCrossEntropyLoss,
+    DistillationLoss,
+    ImbalancedNNPULoss,
+    make_true_label_loss,
+)
+
+logit_arrays = arrays(
+    np.float64, st.integers(1, 40), elements=st.floats(-30, 30, allow_nan=False)
+)
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def reference_pu_risk(logits, target, prior, target_prior):
+    """The formula of DESIGN.md, in NumPy."""
+    pos, unl = logits[target == 1], logits[target == 0]
+    mean = lambda values: values.mean() if len(values) else 0.0  # noqa: E731
+    neg = (1 - target_prior) / (1 - prior) * (mean(sigmoid(unl)) - prior * mean(sigmoid(pos)))
+    return target_prior * mean(sigmoid(-pos)) + max(0.0, neg), neg
+
+
+@st.composite
+def pu_batches(draw):
+    logits = draw(logit_arrays)
+    target = draw(arrays(np.int64, len(logits), elements=st.integers(0, 1)))
+    prior = draw(st.floats(0, 0.95))
+    target_prior = draw(st.floats(0.05, 0.95))
+    return logits, target, prior, target_prior
+
+
+@settings(deadline=None, max_examples=150)
+@given(pu_batches())
+def test_pu_risk_matches_numpy_reference(batch):
+    logits, target, prior, target_prior = batch
+    loss = ImbalancedNNPULoss(prior, target_prior=target_prior)
+    value = loss(torch.tensor(logits), torch.tensor(target))
+    expected, _ = reference_pu_risk(logits, target, prior, target_prior)
+    assert torch.isfinite(value)
+    np.testing.assert_allclose(value.item(), expected, rtol=1e-6, atol=1e-9)
+
+
+@settings(deadline=None, max_examples=100)
+@given(pu_batches(), st.floats(0, 0.2), st.floats(0.1, 2))
+def test_pu_gradient_follows_nonnegative_rule(batch, beta, gamma):
+    logits, target, prior, target_prior = batch
+    loss = ImbalancedNNPULoss(prior, target_prior=target_prior, beta=beta, gamma=gamma)
+    g = torch.tensor(logits, requires_grad=True)
+    loss(g, torch.tensor(target)).backward()
+
+    expected, neg = reference_pu_risk(logits, target, prior, target_prior)
+    g_ref = torch.tensor(logits, requires_grad=True)
+    pos_mask = torch.tensor(target == 1, dtype=torch.float64)
+    unl_mask = 1 - pos_mask
+    mean = lambda v, m: (v * m).sum() / m.sum().clamp_min(1)  # noqa: E731
+    neg_ref = (1 - target_prior) / (1 - prior) * (
+        mean(torch.sigmoid(g_ref), unl_mask) - prior * mean(torch.sigmoid(g_ref), pos_mask)
+    )
+    if neg < -beta:
+        (-gamma * neg_ref).backward()
+    else:
+        (target_prior * mean(torch.sigmoid(-g_ref), pos_mask) + neg_ref.clamp_min(0)).backward()
+    np.testing.assert_allclose(g.grad.numpy(), g_ref.grad.numpy(), rtol=1e-6, atol=1e-12)
+
+
+def test_pu_correction_gradient_pushes_negative_part_up():
+    # Positives scored low among the unlabeled make neg < 0 when prior > 0.
+    logits = torch.tensor([5.0, 5.0, -5.0, -5.0], requires_grad=True)
+    target = torch.tensor([1, 1, 0, 0])
+    loss = ImbalancedNNPULoss(prior=0.5)
+    value = loss(logits, target)
+    value.backward()
+    # The value is the clamped risk; the gradient is that of -neg, so a descent
+    # step raises the unlabeled logits and lowers the positive ones.
+    expected, neg = reference_pu_risk(logits.detach().numpy(), target.numpy(), 0.5, 0.5)
+    assert neg < 0
+    assert value.item() == pytest.approx(expected)
+    assert (logits.grad[2:] < 0).all()
+    assert (logits.grad[:2] > 0).all()
+
+
+@pytest.mark.parametrize("target", [[1, 1, 1], [0, 0, 0], []])
+def test_pu_empty_group_contributes_zero(target):
+    logits = torch.tensor([2.0, -1.0, 0.5][: len(target)])
+    value = ImbalancedNNPULoss(0.0)(logits, torch.tensor(target, dtype=torch.int64))
+    expected, _ = reference_pu_risk(logits.numpy(), np.array(target), 0.0, 0.5)
+    assert value.item() == pytest.approx(expected)
+    assert torch.isfinite(value)
+
+
+def test_pu_accepts_column_logits_and_rejects_matrices():
+    loss = ImbalancedNNPULoss(0.1)
+    target = torch.tensor([1, 0])
+    flat = loss(torch.tensor([1.0, -1.0]), target)
+    assert loss(torch.tensor([[1.0], [-1.0]]), target).item() == pytest.approx(flat.item())
+    with pytest.raises(ValueError, match="one logit per sample"):
+        loss(torch.zeros(2, 3), target)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"prior": 1.0}, "prior"),
+        ({"prior": -0.1}, "prior"),
+        ({"prior": 0.1, "target_prior": 0.0}, "target_prior"),
+        ({"prior": 0.1, "beta": -1}, "beta"),
+        ({"prior": 0.1, "gamma": -1}, "gamma"),
+    ],
+)
+def test_pu_rejects_bad_parameters(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ImbalancedNNPULoss(**kwargs)
+
+
+def test_make_true_label_loss():
+    assert isinstance(make_true_label_loss("pu", 2), ImbalancedNNPULoss)
+    assert isinstance(make_true_label_loss("bce", 2), BinaryCrossEntropyLoss)
+    assert isinstance(make_true_label_loss("bce", 3), torch.nn.CrossEntropyLoss)
+    with pytest.raises(ValueError, match="two classes"):
+        make_true_label_loss("pu", 3)
+    with pytest.raises(ValueError, match="Unknown true-label loss"):
+        make_true_label_loss("hinge", 2)
+
+
+@st.composite
+def distillation_batches(draw, n_classes=None):
+    n = draw(st.integers(1, 30))
+    k = n_classes or draw(st.sampled_from([1, 3]))
+    shape = (n,) if k == 1 else (n, k)
+    floats = st.floats(-20, 20, allow_nan=False)
+    student = draw(arrays(np.float64, shape, elements=floats))
+    teacher = draw(arrays(np.float64, shape, elements=floats))
+    target = draw(arrays(np.int64, n, elements=st.integers(0, max(k, 2) - 1)))
+    keeps = draw(arrays(np.bool_, n))
+    return torch.tensor(student), torch.tensor(teacher), torch.tensor(target), torch.tensor(keeps)
+
+
+def true_loss_for(student):
+    return make_true_label_loss("bce", 2 if student.ndim == 1 else student.shape[1])
+
+
+def reference_soft(student, teacher, temperature):
+    """Per-sample cross-entropy against softened teacher probabilities, NumPy."""
+    s, t = student.numpy() / temperature, teacher.numpy() / temperature
+    if s.ndim == 1:
+        q, p = sigmoid(t), sigmoid(s)
+        per_sample = -(q * np.log(p) + (1 - q) * np.log(1 - p))
+    else:
+        q = np.exp(t - t.max(1, keepdims=True))
+        q /= q.sum(1, keepdims=True)
+        log_p = s - s.max(1, keepdims=True)
+        log_p -= np.log(np.exp(log_p).sum(1, keepdims=True))
+        per_sample = -(q * log_p).sum(1)
+    return per_sample.mean() * temperature**2
+
+
+@settings(deadline=None, max_examples=100)
+@given(distillation_batches(), st.floats(0.5, 8))
+def test_soft_term_is_per_sample_cross_entropy(batch, temperature):
+    student, teacher, _, _ = batch
+    student, teacher = student.clamp(-8, 8), teacher.clamp(-8, 8)
+    loss = DistillationLoss(1.0, true_loss_for(student), "soft", temperature)
+    np.testing.assert_allclose(
+        loss.teacher_term(student, teacher).item(),
+        reference_soft(student, teacher, temperature),
+        rtol=1e-6,
+    )
+
+
+def test_soft_term_does_not_mix_samples():
+    # The research code's defect: a softmax across the batch made each
+    # sample's loss depend on the others. Per-sample losses must not.
+    loss = DistillationLoss(1.0, BinaryCrossEntropyLoss(), "soft", 2.0)
+    student = torch.tensor([0.3, -1.2, 2.0])
+    teacher = torch.tensor([1.0, -0.5, 0.0])
+    whole = loss.teacher_term(student, teacher) * 3
+    parts = sum(loss.teacher_term(student[i : i + 1], teacher[i : i + 1]) for i in range(3))
+    assert whole.item() == pytest.approx(parts.item(), rel=1e-6)
+
+
+@settings(deadline=None, max_examples=100)
+@given(distillation_batches(), st.sampled_from(["soft", "hard", "mse"]))
+def test_alpha_extremes_reduce_to_one_term(batch, kind):
+    student, teacher, target, keeps = batch
+    true_loss = true_loss_for(student)
+    only_teacher = DistillationLoss(1.0, true_loss, kind)(student, target, teacher, keeps)
+    only_true = DistillationLoss(0.0, true_loss, kind)(student, target, teacher, keeps)
+    reference = DistillationLoss(0.5, true_loss, kind)
+    expected_teacher = reference.teacher_term(student[~keeps], teacher[~keeps]) if (~keeps).any() else 0.0
+    expected_true = true_loss(student[keeps], target[keeps]) if keeps.any() else 0.0
+    assert float(only_teacher) == pytest.approx(float(expected_teacher), rel=1e-6, abs=1e-9)
+    assert float(only_true) == pytest.approx(float(expected_true), rel=1e-6, abs=1e-9)
+    mixed = DistillationLoss(0.3, true_loss, kind)(student, target, teacher, keeps)
+    assert float(mixed) == pytest.approx(
+        0.3 * float(expected_teacher) + 0.7 * float(expected_true), rel=1e-6, abs=1e-9
+    )
+    assert torch.isfinite(mixed)
+
+
+def test_hard_and_mse_terms():
+    student = torch.tensor([0.0, 0.0])
+    teacher = torch.tensor([3.0, -3.0])
+    hard = DistillationLoss(1.0, BinaryCrossEntropyLoss(), "hard")
+    assert hard.teacher_term(student, teacher).item() == pytest.approx(np.log(2))
+    mse = DistillationLoss(1.0, BinaryCrossEntropyLoss(), "mse")
+    assert mse.teacher_term(student, teacher).item() == pytest.approx(9.0)
+    multi = DistillationLoss(1.0, torch.nn.CrossEntropyLoss(), "hard")
+    logits = torch.tensor([[2.0, 0.0, 0.0]])
+    assert multi.teacher_term(logits, torch.tensor([[0.0, 5.0, 0.0]])).item() > multi.teacher_term(
+        logits, torch.tensor([[5.0, 0.0, 0.0]])
+    ).item()
+
+
+def test_teacher_gets_no_gradient_and_empty_parts_contribute_nothing():
+    student = torch.tensor([0.5, -0.5], requires_grad=True)
+    teacher = torch.tensor([1.0, 1.0], requires_grad=True)
+    loss = DistillationLoss(0.5, BinaryCrossEntropyLoss())
+    loss(student, torch.tensor([1, 0]), teacher, torch.tensor([True, False])).backward()
+    assert teacher.grad is None
+    all_true = loss(student, torch.tensor([1, 0]), None, torch.tensor([True, True]))
+    assert all_true.item() == pytest.approx(0.5 * BinaryCrossEntropyLoss()(student, torch.tensor([1, 0])).item())
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [((1.5, BinaryCrossEntropyLoss()), "alpha"), ((0.5, BinaryCrossEntropyLoss(), "kl"), "distillation loss"),
+     ((0.5, BinaryCrossEntropyLoss(), "soft", 0.0), "temperature")],
+)
+def test_distillation_loss_rejects_bad_parameters(args, message):
+    with pytest.raises(ValueError, match=message):
+        DistillationLoss(*args)
