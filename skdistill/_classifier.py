@@ -51,6 +51,14 @@ def _roc_auc(y, logits):
     return roc_auc_score(y, softmax(logits, axis=1), multi_class="ovr")
 
 
+def _probabilities(logits):
+    logits = logits.astype(np.float64)
+    if logits.ndim == 1:
+        positive = expit(logits)
+        return np.column_stack([1.0 - positive, positive])
+    return softmax(logits, axis=1)
+
+
 def _roc_aucs(nets, parts):
     """ROC AUC of every net on every ``(TensorData, encoded labels)`` part."""
     return {
@@ -374,9 +382,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             With two classes, the logit of ``classes_[1]``.
         """
         check_is_fitted(self)
+        return self._logits(self.student_, X)
+
+    def _logits(self, net, X):
         X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=np.float32)
-        data = TensorData(X, device=self.device_)
-        return predict_logits(self.student_, data, device="cpu").numpy()
+        return predict_logits(net, TensorData(X, device=self.device_), device="cpu").numpy()
 
     def predict_proba(self, X):
         """Return the student's class probabilities.
@@ -390,11 +400,26 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
         """
-        scores = self.decision_function(X).astype(np.float64)
-        if scores.ndim == 1:
-            positive = expit(scores)
-            return np.column_stack([1.0 - positive, positive])
-        return softmax(scores, axis=1)
+        return _probabilities(self.decision_function(X))
+
+    def teacher_predict_proba(self, X):
+        """Return the teacher's class probabilities, to compare with the student.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        if self.teacher_ is None:
+            raise ValueError(
+                "No teacher was trained: with alpha=0 or beta=1 the teacher term is empty."
+            )
+        return _probabilities(self._logits(self.teacher_, X))
 
     def predict(self, X):
         """Return the student's predicted class labels.

@@ -1,0 +1,294 @@
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+import torch
+from skorch import NeuralNet
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+from skdistill import DistilledClassifier
+from skdistill.modules import MLP
+
+from .conftest import FAST
+
+
+def fast(**params):
+    return DistilledClassifier(**{**FAST, "random_state": 0, **params})
+
+
+# --- what a user does, on the embedded data -----------------------------------
+
+
+def test_pipeline_with_one_hot_encoder_on_dataframe(crotonylation_frame):
+    X, y = crotonylation_frame
+    X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
+    model = make_pipeline(
+        OneHotEncoder(handle_unknown="ignore"), fast(meta_epochs=4, teacher_epochs=2)
+    )
+    model.fit(X_train, y_train)
+    proba = model.predict_proba(X_test)
+    assert proba.shape == (len(X_test), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    assert roc_auc_score(y_test, proba[:, 1]) > 0.62
+    assert set(model.predict(X_test)) <= {0, 1}
+
+
+def test_grid_search_over_alpha_and_beta(crotonylation_frame):
+    X, y = crotonylation_frame
+    X = OneHotEncoder().fit_transform(X)
+    search = GridSearchCV(
+        fast(), {"alpha": [0, 0.5, 1], "beta": [0.25, 0.5, 0.75]}, scoring="roc_auc", cv=3
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 9
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.best_score_ > 0.6
+
+
+def test_cross_val_score(crotonylation_frame):
+    X, y = crotonylation_frame
+    scores = cross_val_score(
+        make_pipeline(OneHotEncoder(handle_unknown="ignore"), fast()), X, y,
+        scoring="roc_auc", cv=3,
+    )
+    assert scores.shape == (3,)
+    assert (scores > 0.55).all()
+
+
+@pytest.mark.parametrize(
+    "labels", [np.array(["neg", "pos"]), np.array([False, True]), np.array([3, 7])]
+)
+def test_any_two_labels(imbalanced_arrays, labels):
+    X, y = imbalanced_arrays
+    clf = fast().fit(X, labels[y])
+    np.testing.assert_array_equal(clf.classes_, labels)
+    assert set(clf.predict(X)) <= set(labels)
+    # The positive class is classes_[1]: its probability ranks the positives.
+    assert roc_auc_score(y, clf.predict_proba(X)[:, 1]) > 0.7
+
+
+def test_dataframe_feature_names_and_sparse_input(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    clf = fast().fit(frame, y)
+    np.testing.assert_array_equal(clf.feature_names_in_, frame.columns)
+    dense = fast().fit(X, y).predict_proba(X)
+    sparse = fast().fit(sp.csr_matrix(X), y).predict_proba(sp.csr_matrix(X))
+    np.testing.assert_allclose(dense, sparse, rtol=1e-4, atol=1e-5)
+
+
+def test_multiclass(imbalanced_arrays):
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    clf = fast(meta_epochs=10, teacher_epochs=3, student_epochs=3, batch_size=16).fit(X, y)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (150, 3)
+    assert clf.score(X, y) > 0.7
+    with pytest.raises(ValueError, match="two classes"):
+        fast(true_label_loss="pu").fit(X, y)
+
+
+# --- the schedule and its parameters --------------------------------------------
+
+
+def test_history_records_losses_and_four_auc_curves(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast(meta_epochs=3, validation_fraction=0.25).fit(X, y)
+    assert [h["meta_epoch"] for h in clf.history_] == [1, 2, 3]
+    keys = {"teacher_loss", "student_loss", "teacher_train_auc", "student_train_auc",
+            "teacher_valid_auc", "student_valid_auc"}
+    for record in clf.history_:
+        assert keys <= set(record)
+        assert all(np.isfinite(record[k]) for k in keys)
+    assert clf.teacher_.history[-1, "epoch"] == 3 * FAST["teacher_epochs"]
+    assert clf.student_.history[-1, "epoch"] == 3 * FAST["student_epochs"]
+    assert len(fast().fit(X, y).history_[0]) == 3  # no AUCs without validation
+
+
+@pytest.mark.parametrize("alpha, beta", [(0.0, 0.5), (0.5, 1.0)])
+def test_no_teacher_is_trained_when_its_term_is_empty(imbalanced_arrays, alpha, beta):
+    X, y = imbalanced_arrays
+    clf = fast(alpha=alpha, beta=beta).fit(X, y)
+    assert clf.teacher_ is None
+    assert "teacher_loss" not in clf.history_[0]
+    assert roc_auc_score(y, clf.predict_proba(X)[:, 1]) > 0.7
+
+
+def test_alpha_changes_the_student(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    probas = [fast(alpha=a).fit(X, y).predict_proba(X) for a in (0.2, 0.9)]
+    assert not np.allclose(*probas)
+
+
+@pytest.mark.parametrize("distillation_loss", ["soft", "hard", "mse"])
+@pytest.mark.parametrize("true_label_loss", ["pu", "bce"])
+def test_loss_options(imbalanced_arrays, distillation_loss, true_label_loss):
+    X, y = imbalanced_arrays
+    clf = fast(
+        meta_epochs=4, distillation_loss=distillation_loss,
+        true_label_loss=true_label_loss, temperature=2.0,
+    ).fit(X, y)
+    assert roc_auc_score(y, clf.predict_proba(X)[:, 1]) > 0.7
+
+
+def test_random_state_reproducible_and_global_state_untouched(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    torch.manual_seed(123)
+    expected_next = torch.rand(3)
+    torch.manual_seed(123)
+    first = fast(random_state=7).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(torch.rand(3), expected_next)
+    second = fast(random_state=7).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(first, second)
+    other = fast(random_state=8).fit(X, y).predict_proba(X)
+    assert not np.array_equal(first, other)
+
+
+# --- teacher and student forms ----------------------------------------------------
+
+
+class TwoLayer(torch.nn.Module):
+    def __init__(self, input_dim, width=8):
+        super().__init__()
+        self.net = torch.nn.Sequential(
+            torch.nn.Linear(input_dim, width), torch.nn.ReLU(), torch.nn.Linear(width, 1)
+        )
+
+    def forward(self, X):
+        return self.net(X)  # shape (n, 1) is accepted
+
+
+def test_module_class_instance_and_skorch_net(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    instance = TwoLayer(X.shape[1])
+    before = [p.detach().clone() for p in instance.parameters()]
+    clf = fast(teacher=TwoLayer, student=instance).fit(X, y)
+    assert clf.teacher_.module_.net[0].in_features == X.shape[1]
+    # the user's instance is copied, not trained in place
+    for p, q in zip(before, instance.parameters()):
+        assert torch.equal(p, q)
+    net = NeuralNet(MLP, criterion=torch.nn.BCEWithLogitsLoss, lr=0.01,
+                    module__hidden_units=(4,), optimizer=torch.optim.SGD)
+    clf = fast(student=net).fit(X, y)
+    assert isinstance(clf.student_.optimizer_, torch.optim.SGD)
+    assert clf.student_.module_.layers[0].in_features == X.shape[1]
+    assert not net.initialized_  # cloned at fit
+
+
+def test_nested_parameters_reach_skorch_nets(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast(
+        teacher=NeuralNet(MLP, criterion=torch.nn.BCEWithLogitsLoss),
+        student=NeuralNet(MLP, criterion=torch.nn.BCEWithLogitsLoss),
+    )
+    search = GridSearchCV(
+        clf, {"student__lr": [1e-3, 1e-2], "teacher__module__hidden_units": [(8,), (16,)]},
+        scoring="roc_auc", cv=2,
+    ).fit(X, y)
+    best = search.best_estimator_
+    assert best.teacher_.module_.layers[0].out_features == best.teacher.module__hidden_units[0]
+    assert best.student_.lr == search.best_params_["student__lr"]
+
+
+def test_rejects_unusable_teacher(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    with pytest.raises(TypeError, match="teacher and student"):
+        fast(teacher=int).fit(X, y)
+
+
+# --- bad input --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"alpha": 1.5}, "alpha"), ({"alpha": -0.1}, "alpha"), ({"beta": 2}, "beta"),
+        ({"prior": 1.0}, "prior"), ({"prior": -0.5}, "prior"), ({"target_prior": 1.0}, "target_prior"),
+        ({"meta_epochs": 0}, "meta_epochs"), ({"teacher_epochs": 0}, "teacher_epochs"),
+        ({"student_epochs": -1}, "student_epochs"), ({"batch_size": 0}, "batch_size"),
+        ({"true_label_loss": "hinge"}, "true_label_loss"),
+        ({"distillation_loss": "kl"}, "distillation_loss"), ({"temperature": 0}, "temperature"),
+        ({"validation_fraction": 1.0}, "validation_fraction"),
+        ({"device": "tpu"}, "device"), ({"verbose": "yes"}, "verbose"),
+    ],
+)
+def test_bad_parameters_raise_value_error_naming_them(imbalanced_arrays, params, message):
+    X, y = imbalanced_arrays
+    with pytest.raises(ValueError, match=message):
+        fast(**params).fit(X, y)
+
+
+def test_cuda_without_gpu_is_a_clear_error(imbalanced_arrays):
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    X, y = imbalanced_arrays
+    with pytest.raises(ValueError, match="no CUDA GPU"):
+        fast(device="cuda").fit(X, y)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_input(imbalanced_arrays, bad):
+    X, y = imbalanced_arrays
+    X = X.copy()
+    X[3, 2] = bad
+    with pytest.raises(ValueError, match="NaN|infinity"):
+        fast().fit(X, y)
+
+
+def test_data_errors(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    with pytest.raises(ValueError, match="one class"):
+        fast().fit(X, np.ones(len(X)))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        fast().fit(X, y[:-1])
+    with pytest.raises(NotFittedError):
+        fast().predict(X)
+    clf = fast().fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        clf.predict(X[:, :-1])
+
+
+def test_nan_loss_stops_training_with_clear_error(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    with pytest.raises(FloatingPointError, match="training loss became nan"):
+        fast(teacher=NeuralNet(MLP, criterion=torch.nn.BCEWithLogitsLoss, lr=1e30,
+                               optimizer=torch.optim.SGD)).fit(X * 1e20, y)
+
+
+def test_clone_and_pickle_round_trip(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast().fit(X, y)
+    assert not hasattr(clone(clf), "student_")
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+
+
+# --- stability of the defaults ------------------------------------------------------
+
+
+@pytest.mark.parametrize("dataset", ["crotonylation", "breast_cancer"])
+def test_defaults_stay_stable_over_twenty_meta_epochs(dataset, crotonylation_frame):
+    """The sigmoid loss saturates; the default schedule must not collapse the student."""
+    if dataset == "crotonylation":
+        X, y = crotonylation_frame
+        X = OneHotEncoder().fit_transform(X)
+    else:
+        from sklearn.datasets import load_breast_cancer
+        from sklearn.preprocessing import StandardScaler
+
+        X, y = load_breast_cancer(return_X_y=True)
+        X = StandardScaler().fit_transform(X)
+    clf = DistilledClassifier(validation_fraction=0.25, random_state=0).fit(X, y)
+    assert len(clf.history_) == 20
+    valid_auc = [h["student_valid_auc"] for h in clf.history_]
+    floor = 0.6 if dataset == "crotonylation" else 0.95
+    assert min(valid_auc[5:]) > floor, valid_auc
+    proba = clf.predict_proba(X)[:, 1]
+    assert proba.std() > 0.05  # not one constant output
