@@ -1,5 +1,8 @@
+"""``python -m skdistill``: the same as the ``skdistill`` command."""
+
 import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

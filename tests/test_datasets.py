@@ -1,0 +1,26 @@
+import hashlib
+from importlib import resources
+
+import numpy as np
+
+from skdistill.datasets import load_crotonylation
+
+
+def test_embedded_file_is_the_documented_one():
+    path = resources.files("skdistill.datasets") / "data" / "lysine_crotonylation.fasta.gz"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert digest == "92a2ea34049d2c9832ed7813de18a209018caceb06f11c46774b8fa3329aa060"
+    note = (resources.files("skdistill.datasets") / "data" / "README.md").read_text()
+    assert "iLearnPlus" in note and "MIT License" in note
+
+
+def test_frame_and_arrays_agree():
+    frame = load_crotonylation()
+    sequences, labels = load_crotonylation(return_X_y=True)
+    assert list(frame.columns) == ["sequence", "label"]
+    assert frame.shape == (73927, 2)
+    np.testing.assert_array_equal(frame["label"].to_numpy(), labels)
+    assert int(labels.sum()) == 6821
+    assert {len(s) for s in sequences} == {29}
+    assert {s[14] for s in sequences} == {"K"}
+    assert set("".join(sequences)) <= set("ACDEFGHIKLMNPQRSTVWY-")

@@ -1,0 +1,47 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import torch
+
+from skdistill._nets import BatchIterator, StudentCriterion, TensorData
+from skdistill.losses import BinaryCrossEntropyLoss, DistillationLoss
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_batches_cover_every_sample_once(sparse, shuffle):
+    X = np.arange(20, dtype=np.float32).reshape(10, 2)
+    y = torch.arange(10)
+    data = TensorData(sp.csr_matrix(X) if sparse else X, {"target": y})
+    batches = list(BatchIterator(data, batch_size=4, shuffle=shuffle))
+    assert len(batches) == len(BatchIterator(data, batch_size=4)) == 3
+    assert [len(b[0]) for b in batches] == [4, 4, 2]
+    X_seen = torch.cat([b[0] for b in batches])
+    y_seen = torch.cat([b[1]["target"] for b in batches])
+    # rows stay aligned with their targets, and every row comes once
+    np.testing.assert_array_equal(X_seen[:, 0].numpy(), 2 * y_seen.numpy())
+    assert sorted(y_seen.tolist()) == list(range(10))
+    assert X_seen.layout == torch.strided
+
+
+def test_with_targets_shares_the_samples():
+    data = TensorData(np.ones((3, 2), dtype=np.float32), torch.zeros(3))
+    other = data.with_targets({"target": torch.ones(3)})
+    assert other.X is data.X
+    assert torch.equal(data.y, torch.zeros(3))
+
+
+def test_iterator_rejects_other_datasets():
+    with pytest.raises(TypeError, match="TensorData"):
+        BatchIterator([1, 2, 3], batch_size=2)
+
+
+@pytest.mark.parametrize("beta, n_true", [(0.0, 0), (0.5, 4), (0.75, 6), (1.0, 8)])
+def test_student_criterion_splits_batch_by_beta(beta, n_true):
+    logits = torch.linspace(-2, 2, 8)
+    target = torch.tensor([1, 0, 1, 0, 1, 0, 1, 0])
+    teacher = torch.linspace(2, -2, 8)
+    loss = DistillationLoss(0.5, BinaryCrossEntropyLoss())
+    value = StudentCriterion(loss, beta)(logits, {"target": target, "teacher_logits": teacher})
+    keeps = torch.arange(8) < n_true
+    assert value.item() == pytest.approx(loss(logits, target, teacher, keeps).item())
