@@ -99,7 +99,7 @@ def skorch_defaults(X, y, meta_epochs, device):
     """The same nets and schedule through skorch's default Dataset and DataLoader."""
     def net(spec, criterion, epochs):
         return NeuralNet(criterion=criterion, max_epochs=epochs, batch_size=SCHEDULE["batch_size"],
-                         iterator_train__shuffle=True, train_split=None, device=device,
+                         iterator_train__shuffle=True, train_split=None, device=device, verbose=0,
                          **DEFAULT_NET_PARAMS, **spec, module__input_dim=X.shape[1]).initialize()
 
     y = y.astype(np.float32)
