@@ -56,7 +56,11 @@ class TensorData(torch.utils.data.Dataset):
     def __init__(self, X, y=None, device="cpu"):
         self.device = torch.device(device)
         self.is_sparse = sp.issparse(X)
-        self.X = sp.csr_matrix(X) if self.is_sparse else torch.as_tensor(X, device=self.device)
+        if self.is_sparse:
+            self.X = sp.csr_matrix(X)
+        else:
+            # torch cannot share a read-only buffer (a memory map, say): copy it.
+            self.X = torch.as_tensor(X if X.flags.writeable else X.copy(), device=self.device)
         self.y = y
 
     def __len__(self):

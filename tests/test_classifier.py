@@ -44,7 +44,8 @@ def test_grid_search_over_alpha_and_beta(crotonylation_frame):
     X, y = crotonylation_frame
     X = OneHotEncoder().fit_transform(X)
     search = GridSearchCV(
-        fast(), {"alpha": [0, 0.5, 1], "beta": [0.25, 0.5, 0.75]}, scoring="roc_auc", cv=3
+        fast(batch_size=64), {"alpha": [0, 0.5, 1], "beta": [0.25, 0.5, 0.75]},
+        scoring="roc_auc", cv=3,
     ).fit(X, y)
     assert len(search.cv_results_["params"]) == 9
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
@@ -257,9 +258,11 @@ def test_data_errors(imbalanced_arrays):
 
 def test_nan_loss_stops_training_with_clear_error(imbalanced_arrays):
     X, y = imbalanced_arrays
-    with pytest.raises(FloatingPointError, match="training loss became nan"):
-        fast(teacher=NeuralNet(MLP, criterion=torch.nn.BCEWithLogitsLoss, lr=1e30,
-                               optimizer=torch.optim.SGD)).fit(X * 1e20, y)
+    # Plain SGD with a huge step on huge inputs overflows the weights to inf.
+    teacher = NeuralNet(MLP, criterion=torch.nn.BCEWithLogitsLoss, lr=1.0,
+                        optimizer=torch.optim.SGD)
+    with pytest.raises(FloatingPointError, match="teacher's training loss became nan"):
+        fast(teacher=teacher, true_label_loss="bce").fit(X * 1e30, y)
 
 
 def test_clone_and_pickle_round_trip(imbalanced_arrays):
@@ -288,7 +291,8 @@ def test_defaults_stay_stable_over_twenty_meta_epochs(dataset, crotonylation_fra
     clf = DistilledClassifier(validation_fraction=0.25, random_state=0).fit(X, y)
     assert len(clf.history_) == 20
     valid_auc = [h["student_valid_auc"] for h in clf.history_]
-    floor = 0.6 if dataset == "crotonylation" else 0.95
-    assert min(valid_auc[5:]) > floor, valid_auc
+    floor = 0.65 if dataset == "crotonylation" else 0.95
+    assert valid_auc[-1] > floor, valid_auc
+    assert min(valid_auc[10:]) > max(valid_auc) - 0.05, valid_auc
     proba = clf.predict_proba(X)[:, 1]
     assert proba.std() > 0.05  # not one constant output
