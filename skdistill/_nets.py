@@ -23,7 +23,7 @@ from .modules import MLP
 DEFAULT_NET_PARAMS = {
     "optimizer": torch.optim.AdamW,
     "lr": 1e-3,
-    "optimizer__weight_decay": 1e-2,
+    "optimizer__weight_decay": 0.1,
     "optimizer__fused": True,
 }
 DEFAULT_TEACHER = {"module": MLP, "module__hidden_units": (128, 64), "module__dropout": 0.5}

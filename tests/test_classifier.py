@@ -296,3 +296,13 @@ def test_defaults_stay_stable_over_twenty_meta_epochs(dataset, crotonylation_fra
     assert min(valid_auc[10:]) > max(valid_auc) - 0.05, valid_auc
     proba = clf.predict_proba(X)[:, 1]
     assert proba.std() > 0.05  # not one constant output
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_fit_and_predict_match_the_cpu_quality(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast(device="cuda").fit(sp.csr_matrix(X), y)
+    assert clf.device_.type == "cuda"
+    assert clf.student_.module_.layers[0].weight.is_cuda
+    cpu_auc = roc_auc_score(y, fast(device="cpu").fit(X, y).predict_proba(X)[:, 1])
+    assert roc_auc_score(y, clf.predict_proba(X)[:, 1]) > cpu_auc - 0.05
