@@ -66,9 +66,6 @@ class TensorData(torch.utils.data.Dataset):
     def __len__(self):
         return self.X.shape[0]
 
-    def __getitem__(self, i):
-        return self.take(torch.tensor([i]))
-
     @property
     def index_device(self):
         """Device on which batch indices are drawn."""
