@@ -45,3 +45,22 @@ def test_student_criterion_splits_batch_by_beta(beta, n_true):
     value = StudentCriterion(loss, beta)(logits, {"target": target, "teacher_logits": teacher})
     keeps = torch.arange(8) < n_true
     assert value.item() == pytest.approx(loss(logits, target, teacher, keeps).item())
+
+
+def test_default_net_still_switches_between_train_and_eval_mode():
+    from skdistill._nets import DEFAULT_TEACHER, DistillationNet, build_net, predict_logits
+    from skdistill.losses import BinaryCrossEntropyLoss
+
+    net = build_net(None, DEFAULT_TEACHER, criterion=BinaryCrossEntropyLoss(), max_epochs=1,
+                    batch_size=8, device=torch.device("cpu"), module_dims={"input_dim": 3})
+    assert isinstance(net, DistillationNet)
+    data = TensorData(np.random.default_rng(0).normal(size=(32, 3)).astype(np.float32),
+                      torch.arange(32) % 2)
+    net.partial_fit(data)
+    assert net.module_.training
+    first = predict_logits(net, data)
+    assert not net.module_.training
+    # eval mode: dropout off, so inference is deterministic
+    assert torch.equal(first, predict_logits(net, data))
+    net.partial_fit(data)
+    assert net.module_.training
