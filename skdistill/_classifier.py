@@ -59,13 +59,20 @@ def _probabilities(logits):
     return softmax(logits, axis=1)
 
 
-def _roc_aucs(nets, parts):
-    """ROC AUC of every net on every ``(TensorData, encoded labels)`` part."""
-    return {
-        f"{role}_{part}_auc": _roc_auc(y, predict_logits(net, data, device="cpu").numpy())
-        for role, net in nets.items()
-        for part, (data, y) in parts.items()
-    }
+def _roc_aucs(nets, parts, known_logits):
+    """ROC AUC of every net on every ``(TensorData, encoded labels)`` part.
+
+    ``known_logits`` maps ``(role, part)`` to logits already computed, which
+    are reused instead of running the net again.
+    """
+    scores = {}
+    for role, net in nets.items():
+        for part, (data, y) in parts.items():
+            logits = known_logits.get((role, part))
+            if logits is None:
+                logits = predict_logits(net, data)
+            scores[f"{role}_{part}_auc"] = _roc_auc(y, logits.cpu().numpy())
+    return scores
 
 
 class DistilledClassifier(ClassifierMixin, BaseEstimator):
@@ -364,7 +371,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             self.student_.partial_fit(student_data)
             record["student_loss"] = last_epoch_loss(self.student_, "student")
             if valid is not None:
-                record.update(_roc_aucs(nets, {"train": (teacher_data, y_train), "valid": valid}))
+                parts = {"train": (teacher_data, y_train), "valid": valid}
+                known = {("teacher", "train"): student_data.y.get("teacher_logits")}
+                record.update(_roc_aucs(nets, parts, known))
             history.append(record)
             progress.set_postfix({k: round(v, 4) for k, v in record.items() if k != "meta_epoch"})
         return history
