@@ -6,16 +6,18 @@ import numpy as np
 import torch
 from scipy.special import expit, softmax
 from skorch import NeuralNet
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 from tqdm.auto import tqdm
 
+from ._layout import find_layout
 from ._nets import (
     DEFAULT_STUDENT,
     DEFAULT_TEACHER,
@@ -23,13 +25,40 @@ from ._nets import (
     TensorData,
     build_net,
     last_epoch_loss,
+    needs_sequence_shape,
     predict_logits,
 )
+from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble
+from .fusion import FUSION_RULES
 from .losses import DISTILLATION_LOSSES, DistillationLoss, make_true_label_loss
 
 __all__ = ["DistilledClassifier"]
 
 _NET_SPECS = [None, type, nn.Module, NeuralNet]
+_ESTIMATOR_SPEC = HasMethods(["fit", "predict_proba"])
+
+
+def _input_for_estimators(X_given, X_validated):
+    """What scikit-learn teachers see: a DataFrame as given (for its column
+    names), anything else as validated."""
+    return X_given if hasattr(X_given, "iloc") else X_validated
+
+
+def _is_net_spec(spec):
+    return spec is None or isinstance(spec, (nn.Module, NeuralNet)) or (
+        isinstance(spec, type) and issubclass(spec, nn.Module)
+    )
+
+
+def _check_teacher_spec(spec, where):
+    if _is_net_spec(spec):
+        return
+    if isinstance(spec, type) or not _ESTIMATOR_SPEC.is_satisfied_by(spec):
+        raise TypeError(
+            f"{where} must be None, a torch.nn.Module subclass or instance, a skorch "
+            "NeuralNet, or a scikit-learn classifier with fit and predict_proba "
+            f"(a FrozenEstimator for an already fitted one); got {spec!r}."
+        )
 
 
 def resolve_device(device):
@@ -59,24 +88,8 @@ def _probabilities(logits):
     return softmax(logits, axis=1)
 
 
-def _roc_aucs(nets, parts, known_logits):
-    """ROC AUC of every net on every ``(TensorData, encoded labels)`` part.
-
-    ``known_logits`` maps ``(role, part)`` to logits already computed, which
-    are reused instead of running the net again.
-    """
-    scores = {}
-    for role, net in nets.items():
-        for part, (data, y) in parts.items():
-            logits = known_logits.get((role, part))
-            if logits is None:
-                logits = predict_logits(net, data)
-            scores[f"{role}_{part}_auc"] = _roc_auc(y, logits.cpu().numpy())
-    return scores
-
-
 class DistilledClassifier(ClassifierMixin, BaseEstimator):
-    """Classifier whose small student network is distilled online from a teacher.
+    """Classifier whose small student network is distilled from one or more teachers.
 
     A teacher and a student skorch net are trained together in meta-epochs:
     each meta-epoch trains the teacher on the true labels for
@@ -88,26 +101,37 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
 
     where in every shuffled student batch a ``beta`` part keeps its true labels
     (true-label term) and the rest is labelled by the teacher (teacher term).
-    Predictions are the student's.
+    Predictions are the student's. The teacher can also be trained fully
+    first (``schedule="sequential"``), be an already fitted model
+    (``FrozenEstimator``), or be several teachers whose predictions are fused.
 
     Parameters
     ----------
-    teacher : None, torch.nn.Module subclass or instance, or skorch.NeuralNet, \
-            default=None
+    teacher : None, torch.nn.Module subclass or instance, skorch.NeuralNet, \
+            scikit-learn classifier, or list of these, default=None
         The teacher. None is a built-in :class:`~skdistill.modules.MLP` with
         hidden layers (128, 64) and dropout 0.5. A module class or instance
         gets AdamW (lr 1e-3, weight decay 0.1). A skorch net keeps its own
         module, optimizer and learning rate, so nested parameters such as
         ``teacher__lr`` or ``teacher__module__hidden_units`` can be searched;
         its criterion, batch size, epochs, iterators and device are set by
-        this estimator. Cloned at fit. Where the module class takes
-        ``input_dim`` (and ``output_dim``), they are filled in from the data.
-        A module returns one logit per sample for two classes, of shape (n,)
-        or (n, 1), and one logit per class for more.
-    student : same as ``teacher``, default=None
-        The student. None is an :class:`~skdistill.modules.MLP` with one hidden
-        layer of 16 units, about 9 times smaller than the default teacher on
-        one-hot encoded sequence windows.
+        this estimator. Where the module class takes ``input_dim``,
+        ``output_dim``, ``sequence_length`` or ``alphabet_size``, they are
+        filled in from the data (see ``sequence_shape_``). A module returns one
+        logit per sample for two classes, of shape (n,) or (n, 1), and one
+        logit per class for more.
+        A scikit-learn classifier with ``predict_proba`` is cloned and fitted
+        once on ``X`` as given (``teacher_epochs`` does not apply); wrap an
+        already fitted one in :class:`sklearn.frozen.FrozenEstimator` to use it
+        as it is (offline distillation): it is never refitted, not even by
+        ``GridSearchCV``, and its predictions are computed once per fit.
+        A list gives several teachers, fused by ``teacher_fusion``.
+    student : None, torch.nn.Module subclass or instance, or skorch.NeuralNet, \
+            default=None
+        The student, built like a teacher net. None is an
+        :class:`~skdistill.modules.MLP` with one hidden layer of 16 units,
+        about 9 times smaller than the default teacher on one-hot encoded
+        sequence windows.
     alpha : float, default=0.5
         Weight in [0, 1] of the **teacher** term; ``1 - alpha`` weights the
         true-label term. (Some libraries weight the other way round.)
@@ -147,6 +171,23 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         If a float in (0, 1), that stratified fraction of the training data is
         held out, and after every meta-epoch the teacher's and the student's
         ROC AUC on the training and held-out parts are stored in ``history_``.
+    schedule : {"online", "sequential"}, default="online"
+        "online" alternates teacher and student rounds (the teacher keeps
+        learning while the student follows it). "sequential" trains the
+        teachers for all ``meta_epochs`` rounds first, then the student for
+        ``meta_epochs`` rounds against the final teachers (Hinton et al. 2015).
+        Both train each net for the same number of epochs.
+    teacher_fusion : {"mean_proba", "mean_logits", "vote"}, default="mean_proba"
+        How the predictions of several teachers become the student's targets:
+        the mean of their probabilities, the mean of their logits, or the
+        majority vote (hard targets). See :func:`skdistill.fusion.fuse_teacher_logits`.
+    teacher_weights : array-like of shape (n_teachers,) or None, default=None
+        Non-negative weight of each teacher in the fusion; None weighs them
+        equally.
+    bootstrap : bool, default=False
+        If True, every teacher trained here (a net or an unfitted scikit-learn
+        classifier) sees its own bootstrap sample of the training data, which
+        makes an ensemble of teachers diverse.
     device : str or torch.device, default="auto"
         "auto" is "cuda" when torch sees a GPU and "cpu" otherwise; or any
         torch device string.
@@ -172,17 +213,28 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         The class prior used by the PU risk.
     device_ : torch.device
         Device the nets were trained on.
-    teacher_ : skorch.NeuralNet or None
-        The fitted teacher; None when ``alpha == 0`` or ``beta == 1``, where
-        the teacher term is empty and the student is trained alone.
+    teacher_ : skorch.NeuralNet, scikit-learn classifier or None
+        The fitted teacher when ``teacher`` is not a list; None when
+        ``alpha == 0`` or ``beta == 1``, where the teacher term is empty and
+        the student is trained alone.
+    teachers_ : list
+        All fitted teachers, in the order given; empty when no teacher is used.
+    sequence_shape_ : tuple of int or None
+        ``(sequence_length, alphabet_size)`` filled into sequence modules,
+        read from feature names such as ``pos3_K`` (pandas input) or else from
+        the position-major one-hot layout of ``X``; None when no module asked
+        for it.
     student_ : skorch.NeuralNet
         The fitted student, used for prediction.
     history_ : list of dict
         One dict per meta-epoch with ``meta_epoch``, ``teacher_loss`` and
-        ``student_loss`` (mean training loss of the net's last epoch) and, with
+        ``student_loss`` (mean training loss of the net's last epoch, averaged
+        over teacher nets) and, with
         ``validation_fraction``, ``teacher_train_auc``, ``student_train_auc``,
         ``teacher_valid_auc`` and ``student_valid_auc``. Teacher entries are
-        absent when no teacher is trained.
+        absent when no teacher net is trained. With ``schedule="sequential"``
+        record ``i`` holds the teachers after their round ``i`` and the student
+        after its round ``i``.
 
     See Also
     --------
@@ -207,7 +259,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "teacher": _NET_SPECS,
+        "teacher": _NET_SPECS + [list, _ESTIMATOR_SPEC],
         "student": _NET_SPECS,
         "alpha": [Interval(Real, 0, 1, closed="both")],
         "beta": [Interval(Real, 0, 1, closed="both")],
@@ -221,6 +273,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         "distillation_loss": [StrOptions(set(DISTILLATION_LOSSES))],
         "temperature": [Interval(Real, 0, None, closed="neither")],
         "validation_fraction": [None, Interval(Real, 0, 1, closed="neither")],
+        "schedule": [StrOptions({"online", "sequential"})],
+        "teacher_fusion": [StrOptions(set(FUSION_RULES))],
+        "teacher_weights": [None, "array-like"],
+        "bootstrap": ["boolean"],
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -242,6 +298,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         distillation_loss="soft",
         temperature=1.0,
         validation_fraction=None,
+        schedule="online",
+        teacher_fusion="mean_proba",
+        teacher_weights=None,
+        bootstrap=False,
         device="auto",
         random_state=None,
         verbose=0,
@@ -260,6 +320,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         self.distillation_loss = distillation_loss
         self.temperature = temperature
         self.validation_fraction = validation_fraction
+        self.schedule = schedule
+        self.teacher_fusion = teacher_fusion
+        self.teacher_weights = teacher_weights
+        self.bootstrap = bootstrap
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -271,13 +335,13 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     def fit(self, X, y):
-        """Train teacher and student together on ``X``, ``y``.
+        """Train the teachers and the student on ``X``, ``y``.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Numeric features: NumPy, pandas or scipy.sparse (densified one
-            batch at a time).
+            batch at a time). Scikit-learn teachers receive ``X`` as given.
         y : array-like of shape (n_samples,)
             Class labels of any type (ints, strings, bools).
 
@@ -286,7 +350,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         self : DistilledClassifier
         """
         self._validate_params()
+        X_given = X
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float32)
+        X_raw = _input_for_estimators(X_given, X)
         check_classification_targets(y)
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         n_classes = len(self.classes_)
@@ -295,6 +361,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 "DistilledClassifier needs samples of at least two classes; "
                 f"y holds only one class: {self.classes_[0]!r}."
             )
+        teacher_specs = self._teacher_specs()
         loss_name = self.true_label_loss
         if loss_name == "auto":
             loss_name = "pu" if n_classes == 2 else "bce"
@@ -306,77 +373,169 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(np.iinfo(np.int32).max))
 
-        if self.validation_fraction is None:
-            train, valid = (X, y_encoded), None
-        else:
-            X_train, X_valid, y_train, y_valid = train_test_split(
-                X, y_encoded, test_size=self.validation_fraction,
-                stratify=y_encoded, random_state=rng,
-            )
-            train, valid = (X_train, y_train), (X_valid, y_valid)
+        net_specs = [(self.student, DEFAULT_STUDENT)] + [
+            (spec, DEFAULT_TEACHER) for spec in teacher_specs if _is_net_spec(spec)
+        ]
+        self._layout = None
+        if any(needs_sequence_shape(spec, default) for spec, default in net_specs):
+            self._layout = find_layout(X, getattr(self, "feature_names_in_", None))
+        self.sequence_shape_ = None if self._layout is None else self._layout.shape
+        X_nets = self._net_input(X)
 
-        student_loss = DistillationLoss(
-            self.alpha, true_label_loss, self.distillation_loss, self.temperature
-        )
+        rows = np.arange(X.shape[0])
+        if self.validation_fraction is None:
+            train_rows, valid_rows = rows, None
+        else:
+            train_rows, valid_rows = train_test_split(
+                rows, test_size=self.validation_fraction, stratify=y_encoded, random_state=rng,
+            )
         common = {
             "batch_size": self.batch_size,
             "device": self.device_,
-            "module_dims": {
-                "input_dim": X.shape[1],
-                "output_dim": 1 if n_classes == 2 else n_classes,
-            },
+            "module_dims": self._module_dims(X_nets.shape[1], n_classes),
         }
-        self.teacher_ = None
-        if self.alpha > 0 and self.beta < 1:
-            self.teacher_ = build_net(
-                self.teacher, DEFAULT_TEACHER, criterion=true_label_loss,
-                max_epochs=self.teacher_epochs, **common,
-            )
+        student_loss = DistillationLoss(
+            self.alpha, true_label_loss, self.distillation_loss, self.temperature
+        )
         self.student_ = build_net(
             self.student, DEFAULT_STUDENT,
             criterion=StudentCriterion(student_loss, self.beta),
             max_epochs=self.student_epochs, **common,
         )
+        teachers = [
+            self._make_teacher(spec, true_label_loss, common, len(train_rows), rng)
+            for spec in teacher_specs
+        ]
+        ensemble = TeacherEnsemble(teachers, self.teacher_fusion, self.teacher_weights)
+        self.teachers_ = [teacher.estimator for teacher in teachers]
+        self.teacher_ = self.teachers_[0] if self.teachers_ and not isinstance(
+            self.teacher, list
+        ) else None
+
+        parts = {"train": self._part(X_raw, X_nets, y_encoded, train_rows)}
+        if valid_rows is not None:
+            parts["valid"] = self._part(X_raw, X_nets, y_encoded, valid_rows)
         cuda_devices = [self.device_.index or 0] if self.device_.type == "cuda" else []
         with torch.random.fork_rng(devices=cuda_devices):
             torch.manual_seed(seed)
-            self.history_ = self._train(train, valid, binary=n_classes == 2)
+            try:
+                self.history_ = self._train(ensemble, parts, binary=n_classes == 2)
+            finally:
+                ensemble.forget()
         return self
 
-    def _target_tensor(self, y_encoded, binary):
-        dtype = torch.float32 if binary else torch.int64
-        return torch.as_tensor(y_encoded, dtype=dtype, device=self.device_)
+    def _teacher_specs(self):
+        """The teachers to use, checked; none when the teacher term is empty."""
+        specs = self.teacher if isinstance(self.teacher, list) else [self.teacher]
+        if not specs:
+            raise ValueError("teacher is an empty list; give at least one teacher.")
+        for index, spec in enumerate(specs):
+            _check_teacher_spec(spec, f"teacher[{index}]" if len(specs) > 1 else "teacher")
+        if self.teacher_weights is not None:
+            weights = np.asarray(self.teacher_weights, dtype=float)
+            if weights.shape != (len(specs),) or np.any(weights < 0) or weights.sum() <= 0:
+                raise ValueError(
+                    f"teacher_weights must hold one non-negative weight per teacher "
+                    f"({len(specs)}), not all zero; got {self.teacher_weights!r}."
+                )
+        if self.alpha == 0 or self.beta == 1:
+            return []
+        return specs
 
-    def _train(self, train, valid, binary):
-        X_train, y_train = train
-        target = self._target_tensor(y_train, binary)
-        teacher_data = TensorData(X_train, target, device=self.device_)
-        student_data = teacher_data.with_targets({"target": target})
-        if valid is not None:
-            valid = (TensorData(valid[0], device=self.device_), valid[1])
+    def _module_dims(self, input_dim, n_classes):
+        dims = {"input_dim": input_dim, "output_dim": 1 if n_classes == 2 else n_classes}
+        if self._layout is not None:
+            dims["sequence_length"], dims["alphabet_size"] = self._layout.shape
+        return dims
 
-        history = []
-        progress = tqdm(
-            range(1, self.meta_epochs + 1), desc="meta-epochs",
-            disable=not self.verbose, leave=False,
+    def _net_input(self, X):
+        return X if self._layout is None else self._layout.transform(X)
+
+    def _make_teacher(self, spec, true_label_loss, common, n_train, rng):
+        sample = rng.randint(n_train, size=n_train) if self.bootstrap else None
+        if not _is_net_spec(spec):
+            estimator = spec if isinstance(spec, FrozenEstimator) else clone(spec)
+            return EstimatorTeacher(estimator, self.classes_, sample)
+        net = build_net(
+            spec, DEFAULT_TEACHER, criterion=true_label_loss,
+            max_epochs=self.teacher_epochs, **common,
         )
-        for meta_epoch in progress:
-            record = {"meta_epoch": meta_epoch}
-            nets = {"student": self.student_}
-            if self.teacher_ is not None:
-                nets["teacher"] = self.teacher_
-                self.teacher_.partial_fit(teacher_data)
-                record["teacher_loss"] = last_epoch_loss(self.teacher_, "teacher")
-                student_data.y["teacher_logits"] = predict_logits(self.teacher_, teacher_data)
+        return NetTeacher(net, sample)
+
+    def _part(self, X_raw, X_nets, y_encoded, rows):
+        """``(raw input, TensorData with targets, encoded labels)`` of some rows."""
+        y_part = y_encoded[rows]
+        dtype = torch.float32 if len(self.classes_) == 2 else torch.int64
+        target = torch.as_tensor(y_part, dtype=dtype, device=self.device_)
+        data = TensorData(X_nets[rows], target, device=self.device_)
+        return _safe_indexing(X_raw, rows), data, y_part
+
+    def _train(self, ensemble, parts, binary):
+        X_raw, teacher_data, y_train = parts["train"]
+        student_data = teacher_data.with_targets({"target": teacher_data.y})
+        has_teachers = bool(ensemble.teachers)
+        records = [{"meta_epoch": m} for m in range(1, self.meta_epochs + 1)]
+
+        teacher_logits = {"fresh": False}
+
+        def train_logits():
+            if not teacher_logits["fresh"]:
+                student_data.y["teacher_logits"] = ensemble.logits(teacher_data, X_raw, "train")
+                teacher_logits["fresh"] = True
+            return student_data.y["teacher_logits"]
+
+        def teacher_round(record):
+            loss = ensemble.train_round(teacher_data, X_raw, y_train)
+            if loss is not None:
+                record["teacher_loss"] = loss
+            teacher_logits["fresh"] = False
+            self._record_aucs(record, "teacher", parts, train_logits, ensemble.logits)
+
+        def student_round(record):
+            if has_teachers:
+                train_logits()
             self.student_.partial_fit(student_data)
             record["student_loss"] = last_epoch_loss(self.student_, "student")
-            if valid is not None:
-                parts = {"train": (teacher_data, y_train), "valid": valid}
-                known = {("teacher", "train"): student_data.y.get("teacher_logits")}
-                record.update(_roc_aucs(nets, parts, known))
-            history.append(record)
-            progress.set_postfix({k: round(v, 4) for k, v in record.items() if k != "meta_epoch"})
-        return history
+            self._record_aucs(
+                record, "student", parts, None,
+                lambda data, raw, part: predict_logits(self.student_, data),
+            )
+
+        progress = tqdm(
+            total=self.meta_epochs * (2 if self.schedule == "sequential" else 1),
+            desc="meta-epochs", disable=not self.verbose, leave=False,
+        )
+        if self.schedule == "online":
+            rounds = [(record, (teacher_round, student_round)) for record in records]
+        else:
+            rounds = [(record, (teacher_round,)) for record in records]
+            rounds += [(record, (student_round,)) for record in records]
+        with progress:
+            for record, steps in rounds:
+                for step in steps:
+                    if step is teacher_round and not has_teachers:
+                        continue
+                    step(record)
+                progress.update()
+                progress.set_postfix(
+                    {k: round(v, 4) for k, v in record.items() if k != "meta_epoch"}
+                )
+        return records
+
+    def _record_aucs(self, record, role, parts, train_logits, logits_of):
+        """Add ``{role}_{part}_auc`` for every part when validating.
+
+        ``train_logits`` (a callable or None) serves the training part's
+        logits when they are at hand already.
+        """
+        if "valid" not in parts:
+            return
+        for part, (X_raw, data, y) in parts.items():
+            if part == "train" and train_logits is not None:
+                logits = train_logits()
+            else:
+                logits = logits_of(data, X_raw, part)
+            record[f"{role}_{part}_auc"] = _roc_auc(y, logits.cpu().numpy())
 
     def decision_function(self, X):
         """Return the student's logits.
@@ -391,11 +550,16 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             With two classes, the logit of ``classes_[1]``.
         """
         check_is_fitted(self)
-        return self._logits(self.student_, X)
+        data, _ = self._inference_data(X)
+        return predict_logits(self.student_, data, device="cpu").numpy()
 
-    def _logits(self, net, X):
-        X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=np.float32)
-        return predict_logits(net, TensorData(X, device=self.device_), device="cpu").numpy()
+    def _inference_data(self, X):
+        """The nets' TensorData of ``X`` and what scikit-learn teachers see."""
+        X_validated = validate_data(
+            self, X, reset=False, accept_sparse="csr", dtype=np.float32
+        )
+        data = TensorData(self._net_input(X_validated), device=self.device_)
+        return data, _input_for_estimators(X, X_validated)
 
     def predict_proba(self, X):
         """Return the student's class probabilities.
@@ -412,7 +576,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         return _probabilities(self.decision_function(X))
 
     def teacher_predict_proba(self, X):
-        """Return the teacher's class probabilities, to compare with the student.
+        """Return the (fused) teachers' class probabilities, to compare with the student.
 
         Parameters
         ----------
@@ -424,11 +588,18 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             Columns in the order of ``classes_``.
         """
         check_is_fitted(self)
-        if self.teacher_ is None:
+        if not self.teachers_:
             raise ValueError(
                 "No teacher was trained: with alpha=0 or beta=1 the teacher term is empty."
             )
-        return _probabilities(self._logits(self.teacher_, X))
+        teachers = [
+            NetTeacher(teacher) if isinstance(teacher, NeuralNet)
+            else EstimatorTeacher(teacher, self.classes_)
+            for teacher in self.teachers_
+        ]
+        ensemble = TeacherEnsemble(teachers, self.teacher_fusion, self.teacher_weights)
+        logits = ensemble.logits(*self._inference_data(X))
+        return _probabilities(logits.cpu().numpy())
 
     def predict(self, X):
         """Return the student's predicted class labels.

@@ -77,6 +77,13 @@ class TensorData(torch.utils.data.Dataset):
         data.y = y
         return data
 
+    def subset(self, index):
+        """Return a dataset of the samples at ``index`` (an index tensor), copied."""
+        data = copy.copy(self)
+        data.X = self.X[index.numpy()] if self.is_sparse else self.X[index.to(self.device)]
+        data.y = _take(self.y, index.to(self.device))
+        return data
+
     def take(self, index):
         """Return the batch ``(X, y)`` at ``index``, a slice or an index tensor."""
         if self.is_sparse:
@@ -186,6 +193,24 @@ def _module_params(spec, default):
     )
 
 
+def _net_class_and_params(spec, default):
+    if isinstance(spec, NeuralNet):
+        return type(spec), clone(spec).get_params(deep=False)
+    return DistillationNet, {**DEFAULT_NET_PARAMS, **_module_params(spec, default)}
+
+
+def needs_sequence_shape(spec, default):
+    """Whether the module built from ``spec`` wants a sequence shape filled in.
+
+    True for a module class taking ``sequence_length`` (the sequence modules)
+    whose shape the user left unset; a module instance is already built.
+    """
+    _, params = _net_class_and_params(spec, default)
+    return _accepts(params["module"], "sequence_length") and not any(
+        f"module__{name}" in params for name in ("sequence_length", "alphabet_size")
+    )
+
+
 def build_net(spec, default, *, criterion, max_epochs, batch_size, device, module_dims):
     """Return an unfitted skorch net wired for in-memory batches.
 
@@ -201,18 +226,15 @@ def build_net(spec, default, *, criterion, max_epochs, batch_size, device, modul
     max_epochs, batch_size : int
     device : torch.device
     module_dims : dict
-        ``input_dim``/``output_dim`` values, set as ``module__`` parameters
-        where the module class takes them and the user did not set them.
+        ``input_dim``, ``output_dim`` and, for sequences, ``sequence_length``
+        and ``alphabet_size`` values, set as ``module__`` parameters where the
+        module class takes them and the user did not set them.
 
     Returns
     -------
     net : skorch.NeuralNet
     """
-    if isinstance(spec, NeuralNet):
-        net_class, params = type(spec), clone(spec).get_params(deep=False)
-    else:
-        net_class = DistillationNet
-        params = {**DEFAULT_NET_PARAMS, **_module_params(spec, default)}
+    net_class, params = _net_class_and_params(spec, default)
     for name, value in module_dims.items():
         if _accepts(params["module"], name):
             params.setdefault(f"module__{name}", value)

@@ -4,16 +4,38 @@ Each module takes a flat feature matrix of shape (n_samples, input_dim) and
 returns logits: shape (n_samples,) for ``output_dim=1`` (two classes) and
 (n_samples, output_dim) otherwise. :class:`~skdistill.DistilledClassifier`
 fills ``input_dim`` and ``output_dim`` from the data.
+
+The sequence modules (:class:`CNN`, :class:`GRU`, :class:`BiLSTM`,
+:class:`Transformer`) read the flat input as one-hot sequences laid out
+position-major: columns ``pos0_A, pos0_C, ..., pos1_A, ...``, the layout of
+:class:`~skdistill.preprocessing.SequenceEncoder`. Their shape is
+``sequence_length`` x ``alphabet_size``; given ``input_dim``, either one
+determines the other, and DistilledClassifier fills both from the data when it
+can (see :ref:`sequence-shape` in the user guide).
+
+Parameter counts quoted below are for the embedded crotonylation windows
+encoded by ``SequenceEncoder`` (29 positions x 21 letters = 609 features) and
+two classes.
 """
 
+import math
+
+import torch
 from torch import nn
 
-__all__ = ["MLP", "count_parameters"]
+__all__ = ["BiLSTM", "CNN", "GRU", "MLP", "Transformer", "count_parameters"]
+
+#: Readouts from per-position features to one feature vector per sequence.
+READOUTS = ("positions", "max", "mean")
 
 
 def count_parameters(module):
     """Return the number of trainable parameters of a torch module."""
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def _logits_of(output, output_dim):
+    return output[:, 0] if output_dim == 1 else output
 
 
 class MLP(nn.Module):
@@ -32,10 +54,10 @@ class MLP(nn.Module):
 
     Notes
     -----
-    On the embedded crotonylation data with each position one-hot encoded
-    (588 features), the default student of :class:`~skdistill.DistilledClassifier`
-    (``hidden_units=(16,)``) has 9,441 parameters and the default teacher
-    (``hidden_units=(128, 64)``, ``dropout=0.5``) 83,713.
+    On the embedded data (609 features), the default student of
+    :class:`~skdistill.DistilledClassifier` (``hidden_units=(16,)``) has 9,777
+    parameters and the default teacher (``hidden_units=(128, 64)``,
+    ``dropout=0.5``) 86,401.
 
     Examples
     --------
@@ -60,5 +82,319 @@ class MLP(nn.Module):
 
     def forward(self, X):
         """Return the logits for a batch of flat feature vectors."""
-        logits = self.layers(X)
-        return logits[:, 0] if self.output_dim == 1 else logits
+        return _logits_of(self.layers(X), self.output_dim)
+
+
+def sequence_shape(input_dim, sequence_length, alphabet_size, module_name):
+    """Resolve ``(sequence_length, alphabet_size)`` of a flat one-hot input.
+
+    Any two of the three sizes determine the third.
+
+    Raises
+    ------
+    ValueError
+        If the sizes are missing or disagree.
+    """
+    if sequence_length is None and alphabet_size is None:
+        raise ValueError(
+            f"{module_name} needs the sequence shape: pass sequence_length or "
+            "alphabet_size. DistilledClassifier fills both from feature names such "
+            "as 'pos3_K' or from a position-major one-hot layout (SequenceEncoder's); "
+            "otherwise give them, e.g. student=NeuralNet("
+            f"{module_name}, module__alphabet_size=21) or {module_name}("
+            "sequence_length=29, alphabet_size=21)."
+        )
+    if input_dim is None:
+        if sequence_length is None or alphabet_size is None:
+            raise ValueError(
+                f"{module_name} needs input_dim, or both sequence_length and alphabet_size."
+            )
+        input_dim = sequence_length * alphabet_size
+    known = alphabet_size if sequence_length is None else sequence_length
+    if known < 1 or input_dim % known:
+        raise ValueError(
+            f"{module_name}: input_dim={input_dim} is not sequence_length x "
+            f"alphabet_size with sequence_length={sequence_length}, "
+            f"alphabet_size={alphabet_size}."
+        )
+    sequence_length = sequence_length or input_dim // alphabet_size
+    alphabet_size = alphabet_size or input_dim // sequence_length
+    if sequence_length * alphabet_size != input_dim:
+        raise ValueError(
+            f"{module_name}: sequence_length={sequence_length} x alphabet_size="
+            f"{alphabet_size} != input_dim={input_dim}."
+        )
+    return sequence_length, alphabet_size
+
+
+class SequenceReadout(nn.Module):
+    """From per-position features to logits.
+
+    Parameters
+    ----------
+    sequence_length : int
+    channels : int
+        Features per position.
+    readout : {"positions", "max", "mean"}, default="positions"
+        "positions" keeps where each feature occurs: the (length x channels)
+        map is flattened and weighted per position, which a label about the
+        centre of a window (a modified residue, a splice site) needs. "max"
+        and "mean" pool over positions: fewer weights, but blind to position.
+    head_units : sequence of int, default=()
+        Hidden layers of the MLP head after the readout.
+    dropout : float, default=0.0
+    output_dim : int, default=1
+    """
+
+    def __init__(
+        self, sequence_length, channels, readout="positions", head_units=(), dropout=0.0,
+        output_dim=1,
+    ):
+        super().__init__()
+        if readout not in READOUTS:
+            raise ValueError(f"readout must be one of {READOUTS}; got {readout!r}.")
+        self.readout = readout
+        width = channels * sequence_length if readout == "positions" else channels
+        self.head = MLP(width, hidden_units=head_units, dropout=dropout, output_dim=output_dim)
+
+    def forward(self, features):
+        """Logits from features of shape (n, length, channels)."""
+        if self.readout == "positions":
+            pooled = features.flatten(1)
+        elif self.readout == "max":
+            pooled = features.amax(dim=1)
+        else:
+            pooled = features.mean(dim=1)
+        return self.head(pooled)
+
+
+class _SequenceModule(nn.Module):
+    """Base of the sequence modules: shape resolution, reshaping, readout."""
+
+    def __init__(self, input_dim, sequence_length, alphabet_size, output_dim):
+        super().__init__()
+        self.sequence_length, self.alphabet_size = sequence_shape(
+            input_dim, sequence_length, alphabet_size, type(self).__name__
+        )
+        self.output_dim = output_dim
+
+    def _sequences(self, X):
+        return X.view(len(X), self.sequence_length, self.alphabet_size)
+
+    def _make_readout(self, channels, readout, head_units, dropout):
+        return SequenceReadout(
+            self.sequence_length, channels, readout, head_units, dropout, self.output_dim
+        )
+
+    def encode(self, sequences):
+        """Per-position features of shape (n, length, channels)."""
+        raise NotImplementedError
+
+    def forward(self, X):
+        """Return the logits for a batch of flat one-hot sequences."""
+        return self.readout_(self.encode(self._sequences(X)))
+
+
+class CNN(_SequenceModule):
+    """1-D convolutional network over the positions of one-hot sequences.
+
+    Parameters
+    ----------
+    input_dim : int or None, default=None
+        Number of input features, ``sequence_length * alphabet_size``.
+    sequence_length : int or None, default=None
+    alphabet_size : int or None, default=None
+        Two of ``input_dim``, ``sequence_length`` and ``alphabet_size`` are
+        needed; :class:`~skdistill.DistilledClassifier` fills them.
+    channels : sequence of int, default=(32, 32)
+        Output channels of each convolution (ReLU after each).
+    kernel_size : int, default=7
+        Odd width of every convolution; the output keeps the input length.
+    readout : {"positions", "max", "mean"}, default="positions"
+        How per-position features become one vector: see
+        :class:`SequenceReadout`. "max" is global max pooling.
+    head_units : sequence of int, default=()
+        Hidden layers after the readout.
+    dropout : float, default=0.0
+        Dropout after each convolution and each head layer.
+    output_dim : int, default=1
+
+    Notes
+    -----
+    On the embedded data: ``CNN()`` has 13,761 parameters;
+    ``CNN(channels=(64, 64))`` 39,233; ``CNN(channels=(8,))`` 1,417.
+
+    Examples
+    --------
+    >>> import torch
+    >>> net = CNN(sequence_length=10, alphabet_size=4, channels=(8,))
+    >>> net(torch.zeros(3, 40)).shape
+    torch.Size([3])
+    """
+
+    def __init__(
+        self, input_dim=None, sequence_length=None, alphabet_size=None, channels=(32, 32),
+        kernel_size=7, readout="positions", head_units=(), dropout=0.0, output_dim=1,
+    ):
+        super().__init__(input_dim, sequence_length, alphabet_size, output_dim)
+        if kernel_size % 2 == 0:
+            raise ValueError(f"kernel_size must be odd to keep the length; got {kernel_size}.")
+        layers = []
+        width = self.alphabet_size
+        for out_channels in channels:
+            layers += [nn.Conv1d(width, out_channels, kernel_size, padding=kernel_size // 2),
+                       nn.ReLU()]
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
+            width = out_channels
+        self.convolutions = nn.Sequential(*layers)
+        self.readout_ = self._make_readout(width, readout, head_units, dropout)
+
+    def encode(self, sequences):
+        """Per-position features of shape (n, length, channels)."""
+        return self.convolutions(sequences.transpose(1, 2)).transpose(1, 2)
+
+
+class _Recurrent(_SequenceModule):
+    rnn_class = None
+    bidirectional = False
+
+    def __init__(
+        self, input_dim=None, sequence_length=None, alphabet_size=None, hidden_size=16,
+        num_layers=1, readout="positions", head_units=(), dropout=0.0, output_dim=1,
+    ):
+        super().__init__(input_dim, sequence_length, alphabet_size, output_dim)
+        self.rnn = self.rnn_class(
+            self.alphabet_size, hidden_size, num_layers=num_layers, batch_first=True,
+            bidirectional=self.bidirectional, dropout=dropout if num_layers > 1 else 0.0,
+        )
+        width = hidden_size * (2 if self.bidirectional else 1)
+        self.readout_ = self._make_readout(width, readout, head_units, dropout)
+
+    def encode(self, sequences):
+        """Per-position hidden states of shape (n, length, channels)."""
+        return self.rnn(sequences)[0]
+
+
+_RECURRENT_PARAMETERS = """
+    Parameters
+    ----------
+    input_dim : int or None, default=None
+        Number of input features, ``sequence_length * alphabet_size``.
+    sequence_length : int or None, default=None
+    alphabet_size : int or None, default=None
+        Two of ``input_dim``, ``sequence_length`` and ``alphabet_size`` are
+        needed; :class:`~skdistill.DistilledClassifier` fills them.
+    hidden_size : int, default=16
+        Hidden units per direction.
+    num_layers : int, default=1
+    readout : {"positions", "max", "mean"}, default="positions"
+        How the hidden states of all positions become one vector: see
+        :class:`SequenceReadout`.
+    head_units : sequence of int, default=()
+        Hidden layers after the readout.
+    dropout : float, default=0.0
+        Dropout between recurrent layers and in the head.
+    output_dim : int, default=1
+"""
+
+
+class GRU(_Recurrent):
+    __doc__ = f"""Gated recurrent network run over the positions of one-hot sequences.
+{_RECURRENT_PARAMETERS}
+    Notes
+    -----
+    On the embedded data: ``GRU()`` has 2,369 parameters; ``GRU(hidden_size=32)``
+    5,921; ``GRU(hidden_size=8)`` 969.
+
+    Examples
+    --------
+    >>> import torch
+    >>> net = GRU(sequence_length=10, alphabet_size=4, hidden_size=8)
+    >>> net(torch.zeros(3, 40)).shape
+    torch.Size([3])
+    """
+
+    rnn_class = nn.GRU
+
+
+class BiLSTM(_Recurrent):
+    __doc__ = f"""Bidirectional LSTM run over the positions of one-hot sequences.
+{_RECURRENT_PARAMETERS}
+    Notes
+    -----
+    On the embedded data: ``BiLSTM()`` has 5,857 parameters; ``BiLSTM(hidden_size=32)``
+    15,681.
+
+    Examples
+    --------
+    >>> import torch
+    >>> net = BiLSTM(sequence_length=10, alphabet_size=4, hidden_size=8)
+    >>> net(torch.zeros(3, 40)).shape
+    torch.Size([3])
+    """
+
+    rnn_class = nn.LSTM
+    bidirectional = True
+
+
+class Transformer(_SequenceModule):
+    """Transformer encoder over the positions of one-hot sequences.
+
+    Each position's letter is embedded, a learned positional embedding is
+    added, and self-attention layers mix the positions: a sequence model, not
+    an attention layer over one flattened vector.
+
+    Parameters
+    ----------
+    input_dim : int or None, default=None
+        Number of input features, ``sequence_length * alphabet_size``.
+    sequence_length : int or None, default=None
+    alphabet_size : int or None, default=None
+        Two of ``input_dim``, ``sequence_length`` and ``alphabet_size`` are
+        needed; :class:`~skdistill.DistilledClassifier` fills them.
+    d_model : int, default=32
+        Width of the letter and position embeddings.
+    nhead : int, default=4
+        Attention heads; must divide ``d_model``.
+    num_layers : int, default=2
+    dim_feedforward : int, default=64
+    readout : {"positions", "max", "mean"}, default="positions"
+        See :class:`SequenceReadout`.
+    head_units : sequence of int, default=()
+    dropout : float, default=0.1
+        Dropout inside the encoder layers and the head.
+    output_dim : int, default=1
+
+    Notes
+    -----
+    On the embedded data ``Transformer()`` has 19,265 parameters.
+
+    Examples
+    --------
+    >>> import torch
+    >>> net = Transformer(sequence_length=10, alphabet_size=4, d_model=8, nhead=2)
+    >>> net(torch.zeros(3, 40)).shape
+    torch.Size([3])
+    """
+
+    def __init__(
+        self, input_dim=None, sequence_length=None, alphabet_size=None, d_model=32, nhead=4,
+        num_layers=2, dim_feedforward=64, readout="positions", head_units=(), dropout=0.1,
+        output_dim=1,
+    ):
+        super().__init__(input_dim, sequence_length, alphabet_size, output_dim)
+        self.embedding = nn.Linear(self.alphabet_size, d_model)
+        self.positions = nn.Parameter(
+            torch.randn(self.sequence_length, d_model) / math.sqrt(d_model)
+        )
+        layer = nn.TransformerEncoderLayer(
+            d_model, nhead, dim_feedforward=dim_feedforward, dropout=dropout,
+            batch_first=True,
+        )
+        self.encoder = nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
+        self.readout_ = self._make_readout(d_model, readout, head_units, dropout)
+
+    def encode(self, sequences):
+        """Contextual embeddings of shape (n, length, d_model)."""
+        return self.encoder(self.embedding(sequences) + self.positions)

@@ -1,9 +1,15 @@
 """Preprocessing of biological sequences for scikit-learn pipelines."""
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["positions_frame"]
+__all__ = ["SequenceEncoder", "positions_frame"]
 
 
 def positions_frame(sequences, prefix="pos"):
@@ -40,3 +46,205 @@ def positions_frame(sequences, prefix="pos"):
     letters = letters.reshape(len(sequences), -1)
     columns = [f"{prefix}{i}" for i in range(letters.shape[1])]
     return pd.DataFrame(letters, columns=columns)
+
+
+def _letters(sequences):
+    """Split strings into a (n, longest) array of one-character strings, "" padded."""
+    sequences = np.asarray([str(sequence) for sequence in sequences], dtype=str)
+    width = max(sequences.dtype.itemsize // 4, 1)
+    return sequences.astype(f"<U{width}").view("<U1").reshape(len(sequences), width)
+
+
+def _fit_length(symbols, length):
+    """Truncate or pad (with "") the positions of ``symbols`` to ``length``."""
+    if length <= symbols.shape[1]:
+        return symbols[:, :length]
+    return np.pad(symbols, ((0, 0), (0, length - symbols.shape[1])), constant_values="")
+
+
+class SequenceEncoder(TransformerMixin, BaseEstimator):
+    """One-hot encode sequences position by position, with one shared alphabet.
+
+    Turns strings (DNA, RNA, protein) into features of shape
+    (n_samples, length x alphabet size), position-major: columns
+    ``pos0_A, pos0_C, ..., pos1_A, ...``. This is the layout the sequence
+    modules of :mod:`skdistill.modules` read, and :class:`~skdistill.DistilledClassifier`
+    recovers the shape from it even through a Pipeline.
+
+    Parameters
+    ----------
+    alphabet : str, sequence of str or None, default=None
+        The letters, e.g. ``"ACGT"``. None learns them in ``fit`` (sorted).
+    length : int or None, default=None
+        Positions to encode: longer sequences are truncated at the end,
+        shorter ones padded at the end with all-zero positions. None learns
+        the longest length seen in ``fit``.
+    handle_unknown : {"ignore", "error"}, default="ignore"
+        A letter outside the alphabet gives an all-zero position ("ignore")
+        or a ``ValueError`` naming it ("error").
+    sparse_output : bool, default=False
+        Return a scipy CSR matrix instead of a dense array.
+    prefix : str, default="pos"
+        Feature names are ``f"{prefix}{position}_{letter}"``.
+    dtype : numpy dtype, default=numpy.float32
+        Dtype of the output.
+
+    Attributes
+    ----------
+    alphabet_ : ndarray of str
+        The letters, in the order of the columns within a position.
+    length_ : int
+        Number of positions encoded.
+    n_features_in_ : int
+        Number of input columns (2-D input only).
+    feature_names_in_ : ndarray of str
+        Input column names (DataFrame input only).
+
+    Notes
+    -----
+    Input is either one sequence per sample (a 1-D array, list or Series of
+    strings, or a one-column DataFrame or 2-D array), split into letters; or
+    a 2-D array or DataFrame of several columns, one symbol per cell and one
+    column per position (the output of :func:`positions_frame`). A cell that
+    is missing (None or NaN) raises a ``ValueError``.
+
+    Examples
+    --------
+    >>> enc = SequenceEncoder(alphabet="ACGT").fit(["ACG", "TT"])
+    >>> enc.transform(["GA"]).astype(int)
+    array([[0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0]])
+    >>> enc.get_feature_names_out()[:5].tolist()
+    ['pos0_A', 'pos0_C', 'pos0_G', 'pos0_T', 'pos1_A']
+    """
+
+    _parameter_constraints = {
+        "alphabet": [None, str, list, tuple, np.ndarray],
+        "length": [None, Interval(Integral, 1, None, closed="left")],
+        "handle_unknown": [StrOptions({"ignore", "error"})],
+        "sparse_output": ["boolean"],
+        "prefix": [str],
+        "dtype": "no_validation",
+    }
+
+    def __init__(
+        self, alphabet=None, length=None, handle_unknown="ignore", sparse_output=False,
+        prefix="pos", dtype=np.float32,
+    ):
+        self.alphabet = alphabet
+        self.length = length
+        self.handle_unknown = handle_unknown
+        self.sparse_output = sparse_output
+        self.prefix = prefix
+        self.dtype = dtype
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
+        tags.input_tags.one_d_array = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+    def _symbols(self, X, reset):
+        """The (n, positions) array of symbols of ``X``, "" where none."""
+        X = validate_data(
+            self, X, reset=reset, dtype=None, ensure_2d=False, ensure_min_features=1,
+        )
+        if X.ndim > 2:
+            raise ValueError(f"SequenceEncoder takes 1-D or 2-D input; got {X.ndim}-D.")
+        if X.ndim == 2 and X.shape[1] > 1:
+            return np.asarray(X.astype(str), dtype=str)
+        return _letters(X.ravel())
+
+    def fit(self, X, y=None):
+        """Learn the alphabet and the length.
+
+        Parameters
+        ----------
+        X : array-like of str of shape (n_samples,) or (n_samples, n_positions)
+            Sequences, or one symbol per position (see Notes).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SequenceEncoder
+        """
+        self._validate_params()
+        symbols = self._symbols(X, reset=True)
+        if self.alphabet is None:
+            alphabet = np.unique(symbols[symbols != ""])
+        else:
+            alphabet = np.asarray(list(self.alphabet), dtype=str)
+            if len(alphabet) == 0 or len(np.unique(alphabet)) != len(alphabet):
+                raise ValueError(
+                    f"alphabet must hold distinct letters; got {self.alphabet!r}."
+                )
+            if np.any(alphabet == ""):
+                raise ValueError("alphabet must not contain the empty string.")
+        self.alphabet_ = alphabet
+        self.length_ = self.length if self.length is not None else symbols.shape[1]
+        if len(self.alphabet_) == 0:
+            raise ValueError("SequenceEncoder found no letters in X: all sequences are empty.")
+        return self
+
+    def transform(self, X):
+        """One-hot encode ``X``.
+
+        Parameters
+        ----------
+        X : array-like of str of shape (n_samples,) or (n_samples, n_positions)
+
+        Returns
+        -------
+        X_out : ndarray or scipy.sparse.csr_matrix of shape (n_samples, length_ * len(alphabet_))
+        """
+        check_is_fitted(self)
+        symbols = self._symbols(X, reset=False)
+        symbols = _fit_length(symbols, self.length_)
+        codes = self._codes(symbols)
+        unknown = (codes < 0) & (symbols != "")
+        if self.handle_unknown == "error" and unknown.any():
+            row, position = np.argwhere(unknown)[0]
+            raise ValueError(
+                f"Unknown letter {symbols[row, position]!r} at position {position} of "
+                f"sample {row}; the alphabet is {''.join(self.alphabet_)!r}. Set "
+                "handle_unknown='ignore' to encode it as an all-zero position."
+            )
+        rows, positions = np.nonzero(codes >= 0)
+        columns = positions * len(self.alphabet_) + codes[rows, positions]
+        shape = (len(symbols), self.length_ * len(self.alphabet_))
+        encoded = sp.csr_matrix(
+            (np.ones(len(rows), dtype=self.dtype), (rows, columns)), shape=shape
+        )
+        return encoded if self.sparse_output else encoded.toarray()
+
+    def _codes(self, symbols):
+        """Index of each symbol in ``alphabet_``; -1 for unknown and padding."""
+        order = np.argsort(self.alphabet_)
+        sorted_alphabet = self.alphabet_[order]
+        found = np.searchsorted(sorted_alphabet, symbols).clip(max=len(order) - 1)
+        known = sorted_alphabet[found] == symbols
+        return np.where(known, order[found], -1)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names ``f"{prefix}{position}_{letter}"``, position-major.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+        """
+        check_is_fitted(self)
+        return np.asarray(
+            [
+                f"{self.prefix}{position}_{letter}"
+                for position in range(self.length_)
+                for letter in self.alphabet_
+            ],
+            dtype=object,
+        )

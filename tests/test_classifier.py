@@ -198,10 +198,18 @@ def test_nested_parameters_reach_skorch_nets(imbalanced_arrays):
     assert best.student_.lr == search.best_params_["student__lr"]
 
 
-def test_rejects_unusable_teacher(imbalanced_arrays):
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"teacher": int}, "teacher must be None"),
+        ({"teacher": [None, "a string"]}, r"teacher\[1\] must be None"),
+        ({"student": int}, "teacher and student must be None"),
+    ],
+)
+def test_rejects_unusable_nets(imbalanced_arrays, params, message):
     X, y = imbalanced_arrays
-    with pytest.raises(TypeError, match="teacher and student"):
-        fast(teacher=int).fit(X, y)
+    with pytest.raises(TypeError, match=message):
+        fast(**params).fit(X, y)
 
 
 # --- bad input --------------------------------------------------------------------

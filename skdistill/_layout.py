@@ -1,0 +1,114 @@
+"""Where the sequence shape of a one-hot matrix comes from.
+
+A scikit-learn Pipeline hands the classifier a bare matrix, so the shape a
+sequence module needs (positions x alphabet) is recovered from what is left:
+feature names such as ``pos3_K`` when the input is a DataFrame, or else the
+one-hot structure of the values themselves.
+"""
+
+import re
+
+import numpy as np
+import scipy.sparse as sp
+
+_NAME = re.compile(r"^(?P<prefix>.*?)(?P<position>\d+)_(?P<letter>.+)$")
+
+
+class SequenceLayout:
+    """Position-major one-hot layout: ``length`` positions x ``alphabet``.
+
+    Parameters
+    ----------
+    length : int
+    alphabet_size : int
+    columns : ndarray of int or None, default=None
+        For input in another column order, or with letters missing at some
+        positions (a per-position ``OneHotEncoder``), the flat index
+        ``position * alphabet_size + letter`` of every input column; None
+        when the input already is in the layout.
+    """
+
+    def __init__(self, length, alphabet_size, columns=None):
+        self.length = length
+        self.alphabet_size = alphabet_size
+        self.columns = columns
+
+    @property
+    def shape(self):
+        """``(length, alphabet_size)``."""
+        return self.length, self.alphabet_size
+
+    def transform(self, X):
+        """Return ``X`` with its columns placed in the layout."""
+        if self.columns is None:
+            return X
+        n_features = len(self.columns)
+        placement = sp.csr_array(
+            (np.ones(n_features, dtype=X.dtype), (np.arange(n_features), self.columns)),
+            shape=(n_features, self.length * self.alphabet_size),
+        )
+        placed = X @ placement
+        return sp.csr_matrix(placed) if sp.issparse(placed) else np.asarray(placed)
+
+
+def layout_from_names(feature_names):
+    """The layout named by ``{prefix}{position}_{letter}`` columns, or None."""
+    if feature_names is None:
+        return None
+    matches = [_NAME.match(str(name)) for name in feature_names]
+    if not all(matches) or len({m["prefix"] for m in matches}) != 1:
+        return None
+    positions = np.array([int(m["position"]) for m in matches])
+    alphabet, letters = np.unique([m["letter"] for m in matches], return_inverse=True)
+    columns = positions * len(alphabet) + letters
+    if len(np.unique(columns)) != len(columns):
+        return None
+    length = int(positions.max()) + 1
+    if np.array_equal(columns, np.arange(length * len(alphabet))):
+        columns = None
+    return SequenceLayout(length, len(alphabet), columns)
+
+
+def _is_binary(X):
+    values = X.data if sp.issparse(X) else X
+    return bool(np.all((values == 0) | (values == 1)))
+
+
+def _at_most_one_per_block(X, block):
+    """Whether every row has at most one nonzero in each run of ``block`` columns."""
+    if sp.issparse(X):
+        X = sp.csr_matrix(X)
+        X.eliminate_zeros()
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        keys = rows * (X.shape[1] // block) + X.indices // block
+        return len(np.unique(keys)) == len(keys)
+    counts = (X != 0).reshape(X.shape[0], -1, block).sum(axis=2)
+    return bool(counts.max(initial=0) <= 1)
+
+
+def layout_from_values(X):
+    """The layout of a binary, position-major one-hot matrix, or None.
+
+    The alphabet size is the largest divisor ``a`` of the number of columns
+    (short of all of them) such that no row has two ones among any ``a``
+    consecutive columns starting at a multiple of ``a``: blocks any larger
+    would span two positions, which both hold a letter.
+    """
+    n_features = X.shape[1]
+    if n_features < 2 or not _is_binary(X):
+        return None
+    for block in range(n_features // 2, 1, -1):
+        if n_features % block == 0 and _at_most_one_per_block(X, block):
+            return SequenceLayout(n_features // block, block)
+    return None
+
+
+def find_layout(X, feature_names=None):
+    """The sequence layout of ``X`` from its feature names, else its values.
+
+    Returns
+    -------
+    layout : SequenceLayout or None
+        None when neither tells a layout.
+    """
+    return layout_from_names(feature_names) or layout_from_values(X)
