@@ -13,8 +13,9 @@ FUSION_RULES = ("mean_proba", "mean_logits", "vote")
 EPSILON = 1e-6
 
 
-def _probabilities(logits):
-    return torch.sigmoid(logits) if logits.ndim == 1 else torch.softmax(logits, dim=1)
+def _probabilities(stacked):
+    """Probabilities of stacked logits: (t, n) binary or (t, n, k)."""
+    return torch.sigmoid(stacked) if stacked.ndim == 2 else torch.softmax(stacked, dim=2)
 
 
 def probabilities_to_logits(probabilities):

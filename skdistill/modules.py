@@ -221,8 +221,8 @@ class CNN(_SequenceModule):
 
     Notes
     -----
-    On the embedded data: ``CNN()`` has 13,761 parameters;
-    ``CNN(channels=(64, 64))`` 39,233; ``CNN(channels=(8,))`` 1,417.
+    On the embedded data: ``CNN()`` has 12,865 parameters;
+    ``CNN(channels=(64, 64))`` 40,065; ``CNN(channels=(8,))`` 1,417.
 
     Examples
     --------
@@ -304,8 +304,8 @@ class GRU(_Recurrent):
 {_RECURRENT_PARAMETERS}
     Notes
     -----
-    On the embedded data: ``GRU()`` has 2,369 parameters; ``GRU(hidden_size=32)``
-    5,921; ``GRU(hidden_size=8)`` 969.
+    On the embedded data: ``GRU()`` has 2,337 parameters; ``GRU(hidden_size=32)``
+    6,209; ``GRU(hidden_size=8)`` 977.
 
     Examples
     --------
@@ -323,8 +323,8 @@ class BiLSTM(_Recurrent):
 {_RECURRENT_PARAMETERS}
     Notes
     -----
-    On the embedded data: ``BiLSTM()`` has 5,857 parameters; ``BiLSTM(hidden_size=32)``
-    15,681.
+    On the embedded data: ``BiLSTM()`` has 5,921 parameters; ``BiLSTM(hidden_size=32)``
+    15,937.
 
     Examples
     --------
@@ -368,7 +368,7 @@ class Transformer(_SequenceModule):
 
     Notes
     -----
-    On the embedded data ``Transformer()`` has 19,265 parameters.
+    On the embedded data ``Transformer()`` has 19,649 parameters.
 
     Examples
     --------

@@ -96,7 +96,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     length_ : int
         Number of positions encoded.
     n_features_in_ : int
-        Number of input columns (2-D input only).
+        Number of input columns; 1 for one sequence per sample.
     feature_names_in_ : ndarray of str
         Input column names (DataFrame input only).
 
@@ -141,18 +141,23 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
         tags.input_tags.categorical = True
-        tags.input_tags.one_d_array = True
         tags.transformer_tags.preserves_dtype = []
         return tags
 
     def _symbols(self, X, reset):
         """The (n, positions) array of symbols of ``X``, "" where none."""
-        X = validate_data(
-            self, X, reset=reset, dtype=None, ensure_2d=False, ensure_min_features=1,
-        )
-        if X.ndim > 2:
-            raise ValueError(f"SequenceEncoder takes 1-D or 2-D input; got {X.ndim}-D.")
-        if X.ndim == 2 and X.shape[1] > 1:
+        if not hasattr(X, "shape"):
+            X = np.asarray(X, dtype=object)
+        if X.ndim == 1:
+            X = np.asarray(X, dtype=object).reshape(-1, 1)
+        X = validate_data(self, X, reset=reset, dtype=None)
+        missing = pd.isna(X)
+        if missing.any():
+            row = np.argwhere(missing)[0][0]
+            raise ValueError(
+                f"SequenceEncoder: X holds a missing value (None or NaN) in sample {row}."
+            )
+        if X.shape[1] > 1:
             return np.asarray(X.astype(str), dtype=str)
         return _letters(X.ravel())
 
@@ -207,7 +212,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         if self.handle_unknown == "error" and unknown.any():
             row, position = np.argwhere(unknown)[0]
             raise ValueError(
-                f"Unknown letter {symbols[row, position]!r} at position {position} of "
+                f"Unknown letter {str(symbols[row, position])!r} at position {position} of "
                 f"sample {row}; the alphabet is {''.join(self.alphabet_)!r}. Set "
                 "handle_unknown='ignore' to encode it as an all-zero position."
             )

@@ -10,12 +10,19 @@ FAST = {"meta_epochs": 3, "teacher_epochs": 2, "student_epochs": 4, "batch_size"
 
 
 @pytest.fixture(scope="session")
-def crotonylation_frame():
-    """A stratified 3,000-window sample of the embedded data, one column per position."""
+def crotonylation_sequences():
+    """A stratified 3,000-window sample of the embedded data: sequences, labels."""
     sequences, labels = load_crotonylation(return_X_y=True)
     sequences, _, labels, _ = train_test_split(
         sequences, labels, train_size=3000, stratify=labels, random_state=0
     )
+    return sequences, labels
+
+
+@pytest.fixture(scope="session")
+def crotonylation_frame(crotonylation_sequences):
+    """The same sample with one column per position."""
+    sequences, labels = crotonylation_sequences
     return positions_frame(sequences), labels
 
 

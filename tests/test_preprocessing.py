@@ -1,6 +1,11 @@
+import numpy as np
+import pandas as pd
 import pytest
+import scipy.sparse as sp
+from sklearn.compose import ColumnTransformer
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdistill.preprocessing import positions_frame
+from skdistill.preprocessing import SequenceEncoder, positions_frame
 
 
 def test_positions_frame_splits_letters_into_columns():
@@ -12,3 +17,134 @@ def test_positions_frame_splits_letters_into_columns():
 def test_positions_frame_rejects_mixed_lengths():
     with pytest.raises(ValueError, match="one length"):
         positions_frame(["ACG", "TT"])
+
+
+#: scikit-learn checks expected to fail, with the reason.
+EXPECTED_FAILED_CHECKS = {
+    "check_fit1d": "a 1-D array of strings is one sequence per sample, a supported input",
+    "check_fit2d_predict1d": "same: 1-D input to transform is a list of sequences",
+}
+
+
+@parametrize_with_checks(
+    [SequenceEncoder()], expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS
+)
+def test_sequence_encoder_passes_sklearn_checks(estimator, check):
+    check(estimator)
+
+
+def _decode(encoder, row):
+    """Letters of one encoded row, "" for an all-zero position."""
+    grid = row.reshape(encoder.length_, len(encoder.alphabet_))
+    return "".join(encoder.alphabet_[g.argmax()] if g.any() else "" for g in grid)
+
+
+def test_encoding_is_position_major_one_hot():
+    encoder = SequenceEncoder(alphabet="ACGT")
+    X = encoder.fit_transform(["ACGT", "TTGA"])
+    assert X.shape == (2, 16)
+    assert X.dtype == np.float32
+    assert [_decode(encoder, row) for row in X] == ["ACGT", "TTGA"]
+    assert np.array_equal(X.sum(axis=1), [4, 4])
+
+
+def test_alphabet_and_length_are_learned():
+    encoder = SequenceEncoder().fit(["KAC", "CK"])
+    assert encoder.alphabet_.tolist() == ["A", "C", "K"]
+    assert encoder.length_ == 3
+    assert list(encoder.get_feature_names_out()[:4]) == ["pos0_A", "pos0_C", "pos0_K", "pos1_A"]
+
+
+def test_short_sequences_are_padded_and_long_ones_truncated():
+    encoder = SequenceEncoder(alphabet="AC", length=3).fit(["A"])
+    X = encoder.transform(["C", "ACAC"])
+    assert [_decode(encoder, row) for row in X] == ["C", "ACA"]
+
+
+@pytest.mark.parametrize("handle_unknown", ["ignore", "error"])
+def test_unknown_letters(handle_unknown):
+    encoder = SequenceEncoder(alphabet="ACGT", handle_unknown=handle_unknown).fit(["ACGT"])
+    if handle_unknown == "error":
+        with pytest.raises(ValueError, match="Unknown letter 'N' at position 1 of sample 0"):
+            encoder.transform(["ANGT"])
+    else:
+        assert _decode(encoder, encoder.transform(["ANGT"])[0]) == "AGT"
+        assert encoder.transform(["ANGT"])[0, 4:8].sum() == 0
+
+
+def test_padding_is_not_an_unknown_letter():
+    encoder = SequenceEncoder(alphabet="AC", handle_unknown="error", length=4).fit(["AC"])
+    assert encoder.transform(["A"]).sum() == 1
+
+
+def test_sparse_output_equals_dense():
+    sequences = ["ACGT", "GGA", "TTTT"]
+    dense = SequenceEncoder().fit_transform(sequences)
+    sparse = SequenceEncoder(sparse_output=True).fit_transform(sequences)
+    assert sp.issparse(sparse)
+    assert np.array_equal(sparse.toarray(), dense)
+
+
+@pytest.mark.parametrize(
+    "make_input",
+    [
+        lambda s: s,
+        lambda s: np.asarray(s, dtype=object),
+        lambda s: pd.Series(s),
+        lambda s: pd.DataFrame({"sequence": s}),
+        lambda s: np.asarray(s, dtype=object).reshape(-1, 1),
+        lambda s: positions_frame(s),
+    ],
+    ids=["list", "array", "series", "one-column frame", "column", "positions frame"],
+)
+def test_input_forms_agree(make_input):
+    sequences = ["ACGT", "TGCA", "AAAA"]
+    expected = SequenceEncoder().fit_transform(sequences)
+    assert np.array_equal(SequenceEncoder().fit_transform(make_input(sequences)), expected)
+
+
+def test_works_in_column_transformer():
+    frame = pd.DataFrame({"sequence": ["ACG", "TTA"], "score": [0.5, 1.5]})
+    transformer = ColumnTransformer(
+        [("seq", SequenceEncoder(), ["sequence"])], remainder="passthrough"
+    )
+    X = transformer.fit_transform(frame)
+    assert X.shape == (2, 4 * 3 + 1)
+    assert transformer.get_feature_names_out()[0] == "seq__pos0_A"
+
+
+def test_pandas_output_carries_the_feature_names():
+    encoder = SequenceEncoder(alphabet="AC").set_output(transform="pandas")
+    frame = encoder.fit_transform(["AC", "CA"])
+    assert list(frame.columns) == ["pos0_A", "pos0_C", "pos1_A", "pos1_C"]
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"alphabet": "AAC"}, "distinct letters"),
+        ({"alphabet": ""}, "distinct letters"),
+        ({"length": 0}, "length"),
+        ({"handle_unknown": "drop"}, "handle_unknown"),
+        ({"sparse_output": "yes"}, "sparse_output"),
+    ],
+)
+def test_bad_parameters_are_named(params, message):
+    with pytest.raises(ValueError, match=message):
+        SequenceEncoder(**params).fit(["ACGT"])
+
+
+def test_missing_and_empty_sequences_are_rejected():
+    with pytest.raises(ValueError, match="missing value .* in sample 1"):
+        SequenceEncoder().fit(np.array([["AC"], [None]], dtype=object))
+    with pytest.raises(ValueError, match="NaN"):
+        SequenceEncoder().fit(np.array([["AC"], [np.nan]], dtype=object))
+    with pytest.raises(ValueError, match="no letters"):
+        SequenceEncoder().fit(["", ""])
+
+
+def test_encoded_crotonylation_windows(crotonylation_sequences):
+    sequences, _ = crotonylation_sequences
+    X = SequenceEncoder().fit_transform(sequences)
+    assert X.shape == (len(sequences), 29 * 21)
+    assert np.all(X.sum(axis=1) == 29)

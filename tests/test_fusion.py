@@ -1,0 +1,82 @@
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy.special import expit, logit, softmax
+
+from skdistill.fusion import EPSILON, fuse_teacher_logits, probabilities_to_logits
+
+logit_values = st.floats(-8, 8, allow_nan=False, width=32)
+
+
+def _teacher_logits(n_teachers, n_samples, n_classes):
+    shape = (n_teachers, n_samples) if n_classes == 2 else (n_teachers, n_samples, n_classes)
+    return arrays(np.float32, shape, elements=logit_values)
+
+
+def _as_tensors(stacked):
+    return [torch.from_numpy(one) for one in stacked]
+
+
+def _normalised(weights, n_teachers):
+    weights = np.ones(n_teachers) if weights is None else np.asarray(weights, float)
+    return weights / weights.sum()
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    data=st.data(),
+    n_teachers=st.integers(1, 5),
+    n_classes=st.sampled_from([2, 3]),
+    weighted=st.booleans(),
+)
+def test_means_match_numpy(data, n_teachers, n_classes, weighted):
+    stacked = data.draw(_teacher_logits(n_teachers, 6, n_classes))
+    weights = (
+        data.draw(st.lists(st.floats(0.1, 3), min_size=n_teachers, max_size=n_teachers))
+        if weighted else None
+    )
+    w = _normalised(weights, n_teachers)
+    tensors = _as_tensors(stacked)
+
+    fused_logits = fuse_teacher_logits(tensors, "mean_logits", weights).numpy()
+    np.testing.assert_allclose(fused_logits, np.tensordot(w, stacked, axes=1), atol=1e-5)
+
+    fused = fuse_teacher_logits(tensors, "mean_proba", weights).numpy()
+    if n_classes == 2:
+        expected = np.clip(np.tensordot(w, expit(stacked), axes=1), EPSILON, 1 - EPSILON)
+        np.testing.assert_allclose(expit(fused), expected, atol=1e-5)
+    else:
+        expected = np.tensordot(w, softmax(stacked, axis=2), axes=1)
+        np.testing.assert_allclose(np.exp(fused), expected, atol=1e-5)
+
+
+def test_binary_vote_is_the_weighted_majority_and_ties_split():
+    teachers = _as_tensors(np.array([[3.0, -1.0, 2.0], [1.0, -2.0, -5.0]], np.float32))
+    fused = fuse_teacher_logits(teachers, "vote").numpy()
+    # both positive; both negative; one each: a tie gives probability 1/2
+    np.testing.assert_allclose(expit(fused), [1 - EPSILON, EPSILON, 0.5], atol=1e-6)
+    weighted = fuse_teacher_logits(teachers, "vote", weights=[1, 3]).numpy()
+    assert weighted[2] < 0  # the heavier teacher says negative
+
+
+def test_multiclass_vote():
+    a = torch.tensor([[5.0, 0.0, 0.0], [0.0, 5.0, 0.0]])
+    b = torch.tensor([[5.0, 0.0, 0.0], [0.0, 0.0, 5.0]])
+    c = torch.tensor([[0.0, 5.0, 0.0], [0.0, 0.0, 5.0]])
+    probabilities = fuse_teacher_logits([a, b, c], "vote").exp().numpy()
+    np.testing.assert_allclose(probabilities.argmax(axis=1), [0, 2])
+    assert probabilities.max() == pytest.approx(1 - 2 * EPSILON, abs=1e-5)
+
+
+def test_probabilities_to_logits_is_finite_at_the_extremes():
+    logits = probabilities_to_logits(torch.tensor([0.0, 0.25, 1.0]))
+    assert torch.isfinite(logits).all()
+    np.testing.assert_allclose(logits[1].item(), logit(0.25), rtol=1e-5)
+
+
+def test_unknown_rule_is_named():
+    with pytest.raises(ValueError, match="fusion must be one of"):
+        fuse_teacher_logits([torch.zeros(2)], "median")

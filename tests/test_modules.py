@@ -1,0 +1,151 @@
+import re
+
+import numpy as np
+import pytest
+import torch
+from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+from skdistill import DistilledClassifier
+from skdistill import modules
+from skdistill.modules import CNN, GRU, MLP, BiLSTM, Transformer, count_parameters
+from skdistill.preprocessing import SequenceEncoder, positions_frame
+
+from .conftest import FAST
+
+SEQUENCE_MODULES = [CNN, GRU, BiLSTM, Transformer]
+
+
+@pytest.mark.parametrize("module_class", SEQUENCE_MODULES)
+@pytest.mark.parametrize("readout", ["positions", "max", "mean"])
+@pytest.mark.parametrize("output_dim", [1, 3])
+def test_sequence_modules_map_flat_one_hot_to_logits(module_class, readout, output_dim):
+    module = module_class(input_dim=40, alphabet_size=4, readout=readout, output_dim=output_dim)
+    assert (module.sequence_length, module.alphabet_size) == (10, 4)
+    logits = module(torch.rand(5, 40))
+    assert logits.shape == ((5,) if output_dim == 1 else (5, 3))
+    assert torch.isfinite(logits).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"input_dim": 40}, "needs the sequence shape"),
+        ({"input_dim": 40, "alphabet_size": 3}, "is not sequence_length x alphabet_size"),
+        ({"input_dim": 40, "sequence_length": 10, "alphabet_size": 5}, "!= input_dim"),
+        ({"sequence_length": 10}, "needs input_dim"),
+        ({"sequence_length": 10, "alphabet_size": 4, "readout": "sum"}, "readout must be"),
+    ],
+)
+@pytest.mark.parametrize("module_class", SEQUENCE_MODULES)
+def test_bad_shapes_are_named(module_class, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        module_class(**kwargs)
+
+
+def _documented_counts():
+    """(module expression, parameter count) pairs quoted in the module docstrings."""
+    text = "\n".join(
+        obj.__doc__ for obj in vars(modules).values() if isinstance(obj, type) and obj.__doc__
+    )
+    for expression, count in re.findall(r"``(\w+\([^`]*\))`` has ([\d,]+) parameters", text):
+        yield expression, int(count.replace(",", ""))
+    for expression, count in re.findall(r"[;,]\s+``(\w+\([^`]*\))``\s+([\d,]+)", text):
+        yield expression, int(count.replace(",", ""))
+
+
+@pytest.mark.parametrize("expression, count", list(_documented_counts()))
+def test_documented_parameter_counts_are_true(expression, count):
+    name, arguments = expression.split("(", 1)
+    module = eval(f"{name}(sequence_length=29, alphabet_size=21, {arguments}")  # noqa: S307
+    assert count_parameters(module) == count
+
+
+def test_documented_mlp_counts_are_true():
+    assert count_parameters(MLP(609, hidden_units=(16,))) == 9_777
+    assert count_parameters(MLP(609, hidden_units=(128, 64), dropout=0.5)) == 86_401
+
+
+def _centre_motif_data(n_samples=600, length=15, seed=0):
+    """One 'A' per window among 'C's; the label says whether it sits at the centre."""
+    rng = np.random.default_rng(seed)
+    where = np.where(rng.random(n_samples) < 0.3, length // 2, rng.integers(0, length, n_samples))
+    sequences = ["".join("A" if i == w else "C" for i in range(length)) for w in where]
+    return np.asarray(sequences), (where == length // 2).astype(int)
+
+
+@pytest.mark.parametrize("readout, learns", [("positions", True), ("max", False)])
+def test_only_a_position_aware_readout_tells_where_a_motif_sits(readout, learns):
+    sequences, y = _centre_motif_data()
+    student = CNN(sequence_length=15, alphabet_size=2, channels=(8,), kernel_size=3,
+                  readout=readout)
+    clf = make_pipeline(
+        SequenceEncoder(),
+        DistilledClassifier(student=student, alpha=0.0, beta=1.0, meta_epochs=10,
+                            student_epochs=2, batch_size=32, random_state=0),
+    ).fit(sequences, y)
+    test_sequences, test_y = _centre_motif_data(seed=1)
+    auc = roc_auc_score(test_y, clf.predict_proba(test_sequences)[:, 1])
+    assert (auc > 0.95) if learns else (auc < 0.8)
+
+
+@pytest.mark.parametrize(
+    "teacher, student",
+    [(CNN, GRU), (BiLSTM, CNN), (Transformer, MLP), (None, BiLSTM), (CNN, Transformer)],
+)
+def test_modules_in_a_sequence_pipeline_fit_the_real_data(
+    crotonylation_sequences, teacher, student
+):
+    sequences, y = crotonylation_sequences[0][:600], crotonylation_sequences[1][:600]
+    pipeline = make_pipeline(
+        SequenceEncoder(), DistilledClassifier(teacher=teacher, student=student,
+                                               random_state=0, **FAST)
+    ).fit(sequences, y)
+    clf = pipeline[-1]
+    assert clf.sequence_shape_ == (29, 21)
+    assert roc_auc_score(y, pipeline.predict_proba(sequences)[:, 1]) > 0.7
+    assert roc_auc_score(y, clf.teacher_predict_proba(pipeline[0].transform(sequences))[:, 1]) > 0.7
+
+
+def test_per_position_one_hot_route_with_feature_names(crotonylation_frame):
+    frame, y = crotonylation_frame
+    pipeline = make_pipeline(
+        OneHotEncoder(sparse_output=False, handle_unknown="ignore"),
+        DistilledClassifier(teacher=CNN, student=GRU, random_state=0, **FAST),
+    ).set_output(transform="pandas")
+    pipeline.fit(frame[:600], y[:600])
+    clf = pipeline[-1]
+    assert clf.n_features_in_ < 29 * 21  # not every letter at every position
+    assert clf.sequence_shape_ == (29, 21)
+    assert clf.student_.module_.sequence_length == 29
+    assert roc_auc_score(y[:600], pipeline.predict_proba(frame[:600])[:, 1]) > 0.7
+
+
+def test_per_position_one_hot_route_with_a_shared_alphabet(crotonylation_frame):
+    frame, y = crotonylation_frame
+    alphabet = sorted(set(np.unique(frame.to_numpy())))
+    pipeline = make_pipeline(
+        OneHotEncoder(categories=[alphabet] * frame.shape[1], handle_unknown="ignore"),
+        DistilledClassifier(student=CNN(channels=(8,), sequence_length=29,
+                                        alphabet_size=len(alphabet)), **FAST),
+    ).fit(frame[:600], y[:600])
+    assert pipeline[-1].student_.module_.alphabet_size == len(alphabet)
+
+
+def test_without_names_or_a_uniform_layout_the_error_says_what_to_do(crotonylation_frame):
+    frame, y = crotonylation_frame
+    X = OneHotEncoder().fit_transform(frame[:600])  # bare matrix, uneven letter sets
+    with pytest.raises(ValueError, match="needs the sequence shape.*alphabet_size=21"):
+        DistilledClassifier(student=CNN, **FAST).fit(X, y[:600])
+
+
+def test_explicit_shape_through_a_skorch_net(crotonylation_frame):
+    from skorch import NeuralNet
+
+    frame, y = crotonylation_frame
+    X = SequenceEncoder().fit_transform(positions_frame(frame.apply("".join, axis=1))[:600])
+    student = NeuralNet(CNN, module__alphabet_size=21, criterion=torch.nn.BCEWithLogitsLoss)
+    clf = DistilledClassifier(student=student, **FAST).fit(X, y[:600])
+    assert clf.sequence_shape_ is None  # nothing had to be found
+    assert clf.student_.module_.sequence_length == 29

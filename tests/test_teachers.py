@@ -1,0 +1,208 @@
+"""Offline, sequential and multi-teacher distillation through DistilledClassifier."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from scipy.stats import spearmanr
+from skorch import NeuralNet
+from skorch.callbacks import Callback
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdistill import DistilledClassifier
+from skdistill.fusion import fuse_teacher_logits
+from skdistill.modules import MLP
+
+from .conftest import FAST
+
+
+def fast(**params):
+    return DistilledClassifier(**{**FAST, "random_state": 0, **params})
+
+
+class CountingLogisticRegression(LogisticRegression):
+    """LogisticRegression that counts its fits, to see who refits a teacher."""
+
+    fits = 0
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).fits += 1
+        return super().fit(X, y, sample_weight)
+
+
+def test_frozen_teacher_is_not_refitted_inside_grid_search(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    teacher = CountingLogisticRegression().fit(X, y)
+    coef = teacher.coef_.copy()
+    CountingLogisticRegression.fits = 0
+    search = GridSearchCV(
+        fast(teacher=FrozenEstimator(teacher)), {"alpha": [0.3, 0.7]}, cv=2, scoring="roc_auc"
+    ).fit(X, y)
+    assert CountingLogisticRegression.fits == 0
+    np.testing.assert_array_equal(teacher.coef_, coef)
+    best = search.best_estimator_
+    assert best.teacher_ is search.best_estimator_.teacher  # used as it is
+    np.testing.assert_allclose(
+        best.teacher_predict_proba(X), teacher.predict_proba(X), rtol=1e-4, atol=1e-6
+    )
+    assert "teacher_loss" not in best.history_[0]
+
+
+def test_unfitted_estimator_teacher_is_cloned_and_fitted_once(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    spec = CountingLogisticRegression()
+    CountingLogisticRegression.fits = 0
+    clf = fast(teacher=spec, meta_epochs=4).fit(X, y)
+    assert CountingLogisticRegression.fits == 1
+    assert not hasattr(spec, "coef_")
+    assert hasattr(clf.teacher_, "coef_")
+
+
+def test_frozen_pipeline_teacher_receives_the_dataframe(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    teacher = make_pipeline(StandardScaler(), LogisticRegression()).fit(frame, y)
+    with warnings.catch_warnings():
+        # scikit-learn warns when a model fitted with column names gets an array
+        warnings.simplefilter("error", UserWarning)
+        clf = fast(teacher=FrozenEstimator(teacher)).fit(frame, y)
+        proba = clf.teacher_predict_proba(frame)
+    np.testing.assert_allclose(proba, teacher.predict_proba(frame), rtol=1e-4, atol=1e-6)
+
+
+def test_student_learns_what_a_frozen_teacher_knows(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    # A teacher with its own idea of the positives, unrelated to y.
+    teacher = LogisticRegression().fit(X, (X[:, 3] > 0.5).astype(int))
+    params = {"meta_epochs": 5, "student_epochs": 4, "batch_size": 32, "random_state": 0}
+    mimic = DistilledClassifier(teacher=FrozenEstimator(teacher), alpha=1.0, beta=0.0, **params)
+    alone = DistilledClassifier(alpha=0.0, beta=1.0, **params)
+    reference = teacher.decision_function(X)
+    for student, expected in [(mimic, True), (alone, False)]:
+        agreement = spearmanr(reference, student.fit(X, y).decision_function(X)).statistic
+        assert (agreement > 0.9) == expected
+
+
+def test_teacher_with_other_labels_is_rejected(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    teacher = LogisticRegression().fit(X, np.where(y == 1, "yes", "no"))
+    with pytest.raises(ValueError, match="same labels"):
+        fast(teacher=FrozenEstimator(teacher)).fit(X, y)
+
+
+def test_teacher_columns_are_put_in_the_classifier_order(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    labels = np.where(y == 1, "b", "a")
+    teacher = LogisticRegression().fit(X, labels)
+    teacher.classes_ = teacher.classes_[::-1]  # a teacher that lists classes the other way
+    teacher.coef_, teacher.intercept_ = -teacher.coef_, -teacher.intercept_
+    clf = fast(teacher=FrozenEstimator(teacher)).fit(X, labels)
+    positive = clf.teacher_predict_proba(X)[:, list(clf.classes_).index("b")]
+    np.testing.assert_allclose(positive, teacher.predict_proba(X)[:, 0], rtol=1e-4, atol=1e-6)
+
+
+# --- several teachers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fusion", ["mean_proba", "mean_logits", "vote"])
+def test_list_teachers_are_fused(imbalanced_arrays, fusion):
+    X, y = imbalanced_arrays
+    frozen = [
+        FrozenEstimator(LogisticRegression(C=c).fit(X, y)) for c in (0.01, 1.0, 100.0)
+    ]
+    weights = [1.0, 2.0, 0.5]
+    clf = fast(teacher=frozen, teacher_fusion=fusion, teacher_weights=weights).fit(X, y)
+    assert clf.teachers_ == frozen
+    assert clf.teacher_ is None
+    logits = [
+        torch.logit(torch.as_tensor(t.predict_proba(X)[:, 1], dtype=torch.float32), 1e-6)
+        for t in frozen
+    ]
+    expected = torch.sigmoid(fuse_teacher_logits(logits, fusion, weights)).numpy()
+    np.testing.assert_allclose(clf.teacher_predict_proba(X)[:, 1], expected, atol=1e-4)
+
+
+def test_list_of_nets_and_estimators_in_grid_search(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    teachers = [MLP, FrozenEstimator(LogisticRegression().fit(X, y)),
+                HistGradientBoostingClassifier(max_iter=20)]
+    search = GridSearchCV(
+        fast(teacher=teachers, teacher_weights=[1, 1, 2]),
+        {"teacher_fusion": ["mean_proba", "vote"]},
+        cv=2, scoring="roc_auc",
+    ).fit(X, y)
+    best = search.best_estimator_
+    assert isinstance(best.teachers_[0], NeuralNet)
+    assert best.teachers_[1] is teachers[1]
+    assert hasattr(best.teachers_[2], "n_iter_")
+    assert "teacher_loss" in best.history_[0]  # the net teacher trains in rounds
+
+
+def test_bootstrap_gives_each_teacher_its_own_sample(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    teachers = [HistGradientBoostingClassifier(max_iter=10, random_state=0)] * 2
+    same = fast(teacher=teachers).fit(X, y).teachers_
+    np.testing.assert_allclose(same[0].predict_proba(X), same[1].predict_proba(X))
+    diverse = fast(teacher=teachers, bootstrap=True).fit(X, y).teachers_
+    assert not np.allclose(diverse[0].predict_proba(X), diverse[1].predict_proba(X))
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"teacher": []}, "empty list"),
+        ({"teacher": [None, None], "teacher_weights": [1.0]}, "one non-negative weight"),
+        ({"teacher": [None, None], "teacher_weights": [1.0, -1.0]}, "one non-negative weight"),
+        ({"teacher": [None, None], "teacher_weights": [0, 0]}, "not all zero"),
+        ({"teacher_fusion": "median"}, "teacher_fusion"),
+        ({"schedule": "parallel"}, "schedule"),
+        ({"bootstrap": "yes"}, "bootstrap"),
+    ],
+)
+def test_bad_teacher_parameters_are_named(imbalanced_arrays, params, message):
+    X, y = imbalanced_arrays
+    with pytest.raises(ValueError, match=message):
+        fast(**params).fit(X, y)
+
+
+# --- schedules ---------------------------------------------------------------------------
+
+ORDER = []
+
+
+class RecordRole(Callback):
+    def __init__(self, role):
+        self.role = role
+
+    def on_epoch_end(self, net, **kwargs):
+        ORDER.append(self.role)
+
+
+def _recording_net(role, hidden_units):
+    return NeuralNet(MLP, module__hidden_units=hidden_units, criterion=torch.nn.MSELoss,
+                     callbacks=[RecordRole(role)])
+
+
+@pytest.mark.parametrize(
+    "schedule, expected",
+    [("online", ["T", "T", "S"] * 3), ("sequential", ["T", "T"] * 3 + ["S"] * 3)],
+)
+def test_schedule_orders_teacher_and_student_epochs(imbalanced_arrays, schedule, expected):
+    X, y = imbalanced_arrays
+    ORDER.clear()
+    clf = fast(
+        teacher=_recording_net("T", (8,)), student=_recording_net("S", (4,)), schedule=schedule,
+        meta_epochs=3, teacher_epochs=2, student_epochs=1, validation_fraction=0.25,
+    ).fit(X, y)
+    assert ORDER == expected
+    assert [sorted(r) for r in clf.history_] == [sorted([
+        "meta_epoch", "teacher_loss", "student_loss", "teacher_train_auc",
+        "teacher_valid_auc", "student_train_auc", "student_valid_auc",
+    ])] * 3
