@@ -4,7 +4,6 @@ import argparse
 import sys
 import time
 
-import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import train_test_split

@@ -11,7 +11,7 @@ position-major: columns ``pos0_A, pos0_C, ..., pos1_A, ...``, the layout of
 :class:`~skdistill.preprocessing.SequenceEncoder`. Their shape is
 ``sequence_length`` x ``alphabet_size``; given ``input_dim``, either one
 determines the other, and DistilledClassifier fills both from the data when it
-can (see :ref:`sequence-shape` in the user guide).
+can (see "How the shape reaches the module" in the user guide).
 
 Parameter counts quoted below are for the embedded crotonylation windows
 encoded by ``SequenceEncoder`` (29 positions x 21 letters = 609 features) and
@@ -168,6 +168,16 @@ class SequenceReadout(nn.Module):
         return self.head(pooled)
 
 
+_SHAPE_PARAMETERS = """\
+    input_dim : int or None, default=None
+        Number of input features, ``sequence_length * alphabet_size``.
+    sequence_length : int or None, default=None
+    alphabet_size : int or None, default=None
+        Two of ``input_dim``, ``sequence_length`` and ``alphabet_size`` are
+        needed; :class:`~skdistill.DistilledClassifier` fills them.
+"""
+
+
 class _SequenceModule(nn.Module):
     """Base of the sequence modules: shape resolution, reshaping, readout."""
 
@@ -196,21 +206,15 @@ class _SequenceModule(nn.Module):
 
 
 class CNN(_SequenceModule):
-    """1-D convolutional network over the positions of one-hot sequences.
+    __doc__ = f"""1-D convolutional network over the positions of one-hot sequences.
 
     Parameters
     ----------
-    input_dim : int or None, default=None
-        Number of input features, ``sequence_length * alphabet_size``.
-    sequence_length : int or None, default=None
-    alphabet_size : int or None, default=None
-        Two of ``input_dim``, ``sequence_length`` and ``alphabet_size`` are
-        needed; :class:`~skdistill.DistilledClassifier` fills them.
-    channels : sequence of int, default=(32, 32)
+{_SHAPE_PARAMETERS}    channels : sequence of int, default=(32, 32)
         Output channels of each convolution (ReLU after each).
     kernel_size : int, default=7
         Odd width of every convolution; the output keeps the input length.
-    readout : {"positions", "max", "mean"}, default="positions"
+    readout : {{"positions", "max", "mean"}}, default="positions"
         How per-position features become one vector: see
         :class:`SequenceReadout`. "max" is global max pooling.
     head_units : sequence of int, default=()
@@ -276,19 +280,13 @@ class _Recurrent(_SequenceModule):
         return self.rnn(sequences)[0]
 
 
-_RECURRENT_PARAMETERS = """
+_RECURRENT_PARAMETERS = f"""
     Parameters
     ----------
-    input_dim : int or None, default=None
-        Number of input features, ``sequence_length * alphabet_size``.
-    sequence_length : int or None, default=None
-    alphabet_size : int or None, default=None
-        Two of ``input_dim``, ``sequence_length`` and ``alphabet_size`` are
-        needed; :class:`~skdistill.DistilledClassifier` fills them.
-    hidden_size : int, default=16
+{_SHAPE_PARAMETERS}    hidden_size : int, default=16
         Hidden units per direction.
     num_layers : int, default=1
-    readout : {"positions", "max", "mean"}, default="positions"
+    readout : {{"positions", "max", "mean"}}, default="positions"
         How the hidden states of all positions become one vector: see
         :class:`SequenceReadout`.
     head_units : sequence of int, default=()
@@ -339,7 +337,7 @@ class BiLSTM(_Recurrent):
 
 
 class Transformer(_SequenceModule):
-    """Transformer encoder over the positions of one-hot sequences.
+    __doc__ = f"""Transformer encoder over the positions of one-hot sequences.
 
     Each position's letter is embedded, a learned positional embedding is
     added, and self-attention layers mix the positions: a sequence model, not
@@ -347,19 +345,13 @@ class Transformer(_SequenceModule):
 
     Parameters
     ----------
-    input_dim : int or None, default=None
-        Number of input features, ``sequence_length * alphabet_size``.
-    sequence_length : int or None, default=None
-    alphabet_size : int or None, default=None
-        Two of ``input_dim``, ``sequence_length`` and ``alphabet_size`` are
-        needed; :class:`~skdistill.DistilledClassifier` fills them.
-    d_model : int, default=32
+{_SHAPE_PARAMETERS}    d_model : int, default=32
         Width of the letter and position embeddings.
     nhead : int, default=4
         Attention heads; must divide ``d_model``.
     num_layers : int, default=2
     dim_feedforward : int, default=64
-    readout : {"positions", "max", "mean"}, default="positions"
+    readout : {{"positions", "max", "mean"}}, default="positions"
         See :class:`SequenceReadout`.
     head_units : sequence of int, default=()
     dropout : float, default=0.1
