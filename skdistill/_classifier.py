@@ -419,7 +419,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         with torch.random.fork_rng(devices=cuda_devices):
             torch.manual_seed(seed)
             try:
-                self.history_ = self._train(ensemble, parts, binary=n_classes == 2)
+                self.history_ = self._train(ensemble, parts)
             finally:
                 ensemble.forget()
         return self
@@ -470,7 +470,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         data = TensorData(X_nets[rows], target, device=self.device_)
         return _safe_indexing(X_raw, rows), data, y_part
 
-    def _train(self, ensemble, parts, binary):
+    def _train(self, ensemble, parts):
+        """Run the teacher and student rounds of ``schedule``; return the history."""
         X_raw, teacher_data, y_train = parts["train"]
         student_data = teacher_data.with_targets({"target": teacher_data.y})
         has_teachers = bool(ensemble.teachers)

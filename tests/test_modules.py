@@ -149,3 +149,15 @@ def test_explicit_shape_through_a_skorch_net(crotonylation_frame):
     clf = DistilledClassifier(student=student, **FAST).fit(X, y[:600])
     assert clf.sequence_shape_ is None  # nothing had to be found
     assert clf.student_.module_.sequence_length == 29
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_sequence_modules_train_on_cuda(crotonylation_sequences):
+    sequences, y = crotonylation_sequences[0][:600], crotonylation_sequences[1][:600]
+    pipeline = make_pipeline(
+        SequenceEncoder(),
+        DistilledClassifier(teacher=Transformer, student=CNN, device="cuda", random_state=0,
+                            **FAST),
+    ).fit(sequences, y)
+    assert next(pipeline[-1].student_.module_.parameters()).is_cuda
+    assert roc_auc_score(y, pipeline.predict_proba(sequences)[:, 1]) > 0.7
