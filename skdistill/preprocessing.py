@@ -176,6 +176,10 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         self : SequenceEncoder
         """
         self._validate_params()
+        try:
+            np.dtype(self.dtype)
+        except TypeError:
+            raise ValueError(f"dtype={self.dtype!r} is not a NumPy dtype.") from None
         symbols = self._symbols(X, reset=True)
         if self.alphabet is None:
             alphabet = np.unique(symbols[symbols != ""])

@@ -44,6 +44,11 @@ def test_bad_shapes_are_named(module_class, kwargs, message):
         module_class(**kwargs)
 
 
+def test_cnn_kernel_must_keep_the_length():
+    with pytest.raises(ValueError, match="kernel_size must be odd"):
+        CNN(sequence_length=10, alphabet_size=4, kernel_size=4)
+
+
 def _documented_counts():
     """(module expression, parameter count) pairs quoted in the module docstrings."""
     text = "\n".join(

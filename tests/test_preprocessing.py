@@ -77,6 +77,13 @@ def test_padding_is_not_an_unknown_letter():
     assert encoder.transform(["A"]).sum() == 1
 
 
+def test_prefix_and_dtype():
+    encoder = SequenceEncoder(alphabet="AC", prefix="site", dtype=np.float64)
+    X = encoder.fit_transform(["CA"])
+    assert X.dtype == np.float64
+    assert list(encoder.get_feature_names_out()) == ["site0_A", "site0_C", "site1_A", "site1_C"]
+
+
 def test_sparse_output_equals_dense():
     sequences = ["ACGT", "GGA", "TTTT"]
     dense = SequenceEncoder().fit_transform(sequences)
@@ -127,6 +134,7 @@ def test_pandas_output_carries_the_feature_names():
         ({"length": 0}, "length"),
         ({"handle_unknown": "drop"}, "handle_unknown"),
         ({"sparse_output": "yes"}, "sparse_output"),
+        ({"dtype": "no-such-type"}, "dtype"),
     ],
 )
 def test_bad_parameters_are_named(params, message):

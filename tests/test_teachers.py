@@ -90,6 +90,17 @@ def test_student_learns_what_a_frozen_teacher_knows(imbalanced_arrays):
         assert (agreement > 0.9) == expected
 
 
+def test_fitted_skorch_net_as_frozen_teacher(imbalanced_arrays):
+    from skorch import NeuralNetBinaryClassifier
+
+    X, y = imbalanced_arrays
+    net = NeuralNetBinaryClassifier(
+        MLP, module__input_dim=X.shape[1], max_epochs=5, lr=0.05, train_split=None, verbose=0
+    ).fit(X, y.astype(np.float32))
+    clf = fast(teacher=FrozenEstimator(net)).fit(X, y)
+    np.testing.assert_allclose(clf.teacher_predict_proba(X), net.predict_proba(X), atol=1e-5)
+
+
 def test_teacher_with_other_labels_is_rejected(imbalanced_arrays):
     X, y = imbalanced_arrays
     teacher = LogisticRegression().fit(X, np.where(y == 1, "yes", "no"))
