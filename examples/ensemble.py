@@ -24,7 +24,7 @@ from skdistill.cli import format_table
 from skdistill.modules import CNN, count_parameters
 
 TEACHER = net(CNN, channels=(32, 32), dropout=0.2)
-STUDENT = net(CNN, channels=(8,))
+STUDENT = net(CNN, channels=(16, 16))
 #: Epochs of each net per meta-epoch (online distillation).
 EPOCHS = {"teacher_epochs": 2, "student_epochs": 2}
 N_TEACHERS = 5
