@@ -382,13 +382,17 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         self.sequence_shape_ = None if self._layout is None else self._layout.shape
         X_nets = self._net_input(X)
 
-        rows = np.arange(X.shape[0])
         if self.validation_fraction is None:
-            train_rows, valid_rows = rows, None
+            train_rows, valid_rows = slice(None), None
         else:
             train_rows, valid_rows = train_test_split(
-                rows, test_size=self.validation_fraction, stratify=y_encoded, random_state=rng,
+                np.arange(X.shape[0]), test_size=self.validation_fraction,
+                stratify=y_encoded, random_state=rng,
             )
+        parts = {"train": self._part(X_raw, X_nets, y_encoded, train_rows)}
+        if valid_rows is not None:
+            parts["valid"] = self._part(X_raw, X_nets, y_encoded, valid_rows)
+        n_train = len(parts["train"][2])
         common = {
             "batch_size": self.batch_size,
             "device": self.device_,
@@ -403,18 +407,17 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             max_epochs=self.student_epochs, **common,
         )
         teachers = [
-            self._make_teacher(spec, true_label_loss, common, len(train_rows), rng)
+            self._make_teacher(spec, true_label_loss, common, n_train, rng)
             for spec in teacher_specs
         ]
-        ensemble = TeacherEnsemble(teachers, self.teacher_fusion, self.teacher_weights)
+        self._teacher_ensemble = ensemble = TeacherEnsemble(
+            teachers, self.teacher_fusion, self.teacher_weights
+        )
         self.teachers_ = [teacher.estimator for teacher in teachers]
         self.teacher_ = self.teachers_[0] if self.teachers_ and not isinstance(
             self.teacher, list
         ) else None
 
-        parts = {"train": self._part(X_raw, X_nets, y_encoded, train_rows)}
-        if valid_rows is not None:
-            parts["valid"] = self._part(X_raw, X_nets, y_encoded, valid_rows)
         cuda_devices = [self.device_.index or 0] if self.device_.type == "cuda" else []
         with torch.random.fork_rng(devices=cuda_devices):
             torch.manual_seed(seed)
@@ -463,7 +466,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         return NetTeacher(net, sample)
 
     def _part(self, X_raw, X_nets, y_encoded, rows):
-        """``(raw input, TensorData with targets, encoded labels)`` of some rows."""
+        """``(raw input, TensorData with targets, encoded labels)`` of some rows.
+
+        ``rows`` is an index array, or ``slice(None)`` for all rows without a copy.
+        """
         y_part = y_encoded[rows]
         dtype = torch.float32 if len(self.classes_) == 2 else torch.int64
         target = torch.as_tensor(y_part, dtype=dtype, device=self.device_)
@@ -506,16 +512,15 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             total=self.meta_epochs * (2 if self.schedule == "sequential" else 1),
             desc="meta-epochs", disable=not self.verbose, leave=False,
         )
+        teacher_steps = (teacher_round,) if has_teachers else ()
         if self.schedule == "online":
-            rounds = [(record, (teacher_round, student_round)) for record in records]
+            rounds = [(record, (*teacher_steps, student_round)) for record in records]
         else:
-            rounds = [(record, (teacher_round,)) for record in records]
+            rounds = [(record, teacher_steps) for record in records]
             rounds += [(record, (student_round,)) for record in records]
         with progress:
             for record, steps in rounds:
                 for step in steps:
-                    if step is teacher_round and not has_teachers:
-                        continue
                     step(record)
                 progress.update()
                 progress.set_postfix(
@@ -593,13 +598,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 "No teacher was trained: with alpha=0 or beta=1 the teacher term is empty."
             )
-        teachers = [
-            NetTeacher(teacher) if isinstance(teacher, NeuralNet)
-            else EstimatorTeacher(teacher, self.classes_)
-            for teacher in self.teachers_
-        ]
-        ensemble = TeacherEnsemble(teachers, self.teacher_fusion, self.teacher_weights)
-        logits = ensemble.logits(*self._inference_data(X))
+        logits = self._teacher_ensemble.logits(*self._inference_data(X))
         return _probabilities(logits.cpu().numpy())
 
     def predict(self, X):

@@ -105,11 +105,6 @@ class TeacherEnsemble:
         self.weights = weights
         self._settled_logits = {}
 
-    @property
-    def trains_in_rounds(self):
-        """Whether any teacher changes from one round to the next."""
-        return any(isinstance(teacher, NetTeacher) for teacher in self.teachers)
-
     def train_round(self, data, X_raw, y):
         """One round for every teacher; the mean loss of the nets, or None."""
         losses = [teacher.train_round(data, X_raw, y) for teacher in self.teachers]
