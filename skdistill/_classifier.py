@@ -1,5 +1,6 @@
 """DistilledClassifier: online teacher/student distillation as a classifier."""
 
+import copy
 from numbers import Integral, Real
 
 import numpy as np
@@ -8,14 +9,12 @@ from scipy.special import expit, softmax
 from skorch import NeuralNet
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.frozen import FrozenEstimator
-from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
-from tqdm.auto import tqdm
 
 from ._layout import find_layout
 from ._nets import (
@@ -23,12 +22,14 @@ from ._nets import (
     DEFAULT_TEACHER,
     StudentCriterion,
     TensorData,
+    TrueLabelCriterion,
     build_net,
-    last_epoch_loss,
-    needs_sequence_shape,
+    check_output_shape,
     predict_logits,
 )
+from ._specs import ESTIMATOR, NET, spec_kind, wants_sequence_shape
 from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble
+from ._training import DistillationRun, Part
 from .fusion import FUSION_RULES
 from .losses import DISTILLATION_LOSSES, DistillationLoss, make_true_label_loss
 
@@ -36,29 +37,17 @@ __all__ = ["DistilledClassifier"]
 
 _NET_SPECS = [None, type, nn.Module, NeuralNet]
 _ESTIMATOR_SPEC = HasMethods(["fit", "predict_proba"])
+#: ``early_stopping="auto"`` holds out a validation part from this many samples on.
+EARLY_STOPPING_MIN_SAMPLES = 1000
+#: ``batch_size="auto"``: about this many batches per epoch, within the bounds below.
+AUTO_BATCHES_PER_EPOCH = 16
+AUTO_BATCH_BOUNDS = (16, 256)
 
 
 def _input_for_estimators(X_given, X_validated):
     """What scikit-learn teachers see: a DataFrame as given (for its column
     names), anything else as validated."""
     return X_given if hasattr(X_given, "iloc") else X_validated
-
-
-def _is_net_spec(spec):
-    return spec is None or isinstance(spec, (nn.Module, NeuralNet)) or (
-        isinstance(spec, type) and issubclass(spec, nn.Module)
-    )
-
-
-def _check_teacher_spec(spec, where):
-    if _is_net_spec(spec):
-        return
-    if isinstance(spec, type) or not _ESTIMATOR_SPEC.is_satisfied_by(spec):
-        raise TypeError(
-            f"{where} must be None, a torch.nn.Module subclass or instance, a skorch "
-            "NeuralNet, or a scikit-learn classifier with fit and predict_proba "
-            f"(a FrozenEstimator for an already fitted one); got {spec!r}."
-        )
 
 
 def resolve_device(device):
@@ -74,10 +63,23 @@ def resolve_device(device):
     return resolved
 
 
-def _roc_auc(y, logits):
-    if logits.ndim == 1:
-        return roc_auc_score(y, logits)
-    return roc_auc_score(y, softmax(logits, axis=1), multi_class="ovr")
+def _encode_labels(y):
+    """``classes_`` and the encoded labels; at least two classes of one type."""
+    check_classification_targets(y)
+    try:
+        classes, y_encoded = np.unique(y, return_inverse=True)
+    except TypeError:
+        kinds = sorted({type(label).__name__ for label in np.asarray(y, dtype=object)})
+        raise TypeError(
+            f"y mixes labels of types {kinds}, which cannot be ordered; give all "
+            "labels one type (e.g. all strings)."
+        ) from None
+    if len(classes) < 2:
+        raise ValueError(
+            "DistilledClassifier needs samples of at least two classes; "
+            f"y holds only one class: {classes[0]!r}."
+        )
+    return classes, y_encoded
 
 
 def _probabilities(logits):
@@ -86,6 +88,21 @@ def _probabilities(logits):
         positive = expit(logits)
         return np.column_stack([1.0 - positive, positive])
     return softmax(logits, axis=1)
+
+
+def _module_dims(input_dim, n_classes, layout):
+    dims = {"input_dim": input_dim, "output_dim": 1 if n_classes == 2 else n_classes}
+    if layout is not None:
+        dims["sequence_length"], dims["alphabet_size"] = layout.shape
+    return dims
+
+
+def _part(name, X_raw, X_nets, y_encoded, rows, classes, device):
+    """A :class:`Part` of some rows (an index array, or ``slice(None)``: all, no copy)."""
+    y_part = y_encoded[rows]
+    dtype = torch.float32 if len(classes) == 2 else torch.int64
+    target = torch.as_tensor(y_part, dtype=dtype, device=device)
+    return Part(name, _safe_indexing(X_raw, rows), TensorData(X_nets[rows], target, device), y_part)
 
 
 class DistilledClassifier(ClassifierMixin, BaseEstimator):
@@ -110,16 +127,17 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     teacher : None, torch.nn.Module subclass or instance, skorch.NeuralNet, \
             scikit-learn classifier, or list of these, default=None
         The teacher. None is a built-in :class:`~skdistill.modules.MLP` with
-        hidden layers (128, 64) and dropout 0.5. A module class or instance
-        gets AdamW (lr 1e-3, weight decay 0.1). A skorch net keeps its own
+        hidden layers (256, 128) and dropout 0.1. A module class or instance
+        gets AdamW (lr 1e-3, weight decay 1e-2). A skorch net keeps its own
         module, optimizer and learning rate, so nested parameters such as
         ``teacher__lr`` or ``teacher__module__hidden_units`` can be searched;
         its criterion, batch size, epochs, iterators and device are set by
         this estimator. Where the module class takes ``input_dim``,
         ``output_dim``, ``sequence_length`` or ``alphabet_size``, they are
         filled in from the data (see ``sequence_shape_``). A module returns one
-        logit per sample for two classes, of shape (n,) or (n, 1), and one
-        logit per class for more.
+        logit per sample for two classes, of shape (n,) or (n, 1) (or two, of
+        shape (n, 2), as modules written for skorch's ``NeuralNetClassifier``
+        do), and one logit per class for more.
         A scikit-learn classifier with ``predict_proba`` is cloned and fitted
         once on ``X`` as given (``teacher_epochs`` does not apply); wrap an
         already fitted one in :class:`sklearn.frozen.FrozenEstimator` to use it
@@ -129,15 +147,19 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     student : None, torch.nn.Module subclass or instance, or skorch.NeuralNet, \
             default=None
         The student, built like a teacher net. None is an
-        :class:`~skdistill.modules.MLP` with one hidden layer of 16 units,
+        :class:`~skdistill.modules.MLP` with one hidden layer of 32 units,
         about 9 times smaller than the default teacher on one-hot encoded
         sequence windows.
     alpha : float, default=0.5
         Weight in [0, 1] of the **teacher** term; ``1 - alpha`` weights the
         true-label term. (Some libraries weight the other way round.)
+        ``alpha=0`` trains the student alone; ``alpha=1`` on the teacher's
+        labels alone.
     beta : float, default=0.5
         Fraction in [0, 1] of each student batch that keeps its true labels;
-        the rest is labelled by the teacher. An empty part contributes nothing.
+        the rest is labelled by the teacher. It matters only for
+        ``0 < alpha < 1``: with ``alpha=0`` every sample keeps its true label,
+        with ``alpha=1`` every sample is labelled by the teacher.
     prior : float, default=0.0
         Class prior pi in [0, 1) of the PU risk: the fraction of positives
         hidden among the samples labelled negative (the unlabeled ones). 0
@@ -148,14 +170,34 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         any good model.
     target_prior : float, default=0.5
         Prior pi' in (0, 1) the imbalanced PU risk is re-weighted to.
-    meta_epochs : int, default=20
-        Number of alternating teacher/student rounds.
-    teacher_epochs : int, default=3
+    meta_epochs : int, default=200
+        The most alternating teacher/student rounds (meta-epochs); early
+        stopping usually ends training sooner. ``n_iter_`` says how many ran.
+    teacher_epochs : int, default=1
         Teacher epochs per meta-epoch.
-    student_epochs : int, default=2
+    student_epochs : int, default=1
         Student epochs per meta-epoch.
-    batch_size : int, default=128
-        Training batch size of both nets.
+    batch_size : int or "auto", default="auto"
+        Training batch size of both nets. "auto" is ``n_train // 16`` within
+        [16, 256]: small data sets get about 16 optimizer steps per epoch
+        instead of a handful, large ones full batches of 256
+        (``batch_size_`` holds the value used).
+    early_stopping : "auto" or bool, default="auto"
+        Whether to hold out ``validation_fraction`` of the training data
+        (stratified) and stop when the student's ROC AUC on it (one-vs-rest
+        for more classes) has not improved by more than ``tol`` for
+        ``n_iter_no_change`` meta-epochs in a row. The student and every
+        teacher net are then put back to the weights of their best
+        meta-epoch on that part. "auto" enables it from 1,000 samples on;
+        below, the held-out part would be too small to trust, and all
+        ``meta_epochs`` are run on all the data. False gives a fixed schedule.
+    validation_fraction : float, default=0.1
+        Fraction in (0, 1) of the training data held out for early stopping;
+        used only when early stopping is on.
+    n_iter_no_change : int, default=10
+        Meta-epochs without improvement that end training.
+    tol : float, default=1e-4
+        Least gain in validation ROC AUC that counts as an improvement.
     true_label_loss : {"auto", "pu", "bce"}, default="auto"
         Loss on true labels, for teacher and student alike. "pu" is the
         imbalanced non-negative PU risk (:class:`~skdistill.losses.ImbalancedNNPULoss`,
@@ -167,16 +209,13 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         "hard" uses the teacher's predicted labels; "mse" compares logits.
     temperature : float, default=1.0
         Positive softening temperature of the "soft" teacher term.
-    validation_fraction : float or None, default=None
-        If a float in (0, 1), that stratified fraction of the training data is
-        held out, and after every meta-epoch the teacher's and the student's
-        ROC AUC on the training and held-out parts are stored in ``history_``.
     schedule : {"online", "sequential"}, default="online"
         "online" alternates teacher and student rounds (the teacher keeps
-        learning while the student follows it). "sequential" trains the
-        teachers for all ``meta_epochs`` rounds first, then the student for
-        ``meta_epochs`` rounds against the final teachers (Hinton et al. 2015).
-        Both train each net for the same number of epochs.
+        learning while the student follows it; early stopping watches the
+        student). "sequential" trains the teachers for up to ``meta_epochs``
+        rounds first (early stopping watching them), then the student for up
+        to ``meta_epochs`` rounds against the final teachers (Hinton et al.
+        2015).
     teacher_fusion : {"mean_proba", "mean_logits", "vote"}, default="mean_proba"
         How the predictions of several teachers become the student's targets:
         the mean of their probabilities, the mean of their logits, or the
@@ -198,6 +237,16 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     verbose : int, default=0
         0 is silent; 1 or more shows a progress bar over meta-epochs.
 
+    Notes
+    -----
+    Ctrl-C (KeyboardInterrupt) during ``fit`` ends training after the last
+    complete meta-epoch with a ``RuntimeWarning``: the estimator is fitted with
+    the nets of its best (early stopping) or last complete meta-epoch, and
+    ``history_`` and ``n_iter_`` describe exactly those meta-epochs. An
+    interrupt before the first complete meta-epoch propagates and leaves the
+    estimator as it was. Training stops with a ``FloatingPointError`` when a
+    loss or a logit becomes inf or NaN.
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -215,8 +264,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         Device the nets were trained on.
     teacher_ : skorch.NeuralNet, scikit-learn classifier or None
         The fitted teacher when ``teacher`` is not a list; None when
-        ``alpha == 0`` or ``beta == 1``, where the teacher term is empty and
-        the student is trained alone.
+        ``alpha == 0``, or ``beta == 1`` with ``alpha < 1``, where the teacher
+        term is empty and the student is trained alone.
     teachers_ : list
         All fitted teachers, in the order given; empty when no teacher is used.
     sequence_shape_ : tuple of int or None
@@ -226,13 +275,16 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         for it.
     student_ : skorch.NeuralNet
         The fitted student, used for prediction.
+    n_iter_ : int
+        Meta-epochs the student was trained for (at most ``meta_epochs``).
+    batch_size_ : int
+        The training batch size used.
     history_ : list of dict
         One dict per meta-epoch with ``meta_epoch``, ``teacher_loss`` and
         ``student_loss`` (mean training loss of the net's last epoch, averaged
-        over teacher nets) and, with
-        ``validation_fraction``, ``teacher_train_auc``, ``student_train_auc``,
-        ``teacher_valid_auc`` and ``student_valid_auc``. Teacher entries are
-        absent when no teacher net is trained. With ``schedule="sequential"``
+        over teacher nets) and, with early stopping, ``teacher_valid_auc`` and
+        ``student_valid_auc`` (ROC AUC on the held-out part). Teacher entries
+        are absent when no teacher is trained. With ``schedule="sequential"``
         record ``i`` holds the teachers after their round ``i`` and the student
         after its round ``i``.
 
@@ -254,6 +306,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     >>> from skdistill import DistilledClassifier
     >>> X, y = make_classification(n_samples=300, weights=[0.9], random_state=0)
     >>> clf = DistilledClassifier(meta_epochs=3, random_state=0).fit(X, y)
+    >>> clf.n_iter_
+    3
     >>> clf.predict_proba(X[:2]).shape
     (2, 2)
     """
@@ -268,11 +322,14 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         "meta_epochs": [Interval(Integral, 1, None, closed="left")],
         "teacher_epochs": [Interval(Integral, 1, None, closed="left")],
         "student_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "early_stopping": [StrOptions({"auto"}), "boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
         "true_label_loss": [StrOptions({"auto", "pu", "bce"})],
         "distillation_loss": [StrOptions(set(DISTILLATION_LOSSES))],
         "temperature": [Interval(Real, 0, None, closed="neither")],
-        "validation_fraction": [None, Interval(Real, 0, 1, closed="neither")],
         "schedule": [StrOptions({"online", "sequential"})],
         "teacher_fusion": [StrOptions(set(FUSION_RULES))],
         "teacher_weights": [None, "array-like"],
@@ -290,14 +347,17 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         beta=0.5,
         prior=0.0,
         target_prior=0.5,
-        meta_epochs=20,
-        teacher_epochs=3,
-        student_epochs=2,
-        batch_size=128,
+        meta_epochs=200,
+        teacher_epochs=1,
+        student_epochs=1,
+        batch_size="auto",
+        early_stopping="auto",
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
         true_label_loss="auto",
         distillation_loss="soft",
         temperature=1.0,
-        validation_fraction=None,
         schedule="online",
         teacher_fusion="mean_proba",
         teacher_weights=None,
@@ -316,10 +376,13 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         self.teacher_epochs = teacher_epochs
         self.student_epochs = student_epochs
         self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.true_label_loss = true_label_loss
         self.distillation_loss = distillation_loss
         self.temperature = temperature
-        self.validation_fraction = validation_fraction
         self.schedule = schedule
         self.teacher_fusion = teacher_fusion
         self.teacher_weights = teacher_weights
@@ -337,211 +400,194 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Train the teachers and the student on ``X``, ``y``.
 
+        Everything is checked before training starts, and the fitted
+        attributes are set together at the end: a fit that fails leaves the
+        estimator as it was.
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Numeric features: NumPy, pandas or scipy.sparse (densified one
             batch at a time). Scikit-learn teachers receive ``X`` as given.
         y : array-like of shape (n_samples,)
-            Class labels of any type (ints, strings, bools).
+            Class labels of one type (ints, strings, bools).
 
         Returns
         -------
         self : DistilledClassifier
         """
         self._validate_params()
-        X_given = X
-        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float32)
-        X_raw = _input_for_estimators(X_given, X)
-        check_classification_targets(y)
-        self.classes_, y_encoded = np.unique(y, return_inverse=True)
-        n_classes = len(self.classes_)
-        if n_classes < 2:
-            raise ValueError(
-                "DistilledClassifier needs samples of at least two classes; "
-                f"y holds only one class: {self.classes_[0]!r}."
-            )
         teacher_specs = self._teacher_specs()
+        spec_kind(self.student, "student", estimators=False)
+        device = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+
+        # validate_data records n_features_in_ and feature_names_in_ on its
+        # estimator: a copy keeps self untouched until training has succeeded.
+        validated = copy.copy(self)
+        X_given = X
+        X, y = validate_data(validated, X, y, accept_sparse="csr", dtype=np.float32)
+        classes, y_encoded = _encode_labels(y)
+        binary = len(classes) == 2
+        feature_names = getattr(validated, "feature_names_in_", None)
+        net_specs = [(self.student, DEFAULT_STUDENT)] + [
+            (spec, DEFAULT_TEACHER) for spec, kind in teacher_specs if kind == NET
+        ]
+        layout = None
+        if any(wants_sequence_shape(spec, default) for spec, default in net_specs):
+            layout = find_layout(X, feature_names)
+        X_nets = X if layout is None else layout.transform(X)
+        train, valid = self._parts(
+            _input_for_estimators(X_given, X), X_nets, y_encoded, classes, device, rng
+        )
+        batch_size = self._batch_size(len(train.y))
         loss_name = self.true_label_loss
         if loss_name == "auto":
-            loss_name = "pu" if n_classes == 2 else "bce"
+            loss_name = "pu" if binary else "bce"
         true_label_loss = make_true_label_loss(
-            loss_name, n_classes, prior=self.prior, target_prior=self.target_prior
+            loss_name, len(classes), prior=self.prior, target_prior=self.target_prior
         )
-        self.prior_ = float(self.prior)
-        self.device_ = resolve_device(self.device)
-        rng = check_random_state(self.random_state)
-        seed = int(rng.randint(np.iinfo(np.int32).max))
-
-        net_specs = [(self.student, DEFAULT_STUDENT)] + [
-            (spec, DEFAULT_TEACHER) for spec in teacher_specs if _is_net_spec(spec)
-        ]
-        self._layout = None
-        if any(needs_sequence_shape(spec, default) for spec, default in net_specs):
-            self._layout = find_layout(X, getattr(self, "feature_names_in_", None))
-        self.sequence_shape_ = None if self._layout is None else self._layout.shape
-        X_nets = self._net_input(X)
-
-        if self.validation_fraction is None:
-            train_rows, valid_rows = slice(None), None
-        else:
-            train_rows, valid_rows = train_test_split(
-                np.arange(X.shape[0]), test_size=self.validation_fraction,
-                stratify=y_encoded, random_state=rng,
-            )
-        parts = {"train": self._part(X_raw, X_nets, y_encoded, train_rows)}
-        if valid_rows is not None:
-            parts["valid"] = self._part(X_raw, X_nets, y_encoded, valid_rows)
-        n_train = len(parts["train"][2])
         common = {
-            "batch_size": self.batch_size,
-            "device": self.device_,
-            "module_dims": self._module_dims(X_nets.shape[1], n_classes),
+            "batch_size": batch_size,
+            "device": device,
+            "module_dims": _module_dims(X_nets.shape[1], len(classes), layout),
         }
-        student_loss = DistillationLoss(
-            self.alpha, true_label_loss, self.distillation_loss, self.temperature
-        )
-        self.student_ = build_net(
-            self.student, DEFAULT_STUDENT,
-            criterion=StudentCriterion(student_loss, self.beta),
-            max_epochs=self.student_epochs, **common,
-        )
-        teachers = [
-            self._make_teacher(spec, true_label_loss, common, n_train, rng)
-            for spec in teacher_specs
-        ]
-        self._teacher_ensemble = ensemble = TeacherEnsemble(
-            teachers, self.teacher_fusion, self.teacher_weights
-        )
-        self.teachers_ = [teacher.estimator for teacher in teachers]
-        self.teacher_ = self.teachers_[0] if self.teachers_ and not isinstance(
-            self.teacher, list
-        ) else None
-
-        cuda_devices = [self.device_.index or 0] if self.device_.type == "cuda" else []
+        seed = int(rng.randint(np.iinfo(np.int32).max))
+        cuda_devices = [device.index or 0] if device.type == "cuda" else []
+        # Weight initialisation, dropout and batch order draw from torch's
+        # global generator: seed it, and give the caller's state back after.
         with torch.random.fork_rng(devices=cuda_devices):
             torch.manual_seed(seed)
-            try:
-                self.history_ = self._train(ensemble, parts)
-            finally:
-                ensemble.forget()
+            student = build_net(
+                self.student, DEFAULT_STUDENT,
+                criterion=StudentCriterion(
+                    DistillationLoss(
+                        self.alpha, true_label_loss, self.distillation_loss, self.temperature
+                    ),
+                    self._effective_beta(),
+                ),
+                max_epochs=self.student_epochs, **common,
+            )
+            check_output_shape(student, train.data, len(classes), "student")
+            teachers = [
+                self._make_teacher(spec, kind, TrueLabelCriterion(true_label_loss), common,
+                                   train, classes, rng)
+                for spec, kind in teacher_specs
+            ]
+            ensemble = TeacherEnsemble(teachers, self.teacher_fusion, self.teacher_weights)
+            run = DistillationRun(
+                ensemble, student, train, valid, schedule=self.schedule,
+                max_rounds=self.meta_epochs, n_iter_no_change=self.n_iter_no_change,
+                tol=self.tol, binary=binary, verbose=self.verbose,
+            )
+            result = run.run()
+
+        fitted = {
+            "classes_": classes,
+            "n_features_in_": validated.n_features_in_,
+            "prior_": float(self.prior),
+            "device_": device,
+            "batch_size_": batch_size,
+            "sequence_shape_": None if layout is None else layout.shape,
+            "student_": student,
+            "teachers_": [teacher.estimator for teacher in teachers],
+            "history_": result.history,
+            "n_iter_": result.n_iter,
+            "_layout": layout,
+            "_teacher_ensemble": ensemble,
+        }
+        fitted["teacher_"] = (
+            fitted["teachers_"][0]
+            if fitted["teachers_"] and not isinstance(self.teacher, list) else None
+        )
+        if feature_names is not None:
+            fitted["feature_names_in_"] = feature_names
+        self._set_fitted(fitted)
         return self
 
+    def _set_fitted(self, fitted):
+        """Replace every fitted attribute of an earlier fit by ``fitted``."""
+        for name in [name for name in vars(self) if name.endswith("_")]:
+            if not name.startswith("__"):
+                delattr(self, name)
+        vars(self).update(fitted)
+
+    def _effective_beta(self):
+        """``beta`` where both terms count: alpha=0 keeps every true label,
+        alpha=1 gives every sample to the teacher."""
+        if self.alpha == 0:
+            return 1.0
+        if self.alpha == 1:
+            return 0.0
+        return self.beta
+
     def _teacher_specs(self):
-        """The teachers to use, checked; none when the teacher term is empty."""
+        """The teachers to use with their kinds, checked; none when the
+        teacher term is empty."""
         specs = self.teacher if isinstance(self.teacher, list) else [self.teacher]
         if not specs:
             raise ValueError("teacher is an empty list; give at least one teacher.")
-        for index, spec in enumerate(specs):
-            _check_teacher_spec(spec, f"teacher[{index}]" if len(specs) > 1 else "teacher")
+        names = [f"teacher[{i}]" if len(specs) > 1 else "teacher" for i in range(len(specs))]
+        kinds = [spec_kind(spec, name) for spec, name in zip(specs, names)]
         if self.teacher_weights is not None:
             weights = np.asarray(self.teacher_weights, dtype=float)
-            if weights.shape != (len(specs),) or np.any(weights < 0) or weights.sum() <= 0:
+            if (
+                weights.shape != (len(specs),) or not np.all(np.isfinite(weights))
+                or np.any(weights < 0) or weights.sum() <= 0
+            ):
                 raise ValueError(
-                    f"teacher_weights must hold one non-negative weight per teacher "
-                    f"({len(specs)}), not all zero; got {self.teacher_weights!r}."
+                    f"teacher_weights must hold one finite, non-negative weight per "
+                    f"teacher ({len(specs)}), not all zero; got {self.teacher_weights!r}."
                 )
-        if self.alpha == 0 or self.beta == 1:
+        if self._effective_beta() == 1:
             return []
-        return specs
+        return list(zip(specs, kinds))
 
-    def _module_dims(self, input_dim, n_classes):
-        dims = {"input_dim": input_dim, "output_dim": 1 if n_classes == 2 else n_classes}
-        if self._layout is not None:
-            dims["sequence_length"], dims["alphabet_size"] = self._layout.shape
-        return dims
+    def _early_stopping(self, n_samples):
+        if self.early_stopping == "auto":
+            return n_samples >= EARLY_STOPPING_MIN_SAMPLES
+        return bool(self.early_stopping)
 
-    def _net_input(self, X):
-        return X if self._layout is None else self._layout.transform(X)
+    def _batch_size(self, n_train):
+        if self.batch_size != "auto":
+            return self.batch_size
+        low, high = AUTO_BATCH_BOUNDS
+        return int(np.clip(n_train // AUTO_BATCHES_PER_EPOCH, low, high))
 
-    def _make_teacher(self, spec, true_label_loss, common, n_train, rng):
-        sample = rng.randint(n_train, size=n_train) if self.bootstrap else None
-        if not _is_net_spec(spec):
-            estimator = spec if isinstance(spec, FrozenEstimator) else clone(spec)
-            return EstimatorTeacher(estimator, self.classes_, sample)
-        net = build_net(
-            spec, DEFAULT_TEACHER, criterion=true_label_loss,
-            max_epochs=self.teacher_epochs, **common,
+    def _parts(self, X_raw, X_nets, y_encoded, classes, device, rng):
+        """The training part and, with early stopping, the validation part."""
+        n_samples = len(y_encoded)
+        if not self._early_stopping(n_samples):
+            return _part("train", X_raw, X_nets, y_encoded, slice(None), classes, device), None
+        train_rows, valid_rows = train_test_split(
+            np.arange(n_samples), test_size=self.validation_fraction,
+            stratify=y_encoded, random_state=rng,
         )
-        return NetTeacher(net, sample)
-
-    def _part(self, X_raw, X_nets, y_encoded, rows):
-        """``(raw input, TensorData with targets, encoded labels)`` of some rows.
-
-        ``rows`` is an index array, or ``slice(None)`` for all rows without a copy.
-        """
-        y_part = y_encoded[rows]
-        dtype = torch.float32 if len(self.classes_) == 2 else torch.int64
-        target = torch.as_tensor(y_part, dtype=dtype, device=self.device_)
-        data = TensorData(X_nets[rows], target, device=self.device_)
-        return _safe_indexing(X_raw, rows), data, y_part
-
-    def _train(self, ensemble, parts):
-        """Run the teacher and student rounds of ``schedule``; return the history."""
-        X_raw, teacher_data, y_train = parts["train"]
-        student_data = teacher_data.with_targets({"target": teacher_data.y})
-        has_teachers = bool(ensemble.teachers)
-        records = [{"meta_epoch": m} for m in range(1, self.meta_epochs + 1)]
-
-        teacher_logits = {"fresh": False}
-
-        def train_logits():
-            if not teacher_logits["fresh"]:
-                student_data.y["teacher_logits"] = ensemble.logits(teacher_data, X_raw, "train")
-                teacher_logits["fresh"] = True
-            return student_data.y["teacher_logits"]
-
-        def teacher_round(record):
-            loss = ensemble.train_round(teacher_data, X_raw, y_train)
-            if loss is not None:
-                record["teacher_loss"] = loss
-            teacher_logits["fresh"] = False
-            self._record_aucs(record, "teacher", parts, train_logits, ensemble.logits)
-
-        def student_round(record):
-            if has_teachers:
-                train_logits()
-            self.student_.partial_fit(student_data)
-            record["student_loss"] = last_epoch_loss(self.student_, "student")
-            self._record_aucs(
-                record, "student", parts, None,
-                lambda data, raw, part: predict_logits(self.student_, data),
+        missing = np.setdiff1d(np.arange(len(classes)), y_encoded[valid_rows])
+        if len(missing):
+            raise ValueError(
+                f"The validation part for early stopping ({len(valid_rows)} samples, "
+                f"validation_fraction={self.validation_fraction}) holds no sample of the "
+                f"class(es) {classes[missing].tolist()}; raise validation_fraction or set "
+                "early_stopping=False."
             )
-
-        progress = tqdm(
-            total=self.meta_epochs * (2 if self.schedule == "sequential" else 1),
-            desc="meta-epochs", disable=not self.verbose, leave=False,
+        return (
+            _part("train", X_raw, X_nets, y_encoded, train_rows, classes, device),
+            _part("valid", X_raw, X_nets, y_encoded, valid_rows, classes, device),
         )
-        teacher_steps = (teacher_round,) if has_teachers else ()
-        if self.schedule == "online":
-            rounds = [(record, (*teacher_steps, student_round)) for record in records]
-        else:
-            rounds = [(record, teacher_steps) for record in records]
-            rounds += [(record, (student_round,)) for record in records]
-        with progress:
-            for record, steps in rounds:
-                for step in steps:
-                    step(record)
-                progress.update()
-                progress.set_postfix(
-                    {k: round(v, 4) for k, v in record.items() if k != "meta_epoch"}
-                )
-        return records
 
-    def _record_aucs(self, record, role, parts, train_logits, logits_of):
-        """Add ``{role}_{part}_auc`` for every part when validating.
-
-        ``train_logits`` (a callable or None) serves the training part's
-        logits when they are at hand already.
-        """
-        if "valid" not in parts:
-            return
-        for part, (X_raw, data, y) in parts.items():
-            if part == "train" and train_logits is not None:
-                logits = train_logits()
-            else:
-                logits = logits_of(data, X_raw, part)
-            record[f"{role}_{part}_auc"] = _roc_auc(y, logits.cpu().numpy())
+    def _make_teacher(self, spec, kind, criterion, common, train, classes, rng):
+        n_train = len(train.y)
+        sample = rng.randint(n_train, size=n_train) if self.bootstrap else None
+        if kind == ESTIMATOR:
+            estimator = spec if isinstance(spec, FrozenEstimator) else clone(spec)
+            return EstimatorTeacher(estimator, classes, sample)
+        net = build_net(
+            spec, DEFAULT_TEACHER, criterion=criterion, max_epochs=self.teacher_epochs,
+            **common,
+        )
+        check_output_shape(net, train.data, len(classes), "teacher")
+        return NetTeacher(net, len(classes) == 2, sample)
 
     def decision_function(self, X):
         """Return the student's logits.
@@ -556,16 +602,19 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             With two classes, the logit of ``classes_[1]``.
         """
         check_is_fitted(self)
-        data, _ = self._inference_data(X)
-        return predict_logits(self.student_, data, device="cpu").numpy()
+        part = self._inference_part(X)
+        return predict_logits(
+            self.student_, part.data, len(self.classes_) == 2, device="cpu"
+        ).numpy()
 
-    def _inference_data(self, X):
-        """The nets' TensorData of ``X`` and what scikit-learn teachers see."""
+    def _inference_part(self, X):
+        """New samples as a :class:`Part` without labels."""
         X_validated = validate_data(
             self, X, reset=False, accept_sparse="csr", dtype=np.float32
         )
-        data = TensorData(self._net_input(X_validated), device=self.device_)
-        return data, _input_for_estimators(X, X_validated)
+        X_nets = X_validated if self._layout is None else self._layout.transform(X_validated)
+        data = TensorData(X_nets, device=self.device_)
+        return Part(None, _input_for_estimators(X, X_validated), data)
 
     def predict_proba(self, X):
         """Return the student's class probabilities.
@@ -596,9 +645,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         if not self.teachers_:
             raise ValueError(
-                "No teacher was trained: with alpha=0 or beta=1 the teacher term is empty."
+                "No teacher was trained: with alpha=0, or beta=1 and alpha < 1, the "
+                "teacher term is empty."
             )
-        logits = self._teacher_ensemble.logits(*self._inference_data(X))
+        logits = self._teacher_ensemble.logits(self._inference_part(X))
         return _probabilities(logits.cpu().numpy())
 
     def predict(self, X):

@@ -7,7 +7,6 @@ the device once as whole tensors and every batch is one slice or one gather.
 """
 
 import copy
-import inspect
 import math
 
 import numpy as np
@@ -17,17 +16,19 @@ from skorch import NeuralNet
 from sklearn.base import clone
 from torch import nn
 
+from ._specs import accepts
+from .losses import binary_logits
 from .modules import MLP
 
 #: Hyper-parameters of the nets built for a bare module (or ``None``).
 DEFAULT_NET_PARAMS = {
     "optimizer": torch.optim.AdamW,
     "lr": 1e-3,
-    "optimizer__weight_decay": 0.1,
+    "optimizer__weight_decay": 1e-2,
     "optimizer__fused": True,
 }
-DEFAULT_TEACHER = {"module": MLP, "module__hidden_units": (128, 64), "module__dropout": 0.5}
-DEFAULT_STUDENT = {"module": MLP, "module__hidden_units": (16,)}
+DEFAULT_TEACHER = {"module": MLP, "module__hidden_units": (256, 128), "module__dropout": 0.1}
+DEFAULT_STUDENT = {"module": MLP, "module__hidden_units": (32,)}
 #: Inference needs no gradients, so it can afford larger batches.
 INFERENCE_BATCH_SIZE = 4096
 
@@ -146,7 +147,51 @@ class DistillationNet(NeuralNet):
             super()._set_training(training)
 
 
-class StudentCriterion(nn.Module):
+class _GuardedCriterion(nn.Module):
+    """A criterion that notices non-finite logits without a host synchronisation.
+
+    A bounded loss (the sigmoid risk) stays finite while logits overflow, so
+    the loss alone cannot tell that training diverged. Each batch folds
+    "all logits finite" into one device flag, read once per round.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.reset_guard()
+
+    def reset_guard(self):
+        """Forget what earlier batches showed."""
+        self._all_finite = None
+
+    def _watch(self, logits):
+        finite = torch.isfinite(logits.detach()).all()
+        self._all_finite = finite if self._all_finite is None else self._all_finite & finite
+
+    def saw_non_finite(self):
+        """Whether a logit since the last :meth:`reset_guard` was inf or NaN."""
+        return self._all_finite is not None and not bool(self._all_finite)
+
+
+class TrueLabelCriterion(_GuardedCriterion):
+    """skorch criterion of a teacher net: the true-label loss, guarded.
+
+    Parameters
+    ----------
+    loss : torch.nn.Module
+        Called as ``loss(logits, target)``.
+    """
+
+    def __init__(self, loss):
+        super().__init__()
+        self.loss = loss
+
+    def forward(self, logits, target):
+        """Loss of a batch against its true labels."""
+        self._watch(logits)
+        return self.loss(logits, target)
+
+
+class StudentCriterion(_GuardedCriterion):
     """skorch criterion of the student: splits each batch, then distills.
 
     The first ``round(beta * n)`` samples of a (shuffled) batch keep their true
@@ -166,53 +211,43 @@ class StudentCriterion(nn.Module):
 
     def forward(self, logits, y_true):
         """Loss of a batch whose targets are ``{"target", "teacher_logits"}``."""
+        self._watch(logits)
         target = y_true["target"]
         n_true = math.floor(self.beta * len(target) + 0.5)
-        keeps_label = torch.arange(len(target), device=target.device) < n_true
         return self.distillation_loss(
-            logits, target, y_true.get("teacher_logits"), keeps_label=keeps_label
+            logits, target, y_true.get("teacher_logits"), n_true=n_true
         )
 
 
-def _accepts(module, name):
-    if not isinstance(module, type):
-        return False
-    return name in inspect.signature(module).parameters
+def net_class_and_params(spec, default):
+    """The skorch net class and its constructor parameters for a net spec.
 
+    A skorch net keeps its own parameters (an unfitted copy of them); a
+    module class, a module instance (deep-copied, so the user's stays
+    untouched) or None gets :data:`DEFAULT_NET_PARAMS`.
 
-def _module_params(spec, default):
-    if spec is None:
-        return default
-    if isinstance(spec, nn.Module):
-        return {"module": copy.deepcopy(spec)}
-    if isinstance(spec, type) and issubclass(spec, nn.Module):
-        return {"module": spec}
-    raise TypeError(
-        "teacher and student must be None, a torch.nn.Module subclass or "
-        f"instance, or a skorch NeuralNet; got {spec!r}."
-    )
+    Parameters
+    ----------
+    spec : None, torch.nn.Module subclass or instance, or skorch.NeuralNet
+    default : dict
+        The net parameters None stands for.
 
-
-def _net_class_and_params(spec, default):
+    Returns
+    -------
+    net_class : type
+    params : dict
+    """
     if isinstance(spec, NeuralNet):
         return type(spec), clone(spec).get_params(deep=False)
-    return DistillationNet, {**DEFAULT_NET_PARAMS, **_module_params(spec, default)}
-
-
-def needs_sequence_shape(spec, default):
-    """Whether the module built from ``spec`` wants a sequence shape filled in.
-
-    True for a module class taking ``sequence_length`` (the sequence modules)
-    whose shape the user left unset; a module instance is already built.
-    """
-    _, params = _net_class_and_params(spec, default)
-    return _accepts(params["module"], "sequence_length") and not any(
-        f"module__{name}" in params for name in ("sequence_length", "alphabet_size")
-    )
+    if spec is None:
+        module = default
+    else:
+        module = {"module": copy.deepcopy(spec) if isinstance(spec, nn.Module) else spec}
+    return DistillationNet, {**DEFAULT_NET_PARAMS, **module}
 
 
 def build_net(spec, default, *, criterion, max_epochs, batch_size, device, module_dims):
-    """Return an unfitted skorch net wired for in-memory batches.
+    """Return an initialised, untrained skorch net wired for in-memory batches.
 
     Parameters
     ----------
@@ -221,7 +256,7 @@ def build_net(spec, default, *, criterion, max_epochs, batch_size, device, modul
         optimizer and learning rate; anything else gets the default settings.
     default : dict
         Net parameters used when ``spec`` is None.
-    criterion : torch.nn.Module
+    criterion : TrueLabelCriterion or StudentCriterion
         Replaces the net's criterion.
     max_epochs, batch_size : int
     device : torch.device
@@ -234,9 +269,9 @@ def build_net(spec, default, *, criterion, max_epochs, batch_size, device, modul
     -------
     net : skorch.NeuralNet
     """
-    net_class, params = _net_class_and_params(spec, default)
+    net_class, params = net_class_and_params(spec, default)
     for name, value in module_dims.items():
-        if _accepts(params["module"], name):
+        if accepts(params["module"], name):
             params.setdefault(f"module__{name}", value)
     # skorch accepts torch components such as the criterion only at construction.
     params.update(
@@ -251,17 +286,68 @@ def build_net(spec, default, *, criterion, max_epochs, batch_size, device, modul
         device=device,
         verbose=0,
     )
-    net = net_class(**params)
-    return net
+    return net_class(**params).initialize()
 
 
-def predict_logits(net, data, device=None):
+def check_output_shape(net, data, n_classes, role):
+    """Raise a ValueError unless ``net``'s module returns logits fit for ``n_classes``.
+
+    Two classes take one logit per sample, of shape (n,) or (n, 1), or two,
+    of shape (n, 2); more classes take (n, n_classes).
+    """
+    sample = data.subset(torch.arange(min(2, len(data))))
+    shape = tuple(net.forward(sample, training=False).shape)
+    n = len(sample)
+    allowed = [(n,), (n, 1), (n, 2)] if n_classes == 2 else [(n, n_classes)]
+    if shape not in allowed:
+        expected = "(n,), (n, 1) or (n, 2)" if n_classes == 2 else f"(n, {n_classes})"
+        raise ValueError(
+            f"The {role}'s module returns logits of shape {shape} for {n} samples; with "
+            f"{n_classes} classes it must return {expected}. Check its output_dim."
+        )
+
+
+def train_round(net, data, role):
+    """Train ``net`` for its ``max_epochs`` epochs on ``data``; return the last loss.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        If the round was interrupted: skorch swallows the interrupt and ends
+        the round early, which shows as a missing or incomplete epoch.
+    FloatingPointError
+        If the loss or a logit became inf or NaN.
+    """
+    epochs_before = len(net.history)
+    net.criterion_.reset_guard()
+    net.partial_fit(data)
+    if (
+        len(net.history) < epochs_before + net.max_epochs
+        or "train_loss" not in net.history[-1]
+    ):
+        raise KeyboardInterrupt
+    loss = net.history[-1, "train_loss"]
+    if not np.isfinite(loss) or net.criterion_.saw_non_finite():
+        what = f"training loss became {loss}" if not np.isfinite(loss) else (
+            "logits became inf or NaN"
+        )
+        raise FloatingPointError(
+            f"The {role}'s {what}; training was stopped. Lower the learning rate, "
+            "scale the input or check it for extreme values."
+        )
+    return loss
+
+
+def predict_logits(net, data, binary, device=None):
     """Logits of a fitted net for ``data`` in eval mode, without gradients.
 
     Parameters
     ----------
     net : skorch.NeuralNet
     data : TensorData
+    binary : bool
+        Whether there are two classes: the logits are then the positive
+        class's, of shape (n,).
     device : str, torch.device or None, default=None
         Where the result is stored; None keeps it on the net's device.
 
@@ -270,17 +356,14 @@ def predict_logits(net, data, device=None):
     logits : torch.Tensor of shape (n,) or (n, k)
     """
     logits = net.forward(data, training=False, device=device)
-    if logits.ndim == 2 and logits.shape[1] == 1:
-        logits = logits[:, 0]
-    return logits
+    return binary_logits(logits) if binary else logits
 
 
-def last_epoch_loss(net, role):
-    """The mean training loss of the net's last epoch; raise if not finite."""
-    loss = net.history[-1, "train_loss"]
-    if not np.isfinite(loss):
-        raise FloatingPointError(
-            f"The {role}'s training loss became {loss}; training was stopped. "
-            "Lower the learning rate, scale the input or check it for extreme values."
-        )
-    return loss
+def module_state(net):
+    """A copy of the weights of ``net``'s module, to restore later."""
+    return {name: value.detach().clone() for name, value in net.module_.state_dict().items()}
+
+
+def restore_module_state(net, state):
+    """Load weights saved by :func:`module_state` into ``net``'s module."""
+    net.module_.load_state_dict(state)

@@ -2,7 +2,8 @@
 
 Each kind answers the same two questions: how is it trained (``train_round``,
 a no-op once fitted) and what are its logits for a part of the data. The
-classifier fuses the answers of all its teachers.
+classifier fuses the answers of all its teachers. One rule serves every
+cache: a teacher's logits for a named part are kept until it trains again.
 """
 
 import numpy as np
@@ -10,38 +11,69 @@ import torch
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import _safe_indexing
 
-from ._nets import last_epoch_loss, predict_logits
+from ._nets import predict_logits, train_round
 from .fusion import fuse_teacher_logits, probabilities_to_logits
 
 
-class NetTeacher:
+class _Teacher:
+    """Base: the cache of logits per part name."""
+
+    def __init__(self, estimator, sample):
+        self.estimator = estimator
+        self.sample = sample
+        self._logits = {}
+
+    def logits(self, part):
+        """Logits for a :class:`~skdistill._training.Part`, kept until the next round.
+
+        ``part.name`` None marks data seen once (new samples at predict time),
+        which is not kept.
+        """
+        if part.name in self._logits:
+            return self._logits[part.name]
+        logits = self._compute_logits(part)
+        if part.name is not None:
+            self._logits[part.name] = logits
+        return logits
+
+    def forget(self):
+        """Drop the kept logits."""
+        self._logits.clear()
+
+
+class NetTeacher(_Teacher):
     """A skorch net trained by the classifier, ``teacher_epochs`` per round.
 
     Parameters
     ----------
     net : skorch.NeuralNet
-        Unfitted.
-    sample : ndarray of int or None
+        Initialised, untrained.
+    binary : bool
+        Whether there are two classes.
+    sample : ndarray of int or None, default=None
         Rows of the training data it sees (a bootstrap sample); None for all.
     """
 
-    def __init__(self, net, sample=None):
-        self.estimator = net
-        self.sample = sample
+    trains_in_rounds = True
 
-    def train_round(self, data, X_raw, y):
-        """Train for one round on the (sampled) training data; return the loss."""
+    def __init__(self, net, binary, sample=None):
+        super().__init__(net, sample)
+        self.binary = binary
+
+    def train_round(self, part):
+        """Train for one round on the (sampled) training part; return the loss."""
+        data = part.data
         if self.sample is not None:
             data = data.subset(torch.as_tensor(self.sample))
-        self.estimator.partial_fit(data)
-        return last_epoch_loss(self.estimator, "teacher")
+        loss = train_round(self.estimator, data, "teacher")
+        self.forget()
+        return loss
 
-    def logits(self, data, X_raw):
-        """Logits for ``data`` (a TensorData) on its device."""
-        return predict_logits(self.estimator, data)
+    def _compute_logits(self, part):
+        return predict_logits(self.estimator, part.data, self.binary)
 
 
-class EstimatorTeacher:
+class EstimatorTeacher(_Teacher):
     """A scikit-learn classifier, fitted once (on the raw input) or already frozen.
 
     Parameters
@@ -52,29 +84,30 @@ class EstimatorTeacher:
     classes : ndarray
         The classifier's ``classes_``: the teacher's probability columns are
         put in this order.
-    sample : ndarray of int or None
+    sample : ndarray of int or None, default=None
         Rows it is fitted on (a bootstrap sample); None for all.
     """
 
+    trains_in_rounds = False
+
     def __init__(self, estimator, classes, sample=None):
-        self.estimator = estimator
+        super().__init__(estimator, sample)
         self.classes = classes
-        self.sample = sample
         self._fitted = isinstance(estimator, FrozenEstimator)
 
-    def train_round(self, data, X_raw, y):
+    def train_round(self, part):
         """Fit once, in the first round; later rounds change nothing."""
         if not self._fitted:
             rows = slice(None) if self.sample is None else self.sample
-            self.estimator.fit(_safe_indexing(X_raw, rows), self.classes[y[rows]])
+            self.estimator.fit(_safe_indexing(part.raw, rows), self.classes[part.y[rows]])
             self._fitted = True
+            self.forget()
         return None
 
-    def logits(self, data, X_raw):
-        """Logits from ``predict_proba`` on ``X_raw``, on ``data``'s device."""
-        proba = np.asarray(self.estimator.predict_proba(X_raw), dtype=np.float32)
+    def _compute_logits(self, part):
+        proba = np.asarray(self.estimator.predict_proba(part.raw), dtype=np.float32)
         proba = proba[:, _column_order(self.estimator.classes_, self.classes)]
-        proba = torch.as_tensor(proba, device=data.device)
+        proba = torch.as_tensor(proba, device=part.data.device)
         return probabilities_to_logits(proba[:, 1] if proba.shape[1] == 2 else proba)
 
 
@@ -103,34 +136,26 @@ class TeacherEnsemble:
         self.teachers = teachers
         self.fusion = fusion
         self.weights = weights
-        self._settled_logits = {}
 
-    def train_round(self, data, X_raw, y):
+    @property
+    def nets(self):
+        """The skorch nets among the teachers."""
+        return [t.estimator for t in self.teachers if t.trains_in_rounds]
+
+    def train_round(self, part):
         """One round for every teacher; the mean loss of the nets, or None."""
-        losses = [teacher.train_round(data, X_raw, y) for teacher in self.teachers]
+        losses = [teacher.train_round(part) for teacher in self.teachers]
         losses = [loss for loss in losses if loss is not None]
         return float(np.mean(losses)) if losses else None
 
-    def logits(self, data, X_raw, part=None):
-        """Fused logits for a part of the data.
-
-        Logits of teachers that no longer change (fitted estimators) are kept
-        per ``part`` name, so they are computed once per fit.
-        """
-        logits = []
-        for index, teacher in enumerate(self.teachers):
-            key = (index, part)
-            if key in self._settled_logits:
-                logits.append(self._settled_logits[key])
-                continue
-            teacher_logits = teacher.logits(data, X_raw)
-            if part is not None and isinstance(teacher, EstimatorTeacher):
-                self._settled_logits[key] = teacher_logits
-            logits.append(teacher_logits)
+    def logits(self, part):
+        """Fused logits of all teachers for a part of the data."""
+        logits = [teacher.logits(part) for teacher in self.teachers]
         if len(logits) == 1:
             return logits[0]
         return fuse_teacher_logits(logits, self.fusion, self.weights)
 
     def forget(self):
-        """Drop the kept logits at the end of fit."""
-        self._settled_logits.clear()
+        """Drop every teacher's kept logits (at the end of fit)."""
+        for teacher in self.teachers:
+            teacher.forget()

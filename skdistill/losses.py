@@ -12,22 +12,39 @@ __all__ = [
     "ImbalancedNNPULoss",
     "BinaryCrossEntropyLoss",
     "DistillationLoss",
+    "binary_logits",
     "make_true_label_loss",
 ]
 
 DISTILLATION_LOSSES = ("soft", "hard", "mse")
 
 
-def _flatten_binary_logits(logits):
-    """Return logits of shape (n,) from (n,) or (n, 1)."""
+def binary_logits(logits):
+    """Return the positive class's logits, of shape (n,).
+
+    Accepts one logit per sample, of shape (n,) or (n, 1), or two logits per
+    sample, of shape (n, 2) (what modules written for skorch's
+    ``NeuralNetClassifier`` return), whose difference is the positive class's
+    logit.
+    """
     if logits.ndim == 2 and logits.shape[1] == 1:
         return logits[:, 0]
+    if logits.ndim == 2 and logits.shape[1] == 2:
+        return logits[:, 1] - logits[:, 0]
     if logits.ndim != 1:
         raise ValueError(
-            "A binary loss expects one logit per sample, of shape (n,) or (n, 1); "
-            f"got shape {tuple(logits.shape)}."
+            "A binary loss expects one logit per sample, of shape (n,) or (n, 1), or "
+            f"two, of shape (n, 2); got shape {tuple(logits.shape)}."
         )
     return logits
+
+
+def _check_targets(logits, target):
+    if target.ndim != 1 or len(target) != len(logits):
+        raise ValueError(
+            f"target must hold one label per sample: shape ({len(logits)},) for "
+            f"{len(logits)} logits; got shape {tuple(target.shape)}."
+        )
 
 
 def _masked_mean(values, mask, count):
@@ -97,8 +114,9 @@ class ImbalancedNNPULoss(nn.Module):
 
         Parameters
         ----------
-        logits : torch.Tensor of shape (n,) or (n, 1)
-            Raw scores; positive means "positive class".
+        logits : torch.Tensor of shape (n,), (n, 1) or (n, 2)
+            Raw scores; positive means "positive class" (see
+            :func:`binary_logits`).
         target : torch.Tensor of shape (n,)
             1 for labelled positives, 0 for unlabeled samples.
 
@@ -106,8 +124,9 @@ class ImbalancedNNPULoss(nn.Module):
         -------
         risk : torch.Tensor of shape ()
         """
-        logits = _flatten_binary_logits(logits)
-        positive = (target.reshape(-1) == 1).to(logits.dtype)
+        logits = binary_logits(logits)
+        _check_targets(logits, target)
+        positive = (target == 1).to(logits.dtype)
         unlabeled = 1.0 - positive
         n_positive, n_unlabeled = positive.sum(), unlabeled.sum()
         risk_p_pos = _masked_mean(torch.sigmoid(-logits), positive, n_positive)
@@ -128,15 +147,15 @@ class ImbalancedNNPULoss(nn.Module):
 class BinaryCrossEntropyLoss(nn.Module):
     """Binary cross-entropy on one logit per sample.
 
-    Accepts logits of shape (n,) or (n, 1) and 0/1 targets of any dtype.
+    Accepts logits of shape (n,), (n, 1) or (n, 2) (see :func:`binary_logits`)
+    and 0/1 targets of shape (n,) of any dtype.
     """
 
     def forward(self, logits, target):
         """Return the mean binary cross-entropy."""
-        logits = _flatten_binary_logits(logits)
-        return F.binary_cross_entropy_with_logits(
-            logits, target.reshape(-1).to(logits.dtype)
-        )
+        logits = binary_logits(logits)
+        _check_targets(logits, target)
+        return F.binary_cross_entropy_with_logits(logits, target.to(logits.dtype))
 
 
 def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5):
@@ -228,11 +247,14 @@ class DistillationLoss(nn.Module):
         self.temperature = temperature
 
     def teacher_term(self, student_logits, teacher_logits):
-        """Per-sample distillation loss, averaged over the samples given."""
-        binary = student_logits.ndim == 1 or student_logits.shape[1] == 1
+        """Per-sample distillation loss, averaged over the samples given.
+
+        Binary teacher logits have shape (n,); the student's may then be of
+        any shape :func:`binary_logits` accepts.
+        """
+        binary = teacher_logits.ndim == 1
         if binary:
-            student_logits = _flatten_binary_logits(student_logits)
-            teacher_logits = _flatten_binary_logits(teacher_logits)
+            student_logits = binary_logits(student_logits)
         teacher_logits = teacher_logits.detach()
         if self.distillation_loss == "mse":
             return F.mse_loss(student_logits, teacher_logits)
@@ -245,38 +267,40 @@ class DistillationLoss(nn.Module):
         soft = _soft_binary if binary else _soft_multiclass
         return soft(student_logits, teacher_logits, self.temperature) * self.temperature**2
 
-    def forward(self, student_logits, target, teacher_logits, keeps_label=None):
+    def forward(self, student_logits, target, teacher_logits, n_true=None):
         """Return the convex combination of both terms.
 
         Parameters
         ----------
-        student_logits : torch.Tensor of shape (n,), (n, 1) or (n, k)
+        student_logits : torch.Tensor of shape (n,), (n, 1), (n, 2) or (n, k)
         target : torch.Tensor of shape (n,)
             True labels.
-        teacher_logits : torch.Tensor, same shape as ``student_logits``, or None
+        teacher_logits : torch.Tensor of shape (n,) (binary) or (n, k), or None
             Treated as constants. May be None when the teacher term is empty
-            (``alpha == 0`` or no sample labelled by the teacher).
-        keeps_label : torch.Tensor of bool, shape (n,), default=None
-            True where a sample keeps its true label (true-label term), False
-            where it is labelled by the teacher (teacher term). None puts every
-            sample in both terms. An empty part contributes nothing.
+            (``alpha == 0`` or ``n_true == n``).
+        n_true : int or None, default=None
+            The first ``n_true`` samples keep their true labels (true-label
+            term); the rest are labelled by the teacher (teacher term), so
+            shuffle the batch first. None puts every sample in both terms. An
+            empty part contributes nothing. Slicing, rather than a boolean
+            mask, keeps the step free of host-device synchronisations.
 
         Returns
         -------
         loss : torch.Tensor of shape ()
         """
-        if keeps_label is None:
-            true_part = teacher_part = slice(None)
-            has_true = has_teacher = len(target) > 0
-        else:
-            true_part, teacher_part = keeps_label, ~keeps_label
-            has_true, has_teacher = bool(true_part.any()), bool(teacher_part.any())
+        n = len(target)
+        true_part = teacher_part = slice(None)
+        n_true_part = n_teacher_part = n
+        if n_true is not None:
+            true_part, teacher_part = slice(None, n_true), slice(n_true, None)
+            n_true_part, n_teacher_part = min(n_true, n), n - min(n_true, n)
         loss = student_logits.new_zeros(())
-        if self.alpha > 0 and has_teacher:
+        if self.alpha > 0 and n_teacher_part:
             loss = loss + self.alpha * self.teacher_term(
                 student_logits[teacher_part], teacher_logits[teacher_part]
             )
-        if self.alpha < 1 and has_true:
+        if self.alpha < 1 and n_true_part:
             loss = loss + (1.0 - self.alpha) * self.true_label_loss(
                 student_logits[true_part], target[true_part]
             )

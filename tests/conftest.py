@@ -6,7 +6,10 @@ from skdistill.datasets import load_crotonylation
 from skdistill.preprocessing import positions_frame
 
 #: Short schedule that keeps a fit on a few hundred samples well under a second.
-FAST = {"meta_epochs": 3, "teacher_epochs": 2, "student_epochs": 4, "batch_size": 32}
+FAST = {
+    "meta_epochs": 3, "teacher_epochs": 2, "student_epochs": 4, "batch_size": 32,
+    "early_stopping": False,
+}
 
 
 @pytest.fixture(scope="session")

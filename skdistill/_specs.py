@@ -1,0 +1,75 @@
+"""What a teacher or a student may be, decided in one place.
+
+A *spec* is what the user passes as ``teacher`` or ``student``: None (the
+built-in default net), a ``torch.nn.Module`` subclass or instance, an unfitted
+skorch ``NeuralNet``, or, for teachers only, a scikit-learn classifier with
+``fit`` and ``predict_proba``. Every other module asks this one which kind a
+spec is and what net it stands for.
+"""
+
+import inspect
+
+from skorch import NeuralNet
+from torch import nn
+
+NET = "net"
+ESTIMATOR = "estimator"
+
+def spec_kind(spec, name, estimators=True):
+    """Return ``NET`` or ``ESTIMATOR`` for a teacher or student spec.
+
+    Parameters
+    ----------
+    spec : object
+        What the user passed.
+    name : str
+        How the error names it: ``"teacher"``, ``"teacher[1]"``, ``"student"``.
+    estimators : bool, default=True
+        Whether a scikit-learn classifier is allowed (teachers only).
+
+    Raises
+    ------
+    TypeError
+        If ``spec`` is none of the allowed kinds; the one message for all.
+    """
+    if spec is None or isinstance(spec, (nn.Module, NeuralNet)):
+        return NET
+    if isinstance(spec, type) and issubclass(spec, nn.Module):
+        return NET
+    if estimators and not isinstance(spec, type) and all(
+        callable(getattr(spec, method, None)) for method in ("fit", "predict_proba")
+    ):
+        return ESTIMATOR
+    allowed = "None, a torch.nn.Module subclass or instance, or a skorch NeuralNet"
+    if estimators:
+        allowed = (
+            "None, a torch.nn.Module subclass or instance, a skorch NeuralNet, or a "
+            "scikit-learn classifier with fit and predict_proba (a FrozenEstimator "
+            "for an already fitted one)"
+        )
+    raise TypeError(f"{name} must be {allowed}; got {spec!r}.")
+
+
+def accepts(module, name):
+    """Whether ``module``, a module class, takes the constructor argument ``name``."""
+    return isinstance(module, type) and name in inspect.signature(module).parameters
+
+
+def wants_sequence_shape(spec, default):
+    """Whether the module of a net spec wants a sequence shape filled in.
+
+    True for a module class taking ``sequence_length`` (the sequence modules)
+    whose shape the user left unset; a module instance is already built.
+
+    Parameters
+    ----------
+    spec : None, torch.nn.Module subclass or instance, or skorch.NeuralNet
+    default : dict
+        The net parameters None stands for.
+    """
+    params = spec.get_params(deep=False) if isinstance(spec, NeuralNet) else (
+        default if spec is None else {"module": spec}
+    )
+    return accepts(params["module"], "sequence_length") and not any(
+        f"module__{name}" in params for name in ("sequence_length", "alphabet_size")
+    )

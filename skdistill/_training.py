@@ -1,0 +1,247 @@
+"""The training loop of one fit: teacher and student rounds, early stopping, restarts.
+
+Below the estimator and above the nets: it knows parts of the data, the
+teacher ensemble and the student net, and nothing of how they were built.
+"""
+
+import warnings
+from dataclasses import dataclass
+from itertools import count
+
+import numpy as np
+from scipy.special import softmax
+from sklearn.metrics import roc_auc_score
+from tqdm.auto import tqdm
+
+from ._nets import TensorData, module_state, predict_logits, restore_module_state, train_round
+
+
+@dataclass
+class Part:
+    """One part of the data, as every learner sees it.
+
+    Attributes
+    ----------
+    name : str or None
+        "train", "valid", or None for data seen once (new samples to predict).
+    raw : object
+        What scikit-learn teachers see: the input as given, or as validated.
+    data : TensorData
+        What the nets see, with the encoded labels as targets (when known).
+    y : ndarray of int or None
+        Encoded labels.
+    """
+
+    name: object
+    raw: object
+    data: TensorData
+    y: object = None
+
+
+def validation_auc(y, logits):
+    """ROC AUC of logits against encoded labels (one-vs-rest, macro, for more classes)."""
+    logits = logits.cpu().numpy()
+    if logits.ndim == 1:
+        return float(roc_auc_score(y, logits))
+    return float(roc_auc_score(y, softmax(logits, axis=1), multi_class="ovr"))
+
+
+class Monitor:
+    """Early stopping for one role and the weights it returns to.
+
+    After every complete round, :meth:`update` keeps a copy of the nets'
+    weights when the validation score is the best so far (or, without
+    validation, always: the last complete round). A round counts as an
+    improvement when it beats the best score by more than ``tol``;
+    ``n_iter_no_change`` rounds in a row without one end training, as in
+    scikit-learn's ``MLPClassifier``.
+
+    Parameters
+    ----------
+    nets : list of skorch.NeuralNet
+    n_iter_no_change : int or None
+        None never stops.
+    tol : float
+    """
+
+    def __init__(self, nets, n_iter_no_change, tol):
+        self.nets = nets
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.best_score = -np.inf
+        self.best_round = 0
+        self.rounds = 0
+        self._stale = 0
+        self._states = None
+
+    def update(self, score=None):
+        """Record a complete round with its validation score (None: not validating)."""
+        self.rounds += 1
+        if score is None or score > self.best_score:
+            self._states = [module_state(net) for net in self.nets]
+            self.best_round = self.rounds
+        if score is None:
+            return
+        if score > self.best_score + self.tol:
+            self._stale = 0
+        else:
+            self._stale += 1
+        self.best_score = max(self.best_score, score)
+
+    @property
+    def done(self):
+        """Whether ``n_iter_no_change`` rounds in a row brought no improvement."""
+        return self.n_iter_no_change is not None and self._stale >= self.n_iter_no_change
+
+    def restore(self, interrupted=False):
+        """Put the kept weights back into the nets.
+
+        A no-op when they are the last round's, unless an interrupted round
+        has changed the nets since.
+        """
+        if self._states is None or (self.best_round == self.rounds and not interrupted):
+            return
+        for net, state in zip(self.nets, self._states):
+            restore_module_state(net, state)
+
+
+@dataclass
+class RunResult:
+    """What a run leaves: its history, its length, and whether it was cut short."""
+
+    history: list
+    n_iter: int
+    interrupted: bool
+
+
+class DistillationRun:
+    """The rounds of one fit, in the order of a schedule.
+
+    Parameters
+    ----------
+    ensemble : TeacherEnsemble
+        Empty when the teacher term is empty.
+    student : skorch.NeuralNet
+        Its criterion reads ``{"target", "teacher_logits"}`` targets.
+    train : Part
+    valid : Part or None
+        Scored after every round when given; the scores drive early stopping.
+    schedule : {"online", "sequential"}
+    max_rounds : int
+        Rounds per net at most (``meta_epochs``).
+    n_iter_no_change : int or None
+        Early stopping's patience in rounds; None trains for ``max_rounds``.
+    tol : float
+    binary : bool
+    verbose : int
+    """
+
+    def __init__(
+        self, ensemble, student, train, valid, *, schedule, max_rounds, n_iter_no_change,
+        tol, binary, verbose,
+    ):
+        self.ensemble = ensemble
+        self.student = student
+        self.train = train
+        self.valid = valid
+        self.schedule = schedule
+        self.max_rounds = max_rounds
+        self.binary = binary
+        self.verbose = verbose
+        patience = n_iter_no_change if valid is not None else None
+        self.teacher_monitor = Monitor(ensemble.nets, patience, tol)
+        self.student_monitor = Monitor([student], patience, tol)
+        self.history = []
+        self.student_data = train.data.with_targets({"target": train.data.y})
+
+    def _record(self, index):
+        """The history record of round ``index`` (1-based), created on first use."""
+        while len(self.history) < index:
+            self.history.append({"meta_epoch": len(self.history) + 1})
+        return self.history[index - 1]
+
+    def _teacher_round(self):
+        """Train the teachers once; return the round's record fields."""
+        fields = {}
+        loss = self.ensemble.train_round(self.train)
+        if loss is not None:
+            fields["teacher_loss"] = loss
+        if self.valid is not None:
+            fields["teacher_valid_auc"] = validation_auc(
+                self.valid.y, self.ensemble.logits(self.valid)
+            )
+        return fields
+
+    def _student_round(self):
+        """Train the student once against the current teachers; return its fields."""
+        if self.ensemble.teachers:
+            self.student_data.y["teacher_logits"] = self.ensemble.logits(self.train)
+        fields = {"student_loss": train_round(self.student, self.student_data, "student")}
+        if self.valid is not None:
+            fields["student_valid_auc"] = validation_auc(
+                self.valid.y, predict_logits(self.student, self.valid.data, self.binary)
+            )
+        return fields
+
+    def _online(self, progress):
+        for index in range(1, self.max_rounds + 1):
+            fields = self._teacher_round() if self.ensemble.teachers else {}
+            fields.update(self._student_round())
+            self._record(index).update(fields)
+            self.teacher_monitor.update(fields.get("teacher_valid_auc"))
+            self.student_monitor.update(fields.get("student_valid_auc"))
+            self._advance(progress, fields)
+            if self.student_monitor.done:
+                return
+
+    def _sequential(self, progress):
+        phases = [("student", self._student_round, self.student_monitor)]
+        if self.ensemble.teachers:
+            phases.insert(0, ("teacher", self._teacher_round, self.teacher_monitor))
+        for role, round_, monitor in phases:
+            for index in count(1):
+                fields = round_()
+                self._record(index).update(fields)
+                monitor.update(fields.get(f"{role}_valid_auc"))
+                self._advance(progress, fields)
+                if monitor.done or index == self.max_rounds:
+                    break
+            if role == "teacher":
+                monitor.restore()
+                self.ensemble.forget()
+
+    def _advance(self, progress, fields):
+        progress.update()
+        progress.set_postfix({key: round(value, 4) for key, value in fields.items()})
+
+    def run(self):
+        """Train; return a :class:`RunResult`.
+
+        A KeyboardInterrupt (Ctrl-C) ends training after the last complete
+        student round, with a warning; before the first one it propagates.
+        Either way every net is put back to its best (or last complete) round.
+        """
+        rounds = self.max_rounds * (2 if self.schedule == "sequential" else 1)
+        progress = tqdm(total=rounds, desc="meta-epochs", disable=not self.verbose,
+                        leave=False)
+        interrupted = False
+        try:
+            with progress:
+                (self._online if self.schedule == "online" else self._sequential)(progress)
+        except KeyboardInterrupt:
+            if self.student_monitor.rounds == 0:
+                raise
+            interrupted = True
+            warnings.warn(
+                f"Training was interrupted after {self.student_monitor.rounds} complete "
+                "meta-epoch(s); the estimator keeps the nets of its best (or last "
+                "complete) meta-epoch.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        finally:
+            self.ensemble.forget()
+            self.student_data.y.pop("teacher_logits", None)
+        self.teacher_monitor.restore(interrupted)
+        self.student_monitor.restore(interrupted)
+        return RunResult(self.history, self.student_monitor.rounds, interrupted)

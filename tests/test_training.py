@@ -1,0 +1,202 @@
+"""The training loop: budgets, early stopping, interrupts, divergence, degenerate splits."""
+
+import json
+import subprocess
+import sys
+import textwrap
+import tracemalloc
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import make_classification
+
+from skdistill import DistilledClassifier
+
+from .conftest import FAST
+
+
+def fast(**params):
+    return DistilledClassifier(**{**FAST, "random_state": 0, **params})
+
+
+@pytest.mark.parametrize("alpha, beta", [(1.0, 0.5), (0.0, 0.0), (1.0, 1.0), (0.5, 0.5)])
+def test_every_alpha_beta_corner_trains(alpha, beta):
+    # 257 rows: the last batch holds one sample, so one part of it is empty.
+    X, y = make_classification(257, random_state=0)
+    clf = DistilledClassifier(alpha=alpha, beta=beta, meta_epochs=1, random_state=0)
+    assert clf.fit(X, y).n_iter_ == 1
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
+def test_alpha_zero_ignores_beta(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    first = fast(alpha=0.0, beta=0.2).fit(X, y).predict_proba(X)
+    second = fast(alpha=0.0, beta=0.8).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(first, second)
+
+
+def test_failed_refit_leaves_the_fitted_estimator_as_it_was(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast().fit(X, np.array(["a", "b"])[y])
+    before = clf.predict_proba(X)
+    clf.set_params(teacher_weights=[1.0, 2.0])
+    with pytest.raises(ValueError, match="teacher_weights"):
+        clf.fit(X, np.array(["c", "d"])[y])
+    clf.set_params(teacher_weights=None, device="no-such-device")
+    with pytest.raises(ValueError, match="device"):
+        clf.fit(X[:, :3], np.array(["c", "d"])[y])
+    np.testing.assert_array_equal(clf.classes_, ["a", "b"])
+    assert clf.n_features_in_ == X.shape[1]
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+def test_non_finite_logits_stop_training(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    # The sigmoid risk stays bounded while the logits overflow.
+    with pytest.raises(FloatingPointError, match="logits became inf or NaN"):
+        fast(alpha=0.0).fit(X * 1e38, y)
+
+
+class TwoLogits(torch.nn.Module):
+    """Two logits for two classes, as skorch's NeuralNetClassifier modules return."""
+
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, 2)
+
+    def forward(self, X):
+        return self.linear(X)
+
+
+@pytest.mark.parametrize("role", ["teacher", "student"])
+def test_two_logits_for_two_classes_are_accepted(imbalanced_arrays, role):
+    X, y = imbalanced_arrays
+    clf = fast(**{role: TwoLogits}).fit(X, y)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    assert roc_auc(y, proba[:, 1]) > 0.7
+
+
+def roc_auc(y, scores):
+    from sklearn.metrics import roc_auc_score
+
+    return roc_auc_score(y, scores)
+
+
+@pytest.mark.parametrize("role", ["teacher", "student"])
+def test_wrong_output_width_is_named_for_teacher_and_student(role):
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match=f"The {role}'s module returns logits of shape"):
+        fast(**{role: TwoLogits}).fit(X, y)
+
+
+def test_a_huge_meta_epoch_budget_is_not_allocated_up_front(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    tracemalloc.start()
+    # tol=1: no meta-epoch counts as an improvement, so training stops at once.
+    clf = fast(meta_epochs=10**6, early_stopping=True, n_iter_no_change=2, tol=1.0)
+    clf.fit(X, y)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert clf.n_iter_ == 3
+    assert peak < 50 * 2**20
+
+
+def test_a_validation_part_without_some_class_is_refused():
+    X = np.random.default_rng(0).normal(size=(400, 5))
+    y = np.zeros(400, dtype=int)
+    y[:3] = 1  # three positives: the stratified 10 % validation part gets none
+    with pytest.raises(ValueError, match="validation part .* holds no sample of the class"):
+        fast(early_stopping=True).fit(X, y)
+
+
+def test_early_stopping_auto_depends_on_the_data_size(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    small = fast(early_stopping="auto").fit(X, y)
+    assert "student_valid_auc" not in small.history_[0]
+    X_large, y_large = make_classification(1200, weights=[0.9], random_state=0)
+    large = fast(early_stopping="auto", meta_epochs=2).fit(X_large, y_large)
+    assert "student_valid_auc" in large.history_[0]
+
+
+def test_auto_batch_size_scales_with_rows(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    assert fast(batch_size="auto").fit(X, y).batch_size_ == 400 // 16
+    assert fast(batch_size="auto").fit(X[:100], y[:100]).batch_size_ == 16
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [({"early_stopping": "yes"}, "early_stopping"), ({"n_iter_no_change": 0}, "n_iter_no_change"),
+     ({"tol": -1.0}, "tol"), ({"batch_size": "big"}, "batch_size"),
+     ({"validation_fraction": None}, "validation_fraction")],
+)
+def test_bad_budget_parameters_are_named(imbalanced_arrays, params, message):
+    X, y = imbalanced_arrays
+    with pytest.raises(ValueError, match=message):
+        fast(**params).fit(X, y)
+
+
+_INTERRUPTED_FIT = textwrap.dedent(
+    """
+    import json, os, signal, sys, warnings
+    import numpy as np, torch
+    from skorch import NeuralNet
+    from skorch.callbacks import Callback
+    from sklearn.datasets import make_classification
+    from skdistill import DistilledClassifier
+    from skdistill.modules import MLP
+
+    class SigintAt(Callback):
+        def __init__(self, epoch):
+            self.epoch = epoch
+        def on_batch_end(self, net, **kwargs):
+            if len(net.history) == self.epoch:
+                os.kill(os.getpid(), signal.SIGINT)
+
+    X, y = make_classification(300, random_state=0)
+    student = NeuralNet(MLP, criterion=torch.nn.BCEWithLogitsLoss,
+                        callbacks=[SigintAt(int(sys.argv[1]))])
+    clf = DistilledClassifier(student=student, meta_epochs=10, early_stopping=False,
+                              random_state=0)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            clf.fit(X, y)
+    except KeyboardInterrupt:
+        print(json.dumps({"raised": True, "fitted": hasattr(clf, "classes_")}))
+        sys.exit(0)
+    proba = clf.predict_proba(X)
+    print(json.dumps({
+        "raised": False, "n_iter": clf.n_iter_, "history": len(clf.history_),
+        "student_epochs": len(clf.student_.history),
+        "finite": bool(np.isfinite(proba).all()),
+        "warned": [str(w.message) for w in caught if w.category is RuntimeWarning],
+    }))
+    """
+)
+
+
+def _interrupted_fit(epoch):
+    result = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_FIT, str(epoch)],
+        capture_output=True, text=True, timeout=300, check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_ctrl_c_keeps_the_last_complete_meta_epoch():
+    # A real SIGINT during the student's fourth epoch (meta-epoch 4).
+    outcome = _interrupted_fit(4)
+    assert not outcome["raised"]
+    assert outcome["n_iter"] == outcome["history"] == 3
+    assert outcome["finite"]
+    assert any("interrupted after 3 complete meta-epoch" in w for w in outcome["warned"])
+
+
+def test_ctrl_c_in_the_first_meta_epoch_propagates_and_fits_nothing():
+    outcome = _interrupted_fit(1)
+    assert outcome == {"raised": True, "fitted": False}
