@@ -327,9 +327,9 @@ def train_round(net, data, role):
     ):
         raise KeyboardInterrupt
     loss = net.history[-1, "train_loss"]
-    if not np.isfinite(loss) or net.criterion_.saw_non_finite():
-        what = f"training loss became {loss}" if not np.isfinite(loss) else (
-            "logits became inf or NaN"
+    if net.criterion_.saw_non_finite() or not np.isfinite(loss):
+        what = "logits became inf or NaN" if net.criterion_.saw_non_finite() else (
+            f"training loss became {loss}"
         )
         raise FloatingPointError(
             f"The {role}'s {what}; training was stopped. Lower the learning rate, "

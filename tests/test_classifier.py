@@ -204,7 +204,7 @@ def test_nested_parameters_reach_skorch_nets(imbalanced_arrays):
     [
         ({"teacher": int}, "teacher must be None"),
         ({"teacher": [None, "a string"]}, r"teacher\[1\] must be None"),
-        ({"student": int}, "teacher and student must be None"),
+        ({"student": int}, "student must be None"),
     ],
 )
 def test_rejects_unusable_nets(imbalanced_arrays, params, message):
@@ -270,7 +270,7 @@ def test_nan_loss_stops_training_with_clear_error(imbalanced_arrays):
     # Plain SGD with a huge step on huge inputs overflows the weights to inf.
     teacher = NeuralNet(MLP, criterion=torch.nn.BCEWithLogitsLoss, lr=1.0,
                         optimizer=torch.optim.SGD)
-    with pytest.raises(FloatingPointError, match="teacher's training loss became nan"):
+    with pytest.raises(FloatingPointError, match="teacher's (training loss became nan|logits became inf or NaN)"):
         fast(teacher=teacher, true_label_loss="bce").fit(X * 1e30, y)
 
 

@@ -13,7 +13,7 @@ def test_format_table_aligns_columns():
 
 
 def test_run_demo_on_a_subsample():
-    rows = run_demo(meta_epochs=2, n_samples=2000, verbose=0)
+    rows = run_demo(meta_epochs=10, n_samples=2000, verbose=0)
     assert [row[0].split("(")[0].strip() for row in rows] == [
         "teacher", "distilled student", "student alone", "LogisticRegression"
     ]

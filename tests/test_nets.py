@@ -43,24 +43,26 @@ def test_student_criterion_splits_batch_by_beta(beta, n_true):
     teacher = torch.linspace(2, -2, 8)
     loss = DistillationLoss(0.5, BinaryCrossEntropyLoss())
     value = StudentCriterion(loss, beta)(logits, {"target": target, "teacher_logits": teacher})
-    keeps = torch.arange(8) < n_true
-    assert value.item() == pytest.approx(loss(logits, target, teacher, keeps).item())
+    assert value.item() == pytest.approx(loss(logits, target, teacher, n_true).item())
 
 
 def test_default_net_still_switches_between_train_and_eval_mode():
-    from skdistill._nets import DEFAULT_TEACHER, DistillationNet, build_net, predict_logits
+    from skdistill._nets import (
+        DEFAULT_TEACHER, DistillationNet, TrueLabelCriterion, build_net, predict_logits,
+    )
     from skdistill.losses import BinaryCrossEntropyLoss
 
-    net = build_net(None, DEFAULT_TEACHER, criterion=BinaryCrossEntropyLoss(), max_epochs=1,
+    net = build_net(None, DEFAULT_TEACHER, criterion=TrueLabelCriterion(BinaryCrossEntropyLoss()),
+                    max_epochs=1,
                     batch_size=8, device=torch.device("cpu"), module_dims={"input_dim": 3})
     assert isinstance(net, DistillationNet)
     data = TensorData(np.random.default_rng(0).normal(size=(32, 3)).astype(np.float32),
                       torch.arange(32) % 2)
     net.partial_fit(data)
     assert net.module_.training
-    first = predict_logits(net, data)
+    first = predict_logits(net, data, binary=True)
     assert not net.module_.training
     # eval mode: dropout off, so inference is deterministic
-    assert torch.equal(first, predict_logits(net, data))
+    assert torch.equal(first, predict_logits(net, data, binary=True))
     net.partial_fit(data)
     assert net.module_.training

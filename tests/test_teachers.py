@@ -169,8 +169,9 @@ def test_bootstrap_gives_each_teacher_its_own_sample(imbalanced_arrays):
     "params, message",
     [
         ({"teacher": []}, "empty list"),
-        ({"teacher": [None, None], "teacher_weights": [1.0]}, "one non-negative weight"),
-        ({"teacher": [None, None], "teacher_weights": [1.0, -1.0]}, "one non-negative weight"),
+        ({"teacher": [None, None], "teacher_weights": [1.0]}, "one finite, non-negative weight"),
+        ({"teacher": [None, None], "teacher_weights": [1.0, -1.0]}, "one finite, non-negative"),
+        ({"teacher": [None, None], "teacher_weights": [1.0, np.nan]}, "one finite, non-negative"),
         ({"teacher": [None, None], "teacher_weights": [0, 0]}, "not all zero"),
         ({"teacher_fusion": "median"}, "teacher_fusion"),
         ({"schedule": "parallel"}, "schedule"),
@@ -210,10 +211,10 @@ def test_schedule_orders_teacher_and_student_epochs(imbalanced_arrays, schedule,
     ORDER.clear()
     clf = fast(
         teacher=_recording_net("T", (8,)), student=_recording_net("S", (4,)), schedule=schedule,
-        meta_epochs=3, teacher_epochs=2, student_epochs=1, validation_fraction=0.25,
+        meta_epochs=3, teacher_epochs=2, student_epochs=1, early_stopping=True,
+        validation_fraction=0.25, n_iter_no_change=5,
     ).fit(X, y)
     assert ORDER == expected
     assert [sorted(r) for r in clf.history_] == [sorted([
-        "meta_epoch", "teacher_loss", "student_loss", "teacher_train_auc",
-        "teacher_valid_auc", "student_train_auc", "student_valid_auc",
+        "meta_epoch", "teacher_loss", "student_loss", "teacher_valid_auc", "student_valid_auc",
     ])] * 3
