@@ -24,7 +24,8 @@ from skdistill.datasets import load_crotonylation
 from skdistill.losses import DistillationLoss, make_true_label_loss
 from skdistill.preprocessing import positions_frame
 
-SCHEDULE = {"teacher_epochs": 3, "student_epochs": 2, "batch_size": 128, "alpha": 0.5, "beta": 0.5}
+SCHEDULE = {"teacher_epochs": 3, "student_epochs": 2, "batch_size": 128, "alpha": 0.5, "beta": 0.5,
+            "early_stopping": False}
 
 
 def load_data():
