@@ -15,6 +15,7 @@ from torch import nn
 NET = "net"
 ESTIMATOR = "estimator"
 
+
 def spec_kind(spec, name, estimators=True):
     """Return ``NET`` or ``ESTIMATOR`` for a teacher or student spec.
 
