@@ -126,6 +126,7 @@ import pandas as pd
 import torch
 from imblearn.ensemble import BalancedRandomForestClassifier
 from scipy.stats import rankdata
+from skorch import NeuralNet
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -137,7 +138,8 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 import skdistill
-from skdistill import DistilledClassifier
+from skdistill import DistilledClassifier, modules
+from skdistill._nets import DEFAULT_NET_PARAMS
 from skdistill.datasets import load_crotonylation
 from skdistill.preprocessing import SequenceEncoder
 
@@ -440,8 +442,41 @@ def select_tasks(names):
 # -------------------------------------------------------------------------- models
 
 
+def net(module, **params):
+    """Return an unfitted skorch net of ``module`` with the default net settings.
+
+    For ``--set``: ``student=net(MLP, hidden_units=(64,), lr=3e-3)``. Module
+    parameters are given bare, net parameters (``lr``, ``optimizer__...``)
+    as skorch names them; the rest are the defaults of a bare module.
+
+    Parameters
+    ----------
+    module : type
+        A class of :mod:`skdistill.modules`.
+    **params
+        ``lr``, ``batch_size``, ``optimizer``, ``optimizer__*`` go to the net,
+        everything else to the module.
+
+    Returns
+    -------
+    net : skorch.NeuralNet
+    """
+    net_params = dict(DEFAULT_NET_PARAMS)
+    for key, value in params.items():
+        is_net_param = key in ("lr", "optimizer") or key.startswith("optimizer__")
+        net_params[key if is_net_param else f"module__{key}"] = value
+    return NeuralNet(module, criterion=torch.nn.BCEWithLogitsLoss, **net_params)
+
+
+#: Names a ``--set`` value may use besides Python literals.
+SETTING_NAMESPACE = {"net": net, **{name: getattr(modules, name) for name in modules.__all__}}
+
+
 def parse_setting(text):
-    """Parse one ``--set key=value``; the value is a Python literal or else a string.
+    """Parse one ``--set key=value``.
+
+    The value is a Python literal, else an expression over
+    ``SETTING_NAMESPACE`` (``net(MLP, hidden_units=(64,))``), else a string.
 
     Parameters
     ----------
@@ -458,7 +493,10 @@ def parse_setting(text):
     try:
         value = ast.literal_eval(value)
     except (ValueError, SyntaxError):
-        pass
+        try:
+            value = eval(value, {"__builtins__": {}}, dict(SETTING_NAMESPACE))
+        except Exception:  # noqa: BLE001 - anything else is a plain string
+            pass
     return key.strip(), value
 
 
@@ -540,7 +578,36 @@ def describe_params(model):
     params : dict of str to str
         ``repr`` of each value of ``get_params(deep=False)``: the cache key.
     """
-    return {key: repr(value) for key, value in sorted(model.get_params(deep=False).items())}
+    return {key: describe_value(value)
+            for key, value in sorted(model.get_params(deep=False).items())}
+
+
+def describe_value(value):
+    """``repr`` of a parameter value; a skorch net with all of its own parameters.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    text : str
+    """
+    if not isinstance(value, NeuralNet):
+        return repr(value)
+    params = value.get_params(deep=False)
+    return f"{type(value).__name__}(" + ", ".join(
+        f"{key}={_short_repr(params[key])}" for key in sorted(params)
+        if key != "callbacks" and not key.startswith("_")
+    ) + ")"
+
+
+def _short_repr(value):
+    """A class by its name, an object without a stable ``repr`` by its type's."""
+    if isinstance(value, type):
+        return value.__qualname__
+    text = repr(value)
+    return type(value).__qualname__ if " at 0x" in text else text
 
 
 def library_version():

@@ -51,6 +51,10 @@ class MLP(nn.Module):
         Dropout probability after each hidden layer.
     output_dim : int, default=1
         Number of logits: 1 for two classes, the number of classes otherwise.
+    linear_skip : bool, default=False
+        If True, a linear map of the input is added to the logits, so that the
+        net starts out close to a linear model and spends its hidden units on
+        what a linear model misses (a "wide and deep" net).
 
     Notes
     -----
@@ -67,7 +71,8 @@ class MLP(nn.Module):
     torch.Size([3])
     """
 
-    def __init__(self, input_dim, hidden_units=(64,), dropout=0.0, output_dim=1):
+    def __init__(self, input_dim, hidden_units=(64,), dropout=0.0, output_dim=1,
+                 linear_skip=False):
         super().__init__()
         layers = []
         width = input_dim
@@ -78,11 +83,15 @@ class MLP(nn.Module):
             width = units
         layers.append(nn.Linear(width, output_dim))
         self.layers = nn.Sequential(*layers)
+        self.skip = nn.Linear(input_dim, output_dim, bias=False) if linear_skip else None
         self.output_dim = output_dim
 
     def forward(self, X):
         """Return the logits for a batch of flat feature vectors."""
-        return _logits_of(self.layers(X), self.output_dim)
+        output = self.layers(X)
+        if self.skip is not None:
+            output = output + self.skip(X)
+        return _logits_of(output, self.output_dim)
 
 
 def sequence_shape(input_dim, sequence_length, alphabet_size, module_name):
