@@ -28,7 +28,8 @@ from ._nets import (
     predict_logits,
 )
 from ._specs import ESTIMATOR, NET, spec_kind, wants_sequence_shape
-from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble
+from ._random import draw_seed, seed_unset_random_states, seeded_global_generators
+from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, stratified_bootstrap
 from ._training import DistillationRun, Part
 from .fusion import FUSION_RULES
 from .losses import DISTILLATION_LOSSES, DistillationLoss, make_true_label_loss
@@ -226,14 +227,20 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     bootstrap : bool, default=False
         If True, every teacher trained here (a net or an unfitted scikit-learn
         classifier) sees its own bootstrap sample of the training data, which
-        makes an ensemble of teachers diverse.
+        makes an ensemble of teachers diverse. The sample is stratified (each
+        class resampled within itself), so every teacher sees every class as
+        often as the training data holds it, even a class of one sample.
     device : str or torch.device, default="auto"
         "auto" is "cuda" when torch sees a GPU and "cpu" otherwise; or any
         torch device string.
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, dropout, batch order and the validation
-        split. An int gives identical results on CPU for identical inputs.
-        The caller's global torch random state is left untouched.
+        Seeds weight initialisation, dropout, batch order, the validation
+        split, the bootstrap samples and every ``random_state`` of a
+        scikit-learn teacher (or of its nested estimators) left at None; a
+        teacher's ``random_state`` fixed by the user is kept. An int gives
+        identical results on CPU for identical inputs, for every kind of
+        teacher. The caller's global torch and NumPy random states are left
+        untouched.
     verbose : int, default=0
         0 is silent; 1 or more shows a progress bar over meta-epochs.
 
@@ -452,12 +459,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             "device": device,
             "module_dims": _module_dims(X_nets.shape[1], len(classes), layout),
         }
-        seed = int(rng.randint(np.iinfo(np.int32).max))
-        cuda_devices = [device.index or 0] if device.type == "cuda" else []
         # Weight initialisation, dropout and batch order draw from torch's
-        # global generator: seed it, and give the caller's state back after.
-        with torch.random.fork_rng(devices=cuda_devices):
-            torch.manual_seed(seed)
+        # global generator, teachers without a seed from NumPy's: seed both,
+        # and give the caller's states back after.
+        with seeded_global_generators(draw_seed(rng), device):
             student = build_net(
                 self.student, DEFAULT_STUDENT,
                 criterion=StudentCriterion(
@@ -577,11 +582,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _make_teacher(self, spec, kind, criterion, common, train, classes, rng):
-        n_train = len(train.y)
-        sample = rng.randint(n_train, size=n_train) if self.bootstrap else None
+        sample = stratified_bootstrap(train.y, rng) if self.bootstrap else None
         if kind == ESTIMATOR:
-            estimator = spec if isinstance(spec, FrozenEstimator) else clone(spec)
-            return EstimatorTeacher(estimator, classes, sample)
+            if not isinstance(spec, FrozenEstimator):
+                spec = seed_unset_random_states(clone(spec), rng)
+            return EstimatorTeacher(spec, classes, sample)
         net = build_net(
             spec, DEFAULT_TEACHER, criterion=criterion, max_epochs=self.teacher_epochs,
             **common,

@@ -111,6 +111,38 @@ class EstimatorTeacher(_Teacher):
         return probabilities_to_logits(proba[:, 1] if proba.shape[1] == 2 else proba)
 
 
+def stratified_bootstrap(y, rng):
+    """Rows of a bootstrap sample that holds every class as often as ``y`` does.
+
+    Each class is resampled with replacement within itself, so no teacher
+    misses a rare class (a plain bootstrap drops a class of one sample in
+    60 with probability 0.36, and a scikit-learn teacher fitted without it
+    cannot predict it) and the class balance the losses see stays that of
+    ``y``.
+
+    Parameters
+    ----------
+    y : ndarray of int of shape (n_samples,)
+        Encoded labels.
+    rng : numpy.random.RandomState
+
+    Returns
+    -------
+    rows : ndarray of int of shape (n_samples,)
+        In random order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rows = stratified_bootstrap(np.array([0, 0, 0, 1]), np.random.RandomState(0))
+    >>> np.bincount(np.array([0, 0, 0, 1])[rows]).tolist()
+    [3, 1]
+    """
+    members = [np.flatnonzero(y == label) for label in np.unique(y)]
+    rows = np.concatenate([rng.choice(group, size=len(group)) for group in members])
+    return rng.permutation(rows)
+
+
 def _column_order(teacher_classes, classes):
     teacher_classes = list(np.asarray(teacher_classes).tolist())
     missing = [c for c in np.asarray(classes).tolist() if c not in teacher_classes]

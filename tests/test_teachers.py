@@ -9,7 +9,8 @@ import torch
 from scipy.stats import spearmanr
 from skorch import NeuralNet
 from skorch.callbacks import Callback
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -17,6 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdistill import DistilledClassifier
+from skdistill._teachers import stratified_bootstrap
 from skdistill.fusion import fuse_teacher_logits
 from skdistill.modules import MLP
 
@@ -163,6 +165,80 @@ def test_bootstrap_gives_each_teacher_its_own_sample(imbalanced_arrays):
     np.testing.assert_allclose(same[0].predict_proba(X), same[1].predict_proba(X))
     diverse = fast(teacher=teachers, bootstrap=True).fit(X, y).teachers_
     assert not np.allclose(diverse[0].predict_proba(X), diverse[1].predict_proba(X))
+
+
+def test_bootstrap_keeps_a_class_of_one_sample_in_every_teacher(imbalanced_arrays):
+    # a plain bootstrap missed the single positive for 3 of these 4 teachers, which
+    # then failed for "predicting other labels" than y holds
+    X, _ = imbalanced_arrays
+    X = X[:60]
+    y = np.zeros(60, dtype=int)
+    y[7] = 1
+    clf = fast(teacher=[RandomForestClassifier(3)] * 4, bootstrap=True, random_state=1)
+    for teacher in clf.fit(X, y).teachers_:
+        assert teacher.classes_.tolist() == [0, 1]
+
+
+def test_stratified_bootstrap_keeps_the_class_counts():
+    y = np.repeat([0, 1, 2], [50, 9, 1])
+    rng = np.random.RandomState(0)
+    first, second = stratified_bootstrap(y, rng), stratified_bootstrap(y, rng)
+    for rows in (first, second):
+        assert np.bincount(y[rows]).tolist() == [50, 9, 1]
+        assert len(np.unique(rows)) < len(rows)  # drawn with replacement
+    assert not np.array_equal(np.sort(first), np.sort(second))
+
+
+# --- randomness ---------------------------------------------------------------------------
+
+
+class GlobalNoiseClassifier(ClassifierMixin, BaseEstimator):
+    """A teacher without a random_state that draws from NumPy's global generator."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.coef_ = np.random.normal(size=X.shape[1])
+        return self
+
+    def predict_proba(self, X):
+        positive = 1 / (1 + np.exp(-np.asarray(X) @ self.coef_))
+        return np.column_stack([1 - positive, positive])
+
+
+@pytest.mark.parametrize(
+    "teacher",
+    [
+        RandomForestClassifier(5),
+        HistGradientBoostingClassifier(max_iter=5, early_stopping=True, validation_fraction=0.3),
+        make_pipeline(StandardScaler(), RandomForestClassifier(3)),
+        GlobalNoiseClassifier(),
+    ],
+    ids=["forest", "boosting", "pipeline", "global-numpy"],
+)
+def test_random_state_repeats_a_fit_with_a_sklearn_teacher_bit_for_bit(
+    imbalanced_arrays, teacher
+):
+    X, y = imbalanced_arrays
+    caller_state = np.random.get_state()
+    fits = [fast(teacher=teacher, bootstrap=True, random_state=0).fit(X, y) for _ in range(2)]
+    after = np.random.get_state()
+    assert all(np.array_equal(a, b) for a, b in zip(caller_state, after))  # untouched
+    for method in ("predict_proba", "teacher_predict_proba"):
+        np.testing.assert_array_equal(getattr(fits[0], method)(X), getattr(fits[1], method)(X))
+    other_seed = fast(teacher=teacher, bootstrap=True, random_state=1).fit(X, y)
+    assert not np.array_equal(other_seed.teacher_predict_proba(X), fits[0].teacher_predict_proba(X))
+
+
+def test_only_random_states_left_unset_are_seeded(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    teachers = [RandomForestClassifier(3), RandomForestClassifier(3, random_state=7),
+                make_pipeline(StandardScaler(), RandomForestClassifier(3))]
+    fitted = fast(teacher=teachers, random_state=0).fit(X, y).teachers_
+    assert isinstance(fitted[0].random_state, int)
+    assert fitted[1].random_state == 7
+    assert isinstance(fitted[2][-1].random_state, int)
+    assert fitted[0].random_state != fitted[2][-1].random_state
+    assert teachers[0].random_state is None  # the spec itself is left as given
 
 
 @pytest.mark.parametrize(
