@@ -7,7 +7,13 @@ the teacher's predictions, and then behaves like any scikit-learn classifier.
 
 from ._classifier import DistilledClassifier
 from .losses import DistillationLoss, ImbalancedNNPULoss
+from .onnx_export import export_onnx
+from .persistence import load, register_trusted, save
 
 __version__ = "0.1.0"
 
-__all__ = ["DistilledClassifier", "DistillationLoss", "ImbalancedNNPULoss", "__version__"]
+__all__ = [
+    "DistilledClassifier", "DistillationLoss", "ImbalancedNNPULoss", "load", "register_trusted",
+    "save", "__version__",
+    "export_onnx",
+]

@@ -1,0 +1,339 @@
+"""Objects as trees of plain data plus tensors, and back, with trusted classes only.
+
+A tree is what JSON holds: None, bools, numbers, strings, lists, and nodes
+``{"kind": ..., ...}`` for everything else (tuples, dicts, arrays, tensors,
+classes by name, objects). Tensors are kept apart, by key, for safetensors.
+Building a tree back never imports a name and never unpickles: classes come
+from a mapping of trusted names to the classes themselves, and objects are
+rebuilt the way each kind allows:
+
+- skorch nets by constructing the net class with the saved parameters,
+  initialising it and loading the module's weights (not the optimizer state);
+- module instances (criteria) by calling their class with the constructor
+  arguments they keep as attributes of the same name, then loading their
+  state dict;
+- any other object (estimators, helper objects) from its state dict, as
+  pickle would: ``cls.__new__`` then ``__setstate__`` or ``__dict__``.
+"""
+
+import inspect
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from skorch.history import History
+from torch import nn
+
+#: Array and scalar dtypes stored as JSON lists: bool, int, uint, float,
+#: unicode, and object arrays of such values.
+_ARRAY_KINDS = "biufUO"
+#: Constructor arguments of torch losses that torch folds into ``reduction``
+#: and does not keep.
+_DEPRECATED_TORCH_ARGUMENTS = {"size_average", "reduce"}
+
+
+def name_of(obj):
+    """The qualified name a class or function is stored and trusted under."""
+    return f"{obj.__module__}.{obj.__qualname__}"
+
+
+def check_nameable(obj):
+    """Raise a TypeError unless ``obj`` is a class or a function with a stable name."""
+    if not (inspect.isclass(obj) or inspect.isroutine(obj)):
+        raise TypeError(f"Only classes and functions can be trusted; got {obj!r}.")
+    if "<" in obj.__qualname__ or getattr(obj, "__module__", None) is None:
+        raise TypeError(
+            f"{obj!r} has no importable name (a lambda or a class defined inside a "
+            "function); define it at the top level of a module."
+        )
+
+
+def _check_dtype(dtype, what):
+    dtype = np.dtype(dtype)
+    if dtype.kind not in _ARRAY_KINDS:
+        raise TypeError(
+            f"Cannot save {what} of dtype {dtype}: only bool, integer, float, string "
+            "and object arrays of such values are stored."
+        )
+    return dtype
+
+
+def _plain_item(value):
+    """A Python value of an object array, checked to be JSON data."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or type(value) in (bool, int, float):
+        return value
+    if isinstance(value, str):
+        return str(value)
+    raise TypeError(
+        f"Cannot save an object array holding {type(value).__name__} values; only "
+        "strings, numbers, booleans and None are stored."
+    )
+
+
+def class_names(tree):
+    """Every class name in a tree, to check before anything is built."""
+    if isinstance(tree, list):
+        return {name for item in tree for name in class_names(item)}
+    if not isinstance(tree, dict):
+        return set()
+    names = {tree["class"]} if "class" in tree else set()
+    return names.union(*(class_names(value) for value in tree.values()))
+
+
+class TreeWriter:
+    """Turns objects into a tree and a dict of tensors.
+
+    Parameters
+    ----------
+    state_hook : callable or None, default=None
+        ``state_hook(obj, state)`` returns the state to store for an object
+        rebuilt from its state (to leave parts out, say).
+    """
+
+    def __init__(self, state_hook=None):
+        self.state_hook = state_hook
+        self.tensors = {}
+        self._ids = {}
+        # Objects whose id() is memoised stay alive until the end, so that no
+        # id is reused by another object.
+        self._kept = []
+
+    def node(self, value):
+        """The tree of ``value``; an object met twice is stored once."""
+        if value is None or type(value) in (bool, int, float, str):
+            return value
+        if type(value) is list:
+            return [self.node(item) for item in value]
+        # Exact types: a subclass (a namedtuple, an OrderedDict) would come
+        # back as its base, so it is stored as an object, or refused.
+        if type(value) is tuple:
+            return {"kind": "tuple", "items": [self.node(item) for item in value]}
+        if type(value) is dict:
+            return self._dict(value)
+        for kind, encode in self._VALUE_ENCODERS:
+            if isinstance(value, kind):
+                return encode(self, value)
+        if inspect.isclass(value) or inspect.isroutine(value):
+            check_nameable(value)
+            return {"kind": "name", "class": name_of(value)}
+        if id(value) in self._ids:
+            return {"kind": "ref", "id": self._ids[id(value)]}
+        self._ids[id(value)] = len(self._ids)
+        self._kept.append(value)
+        for kind, encode in self._OBJECT_ENCODERS:
+            if isinstance(value, kind):
+                node = encode(self, value)
+                break
+        else:
+            node = self._object(value)
+        return {**node, "id": self._ids[id(value)]}
+
+    def _dict(self, value):
+        items = dict(value).items()
+        return {"kind": "dict", "items": [[self.node(k), self.node(v)] for k, v in items]}
+
+    def _array(self, value):
+        if type(value) is not np.ndarray:
+            raise TypeError(f"Cannot save an array of type {type(value).__name__}.")
+        dtype = _check_dtype(value.dtype, "an array")
+        data = value.ravel().tolist()
+        if dtype.kind == "O":
+            data = [_plain_item(item) for item in data]
+        return {"kind": "array", "dtype": dtype.str, "shape": list(value.shape), "data": data}
+
+    def _scalar(self, value):
+        dtype = _check_dtype(value.dtype, "a NumPy scalar")
+        return {"kind": "scalar", "dtype": dtype.str, "value": value.item()}
+
+    def _tensor(self, value):
+        key = str(len(self.tensors))
+        # Host tensors of their own storage, as safetensors wants: a model
+        # trained on a GPU loads on a machine without one.
+        self.tensors[key] = value.detach().to("cpu", copy=True).contiguous()
+        return {"kind": "tensor", "key": key}
+
+    def _random_state(self, value):
+        return {"kind": "random_state", "state": self.node(value.get_state(legacy=True))}
+
+    def _slice(self, value):
+        items = [self.node(v) for v in (value.start, value.stop, value.step)]
+        return {"kind": "slice", "items": items}
+
+    _VALUE_ENCODERS = (
+        (np.ndarray, _array),
+        (np.generic, _scalar),
+        (np.dtype, lambda self, value: {"kind": "dtype", "value": value.str}),
+        (torch.Tensor, _tensor),
+        (torch.device, lambda self, value: {"kind": "device", "value": str(value)}),
+        (slice, _slice),
+        (np.random.RandomState, _random_state),
+    )
+
+    def _net(self, net):
+        params = {
+            name: value for name, value in net.get_params(deep=False).items()
+            if not name.startswith("_")
+        }
+        node = {"kind": "net", "class": name_of(type(net)), "params": self.node(params)}
+        if getattr(net, "initialized_", False):
+            node["module_state"] = self._dict(net.module_.state_dict())
+            node["history"] = self.node(list(net.history))
+        return node
+
+    def _module(self, module):
+        arguments = {}
+        for parameter in inspect.signature(type(module)).parameters.values():
+            if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+                continue
+            if hasattr(module, parameter.name):
+                arguments[parameter.name] = getattr(module, parameter.name)
+            elif parameter.name not in _DEPRECATED_TORCH_ARGUMENTS:
+                raise TypeError(
+                    f"Cannot save the {type(module).__name__} instance: it does not keep "
+                    f"its constructor argument {parameter.name!r} as an attribute of that "
+                    "name, so it cannot be rebuilt without pickle. Give the module as a "
+                    f"class instead (e.g. student={type(module).__name__} with "
+                    "module__ parameters in a skorch NeuralNet)."
+                )
+        return {
+            "kind": "module", "class": name_of(type(module)),
+            "arguments": self._dict(arguments),
+            "state": self._dict(module.state_dict()),
+        }
+
+    _OBJECT_ENCODERS = ((NeuralNet, _net), (nn.Module, _module))
+
+    def _object(self, obj):
+        cls = type(obj)
+        reduces_by_state = (
+            cls.__reduce_ex__ is object.__reduce_ex__ and cls.__reduce__ is object.__reduce__
+        )
+        state = obj.__getstate__() if reduces_by_state else None
+        if not isinstance(state, dict):
+            raise TypeError(
+                f"Cannot save a {cls.__name__} object without pickle: only estimators, "
+                "skorch nets, modules and objects made of plain data are stored."
+            )
+        if self.state_hook is not None:
+            state = self.state_hook(obj, state)
+        return {"kind": "object", "class": name_of(cls), "state": self._dict(state)}
+
+
+class TreeReader:
+    """Builds objects from a tree and its tensors, with trusted classes only.
+
+    Parameters
+    ----------
+    trusted : dict
+        Qualified name to class (or function). Check :func:`class_names`
+        against it first: a name missing here is a damaged tree.
+    tensors : dict of str to torch.Tensor
+    device : torch.device
+        Where fitted skorch nets are put.
+    object_hook : callable or None, default=None
+        ``object_hook(obj)`` is called on every object rebuilt from its state.
+    """
+
+    def __init__(self, trusted, tensors, device, object_hook=None):
+        self.trusted = trusted
+        self.tensors = tensors
+        self.device = device
+        self.object_hook = object_hook
+        self._objects = {}
+
+    def build(self, node):
+        """The value of a tree."""
+        if node is None or isinstance(node, (bool, int, float, str)):
+            return node
+        if isinstance(node, list):
+            return [self.build(item) for item in node]
+        builder = self._BUILDERS.get(node["kind"])
+        if builder is None:
+            raise ValueError(f"Unknown node kind {node['kind']!r}.")
+        value = builder(self, node)
+        if "id" in node:
+            self._objects[node["id"]] = value
+        return value
+
+    def _class(self, node, base=object):
+        cls = self.trusted[node["class"]]
+        if not (inspect.isclass(cls) and issubclass(cls, base)):
+            raise ValueError(f"{node['class']} cannot be rebuilt as a {node['kind']}.")
+        return cls
+
+    def _items(self, node):
+        return [self.build(item) for item in node["items"]]
+
+    def _dict(self, node):
+        return {self.build(key): self.build(value) for key, value in node["items"]}
+
+    def _array(self, node):
+        dtype = _check_dtype(node["dtype"], "an array")
+        if dtype.kind == "O":
+            # Filled element by element, so that no string or list is unpacked.
+            array = np.empty(len(node["data"]), dtype=object)
+            array[:] = node["data"]
+        else:
+            array = np.array(node["data"], dtype=dtype)
+        return array.reshape(node["shape"])
+
+    def _scalar(self, node):
+        return np.array(node["value"], dtype=_check_dtype(node["dtype"], "a scalar"))[()]
+
+    def _random_state(self, node):
+        random_state = np.random.RandomState()
+        random_state.set_state(self.build(node["state"]))
+        return random_state
+
+    def _net(self, node):
+        cls = self._class(node, NeuralNet)
+        params = self._dict(node["params"])
+        if "module_state" not in node:
+            return cls(**params)
+        params["device"] = self.device
+        net = cls(**params)
+        # Initialising draws random weights, soon replaced: keep the caller's
+        # random state as it was.
+        with torch.random.fork_rng(devices=[]):
+            net.initialize()
+        net.module_.load_state_dict(self._dict(node["module_state"]))
+        net.history = History(self.build(node["history"]))
+        return net
+
+    def _module(self, node):
+        module = self._class(node, nn.Module)(**self._dict(node["arguments"]))
+        module.load_state_dict(self._dict(node["state"]))
+        return module
+
+    def _object(self, node):
+        cls = self._class(node)
+        if issubclass(cls, (nn.Module, NeuralNet)):
+            raise ValueError(f"{node['class']} cannot be rebuilt from a state.")
+        obj = cls.__new__(cls)
+        state = self._dict(node["state"])
+        if hasattr(obj, "__setstate__"):
+            obj.__setstate__(state)
+        else:
+            vars(obj).update(state)
+        if self.object_hook is not None:
+            self.object_hook(obj)
+        return obj
+
+    _BUILDERS = {
+        "tuple": lambda self, node: tuple(self._items(node)),
+        "dict": _dict,
+        "array": _array,
+        "scalar": _scalar,
+        "dtype": lambda self, node: _check_dtype(node["value"], "a dtype"),
+        "tensor": lambda self, node: self.tensors[node["key"]],
+        "device": lambda self, node: torch.device(node["value"]),
+        "slice": lambda self, node: slice(*self._items(node)),
+        "random_state": _random_state,
+        "name": lambda self, node: self.trusted[node["class"]],
+        "ref": lambda self, node: self._objects[node["id"]],
+        "net": _net,
+        "module": _module,
+        "object": _object,
+    }

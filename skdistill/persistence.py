@@ -1,0 +1,383 @@
+"""Saving and loading fitted estimators without pickle.
+
+:func:`save` writes one zip file holding
+
+- ``skdistill.json``: the format name and version, the library versions, and
+  the estimator as a tree of plain data: parameters, fitted attributes, NumPy
+  arrays as lists with their dtype and shape, and classes *by name*;
+- ``tensors.safetensors``: every tensor (the weights of every network) in the
+  safetensors format, which holds numbers only.
+
+:func:`load` never unpickles and never imports or calls anything named by the
+file on the file's say-so: every class name in it is first checked against a
+registry of trusted classes (the built-in modules, nets and estimators of
+skdistill, skorch's nets, scikit-learn's common preprocessing, torch's usual
+optimizers and losses), plus those registered with :func:`register_trusted`
+or passed as ``trusted=``. A file naming any other class is refused before
+anything is built. This follows skops (https://skops.readthedocs.io).
+
+How objects are rebuilt:
+
+- scikit-learn estimators (and small helper objects) from their state, as
+  pickle would, but with trusted classes only;
+- skorch nets by constructing the net class with the saved parameters,
+  initialising it and loading the module's weights (the optimizer state is
+  not kept: a loaded net predicts, it does not resume training);
+- module instances among the parameters (criteria) by calling their class
+  with the constructor arguments they keep as attributes of the same name.
+
+A teacher that is a scikit-learn classifier cannot be stored without pickle.
+It is replaced by an :class:`UnsavedTeacher`, with a warning: the student
+predicts as before, but ``teacher_predict_proba`` raises an error naming it.
+"""
+
+import inspect
+import json
+import warnings
+import zipfile
+
+import numpy as np
+import safetensors.torch
+import sklearn
+import skorch
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    MaxAbsScaler,
+    MinMaxScaler,
+    OneHotEncoder,
+    OrdinalEncoder,
+    StandardScaler,
+)
+from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNet, NeuralNetBinaryClassifier, NeuralNetClassifier
+from skorch.dataset import Dataset, ValidSplit
+from torch import nn
+
+from . import losses, modules
+from ._classifier import DistilledClassifier, resolve_device
+from ._layout import SequenceLayout
+from ._nets import BatchIterator, DistillationNet, StudentCriterion, TrueLabelCriterion
+from ._plain_data import TreeReader, TreeWriter, check_nameable, class_names, name_of
+from ._specs import ESTIMATOR, spec_kind
+from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble
+from .preprocessing import SequenceEncoder
+
+__all__ = ["UnsavedTeacher", "UntrustedClassError", "load", "register_trusted", "save"]
+
+FORMAT = "skdistill"
+#: Raised whenever the layout of the file changes; newer files are refused.
+FORMAT_VERSION = 1
+_MANIFEST = "skdistill.json"
+_TENSORS = "tensors.safetensors"
+#: Attributes of a teacher that cache predictions of one fit.
+_TEACHER_CACHES = ("_logits",)
+
+
+class UntrustedClassError(ValueError):
+    """A model file names classes that are not trusted; nothing was built."""
+
+
+class UnsavedTeacher(ClassifierMixin, BaseEstimator):
+    """Stands in, after :func:`load`, for a scikit-learn teacher that was not saved.
+
+    A scikit-learn model cannot be stored without pickle, so :func:`save`
+    keeps network teachers only. This placeholder takes the other teachers'
+    places (in ``teacher``, ``teachers_`` and ``teacher_``): the student
+    predicts as before, and anything that needs the teacher raises a
+    ``ValueError`` that names it.
+
+    Parameters
+    ----------
+    description : str, default=""
+        The teacher that was not saved, as its ``repr``.
+
+    Examples
+    --------
+    >>> UnsavedTeacher("HistGradientBoostingClassifier()").predict_proba([[0.0]])
+    Traceback (most recent call last):
+    ...
+    ValueError: The teacher HistGradientBoostingClassifier() was not saved: ...
+    """
+
+    def __init__(self, description=""):
+        self.description = description
+
+    def _unavailable(self):
+        return ValueError(
+            f"The teacher {self.description} was not saved: skdistill.save stores "
+            "network teachers only, since a scikit-learn model cannot be stored "
+            "without pickle. Keep the original model (pickle or joblib, from a source "
+            "you trust) for its predictions, or set teacher= before fitting again."
+        )
+
+    def fit(self, X, y=None):
+        """Raise a ``ValueError``: the teacher itself was not saved."""
+        raise self._unavailable()
+
+    def predict_proba(self, X):
+        """Raise a ``ValueError``: the teacher itself was not saved."""
+        raise self._unavailable()
+
+
+_TRUSTED = {}
+
+
+def register_trusted(*classes):
+    """Trust classes (or functions) for every later :func:`load`.
+
+    Loading a file that names a class rebuilds an object of that class; only
+    trusted classes are rebuilt. Register your own module classes here (or
+    pass them to ``load(..., trusted=[...])``) when you trust the files that
+    name them.
+
+    Parameters
+    ----------
+    *classes : class or function
+        Defined at the top level of a module; each is trusted under its
+        qualified name ``module.qualname``.
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> from skdistill import register_trusted
+    >>> register_trusted(nn.Identity)
+    """
+    for obj in classes:
+        check_nameable(obj)
+    _TRUSTED.update((name_of(obj), obj) for obj in classes)
+
+
+register_trusted(
+    DistilledClassifier, SequenceEncoder, UnsavedTeacher,
+    modules.MLP, modules.CNN, modules.GRU, modules.BiLSTM, modules.Transformer,
+    losses.ImbalancedNNPULoss, losses.BinaryCrossEntropyLoss, losses.DistillationLoss,
+    DistillationNet, BatchIterator, TrueLabelCriterion, StudentCriterion,
+    SequenceLayout, NetTeacher, EstimatorTeacher, TeacherEnsemble,
+    NeuralNet, NeuralNetClassifier, NeuralNetBinaryClassifier, Dataset, ValidSplit,
+    torch.utils.data.DataLoader,
+    torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW, torch.optim.RMSprop,
+    torch.optim.Adagrad, torch.optim.NAdam, torch.optim.RAdam,
+    nn.BCEWithLogitsLoss, nn.BCELoss, nn.CrossEntropyLoss, nn.NLLLoss, nn.MSELoss,
+    Pipeline, FeatureUnion, ColumnTransformer, FunctionTransformer,
+    OneHotEncoder, OrdinalEncoder, StandardScaler, MinMaxScaler, MaxAbsScaler,
+    bool, int, float, str,
+    np.bool_, np.float16, np.float32, np.float64,
+    np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
+)
+
+
+class _TeacherFilter:
+    """State hook of :func:`save`: scikit-learn teachers out, prediction caches emptied.
+
+    Every place that holds a scikit-learn teacher (``teacher``, ``teachers_``,
+    ``teacher_``, the teacher of the fit's ensemble) gets the same
+    :class:`UnsavedTeacher`, so that shared objects stay shared.
+    """
+
+    def __init__(self):
+        self.unsaved = set()
+        self._placeholders = {}
+
+    def __call__(self, obj, state):
+        state = dict(state)
+        if isinstance(obj, DistilledClassifier):
+            for name in ("teacher", "teachers_", "teacher_"):
+                if name in state:
+                    value = state[name]
+                    state[name] = (
+                        [self._net_or_placeholder(v) for v in value] if isinstance(value, list)
+                        else self._net_or_placeholder(value)
+                    )
+        if isinstance(obj, EstimatorTeacher):
+            state["estimator"] = self._net_or_placeholder(state["estimator"])
+        if isinstance(obj, (NetTeacher, EstimatorTeacher)):
+            state.update((name, {}) for name in _TEACHER_CACHES)
+        return state
+
+    def _net_or_placeholder(self, spec):
+        if spec is None or spec_kind(spec, "teacher") != ESTIMATOR:
+            return spec
+        if id(spec) not in self._placeholders:
+            self._placeholders[id(spec)] = UnsavedTeacher(repr(spec))
+            self.unsaved.add(type(spec).__name__)
+        return self._placeholders[id(spec)]
+
+
+def _versions():
+    from . import __version__
+
+    return {
+        "skdistill": __version__, "scikit-learn": sklearn.__version__,
+        "skorch": skorch.__version__, "torch": torch.__version__,
+    }
+
+
+def save(estimator, path):
+    """Save a fitted estimator to one file, without pickle.
+
+    Parameters, fitted attributes and the classes by name go to JSON, the
+    network weights to safetensors (from host copies: a model trained on a
+    GPU loads on a CPU). The file is written only once everything has been
+    converted.
+
+    Parameters
+    ----------
+    estimator : scikit-learn estimator
+        Fitted: a :class:`~skdistill.DistilledClassifier`, or a Pipeline
+        holding one. A teacher that is a scikit-learn classifier is not
+        saved (see :class:`UnsavedTeacher`), with a ``UserWarning``.
+    path : str or path-like
+        The file to write (overwritten if it exists).
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        If ``estimator`` is not fitted.
+    TypeError
+        If ``estimator`` is not a scikit-learn estimator, or holds an object
+        that cannot be stored without pickle (the message names it).
+
+    See Also
+    --------
+    load : Read the file back.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn.datasets import make_classification
+    >>> from skdistill import DistilledClassifier, load, save
+    >>> X, y = make_classification(n_samples=100, random_state=0)
+    >>> clf = DistilledClassifier(meta_epochs=2, random_state=0).fit(X, y)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save(clf, os.path.join(folder, "model.skd"))
+    ...     loaded = load(os.path.join(folder, "model.skd"))
+    >>> bool((loaded.predict_proba(X) == clf.predict_proba(X)).all())
+    True
+    """
+    if not isinstance(estimator, BaseEstimator):
+        raise TypeError(
+            f"save expects a fitted scikit-learn estimator; got {type(estimator).__name__}."
+        )
+    check_is_fitted(estimator)
+    teacher_filter = _TeacherFilter()
+    writer = TreeWriter(state_hook=teacher_filter)
+    manifest = {
+        "format": FORMAT, "format_version": FORMAT_VERSION, "versions": _versions(),
+        "estimator": writer.node(estimator),
+    }
+    if teacher_filter.unsaved:
+        warnings.warn(
+            f"The scikit-learn teacher(s) {sorted(teacher_filter.unsaved)} cannot be stored "
+            "without pickle and are not saved: after loading, the student predicts as "
+            "before, but teacher_predict_proba (and fitting again) raise an error.",
+            UserWarning, stacklevel=2,
+        )
+    tensors = safetensors.torch.save(writer.tensors) if writer.tensors else b""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(_MANIFEST, json.dumps(manifest), zipfile.ZIP_DEFLATED)
+        archive.writestr(_TENSORS, tensors, zipfile.ZIP_STORED)
+
+
+def _fitted_device(device):
+    """Object hook of :func:`load`: a classifier's ``device_`` is where its nets now are."""
+
+    def hook(obj):
+        if isinstance(obj, DistilledClassifier) and hasattr(obj, "device_"):
+            obj.device_ = device
+
+    return hook
+
+
+def _trusted_map(trusted):
+    if trusted is None:
+        trusted = []
+    if inspect.isclass(trusted) or isinstance(trusted, (str, bytes)):
+        raise TypeError(f"trusted must be a list of classes or None; got {trusted!r}.")
+    extra = list(trusted)
+    for obj in extra:
+        check_nameable(obj)
+    return {**_TRUSTED, **{name_of(obj): obj for obj in extra}}
+
+
+def _read(path):
+    """The manifest and the tensor bytes of a model file, checked."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            manifest = json.loads(archive.read(_MANIFEST))
+            tensors = archive.read(_TENSORS)
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path} is not a skdistill model file ({error}).") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a skdistill model file (no format field).")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ValueError(
+            f"{path} has format version {version!r}, written by a newer skdistill "
+            f"({manifest.get('versions', {}).get('skdistill', 'unknown')}); this one "
+            f"reads versions up to {FORMAT_VERSION}. Upgrade skdistill to load it."
+        )
+    return manifest, tensors
+
+
+def load(path, trusted=None, device="cpu"):
+    """Load an estimator written by :func:`save`, without unpickling.
+
+    Every class the file names is checked against the trusted registry
+    before anything is built; nothing in the file is imported or run.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :func:`save`.
+    trusted : list of classes or None, default=None
+        Classes (or functions) to trust for this load only, in addition to
+        the built-in ones and those of :func:`register_trusted`: your own
+        module classes, say.
+    device : str or torch.device, default="cpu"
+        Where the networks are put: "cpu" loads anywhere, whatever device
+        trained them; "auto" is "cuda" when torch sees a GPU; or any torch
+        device. The estimators' ``device`` parameters (for the next fit) are
+        kept as saved.
+
+    Returns
+    -------
+    estimator : scikit-learn estimator
+        Predicting exactly as the saved one did on the same device.
+
+    Raises
+    ------
+    UntrustedClassError
+        If the file names classes that are not trusted; the message lists
+        them and says how to trust them.
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If ``path`` is not a skdistill model file, was written by a newer
+        version of the format, or is damaged.
+
+    See Also
+    --------
+    save : Write the file.
+    register_trusted : Trust classes for every load.
+    """
+    trusted = _trusted_map(trusted)
+    device = resolve_device(device)
+    manifest, tensor_bytes = _read(path)
+    untrusted = sorted(class_names(manifest) - set(trusted))
+    if untrusted:
+        short = ", ".join(name.rsplit(".", 1)[-1] for name in untrusted)
+        raise UntrustedClassError(
+            f"{path} names classes that are not trusted: {untrusted}. Nothing was loaded. "
+            f"If you trust this file, pass them: load(path, trusted=[{short}]), or "
+            f"register them once: skdistill.register_trusted({short})."
+        )
+    try:
+        tensors = safetensors.torch.load(tensor_bytes) if tensor_bytes else {}
+        reader = TreeReader(trusted, tensors, device, object_hook=_fitted_device(device))
+        return reader.build(manifest["estimator"])
+    except (KeyError, IndexError, TypeError, safetensors.SafetensorError) as error:
+        raise ValueError(f"{path} is a damaged skdistill model file ({error!r}).") from error
