@@ -10,7 +10,7 @@ from skorch import NeuralNet
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import train_test_split
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -98,12 +98,15 @@ def _module_dims(input_dim, n_classes, layout):
     return dims
 
 
-def _part(name, X_raw, X_nets, y_encoded, rows, classes, device):
-    """A :class:`Part` of some rows (an index array, or ``slice(None)``: all, no copy)."""
-    y_part = y_encoded[rows]
+def _part(name, X_raw, data, y_encoded, rows, classes):
+    """A :class:`Part` of some rows (an index array, or None: all) of ``data``, a
+    :class:`TensorData` of every sample: a view, never a copy of the input."""
+    y_part = y_encoded if rows is None else y_encoded[rows]
     dtype = torch.float32 if len(classes) == 2 else torch.int64
-    target = torch.as_tensor(y_part, dtype=dtype, device=device)
-    return Part(name, _safe_indexing(X_raw, rows), TensorData(X_nets[rows], target, device), y_part)
+    target = torch.as_tensor(y_part, dtype=dtype, device=data.device)
+    if rows is not None:
+        data = data.subset(torch.as_tensor(rows))
+    return Part(name, X_raw, data.with_targets(target), y_part, rows)
 
 
 class DistilledClassifier(ClassifierMixin, BaseEstimator):
@@ -562,8 +565,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     def _parts(self, X_raw, X_nets, y_encoded, classes, device, rng):
         """The training part and, with early stopping, the validation part."""
         n_samples = len(y_encoded)
+        data = TensorData(X_nets, device=device)
         if not self._early_stopping(n_samples):
-            return _part("train", X_raw, X_nets, y_encoded, slice(None), classes, device), None
+            return _part("train", X_raw, data, y_encoded, None, classes), None
         train_rows, valid_rows = train_test_split(
             np.arange(n_samples), test_size=self.validation_fraction,
             stratify=y_encoded, random_state=rng,
@@ -577,8 +581,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 "early_stopping=False."
             )
         return (
-            _part("train", X_raw, X_nets, y_encoded, train_rows, classes, device),
-            _part("valid", X_raw, X_nets, y_encoded, valid_rows, classes, device),
+            _part("train", X_raw, data, y_encoded, train_rows, classes),
+            _part("valid", X_raw, data, y_encoded, valid_rows, classes),
         )
 
     def _make_teacher(self, spec, kind, criterion, common, train, classes, rng):

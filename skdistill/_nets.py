@@ -44,14 +44,29 @@ def _take(values, index):
 class TensorData(torch.utils.data.Dataset):
     """Samples held as whole tensors on one device, served batch by batch.
 
+    A dataset is a view: ``X`` holds every sample of the fit, and ``rows``
+    picks the ones this dataset serves, so that a training part, a
+    validation part or a bootstrap sample costs an index, not a copy of
+    ``X``.
+
     Parameters
     ----------
     X : numpy.ndarray or scipy.sparse matrix of shape (n_samples, n_features)
-        Dense input moves to ``device`` once; sparse input stays a CSR matrix
-        on the host and each batch is densified on its own.
+        Dense input moves to ``device`` once (no copy on the CPU); sparse
+        input stays a CSR matrix on the host and each batch is densified on
+        its own, so memory never holds more than one dense batch.
     y : torch.Tensor, dict of torch.Tensor or None, default=None
-        Targets, already on ``device``; a dict is served as a dict.
+        Targets of the served samples, already on ``device``; a dict is
+        served as a dict.
     device : str or torch.device, default="cpu"
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp, torch
+    >>> data = TensorData(sp.eye(4, format="csr", dtype=np.float32), torch.arange(4))
+    >>> X, y = data.subset(torch.tensor([3, 1])).take(slice(0, 2))
+    >>> X.argmax(dim=1).tolist(), y.tolist()
+    ([3, 1], [3, 1])
     """
 
     def __init__(self, X, y=None, device="cpu"):
@@ -63,9 +78,10 @@ class TensorData(torch.utils.data.Dataset):
             # torch cannot share a read-only buffer (a memory map, say): copy it.
             self.X = torch.as_tensor(X if X.flags.writeable else X.copy(), device=self.device)
         self.y = y
+        self.rows = None
 
     def __len__(self):
-        return self.X.shape[0]
+        return self.X.shape[0] if self.rows is None else len(self.rows)
 
     @property
     def index_device(self):
@@ -79,21 +95,23 @@ class TensorData(torch.utils.data.Dataset):
         return data
 
     def subset(self, index):
-        """Return a dataset of the samples at ``index`` (an index tensor), copied."""
+        """Return a view of the samples at ``index`` (an index tensor): X is not copied."""
         data = copy.copy(self)
-        data.X = self.X[index.numpy()] if self.is_sparse else self.X[index.to(self.device)]
+        index = index.to(self.index_device)
+        data.rows = index if self.rows is None else self.rows[index]
         data.y = _take(self.y, index.to(self.device))
         return data
 
     def take(self, index):
         """Return the batch ``(X, y)`` at ``index``, a slice or an index tensor."""
+        rows = index if self.rows is None else self.rows[index]
         if self.is_sparse:
-            rows = index if isinstance(index, slice) else index.numpy()
+            rows = rows if isinstance(rows, slice) else rows.numpy()
             X = torch.from_numpy(self.X[rows].toarray()).to(self.device, non_blocking=True)
-            if not isinstance(index, slice):
-                index = index.to(self.device)
         else:
-            X = self.X[index]
+            X = self.X[rows]
+        if not isinstance(index, slice):
+            index = index.to(self.device)
         return X, _take(self.y, index)
 
 
@@ -341,6 +359,11 @@ def train_round(net, data, role):
 def predict_logits(net, data, binary, device=None):
     """Logits of a fitted net for ``data`` in eval mode, without gradients.
 
+    Batch by batch into one tensor allocated up front: skorch's ``forward``
+    keeps a list of per-batch outputs and concatenates them, and those many
+    small blocks, interleaved with the large dense batches, fragment the
+    host heap so that resident memory grows with the number of rows.
+
     Parameters
     ----------
     net : skorch.NeuralNet
@@ -355,8 +378,16 @@ def predict_logits(net, data, binary, device=None):
     -------
     logits : torch.Tensor of shape (n,) or (n, k)
     """
-    logits = net.forward(data, training=False, device=device)
-    return binary_logits(logits) if binary else logits
+    logits = None
+    start = 0
+    for batch_logits in net.forward_iter(data, training=False, device=device):
+        if binary:
+            batch_logits = binary_logits(batch_logits)
+        if logits is None:
+            logits = batch_logits.new_empty((len(data), *batch_logits.shape[1:]))
+        logits[start : start + len(batch_logits)] = batch_logits
+        start += len(batch_logits)
+    return logits
 
 
 def module_state(net):

@@ -11,6 +11,7 @@ from itertools import count
 import numpy as np
 from scipy.special import softmax
 from sklearn.metrics import roc_auc_score
+from sklearn.utils import _safe_indexing
 from tqdm.auto import tqdm
 
 from ._nets import TensorData, module_state, predict_logits, restore_module_state, train_round
@@ -24,18 +25,29 @@ class Part:
     ----------
     name : str or None
         "train", "valid", or None for data seen once (new samples to predict).
-    raw : object
-        What scikit-learn teachers see: the input as given, or as validated.
+    source : object
+        What scikit-learn teachers see, for all samples of the fit: the input
+        as given, or as validated.
     data : TensorData
-        What the nets see, with the encoded labels as targets (when known).
+        What the nets see (a view of this part's rows), with the encoded
+        labels as targets (when known).
     y : ndarray of int or None
         Encoded labels.
+    rows : ndarray of int or None
+        This part's rows of ``source``; None for all of them.
     """
 
     name: object
-    raw: object
+    source: object
     data: TensorData
     y: object = None
+    rows: object = None
+
+    @property
+    def raw(self):
+        """This part's rows of ``source``, copied on each access (only scikit-learn
+        teachers ask, so a fit of nets alone never copies the input)."""
+        return self.source if self.rows is None else _safe_indexing(self.source, self.rows)
 
 
 def validation_auc(y, logits):
