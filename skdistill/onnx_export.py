@@ -1,0 +1,179 @@
+"""Export the student of a fitted DistilledClassifier to ONNX.
+
+The exported graph computes what ``predict_proba`` computes from the matrix
+the classifier receives: the column placement the classifier applies for its
+sequence modules (when the input columns are not already in the
+position-major layout), the student's forward pass, and the probabilities.
+Everything before the classifier in a Pipeline (a ``SequenceEncoder``, a
+``OneHotEncoder``) stays in Python::
+
+    onnx_input = pipeline[:-1].transform(X)        # float32, dense
+    session.run(None, {"X": onnx_input})[0]        # == pipeline.predict_proba(X)
+
+``onnx`` and ``onnxscript`` (to export) and ``onnxruntime`` (to run the
+result) are optional: ``pip install "skdistill[onnx]"``.
+"""
+
+import copy
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from ._optional import import_optional
+from ._unwrap import fitted_classifier
+from .losses import binary_logits
+
+__all__ = ["INPUT_NAME", "OUTPUT_NAME", "export_onnx"]
+
+#: Name of the graph's input: float32 of shape (batch, n_features_in_).
+INPUT_NAME = "X"
+#: Name of the graph's output: float32 of shape (batch, n_classes).
+OUTPUT_NAME = "probabilities"
+#: Name of the dynamic first axis of the input and the output.
+BATCH_AXIS = "batch"
+#: Rows of the example input the graph is traced with; more than one, so that
+#: the tracer cannot mistake the batch axis for a constant of size 1.
+EXAMPLE_ROWS = 2
+
+
+def _layout_sources(layout):
+    """For each column of the module's layout, the input column it comes from.
+
+    Columns no input feeds (letters never seen at a position) point one past
+    the last input column, at the zero column :class:`StudentProbabilities`
+    appends. None when the input already is in the layout.
+    """
+    if layout is None or layout.columns is None:
+        return None
+    columns = np.asarray(layout.columns)
+    sources = np.full(layout.length * layout.alphabet_size, len(columns))
+    sources[columns] = np.arange(len(columns))
+    return torch.as_tensor(sources, dtype=torch.int64)
+
+
+class StudentProbabilities(nn.Module):
+    """A student module turned into ``predict_proba``, for export.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The fitted student module, in eval mode, on the CPU.
+    binary : bool
+        Whether there are two classes: the module's logit (or two logits) of
+        the positive class becomes ``[1 - p, p]``; otherwise a softmax.
+    sources : torch.Tensor of int64 or None, default=None
+        For each column of the module's input, the column of ``X`` it takes
+        (``n_features`` for a zero column); None passes ``X`` unchanged.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skdistill.modules import MLP
+    >>> model = StudentProbabilities(MLP(input_dim=3).eval(), binary=True)
+    >>> model(torch.zeros(4, 3)).shape
+    torch.Size([4, 2])
+    """
+
+    def __init__(self, module, binary, sources=None):
+        super().__init__()
+        self.module = module
+        self.binary = binary
+        self.register_buffer("sources", sources)
+
+    def forward(self, X):
+        """Return class probabilities of shape (n, n_classes) for ``X``."""
+        if self.sources is not None:
+            # A gather reproduces the classifier's placement matmul exactly.
+            X = nn.functional.pad(X, (0, 1)).index_select(1, self.sources)
+        logits = self.module(X)
+        if not self.binary:
+            return torch.softmax(logits, dim=1)
+        positive = torch.sigmoid(binary_logits(logits))
+        return torch.stack([1 - positive, positive], dim=1)
+
+
+def export_onnx(estimator, path):
+    """Write the student of a fitted classifier as an ONNX model.
+
+    The model takes the float32 matrix ``predict_proba`` takes, of shape
+    (batch, ``n_features_in_``) with a dynamic batch axis, as input ``"X"``,
+    and returns the class probabilities, of shape (batch, n_classes) in the
+    order of ``classes_``, as output ``"probabilities"``. It includes the
+    column placement the classifier applies for sequence modules, so it
+    matches ``predict_proba`` of the classifier for the same matrix (within
+    float32 rounding; ``predict_proba`` computes the last step in float64).
+    The teachers are not exported.
+
+    Parameters
+    ----------
+    estimator : DistilledClassifier or sklearn.pipeline.Pipeline
+        A fitted classifier, or a fitted Pipeline whose last step is one.
+        Only the classifier is exported: the steps before it stay in
+        Python, and ``pipeline[:-1].transform(X)`` (as a dense float32
+        array) is the input of the ONNX model.
+    path : str or os.PathLike
+        File to write; its folder must exist. The weights are stored inside
+        the file.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    TypeError
+        If ``estimator`` is not a DistilledClassifier or a Pipeline ending in
+        one, or ``path`` is not a path.
+    sklearn.exceptions.NotFittedError
+        If the classifier is not fitted.
+    ImportError
+        If ``onnx`` or ``onnxscript`` is missing.
+
+    Notes
+    -----
+    The student is traced by ``torch.export`` in strict (TorchDynamo) mode,
+    which keeps the batch size symbolic where a module reads it with
+    ``len(X)``, and converted by PyTorch's ``torch.export``-based ONNX
+    exporter. Any student module that this exporter supports can be
+    exported; the built-in ones (:mod:`skdistill.modules`) all are.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skdistill import DistilledClassifier, export_onnx
+    >>> X, y = make_classification(n_samples=200, random_state=0)
+    >>> clf = DistilledClassifier(meta_epochs=2, random_state=0).fit(X, y)
+    >>> export_onnx(clf, "student.onnx")  # doctest: +SKIP
+    PosixPath('student.onnx')
+    >>> import onnxruntime  # doctest: +SKIP
+    >>> session = onnxruntime.InferenceSession("student.onnx")  # doctest: +SKIP
+    >>> session.run(None, {"X": X[:2].astype("float32")})[0].shape  # doctest: +SKIP
+    (2, 2)
+    """
+    classifier, _ = fitted_classifier(estimator, "export_onnx")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike; got {type(path).__name__}.")
+    for module in ("onnx", "onnxscript"):
+        import_optional(module, "onnx", "export_onnx")
+    # A copy on the CPU: exporting must not move or change the fitted student.
+    student = copy.deepcopy(classifier.student_.module_).cpu().eval()
+    model = StudentProbabilities(
+        student, len(classifier.classes_) == 2, _layout_sources(classifier._layout)
+    ).eval()
+    example = torch.zeros(EXAMPLE_ROWS, classifier.n_features_in_)
+    # Traced with gradients enabled: under no_grad, PyTorch's Transformer layers
+    # take a fused inference kernel that has no ONNX translation.
+    program = torch.export.export(
+        model, (example,), dynamic_shapes={"X": {0: torch.export.Dim(BATCH_AXIS)}},
+        strict=True,
+    )
+    path = Path(path)
+    torch.onnx.export(
+        program, f=path, dynamo=True, external_data=False, input_names=[INPUT_NAME],
+        output_names=[OUTPUT_NAME], dynamic_shapes={"X": {0: BATCH_AXIS}}, verbose=False,
+    )
+    return path

@@ -1,0 +1,136 @@
+import numpy as np
+import pytest
+import torch
+from skorch import NeuralNet
+from sklearn.datasets import make_classification
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+from skdistill import DistilledClassifier, export_onnx
+from skdistill._optional import import_optional
+from skdistill.modules import CNN, GRU, MLP, BiLSTM, Transformer
+from skdistill.preprocessing import SequenceEncoder, positions_frame
+
+from .conftest import FAST
+
+def _split(X, y):
+    return train_test_split(X, y, train_size=300, test_size=200, stratify=y, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def windows(crotonylation_sequences):
+    """Train and test windows of the embedded data: sequences, labels."""
+    sequences, labels = crotonylation_sequences
+    return _split(np.asarray(sequences), np.asarray(labels))
+
+
+def _small(module, **params):
+    """An unfitted net of a small ``module``; the classifier fills in its shape."""
+    return NeuralNet(module, criterion=torch.nn.BCEWithLogitsLoss,
+                     **{f"module__{name}": value for name, value in params.items()})
+
+
+def _fit(student, X, y):
+    return DistilledClassifier(student=student, random_state=0, **FAST).fit(X, y)
+
+
+# Each case fits a small student (the export, not the quality, is under test) and
+# returns the estimator, its test input and the ONNX model's input for it.
+
+
+def _multiclass_mlp(windows):
+    """Three classes (softmax output) on synthetic features."""
+    X, y = make_classification(n_samples=500, n_features=12, n_informative=6, n_classes=3,
+                               random_state=0)
+    X_train, X_test, y_train, _ = _split(X.astype(np.float32), y)
+    return _fit(MLP, X_train, y_train), X_test, X_test
+
+
+def _cnn_on_named_columns(windows):
+    """Per-position one-hot columns with names: the classifier places them."""
+    train, test, y_train, _ = windows
+    encoder = OneHotEncoder(sparse_output=False, dtype=np.float32, handle_unknown="ignore")
+    encoder.set_output(transform="pandas").fit(positions_frame(train))
+    clf = _fit(_small(CNN, channels=(8,)), encoder.transform(positions_frame(train)), y_train)
+    assert clf._layout.columns is not None, "the placement must be part of the test"
+    X_test = encoder.transform(positions_frame(test))
+    return clf, X_test, X_test.to_numpy()
+
+
+def _gru_pipeline(windows):
+    """Strings in: the SequenceEncoder stays in Python."""
+    train, test, y_train, _ = windows
+    pipeline = make_pipeline(SequenceEncoder(), DistilledClassifier(
+        student=_small(GRU, hidden_size=8), random_state=0, **FAST,
+    )).fit(train, y_train)
+    return pipeline, test, pipeline[:-1].transform(test)
+
+
+def _encoded(student):
+    def case(windows):
+        train, test, y_train, _ = windows
+        encoder = SequenceEncoder().fit(train)
+        X_test = encoder.transform(test)
+        return _fit(student, encoder.transform(train), y_train), X_test, X_test
+    return case
+
+
+CASES = {
+    "MLP": _multiclass_mlp,
+    "CNN": _cnn_on_named_columns,
+    "GRU": _gru_pipeline,
+    "BiLSTM": _encoded(_small(BiLSTM, hidden_size=8)),
+    "Transformer": _encoded(_small(Transformer, d_model=8, nhead=2, num_layers=1)),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_onnxruntime_probabilities_match_predict_proba(name, windows, tmp_path):
+    onnxruntime = pytest.importorskip("onnxruntime", reason="needs skdistill[onnx]")
+    estimator, X_test, onnx_input = CASES[name](windows)
+    expected = estimator.predict_proba(X_test)
+    student = (estimator[-1] if hasattr(estimator, "steps") else estimator).student_.module_
+    weights = {name: value.clone() for name, value in student.state_dict().items()}
+
+    path = export_onnx(estimator, tmp_path / "student.onnx")
+
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    (given,), (returned,) = session.get_inputs(), session.get_outputs()
+    assert (given.name, given.type) == ("X", "tensor(float)")
+    assert given.shape == ["batch", onnx_input.shape[1]]
+    assert (returned.name, returned.shape) == ("probabilities", ["batch", expected.shape[1]])
+    assert onnx_input.dtype == np.float32
+    probabilities = session.run(None, {"X": onnx_input})[0]
+    assert probabilities.shape == expected.shape
+    np.testing.assert_allclose(probabilities, expected, rtol=0, atol=1e-5)
+    single = session.run(None, {"X": onnx_input[:1]})[0]
+    np.testing.assert_allclose(single, expected[:1], rtol=0, atol=1e-5)
+    # The fitted student is neither moved nor changed.
+    assert all(torch.equal(value, weights[name]) for name, value in student.state_dict().items())
+    np.testing.assert_array_equal(estimator.predict_proba(X_test), expected)
+
+
+def test_unfitted_classifier_is_refused(tmp_path):
+    with pytest.raises(NotFittedError):
+        export_onnx(DistilledClassifier(), tmp_path / "student.onnx")
+    with pytest.raises(NotFittedError):
+        export_onnx(make_pipeline(SequenceEncoder(), DistilledClassifier()), tmp_path / "s.onnx")
+
+
+def test_other_estimators_and_bad_paths_are_refused(imbalanced_arrays, tmp_path):
+    X, y = imbalanced_arrays
+    with pytest.raises(TypeError, match="DistilledClassifier or a Pipeline.*LogisticRegression"):
+        export_onnx(LogisticRegression().fit(X, y), tmp_path / "model.onnx")
+    with pytest.raises(TypeError, match="ending in LogisticRegression"):
+        export_onnx(make_pipeline(LogisticRegression()).fit(X, y), tmp_path / "model.onnx")
+    clf = DistilledClassifier(alpha=0, random_state=0, **FAST).fit(X, y)
+    with pytest.raises(TypeError, match="path must be a str or os.PathLike; got int"):
+        export_onnx(clf, 3)
+
+
+def test_a_missing_optional_dependency_names_its_extra():
+    with pytest.raises(ImportError, match=r'export_onnx needs no_such_module.*skdistill\[onnx\]'):
+        import_optional("no_such_module.sub", "onnx", "export_onnx")
