@@ -199,7 +199,10 @@ class _TeacherFilter:
         return state
 
     def _net_or_placeholder(self, spec):
-        if spec is None or spec_kind(spec, "teacher") != ESTIMATOR:
+        if (
+            spec is None or isinstance(spec, UnsavedTeacher)
+            or spec_kind(spec, "teacher") != ESTIMATOR
+        ):
             return spec
         if id(spec) not in self._placeholders:
             self._placeholders[id(spec)] = UnsavedTeacher(repr(spec))
@@ -295,12 +298,11 @@ def _fitted_device(device):
 def _trusted_map(trusted):
     if trusted is None:
         trusted = []
-    if inspect.isclass(trusted) or isinstance(trusted, (str, bytes)):
+    if not isinstance(trusted, (list, tuple)):
         raise TypeError(f"trusted must be a list of classes or None; got {trusted!r}.")
-    extra = list(trusted)
-    for obj in extra:
+    for obj in trusted:
         check_nameable(obj)
-    return {**_TRUSTED, **{name_of(obj): obj for obj in extra}}
+    return {**_TRUSTED, **{name_of(obj): obj for obj in trusted}}
 
 
 def _read(path):
