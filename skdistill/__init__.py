@@ -9,6 +9,7 @@ from ._classifier import DistilledClassifier
 from .losses import DistillationLoss, ImbalancedNNPULoss
 from .onnx_export import export_onnx
 from .persistence import load, register_trusted, save
+from .plotting import TeacherStudentDisplay, TrainingCurvesDisplay
 
 __version__ = "0.1.0"
 
@@ -16,4 +17,5 @@ __all__ = [
     "DistilledClassifier", "DistillationLoss", "ImbalancedNNPULoss", "load", "register_trusted",
     "save", "__version__",
     "export_onnx",
+    "TeacherStudentDisplay", "TrainingCurvesDisplay",
 ]

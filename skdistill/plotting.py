@@ -1,0 +1,400 @@
+"""Plots of a fitted DistilledClassifier, in scikit-learn's Display style.
+
+A display holds the data of a figure, computed once by ``from_estimator``
+(or ``from_predictions``), and draws it with ``plot``, which may be called
+again on other axes without computing anything. ``plot`` stores what it
+drew: the figure in ``figure_``, one Axes per panel in ``axes_`` (the
+attribute scikit-learn's multi-panel displays use) and the curves in
+``lines_``, so that they can be restyled afterwards.
+
+matplotlib is optional: ``pip install "skdistill[plot]"``.
+"""
+
+import numpy as np
+from sklearn.metrics import auc, roc_curve
+from sklearn.utils import check_consistent_length, column_or_1d
+
+from ._optional import import_optional
+from ._unwrap import fitted_classifier
+
+__all__ = ["TeacherStudentDisplay", "TrainingCurvesDisplay"]
+
+#: The nets, in the order they are drawn.
+ROLES = ("teacher", "student")
+
+
+def _matplotlib(module):
+    """Import a matplotlib module, or say that the ``plot`` extra installs it."""
+    return import_optional(module, "plot", "skdistill.plotting")
+
+
+def _panel_axes(ax, panels):
+    """One Axes per panel: new ones side by side, or the ones given, checked.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, array-like of Axes or None
+    panels : list of str
+        Names of the panels, for the messages.
+
+    Returns
+    -------
+    axes : ndarray of matplotlib Axes of shape (len(panels),)
+    """
+    pyplot = _matplotlib("matplotlib.pyplot")
+    if ax is None:
+        _, axes = pyplot.subplots(
+            1, len(panels), figsize=(5 * len(panels), 4), squeeze=False, layout="constrained"
+        )
+        return axes[0]
+    if isinstance(ax, pyplot.Axes):
+        axes = np.array([ax], dtype=object)
+    else:
+        axes = np.asarray(ax, dtype=object).ravel()
+    if len(axes) != len(panels):
+        raise ValueError(
+            f"ax must hold one Axes per panel ({', '.join(panels)}): {len(panels)}; "
+            f"got {len(axes)}."
+        )
+    for axis in axes:
+        if not isinstance(axis, pyplot.Axes):
+            raise TypeError(f"ax must hold matplotlib Axes; got {type(axis).__name__}.")
+    return axes
+
+
+def _history_field(history, field):
+    """The values of ``field`` per meta-epoch (NaN where a record lacks it), or
+    None when no record has it."""
+    if not any(field in record for record in history):
+        return None
+    return np.array([record.get(field, np.nan) for record in history], dtype=float)
+
+
+class TrainingCurvesDisplay:
+    """Training loss and validation ROC AUC of teacher and student per meta-epoch.
+
+    Create it with :meth:`from_estimator`; the constructor only stores the
+    data. The first panel shows the mean training loss of each net, the
+    second, when the fit held out a validation part (early stopping), each
+    net's ROC AUC on it.
+
+    Parameters
+    ----------
+    meta_epoch : array-like of shape (n_meta_epochs,)
+        The meta-epochs, from 1.
+    loss : dict of str to array-like of shape (n_meta_epochs,)
+        Training loss per role (``"teacher"``, ``"student"``); NaN where a
+        net had no round (``schedule="sequential"``).
+    valid_auc : dict of str to array-like of shape (n_meta_epochs,) or None, \
+            default=None
+        Validation ROC AUC per role; None or empty when the fit held out no
+        validation part.
+
+    Attributes
+    ----------
+    axes_ : ndarray of matplotlib Axes of shape (n_panels,)
+        The loss panel, then the ROC AUC panel when there is one.
+    lines_ : dict of str to matplotlib Line2D
+        The curves, keyed by the ``history_`` field they show:
+        ``"teacher_loss"``, ``"student_loss"``, ``"teacher_valid_auc"``,
+        ``"student_valid_auc"`` (those present).
+    figure_ : matplotlib Figure
+        The figure of the axes.
+
+    See Also
+    --------
+    TeacherStudentDisplay : Teacher and student on test data.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import make_classification
+    >>> from skdistill import DistilledClassifier, TrainingCurvesDisplay
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = DistilledClassifier(meta_epochs=3, early_stopping=True,
+    ...                           validation_fraction=0.2, random_state=0).fit(X, y)
+    >>> display = TrainingCurvesDisplay.from_estimator(clf)
+    >>> sorted(display.lines_)
+    ['student_loss', 'student_valid_auc', 'teacher_loss', 'teacher_valid_auc']
+    """
+
+    def __init__(self, meta_epoch, loss, valid_auc=None):
+        self.meta_epoch = meta_epoch
+        self.loss = loss
+        self.valid_auc = valid_auc
+
+    @classmethod
+    def from_estimator(cls, estimator, *, ax=None, **kwargs):
+        """Read the curves from ``history_`` of a fitted classifier and plot them.
+
+        Parameters
+        ----------
+        estimator : DistilledClassifier or sklearn.pipeline.Pipeline
+            A fitted classifier, or a fitted Pipeline whose last step is one.
+        ax : matplotlib Axes, array-like of Axes or None, default=None
+            One Axes per panel (see :meth:`plot`); None creates a figure.
+        **kwargs
+            Passed to matplotlib's ``plot`` for every curve.
+
+        Returns
+        -------
+        display : TrainingCurvesDisplay
+
+        Raises
+        ------
+        TypeError
+            If ``estimator`` is neither.
+        sklearn.exceptions.NotFittedError
+            If the classifier is not fitted.
+        """
+        classifier, _ = fitted_classifier(estimator, "TrainingCurvesDisplay.from_estimator")
+        history = classifier.history_
+        curves = {
+            name: {
+                role: values for role in ROLES
+                if (values := _history_field(history, f"{role}_{name}")) is not None
+            }
+            for name in ("loss", "valid_auc")
+        }
+        meta_epoch = np.array([record["meta_epoch"] for record in history])
+        return cls(meta_epoch, curves["loss"], curves["valid_auc"]).plot(ax=ax, **kwargs)
+
+    def plot(self, ax=None, **kwargs):
+        """Draw the curves.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, array-like of Axes or None, default=None
+            One Axes per panel: the loss panel and, when there are
+            validation scores, the ROC AUC panel (a single Axes is enough
+            for one panel). None creates a figure with the panels side by
+            side.
+        **kwargs
+            Passed to matplotlib's ``plot`` for every curve.
+
+        Returns
+        -------
+        display : TrainingCurvesDisplay
+            This display, with ``axes_``, ``lines_`` and ``figure_`` set.
+        """
+        panels = {"loss": ("training loss", self.loss)}
+        if self.valid_auc:
+            panels["valid_auc"] = ("validation ROC AUC", self.valid_auc)
+        axes = _panel_axes(ax, list(panels))
+        ticker = _matplotlib("matplotlib.ticker")
+        lines = {}
+        for axis, (name, (label, curves)) in zip(axes, panels.items()):
+            for role, values in curves.items():
+                (lines[f"{role}_{name}"],) = axis.plot(
+                    self.meta_epoch, values, **{"marker": "o", "label": role, **kwargs}
+                )
+            axis.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
+            axis.set_xlabel("meta-epoch")
+            axis.set_ylabel(label)
+            axis.legend()
+        self.axes_, self.lines_, self.figure_ = axes, lines, axes[0].figure
+        return self
+
+
+class TeacherStudentDisplay:
+    """Teacher and student side by side on test data (two classes).
+
+    The first panel shows the ROC curves of both, the second the student's
+    probability of the positive class against the teacher's, one point per
+    sample, with the fraction of samples on which both predict the same
+    class (their agreement). Create it with :meth:`from_estimator` or
+    :meth:`from_predictions`; the constructor only stores the data.
+
+    Parameters
+    ----------
+    fpr : dict of str to ndarray
+        False positive rates of the ROC curve, for ``"teacher"`` and
+        ``"student"``.
+    tpr : dict of str to ndarray
+        True positive rates, likewise.
+    roc_auc : dict of str to float
+        Area under each ROC curve.
+    teacher_proba : ndarray of shape (n_samples,)
+        The teacher's probability of the positive class.
+    student_proba : ndarray of shape (n_samples,)
+        The student's probability of the positive class.
+    agreement : float
+        Fraction of samples on which teacher and student predict the same
+        class (probability above 0.5 or not).
+    pos_label : int, float, bool, str or None, default=None
+        The positive class, for the axis labels.
+
+    Attributes
+    ----------
+    axes_ : ndarray of matplotlib Axes of shape (2,)
+        The ROC panel and the probability panel.
+    lines_ : dict of str to matplotlib Line2D
+        The ROC curves, keyed ``"teacher"`` and ``"student"``.
+    scatter_ : matplotlib PathCollection
+        The points of the probability panel.
+    figure_ : matplotlib Figure
+        The figure of the axes.
+
+    See Also
+    --------
+    TrainingCurvesDisplay : Loss and validation ROC AUC per meta-epoch.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import make_classification
+    >>> from skdistill import DistilledClassifier, TeacherStudentDisplay
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = DistilledClassifier(meta_epochs=3, random_state=0).fit(X[:200], y[:200])
+    >>> display = TeacherStudentDisplay.from_estimator(clf, X[200:], y[200:])
+    >>> sorted(display.roc_auc)
+    ['student', 'teacher']
+    """
+
+    def __init__(self, fpr, tpr, roc_auc, teacher_proba, student_proba, agreement,
+                 pos_label=None):
+        self.fpr = fpr
+        self.tpr = tpr
+        self.roc_auc = roc_auc
+        self.teacher_proba = teacher_proba
+        self.student_proba = student_proba
+        self.agreement = agreement
+        self.pos_label = pos_label
+
+    @classmethod
+    def from_estimator(cls, estimator, X, y, *, ax=None, **kwargs):
+        """Score teacher and student of a fitted classifier on ``X``, ``y`` and plot.
+
+        Parameters
+        ----------
+        estimator : DistilledClassifier or sklearn.pipeline.Pipeline
+            A fitted classifier of two classes that trained a teacher, or a
+            fitted Pipeline whose last step is one; the teacher then sees
+            ``X`` transformed by the steps before it.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test input, as ``estimator.predict_proba`` takes it.
+        y : array-like of shape (n_samples,)
+            True labels.
+        ax : matplotlib Axes, array-like of Axes or None, default=None
+            Two Axes (see :meth:`plot`); None creates a figure.
+        **kwargs
+            Passed to matplotlib's ``plot`` for both ROC curves.
+
+        Returns
+        -------
+        display : TeacherStudentDisplay
+
+        Raises
+        ------
+        TypeError
+            If ``estimator`` is neither.
+        sklearn.exceptions.NotFittedError
+            If the classifier is not fitted.
+        ValueError
+            If the classifier has more than two classes or trained no
+            teacher (``alpha=0``).
+        """
+        classifier, preprocess = fitted_classifier(
+            estimator, "TeacherStudentDisplay.from_estimator"
+        )
+        if len(classifier.classes_) != 2:
+            raise ValueError(
+                "TeacherStudentDisplay compares the probability of one positive class: it "
+                f"needs two classes; the classifier has {len(classifier.classes_)}."
+            )
+        teacher_proba = classifier.teacher_predict_proba(preprocess(X))[:, 1]
+        student_proba = estimator.predict_proba(X)[:, 1]
+        return cls.from_predictions(
+            y, teacher_proba, student_proba, pos_label=classifier.classes_[1], ax=ax, **kwargs
+        )
+
+    @classmethod
+    def from_predictions(cls, y_true, teacher_proba, student_proba, *, pos_label=None,
+                         ax=None, **kwargs):
+        """Compare the teacher's and the student's probabilities and plot.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,)
+            True labels of two classes.
+        teacher_proba : array-like of shape (n_samples,)
+            The teacher's probability of the positive class.
+        student_proba : array-like of shape (n_samples,)
+            The student's probability of the positive class.
+        pos_label : int, float, bool, str or None, default=None
+            The positive class; None follows :func:`sklearn.metrics.roc_curve`
+            (1 for labels {0, 1} or {-1, 1}).
+        ax : matplotlib Axes, array-like of Axes or None, default=None
+            Two Axes (see :meth:`plot`); None creates a figure.
+        **kwargs
+            Passed to matplotlib's ``plot`` for both ROC curves.
+
+        Returns
+        -------
+        display : TeacherStudentDisplay
+
+        Raises
+        ------
+        ValueError
+            If the arrays differ in length, are not 1-D, or ``y_true`` does
+            not hold two classes.
+        """
+        probabilities = {
+            "teacher": column_or_1d(teacher_proba, dtype=float),
+            "student": column_or_1d(student_proba, dtype=float),
+        }
+        y_true = column_or_1d(y_true)
+        check_consistent_length(y_true, *probabilities.values())
+        fpr, tpr, roc_auc = {}, {}, {}
+        for role, proba in probabilities.items():
+            fpr[role], tpr[role], _ = roc_curve(y_true, proba, pos_label=pos_label)
+            roc_auc[role] = float(auc(fpr[role], tpr[role]))
+        agreement = float(np.mean(
+            (probabilities["teacher"] > 0.5) == (probabilities["student"] > 0.5)
+        ))
+        return cls(
+            fpr, tpr, roc_auc, probabilities["teacher"], probabilities["student"], agreement,
+            pos_label,
+        ).plot(ax=ax, **kwargs)
+
+    def plot(self, ax=None, **kwargs):
+        """Draw the ROC curves and the probabilities of teacher and student.
+
+        Parameters
+        ----------
+        ax : array-like of two matplotlib Axes or None, default=None
+            The Axes of the ROC panel and of the probability panel; None
+            creates a figure with both side by side.
+        **kwargs
+            Passed to matplotlib's ``plot`` for both ROC curves.
+
+        Returns
+        -------
+        display : TeacherStudentDisplay
+            This display, with ``axes_``, ``lines_``, ``scatter_`` and
+            ``figure_`` set.
+        """
+        roc_axis, proba_axis = axes = _panel_axes(ax, ["ROC curves", "probabilities"])
+        positive = "" if self.pos_label is None else f" of {self.pos_label}"
+        lines = {}
+        for role in ROLES:
+            (lines[role],) = roc_axis.plot(
+                self.fpr[role], self.tpr[role],
+                **{"label": f"{role} (AUC = {self.roc_auc[role]:.3f})", **kwargs},
+            )
+        roc_axis.plot([0, 1], [0, 1], linestyle="--", color="grey", label="chance")
+        roc_axis.set_xlabel("false positive rate")
+        roc_axis.set_ylabel("true positive rate")
+        roc_axis.set_aspect("equal")
+        roc_axis.legend(loc="lower right")
+        scatter = proba_axis.scatter(self.teacher_proba, self.student_proba, s=8, alpha=0.5)
+        proba_axis.plot([0, 1], [0, 1], linestyle="--", color="grey")
+        proba_axis.set_xlabel(f"teacher's probability{positive}")
+        proba_axis.set_ylabel(f"student's probability{positive}")
+        proba_axis.set_title(f"agreement {self.agreement:.1%}")
+        proba_axis.set_aspect("equal")
+        self.axes_, self.lines_, self.scatter_ = axes, lines, scatter
+        self.figure_ = roc_axis.figure
+        return self

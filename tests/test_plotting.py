@@ -1,0 +1,159 @@
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score, roc_curve
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdistill import DistilledClassifier, TeacherStudentDisplay, TrainingCurvesDisplay
+
+from .conftest import FAST
+
+matplotlib = pytest.importorskip("matplotlib", reason="needs skdistill[plot]")
+matplotlib.use("Agg")
+plt = pytest.importorskip("matplotlib.pyplot")
+
+VALIDATED = {**FAST, "early_stopping": True, "validation_fraction": 0.25}
+HISTORY_FIELDS = ("teacher_loss", "student_loss", "teacher_valid_auc", "student_valid_auc")
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def split(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    return train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def validated_fit(split):
+    X_train, _, y_train, _ = split
+    return DistilledClassifier(random_state=0, **VALIDATED).fit(X_train, y_train)
+
+
+def _history_values(clf, field):
+    return [record[field] for record in clf.history_]
+
+
+def test_training_curves_show_every_history_field(validated_fit):
+    display = TrainingCurvesDisplay.from_estimator(validated_fit)
+
+    assert set(display.lines_) == set(HISTORY_FIELDS)
+    for field, line in display.lines_.items():
+        np.testing.assert_array_equal(line.get_ydata(), _history_values(validated_fit, field))
+        np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
+    assert len(display.axes_) == 2
+    loss_axis, auc_axis = display.axes_
+    assert display.lines_["student_loss"] in loss_axis.lines
+    assert display.lines_["student_valid_auc"] in auc_axis.lines
+    assert (loss_axis.get_ylabel(), auc_axis.get_ylabel()) == ("training loss",
+                                                              "validation ROC AUC")
+    assert display.figure_ is loss_axis.figure
+    assert display.lines_["teacher_loss"].get_label() == "teacher"
+
+
+def test_training_curves_without_validation_or_teacher(split):
+    X_train, _, y_train, _ = split
+    unvalidated = DistilledClassifier(random_state=0, **FAST).fit(X_train, y_train)
+    display = TrainingCurvesDisplay.from_estimator(unvalidated)
+    assert set(display.lines_) == {"teacher_loss", "student_loss"}
+    assert len(display.axes_) == 1
+
+    alone = DistilledClassifier(alpha=0, random_state=0, **VALIDATED).fit(X_train, y_train)
+    display = TrainingCurvesDisplay.from_estimator(alone)
+    assert set(display.lines_) == {"student_loss", "student_valid_auc"}
+    np.testing.assert_array_equal(
+        display.lines_["student_loss"].get_ydata(), _history_values(alone, "student_loss")
+    )
+
+
+def test_training_curves_draw_on_given_axes_and_again(validated_fit):
+    figure, axes = plt.subplots(1, 2)
+    display = TrainingCurvesDisplay.from_estimator(validated_fit, ax=axes, linestyle=":")
+    assert list(display.axes_) == list(axes)
+    assert display.figure_ is figure
+    assert display.lines_["student_loss"].get_linestyle() == ":"
+
+    other_figure, other_axes = plt.subplots(2, 1)
+    display.plot(ax=other_axes)
+    assert display.figure_ is other_figure
+    assert display.lines_["teacher_valid_auc"] in other_axes[1].lines
+    assert len(axes[0].lines) == 2  # the first drawing is left alone
+
+
+def test_training_curves_refuse_wrong_axes(validated_fit):
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match=r"one Axes per panel \(loss, valid_auc\): 2; got 1"):
+        TrainingCurvesDisplay.from_estimator(validated_fit, ax=ax)
+    with pytest.raises(TypeError, match="ax must hold matplotlib Axes; got str"):
+        TrainingCurvesDisplay.from_estimator(validated_fit, ax=["a", "b"])
+
+
+@pytest.mark.parametrize("display", [TrainingCurvesDisplay, TeacherStudentDisplay])
+def test_unfitted_and_foreign_estimators_are_refused(display, split):
+    X_train, X_test, y_train, y_test = split
+    data = () if display is TrainingCurvesDisplay else (X_test, y_test)
+    with pytest.raises(NotFittedError):
+        display.from_estimator(DistilledClassifier(), *data)
+    with pytest.raises(TypeError, match="needs a DistilledClassifier or a Pipeline"):
+        display.from_estimator(LogisticRegression().fit(X_train, y_train), *data)
+
+
+def test_teacher_student_display_scores_both_on_test_data(validated_fit, split):
+    _, X_test, _, y_test = split
+    display = TeacherStudentDisplay.from_estimator(validated_fit, X_test, y_test)
+
+    student = validated_fit.predict_proba(X_test)[:, 1]
+    teacher = validated_fit.teacher_predict_proba(X_test)[:, 1]
+    for role, proba in {"teacher": teacher, "student": student}.items():
+        fpr, tpr, _ = roc_curve(y_test, proba)
+        np.testing.assert_array_equal(display.lines_[role].get_xdata(), fpr)
+        np.testing.assert_array_equal(display.lines_[role].get_ydata(), tpr)
+        assert display.roc_auc[role] == pytest.approx(roc_auc_score(y_test, proba))
+        assert f"AUC = {display.roc_auc[role]:.3f}" in display.lines_[role].get_label()
+    np.testing.assert_allclose(display.scatter_.get_offsets(), np.column_stack([teacher, student]))
+    assert display.agreement == pytest.approx(np.mean((teacher > 0.5) == (student > 0.5)))
+    assert display.axes_[1].get_title() == f"agreement {display.agreement:.1%}"
+    assert display.figure_ is display.axes_[0].figure
+
+
+def test_teacher_student_display_of_a_pipeline_on_given_axes(split):
+    X_train, X_test, y_train, y_test = split
+    labels = np.where(y_train == 1, "pos", "neg")
+    pipeline = make_pipeline(StandardScaler(), DistilledClassifier(random_state=0, **FAST))
+    pipeline.fit(X_train, labels)
+    figure, axes = plt.subplots(1, 2)
+
+    display = TeacherStudentDisplay.from_estimator(
+        pipeline, X_test, np.where(y_test == 1, "pos", "neg"), ax=axes
+    )
+
+    assert list(display.axes_) == list(axes) and display.figure_ is figure
+    teacher = pipeline[-1].teacher_predict_proba(pipeline[:-1].transform(X_test))[:, 1]
+    assert display.roc_auc["teacher"] == pytest.approx(roc_auc_score(y_test, teacher))
+    assert display.roc_auc["student"] == pytest.approx(
+        roc_auc_score(y_test, pipeline.predict_proba(X_test)[:, 1])
+    )
+    assert display.axes_[1].get_xlabel() == "teacher's probability of pos"
+
+
+def test_teacher_student_display_needs_two_classes_and_a_teacher():
+    X, y = make_classification(n_samples=150, n_classes=3, n_informative=4, random_state=0)
+    multiclass = DistilledClassifier(random_state=0, **FAST).fit(X, y)
+    with pytest.raises(ValueError, match="needs two classes; the classifier has 3"):
+        TeacherStudentDisplay.from_estimator(multiclass, X, y)
+    alone = DistilledClassifier(alpha=0, random_state=0, **FAST).fit(X, y % 2)
+    with pytest.raises(ValueError, match="No teacher was trained"):
+        TeacherStudentDisplay.from_estimator(alone, X, y % 2)
+
+
+def test_from_predictions_checks_lengths():
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        TeacherStudentDisplay.from_predictions([0, 1, 1], [0.2, 0.7, 0.9], [0.1, 0.8])
