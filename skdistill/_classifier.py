@@ -33,6 +33,7 @@ from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, stratified
 from ._training import DistillationRun, Part
 from .fusion import FUSION_RULES
 from .losses import DISTILLATION_LOSSES, DistillationLoss, make_true_label_loss
+from .pu import DEFAULT_PRIOR_ESTIMATOR, fit_prior
 
 __all__ = ["DistilledClassifier"]
 
@@ -164,14 +165,18 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         the rest is labelled by the teacher. It matters only for
         ``0 < alpha < 1``: with ``alpha=0`` every sample keeps its true label,
         with ``alpha=1`` every sample is labelled by the teacher.
-    prior : float, default=0.0
+    prior : float, "estimate" or prior estimator, default=0.0
         Class prior pi in [0, 1) of the PU risk: the fraction of positives
         hidden among the samples labelled negative (the unlabeled ones). 0
         trusts the negative labels; the risk is then the class-balanced sigmoid
         risk re-weighted to ``target_prior``, stable on fully labelled,
         imbalanced data. Set it only for positive-unlabeled data: on fully
         labelled data a positive prior makes the non-negative correction fight
-        any good model.
+        any good model. "estimate" estimates it from out-of-fold scores of
+        all training samples with :class:`~skdistill.pu.BestBinPriorEstimator`
+        (two classes only); an object with ``fit(X, y)`` that sets ``prior_``
+        (see :mod:`skdistill.pu`) is cloned and fitted on ``X`` and the
+        encoded labels (1 for ``classes_[1]``). ``prior_`` holds the value used.
     target_prior : float, default=0.5
         Prior pi' in (0, 1) the imbalanced PU risk is re-weighted to.
     meta_epochs : int, default=200
@@ -269,7 +274,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         Names of features seen during fit; only defined for pandas input with
         string column names.
     prior_ : float
-        The class prior used by the PU risk.
+        The class prior used by the PU risk: ``prior``, or its estimate.
     device_ : torch.device
         Device the nets were trained on.
     teacher_ : skorch.NeuralNet, scikit-learn classifier or None
@@ -327,7 +332,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         "student": _NET_SPECS,
         "alpha": [Interval(Real, 0, 1, closed="both")],
         "beta": [Interval(Real, 0, 1, closed="both")],
-        "prior": [Interval(Real, 0, 1, closed="left")],
+        "prior": [Interval(Real, 0, 1, closed="left"), StrOptions({"estimate"}),
+                  HasMethods(["fit"])],
         "target_prior": [Interval(Real, 0, 1, closed="neither")],
         "meta_epochs": [Interval(Integral, 1, None, closed="left")],
         "teacher_epochs": [Interval(Integral, 1, None, closed="left")],
@@ -454,8 +460,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         loss_name = self.true_label_loss
         if loss_name == "auto":
             loss_name = "pu" if binary else "bce"
+        prior = self._resolve_prior(_input_for_estimators(X_given, X), y_encoded, rng)
         true_label_loss = make_true_label_loss(
-            loss_name, len(classes), prior=self.prior, target_prior=self.target_prior
+            loss_name, len(classes), prior=prior, target_prior=self.target_prior
         )
         common = {
             "batch_size": batch_size,
@@ -493,7 +500,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         fitted = {
             "classes_": classes,
             "n_features_in_": validated.n_features_in_,
-            "prior_": float(self.prior),
+            "prior_": prior,
             "device_": device,
             "batch_size_": batch_size,
             "sequence_shape_": None if layout is None else layout.shape,
@@ -519,6 +526,22 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             if not name.startswith("__"):
                 delattr(self, name)
         vars(self).update(fitted)
+
+    def _resolve_prior(self, X_raw, y_encoded, rng):
+        """The prior of the PU risk: the number given, or estimated on all
+        training samples from held-out scores (never from the nets' fit)."""
+        if isinstance(self.prior, Real):
+            return float(self.prior)
+        n_classes = y_encoded.max() + 1
+        if n_classes != 2:
+            raise ValueError(
+                f"prior={self.prior!r} estimates the prior of two-class (positive-"
+                f"unlabeled) data; y holds {n_classes} classes."
+            )
+        estimator = (
+            DEFAULT_PRIOR_ESTIMATOR() if isinstance(self.prior, str) else clone(self.prior)
+        )
+        return fit_prior(seed_unset_random_states(estimator, rng), X_raw, y_encoded)
 
     def _effective_beta(self):
         """``beta`` where both terms count: alpha=0 keeps every true label,

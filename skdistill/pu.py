@@ -1,0 +1,629 @@
+"""Positive-unlabeled data: SCAR labelling and class-prior estimators.
+
+In positive-unlabeled (PU) data some positives carry their label and every
+other sample is unlabeled: a mix of hidden positives and negatives. Under the
+SCAR assumption (labelled completely at random) every positive is labelled with
+the same probability ``c``, the *label frequency*. The PU risk of
+:class:`~skdistill.DistilledClassifier` needs the *prior* ``pi``: the fraction
+of positives hidden among the unlabeled samples.
+
+The estimators here find ``pi`` from the data. They follow one protocol, which
+is also what ``DistilledClassifier(prior=...)`` accepts: ``fit(X, y)`` with
+``y`` the PU labels (1 for a labelled positive, 0 for an unlabeled sample; or
+any two labels, the later one in sorted order being the positive), after
+which ``prior_`` holds ``pi`` in [0, 1]. Every estimate comes from held-out
+scores or held-out subsets, never from a model's fit to the samples it scores.
+
+This module is torch-free: scikit-learn, NumPy and SciPy only.
+
+References
+----------
+Elkan & Noto, "Learning Classifiers from Only Positive and Unlabeled Data",
+KDD 2008.
+Bekker & Davis, "Estimating the Class Prior in Positive and Unlabeled Data
+through Decision Tree Induction", AAAI 2018.
+Garg, Wu, Smola, Balakrishnan & Lipton, "Mixture Proportion Estimation and PU
+Learning: A Modern Approach", NeurIPS 2021.
+"""
+
+import heapq
+from itertools import count
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.validation import check_array
+
+__all__ = [
+    "BestBinPriorEstimator",
+    "DEFAULT_PRIOR_ESTIMATOR",
+    "ElkanNotoPriorEstimator",
+    "TIcEPriorEstimator",
+    "fit_prior",
+    "make_pu_labels",
+    "positive_label",
+    "prior_from_label_frequency",
+]
+
+
+def positive_label(y, pos_label=None):
+    """Return the label that marks a positive in PU labels ``y``.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Two distinct labels of one type (ints, strings, bools).
+    pos_label : object or None, default=None
+        The positive label, returned as it is when given; None takes the later
+        of the two labels in sorted order, as ``DistilledClassifier.classes_[1]``
+        does (1 of 0/1 and of -1/1, "pos" of "neg"/"pos").
+
+    Returns
+    -------
+    label : object
+
+    Examples
+    --------
+    >>> int(positive_label([-1, 1, -1, 1]))
+    1
+    """
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be one-dimensional; got shape {y.shape}.")
+    if pos_label is not None:
+        return pos_label
+    labels = np.unique(y)
+    if len(labels) != 2:
+        raise ValueError(
+            "PU labels must hold exactly two values, a positive and an unlabeled one; "
+            f"got {len(labels)}: {labels[:5].tolist()}."
+        )
+    return labels[1]
+
+
+def prior_from_label_frequency(label_frequency, labelled_fraction):
+    """Return the fraction of positives hidden among the unlabeled samples.
+
+    With ``l`` the fraction of samples labelled positive and ``c`` the label
+    frequency, positives make up ``l / c`` of all samples, so the unlabeled
+    part holds ``(l / c - l) / (1 - l)`` positives. For a fully labelled set
+    with positive rate ``p`` hidden at label frequency ``c``, ``l = c * p``
+    gives the true prior ``(1 - c) * p / (1 - c * p)``.
+
+    Parameters
+    ----------
+    label_frequency : float
+        ``c`` in (0, 1]: the probability that a positive is labelled; values
+        below ``labelled_fraction`` are raised to it (the data cannot hold
+        fewer positives than labels).
+    labelled_fraction : float
+        ``l`` in [0, 1): the fraction of samples labelled positive.
+
+    Returns
+    -------
+    prior : float
+        In [0, 1].
+
+    Examples
+    --------
+    >>> round(prior_from_label_frequency(0.5, 0.05), 4)
+    0.0526
+    """
+    if not 0 < label_frequency <= 1:
+        raise ValueError(f"label_frequency must be in (0, 1]; got {label_frequency!r}.")
+    if not 0 <= labelled_fraction < 1:
+        raise ValueError(f"labelled_fraction must be in [0, 1); got {labelled_fraction!r}.")
+    c = max(label_frequency, labelled_fraction)
+    return float((labelled_fraction / c - labelled_fraction) / (1 - labelled_fraction))
+
+
+def make_pu_labels(y, label_frequency, pos_label=None, random_state=None):
+    """Hide positives completely at random (SCAR): keep each positive's label
+    with probability ``label_frequency``.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        The true labels, two classes.
+    label_frequency : float
+        ``c`` in (0, 1]. Exactly ``round(c * n_positives)`` positives (at
+        least one) keep their label.
+    pos_label : object or None, default=None
+        See :func:`positive_label`.
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    s : ndarray of int of shape (n_samples,)
+        1 for a labelled positive, 0 for an unlabeled sample.
+
+    Examples
+    --------
+    >>> make_pu_labels([0, 1, 1, 0, 1, 1], 0.5, random_state=0).tolist()
+    [0, 0, 0, 0, 1, 1]
+    """
+    if not 0 < label_frequency <= 1:
+        raise ValueError(f"label_frequency must be in (0, 1]; got {label_frequency!r}.")
+    y = np.asarray(y)
+    positives = np.flatnonzero(y == positive_label(y, pos_label))
+    n_kept = max(1, int(round(label_frequency * len(positives))))
+    kept = check_random_state(random_state).choice(positives, n_kept, replace=False)
+    s = np.zeros(len(y), dtype=np.int64)
+    s[kept] = 1
+    return s
+
+
+def _check_pu_data(X, y):
+    """X as an array or CSR matrix, the 0/1 PU labels, and the labelled fraction."""
+    X = check_array(X, accept_sparse="csr", dtype=np.float64)
+    y = np.asarray(y)
+    s = (y == positive_label(y)).astype(np.int64)
+    if len(s) != X.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} samples but y has {len(s)}.")
+    return X, s, float(s.mean())
+
+
+class _ScorePriorEstimator(BaseEstimator):
+    """A prior estimator that reads out-of-fold scores of a probabilistic
+    classifier trained to tell labelled positives from unlabeled samples."""
+
+    _parameter_constraints = {
+        "classifier": [None, HasMethods(["fit", "predict_proba"])],
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def fit(self, X, y):
+        """Estimate the prior from ``X`` and the PU labels ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            PU labels: the later of two labels in sorted order marks a
+            labelled positive, the other an unlabeled sample.
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        X, s, labelled = _check_pu_data(X, y)
+        if s.sum() < self.cv or (len(s) - s.sum()) < self.cv:
+            raise ValueError(
+                f"Out-of-fold scores with cv={self.cv} need at least {self.cv} labelled "
+                f"positives and {self.cv} unlabeled samples; got {int(s.sum())} and "
+                f"{int(len(s) - s.sum())}."
+            )
+        classifier = (
+            LogisticRegression(max_iter=1000) if self.classifier is None
+            else clone(self.classifier)
+        )
+        folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
+        scores = cross_val_predict(classifier, X, s, cv=folds, method="predict_proba")[:, 1]
+        self.labelled_fraction_ = labelled
+        self.prior_ = self._prior_from_scores(scores[s == 1], scores[s == 0], labelled)
+        return self
+
+
+class ElkanNotoPriorEstimator(_ScorePriorEstimator):
+    """Elkan & Noto's label-frequency estimator e1, turned into a prior.
+
+    A classifier ``g`` of labelled positives against unlabeled samples
+    estimates ``P(s=1 | x) = c * P(y=1 | x)``; on positives whose class is
+    certain, ``g(x) = c``. The label frequency is estimated as the mean
+    out-of-fold score of the labelled positives, ``c = mean_{s=1} g(x)``, and
+    turned into the prior by :func:`prior_from_label_frequency`.
+
+    The estimate is exact for separable classes. Where the classes overlap,
+    ``g`` stays below ``c`` on positives that look negative: ``c`` comes out
+    too low and the prior too high.
+
+    Parameters
+    ----------
+    classifier : estimator with predict_proba or None, default=None
+        Scores the samples; None is ``LogisticRegression(max_iter=1000)``.
+        Cloned and fitted ``cv`` times.
+    cv : int, default=5
+        Stratified folds (shuffled) of the out-of-fold scores.
+    random_state : int, RandomState instance or None, default=None
+        Shuffles the folds.
+
+    Attributes
+    ----------
+    prior_ : float
+        The fraction of positives hidden among the unlabeled samples.
+    label_frequency_ : float
+        The estimated label frequency ``c``.
+    labelled_fraction_ : float
+        The fraction of samples labelled positive.
+
+    References
+    ----------
+    Elkan & Noto, "Learning Classifiers from Only Positive and Unlabeled
+    Data", KDD 2008 (estimator e1).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> X, y = make_classification(2000, class_sep=3, random_state=0)
+    >>> s = make_pu_labels(y, 0.5, random_state=0)
+    >>> estimator = ElkanNotoPriorEstimator(random_state=0).fit(X, s)
+    >>> round(float(prior_from_label_frequency(0.5, s.mean())), 2)
+    0.33
+    >>> bool(abs(estimator.prior_ - 0.33) < 0.05)
+    True
+    """
+
+    def __init__(self, classifier=None, cv=5, random_state=None):
+        self.classifier = classifier
+        self.cv = cv
+        self.random_state = random_state
+
+    def _prior_from_scores(self, positive_scores, unlabeled_scores, labelled):
+        self.label_frequency_ = float(max(positive_scores.mean(), labelled))
+        return prior_from_label_frequency(self.label_frequency_, labelled)
+
+
+class BestBinPriorEstimator(_ScorePriorEstimator):
+    """Best Bin Estimation (BBE) of the prior from out-of-fold scores.
+
+    Among the samples scored above a threshold ``t`` by a classifier of
+    labelled positives against unlabeled samples, the unlabeled ones are a
+    share ``q_u(t)`` of all unlabeled samples and the positives a share
+    ``q_p(t)`` of all labelled positives. Where only positives score above
+    ``t`` (the *top bin*), ``q_u(t) / q_p(t)`` is the prior exactly; elsewhere
+    it is larger. The threshold minimises the upper confidence bound
+    ``q_u / q_p + (1 + gamma) / q_p * (eps_u + eps_p)`` with
+    ``eps = sqrt(log(4 / delta) / (2 n))`` (Garg et al. 2021, Algorithm 1),
+    and the prior is ``q_u / q_p`` at that threshold.
+
+    It needs only that some region holds positives alone (irreducibility),
+    not that the classes are separable, nor calibrated scores.
+
+    Parameters
+    ----------
+    classifier : estimator with predict_proba or None, default=None
+        Scores the samples; None is ``LogisticRegression(max_iter=1000)``.
+        Cloned and fitted ``cv`` times.
+    cv : int, default=5
+        Stratified folds (shuffled) of the out-of-fold scores.
+    delta : float, default=0.1
+        Confidence level in (0, 1) of the bound that picks the threshold.
+    gamma : float, default=0.01
+        Non-negative slack of that bound.
+    random_state : int, RandomState instance or None, default=None
+        Shuffles the folds.
+
+    Attributes
+    ----------
+    prior_ : float
+        The fraction of positives hidden among the unlabeled samples.
+    label_frequency_ : float
+        The label frequency ``c`` that prior implies.
+    threshold_ : float
+        The top bin's threshold on the out-of-fold scores.
+    labelled_fraction_ : float
+        The fraction of samples labelled positive.
+
+    References
+    ----------
+    Garg, Wu, Smola, Balakrishnan & Lipton, "Mixture Proportion Estimation and
+    PU Learning: A Modern Approach", NeurIPS 2021.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> X, y = make_classification(2000, class_sep=3, random_state=0)
+    >>> s = make_pu_labels(y, 0.5, random_state=0)
+    >>> estimator = BestBinPriorEstimator(random_state=0).fit(X, s)
+    >>> bool(abs(estimator.prior_ - 0.33) < 0.05)
+    True
+    """
+
+    _parameter_constraints = {
+        **_ScorePriorEstimator._parameter_constraints,
+        "delta": [Interval(Real, 0, 1, closed="neither")],
+        "gamma": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(self, classifier=None, cv=5, delta=0.1, gamma=0.01, random_state=None):
+        self.classifier = classifier
+        self.cv = cv
+        self.delta = delta
+        self.gamma = gamma
+        self.random_state = random_state
+
+    def _prior_from_scores(self, positive_scores, unlabeled_scores, labelled):
+        thresholds = np.unique(unlabeled_scores)
+        # Shares scoring at or above each threshold, by binary search in sorted scores.
+        share_p = 1 - np.searchsorted(np.sort(positive_scores), thresholds) / len(positive_scores)
+        share_u = 1 - np.searchsorted(np.sort(unlabeled_scores), thresholds) / len(unlabeled_scores)
+        eps = sum(
+            np.sqrt(np.log(4 / self.delta) / (2 * n))
+            for n in (len(positive_scores), len(unlabeled_scores))
+        )
+        usable = share_p > 0
+        thresholds, share_p, share_u = thresholds[usable], share_p[usable], share_u[usable]
+        best = np.argmin((share_u + (1 + self.gamma) * eps) / share_p)
+        self.threshold_ = float(thresholds[best])
+        prior = float(min(share_u[best] / share_p[best], 1.0))
+        # pi = (l / c - l) / (1 - l) solved for c.
+        self.label_frequency_ = labelled / (labelled + prior * (1 - labelled))
+        return prior
+
+
+#: TIcE splits every feature, scaled to [0, 1], at these borders (Bekker & Davis 2018).
+_TICE_BORDERS = (0.25, 0.5, 0.75)
+
+
+def _bin_indicators(X):
+    """Sparse (n, 3 d) indicators (CSC) of the upper three TIcE bins of each feature.
+
+    Features are min-max scaled to [0, 1] (a constant feature falls in bin 0).
+    Bin 0 is left out: its counts are a node's total minus the other three,
+    which keeps one-hot data as sparse as it is.
+    """
+    X = sp.csc_matrix(X) if sp.issparse(X) else X
+    low = np.asarray(X.min(axis=0).todense() if sp.issparse(X) else X.min(axis=0)).ravel()
+    if sp.issparse(X) and np.any(low < 0):
+        raise ValueError("TIcE needs non-negative sparse features; scale them first.")
+    high = np.asarray(X.max(axis=0).todense() if sp.issparse(X) else X.max(axis=0)).ravel()
+    span = np.where(high > low, high - low, 1.0)
+    coo = sp.coo_matrix(X)
+    if sp.issparse(X):
+        # Zeros of a non-negative sparse matrix scale to (0 - 0) / span = 0: bin 0.
+        low = np.zeros_like(low)
+    scaled = (coo.data - low[coo.col]) / span[coo.col]
+    bins = np.digitize(scaled, _TICE_BORDERS)
+    keep = bins > 0
+    columns = coo.col[keep] * 3 + bins[keep] - 1
+    return sp.csc_matrix(
+        (np.ones(keep.sum()), (coo.row[keep], columns)), shape=(X.shape[0], 3 * X.shape[1])
+    )
+
+
+def _label_frequency_bound(n_samples, n_labelled, delta, min_size, c_prior):
+    """TIcE's lower bound on ``c`` from a subset: ``L / T`` minus a one-sided
+    Chebyshev (Cantelli) margin; 0 for subsets smaller than ``min_size``."""
+    if n_samples < max(min_size, 1):
+        return 0.0
+    return n_labelled / n_samples - np.sqrt(
+        c_prior * (1 - c_prior) * (1 - delta) / (delta * n_samples)
+    )
+
+
+class TIcEPriorEstimator(BaseEstimator):
+    """TIcE: the label frequency from subsets found by decision-tree induction.
+
+    Any subset of the data gives a lower bound on the label frequency ``c``:
+    its labelled share, less a margin for its size. TIcE grows a tree on one
+    fold (best-first, each split cutting one feature into the four bins
+    [0, .25), [.25, .5), [.5, .75), [.75, 1] after min-max scaling, chosen by
+    the max-bepp criterion ``max L / (T + k)``) and evaluates the bound of every
+    node on the other folds; the label frequency is the largest bound, averaged
+    over the folds, and repeated once with the first estimate as the prior
+    guess of ``c`` in the margin. The prior follows from
+    :func:`prior_from_label_frequency`.
+
+    It reads the features directly (no classifier) and needs a region of the
+    feature space, reachable by axis-aligned splits, that holds positives
+    alone.
+
+    Parameters
+    ----------
+    max_bepp : float, default=5
+        ``k`` of the max-bepp split criterion, non-negative.
+    max_splits : int, default=500
+        Most nodes split per tree.
+    min_set_size : int, default=10
+        Smallest subset whose bound counts, and the size a node must exceed
+        to be split.
+    delta : float or None, default=None
+        Confidence of the margin, in (0, 1); None picks
+        ``max(0.025, 1 / (1 + 0.004 T))`` for ``T`` samples evaluated, as the
+        paper does.
+    n_folds : int, default=5
+        Random folds; each grows one tree, the others evaluate it.
+    n_iterations : int, default=2
+        Rounds of estimation; the first uses 0.5 as the guess of ``c``.
+    random_state : int, RandomState instance or None, default=None
+        Draws the folds.
+
+    Attributes
+    ----------
+    prior_ : float
+        The fraction of positives hidden among the unlabeled samples.
+    label_frequency_ : float
+        The estimated label frequency ``c``.
+    labelled_fraction_ : float
+        The fraction of samples labelled positive.
+
+    References
+    ----------
+    Bekker & Davis, "Estimating the Class Prior in Positive and Unlabeled
+    Data through Decision Tree Induction", AAAI 2018.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> X, y = make_classification(2000, class_sep=3, random_state=0)
+    >>> s = make_pu_labels(y, 0.5, random_state=0)
+    >>> estimator = TIcEPriorEstimator(random_state=0).fit(X, s)
+    >>> bool(abs(estimator.prior_ - 0.33) < 0.1)
+    True
+    """
+
+    _parameter_constraints = {
+        "max_bepp": [Interval(Real, 0, None, closed="left")],
+        "max_splits": [Interval(Integral, 0, None, closed="left")],
+        "min_set_size": [Interval(Integral, 1, None, closed="left")],
+        "delta": [None, Interval(Real, 0, 1, closed="neither")],
+        "n_folds": [Interval(Integral, 2, None, closed="left")],
+        "n_iterations": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self, max_bepp=5, max_splits=500, min_set_size=10, delta=None, n_folds=5,
+        n_iterations=2, random_state=None,
+    ):
+        self.max_bepp = max_bepp
+        self.max_splits = max_splits
+        self.min_set_size = min_set_size
+        self.delta = delta
+        self.n_folds = n_folds
+        self.n_iterations = n_iterations
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        """Estimate the prior from ``X`` and the PU labels ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Sparse features must be non-negative.
+        y : array-like of shape (n_samples,)
+            PU labels: the later of two labels in sorted order marks a
+            labelled positive, the other an unlabeled sample.
+
+        Returns
+        -------
+        self : TIcEPriorEstimator
+        """
+        self._validate_params()
+        X, s, labelled = _check_pu_data(X, y)
+        if s.sum() == 0:
+            raise ValueError("TIcE needs at least one labelled positive.")
+        bins = _bin_indicators(X)
+        folds = check_random_state(self.random_state).randint(self.n_folds, size=len(s))
+        c = 0.5
+        for _ in range(self.n_iterations):
+            c = float(np.mean([
+                self._fold_estimate(bins, s, folds == fold, c)
+                for fold in range(self.n_folds)
+            ]))
+        self.labelled_fraction_ = labelled
+        self.label_frequency_ = max(c, labelled)
+        self.prior_ = prior_from_label_frequency(self.label_frequency_, labelled)
+        return self
+
+    def _fold_estimate(self, bins, s, tree_rows, c_prior):
+        """The largest lower bound on ``c`` over the nodes of one fold's tree."""
+        estimate_rows = ~tree_rows
+        n_estimate = int(estimate_rows.sum())
+        delta = self.delta if self.delta is not None else max(
+            0.025, 1 / (1 + 0.004 * n_estimate)
+        )
+
+        def bound(n, n_labelled, size=self.min_set_size, delta=delta, c=c_prior):
+            return _label_frequency_bound(n, n_labelled, delta, size, c)
+
+        # The whole evaluation part bounds c by its labelled share.
+        best = bound(n_estimate, int(s[estimate_rows].sum()), delta=1.0)
+        tiebreak = count()
+        root = (tree_rows, estimate_rows, np.ones(bins.shape[1] // 3, dtype=bool))
+        n_tree_labelled = s[tree_rows].sum()
+        queue = [(-bound(tree_rows.sum(), n_tree_labelled, size=0), -n_tree_labelled,
+                  next(tiebreak), root)]
+        min_labelled = 1.0
+        for _ in range(self.max_splits):
+            if not queue:
+                break
+            *_, (tree_node, estimate_node, available) = heapq.heappop(queue)
+            split = self._best_split(bins, s, tree_node, estimate_node, available, min_labelled)
+            if split is None:
+                continue
+            feature, children, available = split
+            for child_tree, child_estimate in children:
+                best = max(best, bound(child_estimate.sum(), s[child_estimate].sum()))
+            min_labelled = c_prior * (1 - c_prior) * (1 - delta) / (delta * (1 - best) ** 2)
+            for child_tree, child_estimate in children:
+                n_tree, n_tree_labelled = child_tree.sum(), s[child_tree].sum()
+                if (
+                    s[child_estimate].sum() > min_labelled
+                    and n_tree > self.min_set_size
+                    and 0 < n_tree_labelled < n_tree  # a pure node is not split further
+                ):
+                    heapq.heappush(queue, (
+                        -bound(n_tree, n_tree_labelled, size=0), -n_tree_labelled,
+                        next(tiebreak), (child_tree, child_estimate, available),
+                    ))
+        return best
+
+    def _best_split(self, bins, s, tree_node, estimate_node, available, min_labelled):
+        """The max-bepp split of a node: ``(feature, children, still available)``
+        or None when no feature splits it."""
+        masks = np.column_stack(
+            [tree_node, tree_node & (s == 1), estimate_node, estimate_node & (s == 1)]
+        ).astype(np.float64)
+        upper = np.asarray(bins.T @ masks).reshape(-1, 3, 4)
+        # counts[feature, bin, (tree n, tree labelled, estimate n, estimate labelled)]
+        counts = np.concatenate([masks.sum(axis=0) - upper.sum(axis=1, keepdims=True), upper],
+                                axis=1)
+        useful = available & (counts[:, :, 3].max(axis=1) >= min_labelled)
+        n_tree, n_labelled = counts[:, :, 0], counts[:, :, 1]
+        bepp = np.divide(n_labelled, n_tree + self.max_bepp, out=np.zeros_like(n_tree),
+                         where=n_tree > 0).max(axis=1)
+        bepp[~useful] = -1
+        feature = int(np.argmax(bepp))
+        if bepp[feature] <= 0 or np.count_nonzero(counts[feature, :, 2]) < 2:
+            return None
+        in_bin = bins[:, 3 * feature:3 * feature + 3].toarray() > 0
+        members = np.column_stack([~in_bin.any(axis=1), in_bin])
+        children = [(tree_node & member, estimate_node & member) for member in members.T]
+        still_available = useful.copy()
+        still_available[feature] = False
+        return feature, children, still_available
+
+
+#: What ``prior="estimate"`` uses, chosen in ``docs/pu_learning.md``.
+DEFAULT_PRIOR_ESTIMATOR = BestBinPriorEstimator
+
+
+def fit_prior(estimator, X, y):
+    """Fit a prior estimator and return its prior, checked.
+
+    Parameters
+    ----------
+    estimator : object
+        Has ``fit(X, y)``, which sets ``prior_``: a
+        :class:`BestBinPriorEstimator`, :class:`ElkanNotoPriorEstimator`,
+        :class:`TIcEPriorEstimator` or one's own. Fitted in place.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+        PU labels, 1 for a labelled positive and 0 for an unlabeled sample.
+
+    Returns
+    -------
+    prior : float
+        In [0, 1).
+
+    Raises
+    ------
+    ValueError
+        When ``prior_`` is not a number in [0, 1): a prior of 1 says that
+        every unlabeled sample is positive, which no PU risk can train on.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> X, y = make_classification(500, class_sep=3, random_state=0)
+    >>> s = make_pu_labels(y, 0.5, random_state=0)
+    >>> 0 < fit_prior(BestBinPriorEstimator(random_state=0), X, s) < 1
+    True
+    """
+    value = getattr(estimator.fit(X, y), "prior_", None)
+    if not isinstance(value, Real) or isinstance(value, bool) or not 0 <= value < 1:
+        raise ValueError(
+            f"The prior estimator {estimator!r} gave prior_={value!r}; a prior must be a "
+            "number in [0, 1). An estimate of 1 says every unlabeled sample is positive: "
+            "check that the positive class is the later label in sorted order, or pass "
+            "the prior as a float."
+        )
+    return float(value)

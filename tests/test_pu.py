@@ -1,0 +1,321 @@
+"""Positive-unlabeled learning: prior estimators, ``prior="estimate"``, PU labels, PU metrics."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import torch
+from skorch import NeuralNet
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.metrics import f1_score, roc_auc_score
+from sklearn.model_selection import GridSearchCV
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skdistill import DistilledClassifier
+from skdistill.metrics import pu_f1_score, pu_f1_scorer, pu_roc_auc_score
+from skdistill.modules import MLP
+from skdistill.pu import (
+    BestBinPriorEstimator,
+    ElkanNotoPriorEstimator,
+    TIcEPriorEstimator,
+    fit_prior,
+    make_pu_labels,
+    positive_label,
+    prior_from_label_frequency,
+)
+
+from .conftest import FAST
+
+LABEL_FREQUENCY = 0.5
+#: One short round of the student alone: enough where only the prior matters.
+ONE_ROUND = {**FAST, "alpha": 0, "meta_epochs": 1, "student_epochs": 1, "random_state": 0}
+
+
+def scar_task(n_samples, class_sep, random_state=0):
+    """A SCAR task with 40 % positives, half of them labelled: X, true y, PU s, prior."""
+    X, y = make_classification(
+        n_samples, n_features=20, n_informative=10, class_sep=class_sep, weights=[0.6], flip_y=0,
+        random_state=random_state,
+    )
+    s = make_pu_labels(y, LABEL_FREQUENCY, random_state=random_state)
+    return X.astype(np.float32), y, s, prior_from_label_frequency(LABEL_FREQUENCY, s.mean())
+
+
+@pytest.fixture(scope="module")
+def separable_task():
+    """Classes far apart: a region of positives alone exists, the prior is identifiable."""
+    return scar_task(2000, class_sep=3.0)
+
+
+@pytest.fixture(scope="module")
+def small_separable_task():
+    """The same kind of task, small enough for quick fits of the nets."""
+    return scar_task(600, class_sep=3.0)
+
+
+# --- the PU risk on real training ----------------------------------------------
+
+
+def test_nnpu_with_true_prior_recovers_hidden_positive_rate_where_prior_zero_does_not():
+    # A net wide enough to memorise 400 samples: treating the unlabeled as
+    # negatives, it learns to call most hidden positives negative; the
+    # non-negative risk with the true prior keeps about pi of the unlabeled
+    # part positive (R_U- >= pi * R_P-).
+    X, y, s, prior = scar_task(400, class_sep=1.0)
+    unlabeled = s == 0
+    assert abs(y[unlabeled].mean() - prior) < 0.01
+    student = NeuralNet(
+        MLP, module__hidden_units=(128, 128), criterion=torch.nn.BCEWithLogitsLoss,
+        optimizer=torch.optim.AdamW, lr=3e-3, optimizer__weight_decay=0.0,
+    )
+
+    def positive_rate_of_unlabeled(prior_value):
+        model = DistilledClassifier(
+            student=student, alpha=0, prior=prior_value, meta_epochs=40, batch_size=64,
+            early_stopping=False, random_state=0,
+        ).fit(X, s)
+        return (model.predict(X[unlabeled]) == 1).mean()
+
+    nnpu_rate = positive_rate_of_unlabeled(prior)
+    negative_rate = positive_rate_of_unlabeled(0.0)
+    assert abs(nnpu_rate - prior) < 0.05, (nnpu_rate, prior)
+    assert negative_rate < prior - 0.1, (negative_rate, prior)
+
+
+# --- prior estimators -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "estimator, tolerance",
+    [
+        (BestBinPriorEstimator(random_state=0), 0.02),
+        # e1 is biased upwards wherever a positive looks a little negative.
+        (ElkanNotoPriorEstimator(random_state=0), 0.07),
+        (TIcEPriorEstimator(random_state=0), 0.06),
+    ],
+)
+def test_estimator_lands_near_the_true_prior(separable_task, estimator, tolerance):
+    X, _, s, prior = separable_task
+    estimated = estimator.fit(X, s).prior_
+    assert abs(estimated - prior) < tolerance, (estimated, prior)
+    # The label frequency and the prior say the same thing.
+    assert prior_from_label_frequency(estimator.label_frequency_, s.mean()) == pytest.approx(
+        estimated, abs=1e-9
+    )
+
+
+def test_elkan_noto_overestimates_the_prior_where_classes_overlap():
+    # e1 assumes P(y=1 | x) = 1 on labelled positives; overlap lowers their
+    # scores, so c comes out low and the prior high. BBE only needs a region
+    # of positives alone.
+    X, _, s, prior = scar_task(2000, class_sep=1.0)
+    elkan_noto = ElkanNotoPriorEstimator(random_state=0).fit(X, s).prior_
+    best_bin = BestBinPriorEstimator(random_state=0).fit(X, s).prior_
+    assert elkan_noto > prior + 0.1
+    assert abs(best_bin - prior) < abs(elkan_noto - prior)
+
+
+def test_tice_reads_sparse_and_dense_features_alike():
+    X, _, s, _ = scar_task(600, class_sep=2.0)
+    X = np.round(X - X.min(axis=0), 1)  # non-negative, with zeros
+    dense = TIcEPriorEstimator(random_state=0).fit(X, s).prior_
+    sparse = TIcEPriorEstimator(random_state=0).fit(sp.csr_matrix(X), s).prior_
+    assert dense == pytest.approx(sparse)
+
+
+def test_estimators_take_any_two_labels():
+    X, _, s, _ = scar_task(400, class_sep=2.0)
+    reference = BestBinPriorEstimator(random_state=0).fit(X, s).prior_
+    for labels in (np.where(s == 1, 1, -1), s.astype(bool), np.where(s == 1, "site", "other")):
+        assert BestBinPriorEstimator(random_state=0).fit(X, labels).prior_ == reference
+
+
+@pytest.mark.parametrize(
+    "estimator, message",
+    [
+        (BestBinPriorEstimator(cv=1), "cv"),
+        (BestBinPriorEstimator(delta=0), "delta"),
+        (ElkanNotoPriorEstimator(classifier="logreg"), "classifier"),
+        (TIcEPriorEstimator(max_bepp=-1), "max_bepp"),
+        (TIcEPriorEstimator(n_folds=1), "n_folds"),
+        (TIcEPriorEstimator(delta=1.0), "delta"),
+    ],
+)
+def test_estimator_parameters_are_checked(estimator, message):
+    X, _, s, _ = scar_task(100, class_sep=2.0)
+    with pytest.raises(InvalidParameterError, match=message):
+        estimator.fit(X, s)
+
+
+def test_estimators_need_both_kinds_of_samples():
+    X, _, s, _ = scar_task(100, class_sep=2.0)
+    with pytest.raises(ValueError, match="exactly two values"):
+        BestBinPriorEstimator().fit(X, np.ones_like(s))
+    few = np.zeros_like(s)
+    few[:2] = 1
+    with pytest.raises(ValueError, match="at least 5 labelled positives"):
+        BestBinPriorEstimator(cv=5).fit(X, few)
+
+
+# --- prior="estimate" and friends in DistilledClassifier ----------------------------
+
+
+def test_prior_estimate_sets_prior_near_the_truth(separable_task):
+    X, _, s, prior = separable_task
+    model = DistilledClassifier(prior="estimate", **ONE_ROUND).fit(X, s)
+    assert isinstance(model.prior_, float)
+    assert abs(model.prior_ - prior) < 0.02
+
+
+def test_prior_estimator_object_is_cloned_and_searchable(separable_task):
+    X, _, s, prior = separable_task
+    estimator = TIcEPriorEstimator(n_folds=3)
+    model = DistilledClassifier(prior=estimator, **ONE_ROUND).fit(X, s)
+    assert not hasattr(estimator, "prior_")  # the given estimator stays unfitted
+    assert abs(model.prior_ - prior) < 0.06
+    assert model.get_params()["prior__n_folds"] == 3
+    assert clone(model).set_params(prior__n_folds=4).prior.n_folds == 4
+
+
+def test_float_prior_is_used_as_given(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    assert DistilledClassifier(prior=0.2, **FAST).fit(X, y).prior_ == 0.2
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [lambda s: s, lambda s: np.where(s == 1, 1, -1), lambda s: s == 1,
+     lambda s: np.where(s == 1, "site", "background")],
+    ids=["0/1", "-1/1", "bool", "strings"],
+)
+def test_pu_labels_of_any_type(small_separable_task, labels):
+    # The positive is classes_[1] (the later label in sorted order): the same
+    # fit, prior and predictions whatever the labels are.
+    X, _, s, _ = small_separable_task
+    y = labels(s)
+    model = DistilledClassifier(prior="estimate", **ONE_ROUND).fit(X, y)
+    reference = DistilledClassifier(prior="estimate", **ONE_ROUND).fit(X, s)
+    assert model.classes_[1] == positive_label(y)
+    assert model.prior_ == reference.prior_
+    np.testing.assert_array_equal(model.predict(X) == model.classes_[1], reference.predict(X) == 1)
+
+
+class ConstantPrior:
+    """The smallest object with the prior estimator protocol."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def get_params(self, deep=True):
+        return {"value": self.value}
+
+    def set_params(self, **params):
+        self.value = params.get("value", self.value)
+        return self
+
+    def fit(self, X, y):
+        self.prior_ = self.value
+        return self
+
+
+@pytest.mark.parametrize(
+    "prior, error, message",
+    [
+        (1.0, InvalidParameterError, "prior"),
+        (-0.1, InvalidParameterError, "prior"),
+        ("guess", InvalidParameterError, "prior"),
+        (object(), InvalidParameterError, "prior"),
+        (ConstantPrior(1.0), ValueError, r"prior_=1\.0.*\[0, 1\)"),
+        (ConstantPrior(float("nan")), ValueError, r"prior_=nan"),
+        (ConstantPrior(None), ValueError, r"prior_=None"),
+    ],
+)
+def test_bad_prior_is_a_clear_error(imbalanced_arrays, prior, error, message):
+    X, y = imbalanced_arrays
+    with pytest.raises(error, match=message):
+        DistilledClassifier(prior=prior, **FAST).fit(X, y)
+
+
+def test_estimated_prior_needs_two_classes(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    y = y + (np.arange(len(y)) % 3 == 0)  # three classes
+    with pytest.raises(ValueError, match="two-class"):
+        DistilledClassifier(prior="estimate", true_label_loss="bce", **FAST).fit(X, y)
+
+
+def test_fit_prior_accepts_own_protocol_objects():
+    assert fit_prior(ConstantPrior(0.25), None, None) == 0.25
+
+
+# --- SCAR labels and the prior formula ------------------------------------------------
+
+
+def test_make_pu_labels_keeps_only_positives_at_the_label_frequency():
+    y = np.array([0] * 60 + [1] * 40)
+    s = make_pu_labels(y, 0.25, random_state=0)
+    assert s.sum() == 10 and set(np.flatnonzero(s)) <= set(np.flatnonzero(y))
+    # The prior of the unlabeled part is the formula's.
+    assert y[s == 0].mean() == pytest.approx(prior_from_label_frequency(0.25, s.mean()))
+    with pytest.raises(ValueError, match="label_frequency"):
+        make_pu_labels(y, 0.0)
+
+
+def test_prior_formula_matches_hidden_positive_fraction():
+    p, c = 0.092, 0.5
+    assert prior_from_label_frequency(c, c * p) == pytest.approx((1 - c) * p / (1 - c * p))
+    assert prior_from_label_frequency(1.0, 0.3) == 0.0
+    # A label frequency below the labelled share is raised to it: all unlabeled positive.
+    assert prior_from_label_frequency(0.1, 0.3) == pytest.approx(1.0)
+
+
+# --- metrics --------------------------------------------------------------------------
+
+
+def test_pu_f1_estimates_precision_times_recall_where_f1_on_pu_labels_misleads(separable_task):
+    _, y, s, _ = separable_task
+    # Predictions that depend on the sample, not on which positives were
+    # labelled (as a model's predictions on held-out data do): the true labels
+    # with 10 % of them flipped.
+    flipped = np.random.RandomState(0).rand(len(y)) < 0.1
+    y_pred = np.where(flipped, 1 - y, y)
+    precision_times_recall = (
+        (y_pred[y == 1] == 1).mean() * (y[y_pred == 1] == 1).mean() / y.mean()
+    )
+    assert pu_f1_score(s, y_pred) == pytest.approx(precision_times_recall, abs=0.1)
+    # F1 against the PU labels counts every hidden positive found as an error.
+    assert f1_score(s, y_pred) < f1_score(y, y_pred) - 0.2
+    # Recall alone (finding half the positives) scores lower than finding them all.
+    half = np.where(np.random.RandomState(1).rand(len(y)) < 0.5, y, 0)
+    assert pu_f1_score(s, half) < pu_f1_score(s, y)
+
+
+def test_pu_f1_score_values_and_labels():
+    assert pu_f1_score([1, 1, 0, 0, 0, 0], [1, 0, 1, 0, 0, 0]) == 0.75
+    assert pu_f1_score(["u", "p", "u"], ["u", "u", "u"], pos_label="p") == 0.0
+    assert pu_f1_score([-1, 1, -1, 1], [1, 1, -1, -1]) == 0.5
+    with pytest.raises(ValueError, match="samples"):
+        pu_f1_score([0, 1], [1])
+
+
+def test_pu_roc_auc_recovers_the_true_roc_auc():
+    rng = np.random.RandomState(0)
+    y = rng.rand(20000) < 0.3
+    score = rng.normal(size=len(y)) + 1.2 * y
+    s = make_pu_labels(y, 0.4, random_state=0)
+    prior = y[s == 0].mean()
+    recovered = pu_roc_auc_score(s, score, prior=prior)
+    assert roc_auc_score(s, score) < roc_auc_score(y, score) - 0.05
+    assert recovered == pytest.approx(roc_auc_score(y, score), abs=0.01)
+    with pytest.raises(ValueError, match="prior"):
+        pu_roc_auc_score(s, score, prior=1.0)
+
+
+def test_pu_f1_scorer_in_grid_search(small_separable_task):
+    X, _, s, _ = small_separable_task
+    search = GridSearchCV(
+        DistilledClassifier(**{**ONE_ROUND, "student_epochs": 5}),
+        {"prior": [0.0, "estimate"]},
+        scoring=pu_f1_scorer, cv=2,
+    ).fit(X, s)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.best_score_ > 1.0  # above 1: recall ** 2 / P(pred = 1) with P(y = 1) = 0.4
