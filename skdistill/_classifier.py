@@ -34,6 +34,7 @@ from ._training import DistillationRun, Part
 from .fusion import FUSION_RULES
 from .losses import DISTILLATION_LOSSES, DistillationLoss, make_true_label_loss
 from .pu import DEFAULT_PRIOR_ESTIMATOR, fit_prior
+from .tracking import Tracker, TrackingSession
 
 __all__ = ["DistilledClassifier"]
 
@@ -251,6 +252,16 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         untouched.
     verbose : int, default=0
         0 is silent; 1 or more shows a progress bar over meta-epochs.
+    trackers : list of :class:`~skdistill.tracking.Tracker` or None, default=None
+        Experiment trackers (:class:`~skdistill.tracking.MlflowTracker`,
+        :class:`~skdistill.tracking.TensorBoardTracker`,
+        :class:`~skdistill.tracking.WandbTracker`): every fit is logged as one
+        run per tracker, with the parameters, the ``history_`` fields per
+        meta-epoch under the names ``teacher/loss``, ``student/loss``,
+        ``teacher/valid_auc`` and ``student/valid_auc``, and the fitted
+        estimator (saved by :func:`skdistill.save`). Trackers hold settings
+        only, so the estimator stays cloneable, and every fit of a search
+        logs its own run.
 
     Notes
     -----
@@ -353,6 +364,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "trackers": [None, list, Tracker],
     }
 
     def __init__(
@@ -381,6 +393,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         device="auto",
         random_state=None,
         verbose=0,
+        trackers=None,
     ):
         self.teacher = teacher
         self.student = student
@@ -406,6 +419,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.trackers = trackers
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -435,6 +449,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         self._validate_params()
         teacher_specs = self._teacher_specs()
         spec_kind(self.student, "student", estimators=False)
+        tracking = TrackingSession(self.trackers)
         device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
 
@@ -494,8 +509,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 ensemble, student, train, valid, schedule=self.schedule,
                 max_rounds=self.meta_epochs, n_iter_no_change=self.n_iter_no_change,
                 tol=self.tol, binary=binary, verbose=self.verbose,
+                on_round=tracking.log_round,
             )
-            result = run.run()
+            with tracking.started(self):
+                result = run.run()
 
         fitted = {
             "classes_": classes,
@@ -518,6 +535,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if feature_names is not None:
             fitted["feature_names_in_"] = feature_names
         self._set_fitted(fitted)
+        tracking.finish(self)
         return self
 
     def _set_fitted(self, fitted):

@@ -146,11 +146,14 @@ class DistillationRun:
     tol : float
     binary : bool
     verbose : int
+    on_round : callable or None, default=None
+        Called as ``on_round(index, fields)`` whenever round ``index`` (1-based)
+        adds ``fields`` to its history record (experiment tracking).
     """
 
     def __init__(
         self, ensemble, student, train, valid, *, schedule, max_rounds, n_iter_no_change,
-        tol, binary, verbose,
+        tol, binary, verbose, on_round=None,
     ):
         self.ensemble = ensemble
         self.student = student
@@ -160,6 +163,7 @@ class DistillationRun:
         self.max_rounds = max_rounds
         self.binary = binary
         self.verbose = verbose
+        self.on_round = on_round
         patience = n_iter_no_change if valid is not None else None
         self.teacher_monitor = Monitor(ensemble.nets, patience, tol)
         self.student_monitor = Monitor([student], patience, tol)
@@ -171,6 +175,12 @@ class DistillationRun:
         while len(self.history) < index:
             self.history.append({"meta_epoch": len(self.history) + 1})
         return self.history[index - 1]
+
+    def _store(self, index, fields):
+        """Add ``fields`` to the history record of round ``index`` and report them."""
+        self._record(index).update(fields)
+        if self.on_round is not None:
+            self.on_round(index, fields)
 
     def _teacher_round(self):
         """Train the teachers once; return the round's record fields."""
@@ -199,7 +209,7 @@ class DistillationRun:
         for index in range(1, self.max_rounds + 1):
             fields = self._teacher_round() if self.ensemble.teachers else {}
             fields.update(self._student_round())
-            self._record(index).update(fields)
+            self._store(index, fields)
             self.teacher_monitor.update(fields.get("teacher_valid_auc"))
             self.student_monitor.update(fields.get("student_valid_auc"))
             self._advance(progress, fields)
@@ -213,7 +223,7 @@ class DistillationRun:
         for role, round_, monitor in phases:
             for index in count(1):
                 fields = round_()
-                self._record(index).update(fields)
+                self._store(index, fields)
                 monitor.update(fields.get(f"{role}_valid_auc"))
                 self._advance(progress, fields)
                 if monitor.done or index == self.max_rounds:

@@ -1,0 +1,478 @@
+"""Experiment tracking: one MLflow, TensorBoard or W&B run per fit.
+
+skorch's loggers end their run when a ``partial_fit`` call ends, which here
+is after every meta-epoch, and hold live writers that cannot be cloned by
+``GridSearchCV``. The trackers of this module hold settings only: every
+``DistilledClassifier.fit`` opens one run per tracker, logs the parameters,
+the teacher's and the student's metrics per meta-epoch and the fitted
+model, and ends the run. Cloned, pickled or sent to a process pool, a
+tracker stays a handful of strings, and each fit of a search logs its own run.
+
+MLflow, TensorBoard and W&B are optional: ``pip install "skdistill[tracking]"``
+installs all three (``[mlflow]``, ``[tensorboard]``, ``[wandb]`` one each).
+"""
+
+import copy
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from abc import ABCMeta, abstractmethod
+from contextlib import contextmanager
+from datetime import datetime
+from numbers import Integral, Real
+
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import StrOptions
+
+from ._optional import import_optional
+
+__all__ = ["MlflowTracker", "TensorBoardTracker", "Tracker", "WandbTracker"]
+
+#: Longer parameter values (the repr of a module instance, say) are cut to this length.
+MAX_PARAM_LENGTH = 500
+#: MLflow's REST API takes at most this many parameters in one request.
+MLFLOW_PARAMS_PER_BATCH = 100
+#: File name of the fitted estimator in every run, written by :func:`skdistill.save`.
+MODEL_FILE = "model.skd"
+
+
+def _loggable(value):
+    """A parameter value every tracker takes: a scalar, a class name or a short repr."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real):
+        return float(value)
+    text = f"{value.__module__}.{value.__qualname__}" if isinstance(value, type) else repr(value)
+    return text if len(text) <= MAX_PARAM_LENGTH else text[: MAX_PARAM_LENGTH - 3] + "..."
+
+
+def tracked_params(estimator):
+    """The parameters of ``estimator`` (nested ones included) as loggable values.
+
+    Parameters
+    ----------
+    estimator : DistilledClassifier
+
+    Returns
+    -------
+    params : dict
+        ``estimator.get_params(deep=True)`` without ``trackers``; numbers,
+        strings, booleans and None as they are, classes by their qualified
+        name, anything else by its repr (cut to 500 characters).
+
+    Examples
+    --------
+    >>> from skdistill import DistilledClassifier
+    >>> from skdistill.modules import CNN
+    >>> params = tracked_params(DistilledClassifier(teacher=CNN, alpha=0.3))
+    >>> params["alpha"], params["teacher"]
+    (0.3, 'skdistill.modules.CNN')
+    """
+    params = estimator.get_params(deep=True)
+    params.pop("trackers", None)
+    return {name: _loggable(value) for name, value in params.items()}
+
+
+def metric_name(field):
+    """The tracked name of a ``history_`` field: ``"student_valid_auc"`` -> ``"student/valid_auc"``.
+
+    Examples
+    --------
+    >>> metric_name("teacher_loss")
+    'teacher/loss'
+    """
+    role, _, metric = field.partition("_")
+    return f"{role}/{metric}"
+
+
+def write_model(estimator, folder):
+    """Save the fitted ``estimator`` into ``folder``; return the file's path.
+
+    The file is written by :func:`skdistill.save` (no pickle) and read back by
+    :func:`skdistill.load`. It keeps every parameter but ``trackers``: they
+    say where a fit is logged, not what it learned.
+    """
+    # Imported here: persistence imports the classifier, which imports this module.
+    from .persistence import save
+
+    snapshot = copy.copy(estimator).set_params(trackers=None)
+    # scikit-learn >= 1.9 lends a meta-estimator's callback context to the
+    # estimator it fits (GridSearchCV does), for the time of that fit only.
+    vars(snapshot).pop("_parent_callback_ctx", None)
+    path = os.path.join(folder, MODEL_FILE)
+    save(snapshot, path)
+    return path
+
+
+class Tracker(BaseEstimator, metaclass=ABCMeta):
+    """Base class of the trackers: settings only, and a run per fit.
+
+    A tracker is a parameter of :class:`~skdistill.DistilledClassifier`
+    (``trackers=[...]``). It holds no live connection, so the estimator can
+    be cloned, pickled and searched; every ``fit`` calls :meth:`start` once.
+    Write a tracker for another service by subclassing this class and
+    implementing :meth:`start`.
+    """
+
+    # Parameters without a constraint are not checked (for subclasses of users).
+    _parameter_constraints: dict = {}
+
+    @abstractmethod
+    def start(self):
+        """Open the run of one fit.
+
+        Returns
+        -------
+        run : object
+            With the methods ``log_params(params)`` (a dict of loggable
+            values, called once), ``log_metrics(metrics, step)`` (a dict of
+            floats named ``teacher/loss``, ``student/valid_auc``, ..., for
+            meta-epoch ``step``, counted from 1), ``log_artifact(path)`` (the
+            fitted estimator, saved by :func:`skdistill.save`) and
+            ``end(failed)`` (called once, last; ``failed`` is True when the
+            fit raised).
+        """
+
+
+class MlflowTracker(Tracker):
+    """Log every fit as one MLflow run.
+
+    Metrics are logged per meta-epoch with the meta-epoch as step, the
+    estimator's parameters as run parameters, and the fitted estimator as
+    the artifact ``model.skd`` (:func:`skdistill.load` reads it). The run
+    ends as ``FINISHED``, or ``FAILED`` when the fit raises.
+
+    Parameters
+    ----------
+    tracking_uri : str or None, default=None
+        Where runs are stored: a tracking server (``"http://host:5000"``), a
+        database (``"sqlite:///mlflow.db"``, which needs the full ``mlflow``
+        package) or a folder (``"file:///path/mlruns"``, which MLflow 3 accepts
+        only with the environment variable ``MLFLOW_ALLOW_FILE_STORE=true``).
+        None uses MLflow's default (the ``MLFLOW_TRACKING_URI`` environment
+        variable, if set).
+    experiment_name : str, default="Default"
+        Experiment the runs belong to; created when missing.
+    run_name : str or None, default=None
+        Name of every run; None lets MLflow pick one per run.
+    tags : dict or None, default=None
+        Tags of every run.
+
+    Examples
+    --------
+    >>> from skdistill import DistilledClassifier
+    >>> from skdistill.tracking import MlflowTracker
+    >>> clf = DistilledClassifier(trackers=[MlflowTracker(experiment_name="crotonylation")])
+    """
+
+    _parameter_constraints = {
+        "tracking_uri": [None, str],
+        "experiment_name": [str],
+        "run_name": [None, str],
+        "tags": [None, dict],
+    }
+
+    def __init__(self, tracking_uri=None, experiment_name="Default", run_name=None, tags=None):
+        self.tracking_uri = tracking_uri
+        self.experiment_name = experiment_name
+        self.run_name = run_name
+        self.tags = tags
+
+    def start(self):
+        """Create the run of one fit in the experiment.
+
+        Returns
+        -------
+        run : object
+            See :meth:`Tracker.start`.
+        """
+        return _MlflowRun(import_optional("mlflow", "mlflow", "MlflowTracker"), self)
+
+
+class _MlflowRun:
+    def __init__(self, mlflow, tracker):
+        self.entities = mlflow.entities
+        self.client = mlflow.MlflowClient(tracking_uri=tracker.tracking_uri)
+        experiment_id = self._experiment_id(tracker.experiment_name, mlflow.MlflowException)
+        self.run_id = self.client.create_run(
+            experiment_id, run_name=tracker.run_name, tags=tracker.tags
+        ).info.run_id
+
+    def _experiment_id(self, name, error_type):
+        experiment = self.client.get_experiment_by_name(name)
+        if experiment is not None:
+            return experiment.experiment_id
+        try:
+            return self.client.create_experiment(name)
+        except error_type:
+            # Another fit of the same search created it in the meantime.
+            return self.client.get_experiment_by_name(name).experiment_id
+
+    def log_params(self, params):
+        entities = [self.entities.Param(name, str(value)) for name, value in params.items()]
+        for start in range(0, len(entities), MLFLOW_PARAMS_PER_BATCH):
+            self.client.log_batch(
+                self.run_id, params=entities[start : start + MLFLOW_PARAMS_PER_BATCH]
+            )
+
+    def log_metrics(self, metrics, step):
+        timestamp = int(time.time() * 1000)
+        self.client.log_batch(self.run_id, metrics=[
+            self.entities.Metric(name, value, timestamp, step) for name, value in metrics.items()
+        ])
+
+    def log_artifact(self, path):
+        self.client.log_artifact(self.run_id, path)
+
+    def end(self, failed):
+        self.client.set_terminated(self.run_id, status="FAILED" if failed else "FINISHED")
+
+
+class TensorBoardTracker(Tracker):
+    """Write every fit as one TensorBoard run: a folder of event files.
+
+    Metrics are scalars with the meta-epoch as step; the estimator's
+    parameters go to TensorBoard's HParams tab when the fit succeeds; the
+    fitted estimator is saved into the run's folder as ``model.skd``
+    (:func:`skdistill.load` reads it). Needs the ``tensorboard`` package (for
+    ``torch.utils.tensorboard``).
+
+    Parameters
+    ----------
+    log_dir : str or os.PathLike, default="runs"
+        Parent folder of the runs (``tensorboard --logdir runs`` shows them all).
+    run_name : str or None, default=None
+        Folder of the run inside ``log_dir``. None gives every fit its own
+        folder, named by time, process and a random suffix; a fixed name suits
+        a single fit only, since further fits would write into the same run.
+
+    Examples
+    --------
+    >>> from skdistill import DistilledClassifier
+    >>> from skdistill.tracking import TensorBoardTracker
+    >>> clf = DistilledClassifier(trackers=[TensorBoardTracker(log_dir="runs")])
+    """
+
+    _parameter_constraints = {
+        "log_dir": [str, os.PathLike],
+        "run_name": [None, str],
+    }
+
+    def __init__(self, log_dir="runs", run_name=None):
+        self.log_dir = log_dir
+        self.run_name = run_name
+
+    def start(self):
+        """Create the folder and event file of one fit.
+
+        Returns
+        -------
+        run : object
+            See :meth:`Tracker.start`.
+        """
+        tensorboard = import_optional("torch.utils.tensorboard", "tensorboard", "TensorBoardTracker")
+        run_name = self.run_name
+        if run_name is None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            run_name = f"{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        return _TensorBoardRun(tensorboard, os.path.join(self.log_dir, run_name))
+
+
+class _TensorBoardRun:
+    def __init__(self, tensorboard, folder):
+        self.folder = folder
+        self.writer = tensorboard.SummaryWriter(folder)
+        self.params = {}
+        self.last_metrics = {}
+
+    def log_params(self, params):
+        # The HParams tab wants the metric names with the parameters: both
+        # are known at the end of the fit.
+        self.params = params
+
+    def log_metrics(self, metrics, step):
+        for name, value in metrics.items():
+            self.writer.add_scalar(name, value, step)
+        self.last_metrics.update(metrics)
+
+    def log_artifact(self, path):
+        shutil.copy(path, self.folder)
+
+    def end(self, failed):
+        if not failed:
+            from torch.utils.tensorboard.summary import hparams
+
+            for summary in hparams(self.params, self.last_metrics):
+                self.writer.file_writer.add_summary(summary)
+        self.writer.close()
+
+
+class WandbTracker(Tracker):
+    """Log every fit as one Weights & Biases run.
+
+    Metrics are logged per meta-epoch against the metric ``meta_epoch`` (W&B's
+    own step only grows, while ``schedule="sequential"`` logs the teacher's
+    meta-epochs before the student's); the estimator's parameters are the
+    run's config; the fitted estimator is the model artifact
+    ``model-<run id>`` holding ``model.skd``. The run ends with exit code 1 when the fit raises.
+
+    Parameters
+    ----------
+    project : str or None, default=None
+        W&B project; None is W&B's default (``WANDB_PROJECT``, or
+        "uncategorized").
+    run_name : str or None, default=None
+        Display name of every run; None lets W&B pick one per run.
+    mode : {"online", "offline", "disabled"} or None, default=None
+        None is W&B's default (``WANDB_MODE``, or "online"). "offline" writes
+        the run under ``log_dir`` only, for a later ``wandb sync``.
+    log_dir : str, os.PathLike or None, default=None
+        Folder W&B writes its ``wandb/`` folder into; None is W&B's default
+        (``WANDB_DIR``, or the working directory).
+    init_kwargs : dict or None, default=None
+        Further keyword arguments of ``wandb.init`` (``entity``, ``group``,
+        ``tags``, ``settings``, ...).
+
+    Examples
+    --------
+    >>> from skdistill import DistilledClassifier
+    >>> from skdistill.tracking import WandbTracker
+    >>> clf = DistilledClassifier(trackers=[WandbTracker(project="skdistill", mode="offline")])
+    """
+
+    _parameter_constraints = {
+        "project": [None, str],
+        "run_name": [None, str],
+        "mode": [None, StrOptions({"online", "offline", "disabled"})],
+        "log_dir": [None, str, os.PathLike],
+        "init_kwargs": [None, dict],
+    }
+
+    def __init__(self, project=None, run_name=None, mode=None, log_dir=None, init_kwargs=None):
+        self.project = project
+        self.run_name = run_name
+        self.mode = mode
+        self.log_dir = log_dir
+        self.init_kwargs = init_kwargs
+
+    def start(self):
+        """Initialise the W&B run of one fit, beside any run already active.
+
+        Returns
+        -------
+        run : object
+            See :meth:`Tracker.start`.
+        """
+        wandb = import_optional("wandb", "wandb", "WandbTracker")
+        run = wandb.init(
+            project=self.project, name=self.run_name, mode=self.mode, dir=self.log_dir,
+            reinit="create_new", **(self.init_kwargs or {}),
+        )
+        return _WandbRun(wandb, run)
+
+
+class _WandbRun:
+    def __init__(self, wandb, run):
+        self.wandb = wandb
+        self.run = run
+        run.define_metric("meta_epoch")
+        run.define_metric("*", step_metric="meta_epoch")
+
+    def log_params(self, params):
+        self.run.config.update(params)
+
+    def log_metrics(self, metrics, step):
+        self.run.log({"meta_epoch": step, **metrics})
+
+    def log_artifact(self, path):
+        artifact = self.wandb.Artifact(f"model-{self.run.id}", type="model")
+        artifact.add_file(path)
+        self.run.log_artifact(artifact)
+
+    def end(self, failed):
+        self.run.finish(exit_code=1 if failed else 0)
+
+
+def check_trackers(trackers):
+    """Return ``trackers`` as a list of checked :class:`Tracker` instances.
+
+    Raises
+    ------
+    TypeError
+        If an element is not a :class:`Tracker`.
+    sklearn.utils._param_validation.InvalidParameterError
+        If a tracker's parameter is invalid.
+    """
+    if trackers is None:
+        return []
+    trackers = [trackers] if isinstance(trackers, Tracker) else list(trackers)
+    for index, tracker in enumerate(trackers):
+        if not isinstance(tracker, Tracker):
+            raise TypeError(
+                f"trackers[{index}] is a {type(tracker).__name__}, not a tracker; use "
+                "MlflowTracker, TensorBoardTracker, WandbTracker or a subclass of "
+                "skdistill.tracking.Tracker."
+            )
+        tracker._validate_params()
+    return trackers
+
+
+class TrackingSession:
+    """The runs of one fit: started before training, ended after it.
+
+    Parameters
+    ----------
+    trackers : Tracker, list of Tracker or None
+        Checked here, before anything is trained.
+    """
+
+    def __init__(self, trackers):
+        self.trackers = check_trackers(trackers)
+        self._runs = []
+
+    @contextmanager
+    def started(self, estimator):
+        """Start one run per tracker with ``estimator``'s parameters.
+
+        When the block raises, the runs end as failed; otherwise they stay
+        open for :meth:`finish`, which needs the fitted estimator.
+        """
+        with self._ended_on_error():
+            params = tracked_params(estimator) if self.trackers else {}
+            for tracker in self.trackers:
+                self._runs.append(tracker.start())
+                self._runs[-1].log_params(params)
+            yield
+
+    def log_round(self, meta_epoch, fields):
+        """Log the fields of a ``history_`` record for meta-epoch ``meta_epoch``."""
+        metrics = {metric_name(field): value for field, value in fields.items()}
+        for run in self._runs:
+            run.log_metrics(metrics, meta_epoch)
+
+    def finish(self, estimator):
+        """Log the fitted ``estimator`` and end the runs."""
+        if not self._runs:
+            return
+        with self._ended_on_error(), tempfile.TemporaryDirectory() as folder:
+            path = write_model(estimator, folder)
+            for run in self._runs:
+                run.log_artifact(path)
+        self._end(failed=False)
+
+    @contextmanager
+    def _ended_on_error(self):
+        try:
+            yield
+        except BaseException:
+            self._end(failed=True)
+            raise
+
+    def _end(self, failed):
+        runs, self._runs = self._runs, []
+        for run in runs:
+            run.end(failed)

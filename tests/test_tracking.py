@@ -1,0 +1,337 @@
+"""Experiment tracking: every fit logs one whole run to MLflow, TensorBoard or W&B.
+
+Each tracker is tested against its real library, writing to tmp_path and
+reading back what was logged; tests skip only where the library is absent.
+"""
+
+import collections
+import pickle
+import struct
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skdistill import DistilledClassifier, load
+from skdistill.tracking import (
+    MODEL_FILE,
+    MlflowTracker,
+    TensorBoardTracker,
+    Tracker,
+    WandbTracker,
+)
+
+from .conftest import FAST
+
+#: Early stopping on (so that validation scores are logged) without stopping early.
+VALIDATED = {**FAST, "early_stopping": True, "validation_fraction": 0.25,
+             "n_iter_no_change": 100}
+METRICS = ["teacher/loss", "student/loss", "teacher/valid_auc", "student/valid_auc"]
+
+
+def _history_values(clf, metric):
+    """A tracked metric's values per meta-epoch, from ``history_``."""
+    field = metric.replace("/", "_")
+    return [record[field] for record in clf.history_ if field in record]
+
+
+def _assert_same_model(clf, path, X):
+    """The model file at ``path`` loads and predicts as ``clf``."""
+    np.testing.assert_array_equal(load(path).predict_proba(X), clf.predict_proba(X))
+
+
+class RecordingTracker(Tracker):
+    """A tracker of this test's own, keeping every call in ``calls``."""
+
+    def __init__(self, calls=None, X=None):
+        self.calls = calls
+        self.X = X
+
+    def start(self):
+        return RecordingRun(self.calls, self.X)
+
+
+class RecordingRun:
+    def __init__(self, calls, X):
+        self.calls = calls
+        self.X = X
+
+    def log_params(self, params):
+        self.calls.append(("params", params))
+
+    def log_metrics(self, metrics, step):
+        self.calls.append(("metrics", step, metrics))
+
+    def log_artifact(self, path):
+        self.calls.append(("artifact", load(path).predict_proba(self.X)))
+
+    def end(self, failed):
+        self.calls.append(("end", failed))
+
+
+class NaNLogits(torch.nn.Module):
+    """A student whose logits are NaN: training stops with a FloatingPointError."""
+
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+
+    def forward(self, X):
+        return self.linear(X)[:, 0] + float("nan")
+
+
+# --- the tracking protocol, with a tracker of the test's own ---------------------------
+
+
+@pytest.mark.parametrize("schedule", ["online", "sequential"])
+def test_every_round_is_reported_once_then_the_student(imbalanced_arrays, schedule):
+    X, y = imbalanced_arrays
+    calls = []
+    clf = DistilledClassifier(**FAST, schedule=schedule, random_state=0,
+                              trackers=[RecordingTracker(calls, X)]).fit(X, y)
+
+    kinds = [call[0] for call in calls]
+    assert kinds == ["params"] + ["metrics"] * (len(kinds) - 3) + ["artifact", "end"]
+    assert calls[0][1]["alpha"] == 0.5 and calls[0][1]["schedule"] == schedule
+    assert "trackers" not in calls[0][1]
+    for metric in ["teacher/loss", "student/loss"]:
+        logged = [(step, metrics[metric]) for _, step, metrics in calls[1:-2] if metric in metrics]
+        assert logged == list(enumerate(_history_values(clf, metric), start=1))
+    np.testing.assert_array_equal(calls[-2][1], clf.predict_proba(X))
+    assert calls[-1] == ("end", False)
+
+
+def test_a_failed_fit_ends_its_runs_as_failed(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    calls = []
+    clf = DistilledClassifier(student=NaNLogits, **FAST, trackers=[RecordingTracker(calls)])
+    with pytest.raises(FloatingPointError):
+        clf.fit(X, y)
+    assert [call[0] for call in calls] == ["params", "end"]
+    assert calls[-1] == ("end", True)
+    assert not hasattr(clf, "student_")
+
+
+def test_trackers_take_an_empty_list_or_one_tracker(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    calls = []
+    assert DistilledClassifier(**FAST, trackers=[]).fit(X, y).n_iter_ == FAST["meta_epochs"]
+    DistilledClassifier(**FAST, trackers=RecordingTracker(calls, X)).fit(X, y)
+    assert calls[0][0] == "params" and calls[-1] == ("end", False)
+
+
+@pytest.mark.parametrize(
+    "trackers, error, match",
+    [
+        ([object()], TypeError, r"trackers\[0\] is a object, not a tracker"),
+        ("mlflow", InvalidParameterError, "trackers"),
+        ([MlflowTracker(tags="x")], InvalidParameterError, "tags"),
+        ([WandbTracker(mode="sometimes")], InvalidParameterError, "mode"),
+        ([TensorBoardTracker(log_dir=None)], InvalidParameterError, "log_dir"),
+    ],
+)
+def test_invalid_trackers_are_refused_before_training(imbalanced_arrays, trackers, error,
+                                                      match):
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(**FAST, trackers=trackers)
+    with pytest.raises(error, match=match):
+        clf.fit(X, y)
+    assert not hasattr(clf, "student_")
+
+
+def test_fitted_estimators_with_trackers_clone_and_pickle(imbalanced_arrays, tmp_path):
+    # skorch's TensorBoard callback holds a SummaryWriter, which cannot be
+    # copied (skorch #818); a tracker holds settings only, before and after fit.
+    pytest.importorskip("tensorboard", reason="TensorBoardTracker needs tensorboard")
+    X, y = imbalanced_arrays
+    tracker = TensorBoardTracker(log_dir=tmp_path)
+    clf = DistilledClassifier(**FAST, trackers=[tracker]).fit(X, y)
+    assert clone(clf).get_params()["trackers"][0].get_params() == tracker.get_params()
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_allclose(restored.predict_proba(X), clf.predict_proba(X))
+
+
+# --- MLflow ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mlflow_uri(tmp_path, monkeypatch):
+    """A local MLflow file store (MLflow 3 opens one only with MLFLOW_ALLOW_FILE_STORE;
+    mlflow-skinny has no SQLite store)."""
+    pytest.importorskip("mlflow", reason="MlflowTracker needs mlflow (or mlflow-skinny)")
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
+    return (tmp_path / "mlruns").as_uri()
+
+
+def _finished_runs(uri, experiment_name):
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=uri)
+    experiment = client.get_experiment_by_name(experiment_name)
+    runs = client.search_runs([experiment.experiment_id])
+    assert {run.info.status for run in runs} == {"FINISHED"}
+    return client, runs
+
+
+def test_mlflow_logs_a_whole_fit_as_one_run(imbalanced_arrays, mlflow_uri, tmp_path):
+    X, y = imbalanced_arrays
+    tracker = MlflowTracker(tracking_uri=mlflow_uri, experiment_name="distill",
+                            run_name="one fit", tags={"data": "crotonylation"})
+    clf = DistilledClassifier(**VALIDATED, alpha=0.3, random_state=0, trackers=[tracker])
+    clf.fit(X, y)
+
+    client, runs = _finished_runs(mlflow_uri, "distill")
+    assert len(runs) == 1
+    run = runs[0]
+    assert run.info.run_name == "one fit"
+    assert run.data.tags["data"] == "crotonylation"
+    assert run.data.params["alpha"] == "0.3"
+    assert run.data.params["teacher"] == "None"
+    assert int(run.data.params["meta_epochs"]) == FAST["meta_epochs"]
+    for metric in METRICS:
+        history = client.get_metric_history(run.info.run_id, metric)
+        assert [point.step for point in history] == [1, 2, 3]
+        np.testing.assert_allclose([point.value for point in history],
+                                   _history_values(clf, metric))
+    assert [artifact.path for artifact in client.list_artifacts(run.info.run_id)] == [
+        MODEL_FILE
+    ]
+    _assert_same_model(clf, client.download_artifacts(run.info.run_id, MODEL_FILE,
+                                                      str(tmp_path)), X)
+
+
+def test_mlflow_marks_a_failed_fit(imbalanced_arrays, mlflow_uri):
+    from mlflow import MlflowClient
+
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(student=NaNLogits, **FAST,
+                              trackers=[MlflowTracker(tracking_uri=mlflow_uri)])
+    with pytest.raises(FloatingPointError):
+        clf.fit(X, y)
+    client = MlflowClient(tracking_uri=mlflow_uri)
+    (run,) = client.search_runs([client.get_experiment_by_name("Default").experiment_id])
+    assert run.info.status == "FAILED"
+    assert client.list_artifacts(run.info.run_id) == []
+
+
+def test_each_fit_of_a_parallel_search_logs_its_own_run(imbalanced_arrays, mlflow_uri):
+    from joblib.externals.loky import get_reusable_executor
+
+    # The search's worker processes must see MLFLOW_ALLOW_FILE_STORE: start
+    # fresh ones instead of reusing workers started before it was set.
+    get_reusable_executor().shutdown(wait=True)
+    X, y = imbalanced_arrays
+    tracker = MlflowTracker(tracking_uri=mlflow_uri, experiment_name="search")
+    search = GridSearchCV(
+        DistilledClassifier(**FAST, random_state=0, trackers=[tracker]),
+        {"alpha": [0.0, 1.0]}, cv=2, n_jobs=2, refit=False, scoring="roc_auc",
+    ).fit(X, y)
+
+    client, runs = _finished_runs(mlflow_uri, "search")
+    assert len(runs) == 4
+    alphas = collections.Counter(run.data.params["alpha"] for run in runs)
+    assert alphas == {"0.0": 2, "1.0": 2}
+    for run in runs:
+        history = client.get_metric_history(run.info.run_id, "student/loss")
+        assert [point.step for point in history] == [1, 2, 3]
+        assert [artifact.path for artifact in client.list_artifacts(run.info.run_id)] == [
+            MODEL_FILE
+        ]
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+# --- TensorBoard -------------------------------------------------------------------------
+
+
+def test_tensorboard_event_files_hold_the_whole_fit(imbalanced_arrays, tmp_path):
+    pytest.importorskip("tensorboard", reason="TensorBoardTracker needs tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.plugins.hparams.plugin_data_pb2 import HParamsPluginData
+
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(
+        **VALIDATED, schedule="sequential", alpha=1.0, random_state=0,
+        trackers=[TensorBoardTracker(log_dir=tmp_path, run_name="sequential")],
+    ).fit(X, y)
+
+    folder = tmp_path / "sequential"
+    events = EventAccumulator(str(folder)).Reload()
+    assert sorted(events.Tags()["scalars"]) == sorted(METRICS)
+    for metric in METRICS:
+        scalars = events.Scalars(metric)
+        assert [scalar.step for scalar in scalars] == [1, 2, 3]
+        np.testing.assert_allclose([scalar.value for scalar in scalars],
+                                   _history_values(clf, metric), rtol=1e-6)
+    hparams = events.PluginTagToContent("hparams")
+    start = HParamsPluginData.FromString(hparams["_hparams_/session_start_info"])
+    assert start.session_start_info.hparams["schedule"].string_value == "sequential"
+    assert start.session_start_info.hparams["alpha"].number_value == 1.0
+    experiment = HParamsPluginData.FromString(hparams["_hparams_/experiment"]).experiment
+    assert sorted(info.name.tag for info in experiment.metric_infos) == sorted(METRICS)
+    _assert_same_model(clf, folder / MODEL_FILE, X)
+
+
+# --- Weights & Biases --------------------------------------------------------------------
+
+
+def _wandb_key(item):
+    return item.key or "/".join(item.nested_key)
+
+
+def _wandb_records(path):
+    """The records of an offline W&B run file (LevelDB log format: 32 KiB blocks of
+    chunks with a 7-byte header, after a 7-byte file header)."""
+    from wandb.proto import wandb_internal_pb2
+
+    raw = path.read_bytes()
+    assert raw[:4] == b":W&B"
+    block, header = 32768, 7
+    position, chunks = header, []
+    while position + header <= len(raw):
+        if block - position % block < header:  # the rest of a block is padding
+            position += block - position % block
+            continue
+        _, length, kind = struct.unpack("<IHB", raw[position : position + header])
+        chunks.append(raw[position + header : position + header + length])
+        position += header + length
+        if kind in (1, 4):  # a full record, or the last chunk of one
+            record = wandb_internal_pb2.Record()
+            record.ParseFromString(b"".join(chunks))
+            chunks = []
+            yield record
+
+
+def test_wandb_offline_run_holds_the_whole_fit(imbalanced_arrays, tmp_path, monkeypatch):
+    pytest.importorskip("wandb", reason="WandbTracker needs wandb")
+    for variable in ["WANDB_DIR", "WANDB_CACHE_DIR", "WANDB_DATA_DIR", "WANDB_CONFIG_DIR"]:
+        monkeypatch.setenv(variable, str(tmp_path / variable.lower()))
+    monkeypatch.setenv("WANDB_SILENT", "true")
+    X, y = imbalanced_arrays
+    tracker = WandbTracker(project="skdistill-tests", run_name="offline fit", mode="offline",
+                           log_dir=tmp_path)
+    clf = DistilledClassifier(**VALIDATED, random_state=0, trackers=[tracker]).fit(X, y)
+
+    (run_file,) = tmp_path.glob("wandb/offline-run-*/run-*.wandb")
+    records = collections.defaultdict(list)
+    for record in _wandb_records(run_file):
+        records[record.WhichOneof("record_type")].append(record)
+    assert len(records["run"]) == 1, {kind: len(found) for kind, found in records.items()}
+    (run,) = records["run"]
+    assert (run.run.project, run.run.display_name) == ("skdistill-tests", "offline fit")
+    config = {_wandb_key(item): item.value_json for record in records["config"]
+              for item in record.config.update}
+    assert config["alpha"] == "0.5" and config["teacher"] == "null"
+    rows = [{_wandb_key(item): float(item.value_json) for item in record.history.item}
+            for record in records["history"]]
+    for metric in METRICS:
+        logged = [(row["meta_epoch"], row[metric]) for row in rows if metric in row]
+        assert logged == list(enumerate(_history_values(clf, metric), start=1))
+    (artifact,) = records["artifact"]
+    assert artifact.artifact.type == "model"
+    assert artifact.artifact.name == f"model-{run.run.run_id}"
+    assert [entry.path for entry in artifact.artifact.manifest.contents] == [MODEL_FILE]
+    (exit_record,) = records["exit"]
+    assert exit_record.exit.exit_code == 0
