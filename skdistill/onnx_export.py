@@ -16,6 +16,7 @@ result) are optional: ``pip install "skdistill[onnx]"``.
 
 import copy
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -165,15 +166,19 @@ def export_onnx(estimator, path):
         student, len(classifier.classes_) == 2, _layout_sources(classifier._layout)
     ).eval()
     example = torch.zeros(EXAMPLE_ROWS, classifier.n_features_in_)
-    # Traced with gradients enabled: under no_grad, PyTorch's Transformer layers
-    # take a fused inference kernel that has no ONNX translation.
-    program = torch.export.export(
-        model, (example,), dynamic_shapes={"X": {0: torch.export.Dim(BATCH_AXIS)}},
-        strict=True,
-    )
     path = Path(path)
-    torch.onnx.export(
-        program, f=path, dynamo=True, external_data=False, input_names=[INPUT_NAME],
-        output_names=[OUTPUT_NAME], dynamic_shapes={"X": {0: BATCH_AXIS}}, verbose=False,
-    )
+    with warnings.catch_warnings():
+        # Raised inside torch 2.13's own export code; nothing a caller can change.
+        warnings.filterwarnings("ignore", message=".*treespec, LeafSpec", category=FutureWarning)
+        # Traced with gradients enabled: under no_grad, PyTorch's Transformer layers
+        # take a fused inference kernel that has no ONNX translation.
+        program = torch.export.export(
+            model, (example,), dynamic_shapes={"X": {0: torch.export.Dim(BATCH_AXIS)}},
+            strict=True,
+        )
+        torch.onnx.export(
+            program, f=path, dynamo=True, external_data=False, input_names=[INPUT_NAME],
+            output_names=[OUTPUT_NAME], dynamic_shapes={"X": {0: BATCH_AXIS}},
+            verbose=False,
+        )
     return path

@@ -16,6 +16,7 @@ from skdistill.preprocessing import SequenceEncoder, positions_frame
 
 from .conftest import FAST
 
+
 def _split(X, y):
     return train_test_split(X, y, train_size=300, test_size=200, stratify=y, random_state=0)
 
@@ -39,8 +40,6 @@ def _fit(student, X, y):
 
 # Each case fits a small student (the export, not the quality, is under test) and
 # returns the estimator, its test input and the ONNX model's input for it.
-
-
 def _multiclass_mlp(windows):
     """Three classes (softmax output) on synthetic features."""
     X, y = make_classification(n_samples=500, n_features=12, n_informative=6, n_classes=3,
