@@ -50,7 +50,7 @@ def _loggable(value):
     return text if len(text) <= MAX_PARAM_LENGTH else text[: MAX_PARAM_LENGTH - 3] + "..."
 
 
-def tracked_params(estimator):
+def _tracked_params(estimator):
     """The parameters of ``estimator`` (nested ones included) as loggable values.
 
     Parameters
@@ -68,7 +68,7 @@ def tracked_params(estimator):
     --------
     >>> from skdistill import DistilledClassifier
     >>> from skdistill.modules import CNN
-    >>> params = tracked_params(DistilledClassifier(teacher=CNN, alpha=0.3))
+    >>> params = _tracked_params(DistilledClassifier(teacher=CNN, alpha=0.3))
     >>> params["alpha"], params["teacher"]
     (0.3, 'skdistill.modules.CNN')
     """
@@ -77,19 +77,19 @@ def tracked_params(estimator):
     return {name: _loggable(value) for name, value in params.items()}
 
 
-def metric_name(field):
-    """The tracked name of a ``history_`` field: ``"student_valid_auc"`` -> ``"student/valid_auc"``.
+def _metric_name(field):
+    """The tracked name of a ``history_`` field: the role becomes a prefix.
 
     Examples
     --------
-    >>> metric_name("teacher_loss")
-    'teacher/loss'
+    >>> _metric_name("student_valid_auc"), _metric_name("teacher_loss")
+    ('student/valid_auc', 'teacher/loss')
     """
     role, _, metric = field.partition("_")
-    return f"{role}/{metric}"
+    return f"{role}/{metric}" if role in ("teacher", "student") else field
 
 
-def write_model(estimator, folder):
+def _write_model(estimator, folder):
     """Save the fitted ``estimator`` into ``folder``; return the file's path.
 
     The file is written by :func:`skdistill.save` (no pickle) and read back by
@@ -397,7 +397,7 @@ class _WandbRun:
         self.run.finish(exit_code=1 if failed else 0)
 
 
-def check_trackers(trackers):
+def _check_trackers(trackers):
     """Return ``trackers`` as a list of checked :class:`Tracker` instances.
 
     Raises
@@ -431,7 +431,7 @@ class TrackingSession:
     """
 
     def __init__(self, trackers):
-        self.trackers = check_trackers(trackers)
+        self.trackers = _check_trackers(trackers)
         self._runs = []
 
     @contextmanager
@@ -442,7 +442,7 @@ class TrackingSession:
         open for :meth:`finish`, which needs the fitted estimator.
         """
         with self._ended_on_error():
-            params = tracked_params(estimator) if self.trackers else {}
+            params = _tracked_params(estimator) if self.trackers else {}
             for tracker in self.trackers:
                 self._runs.append(tracker.start())
                 self._runs[-1].log_params(params)
@@ -450,7 +450,7 @@ class TrackingSession:
 
     def log_round(self, meta_epoch, fields):
         """Log the fields of a ``history_`` record for meta-epoch ``meta_epoch``."""
-        metrics = {metric_name(field): value for field, value in fields.items()}
+        metrics = {_metric_name(field): value for field, value in fields.items()}
         for run in self._runs:
             run.log_metrics(metrics, meta_epoch)
 
@@ -459,7 +459,7 @@ class TrackingSession:
         if not self._runs:
             return
         with self._ended_on_error(), tempfile.TemporaryDirectory() as folder:
-            path = write_model(estimator, folder)
+            path = _write_model(estimator, folder)
             for run in self._runs:
                 run.log_artifact(path)
         self._end(failed=False)
