@@ -233,7 +233,7 @@ def test_teacher_gets_no_gradient_and_empty_parts_contribute_nothing():
 
 @pytest.mark.parametrize(
     "args, message",
-    [((1.5, BinaryCrossEntropyLoss()), "alpha"), ((0.5, BinaryCrossEntropyLoss(), "kl"), "distillation_loss"),
+    [((1.5, BinaryCrossEntropyLoss()), "alpha"), ((0.5, BinaryCrossEntropyLoss(), "kl"), "distillation loss"),
      ((0.5, BinaryCrossEntropyLoss(), "soft", 0.0), "temperature")],
 )
 def test_distillation_loss_rejects_bad_parameters(args, message):
