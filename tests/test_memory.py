@@ -1,12 +1,15 @@
-"""Sparse input is densified one batch at a time, in fit and in predict."""
+"""Memory: parts of the data are views, and sparse input is densified one batch at a time."""
 
 import tracemalloc
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
+import torch
 from sklearn.base import clone
 
 from skdistill import DistilledClassifier
+from skdistill._nets import TensorData
 from skdistill.modules import MLP
 
 N_ROWS, LENGTH, ALPHABET = 20_000, 29, 21
@@ -25,6 +28,18 @@ def one_hot_windows(n_rows, seed=0):
         shape=(n_rows, LENGTH * ALPHABET),
     )
     return X, y
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_subsets_are_views_that_compose(sparse):
+    X = np.arange(20, dtype=np.float32).reshape(10, 2)
+    data = TensorData(sp.csr_matrix(X) if sparse else X, torch.arange(10))
+    inner = data.subset(torch.tensor([8, 6, 4, 2])).subset(torch.tensor([3, 0, 1]))
+    assert inner.X is data.X and len(inner) == 3
+    for index, rows in [(slice(0, 2), [2, 8]), (torch.tensor([2, 0]), [6, 2])]:
+        batch, target = inner.take(index)
+        np.testing.assert_array_equal(batch.numpy(), X[rows])
+        assert target.tolist() == rows
 
 
 def test_sparse_fit_and_predict_never_densify_the_whole_matrix():
