@@ -274,7 +274,9 @@ class TensorBoardTracker(Tracker):
         run : object
             See :meth:`Tracker.start`.
         """
-        tensorboard = import_optional("torch.utils.tensorboard", "tensorboard", "TensorBoardTracker")
+        tensorboard = import_optional(
+            "torch.utils.tensorboard", "tensorboard", "TensorBoardTracker"
+        )
         run_name = self.run_name
         if run_name is None:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -7,6 +7,7 @@ reading back what was logged; tests skip only where the library is absent.
 import collections
 import pickle
 import struct
+import sys
 
 import numpy as np
 import pytest
@@ -139,6 +140,20 @@ def test_invalid_trackers_are_refused_before_training(imbalanced_arrays, tracker
     with pytest.raises(error, match=match):
         clf.fit(X, y)
     assert not hasattr(clf, "student_")
+
+
+@pytest.mark.parametrize(
+    "tracker, module, extra",
+    [
+        (MlflowTracker(), "mlflow", "mlflow"),
+        (TensorBoardTracker(), "torch.utils.tensorboard", "tensorboard"),
+        (WandbTracker(), "wandb", "wandb"),
+    ],
+)
+def test_a_missing_library_names_its_extra(monkeypatch, tracker, module, extra):
+    monkeypatch.setitem(sys.modules, module, None)  # what an absent package looks like
+    with pytest.raises(ImportError, match=rf'pip install "skdistill\[{extra}\]"'):
+        tracker.start()
 
 
 # --- MLflow ------------------------------------------------------------------------------
