@@ -90,14 +90,17 @@ def layout_from_values(X):
     """The layout of a binary, position-major one-hot matrix, or None.
 
     The alphabet size is the largest divisor ``a`` of the number of columns
-    (short of all of them) such that no row has two ones among any ``a``
-    consecutive columns starting at a multiple of ``a``: blocks any larger
-    would span two positions, which both hold a letter.
+    such that no row has two ones among any ``a`` consecutive columns
+    starting at a multiple of ``a``: blocks any larger would span two
+    positions, which both hold a letter. All the columns are one position
+    when no row holds two ones (one-letter sequences). A one-letter alphabet
+    cannot be told from the values (every column fits a block of one), so
+    it gives None, as does a matrix that is not binary or not one-hot.
     """
     n_features = X.shape[1]
     if n_features < 2 or not _is_binary(X):
         return None
-    for block in range(n_features // 2, 1, -1):
+    for block in range(n_features, 1, -1):
         if n_features % block == 0 and _at_most_one_per_block(X, block):
             return SequenceLayout(n_features // block, block)
     return None

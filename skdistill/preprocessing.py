@@ -1,5 +1,6 @@
 """Preprocessing of biological sequences for scikit-learn pipelines."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -9,7 +10,35 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["SequenceEncoder", "positions_frame"]
+__all__ = ["SequenceEncoder", "UnknownSymbolWarning", "positions_frame"]
+
+
+class UnknownSymbolWarning(UserWarning):
+    """Some samples were encoded with all-zero positions they did not ask for.
+
+    Raised by :meth:`SequenceEncoder.transform` (``handle_unknown="warn"``)
+    for letters outside the alphabet and for samples that became all-zero rows
+    (empty sequences, or no letter of the alphabet). The counts travel with
+    the warning, since ``transform`` leaves the fitted encoder unchanged.
+
+    Parameters
+    ----------
+    message : str
+    n_unknown : int, default=0
+        Samples holding at least one letter outside the alphabet.
+    n_all_zero : int, default=0
+        Samples encoded as all-zero rows.
+    """
+
+    def __init__(self, message, n_unknown=0, n_all_zero=0):
+        super().__init__(message)
+        self.n_unknown = n_unknown
+        self.n_all_zero = n_all_zero
+
+
+def _as_text(value):
+    """A sequence or symbol as text: bytes decoded as UTF-8 (not read as "b'ACG'")."""
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 def positions_frame(sequences, prefix="pos"):
@@ -36,7 +65,7 @@ def positions_frame(sequences, prefix="pos"):
     0    A    C    G
     1    T    T    A
     """
-    sequences = [str(sequence) for sequence in sequences]
+    sequences = [_as_text(sequence) for sequence in sequences]
     lengths = {len(sequence) for sequence in sequences}
     if len(lengths) > 1:
         raise ValueError(
@@ -50,7 +79,7 @@ def positions_frame(sequences, prefix="pos"):
 
 def _letters(sequences):
     """Split strings into a (n, longest) array of one-character strings, "" padded."""
-    sequences = np.asarray([str(sequence) for sequence in sequences], dtype=str)
+    sequences = np.asarray([_as_text(sequence) for sequence in sequences], dtype=str)
     width = max(sequences.dtype.itemsize // 4, 1)
     return sequences.astype(f"<U{width}").view("<U1").reshape(len(sequences), width)
 
@@ -79,15 +108,19 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         Positions to encode: longer sequences are truncated at the end,
         shorter ones padded at the end with all-zero positions. None learns
         the longest length seen in ``fit``.
-    handle_unknown : {"ignore", "error"}, default="ignore"
-        A letter outside the alphabet gives an all-zero position ("ignore")
-        or a ``ValueError`` naming it ("error").
+    handle_unknown : {"warn", "ignore", "error"}, default="warn"
+        A letter outside the alphabet gives an all-zero position, with an
+        :class:`UnknownSymbolWarning` that counts such samples ("warn") or
+        silently ("ignore"), or raises a ``ValueError`` naming it ("error").
+        Samples that become all-zero rows (empty sequences, or no letter of
+        the alphabet) are counted in the warning too, unless "ignore". The
+        alphabet is case-sensitive: "acg" is unknown to an alphabet "ACGT".
     sparse_output : bool, default=False
         Return a scipy CSR matrix instead of a dense array.
     prefix : str, default="pos"
         Feature names are ``f"{prefix}{position}_{letter}"``.
     dtype : numpy dtype, default=numpy.float32
-        Dtype of the output.
+        Numeric or boolean dtype of the output.
 
     Attributes
     ----------
@@ -105,8 +138,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     Input is either one sequence per sample (a 1-D array, list or Series of
     strings, or a one-column DataFrame or 2-D array), split into letters; or
     a 2-D array or DataFrame of several columns, one symbol per cell and one
-    column per position (the output of :func:`positions_frame`). A cell that
-    is missing (None or NaN) raises a ``ValueError``.
+    column per position (the output of :func:`positions_frame`). Bytes are
+    decoded as UTF-8. A cell that is missing (None, NaN or ``pd.NA``) raises
+    a ``ValueError``.
 
     Examples
     --------
@@ -120,14 +154,14 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     _parameter_constraints = {
         "alphabet": [None, str, list, tuple, np.ndarray],
         "length": [None, Interval(Integral, 1, None, closed="left")],
-        "handle_unknown": [StrOptions({"ignore", "error"})],
+        "handle_unknown": [StrOptions({"warn", "ignore", "error"})],
         "sparse_output": ["boolean"],
         "prefix": [str],
         "dtype": "no_validation",
     }
 
     def __init__(
-        self, alphabet=None, length=None, handle_unknown="ignore", sparse_output=False,
+        self, alphabet=None, length=None, handle_unknown="warn", sparse_output=False,
         prefix="pos", dtype=np.float32,
     ):
         self.alphabet = alphabet
@@ -150,15 +184,17 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             X = np.asarray(X, dtype=object)
         if X.ndim == 1:
             X = np.asarray(X, dtype=object).reshape(-1, 1)
-        X = validate_data(self, X, reset=reset, dtype=None)
-        missing = pd.isna(X)
+        # Before scikit-learn's finiteness check, which cannot compare pd.NA.
+        missing = np.asarray(pd.isna(X))
         if missing.any():
             row = np.argwhere(missing)[0][0]
             raise ValueError(
-                f"SequenceEncoder: X holds a missing value (None or NaN) in sample {row}."
+                "SequenceEncoder: X holds a missing value (None, NaN or pd.NA) in "
+                f"sample {row}."
             )
+        X = validate_data(self, X, reset=reset, dtype=None)
         if X.shape[1] > 1:
-            return np.asarray(X.astype(str), dtype=str)
+            return np.vectorize(_as_text, otypes=[str])(X)
         return _letters(X.ravel())
 
     def fit(self, X, y=None):
@@ -177,9 +213,11 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         try:
-            np.dtype(self.dtype)
+            numeric = np.dtype(self.dtype).kind in "biuf"
         except TypeError:
-            raise ValueError(f"dtype={self.dtype!r} is not a NumPy dtype.") from None
+            numeric = False
+        if not numeric:
+            raise ValueError(f"dtype={self.dtype!r} is not a numeric NumPy dtype.")
         symbols = self._symbols(X, reset=True)
         if self.alphabet is None:
             alphabet = np.unique(symbols[symbols != ""])
@@ -206,7 +244,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_out : ndarray or scipy.sparse.csr_matrix of shape (n_samples, length_ * len(alphabet_))
+        X_out : ndarray or sparse csr_matrix of shape (n_samples, `length_` * len(`alphabet_`))
         """
         check_is_fitted(self)
         symbols = self._symbols(X, reset=False)
@@ -220,6 +258,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 f"sample {row}; the alphabet is {''.join(self.alphabet_)!r}. Set "
                 "handle_unknown='ignore' to encode it as an all-zero position."
             )
+        if self.handle_unknown != "ignore":
+            self._warn_about_zeros(symbols, codes, unknown)
         rows, positions = np.nonzero(codes >= 0)
         columns = positions * len(self.alphabet_) + codes[rows, positions]
         shape = (len(symbols), self.length_ * len(self.alphabet_))
@@ -227,6 +267,33 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             (np.ones(len(rows), dtype=self.dtype), (rows, columns)), shape=shape
         )
         return encoded if self.sparse_output else encoded.toarray()
+
+    def _warn_about_zeros(self, symbols, codes, unknown):
+        """Warn of unknown letters and all-zero rows, with their counts."""
+        n_unknown = int(unknown.any(axis=1).sum())
+        n_all_zero = int((codes < 0).all(axis=1).sum())
+        if not n_unknown and not n_all_zero:
+            return
+        alphabet = "".join(self.alphabet_)
+        unknown_letters = np.unique(symbols[unknown]).tolist()
+        message = [
+            f"SequenceEncoder: {n_unknown} of {len(symbols)} sample(s) hold letters "
+            f"outside the alphabet {alphabet!r} ({unknown_letters[:5]}), encoded as "
+            f"all-zero positions; {n_all_zero} sample(s) are all-zero rows (empty, or "
+            "no letter of the alphabet)."
+        ]
+        if any(letter.swapcase() in self.alphabet_ for letter in unknown_letters):
+            message.append(
+                "The alphabet is case-sensitive and X holds letters in the other case: "
+                "change their case first."
+            )
+        message.append(
+            "Set handle_unknown='error' to refuse unknown letters, or 'ignore' to "
+            "encode them silently."
+        )
+        warnings.warn(
+            UnknownSymbolWarning(" ".join(message), n_unknown, n_all_zero), stacklevel=3
+        )
 
     def _codes(self, symbols):
         """Index of each symbol in ``alphabet_``; -1 for unknown and padding."""

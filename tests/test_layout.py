@@ -2,10 +2,17 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+import torch
+from skorch import NeuralNet
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
+from skdistill import DistilledClassifier
 from skdistill._layout import find_layout, layout_from_names, layout_from_values
+from skdistill.modules import CNN
 from skdistill.preprocessing import SequenceEncoder, positions_frame
+
+from .conftest import FAST
 
 SEQUENCES = ["ACGTA", "TTGCA", "GACTT", "CCATG"]
 
@@ -50,3 +57,27 @@ def test_unrelated_names_fall_back_to_values():
     assert find_layout(X, names).shape == (5, 4)
     assert layout_from_names(["a", "b"]) is None
     assert layout_from_names(pd.Index(["p0_A", "q0_C"])) is None
+
+
+def test_one_letter_sequences_are_one_position():
+    # 200 one-letter DNA sequences were taken for a (2, 2) layout
+    letters = np.random.default_rng(0).choice(list("ACGT"), 200)
+    for sparse_output in (False, True):
+        X = SequenceEncoder(sparse_output=sparse_output).fit_transform(letters)
+        assert layout_from_values(X).shape == (1, 4)
+
+
+def test_a_one_letter_alphabet_cannot_be_told_from_values():
+    assert layout_from_values(np.ones((3, 1))) is None
+    assert layout_from_values(np.ones((3, 4))) is None  # four positions of "A", or not one-hot
+
+
+def test_a_sequence_module_reads_one_letter_sequences():
+    letters = np.random.default_rng(0).choice(list("ACGT"), 64)
+    y = (letters == "A").astype(int)
+    student = NeuralNet(CNN, module__channels=(4,), module__kernel_size=3,
+                        criterion=torch.nn.MSELoss)
+    model = make_pipeline(SequenceEncoder(), DistilledClassifier(
+        student=student, random_state=0, **{**FAST, "meta_epochs": 1}))
+    assert model.fit(letters, y)[-1].sequence_shape_ == (1, 4)
+    assert np.isfinite(model.predict_proba(letters)).all()

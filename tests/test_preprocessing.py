@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -5,7 +7,7 @@ import scipy.sparse as sp
 from sklearn.compose import ColumnTransformer
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdistill.preprocessing import SequenceEncoder, positions_frame
+from skdistill.preprocessing import SequenceEncoder, UnknownSymbolWarning, positions_frame
 
 
 def test_positions_frame_splits_letters_into_columns():
@@ -156,3 +158,64 @@ def test_encoded_crotonylation_windows(crotonylation_sequences):
     X = SequenceEncoder().fit_transform(sequences)
     assert X.shape == (len(sequences), 29 * 21)
     assert np.all(X.sum(axis=1) == 29)
+
+
+# --- regressions found by fuzzing (issue 10) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make_input",
+    [lambda s: [x.encode() for x in s], lambda s: np.array([x.encode() for x in s]),
+     lambda s: pd.Series([x.encode() for x in s]), lambda s: positions_frame(s).map(str.encode)],
+    ids=["list", "bytes array", "series", "positions frame"],
+)
+def test_bytes_are_decoded_not_read_as_their_repr(make_input):
+    # b"ACG" was read as the letters of "b'ACG'": an alphabet of "'", "A", ..., "b"
+    sequences = ["ACG", "TTA"]
+    encoder = SequenceEncoder().fit(make_input(sequences))
+    assert encoder.alphabet_.tolist() == ["A", "C", "G", "T"]
+    assert encoder.length_ == 3
+    expected = SequenceEncoder().fit_transform(sequences)
+    assert np.array_equal(encoder.transform(make_input(sequences)), expected)
+    with pytest.raises(ValueError, match="can't decode"):  # a UnicodeDecodeError
+        SequenceEncoder().fit([b"\xffAC"])
+
+
+@pytest.mark.parametrize("dtype", [object, "string"])
+def test_pd_na_is_a_missing_value(dtype):
+    # pd.NA ended in "boolean value of NA is ambiguous"
+    with pytest.raises(ValueError, match=r"missing value \(None, NaN or pd.NA\) in sample 1"):
+        SequenceEncoder().fit(pd.Series(["AC", pd.NA], dtype=dtype))
+    encoder = SequenceEncoder().fit(["AC"])
+    with pytest.raises(ValueError, match="missing value"):
+        encoder.transform(pd.DataFrame({"sequence": ["AC", pd.NA]}, dtype=dtype))
+
+
+def test_unknown_lowercase_and_empty_sequences_are_counted_in_a_warning():
+    # they became all-zero rows without a word
+    encoder = SequenceEncoder().fit(["ACGT", "TTGA"])
+    with pytest.warns(UnknownSymbolWarning, match="case-sensitive") as record:
+        X = encoder.transform(["acgt", "", "NNNN", "ACGN", "ACGT"])
+    warning = record[0].message
+    assert (warning.n_unknown, warning.n_all_zero) == (3, 3)
+    assert X[:3].sum() == 0 and X[3].sum() == 3
+
+
+def test_known_letters_give_no_warning_and_ignore_is_silent():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SequenceEncoder().fit_transform(["ACGT", "TTGA"])
+        SequenceEncoder(handle_unknown="ignore").fit(["AC"]).transform(["", "x"])
+
+
+def test_error_mode_still_counts_empty_sequences():
+    encoder = SequenceEncoder(handle_unknown="error").fit(["AC"])
+    with pytest.warns(UnknownSymbolWarning) as record:
+        encoder.transform(["", "CA"])
+    assert (record[0].message.n_unknown, record[0].message.n_all_zero) == (0, 1)
+
+
+@pytest.mark.parametrize("dtype", [str, object, "U3"])
+def test_dtype_must_be_numeric(dtype):
+    with pytest.raises(ValueError, match="not a numeric NumPy dtype"):
+        SequenceEncoder(dtype=dtype).fit(["AC"])

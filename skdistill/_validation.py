@@ -1,0 +1,170 @@
+"""Input checks of the classifier that name what is wrong.
+
+scikit-learn's own checks trip over some inputs with messages that do not
+say what the user did: labels of mixed types end in "Unknown label type:
+unknown" or "'<' not supported between instances of 'int' and 'str'", a
+``pd.NA`` in "boolean value of NA is ambiguous", a text column of a
+DataFrame in "could not convert string to float". These checks run first
+(labels) or after scikit-learn's have failed (features), and say which
+sample or column is at fault.
+"""
+
+from numbers import Number
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import validate_data
+
+
+def _label_kind(label):
+    """The kind of a label: labels of one kind can be sorted together."""
+    if isinstance(label, (bool, np.bool_)):
+        return "bool"
+    if isinstance(label, Number):
+        return "number"
+    return type(label).__name__
+
+
+def check_labels(y):
+    """Refuse missing labels and labels of several kinds, naming them.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Other shapes are left to scikit-learn's checks.
+
+    Returns
+    -------
+    y : array-like of shape (n_samples,)
+        ``y``, except that an object array of numbers or bools becomes an
+        array of their dtype (scikit-learn calls such labels of an object
+        array "unknown").
+
+    Raises
+    ------
+    ValueError
+        If a label is missing (None, NaN or ``pd.NA``).
+    TypeError
+        If the labels mix kinds that cannot be ordered (numbers, strings,
+        bools: ``True`` would otherwise be merged with ``1``).
+
+    Examples
+    --------
+    >>> check_labels(["a", "b", 1])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: y mixes labels of types ['number', 'str'], ...
+    """
+    # A list keeps the types of its items only as an object array.
+    labels = np.asarray(y) if hasattr(y, "dtype") else np.asarray(y, dtype=object)
+    if labels.ndim != 1:
+        return y
+    missing = pd.isna(labels)
+    if missing.any():
+        sample = int(np.flatnonzero(missing)[0])
+        raise ValueError(
+            f"y holds a missing label ({labels[sample]!r}) at sample {sample}; every "
+            "sample needs a class label: drop or label those samples."
+        )
+    if labels.dtype == object:
+        kinds = sorted({_label_kind(label) for label in labels})
+        if len(kinds) > 1:
+            raise TypeError(
+                f"y mixes labels of types {kinds}, which cannot be ordered; give all "
+                "labels one type (e.g. all strings)."
+            )
+        if kinds in (["bool"], ["number"]):
+            return np.asarray(labels.tolist())
+    return y
+
+
+def _as_frame(X):
+    """X as a DataFrame when its columns can be told apart by dtype, else None."""
+    if isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "OmM":
+        return pd.DataFrame(X)
+    return X if isinstance(X, pd.DataFrame) else None
+
+
+def _unusable_columns(frame):
+    """Columns of a DataFrame that are not numbers, and those with missing values.
+
+    Dates and durations count as not numbers: they would otherwise become
+    nanoseconds since 1970 without a word.
+
+    Examples
+    --------
+    >>> _unusable_columns(pd.DataFrame({"a": [1.0, None], "b": ["x", "y"], "c": [1, 2]}))
+    (['b'], ['a'])
+    """
+    not_numeric, missing = [], []
+    for name, column in frame.items():
+        try:
+            values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError):
+            values = None
+        if values is None or column.dtype.kind in "mM":
+            not_numeric.append(name)
+        elif np.isnan(values).any():
+            missing.append(name)
+    return not_numeric, missing
+
+
+def _column_error(frame, error=None):
+    """The error that names the unusable columns of a DataFrame, or None.
+
+    It has the type of scikit-learn's ``error`` and ends with its message;
+    without one (dates, which scikit-learn takes), it is a TypeError.
+    """
+    not_numeric, missing = _unusable_columns(frame)
+    if not_numeric:
+        message = (
+            f"X must hold numbers; column(s) {not_numeric} hold other values (text, "
+            "categories, dates): encode them first, e.g. with a OneHotEncoder in a "
+            "Pipeline."
+        )
+    elif missing:
+        message = (
+            f"X holds missing values (NaN, None or pd.NA) in column(s) {missing}; "
+            "impute or drop them first, e.g. with a SimpleImputer in a Pipeline."
+        )
+    else:
+        return None
+    if error is None:
+        return TypeError(message)
+    return (TypeError if isinstance(error, TypeError) else ValueError)(f"{message} ({error})")
+
+
+def validate_features(estimator, X, y="no_validation", reset=True):
+    """``validate_data`` for the nets (float32, dense or CSR), naming bad columns.
+
+    Parameters
+    ----------
+    estimator : DistilledClassifier
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or "no_validation", default="no_validation"
+    reset : bool, default=True
+
+    Returns
+    -------
+    X or (X, y)
+        As :func:`sklearn.utils.validation.validate_data` returns them.
+
+    Raises
+    ------
+    ValueError or TypeError
+        As scikit-learn raises it; for a DataFrame or an object or date array,
+        naming the columns that hold something other than numbers (dates
+        included), or missing values.
+    """
+    frame = _as_frame(X)
+    if frame is not None and any(dtype.kind in "mM" for dtype in frame.dtypes):
+        raise _column_error(frame)  # scikit-learn would take dates for numbers
+    try:
+        return validate_data(
+            estimator, X, y, reset=reset, accept_sparse="csr", dtype=np.float32
+        )
+    except (TypeError, ValueError) as error:
+        explained = None if frame is None else _column_error(frame, error)
+        if explained is None:
+            raise
+        raise explained from error

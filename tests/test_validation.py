@@ -1,0 +1,100 @@
+"""Inputs the classifier refuses, and the names its messages give (issue 10 regressions)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdistill import DistilledClassifier
+from skdistill._validation import check_labels
+
+from .conftest import FAST
+
+ONE_ROUND = {**FAST, "meta_epochs": 1, "random_state": 0}
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    return rng.standard_normal((12, 3)).astype(np.float32), np.arange(12) % 2
+
+
+@pytest.mark.parametrize(
+    "make_y", [list, lambda y: np.asarray(y, dtype=object), pd.Series],
+    ids=["list", "object array", "series"],
+)
+def test_labels_mixing_ints_and_strings_are_named(data, make_y):
+    # an object array ended in "Unknown label type: unknown", a list was silently read as
+    # the strings "1" and "a"
+    X, _ = data
+    with pytest.raises(TypeError, match=r"mixes labels of types \['number', 'str'\]"):
+        DistilledClassifier(**ONE_ROUND).fit(X, make_y([1, "a"] * 6))
+
+
+def test_bools_are_not_merged_with_ints():
+    with pytest.raises(TypeError, match=r"\['bool', 'number'\]"):
+        check_labels([True, 1, 0, False])
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        np.array([0, None, 1] * 4, dtype=object),
+        np.array(["a", np.nan, "b"] * 4, dtype=object),
+        pd.array(["a", pd.NA, "b"] * 4, dtype="string"),
+        pd.array([True, pd.NA, False] * 4, dtype="boolean"),
+        pd.array([0, pd.NA, 1] * 4, dtype="Int64"),
+    ],
+    ids=["None", "NaN", "string NA", "boolean NA", "Int64 NA"],
+)
+def test_missing_labels_are_named(data, y):
+    # pd.NA ended in "boolean value of NA is ambiguous", None in "'<' not supported"
+    X, _ = data
+    with pytest.raises(ValueError, match="missing label .* at sample 1"):
+        DistilledClassifier(**ONE_ROUND).fit(X, y)
+
+
+def test_object_arrays_of_numbers_are_labels(data):
+    # scikit-learn calls them "unknown"; they are plain ints
+    X, y = data
+    clf = DistilledClassifier(**ONE_ROUND).fit(X, np.asarray(y, dtype=object))
+    assert clf.classes_.tolist() == [0, 1] and clf.classes_.dtype.kind == "i"
+    assert check_labels(np.array([True, False], dtype=object)).dtype == bool
+
+
+def test_frame_columns_with_pd_na_are_named_at_fit_and_predict(data):
+    X, y = data
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    broken = frame.assign(b=pd.Series([1.0, pd.NA] * 6, dtype=object),
+                          c=pd.array([1, pd.NA] * 6, dtype="Int64"))
+    with pytest.raises(TypeError, match=r"missing values .* in column\(s\) \['b', 'c'\]"):
+        DistilledClassifier(**ONE_ROUND).fit(broken, y)
+    clf = DistilledClassifier(**ONE_ROUND).fit(frame, y)
+    with pytest.raises(TypeError, match=r"missing values .* \['b', 'c'\]"):
+        clf.predict_proba(broken)
+
+
+def test_text_and_category_columns_are_named(data):
+    X, y = data
+    frame = pd.DataFrame(X, columns=["a", "b", "c"]).assign(
+        b=pd.Categorical(["x", "y"] * 6), c=["u", "v"] * 6)
+    with pytest.raises(ValueError, match=r"must hold numbers; column\(s\) \['b', 'c'\]"):
+        DistilledClassifier(**ONE_ROUND).fit(frame, y)
+
+
+def test_dates_are_not_taken_for_numbers(data):
+    # a frame of dates alone was fitted on nanoseconds since 1970
+    _, y = data
+    frame = pd.DataFrame({"when": pd.date_range("2024-01-01", periods=12)})
+    with pytest.raises(TypeError, match=r"must hold numbers; column\(s\) \['when'\]"):
+        DistilledClassifier(**ONE_ROUND).fit(frame, y)
+    with pytest.raises(TypeError, match=r"column\(s\) \[0\]"):
+        DistilledClassifier(**ONE_ROUND).fit(frame.to_numpy().reshape(-1, 1), y)
+
+
+def test_early_stopping_on_too_few_samples_names_its_parameters(data):
+    # the stratified split failed with "The test_size = 1 should be greater or equal to
+    # the number of classes = 2"
+    X, y = data
+    clf = DistilledClassifier(**{**ONE_ROUND, "early_stopping": True, "validation_fraction": 0.05})
+    with pytest.raises(ValueError, match="validation_fraction=0.05.*early_stopping=False"):
+        clf.fit(X, y)
