@@ -246,7 +246,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         untouched.
     verbose : int, default=0
         0 is silent; 1 or more shows a progress bar over meta-epochs.
-    trackers : list of :class:`~skdistill.tracking.Tracker` or None, default=None
+    trackers : :class:`~skdistill.tracking.Tracker`, list of them, or None, \
+            default=None
         Experiment trackers (:class:`~skdistill.tracking.MlflowTracker`,
         :class:`~skdistill.tracking.TensorBoardTracker`,
         :class:`~skdistill.tracking.WandbTracker`): every fit is logged as one
