@@ -27,8 +27,11 @@ DEFAULT_NET_PARAMS = {
     "optimizer__weight_decay": 1e-2,
     "optimizer__fused": True,
 }
-DEFAULT_TEACHER = {"module": MLP, "module__hidden_units": (256, 128), "module__dropout": 0.1}
-DEFAULT_STUDENT = {"module": MLP, "module__hidden_units": (32,)}
+#: The default nets, chosen on benchmarks/quality.py (docs/quality.md).
+DEFAULT_TEACHER = {
+    "module": MLP, "module__hidden_units": (256, 128), "module__dropout": 0.1, "lr": 3e-3,
+}
+DEFAULT_STUDENT = {"module": MLP, "module__hidden_units": (64,), "lr": 1e-2}
 #: Inference needs no gradients, so it can afford larger batches.
 INFERENCE_BATCH_SIZE = 4096
 

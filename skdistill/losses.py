@@ -4,8 +4,6 @@ Every loss here works on logits, never on probabilities, and can be used in any
 training loop: nothing in this module knows about skorch or scikit-learn.
 """
 
-from numbers import Integral, Real
-
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -19,6 +17,11 @@ __all__ = [
 ]
 
 DISTILLATION_LOSSES = ("soft", "hard", "mse")
+#: Surrogate losses of the PU risk, as functions of the margin ``y * g``.
+SURROGATE_LOSSES = {
+    "sigmoid": lambda margin: torch.sigmoid(-margin),
+    "logistic": lambda margin: F.softplus(-margin),
+}
 
 
 def binary_logits(logits):
@@ -41,22 +44,6 @@ def binary_logits(logits):
     return logits
 
 
-def _check_real(name, value, low, high, closed):
-    """Return ``value`` if it is a real number in the interval; name it otherwise.
-
-    ``closed`` is "left", "right", "both" or "neither"; NaN is never inside.
-    """
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}.")
-    above = value >= low if closed in ("left", "both") else value > low
-    below = value <= high if closed in ("right", "both") else value < high
-    if not (above and below):
-        left = "[" if closed in ("left", "both") else "("
-        right = "]" if closed in ("right", "both") else ")"
-        raise ValueError(f"{name} must be in {left}{low}, {high}{right}, got {value!r}.")
-    return value
-
-
 def _check_targets(logits, target):
     if target.ndim != 1 or len(target) != len(logits):
         raise ValueError(
@@ -73,10 +60,12 @@ def _masked_mean(values, mask, count):
 class ImbalancedNNPULoss(nn.Module):
     """Non-negative positive-unlabeled risk for imbalanced data.
 
-    The sigmoid loss ``sigmoid(-y * g)`` on logits ``g``, combined into the
-    imbalanced nnPU risk of Su, Chen & Xu (IJCAI 2021)::
+    A surrogate loss ``l(y * g)`` on logits ``g`` and labels ``y`` in {+1, -1}
+    (the sigmoid loss ``sigmoid(-y g)`` or the logistic loss
+    ``log(1 + exp(-y g))``), combined into the imbalanced nnPU risk of Su, Chen
+    & Xu (IJCAI 2021)::
 
-        R_P+ = mean_P sigmoid(-g)    R_P- = mean_P sigmoid(g)    R_U- = mean_U sigmoid(g)
+        R_P+ = mean_P l(g)    R_P- = mean_P l(-g)    R_U- = mean_U l(-g)
         neg  = (1 - pi') / (1 - pi) * (R_U- - pi * R_P-)
         risk = pi' * R_P+ + max(0, neg)
 
@@ -96,6 +85,11 @@ class ImbalancedNNPULoss(nn.Module):
         ``-gamma * neg`` (nnPU's training rule), pushing the negative part back up.
     gamma : float, default=1.0
         Step weight of that correction.
+    surrogate : {"sigmoid", "logistic"}, default="sigmoid"
+        The loss ``l``. The sigmoid loss is bounded, as nnPU's analysis
+        assumes, and robust to label noise, but its gradient vanishes on
+        confidently wrong samples, so it fits slowly; the logistic loss (the
+        cross-entropy's) keeps pushing them (Kiryo et al. train with both).
 
     Notes
     -----
@@ -112,12 +106,25 @@ class ImbalancedNNPULoss(nn.Module):
     0.058
     """
 
-    def __init__(self, prior, target_prior=0.5, beta=0.0, gamma=1.0):
+    def __init__(self, prior, target_prior=0.5, beta=0.0, gamma=1.0, surrogate="sigmoid"):
         super().__init__()
-        self.prior = _check_real("prior", prior, 0, 1, "left")
-        self.target_prior = _check_real("target_prior", target_prior, 0, 1, "neither")
-        self.beta = _check_real("beta", beta, 0, float("inf"), "left")
-        self.gamma = _check_real("gamma", gamma, 0, float("inf"), "left")
+        if surrogate not in SURROGATE_LOSSES:
+            raise ValueError(
+                f"surrogate must be one of {tuple(SURROGATE_LOSSES)}; got {surrogate!r}."
+            )
+        self.surrogate = surrogate
+        if not 0.0 <= prior < 1.0:
+            raise ValueError(f"prior must be in [0, 1), got {prior!r}.")
+        if not 0.0 < target_prior < 1.0:
+            raise ValueError(f"target_prior must be in (0, 1), got {target_prior!r}.")
+        if beta < 0.0:
+            raise ValueError(f"beta must be non-negative, got {beta!r}.")
+        if gamma < 0.0:
+            raise ValueError(f"gamma must be non-negative, got {gamma!r}.")
+        self.prior = prior
+        self.target_prior = target_prior
+        self.beta = beta
+        self.gamma = gamma
 
     def forward(self, logits, target):
         """Return the corrected risk.
@@ -139,8 +146,9 @@ class ImbalancedNNPULoss(nn.Module):
         positive = (target == 1).to(logits.dtype)
         unlabeled = 1.0 - positive
         n_positive, n_unlabeled = positive.sum(), unlabeled.sum()
-        risk_p_pos = _masked_mean(torch.sigmoid(-logits), positive, n_positive)
-        loss_as_negative = torch.sigmoid(logits)
+        loss = SURROGATE_LOSSES[self.surrogate]
+        risk_p_pos = _masked_mean(loss(logits), positive, n_positive)
+        loss_as_negative = loss(-logits)
         risk_p_neg = _masked_mean(loss_as_negative, positive, n_positive)
         risk_u_neg = _masked_mean(loss_as_negative, unlabeled, n_unlabeled)
         neg = (
@@ -168,7 +176,7 @@ class BinaryCrossEntropyLoss(nn.Module):
         return F.binary_cross_entropy_with_logits(logits, target.to(logits.dtype))
 
 
-def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5):
+def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate="sigmoid"):
     """Build the loss on true labels.
 
     Parameters
@@ -179,6 +187,8 @@ def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5):
     n_classes : int
         Number of classes; two classes use one logit per sample.
     prior, target_prior : float
+        Passed to :class:`ImbalancedNNPULoss`.
+    surrogate : {"sigmoid", "logistic"}, default="sigmoid"
         Passed to :class:`ImbalancedNNPULoss`.
 
     Returns
@@ -191,7 +201,7 @@ def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5):
                 f"The 'pu' loss needs exactly two classes, got {n_classes}; "
                 "use 'bce' (cross-entropy) for more."
             )
-        return ImbalancedNNPULoss(prior=prior, target_prior=target_prior)
+        return ImbalancedNNPULoss(prior=prior, target_prior=target_prior, surrogate=surrogate)
     if name == "bce":
         return BinaryCrossEntropyLoss() if n_classes == 2 else nn.CrossEntropyLoss()
     raise ValueError(f"Unknown true-label loss {name!r}; use 'pu' or 'bce'.")
@@ -242,20 +252,19 @@ class DistillationLoss(nn.Module):
 
     def __init__(self, alpha, true_label_loss, distillation_loss="soft", temperature=1.0):
         super().__init__()
+        if not 0.0 <= alpha <= 1.0:
+            raise ValueError(f"alpha must be in [0, 1], got {alpha!r}.")
         if distillation_loss not in DISTILLATION_LOSSES:
             raise ValueError(
-                f"distillation_loss must be one of {DISTILLATION_LOSSES}; "
-                f"got {distillation_loss!r}."
+                f"Unknown distillation loss {distillation_loss!r}; "
+                f"use one of {DISTILLATION_LOSSES}."
             )
-        if not callable(true_label_loss):
-            raise TypeError(
-                "true_label_loss must be a loss called as true_label_loss(logits, "
-                f"target), e.g. ImbalancedNNPULoss; got {true_label_loss!r}."
-            )
-        self.alpha = _check_real("alpha", alpha, 0, 1, "both")
+        if temperature <= 0:
+            raise ValueError(f"temperature must be positive, got {temperature!r}.")
+        self.alpha = alpha
         self.true_label_loss = true_label_loss
         self.distillation_loss = distillation_loss
-        self.temperature = _check_real("temperature", temperature, 0, float("inf"), "neither")
+        self.temperature = temperature
 
     def teacher_term(self, student_logits, teacher_logits):
         """Per-sample distillation loss, averaged over the samples given.
@@ -263,20 +272,9 @@ class DistillationLoss(nn.Module):
         Binary teacher logits have shape (n,); the student's may then be of
         any shape :func:`binary_logits` accepts.
         """
-        if teacher_logits is None:
-            raise ValueError(
-                "teacher_logits is None, but the teacher term has samples (alpha > 0 "
-                "and n_true < n): pass the teacher's logits."
-            )
         binary = teacher_logits.ndim == 1
         if binary:
             student_logits = binary_logits(student_logits)
-        if student_logits.shape != teacher_logits.shape:
-            raise ValueError(
-                "student and teacher logits must match: shape (n,) for two classes, "
-                f"(n, k) for k; got {tuple(student_logits.shape)} and "
-                f"{tuple(teacher_logits.shape)}."
-            )
         teacher_logits = teacher_logits.detach()
         if self.distillation_loss == "mse":
             return F.mse_loss(student_logits, teacher_logits)
@@ -311,10 +309,7 @@ class DistillationLoss(nn.Module):
         -------
         loss : torch.Tensor of shape ()
         """
-        _check_targets(student_logits, target)
         n = len(target)
-        if n_true is not None and (not isinstance(n_true, Integral) or n_true < 0):
-            raise ValueError(f"n_true must be a non-negative int or None, got {n_true!r}.")
         true_part = teacher_part = slice(None)
         n_true_part = n_teacher_part = n
         if n_true is not None:
@@ -322,9 +317,8 @@ class DistillationLoss(nn.Module):
             n_true_part, n_teacher_part = min(n_true, n), n - min(n_true, n)
         loss = student_logits.new_zeros(())
         if self.alpha > 0 and n_teacher_part:
-            teacher_part_logits = None if teacher_logits is None else teacher_logits[teacher_part]
             loss = loss + self.alpha * self.teacher_term(
-                student_logits[teacher_part], teacher_part_logits
+                student_logits[teacher_part], teacher_logits[teacher_part]
             )
         if self.alpha < 1 and n_true_part:
             loss = loss + (1.0 - self.alpha) * self.true_label_loss(

@@ -140,6 +140,16 @@ def test_loss_options(imbalanced_arrays, distillation_loss, true_label_loss):
     assert roc_auc_score(y, clf.predict_proba(X)[:, 1]) > 0.7
 
 
+def test_pu_surrogate_reaches_both_nets(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    fits = {name: fast(pu_surrogate=name).fit(X, y) for name in ("logistic", "sigmoid")}
+    for name, clf in fits.items():
+        assert clf.student_.criterion_.distillation_loss.true_label_loss.surrogate == name
+        assert clf.teacher_.criterion_.loss.surrogate == name
+        assert roc_auc_score(y, clf.predict_proba(X)[:, 1]) > 0.7
+    assert not np.allclose(*(clf.predict_proba(X) for clf in fits.values()))
+
+
 def test_random_state_reproducible_and_global_state_untouched(imbalanced_arrays):
     X, y = imbalanced_arrays
     torch.manual_seed(123)
@@ -224,6 +234,7 @@ def test_rejects_unusable_nets(imbalanced_arrays, params, message):
         ({"meta_epochs": 0}, "meta_epochs"), ({"teacher_epochs": 0}, "teacher_epochs"),
         ({"student_epochs": -1}, "student_epochs"), ({"batch_size": 0}, "batch_size"),
         ({"true_label_loss": "hinge"}, "true_label_loss"),
+        ({"pu_surrogate": "hinge"}, "pu_surrogate"),
         ({"distillation_loss": "kl"}, "distillation_loss"), ({"temperature": 0}, "temperature"),
         ({"validation_fraction": 1.0}, "validation_fraction"),
         ({"device": "tpu"}, "device"), ({"verbose": "yes"}, "verbose"),

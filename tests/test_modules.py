@@ -68,8 +68,20 @@ def test_documented_parameter_counts_are_true(expression, count):
 
 
 def test_documented_mlp_counts_are_true():
-    assert count_parameters(MLP(609, hidden_units=(16,))) == 9_777
-    assert count_parameters(MLP(609, hidden_units=(128, 64), dropout=0.5)) == 86_401
+    assert count_parameters(MLP(609, hidden_units=(64,))) == 39_105
+    assert count_parameters(MLP(609, hidden_units=(256, 128), dropout=0.1)) == 189_185
+
+
+def test_mlp_linear_skip_adds_a_linear_map_of_the_input():
+    torch.manual_seed(0)
+    net = MLP(5, hidden_units=(4,), linear_skip=True)
+    X = torch.randn(7, 5)
+    torch.testing.assert_close(net(X), net.layers(X)[:, 0] + X @ net.skip.weight[0])
+    assert count_parameters(net) == count_parameters(MLP(5, hidden_units=(4,))) + 5
+    # With the hidden path silenced the net is exactly the linear model.
+    torch.nn.init.zeros_(net.layers[-1].weight)
+    torch.nn.init.zeros_(net.layers[-1].bias)
+    torch.testing.assert_close(net(X), X @ net.skip.weight[0])
 
 
 def _centre_motif_data(n_samples=600, length=15, seed=0):

@@ -119,13 +119,22 @@ def test_a_validation_part_without_some_class_is_refused():
         fast(early_stopping=True).fit(X, y)
 
 
-def test_early_stopping_auto_depends_on_the_data_size(imbalanced_arrays):
-    X, y = imbalanced_arrays
-    small = fast(early_stopping="auto").fit(X, y)
-    assert "student_valid_auc" not in small.history_[0]
-    X_large, y_large = make_classification(1200, weights=[0.9], random_state=0)
-    large = fast(early_stopping="auto", meta_epochs=2).fit(X_large, y_large)
-    assert "student_valid_auc" in large.history_[0]
+def _validates(clf):
+    return "student_valid_auc" in clf.history_[0]
+
+
+def test_early_stopping_auto_needs_100_samples_and_two_of_each_class_held_out(
+    imbalanced_arrays,
+):
+    X, y = imbalanced_arrays  # 400 samples, about 40 positives: 4 held out
+    assert _validates(fast(early_stopping="auto").fit(X, y))
+    assert not _validates(fast(early_stopping="auto").fit(X[:99], y[:99]))
+    rare = y.copy()
+    rare[np.flatnonzero(rare == 1)[19:]] = 0  # 19 positives: 1.9 held out
+    assert not _validates(fast(early_stopping="auto").fit(X, rare))
+    rare[np.flatnonzero(y == 1)[19]] = 1  # 20 positives: 2 held out
+    assert _validates(fast(early_stopping="auto").fit(X, rare))
+    assert not _validates(fast(early_stopping="auto", validation_fraction=0.05).fit(X, rare))
 
 
 def test_auto_batch_size_scales_with_rows(imbalanced_arrays):
