@@ -123,8 +123,9 @@ def prior_from_label_frequency(label_frequency, labelled_fraction):
 
 
 def make_pu_labels(y, label_frequency, pos_label=None, random_state=None):
-    """Hide positives completely at random (SCAR): keep each positive's label
-    with probability ``label_frequency``.
+    """Hide positives completely at random (SCAR).
+
+    Each positive keeps its label with probability ``label_frequency``.
 
     Parameters
     ----------
@@ -270,6 +271,11 @@ class ElkanNotoPriorEstimator(_ScorePriorEstimator):
         return prior_from_label_frequency(self.label_frequency_, labelled)
 
 
+def _share_at_or_above(scores, thresholds):
+    """The share of ``scores`` at or above each threshold (binary search)."""
+    return 1 - np.searchsorted(np.sort(scores), thresholds) / len(scores)
+
+
 class BestBinPriorEstimator(_ScorePriorEstimator):
     """Best Bin Estimation (BBE) of the prior from out-of-fold scores.
 
@@ -341,9 +347,10 @@ class BestBinPriorEstimator(_ScorePriorEstimator):
 
     def _prior_from_scores(self, positive_scores, unlabeled_scores, labelled):
         thresholds = np.unique(unlabeled_scores)
-        # Shares scoring at or above each threshold, by binary search in sorted scores.
-        share_p = 1 - np.searchsorted(np.sort(positive_scores), thresholds) / len(positive_scores)
-        share_u = 1 - np.searchsorted(np.sort(unlabeled_scores), thresholds) / len(unlabeled_scores)
+        share_p, share_u = (
+            _share_at_or_above(scores, thresholds)
+            for scores in (positive_scores, unlabeled_scores)
+        )
         eps = sum(
             np.sqrt(np.log(4 / self.delta) / (2 * n))
             for n in (len(positive_scores), len(unlabeled_scores))
