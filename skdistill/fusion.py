@@ -9,7 +9,9 @@ import torch
 
 __all__ = ["EPSILON", "FUSION_RULES", "fuse_teacher_logits", "probabilities_to_logits"]
 
+#: The values of ``fusion`` (``teacher_fusion`` of DistilledClassifier).
 FUSION_RULES = ("mean_proba", "mean_logits", "vote")
+#: Probabilities are clipped to ``[EPSILON, 1 - EPSILON]`` before they become logits.
 EPSILON = 1e-6
 
 

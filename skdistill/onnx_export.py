@@ -29,7 +29,7 @@ from .losses import binary_logits
 
 __all__ = ["INPUT_NAME", "OUTPUT_NAME", "export_onnx"]
 
-#: Name of the graph's input: float32 of shape (batch, n_features_in_).
+#: Name of the graph's input: float32 of shape (batch, `n_features_in_`).
 INPUT_NAME = "X"
 #: Name of the graph's output: float32 of shape (batch, n_classes).
 OUTPUT_NAME = "probabilities"

@@ -115,11 +115,35 @@ class UnsavedTeacher(ClassifierMixin, BaseEstimator):
         )
 
     def fit(self, X, y=None):
-        """Raise a ``ValueError``: the teacher itself was not saved."""
+        """Raise a ``ValueError``: the teacher itself was not saved.
+
+        Parameters
+        ----------
+        X : array-like
+            Ignored.
+        y : array-like or None, default=None
+            Ignored.
+
+        Raises
+        ------
+        ValueError
+            Always.
+        """
         raise self._unavailable()
 
     def predict_proba(self, X):
-        """Raise a ``ValueError``: the teacher itself was not saved."""
+        """Raise a ``ValueError``: the teacher itself was not saved.
+
+        Parameters
+        ----------
+        X : array-like
+            Ignored.
+
+        Raises
+        ------
+        ValueError
+            Always.
+        """
         raise self._unavailable()
 
 
