@@ -279,16 +279,6 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         only, so the estimator stays cloneable, and every fit of a search
         logs its own run.
 
-    Notes
-    -----
-    Ctrl-C (KeyboardInterrupt) during ``fit`` ends training after the last
-    complete meta-epoch with a ``RuntimeWarning``: the estimator is fitted with
-    the nets of its best (early stopping) or last complete meta-epoch, and
-    ``history_`` and ``n_iter_`` describe exactly those meta-epochs. An
-    interrupt before the first complete meta-epoch propagates and leaves the
-    estimator as it was. Training stops with a ``FloatingPointError`` when a
-    loss or a logit becomes inf or NaN.
-
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -334,6 +324,16 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     --------
     skdistill.losses.ImbalancedNNPULoss : The true-label risk.
     skdistill.losses.DistillationLoss : The student's loss.
+
+    Notes
+    -----
+    Ctrl-C (KeyboardInterrupt) during ``fit`` ends training after the last
+    complete meta-epoch with a ``RuntimeWarning``: the estimator is fitted with
+    the nets of its best (early stopping) or last complete meta-epoch, and
+    ``history_`` and ``n_iter_`` describe exactly those meta-epochs. An
+    interrupt before the first complete meta-epoch propagates and leaves the
+    estimator as it was. Training stops with a ``FloatingPointError`` when a
+    loss or a logit becomes inf or NaN.
 
     References
     ----------

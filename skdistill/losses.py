@@ -31,6 +31,14 @@ def binary_logits(logits):
     sample, of shape (n, 2) (what modules written for skorch's
     ``NeuralNetClassifier`` return), whose difference is the positive class's
     logit.
+
+    Parameters
+    ----------
+    logits : torch.Tensor of shape (n,), (n, 1) or (n, 2)
+
+    Returns
+    -------
+    logits : torch.Tensor of shape (n,)
     """
     if logits.ndim == 2 and logits.shape[1] == 1:
         return logits[:, 0]
@@ -170,7 +178,18 @@ class BinaryCrossEntropyLoss(nn.Module):
     """
 
     def forward(self, logits, target):
-        """Return the mean binary cross-entropy."""
+        """Return the mean binary cross-entropy.
+
+        Parameters
+        ----------
+        logits : torch.Tensor of shape (n,), (n, 1) or (n, 2)
+        target : torch.Tensor of shape (n,)
+            0/1 labels, of any dtype.
+
+        Returns
+        -------
+        loss : torch.Tensor of shape ()
+        """
         logits = binary_logits(logits)
         _check_targets(logits, target)
         return F.binary_cross_entropy_with_logits(logits, target.to(logits.dtype))
@@ -271,6 +290,16 @@ class DistillationLoss(nn.Module):
 
         Binary teacher logits have shape (n,); the student's may then be of
         any shape :func:`binary_logits` accepts.
+
+        Parameters
+        ----------
+        student_logits : torch.Tensor of shape (n,), (n, 1), (n, 2) or (n, k)
+        teacher_logits : torch.Tensor of shape (n,) (binary) or (n, k)
+            Treated as constants.
+
+        Returns
+        -------
+        loss : torch.Tensor of shape ()
         """
         binary = teacher_logits.ndim == 1
         if binary:

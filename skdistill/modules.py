@@ -30,7 +30,16 @@ READOUTS = ("positions", "max", "mean")
 
 
 def count_parameters(module):
-    """Return the number of trainable parameters of a torch module."""
+    """Return the number of trainable parameters of a torch module.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+
+    Returns
+    -------
+    n_parameters : int
+    """
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
 
@@ -87,7 +96,16 @@ class MLP(nn.Module):
         self.output_dim = output_dim
 
     def forward(self, X):
-        """Return the logits for a batch of flat feature vectors."""
+        """Return the logits for a batch of flat feature vectors.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n, input_dim)
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (n,) for output_dim=1, else (n, output_dim)
+        """
         output = self.layers(X)
         if self.skip is not None:
             output = output + self.skip(X)
@@ -206,11 +224,36 @@ class _SequenceModule(nn.Module):
         )
 
     def encode(self, sequences):
-        """Per-position features of shape (n, length, channels)."""
+        """Per-position features of the sequences.
+
+        Parameters
+        ----------
+        sequences : torch.Tensor of shape (n, sequence_length, alphabet_size)
+            One-hot sequences.
+
+        Returns
+        -------
+        features : torch.Tensor of shape (n, sequence_length, width)
+            The outputs of the last convolution (CNN, width ``channels[-1]``),
+            the hidden states of the last recurrent layer (GRU and BiLSTM,
+            ``hidden_size`` per direction) or the contextual embeddings of the
+            last encoder layer (Transformer, ``d_model``).
+        """
         raise NotImplementedError
 
     def forward(self, X):
-        """Return the logits for a batch of flat one-hot sequences."""
+        """Return the logits for a batch of flat one-hot sequences.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n, sequence_length * alphabet_size)
+            Position-major one-hot sequences, as
+            :class:`~skdistill.preprocessing.SequenceEncoder` writes them.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (n,) for output_dim=1, else (n, output_dim)
+        """
         return self.readout_(self.encode(self._sequences(X)))
 
 
@@ -264,7 +307,6 @@ class CNN(_SequenceModule):
         self.readout_ = self._make_readout(width, readout, head_units, dropout)
 
     def encode(self, sequences):
-        """Per-position features of shape (n, length, channels)."""
         return self.convolutions(sequences.transpose(1, 2)).transpose(1, 2)
 
 
@@ -285,7 +327,6 @@ class _Recurrent(_SequenceModule):
         self.readout_ = self._make_readout(width, readout, head_units, dropout)
 
     def encode(self, sequences):
-        """Per-position hidden states of shape (n, length, channels)."""
         return self.rnn(sequences)[0]
 
 
@@ -397,5 +438,4 @@ class Transformer(_SequenceModule):
         self.readout_ = self._make_readout(d_model, readout, head_units, dropout)
 
     def encode(self, sequences):
-        """Contextual embeddings of shape (n, length, d_model)."""
         return self.encoder(self.embedding(sequences) + self.positions)
