@@ -6,21 +6,38 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-_DATA_FILE = "lysine_crotonylation.fasta.gz"
+DATA_FILE = "lysine_crotonylation.fasta.gz"
 
 
-def _read_labelled_fasta(path):
-    sequences, labels = [], []
-    with gzip.open(path, "rt", encoding="ascii") as handle:
-        for line in handle:
+def read_labelled_fasta(path):
+    """Read a FASTA file whose headers are ``>ID|LABEL|...`` (gzip if named ``*.gz``).
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    ids, sequences, labels : list of str
+        One entry per record; a header without a ``|LABEL`` field gives the
+        label None (input to predict on).
+    """
+    ids, sequences, labels = [], [], []
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="ascii") as handle:
+        for number, line in enumerate(handle, start=1):
             line = line.strip()
             if line.startswith(">"):
-                labels.append(int(line[1:].split("|")[1]))
+                fields = line[1:].split("|")
+                ids.append(fields[0])
+                labels.append(fields[1] if len(fields) > 1 else None)
+                sequences.append("")
             elif line:
-                sequences.append(line)
-    if len(sequences) != len(labels):
-        raise ValueError(f"{path}: {len(labels)} headers but {len(sequences)} sequences.")
-    return sequences, labels
+                if not ids:
+                    raise ValueError(f"{path}, line {number}: a sequence before any header.")
+                # a record's sequence may span several lines
+                sequences[-1] += line
+    return ids, sequences, labels
 
 
 def load_crotonylation(*, return_X_y=False):
@@ -57,11 +74,11 @@ def load_crotonylation(*, return_X_y=False):
     >>> sequences[0][14]
     'K'
     """
-    path = resources.files(__package__) / "data" / _DATA_FILE
+    path = resources.files(__package__) / "data" / DATA_FILE
     with resources.as_file(path) as file:
-        sequences, labels = _read_labelled_fasta(file)
+        _, sequences, labels = read_labelled_fasta(file)
     sequences = np.asarray(sequences, dtype=object)
-    labels = np.asarray(labels, dtype=np.int64)
+    labels = np.asarray(labels).astype(np.int64)
     if return_X_y:
         return sequences, labels
     return pd.DataFrame({"sequence": sequences, "label": labels})

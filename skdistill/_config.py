@@ -1,0 +1,418 @@
+"""Config-file runs: the YAML schema of ``skdistill fit`` and what it builds.
+
+A config names the data, the test part, the encoder, the teacher and the
+student by name with their parameters, the parameters of
+:class:`~skdistill.DistilledClassifier` and the output folder::
+
+    data:
+      path: sites.fasta            # FASTA (headers >ID|LABEL|...) or CSV
+      subsample: 3000              # optional stratified subsample
+    test: {fraction: 0.25, stratify: true, random_state: 0}
+    encoder: SequenceEncoder
+    teacher: {name: CNN, params: {channels: [32, 32]}, net: {lr: 1e-3}}
+    student: {name: MLP, params: {hidden_units: [32]}}
+    classifier: {alpha: 0.5, meta_epochs: 20, random_state: 0}
+    output: runs/sites
+
+:func:`load_config` checks every key, type and value, and builds the
+estimator with its parameters validated, before any data is read: a mistake
+raises a :class:`ConfigError` that names the key path. Relative paths are
+relative to the config file. :mod:`skdistill._run` reads the data and runs it.
+"""
+
+import inspect
+import re
+from collections import namedtuple
+from numbers import Integral, Real
+from pathlib import Path
+
+import yaml
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    validate_parameter_constraints,
+)
+from torch import nn, optim
+
+from . import modules
+from ._classifier import DistilledClassifier, resolve_device
+from ._nets import net_class_and_params
+from ._specs import accepts
+from .preprocessing import SequenceEncoder
+
+__all__ = ["ConfigError", "data_format", "format_of", "has_sequences", "load_config",
+           "parse_config", "read_yaml"]
+
+MODULES = {name: getattr(modules, name) for name in ("MLP", "CNN", "GRU", "BiLSTM", "Transformer")}
+#: Scikit-learn classifiers a config may name as the teacher.
+TEACHER_ESTIMATORS = {
+    cls.__name__: cls
+    for cls in (HistGradientBoostingClassifier, LogisticRegression, RandomForestClassifier)
+}
+ENCODERS = {
+    "SequenceEncoder": SequenceEncoder, "OneHotEncoder": OneHotEncoder,
+    "StandardScaler": StandardScaler, "none": None,
+}
+#: Encoder parameters a config starts from: positions or categories unseen in
+#: training must not stop the test part or predict.
+ENCODER_DEFAULTS = {"OneHotEncoder": {"handle_unknown": "ignore"}}
+OPTIMIZERS = {cls.__name__: cls for cls in (optim.AdamW, optim.Adam, optim.SGD)}
+#: Net parameters of a teacher or student section, as skorch names them.
+NET_PARAMS = {"lr": "lr", "weight_decay": "optimizer__weight_decay", "optimizer": "optimizer"}
+_NET_CONSTRAINTS = {
+    "lr": [Interval(Real, 0, None, closed="neither")],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "optimizer": [StrOptions(set(OPTIMIZERS))],
+}
+#: Module arguments filled in from the data by DistilledClassifier.
+FILLED_FROM_DATA = ("input_dim", "output_dim", "sequence_length", "alphabet_size")
+#: DistilledClassifier parameters a config does not set in ``classifier``.
+NOT_IN_CLASSIFIER = ("teacher", "student", "verbose", "trackers")
+DATASETS = ("crotonylation",)
+FORMATS = {".csv": "csv", ".fasta": "fasta", ".fa": "fasta", ".fas": "fasta", ".faa": "fasta"}
+DATA_KEYS = ("path", "dataset", "label_column", "id_column", "sequence_column",
+             "feature_columns", "subsample")
+CSV_KEYS = ("label_column", "id_column", "sequence_column", "feature_columns")
+TOP_KEYS = ("data", "test", "encoder", "teacher", "student", "classifier", "output")
+
+#: What :func:`load_config` returns: the config with every default filled in
+#: (plain data, as written next to the model) and the unfitted estimator.
+Run = namedtuple("Run", ["config", "model"])
+
+
+class ConfigError(ValueError):
+    """A config (or an input file) is wrong; the message names the key path."""
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.1 reads ``1e-3`` as a string; read it as the number everyone means."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$"),
+    list("-+0123456789."),
+)
+
+_KINDS = {
+    "an int": lambda v: isinstance(v, Integral) and not isinstance(v, bool),
+    "a number": lambda v: isinstance(v, Real) and not isinstance(v, bool),
+    "a string": lambda v: isinstance(v, str),
+    "a bool": lambda v: isinstance(v, bool),
+    "a mapping": lambda v: isinstance(v, dict),
+    "a list of int": lambda v: isinstance(v, list) and all(_KINDS["an int"](x) for x in v),
+    "a list of str": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+}
+
+
+def _expect(value, path, kind):
+    if not _KINDS[kind](value):
+        raise ConfigError(f"{path}: expected {kind}, got {value!r}")
+    return value
+
+
+def _join(path, key):
+    return f"{path}.{key}" if path else key
+
+
+def _section(value, path, allowed, required=()):
+    """``value`` checked to be a mapping of ``allowed`` keys holding ``required``."""
+    _expect(value, path or "the config", "a mapping")
+    unknown = sorted(set(value) - set(allowed), key=str)
+    if unknown:
+        raise ConfigError(
+            f"{path or 'top level'}: unknown key(s) {unknown}; allowed: {sorted(allowed)}"
+        )
+    for key in required:
+        if key not in value:
+            raise ConfigError(f"{_join(path, key)}: missing (required)")
+    return value
+
+
+def _named(value, path, names, extra_keys=("params",)):
+    """A ``name:`` section (a bare string is the name alone), name checked."""
+    if isinstance(value, str):
+        value = {"name": value}
+    section = _section(value, path, ("name", *extra_keys), required=("name",))
+    name = _expect(section["name"], f"{path}.name", "a string")
+    if name not in names:
+        raise ConfigError(f"{path}.name: unknown name {name!r}; allowed: {sorted(names)}")
+    for key in extra_keys:
+        _expect(section.get(key, {}), f"{path}.{key}", "a mapping")
+    return section
+
+
+def _check_each(constraints, params, path, caller):
+    """Validate each parameter against scikit-learn style ``constraints``."""
+    unknown = sorted(set(params) - set(constraints))
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {unknown}; allowed: {sorted(constraints)}")
+    for name, value in params.items():
+        try:
+            validate_parameter_constraints(constraints, {name: value}, caller_name=caller)
+        except InvalidParameterError as error:
+            raise ConfigError(f"{path}.{name}: {error}") from None
+
+
+def _estimator(cls, params, path):
+    """``cls(**params)`` with every parameter checked, as its ``fit`` would."""
+    allowed = {name: cls._parameter_constraints.get(name, "no_validation")
+               for name in cls().get_params(deep=False)}
+    _check_each(allowed, params, path, cls.__name__)
+    return cls(**params)
+
+
+#: The kind a module parameter must have, from the type of its default (bool first:
+#: a bool is an int).
+_DEFAULT_KINDS = (
+    ("a bool", bool), ("an int", int), ("a number", float), ("a string", str),
+    ("a list of int", tuple),
+)
+
+
+def _module_params(module, params, path):
+    """Module parameters checked against the types of their defaults, as tuples where
+    the module takes sequences, and tried on a small input shape."""
+    defaults = {
+        name: parameter.default
+        for name, parameter in inspect.signature(module).parameters.items()
+        if name not in FILLED_FROM_DATA
+    }
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {unknown}; allowed: {sorted(defaults)}")
+    checked = {}
+    for name, value in params.items():
+        default = defaults[name]
+        kind = next(
+            (kind for kind, types in _DEFAULT_KINDS if isinstance(default, types)), None
+        )
+        if kind is not None:
+            _expect(value, f"{path}.{name}", kind)
+        checked[name] = tuple(value) if isinstance(value, list) else value
+    dims = {"sequence_length": 8, "alphabet_size": 4} if accepts(module, "sequence_length") \
+        else {"input_dim": 8}
+    try:
+        module(**dims, **checked)
+    except (ValueError, TypeError, RuntimeError, AssertionError) as error:
+        raise ConfigError(f"{path}: {module.__name__} refuses these parameters: {error}") \
+            from None
+    return checked
+
+
+def _net_spec(value, path, *, estimators):
+    """The plain section and the teacher or student spec it names (None: built-in)."""
+    if value is None:
+        return None, None
+    names = {**MODULES, **(TEACHER_ESTIMATORS if estimators else {})}
+    section = _named(value, path, names, extra_keys=("params", "net"))
+    name, params, net = section["name"], section.get("params", {}), section.get("net", {})
+    plain = {"name": name, "params": params, "net": net}
+    if name in TEACHER_ESTIMATORS:
+        if net:
+            raise ConfigError(f"{path}.net: {name} is not a network; only networks take "
+                              f"net parameters ({sorted(NET_PARAMS)})")
+        return plain, _estimator(TEACHER_ESTIMATORS[name], params, f"{path}.params")
+    module = MODULES[name]
+    module_params = _module_params(module, params, f"{path}.params")
+    _check_each(_NET_CONSTRAINTS, net, f"{path}.net", "net")
+    if not params and not net:
+        return plain, module
+    net_class, net_params = net_class_and_params(module, None)
+    net_params.update({f"module__{key}": v for key, v in module_params.items()})
+    net_params.update({NET_PARAMS[key]: v for key, v in net.items()})
+    if "optimizer" in net:
+        net_params["optimizer"] = OPTIMIZERS[net["optimizer"]]
+    # skorch wants a criterion; DistilledClassifier replaces it by its own.
+    return plain, net_class(criterion=nn.BCEWithLogitsLoss, **net_params)
+
+
+def format_of(path, key):
+    """``"csv"`` or ``"fasta"`` from the name of ``path`` (``key`` names it in errors)."""
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    if suffixes[-1:] == [".gz"]:
+        suffixes = suffixes[:-1]
+    if not suffixes or suffixes[-1] not in FORMATS:
+        raise ConfigError(
+            f"{key}: cannot tell the format of {path}; name it *.csv or *.fasta "
+            f"(one of {sorted(FORMATS)}, optionally .gz)"
+        )
+    return FORMATS[suffixes[-1]]
+
+
+def data_format(data):
+    """``"fasta"`` or ``"csv"``: the format of a (checked) data section's file."""
+    return "fasta" if "dataset" in data else format_of(data["path"], "data.path")
+
+
+def has_sequences(data):
+    """Whether a (checked) data section's samples are sequences, not feature columns."""
+    return data_format(data) == "fasta" or data["sequence_column"] is not None
+
+
+def _data_section(value, base):
+    data = _section(value, "data", DATA_KEYS)
+    if ("path" in data) == ("dataset" in data):
+        raise ConfigError("data: give one of path (a CSV or FASTA file) or dataset "
+                          f"(one of {list(DATASETS)})")
+    if "dataset" in data:
+        if data["dataset"] not in DATASETS:
+            raise ConfigError(f"data.dataset: unknown data set {data['dataset']!r}; "
+                              f"allowed: {list(DATASETS)}")
+        resolved = {"dataset": data["dataset"]}
+    else:
+        resolved = {"path": str(base / _expect(data["path"], "data.path", "a string"))}
+    subsample = data.get("subsample")
+    if subsample is not None and _expect(subsample, "data.subsample", "an int") < 4:
+        raise ConfigError(f"data.subsample: expected at least 4 samples, got {subsample}")
+    resolved["subsample"] = subsample
+    if data_format(resolved) == "fasta":
+        for key in sorted(set(CSV_KEYS) & set(data)):
+            raise ConfigError(f"data.{key}: applies to CSV data only")
+        return resolved
+    resolved["label_column"] = _expect(data.get("label_column", "label"),
+                                       "data.label_column", "a string")
+    for key, kind in (("id_column", "a string"), ("sequence_column", "a string"),
+                      ("feature_columns", "a list of str")):
+        resolved[key] = None if data.get(key) is None else _expect(data[key], f"data.{key}",
+                                                                   kind)
+    if resolved["sequence_column"] and resolved["feature_columns"]:
+        raise ConfigError("data: give sequence_column or feature_columns, not both")
+    return resolved
+
+
+def _test_section(value, base, file_format):
+    if value is None:
+        value = {}
+    test = _section(value, "test", ("fraction", "stratify", "random_state", "path"))
+    if "path" in test:
+        if len(test) > 1:
+            raise ConfigError(f"test: a test file (path) takes no other key; got "
+                              f"{sorted(test)}")
+        path = base / _expect(test["path"], "test.path", "a string")
+        if format_of(path, "test.path") != file_format:
+            raise ConfigError(f"test.path: the data are {file_format}; give a "
+                              f"{file_format} file, not {path}")
+        return {"path": str(path)}
+    fraction = _expect(test.get("fraction", 0.25), "test.fraction", "a number")
+    if not 0 < fraction < 1:
+        raise ConfigError(f"test.fraction: expected a number in (0, 1), got {fraction!r}")
+    return {
+        "fraction": fraction,
+        "stratify": _expect(test.get("stratify", True), "test.stratify", "a bool"),
+        "random_state": _expect(test.get("random_state", 0), "test.random_state", "an int"),
+    }
+
+
+def _encoder_section(value, sequences):
+    default = "SequenceEncoder" if sequences else "none"
+    section = _named(default if value is None else value, "encoder", ENCODERS)
+    name = section["name"]
+    if sequences and name not in ("SequenceEncoder", "OneHotEncoder"):
+        raise ConfigError(f"encoder.name: sequences need SequenceEncoder or OneHotEncoder, "
+                          f"not {name!r}")
+    if name == "none":
+        if section.get("params"):
+            raise ConfigError("encoder.params: encoder none takes no parameters")
+        return {"name": name, "params": {}}, None
+    params = {**ENCODER_DEFAULTS.get(name, {}), **section.get("params", {})}
+    return {"name": name, "params": params}, _estimator(ENCODERS[name], params,
+                                                       "encoder.params")
+
+
+def _classifier_params(value):
+    params = {} if value is None else _expect(value, "classifier", "a mapping")
+    constraints = {name: constraint
+                   for name, constraint in DistilledClassifier._parameter_constraints.items()
+                   if name not in NOT_IN_CLASSIFIER}
+    _check_each(constraints, params, "classifier", "DistilledClassifier")
+    if "device" in params:
+        try:
+            resolve_device(params["device"])
+        except ValueError as error:
+            raise ConfigError(f"classifier.device: {error}") from None
+    return params
+
+
+def parse_config(raw, base, output=None, verbose=0):
+    """Check a config read from YAML and build its estimator.
+
+    Parameters
+    ----------
+    raw : object
+        The config as ``yaml.safe_load`` returns it.
+    base : pathlib.Path
+        Folder relative paths are relative to.
+    output : str, path-like or None, default=None
+        Output folder that replaces the config's ``output``.
+    verbose : int, default=0
+        The classifier's ``verbose``.
+
+    Returns
+    -------
+    run : Run
+        ``(config, model)``: the config with every default filled in and the
+        unfitted estimator (a Pipeline when there is an encoder).
+
+    Raises
+    ------
+    ConfigError
+        At the first wrong key, type or value, naming its key path.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> parse_config({"data": {"dataset": "crotonylation"}, "output": "run"},
+    ...              Path(".")).model
+    Pipeline(steps=[('sequenceencoder', SequenceEncoder()),
+                    ('distilledclassifier', DistilledClassifier())])
+    >>> parse_config({"data": {"dataset": "crotonylation"}, "output": "run",
+    ...               "student": {"name": "MLP", "params": {"hidden_units": "abc"}}},
+    ...              Path("."))
+    Traceback (most recent call last):
+    ...
+    skdistill._config.ConfigError: student.params.hidden_units: expected a list of int, got 'abc'
+    """
+    config = _section(raw, "", TOP_KEYS, required=("data",) if output else ("data", "output"))
+    data = _data_section(config["data"], base)
+    encoder_plain, encoder = _encoder_section(config.get("encoder"), has_sequences(data))
+    teacher_plain, teacher = _net_spec(config.get("teacher"), "teacher", estimators=True)
+    student_plain, student = _net_spec(config.get("student"), "student", estimators=False)
+    for role, section in (("teacher", teacher_plain), ("student", student_plain)):
+        if (encoder_plain["name"] == "OneHotEncoder" and section
+                and accepts(MODULES.get(section["name"]), "sequence_length")):
+            raise ConfigError(f"{role}.name: {section['name']} reads one-hot positions "
+                              "with one shared alphabet: use encoder SequenceEncoder")
+    params = _classifier_params(config.get("classifier"))
+    classifier = DistilledClassifier(teacher=teacher, student=student, verbose=verbose,
+                                     **params)
+    output = base / _expect(config["output"], "output", "a string") if output is None \
+        else Path(output)
+    resolved = {
+        "data": data, "test": _test_section(config.get("test"), base, data_format(data)),
+        "encoder": encoder_plain, "teacher": teacher_plain, "student": student_plain,
+        "classifier": params, "output": str(output.resolve()),
+    }
+    return Run(resolved, classifier if encoder is None else make_pipeline(encoder, classifier))
+
+
+def read_yaml(path):
+    """The YAML document of ``path`` (``1e-3`` read as a number)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_Loader)
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path} is not valid YAML: {error}") from None
+
+
+def load_config(path, output=None, verbose=0):
+    """Read, check and build the config file ``path`` (see :func:`parse_config`)."""
+    path = Path(path)
+    return parse_config(read_yaml(path), path.resolve().parent, output, verbose)

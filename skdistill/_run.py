@@ -1,0 +1,298 @@
+"""What ``skdistill fit`` and ``skdistill predict`` do with a checked config.
+
+The data are read as the config says (:func:`read_samples`, :func:`split_samples`).
+
+``fit`` writes into the output folder: the model (``model.skd``, by
+:func:`skdistill.save`), the config with its defaults filled in
+(``config.yaml``, which ``predict`` reads to parse its input), the scores of
+teacher and student on the test part (``scores.csv``), ``report.txt`` (the
+scores table and imbalanced-learn's ``classification_report_imbalanced``)
+and, with matplotlib, the plots ``training_curves.png`` and
+``teacher_student.png``.
+"""
+
+import re
+import sys
+import warnings
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from imblearn.metrics import classification_report_imbalanced
+from sklearn.metrics import accuracy_score, average_precision_score, f1_score, roc_auc_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import label_binarize
+
+from ._config import ConfigError, data_format, format_of, has_sequences, load_config, read_yaml
+from ._unwrap import fitted_classifier
+from .cli import format_table
+from .datasets import _crotonylation
+from .persistence import load, save
+from .plotting import TeacherStudentDisplay, TrainingCurvesDisplay
+from .preprocessing import positions_frame
+
+__all__ = ["read_samples", "run_fit", "run_predict", "split_samples"]
+
+MODEL_FILE = "model.skd"
+CONFIG_FILE = "config.yaml"
+SCORE_COLUMNS = ("model", "ROC AUC", "avg precision", "F1", "accuracy")
+
+
+def _labels(values, key):
+    labels = np.asarray(values, dtype=object)
+    if any(label is None for label in labels):
+        raise ConfigError(f"{key}: some FASTA headers have no label (>ID|LABEL|...)")
+    # FASTA labels are text: integers where they all are
+    if all(re.fullmatch(r"-?\d+", str(label)) for label in labels):
+        return labels.astype(np.int64)
+    return labels.astype(str)
+
+
+def _read_fasta(data, path, key, labelled):
+    if path is None and data.get("dataset") == "crotonylation":
+        source = resources.files(_crotonylation.__package__) / "data" / _crotonylation.DATA_FILE
+        with resources.as_file(source) as file:
+            ids, sequences, labels = _crotonylation.read_labelled_fasta(file)
+    else:
+        ids, sequences, labels = _crotonylation.read_labelled_fasta(path)
+    return np.asarray(ids), sequences, _labels(labels, key) if labelled else None
+
+
+def _read_csv(data, path, key, labelled):
+    frame = pd.read_csv(path)
+    label = data["label_column"]
+    columns = {"label_column": [label] if labelled else [],
+               "id_column": [data["id_column"]] if data["id_column"] else [],
+               "sequence_column": [data["sequence_column"]] if data["sequence_column"] else [],
+               "feature_columns": data["feature_columns"] or []}
+    for name, needed in columns.items():
+        missing = [column for column in needed if column not in frame.columns]
+        if missing:
+            raise ConfigError(f"data.{name}: no column(s) {missing} in {key} {path}; it has "
+                              f"{list(frame.columns)}")
+    ids = frame[data["id_column"]].to_numpy() if data["id_column"] else np.arange(len(frame))
+    y = frame[label].to_numpy() if labelled else None
+    if data["sequence_column"]:
+        return ids, frame[data["sequence_column"]].tolist(), y
+    features = data["feature_columns"] or [
+        column for column in frame.columns if column not in (label, data["id_column"])
+    ]
+    return ids, frame[features], y
+
+
+def read_samples(config, path=None, key="data.path", labelled=True):
+    """Read the samples of a data file the way a run's config says.
+
+    Parameters
+    ----------
+    config : dict
+        A config from :func:`parse_config` (or its saved copy).
+    path : str, path-like or None, default=None
+        The file to read; None reads the config's data.
+    key : str, default="data.path"
+        How messages name the file.
+    labelled : bool, default=True
+        Whether labels are read (and required).
+
+    Returns
+    -------
+    ids : ndarray of shape (n_samples,)
+        FASTA IDs, the CSV's ``id_column``, or row numbers.
+    X : ndarray of str or pandas.DataFrame
+        Sequences (a positions frame for ``OneHotEncoder``) or feature columns.
+    y : ndarray of shape (n_samples,) or None
+    """
+    data = config["data"]
+    if path is None:
+        path = data.get("path")
+    elif format_of(path, key) != data_format(data):
+        raise ConfigError(f"{key}: the model was trained on {data_format(data)} data; give "
+                          f"a {data_format(data)} file, not {path}")
+    if path is not None and not Path(path).is_file():
+        raise ConfigError(f"{key}: no such file: {path}")
+    reader = _read_fasta if data_format(data) == "fasta" else _read_csv
+    try:
+        ids, X, y = reader(data, path, key, labelled)
+        if has_sequences(data):
+            X = positions_frame(X) if config["encoder"]["name"] == "OneHotEncoder" \
+                else np.asarray(X, dtype=object)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{key}: cannot read {path}: {error}") from None
+    return ids, X, y
+
+
+def split_samples(config, ids, X, y):
+    """Subsample and split the samples as the config says, or read its test file.
+
+    Returns
+    -------
+    train, test : tuple of (ids, X, y)
+    """
+    data, test = config["data"], config["test"]
+    seed = test.get("random_state", 0)
+    if data["subsample"] is not None:
+        if data["subsample"] >= len(y):
+            raise ConfigError(f"data.subsample: {data['subsample']} is not less than the "
+                              f"{len(y)} samples of the data")
+        ids, _, X, _, y, _ = train_test_split(ids, X, y, train_size=data["subsample"],
+                                              stratify=y, random_state=seed)
+    if "path" in test:
+        return (ids, X, y), read_samples(config, test["path"], "test.path")
+    try:
+        ids_train, ids_test, X_train, X_test, y_train, y_test = train_test_split(
+            ids, X, y, test_size=test["fraction"], random_state=seed,
+            stratify=y if test["stratify"] else None,
+        )
+    except ValueError as error:
+        raise ConfigError(f"test.fraction: cannot split {len(y)} samples: {error}") from None
+    return (ids_train, X_train, y_train), (ids_test, X_test, y_test)
+
+
+def _scores(y, proba, classes):
+    """ROC AUC, average precision, F1 and accuracy of probabilities ``proba``; for
+    more than two classes the first three are one-vs-rest macro averages."""
+    predicted = classes[proba.argmax(axis=1)]
+    if len(classes) == 2:
+        positive = np.asarray(y) == classes[1]
+        ranking = (roc_auc_score(positive, proba[:, 1]),
+                   average_precision_score(positive, proba[:, 1]),
+                   f1_score(positive, predicted == classes[1]))
+    else:
+        ranking = (roc_auc_score(y, proba, multi_class="ovr", labels=classes),
+                   average_precision_score(label_binarize(y, classes=classes), proba),
+                   f1_score(y, predicted, average="macro"))
+    return (*ranking, accuracy_score(y, predicted)), predicted
+
+
+def _plots(model, X_test, y_test, folder):
+    """Save the plots; return what the report says about them."""
+    try:
+        from matplotlib import pyplot
+    except ImportError:
+        return ['Plots skipped: matplotlib is not installed (pip install "skdistill[plot]").']
+    classifier, _ = fitted_classifier(model, "skdistill fit")
+    displays = {"training_curves.png": lambda: TrainingCurvesDisplay.from_estimator(model)}
+    if classifier.teachers_ and len(classifier.classes_) == 2:
+        displays["teacher_student.png"] = lambda: TeacherStudentDisplay.from_estimator(
+            model, X_test, y_test)
+    for name, draw in displays.items():
+        figure = draw().figure_
+        figure.savefig(folder / name, dpi=120)
+        pyplot.close(figure)
+    return [f"Plots: {', '.join(displays)}."]
+
+
+def write_report(model, X_test, y_test, folder):
+    """Score teacher and student on the test part; write the scores, plots and report.
+
+    Returns
+    -------
+    table : str
+        The scores table.
+    """
+    classifier, preprocess = fitted_classifier(model, "skdistill fit")
+    classes = classifier.classes_
+    probabilities = {}
+    if classifier.teachers_:
+        probabilities["teacher"] = classifier.teacher_predict_proba(preprocess(X_test))
+    probabilities["student"] = model.predict_proba(X_test)
+    scores, sections = {}, []
+    for role, proba in probabilities.items():
+        scores[role], predicted = _scores(y_test, proba, classes)
+        sections.append(f"{role}, classification_report_imbalanced:\n"
+                        + classification_report_imbalanced(
+                            y_test, predicted, digits=4, zero_division=0))
+    table = format_table(
+        [(role, *(f"{value:.4f}" for value in values)) for role, values in scores.items()],
+        SCORE_COLUMNS,
+    )
+    pd.DataFrame(
+        [(role, *values) for role, values in scores.items()], columns=SCORE_COLUMNS
+    ).to_csv(folder / "scores.csv", index=False)
+    notes = _plots(model, X_test, y_test, folder)
+    counts = ", ".join(f"{label}: {count}" for label, count in
+                       zip(*np.unique(y_test, return_counts=True)))
+    positive = f"positive class {classes[1]}, " if len(classes) == 2 else ""
+    report = [f"Test part: {len(y_test)} samples ({counts}); {positive}predicted class: "
+              "the most probable one.", table, *sections, *notes]
+    (folder / "report.txt").write_text("\n\n".join(report) + "\n", encoding="utf-8")
+    return table
+
+
+def run_fit(config_path, output=None, verbose=1):
+    """Train the model a config file describes and write the model and its report.
+
+    Parameters
+    ----------
+    config_path : str or path-like
+    output : str, path-like or None, default=None
+        Output folder instead of the config's ``output``.
+    verbose : int, default=1
+        1 prints what happens and a progress bar; 0 prints the table only.
+
+    Returns
+    -------
+    folder : pathlib.Path
+        The output folder.
+
+    Raises
+    ------
+    ConfigError
+        Before any training, when the config or its data are wrong.
+    """
+    config, model = load_config(config_path, output, verbose)
+    ids, X, y = read_samples(config)
+    (_, X_train, y_train), (_, X_test, y_test) = split_samples(config, ids, X, y)
+    if verbose:
+        print(f"{len(y_train)} training and {len(y_test)} test samples; training.",
+              flush=True)
+    model.fit(X_train, y_train)
+    folder = Path(config["output"])
+    folder.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        save(model, folder / MODEL_FILE)
+    for warning in caught:  # a scikit-learn teacher is not saved: say so once, plainly
+        print(f"Note: {warning.message}", file=sys.stderr)
+    if isinstance(X, pd.DataFrame) and not has_sequences(config["data"]):
+        config["data"]["feature_columns"] = list(X.columns)
+    with open(folder / CONFIG_FILE, "w", encoding="utf-8") as handle:
+        yaml.safe_dump(config, handle, sort_keys=False)
+    print(write_report(model, X_test, y_test, folder))
+    if verbose:
+        print(f"Model, config, scores and report written to {folder}")
+    return folder
+
+
+def run_predict(model_path, input_path, output=None):
+    """Write the probabilities of a model trained by :func:`run_fit` as CSV.
+
+    Parameters
+    ----------
+    model_path : str or path-like
+        The output folder of ``skdistill fit``, or the model file in it.
+    input_path : str or path-like
+        Samples in the format the model was trained on; labels optional.
+    output : str, path-like or None, default=None
+        CSV file to write; None writes to standard output.
+
+    Returns
+    -------
+    probabilities : pandas.DataFrame
+        Column ``id``, then one column per class.
+    """
+    model_path = Path(model_path)
+    folder = model_path if model_path.is_dir() else model_path.parent
+    model_file = folder / MODEL_FILE if model_path.is_dir() else model_path
+    if not model_file.is_file():
+        raise ConfigError(f"--model: no model file {model_file}")
+    config = read_yaml(folder / CONFIG_FILE)
+    ids, X, _ = read_samples(config, input_path, "--input", labelled=False)
+    model = load(model_file)
+    classes = fitted_classifier(model, "skdistill predict")[0].classes_
+    frame = pd.DataFrame(model.predict_proba(X), columns=[str(c) for c in classes])
+    frame.insert(0, "id", ids)
+    frame.to_csv(sys.stdout if output is None else output, index=False)
+    return frame

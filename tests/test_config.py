@@ -1,0 +1,253 @@
+"""``skdistill fit --config`` and ``skdistill predict``, end to end."""
+
+import contextlib
+import importlib.util
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from sklearn.datasets import make_classification
+
+from skdistill import load
+from skdistill._config import load_config
+from skdistill.cli import main
+
+from .conftest import FAST
+
+EXAMPLES = Path(__file__).parents[1] / "examples" / "configs"
+HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
+#: The DistilledClassifier section of every config here: a short schedule on the CPU
+#: (where the loaded model predicts), seeded.
+CLASSIFIER = {**FAST, "device": "cpu", "random_state": 0}
+
+
+def write_config(folder, **sections):
+    path = folder / "run.yaml"
+    path.write_text(yaml.safe_dump({"output": "out", "classifier": CLASSIFIER, **sections}))
+    return path
+
+
+def write_csv_run(folder):
+    """A 300-row CSV of numeric features with string labels and an id column, and its
+    config: StandardScaler, MLP teacher and student."""
+    X, y = make_classification(n_samples=300, n_features=6, weights=[0.85], random_state=0)
+    frame = pd.DataFrame(X.round(5), columns=[f"f{i}" for i in range(6)])
+    frame.insert(0, "name", [f"row{i}" for i in range(len(y))])
+    frame["target"] = np.where(y == 1, "yes", "no")
+    frame.to_csv(folder / "data.csv", index=False)
+    config = write_config(
+        folder,
+        data={"path": "data.csv", "label_column": "target", "id_column": "name"},
+        test={"fraction": 0.3, "random_state": 1},
+        encoder="StandardScaler",
+        teacher={"name": "MLP", "params": {"hidden_units": [16]}, "net": {"lr": 0.01}},
+        student={"name": "MLP", "params": {"hidden_units": [8]}},
+    )
+    return config, frame
+
+
+@pytest.fixture
+def csv_run(tmp_path):
+    return write_csv_run(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def csv_fitted(tmp_path_factory):
+    """The CSV run, fitted once through ``main``: config, frame, what it printed."""
+    config, frame = write_csv_run(tmp_path_factory.mktemp("csv"))
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert fit(config) == 0
+    return config, frame, printed.getvalue()
+
+
+def write_fasta(path, ids, sequences, labels=None):
+    """Headers ``>ID|LABEL|site``, or ``>ID`` alone without labels."""
+    headers = ids if labels is None else [f"{id_}|{label}|site" for id_, label in zip(ids, labels)]
+    path.write_text("".join(f">{header}\n{sequence}\n"
+                            for header, sequence in zip(headers, sequences)))
+
+
+def fit(config):
+    return main(["fit", "--config", str(config), "--quiet"])
+
+
+def predict(model, input_path, output):
+    return main(["predict", "--model", str(model), "--input", str(input_path),
+                 "--output", str(output)])
+
+
+def test_fit_on_a_csv_writes_model_report_table_and_plots(csv_fitted):
+    config, _, printed = csv_fitted
+    out = config.parent / "out"
+    assert {"model.skd", "config.yaml", "report.txt", "scores.csv"} <= {
+        p.name for p in out.iterdir()
+    }
+    scores = pd.read_csv(out / "scores.csv")
+    assert scores["model"].tolist() == ["teacher", "student"]
+    for column in ("ROC AUC", "avg precision", "F1", "accuracy"):
+        assert scores[column].between(0, 1).all()
+        assert column in printed
+    assert scores.loc[1, "ROC AUC"] > 0.7
+    report = (out / "report.txt").read_text()
+    assert "student, classification_report_imbalanced" in report
+    assert "geo" in report and "iba" in report  # imbalanced-learn's columns
+    assert "Test part: 90 samples" in report
+    if HAS_MATPLOTLIB:
+        assert (out / "training_curves.png").stat().st_size > 0
+        assert (out / "teacher_student.png").stat().st_size > 0
+    else:
+        assert "Plots skipped: matplotlib is not installed" in report
+    # the saved copy is itself a valid config, with the feature columns it used
+    saved, _ = load_config(out / "config.yaml")
+    assert saved["data"]["feature_columns"] == [f"f{i}" for i in range(6)]
+    assert saved["output"] == str(out.resolve())
+
+
+def test_predict_writes_the_loaded_models_probabilities(csv_fitted, tmp_path):
+    config, frame, _ = csv_fitted
+    unlabelled = frame.drop(columns="target").iloc[:50]
+    unlabelled.to_csv(tmp_path / "new.csv", index=False)
+    out = config.parent / "out"
+    assert predict(out, tmp_path / "new.csv", tmp_path / "proba.csv") == 0
+    written = pd.read_csv(tmp_path / "proba.csv")
+    assert written.columns.tolist() == ["id", "no", "yes"]
+    assert written["id"].tolist() == unlabelled["name"].tolist()
+    model = load(out / "model.skd")
+    expected = model.predict_proba(unlabelled[[f"f{i}" for i in range(6)]])
+    np.testing.assert_allclose(written[["no", "yes"]].to_numpy(), expected, rtol=1e-12)
+    (tmp_path / "new.fasta").write_text(">a\nACDE\n")
+    with pytest.raises(SystemExit, match="--input: the model was trained on csv data"):
+        predict(out, tmp_path / "new.fasta", tmp_path / "proba.csv")
+
+
+@pytest.mark.parametrize("encoder", ["SequenceEncoder", "OneHotEncoder"])
+def test_fit_and_predict_on_fasta_files(crotonylation_sequences, tmp_path, encoder):
+    sequences, labels = crotonylation_sequences
+    ids = [f"P{i}" for i in range(len(labels))]
+    write_fasta(tmp_path / "train.fasta", ids[:400], sequences[:400], labels[:400])
+    write_fasta(tmp_path / "test.fa", ids[400:600], sequences[400:600], labels[400:600])
+    write_fasta(tmp_path / "new.fasta", ids[600:650], sequences[600:650])  # >ID only
+    # sequence modules read SequenceEncoder's layout; OneHotEncoder's suits MLPs only
+    teacher = {"name": "CNN", "params": {"channels": [4], "kernel_size": 3}} \
+        if encoder == "SequenceEncoder" else {"name": "MLP", "params": {"hidden_units": [16]}}
+    config = write_config(
+        tmp_path, data={"path": "train.fasta"}, test={"path": "test.fa"}, encoder=encoder,
+        teacher=teacher,
+        student={"name": "MLP", "params": {"hidden_units": [8]}},
+    )
+    assert fit(config) == 0
+    assert "Test part: 200 samples" in (tmp_path / "out" / "report.txt").read_text()
+    predict(tmp_path / "out" / "model.skd", tmp_path / "new.fasta", tmp_path / "proba.csv")
+    written = pd.read_csv(tmp_path / "proba.csv")
+    assert written.columns.tolist() == ["id", "0", "1"]
+    assert written["id"].tolist() == ids[600:650]
+    model = load(tmp_path / "out" / "model.skd")
+    new = sequences[600:650]
+    if encoder == "OneHotEncoder":
+        from skdistill.preprocessing import positions_frame
+
+        new = positions_frame(new)
+    np.testing.assert_allclose(written[["0", "1"]].to_numpy(), model.predict_proba(new),
+                               rtol=1e-12)
+
+
+def test_fit_runs_in_a_fresh_process(csv_run):
+    config, _ = csv_run
+    result = subprocess.run(
+        [sys.executable, "-m", "skdistill", "fit", "--config", str(config), "--quiet"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "student" in result.stdout and "ROC AUC" in result.stdout
+    assert (config.parent / "out" / "model.skd").is_file()
+
+
+#: Broken configs: (change to the CSV config, what the message must say).
+BROKEN = {
+    "unknown top-level key": ({"epochs": 3}, "top level: unknown key(s) ['epochs']; allowed:"),
+    "unknown module parameter": (
+        {"student": {"name": "MLP", "params": {"hidden": [8]}}},
+        "student.params: unknown key(s) ['hidden']; allowed: ['dropout', 'hidden_units', "
+        "'linear_skip']",
+    ),
+    "wrong type": (
+        {"student": {"name": "MLP", "params": {"hidden_units": "abc"}}},
+        "student.params.hidden_units: expected a list of int, got 'abc'",
+    ),
+    "bad classifier value": (
+        {"classifier": {"alpha": 2}},
+        "classifier.alpha: The 'alpha' parameter of DistilledClassifier must be a float in "
+        "the range [0.0, 1.0]",
+    ),
+    "unknown teacher": ({"teacher": "XGBoost"}, "teacher.name: unknown name 'XGBoost'"),
+    "bad scikit-learn teacher parameter": (
+        {"teacher": {"name": "LogisticRegression", "params": {"C": -1}}},
+        "teacher.params.C: The 'C' parameter of LogisticRegression",
+    ),
+    "net parameters of a scikit-learn teacher": (
+        {"teacher": {"name": "RandomForestClassifier", "net": {"lr": 0.1}}},
+        "teacher.net: RandomForestClassifier is not a network",
+    ),
+    "negative learning rate": (
+        {"student": {"name": "MLP", "net": {"lr": -1.0}}}, "student.net.lr: The 'lr' parameter",
+    ),
+    "value the module refuses": (
+        {"teacher": {"name": "CNN", "params": {"kernel_size": 4}}},
+        "teacher.params: CNN refuses these parameters: kernel_size must be odd",
+    ),
+    "encoder that cannot read sequences": (
+        {"data": {"path": "data.csv", "sequence_column": "f0"}},
+        "encoder.name: sequences need SequenceEncoder or OneHotEncoder, not 'StandardScaler'",
+    ),
+    "sequence module after OneHotEncoder": (
+        {"data": {"path": "data.csv", "sequence_column": "f0"}, "encoder": "OneHotEncoder",
+         "student": "GRU"},
+        "student.name: GRU reads one-hot positions with one shared alphabet",
+    ),
+    "bad test fraction": ({"test": {"fraction": 1.5}}, "test.fraction: expected a number in"),
+    "missing data file": ({"data": {"path": "nowhere.csv"}}, "data.path: no such file"),
+    "missing column": (
+        {"data": {"path": "data.csv", "label_column": "class"}},
+        "data.label_column: no column(s) ['class']",
+    ),
+    "no output": ({"output": None}, "output: expected a string, got None"),
+}
+
+
+@pytest.mark.parametrize("change, message", BROKEN.values(), ids=BROKEN.keys())
+def test_a_broken_config_stops_before_training_naming_the_key(csv_run, change, message):
+    config, _ = csv_run
+    raw = yaml.safe_load(config.read_text())
+    raw.update(change)
+    config.write_text(yaml.safe_dump(raw))
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    assert message in str(stopped.value.code)
+    assert str(stopped.value.code).startswith("skdistill fit: error: ")
+    assert not (config.parent / "out").exists()
+
+
+def test_yaml_exponents_are_numbers_and_lists_become_tuples(tmp_path):
+    (tmp_path / "run.yaml").write_text(
+        "data: {dataset: crotonylation, subsample: 500}\n"
+        "student: {name: GRU, params: {hidden_size: 4, head_units: [8]}, net: {lr: 3e-3}}\n"
+        "output: out\n"
+    )
+    config, model = load_config(tmp_path / "run.yaml")
+    student = model[-1].student
+    assert student.lr == 3e-3 and student.module__head_units == (8,)
+    assert config["output"] == str((tmp_path / "out").resolve())
+    assert config["test"] == {"fraction": 0.25, "stratify": True, "random_state": 0}
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_example_configs_are_valid(example):
+    config, model = load_config(example)
+    assert model[-1].random_state == 0
+    assert Path(config["output"]).parent == EXAMPLES / "runs"
