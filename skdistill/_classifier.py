@@ -287,7 +287,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         in sorted order: with labels "neg"/"pos" it is "pos", with 0/1 it is 1.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit; only defined for pandas input with
         string column names.
     prior_ : float
