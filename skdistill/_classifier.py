@@ -13,7 +13,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ._layout import find_layout
@@ -31,6 +31,7 @@ from ._specs import ESTIMATOR, NET, spec_kind, wants_sequence_shape
 from ._random import draw_seed, seed_unset_random_states, seeded_global_generators
 from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, stratified_bootstrap
 from ._training import DistillationRun, Part
+from ._validation import check_labels, validate_features
 from .fusion import FUSION_RULES
 from .losses import (
     DISTILLATION_LOSSES,
@@ -76,14 +77,7 @@ def resolve_device(device):
 def _encode_labels(y):
     """``classes_`` and the encoded labels; at least two classes of one type."""
     check_classification_targets(y)
-    try:
-        classes, y_encoded = np.unique(y, return_inverse=True)
-    except TypeError:
-        kinds = sorted({type(label).__name__ for label in np.asarray(y, dtype=object)})
-        raise TypeError(
-            f"y mixes labels of types {kinds}, which cannot be ordered; give all "
-            "labels one type (e.g. all strings)."
-        ) from None
+    classes, y_encoded = np.unique(y, return_inverse=True)
     if len(classes) < 2:
         raise ValueError(
             "DistilledClassifier needs samples of at least two classes; "
@@ -268,7 +262,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         untouched.
     verbose : int, default=0
         0 is silent; 1 or more shows a progress bar over meta-epochs.
-    trackers : list of :class:`~skdistill.tracking.Tracker` or None, default=None
+    trackers : :class:`~skdistill.tracking.Tracker`, list of them, or None, \
+            default=None
         Experiment trackers (:class:`~skdistill.tracking.MlflowTracker`,
         :class:`~skdistill.tracking.TensorBoardTracker`,
         :class:`~skdistill.tracking.WandbTracker`): every fit is logged as one
@@ -476,7 +471,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         # estimator: a copy keeps self untouched until training has succeeded.
         validated = copy.copy(self)
         X_given = X
-        X, y = validate_data(validated, X, y, accept_sparse="csr", dtype=np.float32)
+        y = check_labels(y)
+        X, y = validate_features(validated, X, y)
         classes, y_encoded = _encode_labels(y)
         binary = len(classes) == 2
         feature_names = getattr(validated, "feature_names_in_", None)
@@ -570,6 +566,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         training samples from held-out scores (never from the nets' fit)."""
         if isinstance(self.prior, Real):
             return float(self.prior)
+        if isinstance(self.prior, type):  # it has fit, but clone cannot copy a class
+            raise TypeError(
+                f"prior={self.prior.__name__} is a class; pass an instance, e.g. "
+                f"prior={self.prior.__name__}()."
+            )
         n_classes = y_encoded.max() + 1
         if n_classes != 2:
             raise ValueError(
@@ -633,10 +634,17 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         data = TensorData(X_nets, device=device)
         if not self._early_stopping(y_encoded):
             return _part("train", X_raw, data, y_encoded, None, classes), None
-        train_rows, valid_rows = train_test_split(
-            np.arange(n_samples), test_size=self.validation_fraction,
-            stratify=y_encoded, random_state=rng,
-        )
+        try:
+            train_rows, valid_rows = train_test_split(
+                np.arange(n_samples), test_size=self.validation_fraction,
+                stratify=y_encoded, random_state=rng,
+            )
+        except ValueError as error:  # too few samples of a class for a stratified split
+            raise ValueError(
+                f"Early stopping cannot hold out a stratified validation part "
+                f"(validation_fraction={self.validation_fraction}) of {n_samples} "
+                f"samples: {error} Raise validation_fraction, or set early_stopping=False."
+            ) from None
         missing = np.setdiff1d(np.arange(len(classes)), y_encoded[valid_rows])
         if len(missing):
             raise ValueError(
@@ -683,9 +691,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
 
     def _inference_part(self, X):
         """New samples as a :class:`Part` without labels."""
-        X_validated = validate_data(
-            self, X, reset=False, accept_sparse="csr", dtype=np.float32
-        )
+        X_validated = validate_features(self, X, reset=False)
         X_nets = X_validated if self._layout is None else self._layout.transform(X_validated)
         data = TensorData(X_nets, device=self.device_)
         return Part(None, _input_for_estimators(X, X_validated), data)

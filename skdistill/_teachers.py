@@ -99,13 +99,25 @@ class EstimatorTeacher(_Teacher):
         """Fit once, in the first round; later rounds change nothing."""
         if not self._fitted:
             rows = slice(None) if self.sample is None else self.sample
-            self.estimator.fit(_safe_indexing(part.raw, rows), self.classes[part.y[rows]])
+            self._call("fit", _safe_indexing(part.raw, rows), self.classes[part.y[rows]])
             self._fitted = True
             self.forget()
         return None
 
+    def _call(self, method, *args):
+        """Call a method of the estimator; a ValueError or TypeError it raises says
+        which teacher failed, since its own message may point deep into it."""
+        try:
+            return getattr(self.estimator, method)(*args)
+        except (TypeError, ValueError) as error:
+            kind = TypeError if isinstance(error, TypeError) else ValueError
+            raise kind(
+                f"The scikit-learn teacher {type(self.estimator).__name__} failed in "
+                f"{method} on X as given (a DataFrame keeps its column dtypes): {error}"
+            ) from error
+
     def _compute_logits(self, part):
-        proba = np.asarray(self.estimator.predict_proba(part.raw), dtype=np.float32)
+        proba = np.asarray(self._call("predict_proba", part.raw), dtype=np.float32)
         proba = proba[:, _column_order(self.estimator.classes_, self.classes)]
         proba = torch.as_tensor(proba, device=part.data.device)
         return probabilities_to_logits(proba[:, 1] if proba.shape[1] == 2 else proba)

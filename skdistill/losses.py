@@ -4,6 +4,8 @@ Every loss here works on logits, never on probabilities, and can be used in any
 training loop: nothing in this module knows about skorch or scikit-learn.
 """
 
+from numbers import Integral, Real
+
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -50,6 +52,22 @@ def binary_logits(logits):
             f"two, of shape (n, 2); got shape {tuple(logits.shape)}."
         )
     return logits
+
+
+def _check_real(name, value, low, high, closed):
+    """Return ``value`` if it is a real number in the interval; name it otherwise.
+
+    ``closed`` is "left", "right", "both" or "neither"; NaN is never inside.
+    """
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}.")
+    above = value >= low if closed in ("left", "both") else value > low
+    below = value <= high if closed in ("right", "both") else value < high
+    if not (above and below):
+        left = "[" if closed in ("left", "both") else "("
+        right = "]" if closed in ("right", "both") else ")"
+        raise ValueError(f"{name} must be in {left}{low}, {high}{right}, got {value!r}.")
+    return value
 
 
 def _check_targets(logits, target):
@@ -121,18 +139,10 @@ class ImbalancedNNPULoss(nn.Module):
                 f"surrogate must be one of {tuple(SURROGATE_LOSSES)}; got {surrogate!r}."
             )
         self.surrogate = surrogate
-        if not 0.0 <= prior < 1.0:
-            raise ValueError(f"prior must be in [0, 1), got {prior!r}.")
-        if not 0.0 < target_prior < 1.0:
-            raise ValueError(f"target_prior must be in (0, 1), got {target_prior!r}.")
-        if beta < 0.0:
-            raise ValueError(f"beta must be non-negative, got {beta!r}.")
-        if gamma < 0.0:
-            raise ValueError(f"gamma must be non-negative, got {gamma!r}.")
-        self.prior = prior
-        self.target_prior = target_prior
-        self.beta = beta
-        self.gamma = gamma
+        self.prior = _check_real("prior", prior, 0, 1, "left")
+        self.target_prior = _check_real("target_prior", target_prior, 0, 1, "neither")
+        self.beta = _check_real("beta", beta, 0, float("inf"), "left")
+        self.gamma = _check_real("gamma", gamma, 0, float("inf"), "left")
 
     def forward(self, logits, target):
         """Return the corrected risk.
@@ -271,19 +281,20 @@ class DistillationLoss(nn.Module):
 
     def __init__(self, alpha, true_label_loss, distillation_loss="soft", temperature=1.0):
         super().__init__()
-        if not 0.0 <= alpha <= 1.0:
-            raise ValueError(f"alpha must be in [0, 1], got {alpha!r}.")
         if distillation_loss not in DISTILLATION_LOSSES:
             raise ValueError(
-                f"Unknown distillation loss {distillation_loss!r}; "
-                f"use one of {DISTILLATION_LOSSES}."
+                f"distillation_loss must be one of {DISTILLATION_LOSSES}; "
+                f"got {distillation_loss!r}."
             )
-        if temperature <= 0:
-            raise ValueError(f"temperature must be positive, got {temperature!r}.")
-        self.alpha = alpha
+        if not callable(true_label_loss):
+            raise TypeError(
+                "true_label_loss must be a loss called as true_label_loss(logits, "
+                f"target), e.g. ImbalancedNNPULoss; got {true_label_loss!r}."
+            )
+        self.alpha = _check_real("alpha", alpha, 0, 1, "both")
         self.true_label_loss = true_label_loss
         self.distillation_loss = distillation_loss
-        self.temperature = temperature
+        self.temperature = _check_real("temperature", temperature, 0, float("inf"), "neither")
 
     def teacher_term(self, student_logits, teacher_logits):
         """Per-sample distillation loss, averaged over the samples given.
@@ -301,9 +312,20 @@ class DistillationLoss(nn.Module):
         -------
         loss : torch.Tensor of shape ()
         """
+        if teacher_logits is None:
+            raise ValueError(
+                "teacher_logits is None, but the teacher term has samples (alpha > 0 "
+                "and n_true < n): pass the teacher's logits."
+            )
         binary = teacher_logits.ndim == 1
         if binary:
             student_logits = binary_logits(student_logits)
+        if student_logits.shape != teacher_logits.shape:
+            raise ValueError(
+                "student and teacher logits must match: shape (n,) for two classes, "
+                f"(n, k) for k; got {tuple(student_logits.shape)} and "
+                f"{tuple(teacher_logits.shape)}."
+            )
         teacher_logits = teacher_logits.detach()
         if self.distillation_loss == "mse":
             return F.mse_loss(student_logits, teacher_logits)
@@ -338,7 +360,10 @@ class DistillationLoss(nn.Module):
         -------
         loss : torch.Tensor of shape ()
         """
+        _check_targets(student_logits, target)
         n = len(target)
+        if n_true is not None and (not isinstance(n_true, Integral) or n_true < 0):
+            raise ValueError(f"n_true must be a non-negative int or None, got {n_true!r}.")
         true_part = teacher_part = slice(None)
         n_true_part = n_teacher_part = n
         if n_true is not None:
@@ -346,8 +371,9 @@ class DistillationLoss(nn.Module):
             n_true_part, n_teacher_part = min(n_true, n), n - min(n_true, n)
         loss = student_logits.new_zeros(())
         if self.alpha > 0 and n_teacher_part:
+            teacher_part_logits = None if teacher_logits is None else teacher_logits[teacher_part]
             loss = loss + self.alpha * self.teacher_term(
-                student_logits[teacher_part], teacher_logits[teacher_part]
+                student_logits[teacher_part], teacher_part_logits
             )
         if self.alpha < 1 and n_true_part:
             loss = loss + (1.0 - self.alpha) * self.true_label_loss(

@@ -229,10 +229,13 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 )
             if np.any(alphabet == ""):
                 raise ValueError("alphabet must not contain the empty string.")
+        if (self.alphabet is None or self.length is None) and not (symbols != "").any():
+            raise ValueError(
+                "SequenceEncoder found no letters in X: all sequences are empty, so there "
+                "is no alphabet or length to learn; give both (alphabet=, length=)."
+            )
         self.alphabet_ = alphabet
         self.length_ = self.length if self.length is not None else symbols.shape[1]
-        if len(self.alphabet_) == 0:
-            raise ValueError("SequenceEncoder found no letters in X: all sequences are empty.")
         return self
 
     def transform(self, X):

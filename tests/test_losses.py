@@ -233,7 +233,7 @@ def test_teacher_gets_no_gradient_and_empty_parts_contribute_nothing():
 
 @pytest.mark.parametrize(
     "args, message",
-    [((1.5, BinaryCrossEntropyLoss()), "alpha"), ((0.5, BinaryCrossEntropyLoss(), "kl"), "distillation loss"),
+    [((1.5, BinaryCrossEntropyLoss()), "alpha"), ((0.5, BinaryCrossEntropyLoss(), "kl"), "distillation_loss"),
      ((0.5, BinaryCrossEntropyLoss(), "soft", 0.0), "temperature")],
 )
 def test_distillation_loss_rejects_bad_parameters(args, message):
@@ -258,3 +258,48 @@ def test_logistic_surrogate_with_trusted_negatives_is_class_balanced_cross_entro
 def test_unknown_surrogate_is_named():
     with pytest.raises(ValueError, match="surrogate must be one of"):
         ImbalancedNNPULoss(prior=0.0, surrogate="hinge")
+
+
+# --- regressions found by fuzzing (issue 10) ---------------------------------------------
+
+
+def test_pu_refuses_a_target_that_would_broadcast():
+    with pytest.raises(ValueError, match="one label per sample"):
+        ImbalancedNNPULoss(0.0)(torch.zeros(5), torch.ones(1))
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: ImbalancedNNPULoss(prior=float("nan")), ValueError, "prior"),
+        (lambda: ImbalancedNNPULoss(prior="0.1"), TypeError, "prior must be a real number"),
+        (lambda: ImbalancedNNPULoss(prior=0.0, beta=float("nan")), ValueError, "beta"),
+        (lambda: ImbalancedNNPULoss(prior=0.0, gamma=float("nan")), ValueError, "gamma"),
+        (lambda: ImbalancedNNPULoss(prior=0.0, target_prior=True), TypeError, "target_prior"),
+        (lambda: DistillationLoss(float("nan"), BinaryCrossEntropyLoss()), ValueError, "alpha"),
+        (lambda: DistillationLoss(0.5, BinaryCrossEntropyLoss(), "soft", float("nan")),
+         ValueError, "temperature"),
+        (lambda: DistillationLoss(0.5, "pu"), TypeError, "true_label_loss"),
+    ],
+)
+def test_nan_and_non_numbers_are_refused_by_name(make, error, message):
+    # NaN passed every range check and turned the loss into NaN
+    with pytest.raises(error, match=message):
+        make()
+
+
+@pytest.mark.parametrize(
+    "teacher, n_true, message",
+    [
+        (None, 1, "teacher_logits is None"),
+        (torch.zeros(4, 3), 1, "student and teacher logits must match"),
+        (torch.zeros(4), -1, "n_true"),
+        (torch.zeros(4), 1.5, "n_true"),
+    ],
+)
+def test_distillation_loss_names_bad_teacher_logits_and_n_true(teacher, n_true, message):
+    loss = DistillationLoss(0.5, BinaryCrossEntropyLoss())
+    with pytest.raises(ValueError, match=message):
+        loss(torch.zeros(4), torch.tensor([0.0, 1.0, 0.0, 1.0]), teacher, n_true=n_true)
+    with pytest.raises(ValueError, match="one label per sample"):
+        loss(torch.zeros(4), torch.zeros(3), torch.zeros(4))

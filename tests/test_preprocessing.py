@@ -151,6 +151,11 @@ def test_missing_and_empty_sequences_are_rejected():
         SequenceEncoder().fit(np.array([["AC"], [np.nan]], dtype=object))
     with pytest.raises(ValueError, match="no letters"):
         SequenceEncoder().fit(["", ""])
+    # with an alphabet but no length, the length was learned as 1 from no letters at all
+    with pytest.raises(ValueError, match="no alphabet or length to learn"):
+        SequenceEncoder(alphabet="AC").fit(["", ""])
+    encoder = SequenceEncoder(alphabet="AC", length=2, handle_unknown="ignore").fit(["", ""])
+    assert encoder.transform(["CA"]).tolist() == [[0, 1, 1, 0]]
 
 
 def test_encoded_crotonylation_windows(crotonylation_sequences):

@@ -190,6 +190,26 @@ def test_stratified_bootstrap_keeps_the_class_counts():
     assert not np.array_equal(np.sort(first), np.sort(second))
 
 
+class FailingClassifier(ClassifierMixin, BaseEstimator):
+    """A teacher whose predict_proba fails with a message that names nothing of ours."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        raise TypeError("loop of ufunc does not support argument 0 of type float")
+
+
+def test_a_failing_sklearn_teacher_is_named(imbalanced_arrays):
+    # LogisticRegression fails so in predict_proba on a DataFrame with an object and a
+    # category column (scikit-learn 1.9), which reached the user without context
+    X, y = imbalanced_arrays
+    with pytest.raises(TypeError, match="scikit-learn teacher FailingClassifier failed in "
+                                        "predict_proba on X as given.*loop of ufunc"):
+        fast(teacher=FailingClassifier()).fit(X, y)
+
+
 # --- randomness ---------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from skdistill import DistilledClassifier
 from skdistill._validation import check_labels
+from skdistill.pu import ElkanNotoPriorEstimator
 
 from .conftest import FAST
 
@@ -98,3 +99,11 @@ def test_early_stopping_on_too_few_samples_names_its_parameters(data):
     clf = DistilledClassifier(**{**ONE_ROUND, "early_stopping": True, "validation_fraction": 0.05})
     with pytest.raises(ValueError, match="validation_fraction=0.05.*early_stopping=False"):
         clf.fit(X, y)
+
+
+def test_a_prior_estimator_class_is_named(data):
+    # HasMethods(["fit"]) lets a class through, and clone failed with "Cannot clone object"
+    X, y = data
+    with pytest.raises(TypeError, match=r"prior=ElkanNotoPriorEstimator is a class; pass an "
+                                        r"instance, e.g. prior=ElkanNotoPriorEstimator\(\)"):
+        DistilledClassifier(**{**ONE_ROUND, "prior": ElkanNotoPriorEstimator}).fit(X, y)
