@@ -13,6 +13,8 @@ hundred in all, for CI). ``pytest -m fuzz_full tests/test_fuzz.py`` runs at
 least 10,000 random ones; ``SKDISTILL_FUZZ_EXAMPLES`` sets another total.
 """
 
+import collections
+import functools
 import math
 import os
 import re
@@ -51,6 +53,9 @@ ONE_ROUND = {"meta_epochs": 1, "teacher_epochs": 1, "student_epochs": 1, "early_
 
 # --- the checker ---------------------------------------------------------------------
 
+#: What the current property run saw: inputs, and outcomes counted by :func:`outcome`.
+OUTCOMES = collections.Counter()
+
 
 def _pattern(keyword):
     """A keyword as a whole word ("alpha" does not match "alphabet")."""
@@ -76,6 +81,7 @@ def outcome(action, problems=(), risks=()):
         result = action()
     except (ValueError, TypeError) as error:
         event(f"refused with a {type(error).__name__}")
+        OUTCOMES[f"refused ({type(error).__name__})"] += 1
         keywords = [*problems, *risks]
         assert keywords, f"a valid input was refused: {error!r}"
         assert any(re.search(_pattern(k), str(error), re.IGNORECASE) for k in keywords), (
@@ -84,6 +90,7 @@ def outcome(action, problems=(), risks=()):
         return None
     assert not problems, f"accepted silently: {list(problems)}"
     event("accepted")
+    OUTCOMES["accepted"] += 1
     return result
 
 
@@ -284,8 +291,7 @@ TEACHERS = {
 }
 
 
-@given(case=classifier_inputs())
-def fuzz_classifier_inputs(case):
+def check_classifier_inputs(case):
     X, y, problems, risks, teacher = case
     clf = DistilledClassifier(teacher=TEACHERS[teacher](), student=tiny_net(), device="cpu",
                               random_state=0, **ONE_ROUND)
@@ -418,8 +424,7 @@ def classifier_params(draw):
     return X, y, {"teacher": teacher, **params}, problems, risks
 
 
-@given(case=classifier_params())
-def fuzz_classifier_params(case):
+def check_classifier_params(case):
     X, y, params, problems, risks = case
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -451,8 +456,7 @@ SEQUENCE_STUDENTS = {
 }
 
 
-@given(case=sequence_data())
-def fuzz_sequences_through_a_pipeline(case):
+def check_sequences_through_a_pipeline(case):
     sequences, y, student, risks = case
     model = make_pipeline(
         SequenceEncoder(),
@@ -545,8 +549,7 @@ def encoder_cases(draw):
     return train, new, form, params, problems
 
 
-@given(case=encoder_cases())
-def fuzz_sequence_encoder(case):
+def check_sequence_encoder(case):
     train, new, form, params, problems = case
     encoder = outcome(lambda: SequenceEncoder(**params).fit(_encode_as(train, form)), problems)
     if encoder is None:
@@ -625,8 +628,7 @@ def pu_cases(draw):
     return params, draw(logit_tensors(shape)), target, problems
 
 
-@given(case=pu_cases())
-def fuzz_pu_loss(case):
+def check_pu_loss(case):
     params, logits, target, problems = case
     value = outcome(lambda: ImbalancedNNPULoss(**params)(logits, target), problems)
     if value is not None:
@@ -672,8 +674,7 @@ TRUE_LABEL_LOSSES = {
 }
 
 
-@given(case=distillation_cases())
-def fuzz_distillation_loss(case):
+def check_distillation_loss(case):
     params, student, target, teacher, problems = case
     params = dict(params)
     n_true = params.pop("n_true")
@@ -689,12 +690,15 @@ def fuzz_distillation_loss(case):
         check_loss(value, student)
 
 
-@given(
-    name=st.sampled_from(["pu", "bce", "hinge"]),
-    n_classes=st.integers(2, 5),
-    prior=st.sampled_from([0.0, 0.3, 1.0, NAN]),
+#: What make_true_label_loss is asked for: a name, a number of classes, the priors.
+LOSS_REQUESTS = st.tuples(
+    st.sampled_from(["pu", "bce", "hinge"]), st.integers(2, 5),
+    st.floats(0, 0.99) | st.sampled_from([1.0, -0.1, NAN]), st.floats(0.01, 0.99),
 )
-def fuzz_make_true_label_loss(name, n_classes, prior):
+
+
+def check_make_true_label_loss(case):
+    name, n_classes, prior, target_prior = case
     problems = []
     if name == "hinge":
         problems.append("hinge")
@@ -702,7 +706,8 @@ def fuzz_make_true_label_loss(name, n_classes, prior):
         problems.append("two classes")
     elif name == "pu" and not 0 <= prior < 1:
         problems.append("prior")
-    loss = outcome(lambda: make_true_label_loss(name, n_classes, prior=prior), problems)
+    loss = outcome(lambda: make_true_label_loss(
+        name, n_classes, prior=prior, target_prior=target_prior), problems)
     if loss is not None:
         logits = torch.zeros(4) if n_classes == 2 else torch.zeros(4, n_classes)
         target = torch.tensor([0, 1, 1, 0], dtype=torch.float32 if n_classes == 2 else torch.int64)
@@ -711,20 +716,35 @@ def fuzz_make_true_label_loss(name, n_classes, prior):
 
 # --- running them --------------------------------------------------------------------
 
-#: Each property and its share of the examples (the classifier's are the slow ones).
+#: Each property: its inputs, its check, and its share of the examples (the
+#: classifier's are the slow ones).
 PROPERTIES = {
-    "classifier inputs": (fuzz_classifier_inputs, 3),
-    "classifier parameters": (fuzz_classifier_params, 3),
-    "sequences through a pipeline": (fuzz_sequences_through_a_pipeline, 1),
-    "sequence encoder": (fuzz_sequence_encoder, 3),
-    "pu loss": (fuzz_pu_loss, 2),
-    "distillation loss": (fuzz_distillation_loss, 2),
-    "make_true_label_loss": (fuzz_make_true_label_loss, 1),
+    "classifier inputs": (classifier_inputs(), check_classifier_inputs, 3),
+    "classifier parameters": (classifier_params(), check_classifier_params, 3),
+    "sequences through a pipeline": (sequence_data(), check_sequences_through_a_pipeline, 1),
+    "sequence encoder": (encoder_cases(), check_sequence_encoder, 3),
+    "pu loss": (pu_cases(), check_pu_loss, 2),
+    "distillation loss": (distillation_cases(), check_distillation_loss, 2),
+    "make_true_label_loss": (LOSS_REQUESTS, check_make_true_label_loss, 1),
 }
 #: Examples per share in CI: a few hundred in all, derandomized.
 CI_EXAMPLES_PER_SHARE = 20
 FULL_EXAMPLES = int(os.environ.get("SKDISTILL_FUZZ_EXAMPLES", 10_000))
 QUIET = {"deadline": None, "suppress_health_check": list(HealthCheck)}
+
+
+def run_property(name, **options):
+    """Run a property under hypothesis ``settings(**options)``; return its counts."""
+    strategy, check, _ = PROPERTIES[name]
+    OUTCOMES.clear()
+
+    @functools.wraps(check)
+    def counted(case):
+        OUTCOMES["inputs"] += 1
+        check(case)
+
+    settings(**QUIET, **options)(given(case=strategy)(counted))()
+    return dict(OUTCOMES)
 
 
 def _full_run_selected(config):
@@ -738,8 +758,8 @@ def test_every_parameter_is_fuzzed():
 
 @pytest.mark.parametrize("name", sorted(PROPERTIES))
 def test_fuzz(name):
-    prop, share = PROPERTIES[name]
-    settings(max_examples=CI_EXAMPLES_PER_SHARE * share, derandomize=True, **QUIET)(prop)()
+    share = PROPERTIES[name][-1]
+    run_property(name, max_examples=CI_EXAMPLES_PER_SHARE * share, derandomize=True)
 
 
 @pytest.mark.fuzz_full
@@ -747,7 +767,8 @@ def test_fuzz(name):
 def test_fuzz_full(name, request):
     if not _full_run_selected(request.config):
         pytest.skip("the full fuzz run (>= 10,000 inputs) runs with -m fuzz_full")
-    prop, share = PROPERTIES[name]
-    total_shares = sum(share for _, share in PROPERTIES.values())
-    examples = math.ceil(FULL_EXAMPLES * share / total_shares)
-    settings(max_examples=examples, print_blob=True, **QUIET)(prop)()
+    total_shares = sum(share for *_, share in PROPERTIES.values())
+    examples = math.ceil(FULL_EXAMPLES * PROPERTIES[name][-1] / total_shares)
+    counts = run_property(name, max_examples=examples, print_blob=True)
+    print(f"{name}: {counts}")  # shown with -s: inputs run, accepted, refused by error type
+    assert counts["inputs"] >= examples  # not cut short by a search space too small
