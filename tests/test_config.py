@@ -126,6 +126,19 @@ def test_predict_writes_the_loaded_models_probabilities(csv_fitted, tmp_path):
         predict(out, tmp_path / "new.fasta", tmp_path / "proba.csv")
 
 
+def test_fit_reports_macro_scores_for_three_classes(tmp_path):
+    X, y = make_classification(n_samples=240, n_features=5, n_informative=3, n_classes=3,
+                               random_state=0)
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(5)]).assign(label=y)
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    config = write_config(tmp_path, data={"path": "data.csv"},
+                          student={"name": "MLP", "net": {"lr": 0.02}})
+    assert fit(config) == 0
+    scores = pd.read_csv(tmp_path / "out" / "scores.csv").set_index("model")
+    assert scores.loc["student", "ROC AUC"] > 0.8
+    assert not (tmp_path / "out" / "teacher_student.png").exists()  # two classes only
+
+
 @pytest.mark.parametrize("encoder", ["SequenceEncoder", "OneHotEncoder"])
 def test_fit_and_predict_on_fasta_files(crotonylation_sequences, tmp_path, encoder):
     sequences, labels = crotonylation_sequences
