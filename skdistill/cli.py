@@ -51,6 +51,41 @@ def _demo_command(args):
     )
 
 
+def _config_command(args):
+    """``skdistill fit`` and ``predict``; a wrong config or input exits with its message."""
+    # imported here: the other commands need neither YAML nor the report's libraries
+    from ._config import ConfigError
+    from ._run import run_fit, run_predict
+
+    try:
+        if args.command == "fit":
+            run_fit(args.config, output=args.output, verbose=0 if args.quiet else 1)
+        else:
+            run_predict(args.model, args.input, output=args.output)
+    except ConfigError as error:
+        sys.exit(f"skdistill {args.command}: error: {error}")
+
+
+def _add_config_commands(commands):
+    fit = commands.add_parser(
+        "fit", help="train from a YAML config; write the model, scores, plots and report"
+    )
+    fit.add_argument("--config", required=True, help="the run's YAML config file")
+    fit.add_argument("--output", default=None,
+                     help="output folder (default: the config's output)")
+    fit.add_argument("--quiet", action="store_true", help="no progress bar")
+    predict = commands.add_parser(
+        "predict", help="write the class probabilities of a model trained by fit as CSV"
+    )
+    predict.add_argument("--model", required=True,
+                         help="output folder of fit (or the model.skd file in it)")
+    predict.add_argument("--input", required=True,
+                         help="samples in the training data's format (CSV or FASTA)")
+    predict.add_argument("--output", default=None, help="CSV file (default: standard output)")
+    for command in (fit, predict):
+        command.set_defaults(handler=_config_command)
+
+
 def build_parser():
     """Return the argument parser of the ``skdistill`` command."""
     parser = argparse.ArgumentParser(
