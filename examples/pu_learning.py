@@ -200,6 +200,14 @@ def summary(settings):
                 f"prior='estimate' against the true {setting.true_prior:.3f}, off by "
                 f"{error:.3f} ({verdict} {PRIOR_TOLERANCE})"
             )
+    for column in ESTIMATOR_COLUMNS[3:]:
+        errors = [abs(float(setting.estimates[column]) - setting.true_prior)
+                  for setting in settings if column in setting.estimates]
+        close = sum(error <= PRIOR_TOLERANCE for error in errors)
+        lines.append(
+            f"{column}: within {PRIOR_TOLERANCE} of the true prior in {close} of "
+            f"{len(errors)} settings, mean absolute error {np.mean(errors):.3f}"
+        )
     for treatment in PRIORS[1:]:
         wins = [f"{setting.name} c={setting.c}" for setting in settings
                 if setting.student_f1[treatment] > setting.student_f1[PRIORS[0]]]

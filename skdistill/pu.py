@@ -372,26 +372,25 @@ _TICE_BORDERS = (0.25, 0.5, 0.75)
 def _bin_indicators(X):
     """Sparse (n, 3 d) indicators (CSC) of the upper three TIcE bins of each feature.
 
-    Features are min-max scaled to [0, 1] (a constant feature falls in bin 0).
-    Bin 0 is left out: its counts are a node's total minus the other three,
-    which keeps one-hot data as sparse as it is.
+    Dense features are min-max scaled to [0, 1]; sparse ones, which must be
+    non-negative, are divided by their maximum so that their zeros stay zeros.
+    A constant feature falls in bin 0. Bin 0 is left out: its counts are a
+    node's total minus the other three, which keeps one-hot data sparse.
     """
-    X = sp.csc_matrix(X) if sp.issparse(X) else X
-    low = np.asarray(X.min(axis=0).todense() if sp.issparse(X) else X.min(axis=0)).ravel()
-    if sp.issparse(X) and np.any(low < 0):
-        raise ValueError("TIcE needs non-negative sparse features; scale them first.")
-    high = np.asarray(X.max(axis=0).todense() if sp.issparse(X) else X.max(axis=0)).ravel()
-    span = np.where(high > low, high - low, 1.0)
-    coo = sp.coo_matrix(X)
     if sp.issparse(X):
-        # Zeros of a non-negative sparse matrix scale to (0 - 0) / span = 0: bin 0.
-        low = np.zeros_like(low)
-    scaled = (coo.data - low[coo.col]) / span[coo.col]
-    bins = np.digitize(scaled, _TICE_BORDERS)
+        if X.min() < 0:
+            raise ValueError("TIcE needs non-negative sparse features; scale them first.")
+        low = np.zeros(X.shape[1])
+        high = X.max(axis=0).toarray().ravel()
+    else:
+        low, high = X.min(axis=0), X.max(axis=0)
+    span = np.where(high > low, high - low, 1.0)
+    scaled = sp.coo_matrix(X.multiply(1 / span) if sp.issparse(X) else (X - low) / span)
+    bins = np.digitize(scaled.data, _TICE_BORDERS)
     keep = bins > 0
-    columns = coo.col[keep] * 3 + bins[keep] - 1
+    columns = scaled.col[keep] * 3 + bins[keep] - 1
     return sp.csc_matrix(
-        (np.ones(keep.sum()), (coo.row[keep], columns)), shape=(X.shape[0], 3 * X.shape[1])
+        (np.ones(keep.sum()), (scaled.row[keep], columns)), shape=(X.shape[0], 3 * X.shape[1])
     )
 
 
