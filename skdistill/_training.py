@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from itertools import count
 
 import numpy as np
-from scipy.special import softmax
+import torch
 from sklearn.metrics import roc_auc_score
 from sklearn.utils import _safe_indexing
 from tqdm.auto import tqdm
@@ -50,12 +50,44 @@ class Part:
         return self.source if self.rows is None else _safe_indexing(self.source, self.rows)
 
 
-def validation_auc(y, logits):
-    """ROC AUC of logits against encoded labels (one-vs-rest, macro, for more classes)."""
-    logits = logits.cpu().numpy()
-    if logits.ndim == 1:
-        return float(roc_auc_score(y, logits))
-    return float(roc_auc_score(y, softmax(logits, axis=1), multi_class="ovr"))
+@dataclass(frozen=True)
+class ValidationScore:
+    """How well a round predicts the held-out part.
+
+    Attributes
+    ----------
+    auc : float
+        ROC AUC (one-vs-rest, macro, for more classes).
+    loss : float
+        Class-balanced cross-entropy: every class weighs the same, as in the
+        true-label risk.
+    """
+
+    auc: float
+    loss: float
+
+    @classmethod
+    def of(cls, y, logits):
+        """Score logits against encoded labels ``y``."""
+        logits = logits.cpu().double()
+        if logits.ndim == 1:
+            logits = torch.stack([torch.zeros_like(logits), logits], dim=1)
+        log_proba = torch.log_softmax(logits, dim=1).numpy()
+        proba = np.exp(log_proba)
+        auc = (roc_auc_score(y, proba[:, 1]) if proba.shape[1] == 2
+               else roc_auc_score(y, proba, multi_class="ovr"))
+        classes, y_index = np.unique(y, return_inverse=True)
+        per_sample = -log_proba[np.arange(len(y)), y]
+        loss = np.mean([per_sample[y_index == k].mean() for k in range(len(classes))])
+        return cls(float(auc), float(loss))
+
+    def beats(self, other, tol=0.0):
+        """Whether this score beats ``other`` by more than ``tol``: a higher
+        AUC, or an AUC as high and a lower loss (ties of the AUC are common
+        on small validation parts, and an AUC of 1 cannot rise)."""
+        return self.auc > other.auc + tol or (
+            self.auc >= other.auc and self.loss < other.loss - tol
+        )
 
 
 class Monitor:
@@ -64,7 +96,8 @@ class Monitor:
     After every complete round, :meth:`update` keeps a copy of the nets'
     weights when the validation score is the best so far (or, without
     validation, always: the last complete round). A round counts as an
-    improvement when it beats the best score by more than ``tol``;
+    improvement when it beats the best score by more than ``tol`` (see
+    :meth:`ValidationScore.beats`);
     ``n_iter_no_change`` rounds in a row without one end training, as in
     scikit-learn's ``MLPClassifier``.
 
@@ -80,25 +113,28 @@ class Monitor:
         self.nets = nets
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
-        self.best_score = -np.inf
+        self.best_score = None
         self.best_round = 0
         self.rounds = 0
         self._stale = 0
         self._states = None
 
     def update(self, score=None):
-        """Record a complete round with its validation score (None: not validating)."""
+        """Record a complete round with its :class:`ValidationScore` (None: not
+        validating)."""
         self.rounds += 1
-        if score is None or score > self.best_score:
+        first = self.best_score is None
+        if score is None or first or score.beats(self.best_score):
             self._states = [module_state(net) for net in self.nets]
             self.best_round = self.rounds
         if score is None:
             return
-        if score > self.best_score + self.tol:
+        if first or score.beats(self.best_score, self.tol):
             self._stale = 0
         else:
             self._stale += 1
-        self.best_score = max(self.best_score, score)
+        if first or score.beats(self.best_score):
+            self.best_score = score
 
     @property
     def done(self):
@@ -183,35 +219,41 @@ class DistillationRun:
             self.on_round(index, fields)
 
     def _teacher_round(self):
-        """Train the teachers once; return the round's record fields."""
-        fields = {}
+        """Train the teachers once; return the round's record fields and
+        validation score (None without validation)."""
+        fields, score = {}, None
         loss = self.ensemble.train_round(self.train)
         if loss is not None:
             fields["teacher_loss"] = loss
         if self.valid is not None:
-            fields["teacher_valid_auc"] = validation_auc(
-                self.valid.y, self.ensemble.logits(self.valid)
-            )
-        return fields
+            score = ValidationScore.of(self.valid.y, self.ensemble.logits(self.valid))
+            fields["teacher_valid_auc"] = score.auc
+        return fields, score
 
     def _student_round(self):
-        """Train the student once against the current teachers; return its fields."""
+        """Train the student once against the current teachers; return its
+        fields and validation score."""
         if self.ensemble.teachers:
             self.student_data.y["teacher_logits"] = self.ensemble.logits(self.train)
         fields = {"student_loss": train_round(self.student, self.student_data, "student")}
+        score = None
         if self.valid is not None:
-            fields["student_valid_auc"] = validation_auc(
+            score = ValidationScore.of(
                 self.valid.y, predict_logits(self.student, self.valid.data, self.binary)
             )
-        return fields
+            fields["student_valid_auc"] = score.auc
+        return fields, score
 
     def _online(self, progress):
         for index in range(1, self.max_rounds + 1):
-            fields = self._teacher_round() if self.ensemble.teachers else {}
-            fields.update(self._student_round())
+            fields, teacher_score = (
+                self._teacher_round() if self.ensemble.teachers else ({}, None)
+            )
+            student_fields, student_score = self._student_round()
+            fields.update(student_fields)
             self._store(index, fields)
-            self.teacher_monitor.update(fields.get("teacher_valid_auc"))
-            self.student_monitor.update(fields.get("student_valid_auc"))
+            self.teacher_monitor.update(teacher_score)
+            self.student_monitor.update(student_score)
             self._advance(progress, fields)
             if self.student_monitor.done:
                 return
@@ -222,9 +264,9 @@ class DistillationRun:
             phases.insert(0, ("teacher", self._teacher_round, self.teacher_monitor))
         for role, round_, monitor in phases:
             for index in count(1):
-                fields = round_()
+                fields, score = round_()
                 self._store(index, fields)
-                monitor.update(fields.get(f"{role}_valid_auc"))
+                monitor.update(score)
                 self._advance(progress, fields)
                 if monitor.done or index == self.max_rounds:
                     break

@@ -13,6 +13,7 @@ from sklearn.datasets import make_classification
 from sklearn.metrics import roc_auc_score
 
 from skdistill import DistilledClassifier
+from skdistill._training import ValidationScore
 
 from .conftest import FAST
 
@@ -215,3 +216,32 @@ def test_ctrl_c_keeps_the_last_complete_meta_epoch():
 def test_ctrl_c_in_the_first_meta_epoch_propagates_and_fits_nothing():
     outcome = _interrupted_fit(1)
     assert outcome == {"raised": True, "fitted": False}
+
+
+def test_validation_score_breaks_auc_ties_by_the_balanced_loss():
+    """An AUC of 1 cannot rise: a later round that only lowers the loss still
+    counts, so early stopping does not freeze the first perfect round."""
+    y = np.array([0, 0, 0, 1])
+    confident = ValidationScore.of(y, torch.tensor([-4.0, -4.0, -4.0, 4.0]))
+    timid = ValidationScore.of(y, torch.tensor([-0.1, -0.1, -0.1, 0.1]))
+    assert confident.auc == timid.auc == 1.0
+    assert confident.beats(timid) and not timid.beats(confident)
+    assert not confident.beats(timid, tol=1.0)
+    worse_ranking = ValidationScore.of(y, torch.tensor([-4.0, -4.0, 4.0, 3.0]))
+    assert timid.beats(worse_ranking) and not worse_ranking.beats(timid)
+    # every class weighs the same: the lone positive counts as much as the negatives
+    half_wrong = ValidationScore.of(y, torch.tensor([0.0, 0.0, 0.0, -np.log(3.0)]))
+    assert half_wrong.loss == pytest.approx((np.log(2.0) + np.log(4.0)) / 2)
+
+
+def test_early_stopping_keeps_training_past_a_perfect_validation_auc():
+    X, y = make_classification(300, n_features=5, n_informative=5, n_redundant=0,
+                               class_sep=3.0, random_state=0)
+    clf = DistilledClassifier(
+        **{**FAST, "meta_epochs": 12, "early_stopping": True, "teacher_epochs": 1,
+           "student_epochs": 1}, n_iter_no_change=3,
+    ).fit(X, y)
+    aucs = [record["student_valid_auc"] for record in clf.history_]
+    assert aucs[0] == 1.0
+    # the AUC alone would stop after round 1 + 3; the loss kept improving
+    assert clf.n_iter_ > 1 + clf.n_iter_no_change

@@ -1,0 +1,118 @@
+"""How close any top-bin prior estimate can come on the crotonylation windows.
+
+A top-bin estimator (BBE, and Elkan-Noto's e1 in the limit) reads the prior
+``pi`` off the samples a classifier scores highest. Above a threshold ``t``
+the unlabeled samples are hidden positives and negatives, so under SCAR::
+
+    q_u(t) / q_p(t) = pi + (1 - pi) * FPR(t) / TPR(t)
+
+with FPR and TPR the shares of negatives and positives scored above ``t``. The
+estimate is exact only where some region holds positives alone
+(``FPR / TPR = 0``); elsewhere its bias is at least
+``(1 - pi) * min_t FPR(t) / TPR(t)``, even for a classifier trained on the
+true labels. This script measures that bound for three classifiers trained on
+the true labels of the demo's training split and scored on its test split
+(LogisticRegression on one-hot windows, HistGradientBoosting on the letters,
+the demo's CNN teacher), then runs :class:`~skdistill.pu.BestBinPriorEstimator`
+itself on the whole embedded data at c = 0.5 and 0.8 (positive-unlabeled
+labels, out-of-fold scores of LogisticRegression and of the CNN). Run::
+
+    python benchmarks/pu_prior_bound.py [--skip-cnn-estimate]
+
+Minutes on 2 CPU cores: the CNN estimate fits 5 CNNs per label frequency.
+"""
+
+import argparse
+import time
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score, roc_curve
+
+from skdistill import DistilledClassifier
+from skdistill._demo import TEACHER, _categorical_boosting, _net, demo_split
+from skdistill.cli import format_table
+from skdistill.datasets import load_crotonylation
+from skdistill.preprocessing import SequenceEncoder
+from skdistill.pu import BestBinPriorEstimator, make_pu_labels
+
+LABEL_FREQUENCIES = (0.5, 0.8)
+#: The least share of positives above a threshold that counts (a top bin of a
+#: handful of positives would be all noise).
+MIN_TPR = (0.01, 0.05, 0.1)
+
+
+def cnn(random_state=0):
+    """The demo's CNN teacher as a classifier of its own (5 rounds)."""
+    return DistilledClassifier(
+        student=_net(TEACHER), alpha=0.0, meta_epochs=5, batch_size=256,
+        random_state=random_state, verbose=0,
+    )
+
+
+def hidden_prior(y, s):
+    """The true fraction of positives among the unlabeled samples."""
+    return float(((y == 1) & (s == 0)).sum() / (s == 0).sum())
+
+
+def bound_rows(random_state):
+    """min FPR / TPR above a threshold, per classifier trained on true labels."""
+    windows_train, windows_test, y_train, y_test = demo_split(random_state=random_state)
+    encoder = SequenceEncoder()
+    X_train, X_test = encoder.fit_transform(windows_train), encoder.transform(windows_test)
+    classifiers = {
+        "LogisticRegression (one-hot)": (LogisticRegression(C=0.1, max_iter=1000),
+                                         X_train, X_test),
+        "HistGradientBoosting (letters)": (
+            _categorical_boosting(len(windows_train[0]), random_state),
+            windows_train, windows_test),
+        "CNN teacher of the demo": (cnn(random_state), X_train, X_test),
+    }
+    rows = []
+    for name, (model, train, test) in classifiers.items():
+        scores = model.fit(train, y_train).predict_proba(test)[:, 1]
+        fpr, tpr, _ = roc_curve(y_test, scores)
+        ratios = [np.min(fpr[tpr >= least] / tpr[tpr >= least]) for least in MIN_TPR]
+        rows.append((name, f"{roc_auc_score(y_test, scores):.4f}",
+                     *(f"{ratio:.3f}" for ratio in ratios)))
+    return rows
+
+
+def estimate_rows(random_state, with_cnn):
+    """BestBinPriorEstimator on the whole embedded data, per label frequency."""
+    windows, y = load_crotonylation(return_X_y=True)
+    X = SequenceEncoder().fit_transform(windows)
+    classifiers = {"LogisticRegression": None}
+    if with_cnn:
+        classifiers["CNN teacher of the demo"] = cnn(random_state)
+    rows = []
+    for c in LABEL_FREQUENCIES:
+        s = make_pu_labels(y, c, random_state=random_state)
+        truth = hidden_prior(y, s)
+        for name, classifier in classifiers.items():
+            start = time.perf_counter()
+            estimate = BestBinPriorEstimator(classifier, random_state=random_state).fit(X, s)
+            rows.append((str(c), f"{truth:.4f}", name, f"{estimate.prior_:.4f}",
+                         f"{estimate.prior_ - truth:+.4f}",
+                         f"{time.perf_counter() - start:.0f}"))
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--skip-cnn-estimate", action="store_true",
+                        help="estimate with LogisticRegression scores only")
+    parser.add_argument("--random-state", type=int, default=0)
+    args = parser.parse_args(argv)
+    print("Classifiers trained on the TRUE labels of the demo's split, scored on its test "
+          "part: the least FPR / TPR above a threshold with at least the given TPR.")
+    print(format_table(bound_rows(args.random_state), columns=(
+        "classifier", "ROC AUC", *(f"min FPR/TPR, TPR>={least}" for least in MIN_TPR))))
+    print("\nBestBinPriorEstimator on all 73,927 windows with positive-unlabeled labels "
+          "(out-of-fold scores, 5 folds).")
+    print(format_table(estimate_rows(args.random_state, not args.skip_cnn_estimate), columns=(
+        "c", "true prior", "classifier", "estimate", "error", "s")))
+
+
+if __name__ == "__main__":
+    main()
