@@ -200,7 +200,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         Whether to hold out ``validation_fraction`` of the training data
         (stratified) and stop when the student's ROC AUC on it (one-vs-rest
         for more classes) has not improved by more than ``tol`` for
-        ``n_iter_no_change`` meta-epochs in a row. The student and every
+        ``n_iter_no_change`` meta-epochs in a row; where the AUC ties (an AUC
+        of 1 cannot rise, and small parts give many ties), a class-balanced
+        cross-entropy on that part lower by more than ``tol`` counts as an
+        improvement. The student and every
         teacher net are then put back to the weights of their best
         meta-epoch on that part. "auto" enables it from 100 samples on, when
         the held-out part gets at least 2 samples of every class; below, all
@@ -211,7 +214,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     n_iter_no_change : int, default=10
         Meta-epochs without improvement that end training.
     tol : float, default=1e-4
-        Least gain in validation ROC AUC that counts as an improvement.
+        Least gain in validation ROC AUC (or, on a tie, drop in validation
+        loss) that counts as an improvement.
     true_label_loss : {"auto", "pu", "bce"}, default="auto"
         Loss on true labels, for teacher and student alike. "pu" is the
         imbalanced non-negative PU risk (:class:`~skdistill.losses.ImbalancedNNPULoss`,

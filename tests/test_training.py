@@ -159,6 +159,8 @@ def test_bad_budget_parameters_are_named(imbalanced_arrays, params, message):
 _INTERRUPTED_FIT = textwrap.dedent(
     """
     import json, os, signal, sys, warnings
+    # Ctrl-C as in a terminal, even where the test runner passed SIGINT on ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import numpy as np, torch
     from skorch import NeuralNet
     from skorch.callbacks import Callback
@@ -239,7 +241,7 @@ def test_early_stopping_keeps_training_past_a_perfect_validation_auc():
                                class_sep=3.0, random_state=0)
     clf = DistilledClassifier(
         **{**FAST, "meta_epochs": 12, "early_stopping": True, "teacher_epochs": 1,
-           "student_epochs": 1}, n_iter_no_change=3,
+           "student_epochs": 1}, n_iter_no_change=3, random_state=0,
     ).fit(X, y)
     aucs = [record["student_valid_auc"] for record in clf.history_]
     assert aucs[0] == 1.0
