@@ -314,7 +314,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         One dict per meta-epoch with ``meta_epoch``, ``teacher_loss`` and
         ``student_loss`` (mean training loss of the net's last epoch, averaged
         over teacher nets) and, with early stopping, ``teacher_valid_auc`` and
-        ``student_valid_auc`` (ROC AUC on the held-out part). Teacher entries
+        ``student_valid_auc`` (ROC AUC on the held-out part) with
+        ``teacher_valid_loss`` and ``student_valid_loss`` (class-balanced
+        cross-entropy there, which breaks ties of the AUC). Teacher entries
         are absent when no teacher is trained. With ``schedule="sequential"``
         record ``i`` holds the teachers after their round ``i`` and the student
         after its round ``i``.

@@ -227,7 +227,7 @@ class DistillationRun:
             fields["teacher_loss"] = loss
         if self.valid is not None:
             score = ValidationScore.of(self.valid.y, self.ensemble.logits(self.valid))
-            fields["teacher_valid_auc"] = score.auc
+            fields.update(teacher_valid_auc=score.auc, teacher_valid_loss=score.loss)
         return fields, score
 
     def _student_round(self):
@@ -241,7 +241,7 @@ class DistillationRun:
             score = ValidationScore.of(
                 self.valid.y, predict_logits(self.student, self.valid.data, self.binary)
             )
-            fields["student_valid_auc"] = score.auc
+            fields.update(student_valid_auc=score.auc, student_valid_loss=score.loss)
         return fields, score
 
     def _online(self, progress):

@@ -105,7 +105,8 @@ def test_history_records_losses_and_validation_aucs(imbalanced_arrays):
                n_iter_no_change=5).fit(X, y)
     assert [h["meta_epoch"] for h in clf.history_] == [1, 2, 3]
     assert clf.n_iter_ == 3
-    keys = {"teacher_loss", "student_loss", "teacher_valid_auc", "student_valid_auc"}
+    keys = {"teacher_loss", "student_loss", "teacher_valid_auc", "student_valid_auc",
+            "teacher_valid_loss", "student_valid_loss"}
     for record in clf.history_:
         assert keys <= set(record)
         assert all(np.isfinite(record[k]) for k in keys)

@@ -314,4 +314,5 @@ def test_schedule_orders_teacher_and_student_epochs(imbalanced_arrays, schedule,
     assert ORDER == expected
     assert [sorted(r) for r in clf.history_] == [sorted([
         "meta_epoch", "teacher_loss", "student_loss", "teacher_valid_auc", "student_valid_auc",
+        "teacher_valid_loss", "student_valid_loss",
     ])] * 3

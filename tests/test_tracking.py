@@ -30,7 +30,8 @@ from .conftest import FAST
 #: Early stopping on (so that validation scores are logged) without stopping early.
 VALIDATED = {**FAST, "early_stopping": True, "validation_fraction": 0.25,
              "n_iter_no_change": 100}
-METRICS = ["teacher/loss", "student/loss", "teacher/valid_auc", "student/valid_auc"]
+METRICS = ["teacher/loss", "student/loss", "teacher/valid_auc", "student/valid_auc",
+           "teacher/valid_loss", "student/valid_loss"]
 
 
 def _history_values(clf, metric):

@@ -247,3 +247,5 @@ def test_early_stopping_keeps_training_past_a_perfect_validation_auc():
     assert aucs[0] == 1.0
     # the AUC alone would stop after round 1 + 3; the loss kept improving
     assert clf.n_iter_ > 1 + clf.n_iter_no_change
+    losses = [record["student_valid_loss"] for record in clf.history_]
+    assert min(losses[1:]) < losses[0] - clf.tol
