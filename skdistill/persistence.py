@@ -10,9 +10,10 @@
 
 :func:`load` never unpickles and never imports or calls anything named by the
 file on the file's say-so: every class name in it is first checked against a
-registry of trusted classes (the built-in modules, nets and estimators of
-skdistill, skorch's nets, scikit-learn's common preprocessing, torch's usual
-optimizers and losses), plus those registered with :func:`register_trusted`
+registry of trusted classes (the built-in modules, nets, estimators, prior
+estimators and trackers of skdistill, skorch's nets, scikit-learn's common
+preprocessing and the prior estimators' scorers ``LogisticRegression`` and
+``HistGradientBoostingClassifier``, torch's usual optimizers and losses), plus those registered with :func:`register_trusted`
 or passed as ``trusted=``. A file naming any other class is refused before
 anything is built. This follows skops (https://skops.readthedocs.io).
 
@@ -43,6 +44,8 @@ import skorch
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import (
     FunctionTransformer,
@@ -57,7 +60,7 @@ from skorch import NeuralNet, NeuralNetBinaryClassifier, NeuralNetClassifier
 from skorch.dataset import Dataset, ValidSplit
 from torch import nn
 
-from . import losses, modules
+from . import losses, modules, pu, tracking
 from ._classifier import DistilledClassifier, resolve_device
 from ._layout import SequenceLayout
 from ._nets import BatchIterator, DistillationNet, StudentCriterion, TrueLabelCriterion
@@ -177,6 +180,9 @@ def register_trusted(*classes):
 
 register_trusted(
     DistilledClassifier, SequenceEncoder, UnsavedTeacher,
+    pu.BestBinPriorEstimator, pu.ElkanNotoPriorEstimator, pu.TIcEPriorEstimator,
+    LogisticRegression, HistGradientBoostingClassifier,
+    tracking.MlflowTracker, tracking.TensorBoardTracker, tracking.WandbTracker,
     modules.MLP, modules.CNN, modules.GRU, modules.BiLSTM, modules.Transformer,
     losses.ImbalancedNNPULoss, losses.BinaryCrossEntropyLoss, losses.DistillationLoss,
     DistillationNet, BatchIterator, TrueLabelCriterion, StudentCriterion,

@@ -117,6 +117,30 @@ def test_default_classifier_predicts_identically_after_loading(
     assert list(loaded.student_.history) == list(fitted_mlp.student_.history)
 
 
+def test_prior_estimators_and_trackers_of_the_library_load_without_trust(
+    imbalanced_arrays, tmp_path
+):
+    """The library's own parameter objects are trusted: a model fitted with a
+    prior estimator (with the scorer the PU guide recommends) and trackers loads
+    without ``trusted=``."""
+    from skdistill.pu import BestBinPriorEstimator, make_pu_labels
+    from skdistill.tracking import MlflowTracker, TensorBoardTracker, WandbTracker
+
+    X, y = imbalanced_arrays
+    prior = BestBinPriorEstimator(HistGradientBoostingClassifier(max_iter=5), random_state=0)
+    clf = fast(prior=prior).fit(X, make_pu_labels(y, 0.5, random_state=0))
+    # trackers are settings only; set after the fit so that no optional extra is needed
+    trackers = [MlflowTracker(experiment_name="e"), TensorBoardTracker(log_dir="runs"),
+                WandbTracker(project="p")]
+    clf.set_params(trackers=trackers)
+    save(clf, tmp_path / "model.skd")
+    loaded = load(tmp_path / "model.skd")
+    assert loaded.prior_ == clf.prior_
+    assert repr(loaded.get_params()["prior"]) == repr(prior)
+    assert [repr(t) for t in loaded.trackers] == [repr(t) for t in trackers]
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
 def test_skorch_net_spec_round_trips_and_refits_identically(imbalanced_arrays, tmp_path):
     """Nets, criteria, optimizers and seeds survive: a clone refits to the same model."""
     X, y = imbalanced_arrays
