@@ -71,14 +71,15 @@ class ValidationScore:
         """Score logits against encoded labels ``y``."""
         logits = logits.cpu().double()
         if logits.ndim == 1:
+            # ranked by the logits themselves: probabilities saturate and would tie
+            auc = roc_auc_score(y, logits.numpy())
             logits = torch.stack([torch.zeros_like(logits), logits], dim=1)
         log_proba = torch.log_softmax(logits, dim=1).numpy()
-        proba = np.exp(log_proba)
-        auc = (roc_auc_score(y, proba[:, 1]) if proba.shape[1] == 2
-               else roc_auc_score(y, proba, multi_class="ovr"))
-        classes, y_index = np.unique(y, return_inverse=True)
+        if log_proba.shape[1] > 2:
+            auc = roc_auc_score(y, np.exp(log_proba), multi_class="ovr")
         per_sample = -log_proba[np.arange(len(y)), y]
-        loss = np.mean([per_sample[y_index == k].mean() for k in range(len(classes))])
+        _, y_index = np.unique(y, return_inverse=True)
+        loss = np.mean([per_sample[y_index == k].mean() for k in range(y_index.max() + 1)])
         return cls(float(auc), float(loss))
 
     def beats(self, other, tol=0.0):

@@ -234,6 +234,8 @@ def test_validation_score_breaks_auc_ties_by_the_balanced_loss():
     # every class weighs the same: the lone positive counts as much as the negatives
     half_wrong = ValidationScore.of(y, torch.tensor([0.0, 0.0, 0.0, -np.log(3.0)]))
     assert half_wrong.loss == pytest.approx((np.log(2.0) + np.log(4.0)) / 2)
+    # large logits are ranked as they are, not as saturated probabilities
+    assert ValidationScore.of(np.array([0, 1]), torch.tensor([40.0, 50.0])).auc == 1.0
 
 
 def test_early_stopping_keeps_training_past_a_perfect_validation_auc():
