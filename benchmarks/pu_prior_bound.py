@@ -30,11 +30,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from skdistill import DistilledClassifier
-from skdistill._demo import TEACHER, _categorical_boosting, _net, demo_split
+from skdistill._demo import TEACHER, _categorical_boosting, _net, demo_split, encode
 from skdistill.cli import format_table
 from skdistill.datasets import load_crotonylation
 from skdistill.preprocessing import SequenceEncoder
-from skdistill.pu import BestBinPriorEstimator, make_pu_labels
+from skdistill.pu import BestBinPriorEstimator, make_pu_labels, prior_from_label_frequency
 
 LABEL_FREQUENCIES = (0.5, 0.8)
 #: The least share of positives above a threshold that counts (a top bin of a
@@ -50,16 +50,10 @@ def cnn(random_state=0):
     )
 
 
-def hidden_prior(y, s):
-    """The true fraction of positives among the unlabeled samples."""
-    return float(((y == 1) & (s == 0)).sum() / (s == 0).sum())
-
-
 def bound_rows(random_state):
     """min FPR / TPR above a threshold, per classifier trained on true labels."""
     windows_train, windows_test, y_train, y_test = demo_split(random_state=random_state)
-    encoder = SequenceEncoder()
-    X_train, X_test = encoder.fit_transform(windows_train), encoder.transform(windows_test)
+    X_train, X_test = encode(windows_train, windows_test)
     classifiers = {
         "LogisticRegression (one-hot)": (LogisticRegression(C=0.1, max_iter=1000),
                                          X_train, X_test),
@@ -88,7 +82,7 @@ def estimate_rows(random_state, with_cnn):
     rows = []
     for c in LABEL_FREQUENCIES:
         s = make_pu_labels(y, c, random_state=random_state)
-        truth = hidden_prior(y, s)
+        truth = prior_from_label_frequency(s.sum() / (y == 1).sum(), s.mean())
         for name, classifier in classifiers.items():
             start = time.perf_counter()
             estimate = BestBinPriorEstimator(classifier, random_state=random_state).fit(X, s)

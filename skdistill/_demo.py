@@ -103,6 +103,19 @@ def demo_split(quick=False, random_state=0):
     )
 
 
+def encode(windows_train, windows_test):
+    """One-hot encode the windows for the nets and LogisticRegression.
+
+    Returns
+    -------
+    X_train, X_test : ndarray of shape (n, 609)
+        :class:`~skdistill.preprocessing.SequenceEncoder` fitted on the
+        training windows.
+    """
+    encoder = SequenceEncoder()
+    return encoder.fit_transform(windows_train), encoder.transform(windows_test)
+
+
 def _categorical_boosting(window_length, random_state):
     """HistGradientBoosting on one categorical feature per position."""
     return make_pipeline(
@@ -136,8 +149,7 @@ def run_demo(quick=False, device="auto", random_state=0, verbose=1):
         teacher's; the teacher row gives the teacher's own share.
     """
     windows_train, windows_test, y_train, y_test = demo_split(quick, random_state)
-    encoder = SequenceEncoder()
-    X_train, X_test = encoder.fit_transform(windows_train), encoder.transform(windows_test)
+    X_train, X_test = encode(windows_train, windows_test)
     common = {
         "meta_epochs": META_EPOCHS["quick" if quick else "full"],
         "student_epochs": STUDENT_EPOCHS, "batch_size": BATCH_SIZE,

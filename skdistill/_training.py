@@ -78,8 +78,7 @@ class ValidationScore:
         if log_proba.shape[1] > 2:
             auc = roc_auc_score(y, np.exp(log_proba), multi_class="ovr")
         per_sample = -log_proba[np.arange(len(y)), y]
-        _, y_index = np.unique(y, return_inverse=True)
-        loss = np.mean([per_sample[y_index == k].mean() for k in range(y_index.max() + 1)])
+        loss = np.mean([per_sample[y == k].mean() for k in np.unique(y)])
         return cls(float(auc), float(loss))
 
     def beats(self, other, tol=0.0):
@@ -124,17 +123,16 @@ class Monitor:
         """Record a complete round with its :class:`ValidationScore` (None: not
         validating)."""
         self.rounds += 1
-        first = self.best_score is None
-        if score is None or first or score.beats(self.best_score):
+        first = score is not None and self.best_score is None
+        best = score is None or first or score.beats(self.best_score)
+        if best:
             self._states = [module_state(net) for net in self.nets]
             self.best_round = self.rounds
         if score is None:
             return
-        if first or score.beats(self.best_score, self.tol):
-            self._stale = 0
-        else:
-            self._stale += 1
-        if first or score.beats(self.best_score):
+        improved = first or score.beats(self.best_score, self.tol)
+        self._stale = 0 if improved else self._stale + 1
+        if best:
             self.best_score = score
 
     @property
@@ -219,6 +217,12 @@ class DistillationRun:
         if self.on_round is not None:
             self.on_round(index, fields)
 
+    def _validate(self, role, logits, fields):
+        """Score a role's validation logits; add the score to its record ``fields``."""
+        score = ValidationScore.of(self.valid.y, logits)
+        fields.update({f"{role}_valid_auc": score.auc, f"{role}_valid_loss": score.loss})
+        return score
+
     def _teacher_round(self):
         """Train the teachers once; return the round's record fields and
         validation score (None without validation)."""
@@ -227,8 +231,7 @@ class DistillationRun:
         if loss is not None:
             fields["teacher_loss"] = loss
         if self.valid is not None:
-            score = ValidationScore.of(self.valid.y, self.ensemble.logits(self.valid))
-            fields.update(teacher_valid_auc=score.auc, teacher_valid_loss=score.loss)
+            score = self._validate("teacher", self.ensemble.logits(self.valid), fields)
         return fields, score
 
     def _student_round(self):
@@ -239,10 +242,8 @@ class DistillationRun:
         fields = {"student_loss": train_round(self.student, self.student_data, "student")}
         score = None
         if self.valid is not None:
-            score = ValidationScore.of(
-                self.valid.y, predict_logits(self.student, self.valid.data, self.binary)
-            )
-            fields.update(student_valid_auc=score.auc, student_valid_loss=score.loss)
+            logits = predict_logits(self.student, self.valid.data, self.binary)
+            score = self._validate("student", logits, fields)
         return fields, score
 
     def _online(self, progress):

@@ -13,9 +13,10 @@ file on the file's say-so: every class name in it is first checked against a
 registry of trusted classes (the built-in modules, nets, estimators, prior
 estimators and trackers of skdistill, skorch's nets, scikit-learn's common
 preprocessing and the prior estimators' scorers ``LogisticRegression`` and
-``HistGradientBoostingClassifier``, torch's usual optimizers and losses), plus those registered with :func:`register_trusted`
-or passed as ``trusted=``. A file naming any other class is refused before
-anything is built. This follows skops (https://skops.readthedocs.io).
+``HistGradientBoostingClassifier``, torch's usual optimizers and losses), plus
+those registered with :func:`register_trusted` or passed as ``trusted=``. A
+file naming any other class is refused before anything is built. This
+follows skops (https://skops.readthedocs.io).
 
 How objects are rebuilt:
 
