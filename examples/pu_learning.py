@@ -15,7 +15,7 @@ both on out-of-fold scores of a LogisticRegression (5 folds), BBE on
 out-of-fold scores of a HistGradientBoostingClassifier (KEEL sets only: on the
 609 one-hot features it takes minutes), and TIcE on the features. The second
 compares, with the same nets and budget (``DistilledClassifier`` defaults: MLP
-teacher (256, 128), MLP student (32), alpha=0.5, at most ``--meta-epochs`` (20)
+teacher (256, 128), MLP student (64), alpha=0.5, at most ``--meta-epochs`` (20)
 meta-epochs with early stopping), the student and its teacher trained with the
 unlabeled taken as negatives (``prior=0``), with nnPU at the true prior, and
 with ``prior="estimate"``; beside them pulearn's ``ElkanotoPuClassifier``
