@@ -82,10 +82,15 @@ def bound_rows(random_state):
     return rows
 
 
+def embedded_one_hot():
+    """All 73,927 embedded windows, one-hot encoded, and their labels."""
+    windows, y = load_crotonylation(return_X_y=True)
+    return SequenceEncoder().fit_transform(windows), y
+
+
 def estimate_rows(random_state, with_cnn):
     """BestBinPriorEstimator on the whole embedded data, per label frequency."""
-    windows, y = load_crotonylation(return_X_y=True)
-    X = SequenceEncoder().fit_transform(windows)
+    X, y = embedded_one_hot()
     classifiers = {"LogisticRegression": None}
     if with_cnn:
         classifiers["CNN teacher of the demo"] = cnn(random_state)
@@ -127,8 +132,7 @@ def joint_label_frequency(X, s, penalty):
 def parametric_rows(penalties=(1.0, 30.0), draws=(0, 1)):
     """The joint estimate on the whole embedded data, per label frequency,
     penalty and draw of the PU labels."""
-    windows, y = load_crotonylation(return_X_y=True)
-    X = SequenceEncoder().fit_transform(windows)
+    X, y = embedded_one_hot()
     rows = []
     for c in LABEL_FREQUENCIES:
         for draw in draws:
