@@ -35,7 +35,7 @@ import time
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import expit, log_expit
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score, roc_curve
 
@@ -88,6 +88,12 @@ def embedded_one_hot():
     return SequenceEncoder().fit_transform(windows), y
 
 
+def pu_labels(y, label_frequency, random_state):
+    """PU labels drawn at random from ``y``, and the prior they hide."""
+    s = make_pu_labels(y, label_frequency, random_state=random_state)
+    return s, prior_from_label_frequency(s.sum() / (y == 1).sum(), s.mean())
+
+
 def estimate_rows(random_state, with_cnn):
     """BestBinPriorEstimator on the whole embedded data, per label frequency."""
     X, y = embedded_one_hot()
@@ -96,8 +102,7 @@ def estimate_rows(random_state, with_cnn):
         classifiers["CNN teacher of the demo"] = cnn(random_state)
     rows = []
     for c in LABEL_FREQUENCIES:
-        s = make_pu_labels(y, c, random_state=random_state)
-        truth = prior_from_label_frequency(s.sum() / (y == 1).sum(), s.mean())
+        s, truth = pu_labels(y, c, random_state)
         for name, classifier in classifiers.items():
             start = time.perf_counter()
             estimate = BestBinPriorEstimator(classifier, random_state=random_state).fit(X, s)
@@ -114,13 +119,13 @@ def joint_label_frequency(X, s, penalty):
 
     def loss_and_gradient(theta):
         w, b, logit_c = theta[:n_features], theta[n_features], theta[-1]
-        z = X @ w + b
-        p = np.minimum(np.exp(log_expit(logit_c) + log_expit(z)), 1 - 1e-12)
+        sigmoid, c = expit(X @ w + b), expit(logit_c)
+        p = np.minimum(c * sigmoid, 1 - 1e-12)
         nll = -(s * np.log(p) + (1 - s) * np.log1p(-p)).sum()
         residual = np.where(s == 1, -1.0, p / (1 - p))
-        dz = residual * (1 - expit(z))
+        dz = residual * (1 - sigmoid)
         gradient = np.concatenate([
-            X.T @ dz + penalty * w, [dz.sum(), residual.sum() * (1 - expit(logit_c))]
+            X.T @ dz + penalty * w, [dz.sum(), residual.sum() * (1 - c)]
         ])
         return (nll + penalty / 2 * w @ w) / n_samples, gradient / n_samples
 
@@ -149,8 +154,7 @@ def parametric_rows(penalties=(1.0, 30.0), draws=(0, 1)):
     rows = []
     for c in LABEL_FREQUENCIES:
         for draw in draws:
-            s = make_pu_labels(y, c, random_state=draw)
-            truth = prior_from_label_frequency(s.sum() / (y == 1).sum(), s.mean())
+            s, truth = pu_labels(y, c, draw)
             for penalty in penalties:
                 start = time.perf_counter()
                 c_hat = max(joint_label_frequency(X, s, penalty), s.mean())

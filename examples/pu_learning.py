@@ -13,7 +13,8 @@ The first table compares the class-prior estimators of ``skdistill.pu`` on the
 training data of every setting: Elkan-Noto's e1 and Best Bin Estimation (BBE),
 both on out-of-fold scores of a LogisticRegression (5 folds), BBE on
 out-of-fold scores of a HistGradientBoostingClassifier (KEEL sets only: on the
-609 one-hot features it takes minutes), and TIcE on the features. The second
+609 one-hot features it costs several times LogisticRegression's fits), and TIcE on
+the features. The second
 compares, with the same nets and budget (``DistilledClassifier`` defaults: MLP
 teacher (256, 128), MLP student (64), alpha=0.5, at most ``--meta-epochs`` (20)
 meta-epochs with early stopping), the student and its teacher trained with the
@@ -67,7 +68,7 @@ PRIORS = ("unlabeled as negative", "nnPU, true prior", "nnPU, estimated prior")
 PRIOR_TOLERANCE = 0.03
 ESTIMATOR_COLUMNS = ("data set", "c", "true prior", "e1 (LR)", "BBE (LR)", "BBE (HGB)",
                      "TIcE")
-#: Left out on the one-hot windows, where 5 boosting fits take minutes on 2 cores.
+#: Left out on the one-hot windows, where 5 boosting fits cost several times 5 logistic ones.
 SKIPPED_ON_SEQUENCES = ("BBE (HGB)",)
 COLUMNS = ("data set", "c", "model", "prior", "ROC AUC", "F1", "accuracy", "Brier")
 
