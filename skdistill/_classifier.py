@@ -81,7 +81,7 @@ def _encode_labels(y):
     if len(classes) < 2:
         raise ValueError(
             "DistilledClassifier needs samples of at least two classes; "
-            f"y holds only one class: {classes[0]!r}."
+            f"y holds only one class: {classes.tolist()[0]!r}."
         )
     return classes, y_encoded
 
@@ -136,8 +136,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         The teacher. None is a built-in :class:`~skdistill.modules.MLP` with
         hidden layers (256, 128) and dropout 0.1, trained by AdamW (lr 3e-3,
         weight decay 1e-2); these defaults were chosen on the 34 tasks of
-        ``benchmarks/quality.py``. A module class or instance gets AdamW (lr
-        1e-3, weight decay 1e-2). A skorch net keeps its own
+        ``benchmarks/quality.py``. ``default_net("teacher")`` is the same as a
+        skorch net whose parameters can be searched. A module class or
+        instance gets AdamW (lr 1e-3, weight decay 1e-2). A skorch net keeps its own
         module, optimizer and learning rate, so nested parameters such as
         ``teacher__lr`` or ``teacher__module__hidden_units`` can be searched;
         its criterion, batch size, epochs, iterators and device are set by
@@ -159,7 +160,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         :class:`~skdistill.modules.MLP` with one hidden layer of 64 units
         trained by AdamW (lr 1e-2), about 5 times smaller than the default
         teacher on one-hot encoded sequence windows (39,105 against 189,185
-        parameters on 609 features).
+        parameters on 609 features); ``default_net("student")`` is the same
+        as a skorch net.
     alpha : float, default=0.5
         Weight in [0, 1] of the **teacher** term; ``1 - alpha`` weights the
         true-label term. (Some libraries weight the other way round.)
@@ -446,6 +448,36 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_class = True
         return tags
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator and of its teacher or student.
+
+        Nested parameters (``student__lr``, ``teacher__C``) need a teacher or
+        student that has parameters: a skorch net or a scikit-learn
+        classifier. The defaults (None) are such nets from
+        :func:`~skdistill.default_net`.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, nested ones as ``<component>__<parameter>``.
+
+        Returns
+        -------
+        self : DistilledClassifier
+        """
+        for key in params:
+            role, nested, _ = key.partition("__")
+            if not nested or role not in ("teacher", "student"):
+                continue
+            spec = params.get(role, getattr(self, role))
+            if not hasattr(spec, "set_params"):
+                raise ValueError(
+                    f"{key} sets a parameter of the {role}, but {role}={spec!r} has no "
+                    f"parameters to set: pass a skorch net, e.g. "
+                    f"{role}=skdistill.default_net({role!r}) for the default one."
+                )
+        return super().set_params(**params)
 
     def fit(self, X, y):
         """Train the teachers and the student on ``X``, ``y``.

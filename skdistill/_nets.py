@@ -32,6 +32,7 @@ DEFAULT_TEACHER = {
     "module": MLP, "module__hidden_units": (256, 128), "module__dropout": 0.1, "lr": 3e-3,
 }
 DEFAULT_STUDENT = {"module": MLP, "module__hidden_units": (64,), "lr": 1e-2}
+_DEFAULT_NETS = {"teacher": DEFAULT_TEACHER, "student": DEFAULT_STUDENT}
 #: Inference needs no gradients, so it can afford larger batches.
 INFERENCE_BATCH_SIZE = 4096
 
@@ -265,6 +266,42 @@ def net_class_and_params(spec, default):
     else:
         module = {"module": copy.deepcopy(spec) if isinstance(spec, nn.Module) else spec}
     return DistillationNet, {**DEFAULT_NET_PARAMS, **module}
+
+
+def default_net(role):
+    """Return the default teacher or student as an unfitted skorch net.
+
+    ``DistilledClassifier(student=default_net("student"))`` trains exactly as
+    ``student=None`` does, but as a skorch net its parameters can be set and
+    searched: ``student__lr``, ``student__module__hidden_units``,
+    ``student__optimizer__weight_decay``.
+
+    Parameters
+    ----------
+    role : {"teacher", "student"}
+        Which default: the teacher :class:`~skdistill.modules.MLP` with hidden
+        layers (256, 128), dropout 0.1 and lr 3e-3, or the student with one
+        hidden layer of 64 units and lr 1e-2; both trained by AdamW with
+        weight decay 1e-2.
+
+    Returns
+    -------
+    net : skorch.NeuralNet
+        Unfitted. Its criterion, batch size, epochs and device are set by
+        :class:`~skdistill.DistilledClassifier` when it trains the net.
+
+    Examples
+    --------
+    >>> from skdistill import DistilledClassifier, default_net
+    >>> model = DistilledClassifier(student=default_net("student"))
+    >>> model.set_params(student__lr=3e-3).student.lr
+    0.003
+    """
+    if role not in _DEFAULT_NETS:
+        raise ValueError(f"role must be 'teacher' or 'student'; got {role!r}.")
+    return DistillationNet(
+        criterion=nn.BCEWithLogitsLoss, **{**DEFAULT_NET_PARAMS, **_DEFAULT_NETS[role]}
+    )
 
 
 def build_net(spec, default, *, criterion, max_epochs, batch_size, device, module_dims):

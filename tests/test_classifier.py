@@ -13,7 +13,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_sp
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from skdistill import DistilledClassifier
+from skdistill import DistilledClassifier, default_net
 from skdistill.modules import MLP
 
 from .conftest import FAST
@@ -210,6 +210,34 @@ def test_nested_parameters_reach_skorch_nets(imbalanced_arrays):
     assert best.student_.lr == search.best_params_["student__lr"]
 
 
+def test_default_net_trains_as_the_default_and_can_be_searched(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    as_none = fast().fit(X, y)
+    as_nets = fast(teacher=default_net("teacher"), student=default_net("student")).fit(X, y)
+    np.testing.assert_array_equal(as_nets.predict_proba(X), as_none.predict_proba(X))
+    np.testing.assert_array_equal(
+        as_nets.teacher_predict_proba(X), as_none.teacher_predict_proba(X)
+    )
+    search = GridSearchCV(
+        fast(student=default_net("student")), {"student__lr": [1e-3, 3e-2]}, cv=2
+    ).fit(X, y)
+    assert search.best_estimator_.student_.lr == search.best_params_["student__lr"]
+    with pytest.raises(ValueError, match="role must be 'teacher' or 'student'"):
+        default_net("teachers")
+
+
+@pytest.mark.parametrize("params", [{}, {"student": MLP}, {"teacher": [None, None]}])
+def test_nested_parameter_of_a_spec_without_parameters_is_a_clear_error(params):
+    role = next(iter(params), "student")
+    clf = DistilledClassifier(**params)
+    with pytest.raises(ValueError, match=rf"{role}__lr sets a parameter of the {role}.*"
+                                         rf"default_net\('{role}'\)"):
+        clf.set_params(**{f"{role}__lr": 1e-3})
+    assert clf.get_params()[role] is params.get(role)  # nothing was changed
+    clf.set_params(**{role: default_net(role), f"{role}__lr": 1e-3})
+    assert getattr(clf, role).lr == 1e-3
+
+
 @pytest.mark.parametrize(
     "params, message",
     [
@@ -266,7 +294,7 @@ def test_non_finite_input(imbalanced_arrays, bad):
 
 def test_data_errors(imbalanced_arrays):
     X, y = imbalanced_arrays
-    with pytest.raises(ValueError, match="one class"):
+    with pytest.raises(ValueError, match=r"only one class: 1\.0\.$"):
         fast().fit(X, np.ones(len(X)))
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         fast().fit(X, y[:-1])
