@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["SequenceEncoder", "UnknownSymbolWarning", "positions_frame"]
+__all__ = ["SequenceEncoder", "SequenceLengthWarning", "UnknownSymbolWarning", "positions_frame"]
 
 
 class UnknownSymbolWarning(UserWarning):
@@ -34,6 +34,30 @@ class UnknownSymbolWarning(UserWarning):
         super().__init__(message)
         self.n_unknown = n_unknown
         self.n_all_zero = n_all_zero
+
+
+class SequenceLengthWarning(UserWarning):
+    """Some sequences are longer or shorter than every sequence seen in ``fit``.
+
+    Raised by :meth:`SequenceEncoder.transform` when the length was learned
+    (``length=None``): such sequences are padded or truncated at the end to
+    ``length_`` positions, which misaligns windows centred on a site. Give
+    ``length`` to encode other lengths on purpose.
+
+    Parameters
+    ----------
+    message : str
+    n_shorter : int, default=0
+        Non-empty samples shorter than the shortest sequence of ``fit``
+        (padded; empty ones are counted by :class:`UnknownSymbolWarning`).
+    n_longer : int, default=0
+        Samples longer than ``length_`` (truncated).
+    """
+
+    def __init__(self, message, n_shorter=0, n_longer=0):
+        super().__init__(message)
+        self.n_shorter = n_shorter
+        self.n_longer = n_longer
 
 
 def _as_text(value):
@@ -84,6 +108,12 @@ def _letters(sequences):
     return sequences.astype(f"<U{width}").view("<U1").reshape(len(sequences), width)
 
 
+def _lengths(symbols):
+    """Positions up to the last symbol of each row of ``symbols``."""
+    present = symbols != ""
+    return np.where(present.any(axis=1), symbols.shape[1] - np.argmax(present[:, ::-1], axis=1), 0)
+
+
 def _fit_length(symbols, length):
     """Truncate or pad (with "") the positions of ``symbols`` to ``length``."""
     if length <= symbols.shape[1]:
@@ -107,7 +137,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     length : int or None, default=None
         Positions to encode: longer sequences are truncated at the end,
         shorter ones padded at the end with all-zero positions. None learns
-        the longest length seen in ``fit``.
+        the longest length seen in ``fit``; ``transform`` then warns
+        (:class:`SequenceLengthWarning`) of sequences shorter or longer than
+        every one seen in ``fit``.
     handle_unknown : {"warn", "ignore", "error"}, default="warn"
         A letter outside the alphabet gives an all-zero position, with an
         :class:`UnknownSymbolWarning` that counts such samples ("warn") or
@@ -236,6 +268,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             )
         self.alphabet_ = alphabet
         self.length_ = self.length if self.length is not None else symbols.shape[1]
+        self._shortest_fit_length = int(_lengths(symbols).min())
         return self
 
     def transform(self, X):
@@ -251,6 +284,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         symbols = self._symbols(X, reset=False)
+        if self.length is None:
+            self._warn_about_lengths(_lengths(symbols))
         symbols = _fit_length(symbols, self.length_)
         codes = self._codes(symbols)
         unknown = (codes < 0) & (symbols != "")
@@ -270,6 +305,29 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             (np.ones(len(rows), dtype=self.dtype), (rows, columns)), shape=shape
         )
         return encoded if self.sparse_output else encoded.toarray()
+
+    def _warn_about_lengths(self, lengths):
+        """Warn of sequences outside the lengths seen in ``fit``, with their counts."""
+        # Empty sequences are all-zero rows, which the unknown-symbol warning counts.
+        n_shorter = int(((lengths > 0) & (lengths < self._shortest_fit_length)).sum())
+        n_longer = int((lengths > self.length_).sum())
+        if not n_shorter and not n_longer:
+            return
+        seen = (
+            f"{self.length_}" if self._shortest_fit_length == self.length_
+            else f"{self._shortest_fit_length} to {self.length_}"
+        )
+        warnings.warn(
+            SequenceLengthWarning(
+                f"SequenceEncoder: {n_shorter} of {len(lengths)} sample(s) are shorter and "
+                f"{n_longer} longer than the sequences seen in fit ({seen} positions): "
+                f"shorter ones are padded, longer ones truncated at the end to "
+                f"{self.length_} positions, which misaligns windows centred on a site. "
+                "Give length= to encode other lengths on purpose.",
+                n_shorter, n_longer,
+            ),
+            stacklevel=3,
+        )
 
     def _warn_about_zeros(self, symbols, codes, unknown):
         """Warn of unknown letters and all-zero rows, with their counts."""

@@ -7,7 +7,12 @@ import scipy.sparse as sp
 from sklearn.compose import ColumnTransformer
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdistill.preprocessing import SequenceEncoder, UnknownSymbolWarning, positions_frame
+from skdistill.preprocessing import (
+    SequenceEncoder,
+    SequenceLengthWarning,
+    UnknownSymbolWarning,
+    positions_frame,
+)
 
 
 def test_positions_frame_splits_letters_into_columns():
@@ -61,6 +66,20 @@ def test_short_sequences_are_padded_and_long_ones_truncated():
     encoder = SequenceEncoder(alphabet="AC", length=3).fit(["A"])
     X = encoder.transform(["C", "ACAC"])
     assert [_decode(encoder, row) for row in X] == ["C", "ACA"]
+
+
+def test_lengths_outside_those_of_fit_are_counted_in_a_warning():
+    encoder = SequenceEncoder().fit(["ACGTA", "TTGAC"])
+    with pytest.warns(SequenceLengthWarning, match="shorter and 1 longer .*5 positions") as record:
+        X = encoder.transform(["ACG", "AC", "ACGTAC", "ACGTA"])
+    assert (record[0].message.n_shorter, record[0].message.n_longer) == (2, 1)
+    assert [_decode(encoder, row) for row in X] == ["ACG", "AC", "ACGTA", "ACGTA"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SequenceEncoder().fit(["AC", "ACGT"]).transform(["ACG", "AC"])  # lengths seen in fit
+        SequenceEncoder(length=5).fit(["ACGTA"]).transform(["AC", "ACGTAC"])  # asked for
+    with pytest.warns(SequenceLengthWarning, match="seen in fit .2 to 4 positions"):
+        SequenceEncoder().fit(["AC", "ACGT"]).transform(["A"])
 
 
 @pytest.mark.parametrize("handle_unknown", ["ignore", "error"])
@@ -210,7 +229,7 @@ def test_known_letters_give_no_warning_and_ignore_is_silent():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         SequenceEncoder().fit_transform(["ACGT", "TTGA"])
-        SequenceEncoder(handle_unknown="ignore").fit(["AC"]).transform(["", "x"])
+        SequenceEncoder(handle_unknown="ignore").fit(["AC"]).transform(["", "xy"])
 
 
 def test_error_mode_still_counts_empty_sequences():
