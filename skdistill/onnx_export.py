@@ -15,6 +15,7 @@ result) are optional: ``pip install "skdistill[onnx]"``.
 """
 
 import copy
+import logging
 import os
 import warnings
 from pathlib import Path
@@ -167,6 +168,20 @@ def export_onnx(estimator, path):
     ).eval()
     example = torch.zeros(EXAMPLE_ROWS, classifier.n_features_in_)
     path = Path(path)
+    # Its registry logs one line per torchvision operator when torchvision is
+    # absent; the student uses none of them.
+    registry_log = logging.getLogger("torch.onnx._internal.exporter._registration")
+    level = registry_log.level
+    registry_log.setLevel(logging.ERROR)
+    try:
+        _export(model, example, path)
+    finally:
+        registry_log.setLevel(level)
+    return path
+
+
+def _export(model, example, path):
+    """Trace ``model`` on ``example`` and write it to ``path`` as ONNX."""
     with warnings.catch_warnings():
         # Raised inside torch 2.13's own export code; nothing a caller can change.
         warnings.filterwarnings("ignore", message=".*treespec, LeafSpec", category=FutureWarning)
@@ -181,4 +196,3 @@ def export_onnx(estimator, path):
             output_names=[OUTPUT_NAME], dynamic_shapes={"X": {0: BATCH_AXIS}},
             verbose=False,
         )
-    return path

@@ -1,3 +1,5 @@
+import logging
+
 import numpy as np
 import pytest
 import torch
@@ -110,6 +112,26 @@ def test_onnxruntime_probabilities_match_predict_proba(name, windows, tmp_path):
     # The fitted student is neither moved nor changed.
     assert all(torch.equal(value, weights[name]) for name, value in student.state_dict().items())
     np.testing.assert_array_equal(estimator.predict_proba(X_test), expected)
+
+
+def test_export_does_not_log_torch_exporter_noise(imbalanced_arrays, tmp_path):
+    # Where torchvision is absent, torch's exporter logs a warning per torchvision
+    # operator it skips, on a logger of its own that does not propagate.
+    pytest.importorskip("onnxscript", reason="needs skdistill[onnx]")
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(meta_epochs=1, random_state=0).fit(X, y)
+    registry_log = logging.getLogger("torch.onnx._internal.exporter._registration")
+    level = registry_log.level
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    registry_log.addHandler(handler)
+    try:
+        export_onnx(clf, tmp_path / "student.onnx")
+    finally:
+        registry_log.removeHandler(handler)
+    assert [record.getMessage() for record in records] == []
+    assert registry_log.level == level
 
 
 def test_unfitted_classifier_is_refused(tmp_path):
