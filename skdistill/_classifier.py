@@ -39,7 +39,7 @@ from .losses import (
     DistillationLoss,
     make_true_label_loss,
 )
-from .pu import DEFAULT_PRIOR_ESTIMATOR, fit_prior
+from .pu import DEFAULT_PRIOR_ESTIMATOR, check_positive_label, fit_prior
 from .tracking import Tracker, TrackingSession
 
 __all__ = ["DistilledClassifier"]
@@ -513,6 +513,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         X, y = validate_features(validated, X, y)
         classes, y_encoded = _encode_labels(y)
         binary = len(classes) == 2
+        if binary and not (isinstance(self.prior, Real) and self.prior == 0):
+            check_positive_label(classes[1])
         feature_names = getattr(validated, "feature_names_in_", None)
         net_specs = [(self.student, DEFAULT_STUDENT)] + [
             (spec, DEFAULT_TEACHER) for spec, kind in teacher_specs if kind == NET

@@ -44,6 +44,7 @@ __all__ = [
     "DEFAULT_PRIOR_ESTIMATOR",
     "ElkanNotoPriorEstimator",
     "TIcEPriorEstimator",
+    "check_positive_label",
     "fit_prior",
     "make_pu_labels",
     "positive_label",
@@ -51,8 +52,44 @@ __all__ = [
 ]
 
 
+#: Names of the unlabeled class (compared case-insensitively): as the later label
+#: in sorted order they would become the positive class.
+_UNLABELED_NAMES = frozenset({"unlabeled", "unlabelled"})
+
+
+def check_positive_label(label):
+    """Raise a ValueError where the label taken as positive names the unlabeled class.
+
+    Of "positive"/"unlabeled" (or "labeled"/"unlabeled") the later label in
+    sorted order, the one taken as positive, is "unlabeled": a PU risk would
+    then treat the unlabeled samples as the labelled positives.
+
+    Parameters
+    ----------
+    label : object
+        The label about to be taken as the positive class.
+
+    Raises
+    ------
+    ValueError
+        If ``label`` is the string "unlabeled" or "unlabelled", in any case.
+
+    Examples
+    --------
+    >>> check_positive_label("site")
+    """
+    if isinstance(label, str) and label.strip().lower() in _UNLABELED_NAMES:
+        raise ValueError(
+            f"The positive class is the later of the two labels in sorted order, here "
+            f"{str(label)!r}, whose name says it marks the unlabeled samples. Give the labelled "
+            "positives the later label, e.g. 1 for them and 0 for the unlabeled ones."
+        )
+
+
 def positive_label(y, pos_label=None):
     """Return the label that marks a positive in PU labels ``y``.
+
+    See :func:`check_positive_label` for the one label name that is refused.
 
     Parameters
     ----------
@@ -83,6 +120,7 @@ def positive_label(y, pos_label=None):
             "PU labels must hold exactly two values, a positive and an unlabeled one; "
             f"got {len(labels)}: {labels[:5].tolist()}."
         )
+    check_positive_label(labels[1])
     return labels[1]
 
 

@@ -203,6 +203,23 @@ def test_pu_labels_of_any_type(small_separable_task, labels):
     np.testing.assert_array_equal(model.predict(X) == model.classes_[1], reference.predict(X) == 1)
 
 
+@pytest.mark.parametrize("positive, unlabeled", [("positive", "unlabeled"),
+                                                  ("Positive", "Unlabelled")])
+def test_a_positive_label_named_unlabeled_is_refused(small_separable_task, positive, unlabeled):
+    # "positive" sorts before "unlabeled": the unlabeled samples would become the positives.
+    X, _, s, _ = small_separable_task
+    y = np.where(s == 1, positive, unlabeled)
+    for prior in (0.2, "estimate"):
+        with pytest.raises(ValueError, match=f"here '{unlabeled}', whose name says"):
+            DistilledClassifier(prior=prior, **ONE_ROUND).fit(X, y)
+    assert DistilledClassifier(**ONE_ROUND).fit(X, y).classes_[1] == unlabeled  # prior=0
+    with pytest.raises(ValueError, match="marks the unlabeled samples"):
+        BestBinPriorEstimator().fit(X, y)
+    with pytest.raises(ValueError, match="marks the unlabeled samples"):
+        pu_f1_score(y, y)
+    assert pu_f1_score(y, y, pos_label=positive) == pytest.approx(1 / s.mean())
+
+
 class ConstantPrior:
     """The smallest object with the prior estimator protocol."""
 
