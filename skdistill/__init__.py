@@ -15,8 +15,8 @@ from .plotting import TeacherStudentDisplay, TrainingCurvesDisplay
 __version__ = "0.1.0"
 
 __all__ = [
-    "DistilledClassifier", "default_net", "DistillationLoss", "ImbalancedNNPULoss", "load", "register_trusted",
-    "save", "__version__",
+    "DistilledClassifier", "default_net", "DistillationLoss", "ImbalancedNNPULoss", "load",
+    "register_trusted", "save", "__version__",
     "export_onnx",
     "TeacherStudentDisplay", "TrainingCurvesDisplay",
 ]

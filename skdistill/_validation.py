@@ -62,9 +62,10 @@ def check_labels(y):
     missing = pd.isna(labels)
     if missing.any():
         sample = int(np.flatnonzero(missing)[0])
+        label = np.asarray(labels[sample]).tolist()
         raise ValueError(
-            f"y holds a missing label ({labels[sample]!r}) at sample {sample}; every "
-            "sample needs a class label: drop or label those samples."
+            f"y holds a missing label ({label!r}) at sample {sample}; every sample needs a "
+            "class label: drop or label those samples."
         )
     if labels.dtype == object:
         kinds = sorted({_label_kind(label) for label in labels})

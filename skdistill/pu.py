@@ -664,6 +664,7 @@ def fit_prior(estimator, X, y):
     """
     value = getattr(estimator.fit(X, y), "prior_", None)
     if not isinstance(value, Real) or isinstance(value, bool) or not 0 <= value < 1:
+        value = np.asarray(value).tolist()
         raise ValueError(
             f"The prior estimator {estimator!r} gave prior_={value!r}; a prior must be a "
             "number in [0, 1). An estimate of 1 says every unlabeled sample is positive: "
