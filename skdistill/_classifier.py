@@ -5,7 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from scipy.special import expit, softmax
+from scipy.special import log_expit, log_softmax
 from skorch import NeuralNet
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.frozen import FrozenEstimator
@@ -86,12 +86,12 @@ def _encode_labels(y):
     return classes, y_encoded
 
 
-def _probabilities(logits):
+def _log_probabilities(logits):
+    """Log class probabilities of one logit per sample (two classes) or one per class."""
     logits = logits.astype(np.float64)
     if logits.ndim == 1:
-        positive = expit(logits)
-        return np.column_stack([1.0 - positive, positive])
-    return softmax(logits, axis=1)
+        return np.column_stack([log_expit(-logits), log_expit(logits)])
+    return log_softmax(logits, axis=1)
 
 
 def _module_dims(input_dim, n_classes, layout):
@@ -748,7 +748,24 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
         """
-        return _probabilities(self.decision_function(X))
+        return np.exp(self.predict_log_proba(X))
+
+    def predict_log_proba(self, X):
+        """Return the logarithms of the student's class probabilities.
+
+        Computed from the logits, so a probability too small for a float
+        still has a finite logarithm.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        return _log_probabilities(self.decision_function(X))
 
     def teacher_predict_proba(self, X):
         """Return the (fused) teachers' class probabilities, to compare with the student.
@@ -769,7 +786,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 "teacher term is empty."
             )
         logits = self._teacher_ensemble.logits(self._inference_part(X))
-        return _probabilities(logits.cpu().numpy())
+        return np.exp(_log_probabilities(logits.cpu().numpy()))
 
     def predict(self, X):
         """Return the student's predicted class labels.

@@ -91,9 +91,21 @@ def test_multiclass(imbalanced_arrays):
     clf = fast(meta_epochs=10, teacher_epochs=3, student_epochs=3, batch_size=16).fit(X, y)
     proba = clf.predict_proba(X)
     assert proba.shape == (150, 3)
+    np.testing.assert_allclose(clf.predict_log_proba(X), np.log(proba), atol=1e-12)
     assert clf.score(X, y) > 0.7
     with pytest.raises(ValueError, match="two classes"):
         fast(true_label_loss="pu").fit(X, y)
+
+
+def test_log_probabilities_stay_finite_where_probabilities_round_to_zero(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast().fit(X, y)
+    far = X[:5] * 1e4  # logits of thousands: one probability of each row is 0.0 in float64
+    log_proba = clf.predict_log_proba(far)
+    assert np.isfinite(log_proba).all()
+    assert (clf.predict_proba(far) == 0).any()
+    np.testing.assert_allclose(np.exp(log_proba), clf.predict_proba(far))
+    np.testing.assert_allclose(clf.predict_log_proba(X), np.log(clf.predict_proba(X)), atol=1e-12)
 
 
 # --- the schedule and its parameters --------------------------------------------
