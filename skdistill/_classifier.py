@@ -13,7 +13,11 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    has_fit_parameter,
+)
 from torch import nn
 
 from ._layout import find_layout
@@ -101,15 +105,51 @@ def _module_dims(input_dim, n_classes, layout):
     return dims
 
 
-def _part(name, X_raw, data, y_encoded, rows, classes):
+def _part(name, X_raw, data, y_encoded, rows, classes, sample_weight):
     """A :class:`Part` of some rows (an index array, or None: all) of ``data``, a
     :class:`TensorData` of every sample: a view, never a copy of the input."""
-    y_part = y_encoded if rows is None else y_encoded[rows]
+    everything = slice(None) if rows is None else rows
+    y_part = y_encoded[everything]
     dtype = torch.float32 if len(classes) == 2 else torch.int64
-    target = torch.as_tensor(y_part, dtype=dtype, device=data.device)
+    targets = torch.as_tensor(y_part, dtype=dtype, device=data.device)
+    weight_part = None if sample_weight is None else sample_weight[everything]
+    if weight_part is not None:
+        targets = {
+            "target": targets,
+            "sample_weight": torch.as_tensor(weight_part, dtype=torch.float32, device=data.device),
+        }
     if rows is not None:
         data = data.subset(torch.as_tensor(rows))
-    return Part(name, X_raw, data.with_targets(target), y_part, rows)
+    return Part(name, X_raw, data.with_targets(targets), y_part, rows, weight_part)
+
+
+def _check_teachers_take_weights(teacher_specs):
+    """Refuse sample weights where a scikit-learn teacher to be fitted takes none."""
+    for spec, kind in teacher_specs:
+        if (
+            kind == ESTIMATOR and not isinstance(spec, FrozenEstimator)
+            and not has_fit_parameter(spec, "sample_weight")
+        ):
+            raise ValueError(
+                f"sample_weight was given, but the teacher {type(spec).__name__} takes no "
+                "sample_weight in fit: choose one that does, or fit it yourself and pass it "
+                "wrapped in FrozenEstimator."
+            )
+
+
+def _check_weights(sample_weight, X, y_encoded, classes):
+    """``sample_weight`` as float64 (None stays None), every class with some weight."""
+    if sample_weight is None:
+        return None
+    sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64,
+                                         ensure_non_negative=True)
+    totals = np.bincount(y_encoded, weights=sample_weight, minlength=len(classes))
+    if np.any(totals == 0):
+        raise ValueError(
+            f"sample_weight gives the class(es) {classes[totals == 0].tolist()} a total "
+            "weight of 0; every class needs some weight to be learnt."
+        )
+    return sample_weight
 
 
 class DistilledClassifier(ClassifierMixin, BaseEstimator):
@@ -479,7 +519,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 )
         return super().set_params(**params)
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Train the teachers and the student on ``X``, ``y``.
 
         Everything is checked before training starts, and the fitted
@@ -493,6 +533,15 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             batch at a time). Scikit-learn teachers receive ``X`` as given.
         y : array-like of shape (n_samples,)
             Class labels of one type (ints, strings, bools).
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Non-negative weights. Every mean of every loss, of teachers and
+            student alike, becomes a weighted mean (the PU risk's means over
+            positives and over unlabeled samples too, so the class balance
+            stays that of ``target_prior``); the held-out ROC AUC and loss of
+            early stopping are weighted; scikit-learn teachers get them in
+            ``fit`` (one that does not take them is an error), bootstrap
+            samples keep each sample's weight. ``prior="estimate"`` does not
+            use them. None weighs every sample alike.
 
         Returns
         -------
@@ -512,6 +561,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         y = check_labels(y)
         X, y = validate_features(validated, X, y)
         classes, y_encoded = _encode_labels(y)
+        sample_weight = _check_weights(sample_weight, X, y_encoded, classes)
         binary = len(classes) == 2
         if binary and not (isinstance(self.prior, Real) and self.prior == 0):
             check_positive_label(classes[1])
@@ -523,8 +573,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if any(wants_sequence_shape(spec, default) for spec, default in net_specs):
             layout = find_layout(X, feature_names)
         X_nets = X if layout is None else layout.transform(X)
+        if sample_weight is not None:
+            _check_teachers_take_weights(teacher_specs)
         train, valid = self._parts(
-            _input_for_estimators(X_given, X), X_nets, y_encoded, classes, device, rng
+            _input_for_estimators(X_given, X), X_nets, y_encoded, classes, sample_weight,
+            device, rng,
         )
         batch_size = self._batch_size(len(train.y))
         loss_name = self.true_label_loss
@@ -668,12 +721,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         low, high = AUTO_BATCH_BOUNDS
         return int(np.clip(n_train // AUTO_BATCHES_PER_EPOCH, low, high))
 
-    def _parts(self, X_raw, X_nets, y_encoded, classes, device, rng):
+    def _parts(self, X_raw, X_nets, y_encoded, classes, sample_weight, device, rng):
         """The training part and, with early stopping, the validation part."""
         n_samples = len(y_encoded)
         data = TensorData(X_nets, device=device)
         if not self._early_stopping(y_encoded):
-            return _part("train", X_raw, data, y_encoded, None, classes), None
+            return _part("train", X_raw, data, y_encoded, None, classes, sample_weight), None
         try:
             train_rows, valid_rows = train_test_split(
                 np.arange(n_samples), test_size=self.validation_fraction,
@@ -685,17 +738,20 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 f"(validation_fraction={self.validation_fraction}) of {n_samples} "
                 f"samples: {error} Raise validation_fraction, or set early_stopping=False."
             ) from None
-        missing = np.setdiff1d(np.arange(len(classes)), y_encoded[valid_rows])
-        if len(missing):
+        weight = np.ones(n_samples) if sample_weight is None else sample_weight
+        totals = np.bincount(
+            y_encoded[valid_rows], weights=weight[valid_rows], minlength=len(classes)
+        )
+        if np.any(totals == 0):
             raise ValueError(
                 f"The validation part for early stopping ({len(valid_rows)} samples, "
-                f"validation_fraction={self.validation_fraction}) holds no sample of the "
-                f"class(es) {classes[missing].tolist()}; raise validation_fraction or set "
-                "early_stopping=False."
+                f"validation_fraction={self.validation_fraction}) holds no sample (or none "
+                f"of non-zero weight) of the class(es) {classes[totals == 0].tolist()}; "
+                "raise validation_fraction or set early_stopping=False."
             )
         return (
-            _part("train", X_raw, data, y_encoded, train_rows, classes),
-            _part("valid", X_raw, data, y_encoded, valid_rows, classes),
+            _part("train", X_raw, data, y_encoded, train_rows, classes, sample_weight),
+            _part("valid", X_raw, data, y_encoded, valid_rows, classes, sample_weight),
         )
 
     def _make_teacher(self, spec, kind, criterion, common, train, classes, rng):

@@ -194,23 +194,33 @@ class _GuardedCriterion(nn.Module):
         return self._all_finite is not None and not bool(self._all_finite)
 
 
+def _sample_weight(y_true):
+    """The ``sample_weight`` keyword of a loss for targets ``y_true``: none
+    without weights, so that unweighted training calls the losses as before."""
+    if isinstance(y_true, dict) and "sample_weight" in y_true:
+        return {"sample_weight": y_true["sample_weight"]}
+    return {}
+
+
 class TrueLabelCriterion(_GuardedCriterion):
     """skorch criterion of a teacher net: the true-label loss, guarded.
 
     Parameters
     ----------
     loss : torch.nn.Module
-        Called as ``loss(logits, target)``.
+        Called as ``loss(logits, target)``, or with ``sample_weight=``.
     """
 
     def __init__(self, loss):
         super().__init__()
         self.loss = loss
 
-    def forward(self, logits, target):
-        """Loss of a batch against its true labels."""
+    def forward(self, logits, y_true):
+        """Loss of a batch against its true labels: a tensor, or a dict of
+        ``"target"`` and ``"sample_weight"``."""
         self._watch(logits)
-        return self.loss(logits, target)
+        target = y_true["target"] if isinstance(y_true, dict) else y_true
+        return self.loss(logits, target, **_sample_weight(y_true))
 
 
 class StudentCriterion(_GuardedCriterion):
@@ -232,12 +242,14 @@ class StudentCriterion(_GuardedCriterion):
         self.beta = beta
 
     def forward(self, logits, y_true):
-        """Loss of a batch whose targets are ``{"target", "teacher_logits"}``."""
+        """Loss of a batch whose targets are ``{"target", "teacher_logits"}``
+        and, with weights, ``"sample_weight"``."""
         self._watch(logits)
         target = y_true["target"]
         n_true = math.floor(self.beta * len(target) + 0.5)
         return self.distillation_loss(
-            logits, target, y_true.get("teacher_logits"), n_true=n_true
+            logits, target, y_true.get("teacher_logits"), n_true=n_true,
+            **_sample_weight(y_true),
         )
 
 

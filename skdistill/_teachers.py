@@ -99,16 +99,21 @@ class EstimatorTeacher(_Teacher):
         """Fit once, in the first round; later rounds change nothing."""
         if not self._fitted:
             rows = slice(None) if self.sample is None else self.sample
-            self._call("fit", _safe_indexing(part.raw, rows), self.classes[part.y[rows]])
+            weights = {} if part.sample_weight is None else {
+                "sample_weight": part.sample_weight[rows]
+            }
+            self._call(
+                "fit", _safe_indexing(part.raw, rows), self.classes[part.y[rows]], **weights
+            )
             self._fitted = True
             self.forget()
         return None
 
-    def _call(self, method, *args):
+    def _call(self, method, *args, **kwargs):
         """Call a method of the estimator; a ValueError or TypeError it raises says
         which teacher failed, since its own message may point deep into it."""
         try:
-            return getattr(self.estimator, method)(*args)
+            return getattr(self.estimator, method)(*args, **kwargs)
         except (TypeError, ValueError) as error:
             kind = TypeError if isinstance(error, TypeError) else ValueError
             raise kind(

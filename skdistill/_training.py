@@ -30,11 +30,14 @@ class Part:
         as given, or as validated.
     data : TensorData
         What the nets see (a view of this part's rows), with the encoded
-        labels as targets (when known).
+        labels as targets (when known): a tensor, or with sample weights a
+        dict of ``"target"`` and ``"sample_weight"``.
     y : ndarray of int or None
         Encoded labels.
     rows : ndarray of int or None
         This part's rows of ``source``; None for all of them.
+    sample_weight : ndarray of float or None
+        This part's sample weights; None for unweighted.
     """
 
     name: object
@@ -42,6 +45,7 @@ class Part:
     data: TensorData
     y: object = None
     rows: object = None
+    sample_weight: object = None
 
     @property
     def raw(self):
@@ -67,18 +71,24 @@ class ValidationScore:
     loss: float
 
     @classmethod
-    def of(cls, y, logits):
-        """Score logits against encoded labels ``y``."""
+    def of(cls, y, logits, sample_weight=None):
+        """Score logits against encoded labels ``y``, weighted by ``sample_weight``
+        (every class must have some weight)."""
         logits = logits.cpu().double()
         if logits.ndim == 1:
             # ranked by the logits themselves: probabilities saturate and would tie
-            auc = roc_auc_score(y, logits.numpy())
+            auc = roc_auc_score(y, logits.numpy(), sample_weight=sample_weight)
             logits = torch.stack([torch.zeros_like(logits), logits], dim=1)
         log_proba = torch.log_softmax(logits, dim=1).numpy()
         if log_proba.shape[1] > 2:
-            auc = roc_auc_score(y, np.exp(log_proba), multi_class="ovr")
+            auc = roc_auc_score(
+                y, np.exp(log_proba), multi_class="ovr", sample_weight=sample_weight
+            )
         per_sample = -log_proba[np.arange(len(y)), y]
-        loss = np.mean([per_sample[y == k].mean() for k in np.unique(y)])
+        weight = np.ones(len(y)) if sample_weight is None else sample_weight
+        loss = np.mean([
+            np.average(per_sample[y == k], weights=weight[y == k]) for k in np.unique(y)
+        ])
         return cls(float(auc), float(loss))
 
     def beats(self, other, tol=0.0):
@@ -203,7 +213,10 @@ class DistillationRun:
         self.teacher_monitor = Monitor(ensemble.nets, patience, tol)
         self.student_monitor = Monitor([student], patience, tol)
         self.history = []
-        self.student_data = train.data.with_targets({"target": train.data.y})
+        targets = train.data.y
+        self.student_data = train.data.with_targets(
+            dict(targets) if isinstance(targets, dict) else {"target": targets}
+        )
 
     def _record(self, index):
         """The history record of round ``index`` (1-based), created on first use."""
@@ -219,7 +232,7 @@ class DistillationRun:
 
     def _validate(self, role, logits, fields):
         """Score a role's validation logits; add the score to its record ``fields``."""
-        score = ValidationScore.of(self.valid.y, logits)
+        score = ValidationScore.of(self.valid.y, logits, self.valid.sample_weight)
         fields.update({f"{role}_valid_auc": score.auc, f"{role}_valid_loss": score.loss})
         return score
 

@@ -13,6 +13,7 @@ from torch.nn import functional as F
 __all__ = [
     "ImbalancedNNPULoss",
     "BinaryCrossEntropyLoss",
+    "CrossEntropyLoss",
     "DistillationLoss",
     "binary_logits",
     "make_true_label_loss",
@@ -78,9 +79,40 @@ def _check_targets(logits, target):
         )
 
 
+def _check_sample_weight(target, sample_weight):
+    if sample_weight is not None and sample_weight.shape != target.shape:
+        raise ValueError(
+            f"sample_weight must hold one weight per sample: shape {tuple(target.shape)}; "
+            f"got shape {tuple(sample_weight.shape)}."
+        )
+
+
 def _masked_mean(values, mask, count):
-    # An empty group contributes 0 rather than NaN.
-    return (values * mask).sum() / count.clamp_min(1)
+    # An empty group (or one of zero weight) contributes 0 rather than NaN, with a
+    # finite gradient: its count is replaced by 1, not clamped to a tiny number.
+    return (values * mask).sum() / torch.where(count > 0, count, torch.ones_like(count))
+
+
+def _mean(per_sample, sample_weight):
+    """Mean of per-sample losses, weighted by ``sample_weight`` when given.
+
+    Losses of shape (n, k) are averaged over their last axis first. A part
+    whose weights are all 0 contributes 0.
+    """
+    if sample_weight is None:
+        return per_sample.mean()
+    if per_sample.ndim > 1:
+        per_sample = per_sample.mean(dim=1)
+    weight = sample_weight.to(per_sample.dtype)
+    return _masked_mean(per_sample, weight, weight.sum())
+
+
+def _reduced(loss, sample_weight, *args):
+    """``loss(*args)``, a torch.nn.functional loss, reduced by :func:`_mean`; without
+    weights its own mean reduction, so unweighted training stays as it was."""
+    if sample_weight is None:
+        return loss(*args)
+    return _mean(loss(*args, reduction="none"), sample_weight)
 
 
 class ImbalancedNNPULoss(nn.Module):
@@ -144,7 +176,7 @@ class ImbalancedNNPULoss(nn.Module):
         self.beta = _check_real("beta", beta, 0, float("inf"), "left")
         self.gamma = _check_real("gamma", gamma, 0, float("inf"), "left")
 
-    def forward(self, logits, target):
+    def forward(self, logits, target, sample_weight=None):
         """Return the corrected risk.
 
         Parameters
@@ -154,6 +186,9 @@ class ImbalancedNNPULoss(nn.Module):
             :func:`binary_logits`).
         target : torch.Tensor of shape (n,)
             1 for labelled positives, 0 for unlabeled samples.
+        sample_weight : torch.Tensor of shape (n,) or None, default=None
+            Non-negative weights: every mean over the positives or the
+            unlabeled samples becomes a weighted mean.
 
         Returns
         -------
@@ -161,8 +196,12 @@ class ImbalancedNNPULoss(nn.Module):
         """
         logits = binary_logits(logits)
         _check_targets(logits, target)
+        _check_sample_weight(target, sample_weight)
         positive = (target == 1).to(logits.dtype)
         unlabeled = 1.0 - positive
+        if sample_weight is not None:
+            weight = sample_weight.to(logits.dtype)
+            positive, unlabeled = positive * weight, unlabeled * weight
         n_positive, n_unlabeled = positive.sum(), unlabeled.sum()
         loss = SURROGATE_LOSSES[self.surrogate]
         risk_p_pos = _masked_mean(loss(logits), positive, n_positive)
@@ -187,7 +226,7 @@ class BinaryCrossEntropyLoss(nn.Module):
     and 0/1 targets of shape (n,) of any dtype.
     """
 
-    def forward(self, logits, target):
+    def forward(self, logits, target, sample_weight=None):
         """Return the mean binary cross-entropy.
 
         Parameters
@@ -195,6 +234,8 @@ class BinaryCrossEntropyLoss(nn.Module):
         logits : torch.Tensor of shape (n,), (n, 1) or (n, 2)
         target : torch.Tensor of shape (n,)
             0/1 labels, of any dtype.
+        sample_weight : torch.Tensor of shape (n,) or None, default=None
+            Non-negative weights of a weighted mean.
 
         Returns
         -------
@@ -202,7 +243,42 @@ class BinaryCrossEntropyLoss(nn.Module):
         """
         logits = binary_logits(logits)
         _check_targets(logits, target)
-        return F.binary_cross_entropy_with_logits(logits, target.to(logits.dtype))
+        _check_sample_weight(target, sample_weight)
+        return _reduced(
+            F.binary_cross_entropy_with_logits, sample_weight, logits, target.to(logits.dtype)
+        )
+
+
+class CrossEntropyLoss(nn.Module):
+    """Cross-entropy on one logit per class, with optional sample weights.
+
+    Examples
+    --------
+    >>> import torch
+    >>> loss = CrossEntropyLoss()
+    >>> logits, target = torch.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 2.0]]), torch.tensor([0, 1])
+    >>> round(float(loss(logits, target, sample_weight=torch.tensor([1.0, 0.0]))), 4)
+    0.2395
+    """
+
+    def forward(self, logits, target, sample_weight=None):
+        """Return the mean cross-entropy.
+
+        Parameters
+        ----------
+        logits : torch.Tensor of shape (n, n_classes)
+        target : torch.Tensor of int64 of shape (n,)
+            Class indices.
+        sample_weight : torch.Tensor of shape (n,) or None, default=None
+            Non-negative weights of a weighted mean.
+
+        Returns
+        -------
+        loss : torch.Tensor of shape ()
+        """
+        _check_targets(logits, target)
+        _check_sample_weight(target, sample_weight)
+        return _reduced(F.cross_entropy, sample_weight, logits, target)
 
 
 def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate="sigmoid"):
@@ -232,19 +308,21 @@ def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate
             )
         return ImbalancedNNPULoss(prior=prior, target_prior=target_prior, surrogate=surrogate)
     if name == "bce":
-        return BinaryCrossEntropyLoss() if n_classes == 2 else nn.CrossEntropyLoss()
+        return BinaryCrossEntropyLoss() if n_classes == 2 else CrossEntropyLoss()
     raise ValueError(f"Unknown true-label loss {name!r}; use 'pu' or 'bce'.")
 
 
-def _soft_binary(student, teacher, temperature):
+def _soft_binary(student, teacher, temperature, sample_weight):
     soft_targets = torch.sigmoid(teacher / temperature)
-    return F.binary_cross_entropy_with_logits(student / temperature, soft_targets)
+    return _reduced(
+        F.binary_cross_entropy_with_logits, sample_weight, student / temperature, soft_targets
+    )
 
 
-def _soft_multiclass(student, teacher, temperature):
+def _soft_multiclass(student, teacher, temperature, sample_weight):
     soft_targets = F.softmax(teacher / temperature, dim=1)
     log_probs = F.log_softmax(student / temperature, dim=1)
-    return -(soft_targets * log_probs).sum(dim=1).mean()
+    return _mean(-(soft_targets * log_probs).sum(dim=1), sample_weight)
 
 
 class DistillationLoss(nn.Module):
@@ -296,7 +374,7 @@ class DistillationLoss(nn.Module):
         self.distillation_loss = distillation_loss
         self.temperature = _check_real("temperature", temperature, 0, float("inf"), "neither")
 
-    def teacher_term(self, student_logits, teacher_logits):
+    def teacher_term(self, student_logits, teacher_logits, sample_weight=None):
         """Per-sample distillation loss, averaged over the samples given.
 
         Binary teacher logits have shape (n,); the student's may then be of
@@ -307,6 +385,8 @@ class DistillationLoss(nn.Module):
         student_logits : torch.Tensor of shape (n,), (n, 1), (n, 2) or (n, k)
         teacher_logits : torch.Tensor of shape (n,) (binary) or (n, k)
             Treated as constants.
+        sample_weight : torch.Tensor of shape (n,) or None, default=None
+            Non-negative weights of a weighted mean.
 
         Returns
         -------
@@ -328,17 +408,23 @@ class DistillationLoss(nn.Module):
             )
         teacher_logits = teacher_logits.detach()
         if self.distillation_loss == "mse":
-            return F.mse_loss(student_logits, teacher_logits)
+            return _reduced(F.mse_loss, sample_weight, student_logits, teacher_logits)
         if self.distillation_loss == "hard":
             if binary:
-                return F.binary_cross_entropy_with_logits(
-                    student_logits, (teacher_logits > 0).to(student_logits.dtype)
+                return _reduced(
+                    F.binary_cross_entropy_with_logits, sample_weight, student_logits,
+                    (teacher_logits > 0).to(student_logits.dtype),
                 )
-            return F.cross_entropy(student_logits, teacher_logits.argmax(dim=1))
+            return _reduced(
+                F.cross_entropy, sample_weight, student_logits, teacher_logits.argmax(dim=1)
+            )
         soft = _soft_binary if binary else _soft_multiclass
-        return soft(student_logits, teacher_logits, self.temperature) * self.temperature**2
+        return (
+            soft(student_logits, teacher_logits, self.temperature, sample_weight)
+            * self.temperature**2
+        )
 
-    def forward(self, student_logits, target, teacher_logits, n_true=None):
+    def forward(self, student_logits, target, teacher_logits, n_true=None, sample_weight=None):
         """Return the convex combination of both terms.
 
         Parameters
@@ -355,12 +441,16 @@ class DistillationLoss(nn.Module):
             shuffle the batch first. None puts every sample in both terms. An
             empty part contributes nothing. Slicing, rather than a boolean
             mask, keeps the step free of host-device synchronisations.
+        sample_weight : torch.Tensor of shape (n,) or None, default=None
+            Non-negative weights: each term becomes a weighted mean over its
+            part of the batch.
 
         Returns
         -------
         loss : torch.Tensor of shape ()
         """
         _check_targets(student_logits, target)
+        _check_sample_weight(target, sample_weight)
         n = len(target)
         if n_true is not None and (not isinstance(n_true, Integral) or n_true < 0):
             raise ValueError(f"n_true must be a non-negative int or None, got {n_true!r}.")
@@ -373,10 +463,18 @@ class DistillationLoss(nn.Module):
         if self.alpha > 0 and n_teacher_part:
             teacher_part_logits = None if teacher_logits is None else teacher_logits[teacher_part]
             loss = loss + self.alpha * self.teacher_term(
-                student_logits[teacher_part], teacher_part_logits
+                student_logits[teacher_part], teacher_part_logits,
+                **_weight_of(sample_weight, teacher_part),
             )
         if self.alpha < 1 and n_true_part:
             loss = loss + (1.0 - self.alpha) * self.true_label_loss(
-                student_logits[true_part], target[true_part]
+                student_logits[true_part], target[true_part],
+                **_weight_of(sample_weight, true_part),
             )
         return loss
+
+
+def _weight_of(sample_weight, part):
+    """The ``sample_weight`` keyword for a part of a batch; none without weights,
+    so that a true-label loss without that keyword still works unweighted."""
+    return {} if sample_weight is None else {"sample_weight": sample_weight[part]}

@@ -5,9 +5,16 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skdistill import DistilledClassifier
 
 #: Checks expected to fail, each mapped to its reason (as imbalanced-learn keeps
-#: them). Every check of scikit-learn passes today, so the registry is empty;
-#: an entry needs a reason a reviewer can verify.
-EXPECTED_FAILED_CHECKS = {}
+#: them); an entry needs a reason a reviewer can verify.
+_REPEATED_SAMPLES = (
+    "minibatch training: repeating a sample instead of weighting it changes the batches "
+    "and the steps per epoch, so the fits agree in expectation, not exactly (the losses "
+    "themselves agree exactly: tests/test_losses.py)"
+)
+EXPECTED_FAILED_CHECKS = {
+    "check_sample_weight_equivalence_on_dense_data": _REPEATED_SAMPLES,
+    "check_sample_weight_equivalence_on_sparse_data": _REPEATED_SAMPLES,
+}
 
 
 def _checked_estimators():

@@ -1,12 +1,13 @@
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from skdistill.losses import (
     BinaryCrossEntropyLoss,
+    CrossEntropyLoss,
     DistillationLoss,
     ImbalancedNNPULoss,
     make_true_label_loss,
@@ -124,7 +125,7 @@ def test_pu_rejects_bad_parameters(kwargs, message):
 def test_make_true_label_loss():
     assert isinstance(make_true_label_loss("pu", 2), ImbalancedNNPULoss)
     assert isinstance(make_true_label_loss("bce", 2), BinaryCrossEntropyLoss)
-    assert isinstance(make_true_label_loss("bce", 3), torch.nn.CrossEntropyLoss)
+    assert isinstance(make_true_label_loss("bce", 3), CrossEntropyLoss)
     with pytest.raises(ValueError, match="two classes"):
         make_true_label_loss("pu", 3)
     with pytest.raises(ValueError, match="Unknown true-label loss"):
@@ -303,3 +304,63 @@ def test_distillation_loss_names_bad_teacher_logits_and_n_true(teacher, n_true, 
         loss(torch.zeros(4), torch.tensor([0.0, 1.0, 0.0, 1.0]), teacher, n_true=n_true)
     with pytest.raises(ValueError, match="one label per sample"):
         loss(torch.zeros(4), torch.zeros(3), torch.zeros(4))
+
+
+# --- sample weights ---------------------------------------------------------------------
+
+WEIGHTED_LOSSES = {
+    "pu, trusted negatives": lambda: ImbalancedNNPULoss(0.0, surrogate="logistic"),
+    "pu, prior 0.3": lambda: ImbalancedNNPULoss(0.3, target_prior=0.4),
+    "bce": BinaryCrossEntropyLoss,
+    "soft": lambda: DistillationLoss(0.6, BinaryCrossEntropyLoss(), "soft", temperature=2.0),
+    "hard": lambda: DistillationLoss(0.6, ImbalancedNNPULoss(0.1), "hard"),
+    "mse": lambda: DistillationLoss(0.6, BinaryCrossEntropyLoss(), "mse"),
+    "cross-entropy": CrossEntropyLoss,
+    "soft, 3 classes": lambda: DistillationLoss(0.6, CrossEntropyLoss(), "soft"),
+}
+
+
+@st.composite
+def weighted_batches(draw):
+    n = draw(st.integers(2, 30))
+    counts = draw(arrays(np.int64, n, elements=st.integers(0, 3)))
+    assume(counts.sum() > 0)  # the mean of no sample at all is NaN, unweighted too
+    targets = draw(arrays(np.int64, n, elements=st.integers(0, 1)))
+    return counts, targets, draw(st.integers(0, 2**16))
+
+
+@pytest.mark.parametrize("name", WEIGHTED_LOSSES)
+@settings(deadline=None, max_examples=40)
+@given(batch=weighted_batches())
+def test_integer_weights_equal_repeated_samples(name, batch):
+    counts, targets, seed = batch
+    multiclass = "cross-entropy" in name or "3 classes" in name
+    generator = torch.Generator().manual_seed(seed)
+    shape = (len(counts), 3) if multiclass else (len(counts),)
+    logits = torch.randn(shape, generator=generator, dtype=torch.float64)
+    teacher = torch.randn(shape, generator=generator, dtype=torch.float64)
+    target = torch.as_tensor(targets if multiclass else targets.astype(float))
+    loss = WEIGHTED_LOSSES[name]()
+    repeat = torch.as_tensor(np.repeat(np.arange(len(counts)), counts))
+    extra = isinstance(loss, DistillationLoss)
+    weighted = loss(logits, target, *([teacher] if extra else []),
+                    sample_weight=torch.as_tensor(counts, dtype=torch.float64))
+    repeated = loss(logits[repeat], target[repeat], *([teacher[repeat]] if extra else []))
+    assert weighted.item() == pytest.approx(repeated.item(), rel=1e-9, abs=1e-12)
+
+
+def test_weights_of_a_part_reach_its_term_and_zero_weights_give_zero():
+    logits, target = torch.tensor([2.0, -1.0, 0.5, 3.0]), torch.tensor([1.0, 0.0, 1.0, 0.0])
+    teacher = torch.tensor([1.0, 1.0, -2.0, 0.0])
+    loss = DistillationLoss(0.5, BinaryCrossEntropyLoss())
+    weight = torch.tensor([1.0, 3.0, 0.0, 0.0])  # the teacher's part (the last two) weighs 0
+    weighted = loss(logits, target, teacher, n_true=2, sample_weight=weight)
+    true_part = BinaryCrossEntropyLoss()(logits[:2], target[:2], sample_weight=weight[:2])
+    assert weighted.item() == pytest.approx(0.5 * true_part.item())
+    assert torch.isfinite(weighted)
+    assert ImbalancedNNPULoss(0.2)(logits, target, sample_weight=torch.zeros(4)).item() == 0
+
+
+def test_weights_of_the_wrong_shape_are_named():
+    with pytest.raises(ValueError, match=r"sample_weight must hold one weight per sample"):
+        BinaryCrossEntropyLoss()(torch.zeros(3), torch.zeros(3), sample_weight=torch.ones(2))

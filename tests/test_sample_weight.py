@@ -1,0 +1,115 @@
+"""``fit(X, y, sample_weight)``: every loss, early stopping and scikit-learn teachers."""
+
+import numpy as np
+import pytest
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdistill import DistilledClassifier
+
+from .conftest import FAST
+
+
+def fast(**params):
+    return DistilledClassifier(**{**FAST, "random_state": 0, **params})
+
+
+def test_unit_weights_train_as_no_weights(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    plain = fast(early_stopping=True, meta_epochs=6).fit(X, y)
+    ones = fast(early_stopping=True, meta_epochs=6).fit(X, y, sample_weight=np.ones(len(y)))
+    np.testing.assert_allclose(ones.predict_proba(X), plain.predict_proba(X), atol=1e-5)
+    assert ones.n_iter_ == plain.n_iter_
+
+
+@pytest.fixture(scope="module")
+def two_positive_clusters():
+    """Negatives around the origin, positives on both sides of them: (X, y, left)."""
+    rng = np.random.default_rng(0)
+    negatives = rng.normal(0.0, 0.5, size=(300, 2))
+    left = rng.normal([-3.0, 0.0], 0.3, size=(40, 2))
+    right = rng.normal([3.0, 0.0], 0.3, size=(40, 2))
+    X = np.vstack([negatives, left, right]).astype(np.float32)
+    y = np.repeat([0, 1, 1], [300, 40, 40])
+    return X, y, np.arange(300, 340)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.5])
+def test_samples_of_zero_weight_are_not_learnt(two_positive_clusters, alpha):
+    X, y, left = two_positive_clusters
+    weight = np.ones(len(y))
+    weight[left] = 0.0
+    params = {"alpha": alpha, "meta_epochs": 15, "batch_size": 16}
+    plain = fast(**params).fit(X, y).predict_proba(X[left])[:, 1]
+    weighted = fast(**params).fit(X, y, sample_weight=weight).predict_proba(X[left])[:, 1]
+    assert plain.mean() > 0.5 > weighted.mean()
+
+
+def test_scikit_learn_teachers_are_fitted_with_the_weights(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    weight = np.random.default_rng(0).uniform(0.1, 3.0, len(y))
+    clf = fast(teacher=LogisticRegression()).fit(X, y, sample_weight=weight)
+    expected = LogisticRegression().fit(X, y, sample_weight=weight)
+    np.testing.assert_allclose(clf.teacher_.coef_, expected.coef_, rtol=1e-6)
+    unweighted = LogisticRegression().fit(X, y)
+    assert not np.allclose(clf.teacher_.coef_, unweighted.coef_, rtol=1e-3)
+
+
+def test_bootstrap_and_several_teachers_take_weights(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    weight = np.random.default_rng(1).uniform(0.0, 2.0, len(y))
+    clf = fast(teacher=[None, LogisticRegression()], bootstrap=True).fit(
+        X, y, sample_weight=weight
+    )
+    assert np.isfinite(clf.predict_proba(X)).all()
+    assert len(clf.teachers_) == 2
+
+
+def test_weights_pass_through_search_cross_validation_and_pipelines(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    weight = np.where(y == 1, 2.0, 1.0)
+    scores = cross_val_score(fast(), X, y, cv=2, params={"sample_weight": weight})
+    assert np.isfinite(scores).all()
+    search = GridSearchCV(fast(), {"alpha": [0.0, 1.0]}, cv=2).fit(X, y, sample_weight=weight)
+    assert search.best_params_["alpha"] in (0.0, 1.0)
+    pipeline = make_pipeline(StandardScaler(), fast())
+    pipeline.fit(X, y, distilledclassifier__sample_weight=weight)
+    assert pipeline.predict(X).shape == y.shape
+
+
+@pytest.mark.parametrize(
+    "make_weight, message",
+    [
+        (lambda y: -np.ones(len(y)), "Negative values"),
+        (lambda y: np.full(len(y), np.nan), "NaN"),
+        (lambda y: np.ones(len(y) - 1), r"sample_weight.shape"),
+        (lambda y: np.zeros(len(y)), "at least one non-zero"),
+        (lambda y: (y == 0).astype(float), r"class\(es\) \[1\] a total weight of 0"),
+    ],
+)
+def test_bad_weights_are_named_and_change_nothing(imbalanced_arrays, make_weight, message):
+    X, y = imbalanced_arrays
+    clf = fast().fit(X, y)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match=message):
+        clf.fit(X, y, sample_weight=make_weight(y))
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+def test_a_teacher_without_weights_and_a_weightless_validation_class_are_refused(
+    imbalanced_arrays,
+):
+    X, y = imbalanced_arrays
+    weight = np.ones(len(y))
+    with pytest.raises(ValueError, match="KNeighborsClassifier takes no sample_weight"):
+        fast(teacher=KNeighborsClassifier()).fit(X, y, sample_weight=weight)
+    frozen = FrozenEstimator(KNeighborsClassifier().fit(X, y))  # never fitted again
+    assert fast(teacher=frozen).fit(X, y, sample_weight=weight).teacher_ is frozen
+    positives = np.flatnonzero(y == 1)
+    weight[positives[: len(positives) - 2]] = 0.0  # two positives of weight left
+    with pytest.raises(ValueError, match=r"none\s+of non-zero weight\) of the class"):
+        fast(early_stopping=True, validation_fraction=0.1).fit(X, y, sample_weight=weight)
