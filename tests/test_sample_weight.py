@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import sklearn
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_val_score
@@ -79,6 +80,13 @@ def test_weights_pass_through_search_cross_validation_and_pipelines(imbalanced_a
     pipeline = make_pipeline(StandardScaler(), fast())
     pipeline.fit(X, y, distilledclassifier__sample_weight=weight)
     assert pipeline.predict(X).shape == y.shape
+    with sklearn.config_context(enable_metadata_routing=True):
+        routed = fast().set_fit_request(sample_weight=True).set_score_request(sample_weight=False)
+        search = GridSearchCV(routed, {"alpha": [0.0, 1.0]}, cv=2, error_score="raise")
+        search.fit(X, y, sample_weight=weight)
+        # the weights reach every fit: these leave the positives no weight
+        with pytest.raises(ValueError, match="total weight of 0"):
+            search.fit(X, y, sample_weight=(y == 0).astype(float))
 
 
 @pytest.mark.parametrize(
