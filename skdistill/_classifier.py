@@ -108,11 +108,11 @@ def _module_dims(input_dim, n_classes, layout):
 def _part(name, X_raw, data, y_encoded, rows, classes, sample_weight):
     """A :class:`Part` of some rows (an index array, or None: all) of ``data``, a
     :class:`TensorData` of every sample: a view, never a copy of the input."""
-    everything = slice(None) if rows is None else rows
-    y_part = y_encoded[everything]
+    selected = slice(None) if rows is None else rows
+    y_part = y_encoded[selected]
     dtype = torch.float32 if len(classes) == 2 else torch.int64
     targets = torch.as_tensor(y_part, dtype=dtype, device=data.device)
-    weight_part = None if sample_weight is None else sample_weight[everything]
+    weight_part = None if sample_weight is None else sample_weight[selected]
     if weight_part is not None:
         targets = {
             "target": targets,
@@ -141,8 +141,9 @@ def _check_weights(sample_weight, X, y_encoded, classes):
     """``sample_weight`` as float64 (None stays None), every class with some weight."""
     if sample_weight is None:
         return None
-    sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64,
-                                         ensure_non_negative=True)
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    )
     totals = np.bincount(y_encoded, weights=sample_weight, minlength=len(classes))
     if np.any(totals == 0):
         raise ValueError(
@@ -494,8 +495,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
 
         Nested parameters (``student__lr``, ``teacher__C``) need a teacher or
         student that has parameters: a skorch net or a scikit-learn
-        classifier. The defaults (None) are such nets from
-        :func:`~skdistill.default_net`.
+        classifier. To search those of a default net, pass it as one first:
+        ``student=default_net("student")`` (see :func:`~skdistill.default_net`).
 
         Parameters
         ----------
