@@ -17,7 +17,7 @@ from sklearn.base import clone
 from torch import nn
 
 from ._specs import accepts
-from .losses import binary_logits
+from .losses import binary_logits, sample_weight_kwargs
 from .modules import MLP
 
 #: Hyper-parameters of the nets built for a bare module (or ``None``).
@@ -194,12 +194,9 @@ class _GuardedCriterion(nn.Module):
         return self._all_finite is not None and not bool(self._all_finite)
 
 
-def _sample_weight(y_true):
-    """The ``sample_weight`` keyword of a loss for targets ``y_true``: none
-    without weights, so that unweighted training calls the losses as before."""
-    if isinstance(y_true, dict) and "sample_weight" in y_true:
-        return {"sample_weight": y_true["sample_weight"]}
-    return {}
+def _weights_of(y_true):
+    """The sample weights among targets ``y_true``, or None."""
+    return y_true.get("sample_weight") if isinstance(y_true, dict) else None
 
 
 class TrueLabelCriterion(_GuardedCriterion):
@@ -220,7 +217,7 @@ class TrueLabelCriterion(_GuardedCriterion):
         ``"target"`` and ``"sample_weight"``."""
         self._watch(logits)
         target = y_true["target"] if isinstance(y_true, dict) else y_true
-        return self.loss(logits, target, **_sample_weight(y_true))
+        return self.loss(logits, target, **sample_weight_kwargs(_weights_of(y_true)))
 
 
 class StudentCriterion(_GuardedCriterion):
@@ -249,7 +246,7 @@ class StudentCriterion(_GuardedCriterion):
         n_true = math.floor(self.beta * len(target) + 0.5)
         return self.distillation_loss(
             logits, target, y_true.get("teacher_logits"), n_true=n_true,
-            **_sample_weight(y_true),
+            **sample_weight_kwargs(_weights_of(y_true)),
         )
 
 

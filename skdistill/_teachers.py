@@ -13,6 +13,7 @@ from sklearn.utils import _safe_indexing
 
 from ._nets import predict_logits, train_round
 from .fusion import fuse_teacher_logits, probabilities_to_logits
+from .losses import sample_weight_kwargs
 
 
 class _Teacher:
@@ -99,11 +100,9 @@ class EstimatorTeacher(_Teacher):
         """Fit once, in the first round; later rounds change nothing."""
         if not self._fitted:
             rows = slice(None) if self.sample is None else self.sample
-            weights = {} if part.sample_weight is None else {
-                "sample_weight": part.sample_weight[rows]
-            }
             self._call(
-                "fit", _safe_indexing(part.raw, rows), self.classes[part.y[rows]], **weights
+                "fit", _safe_indexing(part.raw, rows), self.classes[part.y[rows]],
+                **sample_weight_kwargs(part.sample_weight, rows),
             )
             self._fitted = True
             self.forget()

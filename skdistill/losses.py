@@ -464,17 +464,30 @@ class DistillationLoss(nn.Module):
             teacher_part_logits = None if teacher_logits is None else teacher_logits[teacher_part]
             loss = loss + self.alpha * self.teacher_term(
                 student_logits[teacher_part], teacher_part_logits,
-                **_weight_of(sample_weight, teacher_part),
+                **sample_weight_kwargs(sample_weight, teacher_part),
             )
         if self.alpha < 1 and n_true_part:
             loss = loss + (1.0 - self.alpha) * self.true_label_loss(
                 student_logits[true_part], target[true_part],
-                **_weight_of(sample_weight, true_part),
+                **sample_weight_kwargs(sample_weight, true_part),
             )
         return loss
 
 
-def _weight_of(sample_weight, part):
-    """The ``sample_weight`` keyword for a part of a batch; none without weights,
-    so that a true-label loss without that keyword still works unweighted."""
+def sample_weight_kwargs(sample_weight, part=slice(None)):
+    """The ``sample_weight`` keyword argument for a part of the samples.
+
+    None without weights, so that unweighted calls stay as they were (and a
+    callee without that keyword still works unweighted).
+
+    Parameters
+    ----------
+    sample_weight : torch.Tensor, numpy.ndarray or None
+    part : slice or index array, default=slice(None)
+
+    Returns
+    -------
+    kwargs : dict
+        ``{}`` or ``{"sample_weight": sample_weight[part]}``.
+    """
     return {} if sample_weight is None else {"sample_weight": sample_weight[part]}
