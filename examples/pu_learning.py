@@ -171,12 +171,14 @@ def fit_pu_model(X, s, prior, args):
     estimated prior is found by a first fit, as ``prior="estimate"`` finds it.
     """
     options = {"random_state": args.random_state, **fit_options(args)}
-    model = DistilledClassifier(prior=prior, **options).fit(X, s)
-    if args.target_prior == "0.5" or model.prior_ == 0:
-        return model
+    if args.target_prior == "0.5" or prior == 0 or prior == "estimate":
+        model = DistilledClassifier(prior=prior, **options).fit(X, s)
+        if args.target_prior == "0.5" or model.prior_ == 0:
+            return model
+        prior = model.prior_
     labelled = s.mean()
-    class_prior = labelled + (1 - labelled) * model.prior_
-    return DistilledClassifier(prior=model.prior_, target_prior=class_prior, **options).fit(X, s)
+    class_prior = labelled + (1 - labelled) * prior
+    return DistilledClassifier(prior=prior, target_prior=class_prior, **options).fit(X, s)
 
 
 def run_setting(name, c, data, args):

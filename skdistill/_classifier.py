@@ -111,13 +111,12 @@ def _part(name, X_raw, data, y_encoded, rows, classes, sample_weight):
     selected = slice(None) if rows is None else rows
     y_part = y_encoded[selected]
     dtype = torch.float32 if len(classes) == 2 else torch.int64
-    targets = torch.as_tensor(y_part, dtype=dtype, device=data.device)
+    targets = {"target": torch.as_tensor(y_part, dtype=dtype, device=data.device)}
     weight_part = None if sample_weight is None else sample_weight[selected]
     if weight_part is not None:
-        targets = {
-            "target": targets,
-            "sample_weight": torch.as_tensor(weight_part, dtype=torch.float32, device=data.device),
-        }
+        targets["sample_weight"] = torch.as_tensor(
+            weight_part, dtype=torch.float32, device=data.device
+        )
     if rows is not None:
         data = data.subset(torch.as_tensor(rows))
     return Part(name, X_raw, data.with_targets(targets), y_part, rows, weight_part)
@@ -137,6 +136,12 @@ def _check_teachers_take_weights(teacher_specs):
             )
 
 
+def _weightless_classes(y_encoded, sample_weight, classes):
+    """The classes without a sample, or without weight, in ``y_encoded``."""
+    totals = np.bincount(y_encoded, weights=sample_weight, minlength=len(classes))
+    return classes[totals == 0].tolist()
+
+
 def _check_weights(sample_weight, X, y_encoded, classes):
     """``sample_weight`` as float64 (None stays None), every class with some weight."""
     if sample_weight is None:
@@ -144,11 +149,11 @@ def _check_weights(sample_weight, X, y_encoded, classes):
     sample_weight = _check_sample_weight(
         sample_weight, X, dtype=np.float64, ensure_non_negative=True
     )
-    totals = np.bincount(y_encoded, weights=sample_weight, minlength=len(classes))
-    if np.any(totals == 0):
+    weightless = _weightless_classes(y_encoded, sample_weight, classes)
+    if weightless:
         raise ValueError(
-            f"sample_weight gives the class(es) {classes[totals == 0].tolist()} a total "
-            "weight of 0; every class needs some weight to be learnt."
+            f"sample_weight gives the class(es) {weightless} a total weight of 0; every "
+            "class needs some weight to be learnt."
         )
     return sample_weight
 
@@ -739,15 +744,15 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 f"(validation_fraction={self.validation_fraction}) of {n_samples} "
                 f"samples: {error} Raise validation_fraction, or set early_stopping=False."
             ) from None
-        weight = np.ones(n_samples) if sample_weight is None else sample_weight
-        totals = np.bincount(
-            y_encoded[valid_rows], weights=weight[valid_rows], minlength=len(classes)
+        weightless = _weightless_classes(
+            y_encoded[valid_rows],
+            None if sample_weight is None else sample_weight[valid_rows], classes,
         )
-        if np.any(totals == 0):
+        if weightless:
             raise ValueError(
                 f"The validation part for early stopping ({len(valid_rows)} samples, "
                 f"validation_fraction={self.validation_fraction}) holds no sample (or none "
-                f"of non-zero weight) of the class(es) {classes[totals == 0].tolist()}; "
+                f"of non-zero weight) of the class(es) {weightless}; "
                 "raise validation_fraction or set early_stopping=False."
             )
         return (

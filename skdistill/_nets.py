@@ -194,11 +194,6 @@ class _GuardedCriterion(nn.Module):
         return self._all_finite is not None and not bool(self._all_finite)
 
 
-def _weights_of(y_true):
-    """The sample weights among targets ``y_true``, or None."""
-    return y_true.get("sample_weight") if isinstance(y_true, dict) else None
-
-
 class TrueLabelCriterion(_GuardedCriterion):
     """skorch criterion of a teacher net: the true-label loss, guarded.
 
@@ -213,11 +208,12 @@ class TrueLabelCriterion(_GuardedCriterion):
         self.loss = loss
 
     def forward(self, logits, y_true):
-        """Loss of a batch against its true labels: a tensor, or a dict of
-        ``"target"`` and ``"sample_weight"``."""
+        """Loss of a batch whose targets are ``{"target"}`` and, with weights,
+        ``"sample_weight"``."""
         self._watch(logits)
-        target = y_true["target"] if isinstance(y_true, dict) else y_true
-        return self.loss(logits, target, **sample_weight_kwargs(_weights_of(y_true)))
+        return self.loss(
+            logits, y_true["target"], **sample_weight_kwargs(y_true.get("sample_weight"))
+        )
 
 
 class StudentCriterion(_GuardedCriterion):
@@ -246,7 +242,7 @@ class StudentCriterion(_GuardedCriterion):
         n_true = math.floor(self.beta * len(target) + 0.5)
         return self.distillation_loss(
             logits, target, y_true.get("teacher_logits"), n_true=n_true,
-            **sample_weight_kwargs(_weights_of(y_true)),
+            **sample_weight_kwargs(y_true.get("sample_weight")),
         )
 
 

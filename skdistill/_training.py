@@ -30,8 +30,8 @@ class Part:
         as given, or as validated.
     data : TensorData
         What the nets see (a view of this part's rows), with the encoded
-        labels as targets (when known): a tensor, or with sample weights a
-        dict of ``"target"`` and ``"sample_weight"``.
+        labels as targets (when known): a dict of ``"target"`` and, with
+        sample weights, ``"sample_weight"``.
     y : ndarray of int or None
         Encoded labels.
     rows : ndarray of int or None
@@ -213,10 +213,8 @@ class DistillationRun:
         self.teacher_monitor = Monitor(ensemble.nets, patience, tol)
         self.student_monitor = Monitor([student], patience, tol)
         self.history = []
-        targets = train.data.y
-        self.student_data = train.data.with_targets(
-            dict(targets) if isinstance(targets, dict) else {"target": targets}
-        )
+        # A dict of its own: the teachers' targets must not get the teacher logits.
+        self.student_data = train.data.with_targets(dict(train.data.y))
 
     def _record(self, index):
         """The history record of round ``index`` (1-based), created on first use."""

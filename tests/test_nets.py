@@ -57,7 +57,7 @@ def test_default_net_still_switches_between_train_and_eval_mode():
                     batch_size=8, device=torch.device("cpu"), module_dims={"input_dim": 3})
     assert isinstance(net, DistillationNet)
     data = TensorData(np.random.default_rng(0).normal(size=(32, 3)).astype(np.float32),
-                      torch.arange(32) % 2)
+                      {"target": torch.arange(32) % 2})
     net.partial_fit(data)
     assert net.module_.training
     first = predict_logits(net, data, binary=True)
