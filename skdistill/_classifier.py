@@ -30,6 +30,7 @@ from ._nets import (
     build_net,
     check_output_shape,
     predict_logits,
+    rewire_net,
 )
 from ._specs import ESTIMATOR, NET, spec_kind, wants_sequence_shape
 from ._random import draw_seed, seed_unset_random_states, seeded_global_generators
@@ -301,6 +302,22 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         makes an ensemble of teachers diverse. The sample is stratified (each
         class resampled within itself), so every teacher sees every class as
         often as the training data holds it, even a class of one sample.
+    warm_start : bool, default=False
+        If True and the estimator is fitted, ``fit`` trains on from the
+        fitted student and teacher nets, for up to ``meta_epochs`` more
+        meta-epochs, instead of building new ones; ``history_`` and
+        ``n_iter_`` go on counting. The losses are built from the current
+        parameters (``alpha``, ``beta``, ``prior``, ...), so a student first
+        trained alone (``alpha=0``) can then be distilled; ``teacher`` and
+        ``student`` are not read again, and the nets' optimizers start anew,
+        as ``MLPClassifier``'s do. A fitted scikit-learn teacher is kept as
+        it is, not refitted; where the previous fit had no teacher and this
+        one calls for teachers, they are built new. With early stopping the
+        nets are scored on the held-out part before the first meta-epoch and
+        kept unless one beats them: fit the same data with an int
+        ``random_state`` so that this part is the one they were not trained
+        on. The classes, the number of features, ``sequence_shape_``, the
+        device and the number of teachers must be those of the previous fit.
     device : str or torch.device, default="auto"
         "auto" is "cuda" when torch sees a GPU and "cpu" otherwise; or any
         torch device string.
@@ -355,7 +372,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     student_ : skorch.NeuralNet
         The fitted student, used for prediction.
     n_iter_ : int
-        Meta-epochs the student was trained for (at most ``meta_epochs``).
+        Meta-epochs the student was trained for (at most ``meta_epochs``; with
+        ``warm_start``, in all fits since the last cold one).
     batch_size_ : int
         The training batch size used.
     history_ : list of dict
@@ -427,6 +445,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         "teacher_fusion": [StrOptions(set(FUSION_RULES))],
         "teacher_weights": [None, "array-like"],
         "bootstrap": ["boolean"],
+        "warm_start": ["boolean"],
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -457,6 +476,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         teacher_fusion="mean_proba",
         teacher_weights=None,
         bootstrap=False,
+        warm_start=False,
         device="auto",
         random_state=None,
         verbose=0,
@@ -484,6 +504,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         self.teacher_fusion = teacher_fusion
         self.teacher_weights = teacher_weights
         self.bootstrap = bootstrap
+        self.warm_start = warm_start
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -599,35 +620,42 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             "device": device,
             "module_dims": _module_dims(X_nets.shape[1], len(classes), layout),
         }
+        warm = self._warm_start_from(classes, validated.n_features_in_, layout, device,
+                                     len(teacher_specs))
+        student_criterion = StudentCriterion(
+            DistillationLoss(self.alpha, true_label_loss, self.distillation_loss,
+                             self.temperature),
+            self._effective_beta(),
+        )
         # Weight initialisation, dropout and batch order draw from torch's
         # global generator, teachers without a seed from NumPy's: seed both,
         # and give the caller's states back after.
         with seeded_global_generators(draw_seed(rng), device):
-            student = build_net(
-                self.student, DEFAULT_STUDENT,
-                criterion=StudentCriterion(
-                    DistillationLoss(
-                        self.alpha, true_label_loss, self.distillation_loss, self.temperature
-                    ),
-                    self._effective_beta(),
-                ),
-                max_epochs=self.student_epochs, **common,
-            )
-            check_output_shape(student, train.data, len(classes), "student")
-            teachers = [
-                self._make_teacher(spec, kind, TrueLabelCriterion(true_label_loss), common,
-                                   train, classes, rng)
-                for spec, kind in teacher_specs
-            ]
+            if warm:
+                student = rewire_net(self.student_, criterion=student_criterion,
+                                     max_epochs=self.student_epochs, batch_size=batch_size)
+            else:
+                student = build_net(self.student, DEFAULT_STUDENT, criterion=student_criterion,
+                                    max_epochs=self.student_epochs, **common)
+                check_output_shape(student, train.data, len(classes), "student")
+            teachers = self._teachers(teacher_specs, warm, true_label_loss, common, train,
+                                      classes, rng)
             ensemble = TeacherEnsemble(teachers, self.teacher_fusion, self.teacher_weights)
             run = DistillationRun(
                 ensemble, student, train, valid, schedule=self.schedule,
                 max_rounds=self.meta_epochs, n_iter_no_change=self.n_iter_no_change,
                 tol=self.tol, binary=binary, verbose=self.verbose,
-                on_round=tracking.log_round,
+                on_round=tracking.log_round, warm_start=warm,
             )
             with tracking.started(self):
                 result = run.run()
+        history, n_iter = result.history, result.n_iter
+        if warm:
+            offset = len(self.history_)
+            history = self.history_ + [
+                {**record, "meta_epoch": record["meta_epoch"] + offset} for record in history
+            ]
+            n_iter += self.n_iter_
 
         fitted = {
             "classes_": classes,
@@ -638,8 +666,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             "sequence_shape_": None if layout is None else layout.shape,
             "student_": student,
             "teachers_": [teacher.estimator for teacher in teachers],
-            "history_": result.history,
-            "n_iter_": result.n_iter,
+            "history_": history,
+            "n_iter_": n_iter,
             "_layout": layout,
             "_teacher_ensemble": ensemble,
         }
@@ -759,6 +787,57 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             _part("train", X_raw, data, y_encoded, train_rows, classes, sample_weight),
             _part("valid", X_raw, data, y_encoded, valid_rows, classes, sample_weight),
         )
+
+    def _warm_start_from(self, classes, n_features, layout, device, n_teachers):
+        """Whether this fit trains on from the nets of the previous one
+        (``warm_start``); a ValueError where they do not fit this fit."""
+        if not (self.warm_start and hasattr(self, "student_")):
+            return False
+        shape = None if layout is None else layout.shape
+        before = len(self._teacher_ensemble.teachers)
+        checks = [
+            ("classes", self.classes_.tolist(), classes.tolist()),
+            ("number of features", self.n_features_in_, n_features),
+            ("sequence_shape_", self.sequence_shape_, shape),
+            ("device", str(self.device_), str(device)),
+        ]
+        if before and n_teachers:
+            checks.append(("number of teachers", before, n_teachers))
+        for what, previous, now in checks:
+            if previous != now:
+                raise ValueError(
+                    f"warm_start=True trains on from the nets of the previous fit, whose "
+                    f"{what} was {previous}; this fit's is {now}. Set warm_start=False to "
+                    "start anew."
+                )
+        return True
+
+    def _teachers(self, teacher_specs, warm, true_label_loss, common, train, classes, rng):
+        """This fit's teachers: those of the previous fit when warm-starting from
+        one that had them, new ones otherwise; none when the teacher term is empty."""
+        if not teacher_specs:
+            return []
+        if warm and self._teacher_ensemble.teachers:
+            return [
+                self._warm_teacher(teacher, TrueLabelCriterion(true_label_loss),
+                                   common["batch_size"], train, rng)
+                for teacher in self._teacher_ensemble.teachers
+            ]
+        return [
+            self._make_teacher(spec, kind, TrueLabelCriterion(true_label_loss), common,
+                               train, classes, rng)
+            for spec, kind in teacher_specs
+        ]
+
+    def _warm_teacher(self, teacher, criterion, batch_size, train, rng):
+        """A teacher of the previous fit, ready to train on (a net) or kept as
+        it is (a fitted scikit-learn classifier)."""
+        if isinstance(teacher, EstimatorTeacher):
+            return EstimatorTeacher(teacher.estimator, teacher.classes, fitted=True)
+        sample = stratified_bootstrap(train.y, rng) if self.bootstrap else None
+        net = rewire_net(teacher.estimator, criterion=criterion,
+                         max_epochs=self.teacher_epochs, batch_size=batch_size)
+        return NetTeacher(net, teacher.binary, sample)
 
     def _make_teacher(self, spec, kind, criterion, common, train, classes, rng):
         sample = stratified_bootstrap(train.y, rng) if self.bootstrap else None

@@ -336,20 +336,47 @@ def build_net(spec, default, *, criterion, max_epochs, batch_size, device, modul
     for name, value in module_dims.items():
         if accepts(params["module"], name):
             params.setdefault(f"module__{name}", value)
-    # skorch accepts torch components such as the criterion only at construction.
     params.update(
-        criterion=criterion,
-        max_epochs=max_epochs,
-        batch_size=batch_size,
+        _fit_wiring(criterion, max_epochs, batch_size),
         iterator_train=BatchIterator,
         iterator_valid=BatchIterator,
         iterator_train__shuffle=True,
-        iterator_valid__batch_size=max(batch_size, INFERENCE_BATCH_SIZE),
         train_split=None,
         device=device,
         verbose=0,
     )
     return net_class(**params).initialize()
+
+
+def _fit_wiring(criterion, max_epochs, batch_size):
+    """The net parameters every fit sets anew: its criterion and its budget."""
+    return {
+        "criterion": criterion,
+        "max_epochs": max_epochs,
+        "batch_size": batch_size,
+        "iterator_valid__batch_size": max(batch_size, INFERENCE_BATCH_SIZE),
+    }
+
+
+def rewire_net(net, *, criterion, max_epochs, batch_size):
+    """Return a copy of a trained net that trains on with a new criterion and budget.
+
+    The copy keeps the module's weights (a warm start); its optimizer starts
+    anew, as ``MLPClassifier``'s does on a warm-started fit, since the
+    criterion is replaced. ``net`` itself is left as it is.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+        A net trained by an earlier fit.
+    criterion : TrueLabelCriterion or StudentCriterion
+    max_epochs, batch_size : int
+
+    Returns
+    -------
+    net : skorch.NeuralNet
+    """
+    return copy.deepcopy(net).set_params(**_fit_wiring(criterion, max_epochs, batch_size))
 
 
 def check_output_shape(net, data, n_classes, role):

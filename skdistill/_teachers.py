@@ -87,14 +87,17 @@ class EstimatorTeacher(_Teacher):
         put in this order.
     sample : ndarray of int or None, default=None
         Rows it is fitted on (a bootstrap sample); None for all.
+    fitted : bool, default=False
+        Whether ``estimator`` was fitted by an earlier fit and is kept as it
+        is (a warm start).
     """
 
     trains_in_rounds = False
 
-    def __init__(self, estimator, classes, sample=None):
+    def __init__(self, estimator, classes, sample=None, fitted=False):
         super().__init__(estimator, sample)
         self.classes = classes
-        self._fitted = isinstance(estimator, FrozenEstimator)
+        self._fitted = fitted or isinstance(estimator, FrozenEstimator)
 
     def train_round(self, part):
         """Fit once, in the first round; later rounds change nothing."""

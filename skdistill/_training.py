@@ -150,6 +150,12 @@ class Monitor:
         """Whether ``n_iter_no_change`` rounds in a row brought no improvement."""
         return self.n_iter_no_change is not None and self._stale >= self.n_iter_no_change
 
+    def start_from(self, score):
+        """Take the nets as they are, with their :class:`ValidationScore`, as
+        the best so far (a warm start): a round must beat them to replace them."""
+        self._states = [module_state(net) for net in self.nets]
+        self.best_score = score
+
     def restore(self, interrupted=False):
         """Put the kept weights back into the nets.
 
@@ -194,11 +200,15 @@ class DistillationRun:
     on_round : callable or None, default=None
         Called as ``on_round(index, fields)`` whenever round ``index`` (1-based)
         adds ``fields`` to its history record (experiment tracking).
+    warm_start : bool, default=False
+        Whether the nets come trained from an earlier fit: they are then
+        scored on ``valid`` before the first round, and early stopping keeps
+        them unless a round beats them.
     """
 
     def __init__(
         self, ensemble, student, train, valid, *, schedule, max_rounds, n_iter_no_change,
-        tol, binary, verbose, on_round=None,
+        tol, binary, verbose, on_round=None, warm_start=False,
     ):
         self.ensemble = ensemble
         self.student = student
@@ -209,6 +219,7 @@ class DistillationRun:
         self.binary = binary
         self.verbose = verbose
         self.on_round = on_round
+        self.warm_start = warm_start
         patience = n_iter_no_change if valid is not None else None
         self.teacher_monitor = Monitor(ensemble.nets, patience, tol)
         self.student_monitor = Monitor([student], patience, tol)
@@ -234,6 +245,21 @@ class DistillationRun:
         fields.update({f"{role}_valid_auc": score.auc, f"{role}_valid_loss": score.loss})
         return score
 
+    def _teacher_score(self, fields):
+        """The teachers' validation score, added to ``fields``."""
+        return self._validate("teacher", self.ensemble.logits(self.valid), fields)
+
+    def _student_score(self, fields):
+        """The student's validation score, added to ``fields``."""
+        logits = predict_logits(self.student, self.valid.data, self.binary)
+        return self._validate("student", logits, fields)
+
+    def _start_from_warm_nets(self):
+        """Score the nets of an earlier fit before any round, as the best so far."""
+        if self.ensemble.teachers:
+            self.teacher_monitor.start_from(self._teacher_score({}))
+        self.student_monitor.start_from(self._student_score({}))
+
     def _teacher_round(self):
         """Train the teachers once; return the round's record fields and
         validation score (None without validation)."""
@@ -242,7 +268,7 @@ class DistillationRun:
         if loss is not None:
             fields["teacher_loss"] = loss
         if self.valid is not None:
-            score = self._validate("teacher", self.ensemble.logits(self.valid), fields)
+            score = self._teacher_score(fields)
         return fields, score
 
     def _student_round(self):
@@ -251,10 +277,7 @@ class DistillationRun:
         if self.ensemble.teachers:
             self.student_data.y["teacher_logits"] = self.ensemble.logits(self.train)
         fields = {"student_loss": train_round(self.student, self.student_data, "student")}
-        score = None
-        if self.valid is not None:
-            logits = predict_logits(self.student, self.valid.data, self.binary)
-            score = self._validate("student", logits, fields)
+        score = None if self.valid is None else self._student_score(fields)
         return fields, score
 
     def _online(self, progress):
@@ -302,6 +325,8 @@ class DistillationRun:
         progress = tqdm(total=rounds, desc="meta-epochs", disable=not self.verbose,
                         leave=False)
         interrupted = False
+        if self.warm_start and self.valid is not None:
+            self._start_from_warm_nets()
         try:
             with progress:
                 (self._online if self.schedule == "online" else self._sequential)(progress)

@@ -385,6 +385,7 @@ def parameter_choices(n_teachers):
              [1.0] * (n_teachers + 1), "heavy"],
         ),
         "bootstrap": (st.booleans(), ["yes"]),
+        "warm_start": (st.booleans(), ["yes"]),
         "device": (st.sampled_from(["cpu", "auto", torch.device("cpu")]),
                    ["tpu", 3] + ([] if torch.cuda.is_available() else ["cuda"])),
         "random_state": (st.sampled_from([None, 0, 12345, np.random.RandomState(1)]),

@@ -1,0 +1,121 @@
+"""warm_start: a fit that trains on from the nets of the previous one."""
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+from sklearn.linear_model import LogisticRegression
+
+from skdistill import DistilledClassifier, load, save
+
+from .conftest import FAST
+
+
+def fast(**params):
+    return DistilledClassifier(**{**FAST, "random_state": 0, "device": "cpu", **params})
+
+
+def weights(net):
+    return {name: value.clone() for name, value in net.module_.state_dict().items()}
+
+
+def same_weights(first, second):
+    return all(torch.equal(first[name], second[name]) for name in first)
+
+
+@pytest.fixture(scope="module")
+def cold(imbalanced_arrays):
+    """Three meta-epochs from scratch."""
+    return fast().fit(*imbalanced_arrays)
+
+
+def test_warm_fit_trains_on_and_counts_on(cold, imbalanced_arrays):
+    warm = copy.deepcopy(cold).set_params(warm_start=True, meta_epochs=2)
+    warm.fit(*imbalanced_arrays)
+    assert warm.n_iter_ == cold.n_iter_ + 2
+    assert [record["meta_epoch"] for record in warm.history_] == [1, 2, 3, 4, 5]
+    assert warm.history_[:3] == cold.history_
+    # a student that starts where the first fit ended starts with a lower loss
+    # than one that starts from scratch
+    first_warm_loss = warm.history_[3]["student_loss"]
+    assert first_warm_loss < 0.8 * cold.history_[0]["student_loss"]
+    assert first_warm_loss < 1.2 * cold.history_[-1]["student_loss"]
+
+
+def test_cold_fit_ignores_the_previous_nets(cold, imbalanced_arrays):
+    refit = copy.deepcopy(cold).fit(*imbalanced_arrays)
+    assert refit.n_iter_ == cold.n_iter_
+    np.testing.assert_array_equal(refit.predict_proba(imbalanced_arrays[0]),
+                                  cold.predict_proba(imbalanced_arrays[0]))
+
+
+def test_warm_fit_leaves_the_previous_nets_untouched(cold, imbalanced_arrays):
+    clf = copy.deepcopy(cold).set_params(warm_start=True)
+    student, teacher = clf.student_, clf.teacher_
+    before = weights(student), weights(teacher)
+    clf.fit(*imbalanced_arrays)
+    assert clf.student_ is not student and clf.teacher_ is not teacher
+    assert same_weights(weights(student), before[0])
+    assert same_weights(weights(teacher), before[1])
+    assert not same_weights(weights(clf.student_), before[0])
+
+
+def test_warm_fit_keeps_its_start_unless_a_round_beats_it(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast(early_stopping=True, meta_epochs=30, n_iter_no_change=3).fit(X, y)
+    proba, n_iter = clf.predict_proba(X), clf.n_iter_
+    clf.student_.set_params(lr=1.0)  # a learning rate that spoils every further round
+    clf.set_params(warm_start=True, alpha=0).fit(X, y)
+    start_auc = max(record["student_valid_auc"] for record in clf.history_[:n_iter])
+    assert clf.n_iter_ == n_iter + 3
+    assert all(record["student_valid_auc"] < start_auc for record in clf.history_[n_iter:])
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+
+
+def test_student_trained_alone_is_then_distilled(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast(alpha=0).fit(X, y)
+    assert clf.teachers_ == []
+    alone = weights(clf.student_)
+    clf.set_params(warm_start=True, alpha=0.5).fit(X, y)
+    assert len(clf.teachers_) == 1 and "teacher_loss" in clf.history_[-1]
+    assert "teacher_loss" not in clf.history_[0]
+    assert not same_weights(weights(clf.student_), alone)
+
+
+def test_fitted_scikit_learn_teacher_is_not_refitted(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast(teacher=LogisticRegression()).fit(X, y)
+    coef = clf.teacher_.coef_.copy()
+    clf.set_params(warm_start=True).fit(X + 1.0, y)
+    np.testing.assert_array_equal(clf.teacher_.coef_, coef)
+    assert not np.array_equal(LogisticRegression().fit(X + 1.0, y).coef_, coef)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda X, y: (X[:, :5], y), "number of features was 10; this fit's is 5"),
+        (lambda X, y: (X, np.where(y == 1, 2, 0)), r"classes was \[0, 1\]; this fit's is \[0, 2\]"),
+        (lambda X, y: (X, y), "number of teachers was 1; this fit's is 2"),
+    ],
+)
+def test_warm_fit_that_does_not_fit_is_refused_and_changes_nothing(
+    cold, imbalanced_arrays, change, message
+):
+    clf = copy.deepcopy(cold).set_params(warm_start=True)
+    if "teachers" in message:
+        clf.set_params(teacher=[None, None])
+    student, history = weights(clf.student_), list(clf.history_)
+    with pytest.raises(ValueError, match=message):
+        clf.fit(*change(*imbalanced_arrays))
+    assert same_weights(weights(clf.student_), student)
+    assert clf.history_ == history and clf.n_features_in_ == 10
+
+
+def test_loaded_model_trains_on(cold, imbalanced_arrays, tmp_path):
+    save(cold, tmp_path / "model")
+    loaded = load(tmp_path / "model").set_params(warm_start=True, meta_epochs=1)
+    loaded.fit(*imbalanced_arrays)
+    assert loaded.n_iter_ == cold.n_iter_ + 1
