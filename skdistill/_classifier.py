@@ -232,7 +232,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         (see :mod:`skdistill.pu`) is cloned and fitted on ``X`` and the
         encoded labels (1 for ``classes_[1]``). ``prior_`` holds the value used.
     target_prior : float, default=0.5
-        Prior pi' in (0, 1) the imbalanced PU risk is re-weighted to.
+        Prior pi' in (0, 1) the imbalanced PU risk is re-weighted to: the
+        positive share the classifier is trained for, and the one its
+        probabilities refer to (0.5: balanced classes, a balanced 0.5
+        threshold; the training data's share: probabilities at that share).
     meta_epochs : int, default=200
         The most alternating teacher/student rounds (meta-epochs); early
         stopping usually ends training sooner. ``n_iter_`` says how many ran.
@@ -887,7 +890,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Columns in the order of ``classes_``.
+            Columns in the order of ``classes_``. With two classes and the PU
+            risk, probabilities for a positive share of ``target_prior``
+            (balanced classes by default), not the share of the training data:
+            the user guide's "What the probabilities mean" shows how to
+            rescale them.
         """
         return np.exp(self.predict_log_proba(X))
 

@@ -7,6 +7,7 @@ import scipy.sparse as sp
 import torch
 from skorch import NeuralNet
 from sklearn.base import clone
+from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
@@ -370,3 +371,21 @@ def test_cuda_fit_and_predict_match_the_cpu_quality(imbalanced_arrays):
     assert clf.student_.module_.layers[0].weight.is_cuda
     cpu_auc = roc_auc_score(y, fast(device="cpu").fit(X, y).predict_proba(X)[:, 1])
     assert roc_auc_score(y, clf.predict_proba(X)[:, 1]) > cpu_auc - 0.05
+
+
+def test_probabilities_refer_to_the_target_prior():
+    # overlapping classes, 11.6 % positive: the probabilities are those of the
+    # share the risk trains for, and the user guide's odds rescaling moves the
+    # balanced ones to the data's share
+    X, y = make_classification(2000, 10, n_informative=3, weights=[0.9], class_sep=0.5,
+                               flip_y=0.05, random_state=0)
+    share = y.mean()
+    balanced, at_share = (
+        fast(target_prior=float(target), meta_epochs=10, batch_size="auto")
+        .fit(X, y).predict_proba(X)[:, 1]
+        for target in (0.5, share)
+    )
+    assert balanced.mean() > 2 * share
+    assert abs(at_share.mean() - share) < 0.03
+    odds = balanced / (1 - balanced) * share / (1 - share)
+    assert abs((odds / (1 + odds)).mean() - share) < 0.04
