@@ -25,11 +25,10 @@ and fit time. Run::
     OMP_NUM_THREADS=1 python benchmarks/calibration.py [--n-samples 15000] [--seeds 0]
 """
 
-import argparse
 import time
 
 import numpy as np
-from resampling import split
+from resampling import parse_args, split
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.metrics import brier_score_loss, f1_score, log_loss, roc_auc_score
 from sklearn.preprocessing import StandardScaler
@@ -40,17 +39,6 @@ from skdistill.cli import format_table
 KEEL_SETS = ("page-blocks0", "yeast3", "vowel0", "segment0")
 COLUMNS = ("data set", "probabilities", "ROC AUC", "mean p", "positive share", "Brier",
            "log loss", "F1 at 0.5", "fit s")
-
-
-def parse_args():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--n-samples", type=int, default=15000,
-                        help="stratified subsample of the windows (default 15000)")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
-                        help="seeds of the subsample, split and nets (default 0)")
-    return parser.parse_args()
 
 
 def keel_parts(name):
@@ -114,7 +102,7 @@ def rows_for(name, parts, seed):
 
 
 def main():
-    args = parse_args()
+    args = parse_args(__doc__)
     rows = []
     for name, parts, seed in data_sets(args):
         rows.extend(rows_for(name, parts, seed))

@@ -47,9 +47,10 @@ COLUMNS = ("loss", "sampler", "ROC AUC", "avg precision", "F1 at 0.5", "predicte
            "fit time (s)")
 
 
-def parse_args():
+def parse_args(description=__doc__):
+    """``--n-samples`` and ``--seeds``, the options of the scripts on the windows."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--n-samples", type=int, default=15000,
                         help="stratified subsample of the windows (default 15000)")
