@@ -55,7 +55,7 @@ def parse_args(description=__doc__):
     parser.add_argument("--n-samples", type=int, default=15000,
                         help="stratified subsample of the windows (default 15000)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0],
-                        help="seeds of the subsample, split, samplers and nets (default 0)")
+                        help="seeds of the subsample, split, samplers and models (default 0)")
     return parser.parse_args()
 
 
