@@ -76,8 +76,9 @@ NOT_IN_CLASSIFIER = ("teacher", "student", "verbose", "trackers")
 DATASETS = ("crotonylation",)
 FORMATS = {".csv": "csv", ".fasta": "fasta", ".fa": "fasta", ".fas": "fasta", ".faa": "fasta"}
 DATA_KEYS = ("path", "dataset", "label_column", "id_column", "sequence_column",
-             "feature_columns", "subsample")
-CSV_KEYS = ("label_column", "id_column", "sequence_column", "feature_columns")
+             "feature_columns", "weight_column", "subsample")
+CSV_KEYS = ("label_column", "id_column", "sequence_column", "feature_columns",
+            "weight_column")
 TOP_KEYS = ("data", "test", "encoder", "teacher", "student", "classifier", "output")
 
 #: What :func:`load_config` returns: the config with every default filled in
@@ -278,11 +279,16 @@ def _data_section(value, base):
     resolved["label_column"] = _expect(data.get("label_column", "label"),
                                        "data.label_column", "a string")
     for key, kind in (("id_column", "a string"), ("sequence_column", "a string"),
-                      ("feature_columns", "a list of str")):
+                      ("feature_columns", "a list of str"), ("weight_column", "a string")):
         resolved[key] = None if data.get(key) is None else _expect(data[key], f"data.{key}",
                                                                    kind)
     if resolved["sequence_column"] and resolved["feature_columns"]:
         raise ConfigError("data: give sequence_column or feature_columns, not both")
+    weight = resolved["weight_column"]
+    taken = [resolved[key] for key in ("label_column", "id_column", "sequence_column")]
+    if weight is not None and weight in taken + (resolved["feature_columns"] or []):
+        raise ConfigError(f"data.weight_column: {weight!r} is already the label, ID, "
+                          "sequence or a feature column")
     return resolved
 
 

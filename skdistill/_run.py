@@ -14,6 +14,7 @@ and, with matplotlib, the plots ``training_curves.png`` and
 import re
 import sys
 import warnings
+from collections import namedtuple
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import yaml
 from imblearn.metrics import classification_report_imbalanced
 from sklearn.metrics import accuracy_score, average_precision_score, f1_score, roc_auc_score
 from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import label_binarize
 
 from ._config import ConfigError, data_format, format_of, has_sequences, load_config, read_yaml
@@ -38,6 +40,10 @@ __all__ = ["read_samples", "run_fit", "run_predict", "split_samples"]
 MODEL_FILE = "model.skd"
 CONFIG_FILE = "config.yaml"
 SCORE_COLUMNS = ("model", "ROC AUC", "avg precision", "F1", "accuracy")
+
+#: Samples as read: IDs, inputs, labels (None unread) and weights (None without a
+#: ``weight_column``).
+Samples = namedtuple("Samples", ["ids", "X", "y", "weight"])
 
 
 def _labels(values, key):
@@ -57,16 +63,31 @@ def _read_fasta(data, path, key, labelled):
             ids, sequences, labels = _crotonylation.read_labelled_fasta(file)
     else:
         ids, sequences, labels = _crotonylation.read_labelled_fasta(path)
-    return np.asarray(ids), sequences, _labels(labels, key) if labelled else None
+    return Samples(np.asarray(ids), sequences, _labels(labels, key) if labelled else None,
+                   None)
+
+
+def _weights(frame, column, key, path):
+    """The weight column as floats: finite and non-negative, or a ConfigError."""
+    weight = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64)
+    bad = np.flatnonzero(~np.isfinite(weight) | (weight < 0))
+    if len(bad):
+        raise ConfigError(
+            f"data.weight_column: {column!r} in {key} {path} must hold finite, "
+            f"non-negative numbers; row {bad[0] + 1} holds {frame[column].iloc[bad[0]]!r} "
+            f"({len(bad)} such row(s))"
+        )
+    return weight
 
 
 def _read_csv(data, path, key, labelled):
     frame = pd.read_csv(path)
-    label = data["label_column"]
+    label, weight = data["label_column"], data.get("weight_column")
     columns = {"label_column": [label] if labelled else [],
                "id_column": [data["id_column"]] if data["id_column"] else [],
                "sequence_column": [data["sequence_column"]] if data["sequence_column"] else [],
-               "feature_columns": data["feature_columns"] or []}
+               "feature_columns": data["feature_columns"] or [],
+               "weight_column": [weight] if labelled and weight else []}
     for name, needed in columns.items():
         missing = [column for column in needed if column not in frame.columns]
         if missing:
@@ -74,12 +95,13 @@ def _read_csv(data, path, key, labelled):
                               f"{list(frame.columns)}")
     ids = frame[data["id_column"]].to_numpy() if data["id_column"] else np.arange(len(frame))
     y = frame[label].to_numpy() if labelled else None
+    weights = _weights(frame, weight, key, path) if labelled and weight else None
     if data["sequence_column"]:
-        return ids, frame[data["sequence_column"]].tolist(), y
+        return Samples(ids, frame[data["sequence_column"]].tolist(), y, weights)
     features = data["feature_columns"] or [
-        column for column in frame.columns if column not in (label, data["id_column"])
+        column for column in frame.columns if column not in (label, data["id_column"], weight)
     ]
-    return ids, frame[features], y
+    return Samples(ids, frame[features], y, weights)
 
 
 def read_samples(config, path=None, key="data.path", labelled=True):
@@ -98,11 +120,11 @@ def read_samples(config, path=None, key="data.path", labelled=True):
 
     Returns
     -------
-    ids : ndarray of shape (n_samples,)
-        FASTA IDs, the CSV's ``id_column``, or row numbers.
-    X : ndarray of str or pandas.DataFrame
-        Sequences (a positions frame for ``OneHotEncoder``) or feature columns.
-    y : ndarray of shape (n_samples,) or None
+    samples : Samples
+        ``ids`` (FASTA IDs, the CSV's ``id_column``, or row numbers), ``X``
+        (sequences, a positions frame for ``OneHotEncoder``, or feature
+        columns), ``y`` (None when not ``labelled``) and ``weight`` (the
+        CSV's ``weight_column`` of labelled samples, else None).
     """
     data = config["data"]
     if path is None:
@@ -114,56 +136,66 @@ def read_samples(config, path=None, key="data.path", labelled=True):
         raise ConfigError(f"{key}: no such file: {path}")
     reader = _read_fasta if data_format(data) == "fasta" else _read_csv
     try:
-        ids, X, y = reader(data, path, key, labelled)
+        samples = reader(data, path, key, labelled)
         if has_sequences(data):
-            X = positions_frame(X) if config["encoder"]["name"] == "OneHotEncoder" \
-                else np.asarray(X, dtype=object)
+            X = positions_frame(samples.X) if config["encoder"]["name"] == "OneHotEncoder" \
+                else np.asarray(samples.X, dtype=object)
+            samples = samples._replace(X=X)
+    except ConfigError:
+        raise
     except (ValueError, UnicodeDecodeError) as error:
         raise ConfigError(f"{key}: cannot read {path}: {error}") from None
-    return ids, X, y
+    return samples
 
 
-def split_samples(config, ids, X, y):
+def _split(samples, seed, stratify, **size):
+    """Both parts of one ``train_test_split`` of every array of ``samples``."""
+    present = [name for name in Samples._fields if getattr(samples, name) is not None]
+    arrays = train_test_split(*(getattr(samples, name) for name in present),
+                              stratify=stratify, random_state=seed, **size)
+    return tuple(samples._replace(**dict(zip(present, arrays[part::2]))) for part in (0, 1))
+
+
+def split_samples(config, samples):
     """Subsample and split the samples as the config says, or read its test file.
 
     Returns
     -------
-    train, test : tuple of (ids, X, y)
+    train, test : Samples
     """
     data, test = config["data"], config["test"]
     seed = test.get("random_state", 0)
+    y = samples.y
     if data["subsample"] is not None:
         if data["subsample"] >= len(y):
             raise ConfigError(f"data.subsample: {data['subsample']} is not less than the "
                               f"{len(y)} samples of the data")
-        ids, _, X, _, y, _ = train_test_split(ids, X, y, train_size=data["subsample"],
-                                              stratify=y, random_state=seed)
+        samples, _ = _split(samples, seed, y, train_size=data["subsample"])
     if "path" in test:
-        return (ids, X, y), read_samples(config, test["path"], "test.path")
+        return samples, read_samples(config, test["path"], "test.path")
     try:
-        ids_train, ids_test, X_train, X_test, y_train, y_test = train_test_split(
-            ids, X, y, test_size=test["fraction"], random_state=seed,
-            stratify=y if test["stratify"] else None,
-        )
+        return _split(samples, seed, samples.y if test["stratify"] else None,
+                      test_size=test["fraction"])
     except ValueError as error:
         raise ConfigError(f"test.fraction: cannot split {len(y)} samples: {error}") from None
-    return (ids_train, X_train, y_train), (ids_test, X_test, y_test)
 
 
-def _scores(y, proba, classes):
+def _scores(y, proba, classes, sample_weight=None):
     """ROC AUC, average precision, F1 and accuracy of probabilities ``proba``; for
     more than two classes the first three are one-vs-rest macro averages."""
     predicted = classes[proba.argmax(axis=1)]
+    weight = {"sample_weight": sample_weight}
     if len(classes) == 2:
         positive = np.asarray(y) == classes[1]
-        ranking = (roc_auc_score(positive, proba[:, 1]),
-                   average_precision_score(positive, proba[:, 1]),
-                   f1_score(positive, predicted == classes[1]))
+        ranking = (roc_auc_score(positive, proba[:, 1], **weight),
+                   average_precision_score(positive, proba[:, 1], **weight),
+                   f1_score(positive, predicted == classes[1], **weight))
     else:
-        ranking = (roc_auc_score(y, proba, multi_class="ovr", labels=classes),
-                   average_precision_score(label_binarize(y, classes=classes), proba),
-                   f1_score(y, predicted, average="macro"))
-    return (*ranking, accuracy_score(y, predicted)), predicted
+        ranking = (roc_auc_score(y, proba, multi_class="ovr", labels=classes, **weight),
+                   average_precision_score(label_binarize(y, classes=classes), proba,
+                                           **weight),
+                   f1_score(y, predicted, average="macro", **weight))
+    return (*ranking, accuracy_score(y, predicted, **weight)), predicted
 
 
 def _plots(model, X_test, y_test, folder):
@@ -184,14 +216,22 @@ def _plots(model, X_test, y_test, folder):
     return [f"Plots: {', '.join(displays)}."]
 
 
-def write_report(model, X_test, y_test, folder):
+def write_report(model, test, folder):
     """Score teacher and student on the test part; write the scores, plots and report.
+
+    Parameters
+    ----------
+    model : fitted estimator
+    test : Samples
+        The test part; its weights, when given, weigh every score.
+    folder : pathlib.Path
 
     Returns
     -------
     table : str
         The scores table.
     """
+    X_test, y_test = test.X, test.y
     classifier, preprocess = fitted_classifier(model, "skdistill fit")
     classes = classifier.classes_
     probabilities = {}
@@ -200,10 +240,11 @@ def write_report(model, X_test, y_test, folder):
     probabilities["student"] = model.predict_proba(X_test)
     scores, sections = {}, []
     for role, proba in probabilities.items():
-        scores[role], predicted = _scores(y_test, proba, classes)
+        scores[role], predicted = _scores(y_test, proba, classes, test.weight)
         sections.append(f"{role}, classification_report_imbalanced:\n"
                         + classification_report_imbalanced(
-                            y_test, predicted, digits=4, zero_division=0))
+                            y_test, predicted, digits=4, zero_division=0,
+                            sample_weight=test.weight))
     table = format_table(
         [(role, *(f"{value:.4f}" for value in values)) for role, values in scores.items()],
         SCORE_COLUMNS,
@@ -215,10 +256,20 @@ def write_report(model, X_test, y_test, folder):
     counts = ", ".join(f"{label}: {count}" for label, count in
                        zip(*np.unique(y_test, return_counts=True)))
     positive = f"positive class {classes[1]}, " if len(classes) == 2 else ""
+    weighted = "" if test.weight is None else " Scores weighted by data.weight_column."
     report = [f"Test part: {len(y_test)} samples ({counts}); {positive}predicted class: "
-              "the most probable one.", table, *sections, *notes]
+              f"the most probable one.{weighted}", table, *sections, *notes]
     (folder / "report.txt").write_text("\n\n".join(report) + "\n", encoding="utf-8")
     return table
+
+
+def _weight_params(model, weight):
+    """The ``fit`` keyword that gives ``weight`` to the classifier (of a Pipeline)."""
+    if weight is None:
+        return {}
+    name = f"{model.steps[-1][0]}__sample_weight" if isinstance(model, Pipeline) \
+        else "sample_weight"
+    return {name: weight}
 
 
 def run_fit(config_path, output=None, verbose=1):
@@ -243,12 +294,12 @@ def run_fit(config_path, output=None, verbose=1):
         Before any training, when the config or its data are wrong.
     """
     config, model = load_config(config_path, output, verbose)
-    ids, X, y = read_samples(config)
-    (_, X_train, y_train), (_, X_test, y_test) = split_samples(config, ids, X, y)
+    samples = read_samples(config)
+    train, test = split_samples(config, samples)
     if verbose:
-        print(f"{len(y_train)} training and {len(y_test)} test samples; training.",
+        print(f"{len(train.y)} training and {len(test.y)} test samples; training.",
               flush=True)
-    model.fit(X_train, y_train)
+    model.fit(train.X, train.y, **_weight_params(model, train.weight))
     folder = Path(config["output"])
     folder.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings(record=True) as caught:
@@ -256,11 +307,11 @@ def run_fit(config_path, output=None, verbose=1):
         save(model, folder / MODEL_FILE)
     for warning in caught:  # a scikit-learn teacher is not saved: say so once, plainly
         print(f"Note: {warning.message}", file=sys.stderr)
-    if isinstance(X, pd.DataFrame) and not has_sequences(config["data"]):
-        config["data"]["feature_columns"] = list(X.columns)
+    if isinstance(samples.X, pd.DataFrame) and not has_sequences(config["data"]):
+        config["data"]["feature_columns"] = list(samples.X.columns)
     with open(folder / CONFIG_FILE, "w", encoding="utf-8") as handle:
         yaml.safe_dump(config, handle, sort_keys=False)
-    print(write_report(model, X_test, y_test, folder))
+    print(write_report(model, test, folder))
     if verbose:
         print(f"Model, config, scores and report written to {folder}")
     return folder
@@ -289,7 +340,7 @@ def run_predict(model_path, input_path, output=None):
     if not model_file.is_file():
         raise ConfigError(f"--model: no model file {model_file}")
     config = read_yaml(folder / CONFIG_FILE)
-    ids, X, _ = read_samples(config, input_path, "--input", labelled=False)
+    ids, X, _, _ = read_samples(config, input_path, "--input", labelled=False)
     model = load(model_file)
     classes = fitted_classifier(model, "skdistill predict")[0].classes_
     frame = pd.DataFrame(model.predict_proba(X), columns=[str(c) for c in classes])

@@ -230,6 +230,18 @@ BROKEN = {
         "data.label_column: no column(s) ['class']",
     ),
     "no output": ({"output": None}, "output: expected a string, got None"),
+    "missing weight column": (
+        {"data": {"path": "data.csv", "label_column": "target", "weight_column": "w"}},
+        "data.weight_column: no column(s) ['w']",
+    ),
+    "weight column that is the label": (
+        {"data": {"path": "data.csv", "label_column": "target", "weight_column": "target"}},
+        "data.weight_column: 'target' is already the label, ID, sequence or a feature column",
+    ),
+    "negative weights": (
+        {"data": {"path": "data.csv", "label_column": "target", "weight_column": "f0"}},
+        "data.weight_column: 'f0' in data.path",
+    ),
 }
 
 
@@ -264,3 +276,38 @@ def test_example_configs_are_valid(example):
     config, model = load_config(example)
     assert model[-1].random_state == 0
     assert Path(config["output"]).parent == EXAMPLES / "runs"
+
+
+def test_weight_column_weighs_training_and_scores_and_is_no_feature(csv_run):
+    config, frame = csv_run
+    raw = yaml.safe_load(config.read_text())
+
+    def run(name, weights):
+        data = {**raw["data"], "path": f"{name}.csv"}
+        written = frame if weights is None else frame.assign(w=weights)
+        written.to_csv(config.parent / f"{name}.csv", index=False)
+        if weights is not None:
+            data["weight_column"] = "w"
+        path = config.parent / f"{name}.yaml"
+        path.write_text(yaml.safe_dump({**raw, "data": data, "output": name}))
+        assert fit(path) == 0
+        out = config.parent / name
+        model = load(out / "model.skd")
+        return (model.predict_proba(frame[[f"f{i}" for i in range(6)]])[:, 1],
+                pd.read_csv(out / "scores.csv"), (out / "report.txt").read_text())
+
+    plain, plain_scores, plain_report = run("plain", None)
+    ones, _, ones_report = run("ones", np.ones(len(frame)))
+    weights = np.random.default_rng(0).uniform(0.2, 3.0, len(frame))
+    weighted, weighted_scores, _ = run("weighted", weights)
+    np.testing.assert_allclose(ones, plain, atol=1e-5)  # w is not read as a feature
+    assert "Scores weighted by data.weight_column" in ones_report
+    assert "weighted" not in plain_report
+    assert np.abs(weighted - plain).max() > 1e-3
+    assert not np.allclose(weighted_scores["ROC AUC"], plain_scores["ROC AUC"])
+    # new samples need no weights
+    frame.drop(columns="target").to_csv(config.parent / "new.csv", index=False)
+    assert predict(config.parent / "weighted", config.parent / "new.csv",
+                   config.parent / "proba.csv") == 0
+    np.testing.assert_allclose(pd.read_csv(config.parent / "proba.csv")["yes"], weighted,
+                               rtol=1e-6)
