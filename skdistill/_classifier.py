@@ -99,6 +99,12 @@ def _log_probabilities(logits):
     return log_softmax(logits, axis=1)
 
 
+def _device_name(device):
+    """A torch device as text, ``cuda`` and ``cuda:0`` alike."""
+    device = torch.device(device)
+    return device.type if device.index in (None, 0) else str(device)
+
+
 def _module_dims(input_dim, n_classes, layout):
     dims = {"input_dim": input_dim, "output_dim": 1 if n_classes == 2 else n_classes}
     if layout is not None:
@@ -311,16 +317,17 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         meta-epochs, instead of building new ones; ``history_`` and
         ``n_iter_`` go on counting. The losses are built from the current
         parameters (``alpha``, ``beta``, ``prior``, ...), so a student first
-        trained alone (``alpha=0``) can then be distilled; ``teacher`` and
-        ``student`` are not read again, and the nets' optimizers start anew,
-        as ``MLPClassifier``'s do. A fitted scikit-learn teacher is kept as
-        it is, not refitted; where the previous fit had no teacher and this
-        one calls for teachers, they are built new. With early stopping the
-        nets are scored on the held-out part before the first meta-epoch and
-        kept unless one beats them: fit the same data with an int
-        ``random_state`` so that this part is the one they were not trained
-        on. The classes, the number of features, ``sequence_shape_``, the
-        device and the number of teachers must be those of the previous fit.
+        trained alone (``alpha=0``) can then be distilled; the fitted nets
+        are not rebuilt from ``teacher`` and ``student``, and their
+        optimizers start anew, as ``MLPClassifier``'s do. A fitted
+        scikit-learn teacher is kept as it is, not refitted; where the
+        previous fit had no teacher and this one calls for teachers, they are
+        built new. With early stopping the reused nets are scored on the
+        held-out part before the first meta-epoch and kept unless one beats
+        them: fit the same data with an int ``random_state`` so that this
+        part is the one they were not trained on. The classes, the features
+        (number and names), the device and the number of teachers must be
+        those of the previous fit.
     device : str or torch.device, default="auto"
         "auto" is "cuda" when torch sees a GPU and "cpu" otherwise; or any
         torch device string.
@@ -596,14 +603,15 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if binary and not (isinstance(self.prior, Real) and self.prior == 0):
             check_positive_label(classes[1])
         feature_names = getattr(validated, "feature_names_in_", None)
-        net_specs = [(self.student, DEFAULT_STUDENT)] + [
-            (spec, DEFAULT_TEACHER) for spec, kind in teacher_specs if kind == NET
-        ]
-        layout = None
-        if any(wants_sequence_shape(spec, default) for spec, default in net_specs):
-            layout = find_layout(X, feature_names)
+        warm = self._warm_start_from(classes, validated.n_features_in_, feature_names,
+                                     device, len(teacher_specs))
+        reuse_teachers = warm and bool(teacher_specs) and bool(self._teacher_ensemble.teachers)
+        new_nets = [] if warm else [(self.student, DEFAULT_STUDENT)]
+        if not reuse_teachers:
+            new_nets += [(spec, DEFAULT_TEACHER) for spec, kind in teacher_specs if kind == NET]
+        layout = self._layout_for(X, feature_names, new_nets, warm)
         X_nets = X if layout is None else layout.transform(X)
-        if sample_weight is not None:
+        if sample_weight is not None and not reuse_teachers:
             _check_teachers_take_weights(teacher_specs)
         train, valid = self._parts(
             _input_for_estimators(X_given, X), X_nets, y_encoded, classes, sample_weight,
@@ -623,8 +631,6 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             "device": device,
             "module_dims": _module_dims(X_nets.shape[1], len(classes), layout),
         }
-        warm = self._warm_start_from(classes, validated.n_features_in_, layout, device,
-                                     len(teacher_specs))
         student_criterion = StudentCriterion(
             DistillationLoss(self.alpha, true_label_loss, self.distillation_loss,
                              self.temperature),
@@ -641,20 +647,24 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 student = build_net(self.student, DEFAULT_STUDENT, criterion=student_criterion,
                                     max_epochs=self.student_epochs, **common)
                 check_output_shape(student, train.data, len(classes), "student")
-            teachers = self._teachers(teacher_specs, warm, true_label_loss, common, train,
-                                      classes, rng)
+            teachers = self._teachers(teacher_specs, reuse_teachers, true_label_loss, common,
+                                      train, classes, rng)
             ensemble = TeacherEnsemble(teachers, self.teacher_fusion, self.teacher_weights)
+            # a warm fit goes on counting meta-epochs where the previous one stopped
+            offset = len(self.history_) if warm else 0
+            warm_roles = ({"student"} if warm else set()) | (
+                {"teachers"} if reuse_teachers else set())
             run = DistillationRun(
                 ensemble, student, train, valid, schedule=self.schedule,
                 max_rounds=self.meta_epochs, n_iter_no_change=self.n_iter_no_change,
                 tol=self.tol, binary=binary, verbose=self.verbose,
-                on_round=tracking.log_round, warm_start=warm,
+                on_round=lambda index, fields: tracking.log_round(index + offset, fields),
+                warm_roles=warm_roles,
             )
             with tracking.started(self):
                 result = run.run()
         history, n_iter = result.history, result.n_iter
         if warm:
-            offset = len(self.history_)
             history = self.history_ + [
                 {**record, "meta_epoch": record["meta_epoch"] + offset} for record in history
             ]
@@ -680,8 +690,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         )
         if feature_names is not None:
             fitted["feature_names_in_"] = feature_names
+        # the trackers log the fitted estimator; one that fails leaves self as it was
+        logged = copy.copy(self)
+        logged._set_fitted(fitted)
+        tracking.finish(logged)
         self._set_fitted(fitted)
-        tracking.finish(self)
         return self
 
     def _set_fitted(self, fitted):
@@ -791,18 +804,20 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             _part("valid", X_raw, data, y_encoded, valid_rows, classes, sample_weight),
         )
 
-    def _warm_start_from(self, classes, n_features, layout, device, n_teachers):
+    def _warm_start_from(self, classes, n_features, feature_names, device, n_teachers):
         """Whether this fit trains on from the nets of the previous one
         (``warm_start``); a ValueError where they do not fit this fit."""
         if not (self.warm_start and hasattr(self, "student_")):
             return False
-        shape = None if layout is None else layout.shape
         before = len(self._teacher_ensemble.teachers)
+        previous_names = getattr(self, "feature_names_in_", None)
         checks = [
             ("classes", self.classes_.tolist(), classes.tolist()),
             ("number of features", self.n_features_in_, n_features),
-            ("sequence_shape_", self.sequence_shape_, shape),
-            ("device", str(self.device_), str(device)),
+            ("feature names", previous_names if previous_names is None
+             else previous_names.tolist(),
+             feature_names if feature_names is None else feature_names.tolist()),
+            ("device", _device_name(self.device_), _device_name(device)),
         ]
         if before and n_teachers:
             checks.append(("number of teachers", before, n_teachers))
@@ -815,12 +830,27 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 )
         return True
 
-    def _teachers(self, teacher_specs, warm, true_label_loss, common, train, classes, rng):
-        """This fit's teachers: those of the previous fit when warm-starting from
-        one that had them, new ones otherwise; none when the teacher term is empty."""
+    def _layout_for(self, X, feature_names, new_nets, warm):
+        """The nets' sequence layout: a warm fit's nets keep the previous one;
+        otherwise found where a new net reads sequences; None for flat input."""
+        layout = self._layout if warm else None
+        if layout is None and any(wants_sequence_shape(spec, default)
+                                  for spec, default in new_nets):
+            layout = find_layout(X, feature_names)
+            if warm and layout.columns is not None:
+                raise ValueError(
+                    "warm_start=True: the new teachers read the features in another "
+                    "column order than the previous fit's nets; set warm_start=False to "
+                    "start anew."
+                )
+        return layout
+
+    def _teachers(self, teacher_specs, reuse, true_label_loss, common, train, classes, rng):
+        """This fit's teachers: those of the previous fit (``reuse``, a warm start
+        from a fit that had some) or new ones; none when the teacher term is empty."""
         if not teacher_specs:
             return []
-        if warm and self._teacher_ensemble.teachers:
+        if reuse:
             return [
                 self._warm_teacher(teacher, TrueLabelCriterion(true_label_loss),
                                    common["batch_size"], train, rng)

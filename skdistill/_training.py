@@ -200,15 +200,15 @@ class DistillationRun:
     on_round : callable or None, default=None
         Called as ``on_round(index, fields)`` whenever round ``index`` (1-based)
         adds ``fields`` to its history record (experiment tracking).
-    warm_start : bool, default=False
-        Whether the nets come trained from an earlier fit: they are then
+    warm_roles : set of {"student", "teachers"}, default=frozenset()
+        The roles whose nets come trained from an earlier fit: they are
         scored on ``valid`` before the first round, and early stopping keeps
         them unless a round beats them.
     """
 
     def __init__(
         self, ensemble, student, train, valid, *, schedule, max_rounds, n_iter_no_change,
-        tol, binary, verbose, on_round=None, warm_start=False,
+        tol, binary, verbose, on_round=None, warm_roles=frozenset(),
     ):
         self.ensemble = ensemble
         self.student = student
@@ -219,7 +219,7 @@ class DistillationRun:
         self.binary = binary
         self.verbose = verbose
         self.on_round = on_round
-        self.warm_start = warm_start
+        self.warm_roles = warm_roles
         patience = n_iter_no_change if valid is not None else None
         self.teacher_monitor = Monitor(ensemble.nets, patience, tol)
         self.student_monitor = Monitor([student], patience, tol)
@@ -256,9 +256,10 @@ class DistillationRun:
 
     def _start_from_warm_nets(self):
         """Score the nets of an earlier fit before any round, as the best so far."""
-        if self.ensemble.teachers:
+        if "teachers" in self.warm_roles and self.ensemble.teachers:
             self.teacher_monitor.start_from(self._teacher_score({}))
-        self.student_monitor.start_from(self._student_score({}))
+        if "student" in self.warm_roles:
+            self.student_monitor.start_from(self._student_score({}))
 
     def _teacher_round(self):
         """Train the teachers once; return the round's record fields and
@@ -325,10 +326,10 @@ class DistillationRun:
         progress = tqdm(total=rounds, desc="meta-epochs", disable=not self.verbose,
                         leave=False)
         interrupted = False
-        if self.warm_start and self.valid is not None:
-            self._start_from_warm_nets()
         try:
             with progress:
+                if self.valid is not None:
+                    self._start_from_warm_nets()
                 (self._online if self.schedule == "online" else self._sequential)(progress)
         except KeyboardInterrupt:
             if self.student_monitor.rounds == 0:

@@ -115,7 +115,7 @@ class UnsavedTeacher(ClassifierMixin, BaseEstimator):
             f"The teacher {self.description} was not saved: skdistill.save stores "
             "network teachers only, since a scikit-learn model cannot be stored "
             "without pickle. Keep the original model (pickle or joblib, from a source "
-            "you trust) for its predictions, or set teacher= before fitting again."
+            "you trust) for its predictions, or set teacher= and fit again (warm_start=False)."
         )
 
     def fit(self, X, y=None):

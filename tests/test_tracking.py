@@ -359,3 +359,34 @@ def test_wandb_offline_run_holds_the_whole_fit(imbalanced_arrays, tmp_path, monk
     assert [entry.path for entry in artifact.artifact.manifest.contents] == [MODEL_FILE]
     (exit_record,) = records["exit"]
     assert exit_record.exit.exit_code == 0
+
+
+class FailingArtifactTracker(RecordingTracker):
+    """Logs all but the fitted model, whose upload fails."""
+
+    def start(self):
+        run = RecordingRun(self.calls, self.X)
+        run.log_artifact = lambda path: (_ for _ in ()).throw(OSError("upload failed"))
+        return run
+
+
+def test_a_tracker_that_fails_at_the_end_leaves_the_estimator_as_it_was(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(**FAST, random_state=0).fit(X, y)
+    proba, history = clf.predict_proba(X), clf.history_
+    clf.set_params(trackers=[FailingArtifactTracker([])], random_state=1)
+    with pytest.raises(OSError, match="upload failed"):
+        clf.fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+    assert clf.history_ is history
+
+
+def test_a_warm_fit_logs_its_meta_epochs_after_the_previous_ones(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    calls = []
+    clf = DistilledClassifier(**FAST, random_state=0).fit(X, y)
+    clf.set_params(warm_start=True, meta_epochs=2, trackers=[RecordingTracker(calls, X)])
+    clf.fit(X, y)
+    steps = [step for kind, step, *_ in (c for c in calls if c[0] == "metrics")]
+    assert sorted(set(steps)) == [4, 5]
+    assert [record["meta_epoch"] for record in clf.history_] == [1, 2, 3, 4, 5]

@@ -3,11 +3,15 @@
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
 
 from skdistill import DistilledClassifier, load, save
+from skdistill.modules import CNN
+from skdistill.preprocessing import SequenceEncoder
 
 from .conftest import FAST
 
@@ -119,3 +123,51 @@ def test_loaded_model_trains_on(cold, imbalanced_arrays, tmp_path):
     loaded = load(tmp_path / "model").set_params(warm_start=True, meta_epochs=1)
     loaded.fit(*imbalanced_arrays)
     assert loaded.n_iter_ == cold.n_iter_ + 1
+
+
+@pytest.mark.parametrize("teacher", [LogisticRegression(), None])
+def test_teachers_added_by_a_warm_fit_are_trained_before_they_are_scored(
+    imbalanced_arrays, teacher
+):
+    X, y = imbalanced_arrays
+    clf = fast(teacher=teacher, alpha=0, early_stopping=True, meta_epochs=5).fit(X, y)
+    clf.set_params(warm_start=True, alpha=0.5).fit(X, y)
+    auc = max(record["teacher_valid_auc"] for record in clf.history_[5:])
+    assert auc > 0.8
+    assert np.mean((clf.teacher_predict_proba(X)[:, 1] > 0.5) == y) > 0.85
+
+
+def test_sequence_teacher_with_a_flat_student_trains_on_both_ways(crotonylation_sequences):
+    sequences, labels = crotonylation_sequences
+    X = SequenceEncoder().fit_transform(sequences[:300])
+    y = labels[:300]
+    clf = fast(teacher=CNN, alpha=0).fit(X, y)
+    assert clf.sequence_shape_ is None
+    clf.set_params(warm_start=True, alpha=0.5).fit(X, y)
+    assert clf.sequence_shape_ == (29, 21) and len(clf.teachers_) == 1
+    clf.set_params(alpha=0).fit(X, y)
+    assert clf.sequence_shape_ == (29, 21) and clf.n_iter_ == 9
+
+
+def test_reused_teacher_without_sample_weight_is_not_refitted(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast(teacher=KNeighborsClassifier()).fit(X, y)
+    clf.set_params(warm_start=True).fit(X, y, sample_weight=np.full(len(y), 2.0))
+    assert clf.n_iter_ == 6
+
+
+def test_warm_fit_refuses_reordered_columns(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+    clf = fast(warm_start=True).fit(frame, y)
+    with pytest.raises(ValueError, match="feature names was"):
+        clf.fit(frame[frame.columns[::-1]], y)
+    clf.fit(frame, y)
+    assert clf.n_iter_ == 6
+
+
+def test_cuda_and_cuda_0_are_one_device(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast(warm_start=True).fit(X, y)
+    clf.set_params(device="cpu:0").fit(X, y)
+    assert clf.n_iter_ == 6
