@@ -81,7 +81,7 @@ CSV_KEYS = ("label_column", "id_column", "sequence_column", "feature_columns",
             "weight_column")
 TOP_KEYS = ("data", "test", "encoder", "teacher", "student", "classifier", "output")
 
-#: What :func:`load_config` returns: the config with every default filled in
+#: What :func:`load_config` returns: the config as resolved (paths, section defaults)
 #: (plain data, as written next to the model) and the unfitted estimator.
 Run = namedtuple("Run", ["config", "model"])
 
@@ -362,7 +362,7 @@ def parse_config(raw, base, output=None, verbose=0):
     Returns
     -------
     run : Run
-        ``(config, model)``: the config with every default filled in and the
+        ``(config, model)``: the config as resolved (paths, section defaults) and the
         unfitted estimator (a Pipeline when there is an encoder).
 
     Raises

@@ -380,13 +380,21 @@ def rewire_net(net, *, criterion, max_epochs, batch_size):
 
 
 def check_output_shape(net, data, n_classes, role):
-    """Raise a ValueError unless ``net``'s module returns logits fit for ``n_classes``.
+    """Raise a ValueError unless ``net``'s module reads ``data`` and returns logits
+    fit for ``n_classes``.
 
     Two classes take one logit per sample, of shape (n,) or (n, 1), or two,
     of shape (n, 2); more classes take (n, n_classes).
     """
     sample = data.subset(torch.arange(min(2, len(data))))
-    shape = tuple(net.forward(sample, training=False).shape)
+    try:
+        shape = tuple(net.forward(sample, training=False).shape)
+    except RuntimeError as error:  # torch's message names tensor sizes, not the cause
+        raise ValueError(
+            f"The {role}'s module cannot read samples of {data.X.shape[1]} features: "
+            f"{error}. Check the input shape it was given (input_dim, or "
+            "sequence_length x alphabet_size for sequence modules)."
+        ) from error
     n = len(sample)
     allowed = [(n,), (n, 1), (n, 2)] if n_classes == 2 else [(n, n_classes)]
     if shape not in allowed:

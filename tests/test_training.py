@@ -14,6 +14,7 @@ from sklearn.metrics import roc_auc_score
 
 from skdistill import DistilledClassifier
 from skdistill._training import ValidationScore
+from skdistill.modules import CNN
 
 from .conftest import FAST
 
@@ -98,6 +99,15 @@ def test_wrong_output_width_is_named_for_teacher_and_student(role):
     X, y = load_iris(return_X_y=True)
     with pytest.raises(ValueError, match=f"The {role}'s module returns logits of shape"):
         fast(**{role: TwoLogits}).fit(X, y)
+
+
+@pytest.mark.parametrize("role", ["teacher", "student"])
+def test_a_sequence_shape_that_does_not_fit_the_input_is_named(imbalanced_arrays, role):
+    # 10 features given to a module told to read 3 x 4 one-hot positions
+    X, y = imbalanced_arrays
+    with pytest.raises(ValueError, match=f"The {role}'s module cannot read samples of 10 "
+                                         "features: .*sequence_length x alphabet_size"):
+        fast(**{role: CNN(sequence_length=3, alphabet_size=4)}).fit(X, y)
 
 
 def test_a_huge_meta_epoch_budget_is_not_allocated_up_front(imbalanced_arrays):
