@@ -237,27 +237,37 @@ def summary(settings):
     return lines
 
 
-def main():
+def build_pu_parser(description):
+    """The options of the PU example scripts: data sets, label frequencies, budget, seed.
+
+    ``args.label_frequencies`` is parsed into a list of floats.
+    """
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--datasets", default=",".join([CROTONYLATION, *KEEL_SETS]),
                         help="comma-separated data sets (default: all five)")
     parser.add_argument("--label-frequencies", default=",".join(map(str, LABEL_FREQUENCIES)),
+                        type=lambda text: [float(c) for c in text.split(",")],
                         help="comma-separated label frequencies c (default 0.2,0.5,0.8)")
     parser.add_argument("--n-samples", type=int, default=5_000,
                         help="stratified subsample of the crotonylation windows (default 5000)")
     parser.add_argument("--meta-epochs", type=int, default=20,
                         help="most meta-epochs of every fit; early stopping ends most sooner")
     parser.add_argument("--device", default="auto", help="torch device (default auto)")
-    parser.add_argument("--target-prior", choices=("0.5", "class"), default="0.5",
-                        help="target_prior of the nnPU models: the default 0.5, or the class "
-                             "prior their prior implies (prior=0 keeps 0.5)")
     parser.add_argument("--random-state", type=int, default=0,
                         help="seed of the labelling and of every model (default 0)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    return parser
+
+
+def main():
+    parser = build_pu_parser(__doc__)
+    parser.add_argument("--target-prior", choices=("0.5", "class"), default="0.5",
+                        help="target_prior of the nnPU models: the default 0.5, or the class "
+                             "prior their prior implies (prior=0 keeps 0.5)")
     args = parser.parse_args()
-    frequencies = [float(c) for c in args.label_frequencies.split(",")]
+    frequencies = args.label_frequencies
 
     started = time.perf_counter()
     settings = []

@@ -4,8 +4,8 @@ On positive-unlabeled data the "negatives" are unlabeled samples, some of
 them positive, and scikit-learn's metrics score a classifier against those
 labels as if they were true: a classifier that finds the hidden positives is
 punished for it. The metrics here need only the labelled positives and the
-unlabeled samples (and, for the ROC AUC, the prior); their scorers work in
-``GridSearchCV`` and ``cross_val_score`` on PU labels.
+unlabeled samples (and, for the ROC AUC and the estimated F1, the prior);
+their scorers work in ``GridSearchCV`` and ``cross_val_score`` on PU labels.
 
 The positive label is the later of the two labels in sorted order, as
 ``DistilledClassifier.classes_[1]``, unless ``pos_label`` says otherwise.
@@ -16,7 +16,17 @@ from sklearn.metrics import make_scorer, roc_auc_score
 
 from .pu import positive_label
 
-__all__ = ["pu_f1_score", "pu_f1_scorer", "pu_roc_auc_score"]
+__all__ = ["pu_estimated_f1_score", "pu_f1_score", "pu_f1_scorer", "pu_roc_auc_score"]
+
+
+def _positive_masks(y_true, y_pred, pos_label):
+    """Which samples are labelled positive, and which are predicted positive."""
+    y_true = np.asarray(y_true)
+    label = positive_label(y_true, pos_label)
+    predicted = np.asarray(y_pred) == label
+    if len(predicted) != len(y_true):
+        raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(predicted)}.")
+    return y_true == label, predicted
 
 
 def pu_f1_score(y_true, y_pred, *, pos_label=None):
@@ -54,16 +64,72 @@ def pu_f1_score(y_true, y_pred, *, pos_label=None):
     >>> pu_f1_score([1, 1, 0, 0, 0, 0], [1, 0, 1, 0, 0, 0])
     0.75
     """
-    y_true = np.asarray(y_true)
-    label = positive_label(y_true, pos_label)
-    predicted = np.asarray(y_pred) == label
-    if len(predicted) != len(y_true):
-        raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(predicted)}.")
+    labelled, predicted = _positive_masks(y_true, y_pred, pos_label)
     rate = predicted.mean()
     if rate == 0:
         return 0.0
-    recall = predicted[y_true == label].mean()
+    recall = predicted[labelled].mean()
     return float(recall**2 / rate)
+
+
+def _check_prior(prior):
+    if not 0 <= prior < 1:
+        raise ValueError(f"prior must be in [0, 1); got {prior!r}.")
+
+
+def pu_estimated_f1_score(y_true, y_pred, *, prior, pos_label=None):
+    """F1 on the true labels, estimated from PU labels and the prior.
+
+    Recall is measured on the labelled positives (under SCAR, the recall on
+    all positives); the positive rate of the data is ``l + (1 - l) * prior``
+    (``l`` the labelled share), so precision is ``recall * positive rate /
+    P(y_pred = positive)``, clipped to 1. With a right prior this is F1 as the
+    true labels would give it, in expectation, which the F1 of the PU labels
+    is not (every hidden positive found counts as an error there). With
+    ``prior=0`` it is the F1 of the PU labels taken as true. Give it a prior
+    through :func:`sklearn.metrics.make_scorer` to choose a decision
+    threshold with :class:`sklearn.model_selection.TunedThresholdClassifierCV`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        PU labels: two labels, a positive and an "unlabeled" one.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels, of the same kind.
+    prior : float
+        Fraction in [0, 1) of positives hidden among the unlabeled samples
+        (``DistilledClassifier.prior_``).
+    pos_label : object or None, default=None
+        The positive label; None takes the later of the two labels of
+        ``y_true`` in sorted order.
+
+    Returns
+    -------
+    score : float
+        In [0, 1]; 0 when no labelled positive is predicted positive.
+
+    References
+    ----------
+    Jain, White & Radivojac, "Recovering True Classifier Performance in
+    Positive-Unlabeled Learning", AAAI 2017.
+
+    Examples
+    --------
+    >>> # one of two labelled positives found, one unlabeled sample predicted
+    >>> # positive, a quarter of the unlabeled samples hidden positives
+    >>> pu_estimated_f1_score([1, 1, 0, 0, 0, 0], [1, 0, 1, 0, 0, 0], prior=0.25)
+    0.6
+    >>> pu_estimated_f1_score([1, 1, 0, 0, 0, 0], [1, 0, 1, 0, 0, 0], prior=0.0)
+    0.5
+    """
+    _check_prior(prior)
+    labelled, predicted = _positive_masks(y_true, y_pred, pos_label)
+    recall = predicted[labelled].mean()
+    if recall == 0:
+        return 0.0
+    positive_rate = labelled.mean() + (1 - labelled.mean()) * prior
+    precision = min(1.0, recall * positive_rate / predicted.mean())
+    return float(2 * precision * recall / (precision + recall))
 
 
 def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None):
@@ -105,8 +171,7 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None):
     >>> pu_roc_auc_score(y_pu, [0.9, 0.8, 0.85, 0.1, 0.2, 0.3], prior=0.25)
     1.0
     """
-    if not 0 <= prior < 1:
-        raise ValueError(f"prior must be in [0, 1); got {prior!r}.")
+    _check_prior(prior)
     y_true = np.asarray(y_true)
     auc = roc_auc_score(y_true == positive_label(y_true, pos_label), y_score)
     return float((auc - prior / 2) / (1 - prior))

@@ -7,12 +7,17 @@ import torch
 from skorch import NeuralNet
 from sklearn.base import clone
 from sklearn.datasets import make_classification
-from sklearn.metrics import f1_score, roc_auc_score
-from sklearn.model_selection import GridSearchCV
+from sklearn.metrics import f1_score, make_scorer, roc_auc_score
+from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skdistill import DistilledClassifier
-from skdistill.metrics import pu_f1_score, pu_f1_scorer, pu_roc_auc_score
+from skdistill.metrics import (
+    pu_estimated_f1_score,
+    pu_f1_score,
+    pu_f1_scorer,
+    pu_roc_auc_score,
+)
 from skdistill.modules import MLP
 from skdistill.pu import (
     BestBinPriorEstimator,
@@ -328,6 +333,36 @@ def test_pu_roc_auc_recovers_the_true_roc_auc():
     assert recovered == pytest.approx(roc_auc_score(y, score), abs=0.01)
     with pytest.raises(ValueError, match="prior"):
         pu_roc_auc_score(s, score, prior=1.0)
+
+
+def test_pu_estimated_f1_recovers_the_true_f1():
+    rng = np.random.RandomState(0)
+    y = (rng.rand(20000) < 0.3).astype(int)
+    s = make_pu_labels(y, 0.4, random_state=0)
+    prior = y[s == 0].mean()
+    for noise in (0.05, 0.2):  # predictions of the sample, not of its PU label
+        y_pred = np.where(rng.rand(len(y)) < noise, 1 - y, y)
+        assert pu_estimated_f1_score(s, y_pred, prior=prior) == pytest.approx(
+            f1_score(y, y_pred), abs=0.01)
+        assert f1_score(s, y_pred) < f1_score(y, y_pred) - 0.2
+    # prior 0: the PU labels taken as true
+    assert pu_estimated_f1_score(s, y_pred, prior=0.0) == pytest.approx(f1_score(s, y_pred))
+    assert pu_estimated_f1_score(["p", "u"], ["u", "u"], prior=0.5, pos_label="p") == 0.0
+    with pytest.raises(ValueError, match="prior"):
+        pu_estimated_f1_score(s, y_pred, prior=1.0)
+    with pytest.raises(ValueError, match="samples"):
+        pu_estimated_f1_score([0, 1], [1], prior=0.1)
+
+
+def test_pu_estimated_f1_tunes_the_threshold_of_a_pu_model(small_separable_task):
+    X, y, s, prior = small_separable_task
+    scorer = make_scorer(pu_estimated_f1_score, prior=prior)
+    tuned = TunedThresholdClassifierCV(
+        DistilledClassifier(**{**ONE_ROUND, "student_epochs": 5}, prior=prior),
+        scoring=scorer, cv=2, random_state=0,
+    ).fit(X, s)
+    assert 0 < tuned.best_threshold_ < 1
+    assert tuned.best_score_ == pytest.approx(f1_score(y, tuned.predict(X)), abs=0.1)
 
 
 def test_pu_f1_scorer_in_grid_search(small_separable_task):
