@@ -389,11 +389,13 @@ def check_output_shape(net, data, n_classes, role):
     sample = data.subset(torch.arange(min(2, len(data))))
     try:
         shape = tuple(net.forward(sample, training=False).shape)
+    except (torch.cuda.OutOfMemoryError, NotImplementedError):
+        raise
     except RuntimeError as error:  # torch's message names tensor sizes, not the cause
         raise ValueError(
-            f"The {role}'s module cannot read samples of {data.X.shape[1]} features: "
-            f"{error}. Check the input shape it was given (input_dim, or "
-            "sequence_length x alphabet_size for sequence modules)."
+            f"The {role}'s module fails on 2 samples of {data.X.shape[1]} features: "
+            f"{error}. Where this is a shape error, check the input shape it was given "
+            "(input_dim, or sequence_length x alphabet_size for sequence modules)."
         ) from error
     n = len(sample)
     allowed = [(n,), (n, 1), (n, 2)] if n_classes == 2 else [(n, n_classes)]

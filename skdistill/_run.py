@@ -156,6 +156,18 @@ def _split(samples, seed, stratify, **size):
     return tuple(samples._replace(**dict(zip(present, arrays[part::2]))) for part in (0, 1))
 
 
+def _check_class_weights(samples, part):
+    """A ConfigError where a class of ``samples`` has a total weight of 0."""
+    if samples.weight is None:
+        return
+    labels = np.unique(samples.y)
+    totals = [samples.weight[samples.y == label].sum() for label in labels]
+    weightless = [str(label) for label, total in zip(labels, totals) if total == 0]
+    if weightless:
+        raise ConfigError(f"data.weight_column: the {part} part gives the class(es) "
+                          f"{weightless} a total weight of 0")
+
+
 def split_samples(config, samples):
     """Subsample and split the samples as the config says, or read its test file.
 
@@ -241,10 +253,11 @@ def write_report(model, test, folder):
     scores, sections = {}, []
     for role, proba in probabilities.items():
         scores[role], predicted = _scores(y_test, proba, classes, test.weight)
+        # unweighted: with sample_weight, imbalanced-learn 0.14 mixes sample counts
+        # and weight sums in its specificity
         sections.append(f"{role}, classification_report_imbalanced:\n"
                         + classification_report_imbalanced(
-                            y_test, predicted, digits=4, zero_division=0,
-                            sample_weight=test.weight))
+                            y_test, predicted, digits=4, zero_division=0))
     table = format_table(
         [(role, *(f"{value:.4f}" for value in values)) for role, values in scores.items()],
         SCORE_COLUMNS,
@@ -256,7 +269,9 @@ def write_report(model, test, folder):
     counts = ", ".join(f"{label}: {count}" for label, count in
                        zip(*np.unique(y_test, return_counts=True)))
     positive = f"positive class {classes[1]}, " if len(classes) == 2 else ""
-    weighted = "" if test.weight is None else " Scores weighted by data.weight_column."
+    weighted = "" if test.weight is None else (
+        " The scores table is weighted by data.weight_column; the counts and "
+        "imbalanced-learn's reports are not.")
     report = [f"Test part: {len(y_test)} samples ({counts}); {positive}predicted class: "
               f"the most probable one.{weighted}", table, *sections, *notes]
     (folder / "report.txt").write_text("\n\n".join(report) + "\n", encoding="utf-8")
@@ -296,6 +311,8 @@ def run_fit(config_path, output=None, verbose=1):
     config, model = load_config(config_path, output, verbose)
     samples = read_samples(config)
     train, test = split_samples(config, samples)
+    for part, part_samples in (("training", train), ("test", test)):
+        _check_class_weights(part_samples, part)
     if verbose:
         print(f"{len(train.y)} training and {len(test.y)} test samples; training.",
               flush=True)

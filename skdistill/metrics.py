@@ -26,7 +26,10 @@ def _positive_masks(y_true, y_pred, pos_label):
     predicted = np.asarray(y_pred) == label
     if len(predicted) != len(y_true):
         raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(predicted)}.")
-    return y_true == label, predicted
+    labelled = y_true == label
+    if not labelled.any():
+        raise ValueError(f"y_true holds no sample of the positive label {label!r}.")
+    return labelled, predicted
 
 
 def pu_f1_score(y_true, y_pred, *, pos_label=None):

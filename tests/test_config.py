@@ -301,10 +301,15 @@ def test_weight_column_weighs_training_and_scores_and_is_no_feature(csv_run):
     weights = np.random.default_rng(0).uniform(0.2, 3.0, len(frame))
     weighted, weighted_scores, _ = run("weighted", weights)
     np.testing.assert_allclose(ones, plain, atol=1e-5)  # w is not read as a feature
-    assert "Scores weighted by data.weight_column" in ones_report
+    assert "scores table is weighted by data.weight_column" in ones_report
     assert "weighted" not in plain_report
     assert np.abs(weighted - plain).max() > 1e-3
     assert not np.allclose(weighted_scores["ROC AUC"], plain_scores["ROC AUC"])
+    # a class without weight is a config error, before training
+    frame.assign(w=np.where(frame["target"] == "yes", 0.0, 1.0)).to_csv(
+        config.parent / "weighted.csv", index=False)
+    with pytest.raises(SystemExit, match=r"the training part gives the class\(es\) \['yes'\]"):
+        fit(config.parent / "weighted.yaml")
     # new samples need no weights
     frame.drop(columns="target").to_csv(config.parent / "new.csv", index=False)
     assert predict(config.parent / "weighted", config.parent / "new.csv",

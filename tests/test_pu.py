@@ -352,6 +352,8 @@ def test_pu_estimated_f1_recovers_the_true_f1():
         pu_estimated_f1_score(s, y_pred, prior=1.0)
     with pytest.raises(ValueError, match="samples"):
         pu_estimated_f1_score([0, 1], [1], prior=0.1)
+    with pytest.raises(ValueError, match="no sample of the positive label 2"):
+        pu_estimated_f1_score([0, 1], [1, 1], prior=0.1, pos_label=2)
 
 
 def test_pu_estimated_f1_tunes_the_threshold_of_a_pu_model(small_separable_task):

@@ -105,7 +105,7 @@ def test_wrong_output_width_is_named_for_teacher_and_student(role):
 def test_a_sequence_shape_that_does_not_fit_the_input_is_named(imbalanced_arrays, role):
     # 10 features given to a module told to read 3 x 4 one-hot positions
     X, y = imbalanced_arrays
-    with pytest.raises(ValueError, match=f"The {role}'s module cannot read samples of 10 "
+    with pytest.raises(ValueError, match=f"The {role}'s module fails on 2 samples of 10 "
                                          "features: .*sequence_length x alphabet_size"):
         fast(**{role: CNN(sequence_length=3, alphabet_size=4)}).fit(X, y)
 
