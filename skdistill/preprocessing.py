@@ -1,5 +1,6 @@
 """Preprocessing of biological sequences for scikit-learn pipelines."""
 
+import sys
 import warnings
 from numbers import Integral
 
@@ -119,6 +120,22 @@ def _fit_length(symbols, length):
     if length <= symbols.shape[1]:
         return symbols[:, :length]
     return np.pad(symbols, ((0, 0), (0, length - symbols.shape[1])), constant_values="")
+
+
+#: Packages whose frames a warning of the encoder skips to reach the user's call
+#: (``transform`` runs inside scikit-learn's output wrapper, pipelines and skdistill).
+_LIBRARY_PACKAGES = ("skdistill", "sklearn", "imblearn")
+
+
+def _user_stacklevel():
+    """The ``stacklevel`` that makes a warning point at the first caller outside
+    skdistill and scikit-learn, for the function that calls this one."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and (
+        frame.f_globals.get("__name__", "").partition(".")[0] in _LIBRARY_PACKAGES
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class SequenceEncoder(TransformerMixin, BaseEstimator):
@@ -326,7 +343,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 "Give length= to encode other lengths on purpose.",
                 n_shorter, n_longer,
             ),
-            stacklevel=3,
+            stacklevel=_user_stacklevel(),
         )
 
     def _warn_about_zeros(self, symbols, codes, unknown):
@@ -353,7 +370,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             "encode them silently."
         )
         warnings.warn(
-            UnknownSymbolWarning(" ".join(message), n_unknown, n_all_zero), stacklevel=3
+            UnknownSymbolWarning(" ".join(message), n_unknown, n_all_zero),
+            stacklevel=_user_stacklevel(),
         )
 
     def _codes(self, symbols):

@@ -5,6 +5,8 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdistill.preprocessing import (
@@ -80,6 +82,19 @@ def test_lengths_outside_those_of_fit_are_counted_in_a_warning():
         SequenceEncoder(length=5).fit(["ACGTA"]).transform(["AC", "ACGTAC"])  # asked for
     with pytest.warns(SequenceLengthWarning, match="seen in fit .2 to 4 positions"):
         SequenceEncoder().fit(["AC", "ACGT"]).transform(["A"])
+
+
+def test_encoder_warnings_point_at_the_users_call():
+    # transform runs inside scikit-learn's output wrapper, and here a Pipeline
+    encoder = SequenceEncoder().fit(["ACGTA", "TTGAC"])
+    pipeline = make_pipeline(SequenceEncoder(), FunctionTransformer()).fit(["ACGTA"])
+    for transform in (encoder.transform, pipeline.transform):
+        with pytest.warns(SequenceLengthWarning) as record:
+            transform(["ACG"])
+        assert record[0].filename == __file__
+    with pytest.warns(UnknownSymbolWarning) as record:
+        encoder.transform(["ACGTZ"])
+    assert record[0].filename == __file__
 
 
 @pytest.mark.parametrize("handle_unknown", ["ignore", "error"])
