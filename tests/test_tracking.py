@@ -226,7 +226,12 @@ def test_each_fit_of_a_parallel_search_logs_its_own_run(imbalanced_arrays, mlflo
     # The search's worker processes must see MLFLOW_ALLOW_FILE_STORE: start
     # fresh ones instead of reusing workers started before it was set.
     get_reusable_executor().shutdown(wait=True)
+    from mlflow import MlflowClient
+
     X, y = imbalanced_arrays
+    # A folder store does not create experiments atomically: two workers that start
+    # at once would each create a "search" experiment and split the runs between them.
+    MlflowClient(tracking_uri=mlflow_uri).create_experiment("search")
     tracker = MlflowTracker(tracking_uri=mlflow_uri, experiment_name="search")
     search = GridSearchCV(
         DistilledClassifier(**FAST, random_state=0, trackers=[tracker]),
