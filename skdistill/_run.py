@@ -27,6 +27,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import label_binarize
 
+from ._classifier import _weightless_classes
 from ._config import ConfigError, data_format, format_of, has_sequences, load_config, read_yaml
 from ._unwrap import fitted_classifier
 from .cli import format_table
@@ -160,9 +161,8 @@ def _check_class_weights(samples, part):
     """A ConfigError where a class of ``samples`` has a total weight of 0."""
     if samples.weight is None:
         return
-    labels = np.unique(samples.y)
-    totals = [samples.weight[samples.y == label].sum() for label in labels]
-    weightless = [str(label) for label, total in zip(labels, totals) if total == 0]
+    labels, encoded = np.unique(samples.y, return_inverse=True)
+    weightless = _weightless_classes(encoded, samples.weight, labels)
     if weightless:
         raise ConfigError(f"data.weight_column: the {part} part gives the class(es) "
                           f"{weightless} a total weight of 0")

@@ -15,6 +15,7 @@ from sklearn.utils import _safe_indexing
 from tqdm.auto import tqdm
 
 from ._nets import TensorData, module_state, predict_logits, restore_module_state, train_round
+from ._warnings import user_stacklevel
 
 
 @dataclass
@@ -340,7 +341,7 @@ class DistillationRun:
                 "meta-epoch(s); the estimator keeps the nets of its best (or last "
                 "complete) meta-epoch.",
                 RuntimeWarning,
-                stacklevel=3,
+                stacklevel=user_stacklevel(),
             )
         finally:
             self.ensemble.forget()

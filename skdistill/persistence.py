@@ -68,6 +68,7 @@ from ._nets import BatchIterator, DistillationNet, StudentCriterion, TrueLabelCr
 from ._plain_data import TreeReader, TreeWriter, check_nameable, class_names, name_of
 from ._specs import ESTIMATOR, spec_kind
 from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble
+from ._warnings import user_stacklevel
 from .preprocessing import SequenceEncoder
 
 __all__ = ["UnsavedTeacher", "UntrustedClassError", "load", "register_trusted", "save"]
@@ -309,7 +310,7 @@ def save(estimator, path):
             f"The scikit-learn teacher(s) {sorted(teacher_filter.unsaved)} cannot be stored "
             "without pickle and are not saved: after loading, the student predicts as "
             "before, but teacher_predict_proba (and fitting again) raise an error.",
-            UserWarning, stacklevel=2,
+            UserWarning, stacklevel=user_stacklevel(),
         )
     tensors = safetensors.torch.save(writer.tensors) if writer.tensors else b""
     with zipfile.ZipFile(path, "w") as archive:

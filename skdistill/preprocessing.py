@@ -1,6 +1,5 @@
 """Preprocessing of biological sequences for scikit-learn pipelines."""
 
-import sys
 import warnings
 from numbers import Integral
 
@@ -10,6 +9,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._warnings import user_stacklevel
 
 __all__ = ["SequenceEncoder", "SequenceLengthWarning", "UnknownSymbolWarning", "positions_frame"]
 
@@ -120,22 +121,6 @@ def _fit_length(symbols, length):
     if length <= symbols.shape[1]:
         return symbols[:, :length]
     return np.pad(symbols, ((0, 0), (0, length - symbols.shape[1])), constant_values="")
-
-
-#: Packages whose frames a warning of the encoder skips to reach the user's call
-#: (``transform`` runs inside scikit-learn's output wrapper, pipelines and skdistill).
-_LIBRARY_PACKAGES = ("skdistill", "sklearn", "imblearn")
-
-
-def _user_stacklevel():
-    """The ``stacklevel`` that makes a warning point at the first caller outside
-    skdistill and scikit-learn, for the function that calls this one."""
-    frame, level = sys._getframe(1), 1
-    while frame is not None and (
-        frame.f_globals.get("__name__", "").partition(".")[0] in _LIBRARY_PACKAGES
-    ):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 class SequenceEncoder(TransformerMixin, BaseEstimator):
@@ -343,7 +328,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 "Give length= to encode other lengths on purpose.",
                 n_shorter, n_longer,
             ),
-            stacklevel=_user_stacklevel(),
+            stacklevel=user_stacklevel(),
         )
 
     def _warn_about_zeros(self, symbols, codes, unknown):
@@ -371,7 +356,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         )
         warnings.warn(
             UnknownSymbolWarning(" ".join(message), n_unknown, n_all_zero),
-            stacklevel=_user_stacklevel(),
+            stacklevel=user_stacklevel(),
         )
 
     def _codes(self, symbols):

@@ -395,3 +395,14 @@ def test_a_warm_fit_logs_its_meta_epochs_after_the_previous_ones(imbalanced_arra
     steps = [step for kind, step, *_ in (c for c in calls if c[0] == "metrics")]
     assert sorted(set(steps)) == [4, 5]
     assert [record["meta_epoch"] for record in clf.history_] == [1, 2, 3, 4, 5]
+
+
+def test_a_tracked_fit_warns_of_an_unsaved_teacher_at_the_users_call(imbalanced_arrays):
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(**FAST, teacher=LogisticRegression(), random_state=0,
+                              trackers=[RecordingTracker([], X)])
+    with pytest.warns(UserWarning, match="cannot be stored without pickle") as record:
+        clf.fit(X, y)
+    assert [warning.filename for warning in record] == [__file__]

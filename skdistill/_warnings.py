@@ -1,0 +1,23 @@
+"""Where the library's warnings point."""
+
+import sys
+
+#: Packages whose frames a warning skips to reach the user's call: the library's
+#: own, and scikit-learn's and imbalanced-learn's wrappers, pipelines and searches.
+_LIBRARY_PACKAGES = ("skdistill", "sklearn", "imblearn")
+
+
+def user_stacklevel():
+    """The ``stacklevel`` that makes a warning point at the first caller outside
+    skdistill, scikit-learn and imbalanced-learn, for the function that calls this one.
+
+    Returns
+    -------
+    stacklevel : int
+    """
+    frame, level = sys._getframe(1), 1
+    while frame is not None and (
+        frame.f_globals.get("__name__", "").partition(".")[0] in _LIBRARY_PACKAGES
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
