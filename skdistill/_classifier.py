@@ -199,8 +199,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         ``output_dim``, ``sequence_length`` or ``alphabet_size``, they are
         filled in from the data (see ``sequence_shape_``). A module returns one
         logit per sample for two classes, of shape (n,) or (n, 1) (or two, of
-        shape (n, 2), as modules written for skorch's ``NeuralNetClassifier``
-        do), and one logit per class for more.
+        shape (n, 2)), and one logit per class for more: logits, not
+        probabilities (a module ending in a softmax is refused).
         A scikit-learn classifier with ``predict_proba`` is cloned and fitted
         once on ``X`` as given (``teacher_epochs`` does not apply); wrap an
         already fitted one in :class:`sklearn.frozen.FrozenEstimator` to use it

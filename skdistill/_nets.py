@@ -124,15 +124,22 @@ class BatchIterator:
 
     Used as skorch's ``iterator_train`` and ``iterator_valid``. The order is
     drawn from torch's global generator, so seeding torch makes it reproducible.
+    When shuffling (training), a last batch of a single sample joins the
+    batch before it: batch normalisation cannot train on one sample, and
+    which fold or search candidate ends with one would be chance.
 
     Parameters
     ----------
     dataset : TensorData
     batch_size : int
     shuffle : bool, default=False
+    drop_last : bool, default=False
+        Leave out the last batch when it is smaller than ``batch_size``, as
+        PyTorch's ``DataLoader`` does (``iterator_train__drop_last=True`` on
+        a skorch net).
     """
 
-    def __init__(self, dataset, batch_size, shuffle=False):
+    def __init__(self, dataset, batch_size, shuffle=False, drop_last=False):
         if not isinstance(dataset, TensorData):
             raise TypeError(
                 f"BatchIterator serves TensorData only, got {type(dataset).__name__}."
@@ -140,20 +147,31 @@ class BatchIterator:
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
+        self.drop_last = drop_last
+
+    def _bounds(self):
+        """The (start, stop) of each batch."""
+        n_samples = len(self.dataset)
+        stops = list(range(self.batch_size, n_samples, self.batch_size)) + [n_samples]
+        last = n_samples - (stops[-2] if len(stops) > 1 else 0)
+        if self.drop_last and last < self.batch_size:
+            stops.pop()
+        elif self.shuffle and last == 1 and len(stops) > 1:
+            del stops[-2]
+        return list(zip([0, *stops[:-1]], stops))
 
     def __len__(self):
-        return math.ceil(len(self.dataset) / self.batch_size)
+        return len(self._bounds())
 
     def __iter__(self):
-        n_samples = len(self.dataset)
-        starts = range(0, n_samples, self.batch_size)
+        bounds = self._bounds()
         if not self.shuffle:
-            for start in starts:
-                yield self.dataset.take(slice(start, start + self.batch_size))
+            for start, stop in bounds:
+                yield self.dataset.take(slice(start, stop))
             return
-        order = torch.randperm(n_samples, device=self.dataset.index_device)
-        for start in starts:
-            yield self.dataset.take(order[start : start + self.batch_size])
+        order = torch.randperm(len(self.dataset), device=self.dataset.index_device)
+        for start, stop in bounds:
+            yield self.dataset.take(order[start:stop])
 
 
 class DistillationNet(NeuralNet):
@@ -384,11 +402,14 @@ def check_output_shape(net, data, n_classes, role):
     fit for ``n_classes``.
 
     Two classes take one logit per sample, of shape (n,) or (n, 1), or two,
-    of shape (n, 2); more classes take (n, n_classes).
+    of shape (n, 2); more classes take (n, n_classes). Rows of probabilities
+    (a final softmax, as modules written for skorch's ``NeuralNetClassifier``
+    with its ``NLLLoss`` end) are refused: read as logits, they would cap
+    every probability silently.
     """
     sample = data.subset(torch.arange(min(2, len(data))))
     try:
-        shape = tuple(net.forward(sample, training=False).shape)
+        output = net.forward(sample, training=False)
     except (torch.cuda.OutOfMemoryError, NotImplementedError):
         raise
     except RuntimeError as error:  # torch's message names tensor sizes, not the cause
@@ -397,7 +418,13 @@ def check_output_shape(net, data, n_classes, role):
             f"{error}. Where this is a shape error, check the input shape it was given "
             "(input_dim, or sequence_length x alphabet_size for sequence modules)."
         ) from error
+    if not isinstance(output, torch.Tensor):
+        raise ValueError(
+            f"The {role}'s module returns a {type(output).__name__}; its forward must "
+            "return one tensor of logits."
+        )
     n = len(sample)
+    shape = tuple(output.shape)
     allowed = [(n,), (n, 1), (n, 2)] if n_classes == 2 else [(n, n_classes)]
     if shape not in allowed:
         expected = "(n,), (n, 1) or (n, 2)" if n_classes == 2 else f"(n, {n_classes})"
@@ -405,27 +432,46 @@ def check_output_shape(net, data, n_classes, role):
             f"The {role}'s module returns logits of shape {shape} for {n} samples; with "
             f"{n_classes} classes it must return {expected}. Check its output_dim."
         )
+    if output.ndim == 2 and output.shape[1] > 1 and _are_probability_rows(output):
+        raise ValueError(
+            f"The {role}'s module returns rows of probabilities (each in [0, 1], summing "
+            "to 1): it must return logits. Remove its final softmax; a log_softmax "
+            "may stay."
+        )
+
+
+def _are_probability_rows(output):
+    output = output.detach().double()
+    return bool(
+        ((output >= 0) & (output <= 1)).all()
+        and torch.allclose(output.sum(dim=1), torch.ones(len(output), dtype=output.dtype),
+                           atol=1e-5)
+    )
 
 
 def train_round(net, data, role):
     """Train ``net`` for its ``max_epochs`` epochs on ``data``; return the last loss.
 
+    skorch's ``partial_fit`` swallows a KeyboardInterrupt and returns as if
+    training had ended; this runs the same callbacks around ``fit_loop`` but
+    lets the interrupt through, wherever it was raised (a batch, or a
+    callback at the end of an epoch).
+
     Raises
     ------
     KeyboardInterrupt
-        If the round was interrupted: skorch swallows the interrupt and ends
-        the round early, which shows as a missing or incomplete epoch.
+        If the round was interrupted.
     FloatingPointError
         If the loss or a logit became inf or NaN.
     """
-    epochs_before = len(net.history)
     net.criterion_.reset_guard()
-    net.partial_fit(data)
-    if (
-        len(net.history) < epochs_before + net.max_epochs
-        or "train_loss" not in net.history[-1]
-    ):
-        raise KeyboardInterrupt
+    net.notify("on_train_begin", X=data, y=None)
+    try:
+        net.fit_loop(data)
+    except KeyboardInterrupt:
+        net.notify("on_train_end", X=data, y=None)
+        raise
+    net.notify("on_train_end", X=data, y=None)
     loss = net.history[-1, "train_loss"]
     if net.criterion_.saw_non_finite() or not np.isfinite(loss):
         what = "logits became inf or NaN" if net.criterion_.saw_non_finite() else (

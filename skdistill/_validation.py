@@ -22,6 +22,10 @@ def _label_kind(label):
         return "bool"
     if isinstance(label, Number):
         return "number"
+    if isinstance(label, str):  # np.str_ too: pandas mixes them in object columns
+        return "str"
+    if isinstance(label, bytes):
+        return "bytes"
     return type(label).__name__
 
 

@@ -18,6 +18,7 @@ encoded by ``SequenceEncoder`` (29 positions x 21 letters = 609 features) and
 two classes.
 """
 
+import inspect
 import math
 
 import torch
@@ -41,6 +42,16 @@ def count_parameters(module):
     n_parameters : int
     """
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def _keep_arguments(module, arguments):
+    """Keep the constructor's arguments as attributes of the same name, as
+    torch's own layers do (``Linear.in_features``), so that an instance can be
+    saved and rebuilt without pickle. Attributes already set (a sequence shape
+    resolved from ``input_dim``) are kept."""
+    for name in inspect.signature(type(module)).parameters:
+        if not hasattr(module, name):
+            setattr(module, name, arguments[name])
 
 
 def _logits_of(output, output_dim):
@@ -94,6 +105,7 @@ class MLP(nn.Module):
         self.layers = nn.Sequential(*layers)
         self.skip = nn.Linear(input_dim, output_dim, bias=False) if linear_skip else None
         self.output_dim = output_dim
+        _keep_arguments(self, locals())
 
     def forward(self, X):
         """Return the logits for a batch of flat feature vectors.
@@ -305,6 +317,7 @@ class CNN(_SequenceModule):
             width = out_channels
         self.convolutions = nn.Sequential(*layers)
         self.readout_ = self._make_readout(width, readout, head_units, dropout)
+        _keep_arguments(self, locals())
 
     def encode(self, sequences):
         return self.convolutions(sequences.transpose(1, 2)).transpose(1, 2)
@@ -325,6 +338,7 @@ class _Recurrent(_SequenceModule):
         )
         width = hidden_size * (2 if self.bidirectional else 1)
         self.readout_ = self._make_readout(width, readout, head_units, dropout)
+        _keep_arguments(self, locals())
 
     def encode(self, sequences):
         return self.rnn(sequences)[0]
@@ -436,6 +450,7 @@ class Transformer(_SequenceModule):
         )
         self.encoder = nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
         self.readout_ = self._make_readout(d_model, readout, head_units, dropout)
+        _keep_arguments(self, locals())
 
     def encode(self, sequences):
         return self.encoder(self.embedding(sequences) + self.positions)

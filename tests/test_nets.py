@@ -24,6 +24,45 @@ def test_batches_cover_every_sample_once(sparse, shuffle):
     assert X_seen.layout == torch.strided
 
 
+@pytest.mark.parametrize(
+    "shuffle, drop_last, sizes",
+    [(False, False, [4, 4, 1]), (True, False, [4, 5]), (True, True, [4, 4]), (False, True, [4, 4])],
+)
+def test_a_last_batch_of_one_joins_the_one_before_in_training(shuffle, drop_last, sizes):
+    data = TensorData(np.zeros((9, 2), dtype=np.float32))
+    iterator = BatchIterator(data, batch_size=4, shuffle=shuffle, drop_last=drop_last)
+    assert [len(batch[0]) for batch in iterator] == sizes
+    assert len(iterator) == len(sizes)
+
+
+class BatchNormNet(torch.nn.Module):
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.layers = torch.nn.Sequential(
+            torch.nn.Linear(input_dim, 8), torch.nn.BatchNorm1d(8), torch.nn.ReLU(),
+            torch.nn.Linear(8, output_dim),
+        )
+
+    def forward(self, X):
+        return self.layers(X).squeeze(-1)
+
+
+@pytest.mark.parametrize("net_params", [{}, {"iterator_train__drop_last": True}])
+def test_batch_normalisation_trains_whatever_the_last_batch(net_params):
+    # 289 rows in batches of 18 leave one sample: BatchNorm1d refused it ("Expected more
+    # than 1 value per channel"), and skorch's drop_last was an unexpected keyword
+    from sklearn.datasets import make_classification
+    from skorch import NeuralNet
+
+    from skdistill import DistilledClassifier
+
+    X, y = make_classification(289, random_state=0)
+    student = NeuralNet(BatchNormNet, criterion=torch.nn.BCEWithLogitsLoss, **net_params)
+    clf = DistilledClassifier(student=student, batch_size=18, meta_epochs=2,
+                              early_stopping=False, random_state=0).fit(X.astype(np.float32), y)
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
 def test_with_targets_shares_the_samples():
     data = TensorData(np.ones((3, 2), dtype=np.float32), torch.zeros(3))
     other = data.with_targets({"target": torch.ones(3)})

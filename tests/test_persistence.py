@@ -273,10 +273,26 @@ def test_scikit_learn_teacher_is_replaced_with_a_warning(imbalanced_arrays, tmp_
 
 def test_module_instance_without_its_arguments_is_refused(imbalanced_arrays, tmp_path):
     X, y = imbalanced_arrays
-    clf = fast(student=MLP(input_dim=X.shape[1], hidden_units=(4,))).fit(X, y)
+    clf = fast(student=TinyModule(input_dim=X.shape[1])).fit(X, y)
     with pytest.raises(TypeError, match="Give the module as a class"):
         save(clf, tmp_path / "model.skd")
     assert not (tmp_path / "model.skd").exists()
+
+
+def test_built_in_module_instances_round_trip(sequence_sample, tmp_path):
+    # the user guide's way to give a sequence shape; no built-in module kept input_dim,
+    # so save refused every instance after training
+    sequences, labels = sequence_sample
+    pipeline = make_pipeline(SequenceEncoder(), fast(
+        teacher=GRU(sequence_length=29, alphabet_size=21, hidden_size=4),
+        student=CNN(sequence_length=29, alphabet_size=21, channels=(4,), readout="max"),
+    )).fit(sequences, labels)
+    loaded = round_trip(pipeline, tmp_path)
+    np.testing.assert_array_equal(
+        loaded.predict_proba(sequences), pipeline.predict_proba(sequences)
+    )
+    module = loaded[-1].student
+    assert (module.channels, module.readout, module.input_dim) == ((4,), "max", None)
 
 
 # --- trust --------------------------------------------------------------------------

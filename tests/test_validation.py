@@ -31,6 +31,15 @@ def test_labels_mixing_ints_and_strings_are_named(data, make_y):
         DistilledClassifier(**ONE_ROUND).fit(X, make_y([1, "a"] * 6))
 
 
+def test_python_and_numpy_strings_are_one_kind(data):
+    # pandas object columns mix str and np.str_; the type names differed, so they were refused
+    X, y = data
+    labels = np.array([np.str_("pos") if label else "neg" for label in y], dtype=object)
+    labels[0] = "pos" if y[0] else np.str_("neg")
+    clf = DistilledClassifier(**ONE_ROUND).fit(X, labels)
+    assert clf.classes_.tolist() == ["neg", "pos"]
+
+
 def test_bools_are_not_merged_with_ints():
     with pytest.raises(TypeError, match=r"\['bool', 'number'\]"):
         check_labels([True, 1, 0, False])
