@@ -129,6 +129,18 @@ def _part(name, X_raw, data, y_encoded, rows, classes, sample_weight):
     return Part(name, X_raw, data.with_targets(targets), y_part, rows, weight_part)
 
 
+def _split_advice(y_encoded, classes):
+    """What to change when a stratified validation part cannot be drawn."""
+    counts = np.bincount(y_encoded, minlength=len(classes))
+    single = [classes[k].item() for k in np.flatnonzero(counts < 2)]
+    if single:
+        return (
+            f"The class(es) {single} have a single sample, which no split can put on "
+            "both sides: set early_stopping=False."
+        )
+    return "Raise validation_fraction, or set early_stopping=False."
+
+
 def _check_teachers_take_weights(teacher_specs):
     """Refuse sample weights where a scikit-learn teacher to be fitted takes none."""
     for spec, kind in teacher_specs:
@@ -577,8 +589,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             stays that of ``target_prior``); the held-out ROC AUC and loss of
             early stopping are weighted; scikit-learn teachers get them in
             ``fit`` (one that does not take them is an error), bootstrap
-            samples keep each sample's weight. ``prior="estimate"`` does not
-            use them. None weighs every sample alike.
+            samples keep each sample's weight. Samples of weight 0 are left
+            out, as if absent (the split for early stopping is drawn from the
+            others). ``prior="estimate"`` does not use them. None weighs
+            every sample alike.
 
         Returns
         -------
@@ -773,20 +787,28 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
 
     def _parts(self, X_raw, X_nets, y_encoded, classes, sample_weight, device, rng):
         """The training part and, with early stopping, the validation part."""
-        n_samples = len(y_encoded)
         data = TensorData(X_nets, device=device)
-        if not self._early_stopping(y_encoded):
-            return _part("train", X_raw, data, y_encoded, None, classes, sample_weight), None
+        # Samples of weight 0 are absent, as in scikit-learn (BaggingClassifier
+        # passes its bootstrap as weights): whether to stop early, and the
+        # stratified split, depend on the others only.
+        rows = (
+            None if sample_weight is None or sample_weight.all()
+            else np.flatnonzero(sample_weight)
+        )
+        y_kept = y_encoded if rows is None else y_encoded[rows]
+        if not self._early_stopping(y_kept):
+            return _part("train", X_raw, data, y_encoded, rows, classes, sample_weight), None
         try:
             train_rows, valid_rows = train_test_split(
-                np.arange(n_samples), test_size=self.validation_fraction,
-                stratify=y_encoded, random_state=rng,
+                np.arange(len(y_encoded)) if rows is None else rows,
+                test_size=self.validation_fraction, stratify=y_kept, random_state=rng,
             )
         except ValueError as error:  # too few samples of a class for a stratified split
             raise ValueError(
                 f"Early stopping cannot hold out a stratified validation part "
-                f"(validation_fraction={self.validation_fraction}) of {n_samples} "
-                f"samples: {error} Raise validation_fraction, or set early_stopping=False."
+                f"(validation_fraction={self.validation_fraction}) of {len(y_kept)} "
+                f"samples{'' if rows is None else ' of non-zero weight'}: {error} "
+                f"{_split_advice(y_kept, classes)}"
             ) from None
         weightless = _weightless_classes(
             y_encoded[valid_rows],

@@ -55,6 +55,10 @@ class Part:
         return self.source if self.rows is None else _safe_indexing(self.source, self.rows)
 
 
+#: AUCs closer than this are the same AUC (see ValidationScore.beats).
+AUC_TIE = 1e-12
+
+
 @dataclass(frozen=True)
 class ValidationScore:
     """How well a round predicts the held-out part.
@@ -95,10 +99,13 @@ class ValidationScore:
     def beats(self, other, tol=0.0):
         """Whether this score beats ``other`` by more than ``tol``: a higher
         AUC, or an AUC as high and a lower loss (ties of the AUC are common
-        on small validation parts, and an AUC of 1 cannot rise)."""
-        return self.auc > other.auc + tol or (
-            self.auc >= other.auc and self.loss < other.loss - tol
-        )
+        on small validation parts, and an AUC of 1 cannot rise). AUCs closer
+        than ``AUC_TIE`` are ties: the same AUC comes out of scikit-learn's
+        sums as floats that differ in their last bits."""
+        gain = self.auc - other.auc
+        if abs(gain) <= AUC_TIE:
+            gain = 0.0
+        return gain > tol or (gain >= 0 and self.loss < other.loss - tol)
 
 
 class Monitor:

@@ -27,6 +27,22 @@ def test_unit_weights_train_as_no_weights(imbalanced_arrays):
     assert ones.n_iter_ == plain.n_iter_
 
 
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_samples_of_zero_weight_are_absent(imbalanced_arrays, early_stopping):
+    # BaggingClassifier passes its bootstrap as weights; early stopping decided and split
+    # on every row, and refused a validation part whose positives all had weight 0 (three
+    # random_state values of four, on 29 positives with 19 of them at weight 0)
+    X, y = imbalanced_arrays
+    weight = np.ones(len(y))
+    weight[np.random.default_rng(0).permutation(np.flatnonzero(y == 1))[:25]] = 0.0
+    kept = weight > 0
+    params = {"early_stopping": early_stopping, "meta_epochs": 4}
+    weighted = fast(**params).fit(X, y, sample_weight=weight)
+    dropped = fast(**params).fit(X[kept], y[kept])
+    np.testing.assert_allclose(weighted.predict_proba(X), dropped.predict_proba(X), atol=1e-5)
+    assert weighted.n_iter_ == dropped.n_iter_
+
+
 @pytest.fixture(scope="module")
 def two_positive_clusters():
     """Negatives around the origin, positives on both sides of them: (X, y, left)."""

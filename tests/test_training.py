@@ -153,6 +153,11 @@ def test_a_validation_part_without_some_class_is_refused():
     y[:3] = 1  # three positives: the stratified 10 % validation part gets none
     with pytest.raises(ValueError, match="validation part .* holds no sample .* of the class"):
         fast(early_stopping=True).fit(X, y)
+    # a lone sample of a class: raising validation_fraction, as the message advised, cannot help
+    y[:2] = 0
+    with pytest.raises(ValueError, match=r"class\(es\) \[1\] have a single sample.*"
+                                         "set early_stopping=False"):
+        fast(early_stopping=True, validation_fraction=0.9).fit(X, y)
 
 
 def _validates(clf):
@@ -277,6 +282,11 @@ def test_validation_score_breaks_auc_ties_by_the_balanced_loss():
     assert half_wrong.loss == pytest.approx((np.log(2.0) + np.log(4.0)) / 2)
     # large logits are ranked as they are, not as saturated probabilities
     assert ValidationScore.of(np.array([0, 1]), torch.tensor([40.0, 50.0])).auc == 1.0
+    # the same AUC as floats apart in their last bits is a tie, broken by the loss (a
+    # weight scaled by 1 + 1e-7 kept another round)
+    lower_loss = ValidationScore(0.46527777777777773, 0.5)
+    assert lower_loss.beats(ValidationScore(0.46527777777777785, 0.6))
+    assert not ValidationScore(0.46527777777777785, 0.6).beats(lower_loss)
 
 
 def test_early_stopping_keeps_training_past_a_perfect_validation_auc():
