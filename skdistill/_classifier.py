@@ -129,6 +129,22 @@ def _part(name, X_raw, data, y_encoded, rows, classes, sample_weight):
     return Part(name, X_raw, data.with_targets(targets), y_part, rows, weight_part)
 
 
+def _check_pu_risk_used(prior, loss_name, n_classes):
+    """Refuse a prior where no PU risk would use it: it would be reported in
+    ``prior_`` while the loss ignored it."""
+    if n_classes != 2:
+        raise ValueError(
+            f"prior={prior!r} is the class prior of the two-class PU risk; y holds "
+            f"{n_classes} classes, which train with cross-entropy. Set prior=0."
+        )
+    if loss_name != "pu":
+        raise ValueError(
+            f"prior={prior!r} is the class prior of the PU risk, but "
+            "true_label_loss='bce' trains with cross-entropy, which has none. Set prior=0, "
+            "or true_label_loss='pu'."
+        )
+
+
 def _split_advice(y_encoded, classes):
     """What to change when a stratified validation part cannot be drawn."""
     counts = np.bincount(y_encoded, minlength=len(classes))
@@ -249,11 +265,15 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         (two classes only); an object with ``fit(X, y)`` that sets ``prior_``
         (see :mod:`skdistill.pu`) is cloned and fitted on ``X`` and the
         encoded labels (1 for ``classes_[1]``). ``prior_`` holds the value used.
+        Anything but 0 needs the PU risk: two classes, and ``true_label_loss``
+        "pu" or "auto".
     target_prior : float, default=0.5
         Prior pi' in (0, 1) the imbalanced PU risk is re-weighted to: the
         positive share the classifier is trained for, and the one its
         probabilities refer to (0.5: balanced classes, a balanced 0.5
         threshold; the training data's share: probabilities at that share).
+        Used only by the "pu" loss: cross-entropy's probabilities refer to
+        the training data's share.
     meta_epochs : int, default=200
         The most alternating teacher/student rounds (meta-epochs); early
         stopping usually ends training sooner. ``n_iter_`` says how many ran.
@@ -614,7 +634,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         classes, y_encoded = _encode_labels(y)
         sample_weight = _check_weights(sample_weight, X, y_encoded, classes)
         binary = len(classes) == 2
-        if binary and not (isinstance(self.prior, Real) and self.prior == 0):
+        loss_name = self.true_label_loss
+        if loss_name == "auto":
+            loss_name = "pu" if binary else "bce"
+        if not (isinstance(self.prior, Real) and self.prior == 0):
+            _check_pu_risk_used(self.prior, loss_name, len(classes))
             check_positive_label(classes[1])
         feature_names = getattr(validated, "feature_names_in_", None)
         warm = self._warm_start_from(classes, validated.n_features_in_, feature_names,
@@ -632,9 +656,6 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             device, rng,
         )
         batch_size = self._batch_size(len(train.y))
-        loss_name = self.true_label_loss
-        if loss_name == "auto":
-            loss_name = "pu" if binary else "bce"
         prior = self._resolve_prior(_input_for_estimators(X_given, X), y_encoded, rng)
         true_label_loss = make_true_label_loss(
             loss_name, len(classes), prior=prior, target_prior=self.target_prior,
@@ -727,12 +748,6 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             raise TypeError(
                 f"prior={self.prior.__name__} is a class; pass an instance, e.g. "
                 f"prior={self.prior.__name__}()."
-            )
-        n_classes = y_encoded.max() + 1
-        if n_classes != 2:
-            raise ValueError(
-                f"prior={self.prior!r} estimates the prior of two-class (positive-"
-                f"unlabeled) data; y holds {n_classes} classes."
             )
         estimator = (
             DEFAULT_PRIOR_ESTIMATOR() if isinstance(self.prior, str) else clone(self.prior)

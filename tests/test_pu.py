@@ -261,11 +261,15 @@ def test_bad_prior_is_a_clear_error(imbalanced_arrays, prior, error, message):
         DistilledClassifier(prior=prior, **FAST).fit(X, y)
 
 
-def test_estimated_prior_needs_two_classes(imbalanced_arrays):
+@pytest.mark.parametrize("prior", ["estimate", 0.2])
+def test_a_prior_needs_the_pu_risk(imbalanced_arrays, prior):
+    # with cross-entropy the prior was ignored, bit for bit, while prior_ reported it
     X, y = imbalanced_arrays
-    y = y + (np.arange(len(y)) % 3 == 0)  # three classes
-    with pytest.raises(ValueError, match="two-class"):
-        DistilledClassifier(prior="estimate", true_label_loss="bce", **FAST).fit(X, y)
+    three = y + (np.arange(len(y)) % 3 == 0)
+    with pytest.raises(ValueError, match="two-class PU risk; y holds 3 classes"):
+        DistilledClassifier(prior=prior, **FAST).fit(X, three)
+    with pytest.raises(ValueError, match="true_label_loss='bce' trains with cross-entropy"):
+        DistilledClassifier(prior=prior, true_label_loss="bce", **FAST).fit(X, y)
 
 
 def test_fit_prior_accepts_own_protocol_objects():
