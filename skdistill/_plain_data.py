@@ -12,6 +12,8 @@ rebuilt the way each kind allows:
 - module instances (criteria) by calling their class with the constructor
   arguments they keep as attributes of the same name, then loading their
   state dict;
+- skorch callbacks by calling their class with their parameters, as skorch
+  clones them (what a trained callback holds belongs to its training run);
 - any other object (estimators, helper objects) from its state dict, as
   pickle would: ``cls.__new__`` then ``__setstate__`` or ``__dict__``.
 """
@@ -21,6 +23,7 @@ import inspect
 import numpy as np
 import torch
 from skorch import NeuralNet
+from skorch.callbacks import Callback
 from skorch.history import History
 from torch import nn
 
@@ -130,9 +133,18 @@ class TreeWriter:
             node = self._object(value)
         return {**node, "id": self._ids[id(value)]}
 
-    def _dict(self, value):
-        items = dict(value).items()
-        return {"kind": "dict", "items": [[self.node(k), self.node(v)] for k, v in items]}
+    def _dict(self, value, owner=None):
+        """A dict node; ``owner`` ("MLP argument", say) names an item that cannot
+        be saved in the error, so that a nested failure reads as a path."""
+        items = []
+        for key, item in dict(value).items():
+            try:
+                items.append([self.node(key), self.node(item)])
+            except TypeError as error:
+                if owner is None:
+                    raise
+                raise TypeError(f"{owner} {key!r}: {error}") from None
+        return {"kind": "dict", "items": items}
 
     def _array(self, value):
         if type(value) is not np.ndarray:
@@ -176,7 +188,8 @@ class TreeWriter:
             name: value for name, value in net.get_params(deep=False).items()
             if not name.startswith("_")
         }
-        node = {"kind": "net", "class": name_of(type(net)), "params": self.node(params)}
+        node = {"kind": "net", "class": name_of(type(net)),
+                "params": self._dict(params, f"{type(net).__name__} parameter")}
         if getattr(net, "initialized_", False):
             node["module_state"] = self._dict(net.module_.state_dict())
             node["history"] = self.node(list(net.history))
@@ -199,11 +212,18 @@ class TreeWriter:
                 )
         return {
             "kind": "module", "class": name_of(type(module)),
-            "arguments": self._dict(arguments),
+            "arguments": self._dict(arguments, f"{type(module).__name__} argument"),
             "state": self._dict(module.state_dict()),
         }
 
-    _OBJECT_ENCODERS = ((NeuralNet, _net), (nn.Module, _module))
+    def _callback(self, callback):
+        # By its parameters, as skorch clones it: what a trained callback
+        # holds (an LRScheduler's torch scheduler) belongs to the training run.
+        params = callback.get_params(deep=False)
+        return {"kind": "callback", "class": name_of(type(callback)),
+                "params": self._dict(params, f"{type(callback).__name__} parameter")}
+
+    _OBJECT_ENCODERS = ((NeuralNet, _net), (nn.Module, _module), (Callback, _callback))
 
     def _object(self, obj):
         cls = type(obj)
@@ -218,7 +238,8 @@ class TreeWriter:
             )
         if self.state_hook is not None:
             state = self.state_hook(obj, state)
-        return {"kind": "object", "class": name_of(cls), "state": self._dict(state)}
+        return {"kind": "object", "class": name_of(cls),
+                "state": self._dict(state, f"{cls.__name__} attribute")}
 
 
 class TreeReader:
@@ -307,9 +328,12 @@ class TreeReader:
         module.load_state_dict(self._dict(node["state"]))
         return module
 
+    def _callback(self, node):
+        return self._class(node, Callback)(**self._dict(node["params"]))
+
     def _object(self, node):
         cls = self._class(node)
-        if issubclass(cls, (nn.Module, NeuralNet)):
+        if issubclass(cls, (nn.Module, NeuralNet, Callback)):
             raise ValueError(f"{node['class']} cannot be rebuilt from a state.")
         obj = cls.__new__(cls)
         state = self._dict(node["state"])
@@ -335,5 +359,6 @@ class TreeReader:
         "ref": lambda self, node: self._objects[node["id"]],
         "net": _net,
         "module": _module,
+        "callback": _callback,
         "object": _object,
     }

@@ -78,9 +78,11 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
         raise ValueError(f"fusion must be one of {FUSION_RULES}; got {fusion!r}.")
     stacked = torch.stack(list(logits))
     if weights is None:
-        weights = torch.ones(len(stacked), device=stacked.device)
-    weights = torch.as_tensor(weights, dtype=stacked.dtype, device=stacked.device)
-    weights = (weights / weights.sum()).view(-1, *([1] * (stacked.ndim - 1)))
+        weights = torch.ones(len(stacked))
+    # normalised in float64: tiny weights such as 1e-300 vanish in float32
+    weights = torch.as_tensor(weights, dtype=torch.float64, device="cpu")
+    weights = (weights / weights.sum()).to(stacked.dtype).to(stacked.device)
+    weights = weights.view(-1, *([1] * (stacked.ndim - 1)))
     if fusion == "mean_logits":
         return (weights * stacked).sum(dim=0)
     if fusion == "mean_proba":

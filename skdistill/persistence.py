@@ -26,7 +26,9 @@ How objects are rebuilt:
   initialising it and loading the module's weights (the optimizer state is
   not kept: a loaded net predicts, it does not resume training);
 - module instances among the parameters (criteria) by calling their class
-  with the constructor arguments they keep as attributes of the same name.
+  with the constructor arguments they keep as attributes of the same name;
+- skorch callbacks by calling their class with their parameters (skorch's
+  common callbacks are trusted; loggers, which hold a client, are not).
 
 A teacher that is a scikit-learn classifier cannot be stored without pickle.
 It is replaced by an :class:`UnsavedTeacher`, with a warning: the student
@@ -57,7 +59,7 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 from sklearn.utils.validation import check_is_fitted
-from skorch import NeuralNet, NeuralNetBinaryClassifier, NeuralNetClassifier
+from skorch import NeuralNet, NeuralNetBinaryClassifier, NeuralNetClassifier, callbacks
 from skorch.dataset import Dataset, ValidSplit
 from torch import nn
 
@@ -191,6 +193,10 @@ register_trusted(
     DistillationNet, BatchIterator, TrueLabelCriterion, StudentCriterion,
     SequenceLayout, NetTeacher, EstimatorTeacher, TeacherEnsemble,
     NeuralNet, NeuralNetClassifier, NeuralNetBinaryClassifier, Dataset, ValidSplit,
+    callbacks.LRScheduler, callbacks.WarmRestartLR, callbacks.GradientNormClipping,
+    callbacks.EarlyStopping, callbacks.EpochScoring, callbacks.BatchScoring,
+    callbacks.PassthroughScoring, callbacks.EpochTimer, callbacks.PrintLog,
+    callbacks.ProgressBar, callbacks.Freezer, callbacks.Unfreezer, callbacks.Initializer,
     torch.utils.data.DataLoader,
     torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW, torch.optim.RMSprop,
     torch.optim.Adagrad, torch.optim.NAdam, torch.optim.RAdam,
@@ -414,5 +420,8 @@ def load(path, trusted=None, device="cpu"):
         tensors = safetensors.torch.load(tensor_bytes) if tensor_bytes else {}
         reader = TreeReader(trusted, tensors, device, object_hook=_fitted_device(device))
         return reader.build(manifest["estimator"])
-    except (KeyError, IndexError, TypeError, safetensors.SafetensorError) as error:
+    except torch.cuda.OutOfMemoryError:
+        raise
+    # RuntimeError: weights that do not fit the module the manifest describes
+    except (KeyError, IndexError, TypeError, RuntimeError, safetensors.SafetensorError) as error:
         raise ValueError(f"{path} is a damaged skdistill model file ({error!r}).") from error

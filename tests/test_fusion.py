@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.special import expit, logit, softmax
 
-from skdistill.fusion import EPSILON, fuse_teacher_logits, probabilities_to_logits
+from skdistill.fusion import EPSILON, FUSION_RULES, fuse_teacher_logits, probabilities_to_logits
 
 logit_values = st.floats(-8, 8, allow_nan=False, width=32)
 
@@ -80,3 +80,13 @@ def test_probabilities_to_logits_is_finite_at_the_extremes():
 def test_unknown_rule_is_named():
     with pytest.raises(ValueError, match="fusion must be one of"):
         fuse_teacher_logits([torch.zeros(2)], "median")
+
+
+@pytest.mark.parametrize("fusion", FUSION_RULES)
+def test_tiny_weights_weigh_as_their_ratio(fusion):
+    # 1e-300 underflowed to 0 in float32, and 0 / 0 made every fused logit NaN
+    logits = [torch.tensor([0.5, -1.0, 2.0]), torch.tensor([1.5, 0.0, -2.0])]
+    np.testing.assert_array_equal(
+        fuse_teacher_logits(logits, fusion, weights=[1e-300, 1e-300]).numpy(),
+        fuse_teacher_logits(logits, fusion).numpy(),
+    )

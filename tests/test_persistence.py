@@ -408,3 +408,45 @@ def test_save_refuses_unfitted_and_foreign_objects(tmp_path):
     with pytest.raises(TypeError, match="scikit-learn estimator"):
         save({"student": None}, tmp_path / "model.skd")
     assert not (tmp_path / "model.skd").exists()
+
+
+def test_skorch_callbacks_are_saved_by_their_parameters(imbalanced_arrays, tmp_path):
+    # a trained LRScheduler holds a torch scheduler: save failed with "Cannot save a
+    # defaultdict object", naming neither the callback nor where it sat
+    from skorch.callbacks import GradientNormClipping, LRScheduler
+
+    X, y = imbalanced_arrays
+    student = NeuralNet(MLP, criterion=nn.BCEWithLogitsLoss, callbacks=[
+        LRScheduler(policy="StepLR", step_size=1), GradientNormClipping(1.0)])
+    clf = fast(student=student).fit(X, y)
+    loaded = round_trip(clf, tmp_path)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    scheduler, clipping = loaded.student.callbacks
+    assert (scheduler.policy, scheduler.kwargs, clipping.gradient_clip_value) == (
+        "StepLR", {"step_size": 1}, 1.0)
+    np.testing.assert_array_equal(clone(loaded).fit(X, y).predict_proba(X), clf.predict_proba(X))
+
+
+def test_what_cannot_be_saved_is_named_by_its_path(imbalanced_arrays, tmp_path):
+    from skorch.callbacks import EpochScoring
+
+    X, y = imbalanced_arrays
+    student = NeuralNet(MLP, criterion=nn.BCEWithLogitsLoss,
+                        callbacks=[EpochScoring(scoring=lambda net, X, y: 0.0)])
+    clf = fast(student=student).fit(X, y)
+    with pytest.raises(TypeError, match="DistilledClassifier attribute 'student': NeuralNet "
+                                        "parameter 'callbacks': EpochScoring parameter 'scoring'"):
+        save(clf, tmp_path / "model.skd")
+
+
+def test_weights_of_another_model_are_a_damaged_file(saved_mlp, imbalanced_arrays, tmp_path):
+    # a size mismatch in load_state_dict was torch's RuntimeError, not the documented ValueError
+    X, y = imbalanced_arrays
+    other = fast(student=NeuralNet(MLP, module__hidden_units=(3,),
+                                   criterion=nn.BCEWithLogitsLoss)).fit(X, y)
+    save(other, tmp_path / "other.skd")
+    manifest, _ = read_manifest(saved_mlp)
+    _, other_tensors = read_manifest(tmp_path / "other.skd")
+    write_model_file(tmp_path / "mixed.skd", manifest, other_tensors)
+    with pytest.raises(ValueError, match="damaged skdistill model file"):
+        load(tmp_path / "mixed.skd")
