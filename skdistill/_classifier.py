@@ -369,8 +369,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         scikit-learn teacher (or of its nested estimators) left at None; a
         teacher's ``random_state`` fixed by the user is kept. An int gives
         identical results on CPU for identical inputs, for every kind of
-        teacher. The caller's global torch and NumPy random states are left
-        untouched.
+        teacher, and leaves the caller's global torch and NumPy random states
+        untouched (None draws the fit's seed from NumPy's global state, as
+        scikit-learn does). Training draws from torch's process-wide
+        generators, so fits in threads of one process (joblib's threading
+        backend) train one at a time; processes (joblib's default) run in
+        parallel.
     verbose : int, default=0
         0 is silent; 1 or more shows a progress bar over meta-epochs.
     trackers : :class:`~skdistill.tracking.Tracker`, list of them, or None, \
@@ -731,6 +735,14 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         tracking.finish(logged)
         self._set_fitted(fitted)
         return self
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # skorch's nets unpickle onto the CPU where CUDA is missing (with a
+        # warning); the device the estimator feeds them follows.
+        device = getattr(self, "device_", None)
+        if device is not None and device.type == "cuda" and not torch.cuda.is_available():
+            self.device_ = torch.device("cpu")
 
     def _set_fitted(self, fitted):
         """Replace every fitted attribute of an earlier fit by ``fitted``."""

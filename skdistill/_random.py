@@ -7,6 +7,7 @@ own RandomState, so an int ``random_state`` repeats a fit exactly on the CPU,
 and hands the caller's global states back untouched.
 """
 
+import threading
 from contextlib import contextmanager
 
 import numpy as np
@@ -57,9 +58,18 @@ def seed_unset_random_states(estimator, rng):
     return estimator.set_params(**seeds) if seeds else estimator
 
 
+#: torch's and NumPy's global generators belong to the process: seeded blocks
+#: in threads of one process take turns, or they would draw from each other's.
+_GLOBAL_GENERATORS = threading.RLock()
+
+
 @contextmanager
 def seeded_global_generators(seed, device):
     """Seed torch's and NumPy's global generators for a block; restore them after.
+
+    One block runs at a time in a process (a reentrant lock), so that fits in
+    threads (joblib's threading backend) repeat exactly as they do one after
+    another.
 
     Parameters
     ----------
@@ -68,11 +78,12 @@ def seeded_global_generators(seed, device):
         A CUDA device has its generator forked and seeded too.
     """
     cuda_devices = [device.index or 0] if device.type == "cuda" else []
-    numpy_state = np.random.get_state()
-    try:
-        with torch.random.fork_rng(devices=cuda_devices):
-            torch.manual_seed(seed)
-            np.random.seed(seed)
-            yield
-    finally:
-        np.random.set_state(numpy_state)
+    with _GLOBAL_GENERATORS:
+        numpy_state = np.random.get_state()
+        try:
+            with torch.random.fork_rng(devices=cuda_devices):
+                torch.manual_seed(seed)
+                np.random.seed(seed)
+                yield
+        finally:
+            np.random.set_state(numpy_state)

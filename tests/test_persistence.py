@@ -251,6 +251,21 @@ def test_model_trained_on_a_gpu_loads_on_the_cpu(imbalanced_arrays, tmp_path):
     np.testing.assert_array_equal(on_gpu.predict_proba(X), clf.predict_proba(X))
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_a_pickled_gpu_model_predicts_on_a_cpu_machine(fitted_mlp, imbalanced_arrays):
+    # what a GPU fit records; skorch moved the nets to the CPU, but device_ stayed "cuda"
+    # and predict_proba failed with "Torch not compiled with CUDA enabled"
+    X, _ = imbalanced_arrays
+    gpu_fitted = pickle.loads(pickle.dumps(fitted_mlp))
+    gpu_fitted.device_ = torch.device("cuda")
+    for net in [gpu_fitted.student_, *gpu_fitted.teachers_]:
+        net.device = "cuda"
+    with pytest.warns(UserWarning, match="no CUDA devices are available"):
+        on_cpu = pickle.loads(pickle.dumps(gpu_fitted))
+    assert on_cpu.device_ == torch.device("cpu")
+    np.testing.assert_array_equal(on_cpu.predict_proba(X), fitted_mlp.predict_proba(X))
+
+
 # --- what is not saved --------------------------------------------------------------
 
 
