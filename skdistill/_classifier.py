@@ -10,7 +10,7 @@ from skorch import NeuralNet
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -614,9 +614,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             early stopping are weighted; scikit-learn teachers get them in
             ``fit`` (one that does not take them is an error), bootstrap
             samples keep each sample's weight. Samples of weight 0 are left
-            out, as if absent (the split for early stopping is drawn from the
-            others). ``prior="estimate"`` does not use them. None weighs
-            every sample alike.
+            out, as if absent (the split for early stopping and the prior's
+            estimate too); beyond that, ``prior="estimate"`` does not use the
+            weights. None weighs every sample alike.
 
         Returns
         -------
@@ -655,12 +655,21 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         X_nets = X if layout is None else layout.transform(X)
         if sample_weight is not None and not reuse_teachers:
             _check_teachers_take_weights(teacher_specs)
+        X_raw = _input_for_estimators(X_given, X)
+        # Samples of weight 0 are absent, as in scikit-learn (BaggingClassifier
+        # passes its bootstrap as weights).
+        present = (
+            None if sample_weight is None or sample_weight.all()
+            else np.flatnonzero(sample_weight)
+        )
         train, valid = self._parts(
-            _input_for_estimators(X_given, X), X_nets, y_encoded, classes, sample_weight,
-            device, rng,
+            X_raw, X_nets, y_encoded, classes, sample_weight, present, device, rng
         )
         batch_size = self._batch_size(len(train.y))
-        prior = self._resolve_prior(_input_for_estimators(X_given, X), y_encoded, rng)
+        prior = self._resolve_prior(
+            X_raw if present is None else _safe_indexing(X_raw, present),
+            y_encoded if present is None else y_encoded[present], rng,
+        )
         true_label_loss = make_true_label_loss(
             loss_name, len(classes), prior=prior, target_prior=self.target_prior,
             surrogate=self.pu_surrogate,
@@ -812,16 +821,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         low, high = AUTO_BATCH_BOUNDS
         return int(np.clip(n_train // AUTO_BATCHES_PER_EPOCH, low, high))
 
-    def _parts(self, X_raw, X_nets, y_encoded, classes, sample_weight, device, rng):
-        """The training part and, with early stopping, the validation part."""
+    def _parts(self, X_raw, X_nets, y_encoded, classes, sample_weight, rows, device, rng):
+        """The training part and, with early stopping, the validation part, of
+        ``rows`` (None: all); whether to stop early depends on those rows only."""
         data = TensorData(X_nets, device=device)
-        # Samples of weight 0 are absent, as in scikit-learn (BaggingClassifier
-        # passes its bootstrap as weights): whether to stop early, and the
-        # stratified split, depend on the others only.
-        rows = (
-            None if sample_weight is None or sample_weight.all()
-            else np.flatnonzero(sample_weight)
-        )
         y_kept = y_encoded if rows is None else y_encoded[rows]
         if not self._early_stopping(y_kept):
             return _part("train", X_raw, data, y_encoded, rows, classes, sample_weight), None
@@ -844,8 +847,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if weightless:
             raise ValueError(
                 f"The validation part for early stopping ({len(valid_rows)} samples, "
-                f"validation_fraction={self.validation_fraction}) holds no sample (or none "
-                f"of non-zero weight) of the class(es) {weightless}; "
+                f"validation_fraction={self.validation_fraction}) holds no sample of the "
+                f"class(es) {weightless}; "
                 "raise validation_fraction or set early_stopping=False."
             )
         return (

@@ -27,8 +27,8 @@ def test_unit_weights_train_as_no_weights(imbalanced_arrays):
     assert ones.n_iter_ == plain.n_iter_
 
 
-@pytest.mark.parametrize("early_stopping", [False, True])
-def test_samples_of_zero_weight_are_absent(imbalanced_arrays, early_stopping):
+@pytest.mark.parametrize("early_stopping, prior", [(False, 0.0), (True, "estimate")])
+def test_samples_of_zero_weight_are_absent(imbalanced_arrays, early_stopping, prior):
     # BaggingClassifier passes its bootstrap as weights; early stopping decided and split
     # on every row, and refused a validation part whose positives all had weight 0 (three
     # random_state values of four, on 29 positives with 19 of them at weight 0)
@@ -36,11 +36,12 @@ def test_samples_of_zero_weight_are_absent(imbalanced_arrays, early_stopping):
     weight = np.ones(len(y))
     weight[np.random.default_rng(0).permutation(np.flatnonzero(y == 1))[:25]] = 0.0
     kept = weight > 0
-    params = {"early_stopping": early_stopping, "meta_epochs": 4}
+    params = {"early_stopping": early_stopping, "meta_epochs": 4, "prior": prior}
     weighted = fast(**params).fit(X, y, sample_weight=weight)
     dropped = fast(**params).fit(X[kept], y[kept])
     np.testing.assert_allclose(weighted.predict_proba(X), dropped.predict_proba(X), atol=1e-5)
     assert weighted.n_iter_ == dropped.n_iter_
+    assert weighted.prior_ == dropped.prior_
 
 
 @pytest.fixture(scope="module")
@@ -135,5 +136,5 @@ def test_a_teacher_without_weights_and_a_weightless_validation_class_are_refused
     assert fast(teacher=frozen).fit(X, y, sample_weight=weight).teacher_ is frozen
     positives = np.flatnonzero(y == 1)
     weight[positives[: len(positives) - 2]] = 0.0  # two positives of weight left
-    with pytest.raises(ValueError, match=r"none\s+of non-zero weight\) of the class"):
+    with pytest.raises(ValueError, match=r"holds no sample of the class\(es\) \[1\]"):
         fast(early_stopping=True, validation_fraction=0.1).fit(X, y, sample_weight=weight)
