@@ -421,6 +421,9 @@ def classifier_params(draw):
     teacher_used = not (params["alpha"] == 0 or (params["beta"] == 1 and params["alpha"] != 1))
     if params["true_label_loss"] == "pu" and n_classes > 2:
         problems.append("pu")
+    prior_given = not (isinstance(params["prior"], float) and params["prior"] == 0)
+    if prior_given and (n_classes > 2 or params["true_label_loss"] == "bce"):
+        problems.append("prior")  # only the PU risk has one
     problems += teacher_problems + (teacher_use_problems if teacher_used else [])
     return X, y, {"teacher": teacher, **params}, problems, risks
 
