@@ -11,6 +11,8 @@ The positive label is the later of the two labels in sorted order, as
 ``DistilledClassifier.classes_[1]``, unless ``pos_label`` says otherwise.
 """
 
+from numbers import Real
+
 import numpy as np
 from sklearn.metrics import make_scorer, roc_auc_score
 
@@ -26,10 +28,7 @@ def _positive_masks(y_true, y_pred, pos_label):
     predicted = np.asarray(y_pred) == label
     if len(predicted) != len(y_true):
         raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(predicted)}.")
-    labelled = y_true == label
-    if not labelled.any():
-        raise ValueError(f"y_true holds no sample of the positive label {label!r}.")
-    return labelled, predicted
+    return y_true == label, predicted
 
 
 def pu_f1_score(y_true, y_pred, *, pos_label=None):
@@ -76,7 +75,7 @@ def pu_f1_score(y_true, y_pred, *, pos_label=None):
 
 
 def _check_prior(prior):
-    if not 0 <= prior < 1:
+    if not isinstance(prior, Real) or isinstance(prior, bool) or not 0 <= prior < 1:
         raise ValueError(f"prior must be in [0, 1); got {prior!r}.")
 
 

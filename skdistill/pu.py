@@ -112,9 +112,14 @@ def positive_label(y, pos_label=None):
     y = np.asarray(y)
     if y.ndim != 1:
         raise ValueError(f"y must be one-dimensional; got shape {y.shape}.")
-    if pos_label is not None:
-        return pos_label
     labels = np.unique(y)
+    if pos_label is not None:
+        if len(labels) > 2 or not any(label == pos_label for label in labels.tolist()):
+            raise ValueError(
+                f"PU labels hold the positive label pos_label={pos_label!r} and at most one "
+                f"other; got {len(labels)} value(s): {labels[:5].tolist()}."
+            )
+        return pos_label
     if len(labels) != 2:
         raise ValueError(
             "PU labels must hold exactly two values, a positive and an unlabeled one; "

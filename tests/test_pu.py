@@ -356,8 +356,32 @@ def test_pu_estimated_f1_recovers_the_true_f1():
         pu_estimated_f1_score(s, y_pred, prior=1.0)
     with pytest.raises(ValueError, match="samples"):
         pu_estimated_f1_score([0, 1], [1], prior=0.1)
-    with pytest.raises(ValueError, match="no sample of the positive label 2"):
+    with pytest.raises(ValueError, match="positive label pos_label=2"):
         pu_estimated_f1_score([0, 1], [1, 1], prior=0.1, pos_label=2)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        # nan: roc_auc_score of an all-False target
+        lambda: pu_roc_auc_score([0, 1, 0], [0.2, 0.9, 0.1], prior=0.1, pos_label=5),
+        # 3.0: three labels were scored as two
+        lambda: pu_f1_score([0, 1, 2], [0, 1, 2], pos_label=2),
+        # NumPy's "'a' cannot be empty unless no samples are taken"
+        lambda: make_pu_labels([0, 1, 1, 0], 0.5, pos_label=7),
+    ],
+    ids=["pu_roc_auc_score", "pu_f1_score", "make_pu_labels"],
+)
+def test_a_positive_label_missing_or_among_three_is_named(call):
+    with pytest.raises(ValueError, match="positive label pos_label="):
+        call()
+
+
+def test_a_prior_that_is_not_a_number_is_named():
+    # None ended in "'<=' not supported between instances of 'int' and 'NoneType'"
+    for prior in (None, "0.1", True):
+        with pytest.raises(ValueError, match="prior must be in"):
+            pu_roc_auc_score([0, 1, 0], [0.2, 0.9, 0.1], prior=prior)
 
 
 def test_pu_estimated_f1_tunes_the_threshold_of_a_pu_model(small_separable_task):
