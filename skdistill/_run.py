@@ -11,10 +11,14 @@ and, with matplotlib, the plots ``training_curves.png`` and
 ``teacher_student.png``.
 """
 
+import os
 import re
+import shutil
 import sys
+import tempfile
 import warnings
 from collections import namedtuple
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -30,6 +34,7 @@ from sklearn.preprocessing import label_binarize
 from ._classifier import _weightless_classes
 from ._config import ConfigError, data_format, format_of, has_sequences, load_config, read_yaml
 from ._unwrap import fitted_classifier
+from ._validation import check_labels
 from .cli import format_table
 from .datasets import _crotonylation
 from .persistence import load, save
@@ -41,6 +46,9 @@ __all__ = ["read_samples", "run_fit", "run_predict", "split_samples"]
 MODEL_FILE = "model.skd"
 CONFIG_FILE = "config.yaml"
 SCORE_COLUMNS = ("model", "ROC AUC", "avg precision", "F1", "accuracy")
+#: Every file a run writes into its output folder.
+OUTPUT_FILES = (MODEL_FILE, CONFIG_FILE, "scores.csv", "report.txt", "training_curves.png",
+                "teacher_student.png")
 
 #: Samples as read: IDs, inputs, labels (None unread) and weights (None without a
 #: ``weight_column``).
@@ -49,7 +57,7 @@ Samples = namedtuple("Samples", ["ids", "X", "y", "weight"])
 
 def _labels(values, key):
     labels = np.asarray(values, dtype=object)
-    if any(label is None for label in labels):
+    if any(label is None or label == "" for label in labels):
         raise ConfigError(f"{key}: some FASTA headers have no label (>ID|LABEL|...)")
     # FASTA labels are text: integers where they all are
     if all(re.fullmatch(r"-?\d+", str(label)) for label in labels):
@@ -138,13 +146,17 @@ def read_samples(config, path=None, key="data.path", labelled=True):
     reader = _read_fasta if data_format(data) == "fasta" else _read_csv
     try:
         samples = reader(data, path, key, labelled)
+        if len(samples.ids) == 0:
+            raise ConfigError(f"{key}: {path} holds no samples")
+        if labelled:
+            check_labels(samples.y)
         if has_sequences(data):
             X = positions_frame(samples.X) if config["encoder"]["name"] == "OneHotEncoder" \
                 else np.asarray(samples.X, dtype=object)
             samples = samples._replace(X=X)
     except ConfigError:
         raise
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, TypeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{key}: cannot read {path}: {error}") from None
     return samples
 
@@ -306,32 +318,74 @@ def run_fit(config_path, output=None, verbose=1):
     Raises
     ------
     ConfigError
-        Before any training, when the config or its data are wrong.
+        When the config, its data or the output folder are wrong: before
+        training wherever a check can tell, else when the classifier refuses
+        the data. The output folder is then left as it was.
     """
     config, model = load_config(config_path, output, verbose)
     samples = read_samples(config)
     train, test = split_samples(config, samples)
     for part, part_samples in (("training", train), ("test", test)):
         _check_class_weights(part_samples, part)
-    if verbose:
-        print(f"{len(train.y)} training and {len(test.y)} test samples; training.",
-              flush=True)
-    model.fit(train.X, train.y, **_weight_params(model, train.weight))
+    _check_test_labels(train.y, test.y)
     folder = Path(config["output"])
-    folder.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UserWarning)
-        save(model, folder / MODEL_FILE)
-    for warning in caught:  # a scikit-learn teacher is not saved: say so once, plainly
-        print(f"Note: {warning.message}", file=sys.stderr)
-    if isinstance(samples.X, pd.DataFrame) and not has_sequences(config["data"]):
-        config["data"]["feature_columns"] = list(samples.X.columns)
-    with open(folder / CONFIG_FILE, "w", encoding="utf-8") as handle:
-        yaml.safe_dump(config, handle, sort_keys=False)
-    print(write_report(model, test, folder))
+    with _staged_output(folder) as staging:
+        if verbose:
+            print(f"{len(train.y)} training and {len(test.y)} test samples; training.",
+                  flush=True)
+        try:
+            model.fit(train.X, train.y, **_weight_params(model, train.weight))
+        except (ValueError, TypeError) as error:  # the classifier names what is wrong
+            raise ConfigError(f"cannot train on this config and its data: {error}") from None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            save(model, staging / MODEL_FILE)
+        for warning in caught:  # a scikit-learn teacher is not saved: say so once, plainly
+            print(f"Note: {warning.message}", file=sys.stderr)
+        if isinstance(samples.X, pd.DataFrame) and not has_sequences(config["data"]):
+            config["data"]["feature_columns"] = list(samples.X.columns)
+        with open(staging / CONFIG_FILE, "w", encoding="utf-8") as handle:
+            yaml.safe_dump(config, handle, sort_keys=False)
+        table = write_report(model, test, staging)
+    print(table)
     if verbose:
         print(f"Model, config, scores and report written to {folder}")
     return folder
+
+
+def _check_test_labels(train_labels, test_labels):
+    """A ConfigError where the test part holds a class the training part lacks."""
+    unseen = sorted(set(np.unique(test_labels).tolist()) - set(np.unique(train_labels).tolist()))
+    if unseen:
+        raise ConfigError(f"test.path: label(s) {unseen} are not among the training data's "
+                          f"classes {np.unique(train_labels).tolist()}")
+
+
+@contextmanager
+def _staged_output(folder):
+    """A fresh folder beside ``folder`` to write a run into; moved there at the end.
+
+    The output folder is checked before training. Only a complete run reaches
+    it: a failure leaves it as it was, and a run replaces every file an earlier
+    run wrote there (a plot it does not draw is removed) but no other file.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"output: {folder} exists and is not a folder")
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    except OSError as error:
+        raise ConfigError(f"output: cannot write {folder}: {error.strerror}") from None
+    try:
+        yield staging
+        folder.mkdir(exist_ok=True)
+        for name in OUTPUT_FILES:
+            if (staging / name).exists():
+                os.replace(staging / name, folder / name)
+            else:
+                (folder / name).unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def run_predict(model_path, input_path, output=None):
@@ -358,9 +412,19 @@ def run_predict(model_path, input_path, output=None):
         raise ConfigError(f"--model: no model file {model_file}")
     config = read_yaml(folder / CONFIG_FILE)
     ids, X, _, _ = read_samples(config, input_path, "--input", labelled=False)
-    model = load(model_file)
+    try:
+        model = load(model_file)
+    except ValueError as error:
+        raise ConfigError(f"--model: {error}") from None
     classes = fitted_classifier(model, "skdistill predict")[0].classes_
-    frame = pd.DataFrame(model.predict_proba(X), columns=[str(c) for c in classes])
+    try:
+        proba = model.predict_proba(X)
+    except (ValueError, TypeError) as error:
+        raise ConfigError(f"--input: cannot predict {input_path}: {error}") from None
+    frame = pd.DataFrame(proba, columns=[str(c) for c in classes])
     frame.insert(0, "id", ids)
-    frame.to_csv(sys.stdout if output is None else output, index=False)
+    try:
+        frame.to_csv(sys.stdout if output is None else output, index=False)
+    except OSError as error:
+        raise ConfigError(f"--output: cannot write {output}: {error}") from None
     return frame

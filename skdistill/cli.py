@@ -5,6 +5,7 @@ import sys
 import time
 
 from . import _demo
+from ._classifier import resolve_device
 from ._demo import COLUMNS, run_demo
 
 __all__ = ["COLUMNS", "build_parser", "format_table", "main", "run_demo"]
@@ -36,6 +37,10 @@ def format_table(rows, columns):
 
 
 def _demo_command(args):
+    try:
+        resolve_device(args.device)
+    except ValueError as error:
+        sys.exit(f"skdistill demo: error: --device: {error}")
     size = f"{_demo.QUICK_SAMPLES:,} of the 73,927" if args.quick else "all 73,927"
     print(
         f"Lysine crotonylation sites ({size} windows of 29 residues, 9.2% positive), "

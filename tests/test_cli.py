@@ -57,3 +57,11 @@ def test_module_entry_point_runs():
 def test_unknown_command_fails():
     result = subprocess.run([sys.executable, "-m", "skdistill", "nope"], capture_output=True)
     assert result.returncode != 0
+
+
+def test_demo_names_a_bad_device_before_loading_anything(capsys):
+    # --device bogus ended in a traceback after the data were loaded
+    with pytest.raises(SystemExit) as stopped:
+        main(["demo", "--device", "bogus"])
+    assert str(stopped.value.code).startswith("skdistill demo: error: --device: ")
+    assert capsys.readouterr().out == ""

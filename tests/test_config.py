@@ -242,6 +242,15 @@ BROKEN = {
         {"data": {"path": "data.csv", "label_column": "target", "weight_column": "f0"}},
         "data.weight_column: 'f0' in data.path",
     ),
+    # these ended in a traceback; the file output in a FileExistsError after training
+    "data the classifier refuses": (
+        {"classifier": {**CLASSIFIER, "prior": 0.1, "true_label_loss": "bce"}},
+        "cannot train on this config and its data: prior=0.1 is the class prior",
+    ),
+    "output that is a file": ({"output": "data.csv"}, "data.csv exists and is not a folder"),
+    "test labels the training data lack": (
+        {"test": {"path": "other.csv"}}, "test.path: label(s) ['maybe'] are not among",
+    ),
 }
 
 
@@ -251,11 +260,54 @@ def test_a_broken_config_stops_before_training_naming_the_key(csv_run, change, m
     raw = yaml.safe_load(config.read_text())
     raw.update(change)
     config.write_text(yaml.safe_dump(raw))
+    frame = pd.read_csv(config.parent / "data.csv")
+    frame.assign(target=np.where(frame.index % 7 == 0, "maybe", frame.target)).to_csv(
+        config.parent / "other.csv", index=False)
     with pytest.raises(SystemExit) as stopped:
         fit(config)
     assert message in str(stopped.value.code)
     assert str(stopped.value.code).startswith("skdistill fit: error: ")
     assert not (config.parent / "out").exists()
+    # nothing half-written beside it either
+    assert sorted(path.name for path in config.parent.iterdir()) == [
+        "data.csv", "other.csv", "run.yaml"]
+
+
+def test_a_refit_replaces_the_runs_files_and_keeps_the_users(csv_run):
+    # a refit with alpha=0 kept the earlier teacher_student.png, which report.txt denied
+    config, _ = csv_run
+    assert fit(config) == 0
+    out = config.parent / "out"
+    (out / "notes.txt").write_text("mine")
+    raw = yaml.safe_load(config.read_text())
+    raw["classifier"] = {**CLASSIFIER, "alpha": 0.0}
+    config.write_text(yaml.safe_dump(raw))
+    assert fit(config) == 0
+    assert not (out / "teacher_student.png").exists()
+    assert (out / "notes.txt").read_text() == "mine"
+    assert load(out / "model.skd")[-1].alpha == 0.0
+    assert sorted(path.name for path in config.parent.iterdir()) == ["data.csv", "out", "run.yaml"]
+
+
+def test_predict_errors_are_one_line(csv_fitted, tmp_path):
+    # an empty input, an unwritable output and a damaged model ended in tracebacks
+    config, frame, _ = csv_fitted
+    out = config.parent / "out"
+    frame.head(0).to_csv(tmp_path / "empty.csv", index=False)
+    frame.head(3).to_csv(tmp_path / "some.csv", index=False)
+    (tmp_path / "damaged").mkdir()
+    (tmp_path / "damaged" / "config.yaml").write_text((out / "config.yaml").read_text())
+    (tmp_path / "damaged" / "model.skd").write_bytes(b"not a model")
+    cases = {
+        (out, tmp_path / "empty.csv", tmp_path / "p.csv"): "--input: ",
+        (out, tmp_path / "some.csv", tmp_path / "no" / "p.csv"): "--output: cannot write",
+        (out, tmp_path / "some.csv", tmp_path): "--output: cannot write",
+        (tmp_path / "damaged", tmp_path / "some.csv", tmp_path / "p.csv"): "--model: ",
+    }
+    for (model, input_path, output), message in cases.items():
+        with pytest.raises(SystemExit) as stopped:
+            predict(model, input_path, output)
+        assert str(stopped.value.code).startswith(f"skdistill predict: error: {message}")
 
 
 def test_yaml_exponents_are_numbers_and_lists_become_tuples(tmp_path):
@@ -316,3 +368,13 @@ def test_weight_column_weighs_training_and_scores_and_is_no_feature(csv_run):
                    config.parent / "proba.csv") == 0
     np.testing.assert_allclose(pd.read_csv(config.parent / "proba.csv")["yes"], weighted,
                                rtol=1e-6)
+
+
+def test_a_fasta_header_with_an_empty_label_is_named(tmp_path):
+    # ">id|" became a class of its own, ''
+    write_fasta(tmp_path / "windows.fasta", ["a", "b", "c", "d"], ["ACDK", "KLMN", "PQRS", "TVWY"],
+                ["1", "", "0", "1"])
+    config = write_config(tmp_path, data={"path": "windows.fasta"})
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    assert "data.path: some FASTA headers have no label" in str(stopped.value.code)
