@@ -37,6 +37,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_parameter_constraints,
 )
+import torch
 from torch import nn, optim
 
 from . import modules
@@ -99,6 +100,22 @@ _Loader.add_implicit_resolver(
     re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$"),
     list("-+0123456789."),
 )
+
+
+def _mapping_without_repeats(loader, node):
+    """A YAML mapping; a key given twice is an error, not the later value silently."""
+    loader.flatten_mapping(node)
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is given twice", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats)
 
 _KINDS = {
     "an int": lambda v: isinstance(v, Integral) and not isinstance(v, bool),
@@ -199,7 +216,9 @@ def _module_params(module, params, path):
     dims = {"sequence_length": 8, "alphabet_size": 4} if accepts(module, "sequence_length") \
         else {"input_dim": 8}
     try:
-        module(**dims, **checked)
+        built = module(**dims, **checked).eval()
+        with torch.no_grad():  # some parameters fail only on data (channels of width 0)
+            built(torch.zeros(2, 32 if "sequence_length" in dims else 8))
     except (ValueError, TypeError, RuntimeError, AssertionError) as error:
         raise ConfigError(f"{path}: {module.__name__} refuses these parameters: {error}") \
             from None
@@ -414,6 +433,10 @@ def read_yaml(path):
             return yaml.load(handle, Loader=_Loader)
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    except yaml.MarkedYAMLError as error:  # one line: the problem and where it is
+        mark = error.problem_mark
+        raise ConfigError(f"{path} is not valid YAML: {error.problem} (line {mark.line + 1}, "
+                          f"column {mark.column + 1})") from None
     except yaml.YAMLError as error:
         raise ConfigError(f"{path} is not valid YAML: {error}") from None
 

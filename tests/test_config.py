@@ -214,6 +214,10 @@ BROKEN = {
         {"teacher": {"name": "CNN", "params": {"kernel_size": 4}}},
         "teacher.params: CNN refuses these parameters: kernel_size must be odd",
     ),
+    "value the module refuses on data": (  # trained first, then a traceback
+        {"teacher": {"name": "CNN", "params": {"channels": [0]}}},
+        "teacher.params: CNN refuses these parameters",
+    ),
     "encoder that cannot read sequences": (
         {"data": {"path": "data.csv", "sequence_column": "f0"}},
         "encoder.name: sequences need SequenceEncoder or OneHotEncoder, not 'StandardScaler'",
@@ -378,3 +382,21 @@ def test_a_fasta_header_with_an_empty_label_is_named(tmp_path):
     with pytest.raises(SystemExit) as stopped:
         fit(config)
     assert "data.path: some FASTA headers have no label" in str(stopped.value.code)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("data: {path: data.csv}\noutput: a\noutput: b\n", "the key 'output' is given twice (line 3"),
+        ("data:\n\tpath: data.csv\n", "found character '\\t' that cannot start any token (line 2"),
+    ],
+    ids=["a key twice", "a tab"],
+)
+def test_yaml_mistakes_are_one_line(tmp_path, text, message):
+    # a repeated key was merged silently, the later value winning; syntax errors ran to
+    # four lines
+    (tmp_path / "run.yaml").write_text(text)
+    with pytest.raises(SystemExit) as stopped:
+        fit(tmp_path / "run.yaml")
+    assert message in str(stopped.value.code)
+    assert "\n" not in str(stopped.value.code)
