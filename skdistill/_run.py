@@ -327,7 +327,7 @@ def run_fit(config_path, output=None, verbose=1):
     train, test = split_samples(config, samples)
     for part, part_samples in (("training", train), ("test", test)):
         _check_class_weights(part_samples, part)
-    _check_test_labels(train.y, test.y)
+    _check_test_labels(train.y, test.y, "test.path" if "path" in config["test"] else "test")
     folder = Path(config["output"])
     with _staged_output(folder) as staging:
         if verbose:
@@ -353,11 +353,11 @@ def run_fit(config_path, output=None, verbose=1):
     return folder
 
 
-def _check_test_labels(train_labels, test_labels):
+def _check_test_labels(train_labels, test_labels, key):
     """A ConfigError where the test part holds a class the training part lacks."""
     unseen = sorted(set(np.unique(test_labels).tolist()) - set(np.unique(train_labels).tolist()))
     if unseen:
-        raise ConfigError(f"test.path: label(s) {unseen} are not among the training data's "
+        raise ConfigError(f"{key}: label(s) {unseen} are not among the training part's "
                           f"classes {np.unique(train_labels).tolist()}")
 
 
@@ -371,6 +371,8 @@ def _staged_output(folder):
     """
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"output: {folder} exists and is not a folder")
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"output: cannot write into {folder}")
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
