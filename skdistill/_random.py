@@ -61,6 +61,8 @@ def seed_unset_random_states(estimator, rng):
 #: torch's and NumPy's global generators belong to the process: seeded blocks
 #: in threads of one process take turns, or they would draw from each other's.
 _GLOBAL_GENERATORS = threading.RLock()
+#: How many seeded blocks the current thread is in (the lock's depth).
+_SEEDED = threading.local()
 
 
 @contextmanager
@@ -79,6 +81,7 @@ def seeded_global_generators(seed, device):
     """
     cuda_devices = [device.index or 0] if device.type == "cuda" else []
     with _GLOBAL_GENERATORS:
+        _SEEDED.depth = getattr(_SEEDED, "depth", 0) + 1
         numpy_state = np.random.get_state()
         try:
             with torch.random.fork_rng(devices=cuda_devices):
@@ -86,4 +89,32 @@ def seeded_global_generators(seed, device):
                 np.random.seed(seed)
                 yield
         finally:
+            np.random.set_state(numpy_state)
+            _SEEDED.depth -= 1
+
+
+@contextmanager
+def generators_lent_out():
+    """Let other threads seed the global generators during a block; this
+    thread's states are put back after it.
+
+    A scikit-learn teacher may fit skdistill estimators in threads of its own
+    (a ``VotingClassifier`` with ``n_jobs`` under joblib's threading backend):
+    holding the lock while it fits would leave them waiting for ever.
+    """
+    depth = getattr(_SEEDED, "depth", 0)
+    if depth == 0:
+        yield
+        return
+    with torch.random.fork_rng(devices=[]):
+        numpy_state = np.random.get_state()
+        for _ in range(depth):
+            _GLOBAL_GENERATORS.release()
+        _SEEDED.depth = 0
+        try:
+            yield
+        finally:
+            for _ in range(depth):
+                _GLOBAL_GENERATORS.acquire()
+            _SEEDED.depth = depth
             np.random.set_state(numpy_state)

@@ -12,6 +12,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.utils import _safe_indexing
 
 from ._nets import predict_logits, train_round
+from ._random import generators_lent_out
 from .fusion import fuse_teacher_logits, probabilities_to_logits
 from .losses import sample_weight_kwargs
 
@@ -103,10 +104,11 @@ class EstimatorTeacher(_Teacher):
         """Fit once, in the first round; later rounds change nothing."""
         if not self._fitted:
             rows = slice(None) if self.sample is None else self.sample
-            self._call(
-                "fit", _safe_indexing(part.raw, rows), self.classes[part.y[rows]],
-                **sample_weight_kwargs(part.sample_weight, rows),
-            )
+            with generators_lent_out():
+                self._call(
+                    "fit", _safe_indexing(part.raw, rows), self.classes[part.y[rows]],
+                    **sample_weight_kwargs(part.sample_weight, rows),
+                )
             self._fitted = True
             self.forget()
         return None

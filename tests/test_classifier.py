@@ -191,6 +191,31 @@ def test_fits_in_threads_repeat_as_one_after_another(imbalanced_arrays):
     np.testing.assert_array_equal(threaded, in_turn)
 
 
+_NESTED_THREADED_FIT = """
+from joblib import parallel_backend
+from sklearn.datasets import make_classification
+from sklearn.ensemble import VotingClassifier
+from skdistill import DistilledClassifier
+X, y = make_classification(200, random_state=0)
+inner = [(name, DistilledClassifier(meta_epochs=2, random_state=seed))
+         for seed, name in enumerate("ab")]
+outer = DistilledClassifier(teacher=VotingClassifier(inner, voting="soft", n_jobs=2),
+                            meta_epochs=2, random_state=0)
+with parallel_backend("threading", n_jobs=2):
+    print(outer.fit(X, y).predict_proba(X[:1]).round(6).tolist())
+"""
+
+
+def test_a_teacher_that_fits_skdistill_in_threads_does_not_wait_for_ever():
+    # its fits in threads would wait for the generators' lock the outer fit holds
+    import subprocess
+    import sys
+
+    runs = [subprocess.run([sys.executable, "-c", _NESTED_THREADED_FIT], capture_output=True,
+                           text=True, timeout=120, check=True).stdout for _ in range(2)]
+    assert runs[0] == runs[1] and runs[0].startswith("[[")
+
+
 # --- teacher and student forms ----------------------------------------------------
 
 
