@@ -21,11 +21,13 @@ relative to the config file. :mod:`skdistill._run` reads the data and runs it.
 """
 
 import inspect
+import math
 import re
 from collections import namedtuple
 from numbers import Integral, Real
 from pathlib import Path
 
+import torch
 import yaml
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
@@ -37,7 +39,6 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_parameter_constraints,
 )
-import torch
 from torch import nn, optim
 
 from . import modules
@@ -218,7 +219,7 @@ def _module_params(module, params, path):
     try:
         built = module(**dims, **checked).eval()
         with torch.no_grad():  # some parameters fail only on data (channels of width 0)
-            built(torch.zeros(2, 32 if "sequence_length" in dims else 8))
+            built(torch.zeros(2, math.prod(dims.values())))
     except (ValueError, TypeError, RuntimeError, AssertionError) as error:
         raise ConfigError(f"{path}: {module.__name__} refuses these parameters: {error}") \
             from None

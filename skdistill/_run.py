@@ -355,10 +355,11 @@ def run_fit(config_path, output=None, verbose=1):
 
 def _check_test_labels(train_labels, test_labels, key):
     """A ConfigError where the test part holds a class the training part lacks."""
-    unseen = sorted(set(np.unique(test_labels).tolist()) - set(np.unique(train_labels).tolist()))
+    classes = np.unique(train_labels).tolist()
+    unseen = sorted(set(np.unique(test_labels).tolist()) - set(classes))
     if unseen:
         raise ConfigError(f"{key}: label(s) {unseen} are not among the training part's "
-                          f"classes {np.unique(train_labels).tolist()}")
+                          f"classes {classes}")
 
 
 @contextmanager

@@ -81,7 +81,7 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
         weights = torch.ones(len(stacked))
     # normalised in float64: tiny weights such as 1e-300 vanish in float32
     weights = torch.as_tensor(weights, dtype=torch.float64, device="cpu")
-    weights = (weights / weights.sum()).to(stacked.dtype).to(stacked.device)
+    weights = (weights / weights.sum()).to(device=stacked.device, dtype=stacked.dtype)
     weights = weights.view(-1, *([1] * (stacked.ndim - 1)))
     if fusion == "mean_logits":
         return (weights * stacked).sum(dim=0)
