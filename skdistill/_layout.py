@@ -11,7 +11,9 @@ import re
 import numpy as np
 import scipy.sparse as sp
 
-_NAME = re.compile(r"^(?P<prefix>.*?)(?P<position>\d+)_(?P<letter>.+)$")
+# The position is the last run of digits followed by "_": a prefix may hold
+# digits of its own (a ColumnTransformer step "seq1" makes "seq1__pos0_A").
+_NAME = re.compile(r"^(?P<prefix>(?:.*\D)?)(?P<position>\d+)_(?P<letter>.+)$")
 
 
 class SequenceLayout:

@@ -4,6 +4,7 @@ import pytest
 import scipy.sparse as sp
 import torch
 from skorch import NeuralNet
+from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
@@ -49,6 +50,17 @@ def test_names_with_missing_letters_are_placed_in_the_full_grid(sparse):
     assert sp.issparse(placed) == sparse
     expected = SequenceEncoder().fit_transform(SEQUENCES)
     assert np.array_equal(placed.toarray() if sparse else placed, expected)
+
+
+@pytest.mark.parametrize("step, prefix", [("seq", "pos"), ("seq1", "pos"), ("window", "w15_")])
+def test_digits_in_a_step_name_or_prefix_are_not_the_position(step, prefix):
+    # "seq1__pos0_A" was read as position 1, letter "_pos0_A"
+    frame = pd.DataFrame({"window": SEQUENCES})
+    columns = ColumnTransformer([(step, SequenceEncoder(prefix=prefix), "window")])
+    names = columns.fit(frame).get_feature_names_out()
+    layout = layout_from_names(names)
+    assert layout.shape == (5, 4)
+    assert layout.columns is None
 
 
 def test_unrelated_names_fall_back_to_values():
