@@ -59,8 +59,8 @@ def _labels(values, key):
     labels = np.asarray(values, dtype=object)
     if any(label is None or label == "" for label in labels):
         raise ConfigError(f"{key}: some FASTA headers have no label (>ID|LABEL|...)")
-    # FASTA labels are text: integers where they all are
-    if all(re.fullmatch(r"-?\d+", str(label)) for label in labels):
+    # FASTA labels are text: integers where they all are (as a CSV reader takes them)
+    if all(re.fullmatch(r"[+-]?\d+", str(label)) for label in labels):
         return labels.astype(np.int64)
     return labels.astype(str)
 
@@ -156,7 +156,7 @@ def read_samples(config, path=None, key="data.path", labelled=True):
             samples = samples._replace(X=X)
     except ConfigError:
         raise
-    except (ValueError, TypeError, UnicodeDecodeError) as error:
+    except (ValueError, TypeError, OSError, EOFError) as error:
         raise ConfigError(f"{key}: cannot read {path}: {error}") from None
     return samples
 
@@ -415,6 +415,13 @@ def run_predict(model_path, input_path, output=None):
         raise ConfigError(f"--model: no model file {model_file}")
     config = read_yaml(folder / CONFIG_FILE)
     ids, X, _, _ = read_samples(config, input_path, "--input", labelled=False)
+    values, counts = np.unique(np.asarray(ids, dtype=str), return_counts=True)
+    if data_format(config["data"]) == "fasta" and counts.max() > 1:
+        warnings.warn(
+            f"--input: IDs repeat ({str(values[counts.argmax()])!r} {counts.max()} times): "
+            "FASTA headers are read as >ID|LABEL|... ; the rows keep the input's order",
+            UserWarning, stacklevel=2,
+        )
     try:
         model = load(model_file)
     except ValueError as error:
@@ -428,6 +435,9 @@ def run_predict(model_path, input_path, output=None):
     frame.insert(0, "id", ids)
     try:
         frame.to_csv(sys.stdout if output is None else output, index=False)
+    except BrokenPipeError:
+        raise  # the reader of the output stopped (``| head``): not an error of ours
     except OSError as error:
-        raise ConfigError(f"--output: cannot write {output}: {error}") from None
+        where = "standard output" if output is None else output
+        raise ConfigError(f"--output: cannot write {where}: {error}") from None
     return frame

@@ -1,6 +1,7 @@
 """Command line: ``skdistill demo``, ``fit`` and ``predict``."""
 
 import argparse
+import os
 import sys
 import time
 
@@ -114,7 +115,13 @@ def build_parser():
 def main(argv=None):
     """Entry point of the ``skdistill`` command."""
     args = build_parser().parse_args(argv)
-    args.handler(args)
+    try:
+        args.handler(args)
+    except BrokenPipeError:
+        # The reader closed standard output early (``skdistill predict ... | head``):
+        # stop quietly, and keep Python's flush at exit from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 

@@ -15,6 +15,7 @@ from sklearn.datasets import make_classification
 
 from skdistill import load
 from skdistill._config import load_config
+from skdistill._run import read_samples
 from skdistill.cli import main
 
 from .conftest import FAST
@@ -168,6 +169,11 @@ def test_fit_and_predict_on_fasta_files(crotonylation_sequences, tmp_path, encod
         new = positions_frame(new)
     np.testing.assert_allclose(written[["0", "1"]].to_numpy(), model.predict_proba(new),
                                rtol=1e-12)
+    # UniProt headers gave every record the ID "sp", silently
+    uniprot = [f"sp|Q{i}|X_HUMAN Some protein OS=Homo sapiens" for i in range(50)]
+    write_fasta(tmp_path / "uniprot.fasta", uniprot, sequences[600:650])
+    with pytest.warns(UserWarning, match=r"--input: IDs repeat \('sp' 50 times\)"):
+        predict(tmp_path / "out", tmp_path / "uniprot.fasta", tmp_path / "proba.csv")
 
 
 def test_fit_runs_in_a_fresh_process(csv_run):
@@ -372,6 +378,40 @@ def test_weight_column_weighs_training_and_scores_and_is_no_feature(csv_run):
                    config.parent / "proba.csv") == 0
     np.testing.assert_allclose(pd.read_csv(config.parent / "proba.csv")["yes"], weighted,
                                rtol=1e-6)
+
+
+def test_fasta_headers_end_at_whitespace_and_labels_read_as_a_csv_reads_them(tmp_path):
+    # ">s0|1 OS=Homo sapiens" was the label "1 OS=Homo sapiens" (a class per species);
+    # "+1" stayed text, so "-1" sorted last and became the positive class; an accented
+    # description refused the whole file
+    headers = ["s0|+1 OS=Homo sapiens", "s1|-1|site", "s2|-1 Protéine", " s3|+1\t"]
+    write_fasta(tmp_path / "windows.fasta", headers, ["ACDK", "KLMN", "PQRS", "TVWY"])
+    config, _ = load_config(write_config(tmp_path, data={"path": "windows.fasta"}))
+    samples = read_samples(config)
+    assert samples.ids.tolist() == ["s0", "s1", "s2", "s3"]
+    assert samples.y.tolist() == [1, -1, -1, 1]
+
+
+def test_a_file_that_is_not_gzip_is_named(tmp_path):
+    (tmp_path / "windows.fa.gz").write_text(">a|1\nACDK\n>b|0\nKLMN\n")
+    config = write_config(tmp_path, data={"path": "windows.fa.gz"})
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    assert "data.path: cannot read" in str(stopped.value.code)
+    assert "Not a gzipped file" in str(stopped.value.code)
+
+
+def test_predict_into_a_pipe_closed_early_stops_quietly(csv_fitted, tmp_path):
+    # "| head" ended in "error: --output: cannot write None: [Errno 32] Broken pipe"
+    config, frame, _ = csv_fitted
+    many = pd.concat([frame.drop(columns="target")] * 100, ignore_index=True)
+    many["name"] = np.arange(len(many))
+    many.to_csv(tmp_path / "many.csv", index=False)
+    command = (f"{sys.executable} -m skdistill predict --model {config.parent / 'out'} "
+               f"--input {tmp_path / 'many.csv'} | head -n 2")
+    result = subprocess.run(command, shell=True, capture_output=True, text=True)
+    assert result.stdout.splitlines()[0] == "id,no,yes"
+    assert result.stderr == ""
 
 
 def test_a_fasta_header_with_an_empty_label_is_named(tmp_path):

@@ -12,6 +12,9 @@ DATA_FILE = "lysine_crotonylation.fasta.gz"
 def read_labelled_fasta(path):
     """Read a FASTA file whose headers are ``>ID|LABEL|...`` (gzip if named ``*.gz``).
 
+    As in FASTA generally, a header ends at its first whitespace: what follows
+    is a free-text description (``>P1|1 OS=Homo sapiens``).
+
     Parameters
     ----------
     path : str or path-like
@@ -24,11 +27,12 @@ def read_labelled_fasta(path):
     """
     ids, sequences, labels = [], [], []
     opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="ascii") as handle:
+    with opener(path, "rt", encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             line = line.strip()
             if line.startswith(">"):
-                fields = line[1:].split("|")
+                header = line[1:].strip().split(maxsplit=1)
+                fields = (header[0] if header else "").split("|")
                 ids.append(fields[0])
                 labels.append(fields[1] if len(fields) > 1 else None)
                 sequences.append("")
