@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -20,6 +20,7 @@ from sklearn.utils.validation import (
 )
 from torch import nn
 
+from ._constraints import NumberInterval
 from ._layout import find_layout
 from ._nets import (
     DEFAULT_STUDENT,
@@ -470,23 +471,23 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     _parameter_constraints = {
         "teacher": _NET_SPECS + [list, _ESTIMATOR_SPEC],
         "student": _NET_SPECS,
-        "alpha": [Interval(Real, 0, 1, closed="both")],
-        "beta": [Interval(Real, 0, 1, closed="both")],
-        "prior": [Interval(Real, 0, 1, closed="left"), StrOptions({"estimate"}),
+        "alpha": [NumberInterval(Real, 0, 1, closed="both")],
+        "beta": [NumberInterval(Real, 0, 1, closed="both")],
+        "prior": [NumberInterval(Real, 0, 1, closed="left"), StrOptions({"estimate"}),
                   HasMethods(["fit"])],
-        "target_prior": [Interval(Real, 0, 1, closed="neither")],
-        "meta_epochs": [Interval(Integral, 1, None, closed="left")],
-        "teacher_epochs": [Interval(Integral, 1, None, closed="left")],
-        "student_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "target_prior": [NumberInterval(Real, 0, 1, closed="neither")],
+        "meta_epochs": [NumberInterval(Integral, 1, None, closed="left")],
+        "teacher_epochs": [NumberInterval(Integral, 1, None, closed="left")],
+        "student_epochs": [NumberInterval(Integral, 1, None, closed="left")],
+        "batch_size": [NumberInterval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "early_stopping": [StrOptions({"auto"}), "boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
+        "validation_fraction": [NumberInterval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [NumberInterval(Integral, 1, None, closed="left")],
+        "tol": [NumberInterval(Real, 0, None, closed="left")],
         "true_label_loss": [StrOptions({"auto", "pu", "bce"})],
         "pu_surrogate": [StrOptions(set(SURROGATE_LOSSES))],
         "distillation_loss": [StrOptions(set(DISTILLATION_LOSSES))],
-        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "temperature": [NumberInterval(Real, 0, None, closed="neither")],
         "schedule": [StrOptions({"online", "sequential"})],
         "teacher_fusion": [StrOptions(set(FUSION_RULES))],
         "teacher_weights": [None, "array-like"],

@@ -34,7 +34,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils._param_validation import (
-    Interval,
     InvalidParameterError,
     StrOptions,
     validate_parameter_constraints,
@@ -43,6 +42,7 @@ from torch import nn, optim
 
 from . import modules
 from ._classifier import DistilledClassifier, resolve_device
+from ._constraints import NumberInterval
 from ._nets import net_class_and_params
 from ._specs import accepts
 from .preprocessing import SequenceEncoder
@@ -67,8 +67,8 @@ OPTIMIZERS = {cls.__name__: cls for cls in (optim.AdamW, optim.Adam, optim.SGD)}
 #: Net parameters of a teacher or student section, as skorch names them.
 NET_PARAMS = {"lr": "lr", "weight_decay": "optimizer__weight_decay", "optimizer": "optimizer"}
 _NET_CONSTRAINTS = {
-    "lr": [Interval(Real, 0, None, closed="neither")],
-    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "lr": [NumberInterval(Real, 0, None, closed="neither")],
+    "weight_decay": [NumberInterval(Real, 0, None, closed="left")],
     "optimizer": [StrOptions(set(OPTIMIZERS))],
 }
 #: Module arguments filled in from the data by DistilledClassifier.

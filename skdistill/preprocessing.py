@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._constraints import NumberInterval
 from ._warnings import user_stacklevel
 
 __all__ = ["SequenceEncoder", "SequenceLengthWarning", "UnknownSymbolWarning", "positions_frame"]
@@ -187,7 +188,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {
         "alphabet": [None, str, list, tuple, np.ndarray],
-        "length": [None, Interval(Integral, 1, None, closed="left")],
+        "length": [None, NumberInterval(Integral, 1, None, closed="left")],
         "handle_unknown": [StrOptions({"warn", "ignore", "error"})],
         "sparse_output": ["boolean"],
         "prefix": [str],

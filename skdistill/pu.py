@@ -36,8 +36,10 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_array
+
+from ._constraints import NumberInterval
 
 __all__ = [
     "BestBinPriorEstimator",
@@ -218,7 +220,7 @@ class _ScorePriorEstimator(BaseEstimator):
 
     _parameter_constraints = {
         "classifier": [None, HasMethods(["fit", "predict_proba"])],
-        "cv": [Interval(Integral, 2, None, closed="left")],
+        "cv": [NumberInterval(Integral, 2, None, closed="left")],
         "random_state": ["random_state"],
     }
 
@@ -377,8 +379,8 @@ class BestBinPriorEstimator(_ScorePriorEstimator):
 
     _parameter_constraints = {
         **_ScorePriorEstimator._parameter_constraints,
-        "delta": [Interval(Real, 0, 1, closed="neither")],
-        "gamma": [Interval(Real, 0, None, closed="left")],
+        "delta": [NumberInterval(Real, 0, 1, closed="neither")],
+        "gamma": [NumberInterval(Real, 0, None, closed="left")],
     }
 
     def __init__(self, classifier=None, cv=5, delta=0.1, gamma=0.01, random_state=None):
@@ -509,12 +511,12 @@ class TIcEPriorEstimator(BaseEstimator):
     """
 
     _parameter_constraints = {
-        "max_bepp": [Interval(Real, 0, None, closed="left")],
-        "max_splits": [Interval(Integral, 0, None, closed="left")],
-        "min_set_size": [Interval(Integral, 1, None, closed="left")],
-        "delta": [None, Interval(Real, 0, 1, closed="neither")],
-        "n_folds": [Interval(Integral, 2, None, closed="left")],
-        "n_iterations": [Interval(Integral, 1, None, closed="left")],
+        "max_bepp": [NumberInterval(Real, 0, None, closed="left")],
+        "max_splits": [NumberInterval(Integral, 0, None, closed="left")],
+        "min_set_size": [NumberInterval(Integral, 1, None, closed="left")],
+        "delta": [None, NumberInterval(Real, 0, 1, closed="neither")],
+        "n_folds": [NumberInterval(Integral, 2, None, closed="left")],
+        "n_iterations": [NumberInterval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     }
 

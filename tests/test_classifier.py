@@ -319,6 +319,11 @@ def test_rejects_unusable_nets(imbalanced_arrays, params, message):
         ({"distillation_loss": "kl"}, "distillation_loss"), ({"temperature": 0}, "temperature"),
         ({"validation_fraction": 1.0}, "validation_fraction"),
         ({"device": "tpu"}, "device"), ({"verbose": "yes"}, "verbose"),
+        # flags are not numbers: beta=True was beta=1 and dropped the teacher term,
+        # batch_size=True trained in batches of one
+        ({"beta": True}, "beta"), ({"alpha": False}, "alpha"), ({"batch_size": True}, "batch_size"),
+        ({"meta_epochs": True}, "meta_epochs"), ({"tol": False}, "tol"),
+        ({"n_iter_no_change": True}, "n_iter_no_change"),
     ],
 )
 def test_bad_parameters_raise_value_error_naming_them(imbalanced_arrays, params, message):

@@ -204,6 +204,11 @@ BROKEN = {
         "classifier.alpha: The 'alpha' parameter of DistilledClassifier must be a float in "
         "the range [0.0, 1.0]",
     ),
+    "a flag for a number": (
+        {"classifier": {"meta_epochs": True}},
+        "classifier.meta_epochs: The 'meta_epochs' parameter of DistilledClassifier must be "
+        "an int",
+    ),
     "unknown teacher": ({"teacher": "XGBoost"}, "teacher.name: unknown name 'XGBoost'"),
     "bad scikit-learn teacher parameter": (
         {"teacher": {"name": "LogisticRegression", "params": {"C": -1}}},

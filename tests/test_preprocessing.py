@@ -168,6 +168,7 @@ def test_pandas_output_carries_the_feature_names():
         ({"alphabet": "AAC"}, "distinct letters"),
         ({"alphabet": ""}, "distinct letters"),
         ({"length": 0}, "length"),
+        ({"length": True}, "length"),
         ({"handle_unknown": "drop"}, "handle_unknown"),
         ({"sparse_output": "yes"}, "sparse_output"),
         ({"dtype": "no-such-type"}, "dtype"),

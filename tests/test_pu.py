@@ -147,6 +147,9 @@ def test_estimators_take_any_two_labels():
         (TIcEPriorEstimator(max_bepp=-1), "max_bepp"),
         (TIcEPriorEstimator(n_folds=1), "n_folds"),
         (TIcEPriorEstimator(delta=1.0), "delta"),
+        # a flag is not a number (scikit-learn's Interval takes True for 1)
+        (BestBinPriorEstimator(gamma=True), "gamma"),
+        (TIcEPriorEstimator(max_splits=True), "max_splits"),
     ],
 )
 def test_estimator_parameters_are_checked(estimator, message):
