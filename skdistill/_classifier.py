@@ -1,6 +1,7 @@
 """DistilledClassifier: online teacher/student distillation as a classifier."""
 
 import copy
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -38,6 +39,7 @@ from ._random import draw_seed, seed_unset_random_states, seeded_global_generato
 from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, stratified_bootstrap
 from ._training import DistillationRun, Part
 from ._validation import check_labels, validate_features
+from ._warnings import user_stacklevel
 from .fusion import FUSION_RULES
 from .losses import (
     DISTILLATION_LOSSES,
@@ -143,6 +145,25 @@ def _check_pu_risk_used(prior, loss_name, n_classes):
             f"prior={prior!r} is the class prior of the PU risk, but "
             "true_label_loss='bce' trains with cross-entropy, which has none. Set prior=0, "
             "or true_label_loss='pu'."
+        )
+
+
+def _check_pu_labels(classes, y_encoded, sample_weight):
+    """Refuse a positive class named as the unlabeled one; warn where it holds most
+    of the samples (in PU data the labelled positives are a minority, so a
+    majority "positive" class usually means the labels were given the other
+    way round, e.g. "P"/"U", where "U" sorts last)."""
+    check_positive_label(classes[1])
+    share = np.average(y_encoded == 1, weights=sample_weight)
+    if share > 0.5:
+        positive = classes[1].item()
+        warnings.warn(
+            f"The positive class of the PU risk, classes_[1] = {positive!r}, holds "
+            f"{share:.0%} of the samples; in positive-unlabeled data the labelled positives "
+            f"are usually a minority. If {positive!r} marks the unlabeled samples, give the "
+            "labelled positives the later label in sorted order (e.g. 1 for them, 0 for "
+            "the others).",
+            UserWarning, stacklevel=user_stacklevel(),
         )
 
 
@@ -644,7 +665,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             loss_name = "pu" if binary else "bce"
         if not (isinstance(self.prior, Real) and self.prior == 0):
             _check_pu_risk_used(self.prior, loss_name, len(classes))
-            check_positive_label(classes[1])
+            _check_pu_labels(classes, y_encoded, sample_weight)
         feature_names = getattr(validated, "feature_names_in_", None)
         warm = self._warm_start_from(classes, validated.n_features_in_, feature_names,
                                      device, len(teacher_specs))

@@ -27,6 +27,7 @@ Learning: A Modern Approach", NeurIPS 2021.
 """
 
 import heapq
+import warnings
 from itertools import count
 from numbers import Integral, Real
 
@@ -40,6 +41,7 @@ from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_array
 
 from ._constraints import NumberInterval
+from ._warnings import user_stacklevel
 
 __all__ = [
     "BestBinPriorEstimator",
@@ -56,7 +58,10 @@ __all__ = [
 
 #: Names of the unlabeled class (compared case-insensitively): as the later label
 #: in sorted order they would become the positive class.
-_UNLABELED_NAMES = frozenset({"unlabeled", "unlabelled"})
+#: An estimated prior above this warns: most unlabeled samples positive.
+_IMPLAUSIBLE_PRIOR = 0.5
+
+_UNLABELED_NAMES = frozenset({"unlabeled", "unlabelled", "unknown", "u"})
 
 
 def check_positive_label(label):
@@ -74,7 +79,8 @@ def check_positive_label(label):
     Raises
     ------
     ValueError
-        If ``label`` is the string "unlabeled" or "unlabelled", in any case.
+        If ``label`` is the string "unlabeled", "unlabelled", "unknown" or "U", in
+        any case.
 
     Examples
     --------
@@ -661,6 +667,13 @@ def fit_prior(estimator, X, y):
         When ``prior_`` is not a number in [0, 1): a prior of 1 says that
         every unlabeled sample is positive, which no PU risk can train on.
 
+    Warns
+    -----
+    UserWarning
+        When the prior is above 0.5: most unlabeled samples positive is rare in
+        PU data, and is what the estimators return where the prior is not
+        identifiable (see the user guide's section on estimating it).
+
     Examples
     --------
     >>> from sklearn.datasets import make_classification
@@ -677,5 +690,13 @@ def fit_prior(estimator, X, y):
             "number in [0, 1). An estimate of 1 says every unlabeled sample is positive: "
             "check that the positive class is the later label in sorted order, or pass "
             "the prior as a float."
+        )
+    if value > _IMPLAUSIBLE_PRIOR:
+        warnings.warn(
+            f"The prior estimator {estimator!r} says {value:.0%} of the unlabeled samples "
+            "are positive. Estimates land far above the truth where no region of the data "
+            "holds positives alone (short sequence windows, overlapping classes): check it "
+            "against what is known of the data, or pass the prior as a float.",
+            UserWarning, stacklevel=user_stacklevel(),
         )
     return float(value)

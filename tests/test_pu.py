@@ -1,5 +1,7 @@
 """Positive-unlabeled learning: prior estimators, ``prior="estimate"``, PU labels, PU metrics."""
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -212,7 +214,8 @@ def test_pu_labels_of_any_type(small_separable_task, labels):
 
 
 @pytest.mark.parametrize("positive, unlabeled", [("positive", "unlabeled"),
-                                                  ("Positive", "Unlabelled")])
+                                                  ("Positive", "Unlabelled"),
+                                                  ("P", "U"), ("known", "unknown")])
 def test_a_positive_label_named_unlabeled_is_refused(small_separable_task, positive, unlabeled):
     # "positive" sorts before "unlabeled": the unlabeled samples would become the positives.
     X, _, s, _ = small_separable_task
@@ -226,6 +229,18 @@ def test_a_positive_label_named_unlabeled_is_refused(small_separable_task, posit
     with pytest.raises(ValueError, match="marks the unlabeled samples"):
         pu_f1_score(y, y)
     assert pu_f1_score(y, y, pos_label=positive) == pytest.approx(1 / s.mean())
+
+
+def test_a_positive_class_holding_most_samples_warns(small_separable_task):
+    # "pos"/"unl": the unlabeled code sorts last and trained as the labelled positives
+    X, _, s, _ = small_separable_task
+    y = np.where(s == 1, "pos", "unl")
+    with pytest.warns(UserWarning, match=r"classes_\[1\] = 'unl', holds \d+% of the samples"):
+        DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, s)  # the positives are a minority
+        DistilledClassifier(**ONE_ROUND).fit(X, y)  # prior=0: no PU risk, no such warning
 
 
 class ConstantPrior:
@@ -277,6 +292,16 @@ def test_a_prior_needs_the_pu_risk(imbalanced_arrays, prior):
 
 def test_fit_prior_accepts_own_protocol_objects():
     assert fit_prior(ConstantPrior(0.25), None, None) == 0.25
+
+
+def test_an_estimate_of_mostly_positive_unlabeled_samples_warns():
+    # the estimators return priors near 1 on sequence windows (0.997 for a truth of
+    # 0.05), and a model trained on it predicted no window positive, without a word
+    with pytest.warns(UserWarning, match="says 80% of the unlabeled samples are positive"):
+        assert fit_prior(ConstantPrior(0.8), None, None) == 0.8
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert fit_prior(ConstantPrior(0.5), None, None) == 0.5
 
 
 # --- SCAR labels and the prior formula ------------------------------------------------
