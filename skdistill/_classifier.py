@@ -714,7 +714,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 student = rewire_net(self.student_, criterion=student_criterion,
                                      max_epochs=self.student_epochs, batch_size=batch_size)
             else:
-                student = build_net(self.student, DEFAULT_STUDENT, criterion=student_criterion,
+                student = build_net(self.student, DEFAULT_STUDENT, role="student",
+                                    criterion=student_criterion,
                                     max_epochs=self.student_epochs, **common)
                 check_output_shape(student, train.data, len(classes), "student")
             teachers = self._teachers(teacher_specs, reuse_teachers, true_label_loss, common,
@@ -953,7 +954,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 spec = seed_unset_random_states(clone(spec), rng)
             return EstimatorTeacher(spec, classes, sample)
         net = build_net(
-            spec, DEFAULT_TEACHER, criterion=criterion, max_epochs=self.teacher_epochs,
+            spec, DEFAULT_TEACHER, role="teacher", criterion=criterion,
+            max_epochs=self.teacher_epochs,
             **common,
         )
         check_output_shape(net, train.data, len(classes), "teacher")

@@ -327,7 +327,8 @@ def default_net(role):
     )
 
 
-def build_net(spec, default, *, criterion, max_epochs, batch_size, device, module_dims):
+def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
+              module_dims):
     """Return an initialised, untrained skorch net wired for in-memory batches.
 
     Parameters
@@ -337,6 +338,8 @@ def build_net(spec, default, *, criterion, max_epochs, batch_size, device, modul
         optimizer and learning rate; anything else gets the default settings.
     default : dict
         Net parameters used when ``spec`` is None.
+    role : str
+        "teacher" or "student", for messages.
     criterion : TrueLabelCriterion or StudentCriterion
         Replaces the net's criterion.
     max_epochs, batch_size : int
@@ -349,11 +352,18 @@ def build_net(spec, default, *, criterion, max_epochs, batch_size, device, modul
     Returns
     -------
     net : skorch.NeuralNet
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the module cannot be built; the message names the role and the
+        arguments filled in from the data.
     """
     net_class, params = net_class_and_params(spec, default)
+    filled = {}
     for name, value in module_dims.items():
-        if accepts(params["module"], name):
-            params.setdefault(f"module__{name}", value)
+        if accepts(params["module"], name) and f"module__{name}" not in params:
+            params[f"module__{name}"] = filled[name] = value
     params.update(
         _fit_wiring(criterion, max_epochs, batch_size),
         iterator_train=BatchIterator,
@@ -363,7 +373,17 @@ def build_net(spec, default, *, criterion, max_epochs, batch_size, device, modul
         device=device,
         verbose=0,
     )
-    return net_class(**params).initialize()
+    try:
+        return net_class(**params).initialize()
+    except (TypeError, ValueError) as error:
+        module = params["module"]
+        name = getattr(module, "__name__", type(module).__name__)
+        given = ", ".join(f"{key}={value!r}" for key, value in filled.items()) or "none"
+        kind = TypeError if isinstance(error, TypeError) else ValueError
+        raise kind(
+            f"The {role}'s module {name} could not be built: {error} (arguments filled in "
+            f"from the data: {given}; give others as module__<name> of a skorch NeuralNet)"
+        ) from error
 
 
 def _fit_wiring(criterion, max_epochs, batch_size):

@@ -136,12 +136,13 @@ def sequence_shape(input_dim, sequence_length, alphabet_size, module_name):
     """
     if sequence_length is None and alphabet_size is None:
         raise ValueError(
-            f"{module_name} needs the sequence shape: pass sequence_length or "
-            "alphabet_size. DistilledClassifier fills both from feature names such "
-            "as 'pos3_K' or from a position-major one-hot layout (SequenceEncoder's); "
-            "otherwise give them, e.g. student=NeuralNet("
-            f"{module_name}, module__alphabet_size=21) or {module_name}("
-            "sequence_length=29, alphabet_size=21)."
+            f"{module_name} needs the sequence shape, and the input does not give it. "
+            "DistilledClassifier reads it from feature names such as 'pos3_K' (a "
+            "OneHotEncoder or SequenceEncoder with set_output(transform='pandas')) or "
+            "from a position-major one-hot layout with every letter at every position "
+            "(SequenceEncoder's): encode the sequences with SequenceEncoder. Give the sizes "
+            f"yourself ({module_name}(sequence_length=29, alphabet_size=21)) only for "
+            "input already in that layout."
         )
     if input_dim is None:
         if sequence_length is None or alphabet_size is None:

@@ -304,6 +304,16 @@ def test_rejects_unusable_nets(imbalanced_arrays, params, message):
         fast(**params).fit(X, y)
 
 
+@pytest.mark.parametrize("role", ["teacher", "student"])
+def test_a_module_that_cannot_be_built_names_its_role(imbalanced_arrays, role):
+    # torch's own "Linear.__init__() missing 2 required positional arguments" named
+    # neither the role nor what the data fills in
+    X, y = imbalanced_arrays
+    with pytest.raises(TypeError, match=rf"The {role}'s module Linear could not be built: "
+                                        r".*missing 2 required.*filled in from the data: none"):
+        fast(**{role: torch.nn.Linear}).fit(X, y)
+
+
 # --- bad input --------------------------------------------------------------------
 
 

@@ -153,7 +153,8 @@ def test_per_position_one_hot_route_with_a_shared_alphabet(crotonylation_frame):
 def test_without_names_or_a_uniform_layout_the_error_says_what_to_do(crotonylation_frame):
     frame, y = crotonylation_frame
     X = OneHotEncoder().fit_transform(frame[:600])  # bare matrix, uneven letter sets
-    with pytest.raises(ValueError, match="needs the sequence shape.*alphabet_size=21"):
+    with pytest.raises(ValueError, match="needs the sequence shape.*encode the sequences with "
+                                         "SequenceEncoder"):
         DistilledClassifier(student=CNN, **FAST).fit(X, y[:600])
 
 

@@ -91,8 +91,8 @@ def test_default_net_still_switches_between_train_and_eval_mode():
     )
     from skdistill.losses import BinaryCrossEntropyLoss
 
-    net = build_net(None, DEFAULT_TEACHER, criterion=TrueLabelCriterion(BinaryCrossEntropyLoss()),
-                    max_epochs=1,
+    net = build_net(None, DEFAULT_TEACHER, role="teacher",
+                    criterion=TrueLabelCriterion(BinaryCrossEntropyLoss()), max_epochs=1,
                     batch_size=8, device=torch.device("cpu"), module_dims={"input_dim": 3})
     assert isinstance(net, DistillationNet)
     data = TensorData(np.random.default_rng(0).normal(size=(32, 3)).astype(np.float32),
