@@ -169,7 +169,19 @@ def validate_features(estimator, X, y="no_validation", reset=True):
             estimator, X, y, reset=reset, accept_sparse="csr", dtype=np.float32
         )
     except (TypeError, ValueError) as error:
-        explained = None if frame is None else _column_error(frame, error)
+        explained = _sequences_error(X, error) if frame is None else _column_error(frame, error)
         if explained is None:
             raise
         raise explained from error
+
+
+def _sequences_error(X, error):
+    """The error for one string per sample (sequences given as they are), or None."""
+    values = np.asarray(X, dtype=object)
+    if values.ndim != 1 or not len(values) or not isinstance(values[0], (str, bytes)):
+        return None
+    return ValueError(
+        "X holds one string per sample (sequences?); DistilledClassifier takes a 2-D array "
+        "of numbers: encode sequences first, e.g. make_pipeline(SequenceEncoder(), "
+        f"DistilledClassifier()) with skdistill.preprocessing.SequenceEncoder ({error})"
+    )

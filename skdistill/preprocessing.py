@@ -68,6 +68,29 @@ def _as_text(value):
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
+def _texts(sequences, caller):
+    """Sequences as text; a missing one, or a container (a list of letters was read as
+    the text "['A', 'C']"), is an error naming it. Numbers are their digits, as
+    categories of scikit-learn's encoders may be numbers."""
+    texts = []
+    for index, sequence in enumerate(sequences):
+        if not isinstance(sequence, (str, bytes)):
+            if not pd.api.types.is_scalar(sequence):
+                raise ValueError(
+                    f"{caller}: sample {index} is of type {type(sequence).__name__}; give "
+                    "each sequence as a string."
+                )
+            if pd.isna(sequence):
+                raise ValueError(f"{caller}: sample {index} is missing (None, NaN or pd.NA).")
+        texts.append(_as_text(sequence))
+    return texts
+
+
+def _alphabet_text(alphabet):
+    """The alphabet as messages show it: "ACGT", or a list of longer symbols."""
+    return "".join(alphabet) if all(len(letter) == 1 for letter in alphabet) else alphabet.tolist()
+
+
 def positions_frame(sequences, prefix="pos"):
     """Split equal-length sequences into one categorical column per position.
 
@@ -92,7 +115,9 @@ def positions_frame(sequences, prefix="pos"):
     0    A    C    G
     1    T    T    A
     """
-    sequences = [_as_text(sequence) for sequence in sequences]
+    sequences = _texts(sequences, "positions_frame")
+    if not sequences:
+        raise ValueError("positions_frame: no sequences.")
     lengths = {len(sequence) for sequence in sequences}
     if len(lengths) > 1:
         raise ValueError(
@@ -106,7 +131,7 @@ def positions_frame(sequences, prefix="pos"):
 
 def _letters(sequences):
     """Split strings into a (n, longest) array of one-character strings, "" padded."""
-    sequences = np.asarray([_as_text(sequence) for sequence in sequences], dtype=str)
+    sequences = np.asarray(_texts(sequences, "SequenceEncoder"), dtype=str)
     width = max(sequences.dtype.itemsize // 4, 1)
     return sequences.astype(f"<U{width}").view("<U1").reshape(len(sequences), width)
 
@@ -264,6 +289,13 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 )
             if np.any(alphabet == ""):
                 raise ValueError("alphabet must not contain the empty string.")
+            if self.n_features_in_ == 1 and any(len(letter) > 1 for letter in alphabet):
+                raise ValueError(
+                    f"alphabet={self.alphabet!r} holds symbols of several letters, but X "
+                    "gives one string per sample, which is split into single letters; "
+                    "give longer symbols (codons, say) one per column, as positions_frame "
+                    "gives letters."
+                )
         if (self.alphabet is None or self.length is None) and not (symbols != "").any():
             raise ValueError(
                 "SequenceEncoder found no letters in X: all sequences are empty, so there "
@@ -271,7 +303,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             )
         self.alphabet_ = alphabet
         self.length_ = self.length if self.length is not None else symbols.shape[1]
-        self._shortest_fit_length = int(_lengths(symbols).min())
+        lengths = _lengths(symbols)
+        # empty sequences are counted as all-zero rows, not as the shortest length
+        self._shortest_fit_length = int(lengths[lengths > 0].min(initial=symbols.shape[1]))
         return self
 
     def transform(self, X):
@@ -296,7 +330,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             row, position = np.argwhere(unknown)[0]
             raise ValueError(
                 f"Unknown letter {str(symbols[row, position])!r} at position {position} of "
-                f"sample {row}; the alphabet is {''.join(self.alphabet_)!r}. Set "
+                f"sample {row}; the alphabet is {_alphabet_text(self.alphabet_)!r}. Set "
                 "handle_unknown='ignore' to encode it as an all-zero position."
             )
         if self.handle_unknown != "ignore":
@@ -338,7 +372,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         n_all_zero = int((codes < 0).all(axis=1).sum())
         if not n_unknown and not n_all_zero:
             return
-        alphabet = "".join(self.alphabet_)
+        alphabet = _alphabet_text(self.alphabet_)
         unknown_letters = np.unique(symbols[unknown]).tolist()
         message = [
             f"SequenceEncoder: {n_unknown} of {len(symbols)} sample(s) hold letters "

@@ -23,6 +23,15 @@ def test_positions_frame_splits_letters_into_columns():
     assert frame.loc[1].tolist() == ["T", "T", "A"]
 
 
+def test_positions_frame_names_missing_and_absent_sequences():
+    # None became the row "N o n" ("n a n" for NaN), silently for three-letter windows
+    for missing in (None, np.nan):
+        with pytest.raises(ValueError, match=r"positions_frame: sample 1 is missing"):
+            positions_frame(pd.Series(["ACG", missing, "ACT"]))
+    with pytest.raises(ValueError, match="positions_frame: no sequences"):
+        positions_frame([])
+
+
 def test_positions_frame_rejects_mixed_lengths():
     with pytest.raises(ValueError, match="one length"):
         positions_frame(["ACG", "TT"])
@@ -82,6 +91,9 @@ def test_lengths_outside_those_of_fit_are_counted_in_a_warning():
         SequenceEncoder(length=5).fit(["ACGTA"]).transform(["AC", "ACGTAC"])  # asked for
     with pytest.warns(SequenceLengthWarning, match="seen in fit .2 to 4 positions"):
         SequenceEncoder().fit(["AC", "ACGT"]).transform(["A"])
+    # an empty sequence in fit made 0 the shortest length, and silenced this for good
+    with pytest.warns(SequenceLengthWarning, match="seen in fit .2 to 4 positions"):
+        SequenceEncoder().fit(["AC", "", "ACGT"]).transform(["A"])
 
 
 def test_encoder_warnings_point_at_the_users_call():
@@ -191,6 +203,30 @@ def test_missing_and_empty_sequences_are_rejected():
         SequenceEncoder(alphabet="AC").fit(["", ""])
     encoder = SequenceEncoder(alphabet="AC", length=2, handle_unknown="ignore").fit(["", ""])
     assert encoder.transform(["CA"]).tolist() == [[0, 1, 1, 0]]
+
+
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (pd.Series([list("ACG"), list("TTA")]), "sample 0 is of type list"),
+        (["ACG", b"TTA", ("A", "C", "G")], "sample 2 is of type tuple"),
+    ],
+)
+def test_sequences_that_are_not_strings_are_named(X, message):
+    # a list of letters was encoded as the text "['A', 'C', 'G']"
+    with pytest.raises(ValueError, match=f"SequenceEncoder: {message}"):
+        SequenceEncoder().fit(X)
+
+
+def test_symbols_of_several_letters_need_one_column_each():
+    # every position of "ATGTAA" became all-zero, warned as letters outside 'ATGTAA'
+    with pytest.raises(ValueError, match="holds symbols of several letters.*one per column"):
+        SequenceEncoder(alphabet=["ATG", "TAA"]).fit(["ATGTAA"])
+    codons = np.array([["ATG", "TAA"], ["TAA", "ATG"]], dtype=object)
+    encoder = SequenceEncoder(alphabet=["ATG", "TAA"]).fit(codons)
+    assert encoder.transform(codons).tolist() == [[1, 0, 0, 1], [0, 1, 1, 0]]
+    with pytest.warns(UnknownSymbolWarning, match=r"outside the alphabet \['ATG', 'TAA'\]"):
+        encoder.transform(np.array([["ATG", "TGA"]], dtype=object))
 
 
 def test_encoded_crotonylation_windows(crotonylation_sequences):

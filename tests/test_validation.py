@@ -91,6 +91,16 @@ def test_text_and_category_columns_are_named(data):
         DistilledClassifier(**ONE_ROUND).fit(frame, y)
 
 
+@pytest.mark.parametrize("as_input", [list, np.array, pd.Series], ids=["list", "array", "Series"])
+def test_sequences_given_as_they_are_point_to_the_encoder(data, as_input):
+    # scikit-learn's bare "could not convert string to float: 'ACGT'"
+    _, y = data
+    sequences = as_input(["ACGT", "TTGA", "GGCA"] * 4)
+    with pytest.raises(ValueError, match=r"one string per sample \(sequences\?\).*"
+                                         r"SequenceEncoder\(\)"):
+        DistilledClassifier(**ONE_ROUND).fit(sequences, y)
+
+
 def test_dates_are_not_taken_for_numbers(data):
     # a frame of dates alone was fitted on nanoseconds since 1970
     _, y = data
