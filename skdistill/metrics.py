@@ -23,12 +23,18 @@ __all__ = ["pu_estimated_f1_score", "pu_f1_score", "pu_f1_scorer", "pu_roc_auc_s
 
 def _positive_masks(y_true, y_pred, pos_label):
     """Which samples are labelled positive, and which are predicted positive."""
-    y_true = np.asarray(y_true)
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     label = positive_label(y_true, pos_label)
-    predicted = np.asarray(y_pred) == label
-    if len(predicted) != len(y_true):
-        raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(predicted)}.")
-    return y_true == label, predicted
+    if len(y_pred) != len(y_true):
+        raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(y_pred)}.")
+    # labels of another kind than y_true's would never equal the positive one: score 0
+    foreign = set(y_pred.tolist()) - set(y_true.tolist())
+    if foreign:
+        raise ValueError(
+            f"y_pred holds labels y_true lacks: {sorted(foreign, key=repr)[:5]}; y_true "
+            f"holds {sorted(set(y_true.tolist()), key=repr)}."
+        )
+    return y_true == label, y_pred == label
 
 
 def pu_f1_score(y_true, y_pred, *, pos_label=None):

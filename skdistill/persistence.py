@@ -37,6 +37,7 @@ predicts as before, but ``teacher_predict_proba`` raises an error naming it.
 
 import inspect
 import json
+import os
 import warnings
 import zipfile
 
@@ -346,6 +347,11 @@ def _trusted_map(trusted):
 
 def _read(path):
     """The manifest and the tensor bytes of a model file, checked."""
+    if os.path.isdir(path):
+        raise ValueError(
+            f"{path} is a folder, not a skdistill model file (the output folder of "
+            "skdistill fit keeps its model in model.skd)."
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             manifest = json.loads(archive.read(_MANIFEST))
@@ -397,8 +403,8 @@ def load(path, trusted=None, device="cpu"):
     FileNotFoundError
         If ``path`` does not exist.
     ValueError
-        If ``path`` is not a skdistill model file, was written by a newer
-        version of the format, or is damaged.
+        If ``path`` is not a skdistill model file (a folder, say), was written
+        by a newer version of the format, or is damaged.
 
     See Also
     --------

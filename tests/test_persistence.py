@@ -392,6 +392,8 @@ def test_trusted_module_cannot_be_rebuilt_from_a_raw_state(saved_mlp, tmp_path):
 def test_bad_files_are_clear_errors(saved_mlp, tmp_path):
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "missing.skd")
+    with pytest.raises(ValueError, match="is a folder, not a skdistill model file"):
+        load(tmp_path)  # was IsADirectoryError
     text = tmp_path / "notes.txt"
     text.write_text("not a model")
     with pytest.raises(ValueError, match="not a skdistill model file"):

@@ -1,6 +1,7 @@
 """Positive-unlabeled learning: prior estimators, ``prior="estimate"``, PU labels, PU metrics."""
 
 import warnings
+from functools import partial
 
 import numpy as np
 import pytest
@@ -352,6 +353,10 @@ def test_pu_f1_score_values_and_labels():
     assert pu_f1_score([-1, 1, -1, 1], [1, 1, -1, -1]) == 0.5
     with pytest.raises(ValueError, match="samples"):
         pu_f1_score([0, 1], [1])
+    # predictions of another kind than y_true's scored 0.0 without a word
+    for score in (pu_f1_score, partial(pu_estimated_f1_score, prior=0.2)):
+        with pytest.raises(ValueError, match=r"y_pred holds labels y_true lacks: \[0, 1\]"):
+            score(["site", "background", "site"], [1, 1, 0])
 
 
 def test_pu_roc_auc_recovers_the_true_roc_auc():
