@@ -406,7 +406,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         :class:`~skdistill.tracking.WandbTracker`): every fit is logged as one
         run per tracker, with the parameters, the ``history_`` fields per
         meta-epoch under the names ``teacher/loss``, ``student/loss``,
-        ``teacher/valid_auc`` and ``student/valid_auc``, and the fitted
+        ``teacher/valid_auc``, ``student/valid_auc``, ``teacher/valid_loss``
+        and ``student/valid_loss`` (the last four with early stopping), and the fitted
         estimator (saved by :func:`skdistill.save`). Trackers hold settings
         only, so the estimator stays cloneable, and every fit of a search
         logs its own run.

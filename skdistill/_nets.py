@@ -492,7 +492,7 @@ def train_round(net, data, role):
         net.notify("on_train_end", X=data, y=None)
         raise
     net.notify("on_train_end", X=data, y=None)
-    loss = net.history[-1, "train_loss"]
+    loss = float(net.history[-1, "train_loss"])
     if net.criterion_.saw_non_finite() or not np.isfinite(loss):
         what = "logits became inf or NaN" if net.criterion_.saw_non_finite() else (
             f"training loss became {loss}"

@@ -4,6 +4,8 @@ import argparse
 import os
 import sys
 import time
+import warnings
+from functools import partial
 
 from . import _demo
 from ._classifier import resolve_device
@@ -112,11 +114,18 @@ def build_parser():
     return parser
 
 
+def _show_warning(command, message, category, filename, lineno, file=None, line=None):
+    print(f"skdistill {command}: warning: {message}", file=sys.stderr if file is None else file)
+
+
 def main(argv=None):
     """Entry point of the ``skdistill`` command."""
     args = build_parser().parse_args(argv)
     try:
-        args.handler(args)
+        with warnings.catch_warnings():
+            # a warning's file and line are the library's, not the user's: say only what
+            warnings.showwarning = partial(_show_warning, args.command)
+            args.handler(args)
     except BrokenPipeError:
         # The reader closed standard output early (``skdistill predict ... | head``):
         # stop quietly, and keep Python's flush at exit from failing again.

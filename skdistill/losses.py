@@ -291,7 +291,9 @@ def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate
         cross-entropy for two classes and cross-entropy for more.
     n_classes : int
         Number of classes; two classes use one logit per sample.
-    prior, target_prior : float
+    prior : float, default=0.0
+        Passed to :class:`ImbalancedNNPULoss`.
+    target_prior : float, default=0.5
         Passed to :class:`ImbalancedNNPULoss`.
     surrogate : {"sigmoid", "logistic"}, default="sigmoid"
         Passed to :class:`ImbalancedNNPULoss`.

@@ -123,6 +123,7 @@ def test_history_records_losses_and_validation_aucs(imbalanced_arrays):
     for record in clf.history_:
         assert keys <= set(record)
         assert all(np.isfinite(record[k]) for k in keys)
+        assert all(type(record[k]) is float for k in keys)  # student_loss was np.float64
     assert clf.teacher_.history[-1, "epoch"] == 3 * FAST["teacher_epochs"]
     assert clf.student_.history[-1, "epoch"] == 3 * FAST["student_epochs"]
     assert len(fast().fit(X, y).history_[0]) == 3  # no AUCs without validation

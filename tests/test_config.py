@@ -141,7 +141,7 @@ def test_fit_reports_macro_scores_for_three_classes(tmp_path):
 
 
 @pytest.mark.parametrize("encoder", ["SequenceEncoder", "OneHotEncoder"])
-def test_fit_and_predict_on_fasta_files(crotonylation_sequences, tmp_path, encoder):
+def test_fit_and_predict_on_fasta_files(crotonylation_sequences, tmp_path, encoder, capsys):
     sequences, labels = crotonylation_sequences
     ids = [f"P{i}" for i in range(len(labels))]
     write_fasta(tmp_path / "train.fasta", ids[:400], sequences[:400], labels[:400])
@@ -172,8 +172,13 @@ def test_fit_and_predict_on_fasta_files(crotonylation_sequences, tmp_path, encod
     # UniProt headers gave every record the ID "sp", silently
     uniprot = [f"sp|Q{i}|X_HUMAN Some protein OS=Homo sapiens" for i in range(50)]
     write_fasta(tmp_path / "uniprot.fasta", uniprot, sequences[600:650])
-    with pytest.warns(UserWarning, match=r"--input: IDs repeat \('sp' 50 times\)"):
-        predict(tmp_path / "out", tmp_path / "uniprot.fasta", tmp_path / "proba.csv")
+    capsys.readouterr()
+    predict(tmp_path / "out", tmp_path / "uniprot.fasta", tmp_path / "proba.csv")
+    # one line, without the library's file and line number
+    assert capsys.readouterr().err == (
+        "skdistill predict: warning: --input: IDs repeat ('sp' 50 times): FASTA headers are "
+        "read as >ID|LABEL|... ; the rows keep the input's order\n"
+    )
 
 
 def test_fit_runs_in_a_fresh_process(csv_run):
