@@ -126,6 +126,7 @@ import pandas as pd
 import torch
 from imblearn.ensemble import BalancedRandomForestClassifier
 from scipy.stats import rankdata
+from scipy.stats import t as student_t
 from skorch import NeuralNet
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -912,6 +913,7 @@ class Cell:
     n_iter: Optional[float]
     n_warned: int
     n_folds: int
+    fold_roc_auc: tuple = ()
 
 
 def _mean_of(rows, field):
@@ -946,6 +948,7 @@ def make_cells(records, n_folds):
             status, _mean_of(good, "roc_auc"), _mean_of(good, "teacher_roc_auc"),
             _mean_of(good, "fit_seconds"), _mean_of(good, "n_iter"),
             sum(bool(row["warnings"]) for row in good), len(fold_rows),
+            tuple(row["roc_auc"] for row in sorted(good, key=lambda row: row["fold"])),
         )
     return cells
 
@@ -1241,7 +1244,61 @@ def criteria(label, stats, n_group):
     return checks
 
 
-def print_criteria(stats, labels, kinds, n_group):
+def corrected_paired_t(scores, reference):
+    """Nadeau & Bengio's corrected resampled t statistic of per-fold differences.
+
+    The folds of one cross-validation share most of their training rows, so the
+    plain paired t-test over them is too eager; the variance is inflated by
+    ``1 / k + n_test / n_train`` instead of ``1 / k`` (k folds, each testing
+    ``1 / k`` of the rows). Nadeau & Bengio, "Inference for the Generalization
+    Error", Machine Learning 52, 2003.
+
+    Parameters
+    ----------
+    scores, reference : sequence of float
+        One value per fold, the same folds.
+
+    Returns
+    -------
+    t : float
+        With ``k - 1`` degrees of freedom; 0 where every difference is 0, and
+        +-inf where the folds all differ by the same non-zero amount.
+    """
+    differences = np.asarray(scores) - np.asarray(reference)
+    k = len(differences)
+    mean, variance = differences.mean(), differences.var(ddof=1)
+    if variance == 0:
+        return 0.0 if mean == 0 else float(np.sign(mean) * np.inf)
+    return float(mean / np.sqrt((1 / k + 1 / (k - 1)) * variance))
+
+
+def print_paired_comparison(label, cells, task_names, level=0.05):
+    """Print, per set, whether a candidate differs from LogisticRegression beyond
+    fold-to-fold noise (a two-sided corrected paired t-test at ``level``).
+
+    Parameters
+    ----------
+    label : str
+    cells : dict of (str, str) to Cell
+    task_names : list of str
+        Tasks complete for both models.
+    level : float, default=0.05
+    """
+    outcome = {"above": [], "below": [], "level": []}
+    for task in task_names:
+        scores, reference = cells[task, label].fold_roc_auc, cells[task, REFERENCE].fold_roc_auc
+        t = corrected_paired_t(scores, reference)
+        critical = student_t.ppf(1 - level / 2, len(scores) - 1)
+        side = "level" if abs(t) <= critical else "above" if t > 0 else "below"
+        outcome[side].append(task)
+    print(f"  {label} against {REFERENCE} per set, beyond fold-to-fold noise (corrected "
+          f"paired t-test over the folds, Nadeau & Bengio 2003, two-sided {level:.0%}): "
+          f"above on {len(outcome['above'])}, below on {len(outcome['below'])}"
+          + (f" ({', '.join(outcome['below'])})" if outcome["below"] else "")
+          + f", no difference shown on {len(outcome['level'])}")
+
+
+def print_criteria(stats, labels, kinds, n_group, cells):
     """Print the acceptance criteria of every candidate, one line each, and a verdict.
 
     Parameters
@@ -1251,6 +1308,9 @@ def print_criteria(stats, labels, kinds, n_group):
     labels : list of str
     kinds : dict of str to str
     n_group : int
+    cells : dict of (str, str) to Cell
+        For the per-set comparison with LogisticRegression that follows each
+        candidate's verdict.
     """
     n_tasks = len(stats["tasks"])
     scope = f"{n_tasks} of {n_group} {ACCEPTANCE_GROUP} sets"
@@ -1268,6 +1328,8 @@ def print_criteria(stats, labels, kinds, n_group):
         print(f"{label}: {n_hold} of {len(checks)} criteria hold ("
               + ", ".join(verdict[holds] for _, holds in checks)
               + f") on {scope}")
+        if REFERENCE in stats:
+            print_paired_comparison(label, cells, stats["tasks"])
 
 
 def print_report(records, tasks, protocol):
@@ -1310,7 +1372,7 @@ def print_report(records, tasks, protocol):
             print(format_table(*summary_rows(stats, labels, kinds)))
     print_notes(current, labels, stale)
     acceptance = summary([n for n in group_names if n in facts], cells, labels, kinds)
-    print_criteria(acceptance, labels, kinds, len(KEEL_BINARY))
+    print_criteria(acceptance, labels, kinds, len(KEEL_BINARY), cells)
 
 
 def print_notes(records, labels, stale):
