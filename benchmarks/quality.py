@@ -916,7 +916,7 @@ class Cell:
     n_iter: Optional[float]
     n_warned: int
     n_folds: int
-    fold_roc_auc: tuple = ()
+    fold_roc_auc: tuple
 
 
 def _mean_of(rows, field):
@@ -1265,7 +1265,8 @@ def corrected_paired_t(scores, reference):
     -------
     t : float
         With ``k - 1`` degrees of freedom; 0 where every difference is 0, and
-        +-inf where the folds all differ by the same non-zero amount.
+        +-inf where the folds all differ by exactly the same non-zero amount
+        (very large where they differ by amounts equal up to rounding).
     """
     differences = np.asarray(scores) - np.asarray(reference)
     k = len(differences)
@@ -1276,15 +1277,19 @@ def corrected_paired_t(scores, reference):
 
 
 def print_paired_comparisons(stats, labels, cells, level=0.05):
-    """Print, for every model, on how many sets it differs from LogisticRegression
-    beyond fold-to-fold noise (a two-sided corrected paired t-test at ``level``).
+    """Print on how many sets each model differs from LogisticRegression.
+
+    A set counts where a two-sided corrected paired t-test over the folds
+    (:func:`corrected_paired_t`) rejects "no difference" at ``level``.
 
     Parameters
     ----------
     stats : dict
         :func:`summary` on the acceptance group.
     labels : list of str
+        The models, in the order of the report.
     cells : dict of (str, str) to Cell
+        Results per (task, model), with their per-fold ROC AUC.
     level : float, default=0.05
     """
     if REFERENCE not in stats:

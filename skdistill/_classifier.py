@@ -149,14 +149,32 @@ def _check_pu_risk_used(prior, loss_name, n_classes):
 
 
 def _check_pu_labels(classes, y_encoded, sample_weight):
-    """Refuse a positive class named as the unlabeled one; warn where it holds most
-    of the samples (in PU data the labelled positives are a minority, so a
-    majority "positive" class usually means the labels were given the other
-    way round, e.g. "P"/"U", where "U" sorts last)."""
-    check_positive_label(classes[1])
+    """Check the labels of a fit with a PU prior.
+
+    In PU data the labelled positives are a minority, so a "positive" class
+    holding most samples usually means the labels were given the other way
+    round ("P"/"U", where "U" sorts last and becomes ``classes_[1]``).
+
+    Parameters
+    ----------
+    classes : ndarray of shape (2,)
+    y_encoded : ndarray of int of shape (n_samples,)
+    sample_weight : ndarray of shape (n_samples,) or None
+
+    Raises
+    ------
+    ValueError
+        If the positive class is named as the unlabeled one.
+
+    Warns
+    -----
+    UserWarning
+        If the positive class holds more than half of the (weighted) samples.
+    """
+    positive = classes.tolist()[1]
+    check_positive_label(positive)
     share = np.average(y_encoded == 1, weights=sample_weight)
     if share > 0.5:
-        positive = classes[1].item()
         warnings.warn(
             f"The positive class of the PU risk, classes_[1] = {positive!r}, holds "
             f"{share:.0%} of the samples; in positive-unlabeled data the labelled positives "

@@ -1,6 +1,5 @@
 """Parameter constraints shared by the estimators of the library."""
 
-import numpy as np
 from sklearn.utils._param_validation import Interval
 
 
@@ -14,4 +13,5 @@ class NumberInterval(Interval):
     """
 
     def is_satisfied_by(self, val):
-        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
+        """Whether ``val`` is a number (not a bool) within the interval."""
+        return not isinstance(val, bool) and super().is_satisfied_by(val)

@@ -373,9 +373,14 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
         device=device,
         verbose=0,
     )
+    net = net_class(**params)
     try:
-        return net_class(**params).initialize()
+        return net.initialize()
     except (TypeError, ValueError) as error:
+        # skorch builds callbacks, module, criterion, optimizer in turn: only an
+        # error between the first two is the module's (a bad lr is the optimizer's)
+        if "callbacks_" not in vars(net) or "module_" in vars(net):
+            raise
         module = params["module"]
         name = getattr(module, "__name__", type(module).__name__)
         given = ", ".join(f"{key}={value!r}" for key, value in filled.items()) or "none"

@@ -58,7 +58,8 @@ Samples = namedtuple("Samples", ["ids", "X", "y", "weight"])
 def _labels(values, key):
     labels = np.asarray(values, dtype=object)
     if any(label is None or label == "" for label in labels):
-        raise ConfigError(f"{key}: some FASTA headers have no label (>ID|LABEL|...)")
+        raise ConfigError(f"{key}: some FASTA headers have no label (>ID|LABEL|..., the "
+                          "header ending at its first whitespace)")
     # FASTA labels are text: integers where they all are (as a CSV reader takes them)
     if all(re.fullmatch(r"[+-]?\d+", str(label)) for label in labels):
         return labels.astype(np.int64)
@@ -391,6 +392,25 @@ def _staged_output(folder):
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _warn_of_repeated_ids(ids):
+    """Warn where FASTA IDs repeat.
+
+    Headers not of the ``>ID|LABEL|...`` form do that: UniProt's
+    ``>sp|P12345|NAME`` gives every record the ID "sp".
+
+    Parameters
+    ----------
+    ids : sequence of str
+    """
+    values, counts = np.unique(np.asarray(ids, dtype=str), return_counts=True)
+    if counts.max() > 1:
+        warnings.warn(
+            f"--input: IDs repeat ({str(values[counts.argmax()])!r} {counts.max()} times): "
+            "FASTA headers are read as >ID|LABEL|... ; the rows keep the input's order",
+            UserWarning, stacklevel=3,
+        )
+
+
 def run_predict(model_path, input_path, output=None):
     """Write the probabilities of a model trained by :func:`run_fit` as CSV.
 
@@ -415,13 +435,8 @@ def run_predict(model_path, input_path, output=None):
         raise ConfigError(f"--model: no model file {model_file}")
     config = read_yaml(folder / CONFIG_FILE)
     ids, X, _, _ = read_samples(config, input_path, "--input", labelled=False)
-    values, counts = np.unique(np.asarray(ids, dtype=str), return_counts=True)
-    if data_format(config["data"]) == "fasta" and counts.max() > 1:
-        warnings.warn(
-            f"--input: IDs repeat ({str(values[counts.argmax()])!r} {counts.max()} times): "
-            "FASTA headers are read as >ID|LABEL|... ; the rows keep the input's order",
-            UserWarning, stacklevel=2,
-        )
+    if data_format(config["data"]) == "fasta":
+        _warn_of_repeated_ids(ids)
     try:
         model = load(model_file)
     except ValueError as error:

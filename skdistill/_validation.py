@@ -176,7 +176,19 @@ def validate_features(estimator, X, y="no_validation", reset=True):
 
 
 def _sequences_error(X, error):
-    """The error for one string per sample (sequences given as they are), or None."""
+    """Return the error for one string per sample (raw sequences), or None.
+
+    Parameters
+    ----------
+    X : object
+        The input scikit-learn could not read.
+    error : Exception
+        scikit-learn's error, quoted at the end.
+
+    Returns
+    -------
+    error : ValueError or None
+    """
     values = np.asarray(X, dtype=object)
     if values.ndim != 1 or not len(values) or not isinstance(values[0], (str, bytes)):
         return None

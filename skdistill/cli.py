@@ -115,7 +115,13 @@ def build_parser():
 
 
 def _show_warning(command, message, category, filename, lineno, file=None, line=None):
-    print(f"skdistill {command}: warning: {message}", file=sys.stderr if file is None else file)
+    """Print a warning as one line, ``skdistill COMMAND: CATEGORY: MESSAGE``.
+
+    ``warnings.showwarning``'s signature; the file and line, which are the
+    library's and not the user's, are left out.
+    """
+    print(f"skdistill {command}: {category.__name__}: {message}",
+          file=sys.stderr if file is None else file)
 
 
 def main(argv=None):

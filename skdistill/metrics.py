@@ -15,6 +15,7 @@ from numbers import Real
 
 import numpy as np
 from sklearn.metrics import make_scorer, roc_auc_score
+from sklearn.utils.validation import column_or_1d
 
 from .pu import positive_label
 
@@ -23,7 +24,7 @@ __all__ = ["pu_estimated_f1_score", "pu_f1_score", "pu_f1_scorer", "pu_roc_auc_s
 
 def _positive_masks(y_true, y_pred, pos_label):
     """Which samples are labelled positive, and which are predicted positive."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    y_true, y_pred = column_or_1d(y_true, warn=True), column_or_1d(y_pred, warn=True)
     label = positive_label(y_true, pos_label)
     if len(y_pred) != len(y_true):
         raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(y_pred)}.")

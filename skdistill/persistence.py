@@ -347,7 +347,7 @@ def _trusted_map(trusted):
 
 def _read(path):
     """The manifest and the tensor bytes of a model file, checked."""
-    if os.path.isdir(path):
+    if isinstance(path, (str, bytes, os.PathLike)) and os.path.isdir(path):
         raise ValueError(
             f"{path} is a folder, not a skdistill model file (the output folder of "
             "skdistill fit keeps its model in model.skd)."

@@ -69,9 +69,26 @@ def _as_text(value):
 
 
 def _texts(sequences, caller):
-    """Sequences as text; a missing one, or a container (a list of letters was read as
-    the text "['A', 'C']"), is an error naming it. Numbers are their digits, as
-    categories of scikit-learn's encoders may be numbers."""
+    """Return the sequences as text, naming a missing one or a container.
+
+    A list of letters was read as the text "['A', 'C']". Numbers are their
+    digits, as categories of scikit-learn's encoders may be numbers.
+
+    Parameters
+    ----------
+    sequences : iterable
+    caller : str
+        How messages name the function.
+
+    Returns
+    -------
+    texts : list of str
+
+    Raises
+    ------
+    ValueError
+        If a sequence is missing (None, NaN, ``pd.NA``) or not a scalar.
+    """
     texts = []
     for index, sequence in enumerate(sequences):
         if not isinstance(sequence, (str, bytes)):
@@ -87,7 +104,16 @@ def _texts(sequences, caller):
 
 
 def _alphabet_text(alphabet):
-    """The alphabet as messages show it: "ACGT", or a list of longer symbols."""
+    """Return the alphabet as messages show it: "ACGT", or a list of longer symbols.
+
+    Parameters
+    ----------
+    alphabet : ndarray of str
+
+    Returns
+    -------
+    text : str or list of str
+    """
     return "".join(alphabet) if all(len(letter) == 1 for letter in alphabet) else alphabet.tolist()
 
 

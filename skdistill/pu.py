@@ -56,11 +56,11 @@ __all__ = [
 ]
 
 
-#: Names of the unlabeled class (compared case-insensitively): as the later label
-#: in sorted order they would become the positive class.
 #: An estimated prior above this warns: most unlabeled samples positive.
 _IMPLAUSIBLE_PRIOR = 0.5
 
+#: Names of the unlabeled class (compared case-insensitively): as the later label
+#: in sorted order they would become the positive class.
 _UNLABELED_NAMES = frozenset({"unlabeled", "unlabelled", "unknown", "u"})
 
 
@@ -97,7 +97,7 @@ def check_positive_label(label):
 def positive_label(y, pos_label=None):
     """Return the label that marks a positive in PU labels ``y``.
 
-    See :func:`check_positive_label` for the one label name that is refused.
+    See :func:`check_positive_label` for the label names that are refused.
 
     Parameters
     ----------

@@ -313,6 +313,9 @@ def test_a_module_that_cannot_be_built_names_its_role(imbalanced_arrays, role):
     with pytest.raises(TypeError, match=rf"The {role}'s module Linear could not be built: "
                                         r".*missing 2 required.*filled in from the data: none"):
         fast(**{role: torch.nn.Linear}).fit(X, y)
+    # the optimizer's own errors are not the module's
+    with pytest.raises(ValueError, match="^Invalid learning rate: -1.0$"):
+        fast(**{role: default_net(role).set_params(lr=-1.0)}).fit(X, y)
 
 
 # --- bad input --------------------------------------------------------------------

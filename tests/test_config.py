@@ -176,7 +176,7 @@ def test_fit_and_predict_on_fasta_files(crotonylation_sequences, tmp_path, encod
     predict(tmp_path / "out", tmp_path / "uniprot.fasta", tmp_path / "proba.csv")
     # one line, without the library's file and line number
     assert capsys.readouterr().err == (
-        "skdistill predict: warning: --input: IDs repeat ('sp' 50 times): FASTA headers are "
+        "skdistill predict: UserWarning: --input: IDs repeat ('sp' 50 times): FASTA headers are "
         "read as >ID|LABEL|... ; the rows keep the input's order\n"
     )
 
@@ -396,6 +396,9 @@ def test_fasta_headers_end_at_whitespace_and_labels_read_as_a_csv_reads_them(tmp
     # description refused the whole file
     headers = ["s0|+1 OS=Homo sapiens", "s1|-1|site", "s2|-1 Protéine", " s3|+1\t"]
     write_fasta(tmp_path / "windows.fasta", headers, ["ACDK", "KLMN", "PQRS", "TVWY"])
+    # a byte order mark (Notepad's) was "a sequence before any header"
+    path = tmp_path / "windows.fasta"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     config, _ = load_config(write_config(tmp_path, data={"path": "windows.fasta"}))
     samples = read_samples(config)
     assert samples.ids.tolist() == ["s0", "s1", "s2", "s3"]

@@ -1,3 +1,4 @@
+import io
 import json
 import pickle
 import warnings
@@ -394,6 +395,8 @@ def test_bad_files_are_clear_errors(saved_mlp, tmp_path):
         load(tmp_path / "missing.skd")
     with pytest.raises(ValueError, match="is a folder, not a skdistill model file"):
         load(tmp_path)  # was IsADirectoryError
+    with open(saved_mlp, "rb") as handle:  # a file object is read as before
+        assert type(load(io.BytesIO(handle.read()))).__name__ == "DistilledClassifier"
     text = tmp_path / "notes.txt"
     text.write_text("not a model")
     with pytest.raises(ValueError, match="not a skdistill model file"):

@@ -4,6 +4,7 @@ import warnings
 from functools import partial
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 import torch
@@ -12,6 +13,7 @@ from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.metrics import f1_score, make_scorer, roc_auc_score
 from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skdistill import DistilledClassifier
@@ -232,10 +234,12 @@ def test_a_positive_label_named_unlabeled_is_refused(small_separable_task, posit
     assert pu_f1_score(y, y, pos_label=positive) == pytest.approx(1 / s.mean())
 
 
-def test_a_positive_class_holding_most_samples_warns(small_separable_task):
-    # "pos"/"unl": the unlabeled code sorts last and trained as the labelled positives
+@pytest.mark.parametrize("dtype", [str, object, "string", "category"])
+def test_a_positive_class_holding_most_samples_warns(small_separable_task, dtype):
+    # "pos"/"unl": the unlabeled code sorts last and trained as the labelled positives;
+    # labels read by pandas (object, string, category) then crashed the check
     X, _, s, _ = small_separable_task
-    y = np.where(s == 1, "pos", "unl")
+    y = pd.Series(np.where(s == 1, "pos", "unl")).astype(dtype)
     with pytest.warns(UserWarning, match=r"classes_\[1\] = 'unl', holds \d+% of the samples"):
         DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, y)
     with warnings.catch_warnings():
@@ -353,6 +357,9 @@ def test_pu_f1_score_values_and_labels():
     assert pu_f1_score([-1, 1, -1, 1], [1, 1, -1, -1]) == 0.5
     with pytest.raises(ValueError, match="samples"):
         pu_f1_score([0, 1], [1])
+    # a column of predictions is read as scikit-learn's metrics read it
+    with pytest.warns(DataConversionWarning):
+        assert pu_f1_score([0, 0, 1, 1], np.array([[0], [1], [1], [0]])) == 0.5
     # predictions of another kind than y_true's scored 0.0 without a word
     for score in (pu_f1_score, partial(pu_estimated_f1_score, prior=0.2)):
         with pytest.raises(ValueError, match=r"y_pred holds labels y_true lacks: \[0, 1\]"):

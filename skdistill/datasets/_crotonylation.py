@@ -13,7 +13,8 @@ def read_labelled_fasta(path):
     """Read a FASTA file whose headers are ``>ID|LABEL|...`` (gzip if named ``*.gz``).
 
     As in FASTA generally, a header ends at its first whitespace: what follows
-    is a free-text description (``>P1|1 OS=Homo sapiens``).
+    is a free-text description (``>P1|1 OS=Homo sapiens``), so labels hold no
+    whitespace.
 
     Parameters
     ----------
@@ -27,7 +28,8 @@ def read_labelled_fasta(path):
     """
     ids, sequences, labels = [], [], []
     opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:
+    # utf-8-sig: a byte order mark (Notepad writes one) is not part of the first header
+    with opener(path, "rt", encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             line = line.strip()
             if line.startswith(">"):
