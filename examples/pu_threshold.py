@@ -11,8 +11,9 @@ positives above a threshold (SCAR), the positive rate of all samples is
 This script picks, for each model, the threshold that maximises that estimate on a
 held-out fifth of the PU training labels, and scores it on the true test labels,
 next to F1 at 0.5 and the best F1 the same kind of thresholds (quantiles of the
-scores) reach there (an oracle, for scale). ``prior=0`` makes the same estimate
-with no hidden positives: F1 on the PU labels taken as true. The summary compares
+test scores) reach there (an oracle, for scale; a threshold chosen on held-out
+scores can fall between those quantiles and beat it slightly). ``prior=0`` makes
+the same estimate with no hidden positives: F1 on the PU labels taken as true. The summary compares
 each prior's F1 with ``prior=0``'s, both at 0.5 and both at their own thresholds.
 
 Data, label frequencies and models as in ``examples/pu_learning.py``
@@ -92,7 +93,7 @@ def main():
     print("F1 on the true labels of the test part.")
     for (treatment, which), settings in wins.items():
         print(f"{treatment}, F1 {which}, above {PRIORS[0]}'s F1 {which} in "
-              f"{len(settings)} of {len(rows) // len(PRIORS)} settings: {', '.join(settings)}")
+              f"{len(settings)} of {len(rows) // len(PRIORS)} settings: {', '.join(settings) or 'none'}")
     for treatment in PRIORS:
         better = [row for row in rows if row[2] == treatment and float(row[5]) > float(row[4])]
         print(f"{treatment}: F1 at its PU-F1 threshold above its F1 at 0.5 in {len(better)} "

@@ -142,8 +142,9 @@ def main():
     }
 
     print(format_table([table_row(r) for r in [teacher, *results, baseline]], COLUMNS))
-    print(f"Test scores, {args.meta_epochs} meta-epochs of 2 epochs per net; accuracy, "
-          "F1, precision and recall of the predicted labels (probability above 0.5).")
+    print(f"Test scores, at most {args.meta_epochs} meta-epochs of {clf.student_epochs} "
+          "epoch per net (early stopping on a held-out tenth); accuracy, F1, precision and "
+          "recall of the predicted labels (probability above 0.5).")
     plot(results, teacher, baseline, args.output)
 
 
