@@ -11,13 +11,11 @@ The positive label is the later of the two labels in sorted order, as
 ``DistilledClassifier.classes_[1]``, unless ``pos_label`` says otherwise.
 """
 
-from numbers import Real
-
 import numpy as np
 from sklearn.metrics import make_scorer, roc_auc_score
 from sklearn.utils.validation import column_or_1d
 
-from .pu import positive_label
+from .pu import _is_prior, positive_label
 
 __all__ = ["pu_estimated_f1_score", "pu_f1_score", "pu_f1_scorer", "pu_roc_auc_score"]
 
@@ -82,7 +80,7 @@ def pu_f1_score(y_true, y_pred, *, pos_label=None):
 
 
 def _check_prior(prior):
-    if not isinstance(prior, Real) or isinstance(prior, bool) or not 0 <= prior < 1:
+    if not _is_prior(prior):
         raise ValueError(f"prior must be in [0, 1); got {prior!r}.")
 
 

@@ -94,6 +94,25 @@ def check_positive_label(label):
         )
 
 
+def _is_prior(value):
+    """Whether ``value`` can be a class prior: a number (not a bool) in [0, 1).
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> _is_prior(0.25), _is_prior(1.0), _is_prior(True), _is_prior("0.2")
+    (True, False, False, False)
+    """
+    return isinstance(value, Real) and not isinstance(value, bool) and 0 <= value < 1
+
+
 def positive_label(y, pos_label=None):
     """Return the label that marks a positive in PU labels ``y``.
 
@@ -683,7 +702,7 @@ def fit_prior(estimator, X, y):
     True
     """
     value = getattr(estimator.fit(X, y), "prior_", None)
-    if not isinstance(value, Real) or isinstance(value, bool) or not 0 <= value < 1:
+    if not _is_prior(value):
         value = np.asarray(value).tolist()
         raise ValueError(
             f"The prior estimator {estimator!r} gave prior_={value!r}; a prior must be a "
