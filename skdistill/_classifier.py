@@ -30,6 +30,7 @@ from ._nets import (
     TensorData,
     TrueLabelCriterion,
     build_net,
+    true_label_count,
     check_output_shape,
     predict_logits,
     rewire_net,
@@ -183,6 +184,28 @@ def _check_pu_labels(classes, y_encoded, sample_weight):
             "the others).",
             UserWarning, stacklevel=user_stacklevel(),
         )
+
+
+def _warn_if_a_term_is_empty(beta, batch_size):
+    """Warn where ``0 < beta < 1`` rounds to no true label, or to nothing but true
+    labels, in a batch of ``batch_size``: one term of the loss is then empty."""
+    n_true = true_label_count(beta, batch_size)
+    if 0 < beta < 1 and n_true in (0, batch_size):
+        learns_from = "the teacher alone" if n_true == 0 else "the true labels alone"
+        warnings.warn(
+            f"beta={beta} keeps {n_true} of the {batch_size} samples of a batch with their "
+            f"true labels (beta * batch_size, rounded): the student learns from "
+            f"{learns_from}. Give beta or batch_size another value, or set alpha to "
+            f"{1 if n_true == 0 else 0} to mean it.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
+
+
+def _positive_share(part):
+    """The share, by weight, of the positive class (code 1) in ``part``: the PU
+    risk's batch means then estimate the part's means at any batch size."""
+    weight = np.ones(len(part.y)) if part.sample_weight is None else part.sample_weight
+    return float(weight[part.y == 1].sum() / weight.sum())
 
 
 def _split_advice(y_encoded, classes):
@@ -356,7 +379,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         cross-entropy) fits nonlinear data well; the bounded sigmoid loss of
         the nnPU papers is more robust to label noise but fits slowly (on the
         quality benchmark it lost 0.01 to 0.06 ROC AUC on the larger
-        nonlinear sets). Used only by the "pu" loss.
+        nonlinear sets), and it is not a proper loss: its probabilities rank
+        but are not those of ``target_prior``. Used only by the "pu" loss.
     distillation_loss : {"soft", "hard", "mse"}, default="soft"
         Teacher term: "soft" is per-sample cross-entropy against the teacher's
         probabilities at ``temperature``, scaled by ``temperature ** 2``;
@@ -707,13 +731,14 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             X_raw, X_nets, y_encoded, classes, sample_weight, present, device, rng
         )
         batch_size = self._batch_size(len(train.y))
+        _warn_if_a_term_is_empty(self._effective_beta(), batch_size)
         prior = self._resolve_prior(
             X_raw if present is None else _safe_indexing(X_raw, present),
             y_encoded if present is None else y_encoded[present], rng,
         )
         true_label_loss = make_true_label_loss(
             loss_name, len(classes), prior=prior, target_prior=self.target_prior,
-            surrogate=self.pu_surrogate,
+            surrogate=self.pu_surrogate, positive_share=_positive_share(train),
         )
         common = {
             "batch_size": batch_size,
@@ -1016,10 +1041,13 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``. With two classes and the PU
-            risk, probabilities for a positive share of ``target_prior``
-            (balanced classes by default), not the share of the training data:
-            the user guide's "What the probabilities mean" shows how to
-            rescale them.
+            risk's logistic surrogate, probabilities for a positive share of
+            ``target_prior`` (balanced classes by default), not the share of
+            the training data, as far as the teacher term agrees: a
+            scikit-learn teacher's probabilities are usually at the data's
+            share, and a large ``alpha`` pulls the student's toward them. The
+            user guide's "What the probabilities mean" shows how to rescale
+            them.
         """
         return np.exp(self.predict_log_proba(X))
 

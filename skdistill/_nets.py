@@ -234,6 +234,12 @@ class TrueLabelCriterion(_GuardedCriterion):
         )
 
 
+def true_label_count(beta, batch_size):
+    """How many of a batch's ``batch_size`` samples keep their true labels:
+    ``beta * batch_size``, rounded half up."""
+    return math.floor(beta * batch_size + 0.5)
+
+
 class StudentCriterion(_GuardedCriterion):
     """skorch criterion of the student: splits each batch, then distills.
 
@@ -257,7 +263,7 @@ class StudentCriterion(_GuardedCriterion):
         and, with weights, ``"sample_weight"``."""
         self._watch(logits)
         target = y_true["target"]
-        n_true = math.floor(self.beta * len(target) + 0.5)
+        n_true = true_label_count(self.beta, len(target))
         return self.distillation_loss(
             logits, target, y_true.get("teacher_logits"), n_true=n_true,
             **sample_weight_kwargs(y_true.get("sample_weight")),

@@ -129,7 +129,7 @@ class ImbalancedNNPULoss(nn.Module):
 
     With ``target_prior == prior`` this is nnPU (Kiryo et al., NeurIPS 2017).
     With ``prior == 0`` the negative labels are trusted and the risk is the
-    class-balanced sigmoid risk at ``target_prior``.
+    class-balanced risk at ``target_prior``.
 
     Parameters
     ----------
@@ -139,15 +139,30 @@ class ImbalancedNNPULoss(nn.Module):
     target_prior : float, default=0.5
         The prior pi' in (0, 1) the risk is re-weighted to.
     beta : float, default=0.0
-        Non-negative slack: when ``neg < -beta`` the gradient becomes that of
-        ``-gamma * neg`` (nnPU's training rule), pushing the negative part back up.
+        Non-negative slack of nnPU's training rule (Kiryo et al., Algorithm 1):
+        while ``neg >= -beta`` the gradient is that of the uncorrected risk
+        ``pi' * R_P+ + neg``; when ``neg < -beta`` it becomes that of
+        ``-gamma * neg``, pushing the negative part back up.
     gamma : float, default=1.0
         Step weight of that correction.
     surrogate : {"sigmoid", "logistic"}, default="sigmoid"
         The loss ``l``. The sigmoid loss is bounded, as nnPU's analysis
         assumes, and robust to label noise, but its gradient vanishes on
-        confidently wrong samples, so it fits slowly; the logistic loss (the
-        cross-entropy's) keeps pushing them (Kiryo et al. train with both).
+        confidently wrong samples, so it fits slowly, and it is not a proper
+        loss: ``sigmoid(g)`` is a score, not a probability. The logistic loss
+        (the cross-entropy's) keeps pushing confidently wrong samples, and its
+        minimiser is the log-odds at ``target_prior`` (Kiryo et al. train with
+        both).
+    positive_share : float or None, default=None
+        The share, by weight, of labelled positives in the whole training set,
+        in (0, 1). Given, a batch's means over P and over U are its weighted
+        sums divided by its total weight times ``positive_share`` (or
+        ``1 - positive_share``): estimates of the training set's means whose
+        expectation does not depend on the batch size, as with scikit-learn's
+        ``class_weight="balanced"``. None takes each batch's own means, where a
+        batch without positives gives the positive term 0; small batches of
+        rare positives then weigh the positive class below ``target_prior``
+        (at 10 % positives, batches of 8 train towards a prior near 0.36).
 
     Notes
     -----
@@ -164,7 +179,8 @@ class ImbalancedNNPULoss(nn.Module):
     0.058
     """
 
-    def __init__(self, prior, target_prior=0.5, beta=0.0, gamma=1.0, surrogate="sigmoid"):
+    def __init__(self, prior, target_prior=0.5, beta=0.0, gamma=1.0, surrogate="sigmoid",
+                 positive_share=None):
         super().__init__()
         if surrogate not in SURROGATE_LOSSES:
             raise ValueError(
@@ -175,6 +191,10 @@ class ImbalancedNNPULoss(nn.Module):
         self.target_prior = _check_real("target_prior", target_prior, 0, 1, "neither")
         self.beta = _check_real("beta", beta, 0, float("inf"), "left")
         self.gamma = _check_real("gamma", gamma, 0, float("inf"), "left")
+        self.positive_share = (
+            None if positive_share is None
+            else _check_real("positive_share", positive_share, 0, 1, "neither")
+        )
 
     def forward(self, logits, target, sample_weight=None):
         """Return the corrected risk.
@@ -203,6 +223,10 @@ class ImbalancedNNPULoss(nn.Module):
             weight = sample_weight.to(logits.dtype)
             positive, unlabeled = positive * weight, unlabeled * weight
         n_positive, n_unlabeled = positive.sum(), unlabeled.sum()
+        if self.positive_share is not None:
+            total = n_positive + n_unlabeled
+            n_positive = total * self.positive_share
+            n_unlabeled = total * (1.0 - self.positive_share)
         loss = SURROGATE_LOSSES[self.surrogate]
         risk_p_pos = _masked_mean(loss(logits), positive, n_positive)
         loss_as_negative = loss(-logits)
@@ -213,9 +237,10 @@ class ImbalancedNNPULoss(nn.Module):
             / (1.0 - self.prior)
             * (risk_u_neg - self.prior * risk_p_neg)
         )
-        risk = self.target_prior * risk_p_pos + neg.clamp_min(0.0)
+        positive_part = self.target_prior * risk_p_pos
+        risk = positive_part + neg.clamp_min(0.0)
         # torch.where keeps the rule free of a host-device synchronisation.
-        surrogate = torch.where(neg < -self.beta, -self.gamma * neg, risk)
+        surrogate = torch.where(neg < -self.beta, -self.gamma * neg, positive_part + neg)
         return risk.detach() + (surrogate - surrogate.detach())
 
 
@@ -281,7 +306,8 @@ class CrossEntropyLoss(nn.Module):
         return _reduced(F.cross_entropy, sample_weight, logits, target)
 
 
-def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate="sigmoid"):
+def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate="sigmoid",
+                         positive_share=None):
     """Build the loss on true labels.
 
     Parameters
@@ -297,6 +323,8 @@ def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate
         Passed to :class:`ImbalancedNNPULoss`.
     surrogate : {"sigmoid", "logistic"}, default="sigmoid"
         Passed to :class:`ImbalancedNNPULoss`.
+    positive_share : float or None, default=None
+        Passed to :class:`ImbalancedNNPULoss`.
 
     Returns
     -------
@@ -308,7 +336,8 @@ def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate
                 f"The 'pu' loss needs exactly two classes, got {n_classes}; "
                 "use 'bce' (cross-entropy) for more."
             )
-        return ImbalancedNNPULoss(prior=prior, target_prior=target_prior, surrogate=surrogate)
+        return ImbalancedNNPULoss(prior=prior, target_prior=target_prior, surrogate=surrogate,
+                                  positive_share=positive_share)
     if name == "bce":
         return BinaryCrossEntropyLoss() if n_classes == 2 else CrossEntropyLoss()
     raise ValueError(f"Unknown true-label loss {name!r}; use 'pu' or 'bce'.")

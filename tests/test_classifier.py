@@ -9,6 +9,7 @@ from skorch import NeuralNet
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
 from sklearn.pipeline import make_pipeline
@@ -447,3 +448,28 @@ def test_probabilities_refer_to_the_target_prior():
     assert abs(at_share.mean() - share) < 0.03
     odds = balanced / (1 - balanced) * share / (1 - share)
     assert abs((odds / (1 + odds)).mean() - share) < 0.04
+
+
+@pytest.mark.parametrize("batch_size", [8, 64])
+def test_small_batches_train_at_the_target_prior(batch_size):
+    # 10 % positives: in batches of 8, 43 % hold no positive; with each batch's
+    # own means those weigh the positive class 0, and the student trained towards
+    # a prior near 0.36 (mean probability 0.26 instead of 0.35). The balanced
+    # logistic regression is the linear optimum of the balanced risk.
+    rng = np.random.RandomState(0)
+    y = (rng.rand(400) < 0.1).astype(int)
+    X = rng.randn(400, 2) + y[:, None]
+    balanced = LogisticRegression(class_weight="balanced").fit(X, y).predict_proba(X)[:, 1]
+    clf = DistilledClassifier(alpha=0.0, batch_size=batch_size, meta_epochs=10,
+                              early_stopping=False, random_state=0).fit(X, y)
+    risk = clf.student_.criterion_.distillation_loss.true_label_loss
+    assert risk.positive_share == pytest.approx(y.mean())
+    assert abs(clf.predict_proba(X)[:, 1].mean() - balanced.mean()) < 0.03
+
+
+@pytest.mark.parametrize("beta, learns_from", [(0.02, "the teacher alone"),
+                                               (0.98, "the true labels alone")])
+def test_a_beta_that_rounds_a_term_away_warns(imbalanced_arrays, beta, learns_from):
+    X, y = imbalanced_arrays
+    with pytest.warns(UserWarning, match=f"beta={beta} keeps .* learns from {learns_from}"):
+        fast(beta=beta, batch_size=16).fit(X, y)

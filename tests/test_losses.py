@@ -66,11 +66,62 @@ def test_pu_gradient_follows_nonnegative_rule(batch, beta, gamma):
     neg_ref = (1 - target_prior) / (1 - prior) * (
         mean(torch.sigmoid(g_ref), unl_mask) - prior * mean(torch.sigmoid(g_ref), pos_mask)
     )
+    # Kiryo et al., Algorithm 1: the uncorrected risk while neg >= -beta.
     if neg < -beta:
         (-gamma * neg_ref).backward()
     else:
-        (target_prior * mean(torch.sigmoid(-g_ref), pos_mask) + neg_ref.clamp_min(0)).backward()
+        (target_prior * mean(torch.sigmoid(-g_ref), pos_mask) + neg_ref).backward()
     np.testing.assert_allclose(g.grad.numpy(), g_ref.grad.numpy(), rtol=1e-6, atol=1e-12)
+
+
+def test_pu_gradient_within_slack_is_that_of_the_uncorrected_risk():
+    # neg is slightly negative, above -beta: nnPU descends pi' R_P+ + neg, so the
+    # unlabeled logits still get a gradient (clamping neg to 0 gave them none).
+    logits = torch.tensor([3.0, 3.0, -2.0, -1.5], requires_grad=True)
+    target = torch.tensor([1, 1, 0, 0])
+    loss = ImbalancedNNPULoss(prior=0.3, target_prior=0.3, beta=0.5)
+    _, neg = reference_pu_risk(logits.detach().numpy(), target.numpy(), 0.3, 0.3)
+    assert -0.5 <= neg < 0
+    loss(logits, target).backward()
+    assert (logits.grad[2:] > 0).all()
+
+
+@pytest.mark.parametrize("surrogate", ["sigmoid", "logistic"])
+@pytest.mark.parametrize("prior", [0.0, 0.05])
+def test_pu_positive_share_makes_batch_means_unbiased(surrogate, prior):
+    # 12 of 60 positives in batches of 6: with the set's share, the mean over the
+    # batches of the two groups' batch means is the set's mean at any batch size
+    # (the risk is linear in them while neg >= 0), unlike each batch's own means.
+    generator = torch.Generator().manual_seed(0)
+    logits = torch.randn(60, generator=generator, dtype=torch.float64)
+    target = torch.zeros(60, dtype=torch.int64)
+    target[torch.randperm(60, generator=generator)[:12]] = 1
+    full = ImbalancedNNPULoss(prior, surrogate=surrogate)(logits, target)
+
+    def mean_over_batches(loss):
+        return torch.stack([loss(logits[i:i + 6], target[i:i + 6]) for i in range(0, 60, 6)]).mean()
+
+    shared = ImbalancedNNPULoss(prior, surrogate=surrogate, positive_share=0.2)
+    assert mean_over_batches(shared).item() == pytest.approx(full.item(), rel=1e-12)
+    per_batch = ImbalancedNNPULoss(prior, surrogate=surrogate)
+    assert mean_over_batches(per_batch).item() != pytest.approx(full.item(), rel=1e-3)
+
+
+def test_pu_positive_share_weighs_samples():
+    logits = torch.tensor([1.0, -0.5, 2.0, -1.0], dtype=torch.float64)
+    target = torch.tensor([1, 0, 0, 1])
+    weight = torch.tensor([2.0, 1.0, 1.0, 0.0], dtype=torch.float64)
+    share = ImbalancedNNPULoss(0.0, surrogate="logistic", positive_share=0.5)
+    # Total weight 4, half of it expected on the positives: the weighted sums over 2.
+    expected = (0.5 * 2 * np.log1p(np.exp(-1.0))
+                + 0.5 * (np.log1p(np.exp(-0.5)) + np.log1p(np.exp(2.0)))) / 2
+    assert share(logits, target, sample_weight=weight).item() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("share", [0, 1, -0.1, 1.5, float("nan"), True, "0.2"])
+def test_pu_positive_share_is_checked(share):
+    with pytest.raises((ValueError, TypeError), match="positive_share"):
+        ImbalancedNNPULoss(0.0, positive_share=share)
 
 
 def test_pu_correction_gradient_pushes_negative_part_up():
