@@ -18,6 +18,7 @@ rebuilt the way each kind allows:
   pickle would: ``cls.__new__`` then ``__setstate__`` or ``__dict__``.
 """
 
+import copyreg
 import inspect
 
 import numpy as np
@@ -40,9 +41,14 @@ def name_of(obj):
     return f"{obj.__module__}.{obj.__qualname__}"
 
 
+def is_nameable(obj):
+    """Whether ``obj`` is stored by name: a class, a function or a NumPy ufunc."""
+    return inspect.isclass(obj) or inspect.isroutine(obj) or isinstance(obj, np.ufunc)
+
+
 def check_nameable(obj):
     """Raise a TypeError unless ``obj`` is a class or a function with a stable name."""
-    if not (inspect.isclass(obj) or inspect.isroutine(obj)):
+    if not is_nameable(obj):
         raise TypeError(f"Only classes and functions can be trusted; got {obj!r}.")
     if "<" in obj.__qualname__ or getattr(obj, "__module__", None) is None:
         raise TypeError(
@@ -76,12 +82,22 @@ def _plain_item(value):
 
 
 def class_names(tree):
-    """Every class name in a tree, to check before anything is built."""
+    """Every class name in a tree, to check before anything is built.
+
+    Raises
+    ------
+    ValueError
+        If a class name is not a string.
+    """
     if isinstance(tree, list):
         return {name for item in tree for name in class_names(item)}
     if not isinstance(tree, dict):
         return set()
-    names = {tree["class"]} if "class" in tree else set()
+    names = set()
+    if "class" in tree:
+        if not isinstance(tree["class"], str):
+            raise ValueError(f"a class name is not a string: {tree['class']!r}")
+        names.add(tree["class"])
     return names.union(*(class_names(value) for value in tree.values()))
 
 
@@ -118,7 +134,7 @@ class TreeWriter:
         for kind, encode in self._VALUE_ENCODERS:
             if isinstance(value, kind):
                 return encode(self, value)
-        if inspect.isclass(value) or inspect.isroutine(value):
+        if is_nameable(value):
             check_nameable(value)
             return {"kind": "name", "class": name_of(value)}
         if id(value) in self._ids:
@@ -227,8 +243,10 @@ class TreeWriter:
 
     def _object(self, obj):
         cls = type(obj)
+        # copyreg's table reduces some types (NumPy's ufuncs, say) its own way.
         reduces_by_state = (
             cls.__reduce_ex__ is object.__reduce_ex__ and cls.__reduce__ is object.__reduce__
+            and cls not in copyreg.dispatch_table
         )
         state = obj.__getstate__() if reduces_by_state else None
         if not isinstance(state, dict):
@@ -240,6 +258,39 @@ class TreeWriter:
             state = self.state_hook(obj, state)
         return {"kind": "object", "class": name_of(cls),
                 "state": self._dict(state, f"{cls.__name__} attribute")}
+
+
+def _check_shapes(build, state):
+    """Build a module on torch's meta device, which allocates nothing, and
+    refuse a state whose tensors have other names or shapes: constructor
+    arguments in a file cannot make us allocate more than its weights hold."""
+    try:
+        with torch.device("meta"):
+            expected = build().state_dict()
+    except Exception:  # noqa: BLE001 - not every module builds on meta; load_state_dict checks it
+        return
+    mismatched = sorted(
+        name for name in expected.keys() | state.keys()
+        if name not in expected or name not in state
+        or tuple(expected[name].shape) != tuple(state[name].shape)
+    )
+    if mismatched:
+        raise ValueError(
+            f"the weights do not fit the module the file describes ({len(mismatched)} "
+            f"tensors differ in name or shape: {mismatched[:5]})"
+        )
+
+
+def _load_weights(module, state):
+    """Load ``state`` into ``module``, its tensors in the dtypes they were saved in
+    (the module was built in torch's default dtype, which may differ)."""
+    tensors = {**dict(module.named_parameters()), **dict(module.named_buffers())}
+    for name, saved in state.items():
+        tensor = tensors.get(name)
+        if tensor is not None and tensor.dtype != saved.dtype:
+            # In place, so that the optimizer keeps the same parameters.
+            tensor.data = tensor.data.to(saved.dtype)
+    module.load_state_dict(state)
 
 
 class TreeReader:
@@ -313,19 +364,27 @@ class TreeReader:
         params = self._dict(node["params"])
         if "module_state" not in node:
             return cls(**params)
-        params["device"] = self.device
-        net = cls(**params)
+        state = self._dict(node["module_state"])
+        module = params.get("module")
         # Initialising draws random weights, soon replaced: keep the caller's
         # random state as it was.
         with torch.random.fork_rng(devices=[]):
-            net.initialize()
-        net.module_.load_state_dict(self._dict(node["module_state"]))
+            if inspect.isclass(module):  # an instance was checked as a module node
+                arguments = {name[len("module__"):]: value for name, value in params.items()
+                             if name.startswith("module__")}
+                _check_shapes(lambda: module(**arguments), state)
+            net = cls(**{**params, "device": self.device}).initialize()
+        _load_weights(net.module_, state)
         net.history = History(self.build(node["history"]))
         return net
 
     def _module(self, node):
-        module = self._class(node, nn.Module)(**self._dict(node["arguments"]))
-        module.load_state_dict(self._dict(node["state"]))
+        cls = self._class(node, nn.Module)
+        arguments = self._dict(node["arguments"])
+        state = self._dict(node["state"])
+        _check_shapes(lambda: cls(**arguments), state)
+        module = cls(**arguments)
+        _load_weights(module, state)
         return module
 
     def _callback(self, node):

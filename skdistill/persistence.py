@@ -16,7 +16,13 @@ preprocessing and the prior estimators' scorers ``LogisticRegression`` and
 ``HistGradientBoostingClassifier``, torch's usual optimizers and losses), plus
 those registered with :func:`register_trusted` or passed as ``trusted=``. A
 file naming any other class is refused before anything is built. This
-follows skops (https://skops.readthedocs.io).
+follows skops (https://skops.readthedocs.io). NumPy's ufuncs (``np.log1p``
+in a ``FunctionTransformer``, say) are trusted by name.
+
+Files are bounded: a member that inflates beyond what it could hold, or
+weights that do not fit the modules the file describes, are refused before
+the memory they would take is allocated (modules are first built on torch's
+``meta`` device, which allocates nothing).
 
 How objects are rebuilt:
 
@@ -33,11 +39,15 @@ How objects are rebuilt:
 A teacher that is a scikit-learn classifier cannot be stored without pickle.
 It is replaced by an :class:`UnsavedTeacher`, with a warning: the student
 predicts as before, but ``teacher_predict_proba`` raises an error naming it.
+Experiment trackers are left out too, with a warning: a file carries no
+tracking address or folder, in either direction.
 """
 
+import contextlib
 import inspect
 import json
 import os
+import uuid
 import warnings
 import zipfile
 
@@ -64,7 +74,7 @@ from skorch import NeuralNet, NeuralNetBinaryClassifier, NeuralNetClassifier, ca
 from skorch.dataset import Dataset, ValidSplit
 from torch import nn
 
-from . import losses, modules, pu, tracking
+from . import losses, modules, pu
 from ._classifier import DistilledClassifier, resolve_device
 from ._layout import SequenceLayout
 from ._nets import BatchIterator, DistillationNet, StudentCriterion, TrueLabelCriterion
@@ -78,7 +88,13 @@ __all__ = ["UnsavedTeacher", "UntrustedClassError", "load", "register_trusted", 
 
 FORMAT = "skdistill"
 #: Raised whenever the layout of the file changes; newer files are refused.
-FORMAT_VERSION = 1
+#: 2: the PU risk keeps its ``positive_share``.
+FORMAT_VERSION = 2
+#: A member may inflate this many times its compressed size, beyond
+#: :data:`_INFLATE_FREE_BYTES` (deflate reaches about 1,000 on repeated data;
+#: a manifest of a real model about 10).
+_MAX_INFLATION = 100
+_INFLATE_FREE_BYTES = 64 * 2**20
 _MANIFEST = "skdistill.json"
 _TENSORS = "tensors.safetensors"
 #: Attributes of a teacher that cache predictions of one fit.
@@ -187,7 +203,6 @@ register_trusted(
     DistilledClassifier, SequenceEncoder, UnsavedTeacher,
     pu.BestBinPriorEstimator, pu.ElkanNotoPriorEstimator, pu.TIcEPriorEstimator,
     LogisticRegression, HistGradientBoostingClassifier,
-    tracking.MlflowTracker, tracking.TensorBoardTracker, tracking.WandbTracker,
     modules.MLP, modules.CNN, modules.GRU, modules.BiLSTM, modules.Transformer,
     losses.ImbalancedNNPULoss, losses.BinaryCrossEntropyLoss, losses.CrossEntropyLoss,
     losses.DistillationLoss,
@@ -207,11 +222,13 @@ register_trusted(
     bool, int, float, str,
     np.bool_, np.float16, np.float32, np.float64,
     np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
+    *(value for value in vars(np).values() if isinstance(value, np.ufunc)),
 )
 
 
-class _TeacherFilter:
-    """State hook of :func:`save`: scikit-learn teachers out, prediction caches emptied.
+class _StateFilter:
+    """State hook of :func:`save`: scikit-learn teachers and trackers out,
+    prediction caches emptied.
 
     Every place that holds a scikit-learn teacher (``teacher``, ``teachers_``,
     ``teacher_``, the teacher of the fit's ensemble) gets the same
@@ -220,11 +237,15 @@ class _TeacherFilter:
 
     def __init__(self):
         self.unsaved = set()
+        self.trackers = []
         self._placeholders = {}
 
     def __call__(self, obj, state):
         state = dict(state)
         if isinstance(obj, DistilledClassifier):
+            if state.get("trackers") is not None:
+                self.trackers.append(repr(state["trackers"]))
+                state["trackers"] = None
             for name in ("teacher", "teachers_", "teacher_"):
                 if name in state:
                     value = state[name]
@@ -265,15 +286,17 @@ def save(estimator, path):
     Parameters, fitted attributes and the classes by name go to JSON, the
     network weights to safetensors (from host copies: a model trained on a
     GPU loads on a CPU). The file is written only once everything has been
-    converted.
+    converted, to a temporary file beside ``path`` that then replaces it: a
+    save that fails leaves a previous file as it was.
 
     Parameters
     ----------
     estimator : scikit-learn estimator
         Fitted: a :class:`~skdistill.DistilledClassifier`, or a Pipeline
         holding one. A teacher that is a scikit-learn classifier is not
-        saved (see :class:`UnsavedTeacher`), with a ``UserWarning``.
-    path : str or path-like
+        saved (see :class:`UnsavedTeacher`), nor are the ``trackers``
+        (the loaded model has none), each with a ``UserWarning``.
+    path : str, path-like or binary file object
         The file to write (overwritten if it exists).
 
     Raises
@@ -306,23 +329,49 @@ def save(estimator, path):
             f"save expects a fitted scikit-learn estimator; got {type(estimator).__name__}."
         )
     check_is_fitted(estimator)
-    teacher_filter = _TeacherFilter()
-    writer = TreeWriter(state_hook=teacher_filter)
+    state_filter = _StateFilter()
+    writer = TreeWriter(state_hook=state_filter)
     manifest = {
         "format": FORMAT, "format_version": FORMAT_VERSION, "versions": _versions(),
         "estimator": writer.node(estimator),
     }
-    if teacher_filter.unsaved:
+    if state_filter.unsaved:
         warnings.warn(
-            f"The scikit-learn teacher(s) {sorted(teacher_filter.unsaved)} cannot be stored "
+            f"The scikit-learn teacher(s) {sorted(state_filter.unsaved)} cannot be stored "
             "without pickle and are not saved: after loading, the student predicts as "
             "before, but teacher_predict_proba (and fitting again) raise an error.",
             UserWarning, stacklevel=user_stacklevel(),
         )
+    if state_filter.trackers:
+        warnings.warn(
+            f"The trackers {', '.join(state_filter.trackers)} are not saved: a model file "
+            "carries no tracking address or folder. Set trackers on the loaded model to "
+            "log its next fit.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
     tensors = safetensors.torch.save(writer.tensors) if writer.tensors else b""
-    with zipfile.ZipFile(path, "w") as archive:
+    with _replacing(path) as target, zipfile.ZipFile(target, "w") as archive:
         archive.writestr(_MANIFEST, json.dumps(manifest), zipfile.ZIP_DEFLATED)
         archive.writestr(_TENSORS, tensors, zipfile.ZIP_STORED)
+
+
+@contextlib.contextmanager
+def _replacing(path):
+    """Write to a new file beside ``path`` that replaces it once complete; a
+    file object is written to as it is."""
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        yield path
+        return
+    path = os.fspath(path)
+    folder, name = os.path.split(path)
+    partial = os.path.join(folder, f".{os.fsdecode(name)}.{uuid.uuid4().hex}.partial")
+    try:
+        with open(partial, "xb") as file:
+            yield file
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
 
 
 def _fitted_device(device):
@@ -345,6 +394,20 @@ def _trusted_map(trusted):
     return {**_TRUSTED, **{name_of(obj): obj for obj in trusted}}
 
 
+def _read_member(archive, name):
+    """A member's bytes, refused where it would inflate beyond reason."""
+    info = archive.getinfo(name)
+    if (
+        info.file_size > _INFLATE_FREE_BYTES
+        and info.file_size > _MAX_INFLATION * info.compress_size
+    ):
+        raise ValueError(
+            f"its member {name} would inflate from {info.compress_size} to "
+            f"{info.file_size} bytes"
+        )
+    return archive.read(name)
+
+
 def _read(path):
     """The manifest and the tensor bytes of a model file, checked."""
     if isinstance(path, (str, bytes, os.PathLike)) and os.path.isdir(path):
@@ -354,20 +417,46 @@ def _read(path):
         )
     try:
         with zipfile.ZipFile(path) as archive:
-            manifest = json.loads(archive.read(_MANIFEST))
-            tensors = archive.read(_TENSORS)
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError) as error:
+            names = archive.namelist()
+            if len(names) != len(set(names)):
+                raise ValueError("it holds a member twice")
+            manifest = json.loads(_read_member(archive, _MANIFEST))
+            tensors = _read_member(archive, _TENSORS)
+    except (zipfile.BadZipFile, KeyError, ValueError, RecursionError) as error:
+        # ValueError covers JSON and Unicode decoding errors.
         raise ValueError(f"{path} is not a skdistill model file ({error}).") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ValueError(f"{path} is not a skdistill model file (no format field).")
     version = manifest.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ValueError(
-            f"{path} has format version {version!r}, written by a newer skdistill "
-            f"({manifest.get('versions', {}).get('skdistill', 'unknown')}); this one "
-            f"reads versions up to {FORMAT_VERSION}. Upgrade skdistill to load it."
+            f"{path} is a damaged skdistill model file (format version {version!r} is "
+            "not a positive integer)."
+        )
+    if version > FORMAT_VERSION:
+        versions = manifest.get("versions")
+        writer = versions.get("skdistill") if isinstance(versions, dict) else None
+        raise ValueError(
+            f"{path} has format version {version}, written by a newer skdistill "
+            f"({writer or 'unknown'}); this one reads versions up to {FORMAT_VERSION}. "
+            "Upgrade skdistill to load it."
         )
     return manifest, tensors
+
+
+@contextlib.contextmanager
+def _damage_named(path):
+    """Errors of a damaged file's content as a ValueError that names the file."""
+    try:
+        yield
+    except (torch.cuda.OutOfMemoryError, UntrustedClassError):
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError,
+            RecursionError, RuntimeError, safetensors.SafetensorError) as error:
+        # RuntimeError: weights that do not fit the module the manifest describes.
+        raise ValueError(
+            f"{path} is a damaged skdistill model file ({type(error).__name__}: {error})"
+        ) from error
 
 
 def load(path, trusted=None, device="cpu"):
@@ -387,8 +476,9 @@ def load(path, trusted=None, device="cpu"):
     device : str or torch.device, default="cpu"
         Where the networks are put: "cpu" loads anywhere, whatever device
         trained them; "auto" is "cuda" when torch sees a GPU; or any torch
-        device. The estimators' ``device`` parameters (for the next fit) are
-        kept as saved.
+        device that holds data (not "meta"). The estimators' ``device``
+        parameters (for the next fit) are kept as saved. Weights keep the
+        dtype they were saved in, whatever torch's default dtype.
 
     Returns
     -------
@@ -413,8 +503,15 @@ def load(path, trusted=None, device="cpu"):
     """
     trusted = _trusted_map(trusted)
     device = resolve_device(device)
+    if device.type == "meta":
+        raise ValueError(
+            "device='meta' holds no data: a model loaded there cannot predict. Load on "
+            "'cpu' or a GPU."
+        )
     manifest, tensor_bytes = _read(path)
-    untrusted = sorted(class_names(manifest) - set(trusted))
+    with _damage_named(path):
+        names = class_names(manifest)
+    untrusted = sorted(names - set(trusted))
     if untrusted:
         short = ", ".join(name.rsplit(".", 1)[-1] for name in untrusted)
         raise UntrustedClassError(
@@ -422,12 +519,7 @@ def load(path, trusted=None, device="cpu"):
             f"If you trust this file, pass them: load(path, trusted=[{short}]), or "
             f"register them once: skdistill.register_trusted({short})."
         )
-    try:
+    with _damage_named(path):
         tensors = safetensors.torch.load(tensor_bytes) if tensor_bytes else {}
         reader = TreeReader(trusted, tensors, device, object_hook=_fitted_device(device))
         return reader.build(manifest["estimator"])
-    except torch.cuda.OutOfMemoryError:
-        raise
-    # RuntimeError: weights that do not fit the module the manifest describes
-    except (KeyError, IndexError, TypeError, RuntimeError, safetensors.SafetensorError) as error:
-        raise ValueError(f"{path} is a damaged skdistill model file ({error!r}).") from error

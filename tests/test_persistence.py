@@ -1,6 +1,8 @@
+import copy
 import io
 import json
 import pickle
+import tracemalloc
 import warnings
 import zipfile
 from pathlib import Path
@@ -15,7 +17,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 from skorch import NeuralNet
 from torch import nn
 
@@ -118,28 +120,43 @@ def test_default_classifier_predicts_identically_after_loading(
     assert list(loaded.student_.history) == list(fitted_mlp.student_.history)
 
 
-def test_prior_estimators_and_trackers_of_the_library_load_without_trust(
-    imbalanced_arrays, tmp_path
-):
+def test_prior_estimators_of_the_library_load_without_trust(imbalanced_arrays, tmp_path):
     """The library's own parameter objects are trusted: a model fitted with a
-    prior estimator (with the scorer the PU guide recommends) and trackers loads
-    without ``trusted=``."""
+    prior estimator (with the scorer the PU guide recommends) loads without
+    ``trusted=``."""
     from skdistill.pu import BestBinPriorEstimator, make_pu_labels
-    from skdistill.tracking import MlflowTracker, TensorBoardTracker, WandbTracker
 
     X, y = imbalanced_arrays
     prior = BestBinPriorEstimator(HistGradientBoostingClassifier(max_iter=5), random_state=0)
     clf = fast(prior=prior).fit(X, make_pu_labels(y, 0.5, random_state=0))
-    # trackers are settings only; set after the fit so that no optional extra is needed
-    trackers = [MlflowTracker(experiment_name="e"), TensorBoardTracker(log_dir="runs"),
-                WandbTracker(project="p")]
-    clf.set_params(trackers=trackers)
-    save(clf, tmp_path / "model.skd")
-    loaded = load(tmp_path / "model.skd")
+    loaded = round_trip(clf, tmp_path)
     assert loaded.prior_ == clf.prior_
     assert repr(loaded.get_params()["prior"]) == repr(prior)
-    assert [repr(t) for t in loaded.trackers] == [repr(t) for t in trackers]
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_trackers_are_left_out_of_the_file(fitted_mlp, imbalanced_arrays, tmp_path):
+    # A tracker in a file came back live: a refit of a loaded model logged into the
+    # folder (or to the server) the file named, and a saved file carried the
+    # tracking address of whoever saved it.
+    from skdistill.tracking import MlflowTracker, TensorBoardTracker
+
+    X, _ = imbalanced_arrays
+    clf = copy.deepcopy(fitted_mlp).set_params(trackers=[
+        MlflowTracker(tracking_uri="http://user:secret@tracking:5000"),
+        TensorBoardTracker(log_dir=str(tmp_path / "runs"))])
+    with pytest.warns(UserWarning, match="trackers .*MlflowTracker.* are not saved"):
+        save(clf, tmp_path / "model.skd")
+    assert "secret" not in json.dumps(read_manifest(tmp_path / "model.skd")[0])
+    loaded = load(tmp_path / "model.skd")
+    assert loaded.trackers is None
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted_mlp.predict_proba(X))
+    planted = tampered_copy(tmp_path / "model.skd", tmp_path, lambda items: items.append(
+        ["trackers", [{"kind": "object", "class": "skdistill.tracking.TensorBoardTracker",
+                       "state": {"kind": "dict", "items": [["log_dir", str(tmp_path)]]}}]]
+    ))
+    with pytest.raises(UntrustedClassError, match="TensorBoardTracker"):
+        load(planted)
 
 
 def test_skorch_net_spec_round_trips_and_refits_identically(imbalanced_arrays, tmp_path):
@@ -418,6 +435,171 @@ def test_newer_format_version_is_refused(saved_mlp, tmp_path):
     write_model_file(path, {**manifest, "format_version": persistence.FORMAT_VERSION + 1}, tensors)
     with pytest.raises(ValueError, match="newer skdistill.*Upgrade"):
         load(path)
+
+
+@pytest.mark.parametrize("version", [None, 0, -1, True, "2", 1.5])
+def test_a_format_version_that_is_no_version_is_a_damaged_file(saved_mlp, tmp_path, version):
+    # a missing version was "written by a newer skdistill"; 0, -1 and true were read as 1
+    manifest, tensors = read_manifest(saved_mlp)
+    path = tmp_path / "odd.skd"
+    write_model_file(path, {**manifest, "format_version": version}, tensors)
+    with pytest.raises(ValueError, match="damaged.*not a positive integer"):
+        load(path)
+
+
+def test_files_of_the_first_format_version_load(saved_mlp, imbalanced_arrays, tmp_path):
+    # version 1 stored the PU risk without positive_share; it loads as None
+    X, _ = imbalanced_arrays
+    manifest, tensors = read_manifest(saved_mlp)
+    text = json.dumps(manifest)
+    assert text.count('["positive_share",') == 1
+    text = text.replace('["positive_share", 0.', '["unused", 0.')
+    old = json.loads(text)
+    for node in _nodes(old):
+        if node.get("class") == "skdistill.losses.ImbalancedNNPULoss":
+            node["arguments"]["items"] = [
+                item for item in node["arguments"]["items"] if item[0] != "unused"]
+    path = tmp_path / "v1.skd"
+    write_model_file(path, {**old, "format_version": 1}, tensors)
+    loaded = load(path)
+    assert loaded.student_.criterion.distillation_loss.true_label_loss.positive_share is None
+    np.testing.assert_array_equal(loaded.predict_proba(X), load(saved_mlp).predict_proba(X))
+
+
+def _nodes(tree):
+    """Every dict node of a manifest's tree."""
+    if isinstance(tree, list):
+        for item in tree:
+            yield from _nodes(item)
+    elif isinstance(tree, dict):
+        yield tree
+        for value in tree.values():
+            yield from _nodes(value)
+
+
+@pytest.mark.parametrize("edit, error", [
+    (lambda m: {**m, "estimator": {**m["estimator"], "class": 5}}, "AttributeError|not a string"),
+    (lambda m: {**m, "estimator": {**m["estimator"], "class": ["a"]}}, "not a string"),
+    (lambda m: {**m, "estimator": {"kind": "bogus"}}, "Unknown node kind"),
+    (lambda m: {**m, "estimator": {"kind": "array", "dtype": "<f8", "shape": [3, 3],
+                                   "data": [1.0, 2.0]}}, "reshape"),
+])
+def test_damaged_content_is_a_value_error_naming_the_file(saved_mlp, tmp_path, edit, error):
+    # a non-string class was an AttributeError or TypeError, other damage a bare
+    # ValueError that did not name the file
+    manifest, tensors = read_manifest(saved_mlp)
+    path = tmp_path / "damaged.skd"
+    write_model_file(path, edit(manifest), tensors)
+    with pytest.raises(ValueError, match=f"damaged.skd is a damaged skdistill model file.*({error})"):
+        load(path)
+
+
+def test_deeply_nested_manifest_is_a_value_error(tmp_path):
+    # json.loads raised RecursionError, and `skdistill predict` printed a traceback
+    path = tmp_path / "deep.skd"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("skdistill.json", "[" * 100_000)
+        archive.writestr("tensors.safetensors", b"")
+    with pytest.raises(ValueError, match="not a skdistill model file"):
+        load(path)
+
+
+def test_a_member_held_twice_is_refused(saved_mlp, tmp_path):
+    manifest, tensors = read_manifest(saved_mlp)
+    path = tmp_path / "twice.skd"
+    write_model_file(path, manifest, tensors)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile's "Duplicate name"
+        with zipfile.ZipFile(path, "a") as archive:
+            archive.writestr("skdistill.json", json.dumps({**manifest, "format": "other"}))
+    with pytest.raises(ValueError, match="holds a member twice"):
+        load(path)
+
+
+def test_a_zip_bomb_is_refused_before_it_inflates(tmp_path):
+    # 1.5 MB inflating to 1.5 GB reached 3.4 GB of memory before being refused
+    path = tmp_path / "bomb.skd"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("skdistill.json", "w", force_zip64=True) as member:
+            block = b" " * 2**20
+            for _ in range(200):
+                member.write(block)
+        archive.writestr("tensors.safetensors", b"")
+    assert path.stat().st_size < 2**20
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match="would inflate from .* to 209715200 bytes"):
+            load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 2**20
+
+
+def test_module_sizes_in_the_file_are_checked_before_allocating(saved_mlp, tmp_path):
+    # hidden units edited from 64 to 20,000 x 20,000 allocated 1.6 GB before the
+    # weights were found not to fit
+    manifest, tensors = read_manifest(saved_mlp)
+    text = json.dumps(manifest)
+    path = tmp_path / "huge.skd"
+    huge = text.replace('["module__hidden_units", {"kind": "tuple", "items": [64]}]',
+                        '["module__hidden_units", {"kind": "tuple", "items": [20000, 20000]}]')
+    assert huge != text
+    write_model_file(path, json.loads(huge), tensors)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match="damaged.*weights do not fit the module"):
+            load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 2**20
+
+
+def test_a_failed_save_leaves_the_previous_file(fitted_mlp, saved_mlp, tmp_path, monkeypatch):
+    # save wrote into the file itself: a full disk (or Ctrl-C) left it truncated
+    path = tmp_path / "model.skd"
+    path.write_bytes(saved_mlp.read_bytes())
+
+    def full_disk(self, name, data, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        save(fitted_mlp, path)
+    monkeypatch.undo()
+    assert path.read_bytes() == saved_mlp.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.skd"]
+
+
+def test_numpy_ufuncs_round_trip(imbalanced_arrays, tmp_path):
+    # FunctionTransformer(np.abs) saved, then could never be loaded ("numpy.ufunc"
+    # untrusted, and trusting it made the file "damaged")
+    X, y = imbalanced_arrays
+    pipe = make_pipeline(FunctionTransformer(np.abs), fast()).fit(X, y)
+    loaded = round_trip(pipe, tmp_path)
+    assert loaded[0].func is np.abs
+    np.testing.assert_array_equal(loaded.predict_proba(X), pipe.predict_proba(X))
+
+
+def test_weights_keep_their_dtype_whatever_the_default(saved_mlp, fitted_mlp, imbalanced_arrays):
+    # under a float64 default the module was built in float64 and predict failed
+    # with torch's "mat1 and mat2 must have the same dtype"
+    X, _ = imbalanced_arrays
+    default = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        loaded = load(saved_mlp)
+        proba = loaded.predict_proba(X)
+    finally:
+        torch.set_default_dtype(default)
+    assert next(loaded.student_.module_.parameters()).dtype == torch.float32
+    np.testing.assert_array_equal(proba, fitted_mlp.predict_proba(X))
+
+
+def test_the_meta_device_is_refused(saved_mlp):
+    with pytest.raises(ValueError, match="device='meta' holds no data"):
+        load(saved_mlp, device="meta")
 
 
 def test_save_refuses_unfitted_and_foreign_objects(tmp_path):
