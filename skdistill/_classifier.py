@@ -384,7 +384,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     distillation_loss : {"soft", "hard", "mse"}, default="soft"
         Teacher term: "soft" is per-sample cross-entropy against the teacher's
         probabilities at ``temperature``, scaled by ``temperature ** 2``;
-        "hard" uses the teacher's predicted labels; "mse" compares logits.
+        "hard" uses the teacher's predicted labels; "mse" compares logits
+        (a scikit-learn teacher's, and those of fused teachers, are the
+        log-odds of their probabilities clipped to [1e-6, 1 - 1e-6], so
+        about +-13.8 where a teacher is sure).
     temperature : float, default=1.0
         Positive softening temperature of the "soft" teacher term.
     schedule : {"online", "sequential"}, default="online"

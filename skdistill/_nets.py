@@ -35,6 +35,10 @@ DEFAULT_STUDENT = {"module": MLP, "module__hidden_units": (64,), "lr": 1e-2}
 _DEFAULT_NETS = {"teacher": DEFAULT_TEACHER, "student": DEFAULT_STUDENT}
 #: Inference needs no gradients, so it can afford larger batches.
 INFERENCE_BATCH_SIZE = 4096
+#: The most elements of a dense batch made from sparse input when not
+#: training (64 MiB of float32): wide sparse input (k-mer counts, say) then
+#: predicts in batches of fewer rows.
+SPARSE_BATCH_ELEMENTS = 2**24
 
 
 def _take(values, index):
@@ -58,7 +62,7 @@ class TensorData(torch.utils.data.Dataset):
     X : numpy.ndarray or scipy.sparse matrix of shape (n_samples, n_features)
         Dense input moves to ``device`` once (no copy on the CPU); sparse
         input stays a CSR matrix on the host and each batch is densified on
-        its own, so memory never holds more than one dense batch.
+        its own (see :class:`BatchIterator` for the size of those batches).
     y : torch.Tensor, dict of torch.Tensor or None, default=None
         Targets of the served samples, already on ``device``; a dict is
         served as a dict.
@@ -126,7 +130,9 @@ class BatchIterator:
     drawn from torch's global generator, so seeding torch makes it reproducible.
     When shuffling (training), a last batch of a single sample joins the
     batch before it: batch normalisation cannot train on one sample, and
-    which fold or search candidate ends with one would be chance.
+    which fold or search candidate ends with one would be chance. Without
+    shuffling (inference), batches of sparse input hold at most
+    :data:`SPARSE_BATCH_ELEMENTS` dense elements.
 
     Parameters
     ----------
@@ -149,12 +155,19 @@ class BatchIterator:
         self.shuffle = shuffle
         self.drop_last = drop_last
 
+    def _rows_per_batch(self):
+        if self.dataset.is_sparse and not self.shuffle:
+            width = max(1, self.dataset.X.shape[1])
+            return max(1, min(self.batch_size, SPARSE_BATCH_ELEMENTS // width))
+        return self.batch_size
+
     def _bounds(self):
         """The (start, stop) of each batch."""
         n_samples = len(self.dataset)
-        stops = list(range(self.batch_size, n_samples, self.batch_size)) + [n_samples]
+        batch_size = self._rows_per_batch()
+        stops = list(range(batch_size, n_samples, batch_size)) + [n_samples]
         last = n_samples - (stops[-2] if len(stops) > 1 else 0)
-        if self.drop_last and last < self.batch_size:
+        if self.drop_last and last < batch_size:
             stops.pop()
         elif self.shuffle and last == 1 and len(stops) > 1:
             del stops[-2]

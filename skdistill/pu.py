@@ -624,7 +624,11 @@ class TIcEPriorEstimator(BaseEstimator):
                 if (
                     s[child_estimate].sum() > min_labelled
                     and n_tree > self.min_set_size
-                    and 0 < n_tree_labelled < n_tree  # a pure node is not split further
+                    # A pure node is not split further. Bekker & Davis's tice.py
+                    # tests the popped parent's labelled count here, which lets a
+                    # child without labelled samples in; the child's own count is
+                    # what the rule means, so estimates may differ slightly from theirs.
+                    and 0 < n_tree_labelled < n_tree
                 ):
                     heapq.heappush(queue, (
                         -bound(n_tree, n_tree_labelled, size=0), -n_tree_labelled,

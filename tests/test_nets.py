@@ -24,6 +24,19 @@ def test_batches_cover_every_sample_once(sparse, shuffle):
     assert X_seen.layout == torch.strided
 
 
+def test_wide_sparse_input_predicts_in_batches_of_bounded_memory():
+    # 4,096 rows of 50,000 columns made dense batches of 819 MB (and skorch holds two)
+    X = sp.random(1000, 50_000, density=1e-4, format="csr", dtype=np.float32, random_state=0)
+    data = TensorData(X)
+    inference = [len(batch) for batch, _ in BatchIterator(data, batch_size=4096)]
+    assert inference == [335, 335, 330]  # 2**24 // 50,000 rows
+    training = [len(batch) for batch, _ in BatchIterator(data, batch_size=512, shuffle=True)]
+    assert training == [512, 488]
+    np.testing.assert_array_equal(
+        torch.cat([batch for batch, _ in BatchIterator(data, batch_size=4096)]).numpy(),
+        X.toarray())
+
+
 @pytest.mark.parametrize(
     "shuffle, drop_last, sizes",
     [(False, False, [4, 4, 1]), (True, False, [4, 5]), (True, True, [4, 4]), (False, True, [4, 4])],
