@@ -1,8 +1,8 @@
 """Can an estimated prior buy F1 through the decision threshold? (PU learning)
 
-``examples/pu_learning.py`` finds that F1 at the 0.5 threshold does not rise when
-nnPU is given the prior: with ``target_prior=0.5`` the risk's best decision rule is
-the same with any prior. What a prior does allow is an estimate of F1 itself from
+``examples/pu_learning.py`` finds that F1 at the 0.5 threshold does not rise
+systematically when nnPU is given the prior: with ``target_prior=0.5`` the risk's
+best decision rule is the same with any prior. What a prior does allow is an estimate of F1 itself from
 PU labels (``skdistill.metrics.pu_estimated_f1_score``): on labelled positives and
 unlabeled samples held out from training, recall ``r`` is the share of labelled
 positives above a threshold (SCAR), the positive rate of all samples is
