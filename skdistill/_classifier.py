@@ -30,10 +30,10 @@ from ._nets import (
     TensorData,
     TrueLabelCriterion,
     build_net,
-    true_label_count,
     check_output_shape,
     predict_logits,
     rewire_net,
+    true_label_count,
 )
 from ._specs import ESTIMATOR, NET, spec_kind, wants_sequence_shape
 from ._random import draw_seed, seed_unset_random_states, seeded_global_generators
