@@ -38,6 +38,8 @@ _DEPRECATED_TORCH_ARGUMENTS = {"size_average", "reduce"}
 
 def name_of(obj):
     """The qualified name a class or function is stored and trusted under."""
+    if isinstance(obj, np.ufunc):  # older NumPy's ufuncs have no __qualname__
+        return f"numpy.{obj.__name__}"
     return f"{obj.__module__}.{obj.__qualname__}"
 
 
@@ -50,6 +52,13 @@ def check_nameable(obj):
     """Raise a TypeError unless ``obj`` is a class or a function with a stable name."""
     if not is_nameable(obj):
         raise TypeError(f"Only classes and functions can be trusted; got {obj!r}.")
+    if isinstance(obj, np.ufunc):
+        if getattr(np, obj.__name__, None) is not obj:
+            raise TypeError(
+                f"{obj!r} is not one of NumPy's own ufuncs, the only ufuncs stored by "
+                "name; wrap it in a function defined at the top level of a module."
+            )
+        return
     if "<" in obj.__qualname__ or getattr(obj, "__module__", None) is None:
         raise TypeError(
             f"{obj!r} has no importable name (a lambda or a class defined inside a "
@@ -260,36 +269,52 @@ class TreeWriter:
                 "state": self._dict(state, f"{cls.__name__} attribute")}
 
 
-def _check_shapes(build, state):
-    """Build a module on torch's meta device, which allocates nothing, and
-    refuse a state whose tensors have other names or shapes: constructor
-    arguments in a file cannot make us allocate more than its weights hold."""
+def _numel(state):
+    return sum(value.numel() for value in state.values() if isinstance(value, torch.Tensor))
+
+
+def _check_size(what, build, budget):
+    """Refuse a module that would hold more numbers than ``budget``, the file's
+    weights for it: built first on torch's meta device, which allocates nothing,
+    so that constructor arguments in a file cannot make us allocate what the
+    file does not hold. A module that does not build there (or is lazy) is left
+    to the real build."""
     try:
         with torch.device("meta"):
-            expected = build().state_dict()
-    except Exception:  # noqa: BLE001 - not every module builds on meta; load_state_dict checks it
+            state = build().state_dict()
+    except Exception:  # noqa: BLE001 - any module code may fail on meta tensors
         return
-    mismatched = sorted(
-        name for name in expected.keys() | state.keys()
-        if name not in expected or name not in state
-        or tuple(expected[name].shape) != tuple(state[name].shape)
-    )
-    if mismatched:
+    if any(nn.parameter.is_lazy(value) for value in state.values()):
+        return
+    if _numel(state) > budget:
         raise ValueError(
-            f"the weights do not fit the module the file describes ({len(mismatched)} "
-            f"tensors differ in name or shape: {mismatched[:5]})"
+            f"its {what} would hold {_numel(state):,} numbers, more than the "
+            f"{budget:,} of its weights"
         )
 
 
+def _component_builder(params, name):
+    """What a skorch net builds for its component ``name`` (as skorch's
+    ``initialized_instance`` does), or None for an instance used as it is."""
+    spec = params.get(name)
+    arguments = {key[len(name) + 2:]: value for key, value in params.items()
+                 if key.startswith(f"{name}__")}
+    if isinstance(spec, nn.Module):
+        return (lambda: type(spec)(**arguments)) if arguments else None
+    return (lambda: spec(**arguments)) if callable(spec) else None
+
+
 def _load_weights(module, state):
-    """Load ``state`` into ``module``, its tensors in the dtypes they were saved in
-    (the module was built in torch's default dtype, which may differ)."""
-    tensors = {**dict(module.named_parameters()), **dict(module.named_buffers())}
-    for name, saved in state.items():
-        tensor = tensors.get(name)
-        if tensor is not None and tensor.dtype != saved.dtype:
-            # In place, so that the optimizer keeps the same parameters.
-            tensor.data = tensor.data.to(saved.dtype)
+    """Load ``state`` into ``module``. Where every saved floating-point tensor has
+    one dtype, the module's take it first (the module was built in torch's
+    default dtype, which may differ from the one it was saved in)."""
+    dtypes = {value.dtype for value in state.values() if value.is_floating_point()}
+    if len(dtypes) == 1:
+        dtype = dtypes.pop()
+        for tensor in [*module.parameters(), *module.buffers()]:
+            if tensor.is_floating_point() and tensor.dtype != dtype:
+                # In place, so that the optimizer keeps the same parameters.
+                tensor.data = tensor.data.to(dtype)
     module.load_state_dict(state)
 
 
@@ -365,14 +390,13 @@ class TreeReader:
         if "module_state" not in node:
             return cls(**params)
         state = self._dict(node["module_state"])
-        module = params.get("module")
         # Initialising draws random weights, soon replaced: keep the caller's
         # random state as it was.
         with torch.random.fork_rng(devices=[]):
-            if inspect.isclass(module):  # an instance was checked as a module node
-                arguments = {name[len("module__"):]: value for name, value in params.items()
-                             if name.startswith("module__")}
-                _check_shapes(lambda: module(**arguments), state)
+            for component in ("module", "criterion"):
+                build = _component_builder(params, component)
+                if build is not None:  # an instance as it is was checked as a module node
+                    _check_size(component, build, _numel(state))
             net = cls(**{**params, "device": self.device}).initialize()
         _load_weights(net.module_, state)
         net.history = History(self.build(node["history"]))
@@ -382,7 +406,7 @@ class TreeReader:
         cls = self._class(node, nn.Module)
         arguments = self._dict(node["arguments"])
         state = self._dict(node["state"])
-        _check_shapes(lambda: cls(**arguments), state)
+        _check_size(node["class"], lambda: cls(**arguments), _numel(state))
         module = cls(**arguments)
         _load_weights(module, state)
         return module

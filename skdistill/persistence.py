@@ -19,10 +19,12 @@ file naming any other class is refused before anything is built. This
 follows skops (https://skops.readthedocs.io). NumPy's ufuncs (``np.log1p``
 in a ``FunctionTransformer``, say) are trusted by name.
 
-Files are bounded: a member that inflates beyond what it could hold, or
-weights that do not fit the modules the file describes, are refused before
-the memory they would take is allocated (modules are first built on torch's
-``meta`` device, which allocates nothing).
+Two bounds on what a file can make :func:`load` allocate: a member is read
+in chunks and refused once it inflates beyond a hundredfold its compressed
+size (past 64 MiB), and a net's module and criterion are first built on
+torch's ``meta`` device, which allocates nothing, and refused where they
+would hold more numbers than the file's weights for them (a module that
+cannot be built there is built as usual).
 
 How objects are rebuilt:
 
@@ -40,16 +42,19 @@ A teacher that is a scikit-learn classifier cannot be stored without pickle.
 It is replaced by an :class:`UnsavedTeacher`, with a warning: the student
 predicts as before, but ``teacher_predict_proba`` raises an error naming it.
 Experiment trackers are left out too, with a warning: a file carries no
-tracking address or folder, in either direction.
+tracking address or folder, in either direction (:func:`load` drops those of
+older files, with a warning).
 """
 
 import contextlib
 import inspect
 import json
 import os
+import shutil
 import uuid
 import warnings
 import zipfile
+import zlib
 
 import numpy as np
 import safetensors.torch
@@ -95,6 +100,11 @@ FORMAT_VERSION = 2
 #: a manifest of a real model about 10).
 _MAX_INFLATION = 100
 _INFLATE_FREE_BYTES = 64 * 2**20
+_CHUNK_BYTES = 2**20
+_CLASSIFIER_NAME = name_of(DistilledClassifier)
+#: What a damaged archive raises while a member is read.
+_ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, EOFError,
+                   NotImplementedError, RuntimeError, RecursionError, zlib.error, OSError)
 _MANIFEST = "skdistill.json"
 _TENSORS = "tensors.safetensors"
 #: Attributes of a teacher that cache predictions of one fit.
@@ -243,7 +253,7 @@ class _StateFilter:
     def __call__(self, obj, state):
         state = dict(state)
         if isinstance(obj, DistilledClassifier):
-            if state.get("trackers") is not None:
+            if state.get("trackers"):
                 self.trackers.append(repr(state["trackers"]))
                 state["trackers"] = None
             for name in ("teacher", "teachers_", "teacher_"):
@@ -286,8 +296,9 @@ def save(estimator, path):
     Parameters, fitted attributes and the classes by name go to JSON, the
     network weights to safetensors (from host copies: a model trained on a
     GPU loads on a CPU). The file is written only once everything has been
-    converted, to a temporary file beside ``path`` that then replaces it: a
-    save that fails leaves a previous file as it was.
+    converted; a path is written as a new file beside it (of the old file's
+    permissions, beside a symbolic link's target) that replaces it when
+    complete, so a save that fails leaves a previous file as it was.
 
     Parameters
     ----------
@@ -362,12 +373,14 @@ def _replacing(path):
     if not isinstance(path, (str, bytes, os.PathLike)):
         yield path
         return
-    path = os.fspath(path)
+    path = os.path.realpath(os.fsdecode(path))
     folder, name = os.path.split(path)
-    partial = os.path.join(folder, f".{os.fsdecode(name)}.{uuid.uuid4().hex}.partial")
+    partial = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.partial")
     try:
         with open(partial, "xb") as file:
             yield file
+        if os.path.exists(path):
+            shutil.copymode(path, partial)
         os.replace(partial, path)
     finally:
         if os.path.exists(partial):
@@ -395,17 +408,21 @@ def _trusted_map(trusted):
 
 
 def _read_member(archive, name):
-    """A member's bytes, refused where it would inflate beyond reason."""
+    """A member's bytes, read in chunks and refused once they inflate beyond
+    reason (the sizes a zip declares are the file's word, not a bound)."""
     info = archive.getinfo(name)
-    if (
-        info.file_size > _INFLATE_FREE_BYTES
-        and info.file_size > _MAX_INFLATION * info.compress_size
-    ):
-        raise ValueError(
-            f"its member {name} would inflate from {info.compress_size} to "
-            f"{info.file_size} bytes"
-        )
-    return archive.read(name)
+    limit = max(_INFLATE_FREE_BYTES, _MAX_INFLATION * info.compress_size)
+    chunks, size = [], 0
+    with archive.open(info) as member:
+        while chunk := member.read(_CHUNK_BYTES):
+            size += len(chunk)
+            if size > limit:
+                raise ValueError(
+                    f"its member {name} inflates from {info.compress_size} bytes to more "
+                    f"than {limit}"
+                )
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _read(path):
@@ -416,15 +433,21 @@ def _read(path):
             "skdistill fit keeps its model in model.skd)."
         )
     try:
-        with zipfile.ZipFile(path) as archive:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise ValueError(f"{path} is not a skdistill model file ({error}).") from None
+    try:
+        with archive:
             names = archive.namelist()
             if len(names) != len(set(names)):
                 raise ValueError("it holds a member twice")
             manifest = json.loads(_read_member(archive, _MANIFEST))
             tensors = _read_member(archive, _TENSORS)
-    except (zipfile.BadZipFile, KeyError, ValueError, RecursionError) as error:
-        # ValueError covers JSON and Unicode decoding errors.
-        raise ValueError(f"{path} is not a skdistill model file ({error}).") from None
+    # ValueError covers JSON and Unicode decoding errors; the file itself was opened.
+    except _ARCHIVE_ERRORS as error:
+        raise ValueError(
+            f"{path} is not a skdistill model file ({type(error).__name__}: {error})."
+        ) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ValueError(f"{path} is not a skdistill model file (no format field).")
     version = manifest.get("format_version")
@@ -442,6 +465,22 @@ def _read(path):
             "Upgrade skdistill to load it."
         )
     return manifest, tensors
+
+
+def _drop_trackers(tree):
+    """Set the trackers of every classifier in ``tree`` to None, in place, and
+    return the class names of those dropped."""
+    if isinstance(tree, list):
+        return [name for item in tree for name in _drop_trackers(item)]
+    if not isinstance(tree, dict):
+        return []
+    dropped = []
+    if tree.get("class") == _CLASSIFIER_NAME and tree.get("kind") == "object":
+        for item in tree["state"]["items"]:
+            if item[0] == "trackers" and item[1] is not None:
+                dropped += sorted(class_names(item[1]))
+                item[1] = None
+    return dropped + [name for value in tree.values() for name in _drop_trackers(value)]
 
 
 @contextlib.contextmanager
@@ -510,7 +549,15 @@ def load(path, trusted=None, device="cpu"):
         )
     manifest, tensor_bytes = _read(path)
     with _damage_named(path):
+        dropped = _drop_trackers(manifest["estimator"])
         names = class_names(manifest)
+    if dropped:
+        warnings.warn(
+            f"{path} holds trackers ({', '.join(dropped)}), written by an older skdistill: "
+            "they are not loaded, as a file carries no tracking address or folder. Set "
+            "trackers on the loaded model to log its next fit.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
     untrusted = sorted(names - set(trusted))
     if untrusted:
         short = ", ".join(name.rsplit(".", 1)[-1] for name in untrusted)
