@@ -158,8 +158,9 @@ class ImbalancedNNPULoss(nn.Module):
         in (0, 1). Given, a batch's means over P and over U are its weighted
         sums divided by its total weight times ``positive_share`` (or
         ``1 - positive_share``): estimates of the training set's means whose
-        expectation does not depend on the batch size, as with scikit-learn's
-        ``class_weight="balanced"``. None takes each batch's own means, where a
+        expectation does not depend on the batch size (with unequal sample
+        weights, nearly: the batch's total weight varies), as with
+        scikit-learn's ``class_weight="balanced"``. None takes each batch's own means, where a
         batch without positives gives the positive term 0; small batches of
         rare positives then weigh the positive class below ``target_prior``
         (at 10 % positives, batches of 8 train towards a prior near 0.36).
