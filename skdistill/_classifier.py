@@ -385,9 +385,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         Teacher term: "soft" is per-sample cross-entropy against the teacher's
         probabilities at ``temperature``, scaled by ``temperature ** 2``;
         "hard" uses the teacher's predicted labels; "mse" compares logits
-        (a scikit-learn teacher's, and those of fused teachers, are the
-        log-odds of their probabilities clipped to [1e-6, 1 - 1e-6], so
-        about +-13.8 where a teacher is sure).
+        (a scikit-learn teacher's, and those of teachers fused by
+        "mean_proba" or "vote", come from probabilities clipped to
+        [1e-6, 1 - 1e-6]: log-odds of about +-13.8 for two classes, log
+        probabilities of about -13.8 for more, where a teacher is sure).
     temperature : float, default=1.0
         Positive softening temperature of the "soft" teacher term.
     schedule : {"online", "sequential"}, default="online"

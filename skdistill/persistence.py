@@ -10,8 +10,8 @@
 
 :func:`load` never unpickles and never imports or calls anything named by the
 file on the file's say-so: every class name in it is first checked against a
-registry of trusted classes (the built-in modules, nets, estimators, prior
-estimators and trackers of skdistill, skorch's nets, scikit-learn's common
+registry of trusted classes (the built-in modules, nets, estimators and prior
+estimators of skdistill, skorch's nets, scikit-learn's common
 preprocessing and the prior estimators' scorers ``LogisticRegression`` and
 ``HistGradientBoostingClassifier``, torch's usual optimizers and losses), plus
 those registered with :func:`register_trusted` or passed as ``trusted=``. A
@@ -23,7 +23,7 @@ Two bounds on what a file can make :func:`load` allocate: a member is read
 in chunks and refused once it inflates beyond a hundredfold its compressed
 size (past 64 MiB), and a net's module and criterion are first built on
 torch's ``meta`` device, which allocates nothing, and refused where they
-would hold more numbers than the file's weights for them (a module that
+would hold more numbers than the file's weights of that net (a module that
 cannot be built there is built as usual).
 
 How objects are rebuilt:
@@ -506,7 +506,7 @@ def load(path, trusted=None, device="cpu"):
 
     Parameters
     ----------
-    path : str or path-like
+    path : str, path-like or binary file object
         A file written by :func:`save`.
     trusted : list of classes or None, default=None
         Classes (or functions) to trust for this load only, in addition to
@@ -516,8 +516,9 @@ def load(path, trusted=None, device="cpu"):
         Where the networks are put: "cpu" loads anywhere, whatever device
         trained them; "auto" is "cuda" when torch sees a GPU; or any torch
         device that holds data (not "meta"). The estimators' ``device``
-        parameters (for the next fit) are kept as saved. Weights keep the
-        dtype they were saved in, whatever torch's default dtype.
+        parameters (for the next fit) are kept as saved. Where every
+        stored weight of a net has one floating-point dtype, the net gets it,
+        whatever torch's default dtype.
 
     Returns
     -------
