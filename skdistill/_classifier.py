@@ -174,7 +174,7 @@ def _check_pu_labels(classes, y_encoded, sample_weight):
     """
     positive = classes.tolist()[1]
     check_positive_label(positive)
-    share = np.average(y_encoded == 1, weights=sample_weight)
+    share = _positive_share(y_encoded, sample_weight)
     if share > 0.5:
         warnings.warn(
             f"The positive class of the PU risk, classes_[1] = {positive!r}, holds "
@@ -201,11 +201,10 @@ def _warn_if_a_term_is_empty(beta, batch_size):
         )
 
 
-def _positive_share(part):
-    """The share, by weight, of the positive class (code 1) in ``part``: the PU
-    risk's batch means then estimate the part's means at any batch size."""
-    weight = np.ones(len(part.y)) if part.sample_weight is None else part.sample_weight
-    return float(weight[part.y == 1].sum() / weight.sum())
+def _positive_share(y_encoded, sample_weight):
+    """The share, by weight, of the positive class (code 1) among encoded labels."""
+    weight = np.ones(len(y_encoded)) if sample_weight is None else sample_weight
+    return float(weight[y_encoded == 1].sum() / weight.sum())
 
 
 def _split_advice(y_encoded, classes):
@@ -742,7 +741,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         )
         true_label_loss = make_true_label_loss(
             loss_name, len(classes), prior=prior, target_prior=self.target_prior,
-            surrogate=self.pu_surrogate, positive_share=_positive_share(train),
+            surrogate=self.pu_surrogate,
+            positive_share=_positive_share(train.y, train.sample_weight),
         )
         common = {
             "batch_size": batch_size,

@@ -287,22 +287,12 @@ def _check_size(what, build, budget):
         return
     if any(nn.parameter.is_lazy(value) for value in state.values()):
         return
-    if _numel(state) > budget:
+    numel = _numel(state)
+    if numel > budget:
         raise ValueError(
-            f"its {what} would hold {_numel(state):,} numbers, more than the "
-            f"{budget:,} of its weights"
+            f"its {what} would hold {numel:,} numbers, more than the {budget:,} of its "
+            "weights"
         )
-
-
-def _component_builder(params, name):
-    """What a skorch net builds for its component ``name`` (as skorch's
-    ``initialized_instance`` does), or None for an instance used as it is."""
-    spec = params.get(name)
-    arguments = {key[len(name) + 2:]: value for key, value in params.items()
-                 if key.startswith(f"{name}__")}
-    if isinstance(spec, nn.Module):
-        return (lambda: type(spec)(**arguments)) if arguments else None
-    return (lambda: spec(**arguments)) if callable(spec) else None
 
 
 def _load_weights(module, state):
@@ -391,14 +381,16 @@ class TreeReader:
         if "module_state" not in node:
             return cls(**params)
         state = self._dict(node["module_state"])
+        budget = _numel(state)
+        net = cls(**{**params, "device": self.device})
         # Initialising draws random weights, soon replaced: keep the caller's
         # random state as it was.
         with torch.random.fork_rng(devices=[]):
             for component in ("module", "criterion"):
-                build = _component_builder(params, component)
-                if build is not None:  # an instance as it is was checked as a module node
-                    _check_size(component, build, _numel(state))
-            net = cls(**{**params, "device": self.device}).initialize()
+                spec, arguments = getattr(net, component), net.get_params_for(component)
+                _check_size(component, lambda: net.initialized_instance(spec, arguments),
+                            budget)
+            net.initialize()
         _load_weights(net.module_, state)
         net.history = History(self.build(node["history"]))
         return net

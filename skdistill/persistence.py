@@ -366,11 +366,16 @@ def save(estimator, path):
         archive.writestr(_TENSORS, tensors, zipfile.ZIP_STORED)
 
 
+def _is_path(path):
+    """Whether ``path`` names a file, rather than being a file object."""
+    return isinstance(path, (str, bytes, os.PathLike))
+
+
 @contextlib.contextmanager
 def _replacing(path):
     """Write to a new file beside ``path`` that replaces it once complete; a
     file object is written to as it is."""
-    if not isinstance(path, (str, bytes, os.PathLike)):
+    if not _is_path(path):
         yield path
         return
     path = os.path.realpath(os.fsdecode(path))
@@ -427,7 +432,7 @@ def _read_member(archive, name):
 
 def _read(path):
     """The manifest and the tensor bytes of a model file, checked."""
-    if isinstance(path, (str, bytes, os.PathLike)) and os.path.isdir(path):
+    if _is_path(path) and os.path.isdir(path):
         raise ValueError(
             f"{path} is a folder, not a skdistill model file (the output folder of "
             "skdistill fit keeps its model in model.skd)."
