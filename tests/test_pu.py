@@ -11,6 +11,9 @@ import torch
 from skorch import NeuralNet
 from sklearn.base import clone
 from sklearn.datasets import make_classification
+from sklearn.dummy import DummyClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, make_scorer, roc_auc_score
 from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV
 from sklearn.exceptions import DataConversionWarning
@@ -123,6 +126,52 @@ def test_elkan_noto_overestimates_the_prior_where_classes_overlap():
     best_bin = BestBinPriorEstimator(random_state=0).fit(X, s).prior_
     assert elkan_noto > prior + 0.1
     assert abs(best_bin - prior) < abs(elkan_noto - prior)
+
+
+def ring_task(n_samples=3000, random_state=0):
+    """Positives inside a ring of negatives: no linear score isolates them."""
+    rng = np.random.default_rng(random_state)
+    X = rng.normal(size=(n_samples, 2)).astype(np.float32)
+    y = (np.hypot(X[:, 0], X[:, 1]) < 0.8).astype(np.int64)
+    s = make_pu_labels(y, LABEL_FREQUENCY, random_state=random_state)
+    return X, s, prior_from_label_frequency(s.sum() / y.sum(), s.mean())
+
+
+def test_best_bin_default_reads_gradient_boosting_scores_where_a_line_cannot_separate():
+    X, s, prior = ring_task()
+    linear = BestBinPriorEstimator(LogisticRegression(), random_state=0).fit(X, s)
+    default = BestBinPriorEstimator(random_state=0).fit(X, s)
+    assert abs(linear.prior_ - prior) > 0.2, (linear.prior_, prior)
+    assert abs(default.prior_ - prior) < 0.03, (default.prior_, prior)
+    assert isinstance(default.classifier_, HistGradientBoostingClassifier)
+    # Gradient boosting does not read sparse input: LogisticRegression alone.
+    sparse = BestBinPriorEstimator(random_state=0).fit(sp.csr_matrix(X), s)
+    assert isinstance(sparse.classifier_, LogisticRegression)
+    assert sparse.prior_ == linear.prior_
+
+
+def test_best_bin_takes_the_least_bound_of_several_scorers(separable_task):
+    X, _, s, _ = separable_task
+    single = BestBinPriorEstimator(LogisticRegression(), random_state=0).fit(X, s)
+    as_list = BestBinPriorEstimator([LogisticRegression()], random_state=0).fit(X, s)
+    assert (as_list.prior_, as_list.threshold_) == (single.prior_, single.threshold_)
+    # A scorer that scores every sample alike finds no top bin: the other one is chosen.
+    pair = BestBinPriorEstimator(
+        [DummyClassifier(strategy="uniform", random_state=0), LogisticRegression()],
+        random_state=0,
+    ).fit(X, s)
+    assert isinstance(pair.classifier_, LogisticRegression)
+    assert pair.prior_ == pytest.approx(single.prior_, abs=0.02)
+
+
+@pytest.mark.parametrize(
+    "classifier, message",
+    [([], "names no classifier"), ([LogisticRegression(), "tree"], "'tree'")],
+)
+def test_best_bin_refuses_a_list_without_classifiers(classifier, message):
+    X, _, s, _ = scar_task(100, class_sep=2.0)
+    with pytest.raises(ValueError, match=message):
+        BestBinPriorEstimator(classifier).fit(X, s)
 
 
 def test_tice_bins_features_alike_dense_shifted_or_sparse():
