@@ -97,7 +97,7 @@ def pu_labels(y, label_frequency, random_state):
 def estimate_rows(random_state, with_cnn):
     """BestBinPriorEstimator on the whole embedded data, per label frequency."""
     X, y = embedded_one_hot()
-    classifiers = {"LogisticRegression": None}
+    classifiers = {"LogisticRegression": LogisticRegression(max_iter=1000)}
     if with_cnn:
         classifiers["CNN teacher of the demo"] = cnn(random_state)
     rows = []

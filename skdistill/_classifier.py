@@ -36,7 +36,8 @@ from ._nets import (
     true_label_count,
 )
 from ._specs import ESTIMATOR, NET, spec_kind, wants_sequence_shape
-from ._random import draw_seed, seed_unset_random_states, seeded_global_generators
+from ._random import seeded_global_generators
+from ._seeds import draw_seed, seed_unset_random_states
 from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, stratified_bootstrap
 from ._training import DistillationRun, Part
 from ._validation import check_labels, validate_features
@@ -324,7 +325,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         labelled data a positive prior makes the non-negative correction fight
         any good model. "estimate" estimates it from out-of-fold scores of
         all training samples with :class:`~skdistill.pu.BestBinPriorEstimator`
-        (two classes only); an object with ``fit(X, y)`` that sets ``prior_``
+        (LogisticRegression and, on dense input, gradient boosting; two
+        classes only); an object with ``fit(X, y)`` that sets ``prior_``
         (see :mod:`skdistill.pu`) is cloned and fitted on ``X`` and the
         encoded labels (1 for ``classes_[1]``). ``prior_`` holds the value used.
         Anything but 0 needs the PU risk: two classes, and ``true_label_loss``

@@ -43,6 +43,7 @@ from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_array
 
 from ._constraints import NumberInterval
+from ._seeds import seed_unset_random_states
 from ._warnings import user_stacklevel
 
 __all__ = [
@@ -273,10 +274,12 @@ class _ScorePriorEstimator(BaseEstimator):
                 f"positives and {self.cv} unlabeled samples; got {int(s.sum())} and "
                 f"{int(len(s) - s.sum())}."
             )
+        rng = check_random_state(self.random_state)
         folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
         scores = [
             (classifier, cross_val_predict(
-                classifier, X, s, cv=folds, method="predict_proba")[:, 1])
+                seed_unset_random_states(classifier, rng), X, s, cv=folds,
+                method="predict_proba")[:, 1])
             for classifier in self._scorers(X)
         ]
         self.labelled_fraction_ = labelled
@@ -311,7 +314,8 @@ class ElkanNotoPriorEstimator(_ScorePriorEstimator):
     cv : int, default=5
         Stratified folds (shuffled) of the out-of-fold scores.
     random_state : int, RandomState instance or None, default=None
-        Shuffles the folds.
+        Shuffles the folds and seeds each classifier whose ``random_state``
+        is None (an int makes the estimate repeat exactly).
 
     Attributes
     ----------
@@ -391,7 +395,8 @@ class BestBinPriorEstimator(_ScorePriorEstimator):
     gamma : float, default=0.01
         Non-negative slack of that bound.
     random_state : int, RandomState instance or None, default=None
-        Shuffles the folds.
+        Shuffles the folds and seeds each classifier whose ``random_state``
+        is None (an int makes the estimate repeat exactly).
 
     Attributes
     ----------
@@ -439,7 +444,7 @@ class BestBinPriorEstimator(_ScorePriorEstimator):
         if self.classifier is None:
             scorers = [LogisticRegression(max_iter=1000)]
             if not sp.issparse(X):
-                scorers.append(HistGradientBoostingClassifier(random_state=self.random_state))
+                scorers.append(HistGradientBoostingClassifier())
             return scorers
         if isinstance(self.classifier, list):
             if not self.classifier:

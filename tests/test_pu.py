@@ -9,10 +9,10 @@ import pytest
 import scipy.sparse as sp
 import torch
 from skorch import NeuralNet
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, make_scorer, roc_auc_score
 from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV
@@ -150,18 +150,63 @@ def test_best_bin_default_reads_gradient_boosting_scores_where_a_line_cannot_sep
     assert sparse.prior_ == linear.prior_
 
 
-def test_best_bin_takes_the_least_bound_of_several_scorers(separable_task):
-    X, _, s, _ = separable_task
-    single = BestBinPriorEstimator(LogisticRegression(), random_state=0).fit(X, s)
-    as_list = BestBinPriorEstimator([LogisticRegression()], random_state=0).fit(X, s)
-    assert (as_list.prior_, as_list.threshold_) == (single.prior_, single.threshold_)
-    # A scorer that scores every sample alike finds no top bin: the other one is chosen.
-    pair = BestBinPriorEstimator(
-        [DummyClassifier(strategy="uniform", random_state=0), LogisticRegression()],
-        random_state=0,
-    ).fit(X, s)
-    assert isinstance(pair.classifier_, LogisticRegression)
-    assert pair.prior_ == pytest.approx(single.prior_, abs=0.02)
+class ColumnScorer(ClassifierMixin, BaseEstimator):
+    """Scores each sample by one of its features, whatever it was fitted on."""
+
+    def __init__(self, column=0):
+        self.column = column
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        score = np.asarray(X)[:, self.column]
+        return np.column_stack([1 - score, score])
+
+    def predict(self, X):
+        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+
+
+def test_best_bin_takes_the_scorer_of_least_bound_not_of_least_estimate():
+    rng = np.random.default_rng(0)
+    y = (rng.random(2000) < 0.4).astype(np.int64)
+    s = make_pu_labels(y, LABEL_FREQUENCY, random_state=0)
+    prior = prior_from_label_frequency(s.sum() / y.sum(), s.mean())
+    # Column 0 puts a fifth of the labelled positives alone on top: a small
+    # bin, an estimate near 0, a loose bound. Column 1 separates the classes.
+    small_bin = np.where((s == 1) & (rng.random(len(s)) < 0.2), 1.0, rng.uniform(0, 0.5, len(s)))
+    separating = np.clip(0.5 + 0.25 * (2 * y - 1) + rng.normal(0, 0.15, len(y)), 0, 1)
+    X = np.column_stack([small_bin, separating])
+    alone = [BestBinPriorEstimator(ColumnScorer(column)).fit(X, s).prior_ for column in (0, 1)]
+    assert alone[0] < 0.05 and abs(alone[1] - prior) < 0.01, (alone, prior)
+    for order in ([0, 1], [1, 0]):
+        pair = BestBinPriorEstimator([ColumnScorer(column) for column in order]).fit(X, s)
+        assert pair.classifier_.column == 1
+        assert pair.prior_ == alone[1]
+
+
+def test_best_bin_bounds_each_of_k_scorers_at_delta_over_k():
+    X, y = make_classification(500, n_features=5, class_sep=1.0, random_state=3)
+    s = make_pu_labels(y, 0.3, random_state=3)
+
+    def prior(classifier, delta):
+        return BestBinPriorEstimator(classifier, delta=delta, random_state=0).fit(X, s).prior_
+
+    twice = prior([LogisticRegression(), LogisticRegression()], 0.1)
+    assert twice == prior(LogisticRegression(), 0.05) != prior(LogisticRegression(), 0.1)
+    assert prior([LogisticRegression()], 0.1) == prior(LogisticRegression(), 0.1)
+
+
+def test_best_bin_seeds_the_scorers_from_its_random_state():
+    X, _, s, _ = scar_task(400, class_sep=1.0)
+    forest = RandomForestClassifier(n_estimators=5)
+    for classifier in (forest, [forest]):
+        priors = {
+            BestBinPriorEstimator(classifier, random_state=0).fit(X, s).prior_ for _ in range(3)
+        }
+        assert len(priors) == 1, priors
+    assert forest.random_state is None  # the caller's classifier is left as given
 
 
 @pytest.mark.parametrize(
