@@ -29,8 +29,10 @@ from skorch.history import History
 from torch import nn
 
 #: Array and scalar dtypes stored as JSON lists: bool, int, uint, float,
-#: unicode, and object arrays of such values.
-_ARRAY_KINDS = "biufUO"
+#: unicode, datetime and timedelta, and object arrays of such values.
+_ARRAY_KINDS = "biufUMmO"
+#: Datetime and timedelta kinds, stored as their int64 counts of their unit.
+_TIME_KINDS = "Mm"
 #: Constructor arguments of torch losses that torch folds into ``reduction``
 #: and does not keep.
 _DEPRECATED_TORCH_ARGUMENTS = {"size_average", "reduce"}
@@ -70,10 +72,23 @@ def _check_dtype(dtype, what):
     dtype = np.dtype(dtype)
     if dtype.kind not in _ARRAY_KINDS:
         raise TypeError(
-            f"Cannot save {what} of dtype {dtype}: only bool, integer, float, string "
-            "and object arrays of such values are stored."
+            f"Cannot save {what} of dtype {dtype}: only bool, integer, float, string, "
+            "datetime and timedelta values, and object arrays of the first four, are stored."
         )
     return dtype
+
+
+def _json_values(value):
+    """An array or NumPy scalar as values JSON holds: datetimes and timedeltas
+    as int64 counts of their unit (``item()`` would give ``datetime`` objects)."""
+    return value.astype(np.int64) if value.dtype.kind in _TIME_KINDS else value
+
+
+def _from_json_values(data, dtype):
+    """The inverse of :func:`_json_values`: an array of ``dtype`` from JSON values."""
+    if dtype.kind in _TIME_KINDS:
+        return np.array(data, dtype=np.int64).astype(dtype)
+    return np.array(data, dtype=dtype)
 
 
 def _plain_item(value):
@@ -175,14 +190,14 @@ class TreeWriter:
         if type(value) is not np.ndarray:
             raise TypeError(f"Cannot save an array of type {type(value).__name__}.")
         dtype = _check_dtype(value.dtype, "an array")
-        data = value.ravel().tolist()
+        data = _json_values(value).ravel().tolist()
         if dtype.kind == "O":
             data = [_plain_item(item) for item in data]
         return {"kind": "array", "dtype": dtype.str, "shape": list(value.shape), "data": data}
 
     def _scalar(self, value):
         dtype = _check_dtype(value.dtype, "a NumPy scalar")
-        return {"kind": "scalar", "dtype": dtype.str, "value": value.item()}
+        return {"kind": "scalar", "dtype": dtype.str, "value": _json_values(value).item()}
 
     def _tensor(self, value):
         key = str(len(self.tensors))
@@ -364,11 +379,11 @@ class TreeReader:
             array = np.empty(len(node["data"]), dtype=object)
             array[:] = node["data"]
         else:
-            array = np.array(node["data"], dtype=dtype)
+            array = _from_json_values(node["data"], dtype)
         return array.reshape(node["shape"])
 
     def _scalar(self, node):
-        return np.array(node["value"], dtype=_check_dtype(node["dtype"], "a scalar"))[()]
+        return _from_json_values(node["value"], _check_dtype(node["dtype"], "a scalar"))[()]
 
     def _random_state(self, node):
         random_state = np.random.RandomState()

@@ -228,6 +228,24 @@ def test_frame_pipeline_with_string_labels_round_trips(sequence_sample, tmp_path
     assert loaded.classes_.tolist() == ["neg", "pos"]
 
 
+def test_datetime_and_timedelta_values_round_trip(tmp_path):
+    X, y = make_classification(n_samples=120, n_features=5, random_state=0)
+    days = np.array(["2026-01-01", "2026-06-30"], dtype="datetime64[D]")[y]
+    clf = fast().fit(X, days)
+    loaded = round_trip(clf, tmp_path)
+    assert loaded.classes_.dtype == np.dtype("datetime64[D]")
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+    values = {
+        "nanoseconds": np.array(["2026-11-29T03:00:00.000000001", "NaT"], dtype="M8[ns]"),
+        "durations": np.array([[1, -2], [3, 4]], dtype="m8[s]"),
+        "one day": np.datetime64("2026-11-29"),
+    }
+    loaded = round_trip(FunctionTransformer(kw_args=values), tmp_path).kw_args
+    for name, value in values.items():
+        assert loaded[name].dtype == value.dtype
+        np.testing.assert_array_equal(loaded[name], value)
+
+
 def test_multiclass_bootstrapped_teachers_round_trip(tmp_path):
     X, y = make_classification(
         n_samples=300, n_features=8, n_informative=5, n_classes=3, random_state=0
