@@ -290,11 +290,10 @@ def _numel(state):
 
 def _check_size(what, build, budget):
     """Refuse a module that would hold more numbers than ``budget``, those of the
-    weights the file stores for it or its net: built first on torch's meta
-    device, which allocates nothing,
-    so that constructor arguments in a file cannot make us allocate what the
-    file does not hold. A module that does not build there (or is lazy) is left
-    to the real build."""
+    weights the file stores for it or its net. It is built first on torch's meta
+    device, which allocates nothing, so that constructor arguments in a file
+    cannot make us allocate what the file does not hold. A module that does not
+    build there (or is lazy) is left to the real build."""
     try:
         with torch.device("meta"):
             state = build().state_dict()

@@ -242,12 +242,16 @@ def _check_pu_data(X, y):
     return X, s, float(s.mean())
 
 
+#: What a scorer of the score-based estimators must have.
+_SCORER = HasMethods(["fit", "predict_proba"])
+
+
 class _ScorePriorEstimator(BaseEstimator):
     """A prior estimator that reads out-of-fold scores of a probabilistic
     classifier trained to tell labelled positives from unlabeled samples."""
 
     _parameter_constraints = {
-        "classifier": [None, HasMethods(["fit", "predict_proba"])],
+        "classifier": [None, _SCORER],
         "cv": [NumberInterval(Integral, 2, None, closed="left")],
         "random_state": ["random_state"],
     }
@@ -428,7 +432,7 @@ class BestBinPriorEstimator(_ScorePriorEstimator):
 
     _parameter_constraints = {
         **_ScorePriorEstimator._parameter_constraints,
-        "classifier": [None, HasMethods(["fit", "predict_proba"]), list],
+        "classifier": [None, _SCORER, list],
         "delta": [NumberInterval(Real, 0, 1, closed="neither")],
         "gamma": [NumberInterval(Real, 0, None, closed="left")],
     }
@@ -450,7 +454,7 @@ class BestBinPriorEstimator(_ScorePriorEstimator):
             if not self.classifier:
                 raise ValueError("classifier=[] names no classifier; pass at least one.")
             for classifier in self.classifier:
-                if not all(hasattr(classifier, name) for name in ("fit", "predict_proba")):
+                if not _SCORER.is_satisfied_by(classifier):
                     raise ValueError(
                         f"classifier holds {classifier!r}, which has no fit and "
                         "predict_proba; each one scores the samples."
