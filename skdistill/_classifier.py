@@ -49,7 +49,9 @@ from .losses import (
     DistillationLoss,
     make_true_label_loss,
 )
-from .pu import DEFAULT_PRIOR_ESTIMATOR, check_positive_label, fit_prior
+from .pu import (
+    DEFAULT_PRIOR_ESTIMATOR, check_positive_label, fit_prior, warn_if_positives_are_most,
+)
 from .tracking import Tracker, TrackingSession
 
 __all__ = ["DistilledClassifier"]
@@ -175,16 +177,7 @@ def _check_pu_labels(classes, y_encoded, sample_weight):
     """
     positive = classes.tolist()[1]
     check_positive_label(positive)
-    share = _positive_share(y_encoded, sample_weight)
-    if share > 0.5:
-        warnings.warn(
-            f"The positive class of the PU risk, classes_[1] = {positive!r}, holds "
-            f"{share:.0%} of the samples; in positive-unlabeled data the labelled positives "
-            f"are usually a minority. If {positive!r} marks the unlabeled samples, give the "
-            "labelled positives the later label in sorted order (e.g. 1 for them, 0 for "
-            "the others).",
-            UserWarning, stacklevel=user_stacklevel(),
-        )
+    warn_if_positives_are_most(positive, _positive_share(y_encoded, sample_weight))
 
 
 def _warn_if_a_term_is_empty(beta, batch_size):

@@ -33,6 +33,7 @@ from numbers import Integral, Real
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -56,6 +57,7 @@ __all__ = [
     "make_pu_labels",
     "positive_label",
     "prior_from_label_frequency",
+    "warn_if_positives_are_most",
 ]
 
 
@@ -142,6 +144,13 @@ def positive_label(y, pos_label=None):
     y = np.asarray(y)
     if y.ndim != 1:
         raise ValueError(f"y must be one-dimensional; got shape {y.shape}.")
+    missing = pd.isna(y)
+    if missing.any():
+        raise ValueError(
+            f"PU labels hold {int(missing.sum())} missing value(s) (NaN or None): mark "
+            "the unlabeled samples with a label of their own, e.g. 0 for them and 1 for "
+            "the labelled positives."
+        )
     labels = np.unique(y)
     if pos_label is not None:
         if len(labels) > 2 or not any(label == pos_label for label in labels.tolist()):
@@ -232,18 +241,62 @@ def make_pu_labels(y, label_frequency, pos_label=None, random_state=None):
     return s
 
 
+def warn_if_positives_are_most(label, share):
+    """Warn where the positive class of PU labels holds most of the samples.
+
+    In PU data the labelled positives are a minority, so a "positive" class
+    holding most samples usually means the labels were given the other way
+    round ("pos"/"unl", where "unl" sorts last and becomes the positive label).
+
+    Parameters
+    ----------
+    label : object
+        The label taken as positive.
+    share : float
+        The (weighted) share of samples carrying it.
+
+    Warns
+    -----
+    UserWarning
+        If ``share`` is above one half.
+
+    Examples
+    --------
+    >>> warn_if_positives_are_most(1, 0.1)
+    """
+    if share > 0.5:
+        label = np.asarray(label).tolist()  # 'unl', not np.str_('unl')
+        warnings.warn(
+            f"The positive label of the PU data, {label!r}, holds {share:.0%} of the "
+            "samples; in positive-unlabeled data the labelled positives are usually a "
+            f"minority. If {label!r} marks the unlabeled samples, give the labelled "
+            "positives the later label in sorted order (e.g. 1 for them, 0 for the "
+            "others).",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
+
+
 def _check_pu_data(X, y):
-    """X as an array or CSR matrix, the 0/1 PU labels, and the labelled fraction."""
-    X = check_array(X, accept_sparse="csr", dtype=np.float64)
+    """The 0/1 PU labels and the labelled fraction, checked against ``X``.
+
+    ``X`` itself is left as given: a scorer may select a DataFrame's columns
+    by name or read missing values.
+    """
+    n_samples = check_array(
+        X, accept_sparse=True, dtype=None, ensure_all_finite=False
+    ).shape[0]
     y = np.asarray(y)
-    s = (y == positive_label(y)).astype(np.int64)
-    if len(s) != X.shape[0]:
-        raise ValueError(f"X has {X.shape[0]} samples but y has {len(s)}.")
-    return X, s, float(s.mean())
+    label = positive_label(y)
+    s = (y == label).astype(np.int64)
+    if len(s) != n_samples:
+        raise ValueError(f"X has {n_samples} samples but y has {len(s)}.")
+    warn_if_positives_are_most(label, s.mean())
+    return s, float(s.mean())
 
 
-#: What a scorer of the score-based estimators must have.
-_SCORER = HasMethods(["fit", "predict_proba"])
+#: What a scorer of the score-based estimators must have (``cross_val_predict``
+#: asks for ``predict`` as well).
+_SCORER = HasMethods(["fit", "predict", "predict_proba"])
 
 
 class _ScorePriorEstimator(BaseEstimator):
@@ -271,7 +324,7 @@ class _ScorePriorEstimator(BaseEstimator):
         self : object
         """
         self._validate_params()
-        X, s, labelled = _check_pu_data(X, y)
+        s, labelled = _check_pu_data(X, y)
         if s.sum() < self.cv or (len(s) - s.sum()) < self.cv:
             raise ValueError(
                 f"Out-of-fold scores with cv={self.cv} need at least {self.cv} labelled "
@@ -286,8 +339,8 @@ class _ScorePriorEstimator(BaseEstimator):
                 method="predict_proba")[:, 1])
             for classifier in self._scorers(X)
         ]
-        self.labelled_fraction_ = labelled
         self.prior_ = self._prior_from_scores(scores, s, labelled)
+        self.labelled_fraction_ = labelled
         return self
 
     def _scorers(self, X):
@@ -306,13 +359,14 @@ class ElkanNotoPriorEstimator(_ScorePriorEstimator):
     out-of-fold score of the labelled positives, ``c = mean_{s=1} g(x)``, and
     turned into the prior by :func:`prior_from_label_frequency`.
 
-    The estimate is exact for separable classes. Where the classes overlap,
+    The estimate is exact for separable classes and a calibrated ``g``; an
+    over- or under-confident classifier shifts it. Where the classes overlap,
     ``g`` stays below ``c`` on positives that look negative: ``c`` comes out
     too low and the prior too high.
 
     Parameters
     ----------
-    classifier : estimator with predict_proba or None, default=None
+    classifier : classifier with predict_proba or None, default=None
         Scores the samples; None is ``LogisticRegression(max_iter=1000)``.
         Cloned and fitted ``cv`` times.
     cv : int, default=5
@@ -384,7 +438,7 @@ class BestBinPriorEstimator(_ScorePriorEstimator):
 
     Parameters
     ----------
-    classifier : estimator with predict_proba, list of them, or None, default=None
+    classifier : classifier with predict_proba, list of them, or None, default=None
         Scores the samples; each is cloned and fitted ``cv`` times. None is
         ``LogisticRegression(max_iter=1000)`` and, for dense input,
         ``HistGradientBoostingClassifier`` as well. On the 34 tasks of
@@ -456,7 +510,7 @@ class BestBinPriorEstimator(_ScorePriorEstimator):
             for classifier in self.classifier:
                 if not _SCORER.is_satisfied_by(classifier):
                     raise ValueError(
-                        f"classifier holds {classifier!r}, which has no fit and "
+                        f"classifier holds {classifier!r}, which lacks fit, predict or "
                         "predict_proba; each one scores the samples."
                     )
             return [clone(classifier) for classifier in self.classifier]
@@ -497,6 +551,9 @@ def _best_bin(positive_scores, unlabeled_scores, delta, gamma):
         for n in (len(positive_scores), len(unlabeled_scores))
     )
     usable = share_p > 0
+    if not usable.any():
+        # Every labelled positive scores below every unlabeled sample: no top bin.
+        return _TopBin(float(thresholds[0]), np.inf, 1.0)
     thresholds, share_p, share_u = thresholds[usable], share_p[usable], share_u[usable]
     bounds = (share_u + (1 + gamma) * eps) / share_p
     best = np.argmin(bounds)
@@ -644,10 +701,10 @@ class TIcEPriorEstimator(BaseEstimator):
         self : TIcEPriorEstimator
         """
         self._validate_params()
-        X, s, labelled = _check_pu_data(X, y)
+        s, labelled = _check_pu_data(X, y)
         if s.sum() == 0:
             raise ValueError("TIcE needs at least one labelled positive.")
-        bins = _bin_indicators(X)
+        bins = _bin_indicators(check_array(X, accept_sparse="csr", dtype=np.float64))
         folds = check_random_state(self.random_state).randint(self.n_folds, size=len(s))
         c = 0.5
         for _ in range(self.n_iterations):

@@ -10,12 +10,14 @@ import scipy.sparse as sp
 import torch
 from skorch import NeuralNet
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, make_scorer, roc_auc_score
 from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV
+from sklearn.pipeline import make_pipeline
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -219,6 +221,86 @@ def test_best_bin_refuses_a_list_without_classifiers(classifier, message):
         BestBinPriorEstimator(classifier).fit(X, s)
 
 
+def test_best_bin_gives_a_scorer_without_a_top_bin_the_prior_one():
+    # Column 0 scores every labelled positive below every unlabeled sample: no
+    # threshold keeps a positive, the estimate is 1 (it crashed in np.argmin);
+    # beside a scorer that separates, that one is kept.
+    X, y, s, prior = scar_task(400, class_sep=3.0)
+    X = np.column_stack([np.where(s == 1, 0.1, 0.6), np.clip(0.5 + 0.2 * (2 * y - 1), 0, 1)])
+    assert BestBinPriorEstimator(ColumnScorer(0)).fit(X, s).prior_ == 1.0
+    pair = BestBinPriorEstimator([ColumnScorer(0), ColumnScorer(1)]).fit(X, s)
+    assert pair.classifier_.column == 1
+    assert abs(pair.prior_ - prior) < 0.03, (pair.prior_, prior)
+
+
+def test_score_based_estimators_hand_a_dataframe_to_the_scorer_as_given():
+    # The estimators turned X into a float array: a scorer selecting columns by
+    # name failed with "Specifying the columns using strings is only supported for
+    # dataframes", although the same pipeline trains as a teacher.
+    X, _, s, _ = scar_task(400, class_sep=2.0)
+    numbers = [f"f{index}" for index in range(X.shape[1])]
+    frame = pd.DataFrame(X, columns=numbers)
+    frame["site"] = np.where(np.arange(len(s)) % 2, "K", "R")  # a column no float array holds
+    scorer = make_pipeline(
+        ColumnTransformer([("numbers", "passthrough", numbers)]), LogisticRegression()
+    )
+    on_columns = BestBinPriorEstimator(LogisticRegression(), random_state=0).fit(X, s)
+    assert BestBinPriorEstimator(scorer, random_state=0).fit(frame, s).prior_ == on_columns.prior_
+    assert 0 < ElkanNotoPriorEstimator(scorer, random_state=0).fit(frame, s).prior_ < 1
+    model = DistilledClassifier(prior=BestBinPriorEstimator(scorer), **ONE_ROUND)
+    assert model.fit(frame.drop(columns="site"), s).prior_ > 0
+
+
+class ProbabilitiesOnly(BaseEstimator):
+    """Has fit and predict_proba but no predict, which cross_val_predict asks for."""
+
+    def fit(self, X, y):
+        return self
+
+    def predict_proba(self, X):
+        return np.full((len(X), 2), 0.5)
+
+
+@pytest.mark.parametrize("estimator", [BestBinPriorEstimator, ElkanNotoPriorEstimator])
+def test_score_based_estimators_refuse_a_scorer_without_predict_naming_it(estimator):
+    # It passed the check and then failed inside cross_val_predict, naming its
+    # 'estimator' parameter, which the caller never set.
+    X, _, s, _ = scar_task(100, class_sep=2.0)
+    with pytest.raises(InvalidParameterError, match="'classifier' parameter.*'predict'"):
+        estimator(ProbabilitiesOnly()).fit(X, s)
+    with pytest.raises(ValueError, match="ProbabilitiesOnly.*lacks fit, predict or predict_proba"):
+        BestBinPriorEstimator([LogisticRegression(), ProbabilitiesOnly()]).fit(X, s)
+
+
+def test_missing_pu_labels_are_refused_naming_them():
+    # NaN sorts last in np.unique: {1, NaN} took NaN as the positive label, and
+    # the estimators reported 0 labelled positives, pu_roc_auc_score returned nan.
+    X, _, s, _ = scar_task(100, class_sep=2.0)
+    y = np.where(s == 1, 1.0, np.nan)
+    message = r"PU labels hold \d+ missing value\(s\)"
+    for score in (
+        lambda: BestBinPriorEstimator().fit(X, y),
+        lambda: positive_label(pd.Series(y).astype(object).where(s == 1, None)),
+        lambda: pu_f1_score(y, np.ones_like(y)),
+        lambda: pu_roc_auc_score(y, X[:, 0], prior=0.2),
+    ):
+        with pytest.raises(ValueError, match=message):
+            score()
+
+
+def test_prior_estimators_warn_where_the_positive_label_holds_most_samples():
+    # "pos"/"unl": "unl" sorts last and became the positive label in silence
+    # outside DistilledClassifier, which warned.
+    X, _, s, _ = scar_task(400, class_sep=2.0)
+    y = np.where(s == 1, "pos", "unl")
+    for estimator in (BestBinPriorEstimator(LogisticRegression()), TIcEPriorEstimator()):
+        with pytest.warns(UserWarning, match="'unl', holds 80% of the samples"):
+            estimator.fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        BestBinPriorEstimator(LogisticRegression()).fit(X, s)
+
+
 def test_tice_bins_features_alike_dense_shifted_or_sparse():
     X, _, s, _ = scar_task(600, class_sep=2.0)
     X = np.round(2 * X)  # whole numbers: many exact zeros inside each feature's range
@@ -334,7 +416,7 @@ def test_a_positive_class_holding_most_samples_warns(small_separable_task, dtype
     # labels read by pandas (object, string, category) then crashed the check
     X, _, s, _ = small_separable_task
     y = pd.Series(np.where(s == 1, "pos", "unl")).astype(dtype)
-    with pytest.warns(UserWarning, match=r"classes_\[1\] = 'unl', holds \d+% of the samples"):
+    with pytest.warns(UserWarning, match=r"positive label of the PU data, 'unl', holds \d+% of the samples"):
         DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
