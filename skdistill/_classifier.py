@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
+    check_array,
     check_is_fitted,
     has_fit_parameter,
 )
@@ -67,10 +68,13 @@ AUTO_BATCHES_PER_EPOCH = 16
 AUTO_BATCH_BOUNDS = (16, 256)
 
 
-def _input_for_estimators(X_given, X_validated):
-    """What scikit-learn teachers see: a DataFrame as given (for its column
-    names), anything else as validated."""
-    return X_given if hasattr(X_given, "iloc") else X_validated
+def _input_for_estimators(X):
+    """What scikit-learn teachers and prior estimators see: ``X`` as given,
+    with its dtype (a DataFrame with its column names); a list as an array
+    and a sparse matrix as CSR or CSC, which take row indices."""
+    if hasattr(X, "iloc"):
+        return X
+    return check_array(X, accept_sparse=("csr", "csc"), dtype=None, ensure_all_finite=False)
 
 
 def resolve_device(device):
@@ -83,6 +87,11 @@ def resolve_device(device):
         raise ValueError(f"device={device!r} is not a torch device: {error}") from None
     if resolved.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={device!r} was asked for, but torch sees no CUDA GPU.")
+    if resolved.type == "meta":
+        raise ValueError(
+            "device='meta' holds no data: nets there can neither train nor predict. Use "
+            "'cpu' or a GPU."
+        )
     return resolved
 
 
@@ -341,7 +350,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     batch_size : int or "auto", default="auto"
         Training batch size of both nets. "auto" is ``n_train // 16`` within
         [16, 256]: small data sets get about 16 optimizer steps per epoch
-        instead of a handful, large ones full batches of 256
+        instead of a handful, large ones full batches of 256. An int larger
+        than the training part is clipped to it, as ``MLPClassifier`` does
         (``batch_size_`` holds the value used).
     early_stopping : "auto" or bool, default="auto"
         Whether to hold out ``validation_fraction`` of the training data
@@ -718,7 +728,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         X_nets = X if layout is None else layout.transform(X)
         if sample_weight is not None and not reuse_teachers:
             _check_teachers_take_weights(teacher_specs)
-        X_raw = _input_for_estimators(X_given, X)
+        X_raw = _input_for_estimators(X_given)
         # Samples of weight 0 are absent, as in scikit-learn (BaggingClassifier
         # passes its bootstrap as weights).
         present = (
@@ -764,24 +774,19 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             teachers = self._teachers(teacher_specs, reuse_teachers, true_label_loss, common,
                                       train, classes, rng)
             ensemble = TeacherEnsemble(teachers, self.teacher_fusion, self.teacher_weights)
-            # a warm fit goes on counting meta-epochs where the previous one stopped
-            offset = len(self.history_) if warm else 0
             warm_roles = ({"student"} if warm else set()) | (
                 {"teachers"} if reuse_teachers else set())
             run = DistillationRun(
                 ensemble, student, train, valid, schedule=self.schedule,
                 max_rounds=self.meta_epochs, n_iter_no_change=self.n_iter_no_change,
                 tol=self.tol, binary=binary, verbose=self.verbose,
-                on_round=lambda index, fields: tracking.log_round(index + offset, fields),
-                warm_roles=warm_roles,
+                on_round=tracking.log_round, warm_roles=warm_roles,
+                earlier_history=self.history_ if warm else (),
             )
             with tracking.started(self):
                 result = run.run()
         history, n_iter = result.history, result.n_iter
         if warm:
-            history = self.history_ + [
-                {**record, "meta_epoch": record["meta_epoch"] + offset} for record in history
-            ]
             n_iter += self.n_iter_
 
         fitted = {
@@ -883,7 +888,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
 
     def _batch_size(self, n_train):
         if self.batch_size != "auto":
-            return self.batch_size
+            return min(self.batch_size, n_train)
         low, high = AUTO_BATCH_BOUNDS
         return int(np.clip(n_train // AUTO_BATCHES_PER_EPOCH, low, high))
 
@@ -1027,7 +1032,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         X_validated = validate_features(self, X, reset=False)
         X_nets = X_validated if self._layout is None else self._layout.transform(X_validated)
         data = TensorData(X_nets, device=self.device_)
-        return Part(None, _input_for_estimators(X, X_validated), data)
+        return Part(None, _input_for_estimators(X), data)
 
     def predict_proba(self, X):
         """Return the student's class probabilities.

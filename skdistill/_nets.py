@@ -507,16 +507,24 @@ def train_round(net, data, role):
         If the round was interrupted.
     FloatingPointError
         If the loss or a logit became inf or NaN.
+    ValueError
+        If a callback of the net reads a score its history lacks.
     """
     net.criterion_.reset_guard()
     net.notify("on_train_begin", X=data, y=None)
     try:
         net.fit_loop(data)
+        loss = float(net.history[-1, "train_loss"])
     except KeyboardInterrupt:
         net.notify("on_train_end", X=data, y=None)
         raise
+    except KeyError as error:
+        raise ValueError(
+            f"The {role} net's history lacks a score: {error}. DistilledClassifier trains "
+            "its nets without skorch's validation split (it holds out its own part and "
+            "stops early itself), so no callback can read 'valid_*' scores."
+        ) from error
     net.notify("on_train_end", X=data, y=None)
-    loss = float(net.history[-1, "train_loss"])
     if net.criterion_.saw_non_finite() or not np.isfinite(loss):
         what = "logits became inf or NaN" if net.criterion_.saw_non_finite() else (
             f"training loss became {loss}"

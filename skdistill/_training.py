@@ -212,11 +212,15 @@ class DistillationRun:
         The roles whose nets come trained from an earlier fit: they are
         scored on ``valid`` before the first round, and early stopping keeps
         them unless a round beats them.
+    earlier_history : list of dict, default=()
+        The history of the earlier fits this run goes on from (``warm_start``):
+        its records are kept and each role's rounds are numbered after its
+        own earlier rounds (online: after the earlier records).
     """
 
     def __init__(
         self, ensemble, student, train, valid, *, schedule, max_rounds, n_iter_no_change,
-        tol, binary, verbose, on_round=None, warm_roles=frozenset(),
+        tol, binary, verbose, on_round=None, warm_roles=frozenset(), earlier_history=(),
     ):
         self.ensemble = ensemble
         self.student = student
@@ -231,7 +235,15 @@ class DistillationRun:
         patience = n_iter_no_change if valid is not None else None
         self.teacher_monitor = Monitor(ensemble.nets, patience, tol)
         self.student_monitor = Monitor([student], patience, tol)
-        self.history = []
+        self.history = [dict(record) for record in earlier_history]
+        self.rounds_before = {
+            role: (
+                len(self.history) if schedule == "online"
+                else sum(any(key.startswith(f"{role}_") for key in record)
+                         for record in self.history)
+            )
+            for role in ("teacher", "student")
+        }
         # A dict of its own: the teachers' targets must not get the teacher logits.
         self.student_data = train.data.with_targets(dict(train.data.y))
 
@@ -296,7 +308,7 @@ class DistillationRun:
             )
             student_fields, student_score = self._student_round()
             fields.update(student_fields)
-            self._store(index, fields)
+            self._store(index + self.rounds_before["student"], fields)
             self.teacher_monitor.update(teacher_score)
             self.student_monitor.update(student_score)
             self._advance(progress, fields)
@@ -310,7 +322,7 @@ class DistillationRun:
         for role, round_, monitor in phases:
             for index in count(1):
                 fields, score = round_()
-                self._store(index, fields)
+                self._store(index + self.rounds_before[role], fields)
                 monitor.update(score)
                 self._advance(progress, fields)
                 if monitor.done or index == self.max_rounds:

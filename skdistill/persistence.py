@@ -548,11 +548,6 @@ def load(path, trusted=None, device="cpu"):
     """
     trusted = _trusted_map(trusted)
     device = resolve_device(device)
-    if device.type == "meta":
-        raise ValueError(
-            "device='meta' holds no data: a model loaded there cannot predict. Load on "
-            "'cpu' or a GPU."
-        )
     manifest, tensor_bytes = _read(path)
     with _damage_named(path):
         dropped = _drop_trackers(manifest["estimator"])

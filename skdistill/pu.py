@@ -815,7 +815,8 @@ def fit_prior(estimator, X, y):
     Raises
     ------
     ValueError
-        When ``prior_`` is not a number in [0, 1): a prior of 1 says that
+        When ``fit`` sets no ``prior_`` (a classifier given for an estimator),
+        or ``prior_`` is not a number in [0, 1): a prior of 1 says that
         every unlabeled sample is positive, which no PU risk can train on.
 
     Warns
@@ -833,7 +834,13 @@ def fit_prior(estimator, X, y):
     >>> 0 < fit_prior(BestBinPriorEstimator(random_state=0), X, s) < 1
     True
     """
-    value = getattr(estimator.fit(X, y), "prior_", None)
+    fitted = estimator.fit(X, y)
+    if not hasattr(fitted, "prior_"):
+        raise ValueError(
+            f"{estimator!r} set no prior_ in fit: a prior estimator is one such as "
+            "BestBinPriorEstimator, whose fit sets prior_ (a classifier is not one)."
+        )
+    value = fitted.prior_
     if not _is_prior(value):
         value = np.asarray(value).tolist()
         raise ValueError(

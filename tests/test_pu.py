@@ -272,6 +272,13 @@ def test_score_based_estimators_refuse_a_scorer_without_predict_naming_it(estima
         BestBinPriorEstimator([LogisticRegression(), ProbabilitiesOnly()]).fit(X, s)
 
 
+def test_a_classifier_given_as_prior_is_refused_naming_what_a_prior_estimator_is():
+    # it failed with "gave prior_=None ... An estimate of 1 says ..."
+    X, _, s, _ = scar_task(100, class_sep=2.0)
+    with pytest.raises(ValueError, match="set no prior_ in fit.*BestBinPriorEstimator"):
+        DistilledClassifier(prior=LogisticRegression(), **ONE_ROUND).fit(X, s)
+
+
 def test_missing_pu_labels_are_refused_naming_them():
     # NaN sorts last in np.unique: {1, NaN} took NaN as the positive label, and
     # the estimators reported 0 labelled positives, pu_roc_auc_score returned nan.

@@ -5,11 +5,12 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 import torch
 from scipy.stats import spearmanr
 from skorch import NeuralNet
 from skorch.callbacks import Callback
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -77,6 +78,46 @@ def test_frozen_pipeline_teacher_receives_the_dataframe(imbalanced_arrays):
         clf = fast(teacher=FrozenEstimator(teacher)).fit(frame, y)
         proba = clf.teacher_predict_proba(frame)
     np.testing.assert_allclose(proba, teacher.predict_proba(frame), rtol=1e-4, atol=1e-6)
+
+
+class InputSpy(ClassifierMixin, BaseEstimator):
+    """Records the type and dtype of what fit and predict_proba receive."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        type(self).seen.append((type(X).__name__, X.dtype.name))
+        return self
+
+    def predict_proba(self, X):
+        type(self).seen.append((type(X).__name__, X.dtype.name))
+        return np.full((X.shape[0], len(self.classes_)), 1 / len(self.classes_))
+
+
+@pytest.mark.parametrize(
+    "convert, expected",
+    [(lambda X: X.astype(np.float64), ("ndarray", "float64")),
+     (lambda X: np.round(X).astype(np.int64), ("ndarray", "int64")),
+     (lambda X: sp.csc_matrix(X.astype(np.float64)), ("csc_matrix", "float64")),
+     (lambda X: X.astype(np.float64).tolist(), ("ndarray", "float64"))],
+)
+def test_sklearn_teachers_receive_x_as_given(imbalanced_arrays, convert, expected):
+    # They got the nets' float32 copy (a CSC matrix as CSR) unless X was a
+    # DataFrame: a teacher that scales a column near 1e8 lost its signal.
+    X, y = imbalanced_arrays
+    X = convert(X)
+    InputSpy.seen = []
+    clf = DistilledClassifier(teacher=InputSpy(), **FAST, random_state=0).fit(X, y)
+    clf.teacher_predict_proba(X)
+    assert set(InputSpy.seen) == {expected}
+
+
+def test_a_sklearn_teacher_keeps_the_precision_of_float64_input():
+    rng = np.random.RandomState(0)
+    signal = rng.randn(300)
+    X, y = np.column_stack([1e8 + signal, rng.randn(300)]), (signal > 0).astype(int)
+    teacher = make_pipeline(StandardScaler(), LogisticRegression())
+    clf = DistilledClassifier(teacher=teacher, alpha=1.0, **FAST, random_state=0).fit(X, y)
+    assert clf.teacher_.score(X, y) == clone(teacher).fit(X, y).score(X, y) > 0.95
 
 
 def test_student_learns_what_a_frozen_teacher_knows(imbalanced_arrays):

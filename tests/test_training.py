@@ -9,10 +9,11 @@ import tracemalloc
 import numpy as np
 import pytest
 import torch
+from skorch.callbacks import EarlyStopping
 from sklearn.datasets import make_classification
 from sklearn.metrics import roc_auc_score
 
-from skdistill import DistilledClassifier
+from skdistill import DistilledClassifier, default_net
 from skdistill._training import ValidationScore
 from skdistill.modules import CNN
 
@@ -182,6 +183,27 @@ def test_auto_batch_size_scales_with_rows(imbalanced_arrays):
     X, y = imbalanced_arrays
     assert fast(batch_size="auto").fit(X, y).batch_size_ == 400 // 16
     assert fast(batch_size="auto").fit(X[:100], y[:100]).batch_size_ == 16
+
+
+def test_a_batch_size_beyond_the_training_part_is_clipped_to_it(imbalanced_arrays):
+    # batch_size_ said 1000 for batches of 400, and the check of beta's split
+    # read 1000: beta=0.001 kept no true label in silence; with skorch's
+    # iterator_train__drop_last=True no batch was left at all
+    X, y = imbalanced_arrays
+    with pytest.warns(UserWarning, match="keeps 0 of the 400 samples"):
+        clf = fast(batch_size=1000, beta=0.001).fit(X, y)
+    assert clf.batch_size_ == len(y)
+    student = default_net("student").set_params(iterator_train__drop_last=True)
+    clf = fast(student=student, batch_size=1000).fit(X, y)
+    assert clf.batch_size_ == len(y)
+
+
+def test_a_net_callback_reading_a_validation_score_is_a_clear_error(imbalanced_arrays):
+    # a bare KeyError "Key 'valid_loss' was not found in history." before
+    X, y = imbalanced_arrays
+    student = default_net("student").set_params(callbacks=[EarlyStopping()])
+    with pytest.raises(ValueError, match="student net's history lacks a score.*valid_loss"):
+        fast(student=student).fit(X, y)
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,27 @@ def test_warm_fit_trains_on_and_counts_on(cold, imbalanced_arrays):
     assert first_warm_loss < 1.2 * cold.history_[-1]["student_loss"]
 
 
+def test_a_warm_sequential_fit_numbers_each_role_after_its_own_rounds(imbalanced_arrays):
+    # The warm fit's records started after the previous fit's last record: where
+    # the teachers ran 10 rounds and the student 5, the student's sixth round
+    # was record 11, and records 6 to 10 had no student.
+    clf = fast(schedule="sequential", early_stopping=True, n_iter_no_change=2, random_state=2)
+    clf.set_params(meta_epochs=10, warm_start=True).fit(*imbalanced_arrays)
+
+    def rounds(role):
+        return [record["meta_epoch"] for record in clf.history_ if f"{role}_loss" in record]
+
+    first = {role: len(rounds(role)) for role in ("teacher", "student")}
+    assert first["student"] == clf.n_iter_ != first["teacher"]  # the case of the defect
+    clf.fit(*imbalanced_arrays)
+    for role in ("teacher", "student"):
+        assert rounds(role) == list(range(1, len(rounds(role)) + 1))
+        assert len(rounds(role)) > first[role]
+    assert len(rounds("student")) == clf.n_iter_
+    assert [record["meta_epoch"] for record in clf.history_] == list(
+        range(1, len(clf.history_) + 1))
+
+
 def test_cold_fit_ignores_the_previous_nets(cold, imbalanced_arrays):
     refit = copy.deepcopy(cold).fit(*imbalanced_arrays)
     assert refit.n_iter_ == cold.n_iter_
