@@ -44,6 +44,7 @@ from . import modules
 from ._classifier import DistilledClassifier, resolve_device
 from ._constraints import NumberInterval
 from ._nets import net_class_and_params
+from ._seeds import MAX_SEED
 from ._specs import accepts
 from .preprocessing import SequenceEncoder
 
@@ -133,6 +134,11 @@ def _expect(value, path, kind):
     if not _KINDS[kind](value):
         raise ConfigError(f"{path}: expected {kind}, got {value!r}")
     return value
+
+
+def _path(base, value, key):
+    """The path a config gives under ``key``: ``~`` expanded, relative to ``base``."""
+    return base / Path(_expect(value, key, "a string")).expanduser()
 
 
 def _join(path, key):
@@ -287,7 +293,7 @@ def _data_section(value, base):
                               f"allowed: {list(DATASETS)}")
         resolved = {"dataset": data["dataset"]}
     else:
-        resolved = {"path": str(base / _expect(data["path"], "data.path", "a string"))}
+        resolved = {"path": str(_path(base, data["path"], "data.path"))}
     subsample = data.get("subsample")
     if subsample is not None and _expect(subsample, "data.subsample", "an int") < 4:
         raise ConfigError(f"data.subsample: expected at least 4 samples, got {subsample}")
@@ -304,12 +310,25 @@ def _data_section(value, base):
                                                                    kind)
     if resolved["sequence_column"] and resolved["feature_columns"]:
         raise ConfigError("data: give sequence_column or feature_columns, not both")
-    weight = resolved["weight_column"]
-    taken = [resolved[key] for key in ("label_column", "id_column", "sequence_column")]
-    if weight is not None and weight in taken + (resolved["feature_columns"] or []):
-        raise ConfigError(f"data.weight_column: {weight!r} is already the label, ID, "
-                          "sequence or a feature column")
+    if resolved["feature_columns"] == []:
+        raise ConfigError("data.feature_columns: expected at least one column; leave the "
+                          "key out for every column but the label, ID and weight")
+    _check_column_roles(resolved)
     return resolved
+
+
+def _check_column_roles(data):
+    """A ConfigError where one CSV column has two roles (a label read as a feature)."""
+    role_of = {}
+    for key in ("label_column", "id_column", "sequence_column", "feature_columns",
+                "weight_column"):
+        columns = data[key] if key == "feature_columns" else [data[key]]
+        for column in columns or []:
+            if column in role_of:
+                raise ConfigError(f"data.{key}: {column!r} is already data.{role_of[column]}; "
+                                  "each column has one role")
+            if column is not None:
+                role_of[column] = key
 
 
 def _test_section(value, base, file_format):
@@ -320,7 +339,7 @@ def _test_section(value, base, file_format):
         if len(test) > 1:
             raise ConfigError(f"test: a test file (path) takes no other key; got "
                               f"{sorted(test)}")
-        path = base / _expect(test["path"], "test.path", "a string")
+        path = _path(base, test["path"], "test.path")
         if format_of(path, "test.path") != file_format:
             raise ConfigError(f"test.path: the data are {file_format}; give a "
                               f"{file_format} file, not {path}")
@@ -331,8 +350,15 @@ def _test_section(value, base, file_format):
     return {
         "fraction": fraction,
         "stratify": _expect(test.get("stratify", True), "test.stratify", "a bool"),
-        "random_state": _expect(test.get("random_state", 0), "test.random_state", "an int"),
+        "random_state": _seed(test.get("random_state", 0), "test.random_state"),
     }
+
+
+def _seed(value, key):
+    """A seed NumPy takes: an int in [0, 2**32 - 1]."""
+    if not 0 <= _expect(value, key, "an int") <= MAX_SEED:
+        raise ConfigError(f"{key}: expected an int in [0, {MAX_SEED}], got {value!r}")
+    return value
 
 
 def _encoder_section(value, sequences):
@@ -417,8 +443,7 @@ def parse_config(raw, base, output=None, verbose=0):
     params = _classifier_params(config.get("classifier"))
     classifier = DistilledClassifier(teacher=teacher, student=student, verbose=verbose,
                                      **params)
-    output = base / _expect(config["output"], "output", "a string") if output is None \
-        else Path(output)
+    output = _path(base, config["output"], "output") if output is None else Path(output)
     resolved = {
         "data": data, "test": _test_section(config.get("test"), base, data_format(data)),
         "encoder": encoder_plain, "teacher": teacher_plain, "student": student_plain,
@@ -434,6 +459,9 @@ def read_yaml(path):
             return yaml.load(handle, Loader=_Loader)
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start}): "
+                          "save it as UTF-8") from None
     except yaml.MarkedYAMLError as error:  # one line: the problem and where it is
         mark = error.problem_mark
         raise ConfigError(f"{path} is not valid YAML: {error.problem} (line {mark.line + 1}, "

@@ -30,11 +30,16 @@ from sklearn.metrics import accuracy_score, average_precision_score, f1_score, r
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import label_binarize
+from sklearn.utils.multiclass import type_of_target
 
 from ._classifier import _weightless_classes
-from ._config import ConfigError, data_format, format_of, has_sequences, load_config, read_yaml
+from ._config import (
+    TOP_KEYS, ConfigError, _data_section, _section, data_format, format_of, has_sequences,
+    load_config, read_yaml,
+)
 from ._unwrap import fitted_classifier
 from ._validation import check_labels
+from ._warnings import FitInterruptedWarning
 from .cli import format_table
 from .datasets import _crotonylation
 from .persistence import load, save
@@ -91,7 +96,8 @@ def _weights(frame, column, key, path):
 
 
 def _read_csv(data, path, key, labelled):
-    frame = pd.read_csv(path)
+    # IDs are text: read as numbers, "00001" would come back as 1
+    frame = pd.read_csv(path, dtype={data["id_column"]: str} if data["id_column"] else None)
     label, weight = data["label_column"], data.get("weight_column")
     columns = {"label_column": [label] if labelled else [],
                "id_column": [data["id_column"]] if data["id_column"] else [],
@@ -151,6 +157,7 @@ def read_samples(config, path=None, key="data.path", labelled=True):
             raise ConfigError(f"{key}: {path} holds no samples")
         if labelled:
             check_labels(samples.y)
+            _check_label_count(samples.y, key, data_format(data))
         if has_sequences(data):
             X = positions_frame(samples.X) if config["encoder"]["name"] == "OneHotEncoder" \
                 else np.asarray(samples.X, dtype=object)
@@ -160,6 +167,21 @@ def read_samples(config, path=None, key="data.path", labelled=True):
     except (ValueError, TypeError, OSError, EOFError) as error:
         raise ConfigError(f"{key}: cannot read {path}: {error}") from None
     return samples
+
+
+def _check_label_count(y, key, file_format):
+    """A ConfigError where the labels are not classes: continuous numbers, or
+    about one label per sample (UniProt FASTA headers, a score column)."""
+    labels = np.unique(y)
+    if type_of_target(y) != "continuous" and len(labels) <= max(2, len(y) // 2):
+        return
+    hint = (" FASTA headers are read as >ID|LABEL|...: UniProt's >sp|ID|NAME gives every "
+            "sample its own label." if file_format == "fasta" else "")
+    raise ConfigError(
+        f"{key}: {len(labels)} distinct labels in {len(y)} samples (e.g. "
+        f"{labels[:3].tolist()}): classification needs classes, each held by many "
+        f"samples.{hint}"
+    )
 
 
 def _split(samples, seed, stratify, **size):
@@ -195,14 +217,19 @@ def split_samples(config, samples):
         if data["subsample"] >= len(y):
             raise ConfigError(f"data.subsample: {data['subsample']} is not less than the "
                               f"{len(y)} samples of the data")
-        samples, _ = _split(samples, seed, y, train_size=data["subsample"])
+        try:
+            samples, _ = _split(samples, seed, y, train_size=data["subsample"])
+        except ValueError as error:
+            raise ConfigError(f"data.subsample: cannot draw a stratified subsample of "
+                              f"{data['subsample']} from {len(y)} samples: {error}") from None
     if "path" in test:
         return samples, read_samples(config, test["path"], "test.path")
     try:
         return _split(samples, seed, samples.y if test["stratify"] else None,
                       test_size=test["fraction"])
     except ValueError as error:
-        raise ConfigError(f"test.fraction: cannot split {len(y)} samples: {error}") from None
+        raise ConfigError(f"test.fraction: cannot split {len(samples.y)} samples: "
+                          f"{error}") from None
 
 
 def _scores(y, proba, classes, sample_weight=None):
@@ -330,12 +357,21 @@ def run_fit(config_path, output=None, verbose=1):
         _check_class_weights(part_samples, part)
     _check_test_labels(train.y, test.y, "test.path" if "path" in config["test"] else "test")
     folder = Path(config["output"])
+    _check_output_spares_inputs(folder, {
+        "--config": config_path, "data.path": config["data"].get("path"),
+        "test.path": config["test"].get("path"),
+    })
     with _staged_output(folder) as staging:
         if verbose:
             print(f"{len(train.y)} training and {len(test.y)} test samples; training.",
                   flush=True)
         try:
-            model.fit(train.X, train.y, **_weight_params(model, train.weight))
+            with warnings.catch_warnings():
+                # Ctrl-C aborts a run: the cut-short model must not replace the last one
+                warnings.simplefilter("error", FitInterruptedWarning)
+                model.fit(train.X, train.y, **_weight_params(model, train.weight))
+        except FitInterruptedWarning:
+            raise KeyboardInterrupt from None
         except (ValueError, TypeError) as error:  # the classifier names what is wrong
             raise ConfigError(f"cannot train on this config and its data: {error}") from None
         with warnings.catch_warnings(record=True) as caught:
@@ -361,6 +397,24 @@ def _check_test_labels(train_labels, test_labels, key):
     if unseen:
         raise ConfigError(f"{key}: label(s) {unseen} are not among the training part's "
                           f"classes {classes}")
+
+
+def _check_output_spares_inputs(folder, inputs):
+    """A ConfigError where a file the run writes into ``folder`` is one of its inputs.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+    inputs : dict of str to path-like or None
+        The input files by the key that names them.
+    """
+    for name in OUTPUT_FILES:
+        for key, path in inputs.items():
+            if path is not None and (folder / name).exists() and os.path.samefile(
+                folder / name, path
+            ):
+                raise ConfigError(f"output: the run would write its {name} over {key} "
+                                  f"{path}; give another output folder")
 
 
 @contextmanager
@@ -411,6 +465,20 @@ def _warn_of_repeated_ids(ids):
         )
 
 
+def _saved_config(path):
+    """The config a fit wrote beside its model, with the sections ``predict`` reads
+    checked: a ConfigError names the file where it was edited into another shape."""
+    config = read_yaml(path)
+    try:
+        _section(config, "", TOP_KEYS, required=("data", "encoder"))
+        data = _data_section(config["data"], path.parent)
+        encoder = _section(config["encoder"], "encoder", ("name", "params"), ("name",))
+    except ConfigError as error:
+        raise ConfigError(f"--model: {path} is not the config.yaml skdistill fit wrote "
+                          f"({error})") from None
+    return {"data": data, "encoder": encoder}
+
+
 def run_predict(model_path, input_path, output=None):
     """Write the probabilities of a model trained by :func:`run_fit` as CSV.
 
@@ -433,7 +501,7 @@ def run_predict(model_path, input_path, output=None):
     model_file = folder / MODEL_FILE if model_path.is_dir() else model_path
     if not model_file.is_file():
         raise ConfigError(f"--model: no model file {model_file}")
-    config = read_yaml(folder / CONFIG_FILE)
+    config = _saved_config(folder / CONFIG_FILE)
     ids, X, _, _ = read_samples(config, input_path, "--input", labelled=False)
     if data_format(config["data"]) == "fasta":
         _warn_of_repeated_ids(ids)

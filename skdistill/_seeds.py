@@ -2,6 +2,9 @@
 
 import numpy as np
 
+#: The largest seed NumPy's RandomState takes.
+MAX_SEED = 2**32 - 1
+
 
 def draw_seed(rng):
     """An int seed drawn from the RandomState ``rng``."""

@@ -15,7 +15,7 @@ from sklearn.utils import _safe_indexing
 from tqdm.auto import tqdm
 
 from ._nets import TensorData, module_state, predict_logits, restore_module_state, train_round
-from ._warnings import user_stacklevel
+from ._warnings import FitInterruptedWarning, user_stacklevel
 
 
 @dataclass
@@ -359,7 +359,7 @@ class DistillationRun:
                 f"Training was interrupted after {self.student_monitor.rounds} complete "
                 "meta-epoch(s); the estimator keeps the nets of its best (or last "
                 "complete) meta-epoch.",
-                RuntimeWarning,
+                FitInterruptedWarning,
                 stacklevel=user_stacklevel(),
             )
         finally:

@@ -7,6 +7,10 @@ import sys
 _LIBRARY_PACKAGES = ("skdistill", "sklearn", "imblearn")
 
 
+class FitInterruptedWarning(RuntimeWarning):
+    """A fit cut short by Ctrl-C kept the nets of its best complete meta-epoch."""
+
+
 def user_stacklevel():
     """The ``stacklevel`` that makes a warning point at the first caller outside
     skdistill, scikit-learn and imbalanced-learn, for the function that calls this one.

@@ -10,6 +10,7 @@ from functools import partial
 from . import _demo
 from ._classifier import resolve_device
 from ._demo import COLUMNS, run_demo
+from ._seeds import MAX_SEED
 
 __all__ = ["COLUMNS", "build_parser", "format_table", "main", "run_demo"]
 
@@ -107,11 +108,22 @@ def build_parser():
     demo.add_argument("--quick", action="store_true",
                       help=f"a {_demo.QUICK_SAMPLES:,}-window subsample and fewer rounds (20 s)")
     demo.add_argument("--device", default="auto", help="torch device (default auto)")
-    demo.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+    demo.add_argument("--random-state", type=_seed, default=0, help="seed (default 0)")
     demo.add_argument("--quiet", action="store_true", help="no progress bars")
     demo.set_defaults(handler=_demo_command)
     _add_config_commands(commands)
     return parser
+
+
+def _seed(text):
+    """An argparse type: an int seed NumPy takes."""
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = -1
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"expected an int in [0, {MAX_SEED}], got {text!r}")
+    return seed
 
 
 def _show_warning(command, message, category, filename, lineno, file=None, line=None):
@@ -132,6 +144,10 @@ def main(argv=None):
             # a warning's file and line are the library's, not the user's: say only what
             warnings.showwarning = partial(_show_warning, args.command)
             args.handler(args)
+    except KeyboardInterrupt:
+        # Ctrl-C aborts: a fit leaves its output folder as it was
+        print(f"skdistill {args.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # The reader closed standard output early (``skdistill predict ... | head``):
         # stop quietly, and keep Python's flush at exit from failing again.

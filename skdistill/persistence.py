@@ -47,6 +47,7 @@ older files, with a warning).
 """
 
 import contextlib
+import errno
 import inspect
 import json
 import os
@@ -380,6 +381,11 @@ def _replacing(path):
         return
     path = os.path.realpath(os.fsdecode(path))
     folder, name = os.path.split(path)
+    # name the caller's path, not the hidden file beside it, where neither can be written
+    for failed, error in ((os.path.isdir(path), errno.EISDIR),
+                          (not os.path.isdir(folder), errno.ENOENT)):
+        if failed:
+            raise OSError(error, os.strerror(error), path)
     partial = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.partial")
     try:
         with open(partial, "xb") as file:

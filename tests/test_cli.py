@@ -68,3 +68,13 @@ def test_demo_names_a_bad_device_before_loading_anything(capsys):
         main(["demo", "--device", "bogus"])
     assert str(stopped.value.code).startswith("skdistill demo: error: --device: ")
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("seed", ["-1", "4294967296", "one"])
+def test_demo_refuses_a_seed_numpy_cannot_take(capsys, seed):
+    # -1 ended in train_test_split's InvalidParameterError traceback
+    with pytest.raises(SystemExit) as stopped:
+        main(["demo", "--random-state", seed])
+    assert stopped.value.code == 2
+    assert f"--random-state: expected an int in [0, 4294967295], got '{seed}'" in (
+        capsys.readouterr().err)

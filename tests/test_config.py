@@ -256,7 +256,32 @@ BROKEN = {
     ),
     "weight column that is the label": (
         {"data": {"path": "data.csv", "label_column": "target", "weight_column": "target"}},
-        "data.weight_column: 'target' is already the label, ID, sequence or a feature column",
+        "data.weight_column: 'target' is already data.label_column",
+    ),
+    # the label as a feature trained to ROC AUC 1.0, then predict asked for labels
+    "label among the features": (
+        {"data": {"path": "data.csv", "label_column": "target", "feature_columns": ["f0", "target"]}},
+        "data.feature_columns: 'target' is already data.label_column; each column has one role",
+    ),
+    "ID among the features": (
+        {"data": {"path": "data.csv", "label_column": "target", "id_column": "name",
+                  "feature_columns": ["f0", "name"]}},
+        "data.feature_columns: 'name' is already data.id_column",
+    ),
+    "no feature column": (  # read as every column
+        {"data": {"path": "data.csv", "label_column": "target", "feature_columns": []}},
+        "data.feature_columns: expected at least one column",
+    ),
+    "labels that are not classes": (  # blamed on test.fraction, listing all 300 labels
+        {"data": {"path": "data.csv", "label_column": "f0"}},
+        "data.path: 300 distinct labels in 300 samples (e.g. [",
+    ),
+    "test seed out of range": (  # accepted, then train_test_split's error or a traceback
+        {"test": {"random_state": -1}},
+        "test.random_state: expected an int in [0, 4294967295], got -1",
+    ),
+    "a device without data": (  # torch's NotImplementedError before
+        {"classifier": {**CLASSIFIER, "device": "meta"}}, "device='meta' holds no data",
     ),
     "negative weights": (
         {"data": {"path": "data.csv", "label_column": "target", "weight_column": "f0"}},
@@ -306,6 +331,137 @@ def test_a_refit_replaces_the_runs_files_and_keeps_the_users(csv_run):
     assert not (out / "teacher_student.png").exists()
     assert (out / "notes.txt").read_text() == "mine"
     assert load(out / "model.skd")[-1].alpha == 0.0
+    assert sorted(path.name for path in config.parent.iterdir()) == ["data.csv", "out", "run.yaml"]
+
+
+def test_a_run_never_writes_over_its_own_inputs(csv_run):
+    # output: . replaced a config named config.yaml by the resolved one, and data
+    # named scores.csv by the scores table, exit status 0
+    config, frame = csv_run
+    folder = config.parent
+    raw = yaml.safe_load(config.read_text())
+    (folder / "config.yaml").write_text("# mine\n" + yaml.safe_dump({**raw, "output": "."}))
+    frame.to_csv(folder / "scores.csv", index=False)
+    scores_run = folder / "scores_run.yaml"
+    scores_run.write_text(yaml.safe_dump(
+        {**raw, "output": ".", "data": {**raw["data"], "path": "scores.csv"}}))
+    for path, name, key in ((folder / "config.yaml", "config.yaml", "--config"),
+                            (scores_run, "scores.csv", "data.path")):
+        before = {name: (folder / name).read_bytes() for name in ("config.yaml", "scores.csv")}
+        with pytest.raises(SystemExit) as stopped:
+            fit(path)
+        assert f"output: the run would write its {name} over {key}" in str(stopped.value.code)
+        assert before == {name: (folder / name).read_bytes() for name in before}
+        assert not (folder / "model.skd").exists()
+
+
+def test_config_mistakes_that_ended_in_tracebacks_are_one_line(csv_run, tmp_path):
+    config, frame = csv_run
+    raw = yaml.safe_load(config.read_text())
+    utf16 = tmp_path / "utf16.yaml"
+    utf16.write_bytes(yaml.safe_dump(raw).encode("utf-16"))
+    frame.assign(target=np.where(frame.index == 5, "rare", frame.target)).to_csv(
+        tmp_path / "rare.csv", index=False)
+    subsampled = tmp_path / "subsample.yaml"
+    subsampled.write_text(yaml.safe_dump({**raw, "data": {
+        **raw["data"], "path": str(tmp_path / "rare.csv"), "subsample": 100}}))
+    for path, message in (
+        (utf16, "is not UTF-8 text (invalid start byte at byte 0): save it as UTF-8"),
+        (subsampled, "data.subsample: cannot draw a stratified subsample of 100 from 300 "
+                     "samples: The least populated class"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            fit(path)
+        assert message in str(stopped.value.code)
+
+
+@pytest.mark.parametrize(
+    "edited, message",
+    [("garbage\n", "(the config: expected a mapping, got 'garbage')"),
+     ("data: {path: x.csv}\n", "(encoder: missing (required))"),
+     ("encoder: {name: none}\noutput: out\n", "(data: missing (required))")],
+)
+def test_predict_names_a_config_yaml_fit_did_not_write(csv_fitted, tmp_path, edited, message):
+    # TypeError or KeyError tracebacks before
+    config, frame, _ = csv_fitted
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "model.skd").write_bytes((config.parent / "out" / "model.skd").read_bytes())
+    (folder / "config.yaml").write_text(edited)
+    frame.head(3).to_csv(tmp_path / "some.csv", index=False)
+    with pytest.raises(SystemExit) as stopped:
+        predict(folder, tmp_path / "some.csv", tmp_path / "p.csv")
+    assert str(stopped.value.code).startswith(
+        f"skdistill predict: error: --model: {folder / 'config.yaml'} is not the config.yaml "
+        "skdistill fit wrote")
+    assert message in str(stopped.value.code)
+
+
+def test_predict_gives_the_ids_back_as_written(csv_run, tmp_path):
+    # read as numbers, "00001" came back as 1
+    config, frame = csv_run
+    frame["name"] = [f"{index:05d}" for index in range(len(frame))]
+    frame.to_csv(config.parent / "data.csv", index=False)
+    assert fit(config) == 0
+    assert predict(config.parent / "out", config.parent / "data.csv", tmp_path / "p.csv") == 0
+    written = pd.read_csv(tmp_path / "p.csv", dtype={"id": str})
+    assert written["id"].tolist() == frame["name"].tolist()
+
+
+def test_a_home_folder_in_config_paths_is_expanded(csv_run, monkeypatch):
+    # output: ~/x was written into a folder named "~" beside the config
+    config, _ = csv_run
+    home = config.parent / "home"
+    monkeypatch.setenv("HOME", str(home))
+    raw = yaml.safe_load(config.read_text())
+    config.write_text(yaml.safe_dump({**raw, "output": "~/run"}))
+    assert fit(config) == 0
+    assert (home / "run" / "model.skd").is_file()
+    assert not (config.parent / "~").exists()
+
+
+_INTERRUPTED_RUN = """
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+from skorch.callbacks import Callback
+import skdistill._nets as nets
+
+class SigintAt(Callback):  # Ctrl-C at the end of the student's epoch sys.argv[2]
+    def on_epoch_end(self, net, **kwargs):
+        if net._role == "student" and len(net.history) == int(sys.argv[2]):
+            os.kill(os.getpid(), signal.SIGINT)
+
+build = nets.build_net
+def build_net(*args, role, **kwargs):
+    net = build(*args, role=role, **kwargs)
+    net._role = role
+    net.callbacks_.append(("sigint", SigintAt().initialize()))
+    return net
+nets.build_net = build_net
+import skdistill._classifier as classifier
+classifier.build_net = build_net
+from skdistill.cli import main
+sys.exit(main(["fit", "--config", sys.argv[1], "--quiet"]))
+"""
+
+
+@pytest.mark.parametrize("epoch", [2, 10], ids=["first meta-epoch", "third meta-epoch"])
+def test_ctrl_c_aborts_a_fit_and_leaves_the_output_folder_as_it_was(csv_run, epoch):
+    # after a complete meta-epoch the library keeps it: the cut-short model
+    # replaced the last run's, and the command exited 0; before one, a traceback
+    config, _ = csv_run
+    assert fit(config) == 0
+    out = config.parent / "out"
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    raw = yaml.safe_load(config.read_text())
+    raw["classifier"] = {**CLASSIFIER, "meta_epochs": 50}
+    config.write_text(yaml.safe_dump(raw))
+    result = subprocess.run([sys.executable, "-c", _INTERRUPTED_RUN, str(config), str(epoch)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip().endswith("skdistill fit: interrupted")
+    assert "interrupted after" not in result.stderr  # aborted, not kept
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
     assert sorted(path.name for path in config.parent.iterdir()) == ["data.csv", "out", "run.yaml"]
 
 

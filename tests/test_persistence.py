@@ -795,3 +795,13 @@ def test_weights_of_another_model_are_a_damaged_file(saved_mlp, imbalanced_array
     write_model_file(tmp_path / "mixed.skd", manifest, other_tensors)
     with pytest.raises(ValueError, match="damaged skdistill model file"):
         load(tmp_path / "mixed.skd")
+
+
+def test_save_names_the_callers_path_where_it_cannot_write(fitted_mlp, tmp_path):
+    # the error named the hidden file beside it: '.x.skd.<hex>.partial'
+    for path, error in ((tmp_path / "missing" / "x.skd", FileNotFoundError),
+                        (tmp_path, IsADirectoryError)):
+        with pytest.raises(error) as raised:
+            save(fitted_mlp, path)
+        assert raised.value.filename == str(path)
+    assert list(tmp_path.iterdir()) == []

@@ -258,7 +258,7 @@ _INTERRUPTED_FIT = textwrap.dedent(
         "raised": False, "n_iter": clf.n_iter_, "history": len(clf.history_),
         "student_epochs": len(clf.student_.history),
         "finite": bool(np.isfinite(proba).all()),
-        "warned": [str(w.message) for w in caught if w.category is RuntimeWarning],
+        "warned": [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)],
     }))
     """
 )
