@@ -94,6 +94,9 @@ class MLP(nn.Module):
     def __init__(self, input_dim, hidden_units=(64,), dropout=0.0, output_dim=1,
                  linear_skip=False):
         super().__init__()
+        if any(units < 1 for units in hidden_units):
+            # a layer of 0 units leaves a constant output, which torch builds silently
+            raise ValueError(f"hidden_units must be positive; got {tuple(hidden_units)}.")
         layers = []
         width = input_dim
         for units in hidden_units:

@@ -234,6 +234,10 @@ BROKEN = {
         {"teacher": {"name": "CNN", "params": {"channels": [0]}}},
         "teacher.params: CNN refuses these parameters",
     ),
+    "a layer of no units": (  # trained a constant student, exit status 0
+        {"student": {"name": "MLP", "params": {"hidden_units": [0]}}},
+        "student.params: MLP refuses these parameters: hidden_units must be positive",
+    ),
     "encoder that cannot read sequences": (
         {"data": {"path": "data.csv", "sequence_column": "f0"}},
         "encoder.name: sequences need SequenceEncoder or OneHotEncoder, not 'StandardScaler'",

@@ -44,6 +44,18 @@ def test_bad_shapes_are_named(module_class, kwargs, message):
         module_class(**kwargs)
 
 
+@pytest.mark.parametrize(
+    "build",
+    [lambda: MLP(input_dim=8, hidden_units=(0,)),
+     lambda: CNN(sequence_length=29, alphabet_size=21, channels=(8,), head_units=(16, 0))],
+    ids=["MLP", "CNN head"],
+)
+def test_a_layer_of_no_units_is_refused(build):
+    # it built, and the net trained to a constant output (ROC AUC 0.5, exit status 0)
+    with pytest.raises(ValueError, match=r"hidden_units must be positive; got \((16, )?0,?\)"):
+        build()
+
+
 def test_cnn_kernel_must_keep_the_length():
     with pytest.raises(ValueError, match="kernel_size must be odd"):
         CNN(sequence_length=10, alphabet_size=4, kernel_size=4)
