@@ -510,6 +510,10 @@ def run_predict(model_path, input_path, output=None):
     except ValueError as error:
         raise ConfigError(f"--model: {error}") from None
     classes = fitted_classifier(model, "skdistill predict")[0].classes_
+    trained_length = getattr(model, "n_features_in_", None)
+    if config["encoder"]["name"] == "OneHotEncoder" and X.shape[1] != trained_length:
+        raise ConfigError(f"--input: {input_path} holds sequences of length {X.shape[1]}; "
+                          f"the model was trained on length {trained_length}")
     try:
         proba = model.predict_proba(X)
     except (ValueError, TypeError) as error:

@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import re
 import sys
 import time
 import warnings
@@ -72,7 +73,9 @@ def _config_command(args):
         else:
             run_predict(args.model, args.input, output=args.output)
     except ConfigError as error:
-        sys.exit(f"skdistill {args.command}: error: {error}")
+        # one line, even where it quotes a library's message of several
+        message = re.sub(r"\s*\n\s*", " ", str(error))
+        sys.exit(f"skdistill {args.command}: error: {message}")
 
 
 def _add_config_commands(commands):

@@ -179,6 +179,14 @@ def test_fit_and_predict_on_fasta_files(crotonylation_sequences, tmp_path, encod
         "skdistill predict: UserWarning: --input: IDs repeat ('sp' 50 times): FASTA headers are "
         "read as >ID|LABEL|... ; the rows keep the input's order\n"
     )
+    if encoder == "OneHotEncoder":
+        # scikit-learn's message of many lines, listing every missing position
+        write_fasta(tmp_path / "short.fasta", ids[600:650], [s[:25] for s in sequences[600:650]])
+        with pytest.raises(SystemExit) as stopped:
+            predict(tmp_path / "out", tmp_path / "short.fasta", tmp_path / "proba.csv")
+        assert str(stopped.value.code) == (
+            f"skdistill predict: error: --input: {tmp_path / 'short.fasta'} holds sequences of "
+            "length 25; the model was trained on length 29")
 
 
 def test_fit_runs_in_a_fresh_process(csv_run):
@@ -316,10 +324,23 @@ def test_a_broken_config_stops_before_training_naming_the_key(csv_run, change, m
         fit(config)
     assert message in str(stopped.value.code)
     assert str(stopped.value.code).startswith("skdistill fit: error: ")
+    assert "\n" not in str(stopped.value.code)
     assert not (config.parent / "out").exists()
     # nothing half-written beside it either
     assert sorted(path.name for path in config.parent.iterdir()) == [
         "data.csv", "other.csv", "run.yaml"]
+
+
+def test_a_library_message_of_several_lines_is_printed_as_one(csv_run):
+    # the NaN error went on with scikit-learn's paragraph of advice, line after line
+    config, frame = csv_run
+    frame.loc[5, "f2"] = np.nan
+    frame.to_csv(config.parent / "data.csv", index=False)
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    message = str(stopped.value.code)
+    assert message.startswith("skdistill fit: error: cannot train on this config")
+    assert "Input X contains NaN" in message and "\n" not in message
 
 
 def test_a_refit_replaces_the_runs_files_and_keeps_the_users(csv_run):
