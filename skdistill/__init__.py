@@ -7,6 +7,7 @@ the teacher's predictions, and then behaves like any scikit-learn classifier.
 
 from ._classifier import DistilledClassifier
 from ._nets import default_net
+from ._warnings import FitInterruptedWarning
 from .losses import DistillationLoss, ImbalancedNNPULoss
 from .onnx_export import export_onnx
 from .persistence import load, register_trusted, save
@@ -15,8 +16,8 @@ from .plotting import TeacherStudentDisplay, TrainingCurvesDisplay
 __version__ = "0.1.0"
 
 __all__ = [
-    "DistilledClassifier", "default_net", "DistillationLoss", "ImbalancedNNPULoss", "load",
-    "register_trusted", "save", "__version__",
+    "DistilledClassifier", "default_net", "DistillationLoss", "FitInterruptedWarning",
+    "ImbalancedNNPULoss", "load", "register_trusted", "save", "__version__",
     "export_onnx",
     "TeacherStudentDisplay", "TrainingCurvesDisplay",
 ]

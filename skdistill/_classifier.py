@@ -51,7 +51,8 @@ from .losses import (
     make_true_label_loss,
 )
 from .pu import (
-    DEFAULT_PRIOR_ESTIMATOR, check_positive_label, fit_prior, warn_if_positives_are_most,
+    DEFAULT_PRIOR_ESTIMATOR, _PositiveMajorityWarning, _warn_if_positives_are_most,
+    check_positive_label, fit_prior,
 )
 from .tracking import Tracker, TrackingSession
 
@@ -70,11 +71,13 @@ AUTO_BATCH_BOUNDS = (16, 256)
 
 def _input_for_estimators(X):
     """What scikit-learn teachers and prior estimators see: ``X`` as given,
-    with its dtype (a DataFrame with its column names); a list as an array
-    and a sparse matrix as CSR or CSC, which take row indices."""
+    with its dtype (a DataFrame with its column names); a list as an array,
+    a sparse matrix as CSR or CSC, which take row indices, and numbers held
+    as strings or objects as floats, as the nets read them."""
     if hasattr(X, "iloc"):
         return X
-    return check_array(X, accept_sparse=("csr", "csc"), dtype=None, ensure_all_finite=False)
+    X = check_array(X, accept_sparse=("csr", "csc"), dtype=None, ensure_all_finite=False)
+    return X.astype(np.float64) if X.dtype.kind in "OSU" else X
 
 
 def resolve_device(device):
@@ -186,7 +189,7 @@ def _check_pu_labels(classes, y_encoded, sample_weight):
     """
     positive = classes.tolist()[1]
     check_positive_label(positive)
-    warn_if_positives_are_most(positive, _positive_share(y_encoded, sample_weight))
+    _warn_if_positives_are_most(positive, _positive_share(y_encoded, sample_weight))
 
 
 def _warn_if_a_term_is_empty(beta, batch_size):
@@ -844,7 +847,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         estimator = (
             DEFAULT_PRIOR_ESTIMATOR() if isinstance(self.prior, str) else clone(self.prior)
         )
-        return fit_prior(seed_unset_random_states(estimator, rng), X_raw, y_encoded)
+        with warnings.catch_warnings():
+            # _check_pu_labels has warned, naming the user's label and the weighted share
+            warnings.simplefilter("ignore", _PositiveMajorityWarning)
+            return fit_prior(seed_unset_random_states(estimator, rng), X_raw, y_encoded)
 
     def _effective_beta(self):
         """``beta`` where both terms count: alpha=0 keeps every true label,

@@ -44,7 +44,7 @@ from . import modules
 from ._classifier import DistilledClassifier, resolve_device
 from ._constraints import NumberInterval
 from ._nets import net_class_and_params
-from ._seeds import MAX_SEED
+from ._seeds import MAX_SEED, is_seed
 from ._specs import accepts
 from .preprocessing import SequenceEncoder
 
@@ -318,17 +318,22 @@ def _data_section(value, base):
 
 
 def _check_column_roles(data):
-    """A ConfigError where one CSV column has two roles (a label read as a feature)."""
-    role_of = {}
-    for key in ("label_column", "id_column", "sequence_column", "feature_columns",
-                "weight_column"):
-        columns = data[key] if key == "feature_columns" else [data[key]]
-        for column in columns or []:
-            if column in role_of:
-                raise ConfigError(f"data.{key}: {column!r} is already data.{role_of[column]}; "
-                                  "each column has one role")
-            if column is not None:
-                role_of[column] = key
+    """A ConfigError where the label or weight column is also an input or the ID
+    (a label read as a feature), or a feature column is listed twice. The ID may
+    be an input: a peptide's sequence names it."""
+    features = data["feature_columns"] or []
+    repeated = sorted({column for column in features if features.count(column) > 1})
+    if repeated:
+        raise ConfigError(f"data.feature_columns: lists {repeated} more than once")
+    others = {"id_column": [data["id_column"]], "sequence_column": [data["sequence_column"]],
+              "feature_columns": features}
+    for key in ("label_column", "weight_column"):
+        column = data[key]
+        for other, columns in others.items():
+            if column is not None and column in columns:
+                raise ConfigError(f"data.{key}: {column!r} is also data.{other}; the "
+                                  "label and the weights are neither inputs nor the ID")
+        others[key] = [column]
 
 
 def _test_section(value, base, file_format):
@@ -356,7 +361,7 @@ def _test_section(value, base, file_format):
 
 def _seed(value, key):
     """A seed NumPy takes: an int in [0, 2**32 - 1]."""
-    if not 0 <= _expect(value, key, "an int") <= MAX_SEED:
+    if not is_seed(_expect(value, key, "an int")):
         raise ConfigError(f"{key}: expected an int in [0, {MAX_SEED}], got {value!r}")
     return value
 

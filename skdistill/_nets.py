@@ -519,6 +519,8 @@ def train_round(net, data, role):
         net.notify("on_train_end", X=data, y=None)
         raise
     except KeyError as error:
+        if "not found in history" not in str(error):  # skorch's History names the key
+            raise
         raise ValueError(
             f"The {role} net's history lacks a score: {error}. DistilledClassifier trains "
             "its nets without skorch's validation split (it holds out its own part and "

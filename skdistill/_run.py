@@ -157,7 +157,8 @@ def read_samples(config, path=None, key="data.path", labelled=True):
             raise ConfigError(f"{key}: {path} holds no samples")
         if labelled:
             check_labels(samples.y)
-            _check_label_count(samples.y, key, data_format(data))
+            if key == "data.path":  # a test file may be small
+                _check_label_count(samples.y, key, data_format(data))
         if has_sequences(data):
             X = positions_frame(samples.X) if config["encoder"]["name"] == "OneHotEncoder" \
                 else np.asarray(samples.X, dtype=object)
@@ -357,10 +358,10 @@ def run_fit(config_path, output=None, verbose=1):
         _check_class_weights(part_samples, part)
     _check_test_labels(train.y, test.y, "test.path" if "path" in config["test"] else "test")
     folder = Path(config["output"])
-    _check_output_spares_inputs(folder, {
-        "--config": config_path, "data.path": config["data"].get("path"),
-        "test.path": config["test"].get("path"),
-    })
+    inputs = {"data.path": config["data"].get("path"), "test.path": config["test"].get("path")}
+    if not _is_a_runs_own_config(config_path, folder):
+        inputs["--config"] = config_path
+    _check_output_spares_inputs(folder, inputs)
     with _staged_output(folder) as staging:
         if verbose:
             print(f"{len(train.y)} training and {len(test.y)} test samples; training.",
@@ -397,6 +398,14 @@ def _check_test_labels(train_labels, test_labels, key):
     if unseen:
         raise ConfigError(f"{key}: label(s) {unseen} are not among the training part's "
                           f"classes {classes}")
+
+
+def _is_a_runs_own_config(config_path, folder):
+    """Whether ``config_path`` is the config.yaml an earlier run wrote into ``folder``
+    beside its model: a refit from it writes it anew, as the run wrote it."""
+    config_file, model_file = folder / CONFIG_FILE, folder / MODEL_FILE
+    return (config_file.exists() and model_file.exists()
+            and os.path.samefile(config_file, config_path))
 
 
 def _check_output_spares_inputs(folder, inputs):

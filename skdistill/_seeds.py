@@ -6,6 +6,18 @@ import numpy as np
 MAX_SEED = 2**32 - 1
 
 
+def is_seed(value):
+    """Whether ``value`` is an int seed NumPy's RandomState takes (not a bool).
+
+    Examples
+    --------
+    >>> is_seed(0), is_seed(-1), is_seed(2**32), is_seed(True)
+    (True, False, False, False)
+    """
+    return (isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+            and 0 <= value <= MAX_SEED)
+
+
 def draw_seed(rng):
     """An int seed drawn from the RandomState ``rng``."""
     return int(rng.randint(np.iinfo(np.int32).max))

@@ -178,7 +178,8 @@ class Monitor:
 
 @dataclass
 class RunResult:
-    """What a run leaves: its history, its length, and whether it was cut short."""
+    """What a run leaves: its history (after the records of the earlier fits it
+    goes on from), the student's rounds in this run, and whether it was cut short."""
 
     history: list
     n_iter: int

@@ -8,7 +8,11 @@ _LIBRARY_PACKAGES = ("skdistill", "sklearn", "imblearn")
 
 
 class FitInterruptedWarning(RuntimeWarning):
-    """A fit cut short by Ctrl-C kept the nets of its best complete meta-epoch."""
+    """Warns that a fit cut short by Ctrl-C kept its best complete meta-epoch.
+
+    The nets are those of the best (or last complete) meta-epoch. Turn it into an error to abort such a fit instead, as ``skdistill fit``
+    does: ``warnings.simplefilter("error", FitInterruptedWarning)``.
+    """
 
 
 def user_stacklevel():

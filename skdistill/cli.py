@@ -11,7 +11,7 @@ from functools import partial
 from . import _demo
 from ._classifier import resolve_device
 from ._demo import COLUMNS, run_demo
-from ._seeds import MAX_SEED
+from ._seeds import MAX_SEED, is_seed
 
 __all__ = ["COLUMNS", "build_parser", "format_table", "main", "run_demo"]
 
@@ -123,8 +123,8 @@ def _seed(text):
     try:
         seed = int(text)
     except ValueError:
-        seed = -1
-    if not 0 <= seed <= MAX_SEED:
+        seed = None
+    if not is_seed(seed):
         raise argparse.ArgumentTypeError(f"expected an int in [0, {MAX_SEED}], got {text!r}")
     return seed
 

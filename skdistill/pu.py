@@ -41,7 +41,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods
-from sklearn.utils.validation import check_array
+from sklearn.utils.validation import check_array, check_consistent_length
 
 from ._constraints import NumberInterval
 from ._seeds import seed_unset_random_states
@@ -57,7 +57,6 @@ __all__ = [
     "make_pu_labels",
     "positive_label",
     "prior_from_label_frequency",
-    "warn_if_positives_are_most",
 ]
 
 
@@ -241,7 +240,11 @@ def make_pu_labels(y, label_frequency, pos_label=None, random_state=None):
     return s
 
 
-def warn_if_positives_are_most(label, share):
+class _PositiveMajorityWarning(UserWarning):
+    """The positive label of PU data holds most samples."""
+
+
+def _warn_if_positives_are_most(label, share):
     """Warn where the positive class of PU labels holds most of the samples.
 
     In PU data the labelled positives are a minority, so a "positive" class
@@ -259,10 +262,6 @@ def warn_if_positives_are_most(label, share):
     -----
     UserWarning
         If ``share`` is above one half.
-
-    Examples
-    --------
-    >>> warn_if_positives_are_most(1, 0.1)
     """
     if share > 0.5:
         label = np.asarray(label).tolist()  # 'unl', not np.str_('unl')
@@ -272,7 +271,7 @@ def warn_if_positives_are_most(label, share):
             f"minority. If {label!r} marks the unlabeled samples, give the labelled "
             "positives the later label in sorted order (e.g. 1 for them, 0 for the "
             "others).",
-            UserWarning, stacklevel=user_stacklevel(),
+            _PositiveMajorityWarning, stacklevel=user_stacklevel(),
         )
 
 
@@ -282,15 +281,11 @@ def _check_pu_data(X, y):
     ``X`` itself is left as given: a scorer may select a DataFrame's columns
     by name or read missing values.
     """
-    n_samples = check_array(
-        X, accept_sparse=True, dtype=None, ensure_all_finite=False
-    ).shape[0]
     y = np.asarray(y)
     label = positive_label(y)
     s = (y == label).astype(np.int64)
-    if len(s) != n_samples:
-        raise ValueError(f"X has {n_samples} samples but y has {len(s)}.")
-    warn_if_positives_are_most(label, s.mean())
+    check_consistent_length(X, s)
+    _warn_if_positives_are_most(label, s.mean())
     return s, float(s.mean())
 
 
@@ -366,7 +361,7 @@ class ElkanNotoPriorEstimator(_ScorePriorEstimator):
 
     Parameters
     ----------
-    classifier : classifier with predict_proba or None, default=None
+    classifier : classifier with predict and predict_proba, or None, default=None
         Scores the samples; None is ``LogisticRegression(max_iter=1000)``.
         Cloned and fitted ``cv`` times.
     cv : int, default=5
@@ -438,7 +433,8 @@ class BestBinPriorEstimator(_ScorePriorEstimator):
 
     Parameters
     ----------
-    classifier : classifier with predict_proba, list of them, or None, default=None
+    classifier : classifier with predict and predict_proba, list of them, or None, \
+            default=None
         Scores the samples; each is cloned and fitted ``cv`` times. None is
         ``LogisticRegression(max_iter=1000)`` and, for dense input,
         ``HistGradientBoostingClassifier`` as well. On the 34 tasks of

@@ -268,17 +268,21 @@ BROKEN = {
     ),
     "weight column that is the label": (
         {"data": {"path": "data.csv", "label_column": "target", "weight_column": "target"}},
-        "data.weight_column: 'target' is already data.label_column",
+        "data.weight_column: 'target' is also data.label_column",
     ),
     # the label as a feature trained to ROC AUC 1.0, then predict asked for labels
     "label among the features": (
         {"data": {"path": "data.csv", "label_column": "target", "feature_columns": ["f0", "target"]}},
-        "data.feature_columns: 'target' is already data.label_column; each column has one role",
+        "data.label_column: 'target' is also data.feature_columns; the label and the weights "
+        "are neither inputs nor the ID",
     ),
-    "ID among the features": (
-        {"data": {"path": "data.csv", "label_column": "target", "id_column": "name",
-                  "feature_columns": ["f0", "name"]}},
-        "data.feature_columns: 'name' is already data.id_column",
+    "a feature listed twice": (
+        {"data": {"path": "data.csv", "label_column": "target", "feature_columns": ["f0", "f1", "f0"]}},
+        "data.feature_columns: lists ['f0'] more than once",
+    ),
+    "one label per sample": (  # as UniProt headers give
+        {"data": {"path": "data.csv", "label_column": "name"}},
+        "data.path: 300 distinct labels in 300 samples (e.g. ['row0', 'row1', 'row10'])",
     ),
     "no feature column": (  # read as every column
         {"data": {"path": "data.csv", "label_column": "target", "feature_columns": []}},
@@ -378,6 +382,27 @@ def test_a_run_never_writes_over_its_own_inputs(csv_run):
         assert f"output: the run would write its {name} over {key}" in str(stopped.value.code)
         assert before == {name: (folder / name).read_bytes() for name in before}
         assert not (folder / "model.skd").exists()
+
+
+def test_what_the_column_and_label_checks_leave_alone(tmp_path):
+    # a peptide's sequence as its ID, and a small test file of several classes
+    peptides = ["ACDEFG", "CDEFGH", "DEFGHI", "EFGHIK", "FGHIKL", "GHIKLM", "HIKLMN", "IKLMNP"]
+    pd.DataFrame({"peptide": peptides * 5, "label": [0, 1, 2, 3] * 10}).to_csv(
+        tmp_path / "train.csv", index=False)
+    pd.DataFrame({"peptide": peptides[:7], "label": [0, 1, 2, 3, 0, 1, 2]}).to_csv(
+        tmp_path / "test.csv", index=False)
+    config = write_config(tmp_path, data={"path": "train.csv", "sequence_column": "peptide",
+                                          "id_column": "peptide"}, test={"path": "test.csv"})
+    run = load_config(config)
+    assert read_samples(run.config).ids.tolist() == peptides * 5
+    assert len(read_samples(run.config, tmp_path / "test.csv", "test.path").y) == 7
+
+
+def test_a_run_refits_from_its_own_saved_config(csv_fitted):
+    config, _, _ = csv_fitted
+    out = config.parent / "out"
+    assert fit(out / "config.yaml") == 0
+    assert load(out / "model.skd")[-1].n_iter_ > 0
 
 
 def test_config_mistakes_that_ended_in_tracebacks_are_one_line(csv_run, tmp_path):

@@ -799,9 +799,13 @@ def test_weights_of_another_model_are_a_damaged_file(saved_mlp, imbalanced_array
 
 def test_save_names_the_callers_path_where_it_cannot_write(fitted_mlp, tmp_path):
     # the error named the hidden file beside it: '.x.skd.<hex>.partial'
-    for path, error in ((tmp_path / "missing" / "x.skd", FileNotFoundError),
-                        (tmp_path, IsADirectoryError)):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "file").write_text("")
+    for path, error in ((tmp_path / "a" / ".." / "missing" / "x.skd", FileNotFoundError),
+                        (tmp_path / "a", IsADirectoryError),
+                        (tmp_path / "file" / "x.skd", NotADirectoryError)):
         with pytest.raises(error) as raised:
             save(fitted_mlp, path)
         assert raised.value.filename == str(path)
-    assert list(tmp_path.iterdir()) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a", "file"]
+    assert list((tmp_path / "a").iterdir()) == []

@@ -425,6 +425,14 @@ def test_a_positive_class_holding_most_samples_warns(small_separable_task, dtype
     y = pd.Series(np.where(s == 1, "pos", "unl")).astype(dtype)
     with pytest.warns(UserWarning, match=r"positive label of the PU data, 'unl', holds \d+% of the samples"):
         DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, y)
+    # once, naming 'unl': the prior estimator, which reads the encoded labels, warned
+    # again naming 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        DistilledClassifier(prior=BestBinPriorEstimator(LogisticRegression()), **ONE_ROUND).fit(
+            X, y)
+    assert [str(w.message)[:45] for w in caught if "holds" in str(w.message)] == [
+        "The positive label of the PU data, 'unl', hol"]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, s)  # the positives are a minority

@@ -111,6 +111,13 @@ def test_sklearn_teachers_receive_x_as_given(imbalanced_arrays, convert, expecte
     assert set(InputSpy.seen) == {expected}
 
 
+def test_sklearn_teachers_read_numbers_held_as_strings_as_the_nets_do(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    InputSpy.seen = []
+    DistilledClassifier(teacher=InputSpy(), **FAST, random_state=0).fit(X.astype(str), y)
+    assert set(InputSpy.seen) == {("ndarray", "float64")}
+
+
 def test_a_sklearn_teacher_keeps_the_precision_of_float64_input():
     rng = np.random.RandomState(0)
     signal = rng.randn(300)

@@ -198,12 +198,25 @@ def test_a_batch_size_beyond_the_training_part_is_clipped_to_it(imbalanced_array
     assert clf.batch_size_ == len(y)
 
 
+class LooksUpAMissingKey(torch.nn.Module):
+    def __init__(self, input_dim=10):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, 1)
+
+    def forward(self, X):
+        scales = {} if self.training else {"scale": 1.0}  # found until training starts
+        return self.linear(X).squeeze(-1) * scales["scale"]
+
+
 def test_a_net_callback_reading_a_validation_score_is_a_clear_error(imbalanced_arrays):
     # a bare KeyError "Key 'valid_loss' was not found in history." before
     X, y = imbalanced_arrays
     student = default_net("student").set_params(callbacks=[EarlyStopping()])
     with pytest.raises(ValueError, match="student net's history lacks a score.*valid_loss"):
         fast(student=student).fit(X, y)
+    # a KeyError of the module's own is not taken for one
+    with pytest.raises(KeyError, match="scale"):
+        fast(student=LooksUpAMissingKey).fit(X, y)
 
 
 @pytest.mark.parametrize(
