@@ -71,13 +71,12 @@ AUTO_BATCH_BOUNDS = (16, 256)
 
 def _input_for_estimators(X):
     """What scikit-learn teachers and prior estimators see: ``X`` as given,
-    with its dtype (a DataFrame with its column names); a list as an array,
-    a sparse matrix as CSR or CSC, which take row indices, and numbers held
-    as strings or objects as floats, as the nets read them."""
+    with its dtype (a DataFrame with its column names, an array of category
+    codes as strings); a list as an array and a sparse matrix as CSR or CSC,
+    which take row indices."""
     if hasattr(X, "iloc"):
         return X
-    X = check_array(X, accept_sparse=("csr", "csc"), dtype=None, ensure_all_finite=False)
-    return X.astype(np.float64) if X.dtype.kind in "OSU" else X
+    return check_array(X, accept_sparse=("csr", "csc"), dtype=None, ensure_all_finite=False)
 
 
 def resolve_device(device):
@@ -848,7 +847,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             DEFAULT_PRIOR_ESTIMATOR() if isinstance(self.prior, str) else clone(self.prior)
         )
         with warnings.catch_warnings():
-            # _check_pu_labels has warned, naming the user's label and the weighted share
+            # _check_pu_labels decides on the weighted share, naming the user's label
             warnings.simplefilter("ignore", _PositiveMajorityWarning)
             return fit_prior(seed_unset_random_states(estimator, rng), X_raw, y_encoded)
 

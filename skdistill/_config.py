@@ -318,22 +318,26 @@ def _data_section(value, base):
 
 
 def _check_column_roles(data):
-    """A ConfigError where the label or weight column is also an input or the ID
-    (a label read as a feature), or a feature column is listed twice. The ID may
-    be an input: a peptide's sequence names it."""
+    """A ConfigError where the label, weight or ID column is also a feature or
+    another of these (a label read as a feature), or a feature column is listed
+    twice. The ID may be the sequence column: a peptide's sequence names it."""
     features = data["feature_columns"] or []
     repeated = sorted({column for column in features if features.count(column) > 1})
     if repeated:
         raise ConfigError(f"data.feature_columns: lists {repeated} more than once")
-    others = {"id_column": [data["id_column"]], "sequence_column": [data["sequence_column"]],
-              "feature_columns": features}
-    for key in ("label_column", "weight_column"):
-        column = data[key]
-        for other, columns in others.items():
-            if column is not None and column in columns:
-                raise ConfigError(f"data.{key}: {column!r} is also data.{other}; the "
-                                  "label and the weights are neither inputs nor the ID")
-        others[key] = [column]
+    apart_from = {
+        "id_column": ["feature_columns"],
+        "label_column": ["feature_columns", "sequence_column", "id_column"],
+        "weight_column": ["feature_columns", "sequence_column", "id_column", "label_column"],
+    }
+    for key, others in apart_from.items():
+        for other in others:
+            if data[key] is not None and data[key] in (
+                features if other == "feature_columns" else [data[other]]
+            ):
+                raise ConfigError(f"data.{key}: {data[key]!r} is also data.{other}; the ID, "
+                                  "label and weights are no inputs (an ID may be the "
+                                  "sequence column)")
 
 
 def _test_section(value, base, file_format):

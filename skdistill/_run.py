@@ -359,7 +359,7 @@ def run_fit(config_path, output=None, verbose=1):
     _check_test_labels(train.y, test.y, "test.path" if "path" in config["test"] else "test")
     folder = Path(config["output"])
     inputs = {"data.path": config["data"].get("path"), "test.path": config["test"].get("path")}
-    if not _is_a_runs_own_config(config_path, folder):
+    if not _is_a_runs_own_config(config_path, config):
         inputs["--config"] = config_path
     _check_output_spares_inputs(folder, inputs)
     with _staged_output(folder) as staging:
@@ -382,8 +382,7 @@ def run_fit(config_path, output=None, verbose=1):
             print(f"Note: {warning.message}", file=sys.stderr)
         if isinstance(samples.X, pd.DataFrame) and not has_sequences(config["data"]):
             config["data"]["feature_columns"] = list(samples.X.columns)
-        with open(staging / CONFIG_FILE, "w", encoding="utf-8") as handle:
-            yaml.safe_dump(config, handle, sort_keys=False)
+        (staging / CONFIG_FILE).write_text(_config_text(config), encoding="utf-8")
         table = write_report(model, test, staging)
     print(table)
     if verbose:
@@ -396,16 +395,25 @@ def _check_test_labels(train_labels, test_labels, key):
     classes = np.unique(train_labels).tolist()
     unseen = sorted(set(np.unique(test_labels).tolist()) - set(classes))
     if unseen:
-        raise ConfigError(f"{key}: label(s) {unseen} are not among the training part's "
-                          f"classes {classes}")
+        raise ConfigError(f"{key}: {len(unseen)} label(s) are not among the training "
+                          f"part's {len(classes)} classes: {_some(unseen)}; the training "
+                          f"part's: {_some(classes)}")
 
 
-def _is_a_runs_own_config(config_path, folder):
-    """Whether ``config_path`` is the config.yaml an earlier run wrote into ``folder``
-    beside its model: a refit from it writes it anew, as the run wrote it."""
-    config_file, model_file = folder / CONFIG_FILE, folder / MODEL_FILE
-    return (config_file.exists() and model_file.exists()
-            and os.path.samefile(config_file, config_path))
+def _some(values, shown=5):
+    """``values`` as a list, cut after ``shown`` of them."""
+    return str(values) if len(values) <= shown else f"{str(values[:shown])[:-1]}, ...]"
+
+
+def _is_a_runs_own_config(config_path, config):
+    """Whether the file ``config_path`` reads as the resolved ``config`` a run
+    writes: a refit from a run's saved config writes it anew, unchanged."""
+    return Path(config_path).read_text(encoding="utf-8") == _config_text(config)
+
+
+def _config_text(config):
+    """The text of the config.yaml a run writes."""
+    return yaml.safe_dump(config, sort_keys=False)
 
 
 def _check_output_spares_inputs(folder, inputs):

@@ -10,8 +10,9 @@ _LIBRARY_PACKAGES = ("skdistill", "sklearn", "imblearn")
 class FitInterruptedWarning(RuntimeWarning):
     """Warns that a fit cut short by Ctrl-C kept its best complete meta-epoch.
 
-    The nets are those of the best (or last complete) meta-epoch. Turn it into an error to abort such a fit instead, as ``skdistill fit``
-    does: ``warnings.simplefilter("error", FitInterruptedWarning)``.
+    The nets are those of the best (or last complete) meta-epoch. Turn it into
+    an error to abort such a fit instead, leaving an earlier fit as it was, as
+    ``skdistill fit`` does: ``warnings.simplefilter("error", FitInterruptedWarning)``.
     """
 
 

@@ -44,6 +44,13 @@ def count_parameters(module):
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
 
+def _check_widths(name, widths):
+    """Refuse a layer of no units: torch builds it silently, and the net's
+    output is then constant."""
+    if any(units < 1 for units in widths):
+        raise ValueError(f"{name} must be positive; got {tuple(widths)}.")
+
+
 def _keep_arguments(module, arguments):
     """Keep the constructor's arguments as attributes of the same name, as
     torch's own layers do (``Linear.in_features``), so that an instance can be
@@ -94,9 +101,7 @@ class MLP(nn.Module):
     def __init__(self, input_dim, hidden_units=(64,), dropout=0.0, output_dim=1,
                  linear_skip=False):
         super().__init__()
-        if any(units < 1 for units in hidden_units):
-            # a layer of 0 units leaves a constant output, which torch builds silently
-            raise ValueError(f"hidden_units must be positive; got {tuple(hidden_units)}.")
+        _check_widths("hidden_units", hidden_units)
         layers = []
         width = input_dim
         for units in hidden_units:
@@ -196,6 +201,7 @@ class SequenceReadout(nn.Module):
         super().__init__()
         if readout not in READOUTS:
             raise ValueError(f"readout must be one of {READOUTS}; got {readout!r}.")
+        _check_widths("head_units", head_units)
         self.readout = readout
         width = channels * sequence_length if readout == "positions" else channels
         self.head = MLP(width, hidden_units=head_units, dropout=dropout, output_dim=output_dim)

@@ -379,13 +379,15 @@ def _replacing(path):
     if not _is_path(path):
         yield path
         return
-    given = os.fsdecode(path)
-    path = os.path.realpath(given)
+    given, path = path, os.path.realpath(os.fsdecode(path))
     folder, name = os.path.split(path)
+    existing = folder
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
     # name the caller's path, not the hidden file beside it, where neither can be written
     for failed, error in ((os.path.isdir(path), errno.EISDIR),
-                          (os.path.isfile(folder), errno.ENOTDIR),
-                          (not os.path.isdir(folder), errno.ENOENT)):
+                          (not os.path.isdir(existing), errno.ENOTDIR),
+                          (existing != folder, errno.ENOENT)):
         if failed:
             raise OSError(error, os.strerror(error), given)
     partial = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.partial")

@@ -273,8 +273,13 @@ BROKEN = {
     # the label as a feature trained to ROC AUC 1.0, then predict asked for labels
     "label among the features": (
         {"data": {"path": "data.csv", "label_column": "target", "feature_columns": ["f0", "target"]}},
-        "data.label_column: 'target' is also data.feature_columns; the label and the weights "
-        "are neither inputs nor the ID",
+        "data.label_column: 'target' is also data.feature_columns; the ID, label and weights "
+        "are no inputs",
+    ),
+    "ID among the features": (
+        {"data": {"path": "data.csv", "label_column": "target", "id_column": "name",
+                  "feature_columns": ["f0", "name"]}},
+        "data.id_column: 'name' is also data.feature_columns",
     ),
     "a feature listed twice": (
         {"data": {"path": "data.csv", "label_column": "target", "feature_columns": ["f0", "f1", "f0"]}},
@@ -310,7 +315,9 @@ BROKEN = {
     ),
     "output that is a file": ({"output": "data.csv"}, "data.csv exists and is not a folder"),
     "test labels the training data lack": (
-        {"test": {"path": "other.csv"}}, "test.path: label(s) ['maybe'] are not among",
+        {"test": {"path": "other.csv"}},
+        "test.path: 1 label(s) are not among the training part's 2 classes: ['maybe']; the "
+        "training part's: ['no', 'yes']",
     ),
 }
 
@@ -328,7 +335,6 @@ def test_a_broken_config_stops_before_training_naming_the_key(csv_run, change, m
         fit(config)
     assert message in str(stopped.value.code)
     assert str(stopped.value.code).startswith("skdistill fit: error: ")
-    assert "\n" not in str(stopped.value.code)
     assert not (config.parent / "out").exists()
     # nothing half-written beside it either
     assert sorted(path.name for path in config.parent.iterdir()) == [
@@ -398,11 +404,32 @@ def test_what_the_column_and_label_checks_leave_alone(tmp_path):
     assert len(read_samples(run.config, tmp_path / "test.csv", "test.path").y) == 7
 
 
-def test_a_run_refits_from_its_own_saved_config(csv_fitted):
+def test_a_run_refits_from_its_own_saved_config_and_no_other(csv_fitted, tmp_path):
     config, _, _ = csv_fitted
     out = config.parent / "out"
+    written = (out / "model.skd").stat().st_ino
     assert fit(out / "config.yaml") == 0
-    assert load(out / "model.skd")[-1].n_iter_ > 0
+    assert (out / "model.skd").stat().st_ino != written  # a new model file
+    # a config of one's own beside an earlier run's model is not the run's
+    (tmp_path / "model.skd").write_bytes((out / "model.skd").read_bytes())
+    mine = "# mine\n" + (out / "config.yaml").read_text().replace(str(out), str(tmp_path))
+    (tmp_path / "config.yaml").write_text(mine)
+    with pytest.raises(SystemExit, match="would write its config.yaml over --config"):
+        fit(tmp_path / "config.yaml")
+    assert (tmp_path / "config.yaml").read_text() == mine
+
+
+def test_test_labels_the_training_part_lacks_are_named_briefly(csv_run):
+    # a test file of one label per sample listed them all, in thousands of characters
+    config, frame = csv_run
+    frame.assign(target=frame["name"]).to_csv(config.parent / "other.csv", index=False)
+    raw = yaml.safe_load(config.read_text())
+    config.write_text(yaml.safe_dump({**raw, "test": {"path": "other.csv"}}))
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    assert ("test.path: 300 label(s) are not among the training part's 2 classes: ['row0', "
+            "'row1', 'row10', 'row100', 'row101', ...]") in str(stopped.value.code)
+    assert len(str(stopped.value.code)) < 200
 
 
 def test_config_mistakes_that_ended_in_tracebacks_are_one_line(csv_run, tmp_path):

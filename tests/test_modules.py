@@ -45,14 +45,15 @@ def test_bad_shapes_are_named(module_class, kwargs, message):
 
 
 @pytest.mark.parametrize(
-    "build",
-    [lambda: MLP(input_dim=8, hidden_units=(0,)),
-     lambda: CNN(sequence_length=29, alphabet_size=21, channels=(8,), head_units=(16, 0))],
+    "build, name",
+    [(lambda: MLP(input_dim=8, hidden_units=(0,)), "hidden_units"),
+     (lambda: CNN(sequence_length=29, alphabet_size=21, channels=(8,), head_units=(16, 0)),
+      "head_units")],
     ids=["MLP", "CNN head"],
 )
-def test_a_layer_of_no_units_is_refused(build):
+def test_a_layer_of_no_units_is_refused(build, name):
     # it built, and the net trained to a constant output (ROC AUC 0.5, exit status 0)
-    with pytest.raises(ValueError, match=r"hidden_units must be positive; got \((16, )?0,?\)"):
+    with pytest.raises(ValueError, match=rf"^{name} must be positive; got \((16, )?0,?\)"):
         build()
 
 

@@ -803,9 +803,11 @@ def test_save_names_the_callers_path_where_it_cannot_write(fitted_mlp, tmp_path)
     (tmp_path / "file").write_text("")
     for path, error in ((tmp_path / "a" / ".." / "missing" / "x.skd", FileNotFoundError),
                         (tmp_path / "a", IsADirectoryError),
-                        (tmp_path / "file" / "x.skd", NotADirectoryError)):
-        with pytest.raises(error) as raised:
-            save(fitted_mlp, path)
-        assert raised.value.filename == str(path)
+                        (tmp_path / "file" / "x.skd", NotADirectoryError),
+                        (tmp_path / "file" / "sub" / "x.skd", NotADirectoryError)):
+        for given in (str(path), os.fsencode(path)):
+            with pytest.raises(error) as raised:
+                save(fitted_mlp, given)
+            assert raised.value.filename == given
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a", "file"]
     assert list((tmp_path / "a").iterdir()) == []
