@@ -97,11 +97,22 @@ class _Loader(yaml.SafeLoader):
     """YAML 1.1 reads ``1e-3`` as a string; read it as the number everyone means."""
 
 
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$"),
-    list("-+0123456789."),
-)
+class _Dumper(yaml.SafeDumper):
+    """Writes what :class:`_Loader` reads back the same: a string such as ``1e3``
+    (a column's name) is quoted."""
+
+
+for _yaml_class in (_Loader, _Dumper):
+    _yaml_class.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$"),
+        list("-+0123456789."),
+    )
+
+
+def dump_yaml(config):
+    """The YAML text of ``config``, which :func:`read_yaml` reads back equal."""
+    return yaml.dump(config, Dumper=_Dumper, sort_keys=False)
 
 
 def _mapping_without_repeats(loader, node):
@@ -335,9 +346,8 @@ def _check_column_roles(data):
             if data[key] is not None and data[key] in (
                 features if other == "feature_columns" else [data[other]]
             ):
-                raise ConfigError(f"data.{key}: {data[key]!r} is also data.{other}; the ID, "
-                                  "label and weights are no inputs (an ID may be the "
-                                  "sequence column)")
+                raise ConfigError(f"data.{key}: {data[key]!r} is also data.{other}; give "
+                                  "each its own column (an ID may be the sequence column)")
 
 
 def _test_section(value, base, file_format):

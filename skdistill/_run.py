@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from imblearn.metrics import classification_report_imbalanced
 from sklearn.metrics import accuracy_score, average_precision_score, f1_score, roc_auc_score
 from sklearn.model_selection import train_test_split
@@ -34,8 +33,8 @@ from sklearn.utils.multiclass import type_of_target
 
 from ._classifier import _weightless_classes
 from ._config import (
-    TOP_KEYS, ConfigError, _data_section, _section, data_format, format_of, has_sequences,
-    load_config, read_yaml,
+    TOP_KEYS, ConfigError, _data_section, _section, data_format, dump_yaml, format_of,
+    has_sequences, load_config, read_yaml,
 )
 from ._unwrap import fitted_classifier
 from ._validation import check_labels
@@ -382,7 +381,7 @@ def run_fit(config_path, output=None, verbose=1):
             print(f"Note: {warning.message}", file=sys.stderr)
         if isinstance(samples.X, pd.DataFrame) and not has_sequences(config["data"]):
             config["data"]["feature_columns"] = list(samples.X.columns)
-        (staging / CONFIG_FILE).write_text(_config_text(config), encoding="utf-8")
+        (staging / CONFIG_FILE).write_text(dump_yaml(config), encoding="utf-8")
         table = write_report(model, test, staging)
     print(table)
     if verbose:
@@ -406,14 +405,21 @@ def _some(values, shown=5):
 
 
 def _is_a_runs_own_config(config_path, config):
-    """Whether the file ``config_path`` reads as the resolved ``config`` a run
-    writes: a refit from a run's saved config writes it anew, unchanged."""
-    return Path(config_path).read_text(encoding="utf-8") == _config_text(config)
+    """Whether ``config_path`` holds a run's saved config: no comment, and every
+    setting as resolved (absolute paths, defaults filled in), so that writing
+    the resolved ``config`` over it loses nothing. A key an older run did not
+    write counts as its default None."""
+    text = Path(config_path).read_text(encoding="utf-8")
+    return not re.search(r"(^|\s)#", text) and _same_settings(read_yaml(config_path), config)
 
 
-def _config_text(config):
-    """The text of the config.yaml a run writes."""
-    return yaml.safe_dump(config, sort_keys=False)
+def _same_settings(saved, resolved):
+    """``saved == resolved``, where a key ``saved`` lacks matches None."""
+    if isinstance(saved, dict) and isinstance(resolved, dict):
+        return set(saved) <= set(resolved) and all(
+            _same_settings(saved.get(key), value) for key, value in resolved.items()
+        )
+    return saved == resolved
 
 
 def _check_output_spares_inputs(folder, inputs):
@@ -431,7 +437,8 @@ def _check_output_spares_inputs(folder, inputs):
                 folder / name, path
             ):
                 raise ConfigError(f"output: the run would write its {name} over {key} "
-                                  f"{path}; give another output folder")
+                                  f"{path}; give another output folder (a run's own "
+                                  "saved config, without comments, is rewritten in place)")
 
 
 @contextmanager

@@ -122,7 +122,8 @@ class EstimatorTeacher(_Teacher):
             kind = TypeError if isinstance(error, TypeError) else ValueError
             raise kind(
                 f"The scikit-learn teacher {type(self.estimator).__name__} failed in "
-                f"{method} on X as given (a DataFrame keeps its column dtypes): {error}"
+                f"{method} on X as given, its dtype kept (the nets read it as numbers): "
+                f"{error}"
             ) from error
 
     def _compute_logits(self, part):

@@ -359,7 +359,7 @@ class DistillationRun:
             warnings.warn(
                 f"Training was interrupted after {self.student_monitor.rounds} complete "
                 "meta-epoch(s); the estimator keeps the nets of its best (or last "
-                "complete) meta-epoch (made an error, this warning aborts the fit).",
+                "complete) meta-epoch (turn this warning into an error to abort instead).",
                 FitInterruptedWarning,
                 stacklevel=user_stacklevel(),
             )

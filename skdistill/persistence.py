@@ -380,19 +380,16 @@ def _replacing(path):
         yield path
         return
     given, path = path, os.path.realpath(os.fsdecode(path))
+    if os.path.isdir(path) or os.fsdecode(given).endswith(os.sep):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), given)
     folder, name = os.path.split(path)
-    existing = folder
-    while not os.path.exists(existing):
-        existing = os.path.dirname(existing)
-    # name the caller's path, not the hidden file beside it, where neither can be written
-    for failed, error in ((os.path.isdir(path), errno.EISDIR),
-                          (not os.path.isdir(existing), errno.ENOTDIR),
-                          (existing != folder, errno.ENOENT)):
-        if failed:
-            raise OSError(error, os.strerror(error), given)
     partial = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.partial")
     try:
-        with open(partial, "xb") as file:
+        try:
+            file = open(partial, "xb")
+        except OSError as error:  # name the caller's path, not the hidden file
+            raise type(error)(error.errno, error.strerror, given) from None
+        with file:
             yield file
         if os.path.exists(path):
             shutil.copymode(path, partial)

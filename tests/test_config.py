@@ -273,8 +273,7 @@ BROKEN = {
     # the label as a feature trained to ROC AUC 1.0, then predict asked for labels
     "label among the features": (
         {"data": {"path": "data.csv", "label_column": "target", "feature_columns": ["f0", "target"]}},
-        "data.label_column: 'target' is also data.feature_columns; the ID, label and weights "
-        "are no inputs",
+        "data.label_column: 'target' is also data.feature_columns; give each its own column",
     ),
     "ID among the features": (
         {"data": {"path": "data.csv", "label_column": "target", "id_column": "name",
@@ -410,6 +409,11 @@ def test_a_run_refits_from_its_own_saved_config_and_no_other(csv_fitted, tmp_pat
     written = (out / "model.skd").stat().st_ino
     assert fit(out / "config.yaml") == 0
     assert (out / "model.skd").stat().st_ino != written  # a new model file
+    # one an older skdistill wrote (without weight_column), its keys in another order
+    saved = yaml.safe_load((out / "config.yaml").read_text())
+    del saved["data"]["weight_column"]
+    (out / "config.yaml").write_text(yaml.safe_dump(saved, sort_keys=True))
+    assert fit(out / "config.yaml") == 0
     # a config of one's own beside an earlier run's model is not the run's
     (tmp_path / "model.skd").write_bytes((out / "model.skd").read_bytes())
     mine = "# mine\n" + (out / "config.yaml").read_text().replace(str(out), str(tmp_path))
@@ -417,6 +421,16 @@ def test_a_run_refits_from_its_own_saved_config_and_no_other(csv_fitted, tmp_pat
     with pytest.raises(SystemExit, match="would write its config.yaml over --config"):
         fit(tmp_path / "config.yaml")
     assert (tmp_path / "config.yaml").read_text() == mine
+
+
+def test_a_column_named_like_a_number_survives_the_saved_config(csv_run, tmp_path):
+    # written unquoted, 1e3 was read back as the float 1000.0: refit and predict failed
+    config, frame = csv_run
+    frame.rename(columns={"f1": "1e3"}).to_csv(config.parent / "data.csv", index=False)
+    assert fit(config) == 0
+    out = config.parent / "out"
+    assert "1e3" in load_config(out / "config.yaml").config["data"]["feature_columns"]
+    assert predict(out, config.parent / "data.csv", tmp_path / "p.csv") == 0
 
 
 def test_test_labels_the_training_part_lacks_are_named_briefly(csv_run):

@@ -804,8 +804,10 @@ def test_save_names_the_callers_path_where_it_cannot_write(fitted_mlp, tmp_path)
     for path, error in ((tmp_path / "a" / ".." / "missing" / "x.skd", FileNotFoundError),
                         (tmp_path / "a", IsADirectoryError),
                         (tmp_path / "file" / "x.skd", NotADirectoryError),
-                        (tmp_path / "file" / "sub" / "x.skd", NotADirectoryError)):
-        for given in (str(path), os.fsencode(path)):
+                        (tmp_path / "file" / "sub" / "x.skd", NotADirectoryError),
+                        (tmp_path / ("x" * 300 + ".skd"), OSError),
+                        (f"{tmp_path / 'new'}{os.sep}", IsADirectoryError)):
+        for given in (os.fspath(path), os.fsencode(path)):
             with pytest.raises(error) as raised:
                 save(fitted_mlp, given)
             assert raised.value.filename == given
