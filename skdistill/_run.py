@@ -405,12 +405,14 @@ def _some(values, shown=5):
 
 
 def _is_a_runs_own_config(config_path, config):
-    """Whether ``config_path`` holds a run's saved config: no comment, and every
-    setting as resolved (absolute paths, defaults filled in), so that writing
-    the resolved ``config`` over it loses nothing. A key an older run did not
-    write counts as its default None."""
-    text = Path(config_path).read_text(encoding="utf-8")
-    return not re.search(r"(^|\s)#", text) and _same_settings(read_yaml(config_path), config)
+    """Whether ``config_path`` holds a run's saved config: the text a run writes
+    for its settings (so no comment, no hand-made layout), every setting as
+    resolved (absolute paths, defaults filled in), so that writing the resolved
+    ``config`` over it loses nothing. A key an older run did not write counts as
+    its default None."""
+    saved = read_yaml(config_path)
+    return (Path(config_path).read_text(encoding="utf-8") == dump_yaml(saved)
+            and _same_settings(saved, config))
 
 
 def _same_settings(saved, resolved):
@@ -437,8 +439,9 @@ def _check_output_spares_inputs(folder, inputs):
                 folder / name, path
             ):
                 raise ConfigError(f"output: the run would write its {name} over {key} "
-                                  f"{path}; give another output folder (a run's own "
-                                  "saved config, without comments, is rewritten in place)")
+                                  f"{path}; give another output folder (a run's own saved "
+                                  "config is rewritten in place, but this one has comments, "
+                                  "another layout or settings not in their resolved form)")
 
 
 @contextmanager

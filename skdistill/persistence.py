@@ -380,23 +380,31 @@ def _replacing(path):
         yield path
         return
     given, path = path, os.path.realpath(os.fsdecode(path))
-    if os.path.isdir(path) or os.fsdecode(given).endswith(os.sep):
+    if not os.fsdecode(given):
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), given)
+    if os.path.isdir(path) or os.path.basename(os.fsdecode(given)) in ("", ".", ".."):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), given)
-    folder, name = os.path.split(path)
-    partial = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.partial")
+    # a name of its own length, so that any name the folder takes can be saved
+    partial = os.path.join(os.path.dirname(path), f".{uuid.uuid4().hex}.skd-partial")
     try:
-        try:
-            file = open(partial, "xb")
-        except OSError as error:  # name the caller's path, not the hidden file
-            raise type(error)(error.errno, error.strerror, given) from None
-        with file:
+        with _naming(given), open(partial, "xb") as file:
             yield file
-        if os.path.exists(path):
-            shutil.copymode(path, partial)
-        os.replace(partial, path)
+        with _naming(given):
+            if os.path.exists(path):
+                shutil.copymode(path, partial)
+            os.replace(partial, path)
     finally:
         if os.path.exists(partial):
             os.remove(partial)
+
+
+@contextlib.contextmanager
+def _naming(path):
+    """Raise an OSError within as naming ``path``, the caller's, not the hidden file."""
+    try:
+        yield
+    except OSError as error:
+        raise type(error)(error.errno, error.strerror, path) from None
 
 
 def _fitted_device(device):

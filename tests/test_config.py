@@ -433,6 +433,14 @@ def test_a_column_named_like_a_number_survives_the_saved_config(csv_run, tmp_pat
     assert predict(out, config.parent / "data.csv", tmp_path / "p.csv") == 0
 
 
+def test_a_hash_in_a_quoted_value_is_no_comment(csv_run):
+    # a column named "a #b" made a run's own saved config look hand-written
+    config, frame = csv_run
+    frame.rename(columns={"f2": "a #b"}).to_csv(config.parent / "data.csv", index=False)
+    assert fit(config) == 0
+    assert fit(config.parent / "out" / "config.yaml") == 0
+
+
 def test_test_labels_the_training_part_lacks_are_named_briefly(csv_run):
     # a test file of one label per sample listed them all, in thousands of characters
     config, frame = csv_run

@@ -806,10 +806,20 @@ def test_save_names_the_callers_path_where_it_cannot_write(fitted_mlp, tmp_path)
                         (tmp_path / "file" / "x.skd", NotADirectoryError),
                         (tmp_path / "file" / "sub" / "x.skd", NotADirectoryError),
                         (tmp_path / ("x" * 300 + ".skd"), OSError),
-                        (f"{tmp_path / 'new'}{os.sep}", IsADirectoryError)):
+                        (f"{tmp_path / 'new'}{os.sep}", IsADirectoryError),
+                        (f"{tmp_path / 'new'}{os.sep}.", IsADirectoryError)):
         for given in (os.fspath(path), os.fsencode(path)):
             with pytest.raises(error) as raised:
                 save(fitted_mlp, given)
             assert raised.value.filename == given
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a", "file"]
     assert list((tmp_path / "a").iterdir()) == []
+
+
+def test_save_takes_any_name_its_folder_takes(fitted_mlp, tmp_path):
+    # the hidden file beside it was named after it, 42 characters longer: a name of
+    # 214 to 255 characters failed with "File name too long"
+    path = tmp_path / ("x" * 240 + ".skd")
+    save(fitted_mlp, path)
+    assert load(path).n_iter_ == fitted_mlp.n_iter_
+    assert [entry.name for entry in tmp_path.iterdir()] == [path.name]
