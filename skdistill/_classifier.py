@@ -1027,17 +1027,15 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             With two classes, the logit of ``classes_[1]``.
         """
         check_is_fitted(self)
-        part = self._inference_part(X)
         return predict_logits(
-            self.student_, part.data, len(self.classes_) == 2, device="cpu"
+            self.student_, self._inference_data(X), len(self.classes_) == 2, device="cpu"
         ).numpy()
 
-    def _inference_part(self, X):
-        """New samples as a :class:`Part` without labels."""
+    def _inference_data(self, X):
+        """New samples as the nets read them."""
         X_validated = validate_features(self, X, reset=False)
         X_nets = X_validated if self._layout is None else self._layout.transform(X_validated)
-        data = TensorData(X_nets, device=self.device_)
-        return Part(None, _input_for_estimators(X), data)
+        return TensorData(X_nets, device=self.device_)
 
     def predict_proba(self, X):
         """Return the student's class probabilities.
@@ -1095,7 +1093,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 "No teacher was trained: with alpha=0, or beta=1 and alpha < 1, the "
                 "teacher term is empty."
             )
-        logits = self._teacher_ensemble.logits(self._inference_part(X))
+        # the nets' input first: it validates X before a scikit-learn teacher reads it
+        data = self._inference_data(X)
+        logits = self._teacher_ensemble.logits(Part(None, _input_for_estimators(X), data))
         return np.exp(_log_probabilities(logits.cpu().numpy()))
 
     def predict(self, X):

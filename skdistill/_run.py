@@ -156,8 +156,6 @@ def read_samples(config, path=None, key="data.path", labelled=True):
             raise ConfigError(f"{key}: {path} holds no samples")
         if labelled:
             check_labels(samples.y)
-            if key == "data.path":  # a test file may be small
-                _check_label_count(samples.y, key, data_format(data))
         if has_sequences(data):
             X = positions_frame(samples.X) if config["encoder"]["name"] == "OneHotEncoder" \
                 else np.asarray(samples.X, dtype=object)
@@ -352,6 +350,8 @@ def run_fit(config_path, output=None, verbose=1):
     """
     config, model = load_config(config_path, output, verbose)
     samples = read_samples(config)
+    # the training data only: a test file may be small
+    _check_label_count(samples.y, "data.path", data_format(config["data"]))
     train, test = split_samples(config, samples)
     for part, part_samples in (("training", train), ("test", test)):
         _check_class_weights(part_samples, part)

@@ -379,10 +379,11 @@ def _replacing(path):
     if not _is_path(path):
         yield path
         return
-    given, path = path, os.path.realpath(os.fsdecode(path))
-    if not os.fsdecode(given):
+    given, decoded = path, os.fsdecode(path)
+    path = os.path.realpath(decoded)
+    if not decoded:
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), given)
-    if os.path.isdir(path) or os.path.basename(os.fsdecode(given)) in ("", ".", ".."):
+    if os.path.isdir(path) or os.path.basename(decoded) in ("", ".", ".."):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), given)
     # a name of its own length, so that any name the folder takes can be saved
     partial = os.path.join(os.path.dirname(path), f".{uuid.uuid4().hex}.skd-partial")
