@@ -20,6 +20,7 @@ rebuilt the way each kind allows:
 
 import copyreg
 import inspect
+from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -149,12 +150,14 @@ class TreeWriter:
             return value
         if type(value) is list:
             return [self.node(item) for item in value]
-        # Exact types: a subclass (a namedtuple, an OrderedDict) would come
+        # Exact types: a subclass (a namedtuple, a defaultdict) would come
         # back as its base, so it is stored as an object, or refused.
         if type(value) is tuple:
             return {"kind": "tuple", "items": [self.node(item) for item in value]}
         if type(value) is dict:
             return self._dict(value)
+        if type(value) is OrderedDict:  # imbalanced-learn's sampling_strategy_
+            return {**self._dict(value), "kind": "ordered_dict"}
         for kind, encode in self._VALUE_ENCODERS:
             if isinstance(value, kind):
                 return encode(self, value)
@@ -438,6 +441,7 @@ class TreeReader:
     _BUILDERS = {
         "tuple": lambda self, node: tuple(self._items(node)),
         "dict": _dict,
+        "ordered_dict": lambda self, node: OrderedDict(self._dict(node)),
         "array": _array,
         "scalar": _scalar,
         "dtype": lambda self, node: _check_dtype(node["value"], "a dtype"),

@@ -63,16 +63,28 @@ import sklearn
 import skorch
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
+from imblearn.over_sampling import RandomOverSampler
+from imblearn.pipeline import Pipeline as ImbalancedPipeline
+from imblearn.under_sampling import RandomUnderSampler
 from sklearn.compose import ColumnTransformer
+from sklearn.decomposition import PCA, TruncatedSVD
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_selection import VarianceThreshold
+from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import (
+    Binarizer,
     FunctionTransformer,
     MaxAbsScaler,
     MinMaxScaler,
+    Normalizer,
     OneHotEncoder,
     OrdinalEncoder,
+    PolynomialFeatures,
+    PowerTransformer,
+    QuantileTransformer,
+    RobustScaler,
     StandardScaler,
 )
 from sklearn.utils.validation import check_is_fitted
@@ -230,6 +242,10 @@ register_trusted(
     nn.BCEWithLogitsLoss, nn.BCELoss, nn.CrossEntropyLoss, nn.NLLLoss, nn.MSELoss,
     Pipeline, FeatureUnion, ColumnTransformer, FunctionTransformer,
     OneHotEncoder, OrdinalEncoder, StandardScaler, MinMaxScaler, MaxAbsScaler,
+    RobustScaler, QuantileTransformer, PowerTransformer, Normalizer, Binarizer,
+    PolynomialFeatures, SimpleImputer, MissingIndicator, VarianceThreshold,
+    PCA, TruncatedSVD,
+    ImbalancedPipeline, RandomUnderSampler, RandomOverSampler,
     bool, int, float, str,
     np.bool_, np.float16, np.float32, np.float64,
     np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,

@@ -8,6 +8,7 @@ import struct
 import tracemalloc
 import warnings
 import zipfile
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -15,14 +16,25 @@ import pytest
 import safetensors.torch
 import scipy.special
 import torch
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import make_pipeline as make_imbalanced_pipeline
+from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
+from sklearn.decomposition import PCA
 from sklearn.frozen import FrozenEstimator
+from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    OneHotEncoder,
+    PowerTransformer,
+    QuantileTransformer,
+    RobustScaler,
+)
 from skorch import NeuralNet
 from torch import nn
 
@@ -226,6 +238,36 @@ def test_frame_pipeline_with_string_labels_round_trips(sequence_sample, tmp_path
     np.testing.assert_array_equal(loaded.predict(frame), pipeline.predict(frame))
     np.testing.assert_array_equal(loaded.feature_names_in_, pipeline.feature_names_in_)
     assert loaded.classes_.tolist() == ["neg", "pos"]
+
+
+def test_common_preprocessing_loads_without_trusting_it(tmp_path):
+    """Imputing, scaling and projecting steps are trusted out of the box."""
+    X, y = make_classification(n_samples=120, n_features=6, random_state=0)
+    X[::7, 1] = np.nan
+    pipeline = make_pipeline(
+        SimpleImputer(add_indicator=True), RobustScaler(), PowerTransformer(),
+        QuantileTransformer(n_quantiles=20), PCA(4), fast(),
+    ).fit(X, y)
+    loaded = round_trip(pipeline, tmp_path)
+    np.testing.assert_array_equal(loaded.predict_proba(X), pipeline.predict_proba(X))
+
+
+def test_imbalanced_pipeline_with_a_sampler_round_trips(tmp_path):
+    """imbalanced-learn's samplers keep an OrderedDict, which comes back as one."""
+    X, y = make_classification(n_samples=150, n_features=5, weights=[0.8], random_state=0)
+    pipeline = make_imbalanced_pipeline(RandomUnderSampler(random_state=0), fast()).fit(X, y)
+    loaded = round_trip(pipeline, tmp_path)
+    np.testing.assert_array_equal(loaded.predict_proba(X), pipeline.predict_proba(X))
+    strategy = loaded[0].sampling_strategy_
+    assert type(strategy) is OrderedDict and strategy == pipeline[0].sampling_strategy_
+
+
+def test_smote_is_refused_by_save_naming_what_it_holds(tmp_path):
+    X, y = make_classification(n_samples=150, n_features=5, weights=[0.8], random_state=0)
+    pipeline = make_imbalanced_pipeline(SMOTE(random_state=0), fast()).fit(X, y)
+    with pytest.raises(TypeError, match="SMOTE attribute 'nn_k_'.*KDTree"):
+        save(pipeline, tmp_path / "model.skd")
+    assert not (tmp_path / "model.skd").exists()
 
 
 def test_datetime_and_timedelta_values_round_trip(tmp_path):
