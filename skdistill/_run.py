@@ -43,7 +43,7 @@ from .cli import format_table
 from .datasets import _crotonylation
 from .persistence import load, save
 from .plotting import TeacherStudentDisplay, TrainingCurvesDisplay
-from .preprocessing import positions_frame
+from .preprocessing import _texts, positions_frame
 
 __all__ = ["read_samples", "run_fit", "run_predict", "split_samples"]
 
@@ -88,8 +88,8 @@ def _weights(frame, column, key, path):
     if len(bad):
         raise ConfigError(
             f"data.weight_column: {column!r} in {key} {path} must hold finite, "
-            f"non-negative numbers; row {bad[0] + 1} holds {frame[column].iloc[bad[0]]!r} "
-            f"({len(bad)} such row(s))"
+            f"non-negative numbers; sample {bad[0]} holds "
+            f"{np.asarray(frame[column].iloc[bad[0]]).tolist()!r} ({len(bad)} such sample(s))"
         )
     return weight
 
@@ -157,8 +157,10 @@ def read_samples(config, path=None, key="data.path", labelled=True):
         if labelled:
             check_labels(samples.y)
         if has_sequences(data):
-            X = positions_frame(samples.X) if config["encoder"]["name"] == "OneHotEncoder" \
-                else np.asarray(samples.X, dtype=object)
+            # Checked before the split, so that a message counts the file's samples
+            sequences = _texts(samples.X, "data.sequence_column")
+            X = positions_frame(sequences) if config["encoder"]["name"] == "OneHotEncoder" \
+                else np.asarray(sequences, dtype=object)
             samples = samples._replace(X=X)
     except ConfigError:
         raise

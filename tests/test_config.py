@@ -708,3 +708,23 @@ def test_yaml_mistakes_are_one_line(tmp_path, text, message):
         fit(tmp_path / "run.yaml")
     assert message in str(stopped.value.code)
     assert "\n" not in str(stopped.value.code)
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("label", None, "y holds a missing label (nan) at sample 3"),
+    ("w", -1.0, "sample 3 holds -1.0 (1 such sample(s))"),
+    # counted after the split: 'sample 39' of the training part
+    ("sequence", None, "data.sequence_column: sample 3 is missing"),
+], ids=["label", "weight", "sequence"])
+def test_data_messages_count_the_files_samples_alike(tmp_path, column, value, message):
+    frame = pd.DataFrame({"id": [f"s{i}" for i in range(60)],
+                          "sequence": ["ACDEFGHIK"[i % 5:] + "ACDEF"[:i % 5] for i in range(60)],
+                          "label": [int(i % 5 == 0) for i in range(60)], "w": 1.0})
+    frame.loc[3, column] = value
+    frame.to_csv(tmp_path / "windows.csv", index=False)
+    config = write_config(tmp_path, data={
+        "path": "windows.csv", "id_column": "id", "sequence_column": "sequence",
+        "label_column": "label", "weight_column": "w"})
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    assert message in str(stopped.value.code)
