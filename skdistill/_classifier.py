@@ -11,7 +11,14 @@ from skorch import NeuralNet
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import train_test_split
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import _safe_indexing, check_random_state, get_tags
+from sklearn.utils._metadata_requests import (
+    MetadataRouter,
+    MethodMapping,
+    _raise_for_params,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -36,14 +43,14 @@ from ._nets import (
     rewire_net,
     true_label_count,
 )
-from ._specs import ESTIMATOR, NET, spec_kind, wants_sequence_shape
+from ._specs import ESTIMATOR, NET, kind_of, spec_kind, wants_sequence_shape
 from ._random import seeded_global_generators
 from ._seeds import draw_seed, seed_unset_random_states
 from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, stratified_bootstrap
 from ._training import DistillationRun, Part
 from ._validation import check_labels, validate_features
 from ._warnings import user_stacklevel
-from .fusion import FUSION_RULES
+from .fusion import FUSION_RULES, check_teacher_weights
 from .losses import (
     DISTILLATION_LOSSES,
     SURROGATE_LOSSES,
@@ -139,8 +146,10 @@ def _part(name, X_raw, data, y_encoded, rows, classes, sample_weight):
     targets = {"target": torch.as_tensor(y_part, dtype=dtype, device=data.device)}
     weight_part = None if sample_weight is None else sample_weight[selected]
     if weight_part is not None:
+        # Every loss takes weighted means: scaled to at most 1, weights far from
+        # 1 (1e-46, 1e39) survive float32, and a read-only array is copied.
         targets["sample_weight"] = torch.as_tensor(
-            weight_part, dtype=torch.float32, device=data.device
+            weight_part / weight_part.max(), dtype=torch.float32, device=data.device
         )
     if rows is not None:
         data = data.subset(torch.as_tensor(rows))
@@ -152,8 +161,9 @@ def _check_pu_risk_used(prior, loss_name, n_classes):
     ``prior_`` while the loss ignored it."""
     if n_classes != 2:
         raise ValueError(
-            f"prior={prior!r} is the class prior of the two-class PU risk; y holds "
-            f"{n_classes} classes, which train with cross-entropy. Set prior=0."
+            f"Only binary classification is supported with prior={prior!r}, the class "
+            f"prior of the two-class PU risk; y holds {n_classes} classes, which train "
+            "with cross-entropy. Set prior=0."
         )
     if loss_name != "pu":
         raise ValueError(
@@ -222,6 +232,26 @@ def _split_advice(y_encoded, classes):
             "both sides: set early_stopping=False."
         )
     return "Raise validation_fraction, or set early_stopping=False."
+
+
+def _teacher_names(n_teachers):
+    """How messages and metadata routing name the teachers of a fit."""
+    return [f"teacher[{i}]" if n_teachers > 1 else "teacher" for i in range(n_teachers)]
+
+
+def _teacher_fit_params(routed, sample_weight, n_teachers):
+    """The metadata each scikit-learn teacher is fitted with: ``sample_weight``
+    without metadata routing (``routed`` None), else what routing sends it, its
+    weights the validated ones."""
+    if routed is None:
+        return [{} if sample_weight is None else {"sample_weight": sample_weight}] * n_teachers
+    params = []
+    for name in _teacher_names(n_teachers):
+        given = dict(routed[name].fit) if name in routed else {}
+        if "sample_weight" in given:
+            given["sample_weight"] = sample_weight
+        params.append(given)
+    return params
 
 
 def _check_teachers_take_weights(teacher_specs):
@@ -633,8 +663,13 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.classifier_tags.multi_class = True
+        # The nets take sparse input; a scikit-learn teacher gets X as given.
+        tags.input_tags.sparse = all(
+            get_tags(spec).input_tags.sparse for _, spec in self._estimator_teachers()
+        )
+        tags.classifier_tags.multi_class = (
+            self.true_label_loss != "pu" and isinstance(self.prior, Real) and self.prior == 0
+        )
         return tags
 
     def set_params(self, **params):
@@ -667,7 +702,33 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 )
         return super().set_params(**params)
 
-    def fit(self, X, y, sample_weight=None):
+    def get_metadata_routing(self):
+        """How ``fit`` routes metadata to scikit-learn teachers.
+
+        The classifier consumes ``sample_weight`` itself (its nets' losses)
+        and, with ``sklearn.set_config(enable_metadata_routing=True)``, routes
+        to every scikit-learn teacher it fits what that teacher requests
+        (``set_fit_request``), under the name ``"teacher"`` (or
+        ``"teacher[i]"`` in a list).
+
+        Returns
+        -------
+        routing : sklearn.utils.metadata_routing.MetadataRouter
+        """
+        router = MetadataRouter(owner=self.__class__.__name__).add_self_request(self)
+        for name, spec in self._estimator_teachers():
+            if not isinstance(spec, FrozenEstimator):
+                router.add(**{name: spec},
+                           method_mapping=MethodMapping().add(caller="fit", callee="fit"))
+        return router
+
+    def _estimator_teachers(self):
+        """The scikit-learn classifiers among the teachers, with their names."""
+        specs = self.teacher if isinstance(self.teacher, list) else [self.teacher]
+        return [(name, spec) for name, spec in zip(_teacher_names(len(specs)), specs)
+                if kind_of(spec) == ESTIMATOR]
+
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Train the teachers and the student on ``X``, ``y``.
 
         Everything is checked before training starts, and the fitted
@@ -692,6 +753,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             out, as if absent (the split for early stopping and the prior's
             estimate too); beyond that, ``prior="estimate"`` does not use the
             weights. None weighs every sample alike.
+        **fit_params : dict
+            Metadata for the scikit-learn teachers' ``fit`` (``groups`` for a
+            ``GridSearchCV`` teacher, say), only with metadata routing enabled
+            (see :meth:`get_metadata_routing`). Each teacher gets what it
+            requests; routed, ``sample_weight`` reaches the teachers that
+            request it and no other.
 
         Returns
         -------
@@ -699,6 +766,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         """
         self._validate_params()
         teacher_specs = self._teacher_specs()
+        if _routing_enabled():
+            routed = process_routing(self, "fit", sample_weight=sample_weight, **fit_params)
+        else:
+            _raise_for_params(fit_params, self, "fit")
+            routed = None
         spec_kind(self.student, "student", estimators=False)
         tracking = TrackingSession(self.trackers)
         device = resolve_device(self.device)
@@ -728,7 +800,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             new_nets += [(spec, DEFAULT_TEACHER) for spec, kind in teacher_specs if kind == NET]
         layout = self._layout_for(X, feature_names, new_nets, warm)
         X_nets = X if layout is None else layout.transform(X)
-        if sample_weight is not None and not reuse_teachers:
+        if sample_weight is not None and not reuse_teachers and routed is None:
             _check_teachers_take_weights(teacher_specs)
         X_raw = _input_for_estimators(X_given)
         # Samples of weight 0 are absent, as in scikit-learn (BaggingClassifier
@@ -773,8 +845,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                                     criterion=student_criterion,
                                     max_epochs=self.student_epochs, **common)
                 check_output_shape(student, train.data, len(classes), "student")
-            teachers = self._teachers(teacher_specs, reuse_teachers, true_label_loss, common,
-                                      train, classes, rng)
+            teachers = self._teachers(
+                teacher_specs, reuse_teachers, true_label_loss, common, train, classes, rng,
+                _teacher_fit_params(routed, sample_weight, len(teacher_specs)),
+            )
             ensemble = TeacherEnsemble(teachers, self.teacher_fusion, self.teacher_weights)
             warm_roles = ({"student"} if warm else set()) | (
                 {"teachers"} if reuse_teachers else set())
@@ -866,18 +940,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         specs = self.teacher if isinstance(self.teacher, list) else [self.teacher]
         if not specs:
             raise ValueError("teacher is an empty list; give at least one teacher.")
-        names = [f"teacher[{i}]" if len(specs) > 1 else "teacher" for i in range(len(specs))]
-        kinds = [spec_kind(spec, name) for spec, name in zip(specs, names)]
-        if self.teacher_weights is not None:
-            weights = np.asarray(self.teacher_weights, dtype=float)
-            if (
-                weights.shape != (len(specs),) or not np.all(np.isfinite(weights))
-                or np.any(weights < 0) or weights.sum() <= 0
-            ):
-                raise ValueError(
-                    f"teacher_weights must hold one finite, non-negative weight per "
-                    f"teacher ({len(specs)}), not all zero; got {self.teacher_weights!r}."
-                )
+        kinds = [spec_kind(spec, name) for spec, name in zip(specs, _teacher_names(len(specs)))]
+        check_teacher_weights(self.teacher_weights, len(specs), "teacher_weights")
         if self._effective_beta() == 1:
             return []
         return list(zip(specs, kinds))
@@ -973,9 +1037,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 )
         return layout
 
-    def _teachers(self, teacher_specs, reuse, true_label_loss, common, train, classes, rng):
+    def _teachers(self, teacher_specs, reuse, true_label_loss, common, train, classes, rng,
+                  fit_params):
         """This fit's teachers: those of the previous fit (``reuse``, a warm start
-        from a fit that had some) or new ones; none when the teacher term is empty."""
+        from a fit that had some) or new ones, scikit-learn ones fitted with their
+        ``fit_params``; none when the teacher term is empty."""
         if not teacher_specs:
             return []
         if reuse:
@@ -986,8 +1052,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             ]
         return [
             self._make_teacher(spec, kind, TrueLabelCriterion(true_label_loss), common,
-                               train, classes, rng)
-            for spec, kind in teacher_specs
+                               train, classes, rng, params)
+            for (spec, kind), params in zip(teacher_specs, fit_params)
         ]
 
     def _warm_teacher(self, teacher, criterion, batch_size, train, rng):
@@ -1000,12 +1066,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                          max_epochs=self.teacher_epochs, batch_size=batch_size)
         return NetTeacher(net, teacher.binary, sample)
 
-    def _make_teacher(self, spec, kind, criterion, common, train, classes, rng):
+    def _make_teacher(self, spec, kind, criterion, common, train, classes, rng, fit_params):
         sample = stratified_bootstrap(train.y, rng) if self.bootstrap else None
         if kind == ESTIMATOR:
             if not isinstance(spec, FrozenEstimator):
                 spec = seed_unset_random_states(clone(spec), rng)
-            return EstimatorTeacher(spec, classes, sample)
+            return EstimatorTeacher(spec, classes, sample, fit_params=fit_params)
         net = build_net(
             spec, DEFAULT_TEACHER, role="teacher", criterion=criterion,
             max_epochs=self.teacher_epochs,

@@ -32,7 +32,9 @@ def import_optional(module, extra, needed_by):
     try:
         return importlib.import_module(module)
     except ImportError as error:
-        package = module.split(".")[0]
+        # The module that is missing, which may be another than the one imported
+        # (torch.utils.tensorboard needs tensorboard).
+        package = (getattr(error, "name", None) or module).split(".")[0]
         raise ImportError(
             f"{needed_by} needs {package}, an optional dependency of skdistill: "
             f'pip install "skdistill[{extra}]"'

@@ -34,6 +34,8 @@ from torch import nn
 _ARRAY_KINDS = "biufUMmO"
 #: Datetime and timedelta kinds, stored as their int64 counts of their unit.
 _TIME_KINDS = "Mm"
+#: How many bytes a string array may take beyond what its values need.
+_MAX_PADDED_BYTES = 64 * 2**20
 #: Constructor arguments of torch losses that torch folds into ``reduction``
 #: and does not keep.
 _DEPRECATED_TORCH_ARGUMENTS = {"size_average", "reduce"}
@@ -86,9 +88,24 @@ def _json_values(value):
 
 
 def _from_json_values(data, dtype):
-    """The inverse of :func:`_json_values`: an array of ``dtype`` from JSON values."""
+    """The inverse of :func:`_json_values`: an array of ``dtype`` from JSON values.
+
+    A string dtype wider than its values need is honoured up to
+    :data:`_MAX_PADDED_BYTES`: a file declaring ``<U100000000`` for a few
+    letters would otherwise make NumPy allocate gigabytes.
+    """
     if dtype.kind in _TIME_KINDS:
         return np.array(data, dtype=np.int64).astype(dtype)
+    if dtype.kind == "U":
+        values = np.array(data, dtype="U")
+        if (dtype.itemsize > values.dtype.itemsize
+                and dtype.itemsize * max(values.size, 1) > _MAX_PADDED_BYTES):
+            raise ValueError(
+                f"strings of dtype {dtype.str} would take "
+                f"{dtype.itemsize * max(values.size, 1):,} bytes for values of "
+                f"{values.dtype.itemsize:,} bytes each"
+            )
+        return values.astype(dtype)
     return np.array(data, dtype=dtype)
 
 

@@ -16,6 +16,20 @@ NET = "net"
 ESTIMATOR = "estimator"
 
 
+def kind_of(spec, estimators=True):
+    """``NET``, ``ESTIMATOR`` or None (neither) for a teacher or student spec;
+    :func:`spec_kind` raises where this says None."""
+    if spec is None or isinstance(spec, (nn.Module, NeuralNet)):
+        return NET
+    if isinstance(spec, type) and issubclass(spec, nn.Module):
+        return NET
+    if estimators and not isinstance(spec, type) and all(
+        callable(getattr(spec, method, None)) for method in ("fit", "predict_proba")
+    ):
+        return ESTIMATOR
+    return None
+
+
 def spec_kind(spec, name, estimators=True):
     """Return ``NET`` or ``ESTIMATOR`` for a teacher or student spec.
 
@@ -33,14 +47,9 @@ def spec_kind(spec, name, estimators=True):
     TypeError
         If ``spec`` is none of the allowed kinds; the one message for all.
     """
-    if spec is None or isinstance(spec, (nn.Module, NeuralNet)):
-        return NET
-    if isinstance(spec, type) and issubclass(spec, nn.Module):
-        return NET
-    if estimators and not isinstance(spec, type) and all(
-        callable(getattr(spec, method, None)) for method in ("fit", "predict_proba")
-    ):
-        return ESTIMATOR
+    kind = kind_of(spec, estimators)
+    if kind is not None:
+        return kind
     allowed = "None, a torch.nn.Module subclass or instance, or a skorch NeuralNet"
     if estimators:
         allowed = (

@@ -10,11 +10,16 @@ import numpy as np
 import torch
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import _check_method_params
 
 from ._nets import predict_logits, train_round
 from ._random import generators_lent_out
 from .fusion import fuse_teacher_logits, probabilities_to_logits
-from .losses import sample_weight_kwargs
+
+
+class TeacherUnavailableError(ValueError):
+    """Raised by a stand-in for a teacher that is not there (one a model file
+    could not keep): its message is the one to see, passed on as it is."""
 
 
 class _Teacher:
@@ -91,24 +96,30 @@ class EstimatorTeacher(_Teacher):
     fitted : bool, default=False
         Whether ``estimator`` was fitted by an earlier fit and is kept as it
         is (a warm start).
+    fit_params : dict or None, default=None
+        Metadata for ``fit`` (``sample_weight``, or what metadata routing
+        sends it), of every sample of the fit: each array of that length is
+        cut to the rows the teacher is fitted on.
     """
 
     trains_in_rounds = False
 
-    def __init__(self, estimator, classes, sample=None, fitted=False):
+    def __init__(self, estimator, classes, sample=None, fitted=False, fit_params=None):
         super().__init__(estimator, sample)
         self.classes = classes
+        self.fit_params = {} if fit_params is None else fit_params
         self._fitted = fitted or isinstance(estimator, FrozenEstimator)
 
     def train_round(self, part):
         """Fit once, in the first round; later rounds change nothing."""
         if not self._fitted:
-            rows = slice(None) if self.sample is None else self.sample
+            y = part.y if self.sample is None else part.y[self.sample]
+            rows = part.rows if self.sample is None else (
+                self.sample if part.rows is None else part.rows[self.sample])
+            X = part.source if rows is None else _safe_indexing(part.source, rows)
             with generators_lent_out():
-                self._call(
-                    "fit", _safe_indexing(part.raw, rows), self.classes[part.y[rows]],
-                    **sample_weight_kwargs(part.sample_weight, rows),
-                )
+                self._call("fit", X, self.classes[y],
+                           **_check_method_params(part.source, self.fit_params, rows))
             self._fitted = True
             self.forget()
         return None
@@ -118,6 +129,8 @@ class EstimatorTeacher(_Teacher):
         which teacher failed, since its own message may point deep into it."""
         try:
             return getattr(self.estimator, method)(*args, **kwargs)
+        except TeacherUnavailableError:
+            raise
         except (TypeError, ValueError) as error:
             kind = TypeError if isinstance(error, TypeError) else ValueError
             raise kind(

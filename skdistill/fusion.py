@@ -30,12 +30,51 @@ def probabilities_to_logits(probabilities):
     Returns
     -------
     logits : torch.Tensor of the same shape
-        Probabilities are clipped to ``[EPSILON, 1 - EPSILON]`` first.
+        Probabilities are clipped to ``[EPSILON, 1 - EPSILON]`` first (or to
+        the dtype's resolution where it is coarser: in float16, 1 - 1e-6 is 1).
     """
-    probabilities = probabilities.clamp(EPSILON, 1 - EPSILON)
+    epsilon = max(EPSILON, torch.finfo(probabilities.dtype).eps)
+    probabilities = probabilities.clamp(epsilon, 1 - epsilon)
     if probabilities.ndim == 1:
         return torch.logit(probabilities)
     return torch.log(probabilities)
+
+
+def check_teacher_weights(weights, n_teachers, name="weights"):
+    """The teachers' weights as float64 (tiny weights such as 1e-300 vanish in
+    float32), checked.
+
+    Parameters
+    ----------
+    weights : sequence of float or None
+        None weighs every teacher alike.
+    n_teachers : int
+    name : str, default="weights"
+        How the error names the parameter.
+
+    Returns
+    -------
+    weights : torch.Tensor of float64 of shape (n_teachers,)
+
+    Raises
+    ------
+    ValueError
+        Unless ``weights`` holds one finite, non-negative number per teacher,
+        not all zero.
+    """
+    if weights is None:
+        return torch.ones(n_teachers, dtype=torch.float64)
+    try:
+        checked = torch.as_tensor(weights, dtype=torch.float64, device="cpu")
+    except (TypeError, ValueError, RuntimeError):
+        checked = None
+    if (checked is None or checked.shape != (n_teachers,) or not torch.isfinite(checked).all()
+            or (checked < 0).any() or checked.sum() <= 0):
+        raise ValueError(
+            f"{name} must hold one finite, non-negative weight per teacher ({n_teachers}), "
+            f"not all zero; got {weights!r}."
+        )
+    return checked
 
 
 def _votes(logits):
@@ -65,6 +104,13 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     -------
     fused : torch.Tensor of the shape of one teacher's logits
 
+    Raises
+    ------
+    ValueError
+        If there are no logits, their shapes differ, they are not floating
+        point, or the weights are not one finite, non-negative number per
+        teacher with a positive sum.
+
     Examples
     --------
     >>> import torch
@@ -76,11 +122,16 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     """
     if fusion not in FUSION_RULES:
         raise ValueError(f"fusion must be one of {FUSION_RULES}; got {fusion!r}.")
-    stacked = torch.stack(list(logits))
-    if weights is None:
-        weights = torch.ones(len(stacked))
-    # normalised in float64: tiny weights such as 1e-300 vanish in float32
-    weights = torch.as_tensor(weights, dtype=torch.float64, device="cpu")
+    logits = list(logits)
+    shapes = {tuple(one.shape) for one in logits}
+    if len(shapes) != 1:
+        raise ValueError(f"fuse_teacher_logits needs logits of one shape per teacher; got "
+                         f"{sorted(shapes) or 'none'}.")
+    if not all(one.is_floating_point() for one in logits):
+        raise ValueError("fuse_teacher_logits needs floating-point logits; got "
+                         f"{sorted({str(one.dtype) for one in logits})}.")
+    stacked = torch.stack(logits)
+    weights = check_teacher_weights(weights, len(stacked))
     weights = (weights / weights.sum()).to(device=stacked.device, dtype=stacked.dtype)
     weights = weights.view(-1, *([1] * (stacked.ndim - 1)))
     if fusion == "mean_logits":

@@ -334,8 +334,8 @@ def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate
     if name == "pu":
         if n_classes != 2:
             raise ValueError(
-                f"The 'pu' loss needs exactly two classes, got {n_classes}; "
-                "use 'bce' (cross-entropy) for more."
+                f"Only binary classification is supported by the 'pu' loss: it needs two "
+                f"classes, got {n_classes}; use 'bce' (cross-entropy) for more."
             )
         return ImbalancedNNPULoss(prior=prior, target_prior=target_prior, surrogate=surrogate,
                                   positive_share=positive_share)

@@ -93,8 +93,10 @@ class StudentProbabilities(nn.Module):
         logits = self.module(X)
         if not self.binary:
             return torch.softmax(logits, dim=1)
-        positive = torch.sigmoid(binary_logits(logits))
-        return torch.stack([1 - positive, positive], dim=1)
+        # sigmoid(-z), not 1 - sigmoid(z): the first column keeps its
+        # precision (4e-8 at z = 17, where 1 - sigmoid(z) is 0 in float32).
+        logits = binary_logits(logits)
+        return torch.stack([torch.sigmoid(-logits), torch.sigmoid(logits)], dim=1)
 
 
 def export_onnx(estimator, path):
@@ -187,10 +189,18 @@ def _export(model, example, path):
         warnings.filterwarnings("ignore", message=".*treespec, LeafSpec", category=FutureWarning)
         # Traced with gradients enabled: under no_grad, PyTorch's Transformer layers
         # take a fused inference kernel that has no ONNX translation.
-        program = torch.export.export(
-            model, (example,), dynamic_shapes={"X": {0: torch.export.Dim(BATCH_AXIS)}},
-            strict=True,
-        )
+        try:
+            program = torch.export.export(
+                model, (example,), dynamic_shapes={"X": {0: torch.export.Dim(BATCH_AXIS)}},
+                strict=True,
+            )
+        except Exception as error:  # noqa: BLE001 - torch.export raises many kinds
+            raise ValueError(
+                f"export_onnx cannot trace the student {type(model.module).__name__} with "
+                "torch.export (a module that branches on its data's values, say, or "
+                f"an operation the exporter does not know): {type(error).__name__}: "
+                f"{str(error).splitlines()[0] if str(error) else ''}"
+            ) from error
         torch.onnx.export(
             program, f=path, dynamo=True, external_data=False, input_names=[INPUT_NAME],
             output_names=[OUTPUT_NAME], dynamic_shapes={"X": {0: BATCH_AXIS}},

@@ -98,9 +98,9 @@ from ._layout import SequenceLayout
 from ._nets import BatchIterator, DistillationNet, StudentCriterion, TrueLabelCriterion
 from ._plain_data import TreeReader, TreeWriter, check_nameable, class_names, name_of
 from ._specs import ESTIMATOR, spec_kind
-from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble
+from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, TeacherUnavailableError
 from ._warnings import user_stacklevel
-from .preprocessing import SequenceEncoder
+from .preprocessing import SequenceEncoder, positions_frame
 
 __all__ = ["UnsavedTeacher", "UntrustedClassError", "load", "register_trusted", "save"]
 
@@ -126,6 +126,16 @@ _TEACHER_CACHES = ("_logits",)
 
 class UntrustedClassError(ValueError):
     """A model file names classes that are not trusted; nothing was built."""
+
+
+#: How a class defined in the script that runs is named.
+_SCRIPT_PREFIX = "__main__."
+#: What to do about classes named after the script that saved them.
+_SCRIPT_ADVICE = (
+    "are defined in the script that saved the model (named {names}): only a script "
+    "that defines them at its top level and runs as the main program can trust them. "
+    "Define them in a module and fit again to load the model anywhere."
+)
 
 
 class UnsavedTeacher(ClassifierMixin, BaseEstimator):
@@ -154,7 +164,7 @@ class UnsavedTeacher(ClassifierMixin, BaseEstimator):
         self.description = description
 
     def _unavailable(self):
-        return ValueError(
+        return TeacherUnavailableError(
             f"The teacher {self.description} was not saved: skdistill.save stores "
             "network teachers only, since a scikit-learn model cannot be stored "
             "without pickle. Keep the original model (pickle or joblib, from a source "
@@ -223,7 +233,7 @@ def register_trusted(*classes):
 
 
 register_trusted(
-    DistilledClassifier, SequenceEncoder, UnsavedTeacher,
+    DistilledClassifier, SequenceEncoder, positions_frame, UnsavedTeacher,
     pu.BestBinPriorEstimator, pu.ElkanNotoPriorEstimator, pu.TIcEPriorEstimator,
     LogisticRegression, HistGradientBoostingClassifier,
     modules.MLP, modules.CNN, modules.GRU, modules.BiLSTM, modules.Transformer,
@@ -370,6 +380,11 @@ def save(estimator, path):
             "before, but teacher_predict_proba (and fitting again) raise an error.",
             UserWarning, stacklevel=user_stacklevel(),
         )
+    in_script = sorted(name for name in class_names(manifest["estimator"])
+                       if name.startswith(_SCRIPT_PREFIX))
+    if in_script:
+        warnings.warn("The classes " + _SCRIPT_ADVICE.format(names=in_script),
+                      UserWarning, stacklevel=user_stacklevel())
     if state_filter.trackers:
         warnings.warn(
             f"The trackers {', '.join(state_filter.trackers)} are not saved: a model file "
@@ -470,7 +485,8 @@ def _read(path):
             "skdistill fit keeps its model in model.skd)."
         )
     try:
-        archive = zipfile.ZipFile(path)
+        # zipfile takes bytes for file contents, not for a path
+        archive = zipfile.ZipFile(os.fsdecode(path) if isinstance(path, bytes) else path)
     except (zipfile.BadZipFile, EOFError) as error:
         raise ValueError(f"{path} is not a skdistill model file ({error}).") from None
     try:
@@ -594,10 +610,12 @@ def load(path, trusted=None, device="cpu"):
     untrusted = sorted(names - set(trusted))
     if untrusted:
         short = ", ".join(name.rsplit(".", 1)[-1] for name in untrusted)
+        in_script = [name for name in untrusted if name.startswith(_SCRIPT_PREFIX)]
         raise UntrustedClassError(
             f"{path} names classes that are not trusted: {untrusted}. Nothing was loaded. "
             f"If you trust this file, pass them: load(path, trusted=[{short}]), or "
             f"register them once: skdistill.register_trusted({short})."
+            + (" The classes " + _SCRIPT_ADVICE.format(names=in_script) if in_script else "")
         )
     with _damage_named(path):
         tensors = safetensors.torch.load(tensor_bytes) if tensor_bytes else {}

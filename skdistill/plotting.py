@@ -304,6 +304,13 @@ class TeacherStudentDisplay:
                 "TeacherStudentDisplay compares the probability of one positive class: it "
                 f"needs two classes; the classifier has {len(classifier.classes_)}."
             )
+        unknown = set(np.asarray(y).tolist()) - set(classifier.classes_.tolist())
+        if unknown:
+            raise ValueError(
+                f"y holds labels the classifier was not fitted on: "
+                f"{sorted(unknown, key=str)[:5]}; its classes_ are "
+                f"{classifier.classes_.tolist()}."
+            )
         teacher_proba = classifier.teacher_predict_proba(preprocess(X))[:, 1]
         student_proba = estimator.predict_proba(X)[:, 1]
         return cls.from_predictions(

@@ -94,7 +94,8 @@ def _write_model(estimator, folder):
 
     The file is written by :func:`skdistill.save` (no pickle) and read back by
     :func:`skdistill.load`. It keeps every parameter but ``trackers``: they
-    say where a fit is logged, not what it learned.
+    say where a fit is logged, not what it learned, and, as every saved
+    model, keeps network teachers only (a scikit-learn teacher is left out).
     """
     # Imported here: persistence imports the classifier, which imports this module.
     from .persistence import save
@@ -209,8 +210,12 @@ class _MlflowRun:
         try:
             return self.client.create_experiment(name)
         except error_type:
-            # Another fit of the same search created it in the meantime.
-            return self.client.get_experiment_by_name(name).experiment_id
+            # Another fit of the same search created it in the meantime; if not,
+            # MLflow's own error (an invalid name, say) is the one to see.
+            experiment = self.client.get_experiment_by_name(name)
+            if experiment is None:
+                raise
+            return experiment.experiment_id
 
     def log_params(self, params):
         entities = [self.entities.Param(name, str(value)) for name, value in params.items()]

@@ -1,5 +1,6 @@
 """scikit-learn's common estimator checks on DistilledClassifier."""
 
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdistill import DistilledClassifier
@@ -19,10 +20,14 @@ EXPECTED_FAILED_CHECKS = {
 
 def _checked_estimators():
     # A short schedule: the checks fit hundreds of times.
+    short = {"meta_epochs": 4, "teacher_epochs": 2, "student_epochs": 2, "batch_size": 32,
+             "random_state": 0}
     return [
-        DistilledClassifier(
-            meta_epochs=4, teacher_epochs=2, student_epochs=2, batch_size=32, random_state=0
-        )
+        DistilledClassifier(**short),
+        # Tags that follow the settings: a prior makes it binary only, a teacher
+        # that refuses sparse input makes the classifier refuse it too.
+        DistilledClassifier(prior=0.1, teacher=HistGradientBoostingClassifier(max_iter=5),
+                            **short),
     ]
 
 

@@ -90,3 +90,28 @@ def test_tiny_weights_weigh_as_their_ratio(fusion):
         fuse_teacher_logits(logits, fusion, weights=[1e-300, 1e-300]).numpy(),
         fuse_teacher_logits(logits, fusion).numpy(),
     )
+
+
+@pytest.mark.parametrize("logits, weights, message", [
+    # NaN targets for the student, without a word
+    ([torch.tensor([1.0]), torch.tensor([2.0])], [0.0, 0.0], "not all zero"),
+    ([torch.tensor([1.0]), torch.tensor([2.0])], [float("nan"), 1.0], "one finite"),
+    ([torch.tensor([1.0]), torch.tensor([2.0])], [-1.0, 2.0], "non-negative"),
+    # torch's RuntimeError
+    ([torch.tensor([1.0]), torch.tensor([2.0])], [1.0], r"per teacher \(2\)"),
+    ([], None, "one shape per teacher; got none"),
+    ([torch.tensor([1.0]), torch.tensor([1.0, 2.0])], None, "one shape per teacher"),
+    # truncated to 0 as integers
+    ([torch.tensor([1, -1]), torch.tensor([1, 1])], None, "floating-point logits"),
+], ids=["zeros", "nan", "negative", "too few", "none", "shapes", "integers"])
+def test_bad_logits_and_weights_are_named(logits, weights, message):
+    with pytest.raises(ValueError, match=message):
+        fuse_teacher_logits(logits, "mean_logits", weights)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_hard_targets_stay_finite_in_half_precision(dtype):
+    # 1 - EPSILON rounded to 1: a unanimous vote gave an infinite logit
+    logits = [torch.tensor([5.0, -5.0], dtype=dtype)] * 2
+    assert torch.isfinite(fuse_teacher_logits(logits, "vote")).all()
+    assert torch.isfinite(probabilities_to_logits(torch.tensor([0.0, 1.0], dtype=dtype))).all()

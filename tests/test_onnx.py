@@ -1,7 +1,9 @@
 import logging
+import sys
 
 import numpy as np
 import pytest
+import scipy.special
 import torch
 from skorch import NeuralNet
 from sklearn.datasets import make_classification
@@ -13,6 +15,7 @@ from sklearn.preprocessing import OneHotEncoder
 
 from skdistill import DistilledClassifier, export_onnx
 from skdistill._optional import import_optional
+from skdistill.onnx_export import StudentProbabilities
 from skdistill.modules import CNN, GRU, MLP, BiLSTM, Transformer
 from skdistill.preprocessing import SequenceEncoder, positions_frame
 
@@ -152,6 +155,40 @@ def test_other_estimators_and_bad_paths_are_refused(imbalanced_arrays, tmp_path)
         export_onnx(clf, 3)
 
 
-def test_a_missing_optional_dependency_names_its_extra():
+def test_a_missing_optional_dependency_names_its_extra(monkeypatch):
     with pytest.raises(ImportError, match=r'export_onnx needs no_such_module.*skdistill\[onnx\]'):
         import_optional("no_such_module.sub", "onnx", "export_onnx")
+    # the module that is missing, not the package imported from (it named torch)
+    monkeypatch.setitem(sys.modules, "tensorboard", None)
+    monkeypatch.delitem(sys.modules, "torch.utils.tensorboard", raising=False)
+    with pytest.raises(ImportError, match="TensorBoardTracker needs tensorboard"):
+        import_optional("torch.utils.tensorboard", "tensorboard", "TensorBoardTracker")
+
+
+class Branching(torch.nn.Module):
+    """A student whose output depends on a branch taken on its data's values."""
+
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+
+    def forward(self, X):
+        logits = self.linear(X)[:, 0]
+        return logits if X.sum() > 0 else -logits
+
+
+def test_a_student_that_cannot_be_traced_is_named(imbalanced_arrays, tmp_path):
+    # torch's raw _dynamo UserError named neither the student nor the limitation
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(**FAST, student=Branching, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="cannot trace the student Branching"):
+        export_onnx(clf, tmp_path / "student.onnx")
+    assert not (tmp_path / "student.onnx").exists()
+
+
+def test_the_first_column_keeps_its_precision():
+    # 1 - sigmoid(z) was 0 in float32 from z = 17 on, where predict_proba gives 4e-8
+    logits = torch.tensor([-30.0, 0.0, 17.0, 30.0])
+    proba = StudentProbabilities(torch.nn.Identity(), binary=True)(logits)
+    expected = scipy.special.expit(np.outer(logits.double().numpy(), [-1, 1]))
+    np.testing.assert_allclose(proba.numpy(), expected, rtol=1e-6)

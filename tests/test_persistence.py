@@ -376,13 +376,50 @@ def test_scikit_learn_teacher_is_replaced_with_a_warning(imbalanced_arrays, tmp_
         save(clf, tmp_path / "model.skd")
     loaded = load(tmp_path / "model.skd")
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
-    with pytest.raises(ValueError, match="FrozenEstimator.*was not saved"):
+    # its own message, without the preamble of a teacher failing on its input
+    with pytest.raises(ValueError, match="^The teacher FrozenEstimator.*was not saved"):
         loaded.teacher_predict_proba(X)
     with pytest.raises(ValueError, match="was not saved"):
         clone(loaded).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the placeholder is saved as it is, silently
         assert_saves_as(loaded, tmp_path / "model.skd", tmp_path)
+
+
+class ScriptModule(TinyModule):
+    """A module as a script defines it: named after ``__main__``."""
+
+
+ScriptModule.__module__ = "__main__"
+
+
+def test_a_class_of_the_script_is_named_at_save_and_at_load(imbalanced_arrays, tmp_path):
+    # another script trusting its own class of that name was refused with the same advice
+    X, y = imbalanced_arrays
+    clf = fast(student=ScriptModule).fit(X, y)
+    with pytest.warns(UserWarning, match=r"defined in the script .*'__main__.ScriptModule'"):
+        save(clf, tmp_path / "model.skd")
+    with pytest.raises(UntrustedClassError, match="Define them in a module"):
+        load(tmp_path / "model.skd")
+    loaded = load(tmp_path / "model.skd", trusted=[ScriptModule])
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_a_bytes_path_loads_as_it_saves(saved_mlp, fitted_mlp, imbalanced_arrays):
+    # zipfile took bytes for the file's contents: AttributeError 'bytes' ... 'seek'
+    X, _ = imbalanced_arrays
+    loaded = load(os.fsencode(saved_mlp))
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted_mlp.predict_proba(X))
+
+
+def test_positions_frame_is_trusted(sequence_sample, tmp_path):
+    sequences, labels = sequence_sample
+    pipeline = make_pipeline(
+        FunctionTransformer(positions_frame), OneHotEncoder(handle_unknown="ignore"), fast()
+    ).fit(sequences, labels)
+    loaded = round_trip(pipeline, tmp_path)
+    np.testing.assert_array_equal(loaded.predict_proba(sequences),
+                                  pipeline.predict_proba(sequences))
 
 
 def test_module_instance_without_its_arguments_is_refused(imbalanced_arrays, tmp_path):
@@ -624,6 +661,30 @@ def test_a_zip_bomb_is_refused_before_it_inflates(tmp_path, lying):
     finally:
         tracemalloc.stop()
     assert peak < 150 * 2**20
+
+
+@pytest.mark.parametrize("kind", ["array", "scalar"])
+def test_a_string_dtype_wider_than_its_values_is_refused(saved_mlp, tmp_path, kind):
+    # a 17 KB file declaring '<U100000000' for 8 letters took 3.5 GB of memory
+    manifest, tensors = read_manifest(saved_mlp)
+    node = {"kind": "array", "dtype": "<U100000000", "shape": [8], "data": ["a"] * 8} \
+        if kind == "array" else {"kind": "scalar", "dtype": "<U100000000", "value": "a"}
+    manifest["estimator"]["state"]["items"].append(["padded", node])
+    path = tmp_path / "padded.skd"
+    write_model_file(path, manifest, tensors)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match="damaged.*dtype <U100000000 would take"):
+            load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 150 * 2**20
+    # a string array saved wider than its values, as NumPy keeps it, loads
+    clf = load(saved_mlp)
+    clf.padded_ = np.array(["a", "b"], dtype="<U50")
+    loaded = round_trip(clf, tmp_path)
+    assert loaded.padded_.dtype == np.dtype("<U50")
 
 
 @pytest.mark.parametrize("compress_type", [zipfile.ZIP_BZIP2, 99])

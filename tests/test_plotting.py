@@ -124,6 +124,14 @@ def test_teacher_student_display_scores_both_on_test_data(validated_fit, split):
     assert display.figure_ is display.axes_[0].figure
 
 
+def test_teacher_student_display_refuses_labels_of_another_encoding(validated_fit, split):
+    # 'no'/'yes' against the classifier's 0/1 drew AUCs of nan
+    _, X_test, _, y_test = split
+    with pytest.raises(ValueError, match=r"not fitted on: \['no', 'yes'\]; its classes_ are \[0, 1\]"):
+        TeacherStudentDisplay.from_estimator(validated_fit, X_test,
+                                             np.where(y_test == 1, "yes", "no"))
+
+
 def test_teacher_student_display_of_a_pipeline_on_given_axes(split):
     X_train, X_test, y_train, y_test = split
     labels = np.where(y_train == 1, "pos", "neg")

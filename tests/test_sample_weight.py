@@ -1,11 +1,13 @@
 """``fit(X, y, sample_weight)``: every loss, early stopping and scikit-learn teachers."""
 
+import warnings
+
 import numpy as np
 import pytest
 import sklearn
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -104,6 +106,65 @@ def test_weights_pass_through_search_cross_validation_and_pipelines(imbalanced_a
         # the weights reach every fit: these leave the positives no weight
         with pytest.raises(ValueError, match="total weight of 0"):
             search.fit(X, y, sample_weight=(y == 0).astype(float))
+
+
+def test_metadata_routing_sends_each_teacher_what_it_requests(imbalanced_arrays):
+    # the weights reached every scikit-learn teacher whatever it requested, a
+    # Pipeline teacher was refused, and groups could not reach a search teacher
+    X, y = imbalanced_arrays
+    weight = np.random.default_rng(0).uniform(0.1, 3.0, len(y))
+    groups = np.arange(len(y)) % 2
+    with sklearn.config_context(enable_metadata_routing=True):
+        teachers = [
+            LogisticRegression().set_fit_request(sample_weight=True),
+            LogisticRegression().set_fit_request(sample_weight=False),
+            make_pipeline(StandardScaler().set_fit_request(sample_weight=False),
+                          LogisticRegression().set_fit_request(sample_weight=True)),
+            GridSearchCV(LogisticRegression().set_fit_request(sample_weight=False)
+                         .set_score_request(sample_weight=False),
+                         {"C": [0.1, 1.0]}, cv=LeaveOneGroupOut()),
+        ]
+        clf = fast(teacher=teachers).fit(X, y, sample_weight=weight, groups=groups)
+        assert clf.get_metadata_routing().consumes("fit", ["groups"]) == {"groups"}
+    weighted, unweighted, pipeline, search = clf.teachers_
+    np.testing.assert_allclose(
+        weighted.coef_, LogisticRegression().fit(X, y, sample_weight=weight).coef_, rtol=1e-6)
+    np.testing.assert_allclose(unweighted.coef_, LogisticRegression().fit(X, y).coef_,
+                               rtol=1e-6)
+    expected = make_pipeline(StandardScaler(), LogisticRegression()).fit(
+        X, y, logisticregression__sample_weight=weight)
+    np.testing.assert_allclose(pipeline[-1].coef_, expected[-1].coef_, rtol=1e-6)
+    assert search.n_splits_ == 2  # its folds are the two groups
+
+
+def test_metadata_without_routing_is_refused_and_changes_nothing(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast(teacher=LogisticRegression()).fit(X, y)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match="enable_metadata_routing=True"):
+        clf.fit(X, y, groups=np.zeros(len(y)))
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+@pytest.mark.parametrize("scale", [1e-46, 1e39])
+def test_weights_far_from_one_train_as_their_ratios(imbalanced_arrays, scale):
+    # in float32 1e-46 became 0 (a fit that learnt nothing) and 1e39 inf (an error
+    # blaming the input's scale)
+    X, y = imbalanced_arrays
+    weight = np.random.default_rng(0).uniform(0.1, 3.0, len(y))
+    expected = fast().fit(X, y, sample_weight=weight).predict_proba(X)
+    scaled = fast().fit(X, y, sample_weight=weight * scale).predict_proba(X)
+    np.testing.assert_allclose(scaled, expected, atol=1e-6)
+
+
+def test_read_only_weights_train_without_a_warning(imbalanced_arrays):
+    # a pandas Series gives a read-only view under copy-on-write: torch warned
+    X, y = imbalanced_arrays
+    weight = np.ones(len(y))
+    weight.flags.writeable = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fast().fit(X, y, sample_weight=weight)
 
 
 @pytest.mark.parametrize(

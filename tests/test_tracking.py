@@ -206,6 +206,18 @@ def test_mlflow_logs_a_whole_fit_as_one_run(imbalanced_arrays, mlflow_uri, tmp_p
                                                       str(tmp_path)), X)
 
 
+def test_mlflow_names_its_own_error_for_an_experiment_it_cannot_create(
+    imbalanced_arrays, mlflow_uri,
+):
+    # an invalid name was taken for a race: AttributeError 'NoneType' ... 'experiment_id'
+    from mlflow import MlflowException
+
+    X, y = imbalanced_arrays
+    tracker = MlflowTracker(tracking_uri=mlflow_uri, experiment_name="")
+    with pytest.raises(MlflowException):
+        DistilledClassifier(**FAST, trackers=[tracker]).fit(X, y)
+
+
 def test_mlflow_marks_a_failed_fit(imbalanced_arrays, mlflow_uri):
     from mlflow import MlflowClient
 
