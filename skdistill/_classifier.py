@@ -694,6 +694,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             if not nested or role not in ("teacher", "student"):
                 continue
             spec = params.get(role, getattr(self, role))
+            if isinstance(spec, list):
+                raise ValueError(
+                    f"{key} sets a parameter of the teacher, but teacher is a list of "
+                    f"{len(spec)}, whose members have no names to address: search over "
+                    "whole lists instead, e.g. {'teacher': [[net_a, net_b], [net_a, net_c]]}."
+                )
             if not hasattr(spec, "set_params"):
                 raise ValueError(
                     f"{key} sets a parameter of the {role}, but {role}={spec!r} has no "
@@ -1089,13 +1095,14 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            With two classes, the logit of ``classes_[1]``.
+        scores : ndarray of float64 of shape (n_samples,) or (n_samples, n_classes)
+            With two classes, the logit of ``classes_[1]`` (float64, as
+            scikit-learn's classifiers give it, from the nets' float32).
         """
         check_is_fitted(self)
         return predict_logits(
             self.student_, self._inference_data(X), len(self.classes_) == 2, device="cpu"
-        ).numpy()
+        ).numpy().astype(np.float64)
 
     def _inference_data(self, X):
         """New samples as the nets read them."""

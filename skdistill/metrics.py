@@ -13,19 +13,21 @@ The positive label is the later of the two labels in sorted order, as
 
 import numpy as np
 from sklearn.metrics import make_scorer, roc_auc_score
-from sklearn.utils.validation import column_or_1d
+from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
 from .pu import _is_prior, positive_label
 
 __all__ = ["pu_estimated_f1_score", "pu_f1_score", "pu_f1_scorer", "pu_roc_auc_score"]
 
 
-def _positive_masks(y_true, y_pred, pos_label):
-    """Which samples are labelled positive, and which are predicted positive."""
+def _positive_masks(y_true, y_pred, pos_label, sample_weight):
+    """Which samples are labelled positive, which are predicted positive, and
+    the samples' weights (ones for None), checked."""
     y_true, y_pred = column_or_1d(y_true, warn=True), column_or_1d(y_pred, warn=True)
     label = positive_label(y_true, pos_label)
     if len(y_pred) != len(y_true):
         raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(y_pred)}.")
+    weight = _check_weight(sample_weight, y_true, label)
     # labels of another kind than y_true's would never equal the positive one: score 0
     foreign = set(y_pred.tolist()) - set(y_true.tolist())
     if foreign:
@@ -33,10 +35,22 @@ def _positive_masks(y_true, y_pred, pos_label):
             f"y_pred holds labels y_true lacks: {sorted(foreign, key=repr)[:5]}; y_true "
             f"holds {sorted(set(y_true.tolist()), key=repr)}."
         )
-    return y_true == label, y_pred == label
+    return y_true == label, y_pred == label, weight
 
 
-def pu_f1_score(y_true, y_pred, *, pos_label=None):
+def _check_weight(sample_weight, y_true, label):
+    """Non-negative weights of ``y_true``'s samples (ones for None), giving the
+    labelled positives some weight."""
+    weight = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
+    if not weight[y_true == label].sum() > 0:
+        raise ValueError(
+            f"sample_weight gives the labelled positives ({np.asarray(label).tolist()!r}) "
+            "a total weight of 0; their recall is undefined."
+        )
+    return weight
+
+
+def pu_f1_score(y_true, y_pred, *, pos_label=None, sample_weight=None):
     """Lee & Liu's PU criterion ``recall ** 2 / P(y_pred = positive)``.
 
     Recall is measured on the labelled positives (under SCAR it is the
@@ -55,6 +69,8 @@ def pu_f1_score(y_true, y_pred, *, pos_label=None):
     pos_label : object or None, default=None
         The positive label; None takes the later of the two labels of
         ``y_true`` in sorted order.
+    sample_weight : array-like of shape (n_samples,) or None, default=None
+        Non-negative weights: every share is a weighted one.
 
     Returns
     -------
@@ -71,11 +87,11 @@ def pu_f1_score(y_true, y_pred, *, pos_label=None):
     >>> pu_f1_score([1, 1, 0, 0, 0, 0], [1, 0, 1, 0, 0, 0])
     0.75
     """
-    labelled, predicted = _positive_masks(y_true, y_pred, pos_label)
-    rate = predicted.mean()
+    labelled, predicted, weight = _positive_masks(y_true, y_pred, pos_label, sample_weight)
+    rate = np.average(predicted, weights=weight)
     if rate == 0:
         return 0.0
-    recall = predicted[labelled].mean()
+    recall = np.average(predicted[labelled], weights=weight[labelled])
     return float(recall**2 / rate)
 
 
@@ -84,7 +100,7 @@ def _check_prior(prior):
         raise ValueError(f"prior must be in [0, 1); got {prior!r}.")
 
 
-def pu_estimated_f1_score(y_true, y_pred, *, prior, pos_label=None):
+def pu_estimated_f1_score(y_true, y_pred, *, prior, pos_label=None, sample_weight=None):
     """F1 on the true labels, estimated from PU labels and the prior.
 
     Recall is measured on the labelled positives (under SCAR, the recall on
@@ -109,6 +125,8 @@ def pu_estimated_f1_score(y_true, y_pred, *, prior, pos_label=None):
     pos_label : object or None, default=None
         The positive label; None takes the later of the two labels of
         ``y_true`` in sorted order.
+    sample_weight : array-like of shape (n_samples,) or None, default=None
+        Non-negative weights: every share is a weighted one.
 
     Returns
     -------
@@ -130,16 +148,17 @@ def pu_estimated_f1_score(y_true, y_pred, *, prior, pos_label=None):
     0.5
     """
     _check_prior(prior)
-    labelled, predicted = _positive_masks(y_true, y_pred, pos_label)
-    recall = predicted[labelled].mean()
+    labelled, predicted, weight = _positive_masks(y_true, y_pred, pos_label, sample_weight)
+    recall = np.average(predicted[labelled], weights=weight[labelled])
     if recall == 0:
         return 0.0
-    positive_rate = labelled.mean() + (1 - labelled.mean()) * prior
-    precision = min(1.0, recall * positive_rate / predicted.mean())
+    labelled_share = np.average(labelled, weights=weight)
+    positive_rate = labelled_share + (1 - labelled_share) * prior
+    precision = min(1.0, recall * positive_rate / np.average(predicted, weights=weight))
     return float(2 * precision * recall / (precision + recall))
 
 
-def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None):
+def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=None):
     """ROC AUC against the true labels, recovered from the PU labels and the prior.
 
     Unlabeled samples are positive with probability ``prior``, so the ROC AUC
@@ -161,6 +180,8 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None):
     pos_label : object or None, default=None
         The positive label; None takes the later of the two labels of
         ``y_true`` in sorted order.
+    sample_weight : array-like of shape (n_samples,) or None, default=None
+        Non-negative weights, passed to :func:`sklearn.metrics.roc_auc_score`.
 
     Returns
     -------
@@ -180,7 +201,9 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None):
     """
     _check_prior(prior)
     y_true = np.asarray(y_true)
-    auc = roc_auc_score(y_true == positive_label(y_true, pos_label), y_score)
+    label = positive_label(y_true, pos_label)
+    weight = None if sample_weight is None else _check_weight(sample_weight, y_true, label)
+    auc = roc_auc_score(y_true == label, y_score, sample_weight=weight)
     return float((auc - prior / 2) / (1 - prior))
 
 

@@ -148,7 +148,9 @@ def sequence_shape(input_dim, sequence_length, alphabet_size, module_name):
             "DistilledClassifier reads it from feature names such as 'pos3_K' (a "
             "OneHotEncoder or SequenceEncoder with set_output(transform='pandas')) or "
             "from a position-major one-hot layout with every letter at every position "
-            "(SequenceEncoder's): encode the sequences with SequenceEncoder. Give the sizes "
+            "(SequenceEncoder's): encode the sequences with SequenceEncoder, and put no "
+            "step that changes the 0s and 1s after it (an over-sampler such as SMOTE "
+            "interpolates them, a scaler shifts them). Give the sizes "
             f"yourself ({module_name}(sequence_length=29, alphabet_size=21)) only for "
             "input already in that layout."
         )

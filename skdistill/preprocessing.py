@@ -8,7 +8,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from ._constraints import NumberInterval
 from ._warnings import user_stacklevel
@@ -433,14 +433,17 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        input_features : None
-            Ignored; present for API consistency.
+        input_features : array-like of str or None, default=None
+            The input's one column, checked as scikit-learn's encoders check
+            it (against ``feature_names_in_`` where fitted on a DataFrame); it
+            does not change the names.
 
         Returns
         -------
         feature_names_out : ndarray of str
         """
         check_is_fitted(self)
+        _check_feature_names_in(self, input_features)
         return np.asarray(
             [
                 f"{self.prefix}{position}_{letter}"

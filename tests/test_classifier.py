@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+import scipy.special
 import torch
 from skorch import NeuralNet
 from sklearn.base import clone
@@ -280,16 +281,28 @@ def test_default_net_trains_as_the_default_and_can_be_searched(imbalanced_arrays
         default_net("teachers")
 
 
-@pytest.mark.parametrize("params", [{}, {"student": MLP}, {"teacher": [None, None]}])
-def test_nested_parameter_of_a_spec_without_parameters_is_a_clear_error(params):
+@pytest.mark.parametrize("params, advice", [
+    ({}, r"default_net\('student'\)"), ({"student": MLP}, r"default_net\('student'\)"),
+    # the advice for one teacher was given for a list too
+    ({"teacher": [None, None]}, "teacher is a list of 2.*search over whole lists"),
+])
+def test_nested_parameter_of_a_spec_without_parameters_is_a_clear_error(params, advice):
     role = next(iter(params), "student")
     clf = DistilledClassifier(**params)
-    with pytest.raises(ValueError, match=rf"{role}__lr sets a parameter of the {role}.*"
-                                         rf"default_net\('{role}'\)"):
+    with pytest.raises(ValueError, match=rf"{role}__lr sets a parameter of the {role}.*{advice}"):
         clf.set_params(**{f"{role}__lr": 1e-3})
     assert clf.get_params()[role] is params.get(role)  # nothing was changed
     clf.set_params(**{role: default_net(role), f"{role}__lr": 1e-3})
     assert getattr(clf, role).lr == 1e-3
+
+
+def test_decision_function_is_float64_as_scikit_learn_gives_it(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    clf = fast().fit(X, y)
+    scores = clf.decision_function(X)
+    assert scores.dtype == np.float64
+    np.testing.assert_allclose(scipy.special.expit(scores), clf.predict_proba(X)[:, 1],
+                               rtol=1e-6)
 
 
 @pytest.mark.parametrize(

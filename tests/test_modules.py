@@ -3,6 +3,8 @@ import re
 import numpy as np
 import pytest
 import torch
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import make_pipeline as make_imbalanced_pipeline
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
@@ -169,6 +171,16 @@ def test_without_names_or_a_uniform_layout_the_error_says_what_to_do(crotonylati
     with pytest.raises(ValueError, match="needs the sequence shape.*encode the sequences with "
                                          "SequenceEncoder"):
         DistilledClassifier(student=CNN, **FAST).fit(X, y[:600])
+
+
+def test_an_oversampler_after_the_encoder_is_named(crotonylation_sequences):
+    # SMOTE's interpolated rows are no one-hot layout: the advice was to encode with
+    # SequenceEncoder, which the pipeline did
+    sequences, labels = crotonylation_sequences
+    pipeline = make_imbalanced_pipeline(SequenceEncoder(), SMOTE(random_state=0),
+                                        DistilledClassifier(student=CNN, **FAST))
+    with pytest.raises(ValueError, match="an over-sampler such as SMOTE interpolates"):
+        pipeline.fit(np.asarray(sequences[:300]), np.asarray(labels[:300]))
 
 
 def test_explicit_shape_through_a_skorch_net(crotonylation_frame):

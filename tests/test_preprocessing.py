@@ -132,6 +132,18 @@ def test_prefix_and_dtype():
     assert list(encoder.get_feature_names_out()) == ["site0_A", "site0_C", "site1_A", "site1_C"]
 
 
+def test_feature_names_out_checks_input_features_as_scikit_learn_does():
+    # input_features were ignored, where OneHotEncoder refuses names it was not fitted on
+    frame = pd.DataFrame({"window": ["AC", "CA"]})
+    encoder = SequenceEncoder().fit(frame)
+    assert list(encoder.get_feature_names_out(["window"])) == list(
+        encoder.get_feature_names_out())
+    with pytest.raises(ValueError, match="input_features is not equal to feature_names_in_"):
+        encoder.get_feature_names_out(["a", "b"])
+    with pytest.raises(ValueError, match="input_features should have length equal"):
+        SequenceEncoder().fit(["AC", "CA"]).get_feature_names_out(["a", "b"])
+
+
 def test_sparse_output_equals_dense():
     sequences = ["ACGT", "GGA", "TTTT"]
     dense = SequenceEncoder().fit_transform(sequences)

@@ -557,6 +557,24 @@ def test_pu_f1_score_values_and_labels():
             score(["site", "background", "site"], [1, 1, 0])
 
 
+@pytest.mark.parametrize("metric", [
+    pu_f1_score, partial(pu_estimated_f1_score, prior=0.2),
+    lambda y, pred, **kw: pu_roc_auc_score(y, pred, prior=0.2, **kw),
+], ids=["pu_f1", "estimated_f1", "roc_auc"])
+def test_pu_metrics_weigh_as_repeated_samples(metric):
+    # they took no sample_weight: a routed scorer raised TypeError
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 40)
+    pred = np.where(rng.random(40) < 0.7, y, 1 - y)
+    counts = rng.integers(0, 4, 40)
+    counts[np.flatnonzero(y == 1)[0]] = 1
+    assert metric(y, pred, sample_weight=counts) == pytest.approx(
+        metric(np.repeat(y, counts), np.repeat(pred, counts)))
+    assert metric(y, pred, sample_weight=np.full(40, 0.5)) == pytest.approx(metric(y, pred))
+    with pytest.raises(ValueError, match=r"labelled positives \(1\) a total weight of 0"):
+        metric(y, pred, sample_weight=(y == 0).astype(float))
+
+
 def test_pu_roc_auc_recovers_the_true_roc_auc():
     rng = np.random.RandomState(0)
     y = rng.rand(20000) < 0.3
