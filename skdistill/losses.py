@@ -229,16 +229,19 @@ class ImbalancedNNPULoss(nn.Module):
             n_positive = total * self.positive_share
             n_unlabeled = total * (1.0 - self.positive_share)
         loss = SURROGATE_LOSSES[self.surrogate]
-        risk_p_pos = _masked_mean(loss(logits), positive, n_positive)
+        positive_part = self.target_prior * _masked_mean(loss(logits), positive, n_positive)
         loss_as_negative = loss(-logits)
-        risk_p_neg = _masked_mean(loss_as_negative, positive, n_positive)
         risk_u_neg = _masked_mean(loss_as_negative, unlabeled, n_unlabeled)
+        if self.prior == 0:
+            # R_U- alone is never negative: neither the clamp nor the training rule
+            # acts, and the risk below reduces to this, value and gradient alike.
+            return positive_part + (1.0 - self.target_prior) * risk_u_neg
+        risk_p_neg = _masked_mean(loss_as_negative, positive, n_positive)
         neg = (
             (1.0 - self.target_prior)
             / (1.0 - self.prior)
             * (risk_u_neg - self.prior * risk_p_neg)
         )
-        positive_part = self.target_prior * risk_p_pos
         risk = positive_part + neg.clamp_min(0.0)
         # torch.where keeps the rule free of a host-device synchronisation.
         surrogate = torch.where(neg < -self.beta, -self.gamma * neg, positive_part + neg)
@@ -344,16 +347,25 @@ def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate
     raise ValueError(f"Unknown true-label loss {name!r}; use 'pu' or 'bce'.")
 
 
+def _softened(student, teacher, temperature):
+    """Both logits divided by ``temperature`` (at 1, left as they are: the same
+    numbers, two operations fewer on every batch)."""
+    if temperature == 1:
+        return student, teacher
+    return student / temperature, teacher / temperature
+
+
 def _soft_binary(student, teacher, temperature, sample_weight):
-    soft_targets = torch.sigmoid(teacher / temperature)
+    student, teacher = _softened(student, teacher, temperature)
     return _reduced(
-        F.binary_cross_entropy_with_logits, sample_weight, student / temperature, soft_targets
+        F.binary_cross_entropy_with_logits, sample_weight, student, torch.sigmoid(teacher)
     )
 
 
 def _soft_multiclass(student, teacher, temperature, sample_weight):
-    soft_targets = F.softmax(teacher / temperature, dim=1)
-    log_probs = F.log_softmax(student / temperature, dim=1)
+    student, teacher = _softened(student, teacher, temperature)
+    soft_targets = F.softmax(teacher, dim=1)
+    log_probs = F.log_softmax(student, dim=1)
     return _mean(-(soft_targets * log_probs).sum(dim=1), sample_weight)
 
 
@@ -451,10 +463,8 @@ class DistillationLoss(nn.Module):
                 F.cross_entropy, sample_weight, student_logits, teacher_logits.argmax(dim=1)
             )
         soft = _soft_binary if binary else _soft_multiclass
-        return (
-            soft(student_logits, teacher_logits, self.temperature, sample_weight)
-            * self.temperature**2
-        )
+        loss = soft(student_logits, teacher_logits, self.temperature, sample_weight)
+        return loss if self.temperature == 1 else loss * self.temperature**2
 
     def forward(self, student_logits, target, teacher_logits, n_true=None, sample_weight=None):
         """Return the convex combination of both terms.

@@ -415,3 +415,24 @@ def test_weights_of_a_part_reach_its_term_and_zero_weights_give_zero():
 def test_weights_of_the_wrong_shape_are_named():
     with pytest.raises(ValueError, match=r"sample_weight must hold one weight per sample"):
         BinaryCrossEntropyLoss()(torch.zeros(3), torch.zeros(3), sample_weight=torch.ones(2))
+
+
+@pytest.mark.parametrize("surrogate", ["sigmoid", "logistic"])
+def test_the_shortcut_at_prior_0_is_the_general_risk_to_the_last_bit(surrogate):
+    # prior=0 skips R_P-, the clamp and the training rule; a prior of 1e-300 takes the
+    # general path with the same numbers (1e-300 * R_P- vanishes beside R_U-)
+    generator = torch.Generator().manual_seed(0)
+    logits = torch.randn(64, generator=generator)
+    target = (torch.rand(64, generator=generator) < 0.2).to(torch.int64)
+    weight = torch.rand(64, generator=generator)
+    for sample_weight in (None, weight):
+        results = []
+        for prior in (0.0, 1e-300):
+            scores = logits.clone().requires_grad_()
+            loss = ImbalancedNNPULoss(prior, target_prior=0.5, surrogate=surrogate,
+                                      positive_share=0.2)
+            risk = loss(scores, target, sample_weight)
+            risk.backward()
+            results.append((risk.detach(), scores.grad))
+        (risk_0, grad_0), (risk_tiny, grad_tiny) = results
+        assert torch.equal(risk_0, risk_tiny) and torch.equal(grad_0, grad_tiny)
