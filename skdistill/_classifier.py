@@ -146,10 +146,12 @@ def _part(name, X_raw, data, y_encoded, rows, classes, sample_weight):
     targets = {"target": torch.as_tensor(y_part, dtype=dtype, device=data.device)}
     weight_part = None if sample_weight is None else sample_weight[selected]
     if weight_part is not None:
-        # Every loss takes weighted means: scaled to at most 1, weights far from
-        # 1 (1e-46, 1e39) survive float32, and a read-only array is copied.
+        # Every loss takes weighted means: scaled by a power of two (exact) to at
+        # most 1, weights far from 1 (1e-46, 1e39) survive float32, and a
+        # read-only array is copied.
         targets["sample_weight"] = torch.as_tensor(
-            weight_part / weight_part.max(), dtype=torch.float32, device=data.device
+            np.ldexp(weight_part, -np.frexp(weight_part.max())[1]), dtype=torch.float32,
+            device=data.device,
         )
     if rows is not None:
         data = data.subset(torch.as_tensor(rows))
@@ -239,16 +241,26 @@ def _teacher_names(n_teachers):
     return [f"teacher[{i}]" if n_teachers > 1 else "teacher" for i in range(n_teachers)]
 
 
-def _teacher_fit_params(routed, sample_weight, n_teachers):
+def _takes_sparse_input(estimator):
+    """Whether a scikit-learn teacher's tags say it takes sparse input (one
+    without tags, a plain class with fit and predict_proba, is trusted to)."""
+    try:
+        return get_tags(estimator).input_tags.sparse
+    except (AttributeError, TypeError):
+        return True
+
+
+def _teacher_fit_params(routed, sample_weight_given, sample_weight, n_teachers):
     """The metadata each scikit-learn teacher is fitted with: ``sample_weight``
-    without metadata routing (``routed`` None), else what routing sends it, its
-    weights the validated ones."""
+    without metadata routing (``routed`` None), else what routing sends it, the
+    classifier's own weights (``sample_weight_given``) replaced by the validated
+    ones (a teacher's alias, ``set_fit_request(sample_weight="w")``, keeps its own)."""
     if routed is None:
         return [{} if sample_weight is None else {"sample_weight": sample_weight}] * n_teachers
     params = []
     for name in _teacher_names(n_teachers):
         given = dict(routed[name].fit) if name in routed else {}
-        if "sample_weight" in given:
+        if sample_weight_given is not None and given.get("sample_weight") is sample_weight_given:
             given["sample_weight"] = sample_weight
         params.append(given)
     return params
@@ -665,7 +677,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         # The nets take sparse input; a scikit-learn teacher gets X as given.
         tags.input_tags.sparse = all(
-            get_tags(spec).input_tags.sparse for _, spec in self._estimator_teachers()
+            _takes_sparse_input(spec) for _, spec in self._estimator_teachers()
         )
         tags.classifier_tags.multi_class = (
             self.true_label_loss != "pu" and isinstance(self.prior, Real) and self.prior == 0
@@ -722,6 +734,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         routing : sklearn.utils.metadata_routing.MetadataRouter
         """
         router = MetadataRouter(owner=self.__class__.__name__).add_self_request(self)
+        reused = self.warm_start and bool(getattr(self, "_teacher_ensemble", None)
+                                          and self._teacher_ensemble.teachers)
+        if self._effective_beta() == 1 or reused:  # no teacher is fitted
+            return router
         for name, spec in self._estimator_teachers():
             if not isinstance(spec, FrozenEstimator):
                 router.add(**{name: spec},
@@ -789,6 +805,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         y = check_labels(y)
         X, y = validate_features(validated, X, y)
         classes, y_encoded = _encode_labels(y)
+        sample_weight_given = sample_weight
         sample_weight = _check_weights(sample_weight, X, y_encoded, classes)
         binary = len(classes) == 2
         loss_name = self.true_label_loss
@@ -853,7 +870,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 check_output_shape(student, train.data, len(classes), "student")
             teachers = self._teachers(
                 teacher_specs, reuse_teachers, true_label_loss, common, train, classes, rng,
-                _teacher_fit_params(routed, sample_weight, len(teacher_specs)),
+                _teacher_fit_params(routed, sample_weight_given, sample_weight,
+                                    len(teacher_specs)),
             )
             ensemble = TeacherEnsemble(teachers, self.teacher_fusion, self.teacher_weights)
             warm_roles = ({"student"} if warm else set()) | (

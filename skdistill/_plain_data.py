@@ -98,12 +98,11 @@ def _from_json_values(data, dtype):
         return np.array(data, dtype=np.int64).astype(dtype)
     if dtype.kind == "U":
         values = np.array(data, dtype="U")
-        if (dtype.itemsize > values.dtype.itemsize
-                and dtype.itemsize * max(values.size, 1) > _MAX_PADDED_BYTES):
+        padding = (dtype.itemsize - values.dtype.itemsize) * max(values.size, 1)
+        if padding > _MAX_PADDED_BYTES:
             raise ValueError(
-                f"strings of dtype {dtype.str} would take "
-                f"{dtype.itemsize * max(values.size, 1):,} bytes for values of "
-                f"{values.dtype.itemsize:,} bytes each"
+                f"strings of dtype {dtype.str} would take {padding:,} bytes more than "
+                f"their values' {values.dtype.itemsize:,} bytes each"
             )
         return values.astype(dtype)
     return np.array(data, dtype=dtype)
@@ -210,10 +209,14 @@ class TreeWriter:
         if type(value) is not np.ndarray:
             raise TypeError(f"Cannot save an array of type {type(value).__name__}.")
         dtype = _check_dtype(value.dtype, "an array")
-        data = _json_values(value).ravel().tolist()
+        # Fortran order is kept: a product with a matrix in the other order
+        # (PCA's components_) rounds differently.
+        order = "F" if value.flags.f_contiguous and not value.flags.c_contiguous else "C"
+        data = _json_values(value).ravel(order=order).tolist()
         if dtype.kind == "O":
             data = [_plain_item(item) for item in data]
-        return {"kind": "array", "dtype": dtype.str, "shape": list(value.shape), "data": data}
+        node = {"kind": "array", "dtype": dtype.str, "shape": list(value.shape), "data": data}
+        return {**node, "order": "F"} if order == "F" else node
 
     def _scalar(self, value):
         dtype = _check_dtype(value.dtype, "a NumPy scalar")
@@ -399,7 +402,10 @@ class TreeReader:
             array[:] = node["data"]
         else:
             array = _from_json_values(node["data"], dtype)
-        return array.reshape(node["shape"])
+        order = node.get("order", "C")
+        if order not in ("C", "F"):
+            raise ValueError(f"an array's order is 'C' or 'F', not {order!r}")
+        return array.reshape(node["shape"], order=order)
 
     def _scalar(self, node):
         return _from_json_values(node["value"], _check_dtype(node["dtype"], "a scalar"))[()]

@@ -120,6 +120,8 @@ class EstimatorTeacher(_Teacher):
             with generators_lent_out():
                 self._call("fit", X, self.classes[y],
                            **_check_method_params(part.source, self.fit_params, rows))
+            # the fit's metadata is no part of the model (nor of a saved file)
+            self.fit_params = {}
             self._fitted = True
             self.forget()
         return None

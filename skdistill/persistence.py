@@ -128,14 +128,8 @@ class UntrustedClassError(ValueError):
     """A model file names classes that are not trusted; nothing was built."""
 
 
-#: How a class defined in the script that runs is named.
+#: How a class or function defined in the script that runs (or a notebook) is named.
 _SCRIPT_PREFIX = "__main__."
-#: What to do about classes named after the script that saved them.
-_SCRIPT_ADVICE = (
-    "are defined in the script that saved the model (named {names}): only a script "
-    "that defines them at its top level and runs as the main program can trust them. "
-    "Define them in a module and fit again to load the model anywhere."
-)
 
 
 class UnsavedTeacher(ClassifierMixin, BaseEstimator):
@@ -154,10 +148,11 @@ class UnsavedTeacher(ClassifierMixin, BaseEstimator):
 
     Examples
     --------
-    >>> UnsavedTeacher("HistGradientBoostingClassifier()").predict_proba([[0.0]])
-    Traceback (most recent call last):
-    ...
-    ValueError: The teacher HistGradientBoostingClassifier() was not saved: ...
+    >>> try:
+    ...     UnsavedTeacher("HistGradientBoostingClassifier()").predict_proba([[0.0]])
+    ... except ValueError as error:
+    ...     print(str(error)[:58])
+    The teacher HistGradientBoostingClassifier() was not saved
     """
 
     def __init__(self, description=""):
@@ -380,11 +375,6 @@ def save(estimator, path):
             "before, but teacher_predict_proba (and fitting again) raise an error.",
             UserWarning, stacklevel=user_stacklevel(),
         )
-    in_script = sorted(name for name in class_names(manifest["estimator"])
-                       if name.startswith(_SCRIPT_PREFIX))
-    if in_script:
-        warnings.warn("The classes " + _SCRIPT_ADVICE.format(names=in_script),
-                      UserWarning, stacklevel=user_stacklevel())
     if state_filter.trackers:
         warnings.warn(
             f"The trackers {', '.join(state_filter.trackers)} are not saved: a model file "
@@ -615,7 +605,10 @@ def load(path, trusted=None, device="cpu"):
             f"{path} names classes that are not trusted: {untrusted}. Nothing was loaded. "
             f"If you trust this file, pass them: load(path, trusted=[{short}]), or "
             f"register them once: skdistill.register_trusted({short})."
-            + (" The classes " + _SCRIPT_ADVICE.format(names=in_script) if in_script else "")
+            + (f" {in_script} were defined in the script or notebook that saved the "
+               "model: only one that defines them at its top level can pass them. "
+               "Define them in a module and fit again to load the model anywhere."
+               if in_script else "")
         )
     with _damage_named(path):
         tensors = safetensors.torch.load(tensor_bytes) if tensor_bytes else {}

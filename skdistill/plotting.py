@@ -304,7 +304,7 @@ class TeacherStudentDisplay:
                 "TeacherStudentDisplay compares the probability of one positive class: it "
                 f"needs two classes; the classifier has {len(classifier.classes_)}."
             )
-        unknown = set(np.asarray(y).tolist()) - set(classifier.classes_.tolist())
+        unknown = set(column_or_1d(y).tolist()) - set(classifier.classes_.tolist())
         if unknown:
             raise ValueError(
                 f"y holds labels the classifier was not fitted on: "

@@ -12,8 +12,10 @@ from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import safetensors.torch
+import sklearn
 import scipy.special
 import torch
 from imblearn.over_sampling import SMOTE
@@ -27,6 +29,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.decomposition import PCA
 from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import (
     FunctionTransformer,
@@ -38,6 +42,7 @@ from sklearn.preprocessing import (
 from skorch import NeuralNet
 from torch import nn
 
+import skdistill._plain_data as plain_data
 import skdistill.persistence as persistence
 from skdistill import DistilledClassifier, load, register_trusted, save
 from skdistill.modules import CNN, GRU, MLP
@@ -244,12 +249,31 @@ def test_common_preprocessing_loads_without_trusting_it(tmp_path):
     """Imputing, scaling and projecting steps are trusted out of the box."""
     X, y = make_classification(n_samples=120, n_features=6, random_state=0)
     X[::7, 1] = np.nan
+    X[:, 2] *= 100  # a direction PCA keeps in float64 arithmetic
     pipeline = make_pipeline(
         SimpleImputer(add_indicator=True), RobustScaler(), PowerTransformer(),
         QuantileTransformer(n_quantiles=20), PCA(4), fast(),
     ).fit(X, y)
     loaded = round_trip(pipeline, tmp_path)
     np.testing.assert_array_equal(loaded.predict_proba(X), pipeline.predict_proba(X))
+    # PCA's components_ are in Fortran order: read back in C order, products rounded
+    # otherwise (2e-8 apart)
+    assert loaded[-2].components_.flags.f_contiguous
+    np.testing.assert_array_equal(loaded[:-1].transform(X), pipeline[:-1].transform(X))
+
+
+def test_the_weights_and_metadata_of_a_fit_are_not_kept(imbalanced_arrays, tmp_path):
+    # a routed groups Series made save fail; weights of every row were saved
+    X, y = imbalanced_arrays
+    groups = pd.Series(np.arange(len(y)) % 2)
+    with sklearn.config_context(enable_metadata_routing=True):
+        search = GridSearchCV(LogisticRegression().set_fit_request(sample_weight=False)
+                              .set_score_request(sample_weight=False),
+                              {"C": [0.1, 1.0]}, cv=LeaveOneGroupOut())
+        clf = fast(teacher=search).fit(X, y, sample_weight=np.full(len(y), 2.0), groups=groups)
+    assert all(teacher.fit_params == {} for teacher in clf._teacher_ensemble.teachers)
+    with pytest.warns(UserWarning, match="cannot be stored"):
+        save(clf, tmp_path / "model.skd")
 
 
 def test_imbalanced_pipeline_with_a_sampler_round_trips(tmp_path):
@@ -393,13 +417,13 @@ class ScriptModule(TinyModule):
 ScriptModule.__module__ = "__main__"
 
 
-def test_a_class_of_the_script_is_named_at_save_and_at_load(imbalanced_arrays, tmp_path):
+def test_a_class_of_the_script_is_named_at_load(imbalanced_arrays, tmp_path):
     # another script trusting its own class of that name was refused with the same advice
     X, y = imbalanced_arrays
     clf = fast(student=ScriptModule).fit(X, y)
-    with pytest.warns(UserWarning, match=r"defined in the script .*'__main__.ScriptModule'"):
-        save(clf, tmp_path / "model.skd")
-    with pytest.raises(UntrustedClassError, match="Define them in a module"):
+    save(clf, tmp_path / "model.skd")
+    with pytest.raises(UntrustedClassError, match=r"\['__main__.ScriptModule'\] were defined "
+                                                  "in the script or notebook.*in a module"):
         load(tmp_path / "model.skd")
     loaded = load(tmp_path / "model.skd", trusted=[ScriptModule])
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
@@ -685,6 +709,17 @@ def test_a_string_dtype_wider_than_its_values_is_refused(saved_mlp, tmp_path, ki
     clf.padded_ = np.array(["a", "b"], dtype="<U50")
     loaded = round_trip(clf, tmp_path)
     assert loaded.padded_.dtype == np.dtype("<U50")
+
+
+def test_the_string_bound_counts_padding_only(monkeypatch):
+    # a legitimate array over the bound with little padding was refused as a whole
+    monkeypatch.setattr(plain_data, "_MAX_PADDED_BYTES", 1000)
+    reader = plain_data.TreeReader({}, {}, "cpu")
+    full = {"kind": "array", "dtype": "<U2", "shape": [500], "data": ["ab"] * 500}
+    assert reader.build(full).nbytes == 4000
+    padded = {"kind": "array", "dtype": "<U4", "shape": [500], "data": ["ab"] * 500}
+    with pytest.raises(ValueError, match="would take 4,000 bytes more"):
+        reader.build(padded)
 
 
 @pytest.mark.parametrize("compress_type", [zipfile.ZIP_BZIP2, 99])

@@ -130,6 +130,9 @@ def test_teacher_student_display_refuses_labels_of_another_encoding(validated_fi
     with pytest.raises(ValueError, match=r"not fitted on: \['no', 'yes'\]; its classes_ are \[0, 1\]"):
         TeacherStudentDisplay.from_estimator(validated_fit, X_test,
                                              np.where(y_test == 1, "yes", "no"))
+    # a column of labels, as a one-column frame gives them, is still read
+    display = TeacherStudentDisplay.from_estimator(validated_fit, X_test, y_test[:, None])
+    assert display.roc_auc["student"] > 0.5
 
 
 def test_teacher_student_display_of_a_pipeline_on_given_axes(split):
