@@ -1118,9 +1118,18 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             scikit-learn's classifiers give it, from the nets' float32).
         """
         check_is_fitted(self)
-        return predict_logits(
+        scores = predict_logits(
             self.student_, self._inference_data(X), len(self.classes_) == 2, device="cpu"
         ).numpy().astype(np.float64)
+        finite = np.isfinite(scores) if scores.ndim == 1 else np.isfinite(scores).all(axis=1)
+        if not finite.all():
+            raise ValueError(
+                f"The student's logits are inf or NaN for {np.count_nonzero(~finite)} of "
+                f"{len(finite)} samples (the first is sample {np.flatnonzero(~finite)[0]}): "
+                "the nets compute in float32, where values beyond about 3e38 overflow. "
+                "Scale the input as it was scaled for training."
+            )
+        return scores
 
     def _inference_data(self, X):
         """New samples as the nets read them."""

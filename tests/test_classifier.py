@@ -296,6 +296,18 @@ def test_nested_parameter_of_a_spec_without_parameters_is_a_clear_error(params, 
     assert getattr(clf, role).lr == 1e-3
 
 
+def test_logits_that_overflow_at_predict_time_are_named(imbalanced_arrays):
+    # features near 3e38, finite in float32, overflowed the MLP: predict_proba gave
+    # NaN and predict classes_[0], without a word
+    X, y = imbalanced_arrays
+    clf = fast().fit(X, y)
+    huge = X[:5].copy()
+    huge[2] = 3e38
+    for method in (clf.predict, clf.predict_proba, clf.decision_function):
+        with pytest.raises(ValueError, match="inf or NaN for 1 of 5 samples .*sample 2"):
+            method(huge)
+
+
 def test_decision_function_is_float64_as_scikit_learn_gives_it(imbalanced_arrays):
     X, y = imbalanced_arrays
     clf = fast().fit(X, y)
