@@ -29,6 +29,9 @@ def seeded_global_generators(seed, device):
     threads (joblib's threading backend) repeat exactly as they do one after
     another.
 
+    torch's default dtype, process-wide too, is float32 in the block: the
+    nets are built in the dtype of the data they are given.
+
     Parameters
     ----------
     seed : int
@@ -39,12 +42,15 @@ def seeded_global_generators(seed, device):
     with _GLOBAL_GENERATORS:
         _SEEDED.depth = getattr(_SEEDED, "depth", 0) + 1
         numpy_state = np.random.get_state()
+        default_dtype = torch.get_default_dtype()
         try:
+            torch.set_default_dtype(torch.float32)
             with torch.random.fork_rng(devices=cuda_devices):
                 torch.manual_seed(seed)
                 np.random.seed(seed)
                 yield
         finally:
+            torch.set_default_dtype(default_dtype)
             np.random.set_state(numpy_state)
             _SEEDED.depth -= 1
 

@@ -13,7 +13,8 @@ file on the file's say-so: every class name in it is first checked against a
 registry of trusted classes (the built-in modules, nets, estimators and prior
 estimators of skdistill, skorch's nets, scikit-learn's common
 preprocessing and the prior estimators' scorers ``LogisticRegression`` and
-``HistGradientBoostingClassifier``, torch's usual optimizers and losses), plus
+``HistGradientBoostingClassifier``, torch's usual optimizers, learning-rate
+schedulers and losses), plus
 those registered with :func:`register_trusted` or passed as ``trusted=``. A
 file naming any other class is refused before anything is built. This
 follows skops (https://skops.readthedocs.io). NumPy's ufuncs (``np.log1p``
@@ -244,6 +245,10 @@ register_trusted(
     torch.utils.data.DataLoader,
     torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW, torch.optim.RMSprop,
     torch.optim.Adagrad, torch.optim.NAdam, torch.optim.RAdam,
+    *(getattr(torch.optim.lr_scheduler, name) for name in (
+        "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
+        "CosineAnnealingWarmRestarts", "ReduceLROnPlateau", "OneCycleLR", "CyclicLR",
+        "LinearLR", "ConstantLR", "PolynomialLR")),
     nn.BCEWithLogitsLoss, nn.BCELoss, nn.CrossEntropyLoss, nn.NLLLoss, nn.MSELoss,
     Pipeline, FeatureUnion, ColumnTransformer, FunctionTransformer,
     OneHotEncoder, OrdinalEncoder, StandardScaler, MinMaxScaler, MaxAbsScaler,

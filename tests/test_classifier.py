@@ -296,6 +296,20 @@ def test_nested_parameter_of_a_spec_without_parameters_is_a_clear_error(params, 
     assert getattr(clf, role).lr == 1e-3
 
 
+def test_the_nets_train_in_float32_whatever_torchs_default_dtype(imbalanced_arrays):
+    # with torch.set_default_dtype(torch.float64) every fit failed: float64 modules
+    # against float32 data
+    X, y = imbalanced_arrays
+    expected = fast().fit(X, y).predict_proba(X)
+    torch.set_default_dtype(torch.float64)
+    try:
+        clf = fast().fit(X, y)
+        assert torch.get_default_dtype() == torch.float64  # the caller's, given back
+        np.testing.assert_array_equal(clf.predict_proba(X), expected)
+    finally:
+        torch.set_default_dtype(torch.float32)
+
+
 def test_logits_that_overflow_at_predict_time_are_named(imbalanced_arrays):
     # features near 3e38, finite in float32, overflowed the MLP: predict_proba gave
     # NaN and predict classes_[0], without a word

@@ -908,6 +908,11 @@ def test_skorch_callbacks_are_saved_by_their_parameters(imbalanced_arrays, tmp_p
     assert (scheduler.policy, scheduler.kwargs, clipping.gradient_clip_value) == (
         "StepLR", {"step_size": 1}, 1.0)
     np.testing.assert_array_equal(clone(loaded).fit(X, y).predict_proba(X), clf.predict_proba(X))
+    # a scheduler class as the policy: saved, then refused as untrusted at load
+    student = NeuralNet(MLP, criterion=nn.BCEWithLogitsLoss, callbacks=[
+        LRScheduler(policy=torch.optim.lr_scheduler.StepLR, step_size=1)])
+    loaded = round_trip(fast(student=student).fit(X, y), tmp_path)
+    assert loaded.student.callbacks[0].policy is torch.optim.lr_scheduler.StepLR
 
 
 def test_what_cannot_be_saved_is_named_by_its_path(imbalanced_arrays, tmp_path):
