@@ -708,9 +708,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             spec = params.get(role, getattr(self, role))
             if isinstance(spec, list):
                 raise ValueError(
-                    f"{key} sets a parameter of the teacher, but teacher is a list of "
+                    f"{key} sets a parameter of the {role}, but {role} is a list of "
                     f"{len(spec)}, whose members have no names to address: search over "
-                    "whole lists instead, e.g. {'teacher': [[net_a, net_b], [net_a, net_c]]}."
+                    f"whole lists instead, e.g. {{'{role}': [[net_a, net_b], [net_a, net_c]]}}."
                 )
             if not hasattr(spec, "set_params"):
                 raise ValueError(
@@ -727,17 +727,14 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         and, with ``sklearn.set_config(enable_metadata_routing=True)``, routes
         to every scikit-learn teacher it fits what that teacher requests
         (``set_fit_request``), under the name ``"teacher"`` (or
-        ``"teacher[i]"`` in a list).
+        ``"teacher[i]"`` in a list). A fit that fits no teacher (``alpha=0``,
+        a warm start keeping the fitted ones) leaves their metadata unused.
 
         Returns
         -------
         routing : sklearn.utils.metadata_routing.MetadataRouter
         """
         router = MetadataRouter(owner=self.__class__.__name__).add_self_request(self)
-        reused = self.warm_start and bool(getattr(self, "_teacher_ensemble", None)
-                                          and self._teacher_ensemble.teachers)
-        if self._effective_beta() == 1 or reused:  # no teacher is fitted
-            return router
         for name, spec in self._estimator_teachers():
             if not isinstance(spec, FrozenEstimator):
                 router.add(**{name: spec},
@@ -788,11 +785,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         """
         self._validate_params()
         teacher_specs = self._teacher_specs()
-        if _routing_enabled():
-            routed = process_routing(self, "fit", sample_weight=sample_weight, **fit_params)
-        else:
+        routing = _routing_enabled()
+        if not routing:
             _raise_for_params(fit_params, self, "fit")
-            routed = None
         spec_kind(self.student, "student", estimators=False)
         tracking = TrackingSession(self.trackers)
         device = resolve_device(self.device)
@@ -823,7 +818,13 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             new_nets += [(spec, DEFAULT_TEACHER) for spec, kind in teacher_specs if kind == NET]
         layout = self._layout_for(X, feature_names, new_nets, warm)
         X_nets = X if layout is None else layout.transform(X)
-        if sample_weight is not None and not reuse_teachers and routed is None:
+        # Metadata for teachers that are not fitted (alpha=0, a warm start keeping
+        # them) is left unused, unrequested or not.
+        routed = (
+            process_routing(self, "fit", sample_weight=sample_weight, **fit_params)
+            if routing and teacher_specs and not reuse_teachers else None
+        )
+        if sample_weight is not None and not reuse_teachers and not routing:
             _check_teachers_take_weights(teacher_specs)
         X_raw = _input_for_estimators(X_given)
         # Samples of weight 0 are absent, as in scikit-learn (BaggingClassifier

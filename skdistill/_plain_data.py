@@ -90,21 +90,26 @@ def _json_values(value):
 def _from_json_values(data, dtype):
     """The inverse of :func:`_json_values`: an array of ``dtype`` from JSON values.
 
-    A string dtype wider than its values need is honoured up to
-    :data:`_MAX_PADDED_BYTES`: a file declaring ``<U100000000`` for a few
-    letters would otherwise make NumPy allocate gigabytes.
+    Strings are padded to the dtype's width (or the longest value) up to
+    :data:`_MAX_PADDED_BYTES` beyond what they hold: a file declaring
+    ``<U100000000`` for a few letters, or one long value among many short
+    ones, would otherwise make NumPy allocate gigabytes.
     """
     if dtype.kind in _TIME_KINDS:
         return np.array(data, dtype=np.int64).astype(dtype)
     if dtype.kind == "U":
-        values = np.array(data, dtype="U")
-        padding = (dtype.itemsize - values.dtype.itemsize) * max(values.size, 1)
+        values = data if isinstance(data, list) else [data]
+        if not all(isinstance(value, str) for value in values):
+            raise ValueError(f"an array of dtype {dtype.str} holds values that are not text")
+        # NumPy pads every value to the array's width: bounded before it allocates
+        lengths = [len(value) for value in values]
+        width = max(dtype.itemsize // 4, max(lengths, default=0))
+        padding = 4 * (width * len(lengths) - sum(lengths))
         if padding > _MAX_PADDED_BYTES:
             raise ValueError(
                 f"strings of dtype {dtype.str} would take {padding:,} bytes more than "
-                f"their values' {values.dtype.itemsize:,} bytes each"
+                "their values hold"
             )
-        return values.astype(dtype)
     return np.array(data, dtype=dtype)
 
 
@@ -209,14 +214,16 @@ class TreeWriter:
         if type(value) is not np.ndarray:
             raise TypeError(f"Cannot save an array of type {type(value).__name__}.")
         dtype = _check_dtype(value.dtype, "an array")
-        # Fortran order is kept: a product with a matrix in the other order
-        # (PCA's components_) rounds differently.
-        order = "F" if value.flags.f_contiguous and not value.flags.c_contiguous else "C"
-        data = _json_values(value).ravel(order=order).tolist()
+        data = _json_values(value).ravel().tolist()
         if dtype.kind == "O":
             data = [_plain_item(item) for item in data]
         node = {"kind": "array", "dtype": dtype.str, "shape": list(value.shape), "data": data}
-        return {**node, "order": "F"} if order == "F" else node
+        # The data stay in C order, as every version reads them; Fortran order is
+        # a hint for the memory layout (a product with PCA's components_ rounds
+        # otherwise in the other order), which older versions ignore.
+        if value.flags.f_contiguous and not value.flags.c_contiguous:
+            node["layout"] = "F"
+        return node
 
     def _scalar(self, value):
         dtype = _check_dtype(value.dtype, "a NumPy scalar")
@@ -402,10 +409,8 @@ class TreeReader:
             array[:] = node["data"]
         else:
             array = _from_json_values(node["data"], dtype)
-        order = node.get("order", "C")
-        if order not in ("C", "F"):
-            raise ValueError(f"an array's order is 'C' or 'F', not {order!r}")
-        return array.reshape(node["shape"], order=order)
+        array = array.reshape(node["shape"])
+        return np.asfortranarray(array) if node.get("layout") == "F" else array
 
     def _scalar(self, node):
         return _from_json_values(node["value"], _check_dtype(node["dtype"], "a scalar"))[()]

@@ -59,6 +59,10 @@ class Part:
 AUC_TIE = 1e-12
 
 
+#: NumPy 2's name of the trapezoidal rule; NumPy 1's is trapz.
+_trapezoid = getattr(np, "trapezoid", None) or np.trapz
+
+
 def _binary_roc_auc(y, scores, sample_weight=None):
     """scikit-learn's ``roc_auc_score`` of 0/1 labels holding both classes and
     finite scores, the same number without its input checks, which took 93 % of
@@ -82,7 +86,7 @@ def _binary_roc_auc(y, scores, sample_weight=None):
             [[True], np.logical_or(np.diff(fps, 2), np.diff(tps, 2)), [True]]))
         fps, tps = fps[corners], tps[corners]
     tps, fps = np.append(0.0, tps), np.append(0.0, fps)
-    return float(np.trapezoid(tps / tps[-1], fps / fps[-1]))
+    return float(_trapezoid(tps / tps[-1], fps / fps[-1]))
 
 
 @dataclass(frozen=True)

@@ -38,15 +38,22 @@ def _positive_masks(y_true, y_pred, pos_label, sample_weight):
     return y_true == label, y_pred == label, weight
 
 
-def _check_weight(sample_weight, y_true, label):
+def _check_weight(sample_weight, y_true, label, unlabeled_too=False):
     """Non-negative weights of ``y_true``'s samples (ones for None), giving the
-    labelled positives some weight."""
+    labelled positives (and the unlabeled samples) some weight, scaled by a
+    power of two to at most 1 so that their sums cannot overflow."""
     weight = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
-    if not weight[y_true == label].sum() > 0:
-        raise ValueError(
-            f"sample_weight gives the labelled positives ({np.asarray(label).tolist()!r}) "
-            "a total weight of 0; their recall is undefined."
-        )
+    weight = np.ldexp(weight, -np.frexp(weight.max())[1])
+    labelled = y_true == label
+    groups = {"labelled positives": labelled}
+    if unlabeled_too:
+        groups["unlabeled samples"] = ~labelled
+    for name, members in groups.items():
+        if not weight[members].sum() > 0:
+            raise ValueError(
+                f"sample_weight gives the {name} (of positive label "
+                f"{np.asarray(label).tolist()!r}) a total weight of 0."
+            )
     return weight
 
 
@@ -202,7 +209,8 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     _check_prior(prior)
     y_true = np.asarray(y_true)
     label = positive_label(y_true, pos_label)
-    weight = None if sample_weight is None else _check_weight(sample_weight, y_true, label)
+    weight = (None if sample_weight is None
+              else _check_weight(sample_weight, y_true, label, unlabeled_too=True))
     auc = roc_auc_score(y_true == label, y_score, sample_weight=weight)
     return float((auc - prior / 2) / (1 - prior))
 

@@ -720,6 +720,21 @@ def test_the_string_bound_counts_padding_only(monkeypatch):
     padded = {"kind": "array", "dtype": "<U4", "shape": [500], "data": ["ab"] * 500}
     with pytest.raises(ValueError, match="would take 4,000 bytes more"):
         reader.build(padded)
+    # one long value pads all the others to its length
+    long_one = {"kind": "array", "dtype": "<U2", "shape": [500],
+                "data": ["a" * 300] + ["ab"] * 499}
+    with pytest.raises(ValueError, match="would take 594,808 bytes more"):
+        reader.build(long_one)
+
+
+def test_fortran_order_is_a_hint_the_data_stay_in_c_order():
+    # written in Fortran order, a file read by an older skdistill (which reshapes in C
+    # order) scrambled PCA's components_
+    array = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    node = plain_data.TreeWriter().node(array)
+    assert node["data"] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0] and node["layout"] == "F"
+    built = plain_data.TreeReader({}, {}, "cpu").build(node)
+    assert built.flags.f_contiguous and np.array_equal(built, array)
 
 
 @pytest.mark.parametrize("compress_type", [zipfile.ZIP_BZIP2, 99])

@@ -571,8 +571,18 @@ def test_pu_metrics_weigh_as_repeated_samples(metric):
     assert metric(y, pred, sample_weight=counts) == pytest.approx(
         metric(np.repeat(y, counts), np.repeat(pred, counts)))
     assert metric(y, pred, sample_weight=np.full(40, 0.5)) == pytest.approx(metric(y, pred))
-    with pytest.raises(ValueError, match=r"labelled positives \(1\) a total weight of 0"):
+    with pytest.raises(ValueError, match=r"labelled positives \(of positive label 1\) a total"):
         metric(y, pred, sample_weight=(y == 0).astype(float))
+    # weights near float64's largest sum without overflowing (0.0 instead of a score)
+    assert metric(y, pred, sample_weight=counts * 1e307) == pytest.approx(
+        metric(y, pred, sample_weight=counts))
+
+
+def test_pu_roc_auc_needs_weight_on_the_unlabeled_samples_too():
+    # all unlabeled samples at weight 0 gave nan with a warning
+    y = np.array([1, 1, 0, 0])
+    with pytest.raises(ValueError, match="unlabeled samples .* a total weight of 0"):
+        pu_roc_auc_score(y, [0.9, 0.8, 0.1, 0.2], prior=0.2, sample_weight=[1, 1, 0, 0])
 
 
 def test_pu_roc_auc_recovers_the_true_roc_auc():
