@@ -116,12 +116,29 @@ def _encode_labels(y):
     return classes, y_encoded
 
 
-def _log_probabilities(logits):
-    """Log class probabilities of one logit per sample (two classes) or one per class."""
+def _log_probabilities(logits, who="student"):
+    """Log class probabilities of one logit per sample (two classes) or one per
+    class; an error where they are undefined (a NaN logit, or +inf among several
+    classes: an overflow in the net)."""
     logits = logits.astype(np.float64)
     if logits.ndim == 1:
-        return np.column_stack([log_expit(-logits), log_expit(logits)])
-    return log_softmax(logits, axis=1)
+        log_proba = np.column_stack([log_expit(-logits), log_expit(logits)])
+    else:
+        log_proba = log_softmax(logits, axis=1)
+    _check_defined(log_proba, who)
+    return log_proba
+
+
+def _check_defined(scores, who):
+    """A ValueError naming the samples whose scores are NaN."""
+    undefined = np.isnan(scores) if scores.ndim == 1 else np.isnan(scores).any(axis=1)
+    if undefined.any():
+        raise ValueError(
+            f"The {who}'s logits are undefined (NaN, or inf against inf) for "
+            f"{np.count_nonzero(undefined)} of {len(undefined)} samples (the first is "
+            f"sample {np.flatnonzero(undefined)[0]}): its float32 arithmetic overflowed. "
+            "Scale the input as it was scaled for training."
+        )
 
 
 def _device_name(device):
@@ -264,6 +281,16 @@ def _teacher_fit_params(routed, sample_weight_given, sample_weight, n_teachers):
             given["sample_weight"] = sample_weight
         params.append(given)
     return params
+
+
+def _check_requested(router, fit_params):
+    """A TypeError naming the metadata that no teacher requests."""
+    unrequested = sorted(set(fit_params) - router.consumes("fit", list(fit_params)))
+    if unrequested:
+        raise TypeError(
+            f"DistilledClassifier.fit got metadata {unrequested} that no teacher "
+            "requests (set_fit_request)."
+        )
 
 
 def _check_teachers_take_weights(teacher_specs):
@@ -818,12 +845,15 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             new_nets += [(spec, DEFAULT_TEACHER) for spec, kind in teacher_specs if kind == NET]
         layout = self._layout_for(X, feature_names, new_nets, warm)
         X_nets = X if layout is None else layout.transform(X)
-        # Metadata for teachers that are not fitted (alpha=0, a warm start keeping
-        # them) is left unused, unrequested or not.
+        fits_teachers = bool(teacher_specs) and not reuse_teachers
         routed = (
             process_routing(self, "fit", sample_weight=sample_weight, **fit_params)
-            if routing and teacher_specs and not reuse_teachers else None
+            if routing and fits_teachers else None
         )
+        if routing and not fits_teachers:
+            # Metadata a teacher requests is left unused; anything else (a
+            # misspelt name) is an error still.
+            _check_requested(self.get_metadata_routing(), fit_params)
         if sample_weight is not None and not reuse_teachers and not routing:
             _check_teachers_take_weights(teacher_specs)
         X_raw = _input_for_estimators(X_given)
@@ -1122,14 +1152,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         scores = predict_logits(
             self.student_, self._inference_data(X), len(self.classes_) == 2, device="cpu"
         ).numpy().astype(np.float64)
-        finite = np.isfinite(scores) if scores.ndim == 1 else np.isfinite(scores).all(axis=1)
-        if not finite.all():
-            raise ValueError(
-                f"The student's logits are inf or NaN for {np.count_nonzero(~finite)} of "
-                f"{len(finite)} samples (the first is sample {np.flatnonzero(~finite)[0]}): "
-                "the nets compute in float32, where values beyond about 3e38 overflow. "
-                "Scale the input as it was scaled for training."
-            )
+        _check_defined(scores, "student")
         return scores
 
     def _inference_data(self, X):
@@ -1197,7 +1220,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         # the nets' input first: it validates X before a scikit-learn teacher reads it
         data = self._inference_data(X)
         logits = self._teacher_ensemble.logits(Part(None, _input_for_estimators(X), data))
-        return np.exp(_log_probabilities(logits.cpu().numpy()))
+        return np.exp(_log_probabilities(logits.cpu().numpy(), "teacher"))
 
     def predict(self, X):
         """Return the student's predicted class labels.

@@ -19,6 +19,29 @@ import torch
 _GLOBAL_GENERATORS = threading.RLock()
 #: How many seeded blocks the current thread is in (the lock's depth).
 _SEEDED = threading.local()
+#: torch's default dtype is process-wide too: float32 while any seeded block runs
+#: in any thread, the caller's back when the last one ends.
+_DTYPE_LOCK = threading.Lock()
+_DTYPE = {"blocks": 0, "caller's": None}
+
+
+@contextmanager
+def _float32_default():
+    """torch's default dtype float32 for a block, in every thread, until the last
+    of the blocks that overlap ends (a teacher lends the generators out in
+    the middle of one, so blocks of several threads may overlap)."""
+    with _DTYPE_LOCK:
+        if _DTYPE["blocks"] == 0:
+            _DTYPE["caller's"] = torch.get_default_dtype()
+        _DTYPE["blocks"] += 1
+        torch.set_default_dtype(torch.float32)
+    try:
+        yield
+    finally:
+        with _DTYPE_LOCK:
+            _DTYPE["blocks"] -= 1
+            if _DTYPE["blocks"] == 0:
+                torch.set_default_dtype(_DTYPE["caller's"])
 
 
 @contextmanager
@@ -29,8 +52,8 @@ def seeded_global_generators(seed, device):
     threads (joblib's threading backend) repeat exactly as they do one after
     another.
 
-    torch's default dtype, process-wide too, is float32 in the block: the
-    nets are built in the dtype of the data they are given.
+    torch's default dtype, process-wide too, is float32 in the block (see
+    :func:`_float32_default`): the nets are built in the dtype of their data.
 
     Parameters
     ----------
@@ -42,15 +65,12 @@ def seeded_global_generators(seed, device):
     with _GLOBAL_GENERATORS:
         _SEEDED.depth = getattr(_SEEDED, "depth", 0) + 1
         numpy_state = np.random.get_state()
-        default_dtype = torch.get_default_dtype()
         try:
-            torch.set_default_dtype(torch.float32)
-            with torch.random.fork_rng(devices=cuda_devices):
+            with _float32_default(), torch.random.fork_rng(devices=cuda_devices):
                 torch.manual_seed(seed)
                 np.random.seed(seed)
                 yield
         finally:
-            torch.set_default_dtype(default_dtype)
             np.random.set_state(numpy_state)
             _SEEDED.depth -= 1
 
@@ -80,3 +100,4 @@ def generators_lent_out():
                 _GLOBAL_GENERATORS.acquire()
             _SEEDED.depth = depth
             np.random.set_state(numpy_state)
+            torch.set_default_dtype(torch.float32)  # whatever the teacher set

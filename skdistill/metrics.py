@@ -40,10 +40,11 @@ def _positive_masks(y_true, y_pred, pos_label, sample_weight):
 
 def _check_weight(sample_weight, y_true, label, unlabeled_too=False):
     """Non-negative weights of ``y_true``'s samples (ones for None), giving the
-    labelled positives (and the unlabeled samples) some weight, scaled by a
-    power of two to at most 1 so that their sums cannot overflow."""
+    labelled positives (and the unlabeled samples) some weight, scaled down by
+    a power of two to at most 1 so that their sums cannot overflow."""
     weight = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
-    weight = np.ldexp(weight, -np.frexp(weight.max())[1])
+    if weight.max() > 1:  # not below: subnormal weights would become 0
+        weight = np.ldexp(weight, -np.frexp(weight.max())[1])
     labelled = y_true == label
     groups = {"labelled positives": labelled}
     if unlabeled_too:

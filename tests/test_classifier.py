@@ -1,5 +1,6 @@
 import pickle
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -306,6 +307,11 @@ def test_the_nets_train_in_float32_whatever_torchs_default_dtype(imbalanced_arra
         clf = fast().fit(X, y)
         assert torch.get_default_dtype() == torch.float64  # the caller's, given back
         np.testing.assert_array_equal(clf.predict_proba(X), expected)
+        # fits in threads overlap while a scikit-learn teacher fits: one of them
+        # took float32 for the caller's default and left the process at it
+        with joblib.parallel_backend("threading", n_jobs=2):
+            scores = cross_val_score(fast(teacher=LogisticRegression()), X, y, cv=4)
+        assert np.isfinite(scores).all() and torch.get_default_dtype() == torch.float64
     finally:
         torch.set_default_dtype(torch.float32)
 
@@ -316,10 +322,17 @@ def test_logits_that_overflow_at_predict_time_are_named(imbalanced_arrays):
     X, y = imbalanced_arrays
     clf = fast().fit(X, y)
     huge = X[:5].copy()
-    huge[2] = 3e38
-    for method in (clf.predict, clf.predict_proba, clf.decision_function):
-        with pytest.raises(ValueError, match="inf or NaN for 1 of 5 samples .*sample 2"):
+    huge[2] = np.where(np.arange(X.shape[1]) % 2, 3e38, -3e38)  # inf - inf in a layer
+    for method in (clf.predict, clf.predict_proba, clf.decision_function,
+                   clf.teacher_predict_proba):
+        with pytest.raises(ValueError, match="undefined .* for 1 of 5 samples .*sample 2"):
             method(huge)
+    # an infinite logit of two classes is a defined probability, 0 or 1
+    large = X[:5].copy()
+    large[2] = 3e38
+    scores = clf.decision_function(large)
+    assert np.isinf(scores[2]) and clf.predict_proba(large)[2].tolist() in ([0.0, 1.0],
+                                                                            [1.0, 0.0])
 
 
 def test_decision_function_is_float64_as_scikit_learn_gives_it(imbalanced_arrays):

@@ -576,6 +576,8 @@ def test_pu_metrics_weigh_as_repeated_samples(metric):
     # weights near float64's largest sum without overflowing (0.0 instead of a score)
     assert metric(y, pred, sample_weight=counts * 1e307) == pytest.approx(
         metric(y, pred, sample_weight=counts))
+    # and subnormal ones without vanishing (the positives' weight became 0)
+    assert np.isfinite(metric(y, pred, sample_weight=np.where(y == 1, 5e-324, 1.0)))
 
 
 def test_pu_roc_auc_needs_weight_on_the_unlabeled_samples_too():

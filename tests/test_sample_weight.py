@@ -152,7 +152,7 @@ def test_a_teachers_alias_keeps_its_own_weights(imbalanced_arrays):
 
 
 @pytest.mark.parametrize("params", [{"alpha": 0.0}, {"warm_start": True}])
-def test_routing_asks_nothing_of_teachers_that_are_not_fitted(imbalanced_arrays, params):
+def test_metadata_of_teachers_that_are_not_fitted_is_left_unused(imbalanced_arrays, params):
     # alpha=0 fits no teacher, a warm start keeps the fitted ones: their unset
     # requests were an error, and so (in one version) was metadata meant for them
     X, y = imbalanced_arrays
@@ -164,6 +164,9 @@ def test_routing_asks_nothing_of_teachers_that_are_not_fitted(imbalanced_arrays,
             clf.fit(X, y, groups=groups)
         clf.fit(X, y, sample_weight=weight, groups=groups)
         assert clf.get_metadata_routing().consumes("fit", ["groups"]) == {"groups"}
+        # a misspelt name is refused still
+        with pytest.raises(TypeError, match=r"metadata \['sample_wieght'\] that no teacher"):
+            clf.fit(X, y, sample_wieght=weight)
 
 
 class PlainTeacher:
