@@ -116,25 +116,31 @@ def _encode_labels(y):
     return classes, y_encoded
 
 
-def _log_probabilities(logits, who="student"):
+def _log_probabilities(logits):
     """Log class probabilities of one logit per sample (two classes) or one per
-    class; an error where they are undefined (a NaN logit, or +inf among several
-    classes: an overflow in the net)."""
+    class (checked by :func:`_check_defined`); a single +inf among a sample's
+    logits is certainty, where log_softmax computes inf - inf."""
     logits = logits.astype(np.float64)
     if logits.ndim == 1:
-        log_proba = np.column_stack([log_expit(-logits), log_expit(logits)])
-    else:
-        log_proba = log_softmax(logits, axis=1)
-    _check_defined(log_proba, who)
+        return np.column_stack([log_expit(-logits), log_expit(logits)])
+    log_proba = log_softmax(logits, axis=1)
+    top = np.isposinf(logits)
+    certain = top.sum(axis=1) == 1
+    log_proba[certain] = np.where(top[certain], 0.0, -np.inf)
     return log_proba
 
 
-def _check_defined(scores, who):
-    """A ValueError naming the samples whose scores are NaN."""
-    undefined = np.isnan(scores) if scores.ndim == 1 else np.isnan(scores).any(axis=1)
+def _check_defined(logits, who):
+    """A ValueError naming the samples whose logits give no probabilities: a NaN,
+    or, among several classes, +inf twice or -inf everywhere (float32 overflowed)."""
+    if logits.ndim == 1:
+        undefined = np.isnan(logits)
+    else:
+        undefined = (np.isnan(logits).any(axis=1) | (np.isposinf(logits).sum(axis=1) > 1)
+                     | np.isneginf(logits).all(axis=1))
     if undefined.any():
         raise ValueError(
-            f"The {who}'s logits are undefined (NaN, or inf against inf) for "
+            f"The {who}'s logits give no probabilities (NaN, or inf against inf) for "
             f"{np.count_nonzero(undefined)} of {len(undefined)} samples (the first is "
             f"sample {np.flatnonzero(undefined)[0]}): its float32 arithmetic overflowed. "
             "Scale the input as it was scaled for training."
@@ -1220,7 +1226,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         # the nets' input first: it validates X before a scikit-learn teacher reads it
         data = self._inference_data(X)
         logits = self._teacher_ensemble.logits(Part(None, _input_for_estimators(X), data))
-        return np.exp(_log_probabilities(logits.cpu().numpy(), "teacher"))
+        logits = logits.cpu().numpy()
+        _check_defined(logits, "teacher")
+        return np.exp(_log_probabilities(logits))
 
     def predict(self, X):
         """Return the student's predicted class labels.

@@ -41,10 +41,11 @@ def _positive_masks(y_true, y_pred, pos_label, sample_weight):
 def _check_weight(sample_weight, y_true, label, unlabeled_too=False):
     """Non-negative weights of ``y_true``'s samples (ones for None), giving the
     labelled positives (and the unlabeled samples) some weight, scaled down by
-    a power of two to at most 1 so that their sums cannot overflow."""
+    a power of two where their sum overflows."""
     weight = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
-    if weight.max() > 1:  # not below: subnormal weights would become 0
-        weight = np.ldexp(weight, -np.frexp(weight.max())[1])
+    if not np.isfinite(weight.sum()):  # only then: tiny weights would become 0
+        headroom = int(np.ceil(np.log2(len(weight))))
+        weight = np.ldexp(weight, -np.frexp(weight.max())[1] - headroom)
     labelled = y_true == label
     groups = {"labelled positives": labelled}
     if unlabeled_too:

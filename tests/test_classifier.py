@@ -18,6 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from skdistill import DistilledClassifier, default_net
+from skdistill._classifier import _check_defined, _log_probabilities
 from skdistill.modules import MLP
 
 from .conftest import FAST
@@ -325,7 +326,7 @@ def test_logits_that_overflow_at_predict_time_are_named(imbalanced_arrays):
     huge[2] = np.where(np.arange(X.shape[1]) % 2, 3e38, -3e38)  # inf - inf in a layer
     for method in (clf.predict, clf.predict_proba, clf.decision_function,
                    clf.teacher_predict_proba):
-        with pytest.raises(ValueError, match="undefined .* for 1 of 5 samples .*sample 2"):
+        with pytest.raises(ValueError, match="no probabilities .* 1 of 5 samples .*sample 2"):
             method(huge)
     # an infinite logit of two classes is a defined probability, 0 or 1
     large = X[:5].copy()
@@ -333,6 +334,18 @@ def test_logits_that_overflow_at_predict_time_are_named(imbalanced_arrays):
     scores = clf.decision_function(large)
     assert np.isinf(scores[2]) and clf.predict_proba(large)[2].tolist() in ([0.0, 1.0],
                                                                             [1.0, 0.0])
+
+
+def test_infinite_logits_of_several_classes():
+    # +inf twice was predicted as the tie-break class; a single +inf (certainty) was
+    # refused, as log_softmax computes inf - inf
+    logits = np.array([[np.inf, 0.0, -np.inf], [-np.inf, 0.0, 1.0]])
+    _check_defined(logits, "student")
+    np.testing.assert_allclose(np.exp(_log_probabilities(logits)),
+                               [[1.0, 0.0, 0.0], [0.0, 1 / (1 + np.e), np.e / (1 + np.e)]])
+    for row in ([np.inf, np.inf, 0.0], [-np.inf] * 3, [np.nan, 0.0, 0.0]):
+        with pytest.raises(ValueError, match="no probabilities .* 1 of 2 samples .*sample 1"):
+            _check_defined(np.array([[0.0, 0.0, 0.0], row]), "student")
 
 
 def test_decision_function_is_float64_as_scikit_learn_gives_it(imbalanced_arrays):
