@@ -800,7 +800,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             positives and over unlabeled samples too, so the class balance
             stays that of ``target_prior``); the held-out ROC AUC and loss of
             early stopping are weighted; scikit-learn teachers get them in
-            ``fit`` (one that does not take them is an error), bootstrap
+            ``fit`` (without metadata routing, one that does not take them
+            is an error; with it, each teacher gets what it requests), bootstrap
             samples keep each sample's weight. Samples of weight 0 are left
             out, as if absent (the split for early stopping and the prior's
             estimate too); beyond that, ``prior="estimate"`` does not use the
@@ -815,6 +816,16 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : DistilledClassifier
+
+        Raises
+        ------
+        ValueError
+            If a parameter, the data or the weights are not valid (the message
+            names which), or metadata is given without metadata routing.
+        TypeError
+            With metadata routing, if metadata is given that no teacher
+            requests; scikit-learn's ``UnsetMetadataPassedError`` if a fitted
+            teacher has not said whether it requests it.
         """
         self._validate_params()
         teacher_specs = self._teacher_specs()
@@ -1153,6 +1164,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         scores : ndarray of float64 of shape (n_samples,) or (n_samples, n_classes)
             With two classes, the logit of ``classes_[1]`` (float64, as
             scikit-learn's classifiers give it, from the nets' float32).
+
+        Raises
+        ------
+        ValueError
+            If some sample's logits give no probabilities (a NaN or, with
+            more classes, +inf twice or -inf everywhere: float32 overflowed).
         """
         check_is_fitted(self)
         scores = predict_logits(
@@ -1185,6 +1202,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             share, and a large ``alpha`` pulls the student's toward them. The
             user guide's "What the probabilities mean" shows how to rescale
             them.
+
+        Raises
+        ------
+        ValueError
+            If some sample's logits give no probabilities (a NaN or, with
+            more classes, +inf twice or -inf everywhere: float32 overflowed).
         """
         return np.exp(self.predict_log_proba(X))
 
@@ -1202,6 +1225,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
+
+        Raises
+        ------
+        ValueError
+            If some sample's logits give no probabilities (a NaN or, with
+            more classes, +inf twice or -inf everywhere: float32 overflowed).
         """
         return _log_probabilities(self.decision_function(X))
 
@@ -1216,6 +1245,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
+
+        Raises
+        ------
+        ValueError
+            If no teacher was trained, or some sample's fused logits give no
+            probabilities.
         """
         check_is_fitted(self)
         if not self.teachers_:
@@ -1240,6 +1275,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+
+        Raises
+        ------
+        ValueError
+            If some sample's logits give no probabilities (a NaN or, with
+            more classes, +inf twice or -inf everywhere: float32 overflowed).
         """
         scores = self.decision_function(X)
         if scores.ndim == 1:

@@ -79,12 +79,19 @@ def pu_f1_score(y_true, y_pred, *, pos_label=None, sample_weight=None):
         The positive label; None takes the later of the two labels of
         ``y_true`` in sorted order.
     sample_weight : array-like of shape (n_samples,) or None, default=None
-        Non-negative weights: every share is a weighted one.
+        Non-negative, finite weights: every share is a weighted one.
 
     Returns
     -------
     score : float
         0 when nothing is predicted positive.
+
+    Raises
+    ------
+    ValueError
+        If the labels are not two (a positive and an unlabeled one), ``y_pred``
+        holds labels ``y_true`` lacks, or ``sample_weight`` is negative, not
+        finite or gives the labelled positives a total weight of 0.
 
     References
     ----------
@@ -135,12 +142,19 @@ def pu_estimated_f1_score(y_true, y_pred, *, prior, pos_label=None, sample_weigh
         The positive label; None takes the later of the two labels of
         ``y_true`` in sorted order.
     sample_weight : array-like of shape (n_samples,) or None, default=None
-        Non-negative weights: every share is a weighted one.
+        Non-negative, finite weights: every share is a weighted one.
 
     Returns
     -------
     score : float
         In [0, 1]; 0 when no labelled positive is predicted positive.
+
+    Raises
+    ------
+    ValueError
+        If ``prior`` is not in [0, 1), the labels are not two, ``y_pred``
+        holds labels ``y_true`` lacks, or ``sample_weight`` is negative, not
+        finite or gives the labelled positives a total weight of 0.
 
     References
     ----------
@@ -196,6 +210,13 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     -------
     score : float
         Can leave [0, 1] where ``prior`` is wrong or the sample small.
+
+    Raises
+    ------
+    ValueError
+        If ``prior`` is not in [0, 1), the labels are not two, or
+        ``sample_weight`` is negative, not finite or gives the labelled
+        positives or the unlabeled samples a total weight of 0.
 
     References
     ----------

@@ -441,6 +441,11 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         Returns
         -------
         feature_names_out : ndarray of str
+
+        Raises
+        ------
+        ValueError
+            If ``input_features`` is not one name, or not the name fitted on.
         """
         check_is_fitted(self)
         _check_feature_names_in(self, input_features)
