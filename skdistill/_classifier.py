@@ -123,7 +123,8 @@ def _log_probabilities(logits):
     logits = logits.astype(np.float64)
     if logits.ndim == 1:
         return np.column_stack([log_expit(-logits), log_expit(logits)])
-    log_proba = log_softmax(logits, axis=1)
+    with np.errstate(invalid="ignore"):  # rows of one +inf, set below
+        log_proba = log_softmax(logits, axis=1)
     top = np.isposinf(logits)
     certain = top.sum(axis=1) == 1
     log_proba[certain] = np.where(top[certain], 0.0, -np.inf)
@@ -140,7 +141,8 @@ def _check_defined(logits, who):
                      | np.isneginf(logits).all(axis=1))
     if undefined.any():
         raise ValueError(
-            f"The {who}'s logits give no probabilities (NaN, or inf against inf) for "
+            f"The {who}'s logits give no probabilities (NaN, +inf twice or -inf "
+            f"everywhere) for "
             f"{np.count_nonzero(undefined)} of {len(undefined)} samples (the first is "
             f"sample {np.flatnonzero(undefined)[0]}): its float32 arithmetic overflowed. "
             "Scale the input as it was scaled for training."

@@ -43,9 +43,10 @@ def _check_weight(sample_weight, y_true, label, unlabeled_too=False):
     labelled positives (and the unlabeled samples) some weight, scaled down by
     a power of two where their sum overflows."""
     weight = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
-    if not np.isfinite(weight.sum()):  # only then: tiny weights would become 0
-        headroom = int(np.ceil(np.log2(len(weight))))
-        weight = np.ldexp(weight, -np.frexp(weight.max())[1] - headroom)
+    with np.errstate(over="ignore"):
+        overflows = not np.isfinite(weight.sum())
+    if overflows:  # only then, and only by the headroom a sum of n needs
+        weight = np.ldexp(weight, -int(np.ceil(np.log2(len(weight)))) - 1)
     labelled = y_true == label
     groups = {"labelled positives": labelled}
     if unlabeled_too:

@@ -573,9 +573,15 @@ def test_pu_metrics_weigh_as_repeated_samples(metric):
     assert metric(y, pred, sample_weight=np.full(40, 0.5)) == pytest.approx(metric(y, pred))
     with pytest.raises(ValueError, match=r"labelled positives \(of positive label 1\) a total"):
         metric(y, pred, sample_weight=(y == 0).astype(float))
-    # weights near float64's largest sum without overflowing (0.0 instead of a score)
-    assert metric(y, pred, sample_weight=counts * 1e307) == pytest.approx(
-        metric(y, pred, sample_weight=counts))
+    # weights near float64's largest sum without overflowing (0.0 instead of a score),
+    # and without a warning, tiny ones beside them kept
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert metric(y, pred, sample_weight=counts * 1e307) == pytest.approx(
+            metric(y, pred, sample_weight=counts))
+        mixed = np.where(y == 1, 1e-20, 1e308)
+        assert metric(y, pred, sample_weight=mixed) == pytest.approx(
+            metric(y, pred, sample_weight=mixed / 4))
     # and subnormal ones without vanishing (the positives' weight became 0)
     tiny = np.where(y == 1, 5e-324, 1.0)
     assert metric(y, pred, sample_weight=tiny) == metric(y, pred, sample_weight=2 * tiny)
