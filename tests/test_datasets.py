@@ -24,3 +24,10 @@ def test_frame_and_arrays_agree():
     assert {len(s) for s in sequences} == {29}
     assert {s[14] for s in sequences} == {"K"}
     assert set("".join(sequences)) <= set("ACDEFGHIKLMNPQRSTVWY-")
+
+
+def test_the_documented_duplicates():
+    frame = load_crotonylation()
+    repeated = frame[frame.duplicated("sequence", keep=False)]
+    assert (len(repeated), repeated["sequence"].nunique()) == (42, 19)
+    assert (repeated.groupby("sequence")["label"].nunique() > 1).sum() == 10

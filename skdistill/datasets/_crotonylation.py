@@ -59,6 +59,11 @@ def load_crotonylation(*, return_X_y=False):
     ``skdistill/datasets/data/README.md``. There is no official test split:
     make a stratified one.
 
+    19 windows occur more than once (42 rows; 10 of them with both labels),
+    as the source has them: a random split may put copies on both sides, and
+    ``df.drop_duplicates("sequence", keep=False)`` removes them where that
+    matters.
+
     Parameters
     ----------
     return_X_y : bool, default=False
