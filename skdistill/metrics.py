@@ -239,5 +239,8 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     return float((auc - prior / 2) / (1 - prior))
 
 
-#: Scorer of :func:`pu_f1_score` for ``GridSearchCV(scoring=pu_f1_scorer)``.
+#: Scorer of :func:`pu_f1_score` for ``GridSearchCV(scoring=pu_f1_scorer)``. One
+#: object for the process: to route weights to it, make your own,
+#: ``make_scorer(pu_f1_score).set_score_request(sample_weight=True)``, rather than
+#: set a request on this one, which every later use would share.
 pu_f1_scorer = make_scorer(pu_f1_score)
