@@ -715,7 +715,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             _takes_sparse_input(spec) for _, spec in self._estimator_teachers()
         )
         tags.classifier_tags.multi_class = (
-            self.true_label_loss != "pu" and isinstance(self.prior, Real) and self.prior == 0
+            self.true_label_loss != "pu" and not self._sets_a_prior()
         )
         return tags
 
@@ -776,11 +776,20 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                            method_mapping=MethodMapping().add(caller="fit", callee="fit"))
         return router
 
+    def _teacher_list(self):
+        """``teacher`` as a list: one spec, or the list given."""
+        return self.teacher if isinstance(self.teacher, list) else [self.teacher]
+
     def _estimator_teachers(self):
         """The scikit-learn classifiers among the teachers, with their names."""
-        specs = self.teacher if isinstance(self.teacher, list) else [self.teacher]
+        specs = self._teacher_list()
         return [(name, spec) for name, spec in zip(_teacher_names(len(specs)), specs)
                 if kind_of(spec) == ESTIMATOR]
+
+    def _sets_a_prior(self):
+        """Whether ``prior`` asks for a PU risk (a number other than 0, "estimate"
+        or an estimator), which only two classes have."""
+        return not (isinstance(self.prior, Real) and self.prior == 0)
 
     def fit(self, X, y, sample_weight=None, **fit_params):
         """Train the teachers and the student on ``X``, ``y``.
@@ -852,7 +861,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         loss_name = self.true_label_loss
         if loss_name == "auto":
             loss_name = "pu" if binary else "bce"
-        if not (isinstance(self.prior, Real) and self.prior == 0):
+        if self._sets_a_prior():
             _check_pu_risk_used(self.prior, loss_name, len(classes))
             _check_pu_labels(classes, y_encoded, sample_weight)
         feature_names = getattr(validated, "feature_names_in_", None)
@@ -1011,7 +1020,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     def _teacher_specs(self):
         """The teachers to use with their kinds, checked; none when the
         teacher term is empty."""
-        specs = self.teacher if isinstance(self.teacher, list) else [self.teacher]
+        specs = self._teacher_list()
         if not specs:
             raise ValueError("teacher is an empty list; give at least one teacher.")
         kinds = [spec_kind(spec, name) for spec, name in zip(specs, _teacher_names(len(specs)))]

@@ -107,9 +107,9 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     Raises
     ------
     ValueError
-        If ``fusion`` is unknown, there are no logits, their shapes differ, they are not floating
-        point, or the weights are not one finite, non-negative number per
-        teacher with a positive sum.
+        If ``fusion`` is unknown, there are no logits, their shapes differ,
+        they are not floating point, or the weights are not one finite,
+        non-negative number per teacher with a positive sum.
 
     Examples
     --------

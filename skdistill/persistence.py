@@ -49,6 +49,7 @@ older files, with a warning).
 
 import contextlib
 import errno
+import functools
 import inspect
 import json
 import os
@@ -64,9 +65,6 @@ import sklearn
 import skorch
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
-from imblearn.over_sampling import RandomOverSampler
-from imblearn.pipeline import Pipeline as ImbalancedPipeline
-from imblearn.under_sampling import RandomUnderSampler
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA, TruncatedSVD
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -255,7 +253,6 @@ register_trusted(
     RobustScaler, QuantileTransformer, PowerTransformer, Normalizer, Binarizer,
     PolynomialFeatures, SimpleImputer, MissingIndicator, VarianceThreshold,
     PCA, TruncatedSVD,
-    ImbalancedPipeline, RandomUnderSampler, RandomOverSampler,
     bool, int, float, str,
     np.bool_, np.float16, np.float32, np.float64,
     np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
@@ -451,7 +448,19 @@ def _trusted_map(trusted):
         raise TypeError(f"trusted must be a list of classes or None; got {trusted!r}.")
     for obj in trusted:
         check_nameable(obj)
-    return {**_TRUSTED, **{name_of(obj): obj for obj in trusted}}
+    return {**_TRUSTED, **_imbalanced_learn_classes(),
+            **{name_of(obj): obj for obj in trusted}}
+
+
+@functools.cache
+def _imbalanced_learn_classes():
+    """imbalanced-learn's pipeline and random samplers, trusted: imported when a
+    file is loaded, not with skdistill (a third of a second)."""
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.pipeline import Pipeline
+    from imblearn.under_sampling import RandomUnderSampler
+
+    return {name_of(cls): cls for cls in (Pipeline, RandomUnderSampler, RandomOverSampler)}
 
 
 def _read_member(archive, name):

@@ -127,7 +127,8 @@ def test_teacher_student_display_scores_both_on_test_data(validated_fit, split):
 def test_teacher_student_display_refuses_labels_of_another_encoding(validated_fit, split):
     # 'no'/'yes' against the classifier's 0/1 drew AUCs of nan
     _, X_test, _, y_test = split
-    with pytest.raises(ValueError, match=r"not fitted on: \['no', 'yes'\]; its classes_ are \[0, 1\]"):
+    with pytest.raises(ValueError,
+                       match=r"not fitted on: \['no', 'yes'\]; its classes_ are \[0, 1\]"):
         TeacherStudentDisplay.from_estimator(validated_fit, X_test,
                                              np.where(y_test == 1, "yes", "no"))
     # a column of labels, as a one-column frame gives them, is still read
