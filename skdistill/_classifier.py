@@ -1,6 +1,7 @@
 """DistilledClassifier: online teacher/student distillation as a classifier."""
 
 import copy
+import math
 import warnings
 from numbers import Integral, Real
 
@@ -249,8 +250,9 @@ def _positive_share(y_encoded, sample_weight):
     return float(weight[y_encoded == 1].sum() / weight.sum())
 
 
-def _split_advice(y_encoded, classes):
-    """What to change when a stratified validation part cannot be drawn."""
+def _split_advice(y_encoded, classes, validation_fraction):
+    """What to change when a stratified validation part cannot be drawn: the
+    side too small to hold a sample of every class says which way to move."""
     counts = np.bincount(y_encoded, minlength=len(classes))
     single = [classes[k].item() for k in np.flatnonzero(counts < 2)]
     if single:
@@ -258,7 +260,9 @@ def _split_advice(y_encoded, classes):
             f"The class(es) {single} have a single sample, which no split can put on "
             "both sides: set early_stopping=False."
         )
-    return "Raise validation_fraction, or set early_stopping=False."
+    n_valid = math.ceil(validation_fraction * len(y_encoded))
+    direction = "Lower" if len(y_encoded) - n_valid < len(classes) else "Raise"
+    return f"{direction} validation_fraction, or set early_stopping=False."
 
 
 def _teacher_names(n_teachers):
@@ -429,8 +433,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     batch_size : int or "auto", default="auto"
         Training batch size of both nets. "auto" is ``n_train // 16`` within
         [16, 256]: small data sets get about 16 optimizer steps per epoch
-        instead of a handful, large ones full batches of 256. An int larger
-        than the training part is clipped to it, as ``MLPClassifier`` does
+        instead of a handful, large ones full batches of 256. A size larger
+        than the training part ("auto" below 16 rows, or an int) is clipped
+        to it, as ``MLPClassifier`` does
         (``batch_size_`` holds the value used).
     early_stopping : "auto" or bool, default="auto"
         Whether to hold out ``validation_fraction`` of the training data
@@ -442,7 +447,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         improvement. The student and every
         teacher net are then put back to the weights of their best
         meta-epoch on that part. "auto" enables it from 100 samples on, when
-        the held-out part gets at least 2 samples of every class; below, all
+        the held-out part and the rest each get at least 2 samples of every
+        class; below, all
         ``meta_epochs`` are run on all the data. False gives a fixed schedule.
     validation_fraction : float, default=0.1
         Fraction in (0, 1) of the training data held out for early stopping;
@@ -450,8 +456,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     n_iter_no_change : int, default=10
         Meta-epochs without improvement that end training.
     tol : float, default=1e-4
-        Least gain in validation ROC AUC (or, on a tie, drop in validation
-        loss) that counts as an improvement.
+        Least gain in validation ROC AUC that counts as an improvement; where
+        the AUC neither falls nor gains more than ``tol``, a drop in
+        validation loss of more than ``tol`` counts instead.
     true_label_loss : {"auto", "pu", "bce"}, default="auto"
         Loss on true labels, for teacher and student alike. "pu" is the
         imbalanced non-negative PU risk (:class:`~skdistill.losses.ImbalancedNNPULoss`,
@@ -478,8 +485,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         "online" alternates teacher and student rounds (the teacher keeps
         learning while the student follows it; early stopping watches the
         student). "sequential" trains the teachers for up to ``meta_epochs``
-        rounds first (early stopping watching them), then the student for up
-        to ``meta_epochs`` rounds against the final teachers (Hinton et al.
+        rounds first (early stopping watching them; one round when no teacher
+        is a net: scikit-learn teachers are fitted once), then the student for
+        up to ``meta_epochs`` rounds against the final teachers (Hinton et al.
         2015).
     teacher_fusion : {"mean_proba", "mean_logits", "vote"}, default="mean_proba"
         How the predictions of several teachers become the student's targets:
@@ -1031,10 +1039,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
 
     def _early_stopping(self, y_encoded):
         if self.early_stopping == "auto":
-            rarest = np.bincount(y_encoded).min()
+            smaller_part = min(self.validation_fraction, 1 - self.validation_fraction)
             return (
                 len(y_encoded) >= EARLY_STOPPING_MIN_SAMPLES
-                and rarest * self.validation_fraction >= EARLY_STOPPING_MIN_PER_CLASS
+                and np.bincount(y_encoded).min() * smaller_part >= EARLY_STOPPING_MIN_PER_CLASS
             )
         return bool(self.early_stopping)
 
@@ -1042,7 +1050,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if self.batch_size != "auto":
             return min(self.batch_size, n_train)
         low, high = AUTO_BATCH_BOUNDS
-        return int(np.clip(n_train // AUTO_BATCHES_PER_EPOCH, low, high))
+        return min(int(np.clip(n_train // AUTO_BATCHES_PER_EPOCH, low, high)), n_train)
 
     def _parts(self, X_raw, X_nets, y_encoded, classes, sample_weight, rows, device, rng):
         """The training part and, with early stopping, the validation part, of
@@ -1061,19 +1069,22 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 f"Early stopping cannot hold out a stratified validation part "
                 f"(validation_fraction={self.validation_fraction}) of {len(y_kept)} "
                 f"samples{'' if rows is None else ' of non-zero weight'}: {error} "
-                f"{_split_advice(y_kept, classes)}"
+                f"{_split_advice(y_kept, classes, self.validation_fraction)}"
             ) from None
-        weightless = _weightless_classes(
-            y_encoded[valid_rows],
-            None if sample_weight is None else sample_weight[valid_rows], classes,
-        )
-        if weightless:
-            raise ValueError(
-                f"The validation part for early stopping ({len(valid_rows)} samples, "
-                f"validation_fraction={self.validation_fraction}) holds no sample of the "
-                f"class(es) {weightless}; "
-                "raise validation_fraction or set early_stopping=False."
+        for name, part_rows, direction in (
+            ("validation", valid_rows, "raise"), ("training", train_rows, "lower"),
+        ):
+            weightless = _weightless_classes(
+                y_encoded[part_rows],
+                None if sample_weight is None else sample_weight[part_rows], classes,
             )
+            if weightless:
+                raise ValueError(
+                    f"The {name} part of early stopping ({len(part_rows)} samples, "
+                    f"validation_fraction={self.validation_fraction}) holds no sample of "
+                    f"the class(es) {weightless}; {direction} validation_fraction or set "
+                    "early_stopping=False."
+                )
         return (
             _part("train", X_raw, data, y_encoded, train_rows, classes, sample_weight),
             _part("valid", X_raw, data, y_encoded, valid_rows, classes, sample_weight),
@@ -1112,7 +1123,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if layout is None and any(wants_sequence_shape(spec, default)
                                   for spec, default in new_nets):
             layout = find_layout(X, feature_names)
-            if warm and layout.columns is not None:
+            if warm and layout is not None and layout.columns is not None:
                 raise ValueError(
                     "warm_start=True: the new teachers read the features in another "
                     "column order than the previous fit's nets; set warm_start=False to "

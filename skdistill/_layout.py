@@ -108,12 +108,28 @@ def layout_from_values(X):
     return None
 
 
+def _some_named_by_position(feature_names):
+    """Whether any feature name is ``{prefix}{position}_{letter}``; where the
+    names as a whole give no layout, they then say that positions' letters
+    sit beside other columns."""
+    return feature_names is not None and any(
+        _NAME.match(str(name)) for name in feature_names
+    )
+
+
 def find_layout(X, feature_names=None):
     """The sequence layout of ``X`` from its feature names, else its values.
+
+    Where names of positions sit beside other columns (a ColumnTransformer
+    of a sequence encoder and other features), the values are not read: a
+    block of another size would fit them, and a net would read half-letters.
 
     Returns
     -------
     layout : SequenceLayout or None
         None when neither tells a layout.
     """
-    return layout_from_names(feature_names) or layout_from_values(X)
+    layout = layout_from_names(feature_names)
+    if layout is not None or _some_named_by_position(feature_names):
+        return layout
+    return layout_from_values(X)

@@ -147,7 +147,8 @@ class Monitor:
     improvement when it beats the best score by more than ``tol`` (see
     :meth:`ValidationScore.beats`);
     ``n_iter_no_change`` rounds in a row without one end training, as in
-    scikit-learn's ``MLPClassifier``.
+    scikit-learn's ``HistGradientBoostingClassifier`` (``MLPClassifier`` runs
+    one round more and counts a gain of exactly ``tol``).
 
     Parameters
     ----------
@@ -347,16 +348,20 @@ class DistillationRun:
                 return
 
     def _sequential(self, progress):
-        phases = [("student", self._student_round, self.student_monitor)]
+        phases = [("student", self._student_round, self.student_monitor, self.max_rounds)]
         if self.ensemble.teachers:
-            phases.insert(0, ("teacher", self._teacher_round, self.teacher_monitor))
-        for role, round_, monitor in phases:
+            # teachers without nets are fitted in their first round and never change
+            teacher_rounds = self.max_rounds if self.ensemble.nets else 1
+            phases.insert(
+                0, ("teacher", self._teacher_round, self.teacher_monitor, teacher_rounds)
+            )
+        for role, round_, monitor, max_rounds in phases:
             for index in count(1):
                 fields, score = round_()
                 self._store(index + self.rounds_before[role], fields)
                 monitor.update(score)
                 self._advance(progress, fields)
-                if monitor.done or index == self.max_rounds:
+                if monitor.done or index == max_rounds:
                     break
             if role == "teacher":
                 monitor.restore()

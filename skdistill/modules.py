@@ -145,8 +145,9 @@ def sequence_shape(input_dim, sequence_length, alphabet_size, module_name):
     if sequence_length is None and alphabet_size is None:
         raise ValueError(
             f"{module_name} needs the sequence shape, and the input does not give it. "
-            "DistilledClassifier reads it from feature names such as 'pos3_K' (a "
-            "OneHotEncoder or SequenceEncoder with set_output(transform='pandas')) or "
+            "DistilledClassifier reads it from feature names such as 'pos3_K', every "
+            "column named so (a OneHotEncoder or SequenceEncoder with "
+            "set_output(transform='pandas'), no other columns beside them) or "
             "from a position-major one-hot layout with every letter at every position "
             "(SequenceEncoder's): encode the sequences with SequenceEncoder, and put no "
             "step that changes the 0s and 1s after it (an over-sampler such as SMOTE "

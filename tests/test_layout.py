@@ -93,3 +93,22 @@ def test_a_sequence_module_reads_one_letter_sequences():
         student=student, random_state=0, **{**FAST, "meta_epochs": 1}))
     assert model.fit(letters, y)[-1].sequence_shape_ == (1, 4)
     assert np.isfinite(model.predict_proba(letters)).all()
+
+
+def test_names_of_positions_beside_other_columns_stop_the_guess_from_values():
+    # 8 positions x 4 letters + 2 covariate columns read as 17 "positions" x 2
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({
+        "window": ["".join(rng.choice(list("ACGT"), 8)) for _ in range(150)],
+        "species": rng.choice(["human", "mouse"], 150),
+    })
+    columns = ColumnTransformer([
+        ("sequence", SequenceEncoder(), ["window"]),
+        ("species", OneHotEncoder(sparse_output=False), ["species"]),
+    ]).set_output(transform="pandas")
+    X = columns.fit_transform(frame)
+    assert layout_from_values(X.to_numpy()).shape == (17, 2)  # what the values allow
+    assert find_layout(X.to_numpy(), X.columns) is None
+    y = frame["window"].str.count("A").gt(2).astype(int)
+    with pytest.raises(ValueError, match="CNN needs the sequence shape.*every column"):
+        DistilledClassifier(teacher=CNN, student=CNN, **FAST).fit(X, y)

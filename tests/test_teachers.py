@@ -367,3 +367,14 @@ def test_schedule_orders_teacher_and_student_epochs(imbalanced_arrays, schedule,
         "meta_epoch", "teacher_loss", "student_loss", "teacher_valid_auc", "student_valid_auc",
         "teacher_valid_loss", "student_valid_loss",
     ])] * 3
+
+
+def test_a_sequential_schedule_scores_a_sklearn_teacher_once(imbalanced_arrays):
+    # its teacher phase ran n_iter_no_change + 1 rounds, each recording the same score
+    X, y = imbalanced_arrays
+    clf = fast(teacher=LogisticRegression(), schedule="sequential", early_stopping=True,
+               meta_epochs=5).fit(X, y)
+    teacher_rounds = [r for r in clf.history_ if "teacher_valid_auc" in r]
+    student_rounds = [r for r in clf.history_ if "student_valid_auc" in r]
+    assert len(teacher_rounds) == 1
+    assert len(student_rounds) == clf.n_iter_ == 5

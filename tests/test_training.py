@@ -161,6 +161,28 @@ def test_a_validation_part_without_some_class_is_refused():
         fast(early_stopping=True, validation_fraction=0.9).fit(X, y)
 
 
+def test_a_training_part_without_some_class_is_refused():
+    # the held-out part took every sample of a class: a fit of two classes failed in
+    # the loss ("positive_share must be in (0, 1)"), one of three never learnt the class
+    X = np.random.default_rng(0).normal(size=(100, 4))
+    for y in (np.repeat([0, 1], [97, 3]), np.repeat([0, 1, 2], [3, 48, 49])):
+        with pytest.raises(ValueError, match=r"training part of early stopping \(10 "
+                                             r"samples.*lower validation_fraction"):
+            fast(early_stopping=True, validation_fraction=0.9).fit(X, y)
+        # "auto" holds nothing out where either side would lack a class
+        assert not _validates(fast(early_stopping="auto", validation_fraction=0.9).fit(X, y))
+
+
+def test_a_split_with_too_few_training_rows_advises_lowering_the_fraction():
+    # the advice was "Raise validation_fraction" whichever side was too small
+    X = np.random.default_rng(0).normal(size=(100, 4))
+    y = np.repeat([0, 1], 50)
+    with pytest.raises(ValueError, match="Lower validation_fraction"):
+        fast(early_stopping=True, validation_fraction=0.99).fit(X, y)
+    with pytest.raises(ValueError, match="Raise validation_fraction"):
+        fast(early_stopping=True, validation_fraction=0.01).fit(X, y)
+
+
 def _validates(clf):
     return "student_valid_auc" in clf.history_[0]
 
@@ -183,6 +205,18 @@ def test_auto_batch_size_scales_with_rows(imbalanced_arrays):
     X, y = imbalanced_arrays
     assert fast(batch_size="auto").fit(X, y).batch_size_ == 400 // 16
     assert fast(batch_size="auto").fit(X[:100], y[:100]).batch_size_ == 16
+
+
+def test_an_auto_batch_size_beyond_the_training_part_is_clipped_to_it(imbalanced_arrays):
+    # "auto" said 16 for batches of 12; beta's check read 16 and stayed silent, and with
+    # drop_last the only batch was dropped and the fit failed naming valid_* callbacks
+    X, y = imbalanced_arrays
+    X, y = X[np.r_[:6, -6:0]], np.r_[np.zeros(6, int), np.ones(6, int)]
+    with pytest.warns(UserWarning, match="keeps 0 of the 12 samples"):
+        clf = fast(batch_size="auto", beta=0.04).fit(X, y)
+    assert clf.batch_size_ == 12
+    student = default_net("student").set_params(iterator_train__drop_last=True)
+    assert fast(student=student, batch_size="auto").fit(X, y).batch_size_ == 12
 
 
 def test_a_batch_size_beyond_the_training_part_is_clipped_to_it(imbalanced_arrays):

@@ -192,3 +192,15 @@ def test_cuda_and_cuda_0_are_one_device(imbalanced_arrays):
     clf = fast(warm_start=True).fit(X, y)
     clf.set_params(device="cpu:0").fit(X, y)
     assert clf.n_iter_ == 6
+
+
+def test_a_warm_fit_adding_a_sequence_teacher_on_flat_input_is_a_clear_error(
+    imbalanced_arrays,
+):
+    # AttributeError: 'NoneType' object has no attribute 'columns'
+    X, y = imbalanced_arrays
+    clf = fast(alpha=0.0).fit(X, y)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match="CNN needs the sequence shape"):
+        clf.set_params(warm_start=True, alpha=0.5, teacher=CNN).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
