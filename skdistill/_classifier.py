@@ -527,8 +527,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         split, the bootstrap samples and every ``random_state`` of a
         scikit-learn teacher (or of its nested estimators) left at None; a
         teacher's ``random_state`` fixed by the user is kept. An int gives
-        identical results on CPU for identical inputs, for every kind of
-        teacher, and leaves the caller's global torch and NumPy random states
+        identical results on CPU for identical inputs and the same number of
+        torch threads (another count sums floats in another order, and a
+        long training carries the difference into the third decimal), for
+        every kind of teacher, and leaves the caller's global torch and NumPy random states
         untouched (None draws the fit's seed from NumPy's global state, as
         scikit-learn does). Training draws from torch's process-wide
         generators, so fits in threads of one process (joblib's threading

@@ -146,9 +146,9 @@ class Monitor:
     validation, always: the last complete round). A round counts as an
     improvement when it beats the best score by more than ``tol`` (see
     :meth:`ValidationScore.beats`);
-    ``n_iter_no_change`` rounds in a row without one end training, as in
-    scikit-learn's ``HistGradientBoostingClassifier`` (``MLPClassifier`` runs
-    one round more and counts a gain of exactly ``tol``).
+    ``n_iter_no_change`` rounds in a row without one end training: the rule of
+    scikit-learn's ``MLPClassifier``, which waits one round more and counts a
+    gain of exactly ``tol``.
 
     Parameters
     ----------
