@@ -63,7 +63,7 @@ ENCODERS = {
 }
 #: Encoder parameters a config starts from: positions or categories unseen in
 #: training must not stop the test part or predict.
-ENCODER_DEFAULTS = {"OneHotEncoder": {"handle_unknown": "ignore"}}
+ENCODER_DEFAULTS = {"OneHotEncoder": {"handle_unknown": "warn"}}
 OPTIMIZERS = {cls.__name__: cls for cls in (optim.AdamW, optim.Adam, optim.SGD)}
 #: Net parameters of a teacher or student section, as skorch names them.
 NET_PARAMS = {"lr": "lr", "weight_decay": "optimizer__weight_decay", "optimizer": "optimizer"}
@@ -116,15 +116,19 @@ def dump_yaml(config):
 
 
 def _mapping_without_repeats(loader, node):
-    """A YAML mapping; a key given twice is an error, not the later value silently."""
-    loader.flatten_mapping(node)
+    """A YAML mapping; a key given twice is an error, not the later value silently.
+    A key brought in by a merge (``<<: *anchor``) may be given again: that is
+    how YAML overrides it."""
     seen = set()
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
         key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the key {key!r} is given twice", key_node.start_mark)
         seen.add(key)
+    loader.flatten_mapping(node)
     return loader.construct_mapping(node)
 
 
@@ -455,8 +459,13 @@ def parse_config(raw, base, output=None, verbose=0):
     teacher_plain, teacher = _net_spec(config.get("teacher"), "teacher", estimators=True)
     student_plain, student = _net_spec(config.get("student"), "student", estimators=False)
     for role, section in (("teacher", teacher_plain), ("student", student_plain)):
-        if (encoder_plain["name"] == "OneHotEncoder" and section
-                and accepts(MODULES.get(section["name"]), "sequence_length")):
+        if not (section and accepts(MODULES.get(section["name"]), "sequence_length")):
+            continue
+        if not has_sequences(data):
+            raise ConfigError(f"{role}.name: {section['name']} reads sequences, and the "
+                              "data are feature columns: name data.sequence_column, or "
+                              "use MLP")
+        if encoder_plain["name"] == "OneHotEncoder":
             raise ConfigError(f"{role}.name: {section['name']} reads one-hot positions "
                               "with one shared alphabet: use encoder SequenceEncoder")
     params = _classifier_params(config.get("classifier"))

@@ -66,7 +66,10 @@ def _labels(values, key):
                           "header ending at its first whitespace)")
     # FASTA labels are text: integers where they all are (as a CSV reader takes them)
     if all(re.fullmatch(r"[+-]?\d+", str(label)) for label in labels):
-        return labels.astype(np.int64)
+        try:
+            return labels.astype(np.int64)
+        except OverflowError:  # beyond int64: kept as text
+            pass
     return labels.astype(str)
 
 
@@ -95,8 +98,14 @@ def _weights(frame, column, key, path):
 
 
 def _read_csv(data, path, key, labelled):
-    # IDs are text: read as numbers, "00001" would come back as 1
-    frame = pd.read_csv(path, dtype={data["id_column"]: str} if data["id_column"] else None)
+    frame = pd.read_csv(path)
+    # IDs and sequences are text, read verbatim: as numbers, "00001" would come back
+    # as 1; as pandas' missing values, the ID "NA" and the dipeptide "NA" would be lost
+    verbatim = [column for column in dict.fromkeys((data["id_column"], data["sequence_column"]))
+                if column in frame.columns]
+    if verbatim:
+        frame[verbatim] = pd.read_csv(path, usecols=verbatim, dtype=str,
+                                      keep_default_na=False, na_values=[""])
     label, weight = data["label_column"], data.get("weight_column")
     columns = {"label_column": [label] if labelled else [],
                "id_column": [data["id_column"]] if data["id_column"] else [],
@@ -117,6 +126,19 @@ def _read_csv(data, path, key, labelled):
         column for column in frame.columns if column not in (label, data["id_column"], weight)
     ]
     return Samples(ids, frame[features], y, weights)
+
+
+def _check_numeric_features(frame, key, path):
+    """A ConfigError naming the feature columns that hold text, and the settings
+    that read it."""
+    text = [column for column in frame.columns
+            if not pd.api.types.is_numeric_dtype(frame[column])]
+    if text:
+        raise ConfigError(
+            f"{key}: column(s) {_some(text)} of {path} hold text, and feature columns "
+            "must hold numbers: name a column of sequences data.sequence_column, or "
+            "set encoder: OneHotEncoder for columns of categories"
+        )
 
 
 def read_samples(config, path=None, key="data.path", labelled=True):
@@ -162,6 +184,8 @@ def read_samples(config, path=None, key="data.path", labelled=True):
             X = positions_frame(sequences) if config["encoder"]["name"] == "OneHotEncoder" \
                 else np.asarray(sequences, dtype=object)
             samples = samples._replace(X=X)
+        elif config["encoder"]["name"] != "OneHotEncoder":
+            _check_numeric_features(samples.X, key, path)
     except ConfigError:
         raise
     except (ValueError, TypeError, OSError, EOFError) as error:
@@ -250,17 +274,17 @@ def _scores(y, proba, classes, sample_weight=None):
     return (*ranking, accuracy_score(y, predicted, **weight)), predicted
 
 
-def _plots(model, X_test, y_test, folder):
-    """Save the plots; return what the report says about them."""
+def _plots(classifier, X_encoded, y_test, folder):
+    """Save the plots of the fitted classifier, given the test part as it reads
+    it; return what the report says about them."""
     try:
         from matplotlib import pyplot
     except ImportError:
         return ['Plots skipped: matplotlib is not installed (pip install "skdistill[plot]").']
-    classifier, _ = fitted_classifier(model, "skdistill fit")
-    displays = {"training_curves.png": lambda: TrainingCurvesDisplay.from_estimator(model)}
+    displays = {"training_curves.png": lambda: TrainingCurvesDisplay.from_estimator(classifier)}
     if classifier.teachers_ and len(classifier.classes_) == 2:
         displays["teacher_student.png"] = lambda: TeacherStudentDisplay.from_estimator(
-            model, X_test, y_test)
+            classifier, X_encoded, y_test)
     for name, draw in displays.items():
         figure = draw().figure_
         figure.savefig(folder / name, dpi=120)
@@ -283,13 +307,15 @@ def write_report(model, test, folder):
     table : str
         The scores table.
     """
-    X_test, y_test = test.X, test.y
+    y_test = test.y
     classifier, preprocess = fitted_classifier(model, "skdistill fit")
     classes = classifier.classes_
+    # encoded once: an encoder's warning about the test part is given once
+    X_encoded = preprocess(test.X)
     probabilities = {}
     if classifier.teachers_:
-        probabilities["teacher"] = classifier.teacher_predict_proba(preprocess(X_test))
-    probabilities["student"] = model.predict_proba(X_test)
+        probabilities["teacher"] = classifier.teacher_predict_proba(X_encoded)
+    probabilities["student"] = classifier.predict_proba(X_encoded)
     scores, sections = {}, []
     for role, proba in probabilities.items():
         scores[role], predicted = _scores(y_test, proba, classes, test.weight)
@@ -305,7 +331,7 @@ def write_report(model, test, folder):
     pd.DataFrame(
         [(role, *values) for role, values in scores.items()], columns=SCORE_COLUMNS
     ).to_csv(folder / "scores.csv", index=False)
-    notes = _plots(model, X_test, y_test, folder)
+    notes = _plots(classifier, X_encoded, y_test, folder)
     counts = ", ".join(f"{label}: {count}" for label, count in
                        zip(*np.unique(y_test, return_counts=True)))
     positive = f"positive class {classes[1]}, " if len(classes) == 2 else ""
@@ -362,6 +388,11 @@ def run_fit(config_path, output=None, verbose=1):
     inputs = {"data.path": config["data"].get("path"), "test.path": config["test"].get("path")}
     if not _is_a_runs_own_config(config_path, config):
         inputs["--config"] = config_path
+    elif output is None and not _same_file_or_folder(folder, Path(config_path).parent):
+        raise ConfigError(f"output: {config_path} was saved by the run in {folder}, not in "
+                          "the folder it lies in (a copy?): give --output to say where "
+                          "this run goes")
+    _check_class_names(train.y)
     _check_output_spares_inputs(folder, inputs)
     with _staged_output(folder) as staging:
         if verbose:
@@ -374,7 +405,8 @@ def run_fit(config_path, output=None, verbose=1):
                 model.fit(train.X, train.y, **_weight_params(model, train.weight))
         except FitInterruptedWarning:
             raise KeyboardInterrupt from None
-        except (ValueError, TypeError) as error:  # the classifier names what is wrong
+        except (ValueError, TypeError, FloatingPointError) as error:
+            # the classifier names what is wrong (FloatingPointError: training diverged)
             raise ConfigError(f"cannot train on this config and its data: {error}") from None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", UserWarning)
@@ -392,13 +424,20 @@ def run_fit(config_path, output=None, verbose=1):
 
 
 def _check_test_labels(train_labels, test_labels, key):
-    """A ConfigError where the test part holds a class the training part lacks."""
+    """A ConfigError where the test part holds a class the training part lacks,
+    or lacks one (its ROC AUC and average precision would not be defined)."""
     classes = np.unique(train_labels).tolist()
-    unseen = sorted(set(np.unique(test_labels).tolist()) - set(classes))
+    test_classes = np.unique(test_labels).tolist()
+    unseen = sorted(set(test_classes) - set(classes))
     if unseen:
         raise ConfigError(f"{key}: {len(unseen)} label(s) are not among the training "
                           f"part's {len(classes)} classes: {_some(unseen)}; the training "
                           f"part's: {_some(classes)}")
+    missing = sorted(set(classes) - set(test_classes))
+    if missing:
+        raise ConfigError(f"{key}: the test part holds no sample of the class(es) "
+                          f"{_some(missing)}, so it cannot be scored; give a larger "
+                          "test.fraction, or a test file that holds every class")
 
 
 def _some(values, shown=5):
@@ -426,6 +465,18 @@ def _same_settings(saved, resolved):
     return saved == resolved
 
 
+def _same_file_or_folder(first, second):
+    """Whether two paths name the same existing file or folder."""
+    return Path(first).exists() and Path(second).exists() and os.path.samefile(first, second)
+
+
+def _check_class_names(labels):
+    """A ConfigError for a class named as predict's ID column."""
+    if "id" in {str(label) for label in np.unique(labels)}:
+        raise ConfigError("data.label_column: a class is named 'id', the name of predict's "
+                          "ID column; rename that class")
+
+
 def _check_output_spares_inputs(folder, inputs):
     """A ConfigError where a file the run writes into ``folder`` is one of its inputs.
 
@@ -435,15 +486,20 @@ def _check_output_spares_inputs(folder, inputs):
     inputs : dict of str to path-like or None
         The input files by the key that names them.
     """
-    for name in OUTPUT_FILES:
+    found = [name for name in OUTPUT_FILES if (folder / name).exists()]
+    for name in found:
         for key, path in inputs.items():
-            if path is not None and (folder / name).exists() and os.path.samefile(
-                folder / name, path
-            ):
+            if path is not None and _same_file_or_folder(folder / name, path):
+                why = (" (a run's own saved config is rewritten in place, but this one "
+                       "has comments, another layout or settings not in their resolved "
+                       "form)" if key == "--config" else "")
                 raise ConfigError(f"output: the run would write its {name} over {key} "
-                                  f"{path}; give another output folder (a run's own saved "
-                                  "config is rewritten in place, but this one has comments, "
-                                  "another layout or settings not in their resolved form)")
+                                  f"{path}; give another output folder{why}")
+    if found and not {MODEL_FILE, CONFIG_FILE} <= set(found):
+        raise ConfigError(f"output: {folder} holds {found}, files of the names a run "
+                          f"writes, but not the {MODEL_FILE} and {CONFIG_FILE} of an "
+                          "earlier run; the run would replace them: give another output "
+                          "folder")
 
 
 @contextmanager
@@ -530,6 +586,15 @@ def run_predict(model_path, input_path, output=None):
     model_file = folder / MODEL_FILE if model_path.is_dir() else model_path
     if not model_file.is_file():
         raise ConfigError(f"--model: no model file {model_file}")
+    if not (folder / CONFIG_FILE).is_file():
+        raise ConfigError(f"--model: {folder} holds no {CONFIG_FILE}; give the output "
+                          "folder of skdistill fit, or the model file in it")
+    if output is not None:
+        kept = {"--input": input_path, **{f"--model's {name}": folder / name
+                                          for name in OUTPUT_FILES}}
+        for key, path in kept.items():
+            if _same_file_or_folder(output, path):
+                raise ConfigError(f"--output: {output} is {key}; give another file")
     config = _saved_config(folder / CONFIG_FILE)
     ids, X, _, _ = read_samples(config, input_path, "--input", labelled=False)
     if data_format(config["data"]) == "fasta":

@@ -288,7 +288,7 @@ BROKEN = {
         "data.feature_columns: lists ['f0'] more than once",
     ),
     "one label per sample": (  # as UniProt headers give
-        {"data": {"path": "data.csv", "label_column": "name"}},
+        {"data": {"path": "data.csv", "label_column": "name", "feature_columns": ["f0", "f1"]}},
         "data.path: 300 distinct labels in 300 samples (e.g. ['row0', 'row1', 'row10'])",
     ),
     "no feature column": (  # read as every column
@@ -296,7 +296,7 @@ BROKEN = {
         "data.feature_columns: expected at least one column",
     ),
     "labels that are not classes": (  # blamed on test.fraction, listing all 300 labels
-        {"data": {"path": "data.csv", "label_column": "f0"}},
+        {"data": {"path": "data.csv", "label_column": "f0", "feature_columns": ["f1"]}},
         "data.path: 300 distinct labels in 300 samples (e.g. [",
     ),
     "test seed out of range": (  # accepted, then train_test_split's error or a traceback

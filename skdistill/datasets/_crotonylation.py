@@ -27,7 +27,7 @@ def read_labelled_fasta(path):
         label None (input to predict on).
     """
     ids, sequences, labels = [], [], []
-    opener = gzip.open if str(path).endswith(".gz") else open
+    opener = gzip.open if str(path).lower().endswith(".gz") else open
     # utf-8-sig: a byte order mark (Notepad writes one) is not part of the first header
     with opener(path, "rt", encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):

@@ -1,0 +1,183 @@
+"""The command line as a reviewer broke it: data kept verbatim, files never lost,
+mistakes named in one line before training."""
+
+import gzip
+import shutil
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from skdistill._config import ConfigError, load_config, read_yaml
+from skdistill._run import read_samples
+
+from .test_config import CLASSIFIER, fit, predict, write_config, write_csv_run, write_fasta
+
+PEPTIDES = ["ACDKEFG", "CDEKFGH", "DEFKGHI", "EFGKHIL", "FGHKILM", "GHIKLMN"]
+
+
+def _stopped(run, *args):
+    with pytest.raises(SystemExit) as stopped:
+        run(*args)
+    return str(stopped.value.code)
+
+
+@pytest.fixture(scope="module")
+def peptide_run(tmp_path_factory):
+    """Peptides in a CSV with IDs, fitted once with a per-position OneHotEncoder."""
+    folder = tmp_path_factory.mktemp("peptides")
+    rng = np.random.default_rng(0)
+    sequences = ["".join(rng.choice(list("ACDEFGHIKLMN"), 7)) for _ in range(200)]
+    labels = [int(s.count("A") > 0) for s in sequences]
+    pd.DataFrame({"id": [f"P{i}" for i in range(200)], "sequence": sequences,
+                  "label": labels}).to_csv(folder / "pep.csv", index=False)
+    config = write_config(folder, data={"path": "pep.csv", "sequence_column": "sequence",
+                                        "id_column": "id"}, encoder="OneHotEncoder")
+    assert fit(config) == 0
+    return folder
+
+
+def test_predict_warns_of_letters_a_one_hot_model_never_saw(peptide_run, tmp_path, capsys):
+    # lowercase peptides got one probability each, in silence
+    pd.DataFrame({"id": ["a", "b"], "sequence": [p.lower() for p in PEPTIDES[:2]]}).to_csv(
+        tmp_path / "lower.csv", index=False)
+    capsys.readouterr()
+    assert predict(peptide_run / "out", tmp_path / "lower.csv", tmp_path / "p.csv") == 0
+    assert "skdistill predict: UserWarning: Found unknown categories" in capsys.readouterr().err
+
+
+def test_predict_keeps_ids_and_sequences_pandas_reads_as_missing(peptide_run, tmp_path):
+    # "NA", "null", "None" came back as empty IDs; the dipeptide "NA" was "missing"
+    ids = ["NA", "null", "None", "n/a", "P5"]
+    pd.DataFrame({"id": ids, "sequence": PEPTIDES[:4] + ["NANANAN"]}).to_csv(
+        tmp_path / "na.csv", index=False)
+    assert predict(peptide_run / "out", tmp_path / "na.csv", tmp_path / "p.csv") == 0
+    written = pd.read_csv(tmp_path / "p.csv", keep_default_na=False)
+    assert written["id"].tolist() == ids
+
+
+def test_predict_never_writes_over_its_input_or_the_model(peptide_run, tmp_path):
+    # the input, or the run's config.yaml, was replaced by probabilities
+    model = peptide_run / "out"
+    shutil.copy(peptide_run / "pep.csv", tmp_path / "new.csv")
+    for output, what in ((tmp_path / "new.csv", "--input"),
+                         (model / "config.yaml", "--model's config.yaml")):
+        before = output.read_bytes()
+        message = _stopped(predict, model, tmp_path / "new.csv", output)
+        assert f"--output: {output} is {what}; give another file" in message
+        assert output.read_bytes() == before
+
+
+def test_predict_names_a_model_folder_without_its_config(peptide_run, tmp_path):
+    # "cannot read config.yaml", a file the user never named
+    (tmp_path / "bare").mkdir()
+    shutil.copy(peptide_run / "out" / "model.skd", tmp_path / "bare")
+    message = _stopped(predict, tmp_path / "bare", peptide_run / "pep.csv", tmp_path / "p.csv")
+    assert f"--model: {tmp_path / 'bare'} holds no config.yaml" in message
+
+
+def test_a_copied_run_folder_does_not_refit_into_the_original(peptide_run, tmp_path):
+    # its saved config names the original folder, whose model was replaced
+    shutil.copytree(peptide_run / "out", tmp_path / "copy")
+    original = (peptide_run / "out" / "model.skd").read_bytes()
+    message = _stopped(fit, tmp_path / "copy" / "config.yaml")
+    assert "not in the folder it lies in (a copy?): give --output" in message
+    assert (peptide_run / "out" / "model.skd").read_bytes() == original
+
+
+def test_a_run_keeps_the_users_files_of_a_runs_names(tmp_path):
+    # a user's own scores.csv and report.txt were replaced
+    config, _ = write_csv_run(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "report.txt").write_text("my notes")
+    message = _stopped(fit, config)
+    assert "holds ['report.txt'], files of the names a run writes, but not the" in message
+    assert (tmp_path / "out" / "report.txt").read_text() == "my notes"
+
+
+def _write_config(config, **changes):
+    raw = yaml.safe_load(config.read_text())
+    raw.update(changes)
+    config.write_text(yaml.safe_dump(raw))
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"teacher": {"name": "MLP", "net": {"optimizer": "SGD", "lr": 1e30}}},
+     "cannot train on this config and its data: The teacher's logits became inf or NaN"),
+    ({"student": "CNN"}, "student.name: CNN reads sequences, and the data are feature "
+                         "columns: name data.sequence_column"),
+    ({"data": {"path": "data.csv", "label_column": "target"}},
+     "hold text, and feature columns must hold numbers: name a column of sequences "
+     "data.sequence_column, or set encoder: OneHotEncoder"),
+], ids=["diverging", "sequence module on features", "text feature"])
+def test_config_mistakes_found_late_are_one_line(tmp_path, changes, message):
+    # a diverging net ended in a traceback; the others in the Python API's advice
+    config, _ = write_csv_run(tmp_path)
+    _write_config(config, **changes)
+    assert message in _stopped(fit, config)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_class_named_id_is_refused_before_training(tmp_path):
+    # predict failed with "cannot insert id, already exists"
+    config, frame = write_csv_run(tmp_path)
+    frame.assign(target=frame["target"].replace({"yes": "id"})).to_csv(
+        tmp_path / "data.csv", index=False)
+    assert "a class is named 'id'" in _stopped(fit, config)
+
+
+def test_a_test_part_without_some_class_is_refused(tmp_path):
+    # every score came out nan with sixteen library warnings, exit status 0
+    config, frame = write_csv_run(tmp_path)
+    frame[frame["target"] == "no"].head(50).to_csv(tmp_path / "test.csv", index=False)
+    _write_config(config, test={"path": "test.csv"})
+    message = _stopped(fit, config)
+    assert ("test.path: the test part holds no sample of the class(es) ['yes'], so it "
+            "cannot be scored") in message
+
+
+def test_fasta_labels_beyond_int64_and_an_uppercase_gz_are_read(tmp_path):
+    # OverflowError; "*.GZ" was read as plain text
+    big = "99999999999999999999"
+    write_fasta(tmp_path / "w.fasta", [f"s{i}" for i in range(40)], PEPTIDES * 6 + PEPTIDES[:4],
+                [big if i % 2 else "0" for i in range(40)])
+    with open(tmp_path / "w.fasta", "rb") as plain, gzip.open(tmp_path / "w.fa.GZ", "wb") as gz:
+        gz.write(plain.read())
+    config, _ = load_config(write_config(tmp_path, data={"path": "w.fa.GZ"}))
+    assert sorted(set(read_samples(config).y.tolist())) == ["0", big]
+
+
+def test_a_yaml_merge_may_override_a_key(tmp_path):
+    # "not valid YAML: the key 'params' is given twice"
+    config, _ = write_csv_run(tmp_path)
+    text = config.read_text().replace("student:", "student_: ")
+    (tmp_path / "merge.yaml").write_text(
+        text + "x-net: &net {name: MLP, params: {hidden_units: [16]}}\n"
+        "student:\n  <<: *net\n  params: {hidden_units: [4]}\n"
+    )
+    raw = read_yaml(tmp_path / "merge.yaml")
+    assert raw["student"] == {"name": "MLP", "params": {"hidden_units": [4]}}
+    (tmp_path / "twice.yaml").write_text("a: 1\nb:\n  c: 1\n  c: 2\n")
+    with pytest.raises(ConfigError, match="the key 'c' is given twice"):
+        read_yaml(tmp_path / "twice.yaml")
+
+
+def test_a_test_part_warning_is_given_once(tmp_path, capsys):
+    # encoded for the teacher's scores, the student's and two plots: four warnings
+    rng = np.random.default_rng(0)
+    sequences = ["".join(rng.choice(list("ACDEFGHIKLMN"), 7)) for _ in range(200)]
+    pd.DataFrame({"id": range(200), "sequence": sequences,
+                  "label": [int("A" in s) for s in sequences]}).to_csv(
+        tmp_path / "pep.csv", index=False)
+    config = write_config(tmp_path, data={"path": "pep.csv", "sequence_column": "sequence",
+                                          "id_column": "id"},
+                          encoder={"name": "SequenceEncoder",
+                                   "params": {"alphabet": "ACDEFGHIKLM"}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        assert fit(config) == 0
+    test_warnings = [line for line in capsys.readouterr().err.splitlines()
+                     if "UnknownSymbolWarning" in line and "of 50 sample(s)" in line]
+    assert len(test_warnings) == 1
