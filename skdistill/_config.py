@@ -459,13 +459,8 @@ def parse_config(raw, base, output=None, verbose=0):
     teacher_plain, teacher = _net_spec(config.get("teacher"), "teacher", estimators=True)
     student_plain, student = _net_spec(config.get("student"), "student", estimators=False)
     for role, section in (("teacher", teacher_plain), ("student", student_plain)):
-        if not (section and accepts(MODULES.get(section["name"]), "sequence_length")):
-            continue
-        if not has_sequences(data):
-            raise ConfigError(f"{role}.name: {section['name']} reads sequences, and the "
-                              "data are feature columns: name data.sequence_column, or "
-                              "use MLP")
-        if encoder_plain["name"] == "OneHotEncoder":
+        if (encoder_plain["name"] == "OneHotEncoder" and section
+                and accepts(MODULES.get(section["name"]), "sequence_length")):
             raise ConfigError(f"{role}.name: {section['name']} reads one-hot positions "
                               "with one shared alphabet: use encoder SequenceEncoder")
     params = _classifier_params(config.get("classifier"))

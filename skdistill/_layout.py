@@ -108,13 +108,13 @@ def layout_from_values(X):
     return None
 
 
-def _some_named_by_position(feature_names):
-    """Whether any feature name is ``{prefix}{position}_{letter}``; where the
-    names as a whole give no layout, they then say that positions' letters
-    sit beside other columns."""
-    return feature_names is not None and any(
-        _NAME.match(str(name)) for name in feature_names
-    )
+def _positions_beside_other_columns(feature_names):
+    """Whether some feature names, not all, are ``{prefix}{position}_{letter}``:
+    the names then say that positions' letters sit beside other columns."""
+    if feature_names is None:
+        return False
+    named = [bool(_NAME.match(str(name))) for name in feature_names]
+    return any(named) and not all(named)
 
 
 def find_layout(X, feature_names=None):
@@ -130,6 +130,6 @@ def find_layout(X, feature_names=None):
         None when neither tells a layout.
     """
     layout = layout_from_names(feature_names)
-    if layout is not None or _some_named_by_position(feature_names):
+    if layout is not None or _positions_beside_other_columns(feature_names):
         return layout
     return layout_from_values(X)

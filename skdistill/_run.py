@@ -104,8 +104,10 @@ def _read_csv(data, path, key, labelled):
     verbatim = [column for column in dict.fromkeys((data["id_column"], data["sequence_column"]))
                 if column in frame.columns]
     if verbatim:
-        frame[verbatim] = pd.read_csv(path, usecols=verbatim, dtype=str,
-                                      keep_default_na=False, na_values=[""])
+        text = pd.read_csv(path, usecols=verbatim, dtype=str, keep_default_na=False,
+                           na_values=[""])
+        for column in verbatim:  # by name: usecols keeps the file's column order
+            frame[column] = text[column]
     label, weight = data["label_column"], data.get("weight_column")
     columns = {"label_column": [label] if labelled else [],
                "id_column": [data["id_column"]] if data["id_column"] else [],
@@ -389,6 +391,7 @@ def run_fit(config_path, output=None, verbose=1):
     if not _is_a_runs_own_config(config_path, config):
         inputs["--config"] = config_path
     elif output is None and not _same_file_or_folder(folder, Path(config_path).parent):
+        # a run's config names its own folder: lying in another, it was copied
         raise ConfigError(f"output: {config_path} was saved by the run in {folder}, not in "
                           "the folder it lies in (a copy?): give --output to say where "
                           "this run goes")
@@ -447,13 +450,15 @@ def _some(values, shown=5):
 
 def _is_a_runs_own_config(config_path, config):
     """Whether ``config_path`` holds a run's saved config: the text a run writes
-    for its settings (so no comment, no hand-made layout), every setting as
-    resolved (absolute paths, defaults filled in), so that writing the resolved
-    ``config`` over it loses nothing. A key an older run did not write counts as
-    its default None."""
+    for its settings (so no comment, no hand-made layout), every setting but the
+    output folder as resolved (absolute paths, defaults filled in), so that
+    writing the resolved ``config`` over it loses nothing. A key an older run did
+    not write counts as its default None."""
     saved = read_yaml(config_path)
+    if not isinstance(saved, dict):
+        return False
     return (Path(config_path).read_text(encoding="utf-8") == dump_yaml(saved)
-            and _same_settings(saved, config))
+            and _same_settings({**saved, "output": None}, {**config, "output": None}))
 
 
 def _same_settings(saved, resolved):
@@ -590,8 +595,8 @@ def run_predict(model_path, input_path, output=None):
         raise ConfigError(f"--model: {folder} holds no {CONFIG_FILE}; give the output "
                           "folder of skdistill fit, or the model file in it")
     if output is not None:
-        kept = {"--input": input_path, **{f"--model's {name}": folder / name
-                                          for name in OUTPUT_FILES}}
+        kept = {"--input": input_path, "--model": model_file,
+                **{f"--model's {name}": folder / name for name in OUTPUT_FILES}}
         for key, path in kept.items():
             if _same_file_or_folder(output, path):
                 raise ConfigError(f"--output: {output} is {key}; give another file")

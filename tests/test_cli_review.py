@@ -10,8 +10,11 @@ import pandas as pd
 import pytest
 import yaml
 
+from skdistill import load
 from skdistill._config import ConfigError, load_config, read_yaml
 from skdistill._run import read_samples
+from skdistill.cli import main
+from skdistill.preprocessing import positions_frame
 
 from .test_config import CLASSIFIER, fit, predict, write_config, write_csv_run, write_fasta
 
@@ -48,24 +51,35 @@ def test_predict_warns_of_letters_a_one_hot_model_never_saw(peptide_run, tmp_pat
     assert "skdistill predict: UserWarning: Found unknown categories" in capsys.readouterr().err
 
 
-def test_predict_keeps_ids_and_sequences_pandas_reads_as_missing(peptide_run, tmp_path):
-    # "NA", "null", "None" came back as empty IDs; the dipeptide "NA" was "missing"
+@pytest.mark.parametrize("columns", [["id", "sequence"], ["sequence", "id"]])
+def test_predict_keeps_ids_and_sequences_pandas_reads_as_missing(
+    peptide_run, tmp_path, columns
+):
+    # "NA", "null", "None" came back as empty IDs; the dipeptide "NA" was "missing";
+    # a first version of the fix swapped the two columns when the sequences came first
     ids = ["NA", "null", "None", "n/a", "P5"]
-    pd.DataFrame({"id": ids, "sequence": PEPTIDES[:4] + ["NANANAN"]}).to_csv(
-        tmp_path / "na.csv", index=False)
+    frame = pd.DataFrame({"id": ids, "sequence": PEPTIDES[:4] + ["NANANAN"]})
+    frame[columns].to_csv(tmp_path / "na.csv", index=False)
     assert predict(peptide_run / "out", tmp_path / "na.csv", tmp_path / "p.csv") == 0
     written = pd.read_csv(tmp_path / "p.csv", keep_default_na=False)
     assert written["id"].tolist() == ids
+    model = load(peptide_run / "out" / "model.skd")
+    np.testing.assert_allclose(written[["0", "1"]].to_numpy(),
+                               model.predict_proba(positions_frame(frame["sequence"])))
 
 
 def test_predict_never_writes_over_its_input_or_the_model(peptide_run, tmp_path):
     # the input, or the run's config.yaml, was replaced by probabilities
     model = peptide_run / "out"
     shutil.copy(peptide_run / "pep.csv", tmp_path / "new.csv")
-    for output, what in ((tmp_path / "new.csv", "--input"),
-                         (model / "config.yaml", "--model's config.yaml")):
+    shutil.copy(model / "model.skd", model / "best.skd")
+    for given, output, what in (
+        (model, tmp_path / "new.csv", "--input"),
+        (model, model / "config.yaml", "--model's config.yaml"),
+        (model / "best.skd", model / "best.skd", "--model"),  # a model file of its own name
+    ):
         before = output.read_bytes()
-        message = _stopped(predict, model, tmp_path / "new.csv", output)
+        message = _stopped(predict, given, tmp_path / "new.csv", output)
         assert f"--output: {output} is {what}; give another file" in message
         assert output.read_bytes() == before
 
@@ -85,6 +99,12 @@ def test_a_copied_run_folder_does_not_refit_into_the_original(peptide_run, tmp_p
     message = _stopped(fit, tmp_path / "copy" / "config.yaml")
     assert "not in the folder it lies in (a copy?): give --output" in message
     assert (peptide_run / "out" / "model.skd").read_bytes() == original
+    # as advised: --output the copy's folder refits the copy in place
+    copied = tmp_path / "copy"
+    assert main(["fit", "--config", str(copied / "config.yaml"), "--output", str(copied),
+                 "--quiet"]) == 0
+    assert (peptide_run / "out" / "model.skd").read_bytes() == original
+    assert yaml.safe_load((copied / "config.yaml").read_text())["output"] == str(copied)
 
 
 def test_a_run_keeps_the_users_files_of_a_runs_names(tmp_path):
@@ -106,12 +126,10 @@ def _write_config(config, **changes):
 @pytest.mark.parametrize("changes, message", [
     ({"teacher": {"name": "MLP", "net": {"optimizer": "SGD", "lr": 1e30}}},
      "cannot train on this config and its data: The teacher's logits became inf or NaN"),
-    ({"student": "CNN"}, "student.name: CNN reads sequences, and the data are feature "
-                         "columns: name data.sequence_column"),
     ({"data": {"path": "data.csv", "label_column": "target"}},
      "hold text, and feature columns must hold numbers: name a column of sequences "
      "data.sequence_column, or set encoder: OneHotEncoder"),
-], ids=["diverging", "sequence module on features", "text feature"])
+], ids=["diverging", "text feature"])
 def test_config_mistakes_found_late_are_one_line(tmp_path, changes, message):
     # a diverging net ended in a traceback; the others in the Python API's advice
     config, _ = write_csv_run(tmp_path)

@@ -95,6 +95,15 @@ def test_a_sequence_module_reads_one_letter_sequences():
     assert np.isfinite(model.predict_proba(letters)).all()
 
 
+def test_names_all_of_positions_in_two_forms_leave_the_guess_to_values():
+    # positions as signed offsets (p-2_A ... p2_T) read as the prefixes "p-" and "p";
+    # a first version of the rule that stops the guess below stopped it here too
+    X = SequenceEncoder().fit_transform(SEQUENCES)
+    names = [f"p{offset}_{letter}" for offset in range(-2, 3) for letter in "ACGT"]
+    assert layout_from_names(names) is None
+    assert find_layout(X, names).shape == (5, 4)
+
+
 def test_names_of_positions_beside_other_columns_stop_the_guess_from_values():
     # 8 positions x 4 letters + 2 covariate columns read as 17 "positions" x 2
     rng = np.random.default_rng(0)
