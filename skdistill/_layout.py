@@ -53,14 +53,30 @@ class SequenceLayout:
         return sp.csr_matrix(placed) if sp.issparse(placed) else np.asarray(placed)
 
 
+def _positions(matches):
+    """The position each name gives, or None where the names have several
+    prefixes. A prefix and the same ending in "-" are one prefix of signed
+    offsets (``p-2_A ... p2_T``), moved to start at 0."""
+    prefixes = sorted({m["prefix"] for m in matches}, key=len)
+    if len(prefixes) == 2 and prefixes[1] == prefixes[0] + "-":
+        positions = np.array([int(m["position"]) * (-1 if m["prefix"] == prefixes[1] else 1)
+                              for m in matches])
+        return positions - positions.min()
+    if len(prefixes) != 1:
+        return None
+    return np.array([int(m["position"]) for m in matches])
+
+
 def layout_from_names(feature_names):
     """The layout named by ``{prefix}{position}_{letter}`` columns, or None."""
     if feature_names is None:
         return None
     matches = [_NAME.match(str(name)) for name in feature_names]
-    if not all(matches) or len({m["prefix"] for m in matches}) != 1:
+    if not all(matches):
         return None
-    positions = np.array([int(m["position"]) for m in matches])
+    positions = _positions(matches)
+    if positions is None:
+        return None
     alphabet, letters = np.unique([m["letter"] for m in matches], return_inverse=True)
     columns = positions * len(alphabet) + letters
     if len(np.unique(columns)) != len(columns):
@@ -108,21 +124,20 @@ def layout_from_values(X):
     return None
 
 
-def _positions_beside_other_columns(feature_names):
-    """Whether some feature names, not all, are ``{prefix}{position}_{letter}``:
-    the names then say that positions' letters sit beside other columns."""
-    if feature_names is None:
-        return False
-    named = [bool(_NAME.match(str(name))) for name in feature_names]
-    return any(named) and not all(named)
+def _named_like_positions(feature_names):
+    """Whether any feature name is ``{prefix}{position}_{letter}``."""
+    return feature_names is not None and any(
+        _NAME.match(str(name)) for name in feature_names
+    )
 
 
 def find_layout(X, feature_names=None):
     """The sequence layout of ``X`` from its feature names, else its values.
 
-    Where names of positions sit beside other columns (a ColumnTransformer
-    of a sequence encoder and other features), the values are not read: a
-    block of another size would fit them, and a net would read half-letters.
+    Where names of positions give no layout (they sit beside other columns,
+    or name two encodings: a ColumnTransformer of a sequence encoder and other
+    features), the values are not read: a block of another size would fit
+    them, and a net would read parts of letters.
 
     Returns
     -------
@@ -130,6 +145,6 @@ def find_layout(X, feature_names=None):
         None when neither tells a layout.
     """
     layout = layout_from_names(feature_names)
-    if layout is not None or _positions_beside_other_columns(feature_names):
+    if layout is not None or _named_like_positions(feature_names):
         return layout
     return layout_from_values(X)

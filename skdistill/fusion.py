@@ -1,11 +1,14 @@
 """Fusion of several teachers' logits into the targets one student learns.
 
-Torch only. Binary logits have shape (n,) (the positive class), multi-class
-logits (n, k). Fused probabilities go back to logits after clipping to
-``[EPSILON, 1 - EPSILON]``, so hard targets (a unanimous vote) stay finite.
+Torch only. Binary logits have shape (n,) (the positive class) or (n, 1),
+multi-class logits (n, k). The mean of probabilities is taken in log space, so
+it keeps the teachers' smallest probabilities apart (a temperature softens
+them later); the hard targets of a vote go back to logits after clipping to
+``[EPSILON, 1 - EPSILON]``, so that they stay finite.
 """
 
 import torch
+from torch import nn
 
 __all__ = ["EPSILON", "FUSION_RULES", "fuse_teacher_logits", "probabilities_to_logits"]
 
@@ -13,11 +16,6 @@ __all__ = ["EPSILON", "FUSION_RULES", "fuse_teacher_logits", "probabilities_to_l
 FUSION_RULES = ("mean_proba", "mean_logits", "vote")
 #: Probabilities are clipped to ``[EPSILON, 1 - EPSILON]`` before they become logits.
 EPSILON = 1e-6
-
-
-def _probabilities(stacked):
-    """Probabilities of stacked logits: (t, n) binary or (t, n, k)."""
-    return torch.sigmoid(stacked) if stacked.ndim == 2 else torch.softmax(stacked, dim=2)
 
 
 def probabilities_to_logits(probabilities):
@@ -77,6 +75,20 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
     return checked
 
 
+def _log_mean_probability(stacked, weights):
+    """The logits of the weighted mean of the teachers' probabilities, computed
+    in log space: (t, n) binary logits give the positive class's (n,), (t, n, k)
+    give log-probabilities (n, k). Infinite binary logits give a clipped hard
+    target's."""
+    log_weights = torch.log(weights)
+    if stacked.ndim == 2:
+        positive = torch.logsumexp(log_weights + nn.functional.logsigmoid(stacked), dim=0)
+        negative = torch.logsumexp(log_weights + nn.functional.logsigmoid(-stacked), dim=0)
+        limit = float(probabilities_to_logits(torch.ones(1, dtype=stacked.dtype)))
+        return torch.nan_to_num(positive - negative, posinf=limit, neginf=-limit)
+    return torch.logsumexp(log_weights + torch.log_softmax(stacked, dim=2), dim=0)
+
+
 def _votes(logits):
     """One-hot (n, k) votes of one teacher; k = 2 for binary logits."""
     if logits.ndim == 1:
@@ -90,9 +102,11 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     Parameters
     ----------
     logits : sequence of torch.Tensor
-        One tensor per teacher, all of shape (n,) or all of shape (n, k).
+        One tensor per teacher, all of shape (n,) or all of shape (n, k);
+        (n, 1) is binary, as (n,).
     fusion : {"mean_proba", "mean_logits", "vote"}, default="mean_proba"
-        "mean_proba": the (weighted) mean of the teachers' probabilities.
+        "mean_proba": the (weighted) mean of the teachers' probabilities,
+        taken in log space (two identical teachers fuse into either one).
         "mean_logits": the (weighted) mean of their logits.
         "vote": each teacher votes for its predicted class with its weight;
         the fused target is the class with most votes (ties share the
@@ -131,13 +145,15 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
         raise ValueError("fuse_teacher_logits needs floating-point logits; got "
                          f"{sorted({str(one.dtype) for one in logits})}.")
     stacked = torch.stack(logits)
+    if stacked.ndim == 3 and stacked.shape[2] == 1:  # binary as (n, 1)
+        return fuse_teacher_logits([one[:, 0] for one in logits], fusion, weights)[:, None]
     weights = check_teacher_weights(weights, len(stacked))
     weights = (weights / weights.sum()).to(device=stacked.device, dtype=stacked.dtype)
     weights = weights.view(-1, *([1] * (stacked.ndim - 1)))
     if fusion == "mean_logits":
         return (weights * stacked).sum(dim=0)
     if fusion == "mean_proba":
-        return probabilities_to_logits((weights * _probabilities(stacked)).sum(dim=0))
+        return _log_mean_probability(stacked, weights)
     votes = (weights.unsqueeze(-1) if stacked.ndim == 2 else weights) * torch.stack(
         [_votes(one) for one in stacked]
     )

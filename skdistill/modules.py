@@ -20,6 +20,8 @@ two classes.
 
 import inspect
 import math
+from collections.abc import Iterable
+from numbers import Integral
 
 import torch
 from torch import nn
@@ -44,11 +46,15 @@ def count_parameters(module):
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
 
+def _is_positive_int(value):
+    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
+
+
 def _check_widths(name, widths):
     """Refuse a layer of no units: torch builds it silently, and the net's
     output is then constant."""
-    if any(units < 1 for units in widths):
-        raise ValueError(f"{name} must be positive; got {tuple(widths)}.")
+    if not (isinstance(widths, Iterable) and all(_is_positive_int(units) for units in widths)):
+        raise ValueError(f"{name} must be a sequence of positive ints; got {widths!r}.")
 
 
 def _keep_arguments(module, arguments):
@@ -155,6 +161,10 @@ def sequence_shape(input_dim, sequence_length, alphabet_size, module_name):
             f"yourself ({module_name}(sequence_length=29, alphabet_size=21)) only for "
             "input already in that layout."
         )
+    for name, size in (("input_dim", input_dim), ("sequence_length", sequence_length),
+                       ("alphabet_size", alphabet_size)):
+        if size is not None and not _is_positive_int(size):
+            raise ValueError(f"{module_name}: {name} must be a positive int; got {size!r}.")
     if input_dim is None:
         if sequence_length is None or alphabet_size is None:
             raise ValueError(
@@ -318,8 +328,12 @@ class CNN(_SequenceModule):
         kernel_size=7, readout="positions", head_units=(), dropout=0.0, output_dim=1,
     ):
         super().__init__(input_dim, sequence_length, alphabet_size, output_dim)
-        if kernel_size % 2 == 0:
-            raise ValueError(f"kernel_size must be odd to keep the length; got {kernel_size}.")
+        if not _is_positive_int(kernel_size) or kernel_size % 2 == 0:
+            raise ValueError(
+                f"kernel_size must be a positive odd int, to keep the length; got "
+                f"{kernel_size!r}."
+            )
+        _check_widths("channels", channels)
         layers = []
         width = self.alphabet_size
         for out_channels in channels:

@@ -117,6 +117,17 @@ def _alphabet_text(alphabet):
     return "".join(alphabet) if all(len(letter) == 1 for letter in alphabet) else alphabet.tolist()
 
 
+def _check_prefix(prefix, where):
+    """A ValueError for a prefix ending in a digit: with it, the name of position
+    0 ("win10" for "win1") would read as position 10."""
+    if prefix[-1:].isdigit():
+        raise ValueError(
+            f"{where}: prefix={prefix!r} ends in a digit, so the names of positions "
+            f"would be misread ({prefix}0 as position {prefix[-1]}0); end it in another "
+            "character, such as '_'."
+        )
+
+
 def positions_frame(sequences, prefix="pos"):
     """Split equal-length sequences into one categorical column per position.
 
@@ -128,7 +139,8 @@ def positions_frame(sequences, prefix="pos"):
     sequences : sequence of str
         Sequences of one common length.
     prefix : str, default="pos"
-        Column names are ``f"{prefix}{i}"`` for position ``i`` (0-based).
+        Column names are ``f"{prefix}{i}"`` for position ``i`` (0-based); it
+        must not end in a digit.
 
     Returns
     -------
@@ -141,6 +153,7 @@ def positions_frame(sequences, prefix="pos"):
     0    A    C    G
     1    T    T    A
     """
+    _check_prefix(prefix, "positions_frame")
     sequences = _texts(sequences, "positions_frame")
     if not sequences:
         raise ValueError("positions_frame: no sequences.")
@@ -155,9 +168,14 @@ def positions_frame(sequences, prefix="pos"):
     return pd.DataFrame(letters, columns=columns)
 
 
-def _letters(sequences):
-    """Split strings into a (n, longest) array of one-character strings, "" padded."""
-    sequences = np.asarray(_texts(sequences, "SequenceEncoder"), dtype=str)
+def _letters(sequences, width=None):
+    """Split strings into a (n, longest) array of one-character strings, "" padded;
+    with ``width``, each cut to that many first (one long sequence among short
+    ones would make the array as wide as it)."""
+    sequences = _texts(sequences, "SequenceEncoder")
+    if width is not None:
+        sequences = [sequence[:width] for sequence in sequences]
+    sequences = np.asarray(sequences, dtype=str)
     width = max(sequences.dtype.itemsize // 4, 1)
     return sequences.astype(f"<U{width}").view("<U1").reshape(len(sequences), width)
 
@@ -204,7 +222,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     sparse_output : bool, default=False
         Return a scipy CSR matrix instead of a dense array.
     prefix : str, default="pos"
-        Feature names are ``f"{prefix}{position}_{letter}"``.
+        Feature names are ``f"{prefix}{position}_{letter}"``; it must not end
+        in a digit.
     dtype : numpy dtype, default=numpy.float32
         Numeric or boolean dtype of the output.
 
@@ -265,7 +284,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         return tags
 
     def _symbols(self, X, reset):
-        """The (n, positions) array of symbols of ``X``, "" where none."""
+        """The (n, positions) array of symbols of ``X``, "" where none; after
+        ``fit``, no wider than one position beyond ``length_`` (enough to tell
+        a longer sequence)."""
         if not hasattr(X, "shape"):
             X = np.asarray(X, dtype=object)
         if X.ndim == 1:
@@ -281,7 +302,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         X = validate_data(self, X, reset=reset, dtype=None)
         if X.shape[1] > 1:
             return np.vectorize(_as_text, otypes=[str])(X)
-        return _letters(X.ravel())
+        return _letters(X.ravel(), None if reset else self.length_ + 1)
 
     def fit(self, X, y=None):
         """Learn the alphabet and the length.
@@ -304,6 +325,10 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             numeric = False
         if not numeric:
             raise ValueError(f"dtype={self.dtype!r} is not a numeric NumPy dtype.")
+        if self.sparse_output and np.dtype(self.dtype) == np.float16:
+            raise ValueError("dtype=float16 needs sparse_output=False: scipy's sparse "
+                             "matrices hold no float16.")
+        _check_prefix(self.prefix, "SequenceEncoder")
         symbols = self._symbols(X, reset=True)
         if self.alphabet is None:
             alphabet = np.unique(symbols[symbols != ""])
@@ -364,10 +389,12 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         rows, positions = np.nonzero(codes >= 0)
         columns = positions * len(self.alphabet_) + codes[rows, positions]
         shape = (len(symbols), self.length_ * len(self.alphabet_))
+        # scipy's sparse matrices hold no float16: dense float16 is cast from float32
+        sparse_dtype = np.float32 if np.dtype(self.dtype) == np.float16 else self.dtype
         encoded = sp.csr_matrix(
-            (np.ones(len(rows), dtype=self.dtype), (rows, columns)), shape=shape
+            (np.ones(len(rows), dtype=sparse_dtype), (rows, columns)), shape=shape
         )
-        return encoded if self.sparse_output else encoded.toarray()
+        return encoded if self.sparse_output else encoded.toarray().astype(self.dtype)
 
     def _warn_about_lengths(self, lengths):
         """Warn of sequences outside the lengths seen in ``fit``, with their counts."""
@@ -434,9 +461,10 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         input_features : array-like of str or None, default=None
-            The input's one column, checked as scikit-learn's encoders check
-            it (against ``feature_names_in_`` where fitted on a DataFrame); it
-            does not change the names.
+            The input's ``n_features_in_`` column names (one for a column of
+            sequences, one per position for a table of symbols), checked as
+            scikit-learn's encoders check them (against ``feature_names_in_``
+            where fitted on a DataFrame); they do not change the names.
 
         Returns
         -------
@@ -445,7 +473,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         Raises
         ------
         ValueError
-            If ``input_features`` is not one name, or not the name fitted on.
+            If ``input_features`` does not hold ``n_features_in_`` names, or
+            not the names fitted on.
         """
         check_is_fitted(self)
         _check_feature_names_in(self, input_features)

@@ -239,7 +239,7 @@ BROKEN = {
     ),
     "value the module refuses": (
         {"teacher": {"name": "CNN", "params": {"kernel_size": 4}}},
-        "teacher.params: CNN refuses these parameters: kernel_size must be odd",
+        "teacher.params: CNN refuses these parameters: kernel_size must be a positive odd int",
     ),
     "value the module refuses on data": (  # trained first, then a traceback
         {"teacher": {"name": "CNN", "params": {"channels": [0]}}},
@@ -247,7 +247,8 @@ BROKEN = {
     ),
     "a layer of no units": (  # trained a constant student, exit status 0
         {"student": {"name": "MLP", "params": {"hidden_units": [0]}}},
-        "student.params: MLP refuses these parameters: hidden_units must be positive",
+        "student.params: MLP refuses these parameters: hidden_units must be a sequence of "
+        "positive ints",
     ),
     "encoder that cannot read sequences": (
         {"data": {"path": "data.csv", "sequence_column": "f0"}},

@@ -115,3 +115,26 @@ def test_hard_targets_stay_finite_in_half_precision(dtype):
     logits = [torch.tensor([5.0, -5.0], dtype=dtype)] * 2
     assert torch.isfinite(fuse_teacher_logits(logits, "vote")).all()
     assert torch.isfinite(probabilities_to_logits(torch.tensor([0.0, 1.0], dtype=dtype))).all()
+
+
+@pytest.mark.parametrize("logits", [
+    torch.tensor([20.0, -20.0, 0.5]),
+    torch.tensor([[10.0, -10.0, -20.0], [30.0, 0.0, -30.0]]),
+], ids=["binary", "three classes"])
+def test_the_mean_of_identical_teachers_is_either_one_at_any_temperature(logits):
+    # probabilities clipped to [1e-6, 1 - 1e-6] before the temperature: at T=4 a
+    # 3-class target went from [.9928, .0067, .0005] to [.9405, .0297, .0297]
+    fused = fuse_teacher_logits([logits, logits])
+    soften = torch.sigmoid if logits.ndim == 1 else (lambda z: torch.softmax(z, dim=1))
+    for temperature in (1.0, 4.0):
+        expected = logits if logits.ndim == 1 else torch.log_softmax(logits, dim=1)
+        torch.testing.assert_close(soften(fused / temperature), soften(expected / temperature))
+
+
+@pytest.mark.parametrize("fusion", FUSION_RULES)
+def test_binary_logits_of_one_column_fuse_as_binary(fusion):
+    # (n, 1) was a one-class softmax: every fused logit came out -1e-6
+    a, b = torch.tensor([2.0, -3.0, 0.5]), torch.tensor([4.0, -1.0, -2.0])
+    fused = fuse_teacher_logits([a[:, None], b[:, None]], fusion, weights=[1, 2])
+    assert fused.shape == (3, 1)
+    torch.testing.assert_close(fused[:, 0], fuse_teacher_logits([a, b], fusion, weights=[1, 2]))

@@ -95,13 +95,36 @@ def test_a_sequence_module_reads_one_letter_sequences():
     assert np.isfinite(model.predict_proba(letters)).all()
 
 
-def test_names_all_of_positions_in_two_forms_leave_the_guess_to_values():
-    # positions as signed offsets (p-2_A ... p2_T) read as the prefixes "p-" and "p";
-    # a first version of the rule that stops the guess below stopped it here too
+def test_positions_named_by_signed_offsets_give_the_shape():
+    # p-2_A ... p2_T read as the prefixes "p-" and "p": no layout from the names
     X = SequenceEncoder().fit_transform(SEQUENCES)
     names = [f"p{offset}_{letter}" for offset in range(-2, 3) for letter in "ACGT"]
-    assert layout_from_names(names) is None
-    assert find_layout(X, names).shape == (5, 4)
+    layout = find_layout(X, names)
+    assert layout.shape == (5, 4)
+    assert layout.columns is None  # p-2 is the first position
+    shuffled = np.random.default_rng(0).permutation(len(names))
+    placed = find_layout(X[:, shuffled], [names[i] for i in shuffled]).transform(X[:, shuffled])
+    np.testing.assert_array_equal(placed, X)
+
+
+@pytest.mark.parametrize("case", ["covariate named like a position", "two encoders"])
+def test_names_of_positions_that_give_no_layout_stop_the_guess_from_values(case):
+    # OneHotEncoder names an array's columns x1_F, x1_M: every name looked like a
+    # position, and the values read 12 x 4 DNA as (25, 2); DNA beside a peptide became
+    # one sequence of (37, 4)
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"dna": ["".join(rng.choice(list("ACGT"), 12)) for _ in range(60)],
+                          "x1": rng.choice(["F", "M"], 60),
+                          "peptide": ["".join(rng.choice(list("ACDEFGHIKLMNPQRSTVWY"), 5))
+                                      for _ in range(60)]})
+    other = (("covariate", OneHotEncoder(sparse_output=False), ["x1"])
+             if case == "covariate named like a position"
+             else ("peptide", SequenceEncoder(), ["peptide"]))
+    columns = ColumnTransformer([("dna", SequenceEncoder(), ["dna"]), other]).set_output(
+        transform="pandas")
+    X = columns.fit_transform(frame)
+    assert layout_from_values(X.to_numpy()) is not None  # a wrong shape the values allow
+    assert find_layout(X.to_numpy(), X.columns) is None
 
 
 def test_names_of_positions_beside_other_columns_stop_the_guess_from_values():

@@ -11,7 +11,7 @@ from sklearn.preprocessing import OneHotEncoder
 
 from skdistill import DistilledClassifier
 from skdistill import modules
-from skdistill.modules import CNN, GRU, MLP, BiLSTM, Transformer, count_parameters
+from skdistill.modules import CNN, GRU, MLP, BiLSTM, Transformer, count_parameters, sequence_shape
 from skdistill.preprocessing import SequenceEncoder, positions_frame
 
 from .conftest import FAST
@@ -47,21 +47,37 @@ def test_bad_shapes_are_named(module_class, kwargs, message):
 
 
 @pytest.mark.parametrize(
-    "build, name",
-    [(lambda: MLP(input_dim=8, hidden_units=(0,)), "hidden_units"),
+    "build, name, given",
+    [(lambda: MLP(input_dim=8, hidden_units=(0,)), "hidden_units", r"\(0,\)"),
      (lambda: CNN(sequence_length=29, alphabet_size=21, channels=(8,), head_units=(16, 0)),
-      "head_units")],
-    ids=["MLP", "CNN head"],
+      "head_units", r"\(16, 0\)"),
+     # channels of no units built and failed in forward; an int failed in a bare TypeError
+     (lambda: CNN(sequence_length=10, alphabet_size=4, channels=(0,)), "channels", r"\(0,\)"),
+     (lambda: MLP(input_dim=8, hidden_units=64), "hidden_units", "64")],
+    ids=["MLP", "CNN head", "CNN channels", "an int"],
 )
-def test_a_layer_of_no_units_is_refused(build, name):
+def test_a_layer_of_no_units_is_refused(build, name, given):
     # it built, and the net trained to a constant output (ROC AUC 0.5, exit status 0)
-    with pytest.raises(ValueError, match=rf"^{name} must be positive; got \((16, )?0,?\)"):
+    with pytest.raises(ValueError, match=rf"^{name} must be a sequence of positive ints; "
+                                         rf"got {given}\.$"):
         build()
 
 
-def test_cnn_kernel_must_keep_the_length():
-    with pytest.raises(ValueError, match="kernel_size must be odd"):
-        CNN(sequence_length=10, alphabet_size=4, kernel_size=4)
+@pytest.mark.parametrize("kernel_size", [4, -1, 3.0])
+def test_cnn_kernel_must_keep_the_length(kernel_size):
+    # -1 passed the odd check and failed in torch
+    with pytest.raises(ValueError, match="kernel_size must be a positive odd int"):
+        CNN(sequence_length=10, alphabet_size=4, kernel_size=kernel_size)
+
+
+@pytest.mark.parametrize("sizes, name", [
+    ((None, 5, 0), "alphabet_size"), ((None, 10, -4), "alphabet_size"),
+    ((40, 10.0, None), "sequence_length"),
+])
+def test_sequence_sizes_must_be_positive_ints(sizes, name):
+    # (5, 0), (10, -4) and (10.0, 4.0) came back as shapes
+    with pytest.raises(ValueError, match=f"CNN: {name} must be a positive int"):
+        sequence_shape(*sizes, "CNN")
 
 
 def _documented_counts():

@@ -307,3 +307,38 @@ def test_error_mode_still_counts_empty_sequences():
 def test_dtype_must_be_numeric(dtype):
     with pytest.raises(ValueError, match="not a numeric NumPy dtype"):
         SequenceEncoder(dtype=dtype).fit(["AC"])
+
+
+@pytest.mark.parametrize("encode", [
+    lambda prefix: SequenceEncoder(prefix=prefix).fit(["AC"]),
+    lambda prefix: positions_frame(["AC"], prefix=prefix),
+], ids=["SequenceEncoder", "positions_frame"])
+def test_a_prefix_ending_in_a_digit_is_refused(encode):
+    # "win1" named position 0 "win10_A", read back as position 10
+    with pytest.raises(ValueError, match=r"prefix='win1' ends in a digit.*win10 as "
+                                         "position 10"):
+        encode("win1")
+
+
+def test_float16_output_is_dense_and_refused_sparse():
+    # fit accepted it and every transform failed in scipy
+    X = SequenceEncoder(dtype=np.float16).fit_transform(["ACG", "GCA"])
+    assert X.dtype == np.float16
+    np.testing.assert_array_equal(X, SequenceEncoder().fit_transform(["ACG", "GCA"]))
+    with pytest.raises(ValueError, match="float16 needs sparse_output=False"):
+        SequenceEncoder(dtype=np.float16, sparse_output=True).fit(["ACG"])
+
+
+def test_one_long_sequence_does_not_widen_the_work_of_transform():
+    # every window was padded to the longest input first: 2,000 windows and one
+    # protein of 100,000 residues took 1.6 GB for an output of 6.6 MB
+    import tracemalloc
+
+    windows = ["ACDEFGHIK" * 4 + "L"] * 2000
+    encoder = SequenceEncoder(length=41).fit(windows)
+    tracemalloc.start()
+    X = encoder.transform(windows + ["M" * 100_000])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 100 * 2**20
+    np.testing.assert_array_equal(X[-1], encoder.transform(["M" * 41])[0])
