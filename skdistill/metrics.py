@@ -29,8 +29,9 @@ def _positive_masks(y_true, y_pred, pos_label, sample_weight):
         raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(y_pred)}.")
     weight = _check_weight(sample_weight, y_true, label)
     # labels of another kind than y_true's would never equal the positive one: score 0
+    # (where y_true holds only the positive label, y_pred may name one other)
     foreign = set(y_pred.tolist()) - set(y_true.tolist())
-    if foreign:
+    if len(foreign) > (1 if len(set(y_true.tolist())) == 1 else 0):
         raise ValueError(
             f"y_pred holds labels y_true lacks: {sorted(foreign, key=repr)[:5]}; y_true "
             f"holds {sorted(set(y_true.tolist()), key=repr)}."
@@ -52,6 +53,9 @@ def _check_weight(sample_weight, y_true, label, unlabeled_too=False):
     if unlabeled_too:
         groups["unlabeled samples"] = ~labelled
     for name, members in groups.items():
+        if not members.any():
+            raise ValueError(f"y_true holds no {name} (of positive label "
+                             f"{np.asarray(label).tolist()!r}).")
         if not weight[members].sum() > 0:
             raise ValueError(
                 f"sample_weight gives the {name} (of positive label "
@@ -68,7 +72,9 @@ def pu_f1_score(y_true, y_pred, *, pos_label=None, sample_weight=None):
     criterion equals ``precision * recall / P(y = positive)``: it ranks
     classifiers as the product of precision and recall would on the true
     labels, which behaves like F1, without knowing which unlabeled samples
-    are positive. It lies in [0, 1 / P(y = positive)], not in [0, 1].
+    are positive. It is not in [0, 1]: its expectation is at most
+    1 / P(y = positive), and on a sample it is at most 1 / (the labelled
+    share), which a small sample may reach above the former.
 
     Parameters
     ----------
@@ -233,9 +239,9 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     _check_prior(prior)
     y_true = np.asarray(y_true)
     label = positive_label(y_true, pos_label)
-    weight = (None if sample_weight is None
-              else _check_weight(sample_weight, y_true, label, unlabeled_too=True))
-    auc = roc_auc_score(y_true == label, y_score, sample_weight=weight)
+    weight = _check_weight(sample_weight, y_true, label, unlabeled_too=True)
+    auc = roc_auc_score(y_true == label, y_score,
+                        sample_weight=None if sample_weight is None else weight)
     return float((auc - prior / 2) / (1 - prior))
 
 

@@ -62,6 +62,9 @@ __all__ = [
 
 #: An estimated prior above this warns: most unlabeled samples positive.
 _IMPLAUSIBLE_PRIOR = 0.5
+#: An estimated prior at or above this is the trivial bound: nothing was identified
+#: (the nnPU risk would weigh the unlabeled part by 1 / (1 - prior), thousands).
+_UNIDENTIFIED_PRIOR = 0.999
 
 #: Names of the unlabeled class (compared case-insensitively): as the later label
 #: in sorted order they would become the positive class.
@@ -149,6 +152,11 @@ def positive_label(y, pos_label=None):
             f"PU labels hold {int(missing.sum())} missing value(s) (NaN or None): mark "
             "the unlabeled samples with a label of their own, e.g. 0 for them and 1 for "
             "the labelled positives."
+        )
+    if y.dtype == object and len({isinstance(label, str) for label in y.tolist()}) > 1:
+        raise ValueError(
+            "PU labels must be of one type; y mixes strings and other values: "
+            f"{list(dict.fromkeys(map(repr, y.tolist())))[:5]}."
         )
     labels = np.unique(y)
     if pos_label is not None:
@@ -806,14 +814,17 @@ def fit_prior(estimator, X, y):
     Returns
     -------
     prior : float
-        In [0, 1).
+        In [0, 0.999).
 
     Raises
     ------
     ValueError
         When ``fit`` sets no ``prior_`` (a classifier given for an estimator),
-        or ``prior_`` is not a number in [0, 1): a prior of 1 says that
-        every unlabeled sample is positive, which no PU risk can train on.
+        or ``prior_`` is not a number in [0, 0.999): a prior of (nearly) 1
+        says that every unlabeled sample is positive, the trivial bound an
+        estimator returns where nothing identifies the prior, and no PU risk
+        can train on it (the unlabeled part would weigh thousands of times
+        the rest).
 
     Warns
     -----
@@ -837,13 +848,15 @@ def fit_prior(estimator, X, y):
             "BestBinPriorEstimator, whose fit sets prior_ (a classifier is not one)."
         )
     value = fitted.prior_
-    if not _is_prior(value):
+    if not _is_prior(value) or value >= _UNIDENTIFIED_PRIOR:
         value = np.asarray(value).tolist()
         raise ValueError(
             f"The prior estimator {estimator!r} gave prior_={value!r}; a prior must be a "
-            "number in [0, 1). An estimate of 1 says every unlabeled sample is positive: "
-            "check that the positive class is the later label in sorted order, or pass "
-            "the prior as a float."
+            f"number in [0, 1), and one of {_UNIDENTIFIED_PRIOR} or more says every "
+            "unlabeled sample is positive. Either the positive class is not the later "
+            "label in sorted order, or no region of the data holds positives alone "
+            "(short sequence windows, overlapping classes), so the prior cannot be "
+            "estimated from it: pass the prior as a float known from elsewhere."
         )
     if value > _IMPLAUSIBLE_PRIOR:
         warnings.warn(

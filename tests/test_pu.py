@@ -672,3 +672,40 @@ def test_pu_f1_scorer_in_grid_search(small_separable_task):
     ).fit(X, s)
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert search.best_score_ > 1.0  # above 1: recall ** 2 / P(pred = 1) with P(y = 1) = 0.4
+
+
+@pytest.mark.parametrize("value", [1.0, 0.99997])
+def test_a_prior_at_the_trivial_bound_is_refused_naming_both_causes(value):
+    # 0.99997 was accepted with a warning, and the student, weighing the unlabeled part
+    # by 17,000, predicted no sample positive; 1.0 blamed the label order alone
+    X, _, s, _ = scar_task(100, class_sep=2.0)
+    with pytest.raises(ValueError, match=r"not the later label in sorted order, or no region "
+                                         r"of the data holds positives alone"):
+        fit_prior(ConstantPrior(value), X, s)
+    assert fit_prior(ConstantPrior(0.99), X, s) == 0.99
+
+
+def test_metrics_name_labels_without_an_unlabeled_sample():
+    # unweighted: nan with a warning; weighted: an error blaming sample_weight
+    for weight in (None, [1, 1, 1]):
+        with pytest.raises(ValueError, match=r"y_true holds no unlabeled samples"):
+            pu_roc_auc_score([1, 1, 1], [0.1, 0.2, 0.3], prior=0.1, pos_label=1,
+                             sample_weight=weight)
+    # the other prediction was a label "y_true lacks": the criterion is defined
+    assert pu_f1_score([1, 1, 1], [1, 0, 1], pos_label=1) == pytest.approx((2 / 3) ** 2 / (2 / 3))
+    with pytest.raises(ValueError, match=r"y_pred holds labels y_true lacks"):
+        pu_f1_score([1, 1, 0], [1, 2, 3])
+
+
+def test_pu_labels_of_mixed_types_are_named():
+    # a bare "'<' not supported between instances of 'str' and 'int'"
+    labels = np.array([1, "u", 1, "u"], dtype=object)
+    with pytest.raises(ValueError, match="PU labels must be of one type"):
+        pu_f1_score(labels, labels)
+
+
+def test_estimated_f1_is_clipped_to_one():
+    # predicting exactly the labelled positives: precision estimated above 1 without the clip
+    s = np.array([1, 1, 0, 0, 0, 0, 0, 0])
+    # recall 1, precision 1 * 0.4 / 0.25 = 1.6 clipped to 1 (F1 1.23 unclipped)
+    assert pu_estimated_f1_score(s, s, prior=0.2) == pytest.approx(1.0)
