@@ -11,9 +11,10 @@ import re
 import numpy as np
 import scipy.sparse as sp
 
-# The position is the last run of digits followed by "_": a prefix may hold
-# digits of its own (a ColumnTransformer step "seq1" makes "seq1__pos0_A").
-_NAME = re.compile(r"^(?P<prefix>(?:.*\D)?)(?P<position>\d+)_(?P<letter>.+)$")
+# The position is the last run of digits followed by "_", with the sign before it
+# (offsets from a site: p-2_A, p+1_A): a prefix may hold digits of its own (a
+# ColumnTransformer step "seq1" makes "seq1__pos0_A").
+_NAME = re.compile(r"^(?P<prefix>(?:.*[^\d+-])?)(?P<position>[+-]?\d+)_(?P<letter>.+)$")
 
 
 class SequenceLayout:
@@ -55,16 +56,11 @@ class SequenceLayout:
 
 def _positions(matches):
     """The position each name gives, or None where the names have several
-    prefixes. A prefix and the same ending in "-" are one prefix of signed
-    offsets (``p-2_A ... p2_T``), moved to start at 0."""
-    prefixes = sorted({m["prefix"] for m in matches}, key=len)
-    if len(prefixes) == 2 and prefixes[1] == prefixes[0] + "-":
-        positions = np.array([int(m["position"]) * (-1 if m["prefix"] == prefixes[1] else 1)
-                              for m in matches])
-        return positions - positions.min()
-    if len(prefixes) != 1:
+    prefixes. Signed offsets (``p-2_A ... p+2_T``) are moved to start at 0."""
+    if len({m["prefix"] for m in matches}) != 1:
         return None
-    return np.array([int(m["position"]) for m in matches])
+    positions = np.array([int(m["position"]) for m in matches])
+    return positions - min(positions.min(), 0)
 
 
 def layout_from_names(feature_names):

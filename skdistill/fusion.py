@@ -7,6 +7,8 @@ them later); the hard targets of a vote go back to logits after clipping to
 ``[EPSILON, 1 - EPSILON]``, so that they stay finite.
 """
 
+import math
+
 import torch
 from torch import nn
 
@@ -79,14 +81,17 @@ def _log_mean_probability(stacked, weights):
     """The logits of the weighted mean of the teachers' probabilities, computed
     in log space: (t, n) binary logits give the positive class's (n,), (t, n, k)
     give log-probabilities (n, k). Infinite binary logits give a clipped hard
-    target's."""
+    target's; a class every teacher rules out gets the log of the dtype's
+    smallest normal number, so that the targets stay finite; NaN stays NaN."""
     log_weights = torch.log(weights)
     if stacked.ndim == 2:
         positive = torch.logsumexp(log_weights + nn.functional.logsigmoid(stacked), dim=0)
         negative = torch.logsumexp(log_weights + nn.functional.logsigmoid(-stacked), dim=0)
+        fused = positive - negative
         limit = float(probabilities_to_logits(torch.ones(1, dtype=stacked.dtype)))
-        return torch.nan_to_num(positive - negative, posinf=limit, neginf=-limit)
-    return torch.logsumexp(log_weights + torch.log_softmax(stacked, dim=2), dim=0)
+        return torch.where(torch.isinf(fused), torch.sign(fused) * limit, fused)
+    fused = torch.logsumexp(log_weights + torch.log_softmax(stacked, dim=2), dim=0)
+    return fused.clamp(min=math.log(torch.finfo(stacked.dtype).tiny))
 
 
 def _votes(logits):

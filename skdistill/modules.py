@@ -20,8 +20,8 @@ two classes.
 
 import inspect
 import math
+import operator
 from collections.abc import Iterable
-from numbers import Integral
 
 import torch
 from torch import nn
@@ -47,7 +47,13 @@ def count_parameters(module):
 
 
 def _is_positive_int(value):
-    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
+    """Whether ``value`` is an int of 1 or more (numpy's and 0-d tensors' too)."""
+    if isinstance(value, bool):
+        return False
+    try:
+        return operator.index(value) >= 1
+    except TypeError:
+        return False
 
 
 def _check_widths(name, widths):

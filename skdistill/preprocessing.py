@@ -118,12 +118,15 @@ def _alphabet_text(alphabet):
 
 
 def _check_prefix(prefix, where):
-    """A ValueError for a prefix ending in a digit: with it, the name of position
-    0 ("win10" for "win1") would read as position 10."""
-    if prefix[-1:].isdigit():
+    """A ValueError for a prefix that is no string, or that ends in a digit or a
+    sign: the name of a position would read as another ("win10" as position 10
+    for "win1", "win-1" as offset -1 for "win-")."""
+    if not isinstance(prefix, str):
+        raise ValueError(f"{where}: prefix must be a string; got {prefix!r}.")
+    if prefix[-1:] in set("0123456789+-"):
         raise ValueError(
-            f"{where}: prefix={prefix!r} ends in a digit, so the names of positions "
-            f"would be misread ({prefix}0 as position {prefix[-1]}0); end it in another "
+            f"{where}: prefix={prefix!r} ends in {prefix[-1]!r}, so the names of positions "
+            f"would be misread ({prefix}1 as position {prefix[-1]}1); end it in another "
             "character, such as '_'."
         )
 
@@ -140,7 +143,7 @@ def positions_frame(sequences, prefix="pos"):
         Sequences of one common length.
     prefix : str, default="pos"
         Column names are ``f"{prefix}{i}"`` for position ``i`` (0-based); it
-        must not end in a digit.
+        must not end in a digit or a sign.
 
     Returns
     -------
@@ -223,7 +226,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         Return a scipy CSR matrix instead of a dense array.
     prefix : str, default="pos"
         Feature names are ``f"{prefix}{position}_{letter}"``; it must not end
-        in a digit.
+        in a digit or a sign.
     dtype : numpy dtype, default=numpy.float32
         Numeric or boolean dtype of the output.
 
@@ -283,6 +286,11 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         tags.transformer_tags.preserves_dtype = []
         return tags
 
+    def _check_float16(self):
+        if self.sparse_output and np.dtype(self.dtype) == np.float16:
+            raise ValueError("dtype=float16 needs sparse_output=False: scipy's sparse "
+                             "matrices hold no float16.")
+
     def _symbols(self, X, reset):
         """The (n, positions) array of symbols of ``X``, "" where none; after
         ``fit``, no wider than one position beyond ``length_`` (enough to tell
@@ -325,9 +333,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             numeric = False
         if not numeric:
             raise ValueError(f"dtype={self.dtype!r} is not a numeric NumPy dtype.")
-        if self.sparse_output and np.dtype(self.dtype) == np.float16:
-            raise ValueError("dtype=float16 needs sparse_output=False: scipy's sparse "
-                             "matrices hold no float16.")
+        self._check_float16()
         _check_prefix(self.prefix, "SequenceEncoder")
         symbols = self._symbols(X, reset=True)
         if self.alphabet is None:
@@ -371,6 +377,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         X_out : ndarray or sparse csr_matrix of shape (n_samples, `length_` * len(`alphabet_`))
         """
         check_is_fitted(self)
+        self._check_float16()
         symbols = self._symbols(X, reset=False)
         if self.length is None:
             self._warn_about_lengths(_lengths(symbols))

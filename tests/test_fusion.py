@@ -138,3 +138,15 @@ def test_binary_logits_of_one_column_fuse_as_binary(fusion):
     fused = fuse_teacher_logits([a[:, None], b[:, None]], fusion, weights=[1, 2])
     assert fused.shape == (3, 1)
     torch.testing.assert_close(fused[:, 0], fuse_teacher_logits([a, b], fusion, weights=[1, 2]))
+
+
+def test_undefined_and_ruled_out_teachers_in_the_mean_of_probabilities():
+    # a NaN teacher fused into logit 0 (a confident-looking 0.5) for two classes; a
+    # class every teacher rules out fused to -inf, and an MSE on such targets was inf
+    binary = fuse_teacher_logits([torch.tensor([float("nan"), 1.0]), torch.tensor([0.0, 1.0])])
+    assert torch.isnan(binary[0]) and binary[1] == pytest.approx(1.0)
+    ruled_out = torch.tensor([[0.0, float("-inf"), 1.0]])
+    fused = fuse_teacher_logits([ruled_out, ruled_out])
+    assert torch.isfinite(fused).all()
+    torch.testing.assert_close(torch.softmax(fused, dim=1),
+                               torch.softmax(ruled_out, dim=1))

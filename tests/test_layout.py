@@ -95,13 +95,17 @@ def test_a_sequence_module_reads_one_letter_sequences():
     assert np.isfinite(model.predict_proba(letters)).all()
 
 
-def test_positions_named_by_signed_offsets_give_the_shape():
-    # p-2_A ... p2_T read as the prefixes "p-" and "p": no layout from the names
+@pytest.mark.parametrize("offsets, sign", [
+    (range(-2, 3), ""), (range(-2, 3), "+"), (range(-5, 0), ""),
+], ids=["p-2 to p2", "p-2 to p+2", "p-5 to p-1"])
+def test_positions_named_by_signed_offsets_give_the_shape(offsets, sign):
+    # p-2_A ... p2_T read as the prefixes "p-" and "p": no layout from the names; an
+    # explicit "+" gave none either, and p-5 ... p-1 were read backwards from 5 to 1
     X = SequenceEncoder().fit_transform(SEQUENCES)
-    names = [f"p{offset}_{letter}" for offset in range(-2, 3) for letter in "ACGT"]
+    names = [f"p{offset:{sign}d}_{letter}" for offset in offsets for letter in "ACGT"]
     layout = find_layout(X, names)
     assert layout.shape == (5, 4)
-    assert layout.columns is None  # p-2 is the first position
+    assert layout.columns is None  # the lowest offset is the first position
     shuffled = np.random.default_rng(0).permutation(len(names))
     placed = find_layout(X[:, shuffled], [names[i] for i in shuffled]).transform(X[:, shuffled])
     np.testing.assert_array_equal(placed, X)

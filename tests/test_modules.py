@@ -220,3 +220,9 @@ def test_sequence_modules_train_on_cuda(crotonylation_sequences):
     ).fit(sequences, y)
     assert next(pipeline[-1].student_.module_.parameters()).is_cuda
     assert roc_auc_score(y, pipeline.predict_proba(sequences)[:, 1]) > 0.7
+
+
+def test_widths_of_numpy_ints_and_zero_dimensional_tensors_build():
+    # the check of positive ints refused a 0-d tensor, which built before
+    assert count_parameters(MLP(4, hidden_units=(np.int64(3), torch.tensor(2)))) == \
+        count_parameters(MLP(4, hidden_units=(3, 2)))

@@ -313,11 +313,19 @@ def test_dtype_must_be_numeric(dtype):
     lambda prefix: SequenceEncoder(prefix=prefix).fit(["AC"]),
     lambda prefix: positions_frame(["AC"], prefix=prefix),
 ], ids=["SequenceEncoder", "positions_frame"])
-def test_a_prefix_ending_in_a_digit_is_refused(encode):
-    # "win1" named position 0 "win10_A", read back as position 10
-    with pytest.raises(ValueError, match=r"prefix='win1' ends in a digit.*win10 as "
-                                         "position 10"):
-        encode("win1")
+def test_a_prefix_ending_in_a_digit_or_a_sign_is_refused(encode):
+    # "win1" named position 0 "win10_A", read back as position 10; "win-" would name
+    # position 1 "win-1_A", an offset of -1
+    for prefix in ("win1", "win-"):
+        with pytest.raises(ValueError, match=rf"prefix='{prefix}' ends in '{prefix[-1]}', "
+                                             rf"so the names of positions would be misread"):
+            encode(prefix)
+    encode("pos²")  # would not be misread
+
+
+def test_positions_frame_names_a_prefix_that_is_no_string():
+    with pytest.raises(ValueError, match="prefix must be a string; got 1"):
+        positions_frame(["AC"], prefix=1)
 
 
 def test_float16_output_is_dense_and_refused_sparse():
@@ -327,6 +335,10 @@ def test_float16_output_is_dense_and_refused_sparse():
     np.testing.assert_array_equal(X, SequenceEncoder().fit_transform(["ACG", "GCA"]))
     with pytest.raises(ValueError, match="float16 needs sparse_output=False"):
         SequenceEncoder(dtype=np.float16, sparse_output=True).fit(["ACG"])
+    # set after fit: a float32 matrix came back in silence
+    encoder = SequenceEncoder(dtype=np.float16).fit(["ACG"]).set_params(sparse_output=True)
+    with pytest.raises(ValueError, match="float16 needs sparse_output=False"):
+        encoder.transform(["ACG"])
 
 
 def test_one_long_sequence_does_not_widen_the_work_of_transform():
