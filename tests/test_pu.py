@@ -709,3 +709,44 @@ def test_estimated_f1_is_clipped_to_one():
     s = np.array([1, 1, 0, 0, 0, 0, 0, 0])
     # recall 1, precision 1 * 0.4 / 0.25 = 1.6 clipped to 1 (F1 1.23 unclipped)
     assert pu_estimated_f1_score(s, s, prior=0.2) == pytest.approx(1.0)
+
+
+def _skewed_task(n_samples=400, seed=0):
+    """Scores in column 0 (a skewed distribution, so its mean and median differ) and
+    PU labels: positives score high, some of them labelled."""
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n_samples) < 0.3).astype(np.int64)
+    score = np.where(y == 1, 1 - rng.random(n_samples) ** 3 * 0.6, rng.random(n_samples) ** 2)
+    s = np.where((y == 1) & (rng.random(n_samples) < 0.5), 1, 0)
+    return np.column_stack([score, rng.random(n_samples)]), s
+
+
+def test_elkan_noto_takes_the_mean_score_of_the_labelled_positives():
+    # a worked example: with the scores a column, e1 is their mean on the labelled
+    # positives (a mutation to the median went unseen)
+    X, s = _skewed_task()
+    estimator = ElkanNotoPriorEstimator(ColumnScorer(0)).fit(X, s)
+    c = X[s == 1, 0].mean()
+    assert np.mean(X[s == 1, 0]) != pytest.approx(np.median(X[s == 1, 0]), abs=1e-3)
+    assert estimator.label_frequency_ == pytest.approx(c)
+    assert estimator.prior_ == pytest.approx((s.mean() / c - s.mean()) / (1 - s.mean()))
+
+
+@pytest.mark.parametrize("seed, delta, gamma", [(0, 0.5, 0.3), (12, 0.1, 0.5)])
+def test_best_bin_is_garg_et_al_on_a_worked_example(seed, delta, gamma):
+    # Algorithm 1 of Garg et al. (2021) written out threshold by threshold: the margin,
+    # its (1 + gamma) and the bins at or above each unlabeled score were pinned only by
+    # an assertion that two deltas differ. On these 60 samples the margin decides the
+    # bin: log(1 / delta) or (1 - gamma) in it picks another
+    X, s = _skewed_task(60, seed)
+    estimator = BestBinPriorEstimator(ColumnScorer(0), delta=delta, gamma=gamma).fit(X, s)
+    positives, unlabeled = X[s == 1, 0], X[s == 0, 0]
+    eps = (np.sqrt(np.log(4 / delta) / (2 * len(positives)))
+           + np.sqrt(np.log(4 / delta) / (2 * len(unlabeled))))
+    best = None
+    for threshold in sorted(set(unlabeled)):
+        q_p, q_u = np.mean(positives >= threshold), np.mean(unlabeled >= threshold)
+        if q_p > 0 and (best is None or (q_u + (1 + gamma) * eps) / q_p < best[0]):
+            best = ((q_u + (1 + gamma) * eps) / q_p, threshold, q_u / q_p)
+    assert estimator.threshold_ == best[1]
+    assert estimator.prior_ == pytest.approx(min(best[2], 1.0))
