@@ -14,7 +14,9 @@ import scipy.sparse as sp
 # The position is the last run of digits followed by "_", with the sign before it
 # (offsets from a site: p-2_A, p+1_A): a prefix may hold digits of its own (a
 # ColumnTransformer step "seq1" makes "seq1__pos0_A").
-_NAME = re.compile(r"^(?P<prefix>(?:.*[^\d+-])?)(?P<position>[+-]?\d+)_(?P<letter>.+)$")
+_NAME = re.compile(
+    r"^(?P<prefix>(?:.*[^\d+-])?)(?P<position>[+-]?\d+)_(?P<letter>.+)$", re.ASCII
+)
 
 
 class SequenceLayout:

@@ -82,16 +82,21 @@ def _log_mean_probability(stacked, weights):
     in log space: (t, n) binary logits give the positive class's (n,), (t, n, k)
     give log-probabilities (n, k). Infinite binary logits give a clipped hard
     target's; a class every teacher rules out gets the log of the dtype's
-    smallest normal number, so that the targets stay finite; NaN stays NaN."""
+    smallest normal number, so that the targets stay finite; NaN stays NaN.
+    Half precision is computed in float32: its smallest normal, 6e-5, would floor
+    ordinary probabilities."""
+    dtype = stacked.dtype
+    if torch.finfo(dtype).bits < 32:
+        stacked, weights = stacked.float(), weights.float()
     log_weights = torch.log(weights)
     if stacked.ndim == 2:
         positive = torch.logsumexp(log_weights + nn.functional.logsigmoid(stacked), dim=0)
         negative = torch.logsumexp(log_weights + nn.functional.logsigmoid(-stacked), dim=0)
         fused = positive - negative
-        limit = float(probabilities_to_logits(torch.ones(1, dtype=stacked.dtype)))
-        return torch.where(torch.isinf(fused), torch.sign(fused) * limit, fused)
+        limit = float(probabilities_to_logits(torch.ones(1, dtype=dtype)))
+        return torch.where(torch.isinf(fused), torch.sign(fused) * limit, fused).to(dtype)
     fused = torch.logsumexp(log_weights + torch.log_softmax(stacked, dim=2), dim=0)
-    return fused.clamp(min=math.log(torch.finfo(stacked.dtype).tiny))
+    return fused.clamp(min=math.log(torch.finfo(stacked.dtype).tiny)).to(dtype)
 
 
 def _votes(logits):

@@ -20,8 +20,8 @@ two classes.
 
 import inspect
 import math
-import operator
 from collections.abc import Iterable
+from numbers import Integral
 
 import torch
 from torch import nn
@@ -47,13 +47,13 @@ def count_parameters(module):
 
 
 def _is_positive_int(value):
-    """Whether ``value`` is an int of 1 or more (numpy's and 0-d tensors' too)."""
-    if isinstance(value, bool):
-        return False
-    try:
-        return operator.index(value) >= 1
-    except TypeError:
-        return False
+    """Whether ``value`` is an int of 1 or more (numpy's, and a 0-d integer tensor)."""
+    if isinstance(value, torch.Tensor):
+        if value.ndim or value.dtype == torch.bool or value.dtype.is_floating_point \
+                or value.dtype.is_complex:
+            return False
+        value = value.item()
+    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
 
 
 def _check_widths(name, widths):
@@ -343,7 +343,8 @@ class CNN(_SequenceModule):
         layers = []
         width = self.alphabet_size
         for out_channels in channels:
-            layers += [nn.Conv1d(width, out_channels, kernel_size, padding=kernel_size // 2),
+            layers += [nn.Conv1d(width, out_channels, int(kernel_size),
+                                 padding=int(kernel_size) // 2),
                        nn.ReLU()]
             if dropout > 0:
                 layers.append(nn.Dropout(dropout))

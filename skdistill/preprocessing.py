@@ -378,6 +378,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         self._check_float16()
+        _check_prefix(self.prefix, "SequenceEncoder")
         symbols = self._symbols(X, reset=False)
         if self.length is None:
             self._warn_about_lengths(_lengths(symbols))
@@ -484,6 +485,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             not the names fitted on.
         """
         check_is_fitted(self)
+        _check_prefix(self.prefix, "SequenceEncoder")
         _check_feature_names_in(self, input_features)
         return np.asarray(
             [

@@ -150,3 +150,13 @@ def test_undefined_and_ruled_out_teachers_in_the_mean_of_probabilities():
     assert torch.isfinite(fused).all()
     torch.testing.assert_close(torch.softmax(fused, dim=1),
                                torch.softmax(ruled_out, dim=1))
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_half_precision_means_keep_ordinary_log_probabilities(dtype):
+    # floored at the log of float16's smallest normal, -9.70: -12 and -20 became -9.70
+    teacher = torch.tensor([[0.0, -12.0, -20.0]], dtype=dtype)
+    fused = fuse_teacher_logits([teacher, teacher])
+    assert fused.dtype == dtype
+    torch.testing.assert_close(fused.float(), torch.log_softmax(teacher.float(), dim=1),
+                               atol=0.1, rtol=0.01)

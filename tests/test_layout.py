@@ -148,3 +148,9 @@ def test_names_of_positions_beside_other_columns_stop_the_guess_from_values():
     y = frame["window"].str.count("A").gt(2).astype(int)
     with pytest.raises(ValueError, match="CNN needs the sequence shape.*every column"):
         DistilledClassifier(teacher=CNN, student=CNN, **FAST).fit(X, y)
+
+
+def test_a_prefix_ending_in_a_digit_of_another_script_is_no_position():
+    # "pos\u0663" (Arabic-Indic three) read "pos\u06630_A" as position 30
+    names = [f"pos\u0663{position}_{letter}" for position in range(5) for letter in "ACGT"]
+    assert layout_from_names(names).shape == (5, 4)

@@ -223,6 +223,13 @@ def test_sequence_modules_train_on_cuda(crotonylation_sequences):
 
 
 def test_widths_of_numpy_ints_and_zero_dimensional_tensors_build():
-    # the check of positive ints refused a 0-d tensor, which built before
+    # the check of positive ints refused a 0-d tensor, which built before; a first
+    # version of the fix let a bool tensor and a 1-element vector through to torch,
+    # and a 0-d kernel_size failed in Conv1d
     assert count_parameters(MLP(4, hidden_units=(np.int64(3), torch.tensor(2)))) == \
         count_parameters(MLP(4, hidden_units=(3, 2)))
+    for width in (torch.tensor(True), torch.tensor([3]), torch.tensor(3.0)):
+        with pytest.raises(ValueError, match="hidden_units must be a sequence of positive"):
+            MLP(4, hidden_units=(width,))
+    cnn = CNN(sequence_length=10, alphabet_size=4, kernel_size=torch.tensor(3))
+    assert cnn(torch.zeros(2, 40)).shape == (2,)

@@ -323,6 +323,14 @@ def test_a_prefix_ending_in_a_digit_or_a_sign_is_refused(encode):
     encode("pos²")  # would not be misread
 
 
+def test_a_prefix_set_after_fit_is_checked_where_it_is_used():
+    # set_params(prefix="win-") after fit named positions that read back reversed
+    encoder = SequenceEncoder().fit(["AC"]).set_params(prefix="win-")
+    for use in (encoder.get_feature_names_out, lambda: encoder.transform(["AC"])):
+        with pytest.raises(ValueError, match="prefix='win-' ends in '-'"):
+            use()
+
+
 def test_positions_frame_names_a_prefix_that_is_no_string():
     with pytest.raises(ValueError, match="prefix must be a string; got 1"):
         positions_frame(["AC"], prefix=1)
