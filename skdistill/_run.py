@@ -98,16 +98,13 @@ def _weights(frame, column, key, path):
 
 
 def _read_csv(data, path, key, labelled):
-    frame = pd.read_csv(path)
-    # IDs and sequences are text, read verbatim: as numbers, "00001" would come back
-    # as 1; as pandas' missing values, the ID "NA" and the dipeptide "NA" would be lost
-    verbatim = [column for column in dict.fromkeys((data["id_column"], data["sequence_column"]))
-                if column in frame.columns]
-    if verbatim:
-        text = pd.read_csv(path, usecols=verbatim, dtype=str, keep_default_na=False,
-                           na_values=[""])
-        for column in verbatim:  # by name: usecols keeps the file's column order
-            frame[column] = text[column]
+    # IDs and sequences are text, read verbatim (a converter skips pandas' parsing):
+    # as numbers, "00001" would come back as 1; as pandas' missing values, the ID
+    # "NA" and the dipeptide "NA" would be lost. An empty field stays missing.
+    verbatim = [column for column in (data["id_column"], data["sequence_column"]) if column]
+    frame = pd.read_csv(path, converters=dict.fromkeys(verbatim, str))
+    for column in set(verbatim) & set(frame.columns):
+        frame[column] = frame[column].mask(frame[column] == "")
     label, weight = data["label_column"], data.get("weight_column")
     columns = {"label_column": [label] if labelled else [],
                "id_column": [data["id_column"]] if data["id_column"] else [],

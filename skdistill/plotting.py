@@ -311,8 +311,9 @@ class TeacherStudentDisplay:
                 f"{sorted(unknown, key=str)[:5]}; its classes_ are "
                 f"{classifier.classes_.tolist()}."
             )
-        teacher_proba = classifier.teacher_predict_proba(preprocess(X))[:, 1]
-        student_proba = estimator.predict_proba(X)[:, 1]
+        X = preprocess(X)  # once, for both nets
+        teacher_proba = classifier.teacher_predict_proba(X)[:, 1]
+        student_proba = classifier.predict_proba(X)[:, 1]
         return cls.from_predictions(
             y, teacher_proba, student_proba, pos_label=classifier.classes_[1], ax=ax, **kwargs
         )

@@ -286,10 +286,12 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         tags.transformer_tags.preserves_dtype = []
         return tags
 
-    def _check_float16(self):
+    def _check_output_params(self):
+        """Check the parameters of the output, which set_params may change after fit."""
         if self.sparse_output and np.dtype(self.dtype) == np.float16:
             raise ValueError("dtype=float16 needs sparse_output=False: scipy's sparse "
                              "matrices hold no float16.")
+        _check_prefix(self.prefix, "SequenceEncoder")
 
     def _symbols(self, X, reset):
         """The (n, positions) array of symbols of ``X``, "" where none; after
@@ -333,8 +335,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             numeric = False
         if not numeric:
             raise ValueError(f"dtype={self.dtype!r} is not a numeric NumPy dtype.")
-        self._check_float16()
-        _check_prefix(self.prefix, "SequenceEncoder")
+        self._check_output_params()
         symbols = self._symbols(X, reset=True)
         if self.alphabet is None:
             alphabet = np.unique(symbols[symbols != ""])
@@ -377,8 +378,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         X_out : ndarray or sparse csr_matrix of shape (n_samples, `length_` * len(`alphabet_`))
         """
         check_is_fitted(self)
-        self._check_float16()
-        _check_prefix(self.prefix, "SequenceEncoder")
+        self._check_output_params()
         symbols = self._symbols(X, reset=False)
         if self.length is None:
             self._warn_about_lengths(_lengths(symbols))
@@ -402,7 +402,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         encoded = sp.csr_matrix(
             (np.ones(len(rows), dtype=sparse_dtype), (rows, columns)), shape=shape
         )
-        return encoded if self.sparse_output else encoded.toarray().astype(self.dtype)
+        return encoded if self.sparse_output else encoded.toarray().astype(
+            self.dtype, copy=False)
 
     def _warn_about_lengths(self, lengths):
         """Warn of sequences outside the lengths seen in ``fit``, with their counts."""
