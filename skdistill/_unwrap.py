@@ -10,13 +10,31 @@ def _unchanged(X):
     return X
 
 
+def _transforms_before_last(pipeline):
+    """What ``pipeline`` does to ``X`` before its last step at predict time:
+    each earlier step's ``transform``, skipping samplers (imbalanced-learn's
+    steps that resample in ``fit`` only) and "passthrough"."""
+    steps = [
+        step for _, step in pipeline.steps[:-1]
+        if step not in (None, "passthrough") and not hasattr(step, "fit_resample")
+    ]
+
+    def preprocess(X):
+        for step in steps:
+            X = step.transform(X)
+        return X
+
+    return preprocess
+
+
 def fitted_classifier(estimator, needed_by):
     """The fitted classifier of ``estimator`` and what comes before it.
 
     Parameters
     ----------
-    estimator : DistilledClassifier or sklearn.pipeline.Pipeline
-        A fitted DistilledClassifier, or a fitted Pipeline whose last step is one.
+    estimator : DistilledClassifier or Pipeline
+        A fitted DistilledClassifier, or a fitted Pipeline (scikit-learn's or
+        imbalanced-learn's) whose last step is one.
     needed_by : str
         What asks, for the messages, e.g. ``"export_onnx"``.
 
@@ -25,7 +43,8 @@ def fitted_classifier(estimator, needed_by):
     classifier : DistilledClassifier
     preprocess : callable
         Maps input of ``estimator`` to the input of ``classifier``: the
-        ``transform`` of the Pipeline's earlier steps, or the identity.
+        ``transform`` of the Pipeline's earlier steps (an imbalanced-learn
+        sampler among them skipped, as at predict time), or the identity.
 
     Raises
     ------
@@ -37,8 +56,7 @@ def fitted_classifier(estimator, needed_by):
     classifier, preprocess = estimator, _unchanged
     if isinstance(estimator, Pipeline):
         classifier = estimator.steps[-1][1]
-        if len(estimator.steps) > 1:
-            preprocess = estimator[:-1].transform
+        preprocess = _transforms_before_last(estimator)
     if not isinstance(classifier, DistilledClassifier):
         raise TypeError(
             f"{needed_by} needs a DistilledClassifier or a Pipeline whose last step is "

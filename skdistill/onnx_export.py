@@ -25,6 +25,7 @@ import torch
 from torch import nn
 
 from ._optional import import_optional
+from ._random import _float32_default
 from ._unwrap import fitted_classifier
 from .losses import binary_logits
 
@@ -113,11 +114,14 @@ def export_onnx(estimator, path):
 
     Parameters
     ----------
-    estimator : DistilledClassifier or sklearn.pipeline.Pipeline
-        A fitted classifier, or a fitted Pipeline whose last step is one.
-        Only the classifier is exported: the steps before it stay in
-        Python, and ``pipeline[:-1].transform(X)`` (as a dense float32
-        array) is the input of the ONNX model.
+    estimator : DistilledClassifier or Pipeline
+        A fitted classifier, or a fitted Pipeline (scikit-learn's or
+        imbalanced-learn's) whose last step is one. Only the classifier is
+        exported: the steps before it stay in Python, and
+        ``pipeline[:-1].transform(X)`` (as a dense float32 array) is the
+        input of the ONNX model; in an imbalanced-learn Pipeline, the
+        ``transform`` of its steps but the samplers, which act in ``fit``
+        only.
     path : str or os.PathLike
         File to write; its folder must exist. The weights are stored inside
         the file.
@@ -168,7 +172,7 @@ def export_onnx(estimator, path):
     model = StudentProbabilities(
         student, len(classifier.classes_) == 2, _layout_sources(classifier._layout)
     ).eval()
-    example = torch.zeros(EXAMPLE_ROWS, classifier.n_features_in_)
+    example = torch.zeros(EXAMPLE_ROWS, classifier.n_features_in_, dtype=torch.float32)
     path = Path(path)
     # Its registry logs one line per torchvision operator when torchvision is
     # absent; the student uses none of them.
@@ -176,7 +180,9 @@ def export_onnx(estimator, path):
     level = registry_log.level
     registry_log.setLevel(logging.ERROR)
     try:
-        _export(model, example, path)
+        # traced in float32 whatever torch's default dtype, as the student was fitted
+        with _float32_default():
+            _export(model, example, path)
     finally:
         registry_log.setLevel(level)
     return path

@@ -13,11 +13,13 @@ installs all three (``[mlflow]``, ``[tensorboard]``, ``[wandb]`` one each).
 """
 
 import copy
+import importlib.util
 import os
 import shutil
 import tempfile
 import time
 import uuid
+import warnings
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
 from datetime import datetime
@@ -27,6 +29,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import StrOptions
 
 from ._optional import import_optional
+from ._warnings import user_stacklevel
 
 __all__ = ["MlflowTracker", "TensorBoardTracker", "Tracker", "WandbTracker"]
 
@@ -90,12 +93,16 @@ def _metric_name(field):
 
 
 def _write_model(estimator, folder):
-    """Save the fitted ``estimator`` into ``folder``; return the file's path.
+    """Save the fitted ``estimator`` into ``folder``; return the file's path,
+    or None, with a warning, where it cannot be saved.
 
     The file is written by :func:`skdistill.save` (no pickle) and read back by
     :func:`skdistill.load`. It keeps every parameter but ``trackers``: they
     say where a fit is logged, not what it learned, and, as every saved
     model, keeps network teachers only (a scikit-learn teacher is left out).
+    A model ``save`` refuses (a module class defined in a function, say)
+    trains and is tracked all the same, without its file: a tracker must not
+    cost the fit it logs.
     """
     # Imported here: persistence imports the classifier, which imports this module.
     from .persistence import save
@@ -105,7 +112,15 @@ def _write_model(estimator, folder):
     # estimator it fits (GridSearchCV does), for the time of that fit only.
     vars(snapshot).pop("_parent_callback_ctx", None)
     path = os.path.join(folder, MODEL_FILE)
-    save(snapshot, path)
+    try:
+        save(snapshot, path)
+    except TypeError as error:
+        warnings.warn(
+            f"The fitted model is not logged, as skdistill.save cannot store it: {error} "
+            "The runs keep its parameters and metrics, and the fit is kept.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
+        return None
     return path
 
 
@@ -133,7 +148,8 @@ class Tracker(BaseEstimator, metaclass=ABCMeta):
             values, called once), ``log_metrics(metrics, step)`` (a dict of
             floats named ``teacher/loss``, ``student/valid_auc``, ..., for
             meta-epoch ``step``, counted from 1), ``log_artifact(path)`` (the
-            fitted estimator, saved by :func:`skdistill.save`) and
+            fitted estimator, saved by :func:`skdistill.save`; not called,
+            with a warning, where ``save`` cannot store it) and
             ``end(failed)`` (called once, last; ``failed`` is True when the
             fit raised).
         """
@@ -154,8 +170,10 @@ class MlflowTracker(Tracker):
         database (``"sqlite:///mlflow.db"``, which needs the full ``mlflow``
         package) or a folder (``"file:///path/mlruns"``, which MLflow 3 accepts
         only with the environment variable ``MLFLOW_ALLOW_FILE_STORE=true``).
-        None uses MLflow's default (the ``MLFLOW_TRACKING_URI`` environment
-        variable, if set).
+        None uses MLflow's default: the ``MLFLOW_TRACKING_URI`` environment
+        variable if set, otherwise, in MLflow 3, ``sqlite:///mlflow.db``, which
+        mlflow-skinny (the ``[mlflow]`` extra) cannot use: ``fit`` then
+        raises a ``ValueError`` saying so before training.
     experiment_name : str, default="Default"
         Experiment the runs belong to; created when missing.
     run_name : str or None, default=None
@@ -167,7 +185,8 @@ class MlflowTracker(Tracker):
     --------
     >>> from skdistill import DistilledClassifier
     >>> from skdistill.tracking import MlflowTracker
-    >>> clf = DistilledClassifier(trackers=[MlflowTracker(experiment_name="crotonylation")])
+    >>> tracker = MlflowTracker("http://localhost:5000", experiment_name="crotonylation")
+    >>> clf = DistilledClassifier(trackers=[tracker])
     """
 
     _parameter_constraints = {
@@ -194,9 +213,23 @@ class MlflowTracker(Tracker):
         return _MlflowRun(import_optional("mlflow", "mlflow", "MlflowTracker"), self)
 
 
+def _check_mlflow_store(uri):
+    """Refuse a SQLite store where SQLAlchemy is missing: mlflow-skinny (the
+    ``[mlflow]`` extra) has none, yet MLflow 3 defaults to ``sqlite:///mlflow.db``."""
+    if uri.startswith("sqlite") and importlib.util.find_spec("sqlalchemy") is None:
+        raise ValueError(
+            f"MlflowTracker: the tracking URI {uri!r} is a SQLite database, which "
+            "mlflow-skinny (the [mlflow] extra) cannot use; it is MLflow's default where "
+            "neither tracking_uri nor MLFLOW_TRACKING_URI is set. Give a tracking server "
+            "(tracking_uri='http://host:5000'), a folder (tracking_uri='file:./mlruns' with "
+            "MLFLOW_ALLOW_FILE_STORE=true), or install the full mlflow package."
+        )
+
+
 class _MlflowRun:
     def __init__(self, mlflow, tracker):
         self.entities = mlflow.entities
+        _check_mlflow_store(tracker.tracking_uri or mlflow.get_tracking_uri())
         self.client = mlflow.MlflowClient(tracking_uri=tracker.tracking_uri)
         experiment_id = self._experiment_id(tracker.experiment_name, mlflow.MlflowException)
         self.run_id = self.client.create_run(
@@ -298,8 +331,12 @@ class _TensorBoardRun:
 
     def log_params(self, params):
         # The HParams tab wants the metric names with the parameters: both
-        # are known at the end of the fit.
-        self.params = params
+        # are known at the end of the fit. It drops None and shows booleans as
+        # 0 and 1: both go as the words MLflow shows.
+        self.params = {
+            name: str(value) if value is None or isinstance(value, bool) else value
+            for name, value in params.items()
+        }
 
     def log_metrics(self, metrics, step):
         for name, value in metrics.items():
@@ -467,7 +504,7 @@ class TrackingSession:
             return
         with self._ended_on_error(), tempfile.TemporaryDirectory() as folder:
             path = _write_model(estimator, folder)
-            for run in self._runs:
+            for run in self._runs if path is not None else ():
                 run.log_artifact(path)
         self._end(failed=False)
 

@@ -11,7 +11,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from skdistill import DistilledClassifier, export_onnx
 from skdistill._optional import import_optional
@@ -115,6 +115,34 @@ def test_onnxruntime_probabilities_match_predict_proba(name, windows, tmp_path):
     # The fitted student is neither moved nor changed.
     assert all(torch.equal(value, weights[name]) for name, value in student.state_dict().items())
     np.testing.assert_array_equal(estimator.predict_proba(X_test), expected)
+
+
+def test_an_imbalanced_learn_pipeline_exports_under_a_float64_default(
+    imbalanced_arrays, tmp_path,
+):
+    # The sampler has no transform: export_onnx raised AttributeError on such a pipeline;
+    # and under a float64 default the graph took a double "X" onnxruntime refused to load.
+    onnxruntime = pytest.importorskip("onnxruntime", reason="needs skdistill[onnx]")
+    from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
+    from imblearn.under_sampling import RandomUnderSampler
+
+    X, y = imbalanced_arrays
+    pipeline = make_imblearn_pipeline(
+        StandardScaler(), RandomUnderSampler(random_state=0),
+        DistilledClassifier(random_state=0, **FAST),
+    ).fit(X, y)
+    default = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        path = export_onnx(pipeline, tmp_path / "student.onnx")
+    finally:
+        torch.set_default_dtype(default)
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    assert session.get_inputs()[0].type == "tensor(float)"
+    onnx_input = pipeline[0].transform(X).astype(np.float32)
+    np.testing.assert_allclose(
+        session.run(None, {"X": onnx_input})[0], pipeline.predict_proba(X), rtol=0, atol=1e-5
+    )
 
 
 def test_export_does_not_log_torch_exporter_noise(imbalanced_arrays, tmp_path):

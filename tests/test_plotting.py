@@ -156,6 +156,30 @@ def test_teacher_student_display_of_a_pipeline_on_given_axes(split):
     assert display.axes_[1].get_xlabel() == "teacher's probability of pos"
 
 
+def test_both_displays_take_an_imbalanced_learn_pipeline_with_a_sampler(split):
+    # A sampler has no transform: both raised AttributeError on such a pipeline.
+    from imblearn.pipeline import make_pipeline as make_imblearn_pipeline
+    from imblearn.under_sampling import RandomUnderSampler
+
+    X_train, X_test, y_train, y_test = split
+    pipeline = make_imblearn_pipeline(
+        StandardScaler(), RandomUnderSampler(random_state=0),
+        DistilledClassifier(random_state=0, **VALIDATED),
+    ).fit(X_train, y_train)
+
+    curves = TrainingCurvesDisplay.from_estimator(pipeline)
+    display = TeacherStudentDisplay.from_estimator(pipeline, X_test, y_test)
+
+    np.testing.assert_array_equal(
+        curves.loss["student"], _history_values(pipeline[-1], "student_loss")
+    )
+    teacher = pipeline[-1].teacher_predict_proba(pipeline[0].transform(X_test))[:, 1]
+    assert display.roc_auc["teacher"] == pytest.approx(roc_auc_score(y_test, teacher))
+    assert display.roc_auc["student"] == pytest.approx(
+        roc_auc_score(y_test, pipeline.predict_proba(X_test)[:, 1])
+    )
+
+
 def test_teacher_student_display_needs_two_classes_and_a_teacher():
     X, y = make_classification(n_samples=150, n_classes=3, n_informative=4, random_state=0)
     multiclass = DistilledClassifier(random_state=0, **FAST).fit(X, y)

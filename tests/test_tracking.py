@@ -5,6 +5,7 @@ reading back what was logged; tests skip only where the library is absent.
 """
 
 import collections
+import importlib.util
 import pickle
 import struct
 import sys
@@ -179,6 +180,22 @@ def _finished_runs(uri, experiment_name):
     return client, runs
 
 
+def test_mlflow_default_sqlite_store_without_sqlalchemy_is_named(
+    imbalanced_arrays, tmp_path, monkeypatch,
+):
+    # mlflow-skinny raised UnsupportedModelRegistryStoreURIException on MLflow 3's default
+    pytest.importorskip("mlflow", reason="MlflowTracker needs mlflow (or mlflow-skinny)")
+    if importlib.util.find_spec("sqlalchemy") is not None:
+        pytest.skip("the full mlflow package (with SQLAlchemy) opens SQLite stores")
+    X, y = imbalanced_arrays
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.chdir(tmp_path)
+    clf = DistilledClassifier(**FAST, trackers=[MlflowTracker()])
+    with pytest.raises(ValueError, match="SQLite database, which mlflow-skinny"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "student_")
+
+
 def test_mlflow_logs_a_whole_fit_as_one_run(imbalanced_arrays, mlflow_uri, tmp_path):
     X, y = imbalanced_arrays
     tracker = MlflowTracker(tracking_uri=mlflow_uri, experiment_name="distill",
@@ -296,6 +313,9 @@ def test_tensorboard_event_files_hold_the_whole_fit(imbalanced_arrays, tensorboa
     start = HParamsPluginData.FromString(hparams["_hparams_/session_start_info"])
     assert start.session_start_info.hparams["schedule"].string_value == "sequential"
     assert start.session_start_info.hparams["alpha"].number_value == 1.0
+    # None and booleans as words: the HParams tab dropped None and showed 0 and 1
+    assert start.session_start_info.hparams["teacher_weights"].string_value == "None"
+    assert start.session_start_info.hparams["warm_start"].string_value == "False"
     experiment = HParamsPluginData.FromString(hparams["_hparams_/experiment"]).experiment
     assert sorted(info.name.tag for info in experiment.metric_infos) == sorted(METRICS)
     _assert_same_model(clf, folder / MODEL_FILE, X)
@@ -396,6 +416,32 @@ def test_a_tracker_that_fails_at_the_end_leaves_the_estimator_as_it_was(imbalanc
         clf.fit(X, y)
     np.testing.assert_array_equal(clf.predict_proba(X), proba)
     assert clf.history_ is history
+
+
+def _local_module_class():
+    class Local(torch.nn.Module):
+        def __init__(self, input_dim, output_dim=1):
+            super().__init__()
+            self.linear = torch.nn.Linear(input_dim, output_dim)
+
+        def forward(self, X):
+            return self.linear(X)[:, 0]
+
+    return Local
+
+
+def test_a_model_save_cannot_store_is_tracked_without_its_file(imbalanced_arrays):
+    # The fit raised save's TypeError after training, and lost the model.
+    X, y = imbalanced_arrays
+    calls = []
+    clf = DistilledClassifier(**FAST, student=_local_module_class(), random_state=0,
+                              trackers=[RecordingTracker(calls, X)])
+    with pytest.warns(UserWarning, match="model is not logged.*has no importable name") as record:
+        clf.fit(X, y)
+    assert [warning.filename for warning in record] == [__file__]
+    assert [call[0] for call in calls] == ["params"] + ["metrics"] * (len(calls) - 2) + ["end"]
+    assert calls[-1] == ("end", False)
+    assert clf.predict_proba(X).shape == (len(X), 2)
 
 
 def test_a_warm_fit_logs_its_meta_epochs_after_the_previous_ones(imbalanced_arrays):
