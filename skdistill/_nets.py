@@ -13,6 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 from skorch import NeuralNet
+from skorch.callbacks.scoring import ScoringBase
 from sklearn.base import clone
 from torch import nn
 
@@ -376,7 +377,8 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
     ------
     TypeError, ValueError
         If the module cannot be built; the message names the role and the
-        arguments filled in from the data.
+        arguments filled in from the data. ValueError also if a skorch
+        scoring callback would score the training batches.
     """
     net_class, params = net_class_and_params(spec, default)
     filled = {}
@@ -394,7 +396,7 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
     )
     net = net_class(**params)
     try:
-        return net.initialize()
+        net.initialize()
     except (TypeError, ValueError) as error:
         # skorch builds callbacks, module, criterion, optimizer in turn: only an
         # error between the first two is the module's (a bad lr is the optimizer's)
@@ -408,6 +410,22 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
             f"The {role}'s module {name} could not be built: {error} (arguments filled in "
             f"from the data: {given}; give others as module__<name> of a skorch NeuralNet)"
         ) from error
+    _check_no_training_scores(net, role)
+    return net
+
+
+def _check_no_training_scores(net, role):
+    """Refuse a skorch scoring callback on the training batches: their targets are
+    the distillation's (true labels and teacher probabilities), not labels."""
+    for name, callback in net.callbacks_:
+        if isinstance(callback, ScoringBase) and callback.on_train:
+            raise ValueError(
+                f"The {role} net's {type(callback).__name__} callback {name!r} has "
+                "on_train=True: it would score the training batches, whose targets are the "
+                "distillation's (true labels and teacher probabilities), not labels. "
+                "Score on data of your own after fit, or read the held-out scores of the "
+                "classifier's early stopping in history_."
+            )
 
 
 def _fit_wiring(criterion, max_epochs, batch_size):

@@ -22,7 +22,8 @@ in a ``FunctionTransformer``, say) are trusted by name.
 
 Two bounds on what a file can make :func:`load` allocate: a member is read
 in chunks and refused once it inflates beyond a hundredfold its compressed
-size (past 64 MiB), and a net's module and criterion are first built on
+size (past 8 MiB; the compressed size counted as no more than the bytes up
+to the next member, whatever the archive declares), and a net's module and criterion are first built on
 torch's ``meta`` device, which allocates nothing, and refused where they
 would hold more numbers than the file's weights of that net (a module that
 cannot be built there is built as usual).
@@ -109,9 +110,10 @@ FORMAT = "skdistill"
 FORMAT_VERSION = 2
 #: A member may inflate this many times its compressed size, beyond
 #: :data:`_INFLATE_FREE_BYTES` (deflate reaches about 1,000 on repeated data;
-#: a manifest of a real model about 10).
+#: a manifest of a real model about 10, and parsing JSON takes up to some 25
+#: times its size in memory).
 _MAX_INFLATION = 100
-_INFLATE_FREE_BYTES = 64 * 2**20
+_INFLATE_FREE_BYTES = 8 * 2**20
 _CHUNK_BYTES = 2**20
 _CLASSIFIER_NAME = name_of(DistilledClassifier)
 #: What a damaged archive raises while a member is read.
@@ -240,6 +242,9 @@ register_trusted(
     callbacks.EarlyStopping, callbacks.EpochScoring, callbacks.BatchScoring,
     callbacks.PassthroughScoring, callbacks.EpochTimer, callbacks.PrintLog,
     callbacks.ProgressBar, callbacks.Freezer, callbacks.Unfreezer, callbacks.Initializer,
+    # the default arguments of those callbacks: PrintLog's and EarlyStopping's sink, the
+    # scorings' target extractor
+    print, skorch.utils.to_numpy, skorch.utils.noop,
     torch.utils.data.DataLoader,
     torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW, torch.optim.RMSprop,
     torch.optim.Adagrad, torch.optim.NAdam, torch.optim.RAdam,
@@ -463,19 +468,23 @@ def _imbalanced_learn_classes():
     return {name_of(cls): cls for cls in (Pipeline, RandomUnderSampler, RandomOverSampler)}
 
 
-def _read_member(archive, name):
+def _read_member(archive, name, file_size):
     """A member's bytes, read in chunks and refused once they inflate beyond
-    reason (the sizes a zip declares are the file's word, not a bound)."""
+    reason. The sizes a zip declares are the file's word, not a bound: the
+    compressed size counts for no more than the bytes up to the next member
+    (or the end of the file)."""
     info = archive.getinfo(name)
-    limit = max(_INFLATE_FREE_BYTES, _MAX_INFLATION * info.compress_size)
+    following = [other.header_offset for other in archive.infolist()
+                 if other.header_offset > info.header_offset]
+    compressed = min(info.compress_size, min(following, default=file_size) - info.header_offset)
+    limit = max(_INFLATE_FREE_BYTES, _MAX_INFLATION * compressed)
     chunks, size = [], 0
     with archive.open(info) as member:
         while chunk := member.read(_CHUNK_BYTES):
             size += len(chunk)
             if size > limit:
                 raise ValueError(
-                    f"its member {name} inflates from {info.compress_size} bytes to more "
-                    f"than {limit}"
+                    f"its member {name} inflates from {compressed} bytes to more than {limit}"
                 )
             chunks.append(chunk)
     return b"".join(chunks)
@@ -498,8 +507,9 @@ def _read(path):
             names = archive.namelist()
             if len(names) != len(set(names)):
                 raise ValueError("it holds a member twice")
-            manifest = json.loads(_read_member(archive, _MANIFEST))
-            tensors = _read_member(archive, _TENSORS)
+            file_size = archive.fp.seek(0, os.SEEK_END)
+            manifest = json.loads(_read_member(archive, _MANIFEST, file_size))
+            tensors = _read_member(archive, _TENSORS, file_size)
     # ValueError covers JSON and Unicode decoding errors; the file itself was opened.
     except _ARCHIVE_ERRORS as error:
         raise ValueError(

@@ -39,7 +39,7 @@ from sklearn.preprocessing import (
     QuantileTransformer,
     RobustScaler,
 )
-from skorch import NeuralNet
+from skorch import NeuralNet, NeuralNetBinaryClassifier, callbacks
 from torch import nn
 
 import skdistill._plain_data as plain_data
@@ -658,22 +658,25 @@ def test_a_member_held_twice_is_refused(saved_mlp, tmp_path):
         load(path)
 
 
-@pytest.mark.parametrize("lying", [False, True])
+@pytest.mark.parametrize("lying", [None, "inflated size", "compressed size"])
 def test_a_zip_bomb_is_refused_before_it_inflates(tmp_path, lying):
     # 1.5 MB inflating to 1.5 GB reached 3.4 GB of memory before being refused; a
-    # header declaring 1,000 bytes for the same member took 600 MB
+    # header declaring 1,000 bytes for the same member took 600 MB; one declaring
+    # 2 GB compressed lifted the limit and was read whole
     path = tmp_path / "bomb.skd"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         with archive.open("skdistill.json", "w") as member:
             block = b" " * 2**20
             for _ in range(200):
                 member.write(block)
-        archive.writestr("tensors.safetensors", b"")
-    assert path.stat().st_size < 2**20
-    if lying:  # the central directory's uncompressed size of the first member
+        # what a lie about the compressed size would read as the member's own bytes
+        archive.writestr("tensors.safetensors", bytes(2 * 2**20), zipfile.ZIP_STORED)
+    assert path.stat().st_size < 3 * 2**20
+    if lying:  # a size the central directory declares for the first member
         data = bytearray(path.read_bytes())
         entry = data.find(b"PK\x01\x02")
-        data[entry + 24:entry + 28] = struct.pack("<I", 1000)
+        offset, size = (24, 1000) if lying == "inflated size" else (20, 2**31 - 1)
+        data[entry + offset:entry + offset + 4] = struct.pack("<I", size)
         path.write_bytes(bytes(data))
     tracemalloc.start()
     try:
@@ -906,6 +909,22 @@ def test_save_refuses_unfitted_and_foreign_objects(tmp_path):
     with pytest.raises(TypeError, match="scikit-learn estimator"):
         save({"student": None}, tmp_path / "model.skd")
     assert not (tmp_path / "model.skd").exists()
+
+
+@pytest.mark.parametrize("callback", [
+    callbacks.EpochScoring("roc_auc", lower_is_better=False), callbacks.BatchScoring("accuracy"),
+    callbacks.PrintLog(), callbacks.EarlyStopping(monitor="train_loss"),
+    callbacks.ProgressBar(), callbacks.EpochTimer(),
+], ids=lambda callback: type(callback).__name__)
+def test_trusted_callbacks_load_with_their_default_arguments(imbalanced_arrays, tmp_path,
+                                                             callback):
+    # save wrote them, and load refused builtins.print and skorch.utils.to_numpy
+    X, y = imbalanced_arrays
+    student = NeuralNetBinaryClassifier(MLP, callbacks=[callback])
+    clf = DistilledClassifier(**FAST, student=student, random_state=0).fit(X, y)
+    save(clf, tmp_path / "model.skd")
+    np.testing.assert_array_equal(load(tmp_path / "model.skd").predict_proba(X),
+                                  clf.predict_proba(X))
 
 
 def test_skorch_callbacks_are_saved_by_their_parameters(imbalanced_arrays, tmp_path):

@@ -253,6 +253,23 @@ def test_a_net_callback_reading_a_validation_score_is_a_clear_error(imbalanced_a
         fast(student=LooksUpAMissingKey).fit(X, y)
 
 
+def test_a_scoring_callback_on_the_training_batches_is_refused_before_training(
+    imbalanced_arrays,
+):
+    # skorch's "zero-dimensional arrays cannot be concatenated" at the end of an epoch
+    from skorch.callbacks import EpochScoring
+
+    X, y = imbalanced_arrays
+    clf = fast(random_state=0).fit(X, y)
+    proba = clf.predict_proba(X)
+    scoring = EpochScoring("roc_auc", lower_is_better=False, on_train=True)
+    clf.set_params(teacher=default_net("teacher").set_params(callbacks=[scoring]))
+    with pytest.raises(ValueError, match="teacher net's EpochScoring callback 'EpochScoring' "
+                                         "has on_train=True"):
+        clf.fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+
+
 @pytest.mark.parametrize(
     "params, message",
     [({"early_stopping": "yes"}, "early_stopping"), ({"n_iter_no_change": 0}, "n_iter_no_change"),
