@@ -88,7 +88,8 @@ def _input_for_estimators(X):
 
 
 def resolve_device(device):
-    """Return the torch device for ``device`` ("auto", "cpu", "cuda:0", ...)."""
+    """Return the torch device for ``device`` ("auto", "cpu", "cuda:0", ...),
+    checked to hold a tensor (a ValueError names ``device`` otherwise)."""
     if isinstance(device, str) and device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
@@ -102,6 +103,14 @@ def resolve_device(device):
             "device='meta' holds no data: nets there can neither train nor predict. Use "
             "'cpu' or a GPU."
         )
+    try:
+        # any backend, and any device number, with the error torch gives for it
+        torch.empty(0, device=resolved)
+    except Exception as error:  # noqa: BLE001 - backends raise RuntimeError, ImportError, ...
+        raise ValueError(
+            f"device={device!r} cannot be used by this torch: {type(error).__name__}: "
+            f"{str(error).partition(chr(10))[0]}"
+        ) from None
     return resolved
 
 

@@ -426,6 +426,16 @@ def test_cuda_without_gpu_is_a_clear_error(imbalanced_arrays):
         fast(device="cuda").fit(X, y)
 
 
+def test_a_device_type_this_torch_cannot_use_is_named_before_training(imbalanced_arrays):
+    # device="xpu" raised torch's AssertionError from inside the first net
+    if torch.xpu.is_available():
+        pytest.skip("an XPU is present")
+    X, y = imbalanced_arrays
+    with pytest.raises(ValueError, match="device='xpu' cannot be used by this torch: "
+                                         "AssertionError"):
+        fast(device="xpu").fit(X, y)
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_non_finite_input(imbalanced_arrays, bad):
     X, y = imbalanced_arrays

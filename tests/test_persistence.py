@@ -359,6 +359,11 @@ def test_load_refuses_a_device_torch_cannot_use(saved_mlp):
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="no CUDA GPU"):
             load(saved_mlp, device="cuda")
+    # mps, xpu and hpu passed, then failed in torch: three error types, one of them
+    # "damaged skdistill model file"
+    if not torch.xpu.is_available():
+        with pytest.raises(ValueError, match="device='xpu' cannot be used by this torch"):
+            load(saved_mlp, device="xpu")
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
