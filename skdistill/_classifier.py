@@ -587,7 +587,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         the position-major one-hot layout of ``X``; None when no module asked
         for it.
     student_ : skorch.NeuralNet
-        The fitted student, used for prediction.
+        The fitted student, used for prediction. Its skorch methods take
+        the classifier's encoded input: ``student_.forward(X)`` gives the
+        logits of the module (``decision_function``'s, where no column
+        placement for a sequence module is needed), as does a fitted
+        network teacher's; refitting them alone is not supported (their
+        criterion reads the distillation's targets).
     n_iter_ : int
         Meta-epochs the student was trained for (at most ``meta_epochs``; with
         ``warm_start``, in all fits since the last cold one).
@@ -741,10 +746,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     def set_params(self, **params):
         """Set the parameters of this estimator and of its teacher or student.
 
-        Nested parameters (``student__lr``, ``teacher__C``) need a teacher or
-        student that has parameters: a skorch net or a scikit-learn
-        classifier. To search those of a default net, pass it as one first:
-        ``student=default_net("student")`` (see :func:`~skdistill.default_net`).
+        Nested parameters (``student__lr``, ``teacher__C``, ``prior__cv``)
+        need a teacher, student or prior that has parameters: a skorch net,
+        a scikit-learn classifier or a prior estimator. To search those of a
+        default net, pass it as one first: ``student=default_net("student")``
+        (see :func:`~skdistill.default_net`).
 
         Parameters
         ----------
@@ -757,9 +763,15 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         """
         for key in params:
             role, nested, _ = key.partition("__")
-            if not nested or role not in ("teacher", "student"):
+            if not nested or role not in ("teacher", "student", "prior"):
                 continue
             spec = params.get(role, getattr(self, role))
+            if role == "prior" and not hasattr(spec, "set_params"):
+                raise ValueError(
+                    f"{key} sets a parameter of the prior estimator, but prior={spec!r} is "
+                    "no estimator: pass one, e.g. prior=skdistill.pu.BestBinPriorEstimator() "
+                    "(what prior='estimate' runs)."
+                )
             if isinstance(spec, list):
                 raise ValueError(
                     f"{key} sets a parameter of the {role}, but {role} is a list of "
@@ -1155,10 +1167,14 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                                    common["batch_size"], train, rng)
                 for teacher in self._teacher_ensemble.teachers
             ]
+        roles = (
+            [f"teacher[{i}]" for i in range(len(teacher_specs))]
+            if isinstance(self.teacher, list) else ["teacher"]
+        )
         return [
             self._make_teacher(spec, kind, TrueLabelCriterion(true_label_loss), common,
-                               train, classes, rng, params)
-            for (spec, kind), params in zip(teacher_specs, fit_params)
+                               train, classes, rng, params, role)
+            for (spec, kind), params, role in zip(teacher_specs, fit_params, roles)
         ]
 
     def _warm_teacher(self, teacher, criterion, batch_size, train, rng):
@@ -1171,18 +1187,19 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                          max_epochs=self.teacher_epochs, batch_size=batch_size)
         return NetTeacher(net, teacher.binary, sample)
 
-    def _make_teacher(self, spec, kind, criterion, common, train, classes, rng, fit_params):
+    def _make_teacher(self, spec, kind, criterion, common, train, classes, rng, fit_params,
+                      role):
         sample = stratified_bootstrap(train.y, rng) if self.bootstrap else None
         if kind == ESTIMATOR:
             if not isinstance(spec, FrozenEstimator):
                 spec = seed_unset_random_states(clone(spec), rng)
             return EstimatorTeacher(spec, classes, sample, fit_params=fit_params)
         net = build_net(
-            spec, DEFAULT_TEACHER, role="teacher", criterion=criterion,
+            spec, DEFAULT_TEACHER, role=role, criterion=criterion,
             max_epochs=self.teacher_epochs,
             **common,
         )
-        check_output_shape(net, train.data, len(classes), "teacher")
+        check_output_shape(net, train.data, len(classes), role)
         return NetTeacher(net, len(classes) == 2, sample)
 
     def decision_function(self, X):

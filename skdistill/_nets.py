@@ -16,6 +16,7 @@ from skorch import NeuralNet
 from skorch.callbacks.scoring import ScoringBase
 from sklearn.base import clone
 from torch import nn
+from torch.utils.data import DataLoader
 
 from ._specs import accepts
 from .losses import binary_logits, sample_weight_kwargs
@@ -84,8 +85,11 @@ class TensorData(torch.utils.data.Dataset):
         if self.is_sparse:
             self.X = sp.csr_matrix(X)
         else:
-            # torch cannot share a read-only buffer (a memory map, say): copy it.
-            self.X = torch.as_tensor(X if X.flags.writeable else X.copy(), device=self.device)
+            # torch cannot share a read-only buffer (a memory map, say), nor one read
+            # backwards (X[::-1]): copy those.
+            if not X.flags.writeable or any(stride < 0 for stride in X.strides):
+                X = X.copy()
+            self.X = torch.as_tensor(X, device=self.device)
         self.y = y
         self.rows = None
 
@@ -135,9 +139,13 @@ class BatchIterator:
     shuffling (inference), batches of sparse input hold at most
     :data:`SPARSE_BATCH_ELEMENTS` dense elements.
 
+    Any other dataset (skorch's, when a fitted ``student_`` or ``teacher_``
+    is called on an array: ``net.forward(X)``) is served by PyTorch's
+    ``DataLoader``.
+
     Parameters
     ----------
-    dataset : TensorData
+    dataset : TensorData or torch.utils.data.Dataset
     batch_size : int
     shuffle : bool, default=False
     drop_last : bool, default=False
@@ -147,14 +155,13 @@ class BatchIterator:
     """
 
     def __init__(self, dataset, batch_size, shuffle=False, drop_last=False):
-        if not isinstance(dataset, TensorData):
-            raise TypeError(
-                f"BatchIterator serves TensorData only, got {type(dataset).__name__}."
-            )
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.drop_last = drop_last
+        self._loader = None if isinstance(dataset, TensorData) else DataLoader(
+            dataset, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last
+        )
 
     def _rows_per_batch(self):
         if self.dataset.is_sparse and not self.shuffle:
@@ -175,9 +182,12 @@ class BatchIterator:
         return list(zip([0, *stops[:-1]], stops))
 
     def __len__(self):
-        return len(self._bounds())
+        return len(self._loader if self._loader is not None else self._bounds())
 
     def __iter__(self):
+        if self._loader is not None:
+            yield from self._loader
+            return
         bounds = self._bounds()
         if not self.shuffle:
             for start, stop in bounds:
@@ -398,9 +408,17 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
     try:
         net.initialize()
     except (TypeError, ValueError) as error:
-        # skorch builds callbacks, module, criterion, optimizer in turn: only an
-        # error between the first two is the module's (a bad lr is the optimizer's)
-        if "callbacks_" not in vars(net) or "module_" in vars(net):
+        # skorch builds callbacks, module, criterion, optimizer in turn: an error
+        # between the first two is the module's, one after the criterion the optimizer's
+        built = vars(net)
+        if "criterion_" in built and "optimizer_" not in built:
+            optimizer = params.get("optimizer", net.optimizer)
+            name = getattr(optimizer, "__name__", type(optimizer).__name__)
+            raise type(error)(
+                f"The {role}'s optimizer {name} could not be built: {error} (set its "
+                "parameters as optimizer__<name>, or lr, on a skorch NeuralNet)"
+            ) from error
+        if "callbacks_" not in built or "module_" in built:
             raise
         module = params["module"]
         name = getattr(module, "__name__", type(module).__name__)

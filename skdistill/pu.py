@@ -41,7 +41,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods
-from sklearn.utils.validation import check_array, check_consistent_length
+from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
 from ._constraints import NumberInterval
 from ._seeds import seed_unset_random_states
@@ -283,12 +283,14 @@ def _warn_if_positives_are_most(label, share):
         )
 
 
-def _check_pu_data(X, y):
-    """The 0/1 PU labels and the labelled fraction, checked against ``X``.
+def _check_pu_data(estimator, X, y):
+    """The 0/1 PU labels and the labelled fraction, checked against ``X``;
+    ``estimator`` records ``n_features_in_`` (and ``feature_names_in_``).
 
     ``X`` itself is left as given: a scorer may select a DataFrame's columns
     by name or read missing values.
     """
+    validate_data(estimator, X, skip_check_array=True)
     y = np.asarray(y)
     label = positive_label(y)
     s = (y == label).astype(np.int64)
@@ -302,7 +304,16 @@ def _check_pu_data(X, y):
 _SCORER = HasMethods(["fit", "predict", "predict_proba"])
 
 
-class _ScorePriorEstimator(BaseEstimator):
+class _PriorEstimator(BaseEstimator):
+    """Base of the prior estimators: they take sparse input."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class _ScorePriorEstimator(_PriorEstimator):
     """A prior estimator that reads out-of-fold scores of a probabilistic
     classifier trained to tell labelled positives from unlabeled samples."""
 
@@ -327,7 +338,7 @@ class _ScorePriorEstimator(BaseEstimator):
         self : object
         """
         self._validate_params()
-        s, labelled = _check_pu_data(X, y)
+        s, labelled = _check_pu_data(self, X, y)
         if s.sum() < self.cv or (len(s) - s.sum()) < self.cv:
             raise ValueError(
                 f"Out-of-fold scores with cv={self.cv} need at least {self.cv} labelled "
@@ -386,6 +397,11 @@ class ElkanNotoPriorEstimator(_ScorePriorEstimator):
         The estimated label frequency ``c``.
     labelled_fraction_ : float
         The fraction of samples labelled positive.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen in ``fit``, where ``X`` has string column
+        names.
 
     References
     ----------
@@ -472,6 +488,11 @@ class BestBinPriorEstimator(_ScorePriorEstimator):
         The classifier (an unfitted clone) whose scores gave the top bin.
     labelled_fraction_ : float
         The fraction of samples labelled positive.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen in ``fit``, where ``X`` has string column
+        names.
 
     References
     ----------
@@ -606,7 +627,7 @@ def _label_frequency_bound(n_samples, n_labelled, delta, min_size, c_prior):
     )
 
 
-class TIcEPriorEstimator(BaseEstimator):
+class TIcEPriorEstimator(_PriorEstimator):
     """TIcE: the label frequency from subsets found by decision-tree induction.
 
     Any subset of the data gives a lower bound on the label frequency ``c``:
@@ -651,6 +672,11 @@ class TIcEPriorEstimator(BaseEstimator):
         The estimated label frequency ``c``.
     labelled_fraction_ : float
         The fraction of samples labelled positive.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen in ``fit``, where ``X`` has string column
+        names.
 
     References
     ----------
@@ -705,7 +731,7 @@ class TIcEPriorEstimator(BaseEstimator):
         self : TIcEPriorEstimator
         """
         self._validate_params()
-        s, labelled = _check_pu_data(X, y)
+        s, labelled = _check_pu_data(self, X, y)
         if s.sum() == 0:
             raise ValueError("TIcE needs at least one labelled positive.")
         bins = _bin_indicators(check_array(X, accept_sparse="csr", dtype=np.float64))

@@ -299,6 +299,20 @@ def test_nested_parameter_of_a_spec_without_parameters_is_a_clear_error(params, 
     assert getattr(clf, role).lr == 1e-3
 
 
+@pytest.mark.parametrize("prior", ["estimate", 0.1])
+def test_nested_parameter_of_a_prior_that_is_no_estimator_is_a_clear_error(prior):
+    # AttributeError: 'str' object has no attribute 'set_params'
+    from skdistill.pu import BestBinPriorEstimator
+
+    clf = DistilledClassifier(prior=prior)
+    with pytest.raises(ValueError, match=r"prior__cv sets a parameter of the prior estimator.*"
+                                         r"prior=skdistill.pu.BestBinPriorEstimator\(\)"):
+        clf.set_params(prior__cv=3)
+    assert clf.prior == prior
+    clf.set_params(prior=BestBinPriorEstimator(), prior__cv=3)
+    assert clf.prior.cv == 3
+
+
 def test_the_nets_train_in_float32_whatever_torchs_default_dtype(imbalanced_arrays):
     # with torch.set_default_dtype(torch.float64) every fit failed: float64 modules
     # against float32 data
@@ -554,3 +568,43 @@ def test_a_beta_that_rounds_a_term_away_warns(imbalanced_arrays, beta, learns_fr
     X, y = imbalanced_arrays
     with pytest.warns(UserWarning, match=f"beta={beta} keeps .* learns from {learns_from}"):
         fast(beta=beta, batch_size=16).fit(X, y)
+
+
+@pytest.mark.parametrize("params", [{}, {"alpha": 1.0}])
+def test_a_samples_probability_hardly_depends_on_the_rows_beside_it(imbalanced_arrays, params):
+    # scikit-learn's check_methods_subset_invariance, registered as an expected failure
+    # at its 1e-7: what float32 nets promise instead
+    X, y = imbalanced_arrays
+    clf = fast(random_state=0, **params).fit(X, y)
+    together = clf.predict_proba(X[:50])
+    alone = np.vstack([clf.predict_proba(X[i:i + 1]) for i in range(50)])
+    np.testing.assert_allclose(alone, together, rtol=0, atol=1e-6)
+    # a view read backwards raised torch's "negative strides" ValueError
+    np.testing.assert_allclose(clf.predict_proba(X[:50][::-1]), together[::-1], rtol=0,
+                               atol=1e-6)
+    reversed_fit = fast(random_state=0, **params).fit(X[::-1], y[::-1])
+    np.testing.assert_array_equal(
+        reversed_fit.predict_proba(X),
+        fast(random_state=0, **params).fit(X[::-1].copy(), y[::-1].copy()).predict_proba(X),
+    )
+
+
+def test_the_fitted_nets_answer_skorchs_own_methods(imbalanced_arrays):
+    # "BatchIterator serves TensorData only, got Dataset" from forward and predict_proba
+    X, y = imbalanced_arrays
+    clf = fast(random_state=0).fit(X, y)
+    logits = clf.student_.forward(X.astype(np.float32))
+    np.testing.assert_array_equal(logits.numpy(), clf.decision_function(X))
+    assert clf.teacher_.predict_proba(X.astype(np.float32)).shape == (len(X),)
+
+
+def test_an_optimizer_that_cannot_be_built_names_its_net(imbalanced_arrays):
+    # torch's bare "Invalid learning rate: -1.0", with no word of which net
+    X, y = imbalanced_arrays
+    with pytest.raises(ValueError, match=r"The student's optimizer AdamW could not be built: "
+                                         r"Invalid learning rate: -1.0"):
+        fast(student=default_net("student").set_params(lr=-1.0)).fit(X, y)
+    bad = default_net("teacher").set_params(optimizer__weight_decay=-1.0)
+    with pytest.raises(ValueError, match=r"The teacher\[1\]'s optimizer AdamW could not be "
+                                         r"built: Invalid weight_decay"):
+        fast(teacher=[None, bad]).fit(X, y)

@@ -19,6 +19,7 @@ from sklearn.metrics import f1_score, make_scorer, roc_auc_score
 from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV
 from sklearn.pipeline import make_pipeline
 from sklearn.exceptions import DataConversionWarning
+from sklearn.utils import get_tags
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skdistill import DistilledClassifier
@@ -306,6 +307,23 @@ def test_prior_estimators_warn_where_the_positive_label_holds_most_samples():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         BestBinPriorEstimator(LogisticRegression()).fit(X, s)
+
+
+@pytest.mark.parametrize("estimator", [
+    ElkanNotoPriorEstimator(random_state=0), BestBinPriorEstimator(random_state=0),
+    TIcEPriorEstimator(random_state=0),
+], ids=lambda estimator: type(estimator).__name__)
+def test_prior_estimators_record_their_input_as_scikit_learn_estimators_do(estimator):
+    # no n_features_in_ nor feature_names_in_, and tags that refused the sparse input
+    # they take
+    X, _, s, _ = scar_task(300, class_sep=2.0)
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    fitted = clone(estimator).fit(frame, s)
+    assert fitted.n_features_in_ == X.shape[1]
+    assert list(fitted.feature_names_in_) == list(frame.columns)
+    assert not hasattr(clone(estimator).fit(X, s), "feature_names_in_")
+    assert get_tags(estimator).input_tags.sparse
+    assert clone(estimator).fit(sp.csr_matrix(np.abs(X)), s).n_features_in_ == X.shape[1]
 
 
 def test_tice_bins_features_alike_dense_shifted_or_sparse():
