@@ -87,6 +87,7 @@ from sklearn.preprocessing import (
     RobustScaler,
     StandardScaler,
 )
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet, NeuralNetBinaryClassifier, NeuralNetClassifier, callbacks
 from skorch.dataset import Dataset, ValidSplit
@@ -347,6 +348,13 @@ def save(estimator, path):
         If ``estimator`` is not a scikit-learn estimator, or holds an object
         that cannot be stored without pickle (the message names it).
 
+    Warns
+    -----
+    UserWarning
+        If a scikit-learn teacher or trackers are left out, or the file names
+        classes that :func:`load` trusts only when told (the message says
+        how).
+
     See Also
     --------
     load : Read the file back.
@@ -387,6 +395,15 @@ def save(estimator, path):
             f"The trackers {', '.join(state_filter.trackers)} are not saved: a model file "
             "carries no tracking address or folder. Set trackers on the loaded model to "
             "log its next fit.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
+    untrusted = sorted(class_names(manifest) - set(_trusted_map(None)))
+    if untrusted:
+        short = ", ".join(name.rsplit(".", 1)[-1] for name in untrusted)
+        warnings.warn(
+            f"The file names classes load does not trust by default: {untrusted}. Load it "
+            f"with skdistill.load(path, trusted=[{short}]), or register them once: "
+            f"skdistill.register_trusted({short}).",
             UserWarning, stacklevel=user_stacklevel(),
         )
     tensors = safetensors.torch.save(writer.tensors) if writer.tensors else b""
@@ -601,7 +618,15 @@ def load(path, trusted=None, device="cpu"):
         If ``path`` does not exist.
     ValueError
         If ``path`` is not a skdistill model file (a folder, say), was written
-        by a newer version of the format, or is damaged.
+        by a newer version of the format, or is damaged (it holds no fitted
+        estimator, say).
+
+    Warns
+    -----
+    UserWarning
+        If the file was written with another skdistill, or another minor
+        release of torch or skorch: it loads, but the predictions may differ
+        slightly.
 
     See Also
     --------
@@ -634,7 +659,35 @@ def load(path, trusted=None, device="cpu"):
                "Define them in a module and fit again to load the model anywhere."
                if in_script else "")
         )
+    _warn_of_other_versions(path, manifest.get("versions"))
     with _damage_named(path):
         tensors = safetensors.torch.load(tensor_bytes) if tensor_bytes else {}
         reader = TreeReader(trusted, tensors, device, object_hook=_fitted_device(device))
-        return reader.build(manifest["estimator"])
+        estimator = reader.build(manifest["estimator"])
+        if not isinstance(estimator, BaseEstimator):
+            raise TypeError(f"it holds a {type(estimator).__name__}, not an estimator")
+        try:
+            check_is_fitted(estimator)
+        except NotFittedError:
+            raise ValueError(f"its {type(estimator).__name__} is not fitted") from None
+        return estimator
+
+
+def _warn_of_other_versions(path, versions):
+    """Warn where the file was written by another skdistill, or another minor
+    release of torch or skorch: the format is the same, the arithmetic may not be."""
+    if not isinstance(versions, dict):
+        return
+    current = _versions()
+    differ = [
+        f"{name} {versions[name]} (here {current[name]})"
+        for name, digits in (("skdistill", None), ("torch", 2), ("skorch", 2))
+        if isinstance(versions.get(name), str)
+        and versions[name].split(".")[:digits] != current[name].split(".")[:digits]
+    ]
+    if differ:
+        warnings.warn(
+            f"{path} was written with {', '.join(differ)}. It loads, but its predictions "
+            "may differ slightly from the saving environment's; refit for exact ones.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )

@@ -482,7 +482,11 @@ def test_user_module_needs_trust(imbalanced_arrays, tmp_path, monkeypatch):
     X, y = imbalanced_arrays
     clf = fast(student=TinyModule).fit(X, y)
     path = tmp_path / "model.skd"
-    save(clf, path)
+    # save said nothing of a file load would refuse
+    with pytest.warns(UserWarning, match=r"names classes load does not trust by default: "
+                                         r"\['tests.test_persistence.TinyModule'\].*"
+                                         r"trusted=\[TinyModule\]"):
+        save(clf, path)
     with pytest.raises(UntrustedClassError, match="TinyModule") as error:
         load(path)
     assert "trusted=[TinyModule]" in str(error.value)
@@ -492,6 +496,45 @@ def test_user_module_needs_trust(imbalanced_arrays, tmp_path, monkeypatch):
     monkeypatch.setattr(persistence, "_TRUSTED", dict(persistence._TRUSTED))
     register_trusted(TinyModule)
     np.testing.assert_array_equal(load(path).predict_proba(X), clf.predict_proba(X))
+
+
+@pytest.mark.parametrize("node, message", [
+    (5, "holds a int, not an estimator"),
+    ({"kind": "name", "class": "numpy.log1p"}, "holds a ufunc, not an estimator"),
+])
+def test_a_file_that_holds_no_fitted_estimator_is_damaged(saved_mlp, tmp_path, node, message):
+    # it loaded as 5 (or as np.log1p), and the caller failed far from the cause
+    manifest, tensors = read_manifest(saved_mlp)
+    path = tmp_path / "odd.skd"
+    write_model_file(path, {**manifest, "estimator": node}, tensors)
+    with pytest.raises(ValueError, match=f"damaged skdistill model file .*{message}"):
+        load(path)
+
+
+def test_an_unfitted_estimator_in_a_file_is_damaged(saved_mlp, tmp_path):
+    manifest, tensors = read_manifest(saved_mlp)
+    node = {"kind": "object", "class": "sklearn.preprocessing._data.StandardScaler",
+            "state": {"kind": "dict", "items": [["with_mean", True], ["with_std", True],
+                                                ["copy", True]]}}
+    write_model_file(tmp_path / "unfitted.skd", {**manifest, "estimator": node}, tensors)
+    with pytest.raises(ValueError, match="damaged .*its StandardScaler is not fitted"):
+        load(tmp_path / "unfitted.skd")
+
+
+def test_a_file_of_other_library_versions_loads_with_a_warning(saved_mlp, tmp_path, recwarn):
+    manifest, tensors = read_manifest(saved_mlp)
+    versions = {**manifest["versions"], "skdistill": "0.0.9", "torch": "1.13.1"}
+    write_model_file(tmp_path / "old.skd", {**manifest, "versions": versions}, tensors)
+    with pytest.warns(UserWarning, match=r"written with skdistill 0.0.9 \(here .*\), torch "
+                                         r"1.13.1 \(here .*\)\. It loads"):
+        loaded = load(tmp_path / "old.skd")
+    assert loaded.n_iter_ == load(saved_mlp).n_iter_
+    # a patch release of torch alone is no reason to warn
+    patch = {**manifest["versions"], "torch": manifest["versions"]["torch"] + ".1"}
+    write_model_file(tmp_path / "patch.skd", {**manifest, "versions": patch}, tensors)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load(tmp_path / "patch.skd")
 
 
 @pytest.mark.parametrize("trusted", ["TinyModule", TinyModule, [lambda X: X]])
@@ -545,7 +588,8 @@ def test_pickle_payload_in_place_of_the_weights_is_not_unpickled(saved_mlp, tmp_
 def test_trusted_module_cannot_be_rebuilt_from_a_raw_state(saved_mlp, tmp_path):
     path = tampered_copy(saved_mlp, tmp_path, lambda items: items.append(
         ["student_", {"kind": "object", "class": "skdistill.modules.MLP",
-                      "state": {"kind": "dict", "items": []}}]
+                      "state": {"kind": "dict", "items": [["with_mean", True], ["with_std", True],
+                                                ["copy", True]]}}]
     ))
     with pytest.raises(ValueError, match="cannot be rebuilt from a state"):
         load(path)
