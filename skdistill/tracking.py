@@ -373,7 +373,8 @@ class WandbTracker(Tracker):
         Display name of every run; None lets W&B pick one per run.
     mode : {"online", "offline", "disabled"} or None, default=None
         None is W&B's default (``WANDB_MODE``, or "online"). "offline" writes
-        the run under ``log_dir`` only, for a later ``wandb sync``.
+        the run under ``log_dir``, for a later ``wandb sync``; W&B stages a
+        copy of each logged model under ``WANDB_DATA_DIR`` until then.
     log_dir : str, os.PathLike or None, default=None
         Folder W&B writes its ``wandb/`` folder into; None is W&B's default
         (``WANDB_DIR``, or the working directory).
