@@ -83,9 +83,13 @@ def test_with_targets_shares_the_samples():
     assert torch.equal(data.y, torch.zeros(3))
 
 
-def test_iterator_rejects_other_datasets():
-    with pytest.raises(TypeError, match="TensorData"):
-        BatchIterator([1, 2, 3], batch_size=2)
+def test_iterator_serves_other_datasets_as_a_data_loader():
+    # skorch's own Dataset, when a fitted net's forward is called on an array
+    dataset = torch.utils.data.TensorDataset(torch.arange(5))
+    iterator = BatchIterator(dataset, batch_size=2)
+    assert len(iterator) == 3
+    assert [batch[0].tolist() for batch in iterator] == [[0, 1], [2, 3], [4]]
+    assert len(BatchIterator(dataset, batch_size=2, drop_last=True)) == 2
 
 
 @pytest.mark.parametrize("beta, n_true", [(0.0, 0), (0.5, 4), (0.75, 6), (1.0, 8)])
