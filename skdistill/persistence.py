@@ -139,9 +139,10 @@ class UnsavedTeacher(ClassifierMixin, BaseEstimator):
 
     A scikit-learn model cannot be stored without pickle, so :func:`save`
     keeps network teachers only. This placeholder takes the other teachers'
-    places (in ``teacher``, ``teachers_`` and ``teacher_``): the student
-    predicts as before, and anything that needs the teacher raises a
-    ``ValueError`` that names it.
+    places (in ``teachers_``, ``teacher_``, and ``teacher`` where that
+    parameter is fitted or names untrusted classes): the student predicts as
+    before, and anything that needs the teacher raises a ``ValueError`` that
+    names it.
 
     Parameters
     ----------
@@ -278,6 +279,7 @@ class _StateFilter:
     def __init__(self):
         self.unsaved = set()
         self.trackers = []
+        self.parameter_replaced = False
         self._placeholders = {}
 
     def __call__(self, obj, state):
@@ -288,16 +290,28 @@ class _StateFilter:
                 state["trackers"] = None
             for name in ("teacher", "teachers_", "teacher_"):
                 if name in state:
+                    replace = (self._settings_or_placeholder if name == "teacher"
+                               else self._net_or_placeholder)
                     value = state[name]
                     state[name] = (
-                        [self._net_or_placeholder(v) for v in value] if isinstance(value, list)
-                        else self._net_or_placeholder(value)
+                        [replace(v) for v in value] if isinstance(value, list)
+                        else replace(value)
                     )
         if isinstance(obj, EstimatorTeacher):
             state["estimator"] = self._net_or_placeholder(state["estimator"])
         if isinstance(obj, (NetTeacher, EstimatorTeacher)):
             state.update((name, {}) for name in _TEACHER_CACHES)
         return state
+
+    def _settings_or_placeholder(self, spec):
+        """The ``teacher`` parameter: an unfitted scikit-learn classifier of
+        trusted classes is settings only, kept, so that the loaded model fits
+        again; a fitted one is replaced."""
+        if spec_kind(spec, "teacher") == ESTIMATOR and _is_trusted_settings(spec):
+            return spec
+        placeholder = self._net_or_placeholder(spec)
+        self.parameter_replaced |= placeholder is not spec
+        return placeholder
 
     def _net_or_placeholder(self, spec):
         if (
@@ -309,6 +323,19 @@ class _StateFilter:
             self._placeholders[id(spec)] = UnsavedTeacher(repr(spec))
             self.unsaved.add(type(spec).__name__)
         return self._placeholders[id(spec)]
+
+
+def _is_trusted_settings(estimator):
+    """Whether ``estimator`` is unfitted and names only classes :func:`load`
+    trusts by default."""
+    try:
+        check_is_fitted(estimator)
+    except NotFittedError:
+        try:
+            return class_names(TreeWriter().node(estimator)) <= set(_trusted_map(None))
+        except TypeError:  # something that cannot be stored without pickle
+            return False
+    return False
 
 
 def _versions():
@@ -387,7 +414,9 @@ def save(estimator, path):
         warnings.warn(
             f"The scikit-learn teacher(s) {sorted(state_filter.unsaved)} cannot be stored "
             "without pickle and are not saved: after loading, the student predicts as "
-            "before, but teacher_predict_proba (and fitting again) raise an error.",
+            "before, but teacher_predict_proba raises an error"
+            + (", and so does fitting again." if state_filter.parameter_replaced else
+               "; fitting again trains new ones from the teacher parameter, which is kept."),
             UserWarning, stacklevel=user_stacklevel(),
         )
     if state_filter.trackers:

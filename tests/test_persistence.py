@@ -38,6 +38,7 @@ from sklearn.preprocessing import (
     PowerTransformer,
     QuantileTransformer,
     RobustScaler,
+    StandardScaler,
 )
 from skorch import NeuralNet, NeuralNetBinaryClassifier, callbacks
 from torch import nn
@@ -401,7 +402,8 @@ def test_scikit_learn_teacher_is_replaced_with_a_warning(imbalanced_arrays, tmp_
     X, y = imbalanced_arrays
     booster = FrozenEstimator(HistGradientBoostingClassifier(max_iter=5).fit(X, y))
     clf = fast(teacher=booster).fit(X, y)
-    with pytest.warns(UserWarning, match=r"\['FrozenEstimator'\] cannot be stored"):
+    with pytest.warns(UserWarning, match=r"\['FrozenEstimator'\] cannot be stored.*and so "
+                                         r"does fitting again"):
         save(clf, tmp_path / "model.skd")
     loaded = load(tmp_path / "model.skd")
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
@@ -413,6 +415,27 @@ def test_scikit_learn_teacher_is_replaced_with_a_warning(imbalanced_arrays, tmp_
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the placeholder is saved as it is, silently
         assert_saves_as(loaded, tmp_path / "model.skd", tmp_path)
+
+
+@pytest.mark.parametrize("teacher", [
+    HistGradientBoostingClassifier(max_iter=5),
+    [None, make_pipeline(StandardScaler(), LogisticRegression())],
+], ids=["one", "list"])
+def test_an_unfitted_teacher_parameter_of_trusted_classes_is_kept(imbalanced_arrays, tmp_path,
+                                                                   teacher):
+    # it became an UnsavedTeacher too: clone(loaded).fit raised although the parameter
+    # was settings only
+    X, y = imbalanced_arrays
+    clf = fast(teacher=teacher).fit(X, y)
+    with pytest.warns(UserWarning, match="fitting again trains new ones from the teacher "
+                                         "parameter, which is kept"):
+        save(clf, tmp_path / "model.skd")
+    loaded = load(tmp_path / "model.skd")
+    assert repr(loaded.teacher) == repr(teacher)
+    with pytest.raises(ValueError, match="was not saved"):
+        loaded.teacher_predict_proba(X)
+    np.testing.assert_array_equal(clone(loaded).fit(X, y).predict_proba(X),
+                                  clone(clf).fit(X, y).predict_proba(X))
 
 
 class ScriptModule(TinyModule):
