@@ -206,7 +206,9 @@ class SequenceReadout(nn.Module):
         "positions" keeps where each feature occurs: the (length x channels)
         map is flattened and weighted per position, which a label about the
         centre of a window (a modified residue, a splice site) needs. "max"
-        and "mean" pool over positions: fewer weights, but blind to position.
+        and "mean" pool over the positions that hold a letter (padding and
+        unknown letters, all-zero in the one-hot input, left out): fewer
+        weights, but blind to position.
     head_units : sequence of int, default=()
         Hidden layers of the MLP head after the readout.
     dropout : float, default=0.0
@@ -225,14 +227,22 @@ class SequenceReadout(nn.Module):
         width = channels * sequence_length if readout == "positions" else channels
         self.head = MLP(width, hidden_units=head_units, dropout=dropout, output_dim=output_dim)
 
-    def forward(self, features):
-        """Logits from features of shape (n, length, channels)."""
+    def forward(self, features, present=None):
+        """Logits from features of shape (n, length, channels).
+
+        ``present``, a bool tensor of shape (n, length) with at least one
+        True per row, or None (every position), marks the positions "max"
+        and "mean" pool over.
+        """
         if self.readout == "positions":
-            pooled = features.flatten(1)
-        elif self.readout == "max":
-            pooled = features.amax(dim=1)
+            return self.head(features.flatten(1))
+        if present is None:
+            present = torch.ones(features.shape[:2], dtype=torch.bool, device=features.device)
+        present = present.unsqueeze(-1)
+        if self.readout == "max":
+            pooled = features.masked_fill(~present, -math.inf).amax(dim=1)
         else:
-            pooled = features.mean(dim=1)
+            pooled = (features * present).sum(dim=1) / present.sum(dim=1)
         return self.head(pooled)
 
 
@@ -258,6 +268,14 @@ class _SequenceModule(nn.Module):
 
     def _sequences(self, X):
         return X.view(len(X), self.sequence_length, self.alphabet_size)
+
+    @staticmethod
+    def _present(sequences):
+        """Positions that hold a letter (padding and unknown letters are
+        all-zero), of shape (n, length); a row without any letter has all of
+        its positions, so that pooling and attention have something to read."""
+        present = (sequences != 0).any(dim=-1)
+        return present | ~present.any(dim=1, keepdim=True)
 
     def _make_readout(self, channels, readout, head_units, dropout):
         return SequenceReadout(
@@ -295,7 +313,8 @@ class _SequenceModule(nn.Module):
         -------
         logits : torch.Tensor of shape (n,) for output_dim=1, else (n, output_dim)
         """
-        return self.readout_(self.encode(self._sequences(X)))
+        sequences = self._sequences(X)
+        return self.readout_(self.encode(sequences), self._present(sequences))
 
 
 class CNN(_SequenceModule):
@@ -487,4 +506,6 @@ class Transformer(_SequenceModule):
         _keep_arguments(self, locals())
 
     def encode(self, sequences):
-        return self.encoder(self.embedding(sequences) + self.positions)
+        # Attention skips padding and unknown letters.
+        return self.encoder(self.embedding(sequences) + self.positions,
+                            src_key_padding_mask=~self._present(sequences))

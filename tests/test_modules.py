@@ -138,6 +138,33 @@ def test_only_a_position_aware_readout_tells_where_a_motif_sits(readout, learns)
     assert (auc > 0.95) if learns else (auc < 0.8)
 
 
+def _padded(letters, length, alphabet_size=4):
+    """The one-hot rows of a sequence of letter indices, padded with all-zero positions."""
+    X = torch.zeros(1, length, alphabet_size)
+    X[0, torch.arange(len(letters)), torch.tensor(letters)] = 1.0
+    return X.flatten(1)
+
+
+@pytest.mark.parametrize("module_class", [CNN, GRU, Transformer])
+@pytest.mark.parametrize("readout", ["mean", "max"])
+def test_padding_does_not_reach_pooling_or_attention(module_class, readout):
+    # "mean" averaged the padded positions in, and the Transformer attended to them: a
+    # peptide's logit moved with the window it was padded to
+    torch.manual_seed(0)
+    params = {"alphabet_size": 4, "readout": readout, "dropout": 0.0}
+    short = module_class(sequence_length=20, **params).eval()
+    long = module_class(sequence_length=30, **params).eval()
+    state = short.state_dict()
+    if module_class is Transformer:  # positions of the longer window beyond 20 stay
+        state["positions"] = torch.cat([state["positions"], long.positions[20:].detach()])
+    long.load_state_dict(state)
+    letters = [0, 3, 1, 2, 2, 0, 1, 3, 0]
+    with torch.no_grad():
+        torch.testing.assert_close(long(_padded(letters, 30)), short(_padded(letters, 20)))
+        # a sequence without any known letter pools over all of its positions
+        assert torch.isfinite(short(torch.zeros(2, 80))).all()
+
+
 @pytest.mark.parametrize(
     "teacher, student",
     [(CNN, GRU), (BiLSTM, CNN), (Transformer, MLP), (None, BiLSTM), (CNN, Transformer)],
