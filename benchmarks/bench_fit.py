@@ -38,13 +38,12 @@ def load_data():
 
 def build(spec, input_dim, device):
     """Module and optimizer exactly as DistilledClassifier builds them."""
-    params = {k[len("module__"):]: v for k, v in spec.items() if k.startswith("module__")}
-    module = spec["module"](input_dim=input_dim, **params).to(device)
-    optimizer_kwargs = {k[len("optimizer__"):]: v for k, v in DEFAULT_NET_PARAMS.items()
+    settings = {**DEFAULT_NET_PARAMS, **spec}
+    params = {k[len("module__"):]: v for k, v in settings.items() if k.startswith("module__")}
+    module = settings["module"](input_dim=input_dim, **params).to(device)
+    optimizer_kwargs = {k[len("optimizer__"):]: v for k, v in settings.items()
                         if k.startswith("optimizer__")}
-    optimizer = DEFAULT_NET_PARAMS["optimizer"](
-        module.parameters(), lr=DEFAULT_NET_PARAMS["lr"], **optimizer_kwargs
-    )
+    optimizer = settings["optimizer"](module.parameters(), lr=settings["lr"], **optimizer_kwargs)
     return module, optimizer
 
 
@@ -101,7 +100,8 @@ def skorch_defaults(X, y, meta_epochs, device):
     def net(spec, criterion, epochs):
         return NeuralNet(criterion=criterion, max_epochs=epochs, batch_size=SCHEDULE["batch_size"],
                          iterator_train__shuffle=True, train_split=None, device=device, verbose=0,
-                         **DEFAULT_NET_PARAMS, **spec, module__input_dim=X.shape[1]).initialize()
+                         **{**DEFAULT_NET_PARAMS, **spec}, module__input_dim=X.shape[1]
+                         ).initialize()
 
     y = y.astype(np.float32)
     teacher = net(DEFAULT_TEACHER, losses()[0], SCHEDULE["teacher_epochs"])

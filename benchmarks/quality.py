@@ -78,10 +78,13 @@ Results cache
     Every (task, model, fold) appends one JSON line to ``--results`` (default
     ``benchmarks/quality_results.jsonl``, not under version control); a rerun
     skips what is there for the same protocol (folds, max rows, KEEL features)
-    and the same estimator parameters, all of them, defaults included, so a
-    changed default reruns by itself. A change inside ``fit`` does not:
-    rerun with ``--fresh`` (the records keep the git commit of the library;
-    the report warns when a model's results come from several). Failed fits
+    and the same estimator parameters, all of them, as ``get_params`` gives
+    them: a changed parameter default reruns by itself, but a default that
+    ``fit`` resolves (the nets behind ``teacher=None`` and ``student=None``,
+    the "auto" rules) or any other change inside ``fit`` does not: rerun with
+    ``--fresh`` (the records keep the git commit of the library; the report
+    warns when a model's results come from several, or from a commit other
+    than the checkout's). Failed fits
     are recorded and retried on the next run. The report shows every model of
     the cache under the current protocol, each with its latest parameters,
     so that candidates run one after the other are compared side by side.
@@ -184,6 +187,8 @@ ACCEPTANCE_GROUP = "keel binary"
 HGB_TOLERANCE = 0.005
 MIN_TASKS_AT_LEAST_REFERENCE = 24
 TEACHER_TOLERANCE = 0.01
+#: Differences of ROC AUC this small are rounding, not a difference.
+ROUNDING = 1e-12
 MIN_SHARE_NEAR_TEACHER = 0.8
 
 
@@ -1153,7 +1158,8 @@ def teacher_stats(model_cells):
     return {
         "teacher_roc_auc": float(np.mean([t for _, t in pairs])) if pairs else None,
         "with_teacher": len(pairs),
-        "near_teacher": sum(s >= t - TEACHER_TOLERANCE for s, t in pairs),
+        # within, both ways: a student above its teacher by more is not "within"
+        "near_teacher": sum(abs(s - t) <= TEACHER_TOLERANCE for s, t in pairs),
         "n_iter": None if None in n_iter else float(np.mean(n_iter)),
     }
 
@@ -1175,7 +1181,7 @@ def summary_rows(stats, labels, kinds):
     """
     n_tasks = len(stats["tasks"])
     header = ["model", "ROC AUC", "mean rank", f">= {REFERENCE}", "fit s", "warned fits",
-              f"student >= teacher - {TEACHER_TOLERANCE}", "n_iter_"]
+              f"|student - teacher| <= {TEACHER_TOLERANCE}", "n_iter_"]
     rows = []
     for label in labels:
         entry = stats.get(label)
@@ -1264,15 +1270,15 @@ def corrected_paired_t(scores, reference):
     Returns
     -------
     t : float
-        With ``k - 1`` degrees of freedom; 0 where every difference is 0, and
-        +-inf where the folds all differ by exactly the same non-zero amount
-        (very large where they differ by amounts equal up to rounding).
+        With ``k - 1`` degrees of freedom; 0 where every difference is 0 (up
+        to rounding, 1e-12), and +-inf where the folds all differ by the same
+        non-zero amount.
     """
     differences = np.asarray(scores) - np.asarray(reference)
     k = len(differences)
     mean, variance = differences.mean(), differences.var(ddof=1)
-    if variance == 0:
-        return 0.0 if mean == 0 else float(np.sign(mean) * np.inf)
+    if np.ptp(differences) <= ROUNDING:
+        return 0.0 if abs(mean) <= ROUNDING else float(np.sign(mean) * np.inf)
     return float(mean / np.sqrt((1 / k + 1 / (k - 1)) * variance))
 
 
@@ -1405,6 +1411,11 @@ def print_notes(records, labels, stale):
         if len(versions) > 1:
             print(f"{label}: results from several skdistill versions {versions}: "
                   "rerun with --fresh to compare like with like")
+        elif rows and rows[0]["kind"] == DISTILLED and versions[0] != library_version():
+            # the cache key holds the parameters, not the defaults fit resolves them to
+            print(f"{label}: results of skdistill {versions[0]}, not of this checkout "
+                  f"({library_version()}): a default changed since does not show; rerun "
+                  "with --fresh to measure it")
     for label, count in stale.items():
         print(f"{label}: {count} record(s) with older parameters left out")
 

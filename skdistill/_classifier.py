@@ -587,12 +587,14 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         the position-major one-hot layout of ``X``; None when no module asked
         for it.
     student_ : skorch.NeuralNet
-        The fitted student, used for prediction. Its skorch methods take
-        the classifier's encoded input: ``student_.forward(X)`` gives the
-        logits of the module (``decision_function``'s, where no column
-        placement for a sequence module is needed), as does a fitted
-        network teacher's; refitting them alone is not supported (their
-        criterion reads the distillation's targets).
+        The fitted student, used for prediction. Its skorch methods read a
+        float32 array as the module's input: ``student_.forward(X)``, and
+        ``predict_proba``, give the module's logits, not probabilities
+        (``decision_function``'s where the classifier places no columns for
+        a sequence module, ``_layout.columns`` None; where it does, they
+        read the columns unplaced: use ``decision_function``). A fitted
+        network teacher's likewise. Refitting them alone is not supported
+        (their criterion reads the distillation's targets).
     n_iter_ : int
         Meta-epochs the student was trained for (at most ``meta_epochs``; with
         ``warm_start``, in all fits since the last cold one).
@@ -1167,10 +1169,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                                    common["batch_size"], train, rng)
                 for teacher in self._teacher_ensemble.teachers
             ]
-        roles = (
-            [f"teacher[{i}]" for i in range(len(teacher_specs))]
-            if isinstance(self.teacher, list) else ["teacher"]
-        )
+        roles = _teacher_names(len(teacher_specs))
         return [
             self._make_teacher(spec, kind, TrueLabelCriterion(true_label_loss), common,
                                train, classes, rng, params, role)
@@ -1185,7 +1184,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         sample = stratified_bootstrap(train.y, rng) if self.bootstrap else None
         net = rewire_net(teacher.estimator, criterion=criterion,
                          max_epochs=self.teacher_epochs, batch_size=batch_size)
-        return NetTeacher(net, teacher.binary, sample)
+        return NetTeacher(net, teacher.binary, sample, teacher.role)
 
     def _make_teacher(self, spec, kind, criterion, common, train, classes, rng, fit_params,
                       role):
@@ -1200,7 +1199,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             **common,
         )
         check_output_shape(net, train.data, len(classes), role)
-        return NetTeacher(net, len(classes) == 2, sample)
+        return NetTeacher(net, len(classes) == 2, sample, role)
 
     def decision_function(self, X):
         """Return the student's logits.

@@ -289,7 +289,16 @@ class TreeWriter:
     def _callback(self, callback):
         # By its parameters, as skorch clones it: what a trained callback
         # holds (an LRScheduler's torch scheduler) belongs to the training run.
-        params = callback.get_params(deep=False)
+        # A parameter that is its default is left to the class: PrintLog's sink is
+        # builtins.print, which no file may name (it could print from any place).
+        defaults = {
+            name: parameter.default
+            for name, parameter in inspect.signature(type(callback)).parameters.items()
+        }
+        params = {
+            name: value for name, value in callback.get_params(deep=False).items()
+            if defaults.get(name, inspect.Parameter.empty) is not value
+        }
         return {"kind": "callback", "class": name_of(type(callback)),
                 "params": self._dict(params, f"{type(callback).__name__} parameter")}
 

@@ -59,20 +59,25 @@ class NetTeacher(_Teacher):
         Whether there are two classes.
     sample : ndarray of int or None, default=None
         Rows of the training data it sees (a bootstrap sample); None for all.
+    role : str, default="teacher"
+        How messages name it: "teacher", or "teacher[i]" in a list.
     """
 
     trains_in_rounds = True
+    #: For teachers loaded from files written before the role was kept.
+    role = "teacher"
 
-    def __init__(self, net, binary, sample=None):
+    def __init__(self, net, binary, sample=None, role="teacher"):
         super().__init__(net, sample)
         self.binary = binary
+        self.role = role
 
     def train_round(self, part):
         """Train for one round on the (sampled) training part; return the loss."""
         data = part.data
         if self.sample is not None:
             data = data.subset(torch.as_tensor(self.sample))
-        loss = train_round(self.estimator, data, "teacher")
+        loss = train_round(self.estimator, data, self.role)
         self.forget()
         return loss
 

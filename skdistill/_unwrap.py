@@ -12,11 +12,16 @@ def _unchanged(X):
 
 def _transforms_before_last(pipeline):
     """What ``pipeline`` does to ``X`` before its last step at predict time:
-    each earlier step's ``transform``, skipping samplers (imbalanced-learn's
-    steps that resample in ``fit`` only) and "passthrough"."""
+    each earlier step's ``transform``, skipping None and "passthrough" and,
+    in an imbalanced-learn Pipeline, the samplers (which resample in ``fit``
+    only; scikit-learn's Pipeline calls every step's ``transform``)."""
+    from imblearn.pipeline import Pipeline as ImbalancedPipeline
+
+    skips_samplers = isinstance(pipeline, ImbalancedPipeline)
     steps = [
         step for _, step in pipeline.steps[:-1]
-        if step not in (None, "passthrough") and not hasattr(step, "fit_resample")
+        if step not in (None, "passthrough")
+        and not (skips_samplers and hasattr(step, "fit_resample"))
     ]
 
     def preprocess(X):

@@ -23,10 +23,12 @@ in a ``FunctionTransformer``, say) are trusted by name.
 Two bounds on what a file can make :func:`load` allocate: a member is read
 in chunks and refused once it inflates beyond a hundredfold its compressed
 size (past 8 MiB; the compressed size counted as no more than the bytes up
-to the next member, whatever the archive declares), and a net's module and criterion are first built on
-torch's ``meta`` device, which allocates nothing, and refused where they
-would hold more numbers than the file's weights of that net (a module that
-cannot be built there is built as usual).
+to the next member, whatever the archive declares), and a net's module and
+criterion are first built on torch's ``meta`` device, which allocates
+nothing, and refused where they would hold more numbers than the file's
+weights of that net (a module that cannot be built there is built as
+usual). :func:`save` stores, rather than deflates, a manifest that deflates
+beyond the first bound.
 
 How objects are rebuilt:
 
@@ -124,6 +126,10 @@ _MANIFEST = "skdistill.json"
 _TENSORS = "tensors.safetensors"
 #: Attributes of a teacher that cache predictions of one fit.
 _TEACHER_CACHES = ("_logits",)
+
+
+#: How :func:`save`'s warning of names that load trusts only when told begins.
+UNTRUSTED_NAMES_WARNING = "The file names classes load does not trust by default"
 
 
 class UntrustedClassError(ValueError):
@@ -244,9 +250,6 @@ register_trusted(
     callbacks.EarlyStopping, callbacks.EpochScoring, callbacks.BatchScoring,
     callbacks.PassthroughScoring, callbacks.EpochTimer, callbacks.PrintLog,
     callbacks.ProgressBar, callbacks.Freezer, callbacks.Unfreezer, callbacks.Initializer,
-    # the default arguments of those callbacks: PrintLog's and EarlyStopping's sink, the
-    # scorings' target extractor
-    print, skorch.utils.to_numpy, skorch.utils.noop,
     torch.utils.data.DataLoader,
     torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW, torch.optim.RMSprop,
     torch.optim.Adagrad, torch.optim.NAdam, torch.optim.RAdam,
@@ -430,15 +433,26 @@ def save(estimator, path):
     if untrusted:
         short = ", ".join(name.rsplit(".", 1)[-1] for name in untrusted)
         warnings.warn(
-            f"The file names classes load does not trust by default: {untrusted}. Load it "
+            f"{UNTRUSTED_NAMES_WARNING}: {untrusted}. Load it "
             f"with skdistill.load(path, trusted=[{short}]), or register them once: "
             f"skdistill.register_trusted({short}).",
             UserWarning, stacklevel=user_stacklevel(),
         )
     tensors = safetensors.torch.save(writer.tensors) if writer.tensors else b""
+    manifest = json.dumps(manifest).encode()
     with _replacing(path) as target, zipfile.ZipFile(target, "w") as archive:
-        archive.writestr(_MANIFEST, json.dumps(manifest), zipfile.ZIP_DEFLATED)
+        archive.writestr(_MANIFEST, manifest, _manifest_compression(manifest))
         archive.writestr(_TENSORS, tensors, zipfile.ZIP_STORED)
+
+
+def _manifest_compression(manifest):
+    """Deflate, unless the manifest deflates beyond what :func:`load` reads back
+    (arrays of one repeated value, a MaxAbsScaler's on wide binary features):
+    then store it."""
+    if (len(manifest) > _INFLATE_FREE_BYTES
+            and len(manifest) > _MAX_INFLATION * len(zlib.compress(manifest))):
+        return zipfile.ZIP_STORED
+    return zipfile.ZIP_DEFLATED
 
 
 def _is_path(path):
@@ -553,7 +567,8 @@ def _read(path):
             names = archive.namelist()
             if len(names) != len(set(names)):
                 raise ValueError("it holds a member twice")
-            file_size = archive.fp.seek(0, os.SEEK_END)
+            archive.fp.seek(0, os.SEEK_END)  # some file objects' seek returns None
+            file_size = archive.fp.tell()
             manifest = json.loads(_read_member(archive, _MANIFEST, file_size))
             tensors = _read_member(archive, _TENSORS, file_size)
     # ValueError covers JSON and Unicode decoding errors; the file itself was opened.

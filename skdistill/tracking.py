@@ -105,7 +105,7 @@ def _write_model(estimator, folder):
     cost the fit it logs.
     """
     # Imported here: persistence imports the classifier, which imports this module.
-    from .persistence import save
+    from .persistence import UNTRUSTED_NAMES_WARNING, save
 
     snapshot = copy.copy(estimator).set_params(trackers=None)
     # scikit-learn >= 1.9 lends a meta-estimator's callback context to the
@@ -113,7 +113,10 @@ def _write_model(estimator, folder):
     vars(snapshot).pop("_parent_callback_ctx", None)
     path = os.path.join(folder, MODEL_FILE)
     try:
-        save(snapshot, path)
+        with warnings.catch_warnings():
+            # a file the user never sees: the warning would come at every tracked fit
+            warnings.filterwarnings("ignore", message=UNTRUSTED_NAMES_WARNING)
+            save(snapshot, path)
     except TypeError as error:
         warnings.warn(
             f"The fitted model is not logged, as skdistill.save cannot store it: {error} "
@@ -213,23 +216,33 @@ class MlflowTracker(Tracker):
         return _MlflowRun(import_optional("mlflow", "mlflow", "MlflowTracker"), self)
 
 
-def _check_mlflow_store(uri):
-    """Refuse a SQLite store where SQLAlchemy is missing: mlflow-skinny (the
-    ``[mlflow]`` extra) has none, yet MLflow 3 defaults to ``sqlite:///mlflow.db``."""
-    if uri.startswith("sqlite") and importlib.util.find_spec("sqlalchemy") is None:
-        raise ValueError(
-            f"MlflowTracker: the tracking URI {uri!r} is a SQLite database, which "
-            "mlflow-skinny (the [mlflow] extra) cannot use; it is MLflow's default where "
-            "neither tracking_uri nor MLFLOW_TRACKING_URI is set. Give a tracking server "
-            "(tracking_uri='http://host:5000'), a folder (tracking_uri='file:./mlruns' with "
-            "MLFLOW_ALLOW_FILE_STORE=true), or install the full mlflow package."
-        )
+def _check_mlflow_store(tracking_uri, mlflow):
+    """Refuse a SQLite store where SQLAlchemy or Alembic is missing: mlflow-skinny
+    (the ``[mlflow]`` extra) has neither, yet MLflow 3 defaults to
+    ``sqlite:///mlflow.db``."""
+    uri = tracking_uri or mlflow.get_tracking_uri()
+    missing = [name for name in ("sqlalchemy", "alembic")
+               if importlib.util.find_spec(name) is None]
+    if not uri.startswith("sqlite") or not missing:
+        return
+    source = (
+        "tracking_uri" if tracking_uri else
+        "MLFLOW_TRACKING_URI" if os.environ.get("MLFLOW_TRACKING_URI") else
+        "MLflow's default, as neither tracking_uri nor MLFLOW_TRACKING_URI is set"
+    )
+    raise ValueError(
+        f"MlflowTracker: the tracking URI {uri!r} ({source}) is a SQLite database, which "
+        f"needs {' and '.join(missing)}, absent here as in mlflow-skinny (the [mlflow] "
+        "extra). Give a tracking server (tracking_uri='http://host:5000'), a folder "
+        "(tracking_uri='file:./mlruns' with MLFLOW_ALLOW_FILE_STORE=true), or install the "
+        "full mlflow package."
+    )
 
 
 class _MlflowRun:
     def __init__(self, mlflow, tracker):
         self.entities = mlflow.entities
-        _check_mlflow_store(tracker.tracking_uri or mlflow.get_tracking_uri())
+        _check_mlflow_store(tracker.tracking_uri, mlflow)
         self.client = mlflow.MlflowClient(tracking_uri=tracker.tracking_uri)
         experiment_id = self._experiment_id(tracker.experiment_name, mlflow.MlflowException)
         self.run_id = self.client.create_run(

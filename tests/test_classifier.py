@@ -600,6 +600,25 @@ def test_the_fitted_nets_answer_skorchs_own_methods(imbalanced_arrays):
     assert clf.teacher_.predict_proba(X.astype(np.float32)).shape == (len(X),)
 
 
+class DivergesWhenTraining(torch.nn.Module):
+    """Finite logits until it trains: then inf."""
+
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+
+    def forward(self, X):
+        logits = self.linear(X)[:, 0]
+        return logits * float("inf") if self.training else logits
+
+
+def test_a_diverging_teacher_in_a_list_is_named_by_its_place(imbalanced_arrays):
+    # "The teacher's logits became inf or NaN", whichever of the list it was
+    X, y = imbalanced_arrays
+    with pytest.raises(FloatingPointError, match=r"teacher\[1\]"):
+        fast(teacher=[None, DivergesWhenTraining]).fit(X, y)
+
+
 def test_an_optimizer_that_cannot_be_built_names_its_teacher_in_a_list(imbalanced_arrays):
     X, y = imbalanced_arrays
     bad = default_net("teacher").set_params(optimizer__weight_decay=-1.0)

@@ -34,6 +34,7 @@ from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import (
     FunctionTransformer,
+    MaxAbsScaler,
     OneHotEncoder,
     PowerTransformer,
     QuantileTransformer,
@@ -534,6 +535,17 @@ def test_a_file_that_holds_no_fitted_estimator_is_damaged(saved_mlp, tmp_path, n
         load(path)
 
 
+def test_print_is_no_trusted_name(saved_mlp, tmp_path):
+    # trusted for PrintLog's default sink, print could stand for a net's module in a
+    # crafted file and write its text to the terminal during load; a callback's
+    # default arguments are now left out of the file instead
+    manifest, tensors = read_manifest(saved_mlp)
+    node = {"kind": "name", "class": "builtins.print"}
+    write_model_file(tmp_path / "print.skd", {**manifest, "estimator": node}, tensors)
+    with pytest.raises(UntrustedClassError, match="builtins.print"):
+        load(tmp_path / "print.skd")
+
+
 def test_an_unfitted_estimator_in_a_file_is_damaged(saved_mlp, tmp_path):
     manifest, tensors = read_manifest(saved_mlp)
     node = {"kind": "object", "class": "sklearn.preprocessing._data.StandardScaler",
@@ -619,6 +631,22 @@ def test_trusted_module_cannot_be_rebuilt_from_a_raw_state(saved_mlp, tmp_path):
 
 
 # --- bad input ----------------------------------------------------------------------
+
+
+class SeekReturnsNone(io.BytesIO):
+    """A file object whose seek returns None, as paramiko's SFTPFile's does."""
+
+    def seek(self, *args):
+        super().seek(*args)
+
+
+def test_a_file_object_whose_seek_returns_nothing_loads(saved_mlp, fitted_mlp,
+                                                        imbalanced_arrays):
+    # TypeError: unsupported operand type(s) for -: 'NoneType' and 'int'
+    X, _ = imbalanced_arrays
+    with open(saved_mlp, "rb") as handle:
+        loaded = load(SeekReturnsNone(handle.read()))
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted_mlp.predict_proba(X))
 
 
 def test_bad_files_are_clear_errors(saved_mlp, tmp_path):
@@ -716,6 +744,27 @@ def test_deeply_nested_manifest_is_a_value_error(tmp_path):
         archive.writestr("tensors.safetensors", b"")
     with pytest.raises(ValueError, match="not a skdistill model file"):
         load(path)
+
+
+def test_a_manifest_that_deflates_beyond_the_limit_is_stored(imbalanced_arrays, tmp_path,
+                                                               monkeypatch):
+    # a MaxAbsScaler on a million binary columns deflated 600-fold: save wrote it, and
+    # load refused it as a zip bomb (here with the limits cut to 1,000 bytes and 5-fold)
+    monkeypatch.setattr(persistence, "_INFLATE_FREE_BYTES", 1000)
+    monkeypatch.setattr(persistence, "_MAX_INFLATION", 5)
+    X, y = imbalanced_arrays
+    wide = np.hstack([X, np.ones((len(X), 3000))])
+    pipeline = make_pipeline(MaxAbsScaler(), fast(alpha=0.0)).fit(wide, y)
+    save(pipeline, tmp_path / "wide.skd")
+    with zipfile.ZipFile(tmp_path / "wide.skd") as archive:
+        assert archive.getinfo("skdistill.json").compress_type == zipfile.ZIP_STORED
+    np.testing.assert_array_equal(load(tmp_path / "wide.skd").predict_proba(wide),
+                                  pipeline.predict_proba(wide))
+    # one that deflates less is deflated as before
+    monkeypatch.setattr(persistence, "_MAX_INFLATION", 100)
+    save(pipeline, tmp_path / "small.skd")
+    with zipfile.ZipFile(tmp_path / "small.skd") as archive:
+        assert archive.getinfo("skdistill.json").compress_type == zipfile.ZIP_DEFLATED
 
 
 def test_a_member_held_twice_is_refused(saved_mlp, tmp_path):

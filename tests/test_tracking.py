@@ -185,15 +185,20 @@ def test_mlflow_default_sqlite_store_without_sqlalchemy_is_named(
 ):
     # mlflow-skinny raised UnsupportedModelRegistryStoreURIException on MLflow 3's default
     pytest.importorskip("mlflow", reason="MlflowTracker needs mlflow (or mlflow-skinny)")
-    if importlib.util.find_spec("sqlalchemy") is not None:
-        pytest.skip("the full mlflow package (with SQLAlchemy) opens SQLite stores")
+    if all(importlib.util.find_spec(name) for name in ("sqlalchemy", "alembic")):
+        pytest.skip("the full mlflow package (SQLAlchemy and Alembic) opens SQLite stores")
     X, y = imbalanced_arrays
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     monkeypatch.chdir(tmp_path)
     clf = DistilledClassifier(**FAST, trackers=[MlflowTracker()])
-    with pytest.raises(ValueError, match="SQLite database, which mlflow-skinny"):
+    with pytest.raises(ValueError, match=r"\(MLflow's default, as neither .* is set\) is a "
+                                         r"SQLite database, which needs sqlalchemy"):
         clf.fit(X, y)
     assert not hasattr(clf, "student_")
+    # a URI the user gave is named as theirs
+    clf.set_params(trackers=[MlflowTracker("sqlite:///given.db")])
+    with pytest.raises(ValueError, match=r"'sqlite:///given.db' \(tracking_uri\)"):
+        clf.fit(X, y)
 
 
 def test_mlflow_logs_a_whole_fit_as_one_run(imbalanced_arrays, mlflow_uri, tmp_path):
@@ -416,6 +421,39 @@ def test_a_tracker_that_fails_at_the_end_leaves_the_estimator_as_it_was(imbalanc
         clf.fit(X, y)
     np.testing.assert_array_equal(clf.predict_proba(X), proba)
     assert clf.history_ is history
+
+
+class TrackedLinear(torch.nn.Module):
+    """A module of the user's own: load trusts it only when told."""
+
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+
+    def forward(self, X):
+        return self.linear(X)[:, 0]
+
+
+class TrustingTracker(RecordingTracker):
+    def start(self):
+        run = RecordingRun(self.calls, self.X)
+        run.log_artifact = lambda path: self.calls.append(
+            ("artifact", load(path, trusted=[TrackedLinear]).predict_proba(self.X))
+        )
+        return run
+
+
+def test_a_tracked_model_of_untrusted_classes_is_logged_without_saves_warning(
+    imbalanced_arrays, recwarn,
+):
+    # save's advice to pass trusted=[...] to load came at every tracked fit, about a
+    # file the user never sees
+    X, y = imbalanced_arrays
+    calls = []
+    clf = DistilledClassifier(**FAST, student=TrackedLinear, random_state=0,
+                              trackers=[TrustingTracker(calls, X)]).fit(X, y)
+    assert not [w for w in recwarn if "does not trust" in str(w.message)]
+    np.testing.assert_array_equal(calls[-2][1], clf.predict_proba(X))
 
 
 def _local_module_class():
