@@ -13,6 +13,7 @@ and it prints test accuracy per model and seed, with fit seconds.
 
 import argparse
 import time
+from contextlib import nullcontext
 
 import numpy as np
 import torch
@@ -21,6 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
+from threadpoolctl import threadpool_limits
 
 from skdistill import DistilledClassifier
 from skdistill.cli import format_table
@@ -46,12 +48,29 @@ def models(seed):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="seeds 0..N-1 (default 3)")
-    parser.add_argument("--threads", type=int, default=None, help="torch threads")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads of torch and of the BLAS and OpenMP pools "
+                             "(threadpoolctl), for every model")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    limits = nullcontext() if args.threads is None else threadpool_limits(args.threads)
+    with limits:
+        accuracies, seconds = fit_all(args.seeds)
+    rows = [
+        (name, *(f"{value:.4f}" for value in values), f"{np.mean(values):.4f}",
+         "-" if np.isnan(seconds[name]).all() else f"{np.mean(seconds[name]):.1f}")
+        for name, values in accuracies.items()
+    ]
+    columns = ("model", *(f"seed {seed}" for seed in range(args.seeds)), "mean", "fit s")
+    print(f"digits: {N_TRAIN} images to train, {1797 - N_TRAIN} to test; test accuracy")
+    print(format_table(rows, columns))
+
+
+def fit_all(n_seeds):
+    """Test accuracies and fit seconds of every model (and the teacher) per seed."""
     accuracies, seconds = {}, {}
-    for seed in range(args.seeds):
+    for seed in range(n_seeds):
         X_train, X_test, y_train, y_test = split(seed)
         for name, model in models(seed).items():
             start = time.perf_counter()
@@ -64,14 +83,7 @@ def main():
                     accuracy_score(y_test, model.classes_[teacher])
                 )
                 seconds.setdefault("  its teacher", []).append(np.nan)
-    rows = [
-        (name, *(f"{value:.4f}" for value in values), f"{np.mean(values):.4f}",
-         "-" if np.isnan(seconds[name]).all() else f"{np.mean(seconds[name]):.1f}")
-        for name, values in accuracies.items()
-    ]
-    columns = ("model", *(f"seed {seed}" for seed in range(args.seeds)), "mean", "fit s")
-    print(f"digits: {N_TRAIN} images to train, {1797 - N_TRAIN} to test; test accuracy")
-    print(format_table(rows, columns))
+    return accuracies, seconds
 
 
 if __name__ == "__main__":
