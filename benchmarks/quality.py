@@ -479,8 +479,12 @@ def net(module, **params):
     return NeuralNet(module, criterion=torch.nn.BCEWithLogitsLoss, **net_params)
 
 
-#: Names a ``--set`` value may use besides Python literals.
-SETTING_NAMESPACE = {"net": net, **{name: getattr(modules, name) for name in modules.__all__}}
+#: Names a ``--set`` value may use besides Python literals: ``net``, the modules,
+#: and the peers' classes (a scikit-learn teacher, ``teacher=[None, LogisticRegression()]``).
+SETTING_NAMESPACE = {
+    "net": net, **{name: getattr(modules, name) for name in modules.__all__},
+    **{cls.__name__: cls for cls in (LogisticRegression, HistGradientBoostingClassifier)},
+}
 
 
 def parse_setting(text):
