@@ -625,6 +625,32 @@ def _short_repr(value):
     return type(value).__qualname__ if " at 0x" in text else text
 
 
+def library_changed_since(version):
+    """Whether ``skdistill/`` differs from what the version of a record ran.
+
+    Parameters
+    ----------
+    version : str
+        A record's :func:`library_version`.
+
+    Returns
+    -------
+    changed : bool
+        True where the record's commit is unknown or dirty, or ``skdistill/``
+        changed since it (a commit of documents alone is no change).
+    """
+    commit = version.partition("+")[2]
+    if not commit or commit.endswith("-dirty"):
+        return version != library_version()
+    root = Path(skdistill.__file__).resolve().parent
+    try:
+        subprocess.run(["git", "diff", "--quiet", commit, "--", "."], cwd=root, check=True,
+                       capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        return True
+    return False
+
+
 def library_version():
     """Return skdistill's version and, in a git checkout, its commit.
 
@@ -1417,11 +1443,11 @@ def print_notes(records, labels, stale):
         if len(versions) > 1:
             print(f"{label}: results from several skdistill versions {versions}: "
                   "rerun with --fresh to compare like with like")
-        elif rows and rows[0]["kind"] == DISTILLED and versions[0] != library_version():
+        elif rows and rows[0]["kind"] == DISTILLED and library_changed_since(versions[0]):
             # the cache key holds the parameters, not the defaults fit resolves them to
-            print(f"{label}: results of skdistill {versions[0]}, not of this checkout "
-                  f"({library_version()}): a default changed since does not show; rerun "
-                  "with --fresh to measure it")
+            print(f"{label}: results of skdistill {versions[0]}, whose code differs from "
+                  f"this checkout's ({library_version()}): a default changed since does not "
+                  "show; rerun with --fresh to measure it")
     for label, count in stale.items():
         print(f"{label}: {count} record(s) with older parameters left out")
 

@@ -13,7 +13,7 @@ from .onnx_export import export_onnx
 from .persistence import load, register_trusted, save
 from .plotting import TeacherStudentDisplay, TrainingCurvesDisplay
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     "DistilledClassifier", "default_net", "DistillationLoss", "FitInterruptedWarning",

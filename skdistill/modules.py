@@ -242,7 +242,9 @@ class SequenceReadout(nn.Module):
         if self.readout == "max":
             pooled = features.masked_fill(~present, -math.inf).amax(dim=1)
         else:
-            pooled = (features * present).sum(dim=1) / present.sum(dim=1)
+            # weights that sum to 1, not a sum divided: a float16 sum would overflow
+            weights = present / present.sum(dim=1, keepdim=True)
+            pooled = (features * weights.to(features.dtype)).sum(dim=1)
         return self.head(pooled)
 
 
@@ -282,13 +284,19 @@ class _SequenceModule(nn.Module):
             self.sequence_length, channels, readout, head_units, dropout, self.output_dim
         )
 
-    def encode(self, sequences):
+    def encode(self, sequences, present=None):
         """Per-position features of the sequences.
 
         Parameters
         ----------
         sequences : torch.Tensor of shape (n, sequence_length, alphabet_size)
             One-hot sequences.
+        present : torch.Tensor of bool, shape (n, sequence_length), or None
+            The positions that hold a letter, where the readout pools: the
+            CNN then sets its features elsewhere to 0 after every
+            convolution, so that padding reads as the zeros of its edges at
+            every depth; the Transformer always masks attention, computing
+            them where None.
 
         Returns
         -------
@@ -314,7 +322,8 @@ class _SequenceModule(nn.Module):
         logits : torch.Tensor of shape (n,) for output_dim=1, else (n, output_dim)
         """
         sequences = self._sequences(X)
-        return self.readout_(self.encode(sequences), self._present(sequences))
+        present = None if self.readout_.readout == "positions" else self._present(sequences)
+        return self.readout_(self.encode(sequences, present), present)
 
 
 class CNN(_SequenceModule):
@@ -372,8 +381,14 @@ class CNN(_SequenceModule):
         self.readout_ = self._make_readout(width, readout, head_units, dropout)
         _keep_arguments(self, locals())
 
-    def encode(self, sequences):
-        return self.convolutions(sequences.transpose(1, 2)).transpose(1, 2)
+    def encode(self, sequences, present=None):
+        features = sequences.transpose(1, 2)
+        keep = None if present is None else present.unsqueeze(1).to(features.dtype)
+        for layer in self.convolutions:
+            features = layer(features)
+            if keep is not None and isinstance(layer, nn.ReLU):
+                features = features * keep
+        return features.transpose(1, 2)
 
 
 class _Recurrent(_SequenceModule):
@@ -393,7 +408,7 @@ class _Recurrent(_SequenceModule):
         self.readout_ = self._make_readout(width, readout, head_units, dropout)
         _keep_arguments(self, locals())
 
-    def encode(self, sequences):
+    def encode(self, sequences, present=None):
         return self.rnn(sequences)[0]
 
 
@@ -505,7 +520,8 @@ class Transformer(_SequenceModule):
         self.readout_ = self._make_readout(d_model, readout, head_units, dropout)
         _keep_arguments(self, locals())
 
-    def encode(self, sequences):
-        # Attention skips padding and unknown letters.
+    def encode(self, sequences, present=None):
+        # Attention skips padding and unknown letters, whatever the readout.
+        present = self._present(sequences) if present is None else present
         return self.encoder(self.embedding(sequences) + self.positions,
-                            src_key_padding_mask=~self._present(sequences))
+                            src_key_padding_mask=~present)

@@ -269,6 +269,9 @@ register_trusted(
     *(value for value in vars(np).values() if isinstance(value, np.ufunc)),
 )
 
+#: The names trusted out of the box, before any register_trusted of a session.
+_BUILT_IN_TRUSTED = frozenset(_TRUSTED)
+
 
 class _StateFilter:
     """State hook of :func:`save`: scikit-learn teachers and trackers out,
@@ -330,12 +333,14 @@ class _StateFilter:
 
 def _is_trusted_settings(estimator):
     """Whether ``estimator`` is unfitted and names only classes :func:`load`
-    trusts by default."""
+    trusts out of the box (not those of this session's register_trusted)."""
     try:
         check_is_fitted(estimator)
     except NotFittedError:
         try:
-            return class_names(TreeWriter().node(estimator)) <= set(_trusted_map(None))
+            return class_names(TreeWriter().node(estimator)) <= _BUILT_IN_TRUSTED | set(
+                _imbalanced_learn_classes()
+            )
         except TypeError:  # something that cannot be stored without pickle
             return False
     return False
@@ -419,7 +424,8 @@ def save(estimator, path):
             "without pickle and are not saved: after loading, the student predicts as "
             "before, but teacher_predict_proba raises an error"
             + (", and so does fitting again." if state_filter.parameter_replaced else
-               "; fitting again trains new ones from the teacher parameter, which is kept."),
+               "; fitting again with warm_start=False trains new ones from the teacher "
+               "parameter, which is kept (a warm start raises)."),
             UserWarning, stacklevel=user_stacklevel(),
         )
     if state_filter.trackers:
@@ -449,8 +455,11 @@ def _manifest_compression(manifest):
     """Deflate, unless the manifest deflates beyond what :func:`load` reads back
     (arrays of one repeated value, a MaxAbsScaler's on wide binary features):
     then store it."""
-    if (len(manifest) > _INFLATE_FREE_BYTES
-            and len(manifest) > _MAX_INFLATION * len(zlib.compress(manifest))):
+    if len(manifest) <= _INFLATE_FREE_BYTES:
+        return zipfile.ZIP_DEFLATED
+    # raw deflate, as zipfile writes it and load measures it
+    deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    if len(manifest) > _MAX_INFLATION * len(deflate.compress(manifest) + deflate.flush()):
         return zipfile.ZIP_STORED
     return zipfile.ZIP_DEFLATED
 

@@ -11,7 +11,9 @@ from sklearn.preprocessing import OneHotEncoder
 
 from skdistill import DistilledClassifier
 from skdistill import modules
-from skdistill.modules import CNN, GRU, MLP, BiLSTM, Transformer, count_parameters, sequence_shape
+from skdistill.modules import (
+    CNN, GRU, MLP, BiLSTM, SequenceReadout, Transformer, count_parameters, sequence_shape,
+)
 from skdistill.preprocessing import SequenceEncoder, positions_frame
 
 from .conftest import FAST
@@ -149,20 +151,33 @@ def _padded(letters, length, alphabet_size=4):
 @pytest.mark.parametrize("readout", ["mean", "max"])
 def test_padding_does_not_reach_pooling_or_attention(module_class, readout):
     # "mean" averaged the padded positions in, and the Transformer attended to them: a
-    # peptide's logit moved with the window it was padded to
+    # peptide's logit moved with the window it was padded to; a second convolution read
+    # the first one's features of padded positions (bias, not zeros) near the end
     torch.manual_seed(0)
-    params = {"alphabet_size": 4, "readout": readout, "dropout": 0.0}
-    short = module_class(sequence_length=20, **params).eval()
-    long = module_class(sequence_length=30, **params).eval()
-    state = short.state_dict()
-    if module_class is Transformer:  # positions of the longer window beyond 20 stay
-        state["positions"] = torch.cat([state["positions"], long.positions[20:].detach()])
-    long.load_state_dict(state)
     letters = [0, 3, 1, 2, 2, 0, 1, 3, 0]
-    with torch.no_grad():
-        torch.testing.assert_close(long(_padded(letters, 30)), short(_padded(letters, 20)))
-        # a sequence without any known letter pools over all of its positions
-        assert torch.isfinite(short(torch.zeros(2, 80))).all()
+    params = {"alphabet_size": 4, "readout": readout, "dropout": 0.0}
+    longest = module_class(sequence_length=30, **params).eval()
+    logits = []
+    for length in (len(letters), len(letters) + 1, 20, 30):
+        module = module_class(sequence_length=length, **params).eval()
+        state = longest.state_dict()
+        if module_class is Transformer:  # the positions of the window's own length
+            state["positions"] = state["positions"][:length]
+        module.load_state_dict(state)
+        with torch.no_grad():
+            logits.append(module(_padded(letters, length)))
+    for other in logits[1:]:
+        torch.testing.assert_close(other, logits[0])
+    with torch.no_grad():  # a sequence without any known letter pools over all of its positions
+        assert torch.isfinite(longest(torch.zeros(2, 120))).all()
+
+
+def test_a_masked_mean_does_not_overflow_in_half_precision():
+    # the sum of 1,000 positions of 100 overflowed float16 before the division
+    readout = SequenceReadout(1000, 1, readout="mean").half()
+    features = torch.full((1, 1000, 1), 100.0, dtype=torch.float16)
+    present = torch.ones(1, 1000, dtype=torch.bool)
+    assert torch.isfinite(readout(features, present)).all()
 
 
 @pytest.mark.parametrize(

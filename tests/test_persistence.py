@@ -428,8 +428,8 @@ def test_an_unfitted_teacher_parameter_of_trusted_classes_is_kept(imbalanced_arr
     # was settings only
     X, y = imbalanced_arrays
     clf = fast(teacher=teacher).fit(X, y)
-    with pytest.warns(UserWarning, match="fitting again trains new ones from the teacher "
-                                         "parameter, which is kept"):
+    with pytest.warns(UserWarning, match="fitting again with warm_start=False trains new "
+                                         "ones from the teacher parameter, which is kept"):
         save(clf, tmp_path / "model.skd")
     loaded = load(tmp_path / "model.skd")
     assert repr(loaded.teacher) == repr(teacher)
@@ -437,6 +437,25 @@ def test_an_unfitted_teacher_parameter_of_trusted_classes_is_kept(imbalanced_arr
         loaded.teacher_predict_proba(X)
     np.testing.assert_array_equal(clone(loaded).fit(X, y).predict_proba(X),
                                   clone(clf).fit(X, y).predict_proba(X))
+
+
+class RegisteredLogisticRegression(LogisticRegression):
+    """A teacher class trusted by register_trusted, in the saving session only."""
+
+
+def test_a_teacher_parameter_trusted_by_registration_only_is_replaced(imbalanced_arrays,
+                                                                      tmp_path, monkeypatch):
+    # kept, it made the file need the same registration to load anywhere
+    X, y = imbalanced_arrays
+    clf = fast(teacher=RegisteredLogisticRegression()).fit(X, y)
+    with monkeypatch.context() as patch:
+        patch.setattr(persistence, "_TRUSTED", dict(persistence._TRUSTED))
+        register_trusted(RegisteredLogisticRegression)
+        with pytest.warns(UserWarning, match="and so does fitting again"):
+            save(clf, tmp_path / "model.skd")
+    loaded = load(tmp_path / "model.skd")  # without the registration
+    assert isinstance(loaded.teacher, persistence.UnsavedTeacher)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
 class ScriptModule(TinyModule):
