@@ -399,7 +399,7 @@ class ElkanNotoPriorEstimator(_ScorePriorEstimator):
         The fraction of samples labelled positive.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen in ``fit``, where ``X`` has string column
         names.
 
@@ -490,7 +490,7 @@ class BestBinPriorEstimator(_ScorePriorEstimator):
         The fraction of samples labelled positive.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen in ``fit``, where ``X`` has string column
         names.
 
@@ -674,7 +674,7 @@ class TIcEPriorEstimator(_PriorEstimator):
         The fraction of samples labelled positive.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen in ``fit``, where ``X`` has string column
         names.
 
