@@ -62,8 +62,9 @@ Protocol
 
     The summary is computed on the tasks every listed model has complete
     results for, once on the keel binary sets and once on all tasks: mean
-    ROC AUC, mean rank (average ranks within a task, 1 = best, among the
-    models; teachers are not ranked), tasks where the model is at least as
+    ROC AUC, mean rank (average ranks within a task, 1 = best; a candidate
+    among the peers and itself, a peer among the peers and the first
+    candidate; teachers are not ranked), tasks where the model is at least as
     good as LogisticRegression, mean fit time and fits that raised a warning;
     for a DistilledClassifier also the tasks where the student is within 0.01
     of its teacher and the mean ``n_iter_`` where the estimator has one. The
@@ -1151,12 +1152,17 @@ def summary(task_names, cells, labels, kinds):
     if not common:
         return stats
     scores = np.array([[cells[task, label].roc_auc for label in present] for task in common])
-    ranks = np.array([rankdata(-row) for row in scores])
+    peers = [index for index, label in enumerate(present) if kinds[label] != DISTILLED]
+    candidates = [index for index, label in enumerate(present) if kinds[label] == DISTILLED]
     for index, label in enumerate(present):
         model_cells = [cells[task, label] for task in common]
+        # ranked among the peers and one candidate (the first, for a peer), so that
+        # another candidate in the cache does not move the ranks
+        ranked = sorted(set(peers) | ({index} if index in candidates else set(candidates[:1])))
+        ranks = np.array([rankdata(-row[ranked]) for row in scores])
         entry = {
             "roc_auc": float(scores[:, index].mean()),
-            "rank": float(ranks[:, index].mean()),
+            "rank": float(ranks[:, ranked.index(index)].mean()),
             "at_least_reference": None,
             "fit_seconds": float(np.mean([cell.fit_seconds for cell in model_cells])),
             "n_warned": sum(cell.n_warned for cell in model_cells),
