@@ -119,6 +119,7 @@ import argparse
 import ast
 import datetime
 import json
+import re
 import subprocess
 import sys
 import time
@@ -627,7 +628,7 @@ def _short_repr(value):
 
 
 def library_changed_since(version):
-    """Whether ``skdistill/`` differs from what the version of a record ran.
+    """Whether the code a record ran differs from this checkout's.
 
     Parameters
     ----------
@@ -637,16 +638,19 @@ def library_changed_since(version):
     Returns
     -------
     changed : bool
-        True where the record's commit is unknown or dirty, or ``skdistill/``
-        changed since it (a commit of documents alone is no change).
+        False only where the record names a clean commit of this version
+        whose ``skdistill/`` and ``benchmarks/quality.py`` are those of the
+        checkout (a commit of documents alone is no change).
     """
-    commit = version.partition("+")[2]
-    if not commit or commit.endswith("-dirty"):
-        return version != library_version()
+    prefix, _, commit = version.partition("+")
+    if prefix != skdistill.__version__ or not re.fullmatch(r"[0-9a-f]{4,40}", commit):
+        return True  # another version, no commit, or a dirty one
     root = Path(skdistill.__file__).resolve().parent
     try:
-        subprocess.run(["git", "diff", "--quiet", commit, "--", "."], cwd=root, check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["git", "diff", "--quiet", commit, "--", str(root), str(Path(__file__).resolve())],
+            cwd=root, check=True, capture_output=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return True
     return False

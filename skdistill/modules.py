@@ -69,7 +69,8 @@ def _keep_arguments(module, arguments):
     saved and rebuilt without pickle. Attributes already set (a sequence shape
     resolved from ``input_dim``) are kept."""
     for name in inspect.signature(type(module)).parameters:
-        if not hasattr(module, name):
+        # a subclass's own parameters (``**kwargs``, say) are its to keep
+        if not hasattr(module, name) and name in arguments:
             setattr(module, name, arguments[name])
 
 
@@ -322,7 +323,9 @@ class _SequenceModule(nn.Module):
         logits : torch.Tensor of shape (n,) for output_dim=1, else (n, output_dim)
         """
         sequences = self._sequences(X)
-        present = None if self.readout_.readout == "positions" else self._present(sequences)
+        if self.readout_.readout == "positions":  # an encode(sequences) of 0.1.0 still serves
+            return self.readout_(self.encode(sequences))
+        present = self._present(sequences)
         return self.readout_(self.encode(sequences, present), present)
 
 
@@ -386,7 +389,7 @@ class CNN(_SequenceModule):
         keep = None if present is None else present.unsqueeze(1).to(features.dtype)
         for layer in self.convolutions:
             features = layer(features)
-            if keep is not None and isinstance(layer, nn.ReLU):
+            if keep is not None:  # after every layer, whatever a subclass puts there
                 features = features * keep
         return features.transpose(1, 2)
 

@@ -423,7 +423,9 @@ def save(estimator, path):
             f"The scikit-learn teacher(s) {sorted(state_filter.unsaved)} cannot be stored "
             "without pickle and are not saved: after loading, the student predicts as "
             "before, but teacher_predict_proba raises an error"
-            + (", and so does fitting again." if state_filter.parameter_replaced else
+            + (", and so does fitting again (a teacher parameter is kept only where it is "
+               "unfitted and of classes trusted out of the box, not by register_trusted)."
+               if state_filter.parameter_replaced else
                "; fitting again with warm_start=False trains new ones from the teacher "
                "parameter, which is kept (a warm start raises)."),
             UserWarning, stacklevel=user_stacklevel(),
@@ -741,6 +743,6 @@ def _warn_of_other_versions(path, versions):
     if differ:
         warnings.warn(
             f"{path} was written with {', '.join(differ)}. It loads, but its predictions "
-            "may differ slightly from the saving environment's; refit for exact ones.",
+            "may differ from the saving environment's; refit for exact ones.",
             UserWarning, stacklevel=user_stacklevel(),
         )

@@ -172,6 +172,40 @@ def test_padding_does_not_reach_pooling_or_attention(module_class, readout):
         assert torch.isfinite(longest(torch.zeros(2, 120))).all()
 
 
+class OldStyleCNN(CNN):
+    """A subclass written for skdistill 0.1.0: encode takes the sequences alone."""
+
+    def encode(self, sequences):
+        return super().encode(sequences)
+
+
+class GELUCNN(CNN):
+    """A subclass with another activation after its convolutions."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.convolutions = torch.nn.Sequential(*(
+            torch.nn.GELU() if isinstance(layer, torch.nn.ReLU) else layer
+            for layer in self.convolutions
+        ))
+
+
+def test_subclasses_keep_working_and_masked():
+    # forward passed the mask to every encode, and a 0.1.0 override raised TypeError; the
+    # CNN masked after a ReLU only, so another activation let padding in again
+    X = _padded([0, 3, 1, 2, 2, 0, 1, 3, 0], 20)
+    torch.manual_seed(0)
+    old_style = OldStyleCNN(sequence_length=20, alphabet_size=4).eval()
+    assert old_style(X).shape == (1,)
+    logits = []
+    for length in (9, 20):
+        torch.manual_seed(0)
+        module = GELUCNN(sequence_length=length, alphabet_size=4, readout="mean").eval()
+        with torch.no_grad():
+            logits.append(module(_padded([0, 3, 1, 2, 2, 0, 1, 3, 0], length)))
+    torch.testing.assert_close(logits[1], logits[0])
+
+
 def test_a_masked_mean_does_not_overflow_in_half_precision():
     # the sum of 1,000 positions of 100 overflowed float16 before the division
     readout = SequenceReadout(1000, 1, readout="mean").half()
