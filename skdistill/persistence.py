@@ -439,11 +439,9 @@ def save(estimator, path):
         )
     untrusted = sorted(class_names(manifest) - set(_trusted_map(None)))
     if untrusted:
-        short = ", ".join(name.rsplit(".", 1)[-1] for name in untrusted)
         warnings.warn(
-            f"{UNTRUSTED_NAMES_WARNING}: {untrusted}. Load it "
-            f"with skdistill.load(path, trusted=[{short}]), or register them once: "
-            f"skdistill.register_trusted({short}).",
+            f"{UNTRUSTED_NAMES_WARNING}: {untrusted}. Load it with "
+            f"skdistill.{_how_to_trust(untrusted)}.",
             UserWarning, stacklevel=user_stacklevel(),
         )
     tensors = safetensors.torch.save(writer.tensors) if writer.tensors else b""
@@ -451,6 +449,14 @@ def save(estimator, path):
     with _replacing(path) as target, zipfile.ZipFile(target, "w") as archive:
         archive.writestr(_MANIFEST, manifest, _manifest_compression(manifest))
         archive.writestr(_TENSORS, tensors, zipfile.ZIP_STORED)
+
+
+def _how_to_trust(names):
+    """The two ways to trust classes named in a file, for save's warning and
+    load's error: ``load(path, trusted=[...])``, or ``register_trusted``."""
+    short = ", ".join(name.rsplit(".", 1)[-1] for name in names)
+    return (f"load(path, trusted=[{short}]), or register them once: "
+            f"skdistill.register_trusted({short})")
 
 
 def _manifest_compression(manifest):
@@ -680,8 +686,7 @@ def load(path, trusted=None, device="cpu"):
     -----
     UserWarning
         If the file was written with another skdistill, or another minor
-        release of torch or skorch: it loads, but the predictions may differ
-        slightly.
+        release of torch or skorch: it loads, but the predictions may differ.
 
     See Also
     --------
@@ -703,12 +708,10 @@ def load(path, trusted=None, device="cpu"):
         )
     untrusted = sorted(names - set(trusted))
     if untrusted:
-        short = ", ".join(name.rsplit(".", 1)[-1] for name in untrusted)
         in_script = [name for name in untrusted if name.startswith(_SCRIPT_PREFIX)]
         raise UntrustedClassError(
             f"{path} names classes that are not trusted: {untrusted}. Nothing was loaded. "
-            f"If you trust this file, pass them: load(path, trusted=[{short}]), or "
-            f"register them once: skdistill.register_trusted({short})."
+            f"If you trust this file, pass them: {_how_to_trust(untrusted)}."
             + (f" {in_script} were defined in the script or notebook that saved the "
                "model: only one that defines them at its top level can pass them. "
                "Define them in a module and fit again to load the model anywhere."

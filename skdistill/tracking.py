@@ -518,8 +518,9 @@ class TrackingSession:
             return
         with self._ended_on_error(), tempfile.TemporaryDirectory() as folder:
             path = _write_model(estimator, folder)
-            for run in self._runs if path is not None else ():
-                run.log_artifact(path)
+            if path is not None:
+                for run in self._runs:
+                    run.log_artifact(path)
         self._end(failed=False)
 
     @contextmanager

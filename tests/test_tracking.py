@@ -457,13 +457,8 @@ def test_a_tracked_model_of_untrusted_classes_is_logged_without_saves_warning(
 
 
 def _local_module_class():
-    class Local(torch.nn.Module):
-        def __init__(self, input_dim, output_dim=1):
-            super().__init__()
-            self.linear = torch.nn.Linear(input_dim, output_dim)
-
-        def forward(self, X):
-            return self.linear(X)[:, 0]
+    class Local(TrackedLinear):
+        """Defined in a function: no importable name, so save cannot store it."""
 
     return Local
 
