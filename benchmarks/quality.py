@@ -36,7 +36,11 @@ Protocol
     validation (default 5, shuffled, random_state 0); every model is fitted
     in the same ``make_pipeline(StandardScaler(), model)`` on the training
     folds and scored by ROC AUC on the test fold, with one seed
-    (random_state=0 for every model that takes one). Fit times are wall-clock
+    (random_state=0 for every model that takes one). ``--repeats R`` (default
+    1) repeats the cross-validation R times, repeat r shuffled with
+    random_state r and every model seeded with random_state r, and reports
+    means over all R x folds test folds; repeat 0 is the single run, so its
+    cached results serve every R. Fit times are wall-clock
     seconds of the pipeline's ``fit``, with ``--threads`` threads for torch
     and for the BLAS and OpenMP pools of every model (default: the libraries'
     own). Models:
@@ -75,7 +79,7 @@ Protocol
     of its teacher on 80 % of the sets or more. A last block counts, for
     every model, the keel binary sets where it is above or below
     LogisticRegression beyond fold-to-fold noise (Nadeau & Bengio's corrected
-    paired t-test over the folds, two-sided 5 %).
+    paired t-test over the folds of all repeats, two-sided 5 %).
 
 Results cache
     Every (task, model, fold) appends one JSON line to ``--results`` (default
@@ -98,6 +102,7 @@ Run
         python benchmarks/quality.py --threads 1      # everything
         python benchmarks/quality.py --threads 1 --models distilled \
             --label short --set meta_epochs=10        # a candidate default
+        python benchmarks/quality.py --threads 1 --repeats 3   # three seeds
         python benchmarks/quality.py --report-only    # the tables from the cache
         python benchmarks/quality.py --tasks bupa,heart --folds 2 \
             --set meta_epochs=2 --threads 1           # a smoke test (10 s)
@@ -489,6 +494,26 @@ SETTING_NAMESPACE = {
 }
 
 
+def positive_int(text):
+    """Parse a command-line integer of at least 1.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    value : int
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer of at least 1, got {text!r}")
+    return value
+
+
 def parse_setting(text):
     """Parse one ``--set key=value``.
 
@@ -835,7 +860,50 @@ def cache_key(task, label, fold, params):
     return task, label, fold, json.dumps(params, sort_keys=True)
 
 
-def run_task(task, models, protocol, done, results_path, context):
+def seeded(model, seed):
+    """Return ``model`` with ``random_state=seed`` where it takes one, else itself.
+
+    Parameters
+    ----------
+    model : estimator
+    seed : int
+
+    Returns
+    -------
+    model : estimator
+    """
+    if "random_state" not in model.get_params(deep=False):
+        return model
+    return clone(model).set_params(random_state=seed)
+
+
+def repeat_splits(X, y, folds, repeats):
+    """Return the train and test rows of every fold of every repeat, and its seed.
+
+    Repeat ``r`` is a stratified ``folds``-fold split shuffled with
+    ``random_state=RANDOM_STATE + r``; its folds are numbered ``r * folds`` to
+    ``r * folds + folds - 1``, so repeat 0 is the single cross-validation of
+    one repeat, and its cached results serve any number of repeats.
+
+    Parameters
+    ----------
+    X, y : ndarray
+    folds, repeats : int
+
+    Returns
+    -------
+    splits : list of (ndarray, ndarray, int)
+        Per fold number: train rows, test rows and the seed of the repeat.
+    """
+    splits = []
+    for repeat in range(repeats):
+        seed = RANDOM_STATE + repeat
+        splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+        splits.extend((train, test, seed) for train, test in splitter.split(X, y))
+    return splits
+
+
+def run_task(task, models, protocol, repeats, done, results_path, context):
     """Fit and score the models on a task's folds that are not in the cache.
 
     Parameters
@@ -844,6 +912,9 @@ def run_task(task, models, protocol, done, results_path, context):
     models : dict of str to (str, estimator)
     protocol : dict
         ``folds``, ``max_rows``, ``keel_features`` and ``random_state``.
+    repeats : int
+        Cross-validations, each with its own shuffle and model seed
+        (:func:`repeat_splits`).
     done : set of tuple
         Cache keys of the results already there.
     results_path : pathlib.Path
@@ -856,26 +927,25 @@ def run_task(task, models, protocol, done, results_path, context):
         Number of fits made.
     """
     params = {label: describe_params(model) for label, (_, model) in models.items()}
-    todo = {label: [fold for fold in range(protocol["folds"])
+    todo = {label: [fold for fold in range(protocol["folds"] * repeats)
                     if cache_key(task.name, label, fold, params[label]) not in done]
             for label in models}
     todo = {label: folds for label, folds in todo.items() if folds}
     if not todo:
         return 0
     X, y, n_total = load_task(task, protocol["max_rows"], protocol["keel_features"])
-    splitter = StratifiedKFold(protocol["folds"], shuffle=True, random_state=RANDOM_STATE)
-    folds = list(splitter.split(X, y))
+    splits = repeat_splits(X, y, protocol["folds"], repeats)
     data = {"n_samples": len(y), "n_total": n_total, "n_features": X.shape[1],
             "n_positive": int(y.sum())}
     for label, todo_folds in todo.items():
         kind, model = models[label]
         results = []
         for fold in todo_folds:
-            train, test = folds[fold]
-            result = safe_fit_and_score(model, X, y, train, test)
+            train, test, seed = splits[fold]
+            result = safe_fit_and_score(seeded(model, seed), X, y, train, test)
             append_record(results_path, {
                 "task": task.name, "group": task.group, "model": label, "kind": kind,
-                "fold": fold, "protocol": protocol, "params": params[label], **data,
+                "fold": fold, "seed": seed, "protocol": protocol, "params": params[label], **data,
                 "n_train": len(train), "n_test": len(test), **result, **context,
             })
             results.append(result)
@@ -913,17 +983,19 @@ def progress_line(task, label, results):
 # -------------------------------------------------------------------------- report
 
 
-def current_records(records, protocol, task_names):
+def current_records(records, protocol, n_folds, task_names):
     """Return the records the report uses, and how many stale ones it leaves out.
 
-    Keeps the records of this protocol and these tasks; of each model the ones
-    with its latest parameters (the last in the file); of each (task, model,
-    fold) the last one.
+    Keeps the records of this protocol, of its first ``n_folds`` folds (all
+    repeats) and of these tasks; of each model the ones with its latest
+    parameters (the last in the file); of each (task, model, fold) the last
+    one.
 
     Parameters
     ----------
     records : list of dict
     protocol : dict
+    n_folds : int
     task_names : collection of str
 
     Returns
@@ -933,7 +1005,8 @@ def current_records(records, protocol, task_names):
         Records left out per model because they have older parameters.
     """
     selected = [record for record in records
-                if record.get("protocol") == protocol and record["task"] in task_names]
+                if record.get("protocol") == protocol and record["fold"] < n_folds
+                and record["task"] in task_names]
     latest = {record["model"]: record["params"] for record in selected}
     stale = Counter(record["model"] for record in selected
                     if record["params"] != latest[record["model"]])
@@ -1295,36 +1368,40 @@ def criteria(label, stats, n_group):
     return checks
 
 
-def corrected_paired_t(scores, reference):
+def corrected_paired_t(scores, reference, folds):
     """Nadeau & Bengio's corrected resampled t statistic of per-fold differences.
 
-    The folds of one cross-validation share most of their training rows, so the
+    The folds of a cross-validation share most of their training rows, so the
     plain paired t-test over them is too eager; the variance is inflated by
-    ``1 / k + n_test / n_train`` instead of ``1 / k`` (k folds, each testing
-    ``1 / k`` of the rows). Nadeau & Bengio, "Inference for the Generalization
-    Error", Machine Learning 52, 2003.
+    ``1 / n + n_test / n_train`` instead of ``1 / n`` (n differences, each
+    fold testing ``1 / folds`` of the rows). Nadeau & Bengio, "Inference for
+    the Generalization Error", Machine Learning 52, 2003; over the folds of
+    repeated cross-validations as Bouckaert & Frank, "Evaluating the
+    Replicability of Significance Tests for Comparing Learning Algorithms",
+    PAKDD 2004.
 
     Parameters
     ----------
     scores, reference : sequence of float
-        One value per fold, the same folds.
+        One value per fold, the same folds (of every repeat).
+    folds : int
+        Folds of one cross-validation.
 
     Returns
     -------
     t : float
-        With ``k - 1`` degrees of freedom; 0 where every difference is 0 (up
+        With ``n - 1`` degrees of freedom; 0 where every difference is 0 (up
         to rounding, 1e-12), and +-inf where the folds all differ by the same
         non-zero amount.
     """
     differences = np.asarray(scores) - np.asarray(reference)
-    k = len(differences)
     mean, variance = differences.mean(), differences.var(ddof=1)
     if np.ptp(differences) <= ROUNDING:
         return 0.0 if abs(mean) <= ROUNDING else float(np.sign(mean) * np.inf)
-    return float(mean / np.sqrt((1 / k + 1 / (k - 1)) * variance))
+    return float(mean / np.sqrt((1 / len(differences) + 1 / (folds - 1)) * variance))
 
 
-def print_paired_comparisons(stats, labels, cells, level=0.05):
+def print_paired_comparisons(stats, labels, cells, folds, level=0.05):
     """Print on how many sets each model differs from LogisticRegression.
 
     A set counts where a two-sided corrected paired t-test over the folds
@@ -1338,6 +1415,8 @@ def print_paired_comparisons(stats, labels, cells, level=0.05):
         The models, in the order of the report.
     cells : dict of (str, str) to Cell
         Results per (task, model), with their per-fold ROC AUC.
+    folds : int
+        Folds of one cross-validation.
     level : float, default=0.05
     """
     if REFERENCE not in stats:
@@ -1350,7 +1429,7 @@ def print_paired_comparisons(stats, labels, cells, level=0.05):
         outcome = {"above": [], "below": [], "level": []}
         for task in stats["tasks"]:
             scores = cells[task, label].fold_roc_auc
-            t = corrected_paired_t(scores, cells[task, REFERENCE].fold_roc_auc)
+            t = corrected_paired_t(scores, cells[task, REFERENCE].fold_roc_auc, folds)
             critical = student_t.ppf(1 - level / 2, len(scores) - 1)
             outcome["level" if abs(t) <= critical else "above" if t > 0 else "below"].append(task)
         print(f"  {label}: above on {len(outcome['above'])}, below on {len(outcome['below'])}"
@@ -1387,7 +1466,7 @@ def print_criteria(stats, labels, kinds, n_group):
               + f") on {scope}")
 
 
-def print_report(records, tasks, protocol):
+def print_report(records, tasks, protocol, repeats):
     """Print the per-task tables, the summaries and the acceptance criteria.
 
     Parameters
@@ -1396,18 +1475,23 @@ def print_report(records, tasks, protocol):
         Every cached record.
     tasks : list of Task
     protocol : dict
+    repeats : int
+        Cross-validations whose folds the means are over.
     """
-    current, stale = current_records(records, protocol, {task.name for task in tasks})
+    n_folds = protocol["folds"] * repeats
+    current, stale = current_records(records, protocol, n_folds,
+                                     {task.name for task in tasks})
     if not current:
         print("No results in the cache for these tasks and this protocol.")
         return
     labels, kinds = order_models(current)
-    cells = make_cells(current, protocol["folds"])
+    cells = make_cells(current, n_folds)
+    over = f"{protocol['folds']} folds" + (f" x {repeats} repeats" if repeats > 1 else "")
     facts = {record["task"]: record for record in current}
     for group in GROUPS:
         group_tasks = [task for task in tasks if task.group == group and task.name in facts]
         if group_tasks:
-            print(f"\nMean test ROC AUC over {protocol['folds']} folds: {group}")
+            print(f"\nMean test ROC AUC over {over}: {group}")
             print(format_table(*task_rows(group_tasks, cells, labels, kinds, facts)))
     if any(fact["n_total"] > fact["n_samples"] for fact in facts.values()):
         print(f"rows n/N: a stratified subsample of n rows of the N (random_state "
@@ -1428,7 +1512,7 @@ def print_report(records, tasks, protocol):
     print_notes(current, labels, stale)
     acceptance = summary([n for n in group_names if n in facts], cells, labels, kinds)
     print_criteria(acceptance, labels, kinds, len(KEEL_BINARY))
-    print_paired_comparisons(acceptance, labels, cells)
+    print_paired_comparisons(acceptance, labels, cells, protocol["folds"])
 
 
 def print_notes(records, labels, stale):
@@ -1486,6 +1570,9 @@ def build_parser():
     parser.add_argument("--label", help="name of the DistilledClassifier candidate "
                         f"(default: {DISTILLED!r}, with the --set values when given)")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (5)")
+    parser.add_argument("--repeats", type=positive_int, default=1,
+                        help="cross-validations, repeat r shuffled and every model seeded "
+                             "with random_state r (1)")
     parser.add_argument("--max-rows", type=int, default=4000,
                         help="stratified subsample of larger sets (4000; 0 for all rows)")
     parser.add_argument("--keel-features", choices=KEEL_FEATURES, default="raw",
@@ -1537,7 +1624,7 @@ def run_benchmark(args, tasks, protocol):
     models = select_models(args.models, args.settings, args.label)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-    print(f"{len(tasks)} task(s), {args.folds}-fold stratified CV, sets above "
+    print(f"{len(tasks)} task(s), {args.folds}-fold stratified CV x {args.repeats}, sets above "
           f"{args.max_rows or 'no limit'} rows stratified-subsampled (random_state "
           f"{RANDOM_STATE}), KEEL features: {args.keel_features}, threads: "
           f"{args.threads or 'default'} (torch: {torch.get_num_threads()})")
@@ -1552,7 +1639,8 @@ def run_benchmark(args, tasks, protocol):
     limits = nullcontext() if args.threads is None else threadpool_limits(args.threads)
     start = time.perf_counter()
     with limits:
-        n_fits = sum(run_task(task, models, protocol, done, args.results, context)
+        n_fits = sum(run_task(task, models, protocol, args.repeats, done, args.results,
+                              context)
                      for task in tasks)
     print(f"{n_fits} new fit(s) in {time.perf_counter() - start:.0f} s; "
           f"results in {args.results}")
@@ -1578,10 +1666,10 @@ def main(argv=None):
     if args.list_tasks:
         list_tasks(tasks, protocol)
     elif args.report_only:
-        print_report(read_records(args.results), tasks, protocol)
+        print_report(read_records(args.results), tasks, protocol, args.repeats)
     else:
         run_benchmark(args, tasks, protocol)
-        print_report(read_records(args.results), tasks, protocol)
+        print_report(read_records(args.results), tasks, protocol, args.repeats)
     return 0
 
 
