@@ -1401,7 +1401,7 @@ def corrected_paired_t(scores, reference, folds):
     return float(mean / np.sqrt((1 / len(differences) + 1 / (folds - 1)) * variance))
 
 
-def print_paired_comparisons(stats, labels, cells, folds, level=0.05):
+def print_paired_comparisons(stats, labels, cells, folds, repeats, level=0.05):
     """Print on how many sets each model differs from LogisticRegression.
 
     A set counts where a two-sided corrected paired t-test over the folds
@@ -1415,14 +1415,16 @@ def print_paired_comparisons(stats, labels, cells, folds, level=0.05):
         The models, in the order of the report.
     cells : dict of (str, str) to Cell
         Results per (task, model), with their per-fold ROC AUC.
-    folds : int
-        Folds of one cross-validation.
+    folds, repeats : int
+        Folds of one cross-validation, and cross-validations.
     level : float, default=0.05
     """
     if REFERENCE not in stats:
         return
+    method = ("t-test over the folds, Nadeau & Bengio 2003" if repeats == 1 else
+              f"t-test over the folds of {repeats} repeats, Bouckaert & Frank 2004")
     print(f"\nAgainst {REFERENCE} per set, beyond fold-to-fold noise (corrected paired "
-          f"t-test over the folds, Nadeau & Bengio 2003, two-sided {level:.0%})")
+          f"{method}, two-sided {level:.0%})")
     for label in labels:
         if label == REFERENCE or label not in stats:
             continue
@@ -1512,7 +1514,7 @@ def print_report(records, tasks, protocol, repeats):
     print_notes(current, labels, stale)
     acceptance = summary([n for n in group_names if n in facts], cells, labels, kinds)
     print_criteria(acceptance, labels, kinds, len(KEEL_BINARY))
-    print_paired_comparisons(acceptance, labels, cells, protocol["folds"])
+    print_paired_comparisons(acceptance, labels, cells, protocol["folds"], repeats)
 
 
 def print_notes(records, labels, stale):
