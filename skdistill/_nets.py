@@ -414,8 +414,8 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
         if "criterion_" in built and "optimizer_" not in built:
             optimizer = params.get("optimizer", net.optimizer)
             name = getattr(optimizer, "__name__", type(optimizer).__name__)
-            raise type(error)(
-                f"The {role}'s optimizer {name} could not be built: {error} (set its "
+            raise _build_error(
+                error, f"The {role}'s optimizer {name} could not be built: {error} (set its "
                 "parameters as optimizer__<name>, or lr, on a skorch NeuralNet)"
             ) from error
         if "callbacks_" not in built or "module_" in built:
@@ -423,13 +423,21 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
         module = params["module"]
         name = getattr(module, "__name__", type(module).__name__)
         given = ", ".join(f"{key}={value!r}" for key, value in filled.items()) or "none"
-        kind = TypeError if isinstance(error, TypeError) else ValueError
-        raise kind(
-            f"The {role}'s module {name} could not be built: {error} (arguments filled in "
-            f"from the data: {given}; give others as module__<name> of a skorch NeuralNet)"
+        raise _build_error(
+            error, f"The {role}'s module {name} could not be built: {error} (arguments "
+            f"filled in from the data: {given}; give others as module__<name> of a skorch "
+            "NeuralNet)"
         ) from error
     _check_no_training_scores(net, role)
     return net
+
+
+def _build_error(error, message):
+    """``message`` as a TypeError where ``error`` is one, else as a ValueError.
+
+    Not ``type(error)``: a subclass's constructor may want other arguments.
+    """
+    return (TypeError if isinstance(error, TypeError) else ValueError)(message)
 
 
 def _check_no_training_scores(net, role):

@@ -404,6 +404,31 @@ def test_a_module_that_cannot_be_built_names_its_role(imbalanced_arrays, role):
         fast(**{role: default_net(role).set_params(lr=-1.0)}).fit(X, y)
 
 
+class CodedError(ValueError):
+    """An exception whose constructor wants more than a message."""
+
+    def __init__(self, message, code):
+        super().__init__(message)
+        self.code = code
+
+
+class RefusingOptimizer(torch.optim.SGD):
+    def __init__(self, params, **kwargs):
+        raise CodedError("no settings suit this optimizer", code=7)
+
+
+@pytest.mark.parametrize("role", ["teacher", "student"])
+def test_an_optimizer_error_of_a_custom_type_still_names_the_role(imbalanced_arrays, role):
+    # re-raising as type(error)(message) ended in CodedError's own TypeError
+    # ("missing 1 required positional argument: 'code'"), the role lost
+    X, y = imbalanced_arrays
+    net = default_net(role).set_params(optimizer=RefusingOptimizer)
+    with pytest.raises(ValueError, match=rf"^The {role}'s optimizer RefusingOptimizer could "
+                                         r"not be built: no settings suit") as caught:
+        fast(**{role: net}).fit(X, y)
+    assert isinstance(caught.value.__cause__, CodedError)
+
+
 # --- bad input --------------------------------------------------------------------
 
 
