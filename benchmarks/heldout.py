@@ -197,7 +197,7 @@ def report(results, seconds):
                 continue
             folds = np.asarray(results[task, label])[:, 0]
             print(f"  {label}: {np.mean(folds - reference):+.4f}, "
-                  f"t {corrected_paired_t(folds, reference):+.2f}")
+                  f"t {corrected_paired_t(folds, reference, N_FOLDS):+.2f}")
 
 
 def main(argv=None):

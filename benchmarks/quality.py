@@ -38,9 +38,13 @@ Protocol
     folds and scored by ROC AUC on the test fold, with one seed
     (random_state=0 for every model that takes one). ``--repeats R`` (default
     1) repeats the cross-validation R times, repeat r shuffled with
-    random_state r and every model seeded with random_state r, and reports
-    means over all R x folds test folds; repeat 0 is the single run, so its
-    cached results serve every R. Fit times are wall-clock
+    random_state r and the integer random_state of every model moved on by r
+    (0 + r for the baselines and the default; a ``--set random_state=7``
+    candidate 7 + r; a None one, and nested estimators' own, stay), and
+    reports means over all R x folds test folds. The subsample of a large set
+    is the same in every repeat. Repeat 0 is the single run, so its cached
+    results serve every R; fold r * folds + f is fold f of repeat r. Fit
+    times are wall-clock
     seconds of the pipeline's ``fit``, with ``--threads`` threads for torch
     and for the BLAS and OpenMP pools of every model (default: the libraries'
     own). Models:
@@ -79,7 +83,8 @@ Protocol
     of its teacher on 80 % of the sets or more. A last block counts, for
     every model, the keel binary sets where it is above or below
     LogisticRegression beyond fold-to-fold noise (Nadeau & Bengio's corrected
-    paired t-test over the folds of all repeats, two-sided 5 %).
+    paired t-test over the folds; over the folds of all repeats, Bouckaert &
+    Frank's, PAKDD 2004; two-sided 5 %).
 
 Results cache
     Every (task, model, fold) appends one JSON line to ``--results`` (default
@@ -133,6 +138,7 @@ import warnings
 from collections import Counter, defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass
+from numbers import Integral
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -860,25 +866,30 @@ def cache_key(task, label, fold, params):
     return task, label, fold, json.dumps(params, sort_keys=True)
 
 
-def seeded(model, seed):
-    """Return ``model`` with ``random_state=seed`` where it takes one, else itself.
+def seeded(model, repeat):
+    """Return ``model`` for a repeat: an integer ``random_state`` moved on by ``repeat``.
+
+    Repeat 0 is ``model`` itself, so that it is the single run of the same
+    parameters; a ``random_state`` of None (or none at all) stays as it is, and
+    so do the seeds of estimators nested in ``model``.
 
     Parameters
     ----------
     model : estimator
-    seed : int
+    repeat : int
 
     Returns
     -------
     model : estimator
     """
-    if "random_state" not in model.get_params(deep=False):
+    seed = model.get_params(deep=False).get("random_state")
+    if repeat == 0 or not isinstance(seed, Integral):
         return model
-    return clone(model).set_params(random_state=seed)
+    return clone(model).set_params(random_state=seed + repeat)
 
 
 def repeat_splits(X, y, folds, repeats):
-    """Return the train and test rows of every fold of every repeat, and its seed.
+    """Return the train and test rows of every fold of every repeat, and the repeat.
 
     Repeat ``r`` is a stratified ``folds``-fold split shuffled with
     ``random_state=RANDOM_STATE + r``; its folds are numbered ``r * folds`` to
@@ -893,13 +904,12 @@ def repeat_splits(X, y, folds, repeats):
     Returns
     -------
     splits : list of (ndarray, ndarray, int)
-        Per fold number: train rows, test rows and the seed of the repeat.
+        Per fold number: train rows, test rows and the repeat.
     """
     splits = []
     for repeat in range(repeats):
-        seed = RANDOM_STATE + repeat
-        splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
-        splits.extend((train, test, seed) for train, test in splitter.split(X, y))
+        splitter = StratifiedKFold(folds, shuffle=True, random_state=RANDOM_STATE + repeat)
+        splits.extend((train, test, repeat) for train, test in splitter.split(X, y))
     return splits
 
 
@@ -941,11 +951,14 @@ def run_task(task, models, protocol, repeats, done, results_path, context):
         kind, model = models[label]
         results = []
         for fold in todo_folds:
-            train, test, seed = splits[fold]
-            result = safe_fit_and_score(seeded(model, seed), X, y, train, test)
+            train, test, repeat = splits[fold]
+            fitted = seeded(model, repeat)
+            result = safe_fit_and_score(fitted, X, y, train, test)
             append_record(results_path, {
                 "task": task.name, "group": task.group, "model": label, "kind": kind,
-                "fold": fold, "seed": seed, "protocol": protocol, "params": params[label], **data,
+                "fold": fold, "repeat": repeat,
+                "random_state": fitted.get_params(deep=False).get("random_state"),
+                "protocol": protocol, "params": params[label], **data,
                 "n_train": len(train), "n_test": len(test), **result, **context,
             })
             results.append(result)
@@ -986,8 +999,8 @@ def progress_line(task, label, results):
 def current_records(records, protocol, n_folds, task_names):
     """Return the records the report uses, and how many stale ones it leaves out.
 
-    Keeps the records of this protocol, of its first ``n_folds`` folds (all
-    repeats) and of these tasks; of each model the ones with its latest
+    Keeps the records of this protocol, of the folds numbered below
+    ``n_folds`` (those of the repeats reported) and of these tasks; of each model the ones with its latest
     parameters (the last in the file); of each (task, model, fold) the last
     one.
 
@@ -1221,9 +1234,9 @@ def summary(task_names, cells, labels, kinds):
     present = [label for label in labels
                if any(getattr(cells.get((task, label)), "status", None) == "ok"
                       for task in task_names)]
-    common = [task for task in task_names
-              if all(getattr(cells.get((task, label)), "status", None) == "ok"
-                     for label in present)]
+    common = [task for task in task_names if present
+              and all(getattr(cells.get((task, label)), "status", None) == "ok"
+                      for label in present)]
     stats = {"tasks": common, "left_out": [t for t in task_names if t not in common],
              "absent": [label for label in labels if label not in present]}
     if not common:
@@ -1373,8 +1386,9 @@ def corrected_paired_t(scores, reference, folds):
 
     The folds of a cross-validation share most of their training rows, so the
     plain paired t-test over them is too eager; the variance is inflated by
-    ``1 / n + n_test / n_train`` instead of ``1 / n`` (n differences, each
-    fold testing ``1 / folds`` of the rows). Nadeau & Bengio, "Inference for
+    ``1 / n + n_test / n_train`` instead of ``1 / n`` (n differences), with
+    ``n_test / n_train`` taken as ``1 / (folds - 1)``, each fold testing
+    ``1 / folds`` of the rows. Nadeau & Bengio, "Inference for
     the Generalization Error", Machine Learning 52, 2003; over the folds of
     repeated cross-validations as Bouckaert & Frank, "Evaluating the
     Replicability of Significance Tests for Comparing Learning Algorithms",
@@ -1573,8 +1587,8 @@ def build_parser():
                         f"(default: {DISTILLED!r}, with the --set values when given)")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (5)")
     parser.add_argument("--repeats", type=positive_int, default=1,
-                        help="cross-validations, repeat r shuffled and every model seeded "
-                             "with random_state r (1)")
+                        help="cross-validations, repeat r shuffled with random_state r and "
+                             "each model's integer random_state moved on by r (1)")
     parser.add_argument("--max-rows", type=int, default=4000,
                         help="stratified subsample of larger sets (4000; 0 for all rows)")
     parser.add_argument("--keel-features", choices=KEEL_FEATURES, default="raw",
@@ -1626,7 +1640,8 @@ def run_benchmark(args, tasks, protocol):
     models = select_models(args.models, args.settings, args.label)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-    print(f"{len(tasks)} task(s), {args.folds}-fold stratified CV x {args.repeats}, sets above "
+    repeats = f" x {args.repeats} repeats" if args.repeats > 1 else ""
+    print(f"{len(tasks)} task(s), {args.folds}-fold stratified CV{repeats}, sets above "
           f"{args.max_rows or 'no limit'} rows stratified-subsampled (random_state "
           f"{RANDOM_STATE}), KEEL features: {args.keel_features}, threads: "
           f"{args.threads or 'default'} (torch: {torch.get_num_threads()})")

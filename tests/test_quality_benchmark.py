@@ -1,0 +1,81 @@
+"""The quality benchmark's repeats, seeds, paired test and summary
+(``benchmarks/quality.py``; no KEEL data needed)."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.neural_network import MLPClassifier
+
+from skdistill import DistilledClassifier
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "quality.py"
+
+
+@pytest.fixture(scope="module")
+def quality():
+    spec = importlib.util.spec_from_file_location("quality_benchmark", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def labels():
+    return np.r_[np.zeros(30, dtype=int), np.ones(20, dtype=int)]
+
+
+def test_repeat_zero_is_the_single_cross_validation(quality, labels):
+    X = np.zeros((len(labels), 1))
+    single = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, labels))
+    splits = quality.repeat_splits(X, labels, folds=5, repeats=3)
+    assert len(splits) == 15
+    for (train, test, repeat), (single_train, single_test) in zip(splits[:5], single):
+        assert repeat == 0
+        np.testing.assert_array_equal(train, single_train)
+        np.testing.assert_array_equal(test, single_test)
+    # every repeat tests every row once, each with its own shuffle
+    for repeat in range(3):
+        tests = [test for train, test, r in splits[5 * repeat:5 * repeat + 5] if r == repeat]
+        np.testing.assert_array_equal(np.sort(np.concatenate(tests)), np.arange(len(labels)))
+    assert not np.array_equal(splits[0][1], splits[5][1])
+
+
+@pytest.mark.parametrize("model, expected", [
+    (MLPClassifier(random_state=0), [0, 1, 2]),
+    (DistilledClassifier(random_state=7), [7, 8, 9]),   # a candidate's own seed moves on
+    (LogisticRegression(), [None, None, None]),          # None stays None
+])
+def test_a_repeat_moves_an_integer_seed_on_and_keeps_repeat_zero_as_given(
+    quality, model, expected
+):
+    seeded = [quality.seeded(model, repeat) for repeat in range(3)]
+    assert seeded[0] is model
+    assert [estimator.random_state for estimator in seeded] == expected
+    assert model.random_state == expected[0]
+
+
+def test_the_corrected_test_over_repeats_counts_every_fold(quality):
+    rng = np.random.default_rng(0)
+    reference = rng.uniform(0.7, 0.8, 15)
+    scores = reference + rng.normal(0.01, 0.01, 15)
+    differences = scores - reference
+    # one repeat of 5 folds: Nadeau & Bengio's 1/k + 1/(k - 1)
+    expected_single = differences[:5].mean() / np.sqrt((1 / 5 + 1 / 4) * differences[:5].var(ddof=1))
+    assert quality.corrected_paired_t(scores[:5], reference[:5], 5) == pytest.approx(expected_single)
+    # three repeats: 1/(k r) + 1/(k - 1), not 1/(k r) + 1/(k r - 1)
+    expected = differences.mean() / np.sqrt((1 / 15 + 1 / 4) * differences.var(ddof=1))
+    assert quality.corrected_paired_t(scores, reference, 5) == pytest.approx(expected)
+
+
+def test_a_summary_without_a_complete_task_names_none(quality):
+    # a report asking for more repeats than the cache holds leaves every cell partial
+    partial = quality.Cell("partial", 0.8, None, 1.0, None, 0, 5, (0.8,) * 5)
+    cells = {("bupa", "mlp"): partial, ("heart", "mlp"): partial}
+    stats = quality.summary(["bupa", "heart"], cells, ["mlp"], {"mlp": "mlp"})
+    assert stats["tasks"] == []
+    assert stats["left_out"] == ["bupa", "heart"]
+    assert stats["absent"] == ["mlp"]
