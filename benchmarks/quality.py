@@ -39,8 +39,9 @@ Protocol
     (random_state=0 for every model that takes one). ``--repeats R`` (default
     1) repeats the cross-validation R times, repeat r shuffled with
     random_state r and the integer random_state of every model moved on by r
-    (0 + r for the baselines and the default; a ``--set random_state=7``
-    candidate 7 + r; a None one, and nested estimators' own, stay), and
+    (0 + r for the default and the baselines that take one; a ``--set
+    random_state=7`` candidate 7 + r; a None one, and nested estimators' own,
+    stay), and
     reports means over all R x folds test folds. The subsample of a large set
     is the same in every repeat. Repeat 0 is the single run, so its cached
     results serve every R; fold r * folds + f is fold f of repeat r. Fit
@@ -885,7 +886,7 @@ def seeded(model, repeat):
     seed = model.get_params(deep=False).get("random_state")
     if repeat == 0 or not isinstance(seed, Integral):
         return model
-    return clone(model).set_params(random_state=seed + repeat)
+    return clone(model).set_params(random_state=int(seed) + repeat)
 
 
 def repeat_splits(X, y, folds, repeats):
@@ -957,7 +958,7 @@ def run_task(task, models, protocol, repeats, done, results_path, context):
             append_record(results_path, {
                 "task": task.name, "group": task.group, "model": label, "kind": kind,
                 "fold": fold, "repeat": repeat,
-                "random_state": fitted.get_params(deep=False).get("random_state"),
+                "random_state": describe_value(fitted.get_params(deep=False).get("random_state")),
                 "protocol": protocol, "params": params[label], **data,
                 "n_train": len(train), "n_test": len(test), **result, **context,
             })
@@ -1000,9 +1001,9 @@ def current_records(records, protocol, n_folds, task_names):
     """Return the records the report uses, and how many stale ones it leaves out.
 
     Keeps the records of this protocol, of the folds numbered below
-    ``n_folds`` (those of the repeats reported) and of these tasks; of each model the ones with its latest
-    parameters (the last in the file); of each (task, model, fold) the last
-    one.
+    ``n_folds`` (those of the repeats reported) and of these tasks; of each
+    model the ones with its latest parameters (the last in the file); of each
+    (task, model, fold) the last one.
 
     Parameters
     ----------

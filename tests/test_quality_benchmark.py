@@ -48,6 +48,7 @@ def test_repeat_zero_is_the_single_cross_validation(quality, labels):
     (MLPClassifier(random_state=0), [0, 1, 2]),
     (DistilledClassifier(random_state=7), [7, 8, 9]),   # a candidate's own seed moves on
     (LogisticRegression(), [None, None, None]),          # None stays None
+    (MLPClassifier(random_state=np.int64(3)), [3, 4, 5]),
 ])
 def test_a_repeat_moves_an_integer_seed_on_and_keeps_repeat_zero_as_given(
     quality, model, expected
@@ -56,6 +57,9 @@ def test_a_repeat_moves_an_integer_seed_on_and_keeps_repeat_zero_as_given(
     assert seeded[0] is model
     assert [estimator.random_state for estimator in seeded] == expected
     assert model.random_state == expected[0]
+    # the records store the seed as JSON: a numpy integer becomes a plain one
+    assert all(type(estimator.random_state) is int for estimator in seeded[1:]
+               if expected[1] is not None)
 
 
 def test_the_corrected_test_over_repeats_counts_every_fold(quality):
@@ -64,8 +68,11 @@ def test_the_corrected_test_over_repeats_counts_every_fold(quality):
     scores = reference + rng.normal(0.01, 0.01, 15)
     differences = scores - reference
     # one repeat of 5 folds: Nadeau & Bengio's 1/k + 1/(k - 1)
-    expected_single = differences[:5].mean() / np.sqrt((1 / 5 + 1 / 4) * differences[:5].var(ddof=1))
-    assert quality.corrected_paired_t(scores[:5], reference[:5], 5) == pytest.approx(expected_single)
+    first = differences[:5]
+    expected_single = first.mean() / np.sqrt((1 / 5 + 1 / 4) * first.var(ddof=1))
+    assert quality.corrected_paired_t(scores[:5], reference[:5], 5) == pytest.approx(
+        expected_single
+    )
     # three repeats: 1/(k r) + 1/(k - 1), not 1/(k r) + 1/(k r - 1)
     expected = differences.mean() / np.sqrt((1 / 15 + 1 / 4) * differences.var(ddof=1))
     assert quality.corrected_paired_t(scores, reference, 5) == pytest.approx(expected)
