@@ -120,6 +120,27 @@ def test_estimator_lands_near_the_true_prior(separable_task, estimator, toleranc
     )
 
 
+def test_tice_knobs_move_its_bound_the_documented_way(separable_task):
+    # Bekker & Davis's c is the largest lower bound over the nodes of a tree: the
+    # labelled share of a node less a margin that narrows as delta grows
+    X, _, s, _ = separable_task
+
+    def label_frequency(**params):
+        estimator = TIcEPriorEstimator(random_state=0, **params).fit(X, s)
+        return estimator.label_frequency_, estimator.labelled_fraction_
+
+    # no split, or no node large enough to count: the trivial bound, c = L / T
+    for params in ({"max_splits": 0}, {"min_set_size": len(s) + 1}):
+        c, labelled = label_frequency(**params)
+        assert c == pytest.approx(labelled, abs=0.01)
+    # more nodes can only raise the largest bound
+    by_splits = [label_frequency(max_splits=n)[0] for n in (0, 1, 5, 500)]
+    assert by_splits == sorted(by_splits) and by_splits[-1] > by_splits[0] + 0.1
+    # a larger delta, a narrower margin, a higher c
+    by_delta = [label_frequency(delta=delta)[0] for delta in (0.01, 0.1, 0.5, 0.9)]
+    assert all(low < high for low, high in zip(by_delta, by_delta[1:]))
+
+
 def test_elkan_noto_overestimates_the_prior_where_classes_overlap():
     # e1 assumes P(y=1 | x) = 1 on labelled positives; overlap lowers their
     # scores, so c comes out low and the prior high. BBE only needs a region
