@@ -231,11 +231,30 @@ def _check_pu_labels(classes, y_encoded, sample_weight):
     Warns
     -----
     UserWarning
-        If the positive class holds more than half of the (weighted) samples.
+        If the positive class holds more than half of the samples (of those
+        of non-zero weight: weights on the labelled positives are no sign of
+        reversed labels).
     """
     positive = classes.tolist()[1]
     check_positive_label(positive)
-    _warn_if_positives_are_most(positive, _positive_share(y_encoded, sample_weight))
+    present = y_encoded if sample_weight is None else y_encoded[sample_weight > 0]
+    _warn_if_positives_are_most(positive, float(np.mean(present == 1)))
+
+
+def _warn_if_teachers_ignore_the_prior(teacher_specs, alpha):
+    """Warn where a scikit-learn teacher of a PU fit takes the unlabeled samples
+    for negatives: it trains with its own loss, not the PU risk."""
+    names = [name for name, (spec, kind) in zip(_teacher_names(len(teacher_specs)), teacher_specs)
+             if kind == ESTIMATOR]
+    if names:
+        warnings.warn(
+            f"{', '.join(names)} (a scikit-learn classifier) is fitted on the PU labels "
+            "with its own loss, which takes every unlabeled sample for a negative; the "
+            f"teacher term (alpha={alpha}) pulls the student toward it, against the prior. "
+            "Net teachers (None, a torch module or a skorch net) train with the PU risk; "
+            "or set alpha=0 to train the student alone.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
 
 
 def _warn_if_a_term_is_empty(beta, batch_size):
@@ -469,7 +488,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         the AUC neither falls nor gains more than ``tol``, a drop in
         validation loss of more than ``tol`` counts instead.
     true_label_loss : {"auto", "pu", "bce"}, default="auto"
-        Loss on true labels, for teacher and student alike. "pu" is the
+        Loss on true labels, for the net teachers and the student (a
+        scikit-learn teacher trains with its own loss). "pu" is the
         imbalanced non-negative PU risk (:class:`~skdistill.losses.ImbalancedNNPULoss`,
         two classes only); "bce" is (binary) cross-entropy; "auto" is "pu" for
         two classes and cross-entropy for more.
@@ -897,6 +917,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if self._sets_a_prior():
             _check_pu_risk_used(self.prior, loss_name, len(classes))
             _check_pu_labels(classes, y_encoded, sample_weight)
+            _warn_if_teachers_ignore_the_prior(teacher_specs, self.alpha)
         feature_names = getattr(validated, "feature_names_in_", None)
         warm = self._warm_start_from(classes, validated.n_features_in_, feature_names,
                                      device, len(teacher_specs))

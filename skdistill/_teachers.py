@@ -225,7 +225,7 @@ class TeacherEnsemble:
     def logits(self, part):
         """Fused logits of all teachers for a part of the data."""
         logits = [teacher.logits(part) for teacher in self.teachers]
-        if len(logits) == 1:
+        if len(logits) == 1 and self.fusion != "vote":  # a mean of one is itself
             return logits[0]
         return fuse_teacher_logits(logits, self.fusion, self.weights)
 

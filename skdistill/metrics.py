@@ -5,7 +5,10 @@ them positive, and scikit-learn's metrics score a classifier against those
 labels as if they were true: a classifier that finds the hidden positives is
 punished for it. The metrics here need only the labelled positives and the
 unlabeled samples (and, for the ROC AUC and the estimated F1, the prior);
-their scorers work in ``GridSearchCV`` and ``cross_val_score`` on PU labels.
+as scorers (``pu_f1_scorer``, or ``make_scorer`` with the prior, and for the
+ROC AUC ``response_method=("decision_function", "predict_proba")``) they work
+in ``GridSearchCV`` and ``cross_val_score`` on PU labels. Like the estimators
+they warn where the positive label holds most of the samples.
 
 The positive label is the later of the two labels in sorted order, as
 ``DistilledClassifier.classes_[1]``, unless ``pos_label`` says otherwise.
@@ -15,7 +18,7 @@ import numpy as np
 from sklearn.metrics import make_scorer, roc_auc_score
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
-from .pu import _is_prior, positive_label
+from .pu import _is_prior, _warn_if_positives_are_most, positive_label
 
 __all__ = ["pu_estimated_f1_score", "pu_f1_score", "pu_f1_scorer", "pu_roc_auc_score"]
 
@@ -24,7 +27,7 @@ def _positive_masks(y_true, y_pred, pos_label, sample_weight):
     """Which samples are labelled positive, which are predicted positive, and
     the samples' weights (ones for None), checked."""
     y_true, y_pred = column_or_1d(y_true, warn=True), column_or_1d(y_pred, warn=True)
-    label = positive_label(y_true, pos_label)
+    label = _checked_positive_label(y_true, pos_label)
     if len(y_pred) != len(y_true):
         raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(y_pred)}.")
     weight = _check_weight(sample_weight, y_true, label)
@@ -37,6 +40,13 @@ def _positive_masks(y_true, y_pred, pos_label, sample_weight):
             f"holds {sorted(set(y_true.tolist()), key=repr)}."
         )
     return y_true == label, y_pred == label, weight
+
+
+def _checked_positive_label(y_true, pos_label):
+    """The positive label of PU labels, with a warning where it holds most samples."""
+    label = positive_label(y_true, pos_label)
+    _warn_if_positives_are_most(label, float(np.mean(y_true == label)))
+    return label
 
 
 def _check_weight(sample_weight, y_true, label, unlabeled_too=False):
@@ -99,6 +109,11 @@ def pu_f1_score(y_true, y_pred, *, pos_label=None, sample_weight=None):
         If the labels are not two (a positive and an unlabeled one), ``y_pred``
         holds labels ``y_true`` lacks, or ``sample_weight`` is negative, not
         finite or gives the labelled positives a total weight of 0.
+
+    Warns
+    -----
+    UserWarning
+        If the positive label holds more than half of the samples.
 
     References
     ----------
@@ -163,6 +178,11 @@ def pu_estimated_f1_score(y_true, y_pred, *, prior, pos_label=None, sample_weigh
         holds labels ``y_true`` lacks, or ``sample_weight`` is negative, not
         finite or gives the labelled positives a total weight of 0.
 
+    Warns
+    -----
+    UserWarning
+        If the positive label holds more than half of the samples.
+
     References
     ----------
     Jain, White & Radivojac, "Recovering True Classifier Performance in
@@ -221,9 +241,15 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     Raises
     ------
     ValueError
-        If ``prior`` is not in [0, 1), the labels are not two, or
-        ``sample_weight`` is negative, not finite or gives the labelled
-        positives or the unlabeled samples a total weight of 0.
+        If ``prior`` is not in [0, 1), the labels are not two, ``y_score``
+        holds labels rather than scores (not numbers), or ``sample_weight``
+        is negative, not finite or gives the labelled positives or the
+        unlabeled samples a total weight of 0.
+
+    Warns
+    -----
+    UserWarning
+        If the positive label holds more than half of the samples.
 
     References
     ----------
@@ -235,10 +261,23 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     >>> y_pu = [1, 1, 0, 0, 0, 0]  # the unlabeled 0.85 is a hidden positive
     >>> pu_roc_auc_score(y_pu, [0.9, 0.8, 0.85, 0.1, 0.2, 0.3], prior=0.25)
     1.0
+
+    As a scorer it needs scores, not the labels ``predict`` gives:
+
+    >>> from sklearn.metrics import make_scorer
+    >>> scorer = make_scorer(pu_roc_auc_score, prior=0.25,
+    ...                      response_method=("decision_function", "predict_proba"))
     """
     _check_prior(prior)
-    y_true = np.asarray(y_true)
-    label = positive_label(y_true, pos_label)
+    y_true, y_score = np.asarray(y_true), column_or_1d(y_score, warn=True)
+    label = _checked_positive_label(y_true, pos_label)
+    if not (np.issubdtype(y_score.dtype, np.number) or y_score.dtype == bool):
+        raise ValueError(
+            f"y_score holds labels such as {np.unique(y_score)[:5].tolist()}, not scores: give "
+            "predict_proba(X)[:, 1] or decision_function(X); as a scorer, "
+            "make_scorer(pu_roc_auc_score, response_method=('decision_function', "
+            "'predict_proba'), prior=...)."
+        )
     weight = _check_weight(sample_weight, y_true, label, unlabeled_too=True)
     auc = roc_auc_score(y_true == label, y_score,
                         sample_weight=None if sample_weight is None else weight)

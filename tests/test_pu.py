@@ -16,7 +16,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, make_scorer, roc_auc_score
-from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV
+from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import get_tags
@@ -129,10 +129,12 @@ def test_tice_knobs_move_its_bound_the_documented_way(separable_task):
         estimator = TIcEPriorEstimator(random_state=0, **params).fit(X, s)
         return estimator.label_frequency_, estimator.labelled_fraction_
 
-    # no split, or no node large enough to count: the trivial bound, c = L / T
-    for params in ({"max_splits": 0}, {"min_set_size": len(s) + 1}):
-        c, labelled = label_frequency(**params)
-        assert c == pytest.approx(labelled, abs=0.01)
+    # no split: the trivial bound, c = L / T
+    c, labelled = label_frequency(max_splits=0)
+    assert c == pytest.approx(labelled, abs=0.01)
+    # the larger the smallest node that counts, the fewer bounds, the lower c
+    by_size = [label_frequency(min_set_size=size)[0] for size in (10, 100, 350)]
+    assert by_size == sorted(by_size, reverse=True) and by_size[0] > by_size[-1]
     # more nodes can only raise the largest bound
     by_splits = [label_frequency(max_splits=n)[0] for n in (0, 1, 5, 500)]
     assert by_splits == sorted(by_splits) and by_splits[-1] > by_splits[0] + 0.1
@@ -478,6 +480,38 @@ def test_a_positive_class_holding_most_samples_warns(small_separable_task, dtype
         DistilledClassifier(**ONE_ROUND).fit(X, y)  # prior=0: no PU risk, no such warning
 
 
+def test_weights_on_the_labelled_positives_are_no_sign_of_reversed_labels(small_separable_task):
+    # ten times the weight on the confirmed sites (20 % of the samples) warned that
+    # the labels might be the other way round, holding "71 % of the samples"
+    X, _, s, _ = small_separable_task
+    weight = np.where(s == 1, 10.0, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, s, sample_weight=weight)
+    with pytest.warns(UserWarning, match="holds 80% of the samples"):
+        DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, 1 - s, sample_weight=weight)
+
+
+@pytest.mark.parametrize("teacher", [HistGradientBoostingClassifier(max_iter=5),
+                                     [None, LogisticRegression()]])
+def test_a_scikit_learn_teacher_of_a_pu_fit_warns_that_it_ignores_the_prior(
+    small_separable_task, teacher
+):
+    # it learns P(labelled | x) with its own loss and pulled the nnPU student toward
+    # "unlabeled means negative" without a word
+    X, _, s, prior = small_separable_task
+    name = "teacher" if not isinstance(teacher, list) else r"teacher\[1\]"
+    params = {**ONE_ROUND, "alpha": 0.5}
+    with pytest.warns(UserWarning, match=rf"^{name} \(a scikit-learn classifier\) is fitted on "
+                                         r"the PU labels with its own loss"):
+        DistilledClassifier(teacher=teacher, prior=prior, **params).fit(X, s)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        DistilledClassifier(teacher=teacher, **params).fit(X, s)  # prior=0: labels as given
+        DistilledClassifier(teacher=teacher, prior=prior, **ONE_ROUND).fit(X, s)  # alpha=0
+        DistilledClassifier(prior=prior, **params).fit(X, s)  # the net teacher takes the risk
+
+
 class ConstantPrior:
     """The smallest object with the prior estimator protocol."""
 
@@ -603,7 +637,7 @@ def test_pu_f1_score_values_and_labels():
 def test_pu_metrics_weigh_as_repeated_samples(metric):
     # they took no sample_weight: a routed scorer raised TypeError
     rng = np.random.default_rng(0)
-    y = rng.integers(0, 2, 40)
+    y = (rng.random(40) < 0.3).astype(int)  # the labelled positives a minority
     pred = np.where(rng.random(40) < 0.7, y, 1 - y)
     counts = rng.integers(0, 4, 40)
     counts[np.flatnonzero(y == 1)[0]] = 1
@@ -722,6 +756,61 @@ def test_a_prior_at_the_trivial_bound_is_refused_naming_both_causes(value):
                                          r"of the data holds positives alone"):
         fit_prior(ConstantPrior(value), X, s)
     assert fit_prior(ConstantPrior(0.99), X, s) == 0.99
+
+
+@pytest.mark.parametrize("metric", [
+    pu_f1_score, partial(pu_estimated_f1_score, prior=0.1),
+    lambda y, pred: pu_roc_auc_score(y, (pred == "background").astype(float), prior=0.1),
+], ids=["pu_f1", "estimated_f1", "roc_auc"])
+def test_pu_metrics_warn_where_the_positive_label_holds_most_samples(metric):
+    # "Site" sorts before "background": the metrics scored "background", 80 % of the
+    # samples, as the positive class in silence (the estimators warned)
+    y = np.array(["Site"] * 20 + ["background"] * 80)
+    with pytest.warns(UserWarning, match="'background', holds 80% of the samples"):
+        metric(y, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pu_f1_score(y, y, pos_label="Site")
+
+
+def test_pu_roc_auc_refuses_labels_for_scores_naming_the_scorer_to_make(small_separable_task):
+    # make_scorer's default response_method passes predict's labels: every fold was nan
+    X, _, s, prior = small_separable_task
+    y = np.where(s == 1, "site", "background")
+    with pytest.raises(ValueError, match=r"y_score holds labels such as \['background', "
+                                         r"'site'\], not scores.*response_method"):
+        pu_roc_auc_score(y, y, prior=prior)
+    scorer = make_scorer(pu_roc_auc_score, prior=prior,
+                         response_method=("decision_function", "predict_proba"))
+    scores = cross_val_score(LogisticRegression(), X, y, scoring=scorer, cv=2)
+    assert (scores > 0.9).all()
+
+
+def test_a_prior_of_a_zero_dimensional_array_is_a_number():
+    # numpy reductions give them; "prior_=0.3" was refused as not in [0, 1)
+    assert fit_prior(ConstantPrior(np.array(0.3)), None, None) == 0.3
+    scored = ([1, 0, 0, 0], [0.9, 0.2, 0.1, 0.3])
+    assert pu_roc_auc_score(*scored, prior=np.array(0.2)) == pu_roc_auc_score(*scored, prior=0.2)
+
+
+def test_too_few_labelled_positives_for_the_folds_name_both_ways_out(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    s = np.zeros_like(y)
+    s[np.flatnonzero(y)[:3]] = 1
+    with pytest.raises(ValueError, match=r"cv=5 need at least 5 labelled positives.*got 3.*"
+                                         r"BestBinPriorEstimator\(cv=\.\.\.\) fewer folds.*"
+                                         r"pass the prior as a number"):
+        DistilledClassifier(prior="estimate", **FAST).fit(X, s)
+
+
+def test_tice_refuses_folds_too_small_to_split(separable_task):
+    # 200 folds of 2,000 samples gave trees of 10 samples, none split: the trivial
+    # bound, a prior near 1 (0.72 to 0.9997), without a word
+    X, _, s, _ = separable_task
+    with pytest.raises(ValueError, match=r"n_folds=200 leaves each tree about 10 of the 2000 "
+                                         r"samples, no more than min_set_size=10"):
+        TIcEPriorEstimator(n_folds=200).fit(X, s)
+    assert TIcEPriorEstimator(n_folds=199, random_state=0).fit(X, s).prior_ < 1
 
 
 def test_metrics_name_labels_without_an_unlabeled_sample():

@@ -193,6 +193,14 @@ def test_list_teachers_are_fused(imbalanced_arrays, fusion):
     np.testing.assert_allclose(clf.teacher_predict_proba(X)[:, 1], expected, atol=1e-4)
 
 
+def test_a_vote_of_one_teacher_gives_hard_targets(imbalanced_arrays):
+    # one teacher skipped the fusion: "vote" trained on its soft probabilities
+    X, y = imbalanced_arrays
+    teacher = FrozenEstimator(LogisticRegression().fit(X, y))
+    soft = fast(teacher=[teacher], teacher_fusion="vote").fit(X, y).teacher_predict_proba(X)
+    np.testing.assert_allclose(soft, np.eye(2)[teacher.predict(X)], atol=1e-4)
+
+
 def test_list_of_nets_and_estimators_in_grid_search(imbalanced_arrays):
     X, y = imbalanced_arrays
     teachers = [MLP, FrozenEstimator(LogisticRegression().fit(X, y)),
