@@ -14,6 +14,7 @@ import scipy.sparse as sp
 import torch
 from skorch import NeuralNet
 from skorch.callbacks.scoring import ScoringBase
+from skorch.exceptions import SkorchException
 from sklearn.base import clone
 from torch import nn
 from torch.utils.data import DataLoader
@@ -562,7 +563,7 @@ def train_round(net, data, role):
     except KeyboardInterrupt:
         net.notify("on_train_end", X=data, y=None)
         raise
-    except KeyError as error:
+    except (KeyError, SkorchException) as error:
         if "not found in history" not in str(error):  # skorch's History names the key
             raise
         raise ValueError(

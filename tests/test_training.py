@@ -9,7 +9,7 @@ import tracemalloc
 import numpy as np
 import pytest
 import torch
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import Checkpoint, EarlyStopping
 from sklearn.datasets import make_classification
 from sklearn.metrics import roc_auc_score
 
@@ -242,11 +242,15 @@ class LooksUpAMissingKey(torch.nn.Module):
         return self.linear(X).squeeze(-1) * scales["scale"]
 
 
-def test_a_net_callback_reading_a_validation_score_is_a_clear_error(imbalanced_arrays):
+def test_a_net_callback_reading_a_validation_score_is_a_clear_error(imbalanced_arrays, tmp_path):
     # a bare KeyError "Key 'valid_loss' was not found in history." before
     X, y = imbalanced_arrays
     student = default_net("student").set_params(callbacks=[EarlyStopping()])
     with pytest.raises(ValueError, match="student net's history lacks a score.*valid_loss"):
+        fast(student=student).fit(X, y)
+    # Checkpoint raised skorch's own SkorchException, the cause unexplained
+    student = default_net("student").set_params(callbacks=[Checkpoint(dirname=str(tmp_path))])
+    with pytest.raises(ValueError, match="student net's history lacks a score.*valid_loss_best"):
         fast(student=student).fit(X, y)
     # a KeyError of the module's own is not taken for one
     with pytest.raises(KeyError, match="scale"):
