@@ -241,18 +241,25 @@ def _check_pu_labels(classes, y_encoded, sample_weight):
     _warn_if_positives_are_most(positive, float(np.mean(present == 1)))
 
 
-def _warn_if_teachers_ignore_the_prior(teacher_specs, alpha):
-    """Warn where a scikit-learn teacher of a PU fit takes the unlabeled samples
-    for negatives: it trains with its own loss, not the PU risk."""
-    names = [name for name, (spec, kind) in zip(_teacher_names(len(teacher_specs)), teacher_specs)
-             if kind == ESTIMATOR]
+def _warn_if_teachers_ignore_the_prior(teacher_specs, teacher_weights, alpha):
+    """Warn where a scikit-learn teacher fitted in a PU fit takes the unlabeled
+    samples for negatives: it trains with its own loss, not the PU risk (a
+    FrozenEstimator, or a teacher of weight 0, is not concerned)."""
+    weights = [1.0] * len(teacher_specs) if teacher_weights is None else teacher_weights
+    names = [
+        name for name, (spec, kind), weight
+        in zip(_teacher_names(len(teacher_specs)), teacher_specs, weights)
+        if kind == ESTIMATOR and not isinstance(spec, FrozenEstimator) and weight > 0
+    ]
     if names:
+        which = (f"{names[0]} (a scikit-learn classifier) is" if len(names) == 1
+                 else f"{', '.join(names)} (scikit-learn classifiers) are")
         warnings.warn(
-            f"{', '.join(names)} (a scikit-learn classifier) is fitted on the PU labels "
-            "with its own loss, which takes every unlabeled sample for a negative; the "
-            f"teacher term (alpha={alpha}) pulls the student toward it, against the prior. "
-            "Net teachers (None, a torch module or a skorch net) train with the PU risk; "
-            "or set alpha=0 to train the student alone.",
+            f"{which} fitted on the PU labels with its own loss, which takes every "
+            f"unlabeled sample for a negative; the teacher term (alpha={alpha}) pulls the "
+            "student toward that, against the prior. Net teachers (None, a torch module "
+            "or a skorch net) train with the PU risk; or set alpha=0 to train the "
+            "student alone.",
             UserWarning, stacklevel=user_stacklevel(),
         )
 
@@ -917,11 +924,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if self._sets_a_prior():
             _check_pu_risk_used(self.prior, loss_name, len(classes))
             _check_pu_labels(classes, y_encoded, sample_weight)
-            _warn_if_teachers_ignore_the_prior(teacher_specs, self.alpha)
         feature_names = getattr(validated, "feature_names_in_", None)
         warm = self._warm_start_from(classes, validated.n_features_in_, feature_names,
                                      device, len(teacher_specs))
         reuse_teachers = warm and bool(teacher_specs) and bool(self._teacher_ensemble.teachers)
+        if self._sets_a_prior() and not reuse_teachers:
+            _warn_if_teachers_ignore_the_prior(teacher_specs, self.teacher_weights, self.alpha)
         new_nets = [] if warm else [(self.student, DEFAULT_STUDENT)]
         if not reuse_teachers:
             new_nets += [(spec, DEFAULT_TEACHER) for spec, kind in teacher_specs if kind == NET]
@@ -1058,7 +1066,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             DEFAULT_PRIOR_ESTIMATOR() if isinstance(self.prior, str) else clone(self.prior)
         )
         with warnings.catch_warnings():
-            # _check_pu_labels decides on the weighted share, naming the user's label
+            # _check_pu_labels decides on the samples of non-zero weight, naming the
+            # user's label
             warnings.simplefilter("ignore", _PositiveMajorityWarning)
             return fit_prior(seed_unset_random_states(estimator, rng), X_raw, y_encoded)
 

@@ -4,7 +4,7 @@ import sys
 
 #: Packages whose frames a warning skips to reach the user's call: the library's
 #: own, and scikit-learn's and imbalanced-learn's wrappers, pipelines and searches.
-_LIBRARY_PACKAGES = ("skdistill", "sklearn", "imblearn")
+_LIBRARY_PACKAGES = ("skdistill", "sklearn", "imblearn", "joblib")
 
 
 class FitInterruptedWarning(RuntimeWarning):
@@ -18,7 +18,8 @@ class FitInterruptedWarning(RuntimeWarning):
 
 def user_stacklevel():
     """The ``stacklevel`` that makes a warning point at the first caller outside
-    skdistill, scikit-learn and imbalanced-learn, for the function that calls this one.
+    skdistill, scikit-learn, imbalanced-learn and joblib (which runs scikit-learn's
+    searches), for the function that calls this one.
 
     Returns
     -------

@@ -8,7 +8,7 @@ unlabeled samples (and, for the ROC AUC and the estimated F1, the prior);
 as scorers (``pu_f1_scorer``, or ``make_scorer`` with the prior, and for the
 ROC AUC ``response_method=("decision_function", "predict_proba")``) they work
 in ``GridSearchCV`` and ``cross_val_score`` on PU labels. Like the estimators
-they warn where the positive label holds most of the samples.
+they warn where the positive label found by sorting holds most of the samples.
 
 The positive label is the later of the two labels in sorted order, as
 ``DistilledClassifier.classes_[1]``, unless ``pos_label`` says otherwise.
@@ -27,10 +27,11 @@ def _positive_masks(y_true, y_pred, pos_label, sample_weight):
     """Which samples are labelled positive, which are predicted positive, and
     the samples' weights (ones for None), checked."""
     y_true, y_pred = column_or_1d(y_true, warn=True), column_or_1d(y_pred, warn=True)
-    label = _checked_positive_label(y_true, pos_label)
+    label = positive_label(y_true, pos_label)
     if len(y_pred) != len(y_true):
         raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(y_pred)}.")
     weight = _check_weight(sample_weight, y_true, label)
+    _warn_unless_named(y_true, label, pos_label, weight)
     # labels of another kind than y_true's would never equal the positive one: score 0
     # (where y_true holds only the positive label, y_pred may name one other)
     foreign = set(y_pred.tolist()) - set(y_true.tolist())
@@ -42,11 +43,11 @@ def _positive_masks(y_true, y_pred, pos_label, sample_weight):
     return y_true == label, y_pred == label, weight
 
 
-def _checked_positive_label(y_true, pos_label):
-    """The positive label of PU labels, with a warning where it holds most samples."""
-    label = positive_label(y_true, pos_label)
-    _warn_if_positives_are_most(label, float(np.mean(y_true == label)))
-    return label
+def _warn_unless_named(y_true, label, pos_label, weight):
+    """Warn where the positive label found by sorting holds most of the samples
+    of non-zero weight (a ``pos_label`` given by name is taken as meant)."""
+    if pos_label is None:
+        _warn_if_positives_are_most(label, float(np.mean(y_true[weight > 0] == label)))
 
 
 def _check_weight(sample_weight, y_true, label, unlabeled_too=False):
@@ -113,7 +114,8 @@ def pu_f1_score(y_true, y_pred, *, pos_label=None, sample_weight=None):
     Warns
     -----
     UserWarning
-        If the positive label holds more than half of the samples.
+        If ``pos_label`` is None and the positive label (found by sorting)
+        holds more than half of the samples of non-zero weight.
 
     References
     ----------
@@ -181,7 +183,8 @@ def pu_estimated_f1_score(y_true, y_pred, *, prior, pos_label=None, sample_weigh
     Warns
     -----
     UserWarning
-        If the positive label holds more than half of the samples.
+        If ``pos_label`` is None and the positive label (found by sorting)
+        holds more than half of the samples of non-zero weight.
 
     References
     ----------
@@ -249,7 +252,8 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     Warns
     -----
     UserWarning
-        If the positive label holds more than half of the samples.
+        If ``pos_label`` is None and the positive label (found by sorting)
+        holds more than half of the samples of non-zero weight.
 
     References
     ----------
@@ -269,16 +273,20 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     ...                      response_method=("decision_function", "predict_proba"))
     """
     _check_prior(prior)
-    y_true, y_score = np.asarray(y_true), column_or_1d(y_score, warn=True)
-    label = _checked_positive_label(y_true, pos_label)
-    if not (np.issubdtype(y_score.dtype, np.number) or y_score.dtype == bool):
+    y_true, y_score = np.asarray(y_true), np.asarray(y_score)
+    label = positive_label(y_true, pos_label)
+    try:
+        y_score = y_score.astype(np.float64) if y_score.dtype.kind in "OUS" else y_score
+    except (TypeError, ValueError):
         raise ValueError(
-            f"y_score holds labels such as {np.unique(y_score)[:5].tolist()}, not scores: give "
+            f"y_score holds labels such as {list(dict.fromkeys(y_score.tolist()))[:5]}, not "
+            "scores: give "
             "predict_proba(X)[:, 1] or decision_function(X); as a scorer, "
             "make_scorer(pu_roc_auc_score, response_method=('decision_function', "
             "'predict_proba'), prior=...)."
-        )
+        ) from None
     weight = _check_weight(sample_weight, y_true, label, unlabeled_too=True)
+    _warn_unless_named(y_true, label, pos_label, weight)
     auc = roc_auc_score(y_true == label, y_score,
                         sample_weight=None if sample_weight is None else weight)
     return float((auc - prior / 2) / (1 - prior))

@@ -268,7 +268,7 @@ def _warn_if_positives_are_most(label, share):
     label : object
         The label taken as positive.
     share : float
-        The (weighted) share of samples carrying it.
+        The share of the samples (of non-zero weight) carrying it.
 
     Warns
     -----
@@ -348,7 +348,8 @@ class _ScorePriorEstimator(_PriorEstimator):
                 f"Out-of-fold scores with cv={self.cv} need at least {self.cv} labelled "
                 f"positives and {self.cv} unlabeled samples; got {int(s.sum())} and "
                 f"{int(len(s) - s.sum())}. Give {type(self).__name__}(cv=...) fewer "
-                "folds (at least 2), or pass the prior as a number known from elsewhere."
+                "folds (from 2 up to the smaller count), or pass the prior as a number "
+                "known from elsewhere."
             )
         rng = check_random_state(self.random_state)
         folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
@@ -663,8 +664,7 @@ class TIcEPriorEstimator(_PriorEstimator):
         ``max(0.025, 1 / (1 + 0.004 T))`` for ``T`` samples evaluated, as the
         paper does.
     n_folds : int, default=5
-        Random folds; each grows one tree, the others evaluate it. The
-        samples per fold must exceed ``min_set_size``.
+        Random folds; each grows one tree, the others evaluate it.
     n_iterations : int, default=2
         Rounds of estimation; the first uses 0.5 as the guess of ``c``.
     random_state : int, RandomState instance or None, default=None
@@ -740,14 +740,6 @@ class TIcEPriorEstimator(_PriorEstimator):
         s, labelled = _check_pu_data(self, X, y)
         if s.sum() == 0:
             raise ValueError("TIcE needs at least one labelled positive.")
-        if len(s) / self.n_folds <= self.min_set_size:
-            # a tree's node must exceed min_set_size samples to be split: none could be
-            raise ValueError(
-                f"n_folds={self.n_folds} leaves each tree about {len(s) / self.n_folds:.0f} "
-                f"of the {len(s)} samples, no more than min_set_size={self.min_set_size}: "
-                "no node could be split and the estimate would be the trivial bound. "
-                "Lower n_folds or min_set_size."
-            )
         bins = _bin_indicators(check_array(X, accept_sparse="csr", dtype=np.float64))
         folds = check_random_state(self.random_state).randint(self.n_folds, size=len(s))
         c = 0.5

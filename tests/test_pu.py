@@ -19,6 +19,7 @@ from sklearn.metrics import f1_score, make_scorer, roc_auc_score
 from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.exceptions import DataConversionWarning
+from sklearn.frozen import FrozenEstimator
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -510,6 +511,22 @@ def test_a_scikit_learn_teacher_of_a_pu_fit_warns_that_it_ignores_the_prior(
         DistilledClassifier(teacher=teacher, **params).fit(X, s)  # prior=0: labels as given
         DistilledClassifier(teacher=teacher, prior=prior, **ONE_ROUND).fit(X, s)  # alpha=0
         DistilledClassifier(prior=prior, **params).fit(X, s)  # the net teacher takes the risk
+        # not fitted here: a frozen teacher, or one of weight 0
+        frozen = FrozenEstimator(LogisticRegression().fit(X, s))
+        DistilledClassifier(teacher=frozen, prior=prior, **params).fit(X, s)
+        DistilledClassifier(teacher=[None, LogisticRegression()], teacher_weights=[1, 0],
+                            prior=prior, **params).fit(X, s)
+
+
+def test_several_scikit_learn_teachers_of_a_pu_fit_are_named_in_one_warning(
+    small_separable_task
+):
+    X, _, s, prior = small_separable_task
+    teachers = [LogisticRegression(), HistGradientBoostingClassifier(max_iter=5)]
+    with pytest.warns(UserWarning, match=r"^teacher\[0\], teacher\[1\] \(scikit-learn "
+                                         r"classifiers\) are fitted on the PU labels") as caught:
+        DistilledClassifier(teacher=teachers, prior=prior, **{**ONE_ROUND, "alpha": 0.5}).fit(X, s)
+    assert len([w for w in caught if "scikit-learn classifier" in str(w.message)]) == 1
 
 
 class ConstantPrior:
@@ -771,6 +788,9 @@ def test_pu_metrics_warn_where_the_positive_label_holds_most_samples(metric):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         pu_f1_score(y, y, pos_label="Site")
+        pu_f1_score(y, y, pos_label="background")  # named: taken as meant
+        # the samples of weight 0 are absent: "background" is a minority of the rest
+        pu_f1_score(y, y, sample_weight=np.r_[np.ones(20), np.ones(10), np.zeros(70)])
 
 
 def test_pu_roc_auc_refuses_labels_for_scores_naming_the_scorer_to_make(small_separable_task):
@@ -784,6 +804,10 @@ def test_pu_roc_auc_refuses_labels_for_scores_naming_the_scorer_to_make(small_se
                          response_method=("decision_function", "predict_proba"))
     scores = cross_val_score(LogisticRegression(), X, y, scoring=scorer, cv=2)
     assert (scores > 0.9).all()
+    # scores in an object array (a DataFrame column of mixed origin) are still scores
+    proba = np.linspace(0, 1, len(y))
+    assert pu_roc_auc_score(y, proba.astype(object), prior=prior) == pu_roc_auc_score(
+        y, proba, prior=prior)
 
 
 def test_a_prior_of_a_zero_dimensional_array_is_a_number():
@@ -801,16 +825,6 @@ def test_too_few_labelled_positives_for_the_folds_name_both_ways_out(imbalanced_
                                          r"BestBinPriorEstimator\(cv=\.\.\.\) fewer folds.*"
                                          r"pass the prior as a number"):
         DistilledClassifier(prior="estimate", **FAST).fit(X, s)
-
-
-def test_tice_refuses_folds_too_small_to_split(separable_task):
-    # 200 folds of 2,000 samples gave trees of 10 samples, none split: the trivial
-    # bound, a prior near 1 (0.72 to 0.9997), without a word
-    X, _, s, _ = separable_task
-    with pytest.raises(ValueError, match=r"n_folds=200 leaves each tree about 10 of the 2000 "
-                                         r"samples, no more than min_set_size=10"):
-        TIcEPriorEstimator(n_folds=200).fit(X, s)
-    assert TIcEPriorEstimator(n_folds=199, random_state=0).fit(X, s).prior_ < 1
 
 
 def test_metrics_name_labels_without_an_unlabeled_sample():
