@@ -135,6 +135,28 @@ def pu_f1_score(y_true, y_pred, *, pos_label=None, sample_weight=None):
     return float(recall**2 / rate)
 
 
+def _scores(y_score):
+    """``y_score`` as numbers, refused where it holds strings (labels, such as
+    ``make_scorer``'s default passes from ``predict``) or other objects."""
+    y_score = np.asarray(y_score)
+    strings = y_score.dtype.kind in "US" or (
+        y_score.dtype.kind == "O"
+        and any(isinstance(value, (str, bytes)) for value in y_score.ravel())
+    )
+    try:
+        if not strings:
+            return y_score.astype(np.float64) if y_score.dtype.kind == "O" else y_score
+    except (TypeError, ValueError):
+        pass
+    distinct = sorted({repr(value) for value in y_score.ravel().tolist()})[:5]
+    raise ValueError(
+        f"y_score holds labels such as {', '.join(distinct)}, not scores: give "
+        "predict_proba(X)[:, 1] or decision_function(X); as a scorer, "
+        "make_scorer(pu_roc_auc_score, response_method=('decision_function', "
+        "'predict_proba'), prior=...)."
+    )
+
+
 def _check_prior(prior):
     if not _is_prior(prior):
         raise ValueError(f"prior must be in [0, 1); got {prior!r}.")
@@ -273,18 +295,9 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     ...                      response_method=("decision_function", "predict_proba"))
     """
     _check_prior(prior)
-    y_true, y_score = np.asarray(y_true), np.asarray(y_score)
+    y_true = np.asarray(y_true)
     label = positive_label(y_true, pos_label)
-    try:
-        y_score = y_score.astype(np.float64) if y_score.dtype.kind in "OUS" else y_score
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"y_score holds labels such as {list(dict.fromkeys(y_score.tolist()))[:5]}, not "
-            "scores: give "
-            "predict_proba(X)[:, 1] or decision_function(X); as a scorer, "
-            "make_scorer(pu_roc_auc_score, response_method=('decision_function', "
-            "'predict_proba'), prior=...)."
-        ) from None
+    y_score = column_or_1d(_scores(y_score), warn=True)
     weight = _check_weight(sample_weight, y_true, label, unlabeled_too=True)
     _warn_unless_named(y_true, label, pos_label, weight)
     auc = roc_auc_score(y_true == label, y_score,

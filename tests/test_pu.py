@@ -527,6 +527,11 @@ def test_several_scikit_learn_teachers_of_a_pu_fit_are_named_in_one_warning(
                                          r"classifiers\) are fitted on the PU labels") as caught:
         DistilledClassifier(teacher=teachers, prior=prior, **{**ONE_ROUND, "alpha": 0.5}).fit(X, s)
     assert len([w for w in caught if "scikit-learn classifier" in str(w.message)]) == 1
+    # a warm start keeps the fitted teachers, fitted on the PU labels all the same
+    model = DistilledClassifier(teacher=teachers, warm_start=True, **{**ONE_ROUND, "alpha": 0.5})
+    model.fit(X, s)  # prior=0: no warning
+    with pytest.warns(UserWarning, match="are fitted on the PU labels"):
+        model.set_params(prior=prior).fit(X, s)
 
 
 class ConstantPrior:
@@ -797,8 +802,8 @@ def test_pu_roc_auc_refuses_labels_for_scores_naming_the_scorer_to_make(small_se
     # make_scorer's default response_method passes predict's labels: every fold was nan
     X, _, s, prior = small_separable_task
     y = np.where(s == 1, "site", "background")
-    with pytest.raises(ValueError, match=r"y_score holds labels such as \['background', "
-                                         r"'site'\], not scores.*response_method"):
+    with pytest.raises(ValueError, match=r"y_score holds labels such as 'background', "
+                                         r"'site', not scores.*response_method"):
         pu_roc_auc_score(y, y, prior=prior)
     scorer = make_scorer(pu_roc_auc_score, prior=prior,
                          response_method=("decision_function", "predict_proba"))
@@ -808,6 +813,11 @@ def test_pu_roc_auc_refuses_labels_for_scores_naming_the_scorer_to_make(small_se
     proba = np.linspace(0, 1, len(y))
     assert pu_roc_auc_score(y, proba.astype(object), prior=prior) == pu_roc_auc_score(
         y, proba, prior=prior)
+    # labels stored as strings are labels, numbers or not, and in a column too
+    digits = np.where(s == 1, "1", "0")
+    for labels in (digits, digits.astype(object), y[:, None]):
+        with pytest.raises(ValueError, match="not scores"):
+            pu_roc_auc_score(digits, labels, prior=prior)
 
 
 def test_a_prior_of_a_zero_dimensional_array_is_a_number():
