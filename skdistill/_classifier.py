@@ -244,8 +244,8 @@ def _check_pu_labels(classes, y_encoded, sample_weight):
 def _warn_if_teachers_ignore_the_prior(teacher_specs, teacher_weights, alpha):
     """Warn where a scikit-learn teacher of a PU fit takes the unlabeled samples
     for negatives: it trains with its own loss, not the PU risk (a
-    FrozenEstimator, or a teacher of weight 0, is not concerned; a warm start's
-    kept teacher is, having been fitted on the labels of an earlier fit)."""
+    FrozenEstimator, or a teacher of weight 0, is not concerned; a teacher a
+    warm start keeps is, having been fitted on the labels of an earlier fit)."""
     weights = [1.0] * len(teacher_specs) if teacher_weights is None else teacher_weights
     names = [
         name for name, (spec, kind), weight
@@ -930,7 +930,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                                      device, len(teacher_specs))
         reuse_teachers = warm and bool(teacher_specs) and bool(self._teacher_ensemble.teachers)
         if self._sets_a_prior():
-            _warn_if_teachers_ignore_the_prior(teacher_specs, self.teacher_weights, self.alpha)
+            # a warm start keeps the teachers it fitted, whatever ``teacher`` says now
+            used = teacher_specs if not reuse_teachers else [
+                (kept.estimator, NET if kept.trains_in_rounds else ESTIMATOR)
+                for kept in self._teacher_ensemble.teachers
+            ]
+            _warn_if_teachers_ignore_the_prior(used, self.teacher_weights, self.alpha)
         new_nets = [] if warm else [(self.student, DEFAULT_STUDENT)]
         if not reuse_teachers:
             new_nets += [(spec, DEFAULT_TEACHER) for spec, kind in teacher_specs if kind == NET]

@@ -267,9 +267,10 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     ------
     ValueError
         If ``prior`` is not in [0, 1), the labels are not two, ``y_score``
-        holds labels rather than scores (not numbers), or ``sample_weight``
-        is negative, not finite or gives the labelled positives or the
-        unlabeled samples a total weight of 0.
+        holds labels rather than scores (strings, digits or not, or objects
+        that are not numbers), or ``sample_weight`` is negative, not finite
+        or gives the labelled positives or the unlabeled samples a total
+        weight of 0.
 
     Warns
     -----

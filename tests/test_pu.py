@@ -532,6 +532,13 @@ def test_several_scikit_learn_teachers_of_a_pu_fit_are_named_in_one_warning(
     model.fit(X, s)  # prior=0: no warning
     with pytest.warns(UserWarning, match="are fitted on the PU labels"):
         model.set_params(prior=prior).fit(X, s)
+    # the teachers it keeps, not those ``teacher`` names now, decide
+    with pytest.warns(UserWarning, match="are fitted on the PU labels"):
+        model.set_params(teacher=[None, None]).fit(X, s)
+    net_taught = DistilledClassifier(warm_start=True, **{**ONE_ROUND, "alpha": 0.5}).fit(X, s)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net_taught.set_params(teacher=LogisticRegression(), prior=prior).fit(X, s)
 
 
 class ConstantPrior:
