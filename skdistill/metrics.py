@@ -136,9 +136,15 @@ def pu_f1_score(y_true, y_pred, *, pos_label=None, sample_weight=None):
 
 
 def _scores(y_score):
-    """``y_score`` as numbers, refused where it holds strings (labels, such as
-    ``make_scorer``'s default passes from ``predict``) or other objects."""
+    """``y_score`` as numbers, refused where it has several columns or holds
+    strings (labels, such as ``make_scorer``'s default passes from
+    ``predict``) or other objects."""
     y_score = np.asarray(y_score)
+    if y_score.ndim == 2 and y_score.shape[1] > 1:
+        raise ValueError(
+            f"y_score has {y_score.shape[1]} columns; give the scores of the positive "
+            "class alone, e.g. predict_proba(X)[:, 1]."
+        )
     strings = y_score.dtype.kind in "US" or (
         y_score.dtype.kind == "O"
         and any(isinstance(value, (str, bytes)) for value in y_score.ravel())
@@ -267,10 +273,10 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     ------
     ValueError
         If ``prior`` is not in [0, 1), the labels are not two, ``y_score``
-        holds labels rather than scores (strings, digits or not, or objects
-        that are not numbers), or ``sample_weight`` is negative, not finite
-        or gives the labelled positives or the unlabeled samples a total
-        weight of 0.
+        has several columns or holds labels rather than scores (strings,
+        digits or not, or objects that are not numbers), or
+        ``sample_weight`` is negative, not finite or gives the labelled
+        positives or the unlabeled samples a total weight of 0.
 
     Warns
     -----

@@ -825,6 +825,9 @@ def test_pu_roc_auc_refuses_labels_for_scores_naming_the_scorer_to_make(small_se
     for labels in (digits, digits.astype(object), y[:, None]):
         with pytest.raises(ValueError, match="not scores"):
             pu_roc_auc_score(digits, labels, prior=prior)
+    # both columns of predict_proba: scikit-learn's "y should be a 1d array" named no fix
+    with pytest.raises(ValueError, match=r"y_score has 2 columns.*predict_proba\(X\)\[:, 1\]"):
+        pu_roc_auc_score(y, np.column_stack([1 - proba, proba]), prior=prior)
 
 
 def test_a_prior_of_a_zero_dimensional_array_is_a_number():
