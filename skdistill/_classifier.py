@@ -362,7 +362,10 @@ def _weightless_classes(y_encoded, sample_weight, classes):
 
 
 def _check_weights(sample_weight, X, y_encoded, classes):
-    """``sample_weight`` as float64 (None stays None), every class with some weight."""
+    """``sample_weight`` as float64 (None stays None), every class with some weight,
+    and weight that the nets' float32 holds: scaled to at most 1 (see ``_part``), a
+    class whose largest weight falls below float32's smallest normal number would
+    lose its weights, or train on rounding (inf or NaN)."""
     if sample_weight is None:
         return None
     sample_weight = _check_sample_weight(
@@ -373,6 +376,17 @@ def _check_weights(sample_weight, X, y_encoded, classes):
         raise ValueError(
             f"sample_weight gives the class(es) {weightless} a total weight of 0; every "
             "class needs some weight to be learnt."
+        )
+    largest = np.zeros(len(classes))
+    np.maximum.at(largest, y_encoded, sample_weight)
+    ratios = largest / largest.max()
+    faint = ratios < np.finfo(np.float32).tiny
+    if faint.any():
+        raise ValueError(
+            f"sample_weight gives the class(es) {classes[faint].tolist()} weights at most "
+            f"{ratios[faint].max():.1e} times the largest, below the smallest normal "
+            f"float32 ({np.finfo(np.float32).tiny:.1e}): the nets compute in float32 and "
+            "would lose them. Weigh those classes more: only the ratios count."
         )
     return sample_weight
 

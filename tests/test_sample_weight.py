@@ -221,6 +221,17 @@ def test_weights_far_from_one_train_as_their_ratios(imbalanced_arrays, scale):
     np.testing.assert_array_equal(exact.predict_proba(X), expected)
 
 
+def test_a_class_weighed_below_float32s_range_is_a_clear_error(imbalanced_arrays):
+    # 1e-40 of the largest: the nets' float32 made it subnormal (a FloatingPointError
+    # blaming the learning rate); 1e-46: zero, the class dropped without a word
+    X, y = imbalanced_arrays
+    for faint in (1e-40, 1e-46):
+        with pytest.raises(ValueError, match=r"class\(es\) \[1\] weights at most .* times "
+                                             r"the largest, below the smallest normal float32"):
+            fast().fit(X, y, sample_weight=np.where(y == 1, faint, 1.0))
+    fast().fit(X, y, sample_weight=np.where(y == 1, 1e-30, 1.0))  # within range: trains
+
+
 def test_read_only_weights_train_without_a_warning(imbalanced_arrays):
     # a pandas Series gives a read-only view under copy-on-write: torch warned
     X, y = imbalanced_arrays
