@@ -172,6 +172,19 @@ def _module_dims(input_dim, n_classes, layout):
     return dims
 
 
+def _scaled_to_one(weight):
+    """``weight`` times the power of two (exact) that brings its largest into [0.5, 1)."""
+    return np.ldexp(weight, -np.frexp(weight.max())[1])
+
+
+def _faint_classes(y_encoded, weight, classes):
+    """The classes every weight of which the nets' float32 loses (rounds to a
+    subnormal number or to 0) once ``weight`` is scaled as the nets get it."""
+    largest = np.zeros(len(classes))
+    np.maximum.at(largest, y_encoded, _scaled_to_one(weight))
+    return classes[(largest > 0) & (largest < np.finfo(np.float32).tiny)].tolist()
+
+
 def _part(name, X_raw, data, y_encoded, rows, classes, sample_weight):
     """A :class:`Part` of some rows (an index array, or None: all) of ``data``, a
     :class:`TensorData` of every sample: a view, never a copy of the input."""
@@ -185,8 +198,7 @@ def _part(name, X_raw, data, y_encoded, rows, classes, sample_weight):
         # most 1, weights far from 1 (1e-46, 1e39) survive float32, and a
         # read-only array is copied.
         targets["sample_weight"] = torch.as_tensor(
-            np.ldexp(weight_part, -np.frexp(weight_part.max())[1]), dtype=torch.float32,
-            device=data.device,
+            _scaled_to_one(weight_part), dtype=torch.float32, device=data.device
         )
     if rows is not None:
         data = data.subset(torch.as_tensor(rows))
@@ -361,6 +373,14 @@ def _weightless_classes(y_encoded, sample_weight, classes):
     return classes[totals == 0].tolist()
 
 
+#: Why a class of faint weights is refused (see ``_faint_classes``).
+_FAINT = (
+    "weights below the smallest normal float32 (1.2e-38) times the largest: the nets "
+    "compute in float32 and would lose them. Weigh those classes more: only the "
+    "ratios count."
+)
+
+
 def _check_weights(sample_weight, X, y_encoded, classes):
     """``sample_weight`` as float64 (None stays None), every class with some weight,
     and weight that the nets' float32 holds: scaled to at most 1 (see ``_part``), a
@@ -377,17 +397,9 @@ def _check_weights(sample_weight, X, y_encoded, classes):
             f"sample_weight gives the class(es) {weightless} a total weight of 0; every "
             "class needs some weight to be learnt."
         )
-    largest = np.zeros(len(classes))
-    np.maximum.at(largest, y_encoded, sample_weight)
-    ratios = largest / largest.max()
-    faint = ratios < np.finfo(np.float32).tiny
-    if faint.any():
-        raise ValueError(
-            f"sample_weight gives the class(es) {classes[faint].tolist()} weights at most "
-            f"{ratios[faint].max():.1e} times the largest, below the smallest normal "
-            f"float32 ({np.finfo(np.float32).tiny:.1e}): the nets compute in float32 and "
-            "would lose them. Weigh those classes more: only the ratios count."
-        )
+    faint = _faint_classes(y_encoded, sample_weight, classes)
+    if faint:
+        raise ValueError(f"sample_weight gives the class(es) {faint} {_FAINT}")
     return sample_weight
 
 
@@ -1160,6 +1172,15 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                     f"the class(es) {weightless}; {direction} validation_fraction or set "
                     "early_stopping=False."
                 )
+        # the nets train on the training part, scaled by its own largest weight
+        faint = [] if sample_weight is None else _faint_classes(
+            y_encoded[train_rows], sample_weight[train_rows], classes
+        )
+        if faint:
+            raise ValueError(
+                f"The training part of early stopping ({len(train_rows)} samples, the "
+                f"larger weights held out) gives the class(es) {faint} {_FAINT}"
+            )
         return (
             _part("train", X_raw, data, y_encoded, train_rows, classes, sample_weight),
             _part("valid", X_raw, data, y_encoded, valid_rows, classes, sample_weight),
