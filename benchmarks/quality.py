@@ -41,14 +41,12 @@ Protocol
     random_state r and the integer random_state of every model moved on by r
     (0 + r for the default and the baselines that take one; a ``--set
     random_state=7`` candidate 7 + r; a None one, and nested estimators' own,
-    stay), and
-    reports means over all R x folds test folds. The subsample of a large set
-    is the same in every repeat. Repeat 0 is the single run, so its cached
-    results serve every R; fold r * folds + f is fold f of repeat r. Fit
-    times are wall-clock
-    seconds of the pipeline's ``fit``, with ``--threads`` threads for torch
-    and for the BLAS and OpenMP pools of every model (default: the libraries'
-    own). Models:
+    stay), and reports means over all R x folds test folds. The subsample of
+    a large set is the same in every repeat. Repeat 0 is the single run, so
+    its cached results serve every R; fold r * folds + f is fold f of repeat
+    r. Fit times are wall-clock seconds of the pipeline's ``fit``, with
+    ``--threads`` threads for torch and for the BLAS and OpenMP pools of
+    every model (default: the libraries' own). Models:
 
     - ``distilled``: ``DistilledClassifier(random_state=0)``, changed by
       ``--set key=value`` and named by ``--label``; the column "teacher" is its

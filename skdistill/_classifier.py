@@ -249,8 +249,7 @@ def _check_pu_labels(classes, y_encoded, sample_weight):
     """
     positive = classes.tolist()[1]
     check_positive_label(positive)
-    present = y_encoded if sample_weight is None else y_encoded[sample_weight > 0]
-    _warn_if_positives_are_most(positive, float(np.mean(present == 1)))
+    _warn_if_positives_are_most(positive, y_encoded == 1, sample_weight)
 
 
 def _warn_if_teachers_ignore_the_prior(teacher_specs, teacher_weights, alpha):

@@ -47,7 +47,7 @@ def _warn_unless_named(y_true, label, pos_label, weight):
     """Warn where the positive label found by sorting holds most of the samples
     of non-zero weight (a ``pos_label`` given by name is taken as meant)."""
     if pos_label is None:
-        _warn_if_positives_are_most(label, float(np.mean(y_true[weight > 0] == label)))
+        _warn_if_positives_are_most(label, y_true == label, weight)
 
 
 def _check_weight(sample_weight, y_true, label, unlabeled_too=False):
@@ -149,11 +149,11 @@ def _scores(y_score):
         y_score.dtype.kind == "O"
         and any(isinstance(value, (str, bytes)) for value in y_score.ravel())
     )
-    try:
-        if not strings:
+    if not strings:
+        try:
             return y_score.astype(np.float64) if y_score.dtype.kind == "O" else y_score
-    except (TypeError, ValueError):
-        pass
+        except (TypeError, ValueError):
+            pass  # objects that are not numbers: refused below
     distinct = sorted({repr(value) for value in y_score.ravel().tolist()})[:5]
     raise ValueError(
         f"y_score holds labels such as {', '.join(distinct)}, not scores: give "

@@ -256,25 +256,31 @@ class _PositiveMajorityWarning(UserWarning):
     """The positive label of PU data holds most samples."""
 
 
-def _warn_if_positives_are_most(label, share):
+def _warn_if_positives_are_most(label, positive, sample_weight=None):
     """Warn where the positive class of PU labels holds most of the samples.
 
     In PU data the labelled positives are a minority, so a "positive" class
     holding most samples usually means the labels were given the other way
     round ("pos"/"unl", where "unl" sorts last and becomes the positive label).
+    Samples are counted, not weighed: weights on the labelled positives are no
+    sign of reversed labels; samples of weight 0 are absent.
 
     Parameters
     ----------
     label : object
         The label taken as positive.
-    share : float
-        The share of the samples (of non-zero weight) carrying it.
+    positive : ndarray of bool of shape (n_samples,)
+        Which samples carry it.
+    sample_weight : ndarray of shape (n_samples,) or None, default=None
+        Weights; only whether each is 0 counts.
 
     Warns
     -----
     UserWarning
-        If ``share`` is above one half.
+        If ``label`` is carried by more than half of the samples present.
     """
+    present = positive if sample_weight is None else positive[np.asarray(sample_weight) > 0]
+    share = float(np.mean(present))
     if share > 0.5:
         label = np.asarray(label).tolist()  # 'unl', not np.str_('unl')
         warnings.warn(
@@ -299,7 +305,7 @@ def _check_pu_data(estimator, X, y):
     label = positive_label(y)
     s = (y == label).astype(np.int64)
     check_consistent_length(X, s)
-    _warn_if_positives_are_most(label, s.mean())
+    _warn_if_positives_are_most(label, s == 1)
     return s, float(s.mean())
 
 
