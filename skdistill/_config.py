@@ -241,7 +241,7 @@ def _module_params(module, params, path):
         built = module(**dims, **checked).eval()
         with torch.no_grad():  # some parameters fail only on data (channels of width 0)
             built(torch.zeros(2, math.prod(dims.values())))
-    except (ValueError, TypeError, RuntimeError, AssertionError) as error:
+    except Exception as error:  # whatever the module raises, the config's values caused it
         raise ConfigError(f"{path}: {module.__name__} refuses these parameters: {error}") \
             from None
     return checked

@@ -21,8 +21,9 @@ two classes.
 import inspect
 import math
 from collections.abc import Iterable
-from numbers import Integral
+from numbers import Integral, Real
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -54,6 +55,22 @@ def _is_positive_int(value):
             return False
         value = value.item()
     return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
+
+
+def _check_sizes(module_name, **sizes):
+    """Refuse a size (units, layers, heads) that is not a positive int."""
+    for name, size in sizes.items():
+        if size is not None and not _is_positive_int(size):
+            raise ValueError(f"{module_name}: {name} must be a positive int; got {size!r}.")
+
+
+def _check_dropout(module_name, dropout):
+    """Refuse a dropout rate outside [0, 1): torch's layers are skipped for a
+    negative or NaN rate, and a rate of 1 zeroes every feature."""
+    if isinstance(dropout, bool) or not isinstance(dropout, Real) or not 0 <= dropout < 1:
+        raise ValueError(
+            f"{module_name}: dropout must be a number in [0, 1); got {dropout!r}."
+        )
 
 
 def _check_widths(name, widths):
@@ -115,6 +132,10 @@ class MLP(nn.Module):
                  linear_skip=False):
         super().__init__()
         _check_widths("hidden_units", hidden_units)
+        _check_sizes("MLP", input_dim=input_dim, output_dim=output_dim)
+        _check_dropout("MLP", dropout)
+        if not isinstance(linear_skip, (bool, np.bool_)):
+            raise ValueError(f"MLP: linear_skip must be True or False; got {linear_skip!r}.")
         layers = []
         width = input_dim
         for units in hidden_units:
@@ -168,10 +189,8 @@ def sequence_shape(input_dim, sequence_length, alphabet_size, module_name):
             f"yourself ({module_name}(sequence_length=29, alphabet_size=21)) only for "
             "input already in that layout."
         )
-    for name, size in (("input_dim", input_dim), ("sequence_length", sequence_length),
-                       ("alphabet_size", alphabet_size)):
-        if size is not None and not _is_positive_int(size):
-            raise ValueError(f"{module_name}: {name} must be a positive int; got {size!r}.")
+    _check_sizes(module_name, input_dim=input_dim, sequence_length=sequence_length,
+                 alphabet_size=alphabet_size)
     if input_dim is None:
         if sequence_length is None or alphabet_size is None:
             raise ValueError(
@@ -264,10 +283,16 @@ class _SequenceModule(nn.Module):
 
     def __init__(self, input_dim, sequence_length, alphabet_size, output_dim):
         super().__init__()
+        _check_sizes(type(self).__name__, output_dim=output_dim)
         self.sequence_length, self.alphabet_size = sequence_shape(
             input_dim, sequence_length, alphabet_size, type(self).__name__
         )
         self.output_dim = output_dim
+
+    def _check_layers(self, dropout, **sizes):
+        """Refuse sizes that are not positive ints and a dropout outside [0, 1)."""
+        _check_sizes(type(self).__name__, **sizes)
+        _check_dropout(type(self).__name__, dropout)
 
     def _sequences(self, X):
         return X.view(len(X), self.sequence_length, self.alphabet_size)
@@ -371,6 +396,7 @@ class CNN(_SequenceModule):
                 f"{kernel_size!r}."
             )
         _check_widths("channels", channels)
+        self._check_layers(dropout)
         layers = []
         width = self.alphabet_size
         for out_channels in channels:
@@ -403,6 +429,7 @@ class _Recurrent(_SequenceModule):
         num_layers=1, readout="positions", head_units=(), dropout=0.0, output_dim=1,
     ):
         super().__init__(input_dim, sequence_length, alphabet_size, output_dim)
+        self._check_layers(dropout, hidden_size=hidden_size, num_layers=num_layers)
         self.rnn = self.rnn_class(
             self.alphabet_size, hidden_size, num_layers=num_layers, batch_first=True,
             bidirectional=self.bidirectional, dropout=dropout if num_layers > 1 else 0.0,
@@ -511,6 +538,13 @@ class Transformer(_SequenceModule):
         output_dim=1,
     ):
         super().__init__(input_dim, sequence_length, alphabet_size, output_dim)
+        self._check_layers(dropout, d_model=d_model, nhead=nhead, num_layers=num_layers,
+                           dim_feedforward=dim_feedforward)
+        if d_model % nhead:
+            raise ValueError(
+                f"Transformer: d_model={d_model} must be a multiple of nhead={nhead} (each "
+                "head attends over d_model / nhead features)."
+            )
         self.embedding = nn.Linear(self.alphabet_size, d_model)
         self.positions = nn.Parameter(
             torch.randn(self.sequence_length, d_model) / math.sqrt(d_model)

@@ -250,6 +250,15 @@ BROKEN = {
         "student.params: MLP refuses these parameters: hidden_units must be a sequence of "
         "positive ints",
     ),
+    "a negative dropout": (  # trained without dropout, exit status 0
+        {"student": {"name": "MLP", "params": {"dropout": -0.5}}},
+        "student.params: MLP refuses these parameters: MLP: dropout must be a number in [0, 1)",
+    ),
+    "a transformer of no layers": (  # an IndexError's traceback
+        {"teacher": {"name": "Transformer", "params": {"num_layers": 0}}},
+        "teacher.params: Transformer refuses these parameters: Transformer: num_layers must "
+        "be a positive int; got 0.",
+    ),
     "encoder that cannot read sequences": (
         {"data": {"path": "data.csv", "sequence_column": "f0"}},
         "encoder.name: sequences need SequenceEncoder or OneHotEncoder, not 'StandardScaler'",

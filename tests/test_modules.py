@@ -8,6 +8,7 @@ from imblearn.pipeline import make_pipeline as make_imbalanced_pipeline
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
+from skorch import NeuralNet
 
 from skdistill import DistilledClassifier
 from skdistill import modules
@@ -80,6 +81,39 @@ def test_sequence_sizes_must_be_positive_ints(sizes, name):
     # (5, 0), (10, -4) and (10.0, 4.0) came back as shapes
     with pytest.raises(ValueError, match=f"CNN: {name} must be a positive int"):
         sequence_shape(*sizes, "CNN")
+
+
+@pytest.mark.parametrize("build, message", [
+    # torch skips dropout for a negative or NaN rate: these trained without a word
+    (lambda: MLP(4, dropout=-0.5), "MLP: dropout must be a number in [0, 1); got -0.5."),
+    (lambda: MLP(4, dropout=float("nan")), "MLP: dropout must be a number in [0, 1); got nan."),
+    (lambda: CNN(sequence_length=10, alphabet_size=4, dropout=1.0), "CNN: dropout must be"),
+    (lambda: GRU(sequence_length=10, alphabet_size=4, dropout=5), "GRU: dropout must be"),
+    (lambda: BiLSTM(sequence_length=10, alphabet_size=4, hidden_size=0),
+     "BiLSTM: hidden_size must be a positive int; got 0."),
+    # an IndexError and an AssertionError from torch, naming none of these
+    (lambda: Transformer(sequence_length=10, alphabet_size=4, d_model=8, nhead=2, num_layers=0),
+     "Transformer: num_layers must be a positive int; got 0."),
+    (lambda: Transformer(sequence_length=10, alphabet_size=4, d_model=8, nhead=3),
+     "Transformer: d_model=8 must be a multiple of nhead=3"),
+    (lambda: Transformer(sequence_length=10, alphabet_size=4, dim_feedforward=0),
+     "Transformer: dim_feedforward must be a positive int; got 0."),
+    (lambda: MLP(4, linear_skip="no"), "MLP: linear_skip must be True or False; got 'no'."),
+    (lambda: MLP(4, output_dim=0), "MLP: output_dim must be a positive int; got 0."),
+], ids=["MLP negative dropout", "MLP NaN dropout", "CNN dropout 1", "GRU dropout 5",
+        "BiLSTM hidden_size", "Transformer num_layers", "Transformer nhead",
+        "Transformer dim_feedforward", "MLP linear_skip", "MLP output_dim"])
+def test_bad_layer_settings_are_named(build, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        build()
+
+
+def test_a_bad_module_setting_is_named_with_its_role_in_fit():
+    X, y = np.random.default_rng(0).normal(size=(60, 4)).astype(np.float32), np.arange(60) % 2
+    student = NeuralNet(MLP, criterion=torch.nn.BCEWithLogitsLoss, module__dropout=-0.5)
+    with pytest.raises(ValueError, match=r"The student's module MLP could not be built: "
+                                         r"MLP: dropout must be a number in \[0, 1\)"):
+        DistilledClassifier(student=student, meta_epochs=1).fit(X, y)
 
 
 def _documented_counts():
