@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
+from ._atomic import restores_state_on_error
 from ._constraints import NumberInterval
 from ._warnings import user_stacklevel
 
@@ -314,6 +315,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             return np.vectorize(_as_text, otypes=[str])(X)
         return _letters(X.ravel(), None if reset else self.length_ + 1)
 
+    @restores_state_on_error
     def fit(self, X, y=None):
         """Learn the alphabet and the length.
 

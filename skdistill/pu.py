@@ -43,6 +43,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
+from ._atomic import restores_state_on_error
 from ._constraints import NumberInterval
 from ._seeds import seed_unset_random_states
 from ._warnings import user_stacklevel
@@ -333,6 +334,7 @@ class _ScorePriorEstimator(_PriorEstimator):
         "random_state": ["random_state"],
     }
 
+    @restores_state_on_error
     def fit(self, X, y):
         """Estimate the prior from ``X`` and the PU labels ``y``.
 
@@ -727,6 +729,7 @@ class TIcEPriorEstimator(_PriorEstimator):
         self.n_iterations = n_iterations
         self.random_state = random_state
 
+    @restores_state_on_error
     def fit(self, X, y):
         """Estimate the prior from ``X`` and the PU labels ``y``.
 

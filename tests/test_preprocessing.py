@@ -203,6 +203,20 @@ def test_bad_parameters_are_named(params, message):
         SequenceEncoder(**params).fit(["ACGT"])
 
 
+def test_a_failed_refit_leaves_the_encoder_as_it_was():
+    # the refit's n_features_in_ of 3 stayed beside the first fit's alphabet and length,
+    # and transform refused the data it was fitted on
+    sequences = ["ACG", "TTA", "GCA"]
+    encoder = SequenceEncoder().fit(sequences)
+    expected = encoder.transform(sequences)
+    encoder.set_params(alphabet="AAC")
+    with pytest.raises(ValueError, match="alphabet must hold distinct letters"):
+        encoder.fit(positions_frame(sequences))
+    assert not hasattr(encoder, "feature_names_in_")
+    np.testing.assert_array_equal(encoder.set_params(alphabet=None).transform(sequences),
+                                  expected)
+
+
 def test_missing_and_empty_sequences_are_rejected():
     with pytest.raises(ValueError, match="missing value .* in sample 1"):
         SequenceEncoder().fit(np.array([["AC"], [None]], dtype=object))

@@ -350,6 +350,22 @@ def test_prior_estimators_record_their_input_as_scikit_learn_estimators_do(estim
     assert clone(estimator).fit(sp.csr_matrix(np.abs(X)), s).n_features_in_ == X.shape[1]
 
 
+@pytest.mark.parametrize("estimator", [
+    ElkanNotoPriorEstimator(random_state=0), BestBinPriorEstimator(random_state=0),
+    TIcEPriorEstimator(random_state=0),
+], ids=lambda estimator: type(estimator).__name__)
+def test_a_failed_refit_leaves_the_prior_estimator_as_it_was(estimator):
+    # the refit's n_features_in_ and feature_names_in_ stayed beside the old prior_
+    X, _, s, _ = scar_task(300, class_sep=2.0)
+    fitted = clone(estimator).fit(X, s)
+    before = dict(vars(fitted))
+    frame = pd.DataFrame(X[:, :3], columns=["a", "b", "c"])
+    with pytest.raises(ValueError, match="two"):
+        fitted.fit(frame, np.arange(len(X)) % 3)
+    assert vars(fitted).keys() == before.keys()
+    assert all(vars(fitted)[name] is value for name, value in before.items())
+
+
 def test_tice_bins_features_alike_dense_shifted_or_sparse():
     X, _, s, _ = scar_task(600, class_sep=2.0)
     X = np.round(2 * X)  # whole numbers: many exact zeros inside each feature's range
