@@ -101,6 +101,11 @@ def test_nnpu_with_true_prior_recovers_hidden_positive_rate_where_prior_zero_doe
 
 # --- prior estimators -------------------------------------------------------------
 
+each_prior_estimator = pytest.mark.parametrize("estimator", [
+    ElkanNotoPriorEstimator(random_state=0), BestBinPriorEstimator(random_state=0),
+    TIcEPriorEstimator(random_state=0),
+], ids=lambda estimator: type(estimator).__name__)
+
 
 @pytest.mark.parametrize(
     "estimator, tolerance",
@@ -333,10 +338,7 @@ def test_prior_estimators_warn_where_the_positive_label_holds_most_samples():
         BestBinPriorEstimator(LogisticRegression()).fit(X, s)
 
 
-@pytest.mark.parametrize("estimator", [
-    ElkanNotoPriorEstimator(random_state=0), BestBinPriorEstimator(random_state=0),
-    TIcEPriorEstimator(random_state=0),
-], ids=lambda estimator: type(estimator).__name__)
+@each_prior_estimator
 def test_prior_estimators_record_their_input_as_scikit_learn_estimators_do(estimator):
     # no n_features_in_ nor feature_names_in_, and tags that refused the sparse input
     # they take
@@ -350,10 +352,7 @@ def test_prior_estimators_record_their_input_as_scikit_learn_estimators_do(estim
     assert clone(estimator).fit(sp.csr_matrix(np.abs(X)), s).n_features_in_ == X.shape[1]
 
 
-@pytest.mark.parametrize("estimator", [
-    ElkanNotoPriorEstimator(random_state=0), BestBinPriorEstimator(random_state=0),
-    TIcEPriorEstimator(random_state=0),
-], ids=lambda estimator: type(estimator).__name__)
+@each_prior_estimator
 def test_a_failed_refit_leaves_the_prior_estimator_as_it_was(estimator):
     # the refit's n_features_in_ and feature_names_in_ stayed beside the old prior_
     X, _, s, _ = scar_task(300, class_sep=2.0)
