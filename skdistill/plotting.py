@@ -62,6 +62,42 @@ def _panel_axes(ax, panels):
     return axes
 
 
+def _positive_probabilities(proba, name):
+    """``proba`` as a 1-D float array of probabilities, or an error naming ``name``."""
+    proba = np.asarray(proba, dtype=float)
+    if proba.ndim == 2 and proba.shape[1] > 1:
+        raise ValueError(
+            f"{name} has {proba.shape[1]} columns; give the probability of the positive "
+            "class alone, e.g. predict_proba(X)[:, 1]."
+        )
+    proba = column_or_1d(proba)
+    if not (np.all(proba >= 0) and np.all(proba <= 1)):
+        found = "NaN" if np.isnan(proba).all() else (
+            f"values from {np.nanmin(proba):g} to {np.nanmax(proba):g}"
+            + (" and NaN" if np.isnan(proba).any() else "")
+        )
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1]; got {found}. Give "
+            "predict_proba(X)[:, 1], not decision_function(X)."
+        )
+    return proba
+
+
+def _check_two_classes(y_true, pos_label):
+    """Refuse labels that are not two classes, or a ``pos_label`` not among them:
+    the ROC curves would be undefined."""
+    classes = np.unique(y_true)
+    if len(classes) != 2:
+        raise ValueError(
+            f"y_true must hold two classes to draw ROC curves; got {len(classes)}: "
+            f"{classes.tolist()[:10]}."
+        )
+    if pos_label is not None and pos_label not in classes.tolist():
+        raise ValueError(
+            f"pos_label={pos_label!r} is not one of y_true's classes {classes.tolist()}."
+        )
+
+
 def _history_field(history, field):
     """The values of ``field`` per meta-epoch (NaN where a record lacks it), or
     None when no record has it."""
@@ -346,15 +382,17 @@ class TeacherStudentDisplay:
         Raises
         ------
         ValueError
-            If the arrays differ in length, are not 1-D, or ``y_true`` does
-            not hold two classes.
+            If the arrays differ in length or are not 1-D, if a probability is
+            outside [0, 1], if ``y_true`` does not hold two classes, or if
+            ``pos_label`` is not one of them.
         """
         probabilities = {
-            "teacher": column_or_1d(teacher_proba, dtype=float),
-            "student": column_or_1d(student_proba, dtype=float),
+            "teacher": _positive_probabilities(teacher_proba, "teacher_proba"),
+            "student": _positive_probabilities(student_proba, "student_proba"),
         }
         y_true = column_or_1d(y_true)
         check_consistent_length(y_true, *probabilities.values())
+        _check_two_classes(y_true, pos_label)
         fpr, tpr, roc_auc = {}, {}, {}
         for role, proba in probabilities.items():
             fpr[role], tpr[role], _ = roc_curve(y_true, proba, pos_label=pos_label)

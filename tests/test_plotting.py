@@ -136,6 +136,27 @@ def test_teacher_student_display_refuses_labels_of_another_encoding(validated_fi
     assert display.roc_auc["student"] > 0.5
 
 
+@pytest.mark.parametrize("given, message", [
+    # each drew a figure: AUCs of nan, or an agreement of logits read at 0.5
+    ({"y_true": np.zeros(20)}, r"y_true must hold two classes to draw ROC curves; got 1"),
+    ({"pos_label": 5}, r"pos_label=5 is not one of y_true's classes \[0, 1\]"),
+    ({"teacher_proba": np.linspace(-2, 2, 20)},
+     r"teacher_proba must hold probabilities in \[0, 1\]; got values from -2 to 2\. "
+     r"Give predict_proba\(X\)\[:, 1\], not decision_function"),
+    ({"student_proba": np.r_[np.nan, np.linspace(0, 1, 19)]},
+     r"student_proba must hold probabilities in \[0, 1\]; got values from 0 to 1 and NaN"),
+    # the message named y
+    ({"teacher_proba": np.ones((20, 2)) / 2},
+     r"teacher_proba has 2 columns; give the probability of the positive class alone, "
+     r"e\.g\. predict_proba\(X\)\[:, 1\]"),
+], ids=["one class", "absent pos_label", "logits", "NaN", "two columns"])
+def test_teacher_student_display_names_bad_predictions(given, message):
+    arguments = {"y_true": np.arange(20) % 2, "teacher_proba": np.linspace(0, 1, 20),
+                 "student_proba": np.linspace(0, 1, 20), **given}
+    with pytest.raises(ValueError, match=message):
+        TeacherStudentDisplay.from_predictions(**arguments)
+
+
 def test_teacher_student_display_of_a_pipeline_on_given_axes(split):
     X_train, X_test, y_train, y_test = split
     labels = np.where(y_train == 1, "pos", "neg")
