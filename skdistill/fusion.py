@@ -32,7 +32,18 @@ def probabilities_to_logits(probabilities):
     logits : torch.Tensor of the same shape
         Probabilities are clipped to ``[EPSILON, 1 - EPSILON]`` first (or to
         the dtype's resolution where it is coarser: in float16, 1 - 1e-6 is 1).
+
+    Raises
+    ------
+    TypeError
+        If ``probabilities`` is not a floating-point torch tensor.
     """
+    if not isinstance(probabilities, torch.Tensor):
+        raise TypeError("probabilities_to_logits needs a floating-point torch tensor; got "
+                        f"{type(probabilities).__name__}.")
+    if not probabilities.is_floating_point():
+        raise TypeError("probabilities_to_logits needs a floating-point torch tensor; got "
+                        f"{probabilities.dtype}.")
     epsilon = max(EPSILON, torch.finfo(probabilities.dtype).eps)
     probabilities = probabilities.clamp(epsilon, 1 - epsilon)
     if probabilities.ndim == 1:
@@ -131,9 +142,12 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     Raises
     ------
     ValueError
-        If ``fusion`` is unknown, there are no logits, their shapes differ,
-        they are not floating point, or the weights are not one finite,
-        non-negative number per teacher with a positive sum.
+        If ``fusion`` is unknown, there are no logits, their shapes differ or
+        are not (n,) or (n, k), they are not floating point, or the weights
+        are not one finite, non-negative number per teacher with a positive
+        sum.
+    TypeError
+        If the logits are not torch tensors.
 
     Examples
     --------
@@ -147,10 +161,16 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     if fusion not in FUSION_RULES:
         raise ValueError(f"fusion must be one of {FUSION_RULES}; got {fusion!r}.")
     logits = list(logits)
+    if not all(isinstance(one, torch.Tensor) for one in logits):
+        raise TypeError("fuse_teacher_logits needs torch tensors, one per teacher; got "
+                        f"{sorted({type(one).__name__ for one in logits})}.")
     shapes = {tuple(one.shape) for one in logits}
     if len(shapes) != 1:
         raise ValueError(f"fuse_teacher_logits needs logits of one shape per teacher; got "
                          f"{sorted(shapes) or 'none'}.")
+    if not 1 <= len(next(iter(shapes))) <= 2:
+        raise ValueError("fuse_teacher_logits needs logits of shape (n,) or (n, k); got "
+                         f"{next(iter(shapes))}.")
     if not all(one.is_floating_point() for one in logits):
         raise ValueError("fuse_teacher_logits needs floating-point logits; got "
                          f"{sorted({str(one.dtype) for one in logits})}.")

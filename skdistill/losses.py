@@ -80,6 +80,11 @@ def _check_targets(logits, target):
 
 
 def _check_sample_weight(target, sample_weight):
+    # Their signs are left unchecked: a check would wait for the device every batch.
+    if sample_weight is not None and not isinstance(sample_weight, torch.Tensor):
+        raise TypeError(
+            f"sample_weight must be a torch.Tensor or None; got {type(sample_weight).__name__}."
+        )
     if sample_weight is not None and sample_weight.shape != target.shape:
         raise ValueError(
             f"sample_weight must hold one weight per sample: shape {tuple(target.shape)}; "
@@ -206,7 +211,8 @@ class ImbalancedNNPULoss(nn.Module):
             Raw scores; positive means "positive class" (see
             :func:`binary_logits`).
         target : torch.Tensor of shape (n,)
-            1 for labelled positives, 0 for unlabeled samples.
+            1 for labelled positives; any other value (0, say) marks an
+            unlabeled sample.
         sample_weight : torch.Tensor of shape (n,) or None, default=None
             Non-negative weights: every mean over the positives or the
             unlabeled samples becomes a weighted mean.
@@ -334,6 +340,8 @@ def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate
     -------
     loss : torch.nn.Module
     """
+    if isinstance(n_classes, bool) or not isinstance(n_classes, Integral) or n_classes < 2:
+        raise ValueError(f"n_classes must be an int of 2 or more; got {n_classes!r}.")
     if name == "pu":
         if n_classes != 2:
             raise ValueError(
@@ -494,7 +502,9 @@ class DistillationLoss(nn.Module):
         _check_targets(student_logits, target)
         _check_sample_weight(target, sample_weight)
         n = len(target)
-        if n_true is not None and (not isinstance(n_true, Integral) or n_true < 0):
+        if n_true is not None and (
+            isinstance(n_true, bool) or not isinstance(n_true, Integral) or n_true < 0
+        ):
             raise ValueError(f"n_true must be a non-negative int or None, got {n_true!r}.")
         true_part = teacher_part = slice(None)
         n_true_part = n_teacher_part = n

@@ -71,6 +71,17 @@ def test_multiclass_vote():
     assert probabilities.max() == pytest.approx(1 - 2 * EPSILON, abs=1e-5)
 
 
+def test_numpy_arrays_are_named_as_no_tensors():
+    # AttributeErrors on is_floating_point, and a TypeError from torch.finfo
+    with pytest.raises(TypeError,
+                       match=r"needs torch tensors, one per teacher; got \['ndarray'\]"):
+        fuse_teacher_logits([np.zeros(2)] * 2)
+    with pytest.raises(TypeError, match="needs a floating-point torch tensor; got ndarray"):
+        probabilities_to_logits(np.array([0.2]))
+    with pytest.raises(TypeError, match="needs a floating-point torch tensor; got torch.int64"):
+        probabilities_to_logits(torch.tensor([0, 1]))
+
+
 def test_probabilities_to_logits_is_finite_at_the_extremes():
     logits = probabilities_to_logits(torch.tensor([0.0, 0.25, 1.0]))
     assert torch.isfinite(logits).all()
@@ -103,7 +114,10 @@ def test_tiny_weights_weigh_as_their_ratio(fusion):
     ([torch.tensor([1.0]), torch.tensor([1.0, 2.0])], None, "one shape per teacher"),
     # truncated to 0 as integers
     ([torch.tensor([1, -1]), torch.tensor([1, 1])], None, "floating-point logits"),
-], ids=["zeros", "nan", "negative", "too few", "none", "shapes", "integers"])
+    # fused without a word, and an IndexError
+    ([torch.zeros(2, 2, 2)] * 2, None, r"logits of shape \(n,\) or \(n, k\); got \(2, 2, 2\)"),
+    ([torch.tensor(1.0)] * 2, None, r"logits of shape \(n,\) or \(n, k\); got \(\)"),
+], ids=["zeros", "nan", "negative", "too few", "none", "shapes", "integers", "3-D", "0-D"])
 def test_bad_logits_and_weights_are_named(logits, weights, message):
     with pytest.raises(ValueError, match=message):
         fuse_teacher_logits(logits, "mean_logits", weights)

@@ -181,6 +181,10 @@ def test_make_true_label_loss():
         make_true_label_loss("pu", 3)
     with pytest.raises(ValueError, match="Unknown true-label loss"):
         make_true_label_loss("hinge", 2)
+    for n_classes in (1, "2", True):  # each gave CrossEntropyLoss
+        with pytest.raises(ValueError, match=f"n_classes must be an int of 2 or more; got "
+                                             f"{n_classes!r}"):
+            make_true_label_loss("bce", n_classes)
 
 
 @st.composite
@@ -347,6 +351,7 @@ def test_nan_and_non_numbers_are_refused_by_name(make, error, message):
         (torch.zeros(4, 3), 1, "student and teacher logits must match"),
         (torch.zeros(4), -1, "n_true"),
         (torch.zeros(4), 1.5, "n_true"),
+        (torch.zeros(4), True, "n_true"),  # taken as 1
     ],
 )
 def test_distillation_loss_names_bad_teacher_logits_and_n_true(teacher, n_true, message):
@@ -410,6 +415,15 @@ def test_weights_of_a_part_reach_its_term_and_zero_weights_give_zero():
     assert weighted.item() == pytest.approx(0.5 * true_part.item())
     assert torch.isfinite(weighted)
     assert ImbalancedNNPULoss(0.2)(logits, target, sample_weight=torch.zeros(4)).item() == 0
+
+
+def test_weights_that_are_no_tensor_are_named():
+    # an AttributeError on '.to' or '.shape'
+    for weight in (np.ones(3), [1.0, 1.0, 1.0]):
+        for loss in (BinaryCrossEntropyLoss(), ImbalancedNNPULoss(0.2)):
+            with pytest.raises(TypeError, match="sample_weight must be a torch.Tensor or None; "
+                                                f"got {type(weight).__name__}"):
+                loss(torch.zeros(3), torch.tensor([0.0, 1.0, 0.0]), sample_weight=weight)
 
 
 def test_weights_of_the_wrong_shape_are_named():
