@@ -45,6 +45,7 @@ from sklearn.utils.validation import check_array, check_consistent_length, valid
 
 from ._atomic import restores_state_on_error
 from ._constraints import NumberInterval
+from .losses import _check_real
 from ._seeds import seed_unset_random_states
 from ._warnings import user_stacklevel
 
@@ -203,15 +204,20 @@ def prior_from_label_frequency(label_frequency, labelled_fraction):
     prior : float
         In [0, 1].
 
+    Raises
+    ------
+    TypeError
+        If either argument is not a real number (bools included).
+    ValueError
+        If either is outside its interval, or NaN.
+
     Examples
     --------
     >>> round(prior_from_label_frequency(0.5, 0.05), 4)
     0.0526
     """
-    if not 0 < label_frequency <= 1:
-        raise ValueError(f"label_frequency must be in (0, 1]; got {label_frequency!r}.")
-    if not 0 <= labelled_fraction < 1:
-        raise ValueError(f"labelled_fraction must be in [0, 1); got {labelled_fraction!r}.")
+    _check_real("label_frequency", label_frequency, 0, 1, "right")
+    _check_real("labelled_fraction", labelled_fraction, 0, 1, "left")
     c = max(label_frequency, labelled_fraction)
     return float((labelled_fraction / c - labelled_fraction) / (1 - labelled_fraction))
 
@@ -237,13 +243,19 @@ def make_pu_labels(y, label_frequency, pos_label=None, random_state=None):
     s : ndarray of int of shape (n_samples,)
         1 for a labelled positive, 0 for an unlabeled sample.
 
+    Raises
+    ------
+    TypeError
+        If ``label_frequency`` is not a real number (bools included).
+    ValueError
+        If it is outside (0, 1], or NaN.
+
     Examples
     --------
     >>> make_pu_labels([0, 1, 1, 0, 1, 1], 0.5, random_state=0).tolist()
     [0, 0, 0, 0, 1, 1]
     """
-    if not 0 < label_frequency <= 1:
-        raise ValueError(f"label_frequency must be in (0, 1]; got {label_frequency!r}.")
+    _check_real("label_frequency", label_frequency, 0, 1, "right")
     y = np.asarray(y)
     positives = np.flatnonzero(y == positive_label(y, pos_label))
     n_kept = max(1, int(round(label_frequency * len(positives))))

@@ -630,6 +630,30 @@ def test_make_pu_labels_keeps_only_positives_at_the_label_frequency():
         make_pu_labels(y, 0.0)
 
 
+@pytest.mark.parametrize("make", [
+    lambda value: make_pu_labels([0, 1, 1, 0], value),
+    lambda value: prior_from_label_frequency(value, 0.1),
+], ids=["make_pu_labels", "prior_from_label_frequency"])
+@pytest.mark.parametrize("value, error, message", [
+    # True kept every positive labelled; the others ended in "'<' not supported"
+    (True, TypeError, "label_frequency must be a real number, got True"),
+    ("0.5", TypeError, "label_frequency must be a real number, got '0.5'"),
+    (None, TypeError, "label_frequency must be a real number, got None"),
+    (float("nan"), ValueError, r"label_frequency must be in \(0, 1\], got nan"),
+    (1.5, ValueError, r"label_frequency must be in \(0, 1\], got 1.5"),
+])
+def test_a_label_frequency_that_is_no_fraction_is_named(make, value, error, message):
+    with pytest.raises(error, match=message):
+        make(value)
+
+
+def test_a_labelled_fraction_that_is_no_fraction_is_named():
+    with pytest.raises(TypeError, match="labelled_fraction must be a real number, got None"):
+        prior_from_label_frequency(0.5, None)
+    with pytest.raises(ValueError, match=r"labelled_fraction must be in \[0, 1\), got 1"):
+        prior_from_label_frequency(0.5, 1)
+
+
 def test_prior_formula_matches_hidden_positive_fraction():
     p, c = 0.092, 0.5
     assert prior_from_label_frequency(c, c * p) == pytest.approx((1 - c) * p / (1 - c * p))
