@@ -54,6 +54,7 @@ import contextlib
 import errno
 import functools
 import inspect
+import io
 import json
 import os
 import shutil
@@ -381,7 +382,8 @@ def save(estimator, path):
         If ``estimator`` is not fitted.
     TypeError
         If ``estimator`` is not a scikit-learn estimator, or holds an object
-        that cannot be stored without pickle (the message names it).
+        that cannot be stored without pickle (the message names it), or if
+        ``path`` is neither a path nor a binary file object.
 
     Warns
     -----
@@ -412,6 +414,7 @@ def save(estimator, path):
             f"save expects a fitted scikit-learn estimator; got {type(estimator).__name__}."
         )
     check_is_fitted(estimator)
+    _check_file(path, ("write",), "wb")
     state_filter = _StateFilter()
     writer = TreeWriter(state_hook=state_filter)
     manifest = {
@@ -475,6 +478,20 @@ def _manifest_compression(manifest):
 def _is_path(path):
     """Whether ``path`` names a file, rather than being a file object."""
     return isinstance(path, (str, bytes, os.PathLike))
+
+
+def _check_file(path, methods, mode):
+    """Refuse a ``path`` that names no file and is no binary file object with
+    ``methods``; ``mode`` ("wb" or "rb") is the one to open it with."""
+    if _is_path(path):
+        return
+    if isinstance(path, io.TextIOBase):
+        raise TypeError(f"path is a file opened in text mode; open it with mode {mode!r}.")
+    if not all(callable(getattr(path, method, None)) for method in methods):
+        raise TypeError(
+            f"path must be a str, a path-like object or a binary file object (with "
+            f"{' and '.join(methods)}); got {type(path).__name__}."
+        )
 
 
 @contextlib.contextmanager
@@ -677,6 +694,8 @@ def load(path, trusted=None, device="cpu"):
         them and says how to trust them.
     FileNotFoundError
         If ``path`` does not exist.
+    TypeError
+        If ``path`` is neither a path nor a binary file object.
     ValueError
         If ``path`` is not a skdistill model file (a folder, say), was written
         by a newer version of the format, or is damaged (it holds no fitted
@@ -695,6 +714,7 @@ def load(path, trusted=None, device="cpu"):
     """
     trusted = _trusted_map(trusted)
     device = resolve_device(device)
+    _check_file(path, ("read", "seek"), "rb")
     manifest, tensor_bytes = _read(path)
     with _damage_named(path):
         dropped = _drop_trackers(manifest["estimator"])

@@ -668,6 +668,25 @@ def test_a_file_object_whose_seek_returns_nothing_loads(saved_mlp, fitted_mlp,
     np.testing.assert_array_equal(loaded.predict_proba(X), fitted_mlp.predict_proba(X))
 
 
+def test_a_path_that_is_no_file_is_named(fitted_mlp, saved_mlp, tmp_path):
+    # AttributeErrors deep in zipfile, and "write() argument must be str, not bytes"
+    for path in (None, 5):
+        with pytest.raises(TypeError, match=r"path must be a str, a path-like object or a "
+                                            rf"binary file object \(with write\); got "
+                                            rf"{type(path).__name__}"):
+            save(fitted_mlp, path)
+        with pytest.raises(TypeError, match=r"binary file object \(with read and seek\); "
+                                            rf"got {type(path).__name__}"):
+            load(path)
+    with open(tmp_path / "model.txt", "w") as text, pytest.raises(
+            TypeError, match="path is a file opened in text mode; open it with mode 'wb'"):
+        save(fitted_mlp, text)
+    assert (tmp_path / "model.txt").read_text() == ""
+    with open(saved_mlp, encoding="latin-1") as text, pytest.raises(
+            TypeError, match="path is a file opened in text mode; open it with mode 'rb'"):
+        load(text)
+
+
 def test_bad_files_are_clear_errors(saved_mlp, tmp_path):
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "missing.skd")
