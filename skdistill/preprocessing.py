@@ -88,8 +88,13 @@ def _texts(sequences, caller):
     Raises
     ------
     ValueError
-        If a sequence is missing (None, NaN, ``pd.NA``) or not a scalar.
+        If ``sequences`` is one string, or a sequence is missing (None, NaN,
+        ``pd.NA``) or not a scalar.
     """
+    if isinstance(sequences, (str, bytes)):  # its letters would be read as sequences
+        raise ValueError(
+            f"{caller}: got a single string; give a list of sequences (['ACGT'] for one)."
+        )
     texts = []
     for index, sequence in enumerate(sequences):
         if not isinstance(sequence, (str, bytes)):

@@ -350,6 +350,14 @@ def test_positions_frame_names_a_prefix_that_is_no_string():
         positions_frame(["AC"], prefix=1)
 
 
+def test_positions_frame_refuses_a_single_string():
+    # "ACGT" came back as four sequences of one letter, a (4, 1) frame
+    with pytest.raises(ValueError, match=r"positions_frame: got a single string; give a list "
+                                         r"of sequences \(\['ACGT'\] for one\)"):
+        positions_frame("ACGT")
+    assert positions_frame(["ACGT"]).shape == (1, 4)
+
+
 def test_float16_output_is_dense_and_refused_sparse():
     # fit accepted it and every transform failed in scipy
     X = SequenceEncoder(dtype=np.float16).fit_transform(["ACG", "GCA"])
