@@ -14,6 +14,7 @@ installs all three (``[mlflow]``, ``[tensorboard]``, ``[wandb]`` one each).
 
 import copy
 import importlib.util
+import inspect
 import os
 import shutil
 import tempfile
@@ -393,7 +394,8 @@ class WandbTracker(Tracker):
         (``WANDB_DIR``, or the working directory).
     init_kwargs : dict or None, default=None
         Further keyword arguments of ``wandb.init`` (``entity``, ``group``,
-        ``tags``, ``settings``, ...).
+        ``tags``, ``settings``, ...); not those the tracker sets (``project``,
+        ``name``, ``mode``, ``dir``, ``reinit``).
 
     Examples
     --------
@@ -410,12 +412,29 @@ class WandbTracker(Tracker):
         "init_kwargs": [None, dict],
     }
 
+    #: The arguments of ``wandb.init`` the tracker sets, with the parameter that sets each.
+    _OWN_INIT_ARGUMENTS = {"project": "project", "name": "run_name", "mode": "mode",
+                           "dir": "log_dir", "reinit": None}
+
     def __init__(self, project=None, run_name=None, mode=None, log_dir=None, init_kwargs=None):
         self.project = project
         self.run_name = run_name
         self.mode = mode
         self.log_dir = log_dir
         self.init_kwargs = init_kwargs
+
+    def _validate_params(self):
+        """The constraints, and no ``init_kwargs`` key the tracker sets itself."""
+        super()._validate_params()
+        clashes = sorted(set(self.init_kwargs or {}) & set(self._OWN_INIT_ARGUMENTS))
+        if clashes:
+            instead = [f"{key} (use WandbTracker({self._OWN_INIT_ARGUMENTS[key]}=...))"
+                       if self._OWN_INIT_ARGUMENTS[key] else f"{key} (always 'create_new')"
+                       for key in clashes]
+            raise ValueError(
+                f"init_kwargs sets arguments of wandb.init that WandbTracker sets itself: "
+                f"{', '.join(instead)}."
+            )
 
     def start(self):
         """Initialise the W&B run of one fit, beside any run already active.
@@ -426,6 +445,14 @@ class WandbTracker(Tracker):
             See :meth:`Tracker.start`.
         """
         wandb = import_optional("wandb", "wandb", "WandbTracker")
+        accepted = inspect.signature(wandb.init).parameters
+        unknown = sorted(set(self.init_kwargs or {}) - set(accepted))
+        if unknown and not any(parameter.kind is parameter.VAR_KEYWORD
+                               for parameter in accepted.values()):
+            raise ValueError(
+                f"init_kwargs holds {unknown}, which this wandb's init does not take; it "
+                f"takes {sorted(set(accepted) - set(self._OWN_INIT_ARGUMENTS))}."
+            )
         run = wandb.init(
             project=self.project, name=self.run_name, mode=self.mode, dir=self.log_dir,
             reinit="create_new", **(self.init_kwargs or {}),

@@ -133,6 +133,10 @@ def test_trackers_take_one_tracker_without_a_list(imbalanced_arrays):
         ([MlflowTracker(tags="x")], InvalidParameterError, "tags"),
         ([WandbTracker(mode="sometimes")], InvalidParameterError, "mode"),
         ([TensorBoardTracker(log_dir=None)], InvalidParameterError, "log_dir"),
+        # wandb's "got multiple values for keyword argument 'project'"
+        ([WandbTracker(init_kwargs={"project": "x", "reinit": True})], ValueError,
+         r"init_kwargs sets arguments of wandb.init that WandbTracker sets itself: project "
+         r"\(use WandbTracker\(project=...\)\), reinit \(always 'create_new'\)"),
     ],
 )
 def test_invalid_trackers_are_refused_before_training(imbalanced_arrays, trackers, error,
@@ -401,6 +405,19 @@ def test_wandb_offline_run_holds_the_whole_fit(imbalanced_arrays, tmp_path, monk
     assert [entry.path for entry in artifact.artifact.manifest.contents] == [MODEL_FILE]
     (exit_record,) = records["exit"]
     assert exit_record.exit.exit_code == 0
+
+
+def test_wandb_names_init_kwargs_its_init_does_not_take(imbalanced_arrays, tmp_path,
+                                                       monkeypatch):
+    pytest.importorskip("wandb", reason="WandbTracker needs wandb")
+    monkeypatch.setenv("WANDB_SILENT", "true")
+    X, y = imbalanced_arrays
+    tracker = WandbTracker(mode="offline", log_dir=tmp_path, init_kwargs={"colour": "red"})
+    # wandb's "init() got an unexpected keyword argument 'colour'"
+    with pytest.raises(ValueError, match=r"init_kwargs holds \['colour'\], which this wandb's "
+                                         r"init does not take; it takes \[.*'entity'"):
+        DistilledClassifier(**FAST, trackers=[tracker]).fit(X, y)
+    assert not list(tmp_path.iterdir())
 
 
 class FailingArtifactTracker(RecordingTracker):
