@@ -21,17 +21,29 @@ def format_table(rows, columns):
 
     Parameters
     ----------
-    rows : list of tuple of str
+    rows : list of tuple
+        One cell per column each, written as ``str(cell)``.
     columns : tuple of str
         The header.
 
     Returns
     -------
     table : str
+
+    Raises
+    ------
+    ValueError
+        If a row has more or fewer cells than there are columns.
     """
-    widths = [max(len(str(cell)) for cell in column) for column in zip(columns, *rows)]
+    for index, row in enumerate(rows):
+        if len(row) != len(columns):
+            raise ValueError(
+                f"format_table: row {index} has {len(row)} cells for {len(columns)} columns."
+            )
+    table = [[str(cell) for cell in row] for row in [columns, *rows]]
+    widths = [max(len(cell) for cell in column) for column in zip(*table)]
     lines = []
-    for row in [columns, *rows]:
+    for row in table:
         cells = [
             cell.ljust(width) if i == 0 else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(row, widths))
@@ -99,7 +111,12 @@ def _add_config_commands(commands):
 
 
 def build_parser():
-    """Return the argument parser of the ``skdistill`` command."""
+    """Return the argument parser of the ``skdistill`` command.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+    """
     parser = argparse.ArgumentParser(
         prog="skdistill", description="Knowledge distillation for scikit-learn."
     )
@@ -140,7 +157,19 @@ def _show_warning(command, message, category, filename, lineno, file=None, line=
 
 
 def main(argv=None):
-    """Entry point of the ``skdistill`` command."""
+    """Entry point of the ``skdistill`` command.
+
+    Parameters
+    ----------
+    argv : list of str or None, default=None
+        The arguments after the command's name; None reads ``sys.argv``.
+
+    Returns
+    -------
+    status : int
+        The exit status: 0, 1 when standard output closed early, 130 when
+        interrupted; errors exit through :func:`sys.exit` with a message.
+    """
     args = build_parser().parse_args(argv)
     try:
         with warnings.catch_warnings():

@@ -451,6 +451,11 @@ def test_an_optimizer_error_of_a_custom_type_still_names_the_role(imbalanced_arr
         ({"beta": True}, "beta"), ({"alpha": False}, "alpha"), ({"batch_size": True}, "batch_size"),
         ({"meta_epochs": True}, "meta_epochs"), ({"tol": False}, "tol"),
         ({"n_iter_no_change": True}, "n_iter_no_change"),
+        ({"n_iter_no_change": 0}, "n_iter_no_change"), ({"tol": -1e-4}, "tol"),
+        ({"schedule": "offline"}, "schedule"), ({"bootstrap": "yes"}, "bootstrap"),
+        ({"warm_start": 1}, "warm_start"), ({"early_stopping": "yes"}, "early_stopping"),
+        ({"random_state": -1}, "random_state"),
+        ({"teacher_fusion": "median"}, "teacher_fusion"),
     ],
 )
 def test_bad_parameters_raise_value_error_naming_them(imbalanced_arrays, params, message):

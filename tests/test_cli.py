@@ -25,6 +25,14 @@ def test_format_table_aligns_columns():
     assert lines[1].replace(" ", "").strip("-") == ""
 
 
+def test_format_table_writes_any_cell_and_names_a_row_of_the_wrong_length():
+    # an int cell ended in "'int' object has no attribute 'rjust'"; an extra cell was dropped
+    assert format_table([("a", 1), ("b", 2.5)], columns=("x", "y")).splitlines()[2:] == [
+        "a    1", "b  2.5"]
+    with pytest.raises(ValueError, match="format_table: row 0 has 2 cells for 1 columns"):
+        format_table([("a", "b")], columns=("x",))
+
+
 def test_demo_compares_a_much_smaller_student_with_its_peers(tiny_demo):
     rows = _demo.run_demo(quick=True, verbose=0)
     assert [row[0].split("(")[0].strip() for row in rows] == MODELS

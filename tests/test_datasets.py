@@ -2,6 +2,8 @@ import hashlib
 from importlib import resources
 
 import numpy as np
+import pytest
+from sklearn.utils._param_validation import InvalidParameterError
 
 from skdistill.datasets import load_crotonylation
 
@@ -24,6 +26,12 @@ def test_frame_and_arrays_agree():
     assert {len(s) for s in sequences} == {29}
     assert {s[14] for s in sequences} == {"K"}
     assert set("".join(sequences)) <= set("ACDEFGHIKLMNPQRSTVWY-")
+
+
+def test_return_X_y_must_be_a_bool():
+    # "no" is truthy: the arrays came back
+    with pytest.raises(InvalidParameterError, match="'return_X_y' parameter"):
+        load_crotonylation(return_X_y="no")
 
 
 def test_the_documented_duplicates():

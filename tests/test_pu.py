@@ -147,6 +147,10 @@ def test_tice_knobs_move_its_bound_the_documented_way(separable_task):
     # a larger delta, a narrower margin, a higher c
     by_delta = [label_frequency(delta=delta)[0] for delta in (0.01, 0.1, 0.5, 0.9)]
     assert all(low < high for low, high in zip(by_delta, by_delta[1:]))
+    # each round starts from the last round's c (the first from 0.5): the steps shrink
+    by_rounds = [label_frequency(n_iterations=n)[0] for n in (1, 2, 3, 4)]
+    steps = np.abs(np.diff(by_rounds))
+    assert steps[0] > steps[1] > steps[2] > 0
 
 
 def test_elkan_noto_overestimates_the_prior_where_classes_overlap():

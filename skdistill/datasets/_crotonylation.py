@@ -5,6 +5,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import validate_params
 
 DATA_FILE = "lysine_crotonylation.fasta.gz"
 
@@ -46,6 +47,7 @@ def read_labelled_fasta(path):
     return ids, sequences, labels
 
 
+@validate_params({"return_X_y": ["boolean"]}, prefer_skip_nested_validation=True)
 def load_crotonylation(*, return_X_y=False):
     """Load the lysine crotonylation sites data set (binary, imbalanced).
 
