@@ -889,6 +889,8 @@ def fit_prior(estimator, X, y):
 
     Raises
     ------
+    TypeError
+        When ``estimator`` has no ``fit``.
     ValueError
         When ``fit`` sets no ``prior_`` (a classifier given for an estimator),
         or ``prior_`` is not a number in [0, 0.999): a prior of (nearly) 1
@@ -912,6 +914,11 @@ def fit_prior(estimator, X, y):
     >>> 0 < fit_prior(BestBinPriorEstimator(random_state=0), X, s) < 1
     True
     """
+    if not callable(getattr(estimator, "fit", None)):
+        raise TypeError(
+            "fit_prior needs a prior estimator, with fit(X, y) setting prior_; got "
+            f"{type(estimator).__name__}."
+        )
     fitted = estimator.fit(X, y)
     if not hasattr(fitted, "prior_"):
         raise ValueError(

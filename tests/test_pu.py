@@ -873,6 +873,13 @@ def test_pu_roc_auc_refuses_labels_for_scores_naming_the_scorer_to_make(small_se
         pu_roc_auc_score(y, np.column_stack([1 - proba, proba]), prior=prior)
 
 
+def test_fit_prior_names_what_is_no_estimator():
+    # AttributeError: 'NoneType' object has no attribute 'fit'
+    with pytest.raises(TypeError, match="fit_prior needs a prior estimator, with fit\\(X, y\\) "
+                                        "setting prior_; got NoneType"):
+        fit_prior(None, np.zeros((4, 1)), [0, 1, 0, 1])
+
+
 def test_a_prior_of_a_zero_dimensional_array_is_a_number():
     # numpy reductions give them; "prior_=0.3" was refused as not in [0, 1)
     assert fit_prior(ConstantPrior(np.array(0.3)), None, None) == 0.3
