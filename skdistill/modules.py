@@ -64,13 +64,28 @@ def _check_sizes(module_name, **sizes):
             raise ValueError(f"{module_name}: {name} must be a positive int; got {size!r}.")
 
 
+def _scalar(value):
+    """A 0-d tensor or array as the Python number it holds; anything else as given."""
+    if isinstance(value, (torch.Tensor, np.ndarray)) and value.ndim == 0:
+        return value.item()
+    return value
+
+
 def _check_dropout(module_name, dropout):
-    """Refuse a dropout rate outside [0, 1): torch's layers are skipped for a
-    negative or NaN rate, and a rate of 1 zeroes every feature."""
-    if isinstance(dropout, bool) or not isinstance(dropout, Real) or not 0 <= dropout < 1:
+    """Refuse a dropout rate outside [0, 1], torch's range: our layers are skipped
+    for a negative or NaN rate, where torch's would refuse it."""
+    rate = _scalar(dropout)
+    if isinstance(rate, bool) or not isinstance(rate, Real) or not 0 <= rate <= 1:
         raise ValueError(
-            f"{module_name}: dropout must be a number in [0, 1); got {dropout!r}."
+            f"{module_name}: dropout must be a number in [0, 1]; got {dropout!r}."
         )
+
+
+def _check_flag(module_name, name, value):
+    """Refuse a flag that is neither True nor False (nor 1 or 0): a string such as
+    "no" would be true."""
+    if _scalar(value) not in (True, False):
+        raise ValueError(f"{module_name}: {name} must be True or False; got {value!r}.")
 
 
 def _check_widths(name, widths):
@@ -134,8 +149,7 @@ class MLP(nn.Module):
         _check_widths("hidden_units", hidden_units)
         _check_sizes("MLP", input_dim=input_dim, output_dim=output_dim)
         _check_dropout("MLP", dropout)
-        if not isinstance(linear_skip, (bool, np.bool_)):
-            raise ValueError(f"MLP: linear_skip must be True or False; got {linear_skip!r}.")
+        _check_flag("MLP", "linear_skip", linear_skip)
         layers = []
         width = input_dim
         for units in hidden_units:

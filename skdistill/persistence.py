@@ -656,7 +656,8 @@ def _damage_named(path):
             RecursionError, RuntimeError, safetensors.SafetensorError) as error:
         # RuntimeError: weights that do not fit the module the manifest describes.
         raise ValueError(
-            f"{path} is a damaged skdistill model file ({type(error).__name__}: {error})"
+            f"{path} is a damaged skdistill model file, or holds a value this skdistill "
+            f"refuses ({type(error).__name__}: {error})"
         ) from error
 
 

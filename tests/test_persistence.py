@@ -550,7 +550,7 @@ def test_a_file_that_holds_no_fitted_estimator_is_damaged(saved_mlp, tmp_path, n
     manifest, tensors = read_manifest(saved_mlp)
     path = tmp_path / "odd.skd"
     write_model_file(path, {**manifest, "estimator": node}, tensors)
-    with pytest.raises(ValueError, match=f"damaged skdistill model file .*{message}"):
+    with pytest.raises(ValueError, match=f"damaged skdistill model file.*{message}"):
         load(path)
 
 
@@ -771,6 +771,20 @@ def test_damaged_content_is_a_value_error_naming_the_file(saved_mlp, tmp_path, e
     path = tmp_path / "damaged.skd"
     write_model_file(path, edit(manifest), tensors)
     with pytest.raises(ValueError, match=f"damaged.skd is a damaged skdistill model file.*({error})"):
+        load(path)
+
+
+def test_a_saved_value_the_modules_now_refuse_is_named_as_such(saved_mlp, tmp_path):
+    # a dropout of -0.5 trained without dropout before the modules checked it: a file
+    # holding one is not damaged, and the message must not say only that
+    manifest = json.loads(json.dumps(read_manifest(saved_mlp)[0]).replace(
+        '["module__dropout", 0.1]', '["module__dropout", -0.5]'))
+    path = tmp_path / "refused.skd"
+    write_model_file(path, manifest, read_manifest(saved_mlp)[1])
+    with pytest.raises(ValueError, match=r"refused.skd is a damaged skdistill model file, or "
+                                         r"holds a value this skdistill refuses \(ValueError: "
+                                         r".*MLP: dropout must be a number in \[0, 1\]; "
+                                         r"got -0.5"):
         load(path)
 
 
