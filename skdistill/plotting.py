@@ -62,6 +62,10 @@ def _panel_axes(ax, panels):
     return axes
 
 
+#: How far past [0, 1] a probability may round (float32's resolution is about 1e-7).
+_ROUNDING = 1e-6
+
+
 def _positive_probabilities(proba, name):
     """``proba`` as a 1-D float array of probabilities, or an error naming ``name``."""
     proba = np.asarray(proba, dtype=float)
@@ -71,16 +75,17 @@ def _positive_probabilities(proba, name):
             "class alone, e.g. predict_proba(X)[:, 1]."
         )
     proba = column_or_1d(proba)
-    if not (np.all(proba >= 0) and np.all(proba <= 1)):
+    # a mean of probabilities may round a step past 0 or 1 (1.0000000000000002)
+    if not (np.all(proba >= -_ROUNDING) and np.all(proba <= 1 + _ROUNDING)):
         found = "NaN" if np.isnan(proba).all() else (
-            f"values from {np.nanmin(proba):g} to {np.nanmax(proba):g}"
+            f"values from {float(np.nanmin(proba))!r} to {float(np.nanmax(proba))!r}"
             + (" and NaN" if np.isnan(proba).any() else "")
         )
         raise ValueError(
             f"{name} must hold probabilities in [0, 1]; got {found}. Give "
             "predict_proba(X)[:, 1], not decision_function(X)."
         )
-    return proba
+    return np.clip(proba, 0, 1)
 
 
 def _check_two_classes(y_true, pos_label):

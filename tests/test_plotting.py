@@ -141,10 +141,10 @@ def test_teacher_student_display_refuses_labels_of_another_encoding(validated_fi
     ({"y_true": np.zeros(20)}, r"y_true must hold two classes to draw ROC curves; got 1"),
     ({"pos_label": 5}, r"pos_label=5 is not one of y_true's classes \[0, 1\]"),
     ({"teacher_proba": np.linspace(-2, 2, 20)},
-     r"teacher_proba must hold probabilities in \[0, 1\]; got values from -2 to 2\. "
+     r"teacher_proba must hold probabilities in \[0, 1\]; got values from -2.0 to 2.0\. "
      r"Give predict_proba\(X\)\[:, 1\], not decision_function"),
     ({"student_proba": np.r_[np.nan, np.linspace(0, 1, 19)]},
-     r"student_proba must hold probabilities in \[0, 1\]; got values from 0 to 1 and NaN"),
+     r"student_proba must hold probabilities in \[0, 1\]; got values from 0.0 to 1.0 and NaN"),
     # the message named y
     ({"teacher_proba": np.ones((20, 2)) / 2},
      r"teacher_proba has 2 columns; give the probability of the positive class alone, "
@@ -155,6 +155,18 @@ def test_teacher_student_display_names_bad_predictions(given, message):
                  "student_proba": np.linspace(0, 1, 20), **given}
     with pytest.raises(ValueError, match=message):
         TeacherStudentDisplay.from_predictions(**arguments)
+
+
+def test_teacher_student_display_takes_probabilities_a_rounding_step_past_one():
+    # a weighted mean of probabilities reached 1.0000000000000002, refused with
+    # "got values from 0 to 1"
+    y = np.arange(20) % 2
+    teacher = np.where(y == 1, 1 + 2.2e-16, 0.0)
+    display = TeacherStudentDisplay.from_predictions(y, teacher, np.linspace(0, 1, 20))
+    assert display.roc_auc["teacher"] == 1.0 and display.teacher_proba.max() == 1.0
+    with pytest.raises(ValueError, match=r"got values from 0.0 to 1.001\."):
+        TeacherStudentDisplay.from_predictions(y, np.where(y == 1, 1.001, 0.0),
+                                               np.linspace(0, 1, 20))
 
 
 def test_teacher_student_display_of_a_pipeline_on_given_axes(split):
