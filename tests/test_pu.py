@@ -897,25 +897,6 @@ def test_too_few_labelled_positives_for_the_folds_name_both_ways_out(imbalanced_
         DistilledClassifier(prior="estimate", **FAST).fit(X, s)
 
 
-def test_tice_refuses_more_folds_than_labelled_positives_and_warns_of_tiny_trees():
-    # without a word, 61 folds of these 300 samples (60 labelled) gave a prior of 0.66,
-    # 60 folds 0.72, for a true 0.25 (5 folds: 0.37): a fold's tree without a labelled
-    # positive adds the trivial bound, a prior of 1, and trees of 5 samples barely split
-    X, _, s, prior = scar_task(300, class_sep=2.0)
-    n_labelled = int(s.sum())
-    with pytest.raises(ValueError, match=rf"TIcE's trees, one per fold, with n_folds="
-                                         rf"{n_labelled + 1} need at least {n_labelled + 1} "
-                                         rf"labelled positives.*got {n_labelled} and"):
-        TIcEPriorEstimator(n_folds=n_labelled + 1, random_state=0).fit(X, s)
-    with pytest.warns(UserWarning, match=rf"n_folds={n_labelled} folds of 300 samples grow "
-                                         r"each tree on about 5 samples, no more than "
-                                         r"min_set_size=10"):
-        TIcEPriorEstimator(n_folds=n_labelled, random_state=0).fit(X, s)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        TIcEPriorEstimator(n_folds=29, random_state=0).fit(X, s)
-
-
 def test_metrics_name_labels_without_an_unlabeled_sample():
     # unweighted: nan with a warning; weighted: an error blaming sample_weight
     for weight in (None, [1, 1, 1]):
