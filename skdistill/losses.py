@@ -10,6 +10,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ._numbers import as_scalar
+
 __all__ = [
     "ImbalancedNNPULoss",
     "BinaryCrossEntropyLoss",
@@ -56,10 +58,12 @@ def binary_logits(logits):
 
 
 def _check_real(name, value, low, high, closed):
-    """Return ``value`` if it is a real number in the interval; name it otherwise.
+    """Return ``value`` if it is a real number in the interval (a 0-d tensor or
+    array as its number); name it otherwise.
 
     ``closed`` is "left", "right", "both" or "neither"; NaN is never inside.
     """
+    value = as_scalar(value)
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a real number, got {value!r}.")
     above = value >= low if closed in ("left", "both") else value > low
@@ -340,6 +344,7 @@ def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate
     -------
     loss : torch.nn.Module
     """
+    n_classes = as_scalar(n_classes)
     if isinstance(n_classes, bool) or not isinstance(n_classes, Integral) or n_classes < 2:
         raise ValueError(f"n_classes must be an int of 2 or more; got {n_classes!r}.")
     if name == "pu":

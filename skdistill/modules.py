@@ -23,9 +23,10 @@ import math
 from collections.abc import Iterable
 from numbers import Integral, Real
 
-import numpy as np
 import torch
 from torch import nn
+
+from ._numbers import as_scalar
 
 __all__ = ["BiLSTM", "CNN", "GRU", "MLP", "Transformer", "count_parameters"]
 
@@ -49,11 +50,7 @@ def count_parameters(module):
 
 def _is_positive_int(value):
     """Whether ``value`` is an int of 1 or more (numpy's, and a 0-d integer tensor)."""
-    if isinstance(value, torch.Tensor):
-        if value.ndim or value.dtype == torch.bool or value.dtype.is_floating_point \
-                or value.dtype.is_complex:
-            return False
-        value = value.item()
+    value = as_scalar(value)
     return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
 
 
@@ -64,17 +61,10 @@ def _check_sizes(module_name, **sizes):
             raise ValueError(f"{module_name}: {name} must be a positive int; got {size!r}.")
 
 
-def _scalar(value):
-    """A 0-d tensor or array as the Python number it holds; anything else as given."""
-    if isinstance(value, (torch.Tensor, np.ndarray)) and value.ndim == 0:
-        return value.item()
-    return value
-
-
 def _check_dropout(module_name, dropout):
     """Refuse a dropout rate outside [0, 1], torch's range: our layers are skipped
     for a negative or NaN rate, where torch's would refuse it."""
-    rate = _scalar(dropout)
+    rate = as_scalar(dropout)
     if isinstance(rate, bool) or not isinstance(rate, Real) or not 0 <= rate <= 1:
         raise ValueError(
             f"{module_name}: dropout must be a number in [0, 1]; got {dropout!r}."
@@ -84,7 +74,7 @@ def _check_dropout(module_name, dropout):
 def _check_flag(module_name, name, value):
     """Refuse a flag that is neither True nor False (nor 1 or 0): a string such as
     "no" would be true."""
-    if _scalar(value) not in (True, False):
+    if as_scalar(value) not in (True, False):
         raise ValueError(f"{module_name}: {name} must be True or False; got {value!r}.")
 
 

@@ -216,8 +216,8 @@ def prior_from_label_frequency(label_frequency, labelled_fraction):
     >>> round(prior_from_label_frequency(0.5, 0.05), 4)
     0.0526
     """
-    _check_real("label_frequency", label_frequency, 0, 1, "right")
-    _check_real("labelled_fraction", labelled_fraction, 0, 1, "left")
+    label_frequency = _check_real("label_frequency", label_frequency, 0, 1, "right")
+    labelled_fraction = _check_real("labelled_fraction", labelled_fraction, 0, 1, "left")
     c = max(label_frequency, labelled_fraction)
     return float((labelled_fraction / c - labelled_fraction) / (1 - labelled_fraction))
 
@@ -255,7 +255,7 @@ def make_pu_labels(y, label_frequency, pos_label=None, random_state=None):
     >>> make_pu_labels([0, 1, 1, 0, 1, 1], 0.5, random_state=0).tolist()
     [0, 0, 0, 0, 1, 1]
     """
-    _check_real("label_frequency", label_frequency, 0, 1, "right")
+    label_frequency = _check_real("label_frequency", label_frequency, 0, 1, "right")
     y = np.asarray(y)
     positives = np.flatnonzero(y == positive_label(y, pos_label))
     n_kept = max(1, int(round(label_frequency * len(positives))))

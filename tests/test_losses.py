@@ -181,7 +181,8 @@ def test_make_true_label_loss():
         make_true_label_loss("pu", 3)
     with pytest.raises(ValueError, match="Unknown true-label loss"):
         make_true_label_loss("hinge", 2)
-    for n_classes in (1, "2", True):  # each gave CrossEntropyLoss
+    assert isinstance(make_true_label_loss("bce", torch.tensor(3)), CrossEntropyLoss)
+    for n_classes in (1, "2", True, 2.0):  # each gave CrossEntropyLoss (2.0 a binary one)
         with pytest.raises(ValueError, match=f"n_classes must be an int of 2 or more; got "
                                              f"{n_classes!r}"):
             make_true_label_loss("bce", n_classes)
