@@ -21,7 +21,7 @@ def format_table(rows, columns):
 
     Parameters
     ----------
-    rows : list of tuple
+    rows : iterable of sequence
         One cell per column each, written as ``str(cell)``.
     columns : tuple of str
         The header.
@@ -35,6 +35,7 @@ def format_table(rows, columns):
     ValueError
         If a row has more or fewer cells than there are columns.
     """
+    rows = [tuple(row) for row in rows]  # iterated twice: a generator would be spent
     for index, row in enumerate(rows):
         if len(row) != len(columns):
             raise ValueError(

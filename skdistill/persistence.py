@@ -414,7 +414,7 @@ def save(estimator, path):
             f"save expects a fitted scikit-learn estimator; got {type(estimator).__name__}."
         )
     check_is_fitted(estimator)
-    _check_file(path, ("write",), "wb")
+    _check_file(path, ("write", "flush"), "wb")
     state_filter = _StateFilter()
     writer = TreeWriter(state_hook=state_filter)
     manifest = {
@@ -485,7 +485,8 @@ def _check_file(path, methods, mode):
     ``methods``; ``mode`` ("wb" or "rb") is the one to open it with."""
     if _is_path(path):
         return
-    if isinstance(path, io.TextIOBase):
+    # text files, and wrappers of them (tempfile's), have an encoding; binary ones none
+    if isinstance(path, io.TextIOBase) or getattr(path, "encoding", None) is not None:
         raise TypeError(f"path is a file opened in text mode; open it with mode {mode!r}.")
     if not all(callable(getattr(path, method, None)) for method in methods):
         raise TypeError(

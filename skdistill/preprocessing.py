@@ -163,6 +163,11 @@ def positions_frame(sequences, prefix="pos"):
     1    T    T    A
     """
     _check_prefix(prefix, "positions_frame")
+    if isinstance(sequences, pd.DataFrame):  # iterating it gives its column names
+        raise ValueError(
+            "positions_frame: got a DataFrame; give its column of sequences "
+            "(frame['sequence'])."
+        )
     sequences = _texts(sequences, "positions_frame")
     if not sequences:
         raise ValueError("positions_frame: no sequences.")

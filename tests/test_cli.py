@@ -31,6 +31,8 @@ def test_format_table_writes_any_cell_and_names_a_row_of_the_wrong_length():
         "a    1", "b  2.5"]
     with pytest.raises(ValueError, match="format_table: row 0 has 2 cells for 1 columns"):
         format_table([("a", "b")], columns=("x",))
+    # rows from a generator were spent on the widths: the header came alone
+    assert format_table((row for row in [("a", 1)]), columns=("x", "y")).splitlines()[2] == "a  1"
 
 
 def test_demo_compares_a_much_smaller_student_with_its_peers(tiny_demo):

@@ -5,6 +5,7 @@ import os
 import json
 import pickle
 import struct
+import tempfile
 import tracemalloc
 import warnings
 import zipfile
@@ -672,7 +673,7 @@ def test_a_path_that_is_no_file_is_named(fitted_mlp, saved_mlp, tmp_path):
     # AttributeErrors deep in zipfile, and "write() argument must be str, not bytes"
     for path in (None, 5):
         with pytest.raises(TypeError, match=r"path must be a str, a path-like object or a "
-                                            rf"binary file object \(with write\); got "
+                                            rf"binary file object \(with write and flush\); got "
                                             rf"{type(path).__name__}"):
             save(fitted_mlp, path)
         with pytest.raises(TypeError, match=r"binary file object \(with read and seek\); "
@@ -685,6 +686,14 @@ def test_a_path_that_is_no_file_is_named(fitted_mlp, saved_mlp, tmp_path):
     with open(saved_mlp, encoding="latin-1") as text, pytest.raises(
             TypeError, match="path is a file opened in text mode; open it with mode 'rb'"):
         load(text)
+    # tempfile's wrappers of text files are no TextIOBase
+    for text in (tempfile.NamedTemporaryFile("w+"), tempfile.SpooledTemporaryFile(mode="w+")):
+        with text, pytest.raises(TypeError, match="path is a file opened in text mode"):
+            save(fitted_mlp, text)
+    with tempfile.SpooledTemporaryFile() as binary:  # and binary ones are files as any
+        save(fitted_mlp, binary)
+        binary.seek(0)
+        assert type(load(binary)).__name__ == "DistilledClassifier"
 
 
 def test_bad_files_are_clear_errors(saved_mlp, tmp_path):

@@ -356,6 +356,11 @@ def test_positions_frame_refuses_a_single_string():
                                          r"of sequences \(\['ACGT'\] for one\)"):
         positions_frame("ACGT")
     assert positions_frame(["ACGT"]).shape == (1, 4)
+    # a frame gave its column names as the sequences
+    with pytest.raises(ValueError, match=r"positions_frame: got a DataFrame; give its column "
+                                         r"of sequences \(frame\['sequence'\]\)"):
+        positions_frame(pd.DataFrame({"sequence": ["ACGT", "TTAA"]}))
+    assert positions_frame(pd.Series(["ACGT", "TTAA"])).shape == (2, 4)
 
 
 def test_float16_output_is_dense_and_refused_sparse():
