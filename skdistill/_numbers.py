@@ -7,6 +7,9 @@ import torch
 def as_scalar(value):
     """Return a 0-d tensor or array as the Python number it holds, anything else as given.
 
+    Not a tensor that requires grad (a parameter to learn would lose its
+    gradient), nor a masked array (its number may be hidden).
+
     Parameters
     ----------
     value : object
@@ -15,6 +18,8 @@ def as_scalar(value):
     -------
     value : object
     """
-    if isinstance(value, (torch.Tensor, np.ndarray)) and value.ndim == 0:
-        return value.item()
+    if isinstance(value, torch.Tensor):
+        return value.item() if value.ndim == 0 and not value.requires_grad else value
+    if isinstance(value, np.ndarray) and not np.ma.isMaskedArray(value):
+        return value.item() if value.ndim == 0 else value
     return value

@@ -50,7 +50,11 @@ def count_parameters(module):
 
 def _is_positive_int(value):
     """Whether ``value`` is an int of 1 or more (numpy's, and a 0-d integer tensor)."""
-    value = as_scalar(value)
+    if isinstance(value, torch.Tensor):
+        if value.ndim or value.dtype == torch.bool or value.dtype.is_floating_point \
+                or value.dtype.is_complex:
+            return False
+        value = value.item()
     return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
 
 
@@ -62,20 +66,24 @@ def _check_sizes(module_name, **sizes):
 
 
 def _check_dropout(module_name, dropout):
-    """Refuse a dropout rate outside [0, 1], torch's range: our layers are skipped
-    for a negative or NaN rate, where torch's would refuse it."""
+    """Return the dropout rate as a float, refused outside [0, 1): our layers are
+    skipped for a negative or NaN rate, and a rate of 1 zeroes every feature the
+    layer sees (the net learns its bias alone)."""
     rate = as_scalar(dropout)
-    if isinstance(rate, bool) or not isinstance(rate, Real) or not 0 <= rate <= 1:
+    if isinstance(rate, bool) or not isinstance(rate, Real) or not 0 <= rate < 1:
         raise ValueError(
-            f"{module_name}: dropout must be a number in [0, 1]; got {dropout!r}."
+            f"{module_name}: dropout must be a number in [0, 1); got {dropout!r}."
         )
+    return float(rate)
 
 
 def _check_flag(module_name, name, value):
-    """Refuse a flag that is neither True nor False (nor 1 or 0): a string such as
-    "no" would be true."""
-    if as_scalar(value) not in (True, False):
-        raise ValueError(f"{module_name}: {name} must be True or False; got {value!r}.")
+    """Return a flag as a bool: True, False, 1 or 0 (NumPy's and 0-d tensors too);
+    refuse anything else, such as "no", which would be true."""
+    flag = as_scalar(value)
+    if isinstance(flag, Integral) and flag in (0, 1):  # bool and np.bool_ included
+        return bool(flag)
+    raise ValueError(f"{module_name}: {name} must be True or False; got {value!r}.")
 
 
 def _check_widths(name, widths):
@@ -138,8 +146,8 @@ class MLP(nn.Module):
         super().__init__()
         _check_widths("hidden_units", hidden_units)
         _check_sizes("MLP", input_dim=input_dim, output_dim=output_dim)
-        _check_dropout("MLP", dropout)
-        _check_flag("MLP", "linear_skip", linear_skip)
+        dropout = _check_dropout("MLP", dropout)
+        linear_skip = _check_flag("MLP", "linear_skip", linear_skip)
         layers = []
         width = input_dim
         for units in hidden_units:
@@ -294,9 +302,10 @@ class _SequenceModule(nn.Module):
         self.output_dim = output_dim
 
     def _check_layers(self, dropout, **sizes):
-        """Refuse sizes that are not positive ints and a dropout outside [0, 1)."""
+        """Refuse sizes that are not positive ints; return the dropout rate as a
+        float, refused outside [0, 1)."""
         _check_sizes(type(self).__name__, **sizes)
-        _check_dropout(type(self).__name__, dropout)
+        return _check_dropout(type(self).__name__, dropout)
 
     def _sequences(self, X):
         return X.view(len(X), self.sequence_length, self.alphabet_size)
@@ -400,7 +409,7 @@ class CNN(_SequenceModule):
                 f"{kernel_size!r}."
             )
         _check_widths("channels", channels)
-        self._check_layers(dropout)
+        dropout = self._check_layers(dropout)
         layers = []
         width = self.alphabet_size
         for out_channels in channels:
@@ -433,7 +442,7 @@ class _Recurrent(_SequenceModule):
         num_layers=1, readout="positions", head_units=(), dropout=0.0, output_dim=1,
     ):
         super().__init__(input_dim, sequence_length, alphabet_size, output_dim)
-        self._check_layers(dropout, hidden_size=hidden_size, num_layers=num_layers)
+        dropout = self._check_layers(dropout, hidden_size=hidden_size, num_layers=num_layers)
         self.rnn = self.rnn_class(
             self.alphabet_size, hidden_size, num_layers=num_layers, batch_first=True,
             bidirectional=self.bidirectional, dropout=dropout if num_layers > 1 else 0.0,
@@ -542,7 +551,7 @@ class Transformer(_SequenceModule):
         output_dim=1,
     ):
         super().__init__(input_dim, sequence_length, alphabet_size, output_dim)
-        self._check_layers(dropout, d_model=d_model, nhead=nhead, num_layers=num_layers,
+        dropout = self._check_layers(dropout, d_model=d_model, nhead=nhead, num_layers=num_layers,
                            dim_feedforward=dim_feedforward)
         if d_model % nhead:
             raise ValueError(

@@ -485,8 +485,9 @@ def _check_file(path, methods, mode):
     ``methods``; ``mode`` ("wb" or "rb") is the one to open it with."""
     if _is_path(path):
         return
-    # text files, and wrappers of them (tempfile's), have an encoding; binary ones none
-    if isinstance(path, io.TextIOBase) or getattr(path, "encoding", None) is not None:
+    # tempfile's wrappers of text files are no TextIOBase, but tell their mode
+    mode_given = getattr(path, "mode", None)
+    if isinstance(path, io.TextIOBase) or (isinstance(mode_given, str) and "b" not in mode_given):
         raise TypeError(f"path is a file opened in text mode; open it with mode {mode!r}.")
     if not all(callable(getattr(path, method, None)) for method in methods):
         raise TypeError(

@@ -85,7 +85,7 @@ def _positive_probabilities(proba, name):
             f"{name} must hold probabilities in [0, 1]; got {found}. Give "
             "predict_proba(X)[:, 1], not decision_function(X)."
         )
-    return np.clip(proba, 0, 1)
+    return proba
 
 
 def _check_two_classes(y_true, pos_label):

@@ -877,7 +877,7 @@ def fit_prior(estimator, X, y):
     Raises
     ------
     TypeError
-        When ``estimator`` has no ``fit``.
+        When ``estimator`` has no ``fit``, or is a class.
     ValueError
         When ``fit`` sets no ``prior_`` (a classifier given for an estimator),
         or ``prior_`` is not a number in [0, 0.999): a prior of (nearly) 1
@@ -901,10 +901,12 @@ def fit_prior(estimator, X, y):
     >>> 0 < fit_prior(BestBinPriorEstimator(random_state=0), X, s) < 1
     True
     """
-    if not callable(getattr(estimator, "fit", None)):
+    if isinstance(estimator, type) or not callable(getattr(estimator, "fit", None)):
+        given = f"the class {estimator.__name__}" if isinstance(estimator, type) \
+            else type(estimator).__name__
         raise TypeError(
-            "fit_prior needs a prior estimator, with fit(X, y) setting prior_; got "
-            f"{type(estimator).__name__}."
+            "fit_prior needs a prior estimator (an instance), with fit(X, y) setting "
+            f"prior_; got {given}."
         )
     fitted = estimator.fit(X, y)
     if not hasattr(fitted, "prior_"):

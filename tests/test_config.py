@@ -252,7 +252,7 @@ BROKEN = {
     ),
     "a negative dropout": (  # trained without dropout, exit status 0
         {"student": {"name": "MLP", "params": {"dropout": -0.5}}},
-        "student.params: MLP refuses these parameters: MLP: dropout must be a number in [0, 1]",
+        "student.params: MLP refuses these parameters: MLP: dropout must be a number in [0, 1)",
     ),
     "a transformer of no layers": (  # an IndexError's traceback
         {"teacher": {"name": "Transformer", "params": {"num_layers": 0}}},

@@ -418,6 +418,16 @@ def test_weights_of_a_part_reach_its_term_and_zero_weights_give_zero():
     assert ImbalancedNNPULoss(0.2)(logits, target, sample_weight=torch.zeros(4)).item() == 0
 
 
+def test_a_parameter_to_learn_is_no_number_of_a_loss():
+    # read as its float, it would have lost its gradient without a word
+    with pytest.raises(TypeError, match="temperature must be a real number"):
+        DistillationLoss(0.5, BinaryCrossEntropyLoss(),
+                         temperature=torch.nn.Parameter(torch.tensor(2.0)))
+    with pytest.raises(TypeError, match="prior must be a real number"):
+        ImbalancedNNPULoss(np.ma.masked)
+    assert ImbalancedNNPULoss(np.array(0.25)).prior == 0.25
+
+
 def test_weights_that_are_no_tensor_are_named():
     # an AttributeError on '.to' or '.shape'
     for weight in (np.ones(3), [1.0, 1.0, 1.0]):

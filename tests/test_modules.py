@@ -85,9 +85,10 @@ def test_sequence_sizes_must_be_positive_ints(sizes, name):
 
 @pytest.mark.parametrize("build, message", [
     # torch skips dropout for a negative or NaN rate: these trained without a word
-    (lambda: MLP(4, dropout=-0.5), "MLP: dropout must be a number in [0, 1]; got -0.5."),
-    (lambda: MLP(4, dropout=float("nan")), "MLP: dropout must be a number in [0, 1]; got nan."),
-    (lambda: CNN(sequence_length=10, alphabet_size=4, dropout=1.5), "CNN: dropout must be"),
+    (lambda: MLP(4, dropout=-0.5), "MLP: dropout must be a number in [0, 1); got -0.5."),
+    (lambda: MLP(4, dropout=float("nan")), "MLP: dropout must be a number in [0, 1); got nan."),
+    # a rate of 1 zeroed every hidden feature: the net learnt its bias alone
+    (lambda: CNN(sequence_length=10, alphabet_size=4, dropout=1.0), "CNN: dropout must be"),
     (lambda: GRU(sequence_length=10, alphabet_size=4, dropout=5), "GRU: dropout must be"),
     (lambda: BiLSTM(sequence_length=10, alphabet_size=4, hidden_size=0),
      "BiLSTM: hidden_size must be a positive int; got 0."),
@@ -100,7 +101,7 @@ def test_sequence_sizes_must_be_positive_ints(sizes, name):
      "Transformer: dim_feedforward must be a positive int; got 0."),
     (lambda: MLP(4, linear_skip="no"), "MLP: linear_skip must be True or False; got 'no'."),
     (lambda: MLP(4, output_dim=0), "MLP: output_dim must be a positive int; got 0."),
-], ids=["MLP negative dropout", "MLP NaN dropout", "CNN dropout 1.5", "GRU dropout 5",
+], ids=["MLP negative dropout", "MLP NaN dropout", "CNN dropout 1", "GRU dropout 5",
         "BiLSTM hidden_size", "Transformer num_layers", "Transformer nhead",
         "Transformer dim_feedforward", "MLP linear_skip", "MLP output_dim"])
 def test_bad_layer_settings_are_named(build, message):
@@ -108,21 +109,31 @@ def test_bad_layer_settings_are_named(build, message):
         build()
 
 
-def test_settings_torch_takes_are_taken():
-    # refused by the first version of these checks, though models were saved with them:
-    # torch takes a dropout of 1 (a one-layer GRU ignores it), flags of 1 and 0
-    GRU(sequence_length=10, alphabet_size=4, dropout=1.0)
-    CNN(sequence_length=10, alphabet_size=4, dropout=torch.tensor(0.2))
+def test_flags_and_rates_of_numpy_and_torch_scalars_build_and_train():
+    # refused by the first version of these checks (flags of 1 and 0, models saved with
+    # them), then let through to torch, which refused 0-d arrays at the first step
     assert MLP(4, linear_skip=1).skip is not None
     assert MLP(4, linear_skip=torch.tensor(False)).skip is None
-    assert MLP(4, dropout=np.float32(0.5), hidden_units=(8,))(torch.zeros(2, 4)).shape == (2,)
+    for rate in (np.array(0.2), torch.tensor(0.2), np.float32(0.2)):
+        for module in (MLP(4, dropout=rate, hidden_units=(8,)),
+                       GRU(sequence_length=2, alphabet_size=2, num_layers=2, dropout=rate),
+                       CNN(sequence_length=2, alphabet_size=2, dropout=rate)):
+            assert module.train()(torch.rand(3, 4)).shape == (3,)
+            assert type(module.dropout) is float
+
+
+@pytest.mark.parametrize("value", [1.0, np.array([1]), "no", None, 2])
+def test_a_flag_is_a_bool_or_one_or_zero(value):
+    # 1.0 and np.array([1]) passed as flags; arrays of several values raised numpy's error
+    with pytest.raises(ValueError, match="MLP: linear_skip must be True or False"):
+        MLP(4, linear_skip=value)
 
 
 def test_a_bad_module_setting_is_named_with_its_role_in_fit():
     X, y = np.random.default_rng(0).normal(size=(60, 4)).astype(np.float32), np.arange(60) % 2
     student = NeuralNet(MLP, criterion=torch.nn.BCEWithLogitsLoss, module__dropout=-0.5)
     with pytest.raises(ValueError, match=r"The student's module MLP could not be built: "
-                                         r"MLP: dropout must be a number in \[0, 1\]"):
+                                         r"MLP: dropout must be a number in \[0, 1\)"):
         DistilledClassifier(student=student, meta_epochs=1).fit(X, y)
 
 

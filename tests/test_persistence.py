@@ -792,7 +792,7 @@ def test_a_saved_value_the_modules_now_refuse_is_named_as_such(saved_mlp, tmp_pa
     write_model_file(path, manifest, read_manifest(saved_mlp)[1])
     with pytest.raises(ValueError, match=r"refused.skd is a damaged skdistill model file, or "
                                          r"holds a value this skdistill refuses \(ValueError: "
-                                         r".*MLP: dropout must be a number in \[0, 1\]; "
+                                         r".*MLP: dropout must be a number in \[0, 1\); "
                                          r"got -0.5"):
         load(path)
 

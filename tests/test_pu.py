@@ -882,9 +882,12 @@ def test_pu_roc_auc_refuses_labels_for_scores_naming_the_scorer_to_make(small_se
 
 def test_fit_prior_names_what_is_no_estimator():
     # AttributeError: 'NoneType' object has no attribute 'fit'
-    with pytest.raises(TypeError, match="fit_prior needs a prior estimator, with fit\\(X, y\\) "
-                                        "setting prior_; got NoneType"):
+    with pytest.raises(TypeError, match=r"fit_prior needs a prior estimator \(an instance\), "
+                                        r"with fit\(X, y\) setting prior_; got NoneType"):
         fit_prior(None, np.zeros((4, 1)), [0, 1, 0, 1])
+    # "vars() argument must have __dict__ attribute"
+    with pytest.raises(TypeError, match="got the class BestBinPriorEstimator"):
+        fit_prior(BestBinPriorEstimator, np.zeros((4, 1)), [0, 1, 0, 1])
 
 
 def test_a_prior_of_a_zero_dimensional_array_is_a_number():
