@@ -23,6 +23,7 @@ import math
 from collections.abc import Iterable
 from numbers import Integral, Real
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -49,20 +50,18 @@ def count_parameters(module):
 
 
 def _is_positive_int(value):
-    """Whether ``value`` is an int of 1 or more (numpy's, and a 0-d integer tensor)."""
-    if isinstance(value, torch.Tensor):
-        if value.ndim or value.dtype == torch.bool or value.dtype.is_floating_point \
-                or value.dtype.is_complex:
-            return False
-        value = value.item()
+    """Whether ``value`` is an int of 1 or more (NumPy's, a 0-d integer array or tensor)."""
+    value = as_scalar(value)
     return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
 
 
 def _check_sizes(module_name, **sizes):
-    """Refuse a size (units, layers, heads) that is not a positive int."""
+    """Return the sizes (units, layers, heads) as ints, None kept; refuse one that
+    is not a positive int."""
     for name, size in sizes.items():
         if size is not None and not _is_positive_int(size):
             raise ValueError(f"{module_name}: {name} must be a positive int; got {size!r}.")
+    return tuple(None if size is None else int(as_scalar(size)) for size in sizes.values())
 
 
 def _check_dropout(module_name, dropout):
@@ -81,7 +80,7 @@ def _check_flag(module_name, name, value):
     """Return a flag as a bool: True, False, 1 or 0 (NumPy's and 0-d tensors too);
     refuse anything else, such as "no", which would be true."""
     flag = as_scalar(value)
-    if isinstance(flag, Integral) and flag in (0, 1):  # bool and np.bool_ included
+    if isinstance(flag, (Integral, np.bool_)) and flag in (0, 1):  # bool is an Integral
         return bool(flag)
     raise ValueError(f"{module_name}: {name} must be True or False; got {value!r}.")
 
@@ -145,7 +144,7 @@ class MLP(nn.Module):
                  linear_skip=False):
         super().__init__()
         _check_widths("hidden_units", hidden_units)
-        _check_sizes("MLP", input_dim=input_dim, output_dim=output_dim)
+        input_dim, output_dim = _check_sizes("MLP", input_dim=input_dim, output_dim=output_dim)
         dropout = _check_dropout("MLP", dropout)
         linear_skip = _check_flag("MLP", "linear_skip", linear_skip)
         layers = []
@@ -201,8 +200,10 @@ def sequence_shape(input_dim, sequence_length, alphabet_size, module_name):
             f"yourself ({module_name}(sequence_length=29, alphabet_size=21)) only for "
             "input already in that layout."
         )
-    _check_sizes(module_name, input_dim=input_dim, sequence_length=sequence_length,
-                 alphabet_size=alphabet_size)
+    input_dim, sequence_length, alphabet_size = _check_sizes(
+        module_name, input_dim=input_dim, sequence_length=sequence_length,
+        alphabet_size=alphabet_size,
+    )
     if input_dim is None:
         if sequence_length is None or alphabet_size is None:
             raise ValueError(
@@ -295,17 +296,17 @@ class _SequenceModule(nn.Module):
 
     def __init__(self, input_dim, sequence_length, alphabet_size, output_dim):
         super().__init__()
-        _check_sizes(type(self).__name__, output_dim=output_dim)
+        (output_dim,) = _check_sizes(type(self).__name__, output_dim=output_dim)
         self.sequence_length, self.alphabet_size = sequence_shape(
             input_dim, sequence_length, alphabet_size, type(self).__name__
         )
         self.output_dim = output_dim
 
     def _check_layers(self, dropout, **sizes):
-        """Refuse sizes that are not positive ints; return the dropout rate as a
-        float, refused outside [0, 1)."""
-        _check_sizes(type(self).__name__, **sizes)
-        return _check_dropout(type(self).__name__, dropout)
+        """Return the dropout rate as a float, then the sizes as ints; refuse a
+        rate outside [0, 1) and sizes that are not positive ints."""
+        sizes = _check_sizes(type(self).__name__, **sizes)
+        return (_check_dropout(type(self).__name__, dropout), *sizes)
 
     def _sequences(self, X):
         return X.view(len(X), self.sequence_length, self.alphabet_size)
@@ -409,7 +410,7 @@ class CNN(_SequenceModule):
                 f"{kernel_size!r}."
             )
         _check_widths("channels", channels)
-        dropout = self._check_layers(dropout)
+        (dropout,) = self._check_layers(dropout)
         layers = []
         width = self.alphabet_size
         for out_channels in channels:
@@ -442,7 +443,9 @@ class _Recurrent(_SequenceModule):
         num_layers=1, readout="positions", head_units=(), dropout=0.0, output_dim=1,
     ):
         super().__init__(input_dim, sequence_length, alphabet_size, output_dim)
-        dropout = self._check_layers(dropout, hidden_size=hidden_size, num_layers=num_layers)
+        dropout, hidden_size, num_layers = self._check_layers(
+            dropout, hidden_size=hidden_size, num_layers=num_layers
+        )
         self.rnn = self.rnn_class(
             self.alphabet_size, hidden_size, num_layers=num_layers, batch_first=True,
             bidirectional=self.bidirectional, dropout=dropout if num_layers > 1 else 0.0,
@@ -551,8 +554,10 @@ class Transformer(_SequenceModule):
         output_dim=1,
     ):
         super().__init__(input_dim, sequence_length, alphabet_size, output_dim)
-        dropout = self._check_layers(dropout, d_model=d_model, nhead=nhead, num_layers=num_layers,
-                           dim_feedforward=dim_feedforward)
+        dropout, d_model, nhead, num_layers, dim_feedforward = self._check_layers(
+            dropout, d_model=d_model, nhead=nhead, num_layers=num_layers,
+            dim_feedforward=dim_feedforward,
+        )
         if d_model % nhead:
             raise ValueError(
                 f"Transformer: d_model={d_model} must be a multiple of nhead={nhead} (each "

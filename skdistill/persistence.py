@@ -485,9 +485,12 @@ def _check_file(path, methods, mode):
     ``methods``; ``mode`` ("wb" or "rb") is the one to open it with."""
     if _is_path(path):
         return
-    # tempfile's wrappers of text files are no TextIOBase, but tell their mode
+    # tempfile's wrappers of text files are no TextIOBase, but tell their mode; a
+    # zip member is a binary stream whose mode says "r"
     mode_given = getattr(path, "mode", None)
-    if isinstance(path, io.TextIOBase) or (isinstance(mode_given, str) and "b" not in mode_given):
+    wrapped_text = (isinstance(mode_given, str) and "b" not in mode_given
+                    and not isinstance(path, (io.BufferedIOBase, io.RawIOBase)))
+    if isinstance(path, io.TextIOBase) or wrapped_text:
         raise TypeError(f"path is a file opened in text mode; open it with mode {mode!r}.")
     if not all(callable(getattr(path, method, None)) for method in methods):
         raise TypeError(

@@ -122,6 +122,21 @@ def test_flags_and_rates_of_numpy_and_torch_scalars_build_and_train():
             assert type(module.dropout) is float
 
 
+def test_flags_of_numpy_bools_and_sizes_of_zero_dimensional_arrays_build():
+    # np.False_ from a grid of np.array([False, True]) was refused; sizes of 0-d arrays
+    # reached torch's layers, some of which refuse them
+    assert MLP(4, linear_skip=np.True_).skip is not None
+    assert MLP(4, linear_skip=np.False_).skip is None
+    sizes = {"d_model": np.array(8), "nhead": np.array(2), "num_layers": np.array(1),
+             "dim_feedforward": np.array(16), "output_dim": np.array(1)}
+    transformer = Transformer(sequence_length=np.array(3), alphabet_size=2, **sizes)
+    assert transformer(torch.rand(4, 6)).shape == (4,)
+    gru = GRU(sequence_length=3, alphabet_size=2, hidden_size=np.array(4),
+              num_layers=torch.tensor(2), dropout=0.1)
+    assert gru.train()(torch.rand(4, 6)).shape == (4,)
+    assert MLP(np.array(20))(torch.zeros(2, 20)).shape == (2,)
+
+
 @pytest.mark.parametrize("value", [1.0, np.array([1]), "no", None, 2])
 def test_a_flag_is_a_bool_or_one_or_zero(value):
     # 1.0 and np.array([1]) passed as flags; arrays of several values raised numpy's error

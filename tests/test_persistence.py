@@ -694,6 +694,11 @@ def test_a_path_that_is_no_file_is_named(fitted_mlp, saved_mlp, tmp_path):
         save(fitted_mlp, binary)
         binary.seek(0)
         assert type(load(binary)).__name__ == "DistilledClassifier"
+    # a member of a zip file is a binary stream whose mode says "r"
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as bundle:
+        bundle.write(saved_mlp, "model.skd")
+    with zipfile.ZipFile(tmp_path / "bundle.zip") as bundle, bundle.open("model.skd") as member:
+        assert member.mode == "r" and type(load(member)).__name__ == "DistilledClassifier"
 
 
 def test_bad_files_are_clear_errors(saved_mlp, tmp_path):
