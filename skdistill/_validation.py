@@ -103,6 +103,8 @@ def _unusable_columns(frame):
     """
     not_numeric, missing = [], []
     for name, column in frame.items():
+        if column.dtype.kind == "c":
+            continue  # scikit-learn names complex data; a cast here would warn in vain
         try:
             values = column.to_numpy(dtype=np.float64, na_value=np.nan)
         except (TypeError, ValueError):
@@ -117,8 +119,10 @@ def _unusable_columns(frame):
 def _column_error(frame, error=None):
     """The error that names the unusable columns of a DataFrame, or None.
 
-    It has the type of scikit-learn's ``error`` and ends with its message;
-    without one (dates, which scikit-learn takes), it is a TypeError.
+    It ends with scikit-learn's ``error``'s message. Missing values alone give a
+    ValueError, whichever error scikit-learn raised (a TypeError for ``pd.NA``, a
+    ValueError for NaN); other values have the type of ``error``, and without one
+    (dates, which scikit-learn takes) a TypeError.
     """
     not_numeric, missing = _unusable_columns(frame)
     if not_numeric:
@@ -136,7 +140,8 @@ def _column_error(frame, error=None):
         return None
     if error is None:
         return TypeError(message)
-    return (TypeError if isinstance(error, TypeError) else ValueError)(f"{message} ({error})")
+    kind = TypeError if isinstance(error, TypeError) and not_numeric else ValueError
+    return kind(f"{message} ({error})")
 
 
 def validate_features(estimator, X, y="no_validation", reset=True):

@@ -1,5 +1,7 @@
 """Inputs the classifier refuses, and the names its messages give (issue 10 regressions)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -76,11 +78,24 @@ def test_frame_columns_with_pd_na_are_named_at_fit_and_predict(data):
     frame = pd.DataFrame(X, columns=["a", "b", "c"])
     broken = frame.assign(b=pd.Series([1.0, pd.NA] * 6, dtype=object),
                           c=pd.array([1, pd.NA] * 6, dtype="Int64"))
-    with pytest.raises(TypeError, match=r"missing values .* in column\(s\) \['b', 'c'\]"):
+    # a ValueError, as for NaN (it was a TypeError for pd.NA, a ValueError for NaN)
+    with pytest.raises(ValueError, match=r"missing values .* in column\(s\) \['b', 'c'\]"):
         DistilledClassifier(**ONE_ROUND).fit(broken, y)
     clf = DistilledClassifier(**ONE_ROUND).fit(frame, y)
-    with pytest.raises(TypeError, match=r"missing values .* \['b', 'c'\]"):
-        clf.predict_proba(broken)
+    for missing in (broken, frame.assign(b=[1.0, np.nan] * 6)):
+        with pytest.raises(ValueError, match=r"missing values .* in column\(s\) \['b'"):
+            clf.predict_proba(missing)
+
+
+def test_a_complex_column_is_refused_without_a_warning_of_a_cast(data):
+    # the explanation cast the column, warning that its imaginary part was discarded
+    X, y = data
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    clf = DistilledClassifier(**ONE_ROUND).fit(frame, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="Complex data not supported"):
+            clf.predict_proba(frame.astype({"a": complex}))
 
 
 def test_text_and_category_columns_are_named(data):
