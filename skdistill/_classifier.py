@@ -584,7 +584,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         those of the previous fit.
     device : str or torch.device, default="auto"
         "auto" is "cuda" when torch sees a GPU and "cpu" otherwise; or any
-        torch device string.
+        torch device string. Where ``fit`` trains; a fitted model predicts on
+        ``device_`` until the next fit, whatever ``device`` says now (to move
+        it, :func:`~skdistill.save` it and :func:`~skdistill.load` it with
+        ``device=``).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, batch order, the validation
         split, the bootstrap samples and every ``random_state`` of a
@@ -628,7 +631,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     prior_ : float
         The class prior used by the PU risk: ``prior``, or its estimate.
     device_ : torch.device
-        Device the nets were trained on.
+        Device the nets were trained on, and predict on.
     teacher_ : skorch.NeuralNet, scikit-learn classifier or None
         The fitted teacher when ``teacher`` is not a list; None when
         ``alpha == 0``, or ``beta == 1`` with ``alpha < 1``, where the teacher
