@@ -117,7 +117,7 @@ class MLP(nn.Module):
     hidden_units : sequence of int, default=(64,)
         Width of each hidden layer; empty for a linear model.
     dropout : float, default=0.0
-        Dropout probability after each hidden layer.
+        Dropout probability after each hidden layer, in [0, 1).
     output_dim : int, default=1
         Number of logits: 1 for two classes, the number of classes otherwise.
     linear_skip : bool, default=False
@@ -245,6 +245,7 @@ class SequenceReadout(nn.Module):
     head_units : sequence of int, default=()
         Hidden layers of the MLP head after the readout.
     dropout : float, default=0.0
+        Dropout in the head, in [0, 1).
     output_dim : int, default=1
     """
 
@@ -383,7 +384,7 @@ class CNN(_SequenceModule):
     head_units : sequence of int, default=()
         Hidden layers after the readout.
     dropout : float, default=0.0
-        Dropout after each convolution and each head layer.
+        Dropout after each convolution and each head layer, in [0, 1).
     output_dim : int, default=1
 
     Notes
@@ -470,7 +471,7 @@ _RECURRENT_PARAMETERS = f"""
     head_units : sequence of int, default=()
         Hidden layers after the readout.
     dropout : float, default=0.0
-        Dropout between recurrent layers and in the head.
+        Dropout between recurrent layers and in the head, in [0, 1).
     output_dim : int, default=1
 """
 
@@ -533,7 +534,7 @@ class Transformer(_SequenceModule):
         See :class:`SequenceReadout`.
     head_units : sequence of int, default=()
     dropout : float, default=0.1
-        Dropout inside the encoder layers and the head.
+        Dropout inside the encoder layers and the head, in [0, 1).
     output_dim : int, default=1
 
     Notes
