@@ -511,7 +511,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         the smaller part of the split would hold at least 2 samples of the
         rarest class before rounding (``min(validation_fraction, 1 -
         validation_fraction)`` times its count: 20 samples of it at the
-        default 0.1); otherwise all ``meta_epochs`` are run on all the data. False gives a fixed schedule.
+        default 0.1); otherwise all ``meta_epochs`` are run on all the data.
+        False gives a fixed schedule.
     validation_fraction : float, default=0.1
         Fraction in (0, 1) of the training data held out for early stopping;
         used only when early stopping is on.

@@ -83,6 +83,23 @@ def check_labels(y):
     return y
 
 
+def check_one_column(values, name, what):
+    """Refuse ``values`` (an array) of several columns, naming ``name``: ``what``
+    ("scores", "probability") of the positive class alone are wanted, not
+    ``predict_proba``'s every column.
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is 2-D with more than one column.
+    """
+    if values.ndim == 2 and values.shape[1] > 1:
+        raise ValueError(
+            f"{name} has {values.shape[1]} columns; give the {what} of the positive "
+            "class alone, e.g. predict_proba(X)[:, 1]."
+        )
+
+
 def _as_frame(X):
     """X as a DataFrame when its columns can be told apart by dtype, else None."""
     if isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "OmM":

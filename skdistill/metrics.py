@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.metrics import make_scorer, roc_auc_score
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
+from ._validation import check_one_column
 from .pu import _is_prior, _warn_if_positives_are_most, positive_label
 
 __all__ = ["pu_estimated_f1_score", "pu_f1_score", "pu_f1_scorer", "pu_roc_auc_score"]
@@ -140,11 +141,7 @@ def _scores(y_score):
     strings (labels, such as ``make_scorer``'s default passes from
     ``predict``) or other objects."""
     y_score = np.asarray(y_score)
-    if y_score.ndim == 2 and y_score.shape[1] > 1:
-        raise ValueError(
-            f"y_score has {y_score.shape[1]} columns; give the scores of the positive "
-            "class alone, e.g. predict_proba(X)[:, 1]."
-        )
+    check_one_column(y_score, "y_score", "scores")
     strings = y_score.dtype.kind in "US" or (
         y_score.dtype.kind == "O"
         and any(isinstance(value, (str, bytes)) for value in y_score.ravel())

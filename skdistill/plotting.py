@@ -16,6 +16,7 @@ from sklearn.utils import check_consistent_length, column_or_1d
 
 from ._optional import import_optional
 from ._unwrap import fitted_classifier
+from ._validation import check_one_column
 
 __all__ = ["TeacherStudentDisplay", "TrainingCurvesDisplay"]
 
@@ -69,11 +70,7 @@ _ROUNDING = 1e-6
 def _positive_probabilities(proba, name):
     """``proba`` as a 1-D float array of probabilities, or an error naming ``name``."""
     proba = np.asarray(proba, dtype=float)
-    if proba.ndim == 2 and proba.shape[1] > 1:
-        raise ValueError(
-            f"{name} has {proba.shape[1]} columns; give the probability of the positive "
-            "class alone, e.g. predict_proba(X)[:, 1]."
-        )
+    check_one_column(proba, name, "probability")
     proba = column_or_1d(proba)
     # a mean of probabilities may round a step past 0 or 1 (1.0000000000000002)
     if not (np.all(proba >= -_ROUNDING) and np.all(proba <= 1 + _ROUNDING)):
