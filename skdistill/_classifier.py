@@ -45,7 +45,7 @@ from ._nets import (
     true_label_count,
 )
 from ._specs import ESTIMATOR, NET, kind_of, spec_kind, wants_sequence_shape
-from ._random import seeded_global_generators
+from ._random import generators_lent_out, seeded_global_generators
 from ._seeds import draw_seed, seed_unset_random_states
 from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, stratified_bootstrap
 from ._training import DistillationRun, Part
@@ -597,12 +597,18 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         identical results on CPU for identical inputs and the same number of
         torch threads (another count sums floats in another order, and a
         long training carries the difference into the third decimal), for
-        every kind of teacher, and leaves the caller's global torch and NumPy random states
-        untouched (None draws the fit's seed from NumPy's global state, as
-        scikit-learn does). Training draws from torch's process-wide
-        generators, so fits in threads of one process (joblib's threading
-        backend) train one at a time; processes (joblib's default) run in
-        parallel.
+        every kind of teacher and prior estimator (those drawing from
+        torch's or NumPy's global generators too; Python's ``random`` module
+        is not seeded), and leaves the caller's global torch and NumPy
+        random states untouched (None draws the fit's seed from NumPy's
+        global state, as scikit-learn does). Training draws from torch's
+        process-wide generators, so fits in threads of one process (joblib's
+        threading backend) train one at a time; processes (joblib's default)
+        run in parallel. A scikit-learn teacher or prior estimator fits with
+        the generators lent to the other threads (it may fit skdistill
+        estimators in threads of its own), so one that draws from the global
+        generators (one without a ``random_state``, such as a skorch net)
+        does not repeat exactly under the threading backend: use processes.
     verbose : int, default=0
         0 is silent; 1 or more shows a progress bar over meta-epochs.
     trackers : :class:`~skdistill.tracking.Tracker`, list of them, or None, \
@@ -994,9 +1000,13 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         )
         batch_size = self._batch_size(len(train.y))
         _warn_if_a_term_is_empty(self._effective_beta(), batch_size)
+        prior_estimator = self._prior_estimator(rng)
+        # One seed for the nets and the prior estimator, each in a block of its own.
+        seed = draw_seed(rng)
         prior = self._resolve_prior(
+            prior_estimator,
             X_raw if present is None else _safe_indexing(X_raw, present),
-            y_encoded if present is None else y_encoded[present], rng,
+            y_encoded if present is None else y_encoded[present], seed, device,
         )
         true_label_loss = make_true_label_loss(
             loss_name, len(classes), prior=prior, target_prior=self.target_prior,
@@ -1016,7 +1026,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         # Weight initialisation, dropout and batch order draw from torch's
         # global generator, teachers without a seed from NumPy's: seed both,
         # and give the caller's states back after.
-        with seeded_global_generators(draw_seed(rng), device):
+        with seeded_global_generators(seed, device):
             if warm:
                 student = rewire_net(self.student_, criterion=student_criterion,
                                      max_epochs=self.student_epochs, batch_size=batch_size)
@@ -1088,11 +1098,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 delattr(self, name)
         vars(self).update(fitted)
 
-    def _resolve_prior(self, X_raw, y_encoded, rng):
-        """The prior of the PU risk: the number given, or estimated on all
-        training samples from held-out scores (never from the nets' fit)."""
+    def _prior_estimator(self, rng):
+        """The unfitted prior estimator of ``prior``, each ``random_state`` left at
+        None seeded from ``rng``; None for a number."""
         if isinstance(self.prior, Real):
-            return float(self.prior)
+            return None
         if isinstance(self.prior, type):  # it has fit, but clone cannot copy a class
             raise TypeError(
                 f"prior={self.prior.__name__} is a class; pass an instance, e.g. "
@@ -1101,11 +1111,21 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         estimator = (
             DEFAULT_PRIOR_ESTIMATOR() if isinstance(self.prior, str) else clone(self.prior)
         )
-        with warnings.catch_warnings():
+        return seed_unset_random_states(estimator, rng)
+
+    def _resolve_prior(self, estimator, X_raw, y_encoded, seed, device):
+        """The prior of the PU risk: the number given, or ``estimator``'s estimate
+        on all training samples from held-out scores (never from the nets' fit),
+        with torch's and NumPy's global generators seeded by ``seed`` (lent out,
+        as to a scikit-learn teacher: its scorer may fit in threads)."""
+        if estimator is None:
+            return float(self.prior)
+        with warnings.catch_warnings(), seeded_global_generators(seed, device), \
+                generators_lent_out():
             # _check_pu_labels decides on the samples of non-zero weight, naming the
             # user's label
             warnings.simplefilter("ignore", _PositiveMajorityWarning)
-            return fit_prior(seed_unset_random_states(estimator, rng), X_raw, y_encoded)
+            return fit_prior(estimator, X_raw, y_encoded)
 
     def _effective_beta(self):
         """``beta`` where both terms count: alpha=0 keeps every true label,

@@ -453,8 +453,10 @@ class TreeReader:
         cls = self._class(node, nn.Module)
         arguments = self._dict(node["arguments"])
         state = self._dict(node["state"])
-        _check_size(node["class"], lambda: cls(**arguments), _numel(state))
-        module = cls(**arguments)
+        # Building draws random weights, soon replaced: keep the caller's random state.
+        with torch.random.fork_rng(devices=[]):
+            _check_size(node["class"], lambda: cls(**arguments), _numel(state))
+            module = cls(**arguments)
         _load_weights(module, state)
         return module
 
@@ -466,6 +468,10 @@ class TreeReader:
         if issubclass(cls, (nn.Module, NeuralNet, Callback)):
             raise ValueError(f"{node['class']} cannot be rebuilt from a state.")
         obj = cls.__new__(cls)
+        # Known before its state, which may refer back to it (an estimator's
+        # metadata requests name it as their owner).
+        if "id" in node:
+            self._objects[node["id"]] = obj
         state = self._dict(node["state"])
         if hasattr(obj, "__setstate__"):
             obj.__setstate__(state)

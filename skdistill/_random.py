@@ -20,28 +20,45 @@ _GLOBAL_GENERATORS = threading.RLock()
 #: How many seeded blocks the current thread is in (the lock's depth).
 _SEEDED = threading.local()
 #: torch's default dtype is process-wide too: float32 while any seeded block runs
-#: in any thread, the caller's back when the last one ends.
-_DTYPE_LOCK = threading.Lock()
-_DTYPE = {"blocks": 0, "caller's": None}
+#: in any thread. The caller's dtype and global random states come back when the
+#: last of them ends (blocks of several threads overlap while a teacher has the
+#: generators lent out, and need not end in the order they began).
+_CALLER_LOCK = threading.Lock()
+_CALLER = {"blocks": 0, "dtype": None, "numpy": None, "torch": None}
 
 
 @contextmanager
-def _float32_default():
-    """torch's default dtype float32 for a block, in every thread, until the last
-    of the blocks that overlap ends (a teacher lends the generators out in
-    the middle of one, so blocks of several threads may overlap)."""
-    with _DTYPE_LOCK:
-        if _DTYPE["blocks"] == 0:
-            _DTYPE["caller's"] = torch.get_default_dtype()
-        _DTYPE["blocks"] += 1
+def callers_state_kept():
+    """torch's default dtype float32 for a block, in every thread; the caller's
+    dtype and torch's and NumPy's global random states back when the last of
+    the blocks that overlap ends."""
+    with _CALLER_LOCK:
+        if _CALLER["blocks"] == 0:
+            _CALLER.update(dtype=torch.get_default_dtype(), numpy=np.random.get_state(),
+                           torch=torch.get_rng_state())
+        _CALLER["blocks"] += 1
         torch.set_default_dtype(torch.float32)
     try:
         yield
     finally:
-        with _DTYPE_LOCK:
-            _DTYPE["blocks"] -= 1
-            if _DTYPE["blocks"] == 0:
-                torch.set_default_dtype(_DTYPE["caller's"])
+        with _CALLER_LOCK:
+            _CALLER["blocks"] -= 1
+            if _CALLER["blocks"] == 0:
+                torch.set_default_dtype(_CALLER["dtype"])
+                np.random.set_state(_CALLER["numpy"])
+                torch.set_rng_state(_CALLER["torch"])
+
+
+@contextmanager
+def _own_states_kept(cuda_devices):
+    """torch's and NumPy's global random states put back after a block (so that
+    a block nested in another leaves the outer one's streams as they were)."""
+    numpy_state = np.random.get_state()
+    try:
+        with torch.random.fork_rng(devices=cuda_devices):
+            yield
+    finally:
+        np.random.set_state(numpy_state)
 
 
 @contextmanager
@@ -53,7 +70,7 @@ def seeded_global_generators(seed, device):
     another.
 
     torch's default dtype, process-wide too, is float32 in the block (see
-    :func:`_float32_default`): the nets are built in the dtype of their data.
+    :func:`callers_state_kept`): the nets are built in the dtype of their data.
 
     Parameters
     ----------
@@ -64,14 +81,12 @@ def seeded_global_generators(seed, device):
     cuda_devices = [device.index or 0] if device.type == "cuda" else []
     with _GLOBAL_GENERATORS:
         _SEEDED.depth = getattr(_SEEDED, "depth", 0) + 1
-        numpy_state = np.random.get_state()
         try:
-            with _float32_default(), torch.random.fork_rng(devices=cuda_devices):
+            with callers_state_kept(), _own_states_kept(cuda_devices):
                 torch.manual_seed(seed)
                 np.random.seed(seed)
                 yield
         finally:
-            np.random.set_state(numpy_state)
             _SEEDED.depth -= 1
 
 

@@ -8,6 +8,7 @@ cache: a teacher's logits for a named part are kept until it trains again.
 
 import numpy as np
 import torch
+from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _check_method_params
@@ -138,6 +139,11 @@ class EstimatorTeacher(_Teacher):
             return getattr(self.estimator, method)(*args, **kwargs)
         except TeacherUnavailableError:
             raise
+        except NotFittedError as error:  # a FrozenEstimator of an unfitted one
+            raise NotFittedError(
+                f"The scikit-learn teacher {type(self.estimator).__name__} failed in "
+                f"{method}: {error}"
+            ) from error
         except (TypeError, ValueError) as error:
             kind = TypeError if isinstance(error, TypeError) else ValueError
             raise kind(

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from ._optional import import_optional
-from ._random import _float32_default
+from ._random import callers_state_kept
 from ._unwrap import fitted_classifier
 from .losses import binary_logits
 
@@ -181,7 +181,7 @@ def export_onnx(estimator, path):
     registry_log.setLevel(logging.ERROR)
     try:
         # traced in float32 whatever torch's default dtype, as the student was fitted
-        with _float32_default():
+        with callers_state_kept():
             _export(model, example, path)
     finally:
         registry_log.setLevel(level)

@@ -91,6 +91,10 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 from sklearn.exceptions import NotFittedError
+# MethodMetadataRequest is not public; both are plain data (a request's owner is
+# its estimator)
+from sklearn.utils import _metadata_requests as metadata_requests
+from sklearn.utils._metadata_requests import MetadataRequest, MethodMetadataRequest
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet, NeuralNetBinaryClassifier, NeuralNetClassifier, callbacks
 from skorch.dataset import Dataset, ValidSplit
@@ -259,6 +263,7 @@ register_trusted(
         "CosineAnnealingWarmRestarts", "ReduceLROnPlateau", "OneCycleLR", "CyclicLR",
         "LinearLR", "ConstantLR", "PolynomialLR")),
     nn.BCEWithLogitsLoss, nn.BCELoss, nn.CrossEntropyLoss, nn.NLLLoss, nn.MSELoss,
+    MetadataRequest, MethodMetadataRequest,
     Pipeline, FeatureUnion, ColumnTransformer, FunctionTransformer,
     OneHotEncoder, OrdinalEncoder, StandardScaler, MinMaxScaler, MaxAbsScaler,
     RobustScaler, QuantileTransformer, PowerTransformer, Normalizer, Binarizer,
@@ -535,12 +540,19 @@ def _naming(path):
         raise type(error)(error.errno, error.strerror, path) from None
 
 
-def _fitted_device(device):
-    """Object hook of :func:`load`: a classifier's ``device_`` is where its nets now are."""
+def _rebuilt_object_hook(device):
+    """Object hook of :func:`load`: a classifier's ``device_`` is where its nets
+    now are, and a metadata request answers for every method this process's
+    scikit-learn routes (imbalanced-learn adds ``fit_resample`` when imported,
+    which the file's process may not have done)."""
 
     def hook(obj):
         if isinstance(obj, DistilledClassifier) and hasattr(obj, "device_"):
             obj.device_ = device
+        elif isinstance(obj, MetadataRequest):
+            for method in metadata_requests.SIMPLE_METHODS:
+                if not hasattr(obj, method):
+                    setattr(obj, method, MethodMetadataRequest(owner=obj.owner, method=method))
 
     return hook
 
@@ -746,7 +758,7 @@ def load(path, trusted=None, device="cpu"):
     _warn_of_other_versions(path, manifest.get("versions"))
     with _damage_named(path):
         tensors = safetensors.torch.load(tensor_bytes) if tensor_bytes else {}
-        reader = TreeReader(trusted, tensors, device, object_hook=_fitted_device(device))
+        reader = TreeReader(trusted, tensors, device, object_hook=_rebuilt_object_hook(device))
         estimator = reader.build(manifest["estimator"])
         if not isinstance(estimator, BaseEstimator):
             raise TypeError(f"it holds a {type(estimator).__name__}, not an estimator")

@@ -313,7 +313,7 @@ def _check_pu_data(estimator, X, y):
     ``X`` itself is left as given: a scorer may select a DataFrame's columns
     by name or read missing values.
     """
-    validate_data(estimator, X, skip_check_array=True)
+    validate_data(estimator, X, y, skip_check_array=True)
     y = np.asarray(y)
     label = positive_label(y)
     s = (y == label).astype(np.int64)
@@ -333,6 +333,7 @@ class _PriorEstimator(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.target_tags.required = True
         return tags
 
 

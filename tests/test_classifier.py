@@ -9,7 +9,7 @@ import scipy.sparse as sp
 import scipy.special
 import torch
 from skorch import NeuralNet
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
@@ -195,6 +195,68 @@ def test_fits_in_threads_repeat_as_one_after_another(imbalanced_arrays):
     with parallel_backend("threading", n_jobs=2):
         threaded = cross_val_predict(clf, X, y, cv=4, method="predict_proba")
     np.testing.assert_array_equal(threaded, in_turn)
+
+
+#: Makes the fits of two threads end in the other order than they began.
+_ORDER = {}
+
+
+class _OrderedTeacher(ClassifierMixin, BaseEstimator):
+    """Fit "first" waits until fit "second" has begun; "second" waits until
+    the classifier fit of "first" has ended (the test begins "second" once
+    "first" is in its teacher's fit)."""
+
+    def __init__(self, turn="first"):
+        self.turn = turn
+
+    def fit(self, X, y):
+        if self.turn == "first":
+            _ORDER["first began"].set()
+            assert _ORDER["second began"].wait(60)
+        else:
+            _ORDER["second began"].set()
+            assert _ORDER["first ended"].wait(60)
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
+def test_fits_in_threads_that_end_out_of_order_give_the_callers_state_back(imbalanced_arrays):
+    # each fit restored the states it found on entry: the fit that began second and
+    # ended last left the caller's generators at the other fit's seeded state
+    import threading
+
+    X, y = imbalanced_arrays
+    _ORDER.update({turn: threading.Event()
+                   for turn in ("first began", "second began", "first ended")})
+    errors = []
+
+    def fit(turn):
+        try:
+            fast(teacher=_OrderedTeacher(turn), random_state=0).fit(X, y)
+        except BaseException as error:  # re-raised in the test's thread
+            errors.append(error)
+        finally:
+            if turn == "first":
+                _ORDER["first ended"].set()
+
+    np.random.seed(123)
+    torch.manual_seed(123)
+    expected = np.random.rand(), torch.rand(3)
+    np.random.seed(123)
+    torch.manual_seed(123)
+    threads = [threading.Thread(target=fit, args=(turn,)) for turn in ("first", "second")]
+    threads[0].start()
+    assert _ORDER["first began"].wait(60)
+    threads[1].start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors, errors
+    assert np.random.rand() == expected[0]
+    np.testing.assert_array_equal(torch.rand(3), expected[1])
 
 
 _NESTED_THREADED_FIT = """

@@ -279,6 +279,41 @@ def test_the_weights_and_metadata_of_a_fit_are_not_kept(imbalanced_arrays, tmp_p
         save(clf, tmp_path / "model.skd")
 
 
+def test_a_model_with_metadata_requests_round_trips(imbalanced_arrays, tmp_path):
+    # the requests' owner is the estimator itself: the file named classes load did not
+    # trust, and with them trusted load called it damaged (a reference to an estimator
+    # still being rebuilt)
+    X, y = imbalanced_arrays
+    with sklearn.config_context(enable_metadata_routing=True):
+        teacher = LogisticRegression().set_fit_request(sample_weight=False)
+        clf = (fast(teacher=teacher).set_fit_request(sample_weight=True)
+               .set_score_request(sample_weight=False))
+        clf.fit(X, y, sample_weight=np.where(y == 1, 2.0, 1.0))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            warnings.filterwarnings("ignore", "The scikit-learn teacher", UserWarning)
+            loaded = round_trip(clf, tmp_path)
+        routing = loaded.get_metadata_routing()
+        assert str(routing) == str(clf.get_metadata_routing())
+        assert loaded._metadata_request.fit.owner is loaded
+        assert str(loaded.teacher.get_metadata_routing()) == str(teacher.get_metadata_routing())
+        np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_metadata_requests_answer_for_methods_a_later_import_adds(imbalanced_arrays, tmp_path):
+    # imbalanced-learn adds fit_resample to scikit-learn's routed methods when imported;
+    # a request saved where it was not imported lacked it after load, and
+    # get_metadata_routing raised AttributeError
+    X, y = imbalanced_arrays
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = fast().set_fit_request(sample_weight=True).fit(X, y)
+        del clf._metadata_request.fit_resample  # as saved without imbalanced-learn
+        loaded = round_trip(clf, tmp_path)
+        expected = fast().set_fit_request(sample_weight=True).get_metadata_routing()
+        assert str(loaded.get_metadata_routing()) == str(expected)
+        assert loaded._metadata_request.fit_resample.requests == {}
+
+
 def test_imbalanced_pipeline_with_a_sampler_round_trips(tmp_path):
     """imbalanced-learn's samplers keep an OrderedDict, which comes back as one."""
     X, y = make_classification(n_samples=150, n_features=5, weights=[0.8], random_state=0)
@@ -343,6 +378,20 @@ def test_load_leaves_the_global_torch_random_state_alone(saved_mlp):
     before = torch.get_rng_state()
     load(saved_mlp)
     assert torch.equal(torch.get_rng_state(), before)
+
+
+def test_load_of_module_instances_leaves_the_global_torch_random_state_alone(
+    imbalanced_arrays, tmp_path
+):
+    # a module given as an instance was rebuilt outside fork_rng: its initial weights
+    # were drawn from the caller's generator
+    X, y = imbalanced_arrays
+    clf = fast(student=MLP(X.shape[1], hidden_units=(4,))).fit(X, y)
+    save(clf, tmp_path / "model.skd")
+    before = torch.get_rng_state()
+    loaded = load(tmp_path / "model.skd")
+    assert torch.equal(torch.get_rng_state(), before)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
 # --- devices ------------------------------------------------------------------------

@@ -357,6 +357,55 @@ def test_prior_estimators_record_their_input_as_scikit_learn_estimators_do(estim
 
 
 @each_prior_estimator
+def test_prior_estimators_require_y_as_scikit_learn_says(estimator):
+    # their tags said y was optional, so check_estimator skipped check_requires_y_none,
+    # and fit(X, None) said "y must be one-dimensional; got shape ()"
+    from sklearn.utils.estimator_checks import check_requires_y_none
+
+    assert get_tags(estimator).target_tags.required
+    X, _, _, _ = scar_task(100, class_sep=2.0)
+    with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
+        clone(estimator).fit(X, None)
+    check_requires_y_none(type(estimator).__name__, clone(estimator))
+
+
+class GlobalNoiseScorer(ClassifierMixin, BaseEstimator):
+    """A scorer that draws from NumPy's and torch's global generators."""
+
+    def fit(self, X, y):
+        noise = np.random.normal(size=X.shape) + torch.randn(X.shape).numpy()
+        self.model_ = LogisticRegression().fit(X + noise, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
+def test_a_prior_estimator_drawing_from_global_generators_repeats_with_random_state():
+    # it fitted before the fit seeded the global generators: prior_ followed the
+    # caller's seed, and the fit moved the caller's generators on
+    X, _, s, _ = scar_task(300, class_sep=2.0)
+    estimates = []
+    for caller_seed in (1, 2):
+        np.random.seed(caller_seed)
+        torch.manual_seed(caller_seed)
+        expected_numpy, expected_torch = np.random.rand(), torch.rand(1)
+        np.random.seed(caller_seed)
+        torch.manual_seed(caller_seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            clf = DistilledClassifier(prior=ElkanNotoPriorEstimator(GlobalNoiseScorer()),
+                                      **FAST, random_state=0).fit(X, s)
+        estimates.append(clf.prior_)
+        assert np.random.rand() == expected_numpy and torch.equal(torch.rand(1), expected_torch)
+    assert estimates[0] == estimates[1]
+
+
+@each_prior_estimator
 def test_a_failed_refit_leaves_the_prior_estimator_as_it_was(estimator):
     # the refit's n_features_in_ and feature_names_in_ stayed beside the old prior_
     X, _, s, _ = scar_task(300, class_sep=2.0)

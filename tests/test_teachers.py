@@ -12,6 +12,7 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -159,6 +160,14 @@ def test_teacher_with_other_labels_is_rejected(imbalanced_arrays):
     teacher = LogisticRegression().fit(X, np.where(y == 1, "yes", "no"))
     with pytest.raises(ValueError, match="same labels"):
         fast(teacher=FrozenEstimator(teacher)).fit(X, y)
+
+
+def test_an_unfitted_frozen_teacher_is_a_not_fitted_error(imbalanced_arrays):
+    # it was a ValueError about dtypes, which `except NotFittedError` missed
+    X, y = imbalanced_arrays
+    with pytest.raises(NotFittedError, match="teacher FrozenEstimator failed in predict_proba: "
+                                             "This LogisticRegression instance is not fitted"):
+        fast(teacher=FrozenEstimator(LogisticRegression())).fit(X, y)
 
 
 def test_teacher_columns_are_put_in_the_classifier_order(imbalanced_arrays):
