@@ -13,6 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 from skorch import NeuralNet
+from skorch.callbacks import EarlyStopping
 from skorch.callbacks.scoring import ScoringBase
 from skorch.exceptions import SkorchException
 from sklearn.base import clone
@@ -392,6 +393,7 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
         scoring callback would score the training batches.
     """
     net_class, params = net_class_and_params(spec, default)
+    _check_net_settings(params, role)
     filled = {}
     for name, value in module_dims.items():
         if accepts(params["module"], name) and f"module__{name}" not in params:
@@ -429,7 +431,7 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
             f"filled in from the data: {given}; give others as module__<name> of a skorch "
             "NeuralNet)"
         ) from error
-    _check_no_training_scores(net, role)
+    _check_callbacks(net, role)
     return net
 
 
@@ -441,10 +443,65 @@ def _build_error(error, message):
     return (TypeError if isinstance(error, TypeError) else ValueError)(message)
 
 
-def _check_no_training_scores(net, role):
-    """Refuse a skorch scoring callback on the training batches: their targets are
-    the distillation's (true labels and teacher probabilities), not labels."""
+#: The ``iterator_train__`` settings :class:`BatchIterator` takes from a net spec
+#: (the batch size is the classifier's, it always shuffles, and ``iterator_valid``
+#: is the classifier's own).
+_ITERATOR_TRAIN_SETTINGS = ("drop_last",)
+
+
+def _check_net_settings(params, role):
+    """Refuse settings of a skorch net spec that a fit would override or misread."""
+    criterion = params.get("criterion")
+    if criterion is nn.BCELoss or isinstance(criterion, nn.BCELoss):
+        raise ValueError(
+            f"The {role} net's criterion is BCELoss, which takes probabilities (a module "
+            "ending in a sigmoid); DistilledClassifier replaces the criterion and reads "
+            "the module's outputs as logits, so every probability would be squeezed "
+            "towards 0.5. Remove the final sigmoid (skorch's NeuralNetBinaryClassifier "
+            "takes logits with its default BCEWithLogitsLoss)."
+        )
+    for key in params:
+        prefix, _, name = key.partition("__")
+        if prefix == "criterion" and name:
+            raise ValueError(
+                f"The {role} net sets {key}, but DistilledClassifier replaces the net's "
+                "criterion with its own loss: weigh samples with fit's sample_weight, "
+                "the classes with target_prior."
+            )
+        if name == "shuffle" and prefix == "iterator_train" and params[key]:
+            continue  # as it is
+        if (prefix == "iterator_valid" and name) or (
+            prefix == "iterator_train" and name and name not in _ITERATOR_TRAIN_SETTINGS
+        ):
+            raise ValueError(
+                f"The {role} net sets {key}, which DistilledClassifier does not use: it "
+                "serves batches from tensors in memory, of the classifier's batch_size, "
+                "shuffled every epoch (each batch is split between the true-label and "
+                "teacher terms); of the iterator's settings it takes "
+                f"{', '.join(f'iterator_train__{name}' for name in _ITERATOR_TRAIN_SETTINGS)}."
+            )
+
+
+def _check_callbacks(net, role):
+    """Refuse callbacks a fit cannot serve: scoring on the training batches (their
+    targets are the distillation's, not labels), skorch's EarlyStopping (it stops
+    a net by raising KeyboardInterrupt, which would end the whole fit), and
+    leaving out the training loss each round reads."""
+    if "train_loss" not in dict(net.callbacks_):
+        raise ValueError(
+            f"The {role} net's callbacks leave out skorch's train_loss (callbacks="
+            "'disable' or callbacks__train_loss=None); DistilledClassifier reads each "
+            "round's training loss from it."
+        )
     for name, callback in net.callbacks_:
+        if isinstance(callback, EarlyStopping):
+            raise ValueError(
+                f"The {role} net's EarlyStopping callback {name!r} would end the whole "
+                "fit: skorch stops a net by raising KeyboardInterrupt, which "
+                "DistilledClassifier takes for Ctrl-C. Use the classifier's own early "
+                "stopping (early_stopping, n_iter_no_change, tol): it scores a held-out "
+                "part every meta-epoch and keeps the best one."
+            )
         if isinstance(callback, ScoringBase) and callback.on_train:
             raise ValueError(
                 f"The {role} net's {type(callback).__name__} callback {name!r} has "
@@ -502,6 +559,17 @@ def check_output_shape(net, data, n_classes, role):
     except (torch.cuda.OutOfMemoryError, NotImplementedError):
         raise
     except RuntimeError as error:  # torch's message names tensor sizes, not the cause
+        dtypes = {tensor.dtype for tensor in (*net.module_.parameters(),
+                                              *net.module_.buffers())
+                  if tensor.is_floating_point()} - {data.X.dtype}
+        if dtypes:
+            raise ValueError(
+                f"The {role}'s module fails on 2 samples: {error}. It holds "
+                f"{', '.join(sorted(map(str, dtypes)))} weights (an instance built under "
+                f"torch's default dtype, say), the data are {data.X.dtype}: give the "
+                "module class (the nets are built in float32 whatever torch's default "
+                "dtype), or convert the instance with module.float()."
+            ) from error
         raise ValueError(
             f"The {role}'s module fails on 2 samples of {data.X.shape[1]} features: "
             f"{error}. Where this is a shape error, check the input shape it was given "

@@ -19,13 +19,14 @@ rebuilt the way each kind allows:
 """
 
 import copyreg
+import functools
 import inspect
 from collections import OrderedDict
 
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, ParamMapper
 from skorch.history import History
 from torch import nn
 
@@ -296,7 +297,7 @@ class TreeWriter:
             for name, parameter in inspect.signature(type(callback)).parameters.items()
         }
         params = {
-            name: value for name, value in callback.get_params(deep=False).items()
+            name: value for name, value in _given_params(callback).items()
             if defaults.get(name, inspect.Parameter.empty) is not value
         }
         return {"kind": "callback", "class": name_of(type(callback)),
@@ -321,6 +322,21 @@ class TreeWriter:
             state = self.state_hook(obj, state)
         return {"kind": "object", "class": name_of(cls),
                 "state": self._dict(state, f"{cls.__name__} attribute")}
+
+
+def _given_params(callback):
+    """A callback's parameters as given: skorch's ParamMapper (Freezer,
+    Unfreezer, Initializer) rewrites its ``at`` and ``schedule`` when its net
+    is initialised, into a partial and a bound method of itself."""
+    params = callback.get_params(deep=False)
+    if isinstance(callback, ParamMapper):
+        at, schedule = params["at"], params["schedule"]
+        if (isinstance(at, functools.partial)
+                and getattr(at.func, "__func__", None) is ParamMapper._epoch_at):
+            params["at"] = at.keywords["epoch"]
+        if getattr(schedule, "__func__", None) is ParamMapper._default_schedule:
+            params["schedule"] = None
+    return params
 
 
 def _numel(state):
@@ -468,10 +484,6 @@ class TreeReader:
         if issubclass(cls, (nn.Module, NeuralNet, Callback)):
             raise ValueError(f"{node['class']} cannot be rebuilt from a state.")
         obj = cls.__new__(cls)
-        # Known before its state, which may refer back to it (an estimator's
-        # metadata requests name it as their owner).
-        if "id" in node:
-            self._objects[node["id"]] = obj
         state = self._dict(node["state"])
         if hasattr(obj, "__setstate__"):
             obj.__setstate__(state)

@@ -255,6 +255,7 @@ register_trusted(
     callbacks.EarlyStopping, callbacks.EpochScoring, callbacks.BatchScoring,
     callbacks.PassthroughScoring, callbacks.EpochTimer, callbacks.PrintLog,
     callbacks.ProgressBar, callbacks.Freezer, callbacks.Unfreezer, callbacks.Initializer,
+    skorch.utils.freeze_parameter, skorch.utils.unfreeze_parameter,
     torch.utils.data.DataLoader,
     torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW, torch.optim.RMSprop,
     torch.optim.Adagrad, torch.optim.NAdam, torch.optim.RAdam,
@@ -313,6 +314,10 @@ class _StateFilter:
             state["estimator"] = self._net_or_placeholder(state["estimator"])
         if isinstance(obj, (NetTeacher, EstimatorTeacher)):
             state.update((name, {}) for name in _TEACHER_CACHES)
+        if isinstance(obj, (MetadataRequest, MethodMetadataRequest)):
+            # load makes the estimator that holds a request its owner; a clone's
+            # requests name the estimator it was cloned from, which is no part of it
+            state.pop("owner", None)
         return state
 
     def _settings_or_placeholder(self, spec):
@@ -445,7 +450,8 @@ def save(estimator, path):
             "log its next fit.",
             UserWarning, stacklevel=user_stacklevel(),
         )
-    untrusted = sorted(class_names(manifest) - set(_trusted_map(None)))
+    names = class_names(manifest)
+    untrusted = sorted(names - set(_trusted_map({}, names)))
     if untrusted:
         warnings.warn(
             f"{UNTRUSTED_NAMES_WARNING}: {untrusted}. Load it with "
@@ -542,30 +548,42 @@ def _naming(path):
 
 def _rebuilt_object_hook(device):
     """Object hook of :func:`load`: a classifier's ``device_`` is where its nets
-    now are, and a metadata request answers for every method this process's
-    scikit-learn routes (imbalanced-learn adds ``fit_resample`` when imported,
-    which the file's process may not have done)."""
+    now are, and an estimator's metadata requests are its own (their owner), for
+    every method this process's scikit-learn routes (imbalanced-learn adds
+    ``fit_resample`` when imported, which the file's process may not have done)."""
 
     def hook(obj):
         if isinstance(obj, DistilledClassifier) and hasattr(obj, "device_"):
             obj.device_ = device
-        elif isinstance(obj, MetadataRequest):
+        request = vars(obj).get("_metadata_request")
+        if isinstance(request, MetadataRequest):
+            request.owner = obj
             for method in metadata_requests.SIMPLE_METHODS:
-                if not hasattr(obj, method):
-                    setattr(obj, method, MethodMetadataRequest(owner=obj.owner, method=method))
+                if isinstance(getattr(request, method, None), MethodMetadataRequest):
+                    getattr(request, method).owner = obj
+                else:
+                    setattr(request, method, MethodMetadataRequest(owner=obj, method=method))
 
     return hook
 
 
-def _trusted_map(trusted):
+def _given_trusted(trusted):
+    """The classes of ``load``'s ``trusted``, checked, by name."""
     if trusted is None:
         trusted = []
     if not isinstance(trusted, (list, tuple)):
         raise TypeError(f"trusted must be a list of classes or None; got {trusted!r}.")
     for obj in trusted:
         check_nameable(obj)
-    return {**_TRUSTED, **_imbalanced_learn_classes(),
-            **{name_of(obj): obj for obj in trusted}}
+    return {name_of(obj): obj for obj in trusted}
+
+
+def _trusted_map(given, names):
+    """Every trusted class by name: the registry's, imbalanced-learn's where the
+    file's class ``names`` hold any (importing it changes which methods
+    scikit-learn routes, so it is not imported for other files), and ``given``."""
+    uses_imblearn = any(name.startswith("imblearn.") for name in names)
+    return {**_TRUSTED, **(_imbalanced_learn_classes() if uses_imblearn else {}), **given}
 
 
 @functools.cache
@@ -730,7 +748,7 @@ def load(path, trusted=None, device="cpu"):
     save : Write the file.
     register_trusted : Trust classes for every load.
     """
-    trusted = _trusted_map(trusted)
+    given = _given_trusted(trusted)
     device = resolve_device(device)
     _check_file(path, ("read", "seek"), "rb")
     manifest, tensor_bytes = _read(path)
@@ -744,6 +762,7 @@ def load(path, trusted=None, device="cpu"):
             "trackers on the loaded model to log its next fit.",
             UserWarning, stacklevel=user_stacklevel(),
         )
+    trusted = _trusted_map(given, names)
     untrusted = sorted(names - set(trusted))
     if untrusted:
         in_script = [name for name in untrusted if name.startswith(_SCRIPT_PREFIX)]

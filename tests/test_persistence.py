@@ -300,6 +300,47 @@ def test_a_model_with_metadata_requests_round_trips(imbalanced_arrays, tmp_path)
         np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
+def test_a_clones_requests_do_not_carry_the_estimator_it_was_cloned_from(
+    imbalanced_arrays, tmp_path
+):
+    # scikit-learn's clone keeps the original as its requests' owner: the file of a
+    # refitted clone held the original's fitted nets too, and load rebuilt them
+    X, y = imbalanced_arrays
+    with sklearn.config_context(enable_metadata_routing=True):
+        original = fast().set_fit_request(sample_weight=True).fit(X, y)
+        refitted = clone(original).set_params(random_state=1).fit(X, y)
+        save(refitted, tmp_path / "model.skd")
+        manifest, _ = read_manifest(tmp_path / "model.skd")
+        loaded = load(tmp_path / "model.skd")
+    assert json.dumps(manifest).count('"kind": "net"') == 2  # the teacher and the student
+    assert loaded._metadata_request.owner is loaded
+    assert loaded._metadata_request.fit.owner is loaded
+
+
+_SAVE_AND_LOAD_IN_A_FRESH_PROCESS = """
+import sys, tempfile
+from pathlib import Path
+from sklearn.datasets import make_classification
+from skdistill import DistilledClassifier, load, save
+X, y = make_classification(100, random_state=0)
+path = Path(tempfile.mkdtemp()) / "model.skd"
+save(DistilledClassifier(meta_epochs=1, random_state=0).fit(X, y), path)
+load(path)
+print("imblearn" in sys.modules)
+"""
+
+
+def test_save_and_load_leave_imbalanced_learn_unimported_for_files_without_it():
+    # importing it adds fit_resample to the methods scikit-learn routes, and every
+    # metadata request already made then failed in get_metadata_routing
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", _SAVE_AND_LOAD_IN_A_FRESH_PROCESS],
+                            capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "False"
+
+
 def test_metadata_requests_answer_for_methods_a_later_import_adds(imbalanced_arrays, tmp_path):
     # imbalanced-learn adds fit_resample to scikit-learn's routed methods when imported;
     # a request saved where it was not imported lacked it after load, and
@@ -1149,8 +1190,9 @@ def test_save_refuses_unfitted_and_foreign_objects(tmp_path):
 
 @pytest.mark.parametrize("callback", [
     callbacks.EpochScoring("roc_auc", lower_is_better=False), callbacks.BatchScoring("accuracy"),
-    callbacks.PrintLog(), callbacks.EarlyStopping(monitor="train_loss"),
-    callbacks.ProgressBar(), callbacks.EpochTimer(),
+    callbacks.PrintLog(), callbacks.ProgressBar(), callbacks.EpochTimer(),
+    # initialising the net rewrote their at and schedule: save refused at=1 as a partial
+    callbacks.Freezer("*bias"), callbacks.Unfreezer("*bias", at=2),
 ], ids=lambda callback: type(callback).__name__)
 def test_trusted_callbacks_load_with_their_default_arguments(imbalanced_arrays, tmp_path,
                                                              callback):
@@ -1159,8 +1201,11 @@ def test_trusted_callbacks_load_with_their_default_arguments(imbalanced_arrays, 
     student = NeuralNetBinaryClassifier(MLP, callbacks=[callback])
     clf = DistilledClassifier(**FAST, student=student, random_state=0).fit(X, y)
     save(clf, tmp_path / "model.skd")
-    np.testing.assert_array_equal(load(tmp_path / "model.skd").predict_proba(X),
-                                  clf.predict_proba(X))
+    loaded = load(tmp_path / "model.skd")
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    # and trains on: a loaded Freezer's schedule was an unbound function
+    loaded.set_params(warm_start=True).fit(X, y)
+    assert loaded.n_iter_ == 2 * FAST["meta_epochs"]
 
 
 def test_skorch_callbacks_are_saved_by_their_parameters(imbalanced_arrays, tmp_path):

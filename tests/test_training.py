@@ -9,13 +9,14 @@ import tracemalloc
 import numpy as np
 import pytest
 import torch
+from skorch import NeuralNetBinaryClassifier
 from skorch.callbacks import Checkpoint, EarlyStopping
 from sklearn.datasets import make_classification
 from sklearn.metrics import roc_auc_score
 
 from skdistill import DistilledClassifier, default_net
 from skdistill._training import ValidationScore, _binary_roc_auc
-from skdistill.modules import CNN
+from skdistill.modules import CNN, MLP
 
 from .conftest import FAST
 
@@ -245,9 +246,6 @@ class LooksUpAMissingKey(torch.nn.Module):
 def test_a_net_callback_reading_a_validation_score_is_a_clear_error(imbalanced_arrays, tmp_path):
     # a bare KeyError "Key 'valid_loss' was not found in history." before
     X, y = imbalanced_arrays
-    student = default_net("student").set_params(callbacks=[EarlyStopping()])
-    with pytest.raises(ValueError, match="student net's history lacks a score.*valid_loss"):
-        fast(student=student).fit(X, y)
     # Checkpoint raised skorch's own SkorchException, the cause unexplained
     student = default_net("student").set_params(callbacks=[Checkpoint(dirname=str(tmp_path))])
     with pytest.raises(ValueError, match="student net's history lacks a score.*valid_loss_best"):
@@ -272,6 +270,56 @@ def test_a_scoring_callback_on_the_training_batches_is_refused_before_training(
                                          "has on_train=True"):
         clf.fit(X, y)
     np.testing.assert_array_equal(clf.predict_proba(X), proba)
+
+
+class Float64MLP(torch.nn.Module):
+    """A module instance built under torch's float64 default."""
+
+    def __init__(self, input_dim=20):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, 1, dtype=torch.float64)
+
+    def forward(self, X):
+        return self.linear(X)
+
+
+@pytest.mark.parametrize("net_params, message", [
+    # a module ending in a sigmoid: every probability squeezed into [0.5, 0.73]
+    ({"criterion": torch.nn.BCELoss}, "criterion is BCELoss, which takes probabilities"),
+    ({"criterion": torch.nn.BCELoss()}, "criterion is BCELoss, which takes probabilities"),
+    # skorch's EarlyStopping raised KeyboardInterrupt out of fit (and out of a search)
+    ({"callbacks": [EarlyStopping(monitor="train_loss")]},
+     "EarlyStopping callback 'EarlyStopping' would end the whole fit"),
+    ({"callbacks": [EarlyStopping()]}, "EarlyStopping callback"),
+    # a TypeError naming the classifier's own StudentCriterion or BatchIterator
+    ({"criterion__pos_weight": torch.tensor(2.0)}, "sets criterion__pos_weight, but"),
+    ({"iterator_train__num_workers": 2}, "sets iterator_train__num_workers, which"),
+    # overrode the classifier's batch_size silently
+    ({"iterator_train__batch_size": 7}, "sets iterator_train__batch_size, which"),
+    ({"iterator_train__shuffle": False}, "shuffled every epoch"),
+    ({"iterator_valid__batch_size": 7}, "sets iterator_valid__batch_size, which"),
+    # blamed 'valid_*' scores for the missing train_loss
+    ({"callbacks": "disable"}, "callbacks leave out skorch's train_loss"),
+    ({"callbacks__train_loss": None}, "callbacks leave out skorch's train_loss"),
+    # a float64 instance: "check the input shape it was given"
+    ({"module": Float64MLP(20)}, "It holds torch.float64 weights .*module.float()"),
+], ids=lambda value: str(value)[:40] if isinstance(value, dict) else "")
+def test_net_settings_a_fit_would_override_or_misread_are_refused(net_params, message):
+    X, y = make_classification(100, n_features=20, random_state=0)
+    clf = fast().fit(X, y)
+    proba = clf.predict_proba(X)
+    clf.set_params(student=NeuralNetBinaryClassifier(**{"module": MLP, **net_params}))
+    with pytest.raises(ValueError, match=message):
+        clf.fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+
+
+def test_net_settings_a_fit_takes_are_accepted():
+    X, y = make_classification(100, n_features=20, random_state=0)
+    student = NeuralNetBinaryClassifier(
+        Float64MLP(20).float(), iterator_train__shuffle=True, iterator_train__drop_last=True,
+    )
+    assert fast(student=student).fit(X, y).n_iter_ == FAST["meta_epochs"]
 
 
 @pytest.mark.parametrize(
