@@ -1032,7 +1032,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         # and give the caller's states back after.
         with seeded_global_generators(seed, device):
             if warm:
-                student = rewire_net(self.student_, criterion=student_criterion,
+                student = rewire_net(self.student_, role="student", criterion=student_criterion,
                                      max_epochs=self.student_epochs, batch_size=batch_size)
             else:
                 student = build_net(self.student, DEFAULT_STUDENT, role="student",
@@ -1281,7 +1281,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if isinstance(teacher, EstimatorTeacher):
             return EstimatorTeacher(teacher.estimator, teacher.classes, fitted=True)
         sample = stratified_bootstrap(train.y, rng) if self.bootstrap else None
-        net = rewire_net(teacher.estimator, criterion=criterion,
+        net = rewire_net(teacher.estimator, role=teacher.role, criterion=criterion,
                          max_epochs=self.teacher_epochs, batch_size=batch_size)
         return NetTeacher(net, teacher.binary, sample, teacher.role)
 

@@ -444,15 +444,19 @@ def _build_error(error, message):
 
 
 #: The ``iterator_train__`` settings :class:`BatchIterator` takes from a net spec
-#: (the batch size is the classifier's, it always shuffles, and ``iterator_valid``
-#: is the classifier's own).
+#: (the batch size is the classifier's, and it always shuffles).
 _ITERATOR_TRAIN_SETTINGS = ("drop_last",)
+#: The one ``iterator_valid__`` setting a net spec may hold: the classifier sets it
+#: on every net it builds (a fitted net given as a spec holds it).
+_ITERATOR_VALID_SETTINGS = ("batch_size",)
 
 
 def _check_net_settings(params, role):
     """Refuse settings of a skorch net spec that a fit would override or misread."""
     criterion = params.get("criterion")
-    if criterion is nn.BCELoss or isinstance(criterion, nn.BCELoss):
+    if isinstance(criterion, nn.BCELoss) or (
+        isinstance(criterion, type) and issubclass(criterion, nn.BCELoss)
+    ):
         raise ValueError(
             f"The {role} net's criterion is BCELoss, which takes probabilities (a module "
             "ending in a sigmoid); DistilledClassifier replaces the criterion and reads "
@@ -470,8 +474,9 @@ def _check_net_settings(params, role):
             )
         if name == "shuffle" and prefix == "iterator_train" and params[key]:
             continue  # as it is
-        if (prefix == "iterator_valid" and name) or (
-            prefix == "iterator_train" and name and name not in _ITERATOR_TRAIN_SETTINGS
+        if name and (
+            (prefix == "iterator_valid" and name not in _ITERATOR_VALID_SETTINGS)
+            or (prefix == "iterator_train" and name not in _ITERATOR_TRAIN_SETTINGS)
         ):
             raise ValueError(
                 f"The {role} net sets {key}, which DistilledClassifier does not use: it "
@@ -487,7 +492,10 @@ def _check_callbacks(net, role):
     targets are the distillation's, not labels), skorch's EarlyStopping (it stops
     a net by raising KeyboardInterrupt, which would end the whole fit), and
     leaving out the training loss each round reads."""
-    if "train_loss" not in dict(net.callbacks_):
+    recorded = {name for name, _ in net.callbacks_} | {
+        getattr(callback, "name", None) for _, callback in net.callbacks_
+    }
+    if "train_loss" not in recorded:
         raise ValueError(
             f"The {role} net's callbacks leave out skorch's train_loss (callbacks="
             "'disable' or callbacks__train_loss=None); DistilledClassifier reads each "
@@ -522,7 +530,7 @@ def _fit_wiring(criterion, max_epochs, batch_size):
     }
 
 
-def rewire_net(net, *, criterion, max_epochs, batch_size):
+def rewire_net(net, *, role, criterion, max_epochs, batch_size):
     """Return a copy of a trained net that trains on with a new criterion and budget.
 
     The copy keeps the module's weights (a warm start); its optimizer starts
@@ -532,7 +540,10 @@ def rewire_net(net, *, criterion, max_epochs, batch_size):
     Parameters
     ----------
     net : skorch.NeuralNet
-        A net trained by an earlier fit.
+        A net trained by an earlier fit (its callbacks are checked again: it
+        may come from a file of an earlier version).
+    role : str
+        "teacher" or "student", for messages.
     criterion : TrueLabelCriterion or StudentCriterion
     max_epochs, batch_size : int
 
@@ -540,6 +551,7 @@ def rewire_net(net, *, criterion, max_epochs, batch_size):
     -------
     net : skorch.NeuralNet
     """
+    _check_callbacks(net, role)
     return copy.deepcopy(net).set_params(**_fit_wiring(criterion, max_epochs, batch_size))
 
 
@@ -562,7 +574,7 @@ def check_output_shape(net, data, n_classes, role):
         dtypes = {tensor.dtype for tensor in (*net.module_.parameters(),
                                               *net.module_.buffers())
                   if tensor.is_floating_point()} - {data.X.dtype}
-        if dtypes:
+        if dtypes and "dtype" in str(error):
             raise ValueError(
                 f"The {role}'s module fails on 2 samples: {error}. It holds "
                 f"{', '.join(sorted(map(str, dtypes)))} weights (an instance built under "

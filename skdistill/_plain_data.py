@@ -391,13 +391,17 @@ class TreeReader:
         Where fitted skorch nets are put.
     object_hook : callable or None, default=None
         ``object_hook(obj)`` is called on every object rebuilt from its state.
+    unbuilt_state : callable or None, default=None
+        ``unbuilt_state(cls)`` names the attributes of a ``cls`` object whose
+        stored values are not rebuilt (the object hook sets them).
     """
 
-    def __init__(self, trusted, tensors, device, object_hook=None):
+    def __init__(self, trusted, tensors, device, object_hook=None, unbuilt_state=None):
         self.trusted = trusted
         self.tensors = tensors
         self.device = device
         self.object_hook = object_hook
+        self.unbuilt_state = unbuilt_state
         self._objects = {}
 
     def build(self, node):
@@ -484,7 +488,9 @@ class TreeReader:
         if issubclass(cls, (nn.Module, NeuralNet, Callback)):
             raise ValueError(f"{node['class']} cannot be rebuilt from a state.")
         obj = cls.__new__(cls)
-        state = self._dict(node["state"])
+        unbuilt = () if self.unbuilt_state is None else self.unbuilt_state(cls)
+        state = {self.build(key): self.build(value) for key, value in node["state"]["items"]
+                 if key not in unbuilt}
         if hasattr(obj, "__setstate__"):
             obj.__setstate__(state)
         else:

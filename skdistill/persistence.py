@@ -314,10 +314,10 @@ class _StateFilter:
             state["estimator"] = self._net_or_placeholder(state["estimator"])
         if isinstance(obj, (NetTeacher, EstimatorTeacher)):
             state.update((name, {}) for name in _TEACHER_CACHES)
-        if isinstance(obj, (MetadataRequest, MethodMetadataRequest)):
-            # load makes the estimator that holds a request its owner; a clone's
-            # requests name the estimator it was cloned from, which is no part of it
-            state.pop("owner", None)
+        # load makes the estimator that holds a request its owner; a clone's
+        # requests name the estimator it was cloned from, which is no part of it
+        for name in _unbuilt_state(type(obj)):
+            state.pop(name, None)
         return state
 
     def _settings_or_placeholder(self, spec):
@@ -349,9 +349,8 @@ def _is_trusted_settings(estimator):
         check_is_fitted(estimator)
     except NotFittedError:
         try:
-            return class_names(TreeWriter().node(estimator)) <= _BUILT_IN_TRUSTED | set(
-                _imbalanced_learn_classes()
-            )
+            names = class_names(TreeWriter().node(estimator))
+            return names <= _BUILT_IN_TRUSTED | set(_imbalanced_learn_classes(names))
         except TypeError:  # something that cannot be stored without pickle
             return False
     return False
@@ -546,6 +545,22 @@ def _naming(path):
         raise type(error)(error.errno, error.strerror, path) from None
 
 
+def _unbuilt_state(cls):
+    """The attributes of a ``cls`` object that a file does not keep (those kept
+    by files of earlier versions are not rebuilt): a metadata request's owner."""
+    return ("owner",) if issubclass(cls, (MetadataRequest, MethodMetadataRequest)) else ()
+
+
+def _request_owner(estimator):
+    """The owner this scikit-learn gives a new metadata request of ``estimator``:
+    the estimator itself (1.8 on), or its class name (before)."""
+    request = vars(estimator).pop("_metadata_request")
+    try:
+        return estimator._get_metadata_request().owner
+    finally:
+        estimator._metadata_request = request
+
+
 def _rebuilt_object_hook(device):
     """Object hook of :func:`load`: a classifier's ``device_`` is where its nets
     now are, and an estimator's metadata requests are its own (their owner), for
@@ -557,12 +572,13 @@ def _rebuilt_object_hook(device):
             obj.device_ = device
         request = vars(obj).get("_metadata_request")
         if isinstance(request, MetadataRequest):
-            request.owner = obj
+            request.owner = owner = _request_owner(obj)
+            for value in vars(request).values():
+                if isinstance(value, MethodMetadataRequest):
+                    value.owner = owner
             for method in metadata_requests.SIMPLE_METHODS:
-                if isinstance(getattr(request, method, None), MethodMetadataRequest):
-                    getattr(request, method).owner = obj
-                else:
-                    setattr(request, method, MethodMetadataRequest(owner=obj, method=method))
+                if not isinstance(getattr(request, method, None), MethodMetadataRequest):
+                    setattr(request, method, MethodMetadataRequest(owner=owner, method=method))
 
     return hook
 
@@ -582,14 +598,20 @@ def _trusted_map(given, names):
     """Every trusted class by name: the registry's, imbalanced-learn's where the
     file's class ``names`` hold any (importing it changes which methods
     scikit-learn routes, so it is not imported for other files), and ``given``."""
+    return {**_TRUSTED, **_imbalanced_learn_classes(names), **given}
+
+
+def _imbalanced_learn_classes(names):
+    """imbalanced-learn's trusted classes by name where ``names`` hold any of
+    its names; else none, and it is not imported."""
     uses_imblearn = any(name.startswith("imblearn.") for name in names)
-    return {**_TRUSTED, **(_imbalanced_learn_classes() if uses_imblearn else {}), **given}
+    return _imported_imbalanced_learn_classes() if uses_imblearn else {}
 
 
 @functools.cache
-def _imbalanced_learn_classes():
+def _imported_imbalanced_learn_classes():
     """imbalanced-learn's pipeline and random samplers, trusted: imported when a
-    file is loaded, not with skdistill (a third of a second)."""
+    file names them, not with skdistill (a third of a second)."""
     from imblearn.over_sampling import RandomOverSampler
     from imblearn.pipeline import Pipeline
     from imblearn.under_sampling import RandomUnderSampler
@@ -777,7 +799,8 @@ def load(path, trusted=None, device="cpu"):
     _warn_of_other_versions(path, manifest.get("versions"))
     with _damage_named(path):
         tensors = safetensors.torch.load(tensor_bytes) if tensor_bytes else {}
-        reader = TreeReader(trusted, tensors, device, object_hook=_rebuilt_object_hook(device))
+        reader = TreeReader(trusted, tensors, device, object_hook=_rebuilt_object_hook(device),
+                            unbuilt_state=_unbuilt_state)
         estimator = reader.build(manifest["estimator"])
         if not isinstance(estimator, BaseEstimator):
             raise TypeError(f"it holds a {type(estimator).__name__}, not an estimator")

@@ -317,6 +317,46 @@ def test_a_clones_requests_do_not_carry_the_estimator_it_was_cloned_from(
     assert loaded._metadata_request.fit.owner is loaded
 
 
+def _with_request_owners(node, holder_id=None):
+    """The tree with every metadata request naming its holder as owner, as the
+    files of earlier versions did (a reference to an object still being built)."""
+    if isinstance(node, list):
+        return [_with_request_owners(item, holder_id) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _with_request_owners(value, node.get("id", holder_id)
+                                      if node.get("kind") == "object"
+                                      and not node["class"].endswith("MetadataRequest")
+                                      else holder_id)
+            for key, value in node.items()}
+    if node.get("kind") == "object" and node["class"].endswith("MetadataRequest"):
+        node["state"]["items"].append(["owner", {"kind": "ref", "id": holder_id}])
+    return node
+
+
+def test_files_whose_requests_name_their_owner_still_load(imbalanced_arrays, tmp_path):
+    # the files of earlier versions refer back to the estimator being rebuilt; with
+    # the owner no longer stored they were called damaged
+    from sklearn.utils._metadata_requests import MethodMetadataRequest
+
+    X, y = imbalanced_arrays
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = fast().set_fit_request(sample_weight=True).fit(X, y)
+        # a method the loading process's scikit-learn does not route
+        clf._metadata_request.fit_custom = MethodMetadataRequest(owner=clf, method="fit_custom")
+        save(clf, tmp_path / "model.skd")
+        manifest, tensors = read_manifest(tmp_path / "model.skd")
+        old = {**manifest, "estimator": _with_request_owners(manifest["estimator"])}
+        assert json.dumps(old).count('"kind": "ref"') > json.dumps(manifest).count('"kind": "ref"')
+        write_model_file(tmp_path / "old.skd", old, tensors)
+        loaded = load(tmp_path / "old.skd")
+        assert str(loaded.get_metadata_routing()) == str(clf.get_metadata_routing())
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    request = loaded._metadata_request
+    assert request.owner is loaded and request.fit.owner is loaded
+    assert request.fit_custom.owner is loaded
+
+
 _SAVE_AND_LOAD_IN_A_FRESH_PROCESS = """
 import sys, tempfile
 from pathlib import Path
@@ -324,8 +364,10 @@ from sklearn.datasets import make_classification
 from skdistill import DistilledClassifier, load, save
 X, y = make_classification(100, random_state=0)
 path = Path(tempfile.mkdtemp()) / "model.skd"
-save(DistilledClassifier(meta_epochs=1, random_state=0).fit(X, y), path)
-load(path)
+from sklearn.linear_model import LogisticRegression
+for teacher in (None, LogisticRegression()):  # the latter saved as settings, if trusted
+    save(DistilledClassifier(teacher, meta_epochs=1, random_state=0).fit(X, y), path)
+    load(path)
 print("imblearn" in sys.modules)
 """
 

@@ -297,7 +297,7 @@ class Float64MLP(torch.nn.Module):
     # overrode the classifier's batch_size silently
     ({"iterator_train__batch_size": 7}, "sets iterator_train__batch_size, which"),
     ({"iterator_train__shuffle": False}, "shuffled every epoch"),
-    ({"iterator_valid__batch_size": 7}, "sets iterator_valid__batch_size, which"),
+    ({"iterator_valid__shuffle": True}, "sets iterator_valid__shuffle, which"),
     # blamed 'valid_*' scores for the missing train_loss
     ({"callbacks": "disable"}, "callbacks leave out skorch's train_loss"),
     ({"callbacks__train_loss": None}, "callbacks leave out skorch's train_loss"),
@@ -314,12 +314,62 @@ def test_net_settings_a_fit_would_override_or_misread_are_refused(net_params, me
     np.testing.assert_array_equal(clf.predict_proba(X), proba)
 
 
+class MyBCELoss(torch.nn.BCELoss):
+    pass
+
+
+@pytest.mark.parametrize("net_params, message", [
+    ({"criterion": MyBCELoss}, "criterion is BCELoss"),  # a subclass given as a class
+])
+def test_subclasses_of_refused_settings_are_refused(net_params, message):
+    X, y = make_classification(100, n_features=20, random_state=0)
+    student = NeuralNetBinaryClassifier(**{"module": MLP, **net_params})
+    with pytest.raises(ValueError, match=message):
+        fast(student=student).fit(X, y)
+
+
 def test_net_settings_a_fit_takes_are_accepted():
+    from skorch.callbacks import PassthroughScoring
+
     X, y = make_classification(100, n_features=20, random_state=0)
     student = NeuralNetBinaryClassifier(
         Float64MLP(20).float(), iterator_train__shuffle=True, iterator_train__drop_last=True,
     )
-    assert fast(student=student).fit(X, y).n_iter_ == FAST["meta_epochs"]
+    clf = fast(student=student).fit(X, y)
+    assert clf.n_iter_ == FAST["meta_epochs"]
+    # a fitted net as a spec holds the iterator_valid__batch_size the classifier set
+    assert fast(student=clf.student_, teacher=clf.teacher_).fit(X, y).n_iter_ == FAST["meta_epochs"]
+    # the training loss recorded under another callback name
+    renamed = NeuralNetBinaryClassifier(
+        MLP, callbacks__train_loss=None,
+        callbacks=[("loss", PassthroughScoring(name="train_loss", on_train=True))],
+    )
+    assert fast(student=renamed).fit(X, y).n_iter_ == FAST["meta_epochs"]
+
+
+def test_a_warm_start_checks_the_callbacks_of_the_nets_it_goes_on_with():
+    # a net of an earlier version's file kept skorch's EarlyStopping: KeyboardInterrupt
+    X, y = make_classification(100, n_features=20, random_state=0)
+    clf = fast().fit(X, y)
+    clf.student_.callbacks_.append(("stop", EarlyStopping(monitor="train_loss")))
+    with pytest.raises(ValueError, match="EarlyStopping callback 'stop' would end the whole"):
+        clf.set_params(warm_start=True).fit(X, y)
+
+
+class WrongWidthWithFloat64Buffer(torch.nn.Module):
+    def __init__(self, input_dim):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim + 3, 1)
+        self.register_buffer("scale", torch.ones(1, dtype=torch.float64))
+
+    def forward(self, X):
+        return self.linear(X)
+
+
+def test_a_shape_error_is_named_as_one_beside_float64_buffers():
+    X, y = make_classification(100, n_features=20, random_state=0)
+    with pytest.raises(ValueError, match="Where this is a shape error"):
+        fast(student=WrongWidthWithFloat64Buffer).fit(X, y)
 
 
 @pytest.mark.parametrize(
