@@ -492,10 +492,9 @@ def _check_callbacks(net, role):
     targets are the distillation's, not labels), skorch's EarlyStopping (it stops
     a net by raising KeyboardInterrupt, which would end the whole fit), and
     leaving out the training loss each round reads."""
-    recorded = {name for name, _ in net.callbacks_} | {
-        getattr(callback, "name", None) for _, callback in net.callbacks_
-    }
-    if "train_loss" not in recorded:
+    if not any(getattr(callback, "name", name) == "train_loss"
+               and getattr(callback, "on_train", False)
+               for name, callback in net.callbacks_):
         raise ValueError(
             f"The {role} net's callbacks leave out skorch's train_loss (callbacks="
             "'disable' or callbacks__train_loss=None); DistilledClassifier reads each "
@@ -535,7 +534,8 @@ def rewire_net(net, *, role, criterion, max_epochs, batch_size):
 
     The copy keeps the module's weights (a warm start); its optimizer starts
     anew, as ``MLPClassifier``'s does on a warm-started fit, since the
-    criterion is replaced. ``net`` itself is left as it is.
+    criterion is replaced: a learning-rate scheduler of the net goes on from
+    the optimizer's learning rate. ``net`` itself is left as it is.
 
     Parameters
     ----------
@@ -552,7 +552,12 @@ def rewire_net(net, *, role, criterion, max_epochs, batch_size):
     net : skorch.NeuralNet
     """
     _check_callbacks(net, role)
-    return copy.deepcopy(net).set_params(**_fit_wiring(criterion, max_epochs, batch_size))
+    net = copy.deepcopy(net).set_params(**_fit_wiring(criterion, max_epochs, batch_size))
+    # What torch's schedulers record when built, and read when they resume (a
+    # skorch LRScheduler resumes at the epochs of the net's history).
+    for group in net.optimizer_.param_groups:
+        group.setdefault("initial_lr", group["lr"])
+    return net
 
 
 def check_output_shape(net, data, n_classes, role):

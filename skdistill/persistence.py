@@ -551,14 +551,22 @@ def _unbuilt_state(cls):
     return ("owner",) if issubclass(cls, (MetadataRequest, MethodMetadataRequest)) else ()
 
 
+class _RequestOwnerProbe(BaseEstimator):
+    """An estimator whose new metadata request shows what this scikit-learn
+    makes its owner."""
+
+
+@functools.cache
+def _requests_owned_by_estimators():
+    """Whether this scikit-learn makes an estimator the owner of its metadata
+    requests (1.8 on), rather than its class name (before)."""
+    probe = _RequestOwnerProbe()
+    return probe._get_metadata_request().owner is probe
+
+
 def _request_owner(estimator):
-    """The owner this scikit-learn gives a new metadata request of ``estimator``:
-    the estimator itself (1.8 on), or its class name (before)."""
-    request = vars(estimator).pop("_metadata_request")
-    try:
-        return estimator._get_metadata_request().owner
-    finally:
-        estimator._metadata_request = request
+    """The owner this scikit-learn gives a new metadata request of ``estimator``."""
+    return estimator if _requests_owned_by_estimators() else type(estimator).__name__
 
 
 def _rebuilt_object_hook(device):

@@ -298,6 +298,8 @@ def test_a_model_with_metadata_requests_round_trips(imbalanced_arrays, tmp_path)
         assert loaded._metadata_request.fit.owner is loaded
         assert str(loaded.teacher.get_metadata_routing()) == str(teacher.get_metadata_routing())
         np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+        # finding the owner moved _metadata_request last among the attributes
+        assert_saves_as(loaded, tmp_path / "model.skd", tmp_path)
 
 
 def test_a_clones_requests_do_not_carry_the_estimator_it_was_cloned_from(

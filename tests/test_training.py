@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 from skorch import NeuralNetBinaryClassifier
-from skorch.callbacks import Checkpoint, EarlyStopping
+from skorch.callbacks import Checkpoint, EarlyStopping, EpochScoring
 from sklearn.datasets import make_classification
 from sklearn.metrics import roc_auc_score
 
@@ -259,8 +259,6 @@ def test_a_scoring_callback_on_the_training_batches_is_refused_before_training(
     imbalanced_arrays,
 ):
     # skorch's "zero-dimensional arrays cannot be concatenated" at the end of an epoch
-    from skorch.callbacks import EpochScoring
-
     X, y = imbalanced_arrays
     clf = fast(random_state=0).fit(X, y)
     proba = clf.predict_proba(X)
@@ -301,6 +299,10 @@ class Float64MLP(torch.nn.Module):
     # blamed 'valid_*' scores for the missing train_loss
     ({"callbacks": "disable"}, "callbacks leave out skorch's train_loss"),
     ({"callbacks__train_loss": None}, "callbacks leave out skorch's train_loss"),
+    # named train_loss, but scoring the held-out part, which a fit has none of
+    ({"callbacks__train_loss": None,
+      "callbacks": [EpochScoring("roc_auc", name="train_loss", on_train=False)]},
+     "callbacks leave out skorch's train_loss"),
     # a float64 instance: "check the input shape it was given"
     ({"module": Float64MLP(20)}, "It holds torch.float64 weights .*module.float()"),
 ], ids=lambda value: str(value)[:40] if isinstance(value, dict) else "")

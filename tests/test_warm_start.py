@@ -34,6 +34,23 @@ def cold(imbalanced_arrays):
     return fast().fit(*imbalanced_arrays)
 
 
+@pytest.mark.parametrize("policy, settings", [("StepLR", {"step_size": 1}),
+                                              ("CosineAnnealingLR", {"T_max": 5})])
+def test_a_warm_fit_goes_on_with_a_nets_learning_rate_scheduler(imbalanced_arrays, policy,
+                                                                 settings):
+    # the new optimizer lacked the initial_lr torch's scheduler resumes from: KeyError
+    from skorch import NeuralNetBinaryClassifier
+    from skorch.callbacks import LRScheduler
+    from skdistill.modules import MLP
+
+    X, y = imbalanced_arrays
+    student = NeuralNetBinaryClassifier(MLP, callbacks=[("lrs", LRScheduler(policy, **settings))])
+    clf = fast(student=student).fit(X, y)
+    clf.set_params(warm_start=True).fit(X, y)
+    assert clf.n_iter_ == 2 * FAST["meta_epochs"]
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
 def test_warm_fit_trains_on_and_counts_on(cold, imbalanced_arrays):
     warm = copy.deepcopy(cold).set_params(warm_start=True, meta_epochs=2)
     warm.fit(*imbalanced_arrays)
