@@ -578,7 +578,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         parameters (``alpha``, ``beta``, ``prior``, ...), so a student first
         trained alone (``alpha=0``) can then be distilled; the fitted nets
         are not rebuilt from ``teacher`` and ``student``, and their
-        optimizers start anew, as ``MLPClassifier``'s do. A fitted
+        optimizers' state starts anew, as ``MLPClassifier``'s does (their
+        learning rates go on where a scheduler left them). A fitted
         scikit-learn teacher is kept as it is, not refitted; where the
         previous fit had no teacher and this one calls for teachers, they are
         built new. With early stopping the reused nets are scored on the

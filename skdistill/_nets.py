@@ -493,12 +493,13 @@ def _check_callbacks(net, role):
     a net by raising KeyboardInterrupt, which would end the whole fit), and
     leaving out the training loss each round reads."""
     if not any(getattr(callback, "name", name) == "train_loss"
-               and getattr(callback, "on_train", False)
+               and getattr(callback, "on_train", True)
                for name, callback in net.callbacks_):
         raise ValueError(
-            f"The {role} net's callbacks leave out skorch's train_loss (callbacks="
-            "'disable' or callbacks__train_loss=None); DistilledClassifier reads each "
-            "round's training loss from it."
+            f"The {role} net's callbacks record no train_loss: skorch's train_loss "
+            "callback is left out (callbacks='disable' or callbacks__train_loss=None), "
+            "or the one of that name scores the held-out part (on_train=False). "
+            "DistilledClassifier reads each round's training loss from it."
         )
     for name, callback in net.callbacks_:
         if isinstance(callback, EarlyStopping):
@@ -532,10 +533,11 @@ def _fit_wiring(criterion, max_epochs, batch_size):
 def rewire_net(net, *, role, criterion, max_epochs, batch_size):
     """Return a copy of a trained net that trains on with a new criterion and budget.
 
-    The copy keeps the module's weights (a warm start); its optimizer starts
-    anew, as ``MLPClassifier``'s does on a warm-started fit, since the
-    criterion is replaced: a learning-rate scheduler of the net goes on from
-    the optimizer's learning rate. ``net`` itself is left as it is.
+    The copy keeps the module's weights (a warm start); its optimizer's state
+    (AdamW's moments, say) starts anew, as ``MLPClassifier``'s does on a
+    warm-started fit, since the criterion is replaced, while the settings of
+    its parameter groups go on (the learning rate where a scheduler left it,
+    and what the scheduler keeps there). ``net`` itself is left as it is.
 
     Parameters
     ----------
@@ -552,11 +554,14 @@ def rewire_net(net, *, role, criterion, max_epochs, batch_size):
     net : skorch.NeuralNet
     """
     _check_callbacks(net, role)
-    net = copy.deepcopy(net).set_params(**_fit_wiring(criterion, max_epochs, batch_size))
-    # What torch's schedulers record when built, and read when they resume (a
-    # skorch LRScheduler resumes at the epochs of the net's history).
-    for group in net.optimizer_.param_groups:
-        group.setdefault("initial_lr", group["lr"])
+    net = copy.deepcopy(net)
+    settings = [{key: value for key, value in group.items() if key != "params"}
+                for group in net.optimizer_.param_groups]
+    net.set_params(**_fit_wiring(criterion, max_epochs, batch_size))
+    groups = net.optimizer_.param_groups
+    if len(groups) == len(settings):
+        for group, setting in zip(groups, settings):
+            group.update(setting)
     return net
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 from skorch import NeuralNetBinaryClassifier
-from skorch.callbacks import Checkpoint, EarlyStopping, EpochScoring
+from skorch.callbacks import Callback, Checkpoint, EarlyStopping, EpochScoring
 from sklearn.datasets import make_classification
 from sklearn.metrics import roc_auc_score
 
@@ -297,12 +297,13 @@ class Float64MLP(torch.nn.Module):
     ({"iterator_train__shuffle": False}, "shuffled every epoch"),
     ({"iterator_valid__shuffle": True}, "sets iterator_valid__shuffle, which"),
     # blamed 'valid_*' scores for the missing train_loss
-    ({"callbacks": "disable"}, "callbacks leave out skorch's train_loss"),
-    ({"callbacks__train_loss": None}, "callbacks leave out skorch's train_loss"),
+    ({"callbacks": "disable"}, "callbacks record no train_loss"),
+    ({"callbacks__train_loss": None}, "callbacks record no train_loss"),
     # named train_loss, but scoring the held-out part, which a fit has none of
     ({"callbacks__train_loss": None,
       "callbacks": [EpochScoring("roc_auc", name="train_loss", on_train=False)]},
-     "callbacks leave out skorch's train_loss"),
+     "record no train_loss.*scores the held-out part"),
+    ({"callbacks__train_loss__name": "loss"}, "record no train_loss"),
     # a float64 instance: "check the input shape it was given"
     ({"module": Float64MLP(20)}, "It holds torch.float64 weights .*module.float()"),
 ], ids=lambda value: str(value)[:40] if isinstance(value, dict) else "")
@@ -318,6 +319,16 @@ def test_net_settings_a_fit_would_override_or_misread_are_refused(net_params, me
 
 class MyBCELoss(torch.nn.BCELoss):
     pass
+
+
+class RecordsTrainLoss(Callback):
+    """A callback of one's own that records the training loss (no on_train)."""
+
+    name = "train_loss"
+
+    def on_epoch_end(self, net, **kwargs):
+        losses = net.history[-1, "batches", :, "train_loss"]
+        net.history.record("train_loss", float(np.mean(losses)))
 
 
 @pytest.mark.parametrize("net_params, message", [
@@ -341,12 +352,15 @@ def test_net_settings_a_fit_takes_are_accepted():
     assert clf.n_iter_ == FAST["meta_epochs"]
     # a fitted net as a spec holds the iterator_valid__batch_size the classifier set
     assert fast(student=clf.student_, teacher=clf.teacher_).fit(X, y).n_iter_ == FAST["meta_epochs"]
-    # the training loss recorded under another callback name
+    # the training loss recorded under another callback name, or by a callback of one's own
     renamed = NeuralNetBinaryClassifier(
         MLP, callbacks__train_loss=None,
         callbacks=[("loss", PassthroughScoring(name="train_loss", on_train=True))],
     )
     assert fast(student=renamed).fit(X, y).n_iter_ == FAST["meta_epochs"]
+    own = NeuralNetBinaryClassifier(MLP, callbacks__train_loss=None,
+                                    callbacks=[("own", RecordsTrainLoss())])
+    assert fast(student=own).fit(X, y).n_iter_ == FAST["meta_epochs"]
 
 
 def test_a_warm_start_checks_the_callbacks_of_the_nets_it_goes_on_with():

@@ -34,21 +34,36 @@ def cold(imbalanced_arrays):
     return fast().fit(*imbalanced_arrays)
 
 
-@pytest.mark.parametrize("policy, settings", [("StepLR", {"step_size": 1}),
-                                              ("CosineAnnealingLR", {"T_max": 5})])
+@pytest.mark.parametrize("policy, settings", [
+    ("StepLR", {"step_size": 1}), ("CosineAnnealingLR", {"T_max": 5}),
+    # OneCycleLR keeps max_lr and min_lr in the optimizer's groups too
+    (torch.optim.lr_scheduler.OneCycleLR, {"max_lr": 0.1, "total_steps": 400,
+                                           "step_every": "batch"}),
+], ids=["StepLR", "CosineAnnealingLR", "OneCycleLR"])
 def test_a_warm_fit_goes_on_with_a_nets_learning_rate_scheduler(imbalanced_arrays, policy,
                                                                  settings):
-    # the new optimizer lacked the initial_lr torch's scheduler resumes from: KeyError
+    # the new optimizer lacked the initial_lr torch's scheduler resumes from (KeyError),
+    # and its learning rate started again from the net's lr
     from skorch import NeuralNetBinaryClassifier
     from skorch.callbacks import LRScheduler
     from skdistill.modules import MLP
 
     X, y = imbalanced_arrays
-    student = NeuralNetBinaryClassifier(MLP, callbacks=[("lrs", LRScheduler(policy, **settings))])
-    clf = fast(student=student).fit(X, y)
-    clf.set_params(warm_start=True).fit(X, y)
-    assert clf.n_iter_ == 2 * FAST["meta_epochs"]
-    assert np.isfinite(clf.predict_proba(X)).all()
+
+    def make(meta_epochs):
+        student = NeuralNetBinaryClassifier(
+            MLP, lr=0.05, callbacks=[("lrs", LRScheduler(policy, **settings))])
+        return fast(student=student, meta_epochs=meta_epochs)
+
+    def learning_rates(clf):
+        history = clf.student_.history
+        return history[:, "batches", :, "event_lr"] if "step_every" in settings else (
+            history[:, "event_lr"])
+
+    cold = make(4).fit(X, y)
+    warm = make(2).fit(X, y).set_params(warm_start=True).fit(X, y)
+    assert warm.n_iter_ == 4
+    assert learning_rates(warm) == learning_rates(cold)
 
 
 def test_warm_fit_trains_on_and_counts_on(cold, imbalanced_arrays):
