@@ -492,13 +492,16 @@ def _check_callbacks(net, role):
     targets are the distillation's, not labels), skorch's EarlyStopping (it stops
     a net by raising KeyboardInterrupt, which would end the whole fit), and
     leaving out the training loss each round reads."""
-    if not any(getattr(callback, "name", name) == "train_loss"
+    # by the callback's own name: another callback put in skorch's train_loss slot
+    # records nothing
+    if not any(getattr(callback, "name", None) == "train_loss"
                and getattr(callback, "on_train", True)
-               for name, callback in net.callbacks_):
+               for _, callback in net.callbacks_):
         raise ValueError(
             f"The {role} net's callbacks record no train_loss: skorch's train_loss "
-            "callback is left out (callbacks='disable' or callbacks__train_loss=None), "
-            "or the one of that name scores the held-out part (on_train=False). "
+            "callback is left out or replaced (callbacks='disable' or "
+            "callbacks__train_loss=...), or the one of that name scores the held-out "
+            "part (on_train=False). "
             "DistilledClassifier reads each round's training loss from it."
         )
     for name, callback in net.callbacks_:
@@ -562,6 +565,10 @@ def rewire_net(net, *, role, criterion, max_epochs, batch_size):
     if len(groups) == len(settings):
         for group, setting in zip(groups, settings):
             group.update(setting)
+    # What torch's schedulers record when built and read when they resume: a net
+    # rebuilt by load has a fresh optimizer without it.
+    for group in groups:
+        group.setdefault("initial_lr", group["lr"])
     return net
 
 

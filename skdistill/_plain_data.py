@@ -264,6 +264,11 @@ class TreeWriter:
         if getattr(net, "initialized_", False):
             node["module_state"] = self._dict(net.module_.state_dict())
             node["history"] = self.node(list(net.history))
+            # where a learning-rate scheduler left them, for a warm start after load
+            node["optimizer_groups"] = self.node([
+                {key: value for key, value in group.items() if key != "params"}
+                for group in net.optimizer_.param_groups
+            ])
         return node
 
     def _module(self, module):
@@ -467,6 +472,10 @@ class TreeReader:
             net.initialize()
         _load_weights(net.module_, state)
         net.history = History(self.build(node["history"]))
+        settings = self.build(node.get("optimizer_groups", []))  # absent in older files
+        if len(settings) == len(net.optimizer_.param_groups):
+            for group, setting in zip(net.optimizer_.param_groups, settings):
+                group.update(setting)
         return net
 
     def _module(self, node):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 from skorch import NeuralNetBinaryClassifier
-from skorch.callbacks import Callback, Checkpoint, EarlyStopping, EpochScoring
+from skorch.callbacks import Callback, Checkpoint, EarlyStopping, EpochScoring, EpochTimer
 from sklearn.datasets import make_classification
 from sklearn.metrics import roc_auc_score
 
@@ -304,6 +304,8 @@ class Float64MLP(torch.nn.Module):
       "callbacks": [EpochScoring("roc_auc", name="train_loss", on_train=False)]},
      "record no train_loss.*scores the held-out part"),
     ({"callbacks__train_loss__name": "loss"}, "record no train_loss"),
+    # another callback in its slot: "history lacks a score ... 'valid_*' scores" after training
+    ({"callbacks__train_loss": EpochTimer()}, "record no train_loss"),
     # a float64 instance: "check the input shape it was given"
     ({"module": Float64MLP(20)}, "It holds torch.float64 weights .*module.float()"),
 ], ids=lambda value: str(value)[:40] if isinstance(value, dict) else "")

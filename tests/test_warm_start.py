@@ -40,8 +40,8 @@ def cold(imbalanced_arrays):
     (torch.optim.lr_scheduler.OneCycleLR, {"max_lr": 0.1, "total_steps": 400,
                                            "step_every": "batch"}),
 ], ids=["StepLR", "CosineAnnealingLR", "OneCycleLR"])
-def test_a_warm_fit_goes_on_with_a_nets_learning_rate_scheduler(imbalanced_arrays, policy,
-                                                                 settings):
+def test_a_warm_fit_goes_on_with_a_nets_learning_rate_scheduler(imbalanced_arrays, tmp_path,
+                                                                 policy, settings):
     # the new optimizer lacked the initial_lr torch's scheduler resumes from (KeyError),
     # and its learning rate started again from the net's lr
     from skorch import NeuralNetBinaryClassifier
@@ -64,6 +64,10 @@ def test_a_warm_fit_goes_on_with_a_nets_learning_rate_scheduler(imbalanced_array
     warm = make(2).fit(X, y).set_params(warm_start=True).fit(X, y)
     assert warm.n_iter_ == 4
     assert learning_rates(warm) == learning_rates(cold)
+    # a loaded net has a fresh optimizer, without the initial_lr torch resumes from
+    path = tmp_path / "model.skd"
+    save(make(2).fit(X, y), path)
+    assert load(path).set_params(warm_start=True).fit(X, y).n_iter_ == 4
 
 
 def test_warm_fit_trains_on_and_counts_on(cold, imbalanced_arrays):
