@@ -483,7 +483,7 @@ def _check_net_settings(params, role):
                 "serves batches from tensors in memory, of the classifier's batch_size, "
                 "shuffled every epoch (each batch is split between the true-label and "
                 "teacher terms); of the iterator's settings it takes "
-                f"{', '.join(f'iterator_train__{name}' for name in _ITERATOR_TRAIN_SETTINGS)}."
+                f"{', '.join(f'iterator_train__{taken}' for taken in _ITERATOR_TRAIN_SETTINGS)}."
             )
 
 
@@ -558,18 +558,30 @@ def rewire_net(net, *, role, criterion, max_epochs, batch_size):
     """
     _check_callbacks(net, role)
     net = copy.deepcopy(net)
-    settings = [{key: value for key, value in group.items() if key != "params"}
-                for group in net.optimizer_.param_groups]
+    settings = optimizer_settings(net)
     net.set_params(**_fit_wiring(criterion, max_epochs, batch_size))
+    restore_optimizer_settings(net, settings)
+    # What torch's schedulers record when built and read when they resume: a net
+    # rebuilt from a file of an earlier version has a fresh optimizer without it.
+    for group in net.optimizer_.param_groups:
+        group.setdefault("initial_lr", group["lr"])
+    return net
+
+
+def optimizer_settings(net):
+    """The settings of ``net``'s optimizer parameter groups: all but the
+    parameters (the learning rate where a scheduler left it, say)."""
+    return [{key: value for key, value in group.items() if key != "params"}
+            for group in net.optimizer_.param_groups]
+
+
+def restore_optimizer_settings(net, settings):
+    """Put :func:`optimizer_settings` back into ``net``'s optimizer (a new one),
+    group by group, where it has as many groups."""
     groups = net.optimizer_.param_groups
     if len(groups) == len(settings):
         for group, setting in zip(groups, settings):
             group.update(setting)
-    # What torch's schedulers record when built and read when they resume: a net
-    # rebuilt by load has a fresh optimizer without it.
-    for group in groups:
-        group.setdefault("initial_lr", group["lr"])
-    return net
 
 
 def check_output_shape(net, data, n_classes, role):

@@ -30,6 +30,8 @@ from skorch.callbacks import Callback, ParamMapper
 from skorch.history import History
 from torch import nn
 
+from ._nets import optimizer_settings, restore_optimizer_settings
+
 #: Array and scalar dtypes stored as JSON lists: bool, int, uint, float,
 #: unicode, datetime and timedelta, and object arrays of such values.
 _ARRAY_KINDS = "biufUMmO"
@@ -265,10 +267,7 @@ class TreeWriter:
             node["module_state"] = self._dict(net.module_.state_dict())
             node["history"] = self.node(list(net.history))
             # where a learning-rate scheduler left them, for a warm start after load
-            node["optimizer_groups"] = self.node([
-                {key: value for key, value in group.items() if key != "params"}
-                for group in net.optimizer_.param_groups
-            ])
+            node["optimizer_groups"] = self.node(optimizer_settings(net))
         return node
 
     def _module(self, module):
@@ -472,10 +471,8 @@ class TreeReader:
             net.initialize()
         _load_weights(net.module_, state)
         net.history = History(self.build(node["history"]))
-        settings = self.build(node.get("optimizer_groups", []))  # absent in older files
-        if len(settings) == len(net.optimizer_.param_groups):
-            for group, setting in zip(net.optimizer_.param_groups, settings):
-                group.update(setting)
+        # absent in files of earlier versions
+        restore_optimizer_settings(net, self.build(node.get("optimizer_groups", [])))
         return net
 
     def _module(self, node):
