@@ -431,8 +431,9 @@ class TreeReader:
     def _items(self, node):
         return [self.build(item) for item in node["items"]]
 
-    def _dict(self, node):
-        return {self.build(key): self.build(value) for key, value in node["items"]}
+    def _dict(self, node, unbuilt=()):
+        return {self.build(key): self.build(value) for key, value in node["items"]
+                if key not in unbuilt}
 
     def _array(self, node):
         dtype = _check_dtype(node["dtype"], "an array")
@@ -495,8 +496,7 @@ class TreeReader:
             raise ValueError(f"{node['class']} cannot be rebuilt from a state.")
         obj = cls.__new__(cls)
         unbuilt = () if self.unbuilt_state is None else self.unbuilt_state(cls)
-        state = {self.build(key): self.build(value) for key, value in node["state"]["items"]
-                 if key not in unbuilt}
+        state = self._dict(node["state"], unbuilt)
         if hasattr(obj, "__setstate__"):
             obj.__setstate__(state)
         else:

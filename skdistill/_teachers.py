@@ -139,17 +139,17 @@ class EstimatorTeacher(_Teacher):
             return getattr(self.estimator, method)(*args, **kwargs)
         except TeacherUnavailableError:
             raise
-        except NotFittedError as error:  # a FrozenEstimator of an unfitted one
-            raise NotFittedError(
-                f"The scikit-learn teacher {type(self.estimator).__name__} failed in "
-                f"{method}: {error}"
-            ) from error
         except (TypeError, ValueError) as error:
-            kind = TypeError if isinstance(error, TypeError) else ValueError
+            # NotFittedError (a FrozenEstimator of an unfitted one) keeps its type,
+            # and no word on the input, which has nothing to do with it
+            kind = next(kind for kind in (NotFittedError, TypeError, ValueError)
+                        if isinstance(error, kind))
+            on_input = "" if kind is NotFittedError else (
+                " on X as given, its dtype kept (the nets read it as numbers)"
+            )
             raise kind(
                 f"The scikit-learn teacher {type(self.estimator).__name__} failed in "
-                f"{method} on X as given, its dtype kept (the nets read it as numbers): "
-                f"{error}"
+                f"{method}{on_input}: {error}"
             ) from error
 
     def _compute_logits(self, part):
