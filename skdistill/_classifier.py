@@ -1081,11 +1081,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         )
         if feature_names is not None:
             fitted["feature_names_in_"] = feature_names
-        # the trackers log the fitted estimator; one that fails leaves self as it was
-        logged = copy.copy(self)
-        logged._set_fitted(fitted)
-        tracking.finish(logged)
         self._set_fitted(fitted)
+        tracking.finish(self, result.interrupted)
         return self
 
     def __setstate__(self, state):

@@ -285,9 +285,16 @@ class DistillationRun:
             self.history.append({"meta_epoch": len(self.history) + 1})
         return self.history[index - 1]
 
-    def _store(self, index, fields):
-        """Add ``fields`` to the history record of round ``index`` and report them."""
+    def _complete(self, index, fields, scores):
+        """Add ``fields`` to the history record of round ``index``, count the
+        round for each ``(monitor, score)`` of ``scores``, then report it.
+
+        Counted before it is reported: a Ctrl-C inside ``on_round`` (a tracker
+        uploading) leaves a complete round, in the history and in ``n_iter_``.
+        """
         self._record(index).update(fields)
+        for monitor, score in scores:
+            monitor.update(score)
         if self.on_round is not None:
             self.on_round(index, fields)
 
@@ -340,9 +347,9 @@ class DistillationRun:
             )
             student_fields, student_score = self._student_round()
             fields.update(student_fields)
-            self._store(index + self.rounds_before["student"], fields)
-            self.teacher_monitor.update(teacher_score)
-            self.student_monitor.update(student_score)
+            self._complete(index + self.rounds_before["student"], fields, [
+                (self.teacher_monitor, teacher_score), (self.student_monitor, student_score),
+            ])
             self._advance(progress, fields)
             if self.student_monitor.done:
                 return
@@ -358,8 +365,7 @@ class DistillationRun:
         for role, round_, monitor, max_rounds in phases:
             for index in count(1):
                 fields, score = round_()
-                self._store(index + self.rounds_before[role], fields)
-                monitor.update(score)
+                self._complete(index + self.rounds_before[role], fields, [(monitor, score)])
                 self._advance(progress, fields)
                 if monitor.done or index == max_rounds:
                     break

@@ -64,9 +64,11 @@ def _tracked_params(estimator):
     Returns
     -------
     params : dict
-        ``estimator.get_params(deep=True)`` without ``trackers``; numbers,
-        strings, booleans and None as they are, classes by their qualified
-        name, anything else by its repr (cut to 500 characters).
+        ``estimator.get_params(deep=True)`` without ``trackers`` and the
+        trackers' own settings (``trackers__*``, ``teacher__trackers``, ...):
+        they say where runs go, may hold credentials, and describe no model;
+        numbers, strings, booleans and None as they are, classes by their
+        qualified name, anything else by its repr (cut to 500 characters).
 
     Examples
     --------
@@ -76,9 +78,10 @@ def _tracked_params(estimator):
     >>> params["alpha"], params["teacher"]
     (0.3, 'skdistill.modules.CNN')
     """
-    params = estimator.get_params(deep=True)
-    params.pop("trackers", None)
-    return {name: _loggable(value) for name, value in params.items()}
+    return {
+        name: _loggable(value) for name, value in estimator.get_params(deep=True).items()
+        if "trackers" not in name.split("__")
+    }
 
 
 def _metric_name(field):
@@ -101,9 +104,9 @@ def _write_model(estimator, folder):
     :func:`skdistill.load`. It keeps every parameter but ``trackers``: they
     say where a fit is logged, not what it learned, and, as every saved
     model, keeps network teachers only (a scikit-learn teacher is left out).
-    A model ``save`` refuses (a module class defined in a function, say)
-    trains and is tracked all the same, without its file: a tracker must not
-    cost the fit it logs.
+    A model ``save`` refuses (a module class defined in a function, say) or
+    cannot write (a full disk) trains and is tracked all the same, without
+    its file: a tracker must not cost the fit it logs.
     """
     # Imported here: persistence imports the classifier, which imports this module.
     from .persistence import UNTRUSTED_NAMES_WARNING, save
@@ -118,7 +121,7 @@ def _write_model(estimator, folder):
             # a file the user never sees: the warning would come at every tracked fit
             warnings.filterwarnings("ignore", message=UNTRUSTED_NAMES_WARNING)
             save(snapshot, path)
-    except TypeError as error:
+    except (TypeError, OSError) as error:
         warnings.warn(
             f"The fitted model is not logged, as skdistill.save cannot store it: {error} "
             "The runs keep its parameters and metrics, and the fit is kept.",
@@ -155,7 +158,10 @@ class Tracker(BaseEstimator, metaclass=ABCMeta):
             fitted estimator, saved by :func:`skdistill.save`; not called,
             with a warning, where ``save`` cannot store it) and
             ``end(failed)`` (called once, last; ``failed`` is True when the
-            fit raised).
+            fit raised or the run failed). An error raised by ``start`` or
+            ``log_params`` stops the fit before training; one raised later
+            by a run's method ends that run (``end(True)``) with a warning,
+            and the fit goes on.
         """
 
 
@@ -178,8 +184,11 @@ class MlflowTracker(Tracker):
         variable if set, otherwise, in MLflow 3, ``sqlite:///mlflow.db``, which
         mlflow-skinny (the ``[mlflow]`` extra) cannot use: ``fit`` then
         raises a ``ValueError`` saying so before training.
-    experiment_name : str, default="Default"
-        Experiment the runs belong to; created when missing.
+    experiment_name : str or None, default=None
+        Experiment the runs belong to; created when missing. None is the
+        environment variable ``MLFLOW_EXPERIMENT_NAME`` if set, otherwise
+        ``"Default"`` (``mlflow.set_experiment`` in the process is not
+        followed: a search's worker processes would not see it).
     run_name : str or None, default=None
         Name of every run; None lets MLflow pick one per run.
     tags : dict or None, default=None
@@ -195,12 +204,12 @@ class MlflowTracker(Tracker):
 
     _parameter_constraints = {
         "tracking_uri": [None, str],
-        "experiment_name": [str],
+        "experiment_name": [None, str],
         "run_name": [None, str],
         "tags": [None, dict],
     }
 
-    def __init__(self, tracking_uri=None, experiment_name="Default", run_name=None, tags=None):
+    def __init__(self, tracking_uri=None, experiment_name=None, run_name=None, tags=None):
         self.tracking_uri = tracking_uri
         self.experiment_name = experiment_name
         self.run_name = run_name
@@ -245,10 +254,20 @@ class _MlflowRun:
         self.entities = mlflow.entities
         _check_mlflow_store(tracker.tracking_uri, mlflow)
         self.client = mlflow.MlflowClient(tracking_uri=tracker.tracking_uri)
-        experiment_id = self._experiment_id(tracker.experiment_name, mlflow.MlflowException)
-        self.run_id = self.client.create_run(
-            experiment_id, run_name=tracker.run_name, tags=tracker.tags
-        ).info.run_id
+        experiment_name = tracker.experiment_name
+        if experiment_name is None:
+            experiment_name = os.environ.get("MLFLOW_EXPERIMENT_NAME", "Default")
+        experiment_id = self._experiment_id(experiment_name, mlflow.MlflowException)
+        self.run_id = self.client.create_run(experiment_id, run_name=tracker.run_name).info.run_id
+        # MLflow creates a run before it checks its tags: one it refuses must
+        # not leave the run RUNNING for ever.
+        try:
+            self.client.log_batch(self.run_id, tags=[
+                self.entities.RunTag(key, value) for key, value in (tracker.tags or {}).items()
+            ])
+        except BaseException:
+            self.end(failed=True)
+            raise
 
     def _experiment_id(self, name, error_type):
         experiment = self.client.get_experiment_by_name(name)
@@ -509,6 +528,11 @@ def _check_trackers(trackers):
 class TrackingSession:
     """The runs of one fit: started before training, ended after it.
 
+    A tracker that cannot start its run stops the fit before anything is
+    trained. Once training has begun, a run whose service fails (a lost
+    server, a full disk, a tracker's own bug) is ended as failed with a
+    warning and logs nothing more: a tracker must not cost the fit it logs.
+
     Parameters
     ----------
     trackers : Tracker, list of Tracker or None
@@ -529,26 +553,56 @@ class TrackingSession:
         with self._ended_on_error():
             params = _tracked_params(estimator) if self.trackers else {}
             for tracker in self.trackers:
-                self._runs.append(tracker.start())
-                self._runs[-1].log_params(params)
+                self._runs.append((tracker, tracker.start()))
+                self._runs[-1][1].log_params(params)
             yield
 
     def log_round(self, meta_epoch, fields):
         """Log the fields of a ``history_`` record for meta-epoch ``meta_epoch``."""
         metrics = {_metric_name(field): value for field, value in fields.items()}
-        for run in self._runs:
-            run.log_metrics(metrics, meta_epoch)
+        for entry in list(self._runs):
+            self._call(entry, "log_metrics", metrics, meta_epoch)
 
-    def finish(self, estimator):
-        """Log the fitted ``estimator`` and end the runs."""
+    def finish(self, estimator, interrupted=False):
+        """Log the fitted ``estimator`` and end the runs.
+
+        ``n_iter`` and ``interrupted`` (1 for a fit cut short by Ctrl-C, else
+        0) are logged as metrics at the step ``estimator.n_iter_``. A Ctrl-C
+        while the model is logged ends the runs as failed, with a warning; the
+        fit is kept.
+        """
         if not self._runs:
             return
-        with self._ended_on_error(), tempfile.TemporaryDirectory() as folder:
-            path = _write_model(estimator, folder)
-            if path is not None:
-                for run in self._runs:
-                    run.log_artifact(path)
+        summary = {"n_iter": estimator.n_iter_, "interrupted": int(interrupted)}
+        try:
+            for entry in list(self._runs):
+                self._call(entry, "log_metrics", summary, estimator.n_iter_)
+            with tempfile.TemporaryDirectory() as folder:
+                path = _write_model(estimator, folder)
+                for entry in list(self._runs) if path is not None else []:
+                    self._call(entry, "log_artifact", path)
+        except KeyboardInterrupt:
+            warnings.warn(
+                "Logging the fitted model was interrupted: the runs end as failed, and the "
+                "fit is kept.", UserWarning, stacklevel=user_stacklevel(),
+            )
+            self._end(failed=True)
+            return
         self._end(failed=False)
+
+    def _call(self, entry, method, *args):
+        """Call ``method`` of the run of ``entry``, a (tracker, run) pair; where
+        it raises, warn, end the run as failed and log nothing more to it."""
+        try:
+            getattr(entry[1], method)(*args)
+        except Exception as error:
+            self._runs.remove(entry)
+            warnings.warn(
+                f"The run of {type(entry[0]).__name__} failed in {method} "
+                f"({type(error).__name__}: {error}); it ends as failed and logs nothing "
+                "more, and the fit goes on.", UserWarning, stacklevel=user_stacklevel(),
+            )
+            self._end_run(entry, failed=True)
 
     @contextmanager
     def _ended_on_error(self):
@@ -559,6 +613,19 @@ class TrackingSession:
             raise
 
     def _end(self, failed):
-        runs, self._runs = self._runs, []
-        for run in runs:
-            run.end(failed)
+        entries, self._runs = self._runs, []
+        for entry in entries:
+            self._end_run(entry, failed)
+
+    @staticmethod
+    def _end_run(entry, failed):
+        """End the run of ``entry``; where that fails, warn: it must neither
+        keep the other runs open nor hide the error of a failed fit."""
+        try:
+            entry[1].end(failed)
+        except Exception as error:
+            warnings.warn(
+                f"The run of {type(entry[0]).__name__} could not be ended "
+                f"({type(error).__name__}: {error}).", UserWarning,
+                stacklevel=user_stacklevel(),
+            )

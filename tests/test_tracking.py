@@ -33,6 +33,8 @@ VALIDATED = {**FAST, "early_stopping": True, "validation_fraction": 0.25,
              "n_iter_no_change": 100}
 METRICS = ["teacher/loss", "student/loss", "teacher/valid_auc", "student/valid_auc",
            "teacher/valid_loss", "student/valid_loss"]
+#: Logged once, when the fit ends.
+SUMMARY = ["n_iter", "interrupted"]
 
 
 def _history_values(clf, metric):
@@ -103,6 +105,7 @@ def test_every_round_is_reported_once_then_the_student(imbalanced_arrays, schedu
     for metric in ["teacher/loss", "student/loss"]:
         logged = [(step, metrics[metric]) for _, step, metrics in calls[1:-2] if metric in metrics]
         assert logged == list(enumerate(_history_values(clf, metric), start=1))
+    assert calls[-3] == ("metrics", clf.n_iter_, {"n_iter": clf.n_iter_, "interrupted": 0})
     np.testing.assert_array_equal(calls[-2][1], clf.predict_proba(X))
     assert calls[-1] == ("end", False)
 
@@ -123,6 +126,8 @@ def test_trackers_take_one_tracker_without_a_list(imbalanced_arrays):
     calls = []
     DistilledClassifier(**FAST, trackers=RecordingTracker(calls, X)).fit(X, y)
     assert calls[0][0] == "params" and calls[-1] == ("end", False)
+    # the tracker's own settings (trackers__calls, ...) were logged as parameters
+    assert not [name for name in calls[0][1] if "trackers" in name]
 
 
 @pytest.mark.parametrize(
@@ -232,6 +237,25 @@ def test_mlflow_logs_a_whole_fit_as_one_run(imbalanced_arrays, mlflow_uri, tmp_p
                                                       str(tmp_path)), X)
 
 
+def test_mlflow_ends_a_run_whose_tags_it_refuses_in_the_environments_experiment(
+    imbalanced_arrays, mlflow_uri, monkeypatch,
+):
+    # the run stayed RUNNING for ever, in the experiment "Default"
+    from mlflow import MlflowClient, MlflowException
+
+    X, y = imbalanced_arrays
+    monkeypatch.setenv("MLFLOW_EXPERIMENT_NAME", "from-environment")
+    clf = DistilledClassifier(**FAST, trackers=[
+        MlflowTracker(tracking_uri=mlflow_uri, tags={"k" * 300: "x"})])
+    with pytest.raises(MlflowException, match="exceeds the maximum length"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "student_")
+    client = MlflowClient(tracking_uri=mlflow_uri)
+    experiment = client.get_experiment_by_name("from-environment")
+    (run,) = client.search_runs([experiment.experiment_id])
+    assert run.info.status == "FAILED"
+
+
 def test_mlflow_names_its_own_error_for_an_experiment_it_cannot_create(
     imbalanced_arrays, mlflow_uri,
 ):
@@ -312,7 +336,9 @@ def test_tensorboard_event_files_hold_the_whole_fit(imbalanced_arrays, tensorboa
     X, _ = imbalanced_arrays
     clf, folder = tensorboard_fit
     events = EventAccumulator(str(folder)).Reload()
-    assert sorted(events.Tags()["scalars"]) == sorted(METRICS)
+    assert sorted(events.Tags()["scalars"]) == sorted(METRICS + SUMMARY)
+    assert [(scalar.step, scalar.value) for scalar in events.Scalars("n_iter")] == [
+        (clf.n_iter_, clf.n_iter_)]
     for metric in METRICS:
         scalars = events.Scalars(metric)
         assert [scalar.step for scalar in scalars] == [1, 2, 3]
@@ -326,7 +352,8 @@ def test_tensorboard_event_files_hold_the_whole_fit(imbalanced_arrays, tensorboa
     assert start.session_start_info.hparams["teacher_weights"].string_value == "None"
     assert start.session_start_info.hparams["warm_start"].string_value == "False"
     experiment = HParamsPluginData.FromString(hparams["_hparams_/experiment"]).experiment
-    assert sorted(info.name.tag for info in experiment.metric_infos) == sorted(METRICS)
+    assert sorted(info.name.tag for info in experiment.metric_infos) == sorted(
+        METRICS + SUMMARY)
     _assert_same_model(clf, folder / MODEL_FILE, X)
 
 
@@ -420,24 +447,100 @@ def test_wandb_names_init_kwargs_its_init_does_not_take(imbalanced_arrays, tmp_p
     assert not list(tmp_path.iterdir())
 
 
-class FailingArtifactTracker(RecordingTracker):
-    """Logs all but the fitted model, whose upload fails."""
+class FailingTracker(RecordingTracker):
+    """Records its calls, and raises ``error`` once, in its run's ``method``
+    at step ``step`` (any step for ``log_artifact`` and ``end``)."""
+
+    def __init__(self, calls=None, X=None, method="log_artifact", error=None, step=None):
+        super().__init__(calls, X)
+        self.method = method
+        self.error = error
+        self.step = step
 
     def start(self):
         run = RecordingRun(self.calls, self.X)
-        run.log_artifact = lambda path: (_ for _ in ()).throw(OSError("upload failed"))
+        recorded, raised = getattr(run, self.method), []
+
+        def fail(*args):
+            if self.method == "end":
+                recorded(*args)
+            if not raised and self.step in (None, args[-1]):
+                raised.append(True)
+                raise self.error
+            recorded(*args)
+
+        setattr(run, self.method, fail)
         return run
 
 
-def test_a_tracker_that_fails_at_the_end_leaves_the_estimator_as_it_was(imbalanced_arrays):
+@pytest.fixture(scope="module")
+def untracked_proba(imbalanced_arrays):
     X, y = imbalanced_arrays
-    clf = DistilledClassifier(**FAST, random_state=0).fit(X, y)
-    proba, history = clf.predict_proba(X), clf.history_
-    clf.set_params(trackers=[FailingArtifactTracker([])], random_state=1)
-    with pytest.raises(OSError, match="upload failed"):
+    return DistilledClassifier(**FAST, random_state=0).fit(X, y).predict_proba(X)
+
+
+@pytest.mark.parametrize("method, step", [("log_artifact", None), ("log_metrics", 2)])
+def test_a_run_that_fails_ends_as_failed_and_the_fit_goes_on(
+    imbalanced_arrays, untracked_proba, method, step,
+):
+    # an artifact store that could not be written cost the whole fit
+    X, y = imbalanced_arrays
+    failing, other = [], []
+    clf = DistilledClassifier(**FAST, random_state=0, trackers=[
+        FailingTracker(failing, X, method, OSError("upload failed"), step),
+        RecordingTracker(other, X),
+    ])
+    with pytest.warns(UserWarning, match=rf"The run of FailingTracker failed in {method} "
+                                         r"\(OSError: upload failed\); it ends as failed"):
         clf.fit(X, y)
-    np.testing.assert_array_equal(clf.predict_proba(X), proba)
-    assert clf.history_ is history
+    np.testing.assert_array_equal(clf.predict_proba(X), untracked_proba)
+    assert failing[-1] == ("end", True)
+    assert [call[0] for call in failing].count("end") == 1
+    logged_steps = [call[1] for call in failing if call[0] == "metrics"]
+    assert logged_steps == ([1] if method == "log_metrics" else [1, 2, 3, 3])
+    assert other[-1] == ("end", False) and other[-2][0] == "artifact"
+
+
+def test_a_run_that_cannot_end_neither_keeps_others_open_nor_hides_the_fits_error(
+    imbalanced_arrays,
+):
+    X, y = imbalanced_arrays
+    failing, other = [], []
+    clf = DistilledClassifier(student=NaNLogits, **FAST, trackers=[
+        FailingTracker(failing, X, "end", RuntimeError("server gone")),
+        RecordingTracker(other, X),
+    ])
+    with pytest.warns(UserWarning, match=r"The run of FailingTracker could not be ended "
+                                         r"\(RuntimeError: server gone\)"):
+        with pytest.raises(FloatingPointError):
+            clf.fit(X, y)
+    assert failing[-1] == ("end", True) and other[-1] == ("end", True)
+
+
+def test_ctrl_c_inside_a_tracker_leaves_complete_rounds(imbalanced_arrays):
+    # history_ held the interrupted round while n_iter_ did not count it
+    from skdistill import FitInterruptedWarning
+
+    X, y = imbalanced_arrays
+    calls = []
+    clf = DistilledClassifier(**FAST, random_state=0, trackers=[
+        FailingTracker(calls, X, "log_metrics", KeyboardInterrupt(), step=2)])
+    with pytest.warns(FitInterruptedWarning, match="after 2 complete meta-epoch"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == len(clf.history_) == 2
+    assert ("metrics", 2, {"n_iter": 2, "interrupted": 1}) in calls
+    assert calls[-1] == ("end", False)
+
+
+def test_ctrl_c_while_the_model_is_logged_keeps_the_fit(imbalanced_arrays, untracked_proba):
+    X, y = imbalanced_arrays
+    calls = []
+    clf = DistilledClassifier(**FAST, random_state=0, trackers=[
+        FailingTracker(calls, X, "log_artifact", KeyboardInterrupt())])
+    with pytest.warns(UserWarning, match="Logging the fitted model was interrupted"):
+        clf.fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), untracked_proba)
+    assert calls[-1] == ("end", True)
 
 
 class TrackedLinear(torch.nn.Module):
