@@ -1081,8 +1081,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         )
         if feature_names is not None:
             fitted["feature_names_in_"] = feature_names
+        # the trackers log the fitted estimator before self takes it: a fit that
+        # raises there (a warning turned into an error) leaves self as it was
+        logged = copy.copy(self)
+        logged._set_fitted(fitted)
+        tracking.finish(logged, result.interrupted)
         self._set_fitted(fitted)
-        tracking.finish(self, result.interrupted)
         return self
 
     def __setstate__(self, state):

@@ -8,9 +8,10 @@ _LIBRARY_PACKAGES = ("skdistill", "sklearn", "imblearn", "joblib")
 
 
 class FitInterruptedWarning(RuntimeWarning):
-    """Warns that a fit cut short by Ctrl-C kept its best complete meta-epoch.
+    """Warns that a fit cut short by Ctrl-C kept what it had trained.
 
-    The nets are those of the best (or last complete) meta-epoch. Turn it into
+    The nets are those of the best (or last complete) meta-epoch; a Ctrl-C
+    while trackers log the fitted model keeps the whole fit. Turn it into
     an error to abort such a fit instead, leaving an earlier fit as it was, as
     ``skdistill fit`` does: ``warnings.simplefilter("error", FitInterruptedWarning)``.
     """

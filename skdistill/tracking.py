@@ -30,14 +30,16 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import StrOptions
 
 from ._optional import import_optional
-from ._warnings import user_stacklevel
+from ._warnings import FitInterruptedWarning, user_stacklevel
 
 __all__ = ["MlflowTracker", "TensorBoardTracker", "Tracker", "WandbTracker"]
 
 #: Longer parameter values (the repr of a module instance, say) are cut to this length.
 MAX_PARAM_LENGTH = 500
-#: MLflow's REST API takes at most this many parameters in one request.
+#: MLflow's REST API takes at most this many parameters (or tags) in one request.
 MLFLOW_PARAMS_PER_BATCH = 100
+#: The MLflow tag that names a run's user, read when the run is created.
+USER_TAG = "mlflow.user"
 #: File name of the fitted estimator in every run, written by :func:`skdistill.save`.
 MODEL_FILE = "model.skd"
 
@@ -186,9 +188,10 @@ class MlflowTracker(Tracker):
         raises a ``ValueError`` saying so before training.
     experiment_name : str or None, default=None
         Experiment the runs belong to; created when missing. None is the
-        environment variable ``MLFLOW_EXPERIMENT_NAME`` if set, otherwise
-        ``"Default"`` (``mlflow.set_experiment`` in the process is not
-        followed: a search's worker processes would not see it).
+        experiment the environment variable ``MLFLOW_EXPERIMENT_NAME`` names
+        (or, without it, ``MLFLOW_EXPERIMENT_ID``), otherwise ``"Default"``
+        (``mlflow.set_experiment`` in the process is not followed: a search's
+        worker processes would not see it).
     run_name : str or None, default=None
         Name of every run; None lets MLflow pick one per run.
     tags : dict or None, default=None
@@ -254,22 +257,29 @@ class _MlflowRun:
         self.entities = mlflow.entities
         _check_mlflow_store(tracker.tracking_uri, mlflow)
         self.client = mlflow.MlflowClient(tracking_uri=tracker.tracking_uri)
-        experiment_name = tracker.experiment_name
-        if experiment_name is None:
-            experiment_name = os.environ.get("MLFLOW_EXPERIMENT_NAME", "Default")
-        experiment_id = self._experiment_id(experiment_name, mlflow.MlflowException)
-        self.run_id = self.client.create_run(experiment_id, run_name=tracker.run_name).info.run_id
+        tags = {key: str(value) for key, value in (tracker.tags or {}).items()}
         # MLflow creates a run before it checks its tags: one it refuses must
-        # not leave the run RUNNING for ever.
+        # not leave the run RUNNING for ever. The user tag names the run's
+        # user only when the run is created.
+        user = {key: tags.pop(key) for key in [USER_TAG] if key in tags}
+        self.run_id = self.client.create_run(
+            self._experiment_id(tracker.experiment_name, mlflow.MlflowException),
+            run_name=tracker.run_name, tags=user,
+        ).info.run_id
         try:
-            self.client.log_batch(self.run_id, tags=[
-                self.entities.RunTag(key, value) for key, value in (tracker.tags or {}).items()
-            ])
+            self._log_in_batches(tags=[self.entities.RunTag(*item) for item in tags.items()])
         except BaseException:
             self.end(failed=True)
             raise
 
     def _experiment_id(self, name, error_type):
+        """The ID of experiment ``name``, created when missing; for None, that of
+        ``MLFLOW_EXPERIMENT_NAME`` or ``MLFLOW_EXPERIMENT_ID``, else "Default"."""
+        if name is None:
+            name = os.environ.get("MLFLOW_EXPERIMENT_NAME")
+            if name is None and os.environ.get("MLFLOW_EXPERIMENT_ID"):
+                return os.environ["MLFLOW_EXPERIMENT_ID"]
+            name = "Default" if name is None else name
         experiment = self.client.get_experiment_by_name(name)
         if experiment is not None:
             return experiment.experiment_id
@@ -283,12 +293,19 @@ class _MlflowRun:
                 raise
             return experiment.experiment_id
 
-    def log_params(self, params):
-        entities = [self.entities.Param(name, str(value)) for name, value in params.items()]
-        for start in range(0, len(entities), MLFLOW_PARAMS_PER_BATCH):
+    def _log_in_batches(self, **entities):
+        """``log_batch`` of the one kind of ``entities`` given (``params=[...]``
+        or ``tags=[...]``), at most ``MLFLOW_PARAMS_PER_BATCH`` a request."""
+        ((kind, items),) = entities.items()
+        for start in range(0, len(items), MLFLOW_PARAMS_PER_BATCH):
             self.client.log_batch(
-                self.run_id, params=entities[start : start + MLFLOW_PARAMS_PER_BATCH]
+                self.run_id, **{kind: items[start : start + MLFLOW_PARAMS_PER_BATCH]}
             )
+
+    def log_params(self, params):
+        self._log_in_batches(
+            params=[self.entities.Param(name, str(value)) for name, value in params.items()]
+        )
 
     def log_metrics(self, metrics, step):
         timestamp = int(time.time() * 1000)
@@ -568,26 +585,30 @@ class TrackingSession:
 
         ``n_iter`` and ``interrupted`` (1 for a fit cut short by Ctrl-C, else
         0) are logged as metrics at the step ``estimator.n_iter_``. A Ctrl-C
-        while the model is logged ends the runs as failed, with a warning; the
-        fit is kept.
+        while the model is logged ends the runs as failed, with a
+        :class:`~skdistill.FitInterruptedWarning`: the fit is kept. Anything
+        that still raises here (a warning turned into an error) ends them as
+        failed too.
         """
         if not self._runs:
             return
         summary = {"n_iter": estimator.n_iter_, "interrupted": int(interrupted)}
-        try:
-            for entry in list(self._runs):
-                self._call(entry, "log_metrics", summary, estimator.n_iter_)
-            with tempfile.TemporaryDirectory() as folder:
-                path = _write_model(estimator, folder)
-                for entry in list(self._runs) if path is not None else []:
-                    self._call(entry, "log_artifact", path)
-        except KeyboardInterrupt:
-            warnings.warn(
-                "Logging the fitted model was interrupted: the runs end as failed, and the "
-                "fit is kept.", UserWarning, stacklevel=user_stacklevel(),
-            )
-            self._end(failed=True)
-            return
+        with self._ended_on_error():
+            try:
+                for entry in list(self._runs):
+                    self._call(entry, "log_metrics", summary, estimator.n_iter_)
+                with tempfile.TemporaryDirectory() as folder:
+                    path = _write_model(estimator, folder)
+                    for entry in list(self._runs) if path is not None else []:
+                        self._call(entry, "log_artifact", path)
+            except KeyboardInterrupt:
+                self._end(failed=True)
+                warnings.warn(
+                    "Logging the fitted model was interrupted: the runs end as failed, and "
+                    "the fit is kept (turn this warning into an error to abort instead).",
+                    FitInterruptedWarning, stacklevel=user_stacklevel(),
+                )
+                return
         self._end(failed=False)
 
     def _call(self, entry, method, *args):
@@ -597,12 +618,12 @@ class TrackingSession:
             getattr(entry[1], method)(*args)
         except Exception as error:
             self._runs.remove(entry)
+            self._end_run(entry, failed=True)
             warnings.warn(
                 f"The run of {type(entry[0]).__name__} failed in {method} "
                 f"({type(error).__name__}: {error}); it ends as failed and logs nothing "
                 "more, and the fit goes on.", UserWarning, stacklevel=user_stacklevel(),
             )
-            self._end_run(entry, failed=True)
 
     @contextmanager
     def _ended_on_error(self):
@@ -613,9 +634,15 @@ class TrackingSession:
             raise
 
     def _end(self, failed):
-        entries, self._runs = self._runs, []
-        for entry in entries:
-            self._end_run(entry, failed)
+        """End every run; where ending one raises (a Ctrl-C, a warning turned
+        into an error), end the others as failed before raising."""
+        while self._runs:
+            entry = self._runs.pop(0)
+            try:
+                self._end_run(entry, failed)
+            except BaseException:
+                self._end(failed=True)
+                raise
 
     @staticmethod
     def _end_run(entry, failed):

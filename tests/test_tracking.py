@@ -9,6 +9,7 @@ import importlib.util
 import pickle
 import struct
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -213,7 +214,8 @@ def test_mlflow_default_sqlite_store_without_sqlalchemy_is_named(
 def test_mlflow_logs_a_whole_fit_as_one_run(imbalanced_arrays, mlflow_uri, tmp_path):
     X, y = imbalanced_arrays
     tracker = MlflowTracker(tracking_uri=mlflow_uri, experiment_name="distill",
-                            run_name="one fit", tags={"data": "crotonylation"})
+                            run_name="one fit",
+                            tags={"data": "crotonylation", "fold": 3, "mlflow.user": "alice"})
     clf = DistilledClassifier(**VALIDATED, alpha=0.3, random_state=0, trackers=[tracker])
     clf.fit(X, y)
 
@@ -221,7 +223,8 @@ def test_mlflow_logs_a_whole_fit_as_one_run(imbalanced_arrays, mlflow_uri, tmp_p
     assert len(runs) == 1
     run = runs[0]
     assert run.info.run_name == "one fit"
-    assert run.data.tags["data"] == "crotonylation"
+    assert run.data.tags["data"] == "crotonylation" and run.data.tags["fold"] == "3"
+    assert run.info.user_id == "alice"
     assert run.data.params["alpha"] == "0.3"
     assert run.data.params["teacher"] == "None"
     assert int(run.data.params["meta_epochs"]) == FAST["meta_epochs"]
@@ -237,14 +240,17 @@ def test_mlflow_logs_a_whole_fit_as_one_run(imbalanced_arrays, mlflow_uri, tmp_p
                                                       str(tmp_path)), X)
 
 
+@pytest.mark.parametrize("variable", ["MLFLOW_EXPERIMENT_NAME", "MLFLOW_EXPERIMENT_ID"])
 def test_mlflow_ends_a_run_whose_tags_it_refuses_in_the_environments_experiment(
-    imbalanced_arrays, mlflow_uri, monkeypatch,
+    imbalanced_arrays, mlflow_uri, monkeypatch, variable,
 ):
     # the run stayed RUNNING for ever, in the experiment "Default"
     from mlflow import MlflowClient, MlflowException
 
     X, y = imbalanced_arrays
-    monkeypatch.setenv("MLFLOW_EXPERIMENT_NAME", "from-environment")
+    experiment_id = MlflowClient(tracking_uri=mlflow_uri).create_experiment("from-environment")
+    monkeypatch.setenv(variable, "from-environment" if variable.endswith("NAME")
+                       else experiment_id)
     clf = DistilledClassifier(**FAST, trackers=[
         MlflowTracker(tracking_uri=mlflow_uri, tags={"k" * 300: "x"})])
     with pytest.raises(MlflowException, match="exceeds the maximum length"):
@@ -533,14 +539,41 @@ def test_ctrl_c_inside_a_tracker_leaves_complete_rounds(imbalanced_arrays):
 
 
 def test_ctrl_c_while_the_model_is_logged_keeps_the_fit(imbalanced_arrays, untracked_proba):
+    from skdistill import FitInterruptedWarning
+
     X, y = imbalanced_arrays
     calls = []
     clf = DistilledClassifier(**FAST, random_state=0, trackers=[
         FailingTracker(calls, X, "log_artifact", KeyboardInterrupt())])
-    with pytest.warns(UserWarning, match="Logging the fitted model was interrupted"):
+    with pytest.warns(FitInterruptedWarning, match="Logging the fitted model was interrupted"):
         clf.fit(X, y)
     np.testing.assert_array_equal(clf.predict_proba(X), untracked_proba)
     assert calls[-1] == ("end", True)
+
+
+@pytest.mark.parametrize("method, error", [
+    ("log_metrics", OSError("upload failed")),  # the tracker's warning raises
+    ("log_artifact", KeyboardInterrupt()),  # FitInterruptedWarning raises
+])
+def test_a_tracker_warning_turned_into_an_error_ends_every_run_and_keeps_the_earlier_fit(
+    imbalanced_arrays, untracked_proba, method, error,
+):
+    # the runs stayed RUNNING, and the fit that raised replaced the earlier one
+    X, y = imbalanced_arrays
+    failing, other = [], []
+    clf = DistilledClassifier(**FAST, random_state=0).fit(X, y)
+    history = clf.history_
+    clf.set_params(random_state=1, trackers=[
+        FailingTracker(failing, X, method, error, step=2 if method == "log_metrics" else None),
+        RecordingTracker(other, X),
+    ])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(Warning):
+            clf.fit(X, y)
+    assert failing[-1] == ("end", True) and other[-1] == ("end", True)
+    np.testing.assert_array_equal(clf.predict_proba(X), untracked_proba)
+    assert clf.history_ is history
 
 
 class TrackedLinear(torch.nn.Module):
