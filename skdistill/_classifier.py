@@ -55,6 +55,7 @@ from .fusion import FUSION_RULES, check_teacher_weights
 from .losses import (
     DISTILLATION_LOSSES,
     SURROGATE_LOSSES,
+    MAX_TEMPERATURE,
     DistillationLoss,
     make_true_label_loss,
 )
@@ -548,7 +549,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         [1e-6, 1 - 1e-6]: log-odds of about +-13.8 for two classes, log
         probabilities of about -13.8 for more, where a teacher is sure).
     temperature : float, default=1.0
-        Positive softening temperature of the "soft" teacher term.
+        Positive softening temperature of the "soft" teacher term, at most
+        about 1.8e19 (``skdistill.losses.MAX_TEMPERATURE``: its square, the
+        term's factor, is the largest float32).
     schedule : {"online", "sequential"}, default="online"
         "online" alternates teacher and student rounds (the teacher keeps
         learning while the student follows it; early stopping watches the
@@ -733,7 +736,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         "true_label_loss": [StrOptions({"auto", "pu", "bce"})],
         "pu_surrogate": [StrOptions(set(SURROGATE_LOSSES))],
         "distillation_loss": [StrOptions(set(DISTILLATION_LOSSES))],
-        "temperature": [NumberInterval(Real, 0, None, closed="neither")],
+        "temperature": [NumberInterval(Real, 0, MAX_TEMPERATURE, closed="right")],
         "schedule": [StrOptions({"online", "sequential"})],
         "teacher_fusion": [StrOptions(set(FUSION_RULES))],
         "teacher_weights": [None, "array-like"],

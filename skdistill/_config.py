@@ -153,7 +153,10 @@ def _expect(value, path, kind):
 
 def _path(base, value, key):
     """The path a config gives under ``key``: ``~`` expanded, relative to ``base``."""
-    return base / Path(_expect(value, key, "a string")).expanduser()
+    try:
+        return base / Path(_expect(value, key, "a string")).expanduser()
+    except RuntimeError as error:  # ~user of no such user
+        raise ConfigError(f"{key}: cannot expand {value!r}: {error}") from None
 
 
 def _join(path, key):

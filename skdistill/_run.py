@@ -18,7 +18,7 @@ import sys
 import tempfile
 import warnings
 from collections import namedtuple
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 
@@ -113,6 +113,10 @@ def _read_csv(data, path, key, labelled):
                "weight_column": [weight] if labelled and weight else []}
     for name, needed in columns.items():
         missing = [column for column in needed if column not in frame.columns]
+        if missing and key == "--input":
+            raise ConfigError(f"--input: {path} has no column(s) {missing}, the data.{name} "
+                              f"of the data the model was trained on; it has "
+                              f"{list(frame.columns)}")
         if missing:
             raise ConfigError(f"data.{name}: no column(s) {missing} in {key} {path}; it has "
                               f"{list(frame.columns)}")
@@ -196,7 +200,11 @@ def _check_label_count(y, key, file_format):
     """A ConfigError where the labels are not classes: continuous numbers, or
     about one label per sample (UniProt FASTA headers, a score column)."""
     labels = np.unique(y)
-    if type_of_target(y) != "continuous" and len(labels) <= max(2, len(y) // 2):
+    if type_of_target(y) == "continuous":
+        raise ConfigError(f"{key}: the labels are numbers with fractions (e.g. "
+                          f"{labels[:3].tolist()}): classification needs classes; give "
+                          "integer or text labels")
+    if len(labels) <= max(2, len(y) // 2):
         return
     hint = (" FASTA headers are read as >ID|LABEL|...: UniProt's >sp|ID|NAME gives every "
             "sample its own label." if file_format == "fasta" else "")
@@ -205,6 +213,19 @@ def _check_label_count(y, key, file_format):
         f"{labels[:3].tolist()}): classification needs classes, each held by many "
         f"samples.{hint}"
     )
+
+
+def _warn_of_rare_classes(y, key):
+    """Warn of a class held by under 1 % of more than two classes' samples (at
+    most 10): a typo in a label (``O`` for ``0``) makes a class of its own."""
+    labels, counts = np.unique(y, return_counts=True)
+    rare = [(label, count) for label, count in zip(labels.tolist(), counts)
+            if count <= min(10, 0.01 * len(y))]
+    if len(labels) > 2 and rare:
+        held = ", ".join(f"{label!r} by {count}" for label, count in rare[:5])
+        warnings.warn(f"{key}: of {len(labels)} classes in {len(y)} samples, some are held "
+                      f"by very few ({held}): typos in labels? Each is trained as a class "
+                      "of its own.", UserWarning, stacklevel=2)
 
 
 def _split(samples, seed, stratify, **size):
@@ -379,6 +400,7 @@ def run_fit(config_path, output=None, verbose=1):
     samples = read_samples(config)
     # the training data only: a test file may be small
     _check_label_count(samples.y, "data.path", data_format(config["data"]))
+    _warn_of_rare_classes(samples.y, "data.path")
     train, test = split_samples(config, samples)
     for part, part_samples in (("training", train), ("test", test)):
         _check_class_weights(part_samples, part)
@@ -408,19 +430,29 @@ def run_fit(config_path, output=None, verbose=1):
         except (ValueError, TypeError, FloatingPointError) as error:
             # the classifier names what is wrong (FloatingPointError: training diverged)
             raise ConfigError(f"cannot train on this config and its data: {error}") from None
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", UserWarning)
-            save(model, staging / MODEL_FILE)
-        for warning in caught:  # a scikit-learn teacher is not saved: say so once, plainly
-            print(f"Note: {warning.message}", file=sys.stderr)
         if isinstance(samples.X, pd.DataFrame) and not has_sequences(config["data"]):
             config["data"]["feature_columns"] = list(samples.X.columns)
-        (staging / CONFIG_FILE).write_text(dump_yaml(config), encoding="utf-8")
-        table = write_report(model, test, staging)
+        try:
+            table = _write_run(model, config, test, staging)
+        except OSError as error:  # a full disk, say
+            raise ConfigError(f"output: cannot write {folder}: "
+                              f"{error.strerror or error}") from None
     print(table)
     if verbose:
         print(f"Model, config, scores and report written to {folder}")
     return folder
+
+
+def _write_run(model, config, test, folder):
+    """Write the model, the resolved config and the report into ``folder``;
+    return the report's table."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        save(model, folder / MODEL_FILE)
+    for warning in caught:  # a scikit-learn teacher is not saved: say so once, plainly
+        print(f"Note: {warning.message}", file=sys.stderr)
+    (folder / CONFIG_FILE).write_text(dump_yaml(config), encoding="utf-8")
+    return write_report(model, test, folder)
 
 
 def _check_test_labels(train_labels, test_labels, key):
@@ -504,33 +536,49 @@ def _check_output_spares_inputs(folder, inputs):
                           "folder")
 
 
+def _missing_folders(folder):
+    """``folder`` and those of its parents that do not exist, innermost first."""
+    return [path for path in [folder, *folder.parents] if not path.exists()]
+
+
 @contextmanager
 def _staged_output(folder):
-    """A fresh folder beside ``folder`` to write a run into; moved there at the end.
+    """A fresh hidden folder inside ``folder`` to write a run into; its files
+    are moved up at the end.
 
     The output folder is checked before training. Only a complete run reaches
-    it: a failure leaves it as it was, and a run replaces every file an earlier
-    run wrote there (a plot it does not draw is removed) but no other file.
+    it: a failure leaves it as it was (the folders the run created are
+    removed), and a run replaces every file an earlier run wrote there (a plot
+    it does not draw is removed) but no other file. Staged inside, not beside
+    it, so that the files move within one file system (an output folder may
+    be a mount point) and a parent the user cannot write is no obstacle.
     """
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"output: {folder} exists and is not a folder")
-    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
-        raise ConfigError(f"output: cannot write into {folder}")
+    created = _missing_folders(folder)
+    complete = False
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    except OSError as error:
-        raise ConfigError(f"output: cannot write {folder}: {error.strerror}") from None
-    try:
-        yield staging
-        folder.mkdir(exist_ok=True)
-        for name in OUTPUT_FILES:
-            if (staging / name).exists():
-                os.replace(staging / name, folder / name)
-            else:
-                (folder / name).unlink(missing_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise ConfigError(f"output: cannot write into {folder}")
+            staging = Path(tempfile.mkdtemp(prefix=".skdistill-staging-", dir=folder))
+        except OSError as error:
+            raise ConfigError(f"output: cannot write {folder}: {error.strerror}") from None
+        try:
+            yield staging
+            for name in OUTPUT_FILES:
+                if (staging / name).exists():
+                    os.replace(staging / name, folder / name)
+                else:
+                    (folder / name).unlink(missing_ok=True)
+            complete = True
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for path in [] if complete else created:
+            with suppress(OSError):  # not empty: someone else's files arrived
+                path.rmdir()
 
 
 def _warn_of_repeated_ids(ids):
@@ -605,6 +653,9 @@ def run_predict(model_path, input_path, output=None):
         model = load(model_file)
     except ValueError as error:
         raise ConfigError(f"--model: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"--model: cannot read {model_file}: "
+                          f"{error.strerror or error}") from None
     classes = fitted_classifier(model, "skdistill predict")[0].classes_
     trained_length = getattr(model, "n_features_in_", None)
     if config["encoder"]["name"] == "OneHotEncoder" and X.shape[1] != trained_length:

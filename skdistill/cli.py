@@ -3,9 +3,11 @@
 import argparse
 import os
 import re
+import signal
 import sys
 import time
 import warnings
+from contextlib import contextmanager
 from functools import partial
 
 from . import _demo
@@ -157,6 +159,31 @@ def _show_warning(command, message, category, filename, lineno, file=None, line=
           file=sys.stderr if file is None else file)
 
 
+@contextmanager
+def _terminate_as_interrupt(received):
+    """Within the block, SIGTERM raises KeyboardInterrupt, as Ctrl-C does, so
+    that a run cleans up after itself; the signal is appended to the list
+    ``received``.
+
+    Python's default for SIGTERM ends the process at once, leaving a fit's
+    staging folder behind. Outside the main thread signals cannot be caught:
+    the block runs with the default.
+    """
+    def interrupt(signum, frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv=None):
     """Entry point of the ``skdistill`` command.
 
@@ -169,18 +196,22 @@ def main(argv=None):
     -------
     status : int
         The exit status: 0, 1 when standard output closed early, 130 when
-        interrupted; errors exit through :func:`sys.exit` with a message.
+        interrupted (Ctrl-C), 143 when terminated (SIGTERM, as ``timeout``,
+        batch schedulers and ``docker stop`` send); errors exit through
+        :func:`sys.exit` with a message.
     """
     args = build_parser().parse_args(argv)
+    terminated = []
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _terminate_as_interrupt(terminated):
             # a warning's file and line are the library's, not the user's: say only what
             warnings.showwarning = partial(_show_warning, args.command)
             args.handler(args)
     except KeyboardInterrupt:
-        # Ctrl-C aborts: a fit leaves its output folder as it was
-        print(f"skdistill {args.command}: interrupted", file=sys.stderr)
-        return 130
+        # Ctrl-C and SIGTERM abort: a fit leaves its output folder as it was
+        what = "terminated" if terminated else "interrupted"
+        print(f"skdistill {args.command}: {what}", file=sys.stderr)
+        return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
     except BrokenPipeError:
         # The reader closed standard output early (``skdistill predict ... | head``):
         # stop quietly, and keep Python's flush at exit from failing again.

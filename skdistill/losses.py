@@ -57,6 +57,11 @@ def binary_logits(logits):
     return logits
 
 
+#: The highest temperature: its square, the factor of the "soft" term, is the
+#: largest float32 (a higher one overflowed into an OverflowError or inf losses).
+MAX_TEMPERATURE = torch.finfo(torch.float32).max ** 0.5
+
+
 def _check_real(name, value, low, high, closed):
     """Return ``value`` if it is a real number in the interval (a 0-d tensor or
     array as its number); name it otherwise.
@@ -403,7 +408,8 @@ class DistillationLoss(nn.Module):
         "hard": cross-entropy against the teacher's predicted labels;
         "mse": mean squared error between logits (Tang et al., 2019).
     temperature : float, default=1.0
-        Softening temperature of the "soft" term.
+        Softening temperature of the "soft" term, in (0, ``MAX_TEMPERATURE``]
+        (about 1.8e19: its square, the term's factor, is the largest float32).
 
     Examples
     --------
@@ -429,7 +435,7 @@ class DistillationLoss(nn.Module):
         self.alpha = _check_real("alpha", alpha, 0, 1, "both")
         self.true_label_loss = true_label_loss
         self.distillation_loss = distillation_loss
-        self.temperature = _check_real("temperature", temperature, 0, float("inf"), "neither")
+        self.temperature = _check_real("temperature", temperature, 0, MAX_TEMPERATURE, "right")
 
     def teacher_term(self, student_logits, teacher_logits, sample_weight=None):
         """Per-sample distillation loss, averaged over the samples given.

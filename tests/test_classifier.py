@@ -504,6 +504,7 @@ def test_an_optimizer_error_of_a_custom_type_still_names_the_role(imbalanced_arr
         ({"true_label_loss": "hinge"}, "true_label_loss"),
         ({"pu_surrogate": "hinge"}, "pu_surrogate"),
         ({"distillation_loss": "kl"}, "distillation_loss"), ({"temperature": 0}, "temperature"),
+        ({"temperature": 1e300}, "temperature"),
         ({"validation_fraction": 1.0}, "validation_fraction"),
         ({"device": "tpu"}, "device"), ({"verbose": "yes"}, "verbose"),
         # torch's NotImplementedError "Cannot copy out of meta tensor" before

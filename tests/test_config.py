@@ -307,7 +307,15 @@ BROKEN = {
     ),
     "labels that are not classes": (  # blamed on test.fraction, listing all 300 labels
         {"data": {"path": "data.csv", "label_column": "f0", "feature_columns": ["f1"]}},
-        "data.path: 300 distinct labels in 300 samples (e.g. [",
+        "data.path: the labels are numbers with fractions (e.g. [",
+    ),
+    "a home folder of no user": (  # RuntimeError's traceback
+        {"output": "~no_such_user_of_skdistill/run"},
+        "output: cannot expand '~no_such_user_of_skdistill/run'",
+    ),
+    "a temperature whose square overflows": (  # OverflowError's traceback, in training
+        {"classifier": {**CLASSIFIER, "temperature": 1e300}},
+        "classifier.temperature: The 'temperature' parameter of DistilledClassifier",
     ),
     "test seed out of range": (  # accepted, then train_test_split's error or a traceback
         {"test": {"random_state": -1}},
@@ -326,6 +334,12 @@ BROKEN = {
         "cannot train on this config and its data: prior=0.1 is the class prior",
     ),
     "output that is a file": ({"output": "data.csv"}, "data.csv exists and is not a folder"),
+    # the folders were created, and left behind
+    "data the classifier refuses, output in new folders": (
+        {"classifier": {**CLASSIFIER, "prior": 0.1, "true_label_loss": "bce"},
+         "output": "new/folders/out"},
+        "cannot train on this config and its data",
+    ),
     "test labels the training data lack": (
         {"test": {"path": "other.csv"}},
         "test.path: 1 label(s) are not among the training part's 2 classes: ['maybe']; the "
@@ -538,10 +552,10 @@ signal.signal(signal.SIGINT, signal.default_int_handler)
 from skorch.callbacks import Callback
 import skdistill._nets as nets
 
-class SigintAt(Callback):  # Ctrl-C at the end of the student's epoch sys.argv[2]
+class SigintAt(Callback):  # signal sys.argv[3] at the end of the student's epoch sys.argv[2]
     def on_epoch_end(self, net, **kwargs):
         if net._role == "student" and len(net.history) == int(sys.argv[2]):
-            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), getattr(signal, sys.argv[3]))
 
 build = nets.build_net
 def build_net(*args, role, **kwargs):
@@ -557,8 +571,15 @@ sys.exit(main(["fit", "--config", sys.argv[1], "--quiet"]))
 """
 
 
-@pytest.mark.parametrize("epoch", [2, 10], ids=["first meta-epoch", "third meta-epoch"])
-def test_ctrl_c_aborts_a_fit_and_leaves_the_output_folder_as_it_was(csv_run, epoch):
+@pytest.mark.parametrize("epoch, signal_name, status, said", [
+    (2, "SIGINT", 130, "interrupted"), (10, "SIGINT", 130, "interrupted"),
+    # SIGTERM (timeout, batch schedulers, docker stop) killed the process and left its
+    # staging folder behind
+    (10, "SIGTERM", 143, "terminated"),
+], ids=["Ctrl-C in the first meta-epoch", "Ctrl-C in the third", "SIGTERM in the third"])
+def test_ctrl_c_aborts_a_fit_and_leaves_the_output_folder_as_it_was(
+    csv_run, epoch, signal_name, status, said,
+):
     # after a complete meta-epoch the library keeps it: the cut-short model
     # replaced the last run's, and the command exited 0; before one, a traceback
     config, _ = csv_run
@@ -568,13 +589,73 @@ def test_ctrl_c_aborts_a_fit_and_leaves_the_output_folder_as_it_was(csv_run, epo
     raw = yaml.safe_load(config.read_text())
     raw["classifier"] = {**CLASSIFIER, "meta_epochs": 50}
     config.write_text(yaml.safe_dump(raw))
-    result = subprocess.run([sys.executable, "-c", _INTERRUPTED_RUN, str(config), str(epoch)],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 130, result.stderr
-    assert result.stderr.strip().endswith("skdistill fit: interrupted")
+    result = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_RUN, str(config), str(epoch), signal_name],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == status, result.stderr
+    assert result.stderr.strip().endswith(f"skdistill fit: {said}")
     assert "interrupted after" not in result.stderr  # aborted, not kept
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
     assert sorted(path.name for path in config.parent.iterdir()) == ["data.csv", "out", "run.yaml"]
+
+
+_SIZE_LIMITED_RUN = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[2]), int(sys.argv[2])))
+from skdistill.cli import main
+sys.exit(main(["fit", "--config", sys.argv[1], "--quiet"]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGXFSZ"), reason="POSIX only")
+def test_a_run_that_cannot_write_its_files_is_one_line_and_leaves_the_folder(csv_run):
+    # a full disk ended in an OSError's traceback
+    config, _ = csv_run
+    result = subprocess.run([sys.executable, "-c", _SIZE_LIMITED_RUN, str(config), "2000"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        f"skdistill fit: error: output: cannot write {config.parent / 'out'}: File too large")
+    assert sorted(path.name for path in config.parent.iterdir()) == ["data.csv", "run.yaml"]
+
+
+def test_a_run_whose_output_folder_is_a_mount_point_is_written(csv_run):
+    # the run was staged in the parent folder, on another file system: after training,
+    # OSError "Invalid cross-device link", and nothing written
+    import os
+
+    mount = Path("/dev/shm")
+    from skdistill._run import OUTPUT_FILES
+
+    if not (os.path.ismount(mount) and os.access(mount, os.W_OK)
+            and mount.stat().st_dev != mount.parent.stat().st_dev):
+        pytest.skip("needs /dev/shm as a writable mount point of its own file system")
+    if any((mount / name).exists() for name in OUTPUT_FILES):
+        pytest.skip("/dev/shm holds files of the names a run writes")
+    config, _ = csv_run
+    try:
+        assert main(["fit", "--config", str(config), "--output", str(mount), "--quiet"]) == 0
+        assert load(mount / "model.skd").n_features_in_ == 6
+        assert not list(mount.glob(".skdistill-staging-*"))
+    finally:
+        for name in OUTPUT_FILES:
+            (mount / name).unlink(missing_ok=True)
+
+
+def test_a_label_held_by_very_few_samples_is_warned_of(csv_run, capsys):
+    # "O" for "0" in 3 of 300 labels trained a third class without a word
+    config, frame = csv_run
+    frame.loc[[3, 40, 200], "target"] = "yse"
+    frame.to_csv(config.parent / "data.csv", index=False)
+    raw = yaml.safe_load(config.read_text())
+    config.write_text(yaml.safe_dump({**raw, "test": {"fraction": 0.3, "stratify": False,
+                                                      "random_state": 1}}))
+    with contextlib.suppress(SystemExit):
+        fit(config)
+    assert ("skdistill fit: UserWarning: data.path: of 3 classes in 300 samples, some are "
+            "held by very few ('yse' by 3): typos in labels?") in capsys.readouterr().err
 
 
 def test_predict_errors_are_one_line(csv_fitted, tmp_path):
@@ -583,11 +664,16 @@ def test_predict_errors_are_one_line(csv_fitted, tmp_path):
     out = config.parent / "out"
     frame.head(0).to_csv(tmp_path / "empty.csv", index=False)
     frame.head(3).to_csv(tmp_path / "some.csv", index=False)
+    frame.head(3).drop(columns="name").to_csv(tmp_path / "no_ids.csv", index=False)
     (tmp_path / "damaged").mkdir()
     (tmp_path / "damaged" / "config.yaml").write_text((out / "config.yaml").read_text())
     (tmp_path / "damaged" / "model.skd").write_bytes(b"not a model")
     cases = {
         (out, tmp_path / "empty.csv", tmp_path / "p.csv"): "--input: ",
+        # named the config key data.id_column, which the predict user never wrote
+        (out, tmp_path / "no_ids.csv", tmp_path / "p.csv"):
+            f"--input: {tmp_path / 'no_ids.csv'} has no column(s) ['name'], the "
+            "data.id_column of the data the model was trained on",
         (out, tmp_path / "some.csv", tmp_path / "no" / "p.csv"): "--output: cannot write",
         (out, tmp_path / "some.csv", tmp_path): "--output: cannot write",
         (tmp_path / "damaged", tmp_path / "some.csv", tmp_path / "p.csv"): "--model: ",

@@ -336,6 +336,9 @@ def test_pu_refuses_a_target_that_would_broadcast():
         (lambda: DistillationLoss(float("nan"), BinaryCrossEntropyLoss()), ValueError, "alpha"),
         (lambda: DistillationLoss(0.5, BinaryCrossEntropyLoss(), "soft", float("nan")),
          ValueError, "temperature"),
+        # its square overflowed: OverflowError in the first batch
+        (lambda: DistillationLoss(0.5, BinaryCrossEntropyLoss(), "soft", 1e300),
+         ValueError, r"temperature must be in \(0, 1.84"),
         (lambda: DistillationLoss(0.5, "pu"), TypeError, "true_label_loss"),
     ],
 )
