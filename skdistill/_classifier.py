@@ -550,8 +550,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         probabilities of about -13.8 for more, where a teacher is sure).
     temperature : float, default=1.0
         Positive softening temperature of the "soft" teacher term, at most
-        about 1.8e19 (``skdistill.losses.MAX_TEMPERATURE``: its square, the
-        term's factor, is the largest float32).
+        1e18 (``skdistill.losses.MAX_TEMPERATURE``, where the term, its square
+        times a cross-entropy, is still a finite float32).
     schedule : {"online", "sequential"}, default="online"
         "online" alternates teacher and student rounds (the teacher keeps
         learning while the student follows it; early stopping watches the

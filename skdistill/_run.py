@@ -38,7 +38,6 @@ from ._config import (
 )
 from ._unwrap import fitted_classifier
 from ._validation import check_labels
-from ._warnings import FitInterruptedWarning
 from .cli import format_table
 from .datasets import _crotonylation
 from .persistence import load, save
@@ -216,16 +215,17 @@ def _check_label_count(y, key, file_format):
 
 
 def _warn_of_rare_classes(y, key):
-    """Warn of a class held by under 1 % of more than two classes' samples (at
-    most 10): a typo in a label (``O`` for ``0``) makes a class of its own."""
+    """Warn of a class held by under 1 % of more than two classes' samples (10
+    at most): a typo in a label (``O`` for ``0``) makes a class of its own."""
     labels, counts = np.unique(y, return_counts=True)
     rare = [(label, count) for label, count in zip(labels.tolist(), counts)
-            if count <= min(10, 0.01 * len(y))]
+            if count <= 10 and count < 0.01 * len(y)]
     if len(labels) > 2 and rare:
         held = ", ".join(f"{label!r} by {count}" for label, count in rare[:5])
-        warnings.warn(f"{key}: of {len(labels)} classes in {len(y)} samples, some are held "
-                      f"by very few ({held}): typos in labels? Each is trained as a class "
-                      "of its own.", UserWarning, stacklevel=2)
+        what = "a class is" if len(rare) == 1 else f"{len(rare)} classes are"
+        warnings.warn(f"{key}: of {len(labels)} classes in {len(y)} samples, {what} held by "
+                      f"very few ({held}): a typo in labels? A label of its own trains as a "
+                      "class of its own.", UserWarning, stacklevel=2)
 
 
 def _split(samples, seed, stratify, **size):
@@ -394,7 +394,8 @@ def run_fit(config_path, output=None, verbose=1):
     ConfigError
         When the config, its data or the output folder are wrong: before
         training wherever a check can tell, else when the classifier refuses
-        the data. The output folder is then left as it was.
+        the data. The output folder is then left as it was, as it is by any
+        exception (``main`` turns a fit's FitInterruptedWarning into one).
     """
     config, model = load_config(config_path, output, verbose)
     samples = read_samples(config)
@@ -421,12 +422,7 @@ def run_fit(config_path, output=None, verbose=1):
             print(f"{len(train.y)} training and {len(test.y)} test samples; training.",
                   flush=True)
         try:
-            with warnings.catch_warnings():
-                # Ctrl-C aborts a run: the cut-short model must not replace the last one
-                warnings.simplefilter("error", FitInterruptedWarning)
-                model.fit(train.X, train.y, **_weight_params(model, train.weight))
-        except FitInterruptedWarning:
-            raise KeyboardInterrupt from None
+            model.fit(train.X, train.y, **_weight_params(model, train.weight))
         except (ValueError, TypeError, FloatingPointError) as error:
             # the classifier names what is wrong (FloatingPointError: training diverged)
             raise ConfigError(f"cannot train on this config and its data: {error}") from None
@@ -567,11 +563,15 @@ def _staged_output(folder):
             raise ConfigError(f"output: cannot write {folder}: {error.strerror}") from None
         try:
             yield staging
-            for name in OUTPUT_FILES:
-                if (staging / name).exists():
-                    os.replace(staging / name, folder / name)
-                else:
-                    (folder / name).unlink(missing_ok=True)
+            try:
+                for name in OUTPUT_FILES:
+                    if (staging / name).exists():
+                        os.replace(staging / name, folder / name)
+                    else:
+                        (folder / name).unlink(missing_ok=True)
+            except OSError as error:
+                raise ConfigError(f"output: cannot move the run into {folder}: "
+                                  f"{error.strerror or error}") from None
             complete = True
         finally:
             shutil.rmtree(staging, ignore_errors=True)

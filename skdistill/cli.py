@@ -14,6 +14,7 @@ from . import _demo
 from ._classifier import resolve_device
 from ._demo import COLUMNS, run_demo
 from ._seeds import MAX_SEED, is_seed
+from ._warnings import FitInterruptedWarning
 
 __all__ = ["COLUMNS", "build_parser", "format_table", "main", "run_demo"]
 
@@ -159,29 +160,39 @@ def _show_warning(command, message, category, filename, lineno, file=None, line=
           file=sys.stderr if file is None else file)
 
 
+#: Signals that end the process by default and that a run turns into an
+#: interrupt, to clean up after itself: ``timeout``, batch schedulers and
+#: ``docker stop`` send SIGTERM, a closed terminal SIGHUP.
+TERMINATING_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                       if hasattr(signal, name)]
+
+
 @contextmanager
 def _terminate_as_interrupt(received):
-    """Within the block, SIGTERM raises KeyboardInterrupt, as Ctrl-C does, so
-    that a run cleans up after itself; the signal is appended to the list
-    ``received``.
+    """Within the block, each of ``TERMINATING_SIGNALS`` raises
+    KeyboardInterrupt, as Ctrl-C does, and is appended to the list ``received``.
 
-    Python's default for SIGTERM ends the process at once, leaving a fit's
-    staging folder behind. Outside the main thread signals cannot be caught:
-    the block runs with the default.
+    Python's default for them ends the process at once, leaving a fit's
+    staging folder behind. A signal the process was told to ignore stays
+    ignored, and outside the main thread, where signals cannot be caught, the
+    block runs with the defaults.
     """
     def interrupt(signum, frame):
         received.append(signum)
         raise KeyboardInterrupt
 
+    previous = {}
     try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        for number in TERMINATING_SIGNALS:
+            if signal.getsignal(number) is not signal.SIG_IGN:
+                previous[number] = signal.signal(number, interrupt)
     except ValueError:  # not the main thread
-        yield
-        return
+        pass
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def main(argv=None):
@@ -196,9 +207,9 @@ def main(argv=None):
     -------
     status : int
         The exit status: 0, 1 when standard output closed early, 130 when
-        interrupted (Ctrl-C), 143 when terminated (SIGTERM, as ``timeout``,
-        batch schedulers and ``docker stop`` send); errors exit through
-        :func:`sys.exit` with a message.
+        interrupted (Ctrl-C), 128 + the signal's number when terminated (143
+        for SIGTERM, 129 for SIGHUP); errors exit through :func:`sys.exit`
+        with a message.
     """
     args = build_parser().parse_args(argv)
     terminated = []
@@ -206,12 +217,15 @@ def main(argv=None):
         with warnings.catch_warnings(), _terminate_as_interrupt(terminated):
             # a warning's file and line are the library's, not the user's: say only what
             warnings.showwarning = partial(_show_warning, args.command)
+            # a command aborts where the library would keep a fit cut short: a cut-short
+            # model must not replace a run's, nor fill the demo's table
+            warnings.simplefilter("error", FitInterruptedWarning)
             args.handler(args)
-    except KeyboardInterrupt:
-        # Ctrl-C and SIGTERM abort: a fit leaves its output folder as it was
+    except (KeyboardInterrupt, FitInterruptedWarning):
+        # a fit leaves its output folder as it was
         what = "terminated" if terminated else "interrupted"
         print(f"skdistill {args.command}: {what}", file=sys.stderr)
-        return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
+        return 128 + (terminated[0] if terminated else signal.SIGINT)
     except BrokenPipeError:
         # The reader closed standard output early (``skdistill predict ... | head``):
         # stop quietly, and keep Python's flush at exit from failing again.

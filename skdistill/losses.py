@@ -57,9 +57,11 @@ def binary_logits(logits):
     return logits
 
 
-#: The highest temperature: its square, the factor of the "soft" term, is the
-#: largest float32 (a higher one overflowed into an OverflowError or inf losses).
-MAX_TEMPERATURE = torch.finfo(torch.float32).max ** 0.5
+#: The highest temperature. The "soft" term is its square times a cross-entropy
+#: of about log(k) for k classes at such temperatures: 1e36 times up to 340
+#: (e ** 340 classes) stays a finite float32 (1e300 overflowed into an
+#: OverflowError, sqrt(float32 max) into inf losses from three classes on).
+MAX_TEMPERATURE = 1e18
 
 
 def _check_real(name, value, low, high, closed):
@@ -409,7 +411,8 @@ class DistillationLoss(nn.Module):
         "mse": mean squared error between logits (Tang et al., 2019).
     temperature : float, default=1.0
         Softening temperature of the "soft" term, in (0, ``MAX_TEMPERATURE``]
-        (about 1.8e19: its square, the term's factor, is the largest float32).
+        (1e18, where the term, its square times a cross-entropy, is still a
+        finite float32).
 
     Examples
     --------

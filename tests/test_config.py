@@ -3,6 +3,7 @@
 import contextlib
 import importlib.util
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -552,10 +553,10 @@ signal.signal(signal.SIGINT, signal.default_int_handler)
 from skorch.callbacks import Callback
 import skdistill._nets as nets
 
-class SigintAt(Callback):  # signal sys.argv[3] at the end of the student's epoch sys.argv[2]
+class SigintAt(Callback):  # signal sys.argv[2] at the end of the student's epoch sys.argv[1]
     def on_epoch_end(self, net, **kwargs):
-        if net._role == "student" and len(net.history) == int(sys.argv[2]):
-            os.kill(os.getpid(), getattr(signal, sys.argv[3]))
+        if net._role == "student" and len(net.history) == int(sys.argv[1]):
+            os.kill(os.getpid(), getattr(signal, sys.argv[2]))
 
 build = nets.build_net
 def build_net(*args, role, **kwargs):
@@ -566,17 +567,31 @@ def build_net(*args, role, **kwargs):
 nets.build_net = build_net
 import skdistill._classifier as classifier
 classifier.build_net = build_net
+import skdistill._demo as demo
+demo.QUICK_SAMPLES, demo.META_EPOCHS = 1500, {"quick": 3, "full": 3}
+if os.environ.get("IGNORE_SIGTERM"):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 from skdistill.cli import main
-sys.exit(main(["fit", "--config", sys.argv[1], "--quiet"]))
+sys.exit(main(sys.argv[3:]))
 """
+
+
+def _interrupted_run(epoch, signal_name, *arguments, **environment):
+    """Run the command line's ``arguments`` in a process of its own, which
+    sends itself ``signal_name`` at the end of the student's epoch ``epoch``."""
+    return subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_RUN, str(epoch), signal_name, *arguments],
+        capture_output=True, text=True, timeout=300, env={**os.environ, **environment},
+    )
 
 
 @pytest.mark.parametrize("epoch, signal_name, status, said", [
     (2, "SIGINT", 130, "interrupted"), (10, "SIGINT", 130, "interrupted"),
-    # SIGTERM (timeout, batch schedulers, docker stop) killed the process and left its
-    # staging folder behind
-    (10, "SIGTERM", 143, "terminated"),
-], ids=["Ctrl-C in the first meta-epoch", "Ctrl-C in the third", "SIGTERM in the third"])
+    # SIGTERM (timeout, batch schedulers, docker stop) and SIGHUP (a closed terminal)
+    # killed the process and left its staging folder behind
+    (10, "SIGTERM", 143, "terminated"), (10, "SIGHUP", 129, "terminated"),
+], ids=["Ctrl-C in the first meta-epoch", "Ctrl-C in the third", "SIGTERM in the third",
+        "SIGHUP in the third"])
 def test_ctrl_c_aborts_a_fit_and_leaves_the_output_folder_as_it_was(
     csv_run, epoch, signal_name, status, said,
 ):
@@ -589,15 +604,30 @@ def test_ctrl_c_aborts_a_fit_and_leaves_the_output_folder_as_it_was(
     raw = yaml.safe_load(config.read_text())
     raw["classifier"] = {**CLASSIFIER, "meta_epochs": 50}
     config.write_text(yaml.safe_dump(raw))
-    result = subprocess.run(
-        [sys.executable, "-c", _INTERRUPTED_RUN, str(config), str(epoch), signal_name],
-        capture_output=True, text=True, timeout=300,
-    )
+    result = _interrupted_run(epoch, signal_name, "fit", "--config", str(config), "--quiet")
     assert result.returncode == status, result.stderr
     assert result.stderr.strip().endswith(f"skdistill fit: {said}")
     assert "interrupted after" not in result.stderr  # aborted, not kept
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
     assert sorted(path.name for path in config.parent.iterdir()) == ["data.csv", "out", "run.yaml"]
+
+
+def test_a_terminated_demo_stops_and_says_so():
+    # the demo kept the student cut short by SIGTERM, trained the other models, printed
+    # the whole table and exited 0
+    result = _interrupted_run(6, "SIGTERM", "demo", "--quick", "--quiet")
+    assert result.returncode == 143, result.stderr
+    assert result.stderr.strip().endswith("skdistill demo: terminated")
+    assert "ROC AUC" not in result.stdout
+
+
+def test_an_ignored_sigterm_stays_ignored(csv_run):
+    # the run set its own handler over the SIG_IGN it inherited, and stopped
+    config, _ = csv_run
+    result = _interrupted_run(2, "SIGTERM", "fit", "--config", str(config), "--quiet",
+                              IGNORE_SIGTERM="1")
+    assert result.returncode == 0, result.stderr
+    assert (config.parent / "out" / "model.skd").is_file()
 
 
 _SIZE_LIMITED_RUN = """
@@ -624,8 +654,6 @@ def test_a_run_that_cannot_write_its_files_is_one_line_and_leaves_the_folder(csv
 def test_a_run_whose_output_folder_is_a_mount_point_is_written(csv_run):
     # the run was staged in the parent folder, on another file system: after training,
     # OSError "Invalid cross-device link", and nothing written
-    import os
-
     mount = Path("/dev/shm")
     from skdistill._run import OUTPUT_FILES
 
@@ -645,17 +673,17 @@ def test_a_run_whose_output_folder_is_a_mount_point_is_written(csv_run):
 
 
 def test_a_label_held_by_very_few_samples_is_warned_of(csv_run, capsys):
-    # "O" for "0" in 3 of 300 labels trained a third class without a word
+    # "O" for "0" in 2 of 300 labels trained a third class without a word
     config, frame = csv_run
-    frame.loc[[3, 40, 200], "target"] = "yse"
+    frame.loc[[3, 200], "target"] = "yse"
     frame.to_csv(config.parent / "data.csv", index=False)
     raw = yaml.safe_load(config.read_text())
     config.write_text(yaml.safe_dump({**raw, "test": {"fraction": 0.3, "stratify": False,
                                                       "random_state": 1}}))
     with contextlib.suppress(SystemExit):
         fit(config)
-    assert ("skdistill fit: UserWarning: data.path: of 3 classes in 300 samples, some are "
-            "held by very few ('yse' by 3): typos in labels?") in capsys.readouterr().err
+    assert ("skdistill fit: UserWarning: data.path: of 3 classes in 300 samples, a class is "
+            "held by very few ('yse' by 2): a typo in labels?") in capsys.readouterr().err
 
 
 def test_predict_errors_are_one_line(csv_fitted, tmp_path):
