@@ -299,7 +299,7 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     ...                      response_method=("decision_function", "predict_proba"))
     """
     _check_prior(prior)
-    y_true = np.asarray(y_true)
+    y_true = column_or_1d(y_true, warn=True)
     label = positive_label(y_true, pos_label)
     y_score = column_or_1d(_scores(y_score), warn=True)
     weight = _check_weight(sample_weight, y_true, label, unlabeled_too=True)

@@ -14,9 +14,12 @@ Everything before the classifier in a Pipeline (a ``SequenceEncoder``, a
 result) are optional: ``pip install "skdistill[onnx]"``.
 """
 
+import contextlib
 import copy
+import io
 import logging
 import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -140,14 +143,23 @@ def export_onnx(estimator, path):
         If the classifier is not fitted.
     ImportError
         If ``onnx`` or ``onnxscript`` is missing.
+    ValueError
+        If the student cannot be traced or converted (a module that branches
+        on its data's values, an operation without an ONNX translation); the
+        message names the student and the cause.
+    OSError
+        If ``path`` cannot be written (a folder, a missing parent folder).
 
     Notes
     -----
     The student is traced by ``torch.export`` in strict (TorchDynamo) mode,
-    which keeps the batch size symbolic where a module reads it with
-    ``len(X)``, and converted by PyTorch's ``torch.export``-based ONNX
-    exporter. Any student module that this exporter supports can be
-    exported; the built-in ones (:mod:`skdistill.modules`) all are.
+    with gradients enabled whatever the caller's mode, which keeps the batch
+    size symbolic where a module reads it with ``len(X)``, and converted by
+    PyTorch's ``torch.export``-based ONNX exporter, which writes ONNX opset 20
+    (IR version 10, with torch 2.13): serve it with a runtime that reads it
+    (onnxruntime 1.17 or later). Any student module that this exporter
+    supports can be exported; the built-in ones (:mod:`skdistill.modules`)
+    all are.
 
     Examples
     --------
@@ -190,25 +202,43 @@ def export_onnx(estimator, path):
 
 def _export(model, example, path):
     """Trace ``model`` on ``example`` and write it to ``path`` as ONNX."""
-    with warnings.catch_warnings():
+    # Traced with gradients enabled, whatever the caller's mode: under no_grad or
+    # inference_mode, PyTorch's Transformer layers take a fused inference kernel that
+    # has no ONNX translation.
+    with warnings.catch_warnings(), torch.inference_mode(False), torch.enable_grad():
         # Raised inside torch 2.13's own export code; nothing a caller can change.
         warnings.filterwarnings("ignore", message=".*treespec, LeafSpec", category=FutureWarning)
-        # Traced with gradients enabled: under no_grad, PyTorch's Transformer layers
-        # take a fused inference kernel that has no ONNX translation.
+        # torch.export prints the partial graph of a failed trace to stderr: the
+        # error below says what failed; a successful trace's output is passed on.
+        printed = io.StringIO()
         try:
-            program = torch.export.export(
-                model, (example,), dynamic_shapes={"X": {0: torch.export.Dim(BATCH_AXIS)}},
-                strict=True,
-            )
+            with contextlib.redirect_stderr(printed):
+                program = torch.export.export(
+                    model, (example,), dynamic_shapes={"X": {0: torch.export.Dim(BATCH_AXIS)}},
+                    strict=True,
+                )
         except Exception as error:  # noqa: BLE001 - torch.export raises many kinds
-            raise ValueError(
-                f"export_onnx cannot trace the student {type(model.module).__name__} with "
-                "torch.export (a module that branches on its data's values, say, or "
-                f"an operation the exporter does not know): {type(error).__name__}: "
-                f"{str(error).splitlines()[0] if str(error) else ''}"
-            ) from error
-        torch.onnx.export(
-            program, f=path, dynamo=True, external_data=False, input_names=[INPUT_NAME],
-            output_names=[OUTPUT_NAME], dynamic_shapes={"X": {0: BATCH_AXIS}},
-            verbose=False,
-        )
+            raise _cannot_export(model, "trace", "torch.export (a module that branches on "
+                                 "its data's values, say, or an operation the exporter does "
+                                 "not know)", error) from error
+        sys.stderr.write(printed.getvalue())
+        try:
+            torch.onnx.export(
+                program, f=path, dynamo=True, external_data=False, input_names=[INPUT_NAME],
+                output_names=[OUTPUT_NAME], dynamic_shapes={"X": {0: BATCH_AXIS}},
+                verbose=False,
+            )
+        except OSError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the converter raises many kinds
+            raise _cannot_export(model, "convert", "PyTorch's ONNX exporter (an operation "
+                                 "it has no ONNX translation for)", error) from error
+
+
+def _cannot_export(model, step, by_what, error):
+    """The ValueError of a student that cannot be exported, naming it and the cause."""
+    first_line = str(error).splitlines()[0] if str(error) else ""
+    return ValueError(
+        f"export_onnx cannot {step} the student {type(model.module).__name__} with {by_what}: "
+        f"{type(error).__name__}: {first_line}"
+    )

@@ -788,6 +788,14 @@ def test_pu_metrics_weigh_as_repeated_samples(metric):
     assert metric(y, pred, sample_weight=tiny) == metric(y, pred, sample_weight=2 * tiny)
 
 
+def test_pu_roc_auc_reads_a_column_of_labels_as_pu_f1_score_does():
+    # "y must be one-dimensional", where pu_f1_score and roc_auc_score warn and go on
+    y, scores = np.array([1, 0, 1, 0, 0, 1]), [0.9, 0.2, 0.4, 0.5, 0.1, 0.8]
+    with pytest.warns(DataConversionWarning):
+        column = pu_roc_auc_score(y[:, None], scores, prior=0.25)
+    assert column == pu_roc_auc_score(y, scores, prior=0.25)
+
+
 def test_pu_roc_auc_needs_weight_on_the_unlabeled_samples_too():
     # all unlabeled samples at weight 0 gave nan with a warning
     y = np.array([1, 1, 0, 0])
