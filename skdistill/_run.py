@@ -222,9 +222,11 @@ def _warn_of_rare_classes(y, key):
             if count <= 10 and count < 0.01 * len(y)]
     if len(labels) > 2 and rare:
         held = ", ".join(f"{label!r} by {count}" for label, count in rare[:5])
-        what = "a class is" if len(rare) == 1 else f"{len(rare)} classes are"
+        more = f" and {len(rare) - 5} more" if len(rare) > 5 else ""
+        what, typo = ("a class is", "a typo") if len(rare) == 1 else (
+            f"{len(rare)} classes are", "typos")
         warnings.warn(f"{key}: of {len(labels)} classes in {len(y)} samples, {what} held by "
-                      f"very few ({held}): a typo in labels? A label of its own trains as a "
+                      f"very few ({held}{more}): {typo} in labels? Each label trains as a "
                       "class of its own.", UserWarning, stacklevel=2)
 
 
@@ -563,15 +565,20 @@ def _staged_output(folder):
             raise ConfigError(f"output: cannot write {folder}: {error.strerror}") from None
         try:
             yield staging
-            try:
-                for name in OUTPUT_FILES:
+            moved = []
+            for name in OUTPUT_FILES:
+                try:
                     if (staging / name).exists():
                         os.replace(staging / name, folder / name)
                     else:
                         (folder / name).unlink(missing_ok=True)
-            except OSError as error:
-                raise ConfigError(f"output: cannot move the run into {folder}: "
-                                  f"{error.strerror or error}") from None
+                except OSError as error:
+                    raise ConfigError(
+                        f"output: cannot move {name} into {folder}: "
+                        f"{error.strerror or error}; of this run's files it holds "
+                        f"{moved or 'none'}, beside what it held before"
+                    ) from None
+                moved.append(name)
             complete = True
         finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -7,7 +7,7 @@ import signal
 import sys
 import time
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 
 from . import _demo
@@ -156,8 +156,14 @@ def _show_warning(command, message, category, filename, lineno, file=None, line=
     ``warnings.showwarning``'s signature; the file and line, which are the
     library's and not the user's, are left out.
     """
-    print(f"skdistill {command}: {category.__name__}: {message}",
-          file=sys.stderr if file is None else file)
+    _say(f"skdistill {command}: {category.__name__}: {message}", file)
+
+
+def _say(text, file=None):
+    """Print ``text`` to ``file`` (standard error by default), where it still can:
+    the terminal of a run ended by SIGHUP is gone (OSError)."""
+    with suppress(OSError):
+        print(text, file=sys.stderr if file is None else file)
 
 
 #: Signals that end the process by default and that a run turns into an
@@ -173,13 +179,15 @@ def _terminate_as_interrupt(received):
     KeyboardInterrupt, as Ctrl-C does, and is appended to the list ``received``.
 
     Python's default for them ends the process at once, leaving a fit's
-    staging folder behind. A signal the process was told to ignore stays
+    staging folder behind. Only the first raises: later ones, while the run
+    cleans up, are recorded. A signal the process was told to ignore stays
     ignored, and outside the main thread, where signals cannot be caught, the
     block runs with the defaults.
     """
     def interrupt(signum, frame):
         received.append(signum)
-        raise KeyboardInterrupt
+        if len(received) == 1:  # a second one must not cut the clean-up short
+            raise KeyboardInterrupt
 
     previous = {}
     try:
@@ -211,6 +219,11 @@ def main(argv=None):
         for SIGTERM, 129 for SIGHUP); errors exit through :func:`sys.exit`
         with a message.
     """
+    for name in ("stdout", "stderr"):
+        # a stream closed when Python started (``>&-``) is None: print and skorch
+        # would fail on it in the middle of a fit
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
     args = build_parser().parse_args(argv)
     terminated = []
     try:
@@ -223,8 +236,7 @@ def main(argv=None):
             args.handler(args)
     except (KeyboardInterrupt, FitInterruptedWarning):
         # a fit leaves its output folder as it was
-        what = "terminated" if terminated else "interrupted"
-        print(f"skdistill {args.command}: {what}", file=sys.stderr)
+        _say(f"skdistill {args.command}: {'terminated' if terminated else 'interrupted'}")
         return 128 + (terminated[0] if terminated else signal.SIGINT)
     except BrokenPipeError:
         # The reader closed standard output early (``skdistill predict ... | head``):

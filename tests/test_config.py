@@ -612,6 +612,46 @@ def test_ctrl_c_aborts_a_fit_and_leaves_the_output_folder_as_it_was(
     assert sorted(path.name for path in config.parent.iterdir()) == ["data.csv", "out", "run.yaml"]
 
 
+def test_a_second_signal_does_not_cut_the_clean_up_short():
+    # SIGTERM then SIGHUP (or SIGTERM twice) while the staging folder was removed left it
+    from skdistill.cli import TERMINATING_SIGNALS, _terminate_as_interrupt
+
+    received, cleaned = [], False
+    with pytest.raises(KeyboardInterrupt), _terminate_as_interrupt(received):
+        try:
+            os.kill(os.getpid(), TERMINATING_SIGNALS[0])
+        finally:
+            for number in TERMINATING_SIGNALS:
+                os.kill(os.getpid(), number)
+            cleaned = True
+    assert cleaned and received == [TERMINATING_SIGNALS[0], *TERMINATING_SIGNALS]
+
+
+def test_a_run_with_standard_output_closed_trains(csv_run):
+    # sys.stdout is None under ">&-": skorch's flush raised AttributeError mid-fit
+    config, _ = csv_run
+    result = subprocess.run(
+        [sys.executable, "-m", "skdistill", "fit", "--config", str(config), "--quiet"],
+        stderr=subprocess.PIPE, text=True, timeout=300, preexec_fn=lambda: os.close(1),
+    )
+    assert result.returncode == 0, result.stderr
+    assert (config.parent / "out" / "model.skd").is_file()
+
+
+def test_a_file_that_cannot_be_moved_in_is_named(csv_fitted, tmp_path):
+    # one line, but naming neither the file nor what the folder then held
+    config, _, _ = csv_fitted
+    out = tmp_path / "out"
+    assert main(["fit", "--config", str(config), "--output", str(out), "--quiet"]) == 0
+    (out / "report.txt").unlink()
+    (out / "report.txt").mkdir()
+    with pytest.raises(SystemExit) as stopped:
+        main(["fit", "--config", str(config), "--output", str(out), "--quiet"])
+    assert str(stopped.value.code).startswith(
+        f"skdistill fit: error: output: cannot move report.txt into {out}: Is a directory; "
+        "of this run's files it holds ['model.skd', 'config.yaml', 'scores.csv']")
+
+
 def test_a_terminated_demo_stops_and_says_so():
     # the demo kept the student cut short by SIGTERM, trained the other models, printed
     # the whole table and exited 0
