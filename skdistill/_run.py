@@ -14,6 +14,7 @@ and, with matplotlib, the plots ``training_curves.png`` and
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import warnings
@@ -36,6 +37,7 @@ from ._config import (
     TOP_KEYS, ConfigError, _data_section, _section, data_format, dump_yaml, format_of,
     has_sequences, load_config, read_yaml,
 )
+from ._signals import TERMINATING_SIGNALS, handlers_set
 from ._unwrap import fitted_classifier
 from ._validation import check_labels
 from .cli import format_table
@@ -222,7 +224,7 @@ def _warn_of_rare_classes(y, key):
             if count <= 10 and count < 0.01 * len(y)]
     if len(labels) > 2 and rare:
         held = ", ".join(f"{label!r} by {count}" for label, count in rare[:5])
-        more = f" and {len(rare) - 5} more" if len(rare) > 5 else ""
+        more = f", and {len(rare) - 5} more" if len(rare) > 5 else ""
         what, typo = ("a class is", "a typo") if len(rare) == 1 else (
             f"{len(rare)} classes are", "typos")
         warnings.warn(f"{key}: of {len(labels)} classes in {len(y)} samples, {what} held by "
@@ -534,6 +536,26 @@ def _check_output_spares_inputs(folder, inputs):
                           "folder")
 
 
+@contextmanager
+def _signals_held():
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends, so that a clean-up
+    runs to its end: their handlers only record them meanwhile, and the first
+    to arrive is sent again after (to the handler it would have met).
+
+    Handlers, not a signal mask: the kernel hands a signal to any thread that
+    does not block it, and torch runs threads of its own. A no-op outside the
+    main thread, where handlers cannot be set.
+    """
+    arrived = []
+    try:
+        with handlers_set([signal.SIGINT, *TERMINATING_SIGNALS],
+                          lambda signum, frame: arrived.append(signum)):
+            yield
+    finally:
+        if arrived:
+            os.kill(os.getpid(), arrived[0])
+
+
 def _missing_folders(folder):
     """``folder`` and those of its parents that do not exist, innermost first."""
     return [path for path in [folder, *folder.parents] if not path.exists()]
@@ -550,11 +572,13 @@ def _staged_output(folder):
     it does not draw is removed) but no other file. Staged inside, not beside
     it, so that the files move within one file system (an output folder may
     be a mount point) and a parent the user cannot write is no obstacle.
+    Ctrl-C and the signals the command line catches are held while the files
+    move in and while a failed run is cleaned up: they arrive after.
     """
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"output: {folder} exists and is not a folder")
     created = _missing_folders(folder)
-    complete = False
+    staging, complete = None, False
     try:
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -563,29 +587,39 @@ def _staged_output(folder):
             staging = Path(tempfile.mkdtemp(prefix=".skdistill-staging-", dir=folder))
         except OSError as error:
             raise ConfigError(f"output: cannot write {folder}: {error.strerror}") from None
-        try:
-            yield staging
-            moved = []
-            for name in OUTPUT_FILES:
-                try:
-                    if (staging / name).exists():
-                        os.replace(staging / name, folder / name)
-                    else:
-                        (folder / name).unlink(missing_ok=True)
-                except OSError as error:
-                    raise ConfigError(
-                        f"output: cannot move {name} into {folder}: "
-                        f"{error.strerror or error}; of this run's files it holds "
-                        f"{moved or 'none'}, beside what it held before"
-                    ) from None
-                moved.append(name)
+        yield staging
+        with _signals_held():
+            _move_up(staging, folder)
             complete = True
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
     finally:
-        for path in [] if complete else created:
-            with suppress(OSError):  # not empty: someone else's files arrived
-                path.rmdir()
+        with _signals_held():
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            for path in [] if complete else created:
+                with suppress(OSError):  # not empty: someone else's files arrived
+                    path.rmdir()
+
+
+def _move_up(staging, folder):
+    """Move the run's files from ``staging`` into ``folder``, removing those of
+    an earlier run that this one did not write; a ConfigError names a file
+    that cannot be moved or removed, and what the folder then holds."""
+    moved = []
+    for name in OUTPUT_FILES:
+        written = (staging / name).exists()
+        try:
+            if written:
+                os.replace(staging / name, folder / name)
+            else:
+                (folder / name).unlink(missing_ok=True)
+        except OSError as error:
+            raise ConfigError(
+                f"output: cannot {'move' if written else 'remove an earlier'} {name} "
+                f"{'into' if written else 'from'} {folder}: {error.strerror or error}; of "
+                f"this run's files it holds {moved or 'none'}, beside what it held before"
+            ) from None
+        if written:
+            moved.append(name)
 
 
 def _warn_of_repeated_ids(ids):

@@ -14,6 +14,7 @@ from . import _demo
 from ._classifier import resolve_device
 from ._demo import COLUMNS, run_demo
 from ._seeds import MAX_SEED, is_seed
+from ._signals import TERMINATING_SIGNALS, handlers_set
 from ._warnings import FitInterruptedWarning
 
 __all__ = ["COLUMNS", "build_parser", "format_table", "main", "run_demo"]
@@ -166,41 +167,22 @@ def _say(text, file=None):
         print(text, file=sys.stderr if file is None else file)
 
 
-#: Signals that end the process by default and that a run turns into an
-#: interrupt, to clean up after itself: ``timeout``, batch schedulers and
-#: ``docker stop`` send SIGTERM, a closed terminal SIGHUP.
-TERMINATING_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
-                       if hasattr(signal, name)]
-
-
 @contextmanager
 def _terminate_as_interrupt(received):
     """Within the block, each of ``TERMINATING_SIGNALS`` raises
     KeyboardInterrupt, as Ctrl-C does, and is appended to the list ``received``.
 
     Python's default for them ends the process at once, leaving a fit's
-    staging folder behind. Only the first raises: later ones, while the run
-    cleans up, are recorded. A signal the process was told to ignore stays
-    ignored, and outside the main thread, where signals cannot be caught, the
-    block runs with the defaults.
+    staging folder behind (a run holds them while it cleans up, so that a
+    second one cannot cut that short). A signal the process was told to
+    ignore stays ignored (see :func:`~skdistill._signals.handlers_set`).
     """
     def interrupt(signum, frame):
         received.append(signum)
-        if len(received) == 1:  # a second one must not cut the clean-up short
-            raise KeyboardInterrupt
+        raise KeyboardInterrupt
 
-    previous = {}
-    try:
-        for number in TERMINATING_SIGNALS:
-            if signal.getsignal(number) is not signal.SIG_IGN:
-                previous[number] = signal.signal(number, interrupt)
-    except ValueError:  # not the main thread
-        pass
-    try:
+    with handlers_set(TERMINATING_SIGNALS, interrupt):
         yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 def main(argv=None):
@@ -219,12 +201,15 @@ def main(argv=None):
         for SIGTERM, 129 for SIGHUP); errors exit through :func:`sys.exit`
         with a message.
     """
-    for name in ("stdout", "stderr"):
+    closed = [name for name in ("stdout", "stderr") if getattr(sys, name) is None]
+    for name in closed:
         # a stream closed when Python started (``>&-``) is None: print and skorch
         # would fail on it in the middle of a fit
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+        setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
     args = build_parser().parse_args(argv)
+    if "stdout" in closed and args.command == "predict" and args.output is None:
+        sys.exit("skdistill predict: error: --output: standard output is closed; give "
+                 "--output FILE")
     terminated = []
     try:
         with warnings.catch_warnings(), _terminate_as_interrupt(terminated):

@@ -157,7 +157,7 @@ def export_onnx(estimator, path):
     size symbolic where a module reads it with ``len(X)``, and converted by
     PyTorch's ``torch.export``-based ONNX exporter, which writes ONNX opset 20
     (IR version 10, with torch 2.13): serve it with a runtime that reads it
-    (onnxruntime 1.17 or later). Any student module that this exporter
+    (onnxruntime 1.18 or later). Any student module that this exporter
     supports can be exported; the built-in ones (:mod:`skdistill.modules`)
     all are.
 
@@ -221,7 +221,9 @@ def _export(model, example, path):
             raise _cannot_export(model, "trace", "torch.export (a module that branches on "
                                  "its data's values, say, or an operation the exporter does "
                                  "not know)", error) from error
-        sys.stderr.write(printed.getvalue())
+        if printed.getvalue() and sys.stderr is not None:  # None under pythonw, 2>&-
+            with contextlib.suppress(OSError):
+                sys.stderr.write(printed.getvalue())
         try:
             torch.onnx.export(
                 program, f=path, dynamo=True, external_data=False, input_names=[INPUT_NAME],
@@ -231,8 +233,13 @@ def _export(model, example, path):
         except OSError:
             raise
         except Exception as error:  # noqa: BLE001 - the converter raises many kinds
+            # its own message is advice on reporting the failure; the cause is at the
+            # end of the chain ("No ONNX function found for <OpOverload ...>")
+            cause = error
+            while cause.__cause__ is not None:
+                cause = cause.__cause__
             raise _cannot_export(model, "convert", "PyTorch's ONNX exporter (an operation "
-                                 "it has no ONNX translation for)", error) from error
+                                 "it has no ONNX translation for)", cause) from error
 
 
 def _cannot_export(model, step, by_what, error):

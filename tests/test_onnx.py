@@ -216,6 +216,52 @@ def test_a_student_that_cannot_be_traced_is_named(imbalanced_arrays, tmp_path, c
     assert "GraphModule" not in capsys.readouterr().err
 
 
+class Erfinv(torch.nn.Module):
+    """A student that traces, with an operation the ONNX exporter cannot translate."""
+
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+
+    def forward(self, X):
+        return self.linear(torch.erfinv(torch.tanh(X) * 0.5))[:, 0]
+
+
+def test_a_student_that_cannot_be_converted_is_named_with_the_cause(imbalanced_arrays,
+                                                                     tmp_path):
+    # the exporter's own message is advice on filing a report; the cause was in its chain
+    pytest.importorskip("onnxscript", reason="needs skdistill[onnx]")
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(**FAST, student=Erfinv, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"cannot convert the student Erfinv .*No ONNX "
+                                         r"function found for .*erf_inv"):
+        export_onnx(clf, tmp_path / "student.onnx")
+
+
+_EXPORT_WITHOUT_STDERR = """
+import sys
+from sklearn.datasets import make_classification
+from skdistill import DistilledClassifier, export_onnx
+X, y = make_classification(n_samples=100, random_state=0)
+clf = DistilledClassifier(meta_epochs=1, random_state=0, verbose=0).fit(X, y)
+export_onnx(clf, sys.argv[1])
+"""
+
+
+def test_an_export_without_standard_error_writes_its_file(tmp_path):
+    # sys.stderr is None under pythonw or 2>&-: the export raised AttributeError
+    import os
+    import subprocess
+
+    pytest.importorskip("onnxscript", reason="needs skdistill[onnx]")
+    result = subprocess.run(
+        [sys.executable, "-c", _EXPORT_WITHOUT_STDERR, str(tmp_path / "student.onnx")],
+        timeout=300, preexec_fn=lambda: os.close(2),
+    )
+    assert result.returncode == 0
+    assert (tmp_path / "student.onnx").stat().st_size > 0
+
+
 def test_a_transformer_exports_under_no_grad_and_inference_mode(windows, tmp_path):
     # the caller's no_grad reached the tracer: PyTorch's fused Transformer kernel has no
     # ONNX translation, and the exporter's ConversionError named neither
