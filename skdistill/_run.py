@@ -552,8 +552,8 @@ def _signals_held():
                           lambda signum, frame: arrived.append(signum)):
             yield
     finally:
-        if arrived:
-            os.kill(os.getpid(), arrived[0])
+        if arrived:  # raise_signal, not os.kill: on Windows that terminates the process
+            signal.raise_signal(arrived[0])
 
 
 def _missing_folders(folder):
@@ -572,13 +572,14 @@ def _staged_output(folder):
     it does not draw is removed) but no other file. Staged inside, not beside
     it, so that the files move within one file system (an output folder may
     be a mount point) and a parent the user cannot write is no obstacle.
-    Ctrl-C and the signals the command line catches are held while the files
-    move in and while a failed run is cleaned up: they arrive after.
+    Ctrl-C and the signals the command line catches are held from the first
+    move to the last removal: they arrive after, when the folder holds either
+    the whole run or what it held before.
     """
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"output: {folder} exists and is not a folder")
     created = _missing_folders(folder)
-    staging, complete = None, False
+    staging, succeeded, complete = None, False, False
     try:
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -588,16 +589,21 @@ def _staged_output(folder):
         except OSError as error:
             raise ConfigError(f"output: cannot write {folder}: {error.strerror}") from None
         yield staging
-        with _signals_held():
-            _move_up(staging, folder)
-            complete = True
+        succeeded = True
     finally:
+        # one held block from the first move to the last removal: a signal waits
+        # until the folder holds a whole run, or the earlier one, and nothing staged
         with _signals_held():
-            if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
-            for path in [] if complete else created:
-                with suppress(OSError):  # not empty: someone else's files arrived
-                    path.rmdir()
+            try:
+                if succeeded:
+                    _move_up(staging, folder)
+                    complete = True
+            finally:
+                if staging is not None:
+                    shutil.rmtree(staging, ignore_errors=True)
+                for path in [] if complete else created:
+                    with suppress(OSError):  # not empty: someone else's files arrived
+                        path.rmdir()
 
 
 def _move_up(staging, folder):

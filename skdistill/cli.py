@@ -207,9 +207,10 @@ def main(argv=None):
         # would fail on it in the middle of a fit
         setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
     args = build_parser().parse_args(argv)
-    if "stdout" in closed and args.command == "predict" and args.output is None:
-        sys.exit("skdistill predict: error: --output: standard output is closed; give "
-                 "--output FILE")
+    if "stdout" in closed and (args.command == "demo" or (
+            args.command == "predict" and args.output is None)):
+        advice = "give --output FILE" if args.command == "predict" else "its table would be lost"
+        sys.exit(f"skdistill {args.command}: error: standard output is closed; {advice}")
     terminated = []
     try:
         with warnings.catch_warnings(), _terminate_as_interrupt(terminated):

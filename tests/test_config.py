@@ -643,17 +643,50 @@ def test_a_run_with_standard_output_closed_trains(csv_run):
     assert (config.parent / "out" / "model.skd").is_file()
 
 
-def test_predict_to_a_closed_standard_output_says_so(csv_fitted):
-    # the probabilities went to the devnull that stands in for it, with exit status 0
+@pytest.mark.parametrize("command, advice", [("predict", "give --output FILE"),
+                                              ("demo", "its table would be lost")])
+def test_a_result_for_a_closed_standard_output_is_refused(csv_fitted, command, advice):
+    # the probabilities (the demo's table) went to the devnull that stands in for it,
+    # with exit status 0
     config, frame, _ = csv_fitted
+    arguments = ["demo", "--quick"] if command == "demo" else [
+        "predict", "--model", str(config.parent / "out"), "--input",
+        str(config.parent / "data.csv")]
     result = subprocess.run(
-        [sys.executable, "-m", "skdistill", "predict", "--model", str(config.parent / "out"),
-         "--input", str(config.parent / "data.csv")],
+        [sys.executable, "-m", "skdistill", *arguments],
         stderr=subprocess.PIPE, text=True, timeout=300, preexec_fn=lambda: os.close(1),
     )
     assert result.returncode == 1
-    assert result.stderr.strip() == ("skdistill predict: error: --output: standard output "
-                                     "is closed; give --output FILE")
+    assert result.stderr.strip() == f"skdistill {command}: error: standard output is " \
+                                    f"closed; {advice}"
+
+
+_SIGNALLED_MOVE = """
+import os, signal, sys
+import skdistill._run as run
+from skdistill._config import load_config
+replace = os.replace
+def replace_and_signal(*args):  # SIGTERM, at its default, while the first file moves in
+    if not hasattr(replace_and_signal, "sent"):
+        replace_and_signal.sent = True
+        os.kill(os.getpid(), signal.SIGTERM)
+    replace(*args)
+run.os = type(os)("os")
+run.os.__dict__.update({**os.__dict__, "replace": replace_and_signal})
+run.run_fit(sys.argv[1], verbose=0)
+"""
+
+
+def test_a_signal_while_the_run_moves_in_waits_for_a_whole_run(csv_run):
+    # the library's run_fit (SIGTERM at its default) was killed between the moves
+    # and the clean-up, leaving the staging folder beside the run
+    config, _ = csv_run
+    result = subprocess.run([sys.executable, "-c", _SIGNALLED_MOVE, str(config)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == -15, result.stderr
+    out = config.parent / "out"
+    assert not list(out.glob(".skdistill-staging-*"))
+    assert load(out / "model.skd").n_features_in_ == 6
 
 
 def test_a_file_that_cannot_be_moved_in_is_named(csv_fitted, tmp_path):
