@@ -209,7 +209,8 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     if "stdout" in closed and (args.command == "demo" or (
             args.command == "predict" and args.output is None)):
-        advice = "give --output FILE" if args.command == "predict" else "its table would be lost"
+        advice = ("give --output FILE" if args.command == "predict"
+                  else "its table would be lost")
         sys.exit(f"skdistill {args.command}: error: standard output is closed; {advice}")
     terminated = []
     try:
