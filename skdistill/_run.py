@@ -14,7 +14,6 @@ and, with matplotlib, the plots ``training_curves.png`` and
 import os
 import re
 import shutil
-import signal
 import sys
 import tempfile
 import warnings
@@ -37,7 +36,7 @@ from ._config import (
     TOP_KEYS, ConfigError, _data_section, _section, data_format, dump_yaml, format_of,
     has_sequences, load_config, read_yaml,
 )
-from ._signals import TERMINATING_SIGNALS, handlers_set
+from ._signals import signals_held
 from ._unwrap import fitted_classifier
 from ._validation import check_labels
 from .cli import format_table
@@ -536,26 +535,6 @@ def _check_output_spares_inputs(folder, inputs):
                           "folder")
 
 
-@contextmanager
-def _signals_held():
-    """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends, so that a clean-up
-    runs to its end: their handlers only record them meanwhile, and the first
-    to arrive is sent again after (to the handler it would have met).
-
-    Handlers, not a signal mask: the kernel hands a signal to any thread that
-    does not block it, and torch runs threads of its own. A no-op outside the
-    main thread, where handlers cannot be set.
-    """
-    arrived = []
-    try:
-        with handlers_set([signal.SIGINT, *TERMINATING_SIGNALS],
-                          lambda signum, frame: arrived.append(signum)):
-            yield
-    finally:
-        if arrived:  # raise_signal, not os.kill: on Windows that terminates the process
-            signal.raise_signal(arrived[0])
-
-
 def _missing_folders(folder):
     """``folder`` and those of its parents that do not exist, innermost first."""
     return [path for path in [folder, *folder.parents] if not path.exists()]
@@ -593,7 +572,7 @@ def _staged_output(folder):
     finally:
         # one held block from the first move to the last removal: a signal waits
         # until the folder holds a whole run, or the earlier one, and nothing staged
-        with _signals_held():
+        with signals_held():
             try:
                 if succeeded:
                     _move_up(staging, folder)

@@ -32,3 +32,23 @@ def handlers_set(numbers, handler):
     finally:
         for number, earlier in previous.items():
             signal.signal(number, earlier)
+
+
+@contextmanager
+def signals_held():
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends, so that a clean-up
+    runs to its end: their handlers only record them meanwhile, and the first
+    to arrive is sent again after (to the handler it would have met).
+
+    Handlers, not a signal mask: the kernel hands a signal to any thread that
+    does not block it, and torch runs threads of its own. A no-op outside the
+    main thread, where handlers cannot be set.
+    """
+    arrived = []
+    try:
+        with handlers_set([signal.SIGINT, *TERMINATING_SIGNALS],
+                          lambda signum, frame: arrived.append(signum)):
+            yield
+    finally:
+        if arrived:  # raise_signal, not os.kill: on Windows that terminates the process
+            signal.raise_signal(arrived[0])
