@@ -595,8 +595,7 @@ class TrackingSession:
         summary = {"n_iter": estimator.n_iter_, "interrupted": int(interrupted)}
         with self._ended_on_error():
             try:
-                for entry in list(self._runs):
-                    self._call(entry, "log_metrics", summary, estimator.n_iter_)
+                self.log_round(estimator.n_iter_, summary)
                 with tempfile.TemporaryDirectory() as folder:
                     path = _write_model(estimator, folder)
                     for entry in list(self._runs) if path is not None else []:
