@@ -53,7 +53,6 @@ older files, with a warning).
 import contextlib
 import errno
 import functools
-import inspect
 import io
 import json
 import os
