@@ -1241,9 +1241,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         for what, previous, now in checks:
             if previous != now:
                 raise ValueError(
-                    f"warm_start=True trains on from the nets of the previous fit, whose "
-                    f"{what} was {previous}; this fit's is {now}. Set warm_start=False to "
-                    "start anew."
+                    f"warm_start=True trains on from the nets of the previous fit, which "
+                    f"do not suit this one: {what} {previous} before, {now} now. Set "
+                    "warm_start=False to start anew."
                 )
         return True
 

@@ -443,7 +443,10 @@ class TreeReader:
             array[:] = node["data"]
         else:
             array = _from_json_values(node["data"], dtype)
-        array = array.reshape(node["shape"])
+        shape = node["shape"]
+        if not all(type(size) is int and size >= 0 for size in shape):
+            raise ValueError(f"an array's shape {shape} is not a list of non-negative integers")
+        array = array.reshape(shape)
         return np.asfortranarray(array) if node.get("layout") == "F" else array
 
     def _scalar(self, node):

@@ -13,6 +13,7 @@ from numbers import Number
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import issparse
 from sklearn.utils.validation import validate_data
 
 
@@ -193,8 +194,34 @@ def validate_features(estimator, X, y="no_validation", reset=True):
     except (TypeError, ValueError) as error:
         explained = _sequences_error(X, error) if frame is None else _column_error(frame, error)
         if explained is None:
+            explained = _range_error(X, error)
+        if explained is None:
             raise
         raise explained from error
+
+
+def _range_error(X, error):
+    """Return the error for finite numbers beyond float32's range, or None, as
+    :func:`_sequences_error` does for sequences.
+
+    scikit-learn reports them as infinity, which X does not hold: the nets
+    compute in float32, whose largest number is about 3.4e38.
+    """
+    values = X.data if issparse(X) else np.asarray(X)
+    if values.dtype.kind not in "biufO":  # a cast from complex would warn
+        return None
+    try:
+        values = values.astype(np.float64)
+    except (TypeError, ValueError):
+        return None
+    largest = np.abs(values).max(initial=0.0)
+    if not np.isfinite(values).all() or largest <= np.finfo(np.float32).max:
+        return None
+    return ValueError(
+        f"X holds numbers beyond float32's range (largest magnitude {largest:.3g}; "
+        "float32, the nets' precision, ends near 3.4e38): scale X first, e.g. with a "
+        f"StandardScaler in a Pipeline ({error})"
+    )
 
 
 def _sequences_error(X, error):

@@ -212,7 +212,28 @@ class UnsavedTeacher(ClassifierMixin, BaseEstimator):
         raise self._unavailable()
 
 
-_TRUSTED = {}
+def _by_name(objects):
+    """The classes or functions ``objects`` by their qualified names, checked."""
+    for obj in objects:
+        check_nameable(obj)
+    return {name_of(obj): obj for obj in objects}
+
+
+def _checked_trusted(objects):
+    """``objects`` by name, refusing any that takes a built-in trusted name.
+
+    Otherwise a class renamed after one of skdistill's (by assigning its
+    ``__qualname__``, say) would be built wherever a file names that one.
+    """
+    named = _by_name(objects)
+    built_in = {**_BUILT_IN_TRUSTED, **_imbalanced_learn_classes(named)}
+    taken = sorted(name for name, obj in named.items() if built_in.get(name, obj) is not obj)
+    if taken:
+        raise ValueError(
+            f"{taken} are the names of classes skdistill trusts already; another object "
+            "cannot be trusted under them. Give it a name of its own."
+        )
+    return named
 
 
 def register_trusted(*classes):
@@ -235,12 +256,11 @@ def register_trusted(*classes):
     >>> from skdistill import register_trusted
     >>> register_trusted(nn.Identity)
     """
-    for obj in classes:
-        check_nameable(obj)
-    _TRUSTED.update((name_of(obj), obj) for obj in classes)
+    _TRUSTED.update(_checked_trusted(classes))
 
 
-register_trusted(
+#: The classes trusted out of the box, before any register_trusted of a session.
+_BUILT_IN_TRUSTED = _by_name((
     DistilledClassifier, SequenceEncoder, positions_frame, UnsavedTeacher,
     pu.BestBinPriorEstimator, pu.ElkanNotoPriorEstimator, pu.TIcEPriorEstimator,
     LogisticRegression, HistGradientBoostingClassifier,
@@ -273,10 +293,8 @@ register_trusted(
     np.bool_, np.float16, np.float32, np.float64,
     np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
     *(value for value in vars(np).values() if isinstance(value, np.ufunc)),
-)
-
-#: The names trusted out of the box, before any register_trusted of a session.
-_BUILT_IN_TRUSTED = frozenset(_TRUSTED)
+))
+_TRUSTED = dict(_BUILT_IN_TRUSTED)
 
 
 class _StateFilter:
@@ -349,7 +367,7 @@ def _is_trusted_settings(estimator):
     except NotFittedError:
         try:
             names = class_names(TreeWriter().node(estimator))
-            return names <= _BUILT_IN_TRUSTED | set(_imbalanced_learn_classes(names))
+            return names <= {*_BUILT_IN_TRUSTED, *_imbalanced_learn_classes(names)}
         except TypeError:  # something that cannot be stored without pickle
             return False
     return False
@@ -492,6 +510,12 @@ def _is_path(path):
 def _check_file(path, methods, mode):
     """Refuse a ``path`` that names no file and is no binary file object with
     ``methods``; ``mode`` ("wb" or "rb") is the one to open it with."""
+    if isinstance(path, bytes) and b"\0" in path:
+        raise TypeError(
+            "path is bytes holding a null byte, which no path holds (a model file's "
+            "contents?); for a model in memory, pass a binary file object such as "
+            "io.BytesIO(contents)."
+        )
     if _is_path(path):
         return
     # tempfile's wrappers of text files are no TextIOBase, but tell their mode; a
@@ -596,9 +620,7 @@ def _given_trusted(trusted):
         trusted = []
     if not isinstance(trusted, (list, tuple)):
         raise TypeError(f"trusted must be a list of classes or None; got {trusted!r}.")
-    for obj in trusted:
-        check_nameable(obj)
-    return {name_of(obj): obj for obj in trusted}
+    return _checked_trusted(trusted)
 
 
 def _trusted_map(given, names):
@@ -648,8 +670,17 @@ def _read_member(archive, name, file_size):
     return b"".join(chunks)
 
 
-def _read(path):
-    """The manifest and the tensor bytes of a model file, checked."""
+def _shown(path):
+    """How messages name ``path``: as given, or by a file object's name."""
+    if _is_path(path):
+        return os.fsdecode(path) if isinstance(path, bytes) else path
+    name = getattr(path, "name", None)
+    return name if isinstance(name, str) else f"The {type(path).__name__} given"
+
+
+def _read(path, shown):
+    """The manifest and the tensor bytes of a model file, checked; messages
+    name the file ``shown``."""
     if _is_path(path) and os.path.isdir(path):
         raise ValueError(
             f"{path} is a folder, not a skdistill model file (the output folder of "
@@ -659,7 +690,7 @@ def _read(path):
         # zipfile takes bytes for file contents, not for a path
         archive = zipfile.ZipFile(os.fsdecode(path) if isinstance(path, bytes) else path)
     except (zipfile.BadZipFile, EOFError) as error:
-        raise ValueError(f"{path} is not a skdistill model file ({error}).") from None
+        raise ValueError(f"{shown} is not a skdistill model file ({error}).") from None
     try:
         with archive:
             names = archive.namelist()
@@ -672,21 +703,21 @@ def _read(path):
     # ValueError covers JSON and Unicode decoding errors; the file itself was opened.
     except _ARCHIVE_ERRORS as error:
         raise ValueError(
-            f"{path} is not a skdistill model file ({type(error).__name__}: {error})."
+            f"{shown} is not a skdistill model file ({type(error).__name__}: {error})."
         ) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a skdistill model file (no format field).")
+        raise ValueError(f"{shown} is not a skdistill model file (no format field).")
     version = manifest.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ValueError(
-            f"{path} is a damaged skdistill model file (format version {version!r} is "
+            f"{shown} is a damaged skdistill model file (format version {version!r} is "
             "not a positive integer)."
         )
     if version > FORMAT_VERSION:
         versions = manifest.get("versions")
         writer = versions.get("skdistill") if isinstance(versions, dict) else None
         raise ValueError(
-            f"{path} has format version {version}, written by a newer skdistill "
+            f"{shown} has format version {version}, written by a newer skdistill "
             f"({writer or 'unknown'}); this one reads versions up to {FORMAT_VERSION}. "
             "Upgrade skdistill to load it."
         )
@@ -780,13 +811,14 @@ def load(path, trusted=None, device="cpu"):
     given = _given_trusted(trusted)
     device = resolve_device(device)
     _check_file(path, ("read", "seek"), "rb")
-    manifest, tensor_bytes = _read(path)
-    with _damage_named(path):
+    shown = _shown(path)
+    manifest, tensor_bytes = _read(path, shown)
+    with _damage_named(shown):
         dropped = _drop_trackers(manifest["estimator"])
         names = class_names(manifest)
     if dropped:
         warnings.warn(
-            f"{path} holds trackers ({', '.join(dropped)}), written by an older skdistill: "
+            f"{shown} holds trackers ({', '.join(dropped)}), written by an older skdistill: "
             "they are not loaded, as a file carries no tracking address or folder. Set "
             "trackers on the loaded model to log its next fit.",
             UserWarning, stacklevel=user_stacklevel(),
@@ -796,15 +828,15 @@ def load(path, trusted=None, device="cpu"):
     if untrusted:
         in_script = [name for name in untrusted if name.startswith(_SCRIPT_PREFIX)]
         raise UntrustedClassError(
-            f"{path} names classes that are not trusted: {untrusted}. Nothing was loaded. "
+            f"{shown} names classes that are not trusted: {untrusted}. Nothing was loaded. "
             f"If you trust this file, pass them: {_how_to_trust(untrusted)}."
             + (f" {in_script} were defined in the script or notebook that saved the "
                "model: only one that defines them at its top level can pass them. "
                "Define them in a module and fit again to load the model anywhere."
                if in_script else "")
         )
-    _warn_of_other_versions(path, manifest.get("versions"))
-    with _damage_named(path):
+    _warn_of_other_versions(shown, manifest.get("versions"))
+    with _damage_named(shown):
         tensors = safetensors.torch.load(tensor_bytes) if tensor_bytes else {}
         reader = TreeReader(trusted, tensors, device, object_hook=_rebuilt_object_hook(device),
                             unbuilt_state=_unbuilt_state)
@@ -818,7 +850,7 @@ def load(path, trusted=None, device="cpu"):
         return estimator
 
 
-def _warn_of_other_versions(path, versions):
+def _warn_of_other_versions(shown, versions):
     """Warn where the file was written by another skdistill, or another minor
     release of torch or skorch: the format is the same, the arithmetic may not be."""
     if not isinstance(versions, dict):
@@ -832,7 +864,7 @@ def _warn_of_other_versions(path, versions):
     ]
     if differ:
         warnings.warn(
-            f"{path} was written with {', '.join(differ)}. It loads, but its predictions "
+            f"{shown} was written with {', '.join(differ)}. It loads, but its predictions "
             "may differ from the saving environment's; refit for exact ones.",
             UserWarning, stacklevel=user_stacklevel(),
         )

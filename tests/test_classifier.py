@@ -554,6 +554,17 @@ def test_non_finite_input(imbalanced_arrays, bad):
         fast().fit(X, y)
 
 
+@pytest.mark.parametrize("kind", ["array", "frame", "sparse"])
+def test_numbers_beyond_float32_are_named_as_such(imbalanced_arrays, kind):
+    X, y = imbalanced_arrays
+    X = X.astype(np.float64)
+    X[3, 2] = -1e39
+    X = {"array": X, "frame": pd.DataFrame(X), "sparse": sp.csr_matrix(X)}[kind]
+    with pytest.raises(ValueError, match=r"beyond float32's range \(largest magnitude 1e\+39;"
+                                         r".*scale X first"):
+        fast().fit(X, y)
+
+
 def test_data_errors(imbalanced_arrays):
     X, y = imbalanced_arrays
     with pytest.raises(ValueError, match=r"only one class: 1\.0\.$"):

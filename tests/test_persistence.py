@@ -4,6 +4,7 @@ import io
 import os
 import json
 import pickle
+import re
 import struct
 import tempfile
 import tracemalloc
@@ -726,6 +727,26 @@ def test_a_file_of_other_library_versions_loads_with_a_warning(saved_mlp, tmp_pa
         load(tmp_path / "patch.skd")
 
 
+class Impostor(torch.nn.Module):
+    """A module renamed after a class that skdistill trusts."""
+
+
+Impostor.__module__, Impostor.__qualname__ = "skdistill._classifier", "DistilledClassifier"
+
+
+def test_no_object_is_trusted_under_a_built_in_name(saved_mlp, fitted_mlp, imbalanced_arrays):
+    # register_trusted(Impostor) replaced DistilledClassifier: every later load failed
+    with pytest.raises(ValueError, match=r"\['skdistill._classifier.DistilledClassifier'\] "
+                                         "are the names of classes skdistill trusts already"):
+        register_trusted(Impostor)
+    with pytest.raises(ValueError, match="trusts already"):
+        load(saved_mlp, trusted=[Impostor])
+    X, _ = imbalanced_arrays
+    np.testing.assert_array_equal(load(saved_mlp).predict_proba(X),
+                                  fitted_mlp.predict_proba(X))
+    register_trusted(DistilledClassifier)  # the class itself, as before
+
+
 @pytest.mark.parametrize("trusted", ["TinyModule", TinyModule, [lambda X: X]])
 def test_trusted_must_be_a_list_of_named_classes(saved_mlp, trusted):
     with pytest.raises(TypeError, match="trusted|name"):
@@ -801,6 +822,39 @@ def test_a_file_object_whose_seek_returns_nothing_loads(saved_mlp, fitted_mlp,
     with open(saved_mlp, "rb") as handle:
         loaded = load(SeekReturnsNone(handle.read()))
     np.testing.assert_array_equal(loaded.predict_proba(X), fitted_mlp.predict_proba(X))
+
+
+def test_a_model_files_contents_as_a_path_say_to_wrap_them(fitted_mlp, saved_mlp,
+                                                           imbalanced_arrays):
+    # ValueError: embedded null byte
+    contents = Path(saved_mlp).read_bytes()
+    with pytest.raises(TypeError, match=r"path is bytes holding a null byte.*"
+                                        r"io\.BytesIO\(contents\)"):
+        load(contents)
+    X, _ = imbalanced_arrays
+    np.testing.assert_array_equal(load(io.BytesIO(contents)).predict_proba(X),
+                                  fitted_mlp.predict_proba(X))
+
+
+def test_a_file_object_is_named_by_its_name_or_its_type(tmp_path):
+    # the messages began with its repr, <_io.BytesIO object at 0x7f...>
+    with pytest.raises(ValueError, match=r"^The BytesIO given is not a skdistill model file"):
+        load(io.BytesIO(b"not a zip file"))
+    (tmp_path / "notes.skd").write_bytes(b"not a zip file")
+    with open(tmp_path / "notes.skd", "rb") as handle, pytest.raises(
+            ValueError, match=rf"^{re.escape(str(tmp_path / 'notes.skd'))} is not a skdistill"):
+        load(handle)
+
+
+def test_a_tampered_negative_array_size_is_refused(saved_mlp, tmp_path):
+    # numpy filled in the -1: classes_ loaded with shape (2, 1)
+    def edit(items):
+        classes = next(value for key, value in items if key == "classes_")
+        classes["shape"] = [-1, 1]
+
+    with pytest.raises(ValueError, match=r"damaged.*shape \[-1, 1\] is not a list of "
+                                         "non-negative integers"):
+        load(tampered_copy(saved_mlp, tmp_path, edit))
 
 
 def test_a_path_that_is_no_file_is_named(fitted_mlp, saved_mlp, tmp_path):
