@@ -250,6 +250,14 @@ def register_trusted(*classes):
         Defined at the top level of a module; each is trusted under its
         qualified name ``module.qualname``.
 
+    Raises
+    ------
+    TypeError
+        If an object is neither a class nor a function with an importable name.
+    ValueError
+        If an object takes the name of a class trusted out of the box without
+        being that class.
+
     Examples
     --------
     >>> from torch import nn
@@ -791,9 +799,11 @@ def load(path, trusted=None, device="cpu"):
     FileNotFoundError
         If ``path`` does not exist.
     TypeError
-        If ``path`` is neither a path nor a binary file object.
+        If ``path`` is neither a path nor a binary file object (or is bytes
+        holding a null byte: a file's contents, which ``io.BytesIO`` wraps).
     ValueError
-        If ``path`` is not a skdistill model file (a folder, say), was written
+        If ``trusted`` gives an object the name of a class trusted out of the
+        box. If ``path`` is not a skdistill model file (a folder, say), was written
         by a newer version of the format, or is damaged (it holds no fitted
         estimator, say).
 
