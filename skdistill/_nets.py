@@ -6,6 +6,7 @@ that costs more than the optimisation itself. Here the training data goes to
 the device once as whole tensors and every batch is one slice or one gather.
 """
 
+import contextlib
 import copy
 import math
 
@@ -13,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import EarlyStopping, LRScheduler
 from skorch.callbacks.scoring import ScoringBase
 from skorch.exceptions import SkorchException
 from sklearn.base import clone
@@ -647,13 +648,62 @@ def _are_probability_rows(output):
     )
 
 
+@contextlib.contextmanager
+def training_run(nets_and_data):
+    """One training run of each net's callbacks around every round of a fit.
+
+    skorch notifies ``on_train_begin`` and ``on_train_end`` around each call of
+    ``fit`` or ``partial_fit``; here around the whole fit, however many rounds
+    it has, so that a callback sees one run: a learning-rate scheduler is
+    built once and stepped every epoch (``ReduceLROnPlateau`` counts its
+    patience across rounds). A warm fit's net goes on with the schedulers of
+    the fit before (skorch would rebuild them, and torch's schedulers take a
+    step as they are built). A KeyboardInterrupt ends the run too, as it does
+    skorch's; another error leaves it unended, as skorch does.
+
+    Parameters
+    ----------
+    nets_and_data : list of (skorch.NeuralNet, TensorData)
+        Each net with the data its rounds train on.
+    """
+    for net, data in nets_and_data:
+        schedulers = _built_schedulers(net)
+        learning_rates = [group["lr"] for group in net.optimizer_.param_groups]
+        net.notify("on_train_begin", X=data, y=None)
+        for callback, state in schedulers:
+            callback.lr_scheduler_.load_state_dict(state)
+        if schedulers:
+            for group, learning_rate in zip(net.optimizer_.param_groups, learning_rates):
+                group["lr"] = learning_rate
+    try:
+        yield
+    except KeyboardInterrupt:
+        _end_training_run(nets_and_data)
+        raise
+    _end_training_run(nets_and_data)
+
+
+def _built_schedulers(net):
+    """Each ``LRScheduler`` callback of ``net`` that an earlier fit built, with
+    the state of its torch scheduler."""
+    return [(callback, callback.lr_scheduler_.state_dict()) for _, callback in net.callbacks_
+            if isinstance(callback, LRScheduler)
+            and getattr(callback, "lr_scheduler_", None) is not None]
+
+
+def _end_training_run(nets_and_data):
+    for net, data in nets_and_data:
+        net.notify("on_train_end", X=data, y=None)
+
+
 def train_round(net, data, role):
     """Train ``net`` for its ``max_epochs`` epochs on ``data``; return the last loss.
 
-    skorch's ``partial_fit`` swallows a KeyboardInterrupt and returns as if
-    training had ended; this runs the same callbacks around ``fit_loop`` but
-    lets the interrupt through, wherever it was raised (a batch, or a
-    callback at the end of an epoch).
+    Within a :func:`training_run`: skorch's ``partial_fit`` would notify
+    ``on_train_begin`` every round, and swallows a KeyboardInterrupt as if
+    training had ended; this runs ``fit_loop`` alone and lets the interrupt
+    through, wherever it was raised (a batch, or a callback at the end of an
+    epoch).
 
     Raises
     ------
@@ -665,22 +715,18 @@ def train_round(net, data, role):
         If a callback of the net reads a score its history lacks.
     """
     net.criterion_.reset_guard()
-    net.notify("on_train_begin", X=data, y=None)
     try:
         net.fit_loop(data)
         loss = float(net.history[-1, "train_loss"])
-    except KeyboardInterrupt:
-        net.notify("on_train_end", X=data, y=None)
-        raise
-    except (KeyError, SkorchException) as error:
-        if "not found in history" not in str(error):  # skorch's History names the key
+    # skorch's History raises KeyError; its LRScheduler a ValueError naming the key
+    except (KeyError, ValueError, SkorchException) as error:
+        if "not found in history" not in str(error):
             raise
         raise ValueError(
             f"The {role} net's history lacks a score: {error}. DistilledClassifier trains "
             "its nets without skorch's validation split (it holds out its own part and "
             "stops early itself), so no callback can read 'valid_*' scores."
         ) from error
-    net.notify("on_train_end", X=data, y=None)
     if net.criterion_.saw_non_finite() or not np.isfinite(loss):
         what = "logits became inf or NaN" if net.criterion_.saw_non_finite() else (
             f"training loss became {loss}"

@@ -73,12 +73,15 @@ class NetTeacher(_Teacher):
         self.binary = binary
         self.role = role
 
+    def data(self, part):
+        """The rows of ``part`` it trains on: its sample's, or all."""
+        if self.sample is None:
+            return part.data
+        return part.data.subset(torch.as_tensor(self.sample))
+
     def train_round(self, part):
         """Train for one round on the (sampled) training part; return the loss."""
-        data = part.data
-        if self.sample is not None:
-            data = data.subset(torch.as_tensor(self.sample))
-        loss = train_round(self.estimator, data, self.role)
+        loss = train_round(self.estimator, self.data(part), self.role)
         self.forget()
         return loss
 
@@ -221,6 +224,10 @@ class TeacherEnsemble:
     def nets(self):
         """The skorch nets among the teachers."""
         return [t.estimator for t in self.teachers if t.trains_in_rounds]
+
+    def nets_and_data(self, part):
+        """Each skorch net among the teachers with the rows of ``part`` it trains on."""
+        return [(t.estimator, t.data(part)) for t in self.teachers if t.trains_in_rounds]
 
     def train_round(self, part):
         """One round for every teacher; the mean loss of the nets, or None."""

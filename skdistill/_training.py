@@ -14,7 +14,9 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils import _safe_indexing
 from tqdm.auto import tqdm
 
-from ._nets import TensorData, module_state, predict_logits, restore_module_state, train_round
+from ._nets import (
+    TensorData, module_state, predict_logits, restore_module_state, train_round, training_run,
+)
 from ._warnings import FitInterruptedWarning, user_stacklevel
 
 
@@ -388,25 +390,29 @@ class DistillationRun:
         progress = tqdm(total=rounds, desc="meta-epochs", disable=not self.verbose,
                         leave=False)
         interrupted = False
-        try:
-            with progress:
-                if self.valid is not None:
-                    self._start_from_warm_nets()
-                (self._online if self.schedule == "online" else self._sequential)(progress)
-        except KeyboardInterrupt:
-            if self.student_monitor.rounds == 0:
-                raise
-            interrupted = True
-            warnings.warn(
-                f"Training was interrupted after {self.student_monitor.rounds} complete "
-                "meta-epoch(s); the estimator keeps the nets of its best (or last "
-                "complete) meta-epoch (turn this warning into an error to abort instead).",
-                FitInterruptedWarning,
-                stacklevel=user_stacklevel(),
-            )
-        finally:
-            self.ensemble.forget()
-            self.student_data.y.pop("teacher_logits", None)
-        self.teacher_monitor.restore(interrupted)
-        self.student_monitor.restore(interrupted)
+        nets_and_data = self.ensemble.nets_and_data(self.train) + [
+            (self.student, self.student_data)]
+        with training_run(nets_and_data):
+            try:
+                with progress:
+                    if self.valid is not None:
+                        self._start_from_warm_nets()
+                    (self._online if self.schedule == "online" else self._sequential)(progress)
+            except KeyboardInterrupt:
+                if self.student_monitor.rounds == 0:
+                    raise
+                interrupted = True
+                warnings.warn(
+                    f"Training was interrupted after {self.student_monitor.rounds} complete "
+                    "meta-epoch(s); the estimator keeps the nets of its best (or last "
+                    "complete) meta-epoch (turn this warning into an error to abort "
+                    "instead).",
+                    FitInterruptedWarning,
+                    stacklevel=user_stacklevel(),
+                )
+            finally:
+                self.ensemble.forget()
+                self.student_data.y.pop("teacher_logits", None)
+            self.teacher_monitor.restore(interrupted)
+            self.student_monitor.restore(interrupted)
         return RunResult(self.history, self.student_monitor.rounds, interrupted)

@@ -1,8 +1,7 @@
 """Experiment tracking: one MLflow, TensorBoard or W&B run per fit.
 
-skorch's loggers end their run when a ``partial_fit`` call ends, which here
-is after every meta-epoch, and hold live writers that cannot be cloned by
-``GridSearchCV``. The trackers of this module hold settings only: every
+skorch's loggers log one net each, to a run of their own, and hold live
+writers that cannot be cloned by ``GridSearchCV``. The trackers of this module hold settings only: every
 ``DistilledClassifier.fit`` opens one run per tracker, logs the parameters,
 the teacher's and the student's metrics per meta-epoch and the fitted
 model, and ends the run. Cloned, pickled or sent to a process pool, a

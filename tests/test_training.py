@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 import torch
 from skorch import NeuralNetBinaryClassifier
-from skorch.callbacks import Callback, Checkpoint, EarlyStopping, EpochScoring, EpochTimer
+from skorch.callbacks import (
+    Callback, Checkpoint, EarlyStopping, EpochScoring, EpochTimer, LRScheduler,
+)
 from sklearn.datasets import make_classification
 from sklearn.metrics import roc_auc_score
 
@@ -253,6 +255,70 @@ def test_a_net_callback_reading_a_validation_score_is_a_clear_error(imbalanced_a
     # a KeyError of the module's own is not taken for one
     with pytest.raises(KeyError, match="scale"):
         fast(student=LooksUpAMissingKey).fit(X, y)
+
+
+def test_a_plateau_scheduler_reading_a_validation_score_is_a_clear_error(imbalanced_arrays):
+    # skorch's LRScheduler raises a ValueError of its own, which went through unexplained
+    X, y = imbalanced_arrays
+    student = default_net("student").set_params(callbacks=[
+        LRScheduler(torch.optim.lr_scheduler.ReduceLROnPlateau, monitor="valid_loss")])
+    with pytest.raises(ValueError, match="student net's history lacks a score.*'valid_loss'"):
+        fast(student=student).fit(X, y)
+
+
+def student_learning_rates(clf):
+    return clf.student_.history[:, "event_lr"]
+
+
+def scheduled(policy, **settings):
+    """A DistilledClassifier whose student's learning rate follows ``policy``."""
+    student = NeuralNetBinaryClassifier(
+        MLP, lr=0.01, callbacks=[("lrs", LRScheduler(policy, **settings))])
+    return fast(student=student, meta_epochs=6, early_stopping=False, student_epochs=1,
+                teacher_epochs=1)
+
+
+def test_a_step_scheduler_steps_once_per_epoch_across_the_meta_epochs(imbalanced_arrays):
+    # rebuilt every meta-epoch, it took an extra step as it was built: 0.01 fell by 0.01
+    # (two steps), not by 0.1, every two meta-epochs
+    clf = scheduled("StepLR", step_size=2, gamma=0.1).fit(*imbalanced_arrays)
+    np.testing.assert_allclose(student_learning_rates(clf),
+                               [0.01, 0.01, 0.001, 0.001, 0.0001, 0.0001])
+    refit = clf.fit(*imbalanced_arrays)  # a cold refit starts the schedule again
+    np.testing.assert_allclose(student_learning_rates(refit),
+                               [0.01, 0.01, 0.001, 0.001, 0.0001, 0.0001])
+
+
+def test_a_plateau_scheduler_counts_its_patience_across_the_meta_epochs(imbalanced_arrays):
+    # rebuilt every meta-epoch, its patience never ran out: the rate stayed at 0.01
+    clf = scheduled(torch.optim.lr_scheduler.ReduceLROnPlateau, monitor="train_loss",
+                    mode="max", patience=0, factor=0.1).fit(*imbalanced_arrays)
+    np.testing.assert_allclose(student_learning_rates(clf),
+                               [0.01, 0.01, 0.001, 0.0001, 1e-05, 1e-06])
+
+
+def test_callbacks_see_one_training_run_per_fit(imbalanced_arrays):
+    # on_train_begin and on_train_end came every meta-epoch
+    recorder = RecordsTrainingRuns()
+    student = default_net("student").set_params(callbacks=[("runs", recorder)])
+    clf = fast(student=student, meta_epochs=3, early_stopping=False).fit(*imbalanced_arrays)
+    assert dict(clf.student_.callbacks_)["runs"].events == ["begin"] + ["epoch"] * 3 * 4 + [
+        "end"]
+
+
+class RecordsTrainingRuns(Callback):
+    def initialize(self):
+        self.events = []
+        return self
+
+    def on_train_begin(self, net, **kwargs):
+        self.events.append("begin")
+
+    def on_epoch_end(self, net, **kwargs):
+        self.events.append("epoch")
+
+    def on_train_end(self, net, **kwargs):
+        self.events.append("end")
 
 
 def test_a_scoring_callback_on_the_training_batches_is_refused_before_training(
