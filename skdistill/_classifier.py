@@ -582,7 +582,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         ``n_iter_`` go on counting. The losses are built from the current
         parameters (``alpha``, ``beta``, ``prior``, ...), so a student first
         trained alone (``alpha=0``) can then be distilled; the fitted nets
-        are not rebuilt from ``teacher`` and ``student``, and their
+        are not rebuilt from ``teacher`` and ``student`` (settings of the
+        nets changed since, ``student__lr`` say, are not used), and their
         optimizers' state starts anew, as ``MLPClassifier``'s does (their
         learning rates go on where a scheduler left them). A fitted
         scikit-learn teacher is kept as it is, not refitted; where the
@@ -620,7 +621,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         generators (one without a ``random_state``, such as a skorch net)
         does not repeat exactly under the threading backend: use processes.
     verbose : int, default=0
-        0 is silent; 1 or more shows a progress bar over meta-epochs.
+        0 is silent; 1 or more shows a progress bar over meta-epochs on
+        standard error, with the last round's losses and scores, removed when
+        ``fit`` ends (``history_`` keeps them all).
     trackers : :class:`~skdistill.tracking.Tracker`, list of them, or None, \
             default=None
         Experiment trackers (:class:`~skdistill.tracking.MlflowTracker`,

@@ -490,7 +490,9 @@ def _check_net_settings(params, role):
 
 def _check_callbacks(net, role):
     """Refuse callbacks a fit cannot serve: scoring on the training batches (their
-    targets are the distillation's, not labels), skorch's EarlyStopping (it stops
+    targets are the distillation's, not labels) or on skorch's validation split
+    (the nets have none: it would record nothing; skorch's own default
+    ``valid_*`` scorers are left, idle), skorch's EarlyStopping (it stops
     a net by raising KeyboardInterrupt, which would end the whole fit), and
     leaving out the training loss each round reads."""
     # by the callback's own name: another callback put in skorch's train_loss slot
@@ -514,11 +516,18 @@ def _check_callbacks(net, role):
                 "stopping (early_stopping, n_iter_no_change, tol): it scores a held-out "
                 "part every meta-epoch and keeps the best one."
             )
-        if isinstance(callback, ScoringBase) and callback.on_train:
+        if isinstance(callback, ScoringBase) and (
+                callback.on_train or name not in dict(net.get_default_callbacks())):
+            why = (
+                "on_train=True: it would score the training batches, whose targets are "
+                "the distillation's (true labels and teacher probabilities), not labels"
+                if callback.on_train else
+                "on_train=False: it would score skorch's validation split, which the nets "
+                "do not have (the classifier holds out a part of its own), and record "
+                "nothing"
+            )
             raise ValueError(
-                f"The {role} net's {type(callback).__name__} callback {name!r} has "
-                "on_train=True: it would score the training batches, whose targets are the "
-                "distillation's (true labels and teacher probabilities), not labels. "
+                f"The {role} net's {type(callback).__name__} callback {name!r} has {why}. "
                 "Score on data of your own after fit, or read the held-out scores of the "
                 "classifier's early stopping in history_."
             )

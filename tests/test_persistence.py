@@ -1287,7 +1287,6 @@ def test_save_refuses_unfitted_and_foreign_objects(tmp_path):
 
 
 @pytest.mark.parametrize("callback", [
-    callbacks.EpochScoring("roc_auc", lower_is_better=False), callbacks.BatchScoring("accuracy"),
     callbacks.PrintLog(), callbacks.ProgressBar(), callbacks.EpochTimer(),
     # initialising the net rewrote their at and schedule: save refused at=1 as a partial
     callbacks.Freezer("*bias"), callbacks.Unfreezer("*bias", at=2),
@@ -1329,14 +1328,15 @@ def test_skorch_callbacks_are_saved_by_their_parameters(imbalanced_arrays, tmp_p
 
 
 def test_what_cannot_be_saved_is_named_by_its_path(imbalanced_arrays, tmp_path):
-    from skorch.callbacks import EpochScoring
+    from skorch.callbacks import LRScheduler
 
     X, y = imbalanced_arrays
     student = NeuralNet(MLP, criterion=nn.BCEWithLogitsLoss,
-                        callbacks=[EpochScoring(scoring=lambda net, X, y: 0.0)])
+                        callbacks=[LRScheduler("LambdaLR", lr_lambda=lambda epoch: 1.0)])
     clf = fast(student=student).fit(X, y)
     with pytest.raises(TypeError, match="DistilledClassifier attribute 'student': NeuralNet "
-                                        "parameter 'callbacks': EpochScoring parameter 'scoring'"):
+                                        "parameter 'callbacks': LRScheduler parameter "
+                                        "'lr_lambda'"):
         save(clf, tmp_path / "model.skd")
 
 

@@ -336,6 +336,20 @@ def test_a_scoring_callback_on_the_training_batches_is_refused_before_training(
     np.testing.assert_array_equal(clf.predict_proba(X), proba)
 
 
+def test_a_scoring_callback_on_a_validation_split_is_refused_before_training(
+    imbalanced_arrays,
+):
+    # accepted, it recorded nothing: the nets have no validation split
+    X, y = imbalanced_arrays
+    scoring = ("auc", EpochScoring("roc_auc", lower_is_better=False))
+    clf = fast(student=default_net("student").set_params(callbacks=[scoring]))
+    with pytest.raises(ValueError, match="student net's EpochScoring callback 'auc' has "
+                                         "on_train=False: it would score skorch's validation "
+                                         "split, which the nets do not have"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "classes_")
+
+
 class Float64MLP(torch.nn.Module):
     """A module instance built under torch's float64 default."""
 
