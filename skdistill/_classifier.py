@@ -675,6 +675,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     n_iter_ : int
         Meta-epochs the student was trained for (at most ``meta_epochs``; with
         ``warm_start``, in all fits since the last cold one).
+    best_meta_epoch_ : int or None
+        The meta-epoch (``history_[best_meta_epoch_ - 1]``) whose student
+        weights the estimator kept: with early stopping, the best on the
+        held-out part; without, the last complete one. After a warm fit that
+        no meta-epoch beat, the earlier fit's (None where that fit was loaded
+        from a file written before skdistill 0.2, which lacks the attribute).
     batch_size_ : int
         The training batch size used.
     history_ : list of dict
@@ -1065,9 +1071,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             )
             with tracking.started(self):
                 result = run.run()
-        history, n_iter = result.history, result.n_iter
+        history, n_iter, best_record = result.history, result.n_iter, result.best_record
         if warm:
             n_iter += self.n_iter_
+        if best_record is None:  # a warm start that no round beat
+            best_record = getattr(self, "best_meta_epoch_", None)
 
         fitted = {
             "classes_": classes,
@@ -1080,6 +1088,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             "teachers_": [teacher.estimator for teacher in teachers],
             "history_": history,
             "n_iter_": n_iter,
+            "best_meta_epoch_": best_record,
             "_layout": layout,
             "_teacher_ensemble": ensemble,
         }

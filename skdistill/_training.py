@@ -212,11 +212,14 @@ class Monitor:
 @dataclass
 class RunResult:
     """What a run leaves: its history (after the records of the earlier fits it
-    goes on from), the student's rounds in this run, and whether it was cut short."""
+    goes on from), the student's rounds in this run, whether it was cut short,
+    and the history record (1-based) of the student round whose weights it
+    kept (None: the nets it started from, which no round beat)."""
 
     history: list
     n_iter: int
     interrupted: bool
+    best_record: object
 
 
 class DistillationRun:
@@ -415,4 +418,6 @@ class DistillationRun:
                 self.student_data.y.pop("teacher_logits", None)
             self.teacher_monitor.restore(interrupted)
             self.student_monitor.restore(interrupted)
-        return RunResult(self.history, self.student_monitor.rounds, interrupted)
+        best_round = self.student_monitor.best_round
+        return RunResult(self.history, self.student_monitor.rounds, interrupted,
+                         best_round + self.rounds_before["student"] if best_round else None)

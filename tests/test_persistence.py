@@ -152,7 +152,7 @@ def test_default_classifier_predicts_identically_after_loading(
     )
     assert loaded.get_params() == fitted_mlp.get_params()
     for name in ("classes_", "n_features_in_", "prior_", "batch_size_", "n_iter_",
-                 "sequence_shape_", "history_"):
+                 "best_meta_epoch_", "sequence_shape_", "history_"):
         np.testing.assert_equal(getattr(loaded, name), getattr(fitted_mlp, name))
     assert loaded.teacher_ is loaded.teachers_[0] is loaded._teacher_ensemble.nets[0]
     assert list(loaded.student_.history) == list(fitted_mlp.student_.history)

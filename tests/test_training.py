@@ -590,6 +590,20 @@ def test_early_stopping_keeps_training_past_a_perfect_validation_auc():
     assert min(losses[1:]) < losses[0] - clf.tol
 
 
+@pytest.mark.parametrize("schedule", ["online", "sequential"])
+def test_best_meta_epoch_names_the_record_early_stopping_kept(imbalanced_arrays, schedule):
+    # nothing said which meta-epoch was kept: it had to be found again in history_
+    X, y = imbalanced_arrays
+    clf = fast(meta_epochs=40, early_stopping=True, n_iter_no_change=3, student_epochs=1,
+               teacher_epochs=1, schedule=schedule).fit(X, y)
+    student_records = [record for record in clf.history_ if "student_valid_auc" in record]
+    assert len(student_records) == clf.n_iter_ < 40  # stopped early
+    assert clf.best_meta_epoch_ == clf.n_iter_ - 3
+    kept = clf.history_[clf.best_meta_epoch_ - 1]
+    assert kept["student_valid_auc"] == max(r["student_valid_auc"] for r in student_records)
+    assert fast().fit(X, y).best_meta_epoch_ == FAST["meta_epochs"]  # the last, without
+
+
 def test_held_out_roc_auc_is_scikit_learns_to_the_last_bit():
     # computed without scikit-learn's input checks (93 % of each meta-epoch's scoring)
     rng = np.random.default_rng(0)

@@ -73,6 +73,7 @@ def test_a_warm_fit_goes_on_with_a_nets_learning_rate_scheduler(imbalanced_array
 def test_warm_fit_trains_on_and_counts_on(cold, imbalanced_arrays):
     warm = copy.deepcopy(cold).set_params(warm_start=True, meta_epochs=2)
     warm.fit(*imbalanced_arrays)
+    assert warm.best_meta_epoch_ == 5 == cold.best_meta_epoch_ + 2
     assert warm.n_iter_ == cold.n_iter_ + 2
     assert [record["meta_epoch"] for record in warm.history_] == [1, 2, 3, 4, 5]
     assert warm.history_[:3] == cold.history_
