@@ -19,6 +19,8 @@ from skorch import NeuralNet
 from sklearn.preprocessing import OneHotEncoder
 
 from skdistill import DistilledClassifier
+from skdistill._argtypes import positive_int
+from skdistill._classifier import resolve_device
 from skdistill._nets import DEFAULT_NET_PARAMS, DEFAULT_STUDENT, DEFAULT_TEACHER, StudentCriterion
 from skdistill.datasets import load_crotonylation
 from skdistill.losses import DistillationLoss, make_true_label_loss
@@ -134,11 +136,31 @@ def best_times(functions, repeats, *args):
     return [min(times[function]) for function in functions]
 
 
+def torch_device(text):
+    """Parse ``--device``: a torch device that this torch can use.
+
+    Parameters
+    ----------
+    text : str
+        Such as ``"cpu"``, ``"cuda"`` or ``"cuda:1"``.
+
+    Returns
+    -------
+    device : str
+        ``text``, checked.
+    """
+    try:
+        resolve_device(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--meta-epochs", type=int, default=2)
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--meta-epochs", type=positive_int, default=2)
+    parser.add_argument("--device", type=torch_device, default="cpu")
+    parser.add_argument("--repeats", type=positive_int, default=3)
     parser.add_argument("--skip-skorch-defaults", action="store_true")
     args = parser.parse_args()
     X, y = load_data()

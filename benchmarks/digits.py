@@ -25,6 +25,7 @@ from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
 from skdistill import DistilledClassifier
+from skdistill._argtypes import positive_int
 from skdistill.cli import format_table
 
 N_TRAIN = 1200
@@ -47,8 +48,8 @@ def models(seed):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3, help="seeds 0..N-1 (default 3)")
-    parser.add_argument("--threads", type=int, default=None,
+    parser.add_argument("--seeds", type=positive_int, default=3, help="seeds 0..N-1 (default 3)")
+    parser.add_argument("--threads", type=positive_int, default=None,
                         help="threads of torch and of the BLAS and OpenMP pools "
                              "(threadpoolctl), for every model")
     args = parser.parse_args()

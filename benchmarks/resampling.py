@@ -32,6 +32,7 @@ from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
 from skdistill import DistilledClassifier
+from skdistill._argtypes import numpy_seed, positive_int
 from skdistill.cli import format_table
 from skdistill.datasets import load_crotonylation
 from skdistill.preprocessing import SequenceEncoder
@@ -52,9 +53,9 @@ def parse_args(description=__doc__):
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--n-samples", type=int, default=15000,
+    parser.add_argument("--n-samples", type=positive_int, default=15000,
                         help="stratified subsample of the windows (default 15000)")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
+    parser.add_argument("--seeds", type=numpy_seed, nargs="+", default=[0],
                         help="seeds of the subsample, split, samplers and models (default 0)")
     return parser.parse_args()
 

@@ -29,6 +29,7 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
+from skdistill._argtypes import positive_int
 
 LENGTH = 29
 ALPHABET = 21
@@ -122,10 +123,11 @@ def run_child(n_rows, early_stopping):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
+    parser.add_argument("--rows", type=positive_int, nargs="+",
+                        default=[100_000, 300_000, 1_000_000])
     parser.add_argument("--early-stopping", nargs="+", choices=["off", "on"],
                         default=["off", "on"])
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child", type=positive_int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
         print(json.dumps(measure(args.child, args.early_stopping[0] == "on")))

@@ -1,5 +1,8 @@
 """Shared plumbing of the example scripts: options, data, figures.
 
+The options are checked as they are parsed: a bad value ends in argparse's
+usage line and ``error: argument --X: ...`` (exit status 2).
+
 The crotonylation scripts all use the same stratified 80/20 split of the embedded
 data set, one-hot encoded by a :class:`~skdistill.preprocessing.SequenceEncoder`
 fitted on the training windows; ``--n-samples`` draws a stratified subsample first
@@ -13,8 +16,33 @@ import torch
 from skorch import NeuralNet
 from sklearn.model_selection import train_test_split
 
+from skdistill._argtypes import numpy_seed, positive_int
 from skdistill.datasets import load_crotonylation
 from skdistill.preprocessing import SequenceEncoder
+
+
+def comma_separated(parse_item):
+    """Return an argparse ``type`` that parses a comma-separated list.
+
+    Parameters
+    ----------
+    parse_item : callable
+        An argparse ``type`` for one item.
+
+    Returns
+    -------
+    parse : callable
+        Takes the option's text and returns the list of parsed items; an
+        empty item, or one that ``parse_item`` refuses, raises
+        ``argparse.ArgumentTypeError``.
+    """
+    def parse(text):
+        items = [item.strip() for item in text.split(",")]
+        if not all(items):
+            raise argparse.ArgumentTypeError(f"expected a comma-separated list, got {text!r}")
+        return [parse_item(item) for item in items]
+
+    return parse
 
 
 def build_parser(description, meta_epochs=20):
@@ -36,12 +64,12 @@ def build_parser(description, meta_epochs=20):
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--n-samples", type=int, default=None,
+    parser.add_argument("--n-samples", type=positive_int, default=None,
                         help="stratified subsample of the data for a quick run (default: all)")
-    parser.add_argument("--meta-epochs", type=int, default=meta_epochs,
+    parser.add_argument("--meta-epochs", type=positive_int, default=meta_epochs,
                         help=f"meta-epochs of every fit (default {meta_epochs})")
     parser.add_argument("--device", default="auto", help="torch device (default auto)")
-    parser.add_argument("--random-state", type=int, default=0,
+    parser.add_argument("--random-state", type=numpy_seed, default=0,
                         help="seed of the models (default 0)")
     parser.add_argument("--output", default=".",
                         help="folder the figure is saved in (default: current directory)")

@@ -17,7 +17,8 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from _evidence import (
-    build_parser, crotonylation_split, describe_split, fit_options, net, pyplot, save_figure,
+    build_parser, crotonylation_split, describe_split, fit_options, net, positive_int, pyplot,
+    save_figure,
 )
 from skdistill import DistilledClassifier
 from skdistill.cli import format_table
@@ -83,7 +84,7 @@ def plot(results, output):
 def main():
     """Fit every setting with every seed and print and plot the test ROC AUC."""
     parser = build_parser(__doc__, meta_epochs=6)
-    parser.add_argument("--seeds", type=int, default=4,
+    parser.add_argument("--seeds", type=positive_int, default=4,
                         help="seeds per setting: random-state, random-state + 1, ... (default 4)")
     args = parser.parse_args()
     pyplot()

@@ -53,7 +53,7 @@ from sklearn.metrics import accuracy_score, brier_score_loss, f1_score, roc_auc_
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from _evidence import crotonylation_split, fit_options
+from _evidence import comma_separated, crotonylation_split, fit_options, numpy_seed, positive_int
 from skdistill import DistilledClassifier
 from skdistill.cli import format_table
 from skdistill.pu import (
@@ -253,25 +253,65 @@ def summary(settings):
     return lines
 
 
+def data_set(text):
+    """Parse one of ``--datasets``: a data set this script loads.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    name : str
+    """
+    if text != CROTONYLATION and text not in KEEL_SETS:
+        raise argparse.ArgumentTypeError(
+            f"unknown data set {text!r}; choose among {', '.join([CROTONYLATION, *KEEL_SETS])}"
+        )
+    return text
+
+
+def label_frequency(text):
+    """Parse one of ``--label-frequencies``: a label frequency c in (0, 1].
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    c : float
+    """
+    try:
+        c = float(text)
+    except ValueError:
+        c = None
+    if c is None or not 0 < c <= 1:
+        raise argparse.ArgumentTypeError(f"expected a label frequency in (0, 1], got {text!r}")
+    return c
+
+
 def build_pu_parser(description):
     """The options of the PU example scripts: data sets, label frequencies, budget, seed.
 
-    ``args.label_frequencies`` is parsed into a list of floats.
+    ``args.datasets`` is parsed into a list of names, ``args.label_frequencies``
+    into a list of floats.
     """
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--datasets", default=",".join([CROTONYLATION, *KEEL_SETS]),
+                        type=comma_separated(data_set),
                         help="comma-separated data sets (default: all five)")
     parser.add_argument("--label-frequencies", default=",".join(map(str, LABEL_FREQUENCIES)),
-                        type=lambda text: [float(c) for c in text.split(",")],
+                        type=comma_separated(label_frequency),
                         help="comma-separated label frequencies c (default 0.2,0.5,0.8)")
-    parser.add_argument("--n-samples", type=int, default=5_000,
+    parser.add_argument("--n-samples", type=positive_int, default=5_000,
                         help="stratified subsample of the crotonylation windows (default 5000)")
-    parser.add_argument("--meta-epochs", type=int, default=20,
+    parser.add_argument("--meta-epochs", type=positive_int, default=20,
                         help="most meta-epochs of every fit; early stopping ends most sooner")
     parser.add_argument("--device", default="auto", help="torch device (default auto)")
-    parser.add_argument("--random-state", type=int, default=0,
+    parser.add_argument("--random-state", type=numpy_seed, default=0,
                         help="seed of the labelling and of every model (default 0)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
@@ -287,7 +327,7 @@ def main():
 
     started = time.perf_counter()
     settings = []
-    for name in args.datasets.split(","):
+    for name in args.datasets:
         data = load(name, args.n_samples)
         print(f"{name}: {len(data[2]):,} training, {len(data[3]):,} test samples, "
               f"{data[2].mean():.1%} positive", flush=True)

@@ -79,7 +79,7 @@ def main():
     args = build_pu_parser(__doc__).parse_args()
     rows, wins = [], {(treatment, which): [] for treatment in PRIORS[1:]
                       for which in ("at 0.5", "at the PU-F1 threshold")}
-    for name in args.datasets.split(","):
+    for name in args.datasets:
         data = load(name, args.n_samples)
         for c in args.label_frequencies:
             setting_rows, f1 = rows_for(name, c, data, args)

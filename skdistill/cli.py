@@ -13,7 +13,7 @@ from functools import partial
 from . import _demo
 from ._classifier import resolve_device
 from ._demo import COLUMNS, run_demo
-from ._seeds import MAX_SEED, is_seed
+from ._argtypes import numpy_seed
 from ._signals import TERMINATING_SIGNALS, handlers_set
 from ._warnings import FitInterruptedWarning
 
@@ -133,22 +133,11 @@ def build_parser():
     demo.add_argument("--quick", action="store_true",
                       help=f"a {_demo.QUICK_SAMPLES:,}-window subsample and fewer rounds (20 s)")
     demo.add_argument("--device", default="auto", help="torch device (default auto)")
-    demo.add_argument("--random-state", type=_seed, default=0, help="seed (default 0)")
+    demo.add_argument("--random-state", type=numpy_seed, default=0, help="seed (default 0)")
     demo.add_argument("--quiet", action="store_true", help="no progress bars")
     demo.set_defaults(handler=_demo_command)
     _add_config_commands(commands)
     return parser
-
-
-def _seed(text):
-    """An argparse type: an int seed NumPy takes."""
-    try:
-        seed = int(text)
-    except ValueError:
-        seed = None
-    if not is_seed(seed):
-        raise argparse.ArgumentTypeError(f"expected an int in [0, {MAX_SEED}], got {text!r}")
-    return seed
 
 
 def _show_warning(command, message, category, filename, lineno, file=None, line=None):

@@ -86,5 +86,5 @@ def test_demo_refuses_a_seed_numpy_cannot_take(capsys, seed):
     with pytest.raises(SystemExit) as stopped:
         main(["demo", "--random-state", seed])
     assert stopped.value.code == 2
-    assert f"--random-state: expected an int in [0, 4294967295], got '{seed}'" in (
+    assert f"--random-state: expected an integer in [0, 4294967295], got '{seed}'" in (
         capsys.readouterr().err)

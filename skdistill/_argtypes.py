@@ -1,0 +1,48 @@
+"""argparse ``type`` functions: of the command line, the benchmarks and the examples.
+
+A bad value then ends in argparse's usage line and ``error: argument --X:
+...`` (exit status 2) before anything is loaded or fitted.
+"""
+
+import argparse
+
+from ._seeds import MAX_SEED
+
+
+def int_in_range(minimum, maximum=None):
+    """Return an argparse ``type`` that parses an integer within bounds.
+
+    Parameters
+    ----------
+    minimum : int
+        The least value accepted.
+    maximum : int or None, default=None
+        The greatest value accepted; None for no bound.
+
+    Returns
+    -------
+    parse : callable
+        Takes the option's text and returns the int, or raises
+        ``argparse.ArgumentTypeError`` naming the bounds and the text.
+    """
+    expected = (f"an integer of at least {minimum}" if maximum is None
+                else f"an integer in [{minimum}, {maximum}]")
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum or (maximum is not None and value > maximum):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
+
+
+#: A count: repeats, threads, seeds, rows, samples, meta-epochs.
+positive_int = int_in_range(1)
+#: A size where 0 means "no limit".
+non_negative_int = int_in_range(0)
+#: A seed.
+numpy_seed = int_in_range(0, MAX_SEED)
