@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping, LRScheduler
+from skorch.callbacks import Checkpoint, EarlyStopping, LRScheduler
 from skorch.callbacks.scoring import ScoringBase
 from skorch.exceptions import SkorchException
 from sklearn.base import clone
@@ -493,8 +493,9 @@ def _check_callbacks(net, role):
     targets are the distillation's, not labels) or on skorch's validation split
     (the nets have none: it would record nothing; skorch's own default
     ``valid_*`` scorers are left, idle), skorch's EarlyStopping (it stops
-    a net by raising KeyboardInterrupt, which would end the whole fit), and
-    leaving out the training loss each round reads."""
+    a net by raising KeyboardInterrupt, which would end the whole fit), a
+    Checkpoint that loads its best epoch's weights as training ends (over the
+    kept meta-epoch's), and leaving out the training loss each round reads."""
     # by the callback's own name: another callback put in skorch's train_loss slot
     # records nothing
     if not any(getattr(callback, "name", None) == "train_loss"
@@ -515,6 +516,13 @@ def _check_callbacks(net, role):
                 "DistilledClassifier takes for Ctrl-C. Use the classifier's own early "
                 "stopping (early_stopping, n_iter_no_change, tol): it scores a held-out "
                 "part every meta-epoch and keeps the best one."
+            )
+        if isinstance(callback, Checkpoint) and callback.load_best:
+            raise ValueError(
+                f"The {role} net's Checkpoint callback {name!r} has load_best=True: it "
+                "would put the weights of its own best epoch back when the fit ends, over "
+                "those of the meta-epoch the classifier keeps (best_meta_epoch_). Set "
+                "load_best=False; the classifier's early stopping keeps the best one."
             )
         if isinstance(callback, ScoringBase) and (
                 callback.on_train or name not in dict(net.get_default_callbacks())):

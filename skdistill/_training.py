@@ -387,7 +387,10 @@ class DistillationRun:
 
         A KeyboardInterrupt (Ctrl-C) ends training after the last complete
         student round, with a warning; before the first one it propagates.
-        Either way every net is put back to its best (or last complete) round.
+        Either way every net is put back to its best (or last complete) round,
+        once its callbacks' training run has ended (so that none of them puts
+        weights of its own back over it), and the warning comes last: turned
+        into an error, it leaves nothing unended.
         """
         rounds = self.max_rounds * (2 if self.schedule == "sequential" else 1)
         progress = tqdm(total=rounds, desc="meta-epochs", disable=not self.verbose,
@@ -405,19 +408,19 @@ class DistillationRun:
                 if self.student_monitor.rounds == 0:
                     raise
                 interrupted = True
-                warnings.warn(
-                    f"Training was interrupted after {self.student_monitor.rounds} complete "
-                    "meta-epoch(s); the estimator keeps the nets of its best (or last "
-                    "complete) meta-epoch (turn this warning into an error to abort "
-                    "instead).",
-                    FitInterruptedWarning,
-                    stacklevel=user_stacklevel(),
-                )
             finally:
                 self.ensemble.forget()
                 self.student_data.y.pop("teacher_logits", None)
-            self.teacher_monitor.restore(interrupted)
-            self.student_monitor.restore(interrupted)
+        self.teacher_monitor.restore(interrupted)
+        self.student_monitor.restore(interrupted)
+        if interrupted:
+            warnings.warn(
+                f"Training was interrupted after {self.student_monitor.rounds} complete "
+                "meta-epoch(s); the estimator keeps the nets of its best (or last "
+                "complete) meta-epoch (turn this warning into an error to abort instead).",
+                FitInterruptedWarning,
+                stacklevel=user_stacklevel(),
+            )
         best_round = self.student_monitor.best_round
         return RunResult(self.history, self.student_monitor.rounds, interrupted,
                          best_round + self.rounds_before["student"] if best_round else None)

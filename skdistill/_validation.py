@@ -211,7 +211,8 @@ def _range_error(X, error):
     if values.dtype.kind not in "biufO":  # a cast from complex would warn
         return None
     try:
-        values = values.astype(np.float64)
+        with np.errstate(over="ignore"):  # a longdouble beyond float64: no number here
+            values = values.astype(np.float64)
     except (TypeError, ValueError):
         return None
     largest = np.abs(values).max(initial=0.0)

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import textwrap
 import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from skorch.callbacks import (
 from sklearn.datasets import make_classification
 from sklearn.metrics import roc_auc_score
 
-from skdistill import DistilledClassifier, default_net
+from skdistill import DistilledClassifier, FitInterruptedWarning, default_net
 from skdistill._training import ValidationScore, _binary_roc_auc
 from skdistill.modules import CNN, MLP
 
@@ -307,8 +308,12 @@ def test_callbacks_see_one_training_run_per_fit(imbalanced_arrays):
 
 
 class RecordsTrainingRuns(Callback):
+    #: Every initialised recorder, nets' copies included.
+    seen = []
+
     def initialize(self):
         self.events = []
+        RecordsTrainingRuns.seen.append(self)
         return self
 
     def on_train_begin(self, net, **kwargs):
@@ -319,6 +324,45 @@ class RecordsTrainingRuns(Callback):
 
     def on_train_end(self, net, **kwargs):
         self.events.append("end")
+
+
+class InterruptsAfter(RecordsTrainingRuns):
+    """Records the training run and raises KeyboardInterrupt at its ``epochs``-th epoch end."""
+
+    def __init__(self, epochs):
+        self.epochs = epochs
+
+    def on_epoch_end(self, net, **kwargs):
+        super().on_epoch_end(net, **kwargs)
+        if self.events.count("epoch") == self.epochs:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupt_turned_into_an_error_still_ends_every_training_run(imbalanced_arrays,
+                                                                         monkeypatch):
+    # the warning, raised as an error inside the interrupt's handling, skipped on_train_end
+    monkeypatch.setattr(RecordsTrainingRuns, "seen", [])
+    student = default_net("student").set_params(callbacks=[("runs", InterruptsAfter(5))])
+    teacher = default_net("teacher").set_params(callbacks=[("runs", RecordsTrainingRuns())])
+    clf = fast(student=student, teacher=teacher, meta_epochs=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FitInterruptedWarning)
+        with pytest.raises(FitInterruptedWarning, match="after 1 complete meta-epoch"):
+            clf.fit(*imbalanced_arrays)
+    # the nets of the failed fit are not kept: catch them as the callbacks saw them
+    ended = [callback for callback in RecordsTrainingRuns.seen if callback.events[-1] == "end"]
+    assert len(ended) == 2 and all(c.events.count("end") == 1 for c in ended)
+
+
+def test_a_checkpoint_loading_its_best_epoch_is_refused_before_training(imbalanced_arrays,
+                                                                        tmp_path):
+    # it put its best training-loss epoch back over the meta-epoch the classifier kept
+    checkpoint = Checkpoint(monitor="train_loss_best", load_best=True, dirname=str(tmp_path))
+    student = default_net("student").set_params(callbacks=[("checkpoint", checkpoint)])
+    with pytest.raises(ValueError, match="student net's Checkpoint callback 'checkpoint' has "
+                                         "load_best=True"):
+        fast(student=student).fit(*imbalanced_arrays)
+    assert not any(tmp_path.iterdir())
 
 
 def test_a_scoring_callback_on_the_training_batches_is_refused_before_training(
