@@ -19,8 +19,7 @@ from skorch import NeuralNet
 from sklearn.preprocessing import OneHotEncoder
 
 from skdistill import DistilledClassifier
-from skdistill._argtypes import positive_int
-from skdistill._classifier import resolve_device
+from skdistill._argtypes import positive_int, torch_device
 from skdistill._nets import DEFAULT_NET_PARAMS, DEFAULT_STUDENT, DEFAULT_TEACHER, StudentCriterion
 from skdistill.datasets import load_crotonylation
 from skdistill.losses import DistillationLoss, make_true_label_loss
@@ -134,26 +133,6 @@ def best_times(functions, repeats, *args):
         for function in functions:
             times[function].append(seconds(function, *args))
     return [min(times[function]) for function in functions]
-
-
-def torch_device(text):
-    """Parse ``--device``: a torch device that this torch can use.
-
-    Parameters
-    ----------
-    text : str
-        Such as ``"cpu"``, ``"cuda"`` or ``"cuda:1"``.
-
-    Returns
-    -------
-    device : str
-        ``text``, checked.
-    """
-    try:
-        resolve_device(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return text
 
 
 def main():

@@ -16,7 +16,7 @@ import torch
 from skorch import NeuralNet
 from sklearn.model_selection import train_test_split
 
-from skdistill._argtypes import numpy_seed, positive_int
+from skdistill._argtypes import numpy_seed, positive_int, torch_device
 from skdistill.datasets import load_crotonylation
 from skdistill.preprocessing import SequenceEncoder
 
@@ -68,7 +68,8 @@ def build_parser(description, meta_epochs=20):
                         help="stratified subsample of the data for a quick run (default: all)")
     parser.add_argument("--meta-epochs", type=positive_int, default=meta_epochs,
                         help=f"meta-epochs of every fit (default {meta_epochs})")
-    parser.add_argument("--device", default="auto", help="torch device (default auto)")
+    parser.add_argument("--device", type=torch_device, default="auto",
+                        help="torch device (default auto)")
     parser.add_argument("--random-state", type=numpy_seed, default=0,
                         help="seed of the models (default 0)")
     parser.add_argument("--output", default=".",

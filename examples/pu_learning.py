@@ -53,7 +53,9 @@ from sklearn.metrics import accuracy_score, brier_score_loss, f1_score, roc_auc_
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from _evidence import comma_separated, crotonylation_split, fit_options, numpy_seed, positive_int
+from _evidence import (
+    comma_separated, crotonylation_split, fit_options, numpy_seed, positive_int, torch_device,
+)
 from skdistill import DistilledClassifier
 from skdistill.cli import format_table
 from skdistill.pu import (
@@ -310,7 +312,8 @@ def build_pu_parser(description):
                         help="stratified subsample of the crotonylation windows (default 5000)")
     parser.add_argument("--meta-epochs", type=positive_int, default=20,
                         help="most meta-epochs of every fit; early stopping ends most sooner")
-    parser.add_argument("--device", default="auto", help="torch device (default auto)")
+    parser.add_argument("--device", type=torch_device, default="auto",
+                        help="torch device (default auto)")
     parser.add_argument("--random-state", type=numpy_seed, default=0,
                         help="seed of the labelling and of every model (default 0)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")

@@ -6,6 +6,7 @@ A bad value then ends in argparse's usage line and ``error: argument --X:
 
 import argparse
 
+from ._classifier import resolve_device
 from ._seeds import MAX_SEED
 
 
@@ -46,3 +47,23 @@ positive_int = int_in_range(1)
 non_negative_int = int_in_range(0)
 #: A seed.
 numpy_seed = int_in_range(0, MAX_SEED)
+
+
+def torch_device(text):
+    """Parse ``--device``: "auto" or a torch device that this torch can use.
+
+    Parameters
+    ----------
+    text : str
+        Such as ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:1"``.
+
+    Returns
+    -------
+    device : str
+        ``text``, checked.
+    """
+    try:
+        resolve_device(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text

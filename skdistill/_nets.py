@@ -517,7 +517,7 @@ def _check_callbacks(net, role):
                 "stopping (early_stopping, n_iter_no_change, tol): it scores a held-out "
                 "part every meta-epoch and keeps the best one."
             )
-        if isinstance(callback, Checkpoint) and callback.load_best:
+        if isinstance(callback, Checkpoint) and callback.load_best and callback.monitor:
             raise ValueError(
                 f"The {role} net's Checkpoint callback {name!r} has load_best=True: it "
                 "would put the weights of its own best epoch back when the fit ends, over "

@@ -387,10 +387,10 @@ class DistillationRun:
 
         A KeyboardInterrupt (Ctrl-C) ends training after the last complete
         student round, with a warning; before the first one it propagates.
-        Either way every net is put back to its best (or last complete) round,
-        once its callbacks' training run has ended (so that none of them puts
-        weights of its own back over it), and the warning comes last: turned
-        into an error, it leaves nothing unended.
+        Either way every net is put back to its best (or last complete) round
+        before its callbacks' training run ends (so that they see, and save,
+        the weights kept), and the warning comes after: turned into an error,
+        it leaves no run unended.
         """
         rounds = self.max_rounds * (2 if self.schedule == "sequential" else 1)
         progress = tqdm(total=rounds, desc="meta-epochs", disable=not self.verbose,
@@ -411,8 +411,8 @@ class DistillationRun:
             finally:
                 self.ensemble.forget()
                 self.student_data.y.pop("teacher_logits", None)
-        self.teacher_monitor.restore(interrupted)
-        self.student_monitor.restore(interrupted)
+            self.teacher_monitor.restore(interrupted)
+            self.student_monitor.restore(interrupted)
         if interrupted:
             warnings.warn(
                 f"Training was interrupted after {self.student_monitor.rounds} complete "

@@ -11,9 +11,8 @@ from contextlib import contextmanager, suppress
 from functools import partial
 
 from . import _demo
-from ._classifier import resolve_device
 from ._demo import COLUMNS, run_demo
-from ._argtypes import numpy_seed
+from ._argtypes import numpy_seed, torch_device
 from ._signals import TERMINATING_SIGNALS, handlers_set
 from ._warnings import FitInterruptedWarning
 
@@ -59,10 +58,6 @@ def format_table(rows, columns):
 
 
 def _demo_command(args):
-    try:
-        resolve_device(args.device)
-    except ValueError as error:
-        sys.exit(f"skdistill demo: error: --device: {error}")
     size = f"{_demo.QUICK_SAMPLES:,} of the 73,927" if args.quick else "all 73,927"
     print(
         f"Lysine crotonylation sites ({size} windows of 29 residues, 9.2% positive), "
@@ -132,7 +127,8 @@ def build_parser():
     )
     demo.add_argument("--quick", action="store_true",
                       help=f"a {_demo.QUICK_SAMPLES:,}-window subsample and fewer rounds (20 s)")
-    demo.add_argument("--device", default="auto", help="torch device (default auto)")
+    demo.add_argument("--device", type=torch_device, default="auto",
+                      help="torch device (default auto)")
     demo.add_argument("--random-state", type=numpy_seed, default=0, help="seed (default 0)")
     demo.add_argument("--quiet", action="store_true", help="no progress bars")
     demo.set_defaults(handler=_demo_command)

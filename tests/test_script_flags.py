@@ -94,6 +94,8 @@ EXAMPLE_REFUSALS = [
      "--random-state: expected an integer in [0, 4294967295], got '-1'"),
     ("ensemble.py", ["--meta-epochs", "0"], "--meta-epochs: expected an integer of at least 1"),
     ("ablation.py", ["--seeds", "0"], "--seeds: expected an integer of at least 1, got '0'"),
+    ("students.py", ["--device", "bogus"], "--device: device='bogus' is not a torch device"),
+    ("pu_learning.py", ["--device", "bogus"], "--device: device='bogus' is not a torch device"),
 ]
 
 

@@ -13,6 +13,7 @@ import torch
 from skorch import NeuralNetBinaryClassifier
 from skorch.callbacks import (
     Callback, Checkpoint, EarlyStopping, EpochScoring, EpochTimer, LRScheduler,
+    TrainEndCheckpoint,
 )
 from sklearn.datasets import make_classification
 from sklearn.metrics import roc_auc_score
@@ -363,6 +364,21 @@ def test_a_checkpoint_loading_its_best_epoch_is_refused_before_training(imbalanc
                                          "load_best=True"):
         fast(student=student).fit(*imbalanced_arrays)
     assert not any(tmp_path.iterdir())
+    # without a monitor it saves every epoch and loads nothing
+    checkpoint.set_params(monitor=None)
+    fast(student=student).fit(*imbalanced_arrays)
+
+
+def test_a_train_end_checkpoint_saves_the_kept_meta_epoch(imbalanced_arrays, tmp_path):
+    # restored after on_train_end, the nets were saved as the last meta-epoch left them
+    student = default_net("student").set_params(
+        callbacks=[("end", TrainEndCheckpoint(dirname=str(tmp_path)))])
+    clf = fast(student=student, meta_epochs=40, early_stopping=True, n_iter_no_change=3,
+               student_epochs=1, teacher_epochs=1).fit(*imbalanced_arrays)
+    assert clf.best_meta_epoch_ < clf.n_iter_
+    saved = torch.load(tmp_path / "train_end_params.pt")
+    kept = clf.student_.module_.state_dict()
+    assert all(torch.equal(saved[name], kept[name]) for name in kept)
 
 
 def test_a_scoring_callback_on_the_training_batches_is_refused_before_training(
