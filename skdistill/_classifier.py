@@ -31,7 +31,7 @@ from sklearn.utils.validation import (
 from torch import nn
 
 from ._constraints import NumberInterval
-from ._layout import find_layout
+from ._layout import find_layout, shape_contradiction
 from ._nets import (
     DEFAULT_STUDENT,
     DEFAULT_TEACHER,
@@ -44,7 +44,9 @@ from ._nets import (
     rewire_net,
     true_label_count,
 )
-from ._specs import ESTIMATOR, NET, kind_of, spec_kind, wants_sequence_shape
+from ._specs import (
+    ESTIMATOR, NET, given_sequence_shape, kind_of, spec_kind, wants_sequence_shape,
+)
 from ._random import generators_lent_out, seeded_global_generators
 from ._seeds import draw_seed, seed_unset_random_states
 from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, stratified_bootstrap
@@ -991,9 +993,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 for kept in self._teacher_ensemble.teachers
             ]
             _warn_if_teachers_ignore_the_prior(used, self.teacher_weights, self.alpha)
-        new_nets = [] if warm else [(self.student, DEFAULT_STUDENT)]
+        new_nets = [] if warm else [(self.student, DEFAULT_STUDENT, "student")]
         if not reuse_teachers:
-            new_nets += [(spec, DEFAULT_TEACHER) for spec, kind in teacher_specs if kind == NET]
+            new_nets += [(spec, DEFAULT_TEACHER, "teacher")
+                         for spec, kind in teacher_specs if kind == NET]
         layout = self._layout_for(X, feature_names, new_nets, warm)
         X_nets = X if layout is None else layout.transform(X)
         fits_teachers = bool(teacher_specs) and not reuse_teachers
@@ -1261,16 +1264,34 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
 
     def _layout_for(self, X, feature_names, new_nets, warm):
         """The nets' sequence layout: a warm fit's nets keep the previous one;
-        otherwise found where a new net reads sequences; None for flat input."""
+        otherwise found where a new net reads sequences; None for flat input.
+        A new net's sequence shape given by the user must not contradict it,
+        or the input's feature names or one-hot values."""
         layout = self._layout if warm else None
         if layout is None and any(wants_sequence_shape(spec, default)
-                                  for spec, default in new_nets):
+                                  for spec, default, _ in new_nets):
             layout = find_layout(X, feature_names)
             if warm and layout is not None and layout.columns is not None:
                 raise ValueError(
                     "warm_start=True: the new teachers read the features in another "
                     "column order than the previous fit's nets; set warm_start=False to "
                     "start anew."
+                )
+        for spec, _, role in new_nets:
+            n_features = X.shape[1] if layout is None else layout.length * layout.alphabet_size
+            shape = given_sequence_shape(spec, n_features)
+            if shape is None:
+                continue
+            problem = shape_contradiction(X, feature_names, shape) if layout is None else (
+                None if layout.shape == shape else
+                f"the input's layout has {layout.length} positions of "
+                f"{layout.alphabet_size} letters")
+            if problem is not None:
+                raise ValueError(
+                    f"The {role}'s sequence module was given {shape[0]} positions of "
+                    f"{shape[1]} letters, but {problem}: it would read parts of letters. "
+                    "Leave sequence_length and alphabet_size unset: DistilledClassifier "
+                    "fills them in from the input's layout."
                 )
         return layout
 

@@ -146,3 +146,41 @@ def find_layout(X, feature_names=None):
     if layout is not None or _named_like_positions(feature_names):
         return layout
     return layout_from_values(X)
+
+
+def shape_contradiction(X, feature_names, shape):
+    """What says ``X`` does not hold position-major sequences of ``shape``, or None.
+
+    Feature names of positions give the layout; without them, one-hot values
+    contradict ``shape`` where they give another layout and some sample has
+    two ones within one of ``shape``'s positions (nothing is said of values
+    that are not one-hot, multi-hot encodings say).
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    feature_names : ndarray of str or None
+    shape : tuple of (int, int)
+        ``(sequence_length, alphabet_size)``.
+
+    Returns
+    -------
+    problem : str or None
+    """
+    named = layout_from_names(feature_names)
+    if named is not None:
+        if named.shape != tuple(shape):
+            return (f"its feature names give {named.length} positions of "
+                    f"{named.alphabet_size} letters")
+        if named.columns is not None:
+            return "its feature names give the positions and letters in another column order"
+        return None
+    if _named_like_positions(feature_names):
+        return None
+    found = layout_from_values(X)
+    if found is not None and found.shape != tuple(shape) and not _at_most_one_per_block(
+            X, shape[1]):
+        return (f"its one-hot values give {found.length} positions of "
+                f"{found.alphabet_size} letters (a sample holds two letters in one of "
+                f"those {shape[1]}-column positions)")
+    return None

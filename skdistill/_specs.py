@@ -83,3 +83,43 @@ def wants_sequence_shape(spec, default):
     return accepts(params["module"], "sequence_length") and not any(
         f"module__{name}" in params for name in ("sequence_length", "alphabet_size")
     )
+
+
+def given_sequence_shape(spec, n_features):
+    """The ``(sequence_length, alphabet_size)`` the user gave the sequence
+    module of a net spec, or None.
+
+    A module instance holds both; a net spec with a module class gives those
+    of its ``module__*`` parameters, the one left out derived from
+    ``n_features``. None where no size is given, or where they are no
+    positive integers dividing ``n_features`` (the module's own checks name
+    those).
+
+    Parameters
+    ----------
+    spec : None, torch.nn.Module subclass or instance, or skorch.NeuralNet
+    n_features : int
+        Columns of the input the net reads.
+    """
+    module, params = spec, {}
+    if isinstance(spec, NeuralNet):
+        params = spec.get_params(deep=False)
+        module = params["module"]
+    names = ("sequence_length", "alphabet_size")
+    if isinstance(module, nn.Module):
+        length, alphabet = (getattr(module, name, None) for name in names)
+    else:
+        length, alphabet = (params.get(f"module__{name}") for name in names)
+    if length is None and alphabet is None:
+        return None
+    if length is None:
+        length = n_features // alphabet if _positive_int(alphabet) else None
+    elif alphabet is None:
+        alphabet = n_features // length if _positive_int(length) else None
+    if _positive_int(length) and _positive_int(alphabet) and length * alphabet == n_features:
+        return length, alphabet
+    return None
+
+
+def _positive_int(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0

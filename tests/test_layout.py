@@ -154,3 +154,50 @@ def test_a_prefix_ending_in_a_digit_of_another_script_is_no_position():
     # "pos\u0663" (Arabic-Indic three) read "pos\u06630_A" as position 30
     names = [f"pos\u0663{position}_{letter}" for position in range(5) for letter in "ACGT"]
     assert layout_from_names(names).shape == (5, 4)
+
+
+def windows(n=120, length=6, seed=0):
+    """Random DNA windows and labels (an A at the middle position)."""
+    rng = np.random.default_rng(seed)
+    sequences = ["".join(rng.choice(list("ACGT"), length)) for _ in range(n)]
+    return sequences, np.array([s[length // 2] == "A" for s in sequences], dtype=int)
+
+
+@pytest.mark.parametrize("pandas", [False, True], ids=["values", "feature names"])
+@pytest.mark.parametrize("role", ["teacher", "student"])
+@pytest.mark.parametrize("given", [
+    lambda: CNN(sequence_length=4, alphabet_size=6, channels=(4,), kernel_size=3),
+    lambda: NeuralNet(CNN, module__alphabet_size=6, criterion=torch.nn.MSELoss),
+    lambda: NeuralNet(CNN, module__sequence_length=4, module__alphabet_size=6,
+                      criterion=torch.nn.MSELoss),
+], ids=["instance", "alphabet_size", "both sizes"])
+def test_a_sequence_shape_given_against_the_input_is_refused(pandas, role, given):
+    # 6 positions of 4 letters read as 4 positions of 6 letters trained without a word
+    sequences, y = windows()
+    encoder = SequenceEncoder().set_output(transform="pandas" if pandas else "default")
+    model = make_pipeline(encoder, DistilledClassifier(**{role: given()}, **FAST))
+    with pytest.raises(ValueError, match=rf"The {role}'s sequence module was given 4 "
+                                         "positions of 6 letters, but .* 6 positions of 4 "
+                                         "letters"):
+        model.fit(sequences, y)
+
+
+@pytest.mark.parametrize("pandas", [False, True], ids=["values", "feature names"])
+def test_a_sequence_shape_given_as_the_input_has_it_trains(pandas):
+    sequences, y = windows()
+    encoder = SequenceEncoder().set_output(transform="pandas" if pandas else "default")
+    student = CNN(sequence_length=6, alphabet_size=4, channels=(4,), kernel_size=3)
+    teacher = NeuralNet(CNN, module__alphabet_size=4, criterion=torch.nn.MSELoss)
+    model = make_pipeline(encoder, DistilledClassifier(teacher=teacher, student=student,
+                                                       **FAST)).fit(sequences, y)
+    assert np.isfinite(model.predict_proba(sequences)).all()
+
+
+def test_a_shape_given_to_multi_hot_values_is_taken_as_given():
+    # two letters at a position (an ambiguity code, say) are no layout to contradict
+    sequences, y = windows()
+    X = SequenceEncoder().fit_transform(sequences)
+    X[:, 0] = 1  # every window also holds an A at its first position
+    student = CNN(sequence_length=6, alphabet_size=4, channels=(4,), kernel_size=3)
+    assert DistilledClassifier(student=student, **FAST).fit(X, y).n_iter_ == FAST[
+        "meta_epochs"]
