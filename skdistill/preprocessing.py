@@ -308,6 +308,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         """The (n, positions) array of symbols of ``X``, "" where none; after
         ``fit``, no wider than one position beyond ``length_`` (enough to tell
         a longer sequence)."""
+        single = X.item() if isinstance(X, np.ndarray) and X.ndim == 0 else X
+        if isinstance(single, (str, bytes)):
+            _texts(single, "SequenceEncoder")  # raises, saying why
         if not hasattr(X, "shape"):
             X = np.asarray(X, dtype=object)
         if X.ndim == 1:

@@ -389,3 +389,16 @@ def test_one_long_sequence_does_not_widen_the_work_of_transform():
     tracemalloc.stop()
     assert peak < 100 * 2**20
     np.testing.assert_array_equal(X[-1], encoder.transform(["M" * 41])[0])
+
+
+@pytest.mark.parametrize("single", ["ACGT", b"ACGT", np.str_("ACGT"), np.array("ACGT")],
+                         ids=["str", "bytes", "np.str_", "0-d array"])
+def test_sequence_encoder_refuses_a_single_string(single):
+    # scikit-learn's "Expected 2D array, got scalar array instead" named no sequence
+    encoder = SequenceEncoder().fit(["ACGT", "TTAA"])
+    with pytest.raises(ValueError, match=r"SequenceEncoder: got a single string; give a list "
+                                         r"of sequences \(\['ACGT'\] for one\)"):
+        encoder.transform(single)
+    with pytest.raises(ValueError, match="SequenceEncoder: got a single string"):
+        SequenceEncoder().fit(single)
+    assert encoder.transform(["ACGT"]).shape == (1, 16)
