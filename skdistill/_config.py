@@ -399,8 +399,13 @@ def _encoder_section(value, sequences):
             raise ConfigError("encoder.params: encoder none takes no parameters")
         return {"name": name, "params": {}}, None
     params = {**ENCODER_DEFAULTS.get(name, {}), **section.get("params", {})}
-    return {"name": name, "params": params}, _estimator(ENCODERS[name], params,
-                                                       "encoder.params")
+    encoder = _estimator(ENCODERS[name], params, "encoder.params")
+    if isinstance(encoder, SequenceEncoder):
+        try:  # what its fit checks beyond the constraints: the prefix's last character
+            encoder._check_output_params()
+        except ValueError as error:
+            raise ConfigError(f"encoder.params: {error}") from None
+    return {"name": name, "params": params}, encoder
 
 
 def _classifier_params(value):

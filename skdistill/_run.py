@@ -103,6 +103,9 @@ def _read_csv(data, path, key, labelled):
     # "NA" and the dipeptide "NA" would be lost. An empty field stays missing.
     verbatim = [column for column in (data["id_column"], data["sequence_column"]) if column]
     frame = pd.read_csv(path, converters=dict.fromkeys(verbatim, str))
+    sequences = data["sequence_column"]
+    if sequences in frame.columns:  # a space before a window would shift it, as in FASTA
+        frame[sequences] = frame[sequences].str.strip()
     for column in set(verbatim) & set(frame.columns):
         frame[column] = frame[column].mask(frame[column] == "")
     label, weight = data["label_column"], data.get("weight_column")

@@ -15,7 +15,7 @@ import yaml
 from sklearn.datasets import make_classification
 
 from skdistill import load
-from skdistill._config import load_config
+from skdistill._config import ConfigError, load_config
 from skdistill._run import read_samples
 from skdistill.cli import main
 
@@ -335,6 +335,11 @@ BROKEN = {
         "cannot train on this config and its data: prior=0.1 is the class prior",
     ),
     "output that is a file": ({"output": "data.csv"}, "data.csv exists and is not a folder"),
+    # passed the check, then stopped training: "every value is checked before encoding"
+    "an encoder prefix ending in a digit": (
+        {"encoder": {"name": "SequenceEncoder", "params": {"prefix": "p1"}}},
+        "encoder.params: SequenceEncoder: prefix='p1' ends in '1'",
+    ),
     # the folders were created, and left behind
     "data the classifier refuses, output in new folders": (
         {"classifier": {**CLASSIFIER, "prior": 0.1, "true_label_loss": "bce"},
@@ -429,6 +434,18 @@ def test_what_the_column_and_label_checks_leave_alone(tmp_path):
     run = load_config(config)
     assert read_samples(run.config).ids.tolist() == peptides * 5
     assert len(read_samples(run.config, tmp_path / "test.csv", "test.path").y) == 7
+
+
+def test_csv_sequences_are_read_without_surrounding_spaces(tmp_path):
+    # " PEPTIDE " shifted the window by one position, as FASTA lines are stripped
+    frame = pd.DataFrame({"id": ["a", "b"], "sequence": [" ACDEF", "CDEFG "], "label": [0, 1]})
+    frame.to_csv(tmp_path / "windows.csv", index=False)
+    config = write_config(tmp_path, data={"path": "windows.csv", "id_column": "id",
+                                          "sequence_column": "sequence"})
+    assert list(read_samples(load_config(config).config).X) == ["ACDEF", "CDEFG"]
+    frame.assign(sequence=["ACDEF", "  "]).to_csv(tmp_path / "windows.csv", index=False)
+    with pytest.raises(ConfigError, match="data.sequence_column: sample 1 is missing"):
+        read_samples(load_config(config).config)
 
 
 def test_a_run_refits_from_its_own_saved_config_and_no_other(csv_fitted, tmp_path):
