@@ -1282,10 +1282,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             shape = given_sequence_shape(spec, n_features)
             if shape is None:
                 continue
-            problem = shape_contradiction(X, feature_names, shape) if layout is None else (
-                None if layout.shape == shape else
-                f"the input's layout has {layout.length} positions of "
-                f"{layout.alphabet_size} letters")
+            problem = shape_contradiction(X, feature_names, shape,
+                                          placed=layout is not None)
             if problem is not None:
                 raise ValueError(
                     f"The {role}'s sequence module was given {shape[0]} positions of "

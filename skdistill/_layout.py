@@ -148,13 +148,18 @@ def find_layout(X, feature_names=None):
     return layout_from_values(X)
 
 
-def shape_contradiction(X, feature_names, shape):
+def shape_contradiction(X, feature_names, shape, placed=False):
     """What says ``X`` does not hold position-major sequences of ``shape``, or None.
 
-    Feature names of positions give the layout; without them, one-hot values
-    contradict ``shape`` where they give another layout and some sample has
-    two ones within one of ``shape``'s positions (nothing is said of values
-    that are not one-hot, multi-hot encodings say).
+    Feature names of positions give the layout: another shape contradicts
+    it, and so does a column order in which a block of ``alphabet_size``
+    columns is not one position, or the letters are in another order at
+    another position (one order at every position is any alphabet's own).
+    Without names, one-hot values contradict ``shape`` only where they give
+    a layout whose blocks and ``shape``'s do not nest (neither alphabet size
+    divides the other) and some sample has two ones within one of ``shape``'s
+    positions: a multi-hot encoding (ambiguity codes) may give a layout of
+    smaller blocks by chance.
 
     Parameters
     ----------
@@ -162,6 +167,9 @@ def shape_contradiction(X, feature_names, shape):
     feature_names : ndarray of str or None
     shape : tuple of (int, int)
         ``(sequence_length, alphabet_size)``.
+    placed : bool, default=False
+        Whether the nets get ``X`` placed in the layout its names give, so
+        that their column order is no matter.
 
     Returns
     -------
@@ -172,15 +180,27 @@ def shape_contradiction(X, feature_names, shape):
         if named.shape != tuple(shape):
             return (f"its feature names give {named.length} positions of "
                     f"{named.alphabet_size} letters")
-        if named.columns is not None:
+        if not placed and named.columns is not None and not _one_letter_order(named):
             return "its feature names give the positions and letters in another column order"
         return None
     if _named_like_positions(feature_names):
         return None
     found = layout_from_values(X)
-    if found is not None and found.shape != tuple(shape) and not _at_most_one_per_block(
-            X, shape[1]):
+    nested = found is not None and (found.alphabet_size % shape[1] == 0
+                                    or shape[1] % found.alphabet_size == 0)
+    if found is not None and not nested and not _at_most_one_per_block(X, shape[1]):
         return (f"its one-hot values give {found.length} positions of "
                 f"{found.alphabet_size} letters (a sample holds two letters in one of "
                 f"those {shape[1]}-column positions)")
     return None
+
+
+def _one_letter_order(layout):
+    """Whether ``layout``'s input columns are whole positions, in order, each
+    with its letters in one and the same order."""
+    columns, alphabet = layout.columns, layout.alphabet_size
+    if len(columns) != layout.length * alphabet:
+        return False
+    positions, letters = np.divmod(columns, alphabet)
+    return bool((positions == np.arange(len(columns)) // alphabet).all()
+                and (letters.reshape(layout.length, alphabet) == letters[:alphabet]).all())

@@ -198,10 +198,10 @@ def sequence_shape(input_dim, sequence_length, alphabet_size, module_name):
             "step that changes the 0s and 1s after it (an over-sampler such as SMOTE "
             "interpolates them, a scaler shifts them). Give the sizes "
             f"yourself ({module_name}(sequence_length=29, alphabet_size=21)) only for "
-            f"input already in that layout. A module instance ({module_name}(...)) is built "
-            f"before it sees the input: pass the class ({module_name}), or "
-            f"NeuralNet({module_name}, module__<setting>=...) with your settings, for the "
-            "sizes to be filled in."
+            f"input already in that layout. If you built the module yourself "
+            f"({module_name}(...)), it was built before it saw the input: pass the class "
+            f"({module_name}), or NeuralNet({module_name}, module__<setting>=...) with "
+            "your settings, for the sizes to be filled in."
         )
     input_dim, sequence_length, alphabet_size = _check_sizes(
         module_name, input_dim=input_dim, sequence_length=sequence_length,

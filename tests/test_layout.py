@@ -193,11 +193,34 @@ def test_a_sequence_shape_given_as_the_input_has_it_trains(pandas):
     assert np.isfinite(model.predict_proba(sequences)).all()
 
 
-def test_a_shape_given_to_multi_hot_values_is_taken_as_given():
-    # two letters at a position (an ambiguity code, say) are no layout to contradict
+@pytest.mark.parametrize("code", [[1, 1, 0, 0], [1, 0, 1, 0]], ids=["M (A or C)", "R (A or G)"])
+def test_a_shape_given_to_multi_hot_values_is_taken_as_given(code):
+    # two letters at a position (an ambiguity code) are no layout to contradict; with R at
+    # every first position, the values read as 12 positions of 2 letters refused it
     sequences, y = windows()
     X = SequenceEncoder().fit_transform(sequences)
-    X[:, 0] = 1  # every window also holds an A at its first position
+    X[:, :4] = code
     student = CNN(sequence_length=6, alphabet_size=4, channels=(4,), kernel_size=3)
     assert DistilledClassifier(student=student, **FAST).fit(X, y).n_iter_ == FAST[
         "meta_epochs"]
+
+
+@pytest.mark.parametrize("alphabet", ["TGCA", "ACGTN"])
+def test_a_shape_given_for_an_alphabet_in_its_own_order_trains(alphabet):
+    # feature names in the alphabet's order, not sorted, read as "another column order"
+    sequences, y = windows()
+    encoder = SequenceEncoder(alphabet=alphabet).set_output(transform="pandas")
+    student = CNN(sequence_length=6, alphabet_size=len(alphabet), channels=(4,),
+                  kernel_size=3)
+    model = make_pipeline(encoder, DistilledClassifier(student=student, **FAST))
+    assert np.isfinite(model.fit(sequences, y).predict_proba(sequences)).all()
+
+
+def test_a_shape_given_for_columns_out_of_position_order_is_refused():
+    sequences, y = windows()
+    frame = SequenceEncoder().set_output(transform="pandas").fit_transform(sequences)
+    shuffled = frame[np.random.default_rng(0).permutation(frame.columns)]
+    student = CNN(sequence_length=6, alphabet_size=4, channels=(4,), kernel_size=3)
+    with pytest.raises(ValueError, match="feature names give the positions and letters in "
+                                         "another column order"):
+        DistilledClassifier(student=student, **FAST).fit(shuffled, y)
