@@ -151,15 +151,17 @@ def find_layout(X, feature_names=None):
 def shape_contradiction(X, feature_names, shape, placed=False):
     """What says ``X`` does not hold position-major sequences of ``shape``, or None.
 
-    Feature names of positions give the layout: another shape contradicts
-    it, and so does a column order in which a block of ``alphabet_size``
-    columns is not one position, or the letters are in another order at
-    another position (one order at every position is any alphabet's own).
-    Without names, one-hot values contradict ``shape`` only where they give
-    a layout whose blocks and ``shape``'s do not nest (neither alphabet size
-    divides the other) and some sample has two ones within one of ``shape``'s
-    positions: a multi-hot encoding (ambiguity codes) may give a layout of
-    smaller blocks by chance.
+    Feature names of positions give the layout: another number of positions
+    named, or of letters, contradicts ``shape``, and so does a column order
+    in which a block of ``alphabet_size`` columns is not one position, or the
+    letters are in another order at another position (one order at every
+    position is any alphabet's own). Without names, one-hot values give a
+    layout; it contradicts ``shape`` where every sample holds exactly one
+    letter at each of its positions and not at each of ``shape``'s, or where
+    their blocks do not nest (neither alphabet size divides the other) and a
+    sample holds two ones within one of ``shape``'s positions. Values with
+    positions of no letter (unknown symbols) or of several (ambiguity codes)
+    may give a layout of smaller blocks by chance, and are left to ``shape``.
 
     Parameters
     ----------
@@ -177,30 +179,45 @@ def shape_contradiction(X, feature_names, shape, placed=False):
     """
     named = layout_from_names(feature_names)
     if named is not None:
-        if named.shape != tuple(shape):
-            return (f"its feature names give {named.length} positions of "
+        columns = np.arange(named.length * named.alphabet_size) if named.columns is None \
+            else named.columns
+        positions, letters = np.divmod(columns, named.alphabet_size)
+        present = np.unique(positions)  # names of positions may start at 1, or skip some
+        if (len(present), named.alphabet_size) != tuple(shape):
+            return (f"its feature names give {len(present)} positions of "
                     f"{named.alphabet_size} letters")
-        if not placed and named.columns is not None and not _one_letter_order(named):
+        if not placed and not _one_letter_order(np.searchsorted(present, positions), letters,
+                                                named.alphabet_size):
             return "its feature names give the positions and letters in another column order"
         return None
     if _named_like_positions(feature_names):
         return None
     found = layout_from_values(X)
-    nested = found is not None and (found.alphabet_size % shape[1] == 0
-                                    or shape[1] % found.alphabet_size == 0)
-    if found is not None and not nested and not _at_most_one_per_block(X, shape[1]):
-        return (f"its one-hot values give {found.length} positions of "
-                f"{found.alphabet_size} letters (a sample holds two letters in one of "
-                f"those {shape[1]}-column positions)")
+    if found is None or found.shape == tuple(shape):
+        return None
+    complete = _exactly_one_per_block(X, found.alphabet_size)
+    nested = found.alphabet_size % shape[1] == 0 or shape[1] % found.alphabet_size == 0
+    if (complete and not _exactly_one_per_block(X, shape[1])) or (
+            not nested and not _at_most_one_per_block(X, shape[1])):
+        return f"its one-hot values give {found.length} positions of {found.alphabet_size} letters"
     return None
 
 
-def _one_letter_order(layout):
-    """Whether ``layout``'s input columns are whole positions, in order, each
-    with its letters in one and the same order."""
-    columns, alphabet = layout.columns, layout.alphabet_size
-    if len(columns) != layout.length * alphabet:
-        return False
-    positions, letters = np.divmod(columns, alphabet)
-    return bool((positions == np.arange(len(columns)) // alphabet).all()
-                and (letters.reshape(layout.length, alphabet) == letters[:alphabet]).all())
+def _one_letter_order(positions, letters, alphabet):
+    """Whether input columns of these ``positions`` (numbered from 0) and
+    ``letters`` are whole positions, in order, each with every letter, in one
+    and the same order."""
+    length = len(positions) // alphabet
+    return bool(len(positions) == length * alphabet
+                and (positions == np.arange(len(positions)) // alphabet).all()
+                and (letters.reshape(length, alphabet) == letters[:alphabet]).all())
+
+
+def _exactly_one_per_block(X, block):
+    """Whether every row has exactly one nonzero in each run of ``block`` columns."""
+    n_blocks = X.shape[1] // block
+    if sp.issparse(X):
+        X = sp.csr_matrix(X)
+        X.eliminate_zeros()
+        return bool((np.diff(X.indptr) == n_blocks).all() and _at_most_one_per_block(X, block))
+    return bool(((X != 0).reshape(X.shape[0], -1, block).sum(axis=2) == 1).all())

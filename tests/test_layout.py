@@ -224,3 +224,33 @@ def test_a_shape_given_for_columns_out_of_position_order_is_refused():
     with pytest.raises(ValueError, match="feature names give the positions and letters in "
                                          "another column order"):
         DistilledClassifier(student=student, **FAST).fit(shuffled, y)
+
+
+@pytest.mark.parametrize("teacher", [None, CNN], ids=["alone", "beside a filled-in teacher"])
+@pytest.mark.parametrize("length, given", [(8, (4, 8)), (6, (12, 2)), (6, (3, 8))],
+                         ids=["8x4 as 4x8", "6x4 as 12x2", "6x4 as 3x8"])
+def test_a_given_shape_whose_blocks_nest_in_the_values_is_refused(teacher, length, given):
+    # blocks of 8 hold two whole positions of 4: with one alphabet size a multiple of the
+    # other, the shapes trained on parts of positions (or two positions as one)
+    sequences, y = windows(length=length)
+    X = SequenceEncoder().fit_transform(sequences)
+    student = NeuralNet(CNN, module__sequence_length=given[0], module__alphabet_size=given[1],
+                        criterion=torch.nn.MSELoss)
+    clf = DistilledClassifier(student=student, **({} if teacher is None else {"teacher": teacher}),
+                              **FAST)
+    with pytest.raises(ValueError, match=rf"was given {given[0]} positions of {given[1]} "
+                                         rf"letters, but its one-hot values give {length} "
+                                         "positions of 4 letters"):
+        clf.fit(X, y)
+
+
+@pytest.mark.parametrize("offsets", [range(1, 7), range(-5, 1)], ids=["1 to 6", "-5 to 0"])
+def test_a_shape_given_for_positions_named_from_any_number_trains(offsets):
+    # P1_A ... P6_T read as 7 positions, the first empty: the true 6 x 4 was refused
+    sequences, y = windows()
+    X = SequenceEncoder().fit_transform(sequences)
+    frame = pd.DataFrame(X, columns=[f"P{position}_{letter}" for position in offsets
+                                     for letter in "ACGT"])
+    student = CNN(sequence_length=6, alphabet_size=4, channels=(4,), kernel_size=3)
+    assert DistilledClassifier(student=student, **FAST).fit(frame, y).n_iter_ == FAST[
+        "meta_epochs"]
