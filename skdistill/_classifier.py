@@ -62,7 +62,8 @@ from .losses import (
     make_true_label_loss,
 )
 from .pu import (
-    DEFAULT_PRIOR_ESTIMATOR, _PositiveMajorityWarning, _warn_if_positives_are_most,
+    DEFAULT_PRIOR_ESTIMATOR, _PositiveMajorityWarning, _check_given_prior,
+    _warn_if_positives_are_most,
     check_positive_label, fit_prior,
 )
 from .tracking import Tracker, TrackingSession
@@ -470,7 +471,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         ``0 < alpha < 1``: with ``alpha=0`` every sample keeps its true label,
         with ``alpha=1`` every sample is labelled by the teacher.
     prior : float, "estimate" or prior estimator, default=0.0
-        Class prior pi in [0, 1) of the PU risk: the fraction of positives
+        Class prior pi in [0, 0.999) of the PU risk: the fraction of positives
         hidden among the samples labelled negative (the unlabeled ones). 0
         trusts the negative labels; the risk is then the class-balanced
         risk re-weighted to ``target_prior``, stable on fully labelled,
@@ -479,8 +480,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         any good model. "estimate" estimates it from out-of-fold scores of
         all training samples with :class:`~skdistill.pu.BestBinPriorEstimator`
         (LogisticRegression and, on dense input, gradient boosting; two
-        classes only); an object with ``fit(X, y)`` that sets ``prior_``
-        (see :mod:`skdistill.pu`) is cloned and fitted on ``X`` and the
+        classes only); an estimator with ``fit(X, y)`` that sets ``prior_``
+        and with ``get_params`` (see :mod:`skdistill.pu`) is cloned and fitted on ``X`` and the
         encoded labels (1 for ``classes_[1]``). ``prior_`` holds the value used.
         Anything but 0 needs the PU risk: two classes, and ``true_label_loss``
         "pu" or "auto".
@@ -736,7 +737,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         "alpha": [NumberInterval(Real, 0, 1, closed="both")],
         "beta": [NumberInterval(Real, 0, 1, closed="both")],
         "prior": [NumberInterval(Real, 0, 1, closed="left"), StrOptions({"estimate"}),
-                  HasMethods(["fit"])],
+                  HasMethods(["fit", "get_params"])],
         "target_prior": [NumberInterval(Real, 0, 1, closed="neither")],
         "meta_epochs": [NumberInterval(Integral, 1, None, closed="left")],
         "teacher_epochs": [NumberInterval(Integral, 1, None, closed="left")],
@@ -1145,7 +1146,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         with torch's and NumPy's global generators seeded by ``seed`` (lent out,
         as to a scikit-learn teacher: its scorer may fit in threads)."""
         if estimator is None:
-            return float(self.prior)
+            return _check_given_prior(self.prior)
         with warnings.catch_warnings(), seeded_global_generators(seed, device), \
                 generators_lent_out():
             # _check_pu_labels decides on the samples of non-zero weight, naming the

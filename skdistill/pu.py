@@ -41,7 +41,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods
-from sklearn.utils.validation import check_array, check_consistent_length, validate_data
+from sklearn.utils.validation import (
+    _num_samples, check_array, check_consistent_length, validate_data,
+)
 
 from ._atomic import restores_state_on_error
 from ._constraints import NumberInterval
@@ -101,6 +103,28 @@ def check_positive_label(label):
             f"{str(label)!r}, whose name says it marks the unlabeled samples. Give the labelled "
             "positives the later label, e.g. 1 for them and 0 for the unlabeled ones."
         )
+
+
+def _check_given_prior(prior):
+    """Return a prior given as a number, refusing one that says every unlabeled
+    sample is positive (the bound :func:`fit_prior` sets estimates).
+
+    Parameters
+    ----------
+    prior : float
+        In [0, 1), as the parameter's constraint has it.
+
+    Returns
+    -------
+    prior : float
+    """
+    if prior >= _UNIDENTIFIED_PRIOR:
+        raise ValueError(
+            f"prior={prior} says {prior:.1%} of the unlabeled samples are positive: the "
+            f"nnPU risk would weigh them by 1 / (1 - prior) = {1 / (1 - prior):,.0f} and "
+            f"train no positives. A prior must be below {_UNIDENTIFIED_PRIOR}."
+        )
+    return float(prior)
 
 
 def _is_prior(value):
@@ -923,8 +947,9 @@ def fit_prior(estimator, X, y):
             f"number in [0, 1), and one of {_UNIDENTIFIED_PRIOR} or more says every "
             "unlabeled sample is positive. Either the positive class is not the later "
             "label in sorted order, or no region of the data holds positives alone "
-            "(short sequence windows, overlapping classes), so the prior cannot be "
-            "estimated from it: pass the prior as a float known from elsewhere."
+            "(short sequence windows, overlapping classes), or the data are too few "
+            f"({_num_samples(X)} samples), so the prior cannot be estimated from them: "
+            "pass the prior as a float known from elsewhere."
         )
     if value > _IMPLAUSIBLE_PRIOR:
         warnings.warn(

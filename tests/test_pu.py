@@ -627,6 +627,14 @@ class ConstantPrior:
         return self
 
 
+class FitOnly:
+    """A prior estimator without get_params, which clone needs."""
+
+    def fit(self, X, y):
+        self.prior_ = 0.2
+        return self
+
+
 @pytest.mark.parametrize(
     "prior, error, message",
     [
@@ -637,6 +645,11 @@ class ConstantPrior:
         (ConstantPrior(1.0), ValueError, r"prior_=1\.0.*\[0, 1\)"),
         (ConstantPrior(float("nan")), ValueError, r"prior_=nan"),
         (ConstantPrior(None), ValueError, r"prior_=None"),
+        # trained with no positive predicted, where an estimate of it was refused
+        (0.999, ValueError, r"prior=0\.999 says 99\.9% of the unlabeled samples are positive: "
+                            r"the nnPU risk would weigh them by 1 / \(1 - prior\) = 1,000"),
+        # the clone of fit failed with scikit-learn's raw TypeError
+        (FitOnly(), InvalidParameterError, "an object implementing 'fit' and 'get_params'"),
     ],
 )
 def test_bad_prior_is_a_clear_error(imbalanced_arrays, prior, error, message):
@@ -889,7 +902,8 @@ def test_a_prior_at_the_trivial_bound_is_refused_naming_both_causes(value):
     # by 17,000, predicted no sample positive; 1.0 blamed the label order alone
     X, _, s, _ = scar_task(100, class_sep=2.0)
     with pytest.raises(ValueError, match=r"not the later label in sorted order, or no region "
-                                         r"of the data holds positives alone"):
+                                         r"of the data holds positives alone .*, or the data "
+                                         r"are too few \(100 samples\)"):
         fit_prior(ConstantPrior(value), X, s)
     assert fit_prior(ConstantPrior(0.99), X, s) == 0.99
 
