@@ -58,11 +58,12 @@ class SequenceLayout:
 
 def _positions(matches):
     """The position each name gives, or None where the names have several
-    prefixes. Signed offsets (``p-2_A ... p+2_T``) are moved to start at 0."""
+    prefixes. Positions are counted from the lowest named: signed offsets
+    (``p-2_A ... p+2_T``) and names from 1 (``P1_A ... P6_T``) start at 0."""
     if len({m["prefix"] for m in matches}) != 1:
         return None
     positions = np.array([int(m["position"]) for m in matches])
-    return positions - min(positions.min(), 0)
+    return positions - positions.min()
 
 
 def layout_from_names(feature_names):
@@ -156,12 +157,14 @@ def shape_contradiction(X, feature_names, shape, placed=False):
     in which a block of ``alphabet_size`` columns is not one position, or the
     letters are in another order at another position (one order at every
     position is any alphabet's own). Without names, one-hot values give a
-    layout; it contradicts ``shape`` where every sample holds exactly one
-    letter at each of its positions and not at each of ``shape``'s, or where
-    their blocks do not nest (neither alphabet size divides the other) and a
-    sample holds two ones within one of ``shape``'s positions. Values with
-    positions of no letter (unknown symbols) or of several (ambiguity codes)
-    may give a layout of smaller blocks by chance, and are left to ``shape``.
+    layout; ``shape`` contradicts it where their blocks do not nest (neither
+    alphabet size divides the other) and a sample holds two ones within one of
+    ``shape``'s positions, or where ``shape``'s blocks are a multiple of the
+    layout's and most of them hold two ones or more (two positions as one).
+    A few such blocks are ambiguity codes (R, A or G, say); a ``shape`` of
+    smaller blocks than the layout's is left as given, since positions
+    without a letter (unknown symbols, padding) make values of a true shape
+    look like larger blocks.
 
     Parameters
     ----------
@@ -193,12 +196,10 @@ def shape_contradiction(X, feature_names, shape, placed=False):
     if _named_like_positions(feature_names):
         return None
     found = layout_from_values(X)
-    if found is None or found.shape == tuple(shape):
+    if found is None or found.shape == tuple(shape) or found.alphabet_size % shape[1] == 0:
         return None
-    complete = _exactly_one_per_block(X, found.alphabet_size)
-    nested = found.alphabet_size % shape[1] == 0 or shape[1] % found.alphabet_size == 0
-    if (complete and not _exactly_one_per_block(X, shape[1])) or (
-            not nested and not _at_most_one_per_block(X, shape[1])):
+    doubled = _share_of_blocks_with_two(X, shape[1])
+    if doubled > (0.5 if shape[1] % found.alphabet_size == 0 else 0.0):
         return f"its one-hot values give {found.length} positions of {found.alphabet_size} letters"
     return None
 
@@ -213,11 +214,15 @@ def _one_letter_order(positions, letters, alphabet):
                 and (letters.reshape(length, alphabet) == letters[:alphabet]).all())
 
 
-def _exactly_one_per_block(X, block):
-    """Whether every row has exactly one nonzero in each run of ``block`` columns."""
-    n_blocks = X.shape[1] // block
+def _share_of_blocks_with_two(X, block):
+    """The share of (row, run of ``block`` columns) pairs with two nonzeros or more."""
+    n_rows, n_blocks = X.shape[0], X.shape[1] // block
+    if not n_rows:
+        return 0.0
     if sp.issparse(X):
         X = sp.csr_matrix(X)
         X.eliminate_zeros()
-        return bool((np.diff(X.indptr) == n_blocks).all() and _at_most_one_per_block(X, block))
-    return bool(((X != 0).reshape(X.shape[0], -1, block).sum(axis=2) == 1).all())
+        rows = np.repeat(np.arange(n_rows), np.diff(X.indptr))
+        _, counts = np.unique(rows * n_blocks + X.indices // block, return_counts=True)
+        return float((counts >= 2).sum() / (n_rows * n_blocks))
+    return float(((X != 0).reshape(n_rows, -1, block).sum(axis=2) >= 2).mean())

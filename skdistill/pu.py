@@ -120,7 +120,7 @@ def _check_given_prior(prior):
     """
     if prior >= _UNIDENTIFIED_PRIOR:
         raise ValueError(
-            f"prior={prior} says {prior:.1%} of the unlabeled samples are positive: the "
+            f"prior={prior} says {prior * 100:g}% of the unlabeled samples are positive: the "
             f"nnPU risk would weigh them by 1 / (1 - prior) = {1 / (1 - prior):,.0f} and "
             f"train no positives. A prior must be below {_UNIDENTIFIED_PRIOR}."
         )

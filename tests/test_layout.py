@@ -227,13 +227,17 @@ def test_a_shape_given_for_columns_out_of_position_order_is_refused():
 
 
 @pytest.mark.parametrize("teacher", [None, CNN], ids=["alone", "beside a filled-in teacher"])
-@pytest.mark.parametrize("length, given", [(8, (4, 8)), (6, (12, 2)), (6, (3, 8))],
-                         ids=["8x4 as 4x8", "6x4 as 12x2", "6x4 as 3x8"])
-def test_a_given_shape_whose_blocks_nest_in_the_values_is_refused(teacher, length, given):
+@pytest.mark.parametrize("length, given", [(8, (4, 8)), (6, (3, 8))],
+                         ids=["8x4 as 4x8", "6x4 as 3x8"])
+@pytest.mark.parametrize("unknown", [False, True], ids=["", "one unknown letter"])
+def test_a_given_shape_whose_blocks_nest_in_the_values_is_refused(teacher, length, given,
+                                                                  unknown):
     # blocks of 8 hold two whole positions of 4: with one alphabet size a multiple of the
-    # other, the shapes trained on parts of positions (or two positions as one)
+    # other, the shapes trained two positions as one
     sequences, y = windows(length=length)
-    X = SequenceEncoder().fit_transform(sequences)
+    if unknown:  # a position without a letter in one sample
+        sequences[0] = "N" + sequences[0][1:]
+    X = SequenceEncoder(alphabet="ACGT", handle_unknown="ignore").fit_transform(sequences)
     student = NeuralNet(CNN, module__sequence_length=given[0], module__alphabet_size=given[1],
                         criterion=torch.nn.MSELoss)
     clf = DistilledClassifier(student=student, **({} if teacher is None else {"teacher": teacher}),
@@ -253,4 +257,23 @@ def test_a_shape_given_for_positions_named_from_any_number_trains(offsets):
                                      for letter in "ACGT"])
     student = CNN(sequence_length=6, alphabet_size=4, channels=(4,), kernel_size=3)
     assert DistilledClassifier(student=student, **FAST).fit(frame, y).n_iter_ == FAST[
+        "meta_epochs"]
+    # beside a teacher whose shape is filled in: a grid of 7 positions, the first empty,
+    # failed in the student's forward ("shape '[2, 6, 4]' is invalid for input of size 56")
+    clf = DistilledClassifier(teacher=CNN, student=student, **FAST).fit(frame, y)
+    assert clf.sequence_shape_ == (6, 4)
+
+
+@pytest.mark.parametrize("sequences, shape", [
+    (["ANT", "CNG", "GNA", "TNC"] * 10, (3, 4)),  # an unknown letter at every middle position
+    (["ANCNGNTN", "CNGNANTN", "TNANCNGN"] * 10, (8, 4)),  # at every other position
+    (["A", "C", "G", "T"] * 10, (2, 4)),  # windows shorter than the encoder's length
+], ids=["middle unknown", "every other unknown", "padded"])
+def test_a_true_shape_with_positions_of_no_letter_trains(sequences, shape):
+    # such values look like larger blocks (ANT as 2 positions of 6 letters): refused
+    y = np.arange(len(sequences)) % 2
+    X = SequenceEncoder(alphabet="ACGT", length=shape[0], handle_unknown="ignore"
+                        ).fit_transform(sequences)
+    student = CNN(sequence_length=shape[0], alphabet_size=4, channels=(4,), kernel_size=1)
+    assert DistilledClassifier(student=student, **FAST).fit(X, y).n_iter_ == FAST[
         "meta_epochs"]
