@@ -157,14 +157,12 @@ def shape_contradiction(X, feature_names, shape, placed=False):
     in which a block of ``alphabet_size`` columns is not one position, or the
     letters are in another order at another position (one order at every
     position is any alphabet's own). Without names, one-hot values give a
-    layout; ``shape`` contradicts it where their blocks do not nest (neither
-    alphabet size divides the other) and a sample holds two ones within one of
-    ``shape``'s positions, or where ``shape``'s blocks are a multiple of the
-    layout's and most of them hold two ones or more (two positions as one).
-    A few such blocks are ambiguity codes (R, A or G, say); a ``shape`` of
-    smaller blocks than the layout's is left as given, since positions
-    without a letter (unknown symbols, padding) make values of a true shape
-    look like larger blocks.
+    layout; ``shape`` contradicts it only where their blocks do not nest
+    (neither alphabet size divides the other) and a sample holds two ones
+    within one of ``shape``'s positions. Blocks that nest are left as given:
+    positions without a letter (unknown symbols, padding) make the values of
+    a true shape look like larger blocks, and ambiguity codes (R, A or G)
+    like smaller ones, as two positions read as one or one read as two would.
 
     Parameters
     ----------
@@ -185,23 +183,28 @@ def shape_contradiction(X, feature_names, shape, placed=False):
         columns = np.arange(named.length * named.alphabet_size) if named.columns is None \
             else named.columns
         positions, letters = np.divmod(columns, named.alphabet_size)
-        present = np.unique(positions)  # names of positions may start at 1, or skip some
-        if (len(present), named.alphabet_size) != tuple(shape):
-            return (f"its feature names give {len(present)} positions of "
-                    f"{named.alphabet_size} letters")
+        # the nets read the named positions in order, or placed in their grid, gaps
+        # (a site left out) included
+        present = np.unique(positions)
+        length = named.length if placed else len(present)
+        if (length, named.alphabet_size) != tuple(shape):
+            return (f"its feature names give {length} positions of {named.alphabet_size} "
+                    "letters" + (" (gaps included)" if length > len(present) else ""))
+        if not placed and len(positions) != length * named.alphabet_size:
+            return None  # letters missing somewhere: the module's own check names the width
         if not placed and not _one_letter_order(np.searchsorted(present, positions), letters,
                                                 named.alphabet_size):
             return "its feature names give the positions and letters in another column order"
         return None
     if _named_like_positions(feature_names):
         return None
+    if X.shape[1] != shape[0] * shape[1]:
+        return None  # the module's own check names a width that does not fit
     found = layout_from_values(X)
-    if found is None or found.shape == tuple(shape) or found.alphabet_size % shape[1] == 0:
+    if found is None or found.alphabet_size % shape[1] == 0 or (
+            shape[1] % found.alphabet_size == 0) or _at_most_one_per_block(X, shape[1]):
         return None
-    doubled = _share_of_blocks_with_two(X, shape[1])
-    if doubled > (0.5 if shape[1] % found.alphabet_size == 0 else 0.0):
-        return f"its one-hot values give {found.length} positions of {found.alphabet_size} letters"
-    return None
+    return f"its one-hot values give {found.length} positions of {found.alphabet_size} letters"
 
 
 def _one_letter_order(positions, letters, alphabet):
@@ -212,17 +215,3 @@ def _one_letter_order(positions, letters, alphabet):
     return bool(len(positions) == length * alphabet
                 and (positions == np.arange(len(positions)) // alphabet).all()
                 and (letters.reshape(length, alphabet) == letters[:alphabet]).all())
-
-
-def _share_of_blocks_with_two(X, block):
-    """The share of (row, run of ``block`` columns) pairs with two nonzeros or more."""
-    n_rows, n_blocks = X.shape[0], X.shape[1] // block
-    if not n_rows:
-        return 0.0
-    if sp.issparse(X):
-        X = sp.csr_matrix(X)
-        X.eliminate_zeros()
-        rows = np.repeat(np.arange(n_rows), np.diff(X.indptr))
-        _, counts = np.unique(rows * n_blocks + X.indices // block, return_counts=True)
-        return float((counts >= 2).sum() / (n_rows * n_blocks))
-    return float(((X != 0).reshape(n_rows, -1, block).sum(axis=2) >= 2).mean())

@@ -92,8 +92,8 @@ def given_sequence_shape(spec, n_features):
     A module instance holds both; a net spec with a module class gives those
     of its ``module__*`` parameters, the one left out derived from
     ``n_features``. None where no size is given, or where they are no
-    positive integers dividing ``n_features`` (the module's own checks name
-    those).
+    positive integers, or one is left out and the other does not divide
+    ``n_features`` (the module's own checks name those).
 
     Parameters
     ----------
@@ -113,12 +113,12 @@ def given_sequence_shape(spec, n_features):
     if length is None and alphabet is None:
         return None
     if length is None:
-        length = n_features // alphabet if _positive_int(alphabet) else None
+        length = n_features // alphabet if _positive_int(alphabet) and not (
+            n_features % alphabet) else None
     elif alphabet is None:
-        alphabet = n_features // length if _positive_int(length) else None
-    if _positive_int(length) and _positive_int(alphabet) and length * alphabet == n_features:
-        return length, alphabet
-    return None
+        alphabet = n_features // length if _positive_int(length) and not (
+            n_features % length) else None
+    return (length, alphabet) if _positive_int(length) and _positive_int(alphabet) else None
 
 
 def _positive_int(value):
