@@ -1283,15 +1283,24 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             shape = given_sequence_shape(spec, n_features)
             if shape is None:
                 continue
-            problem = shape_contradiction(X, feature_names, shape,
-                                          placed=layout is not None)
-            if problem is not None:
-                raise ValueError(
-                    f"The {role}'s sequence module was given {shape[0]} positions of "
-                    f"{shape[1]} letters, but {problem}: it would read parts of letters. "
-                    "Leave sequence_length and alphabet_size unset: DistilledClassifier "
-                    "fills them in from the input's layout."
-                )
+            problem, from_names = shape_contradiction(X, feature_names, shape,
+                                                      placed=layout is not None)
+            if problem is None:
+                continue
+            message = (
+                f"The {role}'s sequence module was given {shape[0]} positions of "
+                f"{shape[1]} letters, but {problem}: it would read parts of letters. "
+                "Leave sequence_length and alphabet_size unset: DistilledClassifier "
+                "fills them in from the input's layout."
+            )
+            if from_names:
+                raise ValueError(message)
+            warnings.warn(
+                f"{message} (Read from the values alone, which ambiguity codes beside "
+                "positions of no letter can mimic; feature names, as "
+                "set_output(transform='pandas') gives them, make this an error.)",
+                UserWarning, stacklevel=user_stacklevel(),
+            )
         return layout
 
     def _teachers(self, teacher_specs, reuse, true_label_loss, common, train, classes, rng,

@@ -150,7 +150,8 @@ def find_layout(X, feature_names=None):
 
 
 def shape_contradiction(X, feature_names, shape, placed=False):
-    """What says ``X`` does not hold position-major sequences of ``shape``, or None.
+    """What says ``X`` does not hold position-major sequences of ``shape``, or None,
+    and whether feature names say it (certain) or values only (a likelihood).
 
     Feature names of positions give the layout: another number of positions
     named, or of letters, contradicts ``shape``, and so does a column order
@@ -158,8 +159,9 @@ def shape_contradiction(X, feature_names, shape, placed=False):
     letters are in another order at another position (one order at every
     position is any alphabet's own). Without names, one-hot values give a
     layout; ``shape`` contradicts it only where their blocks do not nest
-    (neither alphabet size divides the other) and a sample holds two ones
-    within one of ``shape``'s positions. Blocks that nest are left as given:
+    (neither alphabet size divides the other), a sample holds two ones
+    within one of ``shape``'s positions, and nearly all of the layout's
+    positions (``MIN_LETTERS_HELD``) hold a letter. Blocks that nest are left as given:
     positions without a letter (unknown symbols, padding) make the values of
     a true shape look like larger blocks, and ambiguity codes (R, A or G)
     like smaller ones, as two positions read as one or one read as two would.
@@ -177,6 +179,10 @@ def shape_contradiction(X, feature_names, shape, placed=False):
     Returns
     -------
     problem : str or None
+    from_names : bool
+        Whether the names tell the layout: a contradiction is then certain;
+        values can only make it likely (ambiguity codes beside positions of
+        no letter can read as another layout).
     """
     named = layout_from_names(feature_names)
     if named is not None:
@@ -189,22 +195,36 @@ def shape_contradiction(X, feature_names, shape, placed=False):
         length = named.length if placed else len(present)
         if (length, named.alphabet_size) != tuple(shape):
             return (f"its feature names give {length} positions of {named.alphabet_size} "
-                    "letters" + (" (gaps included)" if length > len(present) else ""))
+                    "letters" + (" (gaps included)" if length > len(present) else "")), True
         if not placed and len(positions) != length * named.alphabet_size:
-            return None  # letters missing somewhere: the module's own check names the width
+            return None, True  # letters missing somewhere: the module's own check names it
         if not placed and not _one_letter_order(np.searchsorted(present, positions), letters,
                                                 named.alphabet_size):
-            return "its feature names give the positions and letters in another column order"
-        return None
+            return ("its feature names give the positions and letters in another column "
+                    "order"), True
+        return None, True
     if _named_like_positions(feature_names):
-        return None
+        return None, True
     if X.shape[1] != shape[0] * shape[1]:
-        return None  # the module's own check names a width that does not fit
+        return None, False  # the module's own check names a width that does not fit
     found = layout_from_values(X)
     if found is None or found.alphabet_size % shape[1] == 0 or (
             shape[1] % found.alphabet_size == 0) or _at_most_one_per_block(X, shape[1]):
-        return None
-    return f"its one-hot values give {found.length} positions of {found.alphabet_size} letters"
+        return None, False
+    # a layout read from values with many positions of no letter may be one by chance
+    # (masked positions beside ambiguity codes): only a layout whose positions nearly all
+    # hold a letter says the shape is wrong
+    letters_held = (X.count_nonzero() if sp.issparse(X) else np.count_nonzero(X)) / (
+        X.shape[0] * found.length)
+    if letters_held < MIN_LETTERS_HELD:
+        return None, False
+    return (f"its one-hot values give {found.length} positions of {found.alphabet_size} "
+            "letters"), False
+
+
+#: The least share of positions holding a letter for a layout read from values to refuse
+#: a given shape.
+MIN_LETTERS_HELD = 0.9
 
 
 def _one_letter_order(positions, letters, alphabet):
