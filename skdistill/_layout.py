@@ -161,10 +161,11 @@ def shape_contradiction(X, feature_names, shape, placed=False):
     layout; ``shape`` contradicts it only where their blocks do not nest
     (neither alphabet size divides the other), a sample holds two ones
     within one of ``shape``'s positions, and nearly all of the layout's
-    positions (``MIN_LETTERS_HELD``) hold a letter. Blocks that nest are left as given:
-    positions without a letter (unknown symbols, padding) make the values of
-    a true shape look like larger blocks, and ambiguity codes (R, A or G)
-    like smaller ones, as two positions read as one or one read as two would.
+    positions (``MIN_LETTERS_HELD``) hold a letter. Blocks that nest are left
+    as given: positions without a letter (unknown symbols, padding) make the
+    values of a true shape look like larger blocks, and ambiguity codes (R,
+    A or G) like smaller ones, as two positions read as one or one read as
+    two would.
 
     Parameters
     ----------
@@ -222,8 +223,8 @@ def shape_contradiction(X, feature_names, shape, placed=False):
             "letters"), False
 
 
-#: The least share of positions holding a letter for a layout read from values to refuse
-#: a given shape.
+#: The least share of positions holding a letter for a layout read from values to
+#: contradict a given shape.
 MIN_LETTERS_HELD = 0.9
 
 
