@@ -52,7 +52,7 @@ from ._seeds import draw_seed, seed_unset_random_states
 from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, stratified_bootstrap
 from ._training import DistillationRun, Part
 from ._validation import check_labels, validate_features
-from ._warnings import user_stacklevel
+from ._warnings import SequenceShapeWarning, user_stacklevel
 from .fusion import FUSION_RULES, check_teacher_weights
 from .losses import (
     DISTILLATION_LOSSES,
@@ -1297,9 +1297,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(message)
             warnings.warn(
                 f"{message} (Read from the values alone, which ambiguity codes beside "
-                "positions of no letter can mimic; feature names, as "
-                "set_output(transform='pandas') gives them, make this an error.)",
-                UserWarning, stacklevel=user_stacklevel(),
+                "positions of no letter can mimic: a SequenceShapeWarning, an error with "
+                "feature names of positions or with warnings.simplefilter('error', "
+                "SequenceShapeWarning).)",
+                SequenceShapeWarning, stacklevel=user_stacklevel(),
             )
         return layout
 

@@ -17,6 +17,19 @@ class FitInterruptedWarning(RuntimeWarning):
     """
 
 
+class SequenceShapeWarning(UserWarning):
+    """Warns that one-hot values contradict the sequence shape given to a module.
+
+    A sequence module given ``sequence_length`` and ``alphabet_size`` whose
+    positions straddle those the input's values show (4 positions of 6
+    letters for windows of 6 positions of 4) would read parts of two letters
+    as one. Values can only make it likely (ambiguity codes beside positions
+    of no letter can mimic it), so it is a warning; feature names of
+    positions make it an error. Turn it into one for numeric input too:
+    ``warnings.simplefilter("error", SequenceShapeWarning)``.
+    """
+
+
 def user_stacklevel():
     """The ``stacklevel`` that makes a warning point at the first caller outside
     skdistill, scikit-learn, imbalanced-learn and joblib (which runs scikit-learn's

@@ -8,7 +8,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from skdistill import DistilledClassifier
+from skdistill import DistilledClassifier, SequenceShapeWarning
 from skdistill._layout import find_layout, layout_from_names, layout_from_values
 from skdistill.modules import CNN
 from skdistill.preprocessing import SequenceEncoder, positions_frame
@@ -184,7 +184,7 @@ def test_a_sequence_shape_given_against_the_input_is_refused(pandas, role, given
         with pytest.raises(ValueError, match=message):
             model.fit(sequences, y)
     else:
-        with pytest.warns(UserWarning, match=message + r".*Read from the values alone"):
+        with pytest.warns(SequenceShapeWarning, match=message + r".*Read from the values alone"):
             model.fit(sequences, y)
 
 
@@ -244,7 +244,7 @@ def test_a_given_shape_across_the_values_positions_is_warned_of(teacher, unknown
                         criterion=torch.nn.MSELoss)
     clf = DistilledClassifier(student=student, **({} if teacher is None else {"teacher": teacher}),
                               **FAST)
-    with pytest.warns(UserWarning, match="was given 4 positions of 6 letters, but its one-hot "
+    with pytest.warns(SequenceShapeWarning, match="was given 4 positions of 6 letters, but its one-hot "
                                          "values give 6 positions of 4 letters"):
         clf.fit(X, y)
 
@@ -321,7 +321,7 @@ def test_an_ambiguity_code_beside_masked_positions_is_no_error():
     X[:, 1, [1, 2]] = 1
     X[np.arange(60), 2, rng.integers(1, 4, 60)] = 1
     student = CNN(sequence_length=3, alphabet_size=4, channels=(4,), kernel_size=1)
-    with pytest.warns(UserWarning, match="Read from the values alone"):
+    with pytest.warns(SequenceShapeWarning, match="Read from the values alone"):
         clf = DistilledClassifier(student=student, **FAST).fit(X.reshape(60, 12),
                                                                 np.arange(60) % 2)
     assert clf.n_iter_ == FAST["meta_epochs"]
