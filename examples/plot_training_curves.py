@@ -51,14 +51,15 @@ model = make_pipeline(
 )
 model.fit(X_train, y_train)
 clf = model[-1]
-print(f"stopped after {clf.n_iter_} meta-epochs")
+print(f"stopped after {clf.n_iter_} meta-epochs, kept meta-epoch {clf.best_meta_epoch_}")
 pd.DataFrame(clf.history_).set_index("meta_epoch").round(4)
 
 # %%
 # Training curves
 # ---------------
 # The left panel is the mean training loss of each net, the right one their ROC AUC on
-# the held-out part; ``lines_`` holds every curve under its ``history_`` field name.
+# the held-out part; ``lines_`` holds every curve under its ``history_`` field name, and
+# the dashed line marks the meta-epoch whose student the fit kept.
 curves = TrainingCurvesDisplay.from_estimator(model)
 
 # %%

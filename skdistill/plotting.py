@@ -114,7 +114,8 @@ class TrainingCurvesDisplay:
     Create it with :meth:`from_estimator`; the constructor only stores the
     data. The first panel shows the mean training loss of each net, the
     second, when the fit held out a validation part (early stopping), each
-    net's ROC AUC on it.
+    net's ROC AUC on it; a dashed line on each marks the meta-epoch whose
+    student the fit kept.
 
     Parameters
     ----------
@@ -127,6 +128,9 @@ class TrainingCurvesDisplay:
             default=None
         Validation ROC AUC per role; None or empty when the fit held out no
         validation part.
+    best_meta_epoch : int or None, default=None
+        The meta-epoch whose student the fit kept (``best_meta_epoch_``),
+        marked on every panel; None marks none.
 
     Attributes
     ----------
@@ -136,6 +140,8 @@ class TrainingCurvesDisplay:
         The curves, keyed by the ``history_`` field they show:
         ``"teacher_loss"``, ``"student_loss"``, ``"teacher_valid_auc"``,
         ``"student_valid_auc"`` (those present).
+    best_lines_ : list of matplotlib Line2D
+        The marks of ``best_meta_epoch``, one per panel (empty without it).
     figure_ : matplotlib Figure
         The figure of the axes.
 
@@ -157,10 +163,11 @@ class TrainingCurvesDisplay:
     ['student_loss', 'student_valid_auc', 'teacher_loss', 'teacher_valid_auc']
     """
 
-    def __init__(self, meta_epoch, loss, valid_auc=None):
+    def __init__(self, meta_epoch, loss, valid_auc=None, best_meta_epoch=None):
         self.meta_epoch = meta_epoch
         self.loss = loss
         self.valid_auc = valid_auc
+        self.best_meta_epoch = best_meta_epoch
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None, **kwargs):
@@ -196,7 +203,9 @@ class TrainingCurvesDisplay:
             for name in ("loss", "valid_auc")
         }
         meta_epoch = np.array([record["meta_epoch"] for record in history])
-        return cls(meta_epoch, curves["loss"], curves["valid_auc"]).plot(ax=ax, **kwargs)
+        # absent from models loaded from files written before it existed
+        best = getattr(classifier, "best_meta_epoch_", None)
+        return cls(meta_epoch, curves["loss"], curves["valid_auc"], best).plot(ax=ax, **kwargs)
 
     def plot(self, ax=None, **kwargs):
         """Draw the curves.
@@ -221,17 +230,23 @@ class TrainingCurvesDisplay:
             panels["valid_auc"] = ("validation ROC AUC", self.valid_auc)
         axes = _panel_axes(ax, list(panels))
         ticker = _matplotlib("matplotlib.ticker")
-        lines = {}
+        lines, best_lines = {}, []
         for axis, (name, (label, curves)) in zip(axes, panels.items()):
             for role, values in curves.items():
                 (lines[f"{role}_{name}"],) = axis.plot(
                     self.meta_epoch, values, **{"marker": "o", "label": role, **kwargs}
                 )
+            if self.best_meta_epoch is not None:
+                best_lines.append(axis.axvline(
+                    self.best_meta_epoch, color="grey", linestyle="--", linewidth=1,
+                    label=f"kept (meta-epoch {self.best_meta_epoch})",
+                ))
             axis.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
             axis.set_xlabel("meta-epoch")
             axis.set_ylabel(label)
             axis.legend()
         self.axes_, self.lines_, self.figure_ = axes, lines, axes[0].figure
+        self.best_lines_ = best_lines
         return self
 
 

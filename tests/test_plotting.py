@@ -74,6 +74,22 @@ def test_training_curves_without_validation_or_teacher(split):
     )
 
 
+def test_training_curves_mark_the_kept_meta_epoch(split):
+    # nothing showed which meta-epoch early stopping kept
+    X_train, _, y_train, _ = split
+    clf = DistilledClassifier(random_state=0, **{**VALIDATED, "meta_epochs": 30,
+                                                 "n_iter_no_change": 2}).fit(X_train, y_train)
+    assert clf.best_meta_epoch_ < clf.n_iter_
+    display = TrainingCurvesDisplay.from_estimator(clf)
+    assert len(display.best_lines_) == len(display.axes_) == 2
+    for axis, mark in zip(display.axes_, display.best_lines_):
+        assert mark in axis.lines
+        assert list(mark.get_xdata()) == [clf.best_meta_epoch_] * 2
+        assert mark.get_label() == f"kept (meta-epoch {clf.best_meta_epoch_})"
+    bare = TrainingCurvesDisplay([1, 2], {"student": [0.5, 0.4]}).plot()
+    assert bare.best_lines_ == [] and len(bare.axes_[0].lines) == 1
+
+
 def test_training_curves_draw_on_given_axes_and_again(validated_fit):
     figure, axes = plt.subplots(1, 2)
     display = TrainingCurvesDisplay.from_estimator(validated_fit, ax=axes, linestyle=":")
@@ -85,7 +101,7 @@ def test_training_curves_draw_on_given_axes_and_again(validated_fit):
     display.plot(ax=other_axes)
     assert display.figure_ is other_figure
     assert display.lines_["teacher_valid_auc"] in other_axes[1].lines
-    assert len(axes[0].lines) == 2  # the first drawing is left alone
+    assert len(axes[0].lines) == 3  # the first drawing is left alone: 2 curves, 1 mark
 
 
 def test_training_curves_refuse_wrong_axes(validated_fit):
