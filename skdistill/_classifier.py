@@ -63,8 +63,7 @@ from .losses import (
 )
 from .pu import (
     DEFAULT_PRIOR_ESTIMATOR, _PositiveMajorityWarning, _check_given_prior,
-    _warn_if_positives_are_most,
-    check_positive_label, fit_prior,
+    _warn_if_positives_are_most, check_positive_label, fit_prior,
 )
 from .tracking import Tracker, TrackingSession
 
@@ -481,8 +480,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         all training samples with :class:`~skdistill.pu.BestBinPriorEstimator`
         (LogisticRegression and, on dense input, gradient boosting; two
         classes only); an estimator with ``fit(X, y)`` that sets ``prior_``
-        and with ``get_params`` (see :mod:`skdistill.pu`) is cloned and fitted on ``X`` and the
-        encoded labels (1 for ``classes_[1]``). ``prior_`` holds the value used.
+        and with ``get_params`` (see :mod:`skdistill.pu`) is cloned and
+        fitted on ``X`` and the encoded labels (1 for ``classes_[1]``).
+        ``prior_`` holds the value used.
         Anything but 0 needs the PU risk: two classes, and ``true_label_loss``
         "pu" or "auto".
     target_prior : float, default=0.5
