@@ -223,7 +223,8 @@ class TrainingCurvesDisplay:
         Returns
         -------
         display : TrainingCurvesDisplay
-            This display, with ``axes_``, ``lines_`` and ``figure_`` set.
+            This display, with ``axes_``, ``lines_``, ``best_lines_`` and ``figure_``
+            set.
         """
         panels = {"loss": ("training loss", self.loss)}
         if self.valid_auc:
