@@ -1269,21 +1269,26 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         A new net's sequence shape given by the user must not contradict it,
         or the input's feature names or one-hot values."""
         layout = self._layout if warm else None
-        if layout is None and any(wants_sequence_shape(spec, default)
-                                  for spec, default, _ in new_nets):
-            layout = find_layout(X, feature_names)
+        # find_layout reads every value of X: looked for once, for both uses
+        found, searched = layout, layout is not None
+        if not searched and any(wants_sequence_shape(spec, default)
+                                for spec, default, _ in new_nets):
+            layout = found = find_layout(X, feature_names)
+            searched = True
             if warm and layout is not None and layout.columns is not None:
                 raise ValueError(
                     "warm_start=True: the new teachers read the features in another "
                     "column order than the previous fit's nets; set warm_start=False to "
                     "start anew."
                 )
+        n_features = X.shape[1] if layout is None else layout.length * layout.alphabet_size
         for spec, _, role in new_nets:
-            n_features = X.shape[1] if layout is None else layout.length * layout.alphabet_size
             shape = given_sequence_shape(spec, n_features)
             if shape is None:
                 continue
-            problem, from_names = shape_contradiction(X, feature_names, shape,
+            if not searched:
+                found, searched = find_layout(X, feature_names), True
+            problem, from_names = shape_contradiction(X, feature_names, shape, found,
                                                       placed=layout is not None)
             if problem is None:
                 continue

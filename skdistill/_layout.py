@@ -149,7 +149,7 @@ def find_layout(X, feature_names=None):
     return layout_from_values(X)
 
 
-def shape_contradiction(X, feature_names, shape, placed=False):
+def shape_contradiction(X, feature_names, shape, found, placed=False):
     """What says ``X`` does not hold position-major sequences of ``shape``, or None,
     and whether feature names say it (certain) or values only (a likelihood).
 
@@ -173,6 +173,10 @@ def shape_contradiction(X, feature_names, shape, placed=False):
     feature_names : ndarray of str or None
     shape : tuple of (int, int)
         ``(sequence_length, alphabet_size)``.
+    found : SequenceLayout or None
+        :func:`find_layout` of ``X`` and ``feature_names`` (reading the values
+        costs a pass over ``X``), or the layout the nets already read (a warm
+        fit's).
     placed : bool, default=False
         Whether the nets get ``X`` placed in the layout its names give, so
         that their column order is no matter.
@@ -208,7 +212,6 @@ def shape_contradiction(X, feature_names, shape, placed=False):
         return None, True
     if X.shape[1] != shape[0] * shape[1]:
         return None, False  # the module's own check names a width that does not fit
-    found = layout_from_values(X)
     if found is None or found.alphabet_size % shape[1] == 0 or (
             shape[1] % found.alphabet_size == 0) or _at_most_one_per_block(X, shape[1]):
         return None, False
