@@ -113,12 +113,16 @@ def given_sequence_shape(spec, n_features):
     if length is None and alphabet is None:
         return None
     if length is None:
-        length = n_features // alphabet if _positive_int(alphabet) and not (
-            n_features % alphabet) else None
+        length = _other_size(n_features, alphabet)
     elif alphabet is None:
-        alphabet = n_features // length if _positive_int(length) and not (
-            n_features % length) else None
+        alphabet = _other_size(n_features, length)
     return (length, alphabet) if _positive_int(length) and _positive_int(alphabet) else None
+
+
+def _other_size(n_features, size):
+    """The size that makes a shape of ``n_features`` columns with ``size``, or
+    None where ``size`` is no positive integer dividing them."""
+    return n_features // size if _positive_int(size) and not n_features % size else None
 
 
 def _positive_int(value):
