@@ -149,6 +149,7 @@ class EstimatorTeacher(_Teacher):
                         if isinstance(error, kind))
             on_input = "" if kind is NotFittedError else (
                 " on X as given, its dtype kept (the nets read it as numbers)"
+                + (f", and {', '.join(sorted(kwargs))}" if kwargs else "")
             )
             raise kind(
                 f"The scikit-learn teacher {type(self.estimator).__name__} failed in "

@@ -35,12 +35,13 @@ def check_labels(y):
 
     Parameters
     ----------
-    y : array-like of shape (n_samples,)
-        Other shapes are left to scikit-learn's checks.
+    y : array-like of shape (n_samples,) or (n_samples, 1)
+        A column is checked as its one column (scikit-learn ravels it, with a
+        warning); other shapes are left to scikit-learn's checks.
 
     Returns
     -------
-    y : array-like of shape (n_samples,)
+    y : array-like of the shape of ``y``
         ``y``, except that an object array of numbers or bools becomes an
         array of their dtype (scikit-learn calls such labels of an object
         array "unknown").
@@ -62,6 +63,8 @@ def check_labels(y):
     """
     # A list keeps the types of its items only as an object array.
     labels = np.asarray(y) if hasattr(y, "dtype") else np.asarray(y, dtype=object)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        return check_labels(labels[:, 0])[:, np.newaxis]
     if labels.ndim != 1:
         return y
     missing = pd.isna(labels)
@@ -188,9 +191,10 @@ def validate_features(estimator, X, y="no_validation", reset=True):
     if frame is not None and any(dtype.kind in "mM" for dtype in frame.dtypes):
         raise _column_error(frame)  # scikit-learn would take dates for numbers
     try:
-        return validate_data(
-            estimator, X, y, reset=reset, accept_sparse="csr", dtype=np.float32
-        )
+        with np.errstate(over="ignore"):  # numbers beyond float32: the error below names them
+            return validate_data(
+                estimator, X, y, reset=reset, accept_sparse="csr", dtype=np.float32
+            )
     except (TypeError, ValueError) as error:
         explained = _sequences_error(X, error) if frame is None else _column_error(frame, error)
         if explained is None:

@@ -5,6 +5,8 @@ import warnings
 import numpy as np
 import pytest
 import sklearn
+from imblearn.pipeline import make_pipeline as imblearn_pipeline
+from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import is_classifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -107,6 +109,20 @@ def test_weights_pass_through_search_cross_validation_and_pipelines(imbalanced_a
         # the weights reach every fit: these leave the positives no weight
         with pytest.raises(ValueError, match="total weight of 0"):
             search.fit(X, y, sample_weight=(y == 0).astype(float))
+
+
+def test_a_teacher_failing_on_its_metadata_names_it(imbalanced_arrays):
+    # an imbalanced-learn sampler resamples X and y but not the weights, which its
+    # teacher's last step requested; the message blamed X's dtype alone
+    X, y = imbalanced_arrays
+    weight = np.random.default_rng(0).uniform(0.1, 3.0, len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        teacher = imblearn_pipeline(RandomUnderSampler(random_state=0),
+                                    LogisticRegression().set_fit_request(sample_weight=True))
+        clf = fast(teacher=teacher).set_fit_request(sample_weight=True)
+        with pytest.raises(ValueError, match=r"teacher Pipeline failed in fit on X as given, "
+                                             r"its dtype kept .*, and sample_weight: "):
+            clf.fit(X, y, sample_weight=weight)
 
 
 def test_metadata_routing_sends_each_teacher_what_it_requests(imbalanced_arrays):

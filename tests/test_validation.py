@@ -65,6 +65,17 @@ def test_missing_labels_are_named(data, y):
         DistilledClassifier(**ONE_ROUND).fit(X, y)
 
 
+def test_a_column_of_labels_is_checked_as_labels(data):
+    # a column vector, which scikit-learn ravels with a warning, went unchecked:
+    # "'<' not supported between instances of 'NoneType' and 'str'"
+    X, y = data
+    labels = np.where(y == 1, "pos", "neg").astype(object)
+    labels[1] = None
+    with pytest.raises(ValueError, match=r"missing label \(None\) at sample 1"):
+        DistilledClassifier(**ONE_ROUND).fit(X, labels[:, np.newaxis])
+    assert check_labels(np.asarray(y, dtype=object)[:, np.newaxis]).shape == (len(y), 1)
+
+
 def test_object_arrays_of_numbers_are_labels(data):
     # scikit-learn calls them "unknown"; they are plain ints
     X, y = data
