@@ -675,7 +675,8 @@ def training_run(nets_and_data):
     built once and stepped every epoch (``ReduceLROnPlateau`` counts its
     patience across rounds). A warm fit's net goes on with the schedulers of
     the fit before (skorch would rebuild them, and torch's schedulers take a
-    step as they are built). A KeyboardInterrupt ends the run too, as it does
+    step as they are built); a loaded net, whose schedulers are built anew at
+    its epoch count, goes on with the learning rates they left. A KeyboardInterrupt ends the run too, as it does
     skorch's; another error leaves it unended, as skorch does.
 
     Parameters
@@ -687,11 +688,8 @@ def training_run(nets_and_data):
         schedulers = _built_schedulers(net)
         learning_rates = [group["lr"] for group in net.optimizer_.param_groups]
         net.notify("on_train_begin", X=data, y=None)
-        for callback, state in schedulers:
-            callback.lr_scheduler_.load_state_dict(state)
-        if schedulers:
-            for group, learning_rate in zip(net.optimizer_.param_groups, learning_rates):
-                group["lr"] = learning_rate
+        if len(net.history):
+            _resume_schedulers(net, schedulers, learning_rates)
     try:
         yield
     except KeyboardInterrupt:
@@ -706,6 +704,32 @@ def _built_schedulers(net):
     return [(callback, callback.lr_scheduler_.state_dict()) for _, callback in net.callbacks_
             if isinstance(callback, LRScheduler)
             and getattr(callback, "lr_scheduler_", None) is not None]
+
+
+def _resume_schedulers(net, kept, learning_rates):
+    """Put the schedulers of a trained ``net``, just built by ``on_train_begin``
+    (a step taken), back where its training left them.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+    kept : list of (LRScheduler, dict)
+        The callbacks and states of the schedulers of the fit before (a warm
+        fit), as :func:`_built_schedulers` returned them; empty for a loaded
+        net, whose schedulers are then set to the steps its history counts,
+        with its learning rates as the last.
+    learning_rates : list of float
+        The learning rates of the parameter groups before the schedulers were built.
+    """
+    for group, learning_rate in zip(net.optimizer_.param_groups, learning_rates):
+        group["lr"] = learning_rate
+    if not kept:
+        kept = [(callback, {**state, "_last_lr": list(learning_rates),
+                            "last_epoch": (callback.batch_idx_ if callback.step_every == "batch"
+                                           else len(net.history))})
+                for callback, state in _built_schedulers(net)]
+    for callback, state in kept:
+        callback.lr_scheduler_.load_state_dict(state)
 
 
 def _end_training_run(nets_and_data):

@@ -323,8 +323,11 @@ class _StateFilter:
     def __call__(self, obj, state):
         state = dict(state)
         if isinstance(obj, DistilledClassifier):
-            if state.get("trackers"):
-                self.trackers.append(repr(state["trackers"]))
+            trackers = state.get("trackers")
+            if trackers:
+                # by class only: a repr would show an address and its credentials
+                self.trackers += [type(tracker).__name__ for tracker in (
+                    trackers if isinstance(trackers, (list, tuple)) else [trackers])]
                 state["trackers"] = None
             for name in ("teacher", "teachers_", "teacher_"):
                 if name in state:

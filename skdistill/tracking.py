@@ -15,6 +15,7 @@ import copy
 import importlib.util
 import inspect
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -37,21 +38,40 @@ __all__ = ["MlflowTracker", "TensorBoardTracker", "Tracker", "WandbTracker"]
 MAX_PARAM_LENGTH = 500
 #: MLflow's REST API takes at most this many parameters (or tags) in one request.
 MLFLOW_PARAMS_PER_BATCH = 100
+#: MLflow refuses longer parameter names.
+MLFLOW_KEY_LENGTH = 250
+#: A character MLflow refuses in a parameter name (it takes letters, digits and _-. :/).
+_MLFLOW_REFUSED = re.compile(r"[^\w\-. :/]")
+#: A memory address in a repr (Python's default one, a function's): new at every run.
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
 #: The MLflow tag that names a run's user, read when the run is created.
 USER_TAG = "mlflow.user"
 #: File name of the fitted estimator in every run, written by :func:`skdistill.save`.
 MODEL_FILE = "model.skd"
 
 
+def _qualified_name(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def _loggable(value):
-    """A parameter value every tracker takes: a scalar, a class name or a short repr."""
+    """A parameter value every tracker takes: a scalar, a class name or a short repr.
+
+    An object whose repr shows a memory address (new at every run, so that
+    two runs of one estimator would differ) is named by its class (a skorch
+    callback, say), a function by its own qualified name.
+    """
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, Integral):
         return int(value)
     if isinstance(value, Real):
         return float(value)
-    text = f"{value.__module__}.{value.__qualname__}" if isinstance(value, type) else repr(value)
+    if isinstance(value, type):
+        return _qualified_name(value)
+    text = repr(value)
+    if _ADDRESS.search(text):
+        return _qualified_name(value if inspect.isfunction(value) else type(value))
     return text if len(text) <= MAX_PARAM_LENGTH else text[: MAX_PARAM_LENGTH - 3] + "..."
 
 
@@ -302,9 +322,10 @@ class _MlflowRun:
             )
 
     def log_params(self, params):
-        self._log_in_batches(
-            params=[self.entities.Param(name, str(value)) for name, value in params.items()]
-        )
+        self._log_in_batches(params=[
+            self.entities.Param(key, str(value))
+            for key, value in zip(_mlflow_keys(params), params.values())
+        ])
 
     def log_metrics(self, metrics, step):
         timestamp = int(time.time() * 1000)
@@ -317,6 +338,27 @@ class _MlflowRun:
 
     def end(self, failed):
         self.client.set_terminated(self.run_id, status="FAILED" if failed else "FINISHED")
+
+
+def _mlflow_keys(names):
+    """MLflow's names for ``names``: each character it refuses (a Pipeline step
+    may be named "scale (z-score)") becomes "_", the name is cut to its
+    length, and a name made like another gets a suffix ("_2", ...).
+
+    Examples
+    --------
+    >>> _mlflow_keys(["teacher__scale (z-score)", "teacher__scale [z-score]"])
+    ['teacher__scale _z-score_', 'teacher__scale _z-score__2']
+    """
+    keys = []
+    for name in names:
+        key = stem = _MLFLOW_REFUSED.sub("_", name)[:MLFLOW_KEY_LENGTH]
+        count = 1
+        while key in keys:
+            count += 1
+            key = f"{stem[:MLFLOW_KEY_LENGTH - len(str(count)) - 1]}_{count}"
+        keys.append(key)
+    return keys
 
 
 class TensorBoardTracker(Tracker):
@@ -334,7 +376,8 @@ class TensorBoardTracker(Tracker):
         Parent folder of the runs (``tensorboard --logdir runs`` shows them all).
     run_name : str or None, default=None
         Folder of the run inside ``log_dir``. None gives every fit its own
-        folder, named by time, process and a random suffix; a fixed name suits
+        folder, named by time (to the millisecond: the folders sort in the
+        order of the fits), process and a random suffix; a fixed name suits
         a single fit only, since further fits would write into the same run.
 
     Examples
@@ -366,7 +409,8 @@ class TensorBoardTracker(Tracker):
         )
         run_name = self.run_name
         if run_name is None:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            # milliseconds: the fits of one second (a search's) sort in their order
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]
             run_name = f"{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         return _TensorBoardRun(tensorboard, os.path.join(self.log_dir, run_name))
 
@@ -531,6 +575,11 @@ def _check_trackers(trackers):
         return []
     trackers = [trackers] if isinstance(trackers, Tracker) else list(trackers)
     for index, tracker in enumerate(trackers):
+        if isinstance(tracker, type) and issubclass(tracker, Tracker):
+            raise TypeError(
+                f"trackers[{index}] is the class {tracker.__name__}; pass an instance, "
+                f"{tracker.__name__}(...)."
+            )
         if not isinstance(tracker, Tracker):
             raise TypeError(
                 f"trackers[{index}] is a {type(tracker).__name__}, not a tracker; use "

@@ -135,6 +135,10 @@ def test_trackers_take_one_tracker_without_a_list(imbalanced_arrays):
     "trackers, error, match",
     [
         ([object()], TypeError, r"trackers\[0\] is a object, not a tracker"),
+        # "trackers[0] is a ABCMeta, not a tracker"
+        ([TensorBoardTracker], TypeError,
+         r"trackers\[0\] is the class TensorBoardTracker; pass an instance, "
+         r"TensorBoardTracker\(\.\.\.\)"),
         ("mlflow", InvalidParameterError, "trackers"),
         ([MlflowTracker(tags="x")], InvalidParameterError, "tags"),
         ([WandbTracker(mode="sometimes")], InvalidParameterError, "mode"),
@@ -238,6 +242,25 @@ def test_mlflow_logs_a_whole_fit_as_one_run(imbalanced_arrays, mlflow_uri, tmp_p
     ]
     _assert_same_model(clf, client.download_artifacts(run.info.run_id, MODEL_FILE,
                                                       str(tmp_path)), X)
+
+
+def test_mlflow_takes_parameter_names_it_would_refuse(imbalanced_arrays, mlflow_uri):
+    # a valid Pipeline step name with characters MLflow refuses in a parameter's
+    # name: the run failed before training, with no parameter logged
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = imbalanced_arrays
+    teacher = Pipeline([("scale (z-score)", StandardScaler()), ("linear", LogisticRegression())])
+    clf = DistilledClassifier(**FAST, teacher=teacher,
+                              trackers=[MlflowTracker(tracking_uri=mlflow_uri,
+                                                      experiment_name="names")])
+    with pytest.warns(UserWarning, match="cannot be stored without pickle"):
+        clf.fit(X, y)
+    _, (run,) = _finished_runs(mlflow_uri, "names")
+    assert run.data.params["teacher__scale _z-score___with_mean"] == "True"
+    assert run.data.params["teacher__linear__C"] == "1.0"
 
 
 @pytest.mark.parametrize("variable", ["MLFLOW_EXPERIMENT_NAME", "MLFLOW_EXPERIMENT_ID"])
@@ -361,6 +384,19 @@ def test_tensorboard_event_files_hold_the_whole_fit(imbalanced_arrays, tensorboa
     assert sorted(info.name.tag for info in experiment.metric_infos) == sorted(
         METRICS + SUMMARY)
     _assert_same_model(clf, folder / MODEL_FILE, X)
+
+
+def test_tensorboard_run_folders_sort_in_the_order_of_the_fits(imbalanced_arrays, tmp_path):
+    # named to the second, the fits of one second sorted by their random suffix
+    pytest.importorskip("tensorboard", reason="TensorBoardTracker needs tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(**FAST, random_state=0, trackers=[TensorBoardTracker(tmp_path)])
+    for meta_epochs in (1, 1, 1):
+        clf.set_params(warm_start=True, meta_epochs=meta_epochs).fit(X, y)
+    assert [EventAccumulator(str(folder)).Reload().Scalars("n_iter")[0].value
+            for folder in sorted(tmp_path.iterdir())] == [1, 2, 3]
 
 
 def test_fitted_estimators_with_trackers_clone_and_pickle(imbalanced_arrays, tensorboard_fit):
@@ -628,6 +664,24 @@ def test_a_model_save_cannot_store_is_tracked_without_its_file(imbalanced_arrays
     assert [call[0] for call in calls] == ["params"] + ["metrics"] * (len(calls) - 2) + ["end"]
     assert calls[-1] == ("end", False)
     assert clf.predict_proba(X).shape == (len(X), 2)
+
+
+def test_logged_parameters_name_objects_without_an_address(imbalanced_arrays):
+    # skorch's default callbacks were logged as "<...EpochTimer object at 0x7f...>",
+    # another value at every run of one estimator
+    from skorch import NeuralNetBinaryClassifier
+    from skdistill.modules import MLP
+
+    X, y = imbalanced_arrays
+    runs = []
+    for _ in range(2):
+        calls = []
+        DistilledClassifier(**FAST, student=NeuralNetBinaryClassifier(MLP),
+                            trackers=[RecordingTracker(calls, X)]).fit(X, y)
+        runs.append(calls[0][1])
+    assert runs[0] == runs[1]
+    assert runs[0]["student__callbacks__epoch_timer"] == "skorch.callbacks.logging.EpochTimer"
+    assert not [value for value in runs[0].values() if " at 0x" in str(value)]
 
 
 def test_a_warm_fit_logs_its_meta_epochs_after_the_previous_ones(imbalanced_arrays):
