@@ -36,6 +36,7 @@ from ._config import (
     TOP_KEYS, ConfigError, _data_section, _section, data_format, dump_yaml, format_of,
     has_sequences, load_config, read_yaml,
 )
+from ._files import written_whole
 from ._signals import signals_held
 from ._unwrap import fitted_classifier
 from ._validation import check_labels
@@ -697,7 +698,11 @@ def run_predict(model_path, input_path, output=None):
     frame = pd.DataFrame(proba, columns=[str(c) for c in classes])
     frame.insert(0, "id", ids)
     try:
-        frame.to_csv(sys.stdout if output is None else output, index=False)
+        if output is None:
+            frame.to_csv(sys.stdout, index=False)
+        else:
+            with written_whole(output) as partial:
+                frame.to_csv(partial, index=False)
     except BrokenPipeError:
         raise  # the reader of the output stopped (``| head``): not an error of ours
     except OSError as error:

@@ -17,6 +17,7 @@ result) are optional: ``pip install "skdistill[onnx]"``.
 import contextlib
 import copy
 import io
+import json
 import logging
 import os
 import sys
@@ -27,12 +28,13 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._files import written_whole
 from ._optional import import_optional
 from ._random import callers_state_kept
 from ._unwrap import fitted_classifier
 from .losses import binary_logits
 
-__all__ = ["INPUT_NAME", "OUTPUT_NAME", "export_onnx"]
+__all__ = ["INPUT_NAME", "OUTPUT_NAME", "export_onnx", "onnx_metadata"]
 
 #: Name of the graph's input: float32 of shape (batch, `n_features_in_`).
 INPUT_NAME = "X"
@@ -109,7 +111,9 @@ def export_onnx(estimator, path):
     The model takes the float32 matrix ``predict_proba`` takes, of shape
     (batch, ``n_features_in_``) with a dynamic batch axis, as input ``"X"``,
     and returns the class probabilities, of shape (batch, n_classes) in the
-    order of ``classes_``, as output ``"probabilities"``. It includes the
+    order of ``classes_``, as output ``"probabilities"``. The file's metadata
+    (``metadata_props``; ``custom_metadata_map`` in onnxruntime) says what
+    the columns are: see :func:`onnx_metadata`. It includes the
     column placement the classifier applies for sequence modules, so it
     matches ``predict_proba`` of the classifier for the same matrix (within
     float32 rounding; ``predict_proba`` computes the last step in float64).
@@ -127,7 +131,9 @@ def export_onnx(estimator, path):
         only.
     path : str or os.PathLike
         File to write; its folder must exist. The weights are stored inside
-        the file.
+        the file. The file is written whole or not at all: where the export
+        fails (a full disk, a student that cannot be traced), an earlier file
+        of that name is kept as it was.
 
     Returns
     -------
@@ -148,7 +154,8 @@ def export_onnx(estimator, path):
         on its data's values, an operation without an ONNX translation); the
         message names the student and the cause.
     OSError
-        If ``path`` cannot be written (a folder, a missing parent folder).
+        If ``path`` cannot be written (a folder, a missing parent folder, a
+        full disk), naming it.
 
     Notes
     -----
@@ -186,52 +193,97 @@ def export_onnx(estimator, path):
     ).eval()
     example = torch.zeros(EXAMPLE_ROWS, classifier.n_features_in_, dtype=torch.float32)
     path = Path(path)
-    # Its registry logs one line per torchvision operator when torchvision is
-    # absent; the student uses none of them.
-    registry_log = logging.getLogger("torch.onnx._internal.exporter._registration")
-    level = registry_log.level
-    registry_log.setLevel(logging.ERROR)
-    try:
-        # traced in float32 whatever torch's default dtype, as the student was fitted
-        with callers_state_kept():
-            _export(model, example, path)
-    finally:
-        registry_log.setLevel(level)
+    # The exporter's registry logs one line per torchvision operator when
+    # torchvision is absent; the student uses none of them. The student is traced
+    # in float32 whatever torch's default dtype, as it was fitted.
+    with _logging_at("torch.onnx._internal.exporter._registration", logging.ERROR), \
+            callers_state_kept(), written_whole(path) as partial:
+        _export(model, example, partial, onnx_metadata(classifier))
     return path
 
 
-def _export(model, example, path):
-    """Trace ``model`` on ``example`` and write it to ``path`` as ONNX."""
+def onnx_metadata(classifier):
+    """The metadata :func:`export_onnx` writes into the file, all values text.
+
+    Parameters
+    ----------
+    classifier : DistilledClassifier
+        Fitted.
+
+    Returns
+    -------
+    metadata : dict of str to str
+        ``"skdistill_version"``; ``"classes"``, the labels of the output's
+        columns as a JSON list; ``"feature_names"``, the input's column
+        names as a JSON list, where the classifier was fitted on named
+        columns; ``"sequence_shape"``, ``[sequence_length, alphabet_size]``
+        as JSON, where the shape was read from the data.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skdistill import DistilledClassifier
+    >>> X, y = make_classification(n_samples=100, random_state=0)
+    >>> clf = DistilledClassifier(meta_epochs=1, random_state=0).fit(X, ["no", "yes"] * 50)
+    >>> onnx_metadata(clf)["classes"]
+    '["no", "yes"]'
+    """
+    from . import __version__  # the package imports this module
+
+    metadata = {"skdistill_version": __version__,
+                "classes": json.dumps(classifier.classes_.tolist())}
+    if hasattr(classifier, "feature_names_in_"):
+        metadata["feature_names"] = json.dumps(classifier.feature_names_in_.tolist())
+    if classifier.sequence_shape_ is not None:
+        metadata["sequence_shape"] = json.dumps(list(classifier.sequence_shape_))
+    return metadata
+
+
+@contextlib.contextmanager
+def _logging_at(name, level):
+    """Set the level of the logger ``name`` for the time of the block."""
+    logger = logging.getLogger(name)
+    before = logger.level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
+def _export(model, example, path, metadata):
+    """Trace ``model`` on ``example`` and write it to ``path`` as ONNX, with
+    the ``metadata`` given."""
     # Traced with gradients enabled, whatever the caller's mode: under no_grad or
     # inference_mode, PyTorch's Transformer layers take a fused inference kernel that
     # has no ONNX translation.
     with warnings.catch_warnings(), torch.inference_mode(False), torch.enable_grad():
         # Raised inside torch 2.13's own export code; nothing a caller can change.
         warnings.filterwarnings("ignore", message=".*treespec, LeafSpec", category=FutureWarning)
-        # torch.export prints the partial graph of a failed trace to stderr: the
-        # error below says what failed; a successful trace's output is passed on.
+        # torch.export prints the partial graph of a failed trace to stderr, and
+        # logs the guards it failed to build (to the stderr its handler holds):
+        # the error below says what failed; a successful trace's output is passed on.
         printed = io.StringIO()
         try:
-            with contextlib.redirect_stderr(printed):
+            with contextlib.redirect_stderr(printed), _logging_at("torch._guards",
+                                                                  logging.CRITICAL):
                 program = torch.export.export(
                     model, (example,), dynamic_shapes={"X": {0: torch.export.Dim(BATCH_AXIS)}},
                     strict=True,
                 )
         except Exception as error:  # noqa: BLE001 - torch.export raises many kinds
             raise _cannot_export(model, "trace", "torch.export (a module that branches on "
-                                 "its data's values, say, or an operation the exporter does "
-                                 "not know)", error) from error
+                                 "its data's values, say, one that fixes the batch size, "
+                                 "such as a loop over rows, or an operation the exporter "
+                                 "does not know)", error) from error
         if printed.getvalue() and sys.stderr is not None:  # None under pythonw, 2>&-
             with contextlib.suppress(OSError):
                 sys.stderr.write(printed.getvalue())
         try:
-            torch.onnx.export(
-                program, f=path, dynamo=True, external_data=False, input_names=[INPUT_NAME],
-                output_names=[OUTPUT_NAME], dynamic_shapes={"X": {0: BATCH_AXIS}},
-                verbose=False,
+            exported = torch.onnx.export(
+                program, dynamo=True, input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
+                dynamic_shapes={"X": {0: BATCH_AXIS}}, verbose=False,
             )
-        except OSError:
-            raise
         except Exception as error:  # noqa: BLE001 - the converter raises many kinds
             # its own message is advice on reporting the failure; the cause is at the
             # end of the chain ("No ONNX function found for <OpOverload ...>")
@@ -240,6 +292,8 @@ def _export(model, example, path):
                 cause = cause.__cause__
             raise _cannot_export(model, "convert", "PyTorch's ONNX exporter (an operation "
                                  "it has no ONNX translation for)", cause) from error
+        exported.model.metadata_props.update(metadata)
+        exported.save(path, external_data=False)
 
 
 def _cannot_export(model, step, by_what, error):

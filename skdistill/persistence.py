@@ -51,13 +51,10 @@ older files, with a warning).
 """
 
 import contextlib
-import errno
 import functools
 import io
 import json
 import os
-import shutil
-import uuid
 import warnings
 import zipfile
 import zlib
@@ -101,6 +98,7 @@ from torch import nn
 
 from . import losses, modules, pu
 from ._classifier import DistilledClassifier, resolve_device
+from ._files import written_whole
 from ._layout import SequenceLayout
 from ._nets import BatchIterator, DistillationNet, StudentCriterion, TrueLabelCriterion
 from ._plain_data import TreeReader, TreeWriter, check_nameable, class_names, name_of
@@ -550,33 +548,8 @@ def _replacing(path):
     if not _is_path(path):
         yield path
         return
-    given, decoded = path, os.fsdecode(path)
-    path = os.path.realpath(decoded)
-    if not decoded:
-        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), given)
-    if os.path.isdir(path) or os.path.basename(decoded) in ("", ".", ".."):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), given)
-    # a name of its own length, so that any name the folder takes can be saved
-    partial = os.path.join(os.path.dirname(path), f".{uuid.uuid4().hex}.skd-partial")
-    try:
-        with _naming(given), open(partial, "xb") as file:
-            yield file
-        with _naming(given):
-            if os.path.exists(path):
-                shutil.copymode(path, partial)
-            os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
-
-
-@contextlib.contextmanager
-def _naming(path):
-    """Raise an OSError within as naming ``path``, the caller's, not the hidden file."""
-    try:
-        yield
-    except OSError as error:
-        raise type(error)(error.errno, error.strerror, path) from None
+    with written_whole(path) as partial, open(partial, "xb") as file:
+        yield file
 
 
 def _unbuilt_state(cls):

@@ -131,6 +131,33 @@ def test_predict_writes_the_loaded_models_probabilities(csv_fitted, tmp_path):
         predict(out, tmp_path / "new.fasta", tmp_path / "proba.csv")
 
 
+_SIZE_LIMITED_PREDICT = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+from skdistill.cli import main
+sys.exit(main(["predict", "--model", sys.argv[1], "--input", sys.argv[2], "--output", sys.argv[3]]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGXFSZ"), reason="POSIX only")
+def test_predict_that_cannot_write_keeps_the_earlier_output(csv_fitted, tmp_path):
+    # the probabilities were written into the file itself: a full disk left part of them
+    config, frame, _ = csv_fitted
+    frame.drop(columns="target").to_csv(tmp_path / "new.csv", index=False)
+    output = tmp_path / "proba.csv"
+    output.write_text("id,no,yes\n")
+    result = subprocess.run(
+        [sys.executable, "-c", _SIZE_LIMITED_PREDICT, str(config.parent / "out"),
+         str(tmp_path / "new.csv"), str(output)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"skdistill predict: error: --output: cannot write {output}: [Errno 27] File too "
+        f"large: '{output}'")
+    assert output.read_text() == "id,no,yes\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["new.csv", "proba.csv"]
+
+
 def test_fit_reports_macro_scores_for_three_classes(tmp_path):
     X, y = make_classification(n_samples=240, n_features=5, n_informative=3, n_classes=3,
                                random_state=0)

@@ -1,4 +1,6 @@
+import json
 import logging
+import subprocess
 import sys
 
 import numpy as np
@@ -13,6 +15,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+import skdistill
 from skdistill import DistilledClassifier, export_onnx
 from skdistill._optional import import_optional
 from skdistill.onnx_export import StudentProbabilities
@@ -112,6 +115,17 @@ def test_onnxruntime_probabilities_match_predict_proba(name, windows, tmp_path):
     np.testing.assert_allclose(probabilities, expected, rtol=0, atol=1e-5)
     single = session.run(None, {"X": onnx_input[:1]})[0]
     np.testing.assert_allclose(single, expected[:1], rtol=0, atol=1e-5)
+    # what the columns are, for a server without skdistill: the file said nothing
+    classifier = estimator[-1] if hasattr(estimator, "steps") else estimator
+    metadata = dict(session.get_modelmeta().custom_metadata_map)
+    assert metadata.pop("skdistill_version") == skdistill.__version__
+    assert {key: json.loads(value) for key, value in metadata.items()} == {
+        "classes": classifier.classes_.tolist(),
+        **({"feature_names": classifier.feature_names_in_.tolist()}
+           if hasattr(classifier, "feature_names_in_") else {}),
+        **({"sequence_shape": list(classifier.sequence_shape_)}
+           if classifier.sequence_shape_ is not None else {}),
+    }
     # The fitted student is neither moved nor changed.
     assert all(torch.equal(value, weights[name]) for name, value in student.state_dict().items())
     np.testing.assert_array_equal(estimator.predict_proba(X_test), expected)
@@ -183,6 +197,36 @@ def test_other_estimators_and_bad_paths_are_refused(imbalanced_arrays, tmp_path)
         export_onnx(clf, 3)
 
 
+_SIZE_LIMITED_EXPORT = """
+import resource, signal, sys
+from skdistill import export_onnx, load
+model = load(sys.argv[1])
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+export_onnx(model, sys.argv[2])
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGXFSZ"), reason="POSIX only")
+def test_an_export_that_cannot_be_written_keeps_the_earlier_file(imbalanced_arrays, tmp_path):
+    # the export wrote into the file itself: a full disk left a truncated model
+    # that onnxruntime refused ("Protobuf parsing failed")
+    from skdistill import save
+
+    X, y = imbalanced_arrays
+    save(DistilledClassifier(alpha=0, random_state=0, **FAST).fit(X, y), tmp_path / "m.skd")
+    served = tmp_path / "served.onnx"
+    served.write_bytes(b"the earlier export")
+    result = subprocess.run(
+        [sys.executable, "-c", _SIZE_LIMITED_EXPORT, str(tmp_path / "m.skd"), str(served)],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"OSError: [Errno 27] File too large: '{served}'")
+    assert served.read_bytes() == b"the earlier export"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["m.skd", "served.onnx"]
+
+
 def test_a_missing_optional_dependency_names_its_extra(monkeypatch):
     with pytest.raises(ImportError, match=r'export_onnx needs no_such_module.*skdistill\[onnx\]'):
         import_optional("no_such_module.sub", "onnx", "export_onnx")
@@ -214,6 +258,38 @@ def test_a_student_that_cannot_be_traced_is_named(imbalanced_arrays, tmp_path, c
     assert not (tmp_path / "student.onnx").exists()
     # torch.export printed 2 KB of the partial graph to stderr before the error
     assert "GraphModule" not in capsys.readouterr().err
+
+
+class RowByRow(torch.nn.Module):
+    """A student that loops over the rows of its batch: its graph fixes the batch size."""
+
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+
+    def forward(self, X):
+        return torch.stack([self.linear(row)[0] for row in X])
+
+
+def test_a_student_that_fixes_the_batch_size_is_named_without_torchs_log(
+        imbalanced_arrays, tmp_path):
+    # torch logged 43 lines of guards it failed to build, to the standard error its
+    # handler holds (the redirection of sys.stderr missed them)
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(**FAST, student=RowByRow, random_state=0).fit(X, y)
+    logged = []
+    handler = logging.Handler()
+    handler.emit = logged.append
+    guards = logging.getLogger("torch._guards")
+    guards.addHandler(handler)
+    try:
+        with pytest.raises(ValueError, match=r"cannot trace the student RowByRow .*one that "
+                                             r"fixes the batch size.*Constraints violated"):
+            export_onnx(clf, tmp_path / "student.onnx")
+    finally:
+        guards.removeHandler(handler)
+    assert logged == []
+    assert guards.level == logging.NOTSET
 
 
 class Erfinv(torch.nn.Module):
