@@ -49,6 +49,27 @@ non_negative_int = int_in_range(0)
 numpy_seed = int_in_range(0, MAX_SEED)
 
 
+def file_path(text):
+    """Parse a file or folder option: a path, not empty and not ``-``.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    path : str
+        ``text``, checked.
+    """
+    if text == "":
+        raise argparse.ArgumentTypeError("expected a path, got an empty string")
+    if text == "-":
+        raise argparse.ArgumentTypeError(
+            "'-' (standard input or output) is not read or written here: give a file"
+        )
+    return text
+
+
 def torch_device(text):
     """Parse ``--device``: "auto" or a torch device that this torch can use.
 

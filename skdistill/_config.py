@@ -94,7 +94,9 @@ class ConfigError(ValueError):
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML 1.1 reads ``1e-3`` as a string; read it as the number everyone means."""
+    """YAML 1.1 reads ``1e-3`` as a string, ``010`` as 8 and ``1:30`` as 90;
+    read them as the numbers everyone means (YAML 1.2's): 0.001, 10 and the
+    string "1:30"."""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -134,6 +136,15 @@ def _mapping_without_repeats(loader, node):
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats)
 
+_INT_TAG = "tag:yaml.org,2002:int"
+# Decimal integers only: YAML 1.1 also reads octal (010), base 60 (1:30) and binary.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != _INT_TAG]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_INT_TAG, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Loader.add_constructor(_INT_TAG, lambda loader, node: int(loader.construct_scalar(node)))
+
 _KINDS = {
     "an int": lambda v: isinstance(v, Integral) and not isinstance(v, bool),
     "a number": lambda v: isinstance(v, Real) and not isinstance(v, bool),
@@ -145,16 +156,28 @@ _KINDS = {
 }
 
 
+#: A value quoted in a message is cut to this length (a whole file given as one).
+MAX_SHOWN = 80
+
+
 def _expect(value, path, kind):
     if not _KINDS[kind](value):
-        raise ConfigError(f"{path}: expected {kind}, got {value!r}")
+        shown = repr(value)
+        if len(shown) > MAX_SHOWN:
+            shown = f"{shown[:MAX_SHOWN - 3]}..."
+        # YAML 1.1 reads yes, no, on, off, y and n unquoted as booleans
+        hint = " (YAML read it as a bool: quote it)" if (
+            kind == "a string" and isinstance(value, bool)) else ""
+        raise ConfigError(f"{path}: expected {kind}, got {shown}{hint}")
     return value
 
 
 def _path(base, value, key):
     """The path a config gives under ``key``: ``~`` expanded, relative to ``base``."""
+    if _expect(value, key, "a string") == "":
+        raise ConfigError(f"{key}: expected a path, got an empty string")
     try:
-        return base / Path(_expect(value, key, "a string")).expanduser()
+        return base / Path(value).expanduser()
     except RuntimeError as error:  # ~user of no such user
         raise ConfigError(f"{key}: cannot expand {value!r}: {error}") from None
 
@@ -475,8 +498,14 @@ def parse_config(raw, base, output=None, verbose=0):
     classifier = DistilledClassifier(teacher=teacher, student=student, verbose=verbose,
                                      **params)
     output = _path(base, config["output"], "output") if output is None else Path(output)
+    test = _test_section(config.get("test"), base, data_format(data))
+    if "path" in test and "path" in data and Path(test["path"]).resolve() == Path(
+            data["path"]).resolve():
+        raise ConfigError("test.path: the test file is the training data (data.path), "
+                          "whose scores would say nothing of new data; give another file, "
+                          "or leave test.path out to hold out a fraction")
     resolved = {
-        "data": data, "test": _test_section(config.get("test"), base, data_format(data)),
+        "data": data, "test": test,
         "encoder": encoder_plain, "teacher": teacher_plain, "student": student_plain,
         "classifier": params, "output": str(output.resolve()),
     }

@@ -10,9 +10,9 @@ import warnings
 from contextlib import contextmanager, suppress
 from functools import partial
 
-from . import _demo
+from . import __version__, _demo
 from ._demo import COLUMNS, run_demo
-from ._argtypes import numpy_seed, torch_device
+from ._argtypes import file_path, numpy_seed, torch_device
 from ._signals import TERMINATING_SIGNALS, handlers_set
 from ._warnings import FitInterruptedWarning
 
@@ -94,18 +94,20 @@ def _add_config_commands(commands):
     fit = commands.add_parser(
         "fit", help="train from a YAML config; write the model, scores, plots and report"
     )
-    fit.add_argument("--config", required=True, help="the run's YAML config file")
-    fit.add_argument("--output", default=None,
+    fit.add_argument("--config", required=True, type=file_path,
+                     help="the run's YAML config file")
+    fit.add_argument("--output", default=None, type=file_path,
                      help="output folder (default: the config's output)")
     fit.add_argument("--quiet", action="store_true", help="no progress bar")
     predict = commands.add_parser(
         "predict", help="write the class probabilities of a model trained by fit as CSV"
     )
-    predict.add_argument("--model", required=True,
+    predict.add_argument("--model", required=True, type=file_path,
                          help="output folder of fit (or the model.skd file in it)")
-    predict.add_argument("--input", required=True,
+    predict.add_argument("--input", required=True, type=file_path,
                          help="samples in the training data's format (CSV or FASTA)")
-    predict.add_argument("--output", default=None, help="CSV file (default: standard output)")
+    predict.add_argument("--output", default=None, type=file_path,
+                         help="CSV file (default: standard output, with --output left out)")
     for command in (fit, predict):
         command.set_defaults(handler=_config_command)
 
@@ -120,6 +122,7 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="skdistill", description="Knowledge distillation for scikit-learn."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
         "demo",

@@ -3,6 +3,7 @@ import sys
 
 import pytest
 
+import skdistill
 from skdistill import _demo
 from skdistill.cli import COLUMNS, format_table, main
 
@@ -91,3 +92,27 @@ def test_demo_refuses_a_seed_numpy_cannot_take(capsys, seed):
     assert stopped.value.code == 2
     assert f"--random-state: expected an integer in [0, 4294967295], got '{seed}'" in (
         capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("argv, message", [
+    # the run went into the current folder
+    (["fit", "--config", "run.yaml", "--output", ""],
+     "argument --output: expected a path, got an empty string"),
+    # a file named "-" was written
+    (["predict", "--model", "run", "--input", "new.fasta", "--output", "-"],
+     "argument --output: '-' (standard input or output) is not read or written here"),
+    (["predict", "--model", "run", "--input", "-"], "argument --input: '-'"),
+    (["predict", "--model", "", "--input", "new.fasta"], "argument --model: expected a path"),
+])
+def test_file_options_refuse_an_empty_path_and_a_dash(capsys, argv, message):
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_version_is_printed(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out == f"skdistill {skdistill.__version__}\n"

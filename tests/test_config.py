@@ -373,6 +373,20 @@ BROKEN = {
          "output": "new/folders/out"},
         "cannot train on this config and its data",
     ),
+    # scored on the training data, with no word
+    "the training data as the test file": (
+        {"test": {"path": "./data.csv"}},
+        "test.path: the test file is the training data (data.path)",
+    ),
+    # the run went into the config's folder
+    "an empty output": ({"output": ""}, "output: expected a path, got an empty string"),
+    # a whole file quoted in the message (10 KB for a CSV of 120 rows)
+    "a long value": ({"output": ["x" * 500]}, "output: expected a string, got ['xxxx"),
+    # "expected a string, got True": YAML 1.1 reads on, off, yes and no as booleans
+    "a name YAML read as a bool": (
+        {"data": {"path": "data.csv", "label_column": True}},
+        "data.label_column: expected a string, got True (YAML read it as a bool: quote it)",
+    ),
     "test labels the training data lack": (
         {"test": {"path": "other.csv"}},
         "test.path: 1 label(s) are not among the training part's 2 classes: ['maybe']; the "
@@ -394,6 +408,7 @@ def test_a_broken_config_stops_before_training_naming_the_key(csv_run, change, m
         fit(config)
     assert message in str(stopped.value.code)
     assert str(stopped.value.code).startswith("skdistill fit: error: ")
+    assert len(str(stopped.value.code)) < 400
     assert not (config.parent / "out").exists()
     # nothing half-written beside it either
     assert sorted(path.name for path in config.parent.iterdir()) == [
@@ -848,14 +863,24 @@ def test_predict_errors_are_one_line(csv_fitted, tmp_path):
 
 
 def test_yaml_exponents_are_numbers_and_lists_become_tuples(tmp_path):
+    # YAML 1.1 read 010 as 8 (octal) and 1:30 as 90 (base 60)
+    (tmp_path / "run.yaml").write_text(
+        "data: {dataset: crotonylation, subsample: 500}\n"
+        "student: {name: GRU, params: {hidden_size: 4, head_units: [8]}, net: {lr: 3e-3}}\n"
+        "classifier: {random_state: 010, meta_epochs: +12}\n"
+        "output: 1:30\n"
+    )
+    config, model = load_config(tmp_path / "run.yaml")
+    student = model[-1].student
+    assert student.lr == 3e-3 and student.module__head_units == (8,)
+    assert (model[-1].random_state, model[-1].meta_epochs) == (10, 12)
+    assert config["output"] == str((tmp_path / "1:30").resolve())
     (tmp_path / "run.yaml").write_text(
         "data: {dataset: crotonylation, subsample: 500}\n"
         "student: {name: GRU, params: {hidden_size: 4, head_units: [8]}, net: {lr: 3e-3}}\n"
         "output: out\n"
     )
     config, model = load_config(tmp_path / "run.yaml")
-    student = model[-1].student
-    assert student.lr == 3e-3 and student.module__head_units == (8,)
     assert config["output"] == str((tmp_path / "out").resolve())
     assert config["test"] == {"fraction": 0.25, "stratify": True, "random_state": 0}
 
