@@ -630,6 +630,31 @@ def _warn_of_repeated_ids(ids):
         )
 
 
+def _warn_of_another_case(encoder, X):
+    """Warn of values the fitted OneHotEncoder ``encoder`` knows only in another
+    case (``k`` for ``K``): scikit-learn's warning of unknown categories says
+    neither, and encodes them as no category at all.
+
+    Parameters
+    ----------
+    encoder : sklearn.preprocessing.OneHotEncoder
+    X : pandas.DataFrame
+        The columns ``encoder`` was fitted on.
+    """
+    known = {category for categories in encoder.categories_ for category in categories}
+    folded = {category.casefold() for category in known if isinstance(category, str)}
+    other_case = sorted({value for column in X[encoder.feature_names_in_].to_numpy().T
+                         for value in column if isinstance(value, str)
+                         and value not in known and value.casefold() in folded})
+    if other_case:
+        warnings.warn(
+            f"--input: {other_case[:5]} are unknown to the model, which knows them in "
+            "another case (its categories are case-sensitive); they are encoded as no "
+            "category: change the input's case",
+            UserWarning, stacklevel=3,
+        )
+
+
 def _saved_config(path):
     """The config a fit wrote beside its model, with the sections ``predict`` reads
     checked: a ConfigError names the file where it was edited into another shape."""
@@ -688,9 +713,11 @@ def run_predict(model_path, input_path, output=None):
                           f"{error.strerror or error}") from None
     classes = fitted_classifier(model, "skdistill predict")[0].classes_
     trained_length = getattr(model, "n_features_in_", None)
-    if config["encoder"]["name"] == "OneHotEncoder" and X.shape[1] != trained_length:
-        raise ConfigError(f"--input: {input_path} holds sequences of length {X.shape[1]}; "
-                          f"the model was trained on length {trained_length}")
+    if config["encoder"]["name"] == "OneHotEncoder":
+        if X.shape[1] != trained_length:
+            raise ConfigError(f"--input: {input_path} holds sequences of length "
+                              f"{X.shape[1]}; the model was trained on length {trained_length}")
+        _warn_of_another_case(model[0], X)
     try:
         proba = model.predict_proba(X)
     except (ValueError, TypeError) as error:

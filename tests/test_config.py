@@ -210,6 +210,12 @@ def test_fit_and_predict_on_fasta_files(crotonylation_sequences, tmp_path, encod
         "skdistill predict: UserWarning: --input: IDs repeat ('sp' 50 times): FASTA headers are "
         "read as >ID|LABEL|... ; the rows keep the input's order\n"
     )
+    # letters in the other case: OneHotEncoder's models predicted one constant with
+    # scikit-learn's warning of an "infrequent category" alone
+    write_fasta(tmp_path / "lower.fasta", ids[600:650], [s.lower() for s in sequences[600:650]])
+    predict(tmp_path / "out", tmp_path / "lower.fasta", tmp_path / "proba.csv")
+    assert ("in another case" if encoder == "OneHotEncoder" else "in the other case") in (
+        capsys.readouterr().err)
     if encoder == "OneHotEncoder":
         # scikit-learn's message of many lines, listing every missing position
         write_fasta(tmp_path / "short.fasta", ids[600:650], [s[:25] for s in sequences[600:650]])
