@@ -22,6 +22,7 @@ relative to the config file. :mod:`skdistill._run` reads the data and runs it.
 
 import inspect
 import math
+import os
 import re
 from collections import namedtuple
 from numbers import Integral, Real
@@ -93,23 +94,33 @@ class ConfigError(ValueError):
     """A config (or an input file) is wrong; the message names the key path."""
 
 
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+#: Numbers with an exponent, which YAML 1.1 reads as strings without a dot and a sign.
+_EXPONENT = r"[-+]?(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9_]+)[eE][-+]?[0-9]+"
+
+
 class _Loader(yaml.SafeLoader):
-    """YAML 1.1 reads ``1e-3`` as a string, ``010`` as 8 and ``1:30`` as 90;
-    read them as the numbers everyone means (YAML 1.2's): 0.001, 10 and the
-    string "1:30"."""
+    """YAML 1.1's numbers but those nobody means: ``1e-3`` is 0.001 (1.1:
+    a string), and ``010`` (1.1: 8, in octal), ``0x10``, ``0b10``, ``1:30``
+    (1.1: 90, in base 60) are strings, which an option that takes a number
+    refuses, and a name (a column's, an ID) keeps."""
 
 
 class _Dumper(yaml.SafeDumper):
     """Writes what :class:`_Loader` reads back the same: a string such as ``1e3``
-    (a column's name) is quoted."""
+    (a column's name) is quoted, and so is any string YAML 1.1 reads as a number."""
 
 
-for _yaml_class in (_Loader, _Dumper):
-    _yaml_class.add_implicit_resolver(
-        "tag:yaml.org,2002:float",
-        re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$"),
-        list("-+0123456789."),
-    )
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in (_INT_TAG, _FLOAT_TAG)]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _INT_TAG, re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(_FLOAT_TAG, re.compile(
+    rf"^(?:{_EXPONENT}|[-+]?[0-9][0-9_]*\.[0-9_]*|[-+]?\.[0-9_]+"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))
+_Dumper.add_implicit_resolver(_FLOAT_TAG, re.compile(f"^{_EXPONENT}$"), list("-+0123456789."))
 
 
 def dump_yaml(config):
@@ -135,15 +146,6 @@ def _mapping_without_repeats(loader, node):
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats)
-
-_INT_TAG = "tag:yaml.org,2002:int"
-# Decimal integers only: YAML 1.1 also reads octal (010), base 60 (1:30) and binary.
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != _INT_TAG]
-    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(_INT_TAG, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
-_Loader.add_constructor(_INT_TAG, lambda loader, node: int(loader.construct_scalar(node)))
 
 _KINDS = {
     "an int": lambda v: isinstance(v, Integral) and not isinstance(v, bool),
@@ -403,6 +405,14 @@ def _test_section(value, base, file_format):
     }
 
 
+def _same_file(first, second):
+    """Whether two paths name one file (a link to it included)."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # one is missing: reading it says so
+        return Path(first).resolve() == Path(second).resolve()
+
+
 def _seed(value, key):
     """A seed NumPy takes: an int in [0, 2**32 - 1]."""
     if not is_seed(_expect(value, key, "an int")):
@@ -499,8 +509,7 @@ def parse_config(raw, base, output=None, verbose=0):
                                      **params)
     output = _path(base, config["output"], "output") if output is None else Path(output)
     test = _test_section(config.get("test"), base, data_format(data))
-    if "path" in test and "path" in data and Path(test["path"]).resolve() == Path(
-            data["path"]).resolve():
+    if "path" in test and "path" in data and _same_file(test["path"], data["path"]):
         raise ConfigError("test.path: the test file is the training data (data.path), "
                           "whose scores would say nothing of new data; give another file, "
                           "or leave test.path out to hold out a fraction")

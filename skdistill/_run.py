@@ -728,8 +728,8 @@ def run_predict(model_path, input_path, output=None):
         if output is None:
             frame.to_csv(sys.stdout, index=False)
         else:
-            with written_whole(output) as partial:
-                frame.to_csv(partial, index=False)
+            with written_whole(output) as written:
+                frame.to_csv(written, index=False)
     except BrokenPipeError:
         raise  # the reader of the output stopped (``| head``): not an error of ours
     except OSError as error:

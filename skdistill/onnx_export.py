@@ -36,6 +36,10 @@ from .losses import binary_logits
 
 __all__ = ["INPUT_NAME", "OUTPUT_NAME", "export_onnx", "onnx_metadata"]
 
+#: PyTorch's exporter writes larger weights beside the file, not in it (protobuf's
+#: messages end at 2 GiB): export_onnx refuses a student of more.
+MAX_WEIGHT_BYTES = 3 * 2**29
+
 #: Name of the graph's input: float32 of shape (batch, `n_features_in_`).
 INPUT_NAME = "X"
 #: Name of the graph's output: float32 of shape (batch, n_classes).
@@ -152,7 +156,8 @@ def export_onnx(estimator, path):
     ValueError
         If the student cannot be traced or converted (a module that branches
         on its data's values, an operation without an ONNX translation); the
-        message names the student and the cause.
+        message names the student and the cause. If its weights exceed 1.5
+        GiB (``MAX_WEIGHT_BYTES``), which one ONNX file cannot hold.
     OSError
         If ``path`` cannot be written (a folder, a missing parent folder, a
         full disk), naming it.
@@ -186,20 +191,28 @@ def export_onnx(estimator, path):
         raise TypeError(f"path must be a str or os.PathLike; got {type(path).__name__}.")
     for module in ("onnx", "onnxscript"):
         import_optional(module, "onnx", "export_onnx")
+    weight_bytes = sum(tensor.numel() * tensor.element_size()
+                       for tensor in classifier.student_.module_.state_dict().values())
+    if weight_bytes > MAX_WEIGHT_BYTES:
+        raise ValueError(
+            f"export_onnx writes one file, which holds at most "
+            f"{MAX_WEIGHT_BYTES / 2**30:.1f} GiB of weights; the "
+            f"student {type(classifier.student_.module_).__name__} has "
+            f"{weight_bytes / 2**30:.2f} GiB."
+        )
     # A copy on the CPU: exporting must not move or change the fitted student.
     student = copy.deepcopy(classifier.student_.module_).cpu().eval()
     model = StudentProbabilities(
         student, len(classifier.classes_) == 2, _layout_sources(classifier._layout)
     ).eval()
     example = torch.zeros(EXAMPLE_ROWS, classifier.n_features_in_, dtype=torch.float32)
-    path = Path(path)
     # The exporter's registry logs one line per torchvision operator when
     # torchvision is absent; the student uses none of them. The student is traced
     # in float32 whatever torch's default dtype, as it was fitted.
     with _logging_at("torch.onnx._internal.exporter._registration", logging.ERROR), \
-            callers_state_kept(), written_whole(path) as partial:
-        _export(model, example, partial, onnx_metadata(classifier))
-    return path
+            callers_state_kept(), written_whole(path) as written:
+        _export(model, example, written, onnx_metadata(classifier))
+    return Path(path)
 
 
 def onnx_metadata(classifier):
@@ -230,8 +243,9 @@ def onnx_metadata(classifier):
     """
     from . import __version__  # the package imports this module
 
+    # default=str: dates (classes of datetime64) have no JSON form of their own
     metadata = {"skdistill_version": __version__,
-                "classes": json.dumps(classifier.classes_.tolist())}
+                "classes": json.dumps(classifier.classes_.tolist(), default=str)}
     if hasattr(classifier, "feature_names_in_"):
         metadata["feature_names"] = json.dumps(classifier.feature_names_in_.tolist())
     if classifier.sequence_shape_ is not None:

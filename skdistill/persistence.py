@@ -548,7 +548,7 @@ def _replacing(path):
     if not _is_path(path):
         yield path
         return
-    with written_whole(path) as partial, open(partial, "xb") as file:
+    with written_whole(path) as written, open(written, "wb") as file:
         yield file
 
 

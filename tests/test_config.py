@@ -1,6 +1,7 @@
 """``skdistill fit --config`` and ``skdistill predict``, end to end."""
 
 import contextlib
+import gzip
 import importlib.util
 import io
 import os
@@ -15,7 +16,7 @@ import yaml
 from sklearn.datasets import make_classification
 
 from skdistill import load
-from skdistill._config import ConfigError, load_config
+from skdistill._config import ConfigError, dump_yaml, load_config, read_yaml
 from skdistill._run import read_samples
 from skdistill.cli import main
 
@@ -126,6 +127,10 @@ def test_predict_writes_the_loaded_models_probabilities(csv_fitted, tmp_path):
     as_read = pd.read_csv(tmp_path / "new.csv")[[f"f{i}" for i in range(6)]]
     expected = model.predict_proba(as_read)
     np.testing.assert_allclose(written[["no", "yes"]].to_numpy(), expected, rtol=1e-12)
+    # compressed as the name says: written under a hidden name, it was plain text
+    assert predict(out, tmp_path / "new.csv", tmp_path / "proba.csv.gz") == 0
+    with gzip.open(tmp_path / "proba.csv.gz", "rt") as compressed:
+        pd.testing.assert_frame_equal(pd.read_csv(compressed), written)
     (tmp_path / "new.fasta").write_text(">a\nACDE\n")
     with pytest.raises(SystemExit, match="--input: the model was trained on csv data"):
         predict(out, tmp_path / "new.fasta", tmp_path / "proba.csv")
@@ -384,6 +389,10 @@ BROKEN = {
         {"test": {"path": "./data.csv"}},
         "test.path: the test file is the training data (data.path)",
     ),
+    "a link to the training data as the test file": (
+        {"test": {"path": "other.csv"}, "data": {"path": "linked.csv", "label_column": "target"}},
+        "test.path: the test file is the training data (data.path)",
+    ),
     # the run went into the config's folder
     "an empty output": ({"output": ""}, "output: expected a path, got an empty string"),
     # a whole file quoted in the message (10 KB for a CSV of 120 rows)
@@ -410,6 +419,7 @@ def test_a_broken_config_stops_before_training_naming_the_key(csv_run, change, m
     frame = pd.read_csv(config.parent / "data.csv")
     frame.assign(target=np.where(frame.index % 7 == 0, "maybe", frame.target)).to_csv(
         config.parent / "other.csv", index=False)
+    os.link(config.parent / "other.csv", config.parent / "linked.csv")
     with pytest.raises(SystemExit) as stopped:
         fit(config)
     assert message in str(stopped.value.code)
@@ -418,7 +428,7 @@ def test_a_broken_config_stops_before_training_naming_the_key(csv_run, change, m
     assert not (config.parent / "out").exists()
     # nothing half-written beside it either
     assert sorted(path.name for path in config.parent.iterdir()) == [
-        "data.csv", "other.csv", "run.yaml"]
+        "data.csv", "linked.csv", "other.csv", "run.yaml"]
 
 
 def test_a_library_message_of_several_lines_is_printed_as_one(csv_run):
@@ -873,20 +883,30 @@ def test_yaml_exponents_are_numbers_and_lists_become_tuples(tmp_path):
     (tmp_path / "run.yaml").write_text(
         "data: {dataset: crotonylation, subsample: 500}\n"
         "student: {name: GRU, params: {hidden_size: 4, head_units: [8]}, net: {lr: 3e-3}}\n"
-        "classifier: {random_state: 010, meta_epochs: +12}\n"
+        "classifier: {random_state: 1_0, meta_epochs: +12, temperature: 1.5e0}\n"
         "output: 1:30\n"
     )
     config, model = load_config(tmp_path / "run.yaml")
-    student = model[-1].student
-    assert student.lr == 3e-3 and student.module__head_units == (8,)
-    assert (model[-1].random_state, model[-1].meta_epochs) == (10, 12)
+    assert (model[-1].random_state, model[-1].meta_epochs, model[-1].temperature) == (10, 12, 1.5)
     assert config["output"] == str((tmp_path / "1:30").resolve())
+    (tmp_path / "run.yaml").write_text(
+        "data: {dataset: crotonylation}\nclassifier: {random_state: 010}\noutput: out\n")
+    with pytest.raises(ConfigError, match="classifier.random_state: .* Got '010' instead"):
+        load_config(tmp_path / "run.yaml")
+    # names with leading zeros read back as written, from this writer or an earlier one
+    names = ["07", "08", "0089", "1:30", "1_000", "0x10"]
+    for text, written in ((dump_yaml({"names": [*names, "1e3"]}), [*names, "1e3"]),
+                          (yaml.safe_dump({"names": names}), names)):
+        (tmp_path / "names.yaml").write_text(text)
+        assert read_yaml(tmp_path / "names.yaml") == {"names": written}
     (tmp_path / "run.yaml").write_text(
         "data: {dataset: crotonylation, subsample: 500}\n"
         "student: {name: GRU, params: {hidden_size: 4, head_units: [8]}, net: {lr: 3e-3}}\n"
         "output: out\n"
     )
     config, model = load_config(tmp_path / "run.yaml")
+    student = model[-1].student
+    assert student.lr == 3e-3 and student.module__head_units == (8,)
     assert config["output"] == str((tmp_path / "out").resolve())
     assert config["test"] == {"fraction": 0.25, "stratify": True, "random_state": 0}
 

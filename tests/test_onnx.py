@@ -1,7 +1,10 @@
 import json
 import logging
+import os
+import stat
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -225,6 +228,47 @@ def test_an_export_that_cannot_be_written_keeps_the_earlier_file(imbalanced_arra
         f"OSError: [Errno 27] File too large: '{served}'")
     assert served.read_bytes() == b"the earlier export"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["m.skd", "served.onnx"]
+
+
+def test_an_export_goes_where_the_path_says_as_open_would(imbalanced_arrays, tmp_path):
+    # written beside the path and renamed over it: a pipe became a file its reader
+    # never saw, ".textproto" got the binary format, and dates as classes failed the
+    # metadata's JSON
+    X, y = imbalanced_arrays
+    dates = np.array(["2020-01-01", "2021-06-30"], dtype="datetime64[D]")[y]
+    clf = DistilledClassifier(alpha=0, random_state=0, **FAST).fit(X, dates)
+    export_onnx(clf, tmp_path / "student.textproto")
+    assert (tmp_path / "student.textproto").read_bytes().startswith(b"ir_version: ")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    read = []
+    reader = threading.Thread(target=lambda: read.append(pipe.read_bytes()))
+    reader.start()
+    export_onnx(clf, pipe)
+    reader.join(timeout=60)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    onnx = pytest.importorskip("onnx", reason="needs skdistill[onnx]")
+    metadata = {prop.key: prop.value for prop in onnx.load_from_string(read[0]).metadata_props}
+    assert json.loads(metadata["classes"]) == ["2020-01-01", "2021-06-30"]
+    # the path given, not its folder's absolute path nor "." for ""
+    for path in ("no_such_folder/student.onnx", ""):
+        with pytest.raises(FileNotFoundError, match=f"No such file or directory: '{path}'"):
+            export_onnx(clf, path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pipe", "student.textproto"]
+
+
+def test_a_student_one_file_cannot_hold_is_refused(imbalanced_arrays, tmp_path, monkeypatch):
+    # beyond 1.5 GiB PyTorch's exporter writes the weights beside the file, under the
+    # hidden name of a file renamed since, and one more such file at every export
+    from skdistill import onnx_export
+
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(alpha=0, random_state=0, **FAST).fit(X, y)
+    monkeypatch.setattr(onnx_export, "MAX_WEIGHT_BYTES", 1000)
+    with pytest.raises(ValueError, match=r"holds at most 0\.0 GiB of weights; the student MLP "
+                                         r"has 0\.00 GiB"):
+        export_onnx(clf, tmp_path / "student.onnx")
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_missing_optional_dependency_names_its_extra(monkeypatch):

@@ -1244,6 +1244,21 @@ def test_save_keeps_permissions_and_symbolic_links(fitted_mlp, tmp_path):
     assert type(load(link)).__name__ == "DistilledClassifier"
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root writes into any folder")
+def test_save_writes_a_file_in_place_where_its_folder_takes_no_new_file(fitted_mlp, tmp_path):
+    # written beside the file first: "Permission denied" for a file that was writable
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    (folder / "model.skd").write_bytes(b"")
+    folder.chmod(0o555)
+    try:
+        save(fitted_mlp, folder / "model.skd")
+        assert load(folder / "model.skd").classes_.tolist() == fitted_mlp.classes_.tolist()
+    finally:
+        folder.chmod(0o755)
+
+
 def test_weights_of_mixed_float_dtypes_load_as_the_module_has_them(
     saved_mlp, fitted_mlp, imbalanced_arrays, tmp_path
 ):
