@@ -719,15 +719,18 @@ def _resume_schedulers(net, kept, learning_rates):
         net, whose schedulers are then set to the steps its history counts,
         with its learning rates as the last.
     learning_rates : list of float
-        The learning rates of the parameter groups before the schedulers were built.
+        The learning rates of the parameter groups before the schedulers were
+        built; without schedulers, the rates are left as ``on_train_begin``
+        set them (a callback of the user's may set them there).
     """
-    for group, learning_rate in zip(net.optimizer_.param_groups, learning_rates):
-        group["lr"] = learning_rate
     if not kept:
         kept = [(callback, {**state, "_last_lr": list(learning_rates),
                             "last_epoch": (callback.batch_idx_ if callback.step_every == "batch"
                                            else len(net.history))})
                 for callback, state in _built_schedulers(net)]
+    if kept:
+        for group, learning_rate in zip(net.optimizer_.param_groups, learning_rates):
+            group["lr"] = learning_rate
     for callback, state in kept:
         callback.lr_scheduler_.load_state_dict(state)
 

@@ -64,7 +64,9 @@ def check_labels(y):
     # A list keeps the types of its items only as an object array.
     labels = np.asarray(y) if hasattr(y, "dtype") else np.asarray(y, dtype=object)
     if labels.ndim == 2 and labels.shape[1] == 1:
-        return check_labels(labels[:, 0])[:, np.newaxis]
+        column = y.iloc[:, 0] if hasattr(y, "iloc") else labels[:, 0]
+        checked = check_labels(column)
+        return y if checked is column else np.asarray(checked)[:, np.newaxis]
     if labels.ndim != 1:
         return y
     missing = pd.isna(labels)

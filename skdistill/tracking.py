@@ -15,6 +15,7 @@ import copy
 import importlib.util
 import inspect
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -43,23 +44,19 @@ MLFLOW_KEY_LENGTH = 250
 #: A character MLflow refuses in a parameter name (it takes letters, digits and _-. :/).
 _MLFLOW_REFUSED = re.compile(r"[^\w\-. :/]")
 #: A memory address in a repr (Python's default one, a function's): new at every run.
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+(?=>)")
 #: The MLflow tag that names a run's user, read when the run is created.
 USER_TAG = "mlflow.user"
 #: File name of the fitted estimator in every run, written by :func:`skdistill.save`.
 MODEL_FILE = "model.skd"
 
 
-def _qualified_name(cls):
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
 def _loggable(value):
     """A parameter value every tracker takes: a scalar, a class name or a short repr.
 
-    An object whose repr shows a memory address (new at every run, so that
-    two runs of one estimator would differ) is named by its class (a skorch
-    callback, say), a function by its own qualified name.
+    Memory addresses are left out of reprs (``<function f>``, ``<EpochTimer
+    object>``): new at every run, they would make two runs of one estimator
+    differ.
     """
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -68,10 +65,8 @@ def _loggable(value):
     if isinstance(value, Real):
         return float(value)
     if isinstance(value, type):
-        return _qualified_name(value)
-    text = repr(value)
-    if _ADDRESS.search(text):
-        return _qualified_name(value if inspect.isfunction(value) else type(value))
+        return f"{value.__module__}.{value.__qualname__}"
+    text = _ADDRESS.sub("", repr(value))
     return text if len(text) <= MAX_PARAM_LENGTH else text[: MAX_PARAM_LENGTH - 3] + "..."
 
 
@@ -340,23 +335,42 @@ class _MlflowRun:
         self.client.set_terminated(self.run_id, status="FAILED" if failed else "FINISHED")
 
 
+def _mlflow_key(name):
+    """The name MLflow takes for ``name``: ``name`` where it can.
+
+    Each character MLflow refuses (a Pipeline step may be named "scale
+    (z-score)") becomes "_", so do the slashes of a name it would read as
+    another path ("scale/", "a/../b"), and a name beyond its length loses
+    its middle (parameter names differ at their ends).
+    """
+    key = _MLFLOW_REFUSED.sub("_", name)
+    if posixpath.normpath(key) != key:
+        key = key.replace("/", "_")
+    if len(key) > MLFLOW_KEY_LENGTH:
+        head = (MLFLOW_KEY_LENGTH - 3) // 2
+        key = f"{key[:head]}...{key[head + 3 - MLFLOW_KEY_LENGTH:]}"
+    return key
+
+
 def _mlflow_keys(names):
-    """MLflow's names for ``names``: each character it refuses (a Pipeline step
-    may be named "scale (z-score)") becomes "_", the name is cut to its
-    length, and a name made like another gets a suffix ("_2", ...).
+    """MLflow's names for ``names`` (see :func:`_mlflow_key`); a name made like
+    another gets a suffix ("_2", ...), never one MLflow takes as it is.
 
     Examples
     --------
-    >>> _mlflow_keys(["teacher__scale (z-score)", "teacher__scale [z-score]"])
-    ['teacher__scale _z-score_', 'teacher__scale _z-score__2']
+    >>> _mlflow_keys(["teacher__scale (z-score)", "teacher__scale [z-score]", "a/../b"])
+    ['teacher__scale _z-score_', 'teacher__scale _z-score__2', 'a_.._b']
     """
+    made = [_mlflow_key(name) for name in names]
+    taken = {key for name, key in zip(names, made) if key == name}
     keys = []
-    for name in names:
-        key = stem = _MLFLOW_REFUSED.sub("_", name)[:MLFLOW_KEY_LENGTH]
-        count = 1
-        while key in keys:
-            count += 1
-            key = f"{stem[:MLFLOW_KEY_LENGTH - len(str(count)) - 1]}_{count}"
+    for name, key in zip(names, made):
+        if key != name:
+            stem, count = key, 1
+            while key in taken:
+                count += 1
+                key = f"{stem[:MLFLOW_KEY_LENGTH - len(str(count)) - 1]}_{count}"
+            taken.add(key)
         keys.append(key)
     return keys
 

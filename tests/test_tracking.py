@@ -16,6 +16,7 @@ import pytest
 import torch
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skdistill import DistilledClassifier, load
@@ -252,7 +253,7 @@ def test_mlflow_takes_parameter_names_it_would_refuse(imbalanced_arrays, mlflow_
     from sklearn.preprocessing import StandardScaler
 
     X, y = imbalanced_arrays
-    teacher = Pipeline([("scale (z-score)", StandardScaler()), ("linear", LogisticRegression())])
+    teacher = Pipeline([("scale (z-score)", StandardScaler()), ("fit/", LogisticRegression())])
     clf = DistilledClassifier(**FAST, teacher=teacher,
                               trackers=[MlflowTracker(tracking_uri=mlflow_uri,
                                                       experiment_name="names")])
@@ -260,7 +261,9 @@ def test_mlflow_takes_parameter_names_it_would_refuse(imbalanced_arrays, mlflow_
         clf.fit(X, y)
     _, (run,) = _finished_runs(mlflow_uri, "names")
     assert run.data.params["teacher__scale _z-score___with_mean"] == "True"
-    assert run.data.params["teacher__linear__C"] == "1.0"
+    assert run.data.params["teacher__fit/__C"] == "1.0"
+    # "teacher__fit/" is a path MLflow reads as another name
+    assert run.data.params["teacher__fit_"] == "LogisticRegression()"
 
 
 @pytest.mark.parametrize("variable", ["MLFLOW_EXPERIMENT_NAME", "MLFLOW_EXPERIMENT_ID"])
@@ -680,8 +683,15 @@ def test_logged_parameters_name_objects_without_an_address(imbalanced_arrays):
                             trackers=[RecordingTracker(calls, X)]).fit(X, y)
         runs.append(calls[0][1])
     assert runs[0] == runs[1]
-    assert runs[0]["student__callbacks__epoch_timer"] == "skorch.callbacks.logging.EpochTimer"
+    assert runs[0]["student__callbacks__epoch_timer"] == (
+        "<skorch.callbacks.logging.EpochTimer object>")
     assert not [value for value in runs[0].values() if " at 0x" in str(value)]
+    # the rest of a repr is kept: a pipeline of a function names its steps
+    from sklearn.preprocessing import FunctionTransformer
+    from skdistill.tracking import _loggable
+
+    assert "FunctionTransformer(func=<function" in _loggable(
+        make_pipeline(FunctionTransformer(lambda X: X)))
 
 
 def test_a_warm_fit_logs_its_meta_epochs_after_the_previous_ones(imbalanced_arrays):

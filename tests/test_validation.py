@@ -74,6 +74,9 @@ def test_a_column_of_labels_is_checked_as_labels(data):
     with pytest.raises(ValueError, match=r"missing label \(None\) at sample 1"):
         DistilledClassifier(**ONE_ROUND).fit(X, labels[:, np.newaxis])
     assert check_labels(np.asarray(y, dtype=object)[:, np.newaxis]).shape == (len(y), 1)
+    # a column of a DataFrame is passed on as it is, as its Series would be
+    frame = pd.DataFrame({"y": pd.array(y, dtype="Int64")})
+    assert check_labels(frame) is frame
 
 
 def test_object_arrays_of_numbers_are_labels(data):

@@ -8,6 +8,7 @@ import pytest
 import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
+from skorch.callbacks import Callback
 
 from skdistill import DistilledClassifier, load, save
 from skdistill.modules import CNN
@@ -71,6 +72,30 @@ def test_a_warm_fit_goes_on_with_a_nets_learning_rate_scheduler(imbalanced_array
     loaded = load(path).set_params(warm_start=True).fit(X, y)
     assert loaded.n_iter_ == 4
     assert learning_rates(loaded) == learning_rates(cold)
+
+
+class FineTuningRate(Callback):
+    """Sets the learning rate when training begins."""
+
+    def __init__(self, lr=0.01):
+        self.lr = lr
+
+    def on_train_begin(self, net, **kwargs):
+        for group in net.optimizer_.param_groups:
+            group["lr"] = self.lr
+
+
+def test_a_warm_fit_keeps_a_rate_its_callbacks_set_where_no_scheduler_runs(imbalanced_arrays):
+    # the rates before on_train_begin were put back over the callback's
+    from skorch import NeuralNetBinaryClassifier
+    from skdistill.modules import MLP
+
+    X, y = imbalanced_arrays
+    student = NeuralNetBinaryClassifier(MLP, lr=0.05, callbacks=[("tune", FineTuningRate())])
+    clf = fast(student=student, meta_epochs=1).fit(X, y)
+    clf.student_.set_params(callbacks__tune__lr=0.001)
+    clf.set_params(warm_start=True).fit(X, y)
+    assert [group["lr"] for group in clf.student_.optimizer_.param_groups] == [0.001]
 
 
 def test_warm_fit_trains_on_and_counts_on(cold, imbalanced_arrays):
