@@ -705,9 +705,11 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     Notes
     -----
     Ctrl-C (KeyboardInterrupt) during ``fit`` ends training after the last
-    complete meta-epoch with a ``RuntimeWarning``: the estimator is fitted with
-    the nets of its best (early stopping) or last complete meta-epoch, and
-    ``history_`` and ``n_iter_`` describe exactly those meta-epochs. An
+    complete meta-epoch with a :class:`FitInterruptedWarning`: the estimator is
+    fitted with the nets of its best (early stopping) or last complete
+    meta-epoch, and ``history_`` and ``n_iter_`` describe exactly those
+    meta-epochs; where that warning is an error, the KeyboardInterrupt
+    propagates and the estimator is left as it was. An
     interrupt before the first complete meta-epoch propagates and leaves the
     estimator as it was. Training stops with a ``FloatingPointError`` when a
     loss or a logit becomes inf or NaN.

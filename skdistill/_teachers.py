@@ -11,6 +11,7 @@ import torch
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import _check_method_params
 
 from ._nets import predict_logits, train_round
@@ -143,11 +144,12 @@ class EstimatorTeacher(_Teacher):
         except TeacherUnavailableError:
             raise
         except (TypeError, ValueError) as error:
-            # NotFittedError (a FrozenEstimator of an unfitted one) keeps its type,
-            # and no word on the input, which has nothing to do with it
-            kind = next(kind for kind in (NotFittedError, TypeError, ValueError)
-                        if isinstance(error, kind))
-            on_input = "" if kind is NotFittedError else (
+            # NotFittedError (a FrozenEstimator of an unfitted one) and
+            # InvalidParameterError (both a ValueError and a TypeError) keep their
+            # type, and no word on the input, which has nothing to do with them
+            kind = next(kind for kind in (NotFittedError, InvalidParameterError, TypeError,
+                                          ValueError) if isinstance(error, kind))
+            on_input = "" if kind in (NotFittedError, InvalidParameterError) else (
                 " on X as given, its dtype kept (the nets read it as numbers)"
                 + (f", and {', '.join(sorted(kwargs))}" if kwargs else "")
             )

@@ -4,7 +4,6 @@ Below the estimator and above the nets: it knows parts of the data, the
 teacher ensemble and the student net, and nothing of how they were built.
 """
 
-import warnings
 from dataclasses import dataclass
 from itertools import count
 
@@ -17,7 +16,7 @@ from tqdm.auto import tqdm
 from ._nets import (
     TensorData, module_state, predict_logits, restore_module_state, train_round, training_run,
 )
-from ._warnings import FitInterruptedWarning, user_stacklevel
+from ._warnings import warn_interrupted
 
 
 @dataclass
@@ -395,7 +394,7 @@ class DistillationRun:
         rounds = self.max_rounds * (2 if self.schedule == "sequential" else 1)
         progress = tqdm(total=rounds, desc="meta-epochs", disable=not self.verbose,
                         leave=False)
-        interrupted = False
+        interrupt = None
         nets_and_data = self.ensemble.nets_and_data(self.train) + [
             (self.student, self.student_data)]
         with training_run(nets_and_data):
@@ -404,23 +403,22 @@ class DistillationRun:
                     if self.valid is not None:
                         self._start_from_warm_nets()
                     (self._online if self.schedule == "online" else self._sequential)(progress)
-            except KeyboardInterrupt:
+            except KeyboardInterrupt as caught:
                 if self.student_monitor.rounds == 0:
                     raise
-                interrupted = True
+                interrupt = caught
             finally:
                 self.ensemble.forget()
                 self.student_data.y.pop("teacher_logits", None)
-            self.teacher_monitor.restore(interrupted)
-            self.student_monitor.restore(interrupted)
-        if interrupted:
-            warnings.warn(
+            self.teacher_monitor.restore(interrupt is not None)
+            self.student_monitor.restore(interrupt is not None)
+        if interrupt is not None:
+            warn_interrupted(
                 f"Training was interrupted after {self.student_monitor.rounds} complete "
                 "meta-epoch(s); the estimator keeps the nets of its best (or last "
                 "complete) meta-epoch (turn this warning into an error to abort instead).",
-                FitInterruptedWarning,
-                stacklevel=user_stacklevel(),
+                interrupt,
             )
         best_round = self.student_monitor.best_round
-        return RunResult(self.history, self.student_monitor.rounds, interrupted,
+        return RunResult(self.history, self.student_monitor.rounds, interrupt is not None,
                          best_round + self.rounds_before["student"] if best_round else None)

@@ -1,6 +1,7 @@
 """Where the library's warnings point."""
 
 import sys
+import warnings
 
 #: Packages whose frames a warning skips to reach the user's call: the library's
 #: own, and scikit-learn's and imbalanced-learn's wrappers, pipelines and searches.
@@ -14,6 +15,9 @@ class FitInterruptedWarning(RuntimeWarning):
     while trackers log the fitted model keeps the whole fit. Turn it into
     an error to abort such a fit instead, leaving an earlier fit as it was, as
     ``skdistill fit`` does: ``warnings.simplefilter("error", FitInterruptedWarning)``.
+    The Ctrl-C's KeyboardInterrupt then propagates, not this warning, so that
+    it stops a search too (scikit-learn's searches score a fit that raises an
+    error as failed, and go on with the next).
     """
 
 
@@ -28,6 +32,28 @@ class SequenceShapeWarning(UserWarning):
     positions make it an error. Turn it into one for numeric input too:
     ``warnings.simplefilter("error", SequenceShapeWarning)``.
     """
+
+
+def warn_interrupted(message, interrupt):
+    """Warn with a :class:`FitInterruptedWarning` that a fit kept what it had
+    trained despite ``interrupt``; where that warning is an error, raise
+    ``interrupt`` itself.
+
+    Parameters
+    ----------
+    message : str
+    interrupt : KeyboardInterrupt
+        The Ctrl-C the fit caught.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        ``interrupt``, where the warning is an error.
+    """
+    try:
+        warnings.warn(message, FitInterruptedWarning, stacklevel=user_stacklevel())
+    except FitInterruptedWarning as error:
+        raise interrupt from error
 
 
 def user_stacklevel():

@@ -31,7 +31,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import StrOptions
 
 from ._optional import import_optional
-from ._warnings import FitInterruptedWarning, user_stacklevel
+from ._warnings import user_stacklevel, warn_interrupted
 
 __all__ = ["MlflowTracker", "TensorBoardTracker", "Tracker", "WandbTracker"]
 
@@ -662,12 +662,12 @@ class TrackingSession:
                     path = _write_model(estimator, folder)
                     for entry in list(self._runs) if path is not None else []:
                         self._call(entry, "log_artifact", path)
-            except KeyboardInterrupt:
+            except KeyboardInterrupt as interrupt:
                 self._end(failed=True)
-                warnings.warn(
+                warn_interrupted(
                     "Logging the fitted model was interrupted: the runs end as failed, and "
                     "the fit is kept (turn this warning into an error to abort instead).",
-                    FitInterruptedWarning, stacklevel=user_stacklevel(),
+                    interrupt,
                 )
                 return
         self._end(failed=False)

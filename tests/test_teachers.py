@@ -269,6 +269,19 @@ class FailingClassifier(ClassifierMixin, BaseEstimator):
         raise TypeError("loop of ufunc does not support argument 0 of type float")
 
 
+def test_a_teachers_invalid_parameter_keeps_its_type(imbalanced_arrays):
+    # InvalidParameterError (a ValueError and a TypeError) became a TypeError, which
+    # "except ValueError" missed, and its message blamed X's dtype
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = imbalanced_arrays
+    with pytest.raises(InvalidParameterError,
+                       match=r"teacher LogisticRegression failed in fit: The 'C' parameter") as raised:
+        fast(teacher=LogisticRegression(C=-1.0)).fit(X, y)
+    assert isinstance(raised.value, ValueError) and "dtype" not in str(raised.value)
+
+
 def test_a_failing_sklearn_teacher_is_named(imbalanced_arrays):
     # LogisticRegression fails so in predict_proba on a DataFrame with an object and a
     # category column (scikit-learn 1.9), which reached the user without context

@@ -590,12 +590,13 @@ def test_ctrl_c_while_the_model_is_logged_keeps_the_fit(imbalanced_arrays, untra
     assert calls[-1] == ("end", True)
 
 
-@pytest.mark.parametrize("method, error", [
-    ("log_metrics", OSError("upload failed")),  # the tracker's warning raises
-    ("log_artifact", KeyboardInterrupt()),  # FitInterruptedWarning raises
+@pytest.mark.parametrize("method, error, raised", [
+    ("log_metrics", OSError("upload failed"), UserWarning),  # the tracker's warning raises
+    # FitInterruptedWarning, an error, lets the interrupt through
+    ("log_artifact", KeyboardInterrupt(), KeyboardInterrupt),
 ])
 def test_a_tracker_warning_turned_into_an_error_ends_every_run_and_keeps_the_earlier_fit(
-    imbalanced_arrays, untracked_proba, method, error,
+    imbalanced_arrays, untracked_proba, method, error, raised,
 ):
     # the runs stayed RUNNING, and the fit that raised replaced the earlier one
     X, y = imbalanced_arrays
@@ -608,7 +609,7 @@ def test_a_tracker_warning_turned_into_an_error_ends_every_run_and_keeps_the_ear
     ])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(Warning):
+        with pytest.raises(raised):
             clf.fit(X, y)
     assert failing[-1] == ("end", True) and other[-1] == ("end", True)
     np.testing.assert_array_equal(clf.predict_proba(X), untracked_proba)
