@@ -15,7 +15,6 @@ import copy
 import importlib.util
 import inspect
 import os
-import posixpath
 import re
 import shutil
 import tempfile
@@ -39,12 +38,15 @@ __all__ = ["MlflowTracker", "TensorBoardTracker", "Tracker", "WandbTracker"]
 MAX_PARAM_LENGTH = 500
 #: MLflow's REST API takes at most this many parameters (or tags) in one request.
 MLFLOW_PARAMS_PER_BATCH = 100
-#: MLflow refuses longer parameter names.
+#: MLflow refuses longer parameter names, a file store names of more UTF-8 bytes.
 MLFLOW_KEY_LENGTH = 250
-#: A character MLflow refuses in a parameter name (it takes letters, digits and _-. :/).
-_MLFLOW_REFUSED = re.compile(r"[^\w\-. :/]")
-#: A memory address in a repr (Python's default one, a function's): new at every run.
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+(?=>)")
+#: A character MLflow refuses in a parameter name (it takes letters, digits and
+#: _-. :/), or a slash: a file store makes a name with one a folder, which clashes
+#: with a parameter of the name before it ("a" and "a/b").
+_MLFLOW_REFUSED = re.compile(r"[^\w\-. :]")
+#: A memory address in a repr (Python's default one, a function's, NumPy's
+#: RandomState's): new at every run.
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+\b")
 #: The MLflow tag that names a run's user, read when the run is created.
 USER_TAG = "mlflow.user"
 #: File name of the fitted estimator in every run, written by :func:`skdistill.save`.
@@ -339,17 +341,24 @@ def _mlflow_key(name):
     """The name MLflow takes for ``name``: ``name`` where it can.
 
     Each character MLflow refuses (a Pipeline step may be named "scale
-    (z-score)") becomes "_", so do the slashes of a name it would read as
-    another path ("scale/", "a/../b"), and a name beyond its length loses
-    its middle (parameter names differ at their ends).
+    (z-score)") becomes "_", and so does a slash; a name beyond
+    ``MLFLOW_KEY_LENGTH`` UTF-8 bytes loses its middle (parameter names differ
+    at their ends).
     """
-    key = _MLFLOW_REFUSED.sub("_", name)
-    if posixpath.normpath(key) != key:
-        key = key.replace("/", "_")
-    if len(key) > MLFLOW_KEY_LENGTH:
-        head = (MLFLOW_KEY_LENGTH - 3) // 2
-        key = f"{key[:head]}...{key[head + 3 - MLFLOW_KEY_LENGTH:]}"
-    return key
+    return _within_key_length(_MLFLOW_REFUSED.sub("_", name))
+
+
+def _within_key_length(key):
+    """``key``, or its ends around "..." where it is beyond ``MLFLOW_KEY_LENGTH`` bytes."""
+    if len(key.encode()) <= MLFLOW_KEY_LENGTH:
+        return key
+    head, tail = key[: len(key) // 2], key[len(key) // 2:]
+    while len(f"{head}...{tail}".encode()) > MLFLOW_KEY_LENGTH:
+        if len(head.encode()) > len(tail.encode()):
+            head = head[:-1]
+        else:
+            tail = tail[1:]
+    return f"{head}...{tail}"
 
 
 def _mlflow_keys(names):
@@ -358,8 +367,8 @@ def _mlflow_keys(names):
 
     Examples
     --------
-    >>> _mlflow_keys(["teacher__scale (z-score)", "teacher__scale [z-score]", "a/../b"])
-    ['teacher__scale _z-score_', 'teacher__scale _z-score__2', 'a_.._b']
+    >>> _mlflow_keys(["teacher__scale (z-score)", "teacher__scale [z-score]", "a/b"])
+    ['teacher__scale _z-score_', 'teacher__scale _z-score__2', 'a_b']
     """
     made = [_mlflow_key(name) for name in names]
     taken = {key for name, key in zip(names, made) if key == name}
@@ -369,7 +378,7 @@ def _mlflow_keys(names):
             stem, count = key, 1
             while key in taken:
                 count += 1
-                key = f"{stem[:MLFLOW_KEY_LENGTH - len(str(count)) - 1]}_{count}"
+                key = _within_key_length(f"{stem}_{count}")
             taken.add(key)
         keys.append(key)
     return keys
