@@ -96,14 +96,16 @@ class ConfigError(ValueError):
 
 _INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 #: Numbers with an exponent, which YAML 1.1 reads as strings without a dot and a sign.
-_EXPONENT = r"[-+]?(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9_]+)[eE][-+]?[0-9]+"
+_EXPONENT = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+"
 
 
 class _Loader(yaml.SafeLoader):
     """YAML 1.1's numbers but those nobody means: ``1e-3`` is 0.001 (1.1:
     a string), and ``010`` (1.1: 8, in octal), ``0x10``, ``0b10``, ``1:30``
     (1.1: 90, in base 60) are strings, which an option that takes a number
-    refuses, and a name (a column's, an ID) keeps."""
+    refuses, and a name (a column's, an ID) keeps. Every number it reads,
+    YAML 1.1 reads as a number too (with ``1e-3`` as the only exception):
+    the strings earlier versions wrote unquoted read back as strings."""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -118,8 +120,9 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     _INT_TAG, re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
 _Loader.add_implicit_resolver(_FLOAT_TAG, re.compile(
-    rf"^(?:{_EXPONENT}|[-+]?[0-9][0-9_]*\.[0-9_]*|[-+]?\.[0-9_]+"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))
+    rf"^(?:{_EXPONENT}|[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?"
+    r"|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
 _Dumper.add_implicit_resolver(_FLOAT_TAG, re.compile(f"^{_EXPONENT}$"), list("-+0123456789."))
 
 
@@ -535,7 +538,7 @@ def read_yaml(path):
         mark = error.problem_mark
         raise ConfigError(f"{path} is not valid YAML: {error.problem} (line {mark.line + 1}, "
                           f"column {mark.column + 1})") from None
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: "!!float x", say
         raise ConfigError(f"{path} is not valid YAML: {error}") from None
 
 

@@ -7,34 +7,40 @@ import shutil
 import stat
 import uuid
 
-#: A longer extension is not given to the hidden file (its name keeps a bounded length).
-MAX_KEPT_EXTENSION = 16
+#: Folders whose files are written in place, as ``open`` writes them: devices, and
+#: the process's own files (``/dev/stdout`` links to whatever standard output is).
+IN_PLACE_FOLDERS = ("/dev/", "/proc/")
 
 
 @contextlib.contextmanager
-def _naming(shown, written):
-    """Raise an OSError about the file ``written`` (or no file: a full disk)
+def _naming(shown, own):
+    """Raise an OSError about a file of ``own`` (or about no file: a full disk)
     within as naming ``shown``, the caller's path, not a hidden file."""
     try:
         yield
     except OSError as error:
-        if error.errno is None or error.filename not in (None, written):
+        if error.errno is None or (error.filename is not None and error.filename not in own):
             raise  # a message of its own, or about another file
         raise type(error)(error.errno, error.strerror, shown) from None
 
 
+def _error(code, shown):
+    return OSError(code, os.strerror(code), shown)
+
+
 @contextlib.contextmanager
 def written_whole(path):
-    """Yield the name of a new hidden file beside ``path``, which replaces
-    ``path`` (its permissions kept) once the block completes and is removed
-    where it raises: a full disk or a Ctrl-C leaves the earlier file. An
-    OSError of that file names ``path``.
+    """Yield the name of a new file in a hidden folder beside ``path``, which
+    replaces ``path`` (its permissions kept) once the block completes and is
+    removed where it raises: a full disk or a Ctrl-C leaves the earlier file.
+    An OSError of that file names ``path``.
 
-    The hidden file has ``path``'s extension, from which writers tell the
-    format (pandas' compression of ``.csv.gz``, ONNX's text formats). What
-    cannot be replaced is written in place, as ``open`` would: a device or a
-    pipe (``/dev/stdout``, a shell's ``>(...)``), and a file whose folder
-    takes no new file.
+    The new file has ``path``'s name, from which writers tell the format
+    (pandas' compression of ``.csv.gz``, the name inside a ``.zip``, ONNX's
+    text formats). What cannot be replaced is written in place, as ``open``
+    would: a device or a pipe (a shell's ``>(...)``), a file under ``/dev/``
+    or ``/proc/`` (``/dev/stdout``), and a file whose folder takes no new
+    file.
 
     Parameters
     ----------
@@ -44,46 +50,47 @@ def written_whole(path):
     Yields
     ------
     written : str
-        The file to write, opened for writing afresh ("wb" or "w"): the
-        hidden one, in the same folder (so that the last step is a rename),
-        or ``path`` itself.
+        The file to write, opened for writing afresh ("wb" or "w").
 
     Raises
     ------
-    FileNotFoundError
-        If ``path`` is empty or its folder does not exist.
-    NotADirectoryError
-        If its folder is a file.
-    IsADirectoryError
-        If ``path`` names a folder.
     OSError
-        If the file cannot be written or replaced, naming ``path``.
+        As ``open(path, "w")`` raises it, naming ``path`` (FileNotFoundError
+        for an empty path or a missing folder, IsADirectoryError for a folder,
+        PermissionError for a file that may not be written), or where the
+        file cannot be written or replaced.
     """
     decoded = os.fsdecode(path)
     shown = os.fspath(path) if isinstance(path, os.PathLike) else path
-    target = os.path.realpath(decoded)
-    folder = os.path.dirname(target)
+    folder = os.path.dirname(decoded) or "."
     if not decoded:
-        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), shown)
+        raise _error(errno.ENOENT, shown)
     if os.path.isdir(decoded) or os.path.basename(decoded) in ("", ".", ".."):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), shown)
-    if os.path.exists(decoded) and (not os.path.isfile(decoded)
-                                    or not os.access(folder, os.W_OK)):
-        with _naming(shown, decoded):
+        raise _error(errno.EISDIR, shown)
+    with _naming(shown, {folder, decoded}):
+        if not stat.S_ISDIR(os.stat(folder).st_mode):  # as open says of "a_file/x"
+            raise _error(errno.ENOTDIR, shown)
+        try:
+            mode = os.stat(decoded).st_mode
+        except FileNotFoundError:
+            mode = None  # a new file (or a dangling link's)
+    target = os.path.realpath(decoded)
+    if mode is not None and (not stat.S_ISREG(mode)
+                             or os.path.abspath(decoded).startswith(IN_PLACE_FOLDERS)
+                             or not os.access(os.path.dirname(target), os.W_OK)):
+        with _naming(shown, {decoded}):
             yield decoded
         return
-    with _naming(shown, folder):  # as open names it (a writer may name the folder)
-        if not stat.S_ISDIR(os.stat(folder).st_mode):
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), folder)
-    extension = os.path.splitext(target)[1]
-    partial = os.path.join(folder, f".{uuid.uuid4().hex}.partial"
-                                   f"{extension if len(extension) <= MAX_KEPT_EXTENSION else ''}")
+    if mode is not None and not os.access(decoded, os.W_OK):
+        raise _error(errno.EACCES, shown)
+    hidden = os.path.join(os.path.dirname(target), f".{uuid.uuid4().hex}.partial")
+    written = os.path.join(hidden, os.path.basename(target))
     try:
-        with _naming(shown, partial):
-            yield partial
-            if os.path.exists(target):
-                shutil.copymode(target, partial)
-            os.replace(partial, target)
+        with _naming(shown, {hidden, written}):
+            os.mkdir(hidden)
+            yield written
+            if mode is not None:
+                shutil.copymode(target, written)
+            os.replace(written, target)
     finally:
-        if os.path.exists(partial):
-            os.remove(partial)
+        shutil.rmtree(hidden, ignore_errors=True)

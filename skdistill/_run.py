@@ -639,16 +639,17 @@ def _warn_of_another_case(encoder, X):
     ----------
     encoder : sklearn.preprocessing.OneHotEncoder
     X : pandas.DataFrame
-        The columns ``encoder`` was fitted on.
+        The columns ``encoder`` was fitted on, each compared with its own categories.
     """
-    known = {category for categories in encoder.categories_ for category in categories}
-    folded = {category.casefold() for category in known if isinstance(category, str)}
-    other_case = sorted({value for column in X[encoder.feature_names_in_].to_numpy().T
-                         for value in column if isinstance(value, str)
-                         and value not in known and value.casefold() in folded})
-    if other_case:
+    found = set()
+    for name, categories in zip(encoder.feature_names_in_, encoder.categories_):
+        known = set(categories)
+        folded = {category.casefold() for category in known if isinstance(category, str)}
+        found |= {value for value in X[name] if isinstance(value, str)
+                  and value not in known and value.casefold() in folded}
+    if found:
         warnings.warn(
-            f"--input: {other_case[:5]} are unknown to the model, which knows them in "
+            f"--input: {sorted(found)[:5]} are unknown to the model, which knows them in "
             "another case (its categories are case-sensitive); they are encoded as no "
             "category: change the input's case",
             UserWarning, stacklevel=3,

@@ -243,9 +243,12 @@ def onnx_metadata(classifier):
     """
     from . import __version__  # the package imports this module
 
-    # default=str: dates (classes of datetime64) have no JSON form of their own
+    classes = classifier.classes_
+    # dates and times as text: datetime64[ns] would become integers, and JSON has no dates
+    if classes.dtype.kind in "mM":
+        classes = classes.astype(str)
     metadata = {"skdistill_version": __version__,
-                "classes": json.dumps(classifier.classes_.tolist(), default=str)}
+                "classes": json.dumps(classes.tolist(), default=str)}
     if hasattr(classifier, "feature_names_in_"):
         metadata["feature_names"] = json.dumps(classifier.feature_names_in_.tolist())
     if classifier.sequence_shape_ is not None:

@@ -397,9 +397,10 @@ def save(estimator, path):
     Parameters, fitted attributes and the classes by name go to JSON, the
     network weights to safetensors (from host copies: a model trained on a
     GPU loads on a CPU). The file is written only once everything has been
-    converted; a path is written as a new file beside it (of the old file's
-    permissions, beside a symbolic link's target) that replaces it when
-    complete, so a save that fails leaves a previous file as it was.
+    converted; a path is written as a new file in a hidden folder beside it
+    (of the old file's permissions, beside a symbolic link's target) that
+    replaces it when complete, so a save that fails leaves a previous file as
+    it was (a device or a pipe is written in place).
 
     Parameters
     ----------
@@ -485,9 +486,16 @@ def save(estimator, path):
         )
     tensors = safetensors.torch.save(writer.tensors) if writer.tensors else b""
     manifest = json.dumps(manifest).encode()
-    with _replacing(path) as target, zipfile.ZipFile(target, "w") as archive:
+    # built in memory: a zip archive seeks back in what it writes, which a device cannot
+    contents = io.BytesIO()
+    with zipfile.ZipFile(contents, "w") as archive:
         archive.writestr(_MANIFEST, manifest, _manifest_compression(manifest))
         archive.writestr(_TENSORS, tensors, zipfile.ZIP_STORED)
+    if not _is_path(path):
+        path.write(contents.getbuffer())
+        return
+    with written_whole(path) as written, open(written, "wb") as file:
+        file.write(contents.getbuffer())
 
 
 def _how_to_trust(names):
@@ -539,17 +547,6 @@ def _check_file(path, methods, mode):
             f"path must be a str, a path-like object or a binary file object (with "
             f"{' and '.join(methods)}); got {type(path).__name__}."
         )
-
-
-@contextlib.contextmanager
-def _replacing(path):
-    """Write to a new file beside ``path`` that replaces it once complete; a
-    file object is written to as it is."""
-    if not _is_path(path):
-        yield path
-        return
-    with written_whole(path) as written, open(written, "wb") as file:
-        yield file
 
 
 def _unbuilt_state(cls):

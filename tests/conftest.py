@@ -1,3 +1,7 @@
+import signal
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from sklearn.model_selection import train_test_split
@@ -38,3 +42,18 @@ def imbalanced_arrays():
         n_samples=400, n_features=10, n_informative=5, weights=[0.9], random_state=0
     )
     return X.astype(np.float32), y
+
+
+#: Marks a test that needs RLIMIT_FSIZE (a full disk on demand): POSIX only.
+needs_file_size_limit = pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="POSIX only")
+
+
+def run_on_a_full_disk(limit, code, *args):
+    """Run ``code`` in a new Python process (``sys.argv[1:]`` holds ``args``)
+    whose files may not grow past ``limit`` bytes, as on a full disk: a write
+    past it fails with EFBIG, "File too large". Return its CompletedProcess."""
+    script = ("import resource, signal\n"
+              "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+              f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n{code}")
+    return subprocess.run([sys.executable, "-c", script, *map(str, args)],
+                          capture_output=True, text=True, timeout=300)

@@ -7,6 +7,8 @@ import io
 import os
 import subprocess
 import sys
+import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +22,7 @@ from skdistill._config import ConfigError, dump_yaml, load_config, read_yaml
 from skdistill._run import read_samples
 from skdistill.cli import main
 
-from .conftest import FAST
+from .conftest import FAST, needs_file_size_limit, run_on_a_full_disk
 
 EXAMPLES = Path(__file__).parents[1] / "examples" / "configs"
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
@@ -80,6 +82,10 @@ def fit(config):
     return main(["fit", "--config", str(config), "--quiet"])
 
 
+#: The command line, run by :func:`run_on_a_full_disk` with its arguments.
+_CLI = "import sys\nfrom skdistill.cli import main\nsys.exit(main(sys.argv[1:]))"
+
+
 def predict(model, input_path, output):
     return main(["predict", "--model", str(model), "--input", str(input_path),
                  "--output", str(output)])
@@ -131,30 +137,23 @@ def test_predict_writes_the_loaded_models_probabilities(csv_fitted, tmp_path):
     assert predict(out, tmp_path / "new.csv", tmp_path / "proba.csv.gz") == 0
     with gzip.open(tmp_path / "proba.csv.gz", "rt") as compressed:
         pd.testing.assert_frame_equal(pd.read_csv(compressed), written)
+    assert predict(out, tmp_path / "new.csv", tmp_path / "proba.csv.zip") == 0
+    with zipfile.ZipFile(tmp_path / "proba.csv.zip") as archive:
+        assert archive.namelist() == ["proba.csv"]  # was the hidden file's name
     (tmp_path / "new.fasta").write_text(">a\nACDE\n")
     with pytest.raises(SystemExit, match="--input: the model was trained on csv data"):
         predict(out, tmp_path / "new.fasta", tmp_path / "proba.csv")
 
 
-_SIZE_LIMITED_PREDICT = """
-import resource, signal, sys
-signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
-resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
-from skdistill.cli import main
-sys.exit(main(["predict", "--model", sys.argv[1], "--input", sys.argv[2], "--output", sys.argv[3]]))
-"""
-
-
-@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGXFSZ"), reason="POSIX only")
+@needs_file_size_limit
 def test_predict_that_cannot_write_keeps_the_earlier_output(csv_fitted, tmp_path):
     # the probabilities were written into the file itself: a full disk left part of them
     config, frame, _ = csv_fitted
     frame.drop(columns="target").to_csv(tmp_path / "new.csv", index=False)
     output = tmp_path / "proba.csv"
     output.write_text("id,no,yes\n")
-    result = subprocess.run(
-        [sys.executable, "-c", _SIZE_LIMITED_PREDICT, str(config.parent / "out"),
-         str(tmp_path / "new.csv"), str(output)], capture_output=True, text=True, timeout=300)
+    result = run_on_a_full_disk(1000, _CLI, "predict", "--model", config.parent / "out",
+                                "--input", tmp_path / "new.csv", "--output", output)
     assert result.returncode == 1, result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
         f"skdistill predict: error: --output: cannot write {output}: [Errno 27] File too "
@@ -796,21 +795,11 @@ def test_an_ignored_sigterm_stays_ignored(csv_run):
     assert (config.parent / "out" / "model.skd").is_file()
 
 
-_SIZE_LIMITED_RUN = """
-import resource, signal, sys
-signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
-resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[2]), int(sys.argv[2])))
-from skdistill.cli import main
-sys.exit(main(["fit", "--config", sys.argv[1], "--quiet"]))
-"""
-
-
-@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGXFSZ"), reason="POSIX only")
+@needs_file_size_limit
 def test_a_run_that_cannot_write_its_files_is_one_line_and_leaves_the_folder(csv_run):
     # a full disk ended in an OSError's traceback
     config, _ = csv_run
-    result = subprocess.run([sys.executable, "-c", _SIZE_LIMITED_RUN, str(config), "2000"],
-                            capture_output=True, text=True, timeout=300)
+    result = run_on_a_full_disk(2000, _CLI, "fit", "--config", config, "--quiet")
     assert result.returncode == 1, result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith(
         f"skdistill fit: error: output: cannot write {config.parent / 'out'}: File too large")
@@ -894,11 +883,15 @@ def test_yaml_exponents_are_numbers_and_lists_become_tuples(tmp_path):
     with pytest.raises(ConfigError, match="classifier.random_state: .* Got '010' instead"):
         load_config(tmp_path / "run.yaml")
     # names with leading zeros read back as written, from this writer or an earlier one
-    names = ["07", "08", "0089", "1:30", "1_000", "0x10"]
+    names = ["07", "08", "0089", "1:30", "1_000", "0x10", "-.5", "+.5", "._", "1."]
     for text, written in ((dump_yaml({"names": [*names, "1e3"]}), [*names, "1e3"]),
                           (yaml.safe_dump({"names": names}), names)):
         (tmp_path / "names.yaml").write_text(text)
         assert read_yaml(tmp_path / "names.yaml") == {"names": written}
+    # a value an explicit tag cannot make: PyYAML's ValueError reached the user
+    (tmp_path / "names.yaml").write_text("lr: !!float x\n")
+    with pytest.raises(ConfigError, match="is not valid YAML: could not convert string"):
+        read_yaml(tmp_path / "names.yaml")
     (tmp_path / "run.yaml").write_text(
         "data: {dataset: crotonylation, subsample: 500}\n"
         "student: {name: GRU, params: {hidden_size: 4, head_units: [8]}, net: {lr: 3e-3}}\n"
@@ -909,6 +902,21 @@ def test_yaml_exponents_are_numbers_and_lists_become_tuples(tmp_path):
     assert student.lr == 3e-3 and student.module__head_units == (8,)
     assert config["output"] == str((tmp_path / "out").resolve())
     assert config["test"] == {"fraction": 0.25, "stratify": True, "random_state": 0}
+
+
+def test_predict_warns_of_another_case_within_each_column():
+    # a value was compared with the categories of every column: "blue" of size was
+    # "known in another case" because color knew "Blue"
+    from sklearn.preprocessing import OneHotEncoder
+    from skdistill._run import _warn_of_another_case
+
+    known = pd.DataFrame({"color": ["Blue", "red"], "size": ["S", "L"]})
+    encoder = OneHotEncoder(handle_unknown="ignore").fit(known)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _warn_of_another_case(encoder, pd.DataFrame({"color": ["red", None], "size": ["blue", 3]}))
+    with pytest.warns(UserWarning, match=r"\['RED', 's'\] are unknown to the model"):
+        _warn_of_another_case(encoder, pd.DataFrame({"color": ["RED"], "size": ["s"]}))
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)

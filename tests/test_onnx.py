@@ -25,7 +25,7 @@ from skdistill.onnx_export import StudentProbabilities
 from skdistill.modules import CNN, GRU, MLP, BiLSTM, Transformer
 from skdistill.preprocessing import SequenceEncoder, positions_frame
 
-from .conftest import FAST
+from .conftest import FAST, needs_file_size_limit, run_on_a_full_disk
 
 
 def _split(X, y):
@@ -200,17 +200,7 @@ def test_other_estimators_and_bad_paths_are_refused(imbalanced_arrays, tmp_path)
         export_onnx(clf, 3)
 
 
-_SIZE_LIMITED_EXPORT = """
-import resource, signal, sys
-from skdistill import export_onnx, load
-model = load(sys.argv[1])
-signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
-resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
-export_onnx(model, sys.argv[2])
-"""
-
-
-@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGXFSZ"), reason="POSIX only")
+@needs_file_size_limit
 def test_an_export_that_cannot_be_written_keeps_the_earlier_file(imbalanced_arrays, tmp_path):
     # the export wrote into the file itself: a full disk left a truncated model
     # that onnxruntime refused ("Protobuf parsing failed")
@@ -220,9 +210,9 @@ def test_an_export_that_cannot_be_written_keeps_the_earlier_file(imbalanced_arra
     save(DistilledClassifier(alpha=0, random_state=0, **FAST).fit(X, y), tmp_path / "m.skd")
     served = tmp_path / "served.onnx"
     served.write_bytes(b"the earlier export")
-    result = subprocess.run(
-        [sys.executable, "-c", _SIZE_LIMITED_EXPORT, str(tmp_path / "m.skd"), str(served)],
-        capture_output=True, text=True, timeout=300)
+    result = run_on_a_full_disk(
+        2000, "import sys\nfrom skdistill import export_onnx, load\n"
+        "export_onnx(load(sys.argv[1]), sys.argv[2])", tmp_path / "m.skd", served)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         f"OSError: [Errno 27] File too large: '{served}'")
@@ -235,7 +225,7 @@ def test_an_export_goes_where_the_path_says_as_open_would(imbalanced_arrays, tmp
     # never saw, ".textproto" got the binary format, and dates as classes failed the
     # metadata's JSON
     X, y = imbalanced_arrays
-    dates = np.array(["2020-01-01", "2021-06-30"], dtype="datetime64[D]")[y]
+    dates = np.array(["2020-01-01", "2021-06-30"], dtype="datetime64[ns]")[y]
     clf = DistilledClassifier(alpha=0, random_state=0, **FAST).fit(X, dates)
     export_onnx(clf, tmp_path / "student.textproto")
     assert (tmp_path / "student.textproto").read_bytes().startswith(b"ir_version: ")
@@ -249,7 +239,8 @@ def test_an_export_goes_where_the_path_says_as_open_would(imbalanced_arrays, tmp
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     onnx = pytest.importorskip("onnx", reason="needs skdistill[onnx]")
     metadata = {prop.key: prop.value for prop in onnx.load_from_string(read[0]).metadata_props}
-    assert json.loads(metadata["classes"]) == ["2020-01-01", "2021-06-30"]
+    assert json.loads(metadata["classes"]) == [  # were integers, for datetime64[ns]
+        "2020-01-01T00:00:00.000000000", "2021-06-30T00:00:00.000000000"]
     # the path given, not its folder's absolute path nor "." for ""
     for path in ("no_such_folder/student.onnx", ""):
         with pytest.raises(FileNotFoundError, match=f"No such file or directory: '{path}'"):

@@ -53,7 +53,7 @@ from skdistill.modules import CNN, GRU, MLP
 from skdistill.persistence import UntrustedClassError
 from skdistill.preprocessing import SequenceEncoder, positions_frame
 
-from .conftest import FAST
+from .conftest import FAST, needs_file_size_limit, run_on_a_full_disk
 
 
 def fast(**params):
@@ -1200,20 +1200,30 @@ def test_lazy_modules_load(imbalanced_arrays, tmp_path):
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
-def test_a_failed_save_leaves_the_previous_file(fitted_mlp, saved_mlp, tmp_path, monkeypatch):
+@needs_file_size_limit
+def test_a_failed_save_leaves_the_previous_file(saved_mlp, tmp_path):
     # save wrote into the file itself: a full disk (or Ctrl-C) left it truncated
     path = tmp_path / "model.skd"
-    path.write_bytes(saved_mlp.read_bytes())
-
-    def full_disk(self, name, data, *args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", full_disk)
-    with pytest.raises(OSError, match="No space left"):
-        save(fitted_mlp, path)
-    monkeypatch.undo()
-    assert path.read_bytes() == saved_mlp.read_bytes()
+    path.write_bytes(b"the earlier model")
+    result = run_on_a_full_disk(1000, "import sys\nfrom skdistill import load, save\n"
+                                "save(load(sys.argv[1]), sys.argv[2])", saved_mlp, path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"OSError: [Errno 27] File too large: '{path}'")
+    assert path.read_bytes() == b"the earlier model"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.skd"]
+
+
+def test_save_writes_into_a_device(imbalanced_arrays):
+    # a zip archive seeks back in what it writes: struct.error on /dev/null for a
+    # small model (and, as root, /dev/null replaced by a file before files were
+    # written whole)
+    if not os.path.exists(os.devnull) or os.path.isfile(os.devnull):
+        pytest.skip("needs a null device")
+    X, y = imbalanced_arrays
+    tiny = MLP(input_dim=X.shape[1], hidden_units=(2,))
+    save(fast(student=tiny, teacher=copy.deepcopy(tiny)).fit(X, y), os.devnull)
+    assert not os.path.isfile(os.devnull)
 
 
 def test_numpy_ufuncs_round_trip(imbalanced_arrays, tmp_path):
@@ -1375,6 +1385,8 @@ def test_save_names_the_callers_path_where_it_cannot_write(fitted_mlp, tmp_path)
     (tmp_path / "a").mkdir()
     (tmp_path / "file").write_text("")
     for path, error in ((tmp_path / "a" / ".." / "missing" / "x.skd", FileNotFoundError),
+                        # written in tmp_path, where open refuses a missing folder
+                        (tmp_path / "missing" / ".." / "x.skd", FileNotFoundError),
                         (tmp_path / "a", IsADirectoryError),
                         (tmp_path / "file" / "x.skd", NotADirectoryError),
                         (tmp_path / "file" / "sub" / "x.skd", NotADirectoryError),
