@@ -538,7 +538,9 @@ def read_yaml(path):
         mark = error.problem_mark
         raise ConfigError(f"{path} is not valid YAML: {error.problem} (line {mark.line + 1}, "
                           f"column {mark.column + 1})") from None
-    except (yaml.YAMLError, ValueError) as error:  # ValueError: "!!float x", say
+    # what a tag's constructor raises for a value it cannot make ("!!float x",
+    # "!!int ''", "!!bool x", "!!timestamp x")
+    except (yaml.YAMLError, ValueError, LookupError, AttributeError) as error:
         raise ConfigError(f"{path} is not valid YAML: {error}") from None
 
 

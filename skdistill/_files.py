@@ -24,6 +24,17 @@ def _naming(shown, own):
         raise type(error)(error.errno, error.strerror, shown) from None
 
 
+def _is_standard_stream(found):
+    """Whether the file of ``os.stat`` result ``found`` is this process's standard
+    input, output or error (through a link to ``/dev/stdout``, say)."""
+    for descriptor in (0, 1, 2):
+        with contextlib.suppress(OSError):  # closed
+            stream = os.fstat(descriptor)
+            if (stream.st_dev, stream.st_ino) == (found.st_dev, found.st_ino):
+                return True
+    return False
+
+
 def _error(code, shown):
     return OSError(code, os.strerror(code), shown)
 
@@ -39,8 +50,10 @@ def written_whole(path):
     (pandas' compression of ``.csv.gz``, the name inside a ``.zip``, ONNX's
     text formats). What cannot be replaced is written in place, as ``open``
     would: a device or a pipe (a shell's ``>(...)``), a file under ``/dev/``
-    or ``/proc/`` (``/dev/stdout``), and a file whose folder takes no new
-    file.
+    or ``/proc/`` (``/dev/stdout``), the process's standard streams (through
+    a link, say), and a file whose folder takes no new file. A replaced file
+    takes the writer as its owner, and a hard link to it keeps the earlier
+    contents.
 
     Parameters
     ----------
@@ -71,17 +84,18 @@ def written_whole(path):
         if not stat.S_ISDIR(os.stat(folder).st_mode):  # as open says of "a_file/x"
             raise _error(errno.ENOTDIR, shown)
         try:
-            mode = os.stat(decoded).st_mode
+            found = os.stat(decoded)
         except FileNotFoundError:
-            mode = None  # a new file (or a dangling link's)
+            found = None  # a new file (or a dangling link's)
     target = os.path.realpath(decoded)
-    if mode is not None and (not stat.S_ISREG(mode)
-                             or os.path.abspath(decoded).startswith(IN_PLACE_FOLDERS)
-                             or not os.access(os.path.dirname(target), os.W_OK)):
+    if found is not None and (not stat.S_ISREG(found.st_mode)
+                              or os.path.abspath(decoded).startswith(IN_PLACE_FOLDERS)
+                              or _is_standard_stream(found)
+                              or not os.access(os.path.dirname(target), os.W_OK)):
         with _naming(shown, {decoded}):
             yield decoded
         return
-    if mode is not None and not os.access(decoded, os.W_OK):
+    if found is not None and not os.access(decoded, os.W_OK):
         raise _error(errno.EACCES, shown)
     hidden = os.path.join(os.path.dirname(target), f".{uuid.uuid4().hex}.partial")
     written = os.path.join(hidden, os.path.basename(target))
@@ -89,7 +103,7 @@ def written_whole(path):
         with _naming(shown, {hidden, written}):
             os.mkdir(hidden)
             yield written
-            if mode is not None:
+            if found is not None:
                 shutil.copymode(target, written)
             os.replace(written, target)
     finally:

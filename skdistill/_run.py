@@ -733,7 +733,7 @@ def run_predict(model_path, input_path, output=None):
                 frame.to_csv(written, index=False)
     except BrokenPipeError:
         raise  # the reader of the output stopped (``| head``): not an error of ours
-    except OSError as error:
+    except (OSError, ImportError) as error:  # ImportError: a compression's library (.zst)
         where = "standard output" if output is None else output
         raise ConfigError(f"--output: cannot write {where}: {error}") from None
     return frame

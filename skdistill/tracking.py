@@ -46,7 +46,7 @@ MLFLOW_KEY_LENGTH = 250
 _MLFLOW_REFUSED = re.compile(r"[^\w\-. :]")
 #: A memory address in a repr (Python's default one, a function's, NumPy's
 #: RandomState's): new at every run.
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+\b")
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]{6,}\b")
 #: The MLflow tag that names a run's user, read when the run is created.
 USER_TAG = "mlflow.user"
 #: File name of the fitted estimator in every run, written by :func:`skdistill.save`.

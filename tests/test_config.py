@@ -140,6 +140,9 @@ def test_predict_writes_the_loaded_models_probabilities(csv_fitted, tmp_path):
     assert predict(out, tmp_path / "new.csv", tmp_path / "proba.csv.zip") == 0
     with zipfile.ZipFile(tmp_path / "proba.csv.zip") as archive:
         assert archive.namelist() == ["proba.csv"]  # was the hidden file's name
+    if importlib.util.find_spec("zstandard") is None:  # pandas' ImportError's traceback
+        with pytest.raises(SystemExit, match="--output: cannot write .*proba.csv.zst: .*zstandard"):
+            predict(out, tmp_path / "new.csv", tmp_path / "proba.csv.zst")
     (tmp_path / "new.fasta").write_text(">a\nACDE\n")
     with pytest.raises(SystemExit, match="--input: the model was trained on csv data"):
         predict(out, tmp_path / "new.fasta", tmp_path / "proba.csv")
@@ -888,10 +891,11 @@ def test_yaml_exponents_are_numbers_and_lists_become_tuples(tmp_path):
                           (yaml.safe_dump({"names": names}), names)):
         (tmp_path / "names.yaml").write_text(text)
         assert read_yaml(tmp_path / "names.yaml") == {"names": written}
-    # a value an explicit tag cannot make: PyYAML's ValueError reached the user
-    (tmp_path / "names.yaml").write_text("lr: !!float x\n")
-    with pytest.raises(ConfigError, match="is not valid YAML: could not convert string"):
-        read_yaml(tmp_path / "names.yaml")
+    # a value an explicit tag cannot make: PyYAML's error reached the user
+    for text in ("lr: !!float x", "lr: !!float ''", "a: !!bool x", "a: !!timestamp x"):
+        (tmp_path / "names.yaml").write_text(text)
+        with pytest.raises(ConfigError, match="is not valid YAML: "):
+            read_yaml(tmp_path / "names.yaml")
     (tmp_path / "run.yaml").write_text(
         "data: {dataset: crotonylation, subsample: 500}\n"
         "student: {name: GRU, params: {hidden_size: 4, head_units: [8]}, net: {lr: 3e-3}}\n"

@@ -6,6 +6,8 @@ import json
 import pickle
 import re
 import struct
+import subprocess
+import sys
 import tempfile
 import tracemalloc
 import warnings
@@ -1212,6 +1214,19 @@ def test_a_failed_save_leaves_the_previous_file(saved_mlp, tmp_path):
         f"OSError: [Errno 27] File too large: '{path}'")
     assert path.read_bytes() == b"the earlier model"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.skd"]
+
+
+def test_save_writes_into_standard_output_through_a_link(saved_mlp, tmp_path):
+    # a link to /dev/stdout, with standard output a file (>>): the file was replaced,
+    # and what the process printed after the save went to the file replaced
+    link = tmp_path / "stdout.skd"
+    link.symlink_to("/dev/stdout")
+    with open(tmp_path / "out", "ab") as out:
+        subprocess.run([sys.executable, "-c", "import sys\nfrom skdistill import load, save\n"
+                        "save(load(sys.argv[1]), sys.argv[2])\nprint('after')",
+                        saved_mlp, link], stdout=out, check=True, timeout=300)
+    written = (tmp_path / "out").read_bytes()
+    assert written.startswith(b"PK") and written.endswith(b"after\n")
 
 
 def test_save_writes_into_a_device(imbalanced_arrays):

@@ -695,6 +695,7 @@ def test_logged_parameters_name_objects_without_an_address(imbalanced_arrays):
     assert "FunctionTransformer(func=<function" in _loggable(
         make_pipeline(FunctionTransformer(lambda X: X)))
     assert _loggable(np.random.RandomState(0)) == "RandomState(MT19937)"
+    assert _loggable(("look at 0x10 now",)) == "('look at 0x10 now',)"
 
 
 def test_a_warm_fit_logs_its_meta_epochs_after_the_previous_ones(imbalanced_arrays):
