@@ -40,7 +40,8 @@ pipeline = make_pipeline(
 )
 pipeline.fit(X_train, y_train)
 expected = pipeline.predict_proba(X_test)
-folder = Path(tempfile.mkdtemp())
+scratch = tempfile.TemporaryDirectory()  # removed at the end
+folder = Path(scratch.name)
 
 # %%
 # Save and load
@@ -66,3 +67,7 @@ probabilities = session.run(None, {"X": onnx_input})[0]
 print("input:", [(node.name, node.shape) for node in session.get_inputs()])
 print("output:", [(node.name, node.shape) for node in session.get_outputs()])
 print(f"largest difference to predict_proba: {np.abs(probabilities - expected).max():.1e}")
+
+# %%
+# The files were written into a temporary folder, removed here.
+scratch.cleanup()
