@@ -24,15 +24,25 @@ def _naming(shown, own):
         raise type(error)(error.errno, error.strerror, shown) from None
 
 
-def _is_standard_stream(found):
+def _is_standard_output(found):
     """Whether the file of ``os.stat`` result ``found`` is this process's standard
-    input, output or error (through a link to ``/dev/stdout``, say)."""
-    for descriptor in (0, 1, 2):
+    output or error, open for writing (through a link to ``/dev/stdout``, say)."""
+    for descriptor in (1, 2):
         with contextlib.suppress(OSError):  # closed
             stream = os.fstat(descriptor)
-            if (stream.st_dev, stream.st_ino) == (found.st_dev, found.st_ino):
+            if ((stream.st_dev, stream.st_ino) == (found.st_dev, found.st_ino)
+                    and _open_for_writing(descriptor)):
                 return True
     return False
+
+
+def _open_for_writing(descriptor):
+    """Whether ``descriptor`` may be written (where fcntl tells: POSIX)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows, which has no /dev/stdout
+        return False
+    return fcntl.fcntl(descriptor, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY
 
 
 def _error(code, shown):
@@ -50,8 +60,8 @@ def written_whole(path):
     (pandas' compression of ``.csv.gz``, the name inside a ``.zip``, ONNX's
     text formats). What cannot be replaced is written in place, as ``open``
     would: a device or a pipe (a shell's ``>(...)``), a file under ``/dev/``
-    or ``/proc/`` (``/dev/stdout``), the process's standard streams (through
-    a link, say), and a file whose folder takes no new file. A replaced file
+    or ``/proc/`` (``/dev/stdout``), the process's standard output or error
+    (through a link, say), and a file whose folder takes no new file. A replaced file
     takes the writer as its owner, and a hard link to it keeps the earlier
     contents.
 
@@ -90,7 +100,7 @@ def written_whole(path):
     target = os.path.realpath(decoded)
     if found is not None and (not stat.S_ISREG(found.st_mode)
                               or os.path.abspath(decoded).startswith(IN_PLACE_FOLDERS)
-                              or _is_standard_stream(found)
+                              or _is_standard_output(found)
                               or not os.access(os.path.dirname(target), os.W_OK)):
         with _naming(shown, {decoded}):
             yield decoded

@@ -48,12 +48,13 @@ def imbalanced_arrays():
 needs_file_size_limit = pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="POSIX only")
 
 
-def run_on_a_full_disk(limit, code, *args):
+def run_on_a_full_disk(limit, code, *args, **run_params):
     """Run ``code`` in a new Python process (``sys.argv[1:]`` holds ``args``)
     whose files may not grow past ``limit`` bytes, as on a full disk: a write
-    past it fails with EFBIG, "File too large". Return its CompletedProcess."""
+    past it fails with EFBIG, "File too large". ``run_params`` go to
+    ``subprocess.run`` (``stdin``, say). Return its CompletedProcess."""
     script = ("import resource, signal\n"
               "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
               f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n{code}")
     return subprocess.run([sys.executable, "-c", script, *map(str, args)],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, **run_params)

@@ -1423,3 +1423,17 @@ def test_save_takes_any_name_its_folder_takes(fitted_mlp, tmp_path):
     save(fitted_mlp, path)
     assert load(path).n_iter_ == fitted_mlp.n_iter_
     assert [entry.name for entry in tmp_path.iterdir()] == [path.name]
+
+
+@needs_file_size_limit
+def test_a_failed_save_keeps_the_earlier_file_the_process_reads_as_input(saved_mlp, tmp_path):
+    # standard input read from the target counted as a standard stream: written in
+    # place, a full disk cut the earlier file short
+    path = tmp_path / "model.skd"
+    path.write_bytes(saved_mlp.read_bytes())
+    with open(path, "rb") as given:
+        result = run_on_a_full_disk(100, "import sys\nfrom skdistill import load, save\n"
+                                    "save(load(sys.argv[1]), sys.argv[2])", saved_mlp, path,
+                                    stdin=given)
+    assert "File too large" in result.stderr
+    assert path.read_bytes() == saved_mlp.read_bytes()
