@@ -61,9 +61,9 @@ def written_whole(path):
     text formats). What cannot be replaced is written in place, as ``open``
     would: a device or a pipe (a shell's ``>(...)``), a file under ``/dev/``
     or ``/proc/`` (``/dev/stdout``), the process's standard output or error
-    (through a link, say), and a file whose folder takes no new file. A replaced file
-    takes the writer as its owner, and a hard link to it keeps the earlier
-    contents.
+    (through a link, say), and a file whose folder takes no new file. A
+    replaced file takes the writer as its owner, and a hard link to it keeps
+    the earlier contents.
 
     Parameters
     ----------

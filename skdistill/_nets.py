@@ -676,8 +676,9 @@ def training_run(nets_and_data):
     patience across rounds). A warm fit's net goes on with the schedulers of
     the fit before (skorch would rebuild them, and torch's schedulers take a
     step as they are built); a loaded net, whose schedulers are built anew at
-    its epoch count, goes on with the learning rates they left. A KeyboardInterrupt ends the run too, as it does
-    skorch's; another error leaves it unended, as skorch does.
+    its epoch count, goes on with the learning rates they left. A
+    KeyboardInterrupt ends the run too, as it does skorch's; another error
+    leaves it unended, as skorch does.
 
     Parameters
     ----------
