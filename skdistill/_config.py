@@ -170,9 +170,11 @@ def _expect(value, path, kind):
         shown = repr(value)
         if len(shown) > MAX_SHOWN:
             shown = f"{shown[:MAX_SHOWN - 3]}..."
-        # YAML 1.1 reads yes, no, on, off, y and n unquoted as booleans
+        # YAML 1.1 reads yes, no, on, off, true and false unquoted as booleans
+        items = value if isinstance(value, list) else [value]
         hint = " (YAML read it as a bool: quote it)" if (
-            kind == "a string" and isinstance(value, bool)) else ""
+            kind in ("a string", "a list of str")
+            and any(isinstance(item, bool) for item in items)) else ""
         raise ConfigError(f"{path}: expected {kind}, got {shown}{hint}")
     return value
 

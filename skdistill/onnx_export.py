@@ -117,7 +117,7 @@ def export_onnx(estimator, path):
     and returns the class probabilities, of shape (batch, n_classes) in the
     order of ``classes_``, as output ``"probabilities"``. The file's metadata
     (``metadata_props``; ``custom_metadata_map`` in onnxruntime) says what
-    the columns are: see :func:`onnx_metadata`. It includes the
+    the columns are: see :func:`~skdistill.onnx_export.onnx_metadata`. It includes the
     column placement the classifier applies for sequence modules, so it
     matches ``predict_proba`` of the classifier for the same matrix (within
     float32 rounding; ``predict_proba`` computes the last step in float64).
@@ -216,7 +216,7 @@ def export_onnx(estimator, path):
 
 
 def onnx_metadata(classifier):
-    """The metadata :func:`export_onnx` writes into the file, all values text.
+    """The metadata :func:`~skdistill.export_onnx` writes into the file, all values text.
 
     Parameters
     ----------
@@ -236,6 +236,7 @@ def onnx_metadata(classifier):
     --------
     >>> from sklearn.datasets import make_classification
     >>> from skdistill import DistilledClassifier
+    >>> from skdistill.onnx_export import onnx_metadata
     >>> X, y = make_classification(n_samples=100, random_state=0)
     >>> clf = DistilledClassifier(meta_epochs=1, random_state=0).fit(X, ["no", "yes"] * 50)
     >>> onnx_metadata(clf)["classes"]

@@ -404,6 +404,10 @@ BROKEN = {
         {"data": {"path": "data.csv", "label_column": True}},
         "data.label_column: expected a string, got True (YAML read it as a bool: quote it)",
     ),
+    "a name in a list YAML read as a bool": (
+        {"data": {"path": "data.csv", "label_column": "target", "feature_columns": ["f0", True]}},
+        "expected a list of str, got ['f0', True] (YAML read it as a bool: quote it)",
+    ),
     "test labels the training data lack": (
         {"test": {"path": "other.csv"}},
         "test.path: 1 label(s) are not among the training part's 2 classes: ['maybe']; the "
