@@ -50,7 +50,7 @@ from ._specs import accepts
 from .preprocessing import SequenceEncoder
 
 __all__ = ["ConfigError", "data_format", "format_of", "has_sequences", "load_config",
-           "parse_config", "read_yaml"]
+           "parse_config", "read_yaml", "same_file_or_folder"]
 
 MODULES = {name: getattr(modules, name) for name in ("MLP", "CNN", "GRU", "BiLSTM", "Transformer")}
 #: Scikit-learn classifiers a config may name as the teacher.
@@ -410,12 +410,9 @@ def _test_section(value, base, file_format):
     }
 
 
-def _same_file(first, second):
-    """Whether two paths name one file (a link to it included)."""
-    try:
-        return os.path.samefile(first, second)
-    except OSError:  # one is missing: reading it says so
-        return Path(first).resolve() == Path(second).resolve()
+def same_file_or_folder(first, second):
+    """Whether two paths name the same existing file or folder (a link to it included)."""
+    return Path(first).exists() and Path(second).exists() and os.path.samefile(first, second)
 
 
 def _seed(value, key):
@@ -514,7 +511,7 @@ def parse_config(raw, base, output=None, verbose=0):
                                      **params)
     output = _path(base, config["output"], "output") if output is None else Path(output)
     test = _test_section(config.get("test"), base, data_format(data))
-    if "path" in test and "path" in data and _same_file(test["path"], data["path"]):
+    if "path" in test and "path" in data and same_file_or_folder(test["path"], data["path"]):
         raise ConfigError("test.path: the test file is the training data (data.path), "
                           "whose scores would say nothing of new data; give another file, "
                           "or leave test.path out to hold out a fraction")

@@ -34,7 +34,7 @@ from sklearn.utils.multiclass import type_of_target
 from ._classifier import _weightless_classes
 from ._config import (
     TOP_KEYS, ConfigError, _data_section, _section, data_format, dump_yaml, format_of,
-    has_sequences, load_config, read_yaml,
+    has_sequences, load_config, read_yaml, same_file_or_folder,
 )
 from ._files import written_whole
 from ._signals import signals_held
@@ -417,7 +417,7 @@ def run_fit(config_path, output=None, verbose=1):
     inputs = {"data.path": config["data"].get("path"), "test.path": config["test"].get("path")}
     if not _is_a_runs_own_config(config_path, config):
         inputs["--config"] = config_path
-    elif output is None and not _same_file_or_folder(folder, Path(config_path).parent):
+    elif output is None and not same_file_or_folder(folder, Path(config_path).parent):
         # a run's config names its own folder: lying in another, it was copied
         raise ConfigError(f"output: {config_path} was saved by the run in {folder}, not in "
                           "the folder it lies in (a copy?): give --output to say where "
@@ -502,11 +502,6 @@ def _same_settings(saved, resolved):
     return saved == resolved
 
 
-def _same_file_or_folder(first, second):
-    """Whether two paths name the same existing file or folder."""
-    return Path(first).exists() and Path(second).exists() and os.path.samefile(first, second)
-
-
 def _check_class_names(labels):
     """A ConfigError for a class named as predict's ID column."""
     if "id" in {str(label) for label in np.unique(labels)}:
@@ -526,7 +521,7 @@ def _check_output_spares_inputs(folder, inputs):
     found = [name for name in OUTPUT_FILES if (folder / name).exists()]
     for name in found:
         for key, path in inputs.items():
-            if path is not None and _same_file_or_folder(folder / name, path):
+            if path is not None and same_file_or_folder(folder / name, path):
                 why = (" (a run's own saved config is rewritten in place, but this one "
                        "has comments, another layout or settings not in their resolved "
                        "form)" if key == "--config" else "")
@@ -699,7 +694,7 @@ def run_predict(model_path, input_path, output=None):
         kept = {"--input": input_path, "--model": model_file,
                 **{f"--model's {name}": folder / name for name in OUTPUT_FILES}}
         for key, path in kept.items():
-            if _same_file_or_folder(output, path):
+            if same_file_or_folder(output, path):
                 raise ConfigError(f"--output: {output} is {key}; give another file")
     config = _saved_config(folder / CONFIG_FILE)
     ids, X, _, _ = read_samples(config, input_path, "--input", labelled=False)

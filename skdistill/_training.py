@@ -410,9 +410,10 @@ class DistillationRun:
             finally:
                 self.ensemble.forget()
                 self.student_data.y.pop("teacher_logits", None)
-            self.teacher_monitor.restore(interrupt is not None)
-            self.student_monitor.restore(interrupt is not None)
-        if interrupt is not None:
+            interrupted = interrupt is not None
+            self.teacher_monitor.restore(interrupted)
+            self.student_monitor.restore(interrupted)
+        if interrupted:
             warn_interrupted(
                 f"Training was interrupted after {self.student_monitor.rounds} complete "
                 "meta-epoch(s); the estimator keeps the nets of its best (or last "
@@ -420,5 +421,5 @@ class DistillationRun:
                 interrupt,
             )
         best_round = self.student_monitor.best_round
-        return RunResult(self.history, self.student_monitor.rounds, interrupt is not None,
+        return RunResult(self.history, self.student_monitor.rounds, interrupted,
                          best_round + self.rounds_before["student"] if best_round else None)

@@ -106,6 +106,7 @@ from ._specs import ESTIMATOR, spec_kind
 from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, TeacherUnavailableError
 from ._warnings import user_stacklevel
 from .preprocessing import SequenceEncoder, positions_frame
+from .tracking import _listed_trackers
 
 __all__ = ["UnsavedTeacher", "UntrustedClassError", "load", "register_trusted", "save"]
 
@@ -324,8 +325,8 @@ class _StateFilter:
             trackers = state.get("trackers")
             if trackers:
                 # by class only: a repr would show an address and its credentials
-                self.trackers += [type(tracker).__name__ for tracker in (
-                    trackers if isinstance(trackers, (list, tuple)) else [trackers])]
+                self.trackers += [type(tracker).__name__
+                                  for tracker in _listed_trackers(trackers)]
                 state["trackers"] = None
             for name in ("teacher", "teachers_", "teacher_"):
                 if name in state:

@@ -584,6 +584,13 @@ class _WandbRun:
         self.run.finish(exit_code=1 if failed else 0)
 
 
+def _listed_trackers(trackers):
+    """The ``trackers`` parameter as a list: None as none, one tracker as a list of it."""
+    if trackers is None:
+        return []
+    return [trackers] if isinstance(trackers, Tracker) else list(trackers)
+
+
 def _check_trackers(trackers):
     """Return ``trackers`` as a list of checked :class:`Tracker` instances.
 
@@ -594,9 +601,7 @@ def _check_trackers(trackers):
     sklearn.utils._param_validation.InvalidParameterError
         If a tracker's parameter is invalid.
     """
-    if trackers is None:
-        return []
-    trackers = [trackers] if isinstance(trackers, Tracker) else list(trackers)
+    trackers = _listed_trackers(trackers)
     for index, tracker in enumerate(trackers):
         if isinstance(tracker, type) and issubclass(tracker, Tracker):
             raise TypeError(
