@@ -211,17 +211,18 @@ def export_onnx(estimator, path):
     # in float32 whatever torch's default dtype, as it was fitted.
     with _logging_at("torch.onnx._internal.exporter._registration", logging.ERROR), \
             callers_state_kept(), written_whole(path) as written:
-        _export(model, example, written, onnx_metadata(classifier))
+        _export(model, example, written, onnx_metadata(estimator))
     return Path(path)
 
 
-def onnx_metadata(classifier):
+def onnx_metadata(estimator):
     """The metadata :func:`~skdistill.export_onnx` writes into the file, all values text.
 
     Parameters
     ----------
-    classifier : DistilledClassifier
-        Fitted.
+    estimator : DistilledClassifier or Pipeline
+        A fitted classifier, or a fitted Pipeline whose last step is one (its
+        classifier's metadata).
 
     Returns
     -------
@@ -231,6 +232,13 @@ def onnx_metadata(classifier):
         names as a JSON list, where the classifier was fitted on named
         columns; ``"sequence_shape"``, ``[sequence_length, alphabet_size]``
         as JSON, where the shape was read from the data.
+
+    Raises
+    ------
+    TypeError
+        If ``estimator`` is not a DistilledClassifier or a Pipeline ending in one.
+    sklearn.exceptions.NotFittedError
+        If the classifier is not fitted.
 
     Examples
     --------
@@ -244,6 +252,7 @@ def onnx_metadata(classifier):
     """
     from . import __version__  # the package imports this module
 
+    classifier, _ = fitted_classifier(estimator, "onnx_metadata")
     classes = classifier.classes_
     # dates and times as text: datetime64[ns] would become integers, and JSON has no dates
     if classes.dtype.kind in "mM":

@@ -183,8 +183,15 @@ def test_export_does_not_log_torch_exporter_noise(imbalanced_arrays, tmp_path):
 
 
 def test_unfitted_classifier_is_refused(tmp_path):
+    from skdistill.onnx_export import onnx_metadata
+
     with pytest.raises(NotFittedError):
         export_onnx(DistilledClassifier(), tmp_path / "student.onnx")
+    # an AttributeError on classes_
+    with pytest.raises(NotFittedError, match="DistilledClassifier instance is not fitted"):
+        onnx_metadata(DistilledClassifier())
+    with pytest.raises(TypeError, match="onnx_metadata"):
+        onnx_metadata(LogisticRegression())
     with pytest.raises(NotFittedError):
         export_onnx(make_pipeline(SequenceEncoder(), DistilledClassifier()), tmp_path / "s.onnx")
 
