@@ -1020,18 +1020,19 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             None if sample_weight is None or sample_weight.all()
             else np.flatnonzero(sample_weight)
         )
+        # Drawn before the split, so that the estimate does not depend on it.
+        prior_estimator = self._prior_estimator(rng)
+        prior_seed = None if prior_estimator is None else draw_seed(rng)
         train, valid = self._parts(
             X_raw, X_nets, y_encoded, classes, sample_weight, present, device, rng
         )
         batch_size = self._batch_size(len(train.y))
         _warn_if_a_term_is_empty(self._effective_beta(), batch_size)
-        prior_estimator = self._prior_estimator(rng)
-        # One seed for the nets and the prior estimator, each in a block of its own.
         seed = draw_seed(rng)
         prior = self._resolve_prior(
             prior_estimator,
             X_raw if present is None else _safe_indexing(X_raw, present),
-            y_encoded if present is None else y_encoded[present], seed, device,
+            y_encoded if present is None else y_encoded[present], prior_seed, device,
         )
         true_label_loss = make_true_label_loss(
             loss_name, len(classes), prior=prior, target_prior=self.target_prior,

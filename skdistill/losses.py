@@ -103,10 +103,20 @@ def _check_sample_weight(target, sample_weight):
         )
 
 
+def _full_precision(tensor):
+    """``tensor`` in float32 where it is float16 or bfloat16: a sum of a batch's
+    losses (or a count of its samples) overflows float16 from 65,504 on, although
+    their mean fits."""
+    return tensor.float() if tensor.dtype in (torch.float16, torch.bfloat16) else tensor
+
+
 def _masked_mean(values, mask, count):
     # An empty group (or one of zero weight) contributes 0 rather than NaN, with a
     # finite gradient: its count is replaced by 1, not clamped to a tiny number.
-    return (values * mask).sum() / torch.where(count > 0, count, torch.ones_like(count))
+    # Samples outside the group are left out, not multiplied by 0, which turns an
+    # infinite loss into NaN.
+    inside = torch.where(mask != 0, values * mask, torch.zeros_like(values))
+    return inside.sum() / torch.where(count > 0, count, torch.ones_like(count))
 
 
 def _mean(per_sample, sample_weight):
@@ -119,6 +129,7 @@ def _mean(per_sample, sample_weight):
         return per_sample.mean()
     if per_sample.ndim > 1:
         per_sample = per_sample.mean(dim=1)
+    per_sample = _full_precision(per_sample)
     weight = sample_weight.to(per_sample.dtype)
     return _masked_mean(per_sample, weight, weight.sum())
 
@@ -232,7 +243,7 @@ class ImbalancedNNPULoss(nn.Module):
         -------
         risk : torch.Tensor of shape ()
         """
-        logits = binary_logits(logits)
+        logits = _full_precision(binary_logits(logits))
         _check_targets(logits, target)
         _check_sample_weight(target, sample_weight)
         positive = (target == 1).to(logits.dtype)
@@ -443,13 +454,13 @@ class DistillationLoss(nn.Module):
     def teacher_term(self, student_logits, teacher_logits, sample_weight=None):
         """Per-sample distillation loss, averaged over the samples given.
 
-        Binary teacher logits have shape (n,); the student's may then be of
-        any shape :func:`binary_logits` accepts.
+        Binary teacher logits have shape (n,) or (n, 1); the student's may
+        then be of any shape :func:`binary_logits` accepts.
 
         Parameters
         ----------
         student_logits : torch.Tensor of shape (n,), (n, 1), (n, 2) or (n, k)
-        teacher_logits : torch.Tensor of shape (n,) (binary) or (n, k)
+        teacher_logits : torch.Tensor of shape (n,) or (n, 1) (binary) or (n, k)
             Treated as constants.
         sample_weight : torch.Tensor of shape (n,) or None, default=None
             Non-negative weights of a weighted mean.
@@ -463,6 +474,8 @@ class DistillationLoss(nn.Module):
                 "teacher_logits is None, but the teacher term has samples (alpha > 0 "
                 "and n_true < n): pass the teacher's logits."
             )
+        if teacher_logits.ndim == 2 and teacher_logits.shape[1] == 1:
+            teacher_logits = teacher_logits[:, 0]  # one class's softmax would be constant
         binary = teacher_logits.ndim == 1
         if binary:
             student_logits = binary_logits(student_logits)
@@ -496,7 +509,7 @@ class DistillationLoss(nn.Module):
         student_logits : torch.Tensor of shape (n,), (n, 1), (n, 2) or (n, k)
         target : torch.Tensor of shape (n,)
             True labels.
-        teacher_logits : torch.Tensor of shape (n,) (binary) or (n, k), or None
+        teacher_logits : torch.Tensor of shape (n,) or (n, 1) (binary) or (n, k), or None
             Treated as constants. May be None when the teacher term is empty
             (``alpha == 0`` or ``n_true == n``).
         n_true : int or None, default=None

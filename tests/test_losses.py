@@ -477,3 +477,40 @@ def test_the_shortcut_at_prior_0_is_the_general_risk_to_the_last_bit(surrogate):
             results.append((risk.detach(), scores.grad))
         (risk_0, grad_0), (risk_tiny, grad_tiny) = results
         assert torch.equal(risk_0, risk_tiny) and torch.equal(grad_0, grad_tiny)
+
+
+@pytest.mark.parametrize("kind", ["soft", "hard", "mse"])
+def test_a_binary_teacher_of_one_column_is_a_binary_teacher(kind):
+    # (n, 1) teacher logits were a softmax over one class: a term of 0 whatever they said
+    student = torch.tensor([[5.0], [-5.0], [0.0]])
+    teacher = torch.tensor([[-5.0], [5.0], [3.0]])
+    loss = DistillationLoss(1.0, BinaryCrossEntropyLoss(), kind)
+    column = loss.teacher_term(student, teacher)
+    assert float(column) > 1.0
+    assert float(column) == float(loss.teacher_term(student[:, 0], teacher[:, 0]))
+
+
+def test_an_infinite_loss_outside_a_group_stays_out_of_its_mean():
+    # softplus(+inf) of a positive, multiplied by the unlabeled mask's 0, was NaN
+    logits = torch.tensor([float("inf"), 1.0, -float("inf"), 1.0])
+    target = torch.tensor([1, 1, 0, 0])
+    softplus = torch.nn.functional.softplus
+    expected = 0.5 * softplus(-logits[:2]).mean() + 0.5 * softplus(logits[2:]).mean()
+    risk = ImbalancedNNPULoss(prior=0.0, surrogate="logistic")(logits, target)
+    assert float(risk) == pytest.approx(float(expected))
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+@pytest.mark.parametrize("prior", [0.0, 0.3])
+def test_half_precision_risks_do_not_overflow_their_sums(dtype, prior):
+    # 70,000 losses near 1 summed to inf (prior 0) or NaN (prior 0.3) in float16
+    logits = torch.full((70_000,), 3.0, dtype=dtype)
+    target = torch.zeros(70_000, dtype=torch.int64)
+    target[::2] = 1
+    expected = ImbalancedNNPULoss(prior)(logits.float(), target)
+    risk = ImbalancedNNPULoss(prior)(logits, target)
+    assert float(risk) == pytest.approx(float(expected), rel=1e-2)
+    weighted = DistillationLoss(1.0, BinaryCrossEntropyLoss(), "mse")(
+        logits, target, logits + 100, sample_weight=torch.ones(70_000, dtype=dtype)
+    )
+    assert float(weighted) == pytest.approx(10_000.0, rel=1e-2)

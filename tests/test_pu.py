@@ -313,6 +313,18 @@ def test_a_classifier_given_as_prior_is_refused_naming_what_a_prior_estimator_is
         DistilledClassifier(prior=LogisticRegression(), **ONE_ROUND).fit(X, s)
 
 
+class PriorWithoutReturn(BaseEstimator):
+    def fit(self, X, y):
+        self.prior_ = 0.3
+
+
+def test_a_prior_estimator_whose_fit_returns_none_is_told_to_return_self():
+    # it was told it "set no prior_", which it had
+    X, _, s, _ = scar_task(100, class_sep=2.0)
+    with pytest.raises(ValueError, match="set prior_ in fit but returned None: fit must return self"):
+        fit_prior(PriorWithoutReturn(), X, s)
+
+
 def test_missing_pu_labels_are_refused_naming_them():
     # NaN sorts last in np.unique: {1, NaN} took NaN as the positive label, and
     # the estimators reported 0 labelled positives, pu_roc_auc_score returned nan.
@@ -1043,3 +1055,14 @@ def test_best_bin_is_garg_et_al_on_a_worked_example(seed, delta, gamma):
             best = ((q_u + (1 + gamma) * eps) / q_p, threshold, q_u / q_p)
     assert estimator.threshold_ == best[1]
     assert estimator.prior_ == pytest.approx(min(best[2], 1.0))
+
+
+def test_the_estimated_prior_does_not_depend_on_the_validation_split():
+    # its seed was drawn after the split: prior_ moved with validation_fraction
+    X, _, s, _ = scar_task(300, class_sep=2.0)
+    priors = {
+        DistilledClassifier(prior="estimate", **{**ONE_ROUND, **split}).fit(X, s).prior_
+        for split in [{"early_stopping": False}, {"early_stopping": True},
+                      {"early_stopping": True, "validation_fraction": 0.3}]
+    }
+    assert len(priors) == 1
