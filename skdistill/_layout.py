@@ -15,7 +15,7 @@ import scipy.sparse as sp
 # (offsets from a site: p-2_A, p+1_A): a prefix may hold digits of its own (a
 # ColumnTransformer step "seq1" makes "seq1__pos0_A").
 _NAME = re.compile(
-    r"^(?P<prefix>(?:.*[^\d+-])?)(?P<position>[+-]?\d+)_(?P<letter>.+)$", re.ASCII
+    r"^(?P<prefix>(?:.*[^\d+-])?)(?P<position>[+-]?\d+)_(?P<letter>.+)$", re.ASCII | re.DOTALL
 )
 
 

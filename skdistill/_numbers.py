@@ -1,5 +1,7 @@
 """Plain Python numbers from the scalars users pass: NumPy's and torch's 0-d ones."""
 
+from numbers import Integral
+
 import numpy as np
 import torch
 
@@ -23,3 +25,9 @@ def as_scalar(value):
     if isinstance(value, np.ndarray) and not np.ma.isMaskedArray(value):
         return value.item() if value.ndim == 0 else value
     return value
+
+
+def is_positive_int(value):
+    """Whether ``value`` is an int of 1 or more (NumPy's, a 0-d integer array or tensor)."""
+    value = as_scalar(value)
+    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1

@@ -12,6 +12,8 @@ import inspect
 from skorch import NeuralNet
 from torch import nn
 
+from ._numbers import as_scalar, is_positive_int
+
 NET = "net"
 ESTIMATOR = "estimator"
 
@@ -116,14 +118,15 @@ def given_sequence_shape(spec, n_features):
         length = _other_size(n_features, alphabet)
     elif alphabet is None:
         alphabet = _other_size(n_features, length)
-    return (length, alphabet) if _positive_int(length) and _positive_int(alphabet) else None
+    if not (is_positive_int(length) and is_positive_int(alphabet)):
+        return None
+    return int(as_scalar(length)), int(as_scalar(alphabet))
 
 
 def _other_size(n_features, size):
     """The size that makes a shape of ``n_features`` columns with ``size``, or
-    None where ``size`` is no positive integer dividing them."""
-    return n_features // size if _positive_int(size) and not n_features % size else None
-
-
-def _positive_int(value):
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    None where ``size`` is no positive integer (NumPy's too) dividing them."""
+    if not is_positive_int(size):
+        return None
+    size = int(as_scalar(size))
+    return n_features // size if not n_features % size else None

@@ -27,7 +27,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._numbers import as_scalar
+from ._numbers import as_scalar, is_positive_int
 
 __all__ = ["BiLSTM", "CNN", "GRU", "MLP", "Transformer", "count_parameters"]
 
@@ -49,17 +49,11 @@ def count_parameters(module):
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
 
-def _is_positive_int(value):
-    """Whether ``value`` is an int of 1 or more (NumPy's, a 0-d integer array or tensor)."""
-    value = as_scalar(value)
-    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
-
-
-def _check_sizes(module_name, **sizes):
-    """Return the sizes (units, layers, heads) as ints, None kept; refuse one that
-    is not a positive int."""
+def _check_sizes(module_name, optional=False, **sizes):
+    """Return the sizes (units, layers, heads) as ints; refuse one that is not a
+    positive int (None kept where ``optional``)."""
     for name, size in sizes.items():
-        if size is not None and not _is_positive_int(size):
+        if not (optional and size is None) and not is_positive_int(size):
             raise ValueError(f"{module_name}: {name} must be a positive int; got {size!r}.")
     return tuple(None if size is None else int(as_scalar(size)) for size in sizes.values())
 
@@ -88,7 +82,7 @@ def _check_flag(module_name, name, value):
 def _check_widths(name, widths):
     """Refuse a layer of no units: torch builds it silently, and the net's
     output is then constant."""
-    if not (isinstance(widths, Iterable) and all(_is_positive_int(units) for units in widths)):
+    if not (isinstance(widths, Iterable) and all(is_positive_int(units) for units in widths)):
         raise ValueError(f"{name} must be a sequence of positive ints; got {widths!r}.")
 
 
@@ -204,7 +198,7 @@ def sequence_shape(input_dim, sequence_length, alphabet_size, module_name):
             "your settings, for the sizes to be filled in."
         )
     input_dim, sequence_length, alphabet_size = _check_sizes(
-        module_name, input_dim=input_dim, sequence_length=sequence_length,
+        module_name, optional=True, input_dim=input_dim, sequence_length=sequence_length,
         alphabet_size=alphabet_size,
     )
     if input_dim is None:
@@ -260,6 +254,9 @@ class SequenceReadout(nn.Module):
         if readout not in READOUTS:
             raise ValueError(f"readout must be one of {READOUTS}; got {readout!r}.")
         _check_widths("head_units", head_units)
+        sequence_length, channels = _check_sizes(
+            "SequenceReadout", sequence_length=sequence_length, channels=channels
+        )
         self.readout = readout
         width = channels * sequence_length if readout == "positions" else channels
         self.head = MLP(width, hidden_units=head_units, dropout=dropout, output_dim=output_dim)
@@ -313,6 +310,13 @@ class _SequenceModule(nn.Module):
         return (_check_dropout(type(self).__name__, dropout), *sizes)
 
     def _sequences(self, X):
+        width = self.sequence_length * self.alphabet_size
+        if X.ndim != 2 or X.shape[1] != width:
+            raise ValueError(
+                f"{type(self).__name__} reads {self.sequence_length} positions of "
+                f"{self.alphabet_size} letters: input of shape (n, {width}); got "
+                f"{tuple(X.shape)}."
+            )
         return X.view(len(X), self.sequence_length, self.alphabet_size)
 
     @staticmethod
@@ -408,7 +412,7 @@ class CNN(_SequenceModule):
         kernel_size=7, readout="positions", head_units=(), dropout=0.0, output_dim=1,
     ):
         super().__init__(input_dim, sequence_length, alphabet_size, output_dim)
-        if not _is_positive_int(kernel_size) or kernel_size % 2 == 0:
+        if not is_positive_int(kernel_size) or kernel_size % 2 == 0:
             raise ValueError(
                 f"kernel_size must be a positive odd int, to keep the length; got "
                 f"{kernel_size!r}."

@@ -1,6 +1,7 @@
 """Preprocessing of biological sequences for scikit-learn pipelines."""
 
 import warnings
+from functools import partial
 from numbers import Integral
 
 import numpy as np
@@ -64,9 +65,19 @@ class SequenceLengthWarning(UserWarning):
         self.n_longer = n_longer
 
 
-def _as_text(value):
-    """A sequence or symbol as text: bytes decoded as UTF-8 (not read as "b'ACG'")."""
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+def _as_text(value, caller):
+    """A sequence or symbol as text: bytes decoded as UTF-8 (not read as "b'ACG'").
+
+    A NUL character is refused: NumPy's strings drop it at the end, and
+    ``SequenceEncoder`` reads it as padding.
+    """
+    text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+    if "\x00" in text:
+        raise ValueError(
+            f"{caller}: {text[:40]!r} holds a NUL character ('\\x00'); is the input "
+            "read from a binary file?"
+        )
+    return text
 
 
 def _texts(sequences, caller):
@@ -89,7 +100,7 @@ def _texts(sequences, caller):
     ------
     ValueError
         If ``sequences`` is one string, or a sequence is missing (None, NaN,
-        ``pd.NA``) or not a scalar.
+        ``pd.NA``), not a scalar, or holds a NUL character.
     """
     if isinstance(sequences, (str, bytes)):  # its letters would be read as sequences
         raise ValueError(
@@ -105,8 +116,23 @@ def _texts(sequences, caller):
                 )
             if pd.isna(sequence):
                 raise ValueError(f"{caller}: sample {index} is missing (None, NaN or pd.NA).")
-        texts.append(_as_text(sequence))
+        texts.append(_as_text(sequence, caller))
     return texts
+
+
+def _warn_of_blank_letters(alphabet):
+    """Warn where a learned alphabet holds whitespace or control characters: the
+    line ends of sequences read with ``readlines()``, say."""
+    blank = [letter for letter in alphabet.tolist()
+             if letter.isspace() or not letter.isprintable()]
+    if blank:
+        warnings.warn(
+            f"SequenceEncoder learned whitespace or control characters as letters: "
+            f"{blank[:5]}, such as the line ends of sequences read with readlines(). "
+            "Strip the sequences first (str.strip), or give alphabet= to treat them as "
+            "unknown letters.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
 
 
 def _alphabet_text(alphabet):
@@ -154,6 +180,8 @@ def positions_frame(sequences, prefix="pos"):
     Returns
     -------
     frame : pandas.DataFrame of shape (n_sequences, length)
+        With the index of ``sequences`` where it is a pandas Series, so that
+        it lines up with the other columns of the same frame.
 
     Examples
     --------
@@ -168,6 +196,7 @@ def positions_frame(sequences, prefix="pos"):
             "positions_frame: got a DataFrame; give its column of sequences "
             "(frame['sequence'])."
         )
+    index = sequences.index if isinstance(sequences, pd.Series) else None
     sequences = _texts(sequences, "positions_frame")
     if not sequences:
         raise ValueError("positions_frame: no sequences.")
@@ -179,7 +208,7 @@ def positions_frame(sequences, prefix="pos"):
     letters = np.array([list(sequence) for sequence in sequences], dtype=object)
     letters = letters.reshape(len(sequences), -1)
     columns = [f"{prefix}{i}" for i in range(letters.shape[1])]
-    return pd.DataFrame(letters, columns=columns)
+    return pd.DataFrame(letters, columns=columns, index=index)
 
 
 def _letters(sequences, width=None):
@@ -229,7 +258,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     handle_unknown : {"warn", "ignore", "error"}, default="warn"
         A letter outside the alphabet gives an all-zero position, with an
         :class:`UnknownSymbolWarning` that counts such samples ("warn") or
-        silently ("ignore"), or raises a ``ValueError`` naming it ("error").
+        silently ("ignore"), or raises a ``ValueError`` naming it ("error";
+        in ``fit`` too, where ``alphabet`` is given).
         Samples that become all-zero rows (empty sequences, or no letter of
         the alphabet) are counted in the warning too, unless "ignore". The
         alphabet is case-sensitive: "acg" is unknown to an alphabet "ACGT".
@@ -298,7 +328,14 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         return tags
 
     def _check_output_params(self):
-        """Check the parameters of the output, which set_params may change after fit."""
+        """Check the parameters ``transform`` reads, which set_params may change after fit."""
+        self._validate_params()
+        try:
+            numeric = np.dtype(self.dtype).kind in "biuf"
+        except TypeError:
+            numeric = False
+        if not numeric:
+            raise ValueError(f"dtype={self.dtype!r} is not a numeric NumPy dtype.")
         if self.sparse_output and np.dtype(self.dtype) == np.float16:
             raise ValueError("dtype=float16 needs sparse_output=False: scipy's sparse "
                              "matrices hold no float16.")
@@ -325,7 +362,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             )
         X = validate_data(self, X, reset=reset, dtype=None)
         if X.shape[1] > 1:
-            return np.vectorize(_as_text, otypes=[str])(X)
+            return np.vectorize(partial(_as_text, caller="SequenceEncoder"), otypes=[str])(X)
         return _letters(X.ravel(), None if reset else self.length_ + 1)
 
     @restores_state_on_error
@@ -343,17 +380,11 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         -------
         self : SequenceEncoder
         """
-        self._validate_params()
-        try:
-            numeric = np.dtype(self.dtype).kind in "biuf"
-        except TypeError:
-            numeric = False
-        if not numeric:
-            raise ValueError(f"dtype={self.dtype!r} is not a numeric NumPy dtype.")
         self._check_output_params()
         symbols = self._symbols(X, reset=True)
         if self.alphabet is None:
             alphabet = np.unique(symbols[symbols != ""])
+            _warn_of_blank_letters(alphabet)
         else:
             alphabet = np.asarray(list(self.alphabet), dtype=str)
             if len(alphabet) == 0 or len(np.unique(alphabet)) != len(alphabet):
@@ -375,7 +406,10 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 "is no alphabet or length to learn; give both (alphabet=, length=)."
             )
         self.alphabet_ = alphabet
+        if self.alphabet is not None and self.handle_unknown == "error":
+            self._refuse_unknown(symbols, self._codes(symbols))
         self.length_ = self.length if self.length is not None else symbols.shape[1]
+        self._length_learned = self.length is None
         lengths = _lengths(symbols)
         # empty sequences are counted as all-zero rows, not as the shortest length
         self._shortest_fit_length = int(lengths[lengths > 0].min(initial=symbols.shape[1]))
@@ -395,18 +429,13 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         self._check_output_params()
         symbols = self._symbols(X, reset=False)
-        if self.length is None:
+        if self._length_learned:
             self._warn_about_lengths(_lengths(symbols))
         symbols = _fit_length(symbols, self.length_)
         codes = self._codes(symbols)
         unknown = (codes < 0) & (symbols != "")
-        if self.handle_unknown == "error" and unknown.any():
-            row, position = np.argwhere(unknown)[0]
-            raise ValueError(
-                f"Unknown letter {str(symbols[row, position])!r} at position {position} of "
-                f"sample {row}; the alphabet is {_alphabet_text(self.alphabet_)!r}. Set "
-                "handle_unknown='ignore' to encode it as an all-zero position."
-            )
+        if self.handle_unknown == "error":
+            self._refuse_unknown(symbols, codes)
         if self.handle_unknown != "ignore":
             self._warn_about_zeros(symbols, codes, unknown)
         rows, positions = np.nonzero(codes >= 0)
@@ -419,6 +448,17 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         )
         return encoded if self.sparse_output else encoded.toarray().astype(
             self.dtype, copy=False)
+
+    def _refuse_unknown(self, symbols, codes):
+        """Raise a ValueError naming the first letter outside ``alphabet_``, if any."""
+        unknown = (codes < 0) & (symbols != "")
+        if unknown.any():
+            row, position = np.argwhere(unknown)[0]
+            raise ValueError(
+                f"Unknown letter {str(symbols[row, position])!r} at position {position} of "
+                f"sample {row}; the alphabet is {_alphabet_text(self.alphabet_)!r}. Set "
+                "handle_unknown='ignore' to encode it as an all-zero position."
+            )
 
     def _warn_about_lengths(self, lengths):
         """Warn of sequences outside the lengths seen in ``fit``, with their counts."""

@@ -170,7 +170,10 @@ def windows(n=120, length=6, seed=0):
     lambda: NeuralNet(CNN, module__alphabet_size=6, criterion=torch.nn.MSELoss),
     lambda: NeuralNet(CNN, module__sequence_length=4, module__alphabet_size=6,
                       criterion=torch.nn.MSELoss),
-], ids=["instance", "alphabet_size", "both sizes"])
+    # NumPy's ints (a grid of np.arange) skipped both checks
+    lambda: NeuralNet(CNN, module__sequence_length=np.int64(4),
+                      module__alphabet_size=np.int64(6), criterion=torch.nn.MSELoss),
+], ids=["instance", "alphabet_size", "both sizes", "NumPy ints"])
 def test_a_sequence_shape_given_against_the_input_is_refused(pandas, role, given):
     # 6 positions of 4 letters read as 4 positions of 6 letters trained without a word;
     # names make it certain (an error), values likely (a warning: ambiguity codes beside
@@ -325,3 +328,12 @@ def test_an_ambiguity_code_beside_masked_positions_is_no_error():
         clf = DistilledClassifier(student=student, **FAST).fit(X.reshape(60, 12),
                                                                 np.arange(60) % 2)
     assert clf.n_iter_ == FAST["meta_epochs"]
+
+
+def test_feature_names_of_a_line_end_letter_give_the_shape():
+    # "pos8_\n" matched no name, so the shape was not found and the error blamed the encoding
+    sequences, y = windows()
+    model = make_pipeline(SequenceEncoder(), DistilledClassifier(student=CNN, **FAST))
+    with pytest.warns(UserWarning, match="whitespace or control characters"):
+        model.set_output(transform="pandas").fit([s + "\n" for s in sequences], y)
+    assert model[-1].sequence_shape_ == (7, 5)

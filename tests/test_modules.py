@@ -105,9 +105,15 @@ def test_sequence_sizes_must_be_positive_ints(sizes, name):
      "Transformer: dim_feedforward must be a positive int; got 0."),
     (lambda: MLP(4, linear_skip="no"), "MLP: linear_skip must be True or False; got 'no'."),
     (lambda: MLP(4, output_dim=0), "MLP: output_dim must be a positive int; got 0."),
+    # a TypeError from torch's empty(), and two errors naming "MLP: input_dim"
+    (lambda: MLP(None), "MLP: input_dim must be a positive int; got None."),
+    (lambda: SequenceReadout(5, 0), "SequenceReadout: channels must be a positive int; got 0."),
+    (lambda: SequenceReadout(5.0, 3),
+     "SequenceReadout: sequence_length must be a positive int; got 5.0."),
 ], ids=["MLP negative dropout", "MLP NaN dropout", "CNN dropout 1", "GRU dropout 5",
         "BiLSTM hidden_size", "Transformer num_layers", "Transformer nhead",
-        "Transformer dim_feedforward", "MLP linear_skip", "MLP output_dim"])
+        "Transformer dim_feedforward", "MLP linear_skip", "MLP output_dim", "MLP input_dim",
+        "SequenceReadout channels", "SequenceReadout length"])
 def test_bad_layer_settings_are_named(build, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         build()
@@ -383,3 +389,13 @@ def test_widths_of_numpy_ints_and_zero_dimensional_tensors_build():
             MLP(4, hidden_units=(width,))
     cnn = CNN(sequence_length=10, alphabet_size=4, kernel_size=torch.tensor(3))
     assert cnn(torch.zeros(2, 40)).shape == (2,)
+
+
+@pytest.mark.parametrize("module_class", SEQUENCE_MODULES)
+def test_input_of_another_width_is_named_by_the_module(module_class):
+    # torch's "shape '[2, 5, 4]' is invalid for input of size 60"
+    module = module_class(sequence_length=5, alphabet_size=4)
+    with pytest.raises(ValueError, match=re.escape(
+            f"{module_class.__name__} reads 5 positions of 4 letters: input of shape "
+            "(n, 20); got (2, 30).")):
+        module(torch.zeros(2, 30))

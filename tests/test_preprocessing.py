@@ -402,3 +402,51 @@ def test_sequence_encoder_refuses_a_single_string(single):
     with pytest.raises(ValueError, match="SequenceEncoder: got a single string"):
         SequenceEncoder().fit(single)
     assert encoder.transform(["ACGT"]).shape == (1, 16)
+
+
+def test_positions_frame_keeps_the_index_of_a_series():
+    # a filtered frame's windows and other columns no longer lined up
+    frame = pd.DataFrame({"sequence": ["AAK", "CCK", "GGK", "TTK"], "charge": [1, 2, 3, 4]})
+    kept = frame[frame.charge > 2]
+    positions = positions_frame(kept["sequence"])
+    assert positions.index.tolist() == [2, 3]
+    assert pd.concat([positions, kept[["charge"]]], axis=1).notna().all().all()
+
+
+def test_line_ends_learned_as_letters_are_warned_of():
+    # readlines() kept "\n": learned as a letter and a position, silently
+    with pytest.warns(UserWarning, match=r"whitespace or control characters as letters: "
+                                         r"\['\\n'\].*str\.strip"):
+        SequenceEncoder().fit(["ACG\n", "TTA\n"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SequenceEncoder(alphabet="ACGT", handle_unknown="ignore").fit(["ACG\n"])
+
+
+@pytest.mark.parametrize("encode", [
+    lambda X: SequenceEncoder().fit(X),
+    lambda X: SequenceEncoder().fit(["AC"]).transform(X),
+    lambda X: SequenceEncoder().fit(pd.DataFrame({"p0": ["A", "C"], "p1": X})),
+    positions_frame,
+], ids=["fit", "transform", "table", "positions_frame"])
+def test_a_nul_character_is_refused(encode):
+    # NumPy's strings dropped it at the end ("A\x00" learned 2 positions of 1 letter)
+    # and transform read it as padding
+    with pytest.raises(ValueError, match=r"'A\\x00' holds a NUL character"):
+        encode(["A\x00", "CG"])
+
+
+def test_a_given_alphabet_refuses_unknown_letters_in_fit_with_handle_unknown_error():
+    # fit accepted them, as OneHotEncoder(categories=...) does not
+    with pytest.raises(ValueError, match="Unknown letter 'U' at position 3 of sample 0"):
+        SequenceEncoder(alphabet="ACGT", handle_unknown="error").fit(["ACGU"])
+
+
+def test_parameters_set_after_fit_are_checked_or_the_fitted_ones_used():
+    encoder = SequenceEncoder().fit(["AC", "GT"])
+    with pytest.warns(SequenceLengthWarning, match="1 longer"):  # length_ learned: 2
+        assert encoder.set_params(length=5).transform(["ACGTA"]).shape == (1, 8)
+    with pytest.raises(ValueError, match="is not a numeric NumPy dtype"):
+        SequenceEncoder().fit(["AC"]).set_params(dtype=str).transform(["AC"])
+    with pytest.raises(ValueError, match="'handle_unknown' parameter"):
+        SequenceEncoder().fit(["AC"]).set_params(handle_unknown="raise").transform(["AX"])
