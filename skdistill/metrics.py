@@ -16,6 +16,7 @@ The positive label is the later of the two labels in sorted order, as
 
 import numpy as np
 from sklearn.metrics import make_scorer, roc_auc_score
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
 from ._validation import check_one_column
@@ -34,8 +35,13 @@ def _positive_masks(y_true, y_pred, pos_label, sample_weight):
     weight = _check_weight(sample_weight, y_true, label)
     _warn_unless_named(y_true, label, pos_label, weight)
     # labels of another kind than y_true's would never equal the positive one: score 0
-    # (where y_true holds only the positive label, y_pred may name one other)
+    # (where y_true holds only the positive label, y_pred may name one other label)
     foreign = set(y_pred.tolist()) - set(y_true.tolist())
+    if foreign and (kind := type_of_target(y_pred)) not in ("binary", "multiclass"):
+        raise ValueError(
+            f"y_pred holds values that are no class labels ({kind} values): "
+            f"{sorted(foreign, key=repr)[:5]}."
+        )
     if len(foreign) > (1 if len(set(y_true.tolist())) == 1 else 0):
         raise ValueError(
             f"y_pred holds labels y_true lacks: {sorted(foreign, key=repr)[:5]}; y_true "

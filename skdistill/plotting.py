@@ -11,8 +11,10 @@ matplotlib is optional: ``pip install "skdistill[plot]"``.
 """
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import auc, roc_curve
 from sklearn.utils import check_consistent_length, column_or_1d
+from sklearn.utils.validation import _check_sample_weight
 
 from ._optional import import_optional
 from ._unwrap import fitted_classifier
@@ -85,19 +87,31 @@ def _positive_probabilities(proba, name):
     return proba
 
 
-def _check_two_classes(y_true, pos_label):
-    """Refuse labels that are not two classes, or a ``pos_label`` not among them:
-    the ROC curves would be undefined."""
+def _check_two_classes(y_true, pos_label, name="y_true"):
+    """Refuse labels that are missing or not two classes, or a ``pos_label`` not
+    among them: the ROC curves would be undefined. ``name`` is the caller's
+    name of the labels."""
+    missing = np.asarray(pd.isna(y_true))
+    if missing.any():
+        raise ValueError(
+            f"{name} holds missing values (NaN, None or pd.NA) at {int(missing.sum())} "
+            "sample(s); every sample needs its label to draw ROC curves."
+        )
     classes = np.unique(y_true)
     if len(classes) != 2:
         raise ValueError(
-            f"y_true must hold two classes to draw ROC curves; got {len(classes)}: "
+            f"{name} must hold two classes to draw ROC curves; got {len(classes)}: "
             f"{classes.tolist()[:10]}."
         )
     if pos_label is not None and pos_label not in classes.tolist():
         raise ValueError(
             f"pos_label={pos_label!r} is not one of y_true's classes {classes.tolist()}."
         )
+
+
+def _curve_label(name, role):
+    """The legend's name of a role's curve, after the model's ``name`` if any."""
+    return role if name is None else f"{name} {role}"
 
 
 def _history_field(history, field):
@@ -131,6 +145,9 @@ class TrainingCurvesDisplay:
     best_meta_epoch : int or None, default=None
         The meta-epoch whose student the fit kept (``best_meta_epoch_``),
         marked on every panel; None marks none.
+    name : str or None, default=None
+        The model's name, put before each curve's name in the legend (to
+        tell models apart on shared axes); None puts none.
 
     Attributes
     ----------
@@ -163,20 +180,23 @@ class TrainingCurvesDisplay:
     ['student_loss', 'student_valid_auc', 'teacher_loss', 'teacher_valid_auc']
     """
 
-    def __init__(self, meta_epoch, loss, valid_auc=None, best_meta_epoch=None):
+    def __init__(self, meta_epoch, loss, valid_auc=None, best_meta_epoch=None, name=None):
         self.meta_epoch = meta_epoch
         self.loss = loss
         self.valid_auc = valid_auc
         self.best_meta_epoch = best_meta_epoch
+        self.name = name
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None, **kwargs):
+    def from_estimator(cls, estimator, *, name=None, ax=None, **kwargs):
         """Read the curves from ``history_`` of a fitted classifier and plot them.
 
         Parameters
         ----------
         estimator : DistilledClassifier or sklearn.pipeline.Pipeline
             A fitted classifier, or a fitted Pipeline whose last step is one.
+        name : str or None, default=None
+            The model's name in the legend, before each curve's.
         ax : matplotlib Axes, array-like of Axes or None, default=None
             One Axes per panel (see :meth:`plot`); None creates a figure.
         **kwargs
@@ -205,9 +225,10 @@ class TrainingCurvesDisplay:
         meta_epoch = np.array([record["meta_epoch"] for record in history])
         # absent from models loaded from files written before it existed
         best = getattr(classifier, "best_meta_epoch_", None)
-        return cls(meta_epoch, curves["loss"], curves["valid_auc"], best).plot(ax=ax, **kwargs)
+        return cls(meta_epoch, curves["loss"], curves["valid_auc"], best, name).plot(
+            ax=ax, **kwargs)
 
-    def plot(self, ax=None, **kwargs):
+    def plot(self, ax=None, *, name=None, **kwargs):
         """Draw the curves.
 
         Parameters
@@ -217,6 +238,8 @@ class TrainingCurvesDisplay:
             validation scores, the ROC AUC panel (a single Axes is enough
             for one panel). None creates a figure with the panels side by
             side.
+        name : str or None, default=None
+            The model's name in the legend; None keeps the display's ``name``.
         **kwargs
             Passed to matplotlib's ``plot`` for every curve.
 
@@ -229,18 +252,20 @@ class TrainingCurvesDisplay:
         panels = {"loss": ("training loss", self.loss)}
         if self.valid_auc:
             panels["valid_auc"] = ("validation ROC AUC", self.valid_auc)
+        name = self.name if name is None else name
         axes = _panel_axes(ax, list(panels))
         ticker = _matplotlib("matplotlib.ticker")
         lines, best_lines = {}, []
-        for axis, (name, (label, curves)) in zip(axes, panels.items()):
+        for axis, (field, (label, curves)) in zip(axes, panels.items()):
             for role, values in curves.items():
-                (lines[f"{role}_{name}"],) = axis.plot(
-                    self.meta_epoch, values, **{"marker": "o", "label": role, **kwargs}
+                (lines[f"{role}_{field}"],) = axis.plot(
+                    self.meta_epoch, values,
+                    **{"marker": "o", "label": _curve_label(name, role), **kwargs},
                 )
             if self.best_meta_epoch is not None:
                 best_lines.append(axis.axvline(
                     self.best_meta_epoch, color="grey", linestyle="--", linewidth=1,
-                    label=f"kept (meta-epoch {self.best_meta_epoch})",
+                    label=_curve_label(name, f"kept (meta-epoch {self.best_meta_epoch})"),
                 ))
             axis.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
             axis.set_xlabel("meta-epoch")
@@ -278,6 +303,9 @@ class TeacherStudentDisplay:
         class (probability above 0.5 or not).
     pos_label : int, float, bool, str or None, default=None
         The positive class, for the axis labels.
+    name : str or None, default=None
+        The model's name, put before "teacher" and "student" in the legend
+        (to tell models apart on shared axes); None puts none.
 
     Attributes
     ----------
@@ -308,7 +336,7 @@ class TeacherStudentDisplay:
     """
 
     def __init__(self, fpr, tpr, roc_auc, teacher_proba, student_proba, agreement,
-                 pos_label=None):
+                 pos_label=None, name=None):
         self.fpr = fpr
         self.tpr = tpr
         self.roc_auc = roc_auc
@@ -316,9 +344,11 @@ class TeacherStudentDisplay:
         self.student_proba = student_proba
         self.agreement = agreement
         self.pos_label = pos_label
+        self.name = name
 
     @classmethod
-    def from_estimator(cls, estimator, X, y, *, ax=None, **kwargs):
+    def from_estimator(cls, estimator, X, y, *, sample_weight=None, drop_intermediate=True,
+                       pos_label=None, name=None, ax=None, **kwargs):
         """Score teacher and student of a fitted classifier on ``X``, ``y`` and plot.
 
         Parameters
@@ -331,6 +361,16 @@ class TeacherStudentDisplay:
             Test input, as ``estimator.predict_proba`` takes it.
         y : array-like of shape (n_samples,)
             True labels.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Weights of the samples in the ROC curves and the agreement.
+        drop_intermediate : bool, default=True
+            Leave out the thresholds that would not show on the ROC curves
+            (:func:`sklearn.metrics.roc_curve`).
+        pos_label : int, float, bool, str or None, default=None
+            The positive class, one of the classifier's ``classes_``; None is
+            ``classes_[1]``.
+        name : str or None, default=None
+            The model's name in the legend, before "teacher" and "student".
         ax : matplotlib Axes, array-like of Axes or None, default=None
             Two Axes (see :meth:`plot`); None creates a figure.
         **kwargs
@@ -348,7 +388,8 @@ class TeacherStudentDisplay:
             If the classifier is not fitted.
         ValueError
             If the classifier has more than two classes or trained no
-            teacher (``alpha=0``).
+            teacher (``alpha=0``), if ``y`` does not hold two of its classes,
+            or if ``pos_label`` is not one of them.
         """
         classifier, preprocess = fitted_classifier(
             estimator, "TeacherStudentDisplay.from_estimator"
@@ -358,23 +399,33 @@ class TeacherStudentDisplay:
                 "TeacherStudentDisplay compares the probability of one positive class: it "
                 f"needs two classes; the classifier has {len(classifier.classes_)}."
             )
-        unknown = set(column_or_1d(y).tolist()) - set(classifier.classes_.tolist())
+        classes = classifier.classes_.tolist()
+        y = column_or_1d(y)
+        _check_two_classes(y, None, "y")
+        unknown = set(y.tolist()) - set(classes)
         if unknown:
             raise ValueError(
                 f"y holds labels the classifier was not fitted on: "
-                f"{sorted(unknown, key=str)[:5]}; its classes_ are "
-                f"{classifier.classes_.tolist()}."
+                f"{sorted(unknown, key=str)[:5]}; its classes_ are {classes}."
             )
+        if pos_label is None:
+            pos_label = classes[1]
+        elif pos_label not in classes:
+            raise ValueError(f"pos_label={pos_label!r} is not one of the classifier's "
+                             f"classes_ {classes}.")
+        column = classes.index(pos_label)
         X = preprocess(X)  # once, for both nets
-        teacher_proba = classifier.teacher_predict_proba(X)[:, 1]
-        student_proba = classifier.predict_proba(X)[:, 1]
         return cls.from_predictions(
-            y, teacher_proba, student_proba, pos_label=classifier.classes_[1], ax=ax, **kwargs
+            y, classifier.teacher_predict_proba(X)[:, column],
+            classifier.predict_proba(X)[:, column], sample_weight=sample_weight,
+            drop_intermediate=drop_intermediate, pos_label=classifier.classes_[column],
+            name=name, ax=ax, **kwargs,
         )
 
     @classmethod
-    def from_predictions(cls, y_true, teacher_proba, student_proba, *, pos_label=None,
-                         ax=None, **kwargs):
+    def from_predictions(cls, y_true, teacher_proba, student_proba, *, sample_weight=None,
+                         drop_intermediate=True, pos_label=None, name=None, ax=None,
+                         **kwargs):
         """Compare the teacher's and the student's probabilities and plot.
 
         Parameters
@@ -385,9 +436,16 @@ class TeacherStudentDisplay:
             The teacher's probability of the positive class.
         student_proba : array-like of shape (n_samples,)
             The student's probability of the positive class.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Weights of the samples in the ROC curves and the agreement.
+        drop_intermediate : bool, default=True
+            Leave out the thresholds that would not show on the ROC curves
+            (:func:`sklearn.metrics.roc_curve`).
         pos_label : int, float, bool, str or None, default=None
             The positive class; None follows :func:`sklearn.metrics.roc_curve`
             (1 for labels {0, 1} or {-1, 1}).
+        name : str or None, default=None
+            The model's name in the legend, before "teacher" and "student".
         ax : matplotlib Axes, array-like of Axes or None, default=None
             Two Axes (see :meth:`plot`); None creates a figure.
         **kwargs
@@ -401,8 +459,9 @@ class TeacherStudentDisplay:
         ------
         ValueError
             If the arrays differ in length or are not 1-D, if a probability is
-            outside [0, 1], if ``y_true`` does not hold two classes, or if
-            ``pos_label`` is not one of them.
+            outside [0, 1], if ``y_true`` does not hold two classes (or misses
+            labels), if ``pos_label`` is not one of them, or if a weight is
+            negative or not finite.
         """
         probabilities = {
             "teacher": _positive_probabilities(teacher_proba, "teacher_proba"),
@@ -411,19 +470,23 @@ class TeacherStudentDisplay:
         y_true = column_or_1d(y_true)
         check_consistent_length(y_true, *probabilities.values())
         _check_two_classes(y_true, pos_label)
+        weight = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
         fpr, tpr, roc_auc = {}, {}, {}
         for role, proba in probabilities.items():
-            fpr[role], tpr[role], _ = roc_curve(y_true, proba, pos_label=pos_label)
+            fpr[role], tpr[role], _ = roc_curve(
+                y_true, proba, pos_label=pos_label, sample_weight=sample_weight,
+                drop_intermediate=drop_intermediate,
+            )
             roc_auc[role] = float(auc(fpr[role], tpr[role]))
-        agreement = float(np.mean(
-            (probabilities["teacher"] > 0.5) == (probabilities["student"] > 0.5)
+        agreement = float(np.average(
+            (probabilities["teacher"] > 0.5) == (probabilities["student"] > 0.5), weights=weight
         ))
         return cls(
             fpr, tpr, roc_auc, probabilities["teacher"], probabilities["student"], agreement,
-            pos_label,
+            pos_label, name,
         ).plot(ax=ax, **kwargs)
 
-    def plot(self, ax=None, **kwargs):
+    def plot(self, ax=None, *, name=None, **kwargs):
         """Draw the ROC curves and the probabilities of teacher and student.
 
         Parameters
@@ -431,6 +494,8 @@ class TeacherStudentDisplay:
         ax : array-like of two matplotlib Axes or None, default=None
             The Axes of the ROC panel and of the probability panel; None
             creates a figure with both side by side.
+        name : str or None, default=None
+            The model's name in the legend; None keeps the display's ``name``.
         **kwargs
             Passed to matplotlib's ``plot`` for both ROC curves.
 
@@ -440,13 +505,14 @@ class TeacherStudentDisplay:
             This display, with ``axes_``, ``lines_``, ``scatter_`` and
             ``figure_`` set.
         """
+        name = self.name if name is None else name
         roc_axis, proba_axis = axes = _panel_axes(ax, ["ROC curves", "probabilities"])
         positive = "" if self.pos_label is None else f" of {self.pos_label}"
         lines = {}
         for role in ROLES:
+            label = f"{_curve_label(name, role)} (AUC = {self.roc_auc[role]:.3f})"
             (lines[role],) = roc_axis.plot(
-                self.fpr[role], self.tpr[role],
-                **{"label": f"{role} (AUC = {self.roc_auc[role]:.3f})", **kwargs},
+                self.fpr[role], self.tpr[role], **{"label": label, **kwargs}
             )
         roc_axis.plot([0, 1], [0, 1], linestyle="--", color="grey", label="chance")
         roc_axis.set_xlabel("false positive rate")

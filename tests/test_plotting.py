@@ -242,3 +242,48 @@ def test_teacher_student_display_needs_two_classes_and_a_teacher():
 def test_from_predictions_checks_lengths():
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         TeacherStudentDisplay.from_predictions([0, 1, 1], [0.2, 0.7, 0.9], [0.1, 0.8])
+
+
+def test_teacher_student_display_takes_scikit_learns_display_keywords(validated_fit, split):
+    # pos_label, name, sample_weight and drop_intermediate failed: "multiple values for
+    # keyword argument 'pos_label'", or matplotlib's "unexpected keyword argument"
+    _, X_test, _, y_test = split
+    weight = np.random.default_rng(0).uniform(0.1, 2.0, len(y_test))
+    display = TeacherStudentDisplay.from_estimator(
+        validated_fit, X_test, y_test, sample_weight=weight, drop_intermediate=False,
+        pos_label=0, name="model A",
+    )
+    for role, proba in {"teacher": validated_fit.teacher_predict_proba(X_test)[:, 0],
+                        "student": validated_fit.predict_proba(X_test)[:, 0]}.items():
+        fpr, tpr, _ = roc_curve(y_test, proba, pos_label=0, sample_weight=weight,
+                                drop_intermediate=False)
+        np.testing.assert_array_equal(display.lines_[role].get_xdata(), fpr)
+        np.testing.assert_array_equal(display.lines_[role].get_ydata(), tpr)
+        assert display.roc_auc[role] == pytest.approx(
+            roc_auc_score(y_test == 0, proba, sample_weight=weight))
+        assert display.lines_[role].get_label().startswith(f"model A {role} (AUC = ")
+    assert display.pos_label == 0
+    agree = ((validated_fit.teacher_predict_proba(X_test)[:, 1] > 0.5)
+             == (validated_fit.predict_proba(X_test)[:, 1] > 0.5))
+    assert display.agreement == pytest.approx(np.average(agree, weights=weight))
+    with pytest.raises(ValueError, match=r"pos_label=7 is not one of the classifier's classes_"):
+        TeacherStudentDisplay.from_estimator(validated_fit, X_test, y_test, pos_label=7)
+
+
+def test_training_curves_put_the_models_name_before_each_curve(validated_fit):
+    display = TrainingCurvesDisplay.from_estimator(validated_fit, name="model A")
+    assert display.lines_["teacher_loss"].get_label() == "model A teacher"
+    assert display.best_lines_[0].get_label().startswith("model A kept (meta-epoch ")
+    assert display.plot(name="B").lines_["student_valid_auc"].get_label() == "B student"
+
+
+@pytest.mark.parametrize("missing", [np.nan, None])
+def test_missing_labels_are_named_as_missing(validated_fit, split, missing):
+    # reported as a third class: "got 3: [0.0, 1.0, nan]"
+    _, X_test, _, y_test = split
+    y = np.array(y_test, dtype=object)
+    y[0] = missing
+    with pytest.raises(ValueError, match=r"^y_true holds missing values .* at 1 sample"):
+        TeacherStudentDisplay.from_predictions(y, np.full(len(y), 0.5), np.full(len(y), 0.5))
+    with pytest.raises(ValueError, match=r"^y holds missing values .* at 1 sample"):
+        TeacherStudentDisplay.from_estimator(validated_fit, X_test, y)

@@ -1000,6 +1000,11 @@ def test_metrics_name_labels_without_an_unlabeled_sample():
     assert pu_f1_score([1, 1, 1], [1, 0, 1], pos_label=1) == pytest.approx((2 / 3) ** 2 / (2 / 3))
     with pytest.raises(ValueError, match=r"y_pred holds labels y_true lacks"):
         pu_f1_score([1, 1, 0], [1, 2, 3])
+    # where y_true held the positive label alone, any one value passed as "not positive"
+    for other, kind in [(None, "unknown"), (0.5, "continuous")]:
+        with pytest.raises(ValueError, match=rf"y_pred holds values that are no class labels "
+                                             rf"\({kind} values\): \[{other}\]"):
+            pu_f1_score([1, 1, 1], [1, other, 1], pos_label=1)
 
 
 def test_pu_labels_of_mixed_types_are_named():
