@@ -45,7 +45,8 @@ from ._nets import (
     true_label_count,
 )
 from ._specs import (
-    ESTIMATOR, NET, given_sequence_shape, kind_of, spec_kind, wants_sequence_shape,
+    ESTIMATOR, NET, given_sequence_shape, kind_of, plain_settings, spec_kind,
+    wants_sequence_shape,
 )
 from ._random import generators_lent_out, seeded_global_generators
 from ._seeds import draw_seed, seed_unset_random_states
@@ -253,6 +254,37 @@ def _check_pu_labels(classes, y_encoded, sample_weight):
     positive = classes.tolist()[1]
     check_positive_label(positive)
     _warn_if_positives_are_most(positive, y_encoded == 1, sample_weight)
+
+
+def _warn_of_unused_settings(kept, given):
+    """Warn where the nets a warm start trains on were built with other settings
+    than those given now (``student__lr`` changed by ``set_params``, say): they
+    keep theirs, as the docs say, but a user of MLPClassifier expects the new
+    learning rate to act.
+
+    Parameters
+    ----------
+    kept, given : dict of str to dict
+        The :func:`plain_settings` of each role's spec ("student", "teacher"),
+        of the nets trained on and as given now.
+    """
+    # a parameter on one side only comes with another class, which is named
+    changes = [
+        f"{role}__{name}".rstrip("_") + f" {before!r} (now {after!r})"
+        for role in kept
+        for name in sorted(kept[role].keys() & given[role].keys())
+        if (before := kept[role][name]) != (after := given[role][name])
+        and not (before != before and after != after)  # NaN both times
+    ]
+    if changes:
+        shown = ", ".join(changes[:5]) + (f" and {len(changes) - 5} more" if len(changes) > 5
+                                         else "")
+        warnings.warn(
+            "warm_start=True trains on the nets of the previous fit, which keep the "
+            f"settings they were built with; these changed and are not used: {shown}. "
+            "Fit with warm_start=False to build nets with them.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
 
 
 def _warn_if_teachers_ignore_the_prior(teacher_specs, teacher_weights, alpha):
@@ -989,6 +1021,14 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         warm = self._warm_start_from(classes, validated.n_features_in_, feature_names,
                                      device, len(teacher_specs))
         reuse_teachers = warm and bool(teacher_specs) and bool(self._teacher_ensemble.teachers)
+        net_settings = {"student": plain_settings(self.student),
+                        "teacher": plain_settings(self.teacher)}
+        # absent from models loaded from files written before it existed
+        if warm and (previous := getattr(self, "_net_settings", None)) is not None:
+            kept = {"student": previous["student"],
+                    "teacher": previous["teacher"] if reuse_teachers else net_settings["teacher"]}
+            _warn_of_unused_settings(kept, net_settings)
+            net_settings = kept
         if self._sets_a_prior():
             # a warm start keeps the teachers it fitted, whatever ``teacher`` says now
             used = teacher_specs if not reuse_teachers else [
@@ -1098,6 +1138,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             "best_meta_epoch_": best_record,
             "_layout": layout,
             "_teacher_ensemble": ensemble,
+            "_net_settings": net_settings,
         }
         fitted["teacher_"] = (
             fitted["teachers_"][0]

@@ -617,7 +617,7 @@ def check_output_shape(net, data, n_classes, role):
         output = net.forward(sample, training=False)
     except (torch.cuda.OutOfMemoryError, NotImplementedError):
         raise
-    except RuntimeError as error:  # torch's message names tensor sizes, not the cause
+    except (RuntimeError, ValueError) as error:  # it names tensor sizes, not the role
         dtypes = {tensor.dtype for tensor in (*net.module_.parameters(),
                                               *net.module_.buffers())
                   if tensor.is_floating_point()} - {data.X.dtype}
@@ -739,6 +739,30 @@ def _resume_schedulers(net, kept, learning_rates):
 def _end_training_run(nets_and_data):
     for net, data in nets_and_data:
         net.notify("on_train_end", X=data, y=None)
+        _compact_history(net)
+
+
+#: What skorch itself records of a batch.
+_SKORCH_BATCH_KEYS = {"train_loss", "train_batch_size", "valid_loss", "valid_batch_size"}
+
+
+def _compact_history(net):
+    """Count the training batches of each epoch of ``net.history``
+    (``train_batch_count``, what skorch's ``LRScheduler`` reads first), and drop
+    the batch records that hold no more than skorch's own losses and sizes.
+
+    They grow with rows times epochs (hundreds of MB for a million rows over 200
+    meta-epochs, against kilobytes of weights), in memory and in every saved
+    file, while the epoch's record keeps their mean loss. Records a callback
+    added to (the learning rates of a scheduler stepped every batch) are kept.
+    """
+    for epoch in net.history:
+        batches = epoch.get("batches")
+        if not batches:
+            continue
+        epoch["train_batch_count"] = sum("train_batch_size" in record for record in batches)
+        if all(record.keys() <= _SKORCH_BATCH_KEYS for record in batches):
+            epoch["batches"] = []
 
 
 def train_round(net, data, role):

@@ -9,6 +9,7 @@ spec is and what net it stands for.
 
 import inspect
 
+import numpy as np
 from skorch import NeuralNet
 from torch import nn
 
@@ -60,6 +61,56 @@ def spec_kind(spec, name, estimators=True):
             "for an already fitted one)"
         )
     raise TypeError(f"{name} must be {allowed}; got {spec!r}.")
+
+
+def plain_settings(spec):
+    """The settings of a student or teacher spec, as plain data to compare.
+
+    Its class and each parameter of plain value (a number, a string, a class,
+    or a tuple of them), classes by name; a list of specs gives each one's
+    under its index. A warm start trains on the nets it fitted, which keep the
+    settings they were built with.
+
+    Parameters
+    ----------
+    spec : object
+        What the user passed (``None`` for the default).
+
+    Returns
+    -------
+    settings : dict of str to object
+        Keyed by parameter name, as ``get_params`` names it ("" for the class).
+    """
+    if isinstance(spec, list):
+        return {f"{index}__{name}".rstrip("_"): value
+                for index, item in enumerate(spec)
+                for name, value in plain_settings(item).items()}
+    settings = {"": _plain_value(spec if isinstance(spec, type) or spec is None
+                                 else type(spec))}
+    if not isinstance(spec, type) and callable(getattr(spec, "get_params", None)):
+        for name, value in spec.get_params(deep=True).items():
+            if (plain := _plain_value(value)) is not _NOT_PLAIN:
+                settings[name] = plain
+    return settings
+
+
+_NOT_PLAIN = object()
+
+
+def _plain_value(value):
+    """``value`` as plain data (a class by its name, NumPy's numbers as
+    Python's), or ``_NOT_PLAIN``."""
+    value = as_scalar(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, type):
+        return f"{value.__module__}.{value.__qualname__}"
+    if isinstance(value, tuple):
+        items = tuple(_plain_value(item) for item in value)
+        return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
+    return _NOT_PLAIN
 
 
 def accepts(module, name):

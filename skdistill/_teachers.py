@@ -246,6 +246,13 @@ class TeacherEnsemble:
         return fuse_teacher_logits(logits, self.fusion, self.weights)
 
     def forget(self):
-        """Drop every teacher's kept logits (at the end of fit)."""
+        """Drop every teacher's kept logits (when its training ends)."""
         for teacher in self.teachers:
             teacher.forget()
+
+    def end_fit(self):
+        """Drop what only training reads: the kept logits and the bootstrap
+        samples (a warm start draws new ones)."""
+        self.forget()
+        for teacher in self.teachers:
+            teacher.sample = None

@@ -408,7 +408,7 @@ class DistillationRun:
                     raise
                 interrupt = caught
             finally:
-                self.ensemble.forget()
+                self.ensemble.end_fit()
                 self.student_data.y.pop("teacher_logits", None)
             interrupted = interrupt is not None
             self.teacher_monitor.restore(interrupted)

@@ -1,5 +1,6 @@
 """Memory: parts of the data are views, and sparse input is densified one batch at a time."""
 
+import pickle
 import tracemalloc
 
 import numpy as np
@@ -65,3 +66,18 @@ def test_sparse_fit_and_predict_never_densify_the_whole_matrix():
         f"fit + predict_proba traced a peak of {peak / 2**20:.1f} MB; a dense copy of X "
         f"is {dense_bytes / 2**20:.1f} MB"
     )
+
+
+def test_a_fitted_model_does_not_grow_with_rows_times_epochs():
+    # each net's history kept a record per batch of every epoch: 260 MB at a million
+    # rows over 200 meta-epochs, in memory and in every saved file
+    X, y = one_hot_windows(4_000)
+    clf = DistilledClassifier(teacher=MLP, meta_epochs=2, batch_size=64, early_stopping=False,
+                              device="cpu", random_state=0).fit(X, y)
+    for net in (clf.student_, clf.teacher_):
+        assert net.history[:, "batches"] == [[], []]
+        assert net.history[:, "train_batch_count"] == [4_000 // 64 + 1] * 2
+        assert np.isfinite(net.history[:, "train_loss"]).all()
+    small = pickle.dumps(clf.set_params(warm_start=True))
+    big = pickle.dumps(clf.fit(X, y))
+    assert len(big) - len(small) < 4_000

@@ -408,3 +408,12 @@ def test_a_sequential_schedule_scores_a_sklearn_teacher_once(imbalanced_arrays):
     student_rounds = [r for r in clf.history_ if "student_valid_auc" in r]
     assert len(teacher_rounds) == 1
     assert len(student_rounds) == clf.n_iter_ == 5
+
+
+def test_a_fitted_classifier_keeps_no_bootstrap_sample(imbalanced_arrays):
+    # each teacher kept 8 bytes per training row, in memory and in every saved file
+    X, y = imbalanced_arrays
+    clf = fast(teacher=[None, LogisticRegression()], bootstrap=True).fit(X, y)
+    assert [teacher.sample for teacher in clf._teacher_ensemble.teachers] == [None, None]
+    n_iter = clf.n_iter_
+    assert clf.set_params(warm_start=True).fit(X, y).n_iter_ > n_iter  # new samples drawn

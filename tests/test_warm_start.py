@@ -1,6 +1,7 @@
 """warm_start: a fit that trains on from the nets of the previous one."""
 
 import copy
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -269,3 +270,29 @@ def test_a_warm_fit_adding_a_sequence_teacher_on_flat_input_is_a_clear_error(
     with pytest.raises(ValueError, match="CNN needs the sequence shape"):
         clf.set_params(warm_start=True, alpha=0.5, teacher=CNN).fit(X, y)
     np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+def test_settings_a_warm_fit_does_not_use_are_named_in_a_warning(imbalanced_arrays, tmp_path):
+    # the fitted nets kept lr 0.01 and 64 units, get_params said 0.5 and (3,), silently
+    from skdistill import default_net
+
+    X, y = imbalanced_arrays
+    clf = fast(student=default_net("student"), teacher=None).fit(X, y)
+    clf.set_params(warm_start=True, alpha=0.3, student__lr=np.float64(0.01))  # used, or same
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf.fit(X, y)
+    clf.set_params(student__lr=0.5, student__module__hidden_units=(3,),
+                   teacher=LogisticRegression())
+    message = (r"these changed and are not used: student__lr 0\.01 \(now 0\.5\), "
+               r"student__module__hidden_units \(64,\) \(now \(3,\)\), teacher None \(now "
+               r"'sklearn\.linear_model\._logistic\.LogisticRegression'\)\. Fit with "
+               r"warm_start=False")
+    with pytest.warns(UserWarning, match=message):
+        clf.fit(X, y)
+    assert clf.student_.optimizer_.param_groups[0]["lr"] == 0.01
+    with pytest.warns(UserWarning, match=message):  # still the nets of the first fit
+        clf.fit(X, y)
+    save(clf, tmp_path / "model")
+    with pytest.warns(UserWarning, match=message):
+        load(tmp_path / "model").fit(X, y)
