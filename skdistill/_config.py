@@ -25,6 +25,7 @@ import math
 import os
 import re
 from collections import namedtuple
+from collections.abc import Hashable
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -139,7 +140,10 @@ def _mapping_without_repeats(loader, node):
     for key_node, _ in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             continue
-        key = loader.construct_object(key_node)
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):  # a list or mapping as a key ("? [a, b]")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a key must be a name, not {key!r}", key_node.start_mark)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the key {key!r} is given twice", key_node.start_mark)
@@ -183,6 +187,8 @@ def _path(base, value, key):
     """The path a config gives under ``key``: ``~`` expanded, relative to ``base``."""
     if _expect(value, key, "a string") == "":
         raise ConfigError(f"{key}: expected a path, got an empty string")
+    if "\0" in value:  # the system refuses it, with "embedded null byte"
+        raise ConfigError(f"{key}: a path holds no NUL character; got {value[:MAX_SHOWN]!r}")
     try:
         return base / Path(value).expanduser()
     except RuntimeError as error:  # ~user of no such user
@@ -226,10 +232,22 @@ def _check_each(constraints, params, path, caller):
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {unknown}; allowed: {sorted(constraints)}")
     for name, value in params.items():
+        if isinstance(value, bool) and not _takes_bools(constraints[name]):
+            # scikit-learn takes a bool for an int: "n_estimators: on" grew one tree
+            raise ConfigError(f"{path}.{name}: got {value!r}, which YAML reads from an unquoted "
+                              "yes, no, on, off, true or false; give a number")
         try:
             validate_parameter_constraints(constraints, {name: value}, caller_name=caller)
         except InvalidParameterError as error:
             raise ConfigError(f"{path}.{name}: {error}") from None
+
+
+def _takes_bools(constraint):
+    """Whether a scikit-learn parameter constraint (or "no_validation") admits bools
+    as bools, not as the ints they also are."""
+    if isinstance(constraint, str):
+        return constraint in ("boolean", "no_validation")
+    return any(item in ("boolean", bool, "no_validation") for item in constraint)
 
 
 def _estimator(cls, params, path):
@@ -275,7 +293,9 @@ def _module_params(module, params, path):
         with torch.no_grad():  # some parameters fail only on data (channels of width 0)
             built(torch.zeros(2, math.prod(dims.values())))
     except Exception as error:  # whatever the module raises, the config's values caused it
-        raise ConfigError(f"{path}: {module.__name__} refuses these parameters: {error}") \
+        # torch's C++ errors go on with a backtrace of some thousand characters
+        message = str(error).split("Exception raised from", 1)[0].strip()
+        raise ConfigError(f"{path}: {module.__name__} refuses these parameters: {message}") \
             from None
     return checked
 
@@ -535,8 +555,14 @@ def read_yaml(path):
                           "save it as UTF-8") from None
     except yaml.MarkedYAMLError as error:  # one line: the problem and where it is
         mark = error.problem_mark
+        # JSON is YAML but for tabs, which YAML never reads as indentation
+        hint = (" (YAML indents with spaces only, JSON written with tabs included)"
+                if "'\\t'" in str(error.problem) else "")
         raise ConfigError(f"{path} is not valid YAML: {error.problem} (line {mark.line + 1}, "
-                          f"column {mark.column + 1})") from None
+                          f"column {mark.column + 1}){hint}") from None
+    except RecursionError:
+        raise ConfigError(f"{path} is not a config: it nests too deeply for YAML's "
+                          "reader") from None
     # what a tag's constructor raises for a value it cannot make ("!!float x",
     # "!!int ''", "!!bool x", "!!timestamp x")
     except (yaml.YAMLError, ValueError, LookupError, AttributeError) as error:

@@ -17,7 +17,7 @@ import shutil
 import sys
 import tempfile
 import warnings
-from collections import namedtuple
+from collections import Counter, namedtuple
 from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
@@ -33,7 +33,8 @@ from sklearn.utils.multiclass import type_of_target
 
 from ._classifier import _weightless_classes
 from ._config import (
-    TOP_KEYS, ConfigError, _data_section, _section, data_format, dump_yaml, format_of,
+    TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format, dump_yaml,
+    format_of,
     has_sequences, load_config, read_yaml, same_file_or_folder,
 )
 from ._files import written_whole
@@ -104,6 +105,7 @@ def _read_csv(data, path, key, labelled):
     # "NA" and the dipeptide "NA" would be lost. An empty field stays missing.
     verbatim = [column for column in (data["id_column"], data["sequence_column"]) if column]
     frame = pd.read_csv(path, converters=dict.fromkeys(verbatim, str))
+    _check_header_names_once(path, key)
     sequences = data["sequence_column"]
     if sequences in frame.columns:  # a space before a window would shift it, as in FASTA
         frame[sequences] = frame[sequences].str.strip()
@@ -133,6 +135,18 @@ def _read_csv(data, path, key, labelled):
         column for column in frame.columns if column not in (label, data["id_column"], weight)
     ]
     return Samples(ids, frame[features], y, weights)
+
+
+def _check_header_names_once(path, key):
+    """A ConfigError where the header of a CSV file names a column twice: pandas
+    renames the second "label" to "label.1", which the default feature columns
+    (every other one) then took in, the labels included."""
+    header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False)
+    names = Counter(header.iloc[0].tolist()) if len(header) else Counter()
+    repeated = [name for name, count in names.items() if count > 1]
+    if repeated:
+        raise ConfigError(f"{key}: the header of {path} names column(s) {_some(repeated)} "
+                          "more than once; give each column its own name")
 
 
 def _check_numeric_features(frame, key, path):
@@ -203,6 +217,10 @@ def read_samples(config, path=None, key="data.path", labelled=True):
 def _check_label_count(y, key, file_format):
     """A ConfigError where the labels are not classes: continuous numbers, or
     about one label per sample (UniProt FASTA headers, a score column)."""
+    if np.asarray(y).dtype.kind == "f" and not np.isfinite(y).all():
+        raise ConfigError(f"{key}: the labels hold infinite numbers (e.g. "
+                          f"{np.asarray(y)[~np.isfinite(y)][:3].tolist()}): classification "
+                          "needs classes; give integer or text labels")
     labels = np.unique(y)
     if type_of_target(y) == "continuous":
         raise ConfigError(f"{key}: the labels are numbers with fractions (e.g. "
@@ -659,10 +677,11 @@ def _saved_config(path):
         _section(config, "", TOP_KEYS, required=("data", "encoder"))
         data = _data_section(config["data"], path.parent)
         encoder = _section(config["encoder"], "encoder", ("name", "params"), ("name",))
+        test = _test_section(config.get("test"), path.parent, data_format(data))
     except ConfigError as error:
         raise ConfigError(f"--model: {path} is not the config.yaml skdistill fit wrote "
                           f"({error})") from None
-    return {"data": data, "encoder": encoder}
+    return {"data": data, "encoder": encoder, "test": test}
 
 
 def run_predict(model_path, input_path, output=None):
@@ -690,13 +709,15 @@ def run_predict(model_path, input_path, output=None):
     if not (folder / CONFIG_FILE).is_file():
         raise ConfigError(f"--model: {folder} holds no {CONFIG_FILE}; give the output "
                           "folder of skdistill fit, or the model file in it")
+    config = _saved_config(folder / CONFIG_FILE)
     if output is not None:
         kept = {"--input": input_path, "--model": model_file,
-                **{f"--model's {name}": folder / name for name in OUTPUT_FILES}}
+                **{f"--model's {name}": folder / name for name in OUTPUT_FILES},
+                "the model's training data (data.path)": config["data"].get("path"),
+                "the model's test data (test.path)": config["test"].get("path")}
         for key, path in kept.items():
-            if same_file_or_folder(output, path):
+            if path is not None and same_file_or_folder(output, path):
                 raise ConfigError(f"--output: {output} is {key}; give another file")
-    config = _saved_config(folder / CONFIG_FILE)
     ids, X, _, _ = read_samples(config, input_path, "--input", labelled=False)
     if data_format(config["data"]) == "fasta":
         _warn_of_repeated_ids(ids)
@@ -707,6 +728,11 @@ def run_predict(model_path, input_path, output=None):
     except OSError as error:
         raise ConfigError(f"--model: cannot read {model_file}: "
                           f"{error.strerror or error}") from None
+    encoder = type(model[0]).__name__ if isinstance(model, Pipeline) else None
+    if encoder != config["encoder"]["name"]:
+        raise ConfigError(f"--model: {folder / CONFIG_FILE} names the encoder "
+                          f"{config['encoder']['name']}, but the model's is {encoder}: the "
+                          "config was edited; give the one fit wrote")
     classes = fitted_classifier(model, "skdistill predict")[0].classes_
     trained_length = getattr(model, "n_features_in_", None)
     if config["encoder"]["name"] == "OneHotEncoder":

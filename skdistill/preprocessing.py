@@ -491,12 +491,15 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             return
         alphabet = _alphabet_text(self.alphabet_)
         unknown_letters = np.unique(symbols[unknown]).tolist()
-        message = [
-            f"SequenceEncoder: {n_unknown} of {len(symbols)} sample(s) hold letters "
-            f"outside the alphabet {alphabet!r} ({unknown_letters[:5]}), encoded as "
-            f"all-zero positions; {n_all_zero} sample(s) are all-zero rows (empty, or "
-            "no letter of the alphabet)."
-        ]
+        found = []
+        if n_unknown:
+            found.append(f"{n_unknown} of {len(symbols)} sample(s) hold letters outside the "
+                         f"alphabet {alphabet!r} ({unknown_letters[:5]}), encoded as all-zero "
+                         "positions")
+        if n_all_zero:
+            found.append(f"{n_all_zero} of {len(symbols)} sample(s) are all-zero rows "
+                         f"(empty, or no letter of the alphabet {alphabet!r})")
+        message = [f"SequenceEncoder: {'; '.join(found)}."]
         if any(letter.swapcase() in self.alphabet_ for letter in unknown_letters):
             message.append(
                 "The alphabet is case-sensitive and X holds letters in the other case: "

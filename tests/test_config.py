@@ -5,6 +5,7 @@ import gzip
 import importlib.util
 import io
 import os
+import re
 import subprocess
 import sys
 import warnings
@@ -263,8 +264,24 @@ BROKEN = {
     ),
     "a flag for a number": (
         {"classifier": {"meta_epochs": True}},
-        "classifier.meta_epochs: The 'meta_epochs' parameter of DistilledClassifier must be "
-        "an int",
+        "classifier.meta_epochs: got True, which YAML reads from an unquoted yes, no, on, "
+        "off, true or false; give a number",
+    ),
+    # scikit-learn took it for 1: a forest of one tree, a seed of 1
+    "a flag for a scikit-learn teacher's number": (
+        {"teacher": {"name": "RandomForestClassifier", "params": {"n_estimators": True}}},
+        "teacher.params.n_estimators: got True, which YAML reads from an unquoted yes",
+    ),
+    "a flag for the classifier's seed": (
+        {"classifier": {"random_state": True}},
+        "classifier.random_state: got True, which YAML reads from an unquoted yes",
+    ),
+    # "ValueError: embedded null byte" in a traceback
+    "a NUL in a path": ({"output": "out\0x"}, "output: a path holds no NUL character"),
+    # some two thousand characters of torch's C++ backtrace in the message
+    "a module size beyond int64": (
+        {"student": {"name": "MLP", "params": {"hidden_units": [10**20]}}},
+        "student.params: MLP refuses these parameters: ",
     ),
     "unknown teacher": ({"teacher": "XGBoost"}, "teacher.name: unknown name 'XGBoost'"),
     "bad scikit-learn teacher parameter": (
@@ -1057,3 +1074,68 @@ def test_data_messages_count_the_files_samples_alike(tmp_path, column, value, me
     with pytest.raises(SystemExit) as stopped:
         fit(config)
     assert message in str(stopped.value.code)
+
+
+@pytest.mark.parametrize("text, message", [
+    # TypeError: unhashable type: 'list'
+    ("? [a, b]\n: 1\n", "is not valid YAML: a key must be a name, not ['a', 'b'] (line 1"),
+    # RecursionError
+    ("data: " + "[" * 2000 + "]" * 2000 + "\n", "is not a config: it nests too deeply"),
+    ('{\n\t"output": "out"\n}\n', "(YAML indents with spaces only, JSON written with tabs "
+                                    "included)"),
+], ids=["a list as a key", "deep nesting", "JSON indented with tabs"])
+def test_yaml_that_ended_in_tracebacks_is_a_config_error(tmp_path, text, message):
+    path = tmp_path / "run.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        read_yaml(path)
+
+
+@pytest.mark.parametrize("header", [["f0", "f1", "target", "target"], ["f0", "f1", "f0", "target"]],
+                         ids=["the label", "a feature"])
+def test_a_csv_header_naming_a_column_twice_is_refused(csv_run, header):
+    # pandas named the second "target" "target.1", a feature: ROC AUC 1.0 from the labels
+    config, frame = csv_run
+    pd.DataFrame(np.column_stack([frame[name] for name in header])).to_csv(
+        config.parent / "data.csv", index=False, header=header)
+    raw = yaml.safe_load(config.read_text())
+    raw["data"] = {"path": "data.csv", "label_column": "target"}
+    config.write_text(yaml.safe_dump(raw))
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    assert str(stopped.value.code) == (
+        f"skdistill fit: error: data.path: the header of {config.parent / 'data.csv'} names "
+        f"column(s) ['{header[2]}'] more than once; give each column its own name")
+
+
+def test_infinite_labels_are_named(csv_run):
+    # type_of_target's "Input contains infinity" in a traceback
+    config, frame = csv_run
+    frame.assign(target=np.where(frame.index == 3, np.inf, (frame.target == "yes") * 1.0)).to_csv(
+        config.parent / "data.csv", index=False)
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    assert "data.path: the labels hold infinite numbers (e.g. [inf])" in str(stopped.value.code)
+
+
+def test_predict_keeps_the_models_training_data_and_names_an_edited_encoder(csv_run, tmp_path):
+    # --output over data.path replaced the 300 training rows with 3 rows of probabilities;
+    # an encoder edited in the saved config ended in an AttributeError's traceback
+    config, frame = csv_run
+    assert fit(config) == 0
+    data = config.parent / "data.csv"
+    before = data.read_bytes()
+    frame.head(3).to_csv(tmp_path / "some.csv", index=False)
+    with pytest.raises(SystemExit) as stopped:
+        predict(config.parent / "out", tmp_path / "some.csv", data)
+    assert str(stopped.value.code) == (
+        f"skdistill predict: error: --output: {data} is the model's training data "
+        "(data.path); give another file")
+    assert data.read_bytes() == before
+    saved = config.parent / "out" / "config.yaml"
+    saved.write_text(saved.read_text().replace("name: StandardScaler", "name: OneHotEncoder"))
+    with pytest.raises(SystemExit) as stopped:
+        predict(config.parent / "out", tmp_path / "some.csv", tmp_path / "p.csv")
+    assert str(stopped.value.code) == (
+        f"skdistill predict: error: --model: {saved} names the encoder OneHotEncoder, but "
+        "the model's is StandardScaler: the config was edited; give the one fit wrote")

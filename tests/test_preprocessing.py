@@ -315,6 +315,10 @@ def test_error_mode_still_counts_empty_sequences():
     with pytest.warns(UnknownSymbolWarning) as record:
         encoder.transform(["", "CA"])
     assert (record[0].message.n_unknown, record[0].message.n_all_zero) == (0, 1)
+    # it led with "0 of 2 sample(s) hold letters outside the alphabet 'AC' ([])"
+    assert str(record[0].message).startswith(
+        "SequenceEncoder: 1 of 2 sample(s) are all-zero rows (empty, or no letter of the "
+        "alphabet 'AC').")
 
 
 @pytest.mark.parametrize("dtype", [str, object, "U3"])
