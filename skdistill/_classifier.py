@@ -33,8 +33,11 @@ from torch import nn
 from ._constraints import NumberInterval
 from ._layout import find_layout, shape_contradiction
 from ._nets import (
+    DEFAULT_NET_PARAMS,
     DEFAULT_STUDENT,
     DEFAULT_TEACHER,
+    WIRED_PARAMS,
+    DistillationNet,
     StudentCriterion,
     TensorData,
     TrueLabelCriterion,
@@ -256,6 +259,36 @@ def _check_pu_labels(classes, y_encoded, sample_weight):
     _warn_if_positives_are_most(positive, y_encoded == 1, sample_weight)
 
 
+def _spec_settings(spec, default):
+    """What of a student or teacher spec a warm start leaves unused where it
+    changes, as :func:`plain_settings`: a net's class and parameters (the
+    default's for None), less those every fit sets itself; a scikit-learn
+    teacher's class and parameters. A list gives each spec's under its index;
+    a list of one is its spec."""
+    if isinstance(spec, list):
+        if len(spec) == 1:
+            return _spec_settings(spec[0], default)
+        return {f"{index}__{name}".rstrip("_"): value for index, item in enumerate(spec)
+                for name, value in _spec_settings(item, default).items()}
+    if kind_of(spec) == ESTIMATOR:
+        return plain_settings(type(spec), spec.get_params(deep=True))
+    if isinstance(spec, NeuralNet):
+        net_class, params = type(spec), spec.get_params(deep=True)
+    else:
+        module = default if spec is None else {
+            "module": type(spec) if isinstance(spec, nn.Module) else spec}
+        net_class, params = DistillationNet, {**DEFAULT_NET_PARAMS, **module}
+    return plain_settings(net_class, {name: value for name, value in params.items()
+                                      if name not in WIRED_PARAMS})
+
+
+def _same_setting(before, after):
+    """Equal, as floats to float32's precision (np.float32(0.01) is 0.01), NaN to NaN."""
+    if isinstance(before, float) and isinstance(after, float):
+        return math.isclose(before, after, rel_tol=1e-6) or (before != before and after != after)
+    return before == after
+
+
 def _warn_of_unused_settings(kept, given):
     """Warn where the nets a warm start trains on were built with other settings
     than those given now (``student__lr`` changed by ``set_params``, say): they
@@ -265,7 +298,7 @@ def _warn_of_unused_settings(kept, given):
     Parameters
     ----------
     kept, given : dict of str to dict
-        The :func:`plain_settings` of each role's spec ("student", "teacher"),
+        The :func:`_spec_settings` of each role's spec ("student", "teacher"),
         of the nets trained on and as given now.
     """
     # a parameter on one side only comes with another class, which is named
@@ -273,8 +306,7 @@ def _warn_of_unused_settings(kept, given):
         f"{role}__{name}".rstrip("_") + f" {before!r} (now {after!r})"
         for role in kept
         for name in sorted(kept[role].keys() & given[role].keys())
-        if (before := kept[role][name]) != (after := given[role][name])
-        and not (before != before and after != after)  # NaN both times
+        if not _same_setting(before := kept[role][name], after := given[role][name])
     ]
     if changes:
         shown = ", ".join(changes[:5]) + (f" and {len(changes) - 5} more" if len(changes) > 5
@@ -1021,8 +1053,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         warm = self._warm_start_from(classes, validated.n_features_in_, feature_names,
                                      device, len(teacher_specs))
         reuse_teachers = warm and bool(teacher_specs) and bool(self._teacher_ensemble.teachers)
-        net_settings = {"student": plain_settings(self.student),
-                        "teacher": plain_settings(self.teacher)}
+        net_settings = {"student": _spec_settings(self.student, DEFAULT_STUDENT),
+                        "teacher": _spec_settings(self.teacher, DEFAULT_TEACHER)}
         # absent from models loaded from files written before it existed
         if warm and (previous := getattr(self, "_net_settings", None)) is not None:
             kept = {"student": previous["student"],

@@ -143,7 +143,8 @@ def _mapping_without_repeats(loader, node):
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, Hashable):  # a list or mapping as a key ("? [a, b]")
             raise yaml.constructor.ConstructorError(
-                None, None, f"a key must be a name, not {key!r}", key_node.start_mark)
+                None, None, f"a key must be a name, not a {type(key).__name__}",
+                key_node.start_mark)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the key {key!r} is given twice", key_node.start_mark)
@@ -228,7 +229,7 @@ def _named(value, path, names, extra_keys=("params",)):
 
 def _check_each(constraints, params, path, caller):
     """Validate each parameter against scikit-learn style ``constraints``."""
-    unknown = sorted(set(params) - set(constraints))
+    unknown = sorted(set(params) - set(constraints), key=str)
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {unknown}; allowed: {sorted(constraints)}")
     for name, value in params.items():
@@ -246,8 +247,8 @@ def _takes_bools(constraint):
     """Whether a scikit-learn parameter constraint (or "no_validation") admits bools
     as bools, not as the ints they also are."""
     if isinstance(constraint, str):
-        return constraint in ("boolean", "no_validation")
-    return any(item in ("boolean", bool, "no_validation") for item in constraint)
+        return constraint in ("boolean", "verbose", "no_validation")
+    return any(item in ("boolean", "verbose", bool, "no_validation") for item in constraint)
 
 
 def _estimator(cls, params, path):
@@ -274,7 +275,7 @@ def _module_params(module, params, path):
         for name, parameter in inspect.signature(module).parameters.items()
         if name not in FILLED_FROM_DATA
     }
-    unknown = sorted(set(params) - set(defaults))
+    unknown = sorted(set(params) - set(defaults), key=str)
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {unknown}; allowed: {sorted(defaults)}")
     checked = {}

@@ -541,6 +541,13 @@ def _check_callbacks(net, role):
             )
 
 
+#: Net parameters every fit sets itself, whatever a spec gives.
+WIRED_PARAMS = frozenset({
+    "criterion", "max_epochs", "batch_size", "iterator_valid__batch_size", "iterator_train",
+    "iterator_valid", "iterator_train__shuffle", "train_split", "device", "verbose",
+})
+
+
 def _fit_wiring(criterion, max_epochs, batch_size):
     """The net parameters every fit sets anew: its criterion and its budget."""
     return {
@@ -631,7 +638,7 @@ def check_output_shape(net, data, n_classes, role):
             ) from error
         raise ValueError(
             f"The {role}'s module fails on 2 samples of {data.X.shape[1]} features: "
-            f"{error}. Where this is a shape error, check the input shape it was given "
+            f"{str(error).rstrip('.')}. Where this is a shape error, check the input shape it was given "
             "(input_dim, or sequence_length x alphabet_size for sequence modules)."
         ) from error
     if not isinstance(output, torch.Tensor):
@@ -747,22 +754,20 @@ _SKORCH_BATCH_KEYS = {"train_loss", "train_batch_size", "valid_loss", "valid_bat
 
 
 def _compact_history(net):
-    """Count the training batches of each epoch of ``net.history``
-    (``train_batch_count``, what skorch's ``LRScheduler`` reads first), and drop
-    the batch records that hold no more than skorch's own losses and sizes.
+    """Keep only the last batch record of each epoch of ``net.history`` where its
+    records hold no more than skorch's own losses and sizes.
 
     They grow with rows times epochs (hundreds of MB for a million rows over 200
     meta-epochs, against kilobytes of weights), in memory and in every saved
-    file, while the epoch's record keeps their mean loss. Records a callback
-    added to (the learning rates of a scheduler stepped every batch) are kept.
+    file, while the epoch's record keeps their mean loss and their count
+    (``train_batch_count``, which skorch's ``LRScheduler`` reads), and the last
+    record names the files of skorch's ``Checkpoint``. Records a callback added
+    to (the learning rates of a scheduler stepped every batch) are kept.
     """
     for epoch in net.history:
-        batches = epoch.get("batches")
-        if not batches:
-            continue
-        epoch["train_batch_count"] = sum("train_batch_size" in record for record in batches)
-        if all(record.keys() <= _SKORCH_BATCH_KEYS for record in batches):
-            epoch["batches"] = []
+        batches = epoch.get("batches") or []
+        if len(batches) > 1 and all(record.keys() <= _SKORCH_BATCH_KEYS for record in batches):
+            epoch["batches"] = batches[-1:]
 
 
 def train_round(net, data, role):

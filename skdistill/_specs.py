@@ -63,34 +63,26 @@ def spec_kind(spec, name, estimators=True):
     raise TypeError(f"{name} must be {allowed}; got {spec!r}.")
 
 
-def plain_settings(spec):
-    """The settings of a student or teacher spec, as plain data to compare.
-
-    Its class and each parameter of plain value (a number, a string, a class,
-    or a tuple of them), classes by name; a list of specs gives each one's
-    under its index. A warm start trains on the nets it fitted, which keep the
-    settings they were built with.
+def plain_settings(cls, params):
+    """A class and its parameters as plain data to compare.
 
     Parameters
     ----------
-    spec : object
-        What the user passed (``None`` for the default).
+    cls : type
+    params : dict
+        Parameters, as ``get_params`` names them; those of no plain value (a
+        number, a string, a class, or a tuple or list of them) are left out.
 
     Returns
     -------
     settings : dict of str to object
-        Keyed by parameter name, as ``get_params`` names it ("" for the class).
+        The class's name under "", each parameter's plain value under its
+        name (classes by name, lists as tuples, NumPy's numbers as Python's).
     """
-    if isinstance(spec, list):
-        return {f"{index}__{name}".rstrip("_"): value
-                for index, item in enumerate(spec)
-                for name, value in plain_settings(item).items()}
-    settings = {"": _plain_value(spec if isinstance(spec, type) or spec is None
-                                 else type(spec))}
-    if not isinstance(spec, type) and callable(getattr(spec, "get_params", None)):
-        for name, value in spec.get_params(deep=True).items():
-            if (plain := _plain_value(value)) is not _NOT_PLAIN:
-                settings[name] = plain
+    settings = {"": _plain_value(cls)}
+    for name, value in params.items():
+        if (plain := _plain_value(value)) is not _NOT_PLAIN:
+            settings[name] = plain
     return settings
 
 
@@ -107,7 +99,7 @@ def _plain_value(value):
         return value
     if isinstance(value, type):
         return f"{value.__module__}.{value.__qualname__}"
-    if isinstance(value, tuple):
+    if isinstance(value, (tuple, list)):
         items = tuple(_plain_value(item) for item in value)
         return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
     return _NOT_PLAIN

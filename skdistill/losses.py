@@ -113,10 +113,10 @@ def _full_precision(tensor):
 def _masked_mean(values, mask, count):
     # An empty group (or one of zero weight) contributes 0 rather than NaN, with a
     # finite gradient: its count is replaced by 1, not clamped to a tiny number.
-    # Samples outside the group are left out, not multiplied by 0, which turns an
-    # infinite loss into NaN.
-    inside = torch.where(mask != 0, values * mask, torch.zeros_like(values))
-    return inside.sum() / torch.where(count > 0, count, torch.ones_like(count))
+    # An infinite loss outside the group is left out: times 0 it would be NaN. A
+    # finite one is kept, times 0, for the gradient of a weight of 0.
+    values = torch.where(torch.isinf(values) & (mask == 0), torch.zeros_like(values), values)
+    return (values * mask).sum() / torch.where(count > 0, count, torch.ones_like(count))
 
 
 def _mean(per_sample, sample_weight):

@@ -14,9 +14,11 @@ The positive label is the later of the two labels in sorted order, as
 ``DistilledClassifier.classes_[1]``, unless ``pos_label`` says otherwise.
 """
 
+import math
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.metrics import make_scorer, roc_auc_score
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
 from ._validation import check_one_column
@@ -37,10 +39,10 @@ def _positive_masks(y_true, y_pred, pos_label, sample_weight):
     # labels of another kind than y_true's would never equal the positive one: score 0
     # (where y_true holds only the positive label, y_pred may name one other label)
     foreign = set(y_pred.tolist()) - set(y_true.tolist())
-    if foreign and (kind := type_of_target(y_pred)) not in ("binary", "multiclass"):
+    not_labels = [value for value in foreign if not _is_label(value)]
+    if not_labels:
         raise ValueError(
-            f"y_pred holds values that are no class labels ({kind} values): "
-            f"{sorted(foreign, key=repr)[:5]}."
+            f"y_pred holds values that are no class labels: {sorted(not_labels, key=repr)[:5]}."
         )
     if len(foreign) > (1 if len(set(y_true.tolist())) == 1 else 0):
         raise ValueError(
@@ -48,6 +50,14 @@ def _positive_masks(y_true, y_pred, pos_label, sample_weight):
             f"holds {sorted(set(y_true.tolist()), key=repr)}."
         )
     return y_true == label, y_pred == label, weight
+
+
+def _is_label(value):
+    """Whether ``value`` can be a class label: text, a bool, or an integral number
+    (``1.0`` as read from a float column too)."""
+    if isinstance(value, (str, bytes, bool, np.bool_, Integral)):
+        return True
+    return isinstance(value, Real) and math.isfinite(value) and float(value).is_integer()
 
 
 def _warn_unless_named(y_true, label, pos_label, weight):

@@ -406,9 +406,10 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 "is no alphabet or length to learn; give both (alphabet=, length=)."
             )
         self.alphabet_ = alphabet
-        if self.alphabet is not None and self.handle_unknown == "error":
-            self._refuse_unknown(symbols, self._codes(symbols))
         self.length_ = self.length if self.length is not None else symbols.shape[1]
+        if self.alphabet is not None and self.handle_unknown == "error":
+            encoded = _fit_length(symbols, self.length_)  # the letters transform encodes
+            self._refuse_unknown(encoded, self._codes(encoded))
         self._length_learned = self.length is None
         lengths = _lengths(symbols)
         # empty sequences are counted as all-zero rows, not as the shortest length
@@ -429,7 +430,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         self._check_output_params()
         symbols = self._symbols(X, reset=False)
-        if self._length_learned:
+        # absent from encoders fitted before it existed, which learned their length
+        # where none was given
+        if getattr(self, "_length_learned", self.length is None):
             self._warn_about_lengths(_lengths(symbols))
         symbols = _fit_length(symbols, self.length_)
         codes = self._codes(symbols)

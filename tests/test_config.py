@@ -1139,3 +1139,31 @@ def test_predict_keeps_the_models_training_data_and_names_an_edited_encoder(csv_
     assert str(stopped.value.code) == (
         f"skdistill predict: error: --model: {saved} names the encoder OneHotEncoder, but "
         "the model's is StandardScaler: the config was edited; give the one fit wrote")
+
+
+def test_a_model_of_no_encoder_predicts_and_empty_header_names_are_no_repeat(csv_run, tmp_path):
+    # the encoder check compared None with "none" and refused every such model; two
+    # empty header names (a spreadsheet's trailing ",,") were a name given twice
+    config, frame = csv_run
+    frame.assign(a=0.0, b=0.0).to_csv(config.parent / "data.csv", index=False,
+                                      header=[*frame.columns, "", ""])
+    raw = yaml.safe_load(config.read_text())
+    raw["encoder"] = "none"
+    raw["data"]["feature_columns"] = [f"f{i}" for i in range(6)]
+    config.write_text(yaml.safe_dump(raw))
+    assert fit(config) == 0
+    frame.head(3).to_csv(tmp_path / "some.csv", index=False)
+    assert predict(config.parent / "out", tmp_path / "some.csv", tmp_path / "p.csv") == 0
+    assert len(pd.read_csv(tmp_path / "p.csv")) == 3
+
+
+def test_bool_parameters_stay_bools_and_keys_of_several_types_are_listed(tmp_path):
+    # verbose: true of a scikit-learn teacher was refused as a bool for a number; a
+    # number beside a name among unknown keys ended in sorted()'s TypeError
+    path = write_config(tmp_path, data={"dataset": "crotonylation"},
+                        teacher={"name": "LogisticRegression",
+                                 "params": {"verbose": True, "fit_intercept": False}})
+    assert load_config(path).model[-1].teacher.verbose is True
+    path.write_text(path.read_text() + "student: {name: MLP, params: {1: 1, x: 3}}\n")
+    with pytest.raises(ConfigError, match=r"student.params: unknown key\(s\) \[1, 'x'\]"):
+        load_config(path)

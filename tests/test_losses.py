@@ -490,6 +490,18 @@ def test_a_binary_teacher_of_one_column_is_a_binary_teacher(kind):
     assert float(column) == float(loss.teacher_term(student[:, 0], teacher[:, 0]))
 
 
+def test_the_gradient_of_a_weight_of_zero_is_its_samples_loss():
+    # "learning to reweight" differentiates the loss by the weights: the fix for an
+    # infinite loss outside a group had made it 0 wherever a weight was 0
+    logits = torch.tensor([0.5, -1.0, 2.0, 0.3], dtype=torch.float64)
+    target = torch.tensor([1, 0, 1, 0])
+    weight = torch.zeros(4, dtype=torch.float64, requires_grad=True)
+    ImbalancedNNPULoss(0.0, surrogate="logistic")(logits, target, sample_weight=weight).backward()
+    softplus = torch.nn.functional.softplus
+    expected = torch.where(target == 1, 0.5 * softplus(-logits), 0.5 * softplus(logits))
+    torch.testing.assert_close(weight.grad, expected)
+
+
 def test_an_infinite_loss_outside_a_group_stays_out_of_its_mean():
     # softplus(+inf) of a positive, multiplied by the unlabeled mask's 0, was NaN
     logits = torch.tensor([float("inf"), 1.0, -float("inf"), 1.0])

@@ -75,9 +75,26 @@ def test_a_fitted_model_does_not_grow_with_rows_times_epochs():
     clf = DistilledClassifier(teacher=MLP, meta_epochs=2, batch_size=64, early_stopping=False,
                               device="cpu", random_state=0).fit(X, y)
     for net in (clf.student_, clf.teacher_):
-        assert net.history[:, "batches"] == [[], []]
+        assert [len(batches) for batches in net.history[:, "batches"]] == [1, 1]
         assert net.history[:, "train_batch_count"] == [4_000 // 64 + 1] * 2
         assert np.isfinite(net.history[:, "train_loss"]).all()
     small = pickle.dumps(clf.set_params(warm_start=True))
     big = pickle.dumps(clf.fit(X, y))
     assert len(big) - len(small) < 4_000
+
+
+def test_a_skorch_checkpoint_finds_its_files_after_fit(tmp_path):
+    # its file names read the last batch record of an epoch: an IndexError once they went
+    from skorch import NeuralNetBinaryClassifier
+    from skorch.callbacks import Checkpoint
+
+    X, y = one_hot_windows(300)
+    checkpoint = Checkpoint(monitor="train_loss_best", load_best=False, dirname=str(tmp_path),
+                            f_params="params_{last_epoch[epoch]}_{last_batch[train_batch_size]}.pt",
+                            f_history=None)
+    student = NeuralNetBinaryClassifier(MLP, callbacks=[("checkpoint", checkpoint)])
+    clf = DistilledClassifier(student=student, meta_epochs=2, batch_size=64,
+                              early_stopping=False, device="cpu", random_state=0).fit(X, y)
+    fitted = dict(clf.student_.callbacks_)["checkpoint"]
+    assert fitted.get_formatted_files(clf.student_)["f_params"].endswith(".pt")
+    clf.student_.load_params(checkpoint=fitted)

@@ -444,6 +444,17 @@ def test_a_given_alphabet_refuses_unknown_letters_in_fit_with_handle_unknown_err
     # fit accepted them, as OneHotEncoder(categories=...) does not
     with pytest.raises(ValueError, match="Unknown letter 'U' at position 3 of sample 0"):
         SequenceEncoder(alphabet="ACGT", handle_unknown="error").fit(["ACGU"])
+    # a letter beyond length is cut, in fit as in transform
+    encoder = SequenceEncoder(alphabet="ACGT", length=3, handle_unknown="error")
+    assert encoder.fit_transform(["ACGU"]).shape == (1, 12)
+
+
+def test_an_encoder_fitted_before_the_length_rule_was_kept_still_transforms():
+    # fitted by an earlier version, it has no _length_learned: an AttributeError
+    encoder = SequenceEncoder().fit(["AC", "GT"])
+    del encoder._length_learned
+    with pytest.warns(SequenceLengthWarning, match="1 longer"):
+        assert encoder.transform(["ACG"]).shape == (1, 8)
 
 
 def test_parameters_set_after_fit_are_checked_or_the_fitted_ones_used():

@@ -285,7 +285,8 @@ def test_settings_a_warm_fit_does_not_use_are_named_in_a_warning(imbalanced_arra
     clf.set_params(student__lr=0.5, student__module__hidden_units=(3,),
                    teacher=LogisticRegression())
     message = (r"these changed and are not used: student__lr 0\.01 \(now 0\.5\), "
-               r"student__module__hidden_units \(64,\) \(now \(3,\)\), teacher None \(now "
+               r"student__module__hidden_units \(64,\) \(now \(3,\)\), teacher "
+               r"'skdistill\._nets\.DistillationNet' \(now "
                r"'sklearn\.linear_model\._logistic\.LogisticRegression'\)\. Fit with "
                r"warm_start=False")
     with pytest.warns(UserWarning, match=message):
@@ -296,3 +297,25 @@ def test_settings_a_warm_fit_does_not_use_are_named_in_a_warning(imbalanced_arra
     save(clf, tmp_path / "model")
     with pytest.warns(UserWarning, match=message):
         load(tmp_path / "model").fit(X, y)
+
+
+def test_the_warm_settings_warning_tells_changes_from_spellings(imbalanced_arrays):
+    # np.float32(0.01) for 0.01, default_net for None, [X] for X and a net's batch size or
+    # epochs (which every fit sets itself) were called changes; a list of units and a
+    # teacher put in a list were not
+    from sklearn.neighbors import KNeighborsClassifier
+
+    from skdistill import default_net
+
+    X, y = imbalanced_arrays
+    clf = fast(teacher=LogisticRegression(), warm_start=True).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf.set_params(student=default_net("student"), teacher=[LogisticRegression()]).fit(X, y)
+        clf.set_params(student__lr=np.float32(0.01), student__batch_size=7,
+                       student__max_epochs=99, student__module__hidden_units=[64]).fit(X, y)
+    with pytest.warns(UserWarning, match=r"student__module__hidden_units \(64,\) \(now \(3,\)\), "
+                                         r"teacher '\S+LogisticRegression' \(now "
+                                         r"'\S+KNeighborsClassifier'\)"):
+        clf.set_params(student__module__hidden_units=[3],
+                       teacher=[KNeighborsClassifier()]).fit(X, y)
