@@ -1078,7 +1078,7 @@ def test_data_messages_count_the_files_samples_alike(tmp_path, column, value, me
 
 @pytest.mark.parametrize("text, message", [
     # TypeError: unhashable type: 'list'
-    ("? [a, b]\n: 1\n", "is not valid YAML: a key must be a name, not ['a', 'b'] (line 1"),
+    ("? [a, b]\n: 1\n", "is not valid YAML: a key must be a name, not a list (line 1"),
     # RecursionError
     ("data: " + "[" * 2000 + "]" * 2000 + "\n", "is not a config: it nests too deeply"),
     ('{\n\t"output": "out"\n}\n', "(YAML indents with spaces only, JSON written with tabs "
