@@ -76,6 +76,9 @@ BENCHMARK_REFUSALS = [
      "--random-state: expected an integer in [0, 4294967295], got '-1'"),
     ("scale.py", ["--rows", "0"], "--rows: expected an integer of at least 1, got '0'"),
     ("scale.py", ["--rows", "-5"], "--rows: expected an integer of at least 1, got '-5'"),
+    ("model_size.py", ["--rows", "0"], "--rows: expected an integer of at least 1, got '0'"),
+    ("model_size.py", ["--batch-size", "x"],
+     "--batch-size: expected an integer of at least 1, got 'x'"),
 ]
 
 EXAMPLE_REFUSALS = [
