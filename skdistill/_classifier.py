@@ -611,10 +611,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         Teacher term: "soft" is per-sample cross-entropy against the teacher's
         probabilities at ``temperature``, scaled by ``temperature ** 2``;
         "hard" uses the teacher's predicted labels; "mse" compares logits
-        (a scikit-learn teacher's, and those of teachers fused by
-        "mean_proba" or "vote", come from probabilities clipped to
-        [1e-6, 1 - 1e-6]: log-odds of about +-13.8 for two classes, log
-        probabilities of about -13.8 for more, where a teacher is sure).
+        (a scikit-learn teacher's, and a vote's, come from probabilities
+        clipped to [1e-6, 1 - 1e-6]: log-odds of about +-13.8 for two
+        classes, log probabilities of about -13.8 for more, where a teacher
+        is sure; several teachers fused by "mean_proba" give log-odds, or
+        log probabilities, of their mean probabilities, floored at about
+        -87 where every teacher rules a class out).
     temperature : float, default=1.0
         Positive softening temperature of the "soft" teacher term, at most
         1e18 (``skdistill.losses.MAX_TEMPERATURE``, where the term, its square

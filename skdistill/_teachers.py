@@ -158,11 +158,35 @@ class EstimatorTeacher(_Teacher):
                 f"{method}{on_input}: {error}"
             ) from error
 
+    def _check_probabilities(self, proba):
+        """A ValueError naming the teacher where ``predict_proba`` gave no
+        probabilities of its ``classes_`` (NaN, values outside [0, 1], other
+        columns): they would reach the student as targets."""
+        problem = _probability_error(proba, len(self.estimator.classes_))
+        if problem is not None:
+            raise ValueError(
+                f"The scikit-learn teacher {type(self.estimator).__name__} returned from "
+                f"predict_proba {problem}; a teacher must return probabilities in [0, 1], "
+                "one column per class."
+            )
+
     def _compute_logits(self, part):
         proba = np.asarray(self._call("predict_proba", part.raw), dtype=np.float32)
+        self._check_probabilities(proba)
         proba = proba[:, _column_order(self.estimator.classes_, self.classes)]
         proba = torch.as_tensor(proba, device=part.data.device)
         return probabilities_to_logits(proba[:, 1] if proba.shape[1] == 2 else proba)
+
+
+def _probability_error(proba, n_classes):
+    """What is wrong with a teacher's ``predict_proba`` output, or None."""
+    if proba.ndim != 2 or proba.shape[1] != n_classes:
+        return f"an array of shape {proba.shape}, for {n_classes} classes_"
+    # a mean of probabilities may round a step past 0 or 1, as in the displays
+    bad = ~np.isfinite(proba) | (proba < -1e-6) | (proba > 1 + 1e-6)
+    if bad.any():
+        return f"{int(bad.any(axis=1).sum())} row(s) holding {float(proba[bad][0])!r}"
+    return None
 
 
 def stratified_bootstrap(y, rng):

@@ -127,11 +127,15 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
         (n, 1) is binary, as (n,).
     fusion : {"mean_proba", "mean_logits", "vote"}, default="mean_proba"
         "mean_proba": the (weighted) mean of the teachers' probabilities,
-        taken in log space (two identical teachers fuse into either one).
+        taken in log space (two identical teachers fuse into the
+        probabilities of either one; with several classes the fused logits
+        are log-probabilities, so they differ from one teacher's by a
+        constant per sample, which a softmax ignores).
         "mean_logits": the (weighted) mean of their logits.
         "vote": each teacher votes for its predicted class with its weight;
-        the fused target is the class with most votes (ties share the
-        probability equally), a hard target.
+        the fused target is the class with most votes (classes within 1e-6
+        of the total weight of the most tie, and share the probability
+        equally), a hard target.
     weights : sequence of float or None, default=None
         Non-negative weight per teacher; None weighs them equally.
 
@@ -178,6 +182,7 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     if stacked.ndim == 3 and stacked.shape[2] == 1:  # binary as (n, 1)
         return fuse_teacher_logits([one[:, 0] for one in logits], fusion, weights)[:, None]
     weights = check_teacher_weights(weights, len(stacked))
+    weights = weights / weights.max()  # then their sum is finite (1e308 twice is not)
     weights = (weights / weights.sum()).to(device=stacked.device, dtype=stacked.dtype)
     weights = weights.view(-1, *([1] * (stacked.ndim - 1)))
     if fusion == "mean_logits":

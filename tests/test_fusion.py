@@ -94,11 +94,13 @@ def test_unknown_rule_is_named():
 
 
 @pytest.mark.parametrize("fusion", FUSION_RULES)
-def test_tiny_weights_weigh_as_their_ratio(fusion):
-    # 1e-300 underflowed to 0 in float32, and 0 / 0 made every fused logit NaN
+@pytest.mark.parametrize("weights", [[1e-300, 1e-300], [1e308, 1e308]], ids=["tiny", "huge"])
+def test_tiny_and_huge_weights_weigh_as_their_ratio(fusion, weights):
+    # 1e-300 underflowed to 0 in float32, and 0 / 0 made every fused logit NaN; 1e308
+    # twice summed to inf, and every weight became 0 (a teacher of 1/3 everywhere)
     logits = [torch.tensor([0.5, -1.0, 2.0]), torch.tensor([1.5, 0.0, -2.0])]
     np.testing.assert_array_equal(
-        fuse_teacher_logits(logits, fusion, weights=[1e-300, 1e-300]).numpy(),
+        fuse_teacher_logits(logits, fusion, weights=weights).numpy(),
         fuse_teacher_logits(logits, fusion).numpy(),
     )
 

@@ -291,6 +291,34 @@ def test_a_failing_sklearn_teacher_is_named(imbalanced_arrays):
         fast(teacher=FailingClassifier()).fit(X, y)
 
 
+class OddProbabilities(ClassifierMixin, BaseEstimator):
+    """A teacher whose predict_proba returns what it is told to."""
+
+    def __init__(self, proba=None):
+        self.proba = proba
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        return np.resize(np.asarray(self.proba, dtype=float), (len(X), len(self.proba)))
+
+
+@pytest.mark.parametrize("proba, message", [
+    ([np.nan, 1.0], r"returned from predict_proba \d+ row\(s\) holding nan"),
+    ([1.5, -0.5], r"returned from predict_proba \d+ row\(s\) holding 1\.5"),
+    ([1.0, 0.0, 0.0], r"returned from predict_proba an array of shape \(\d+, 3\), for 2 "),
+], ids=["NaN", "outside [0, 1]", "a column too many"])
+def test_a_teacher_of_no_probabilities_is_named(imbalanced_arrays, proba, message):
+    # NaN failed in roc_auc_score or blamed the student's learning rate (even at weight
+    # 0), values outside [0, 1] were clipped silently, columns failed in an IndexError
+    X, y = imbalanced_arrays
+    with pytest.raises(ValueError, match=r"^The scikit-learn teacher OddProbabilities "
+                                         + message):
+        fast(teacher=[OddProbabilities(proba), None], teacher_weights=[0, 1]).fit(X, y)
+
+
 # --- randomness ---------------------------------------------------------------------------
 
 
