@@ -1108,6 +1108,23 @@ def test_a_csv_header_naming_a_column_twice_is_refused(csv_run, header):
         f"column(s) ['{header[2]}'] more than once; give each column its own name")
 
 
+@pytest.mark.parametrize("blank, name", [("   \n", "f0"), ("", "x" * 200_000)],
+                         ids=["after a blank line", "of 200,000 characters"])
+def test_a_repeated_name_is_found_where_pandas_finds_the_header(csv_run, blank, name):
+    # a line of spaces was read as the header (pandas skips it), and a name beyond the
+    # csv module's field limit ended in its traceback
+    config, frame = csv_run
+    data = frame[["f0", "f1", "target"]].assign(again=frame.f0)
+    (config.parent / "data.csv").write_text(
+        blank + data.to_csv(index=False, header=[name, "f1", "target", name]))
+    raw = yaml.safe_load(config.read_text())
+    raw["data"] = {"path": "data.csv", "label_column": "target"}
+    config.write_text(yaml.safe_dump(raw))
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    assert "more than once; give each column its own name" in str(stopped.value.code)
+
+
 def test_infinite_labels_are_named(csv_run):
     # type_of_target's "Input contains infinity" in a traceback
     config, frame = csv_run
