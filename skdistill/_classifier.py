@@ -283,7 +283,10 @@ def _spec_settings(spec, default):
 
 
 def _same_setting(before, after):
-    """Equal, as floats to float32's precision (np.float32(0.01) is 0.01), NaN to NaN."""
+    """Equal, as floats to float32's precision (np.float32(0.01) is 0.01), NaN to
+    NaN, and None to an empty tuple (skorch's callbacks=None and [])."""
+    if before in (None, ()) and after in (None, ()):
+        return True
     if isinstance(before, float) and isinstance(after, float):
         return math.isclose(before, after, rel_tol=1e-6) or (before != before and after != after)
     return before == after
@@ -614,9 +617,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         (a scikit-learn teacher's, and a vote's, come from probabilities
         clipped to [1e-6, 1 - 1e-6]: log-odds of about +-13.8 for two
         classes, log probabilities of about -13.8 for more, where a teacher
-        is sure; several teachers fused by "mean_proba" give log-odds, or
-        log probabilities, of their mean probabilities, floored at about
-        -87 where every teacher rules a class out).
+        is sure; several teachers fused by "mean_proba" give the log-odds of
+        their mean probability, infinite ones as +-13.8, or with more classes
+        the log probabilities, floored at about -87 where every teacher rules
+        a class out).
     temperature : float, default=1.0
         Positive softening temperature of the "soft" teacher term, at most
         1e18 (``skdistill.losses.MAX_TEMPERATURE``, where the term, its square

@@ -13,6 +13,7 @@ and, with matplotlib, the plots ``training_curves.png`` and
 
 import csv
 import gzip
+import itertools
 import os
 import re
 import shutil
@@ -144,12 +145,14 @@ def _check_header_names_once(path, key):
     renames the second "label" to "label.1", which the default feature columns
     (every other one) then took in, the labels included."""
     # the csv module, not pandas: it reads a header of 100,000 names five times faster;
-    # as pandas, it skips blank lines, and takes names of any length (for this read)
+    # as pandas, it skips blank lines before the header (and none within a quoted name),
+    # and takes names of any length (for this read)
     limit = csv.field_size_limit(2**31 - 1)
     try:
         with (gzip.open if str(path).lower().endswith(".gz") else open)(
                 path, "rt", encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(line for line in handle if line.strip()), [])
+            lines = itertools.dropwhile(lambda line: not line.strip(" \t\r\n"), handle)
+            header = next(csv.reader(lines), [])
     finally:
         csv.field_size_limit(limit)
     # empty names are no repeat: pandas names them "Unnamed: <position>"

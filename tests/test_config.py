@@ -1125,6 +1125,16 @@ def test_a_repeated_name_is_found_where_pandas_finds_the_header(csv_run, blank, 
     assert "more than once; give each column its own name" in str(stopped.value.code)
 
 
+def test_a_blank_line_within_a_quoted_header_name_is_kept(tmp_path):
+    # it was skipped as a blank line: the names 'x\n\ny' and 'x\ny' read as one, twice
+    from skdistill._run import _check_header_names_once
+
+    path = tmp_path / "data.csv"
+    path.write_text('"x\n\ny","x\ny",c\n1,2,3\n')
+    assert list(pd.read_csv(path).columns) == ["x\n\ny", "x\ny", "c"]
+    _check_header_names_once(path, "data.path")
+
+
 def test_infinite_labels_are_named(csv_run):
     # type_of_target's "Input contains infinity" in a traceback
     config, frame = csv_run

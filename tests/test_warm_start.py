@@ -313,7 +313,8 @@ def test_the_warm_settings_warning_tells_changes_from_spellings(imbalanced_array
         warnings.simplefilter("error")
         clf.set_params(student=default_net("student"), teacher=[LogisticRegression()]).fit(X, y)
         clf.set_params(student__lr=np.float32(0.01), student__batch_size=7,
-                       student__max_epochs=99, student__module__hidden_units=[64]).fit(X, y)
+                       student__max_epochs=99, student__module__hidden_units=[64],
+                       student__callbacks=[]).fit(X, y)
     with pytest.warns(UserWarning, match=r"student__module__hidden_units \(64,\) \(now \(3,\)\), "
                                          r"teacher '\S+LogisticRegression' \(now "
                                          r"'\S+KNeighborsClassifier'\)"):
