@@ -32,6 +32,7 @@ from torch import nn
 
 from ._constraints import NumberInterval
 from ._layout import find_layout, shape_contradiction
+from ._numbers import summable_weights
 from ._nets import (
     DEFAULT_NET_PARAMS,
     DEFAULT_STUDENT,
@@ -451,15 +452,16 @@ _FAINT = (
 
 
 def _check_weights(sample_weight, X, y_encoded, classes):
-    """``sample_weight`` as float64 (None stays None), every class with some weight,
+    """``sample_weight`` as float64 (None stays None; scaled down where its sum
+    overflows), every class with some weight,
     and weight that the nets' float32 holds: scaled to at most 1 (see ``_part``), a
     class whose largest weight falls below float32's smallest normal number would
     lose its weights, or train on rounding (inf or NaN)."""
     if sample_weight is None:
         return None
-    sample_weight = _check_sample_weight(
+    sample_weight = summable_weights(_check_sample_weight(
         sample_weight, X, dtype=np.float64, ensure_non_negative=True
-    )
+    ))
     weightless = _weightless_classes(y_encoded, sample_weight, classes)
     if weightless:
         raise ValueError(
@@ -1262,7 +1264,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             smaller_part = min(self.validation_fraction, 1 - self.validation_fraction)
             return (
                 len(y_encoded) >= EARLY_STOPPING_MIN_SAMPLES
-                and np.bincount(y_encoded).min() * smaller_part >= EARLY_STOPPING_MIN_PER_CLASS
+                # 1 - 0.9 is 0.09999999999999998: the rule is symmetric in the fraction
+                and np.bincount(y_encoded).min() * smaller_part
+                >= EARLY_STOPPING_MIN_PER_CLASS - 1e-9
             )
         return bool(self.early_stopping)
 

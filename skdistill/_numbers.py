@@ -27,6 +27,26 @@ def as_scalar(value):
     return value
 
 
+def summable_weights(weight):
+    """Non-negative float64 ``weight`` as given, or scaled down by a power of two
+    where their sum overflows (40 weights of 1e307), by just the headroom a sum
+    of them needs: where only their ratios count, nothing changes but the sum.
+
+    Parameters
+    ----------
+    weight : ndarray of float64 of shape (n_samples,)
+
+    Returns
+    -------
+    weight : ndarray of float64 of shape (n_samples,)
+    """
+    with np.errstate(over="ignore"):
+        overflows = not np.isfinite(weight.sum())
+    if overflows:  # only then: weights a teacher is fitted with stay as given
+        weight = np.ldexp(weight, -int(np.ceil(np.log2(len(weight)))) - 1)
+    return weight
+
+
 def is_positive_int(value):
     """Whether ``value`` is an int of 1 or more (NumPy's, a 0-d integer array or tensor)."""
     value = as_scalar(value)

@@ -193,7 +193,9 @@ def validate_features(estimator, X, y="no_validation", reset=True):
     if frame is not None and any(dtype.kind in "mM" for dtype in frame.dtypes):
         raise _column_error(frame)  # scikit-learn would take dates for numbers
     try:
-        with np.errstate(over="ignore"):  # numbers beyond float32: the error below names them
+        # numbers beyond float32 (inf - inf in scikit-learn's finiteness check once
+        # cast): the error below names them
+        with np.errstate(over="ignore", invalid="ignore"):
             return validate_data(
                 estimator, X, y, reset=reset, accept_sparse="csr", dtype=np.float32
             )

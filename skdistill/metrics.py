@@ -21,6 +21,7 @@ import numpy as np
 from sklearn.metrics import make_scorer, roc_auc_score
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
+from ._numbers import summable_weights
 from ._validation import check_one_column
 from .pu import _is_prior, _warn_if_positives_are_most, positive_label
 
@@ -71,11 +72,8 @@ def _check_weight(sample_weight, y_true, label, unlabeled_too=False):
     """Non-negative weights of ``y_true``'s samples (ones for None), giving the
     labelled positives (and the unlabeled samples) some weight, scaled down by
     a power of two where their sum overflows."""
-    weight = _check_sample_weight(sample_weight, y_true, ensure_non_negative=True)
-    with np.errstate(over="ignore"):
-        overflows = not np.isfinite(weight.sum())
-    if overflows:  # only then, and only by the headroom a sum of n needs
-        weight = np.ldexp(weight, -int(np.ceil(np.log2(len(weight)))) - 1)
+    weight = summable_weights(
+        _check_sample_weight(sample_weight, y_true, ensure_non_negative=True))
     labelled = y_true == label
     groups = {"labelled positives": labelled}
     if unlabeled_too:

@@ -32,6 +32,19 @@ def test_unit_weights_train_as_no_weights(imbalanced_arrays):
     assert ones.n_iter_ == plain.n_iter_
 
 
+@pytest.mark.parametrize("loss", ["pu", "bce"])
+def test_weights_whose_sum_overflows_train_as_their_ratio(imbalanced_arrays, loss):
+    # "positive_share must be in (0, 1), got nan" (pu), or NaN validation scores and
+    # 45 RuntimeWarnings (bce): each weight finite, their sum not
+    X, y = imbalanced_arrays
+    ones = fast(early_stopping=True, true_label_loss=loss).fit(X, y, sample_weight=np.ones(len(y)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        huge = fast(early_stopping=True, true_label_loss=loss).fit(
+            X, y, sample_weight=np.full(len(y), 1e307))
+    np.testing.assert_allclose(huge.predict_proba(X), ones.predict_proba(X), atol=1e-5)
+
+
 @pytest.mark.parametrize("early_stopping, prior", [(False, 0.0), (True, "estimate")])
 def test_samples_of_zero_weight_are_absent(imbalanced_arrays, early_stopping, prior):
     # BaggingClassifier passes its bootstrap as weights; early stopping decided and split

@@ -204,6 +204,8 @@ def test_early_stopping_auto_needs_100_samples_and_two_of_each_class_held_out(
     rare[np.flatnonzero(y == 1)[19]] = 1  # 20 positives: 2 held out
     assert _validates(fast(early_stopping="auto").fit(X, rare))
     assert not _validates(fast(early_stopping="auto", validation_fraction=0.05).fit(X, rare))
+    # the rule is symmetric in the fraction: 1 - 0.9 is 0.09999999999999998
+    assert _validates(fast(early_stopping="auto", validation_fraction=0.9).fit(X, rare))
 
 
 def test_auto_batch_size_scales_with_rows(imbalanced_arrays):
