@@ -67,8 +67,8 @@ from .losses import (
     make_true_label_loss,
 )
 from .pu import (
-    DEFAULT_PRIOR_ESTIMATOR, _PositiveMajorityWarning, _check_given_prior,
-    _warn_if_positives_are_most, check_positive_label, fit_prior,
+    DEFAULT_PRIOR_ESTIMATOR, _check_given_prior,
+    _warn_if_positives_are_most, check_positive_label, fit_prior, labels_checked,
 )
 from .tracking import Tracker, TrackingSession
 
@@ -1231,11 +1231,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         as to a scikit-learn teacher: its scorer may fit in threads)."""
         if estimator is None:
             return _check_given_prior(self.prior)
-        with warnings.catch_warnings(), seeded_global_generators(seed, device), \
-                generators_lent_out():
-            # _check_pu_labels decides on the samples of non-zero weight, naming the
-            # user's label
-            warnings.simplefilter("ignore", _PositiveMajorityWarning)
+        # _check_pu_labels has decided on the samples of non-zero weight, naming the
+        # user's label
+        with labels_checked(), seeded_global_generators(seed, device), generators_lent_out():
             return fit_prior(estimator, X_raw, y_encoded)
 
     def _effective_beta(self):

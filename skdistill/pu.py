@@ -28,6 +28,8 @@ Learning: A Modern Approach", NeurIPS 2021.
 
 import heapq
 import warnings
+from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import count
 from numbers import Integral, Real
 from typing import NamedTuple
@@ -293,6 +295,23 @@ class _PositiveMajorityWarning(UserWarning):
     """The positive label of PU data holds most samples."""
 
 
+#: True while labels checked by their caller are passed on (to a prior estimator):
+#: a context variable, which belongs to its thread, where a warnings filter belongs
+#: to the process and concurrent fits in threads restored each other's.
+_LABELS_CHECKED = ContextVar("skdistill_pu_labels_checked", default=False)
+
+
+@contextmanager
+def labels_checked():
+    """Leave the positive-majority warning out in this thread, for labels the
+    caller has checked (on the samples of non-zero weight, naming its own label)."""
+    token = _LABELS_CHECKED.set(True)
+    try:
+        yield
+    finally:
+        _LABELS_CHECKED.reset(token)
+
+
 def _warn_if_positives_are_most(label, positive, sample_weight=None):
     """Warn where the positive class of PU labels holds most of the samples.
 
@@ -316,6 +335,8 @@ def _warn_if_positives_are_most(label, positive, sample_weight=None):
     UserWarning
         If ``label`` is carried by more than half of the samples present.
     """
+    if _LABELS_CHECKED.get():
+        return
     present = positive if sample_weight is None else positive[np.asarray(sample_weight) > 0]
     share = float(np.mean(present))
     if share > 0.5:

@@ -1074,3 +1074,23 @@ def test_the_estimated_prior_does_not_depend_on_the_validation_split():
                       {"early_stopping": True, "validation_fraction": 0.3}]
     }
     assert len(priors) == 1
+
+
+class FiltersSpy(BaseEstimator):
+    """A prior estimator that records the process's warnings filters as it fits."""
+
+    seen = []
+
+    def fit(self, X, y):
+        FiltersSpy.seen.append(list(warnings.filters))
+        self.prior_ = 0.3
+        return self
+
+
+def test_the_prior_estimate_changes_no_warnings_filter_of_the_process():
+    # a filter ignoring the positive-majority warning, set and restored around the
+    # estimate, outlived fits in threads (each restored the filters another had saved)
+    X, _, s, _ = scar_task(100, class_sep=2.0)
+    before = list(warnings.filters)
+    assert DistilledClassifier(prior=FiltersSpy(), **ONE_ROUND).fit(X, s).prior_ == 0.3
+    assert FiltersSpy.seen == [before]
