@@ -1284,13 +1284,16 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         try:
             train_rows, valid_rows = train_test_split(
                 np.arange(len(y_encoded)) if rows is None else rows,
-                test_size=self.validation_fraction, stratify=y_kept, random_state=rng,
+                # the labels, in the order of their codes: the same split, and an
+                # error naming the user's classes
+                test_size=self.validation_fraction, stratify=classes[y_kept], random_state=rng,
             )
         except ValueError as error:  # too few samples of a class for a stratified split
             raise ValueError(
                 f"Early stopping cannot hold out a stratified validation part "
                 f"(validation_fraction={self.validation_fraction}) of {len(y_kept)} "
-                f"samples{'' if rows is None else ' of non-zero weight'}: {error} "
+                f"samples{'' if rows is None else ' of non-zero weight'}: "
+                f"{str(error).rstrip('.')}. "
                 f"{_split_advice(y_kept, classes, self.validation_fraction)}"
             ) from None
         for name, part_rows, direction in (

@@ -164,6 +164,10 @@ def test_a_validation_part_without_some_class_is_refused():
     with pytest.raises(ValueError, match=r"class\(es\) \[1\] have a single sample.*"
                                          "set early_stopping=False"):
         fast(early_stopping=True, validation_fraction=0.9).fit(X, y)
+    # scikit-learn's part of the message named the code of the class, 1, not its label
+    with pytest.raises(ValueError, match=r"Classes with too few members are: \['zz'\]\. The "
+                                         r"class\(es\) \['zz'\] have a single sample"):
+        fast(early_stopping=True).fit(X, np.where(y == 1, "zz", "a"))
 
 
 def test_a_training_part_without_some_class_is_refused():
