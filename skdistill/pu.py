@@ -28,8 +28,8 @@ Learning: A Modern Approach", NeurIPS 2021.
 
 import heapq
 import warnings
+import threading
 from contextlib import contextmanager
-from contextvars import ContextVar
 from itertools import count
 from numbers import Integral, Real
 from typing import NamedTuple
@@ -295,21 +295,28 @@ class _PositiveMajorityWarning(UserWarning):
     """The positive label of PU data holds most samples."""
 
 
-#: True while labels checked by their caller are passed on (to a prior estimator):
-#: a context variable, which belongs to its thread, where a warnings filter belongs
-#: to the process and concurrent fits in threads restored each other's.
-_LABELS_CHECKED = ContextVar("skdistill_pu_labels_checked", default=False)
+class _CheckedLabels:
+    """How many fits are passing on labels they checked: a count, where a warnings
+    filter set and restored by each would be restored over by concurrent fits in
+    threads (and outlive them); it belongs to the process, as the threads a prior
+    estimator may fit in do."""
+
+    lock = threading.Lock()
+    count = 0
 
 
 @contextmanager
 def labels_checked():
-    """Leave the positive-majority warning out in this thread, for labels the
-    caller has checked (on the samples of non-zero weight, naming its own label)."""
-    token = _LABELS_CHECKED.set(True)
+    """Leave the positive-majority warning out while labels their caller has
+    checked (on the samples of non-zero weight, naming its own label) are passed
+    on, to a prior estimator, which may fit in threads of its own."""
+    with _CheckedLabels.lock:
+        _CheckedLabels.count += 1
     try:
         yield
     finally:
-        _LABELS_CHECKED.reset(token)
+        with _CheckedLabels.lock:
+            _CheckedLabels.count -= 1
 
 
 def _warn_if_positives_are_most(label, positive, sample_weight=None):
@@ -335,7 +342,7 @@ def _warn_if_positives_are_most(label, positive, sample_weight=None):
     UserWarning
         If ``label`` is carried by more than half of the samples present.
     """
-    if _LABELS_CHECKED.get():
+    if _CheckedLabels.count:
         return
     present = positive if sample_weight is None else positive[np.asarray(sample_weight) > 0]
     share = float(np.mean(present))

@@ -1,5 +1,6 @@
 """Positive-unlabeled learning: prior estimators, ``prior="estimate"``, PU labels, PU metrics."""
 
+import threading
 import warnings
 from functools import partial
 
@@ -1094,3 +1095,28 @@ def test_the_prior_estimate_changes_no_warnings_filter_of_the_process():
     before = list(warnings.filters)
     assert DistilledClassifier(prior=FiltersSpy(), **ONE_ROUND).fit(X, s).prior_ == 0.3
     assert FiltersSpy.seen == [before]
+
+
+class ThreadedPrior(BaseEstimator):
+    """A prior estimator that fits a BestBinPriorEstimator in a thread of its own."""
+
+    def fit(self, X, y):
+        fitted = []
+        worker = threading.Thread(target=lambda: fitted.append(
+            BestBinPriorEstimator(random_state=0).fit(X, y)))
+        worker.start()
+        worker.join()
+        self.prior_ = fitted[0].prior_
+        return self
+
+
+def test_reversed_labels_are_warned_of_once_where_the_prior_estimator_fits_in_threads():
+    # a thread of the estimator's started without the flag that the labels were
+    # checked, and warned again, naming the code 1 rather than the user's 'unl'
+    X, _, s, _ = scar_task(200, class_sep=2.0)
+    labels = np.where(s == 1, "pos", "unl")  # 'unl', the most, sorts last: positive
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        DistilledClassifier(prior=ThreadedPrior(), **ONE_ROUND).fit(X, labels)
+    majority = [str(w.message) for w in caught if "holds" in str(w.message)]
+    assert len(majority) == 1 and "'unl'" in majority[0]
