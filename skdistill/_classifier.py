@@ -372,7 +372,7 @@ def _split_advice(y_encoded, classes, validation_fraction):
     """What to change when a stratified validation part cannot be drawn: the
     side too small to hold a sample of every class says which way to move."""
     counts = np.bincount(y_encoded, minlength=len(classes))
-    single = [classes[k].item() for k in np.flatnonzero(counts < 2)]
+    single = classes[np.flatnonzero(counts < 2)].tolist()  # object classes hold no .item()
     if single:
         return (
             f"The class(es) {single} have a single sample, which no split can put on "

@@ -28,8 +28,8 @@ Learning: A Modern Approach", NeurIPS 2021.
 
 import heapq
 import warnings
-import threading
 from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import count
 from numbers import Integral, Real
 from typing import NamedTuple
@@ -295,28 +295,23 @@ class _PositiveMajorityWarning(UserWarning):
     """The positive label of PU data holds most samples."""
 
 
-class _CheckedLabels:
-    """How many fits are passing on labels they checked: a count, where a warnings
-    filter set and restored by each would be restored over by concurrent fits in
-    threads (and outlive them); it belongs to the process, as the threads a prior
-    estimator may fit in do."""
-
-    lock = threading.Lock()
-    count = 0
+#: True while labels checked by their caller are passed on (to a prior estimator):
+#: a context variable, which belongs to its thread, where a warnings filter belongs
+#: to the process and concurrent fits in threads restored each other's (a count for
+#: the process silenced the warning in every other thread). A thread a prior
+#: estimator starts begins without it, and may warn again.
+_LABELS_CHECKED = ContextVar("skdistill_pu_labels_checked", default=False)
 
 
 @contextmanager
 def labels_checked():
-    """Leave the positive-majority warning out while labels their caller has
-    checked (on the samples of non-zero weight, naming its own label) are passed
-    on, to a prior estimator, which may fit in threads of its own."""
-    with _CheckedLabels.lock:
-        _CheckedLabels.count += 1
+    """Leave the positive-majority warning out in this thread, for labels the
+    caller has checked (on the samples of non-zero weight, naming its own label)."""
+    token = _LABELS_CHECKED.set(True)
     try:
         yield
     finally:
-        with _CheckedLabels.lock:
-            _CheckedLabels.count -= 1
+        _LABELS_CHECKED.reset(token)
 
 
 def _warn_if_positives_are_most(label, positive, sample_weight=None):
@@ -342,7 +337,7 @@ def _warn_if_positives_are_most(label, positive, sample_weight=None):
     UserWarning
         If ``label`` is carried by more than half of the samples present.
     """
-    if _CheckedLabels.count:
+    if _LABELS_CHECKED.get():
         return
     present = positive if sample_weight is None else positive[np.asarray(sample_weight) > 0]
     share = float(np.mean(present))

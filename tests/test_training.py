@@ -8,6 +8,7 @@ import tracemalloc
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from skorch import NeuralNetBinaryClassifier
@@ -165,9 +166,11 @@ def test_a_validation_part_without_some_class_is_refused():
                                          "set early_stopping=False"):
         fast(early_stopping=True, validation_fraction=0.9).fit(X, y)
     # scikit-learn's part of the message named the code of the class, 1, not its label
-    with pytest.raises(ValueError, match=r"Classes with too few members are: \['zz'\]\. The "
-                                         r"class\(es\) \['zz'\] have a single sample"):
-        fast(early_stopping=True).fit(X, np.where(y == 1, "zz", "a"))
+    for labels in (np.where(y == 1, "zz", "a"),
+                   pd.Series(pd.Categorical(np.where(y == 1, "zz", "a")))):  # an AttributeError
+        with pytest.raises(ValueError, match=r"Classes with too few members are: \['zz'\]\. "
+                                             r"The class\(es\) \['zz'\] have a single sample"):
+            fast(early_stopping=True).fit(X, labels)
 
 
 def test_a_training_part_without_some_class_is_refused():
