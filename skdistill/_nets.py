@@ -638,8 +638,8 @@ def check_output_shape(net, data, n_classes, role):
             ) from error
         raise ValueError(
             f"The {role}'s module fails on 2 samples of {data.X.shape[1]} features: "
-            f"{str(error).rstrip('.')}. Where this is a shape error, check the input shape it was given "
-            "(input_dim, or sequence_length x alphabet_size for sequence modules)."
+            f"{str(error).rstrip('.')}. Where this is a shape error, check the input shape it "
+            "was given (input_dim, or sequence_length x alphabet_size for sequence modules)."
         ) from error
     if not isinstance(output, torch.Tensor):
         raise ValueError(

@@ -322,7 +322,8 @@ class PriorWithoutReturn(BaseEstimator):
 def test_a_prior_estimator_whose_fit_returns_none_is_told_to_return_self():
     # it was told it "set no prior_", which it had
     X, _, s, _ = scar_task(100, class_sep=2.0)
-    with pytest.raises(ValueError, match="set prior_ in fit but returned None: fit must return self"):
+    with pytest.raises(ValueError,
+                       match="set prior_ in fit but returned None: fit must return self"):
         fit_prior(PriorWithoutReturn(), X, s)
 
 
