@@ -112,15 +112,44 @@ def layout_from_values(X):
     positions, which both hold a letter. All the columns are one position
     when no row holds two ones (one-letter sequences). A one-letter alphabet
     cannot be told from the values (every column fits a block of one), so
-    it gives None, as does a matrix that is not binary or not one-hot.
+    it gives None, as does a matrix that is not binary or not one-hot, and
+    one whose rows leave most positions up to their last letter empty
+    (``MIN_SPAN_HELD``): sequences hold a letter at nearly every position but
+    their padding at the end, while one-hot columns of other features beside
+    a sequence's (a ColumnTransformer's) fit small blocks by chance.
     """
     n_features = X.shape[1]
     if n_features < 2 or not _is_binary(X):
         return None
     for block in range(n_features, 1, -1):
         if n_features % block == 0 and _at_most_one_per_block(X, block):
-            return SequenceLayout(n_features // block, block)
+            return (SequenceLayout(n_features // block, block)
+                    if _span_held(X, block) >= MIN_SPAN_HELD else None)
     return None
+
+
+#: The least mean share, over rows, of the positions up to a row's last letter that
+#: hold a letter, for the values to give a layout. A 29 x 21 window beside a one-hot
+#: feature of 3 levels read as 204 positions of 3 letters holds 15 %.
+MIN_SPAN_HELD = 0.5
+
+
+def _span_held(X, block):
+    """The mean share, over rows with a nonzero, of the positions (blocks of
+    ``block`` columns) up to the row's last nonzero that hold one."""
+    if sp.issparse(X):
+        X = sp.csr_matrix(X)
+        X.eliminate_zeros()
+        counts = np.diff(X.indptr)
+        rows = np.repeat(np.arange(X.shape[0]), counts)
+        last = np.full(X.shape[0], -1)
+        np.maximum.at(last, rows, X.indices // block)
+    else:
+        held = (X != 0).reshape(X.shape[0], -1, block).any(axis=2)
+        counts = held.sum(axis=1)
+        last = held.shape[1] - 1 - np.argmax(held[:, ::-1], axis=1)
+    filled = counts > 0
+    return float(np.mean(counts[filled] / (last[filled] + 1))) if filled.any() else 0.0
 
 
 def _named_like_positions(feature_names):

@@ -135,6 +135,24 @@ def _warn_of_blank_letters(alphabet):
         )
 
 
+#: Symbols that a table of symbols may well hold: the 64 codons.
+MANY_SYMBOLS = 64
+
+
+def _warn_of_a_symbol_per_sample(alphabet, n_samples):
+    """Warn where a table of symbols gave more than ``MANY_SYMBOLS`` and more than
+    one per two samples: whole sequences in several columns (a window and its
+    flank, say), each read as one symbol that nothing else shares."""
+    if len(alphabet) > max(MANY_SYMBOLS, n_samples / 2):
+        warnings.warn(
+            f"SequenceEncoder learned {len(alphabet)} symbols from {n_samples} samples of "
+            "several columns, which it reads as one symbol per cell (the columns of "
+            "positions_frame). For columns of whole sequences, encode each with its own "
+            "SequenceEncoder (a ColumnTransformer), which splits them into letters.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
+
+
 def _alphabet_text(alphabet):
     """Return the alphabet as messages show it: "ACGT", or a list of longer symbols.
 
@@ -385,6 +403,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         if self.alphabet is None:
             alphabet = np.unique(symbols[symbols != ""])
             _warn_of_blank_letters(alphabet)
+            if self.n_features_in_ > 1:
+                _warn_of_a_symbol_per_sample(alphabet, len(symbols))
         else:
             alphabet = np.asarray(list(self.alphabet), dtype=str)
             if len(alphabet) == 0 or len(np.unique(alphabet)) != len(alphabet):

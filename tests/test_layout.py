@@ -127,7 +127,9 @@ def test_names_of_positions_that_give_no_layout_stop_the_guess_from_values(case)
     columns = ColumnTransformer([("dna", SequenceEncoder(), ["dna"]), other]).set_output(
         transform="pandas")
     X = columns.fit_transform(frame)
-    assert layout_from_values(X.to_numpy()) is not None  # a wrong shape the values allow
+    # a wrong shape the values allow; of (37, 4), so few positions hold a letter that the
+    # values now give no layout either
+    assert (layout_from_values(X.to_numpy()) is None) == (case == "two encoders")
     assert find_layout(X.to_numpy(), X.columns) is None
 
 
@@ -337,3 +339,18 @@ def test_feature_names_of_a_line_end_letter_give_the_shape():
     with pytest.warns(UserWarning, match="whitespace or control characters"):
         model.set_output(transform="pandas").fit([s + "\n" for s in sequences], y)
     assert model[-1].sequence_shape_ == (7, 5)
+
+
+def test_one_hot_columns_beside_a_sequence_give_no_layout_by_chance():
+    # 29 x 21 one-hot windows beside a feature of 3 levels (612 columns) were read as
+    # 204 positions of 3 letters, 15 % of them holding one: a CNN read them silently
+    sequences, _ = windows(n=120, length=29)
+    encoded = SequenceEncoder(alphabet="ACDEFGHIKLMNPQRSTVWY-").fit_transform(sequences)
+    levels = np.eye(3)[np.arange(len(sequences)) % 3]
+    assert layout_from_values(np.hstack([encoded, levels])) is None
+    assert layout_from_values(sp.csr_matrix(np.hstack([encoded, levels]))) is None
+    assert layout_from_values(encoded).shape == (29, 21)
+    # padding at the end leaves positions empty too, after the last letter only
+    short = SequenceEncoder(length=40).fit_transform(
+        [s[: 8 + i % 20] for i, s in enumerate(sequences)])
+    assert layout_from_values(short).shape == (40, 4)

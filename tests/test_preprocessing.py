@@ -465,3 +465,17 @@ def test_parameters_set_after_fit_are_checked_or_the_fitted_ones_used():
         SequenceEncoder().fit(["AC"]).set_params(dtype=str).transform(["AC"])
     with pytest.raises(ValueError, match="'handle_unknown' parameter"):
         SequenceEncoder().fit(["AC"]).set_params(handle_unknown="raise").transform(["AX"])
+
+
+def test_a_table_of_whole_sequences_is_warned_of():
+    # two columns of windows were read as two positions of whole-window symbols: 600
+    # symbols for 300 rows, a model that memorised its rows without a word
+    rng = np.random.default_rng(0)
+    windows = ["".join(rng.choice(list("ACDEFGHIK"), 15)) for _ in range(300)]
+    table = pd.DataFrame({"window": windows, "flank": [w[::-1] for w in windows]})
+    with pytest.warns(UserWarning, match="learned 600 symbols from 300 samples of several "
+                                         "columns.*its own SequenceEncoder"):
+        SequenceEncoder().fit(table)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SequenceEncoder().fit(positions_frame(windows))  # one letter per cell
