@@ -31,7 +31,7 @@ from sklearn.utils.validation import (
 from torch import nn
 
 from ._constraints import NumberInterval
-from ._layout import find_layout, shape_contradiction
+from ._layout import doubt_of_values_layout, find_layout, shape_contradiction
 from ._numbers import summable_weights
 from ._nets import (
     DEFAULT_NET_PARAMS,
@@ -1362,6 +1362,17 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                                 for spec, default, _ in new_nets):
             layout = found = find_layout(X, feature_names)
             searched = True
+            if (doubt := doubt_of_values_layout(X, feature_names, layout)) is not None:
+                warnings.warn(
+                    f"The input's one-hot values give {layout.length} positions of "
+                    f"{layout.alphabet_size} letters, but {doubt}: other one-hot columns "
+                    "beside a sequence's (a ColumnTransformer's) fit such blocks by "
+                    "chance, and a sequence net would read them as letters. Give the "
+                    "shape (sequence_length, alphabet_size) or feature names "
+                    "(set_output(transform='pandas')); sequences masked with many unknown "
+                    "letters may read so rightly.",
+                    SequenceShapeWarning, stacklevel=user_stacklevel(),
+                )
             if warm and layout is not None and layout.columns is not None:
                 raise ValueError(
                     "warm_start=True: the new teachers read the features in another "

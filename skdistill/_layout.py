@@ -112,26 +112,54 @@ def layout_from_values(X):
     positions, which both hold a letter. All the columns are one position
     when no row holds two ones (one-letter sequences). A one-letter alphabet
     cannot be told from the values (every column fits a block of one), so
-    it gives None, as does a matrix that is not binary or not one-hot, and
-    one whose rows leave most positions up to their last letter empty
-    (``MIN_SPAN_HELD``): sequences hold a letter at nearly every position but
-    their padding at the end, while one-hot columns of other features beside
-    a sequence's (a ColumnTransformer's) fit small blocks by chance.
+    it gives None, as does a matrix that is not binary or not one-hot (see
+    :func:`doubt_of_values_layout` for blocks that fit by chance).
     """
     n_features = X.shape[1]
     if n_features < 2 or not _is_binary(X):
         return None
     for block in range(n_features, 1, -1):
         if n_features % block == 0 and _at_most_one_per_block(X, block):
-            return (SequenceLayout(n_features // block, block)
-                    if _span_held(X, block) >= MIN_SPAN_HELD else None)
+            return SequenceLayout(n_features // block, block)
     return None
 
 
 #: The least mean share, over rows, of the positions up to a row's last letter that
-#: hold a letter, for the values to give a layout. A 29 x 21 window beside a one-hot
-#: feature of 3 levels read as 204 positions of 3 letters holds 15 %.
+#: hold a letter, for a layout read from values alone to be taken without a doubt. A
+#: 29 x 21 window beside a one-hot feature of 3 levels read as 204 positions of 3
+#: letters holds 15 %.
 MIN_SPAN_HELD = 0.5
+
+
+def doubt_of_values_layout(X, feature_names, layout):
+    """Why ``layout``, read from the values of ``X`` alone, may fit them by chance,
+    or None.
+
+    Sequences hold a letter at nearly every position but their padding at the
+    end, while one-hot columns of other features beside a sequence's (a
+    ColumnTransformer's) fit small blocks by chance, most of them empty.
+    Sequences masked with many unknown letters leave positions empty too, so
+    this is a doubt, not a refusal.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    feature_names : ndarray of str or None
+    layout : SequenceLayout or None
+        What :func:`find_layout` gave.
+
+    Returns
+    -------
+    doubt : str or None
+    """
+    if layout is None or layout.columns is not None or (
+            layout_from_names(feature_names) is not None):
+        return None
+    held = _span_held(X, layout.alphabet_size)
+    if held >= MIN_SPAN_HELD:
+        return None
+    return (f"only {held:.0%} of the positions up to a sample's last letter hold one, where "
+            "sequences fill all but their padding at the end")
 
 
 def _span_held(X, block):

@@ -139,13 +139,14 @@ def _warn_of_blank_letters(alphabet):
 MANY_SYMBOLS = 64
 
 
-def _warn_of_a_symbol_per_sample(alphabet, n_samples):
+def _warn_of_a_symbol_per_cell(alphabet, n_cells):
     """Warn where a table of symbols gave more than ``MANY_SYMBOLS`` and more than
-    one per two samples: whole sequences in several columns (a window and its
-    flank, say), each read as one symbol that nothing else shares."""
-    if len(alphabet) > max(MANY_SYMBOLS, n_samples / 2):
+    one per two of its cells: whole sequences in several columns (a window and
+    its flank, say), each read as one symbol that nothing else shares (codons and
+    dipeptides repeat across the cells)."""
+    if len(alphabet) > max(MANY_SYMBOLS, n_cells / 2):
         warnings.warn(
-            f"SequenceEncoder learned {len(alphabet)} symbols from {n_samples} samples of "
+            f"SequenceEncoder learned {len(alphabet)} symbols from {n_cells} cells of "
             "several columns, which it reads as one symbol per cell (the columns of "
             "positions_frame). For columns of whole sequences, encode each with its own "
             "SequenceEncoder (a ColumnTransformer), which splits them into letters.",
@@ -404,7 +405,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             alphabet = np.unique(symbols[symbols != ""])
             _warn_of_blank_letters(alphabet)
             if self.n_features_in_ > 1:
-                _warn_of_a_symbol_per_sample(alphabet, len(symbols))
+                _warn_of_a_symbol_per_cell(alphabet, int((symbols != "").sum()))
         else:
             alphabet = np.asarray(list(self.alphabet), dtype=str)
             if len(alphabet) == 0 or len(np.unique(alphabet)) != len(alphabet):

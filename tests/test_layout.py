@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -127,9 +129,7 @@ def test_names_of_positions_that_give_no_layout_stop_the_guess_from_values(case)
     columns = ColumnTransformer([("dna", SequenceEncoder(), ["dna"]), other]).set_output(
         transform="pandas")
     X = columns.fit_transform(frame)
-    # a wrong shape the values allow; of (37, 4), so few positions hold a letter that the
-    # values now give no layout either
-    assert (layout_from_values(X.to_numpy()) is None) == (case == "two encoders")
+    assert layout_from_values(X.to_numpy()) is not None  # a wrong shape the values allow
     assert find_layout(X.to_numpy(), X.columns) is None
 
 
@@ -341,16 +341,28 @@ def test_feature_names_of_a_line_end_letter_give_the_shape():
     assert model[-1].sequence_shape_ == (7, 5)
 
 
-def test_one_hot_columns_beside_a_sequence_give_no_layout_by_chance():
-    # 29 x 21 one-hot windows beside a feature of 3 levels (612 columns) were read as
-    # 204 positions of 3 letters, 15 % of them holding one: a CNN read them silently
-    sequences, _ = windows(n=120, length=29)
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
+def test_one_hot_columns_beside_a_sequence_are_doubted_as_a_layout(sparse):
+    # one-hot windows beside a feature of 3 levels were read as blocks that fit by chance
+    # (29 x 21 amino acids as 204 positions of 3 letters, 15 % held; these 29 x 4 DNA
+    # letters in a 21-letter grid as 102 of 6, 29 %): a CNN read them silently
+    sequences, y = windows(n=120, length=29)
     encoded = SequenceEncoder(alphabet="ACDEFGHIKLMNPQRSTVWY-").fit_transform(sequences)
-    levels = np.eye(3)[np.arange(len(sequences)) % 3]
-    assert layout_from_values(np.hstack([encoded, levels])) is None
-    assert layout_from_values(sp.csr_matrix(np.hstack([encoded, levels]))) is None
-    assert layout_from_values(encoded).shape == (29, 21)
-    # padding at the end leaves positions empty too, after the last letter only
-    short = SequenceEncoder(length=40).fit_transform(
+    mixed = np.hstack([encoded, np.eye(3)[np.arange(len(sequences)) % 3]])
+    mixed = sp.csr_matrix(mixed) if sparse else mixed
+    with pytest.warns(SequenceShapeWarning, match=r"give 102 positions of 6 letters, but only "
+                                                  r"29% of the positions up to a sample's"):
+        DistilledClassifier(student=CNN, **FAST).fit(mixed, y)
+    # padding at the end leaves positions empty too, after the last letter only; and
+    # sequences masked by unknown letters still read (a doubt, not a refusal)
+    padded = SequenceEncoder(length=40).fit_transform(
         [s[: 8 + i % 20] for i, s in enumerate(sequences)])
-    assert layout_from_values(short).shape == (40, 4)
+    masked = SequenceEncoder(alphabet="ACGT", handle_unknown="ignore").fit_transform(
+        [s[:5] + "n" * 19 + s[24:] for s in sequences])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert DistilledClassifier(student=CNN, **FAST).fit(padded, y).sequence_shape_ == (
+            40, 4)
+    with pytest.warns(SequenceShapeWarning, match="masked with many unknown letters"):
+        assert DistilledClassifier(student=CNN, **FAST).fit(masked, y).sequence_shape_ == (
+            29, 4)

@@ -473,7 +473,7 @@ def test_a_table_of_whole_sequences_is_warned_of():
     rng = np.random.default_rng(0)
     windows = ["".join(rng.choice(list("ACDEFGHIK"), 15)) for _ in range(300)]
     table = pd.DataFrame({"window": windows, "flank": [w[::-1] for w in windows]})
-    with pytest.warns(UserWarning, match="learned 600 symbols from 300 samples of several "
+    with pytest.warns(UserWarning, match="learned 600 symbols from 600 cells of several "
                                          "columns.*its own SequenceEncoder"):
         SequenceEncoder().fit(table)
     with warnings.catch_warnings():
