@@ -158,7 +158,8 @@ def doubt_of_values_layout(X, feature_names, layout):
     held = _span_held(X, layout.alphabet_size)
     if held >= MIN_SPAN_HELD:
         return None
-    return (f"only {held:.0%} of the positions up to a sample's last letter hold one, where "
+    return (f"only {int(held * 100)}% of the positions up to a sample's last letter hold "
+            "one, where "
             "sequences fill all but their padding at the end")
 
 

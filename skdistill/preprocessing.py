@@ -139,19 +139,29 @@ def _warn_of_blank_letters(alphabet):
 MANY_SYMBOLS = 64
 
 
-def _warn_of_a_symbol_per_cell(alphabet, n_cells):
-    """Warn where a table of symbols gave more than ``MANY_SYMBOLS`` and more than
-    one per two of its cells: whole sequences in several columns (a window and
-    its flank, say), each read as one symbol that nothing else shares (codons and
-    dipeptides repeat across the cells)."""
-    if len(alphabet) > max(MANY_SYMBOLS, n_cells / 2):
-        warnings.warn(
-            f"SequenceEncoder learned {len(alphabet)} symbols from {n_cells} cells of "
-            "several columns, which it reads as one symbol per cell (the columns of "
-            "positions_frame). For columns of whole sequences, encode each with its own "
-            "SequenceEncoder (a ColumnTransformer), which splits them into letters.",
-            UserWarning, stacklevel=user_stacklevel(),
-        )
+#: Symbols longer than this, on average, are no codons or dipeptides but sequences.
+LONGEST_SYMBOLS = 4
+
+
+def _warn_of_a_symbol_per_cell(symbols):
+    """Warn where a column of a table of symbols holds more than ``MANY_SYMBOLS``
+    of them, longer than ``LONGEST_SYMBOLS`` letters on average: whole sequences
+    (a window and its flank, say), each read as one symbol that nothing else
+    shares. Counts alone cannot tell them from the 400 dipeptides in a few
+    hundred rows, nor do columns beside them or repeated rows hide them."""
+    for column, cells in enumerate(symbols.T):
+        cells = cells[cells != ""]
+        n_symbols = len(np.unique(cells))
+        if n_symbols > MANY_SYMBOLS and np.char.str_len(cells).mean() > LONGEST_SYMBOLS:
+            warnings.warn(
+                f"SequenceEncoder learned {n_symbols} symbols from the {len(cells)} cells "
+                f"of column {column}, reading a table of several columns as one symbol "
+                "per cell (the columns of positions_frame). For columns of whole "
+                "sequences, encode each with its own SequenceEncoder (a "
+                "ColumnTransformer), which splits them into letters.",
+                UserWarning, stacklevel=user_stacklevel(),
+            )
+            return
 
 
 def _alphabet_text(alphabet):
@@ -405,7 +415,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             alphabet = np.unique(symbols[symbols != ""])
             _warn_of_blank_letters(alphabet)
             if self.n_features_in_ > 1:
-                _warn_of_a_symbol_per_cell(alphabet, int((symbols != "").sum()))
+                _warn_of_a_symbol_per_cell(symbols)
         else:
             alphabet = np.asarray(list(self.alphabet), dtype=str)
             if len(alphabet) == 0 or len(np.unique(alphabet)) != len(alphabet):

@@ -473,9 +473,16 @@ def test_a_table_of_whole_sequences_is_warned_of():
     rng = np.random.default_rng(0)
     windows = ["".join(rng.choice(list("ACDEFGHIK"), 15)) for _ in range(300)]
     table = pd.DataFrame({"window": windows, "flank": [w[::-1] for w in windows]})
-    with pytest.warns(UserWarning, match="learned 600 symbols from 600 cells of several "
-                                         "columns.*its own SequenceEncoder"):
+    with pytest.warns(UserWarning, match="learned 300 symbols from the 300 cells of column 0, "
+                                         "reading a table.*its own SequenceEncoder"):
         SequenceEncoder().fit(table)
+    # nor do short columns beside it, or repeated rows, hide it
+    covariates = table.assign(flank=np.arange(300) % 3, other=np.arange(300) % 2)
+    for hidden in (covariates, pd.concat([table, table])):
+        with pytest.warns(UserWarning, match="learned 300 symbols from the"):
+            SequenceEncoder().fit(hidden)
+    dipeptides = [a + b for a in "ACDEFGHIKLMNPQRSTVWY" for b in "ACDEFGHIKLMNPQRSTVWY"]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         SequenceEncoder().fit(positions_frame(windows))  # one letter per cell
+        SequenceEncoder().fit(pd.DataFrame(rng.choice(dipeptides, size=(30, 14))))
