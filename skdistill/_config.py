@@ -246,9 +246,8 @@ def _check_each(constraints, params, path, caller):
 def _takes_bools(constraint):
     """Whether a scikit-learn parameter constraint (or "no_validation") admits bools
     as bools, not as the ints they also are."""
-    if isinstance(constraint, str):
-        return constraint in ("boolean", "verbose", "no_validation")
-    return any(item in ("boolean", "verbose", bool, "no_validation") for item in constraint)
+    items = [constraint] if isinstance(constraint, str) else constraint
+    return any(item in ("boolean", "verbose", bool, "no_validation") for item in items)
 
 
 def _estimator(cls, params, path):

@@ -159,8 +159,7 @@ def doubt_of_values_layout(X, feature_names, layout):
     if held >= MIN_SPAN_HELD:
         return None
     return (f"only {int(held * 100)}% of the positions up to a sample's last letter hold "
-            "one, where "
-            "sequences fill all but their padding at the end")
+            "one, where sequences fill all but their padding at the end")
 
 
 def _span_held(X, block):

@@ -1,4 +1,5 @@
-"""Plain Python numbers from the scalars users pass: NumPy's and torch's 0-d ones."""
+"""Plain Python numbers from the scalars users pass (NumPy's and torch's 0-d ones),
+checks of sizes, and sample weights whose sum stays finite."""
 
 from numbers import Integral
 

@@ -37,8 +37,7 @@ from sklearn.utils.multiclass import type_of_target
 from ._classifier import _weightless_classes
 from ._config import (
     TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format, dump_yaml,
-    format_of,
-    has_sequences, load_config, read_yaml, same_file_or_folder,
+    format_of, has_sequences, load_config, read_yaml, same_file_or_folder,
 )
 from ._files import written_whole
 from ._signals import signals_held
@@ -230,9 +229,10 @@ def read_samples(config, path=None, key="data.path", labelled=True):
 def _check_label_count(y, key, file_format):
     """A ConfigError where the labels are not classes: continuous numbers, or
     about one label per sample (UniProt FASTA headers, a score column)."""
-    if np.asarray(y).dtype.kind == "f" and not np.isfinite(y).all():
+    values = np.asarray(y)
+    if values.dtype.kind == "f" and not np.isfinite(values).all():
         raise ConfigError(f"{key}: the labels hold infinite numbers (e.g. "
-                          f"{np.asarray(y)[~np.isfinite(y)][:3].tolist()}): classification "
+                          f"{values[~np.isfinite(values)][:3].tolist()}): classification "
                           "needs classes; give integer or text labels")
     labels = np.unique(y)
     if type_of_target(y) == "continuous":

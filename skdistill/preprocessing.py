@@ -258,6 +258,12 @@ def _lengths(symbols):
     return np.where(present.any(axis=1), symbols.shape[1] - np.argmax(present[:, ::-1], axis=1), 0)
 
 
+def _unknown_letters(symbols, codes):
+    """Where ``symbols`` hold a letter outside the alphabet (``codes`` below 0, not
+    padding)."""
+    return (codes < 0) & (symbols != "")
+
+
 def _fit_length(symbols, length):
     """Truncate or pad (with "") the positions of ``symbols`` to ``length``."""
     if length <= symbols.shape[1]:
@@ -440,7 +446,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         self.length_ = self.length if self.length is not None else symbols.shape[1]
         if self.alphabet is not None and self.handle_unknown == "error":
             encoded = _fit_length(symbols, self.length_)  # the letters transform encodes
-            self._refuse_unknown(encoded, self._codes(encoded))
+            self._refuse_unknown(encoded, _unknown_letters(encoded, self._codes(encoded)))
         self._length_learned = self.length is None
         lengths = _lengths(symbols)
         # empty sequences are counted as all-zero rows, not as the shortest length
@@ -467,9 +473,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             self._warn_about_lengths(_lengths(symbols))
         symbols = _fit_length(symbols, self.length_)
         codes = self._codes(symbols)
-        unknown = (codes < 0) & (symbols != "")
+        unknown = _unknown_letters(symbols, codes)
         if self.handle_unknown == "error":
-            self._refuse_unknown(symbols, codes)
+            self._refuse_unknown(symbols, unknown)
         if self.handle_unknown != "ignore":
             self._warn_about_zeros(symbols, codes, unknown)
         rows, positions = np.nonzero(codes >= 0)
@@ -483,9 +489,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         return encoded if self.sparse_output else encoded.toarray().astype(
             self.dtype, copy=False)
 
-    def _refuse_unknown(self, symbols, codes):
-        """Raise a ValueError naming the first letter outside ``alphabet_``, if any."""
-        unknown = (codes < 0) & (symbols != "")
+    def _refuse_unknown(self, symbols, unknown):
+        """Raise a ValueError naming the first letter outside ``alphabet_`` (where
+        ``unknown`` is True), if any."""
         if unknown.any():
             row, position = np.argwhere(unknown)[0]
             raise ValueError(
