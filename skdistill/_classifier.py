@@ -12,6 +12,7 @@ from skorch import NeuralNet
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import train_test_split
+from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import _safe_indexing, check_random_state, get_tags
 from sklearn.utils._metadata_requests import (
     MetadataRouter,
@@ -423,12 +424,22 @@ def _check_requested(router, fit_params):
         )
 
 
+def _fit_takes_weights(estimator):
+    """Whether ``estimator.fit`` takes ``sample_weight``.
+
+    A search's ``fit`` passes its keyword arguments on to its estimator's.
+    """
+    if isinstance(estimator, BaseSearchCV):
+        return _fit_takes_weights(estimator.estimator)
+    return has_fit_parameter(estimator, "sample_weight")
+
+
 def _check_teachers_take_weights(teacher_specs):
     """Refuse sample weights where a scikit-learn teacher to be fitted takes none."""
     for spec, kind in teacher_specs:
         if (
             kind == ESTIMATOR and not isinstance(spec, FrozenEstimator)
-            and not has_fit_parameter(spec, "sample_weight")
+            and not _fit_takes_weights(spec)
         ):
             raise ValueError(
                 f"sample_weight was given, but the teacher {type(spec).__name__} takes no "
@@ -596,7 +607,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     n_iter_no_change : int, default=10
         Meta-epochs without improvement that end training.
     tol : float, default=1e-4
-        Least gain in validation ROC AUC that counts as an improvement; where
+        A gain in validation ROC AUC of more than ``tol`` is an improvement; where
         the AUC neither falls nor gains more than ``tol``, a drop in
         validation loss of more than ``tol`` counts instead.
     true_label_loss : {"auto", "pu", "bce"}, default="auto"

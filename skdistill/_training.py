@@ -168,11 +168,13 @@ class Monitor:
         self.rounds = 0
         self._stale = 0
         self._states = None
+        self._epochs = None
 
     def update(self, score=None):
         """Record a complete round with its :class:`ValidationScore` (None: not
         validating)."""
         self.rounds += 1
+        self._epochs = [len(net.history) for net in self.nets]
         first = score is not None and self.best_score is None
         best = score is None or first or score.beats(self.best_score)
         if best:
@@ -200,8 +202,12 @@ class Monitor:
         """Put the kept weights back into the nets.
 
         A no-op when they are the last round's, unless an interrupted round
-        has changed the nets since.
+        has changed the nets since; that round's epochs leave the nets'
+        histories too.
         """
+        if interrupted and self._epochs is not None:
+            for net, epochs in zip(self.nets, self._epochs):
+                del net.history[epochs:]
         if self._states is None or (self.best_round == self.rounds and not interrupted):
             return
         for net, state in zip(self.nets, self._states):

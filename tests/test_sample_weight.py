@@ -7,7 +7,7 @@ import pytest
 import sklearn
 from imblearn.pipeline import make_pipeline as imblearn_pipeline
 from imblearn.under_sampling import RandomUnderSampler
-from sklearn.base import is_classifier
+from sklearn.base import clone, is_classifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut, cross_val_score
@@ -93,6 +93,20 @@ def test_scikit_learn_teachers_are_fitted_with_the_weights(imbalanced_arrays):
     np.testing.assert_allclose(clf.teacher_.coef_, expected.coef_, rtol=1e-6)
     unweighted = LogisticRegression().fit(X, y)
     assert not np.allclose(clf.teacher_.coef_, unweighted.coef_, rtol=1e-3)
+
+
+def test_a_search_teacher_passes_the_weights_to_its_estimator(imbalanced_arrays):
+    # a search's fit takes **params, which the signature check read as no sample_weight
+    X, y = imbalanced_arrays
+    weight = np.random.default_rng(0).uniform(0.1, 3.0, len(y))
+    search = GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2)
+    clf = fast(teacher=search).fit(X, y, sample_weight=weight)
+    expected = clone(search).fit(X, y, sample_weight=weight).best_estimator_
+    np.testing.assert_allclose(clf.teacher_.best_estimator_.coef_, expected.coef_, rtol=1e-6)
+    with pytest.raises(ValueError, match="GridSearchCV takes no sample_weight"):
+        fast(teacher=GridSearchCV(KNeighborsClassifier(), {"n_neighbors": [3]}, cv=2)).fit(
+            X, y, sample_weight=weight
+        )
 
 
 def test_bootstrap_and_several_teachers_take_weights(imbalanced_arrays):

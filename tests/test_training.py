@@ -605,7 +605,9 @@ _INTERRUPTED_FIT = textwrap.dedent(
     proba = clf.predict_proba(X)
     print(json.dumps({
         "raised": False, "n_iter": clf.n_iter_, "history": len(clf.history_),
-        "student_epochs": len(clf.student_.history),
+        "epochs": [len(net.history) for net in (clf.teacher_, clf.student_)],
+        "losses_recorded": all("train_loss" in net.history[-1]
+                               for net in (clf.teacher_, clf.student_)),
         "finite": bool(np.isfinite(proba).all()),
         "warned": [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)],
     }))
@@ -628,6 +630,8 @@ def test_ctrl_c_keeps_the_last_complete_meta_epoch(hook):
     outcome = _interrupted_fit(4, hook)
     assert not outcome["raised"]
     assert outcome["n_iter"] == outcome["history"] == 3
+    # the interrupted round's epochs, whose weights are gone, left the nets' histories
+    assert outcome["epochs"] == [3, 3] and outcome["losses_recorded"]
     assert outcome["finite"]
     assert any("interrupted after 3 complete meta-epoch" in w for w in outcome["warned"])
 
