@@ -22,7 +22,9 @@ def import_optional(module, extra, needed_by):
     Raises
     ------
     ImportError
-        If ``module`` cannot be imported, with the ``pip install`` command.
+        If ``module`` is not installed, with the ``pip install`` command; if
+        it is but fails to import (a broken install, a version clash), with
+        its error.
 
     Examples
     --------
@@ -31,11 +33,18 @@ def import_optional(module, extra, needed_by):
     """
     try:
         return importlib.import_module(module)
-    except ImportError as error:
+    except ModuleNotFoundError as error:
         # The module that is missing, which may be another than the one imported
         # (torch.utils.tensorboard needs tensorboard).
-        package = (getattr(error, "name", None) or module).split(".")[0]
+        package = (error.name or module).split(".")[0]
         raise ImportError(
             f"{needed_by} needs {package}, an optional dependency of skdistill: "
             f'pip install "skdistill[{extra}]"'
+        ) from error
+    # An installed package can fail with any error as it imports (onnx raised
+    # AttributeError under a NumPy older than it needs).
+    except Exception as error:
+        raise ImportError(
+            f"{needed_by} needs {module.split('.')[0]}, which is installed but fails to "
+            f"import: {type(error).__name__}: {error}"
         ) from error

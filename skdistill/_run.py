@@ -40,6 +40,7 @@ from ._config import (
     format_of, has_sequences, load_config, read_yaml, same_file_or_folder,
 )
 from ._files import written_whole
+from ._optional import import_optional
 from ._signals import signals_held
 from ._unwrap import fitted_classifier
 from ._validation import check_labels
@@ -336,9 +337,9 @@ def _plots(classifier, X_encoded, y_test, folder):
     """Save the plots of the fitted classifier, given the test part as it reads
     it; return what the report says about them."""
     try:
-        from matplotlib import pyplot
-    except ImportError:
-        return ['Plots skipped: matplotlib is not installed (pip install "skdistill[plot]").']
+        pyplot = import_optional("matplotlib.pyplot", "plot", "plotting")
+    except ImportError as error:
+        return [f"Plots skipped: {error}."]
     displays = {"training_curves.png": lambda: TrainingCurvesDisplay.from_estimator(classifier)}
     if classifier.teachers_ and len(classifier.classes_) == 2:
         displays["teacher_student.png"] = lambda: TeacherStudentDisplay.from_estimator(

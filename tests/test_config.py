@@ -20,7 +20,7 @@ from sklearn.datasets import make_classification
 
 from skdistill import load
 from skdistill._config import ConfigError, dump_yaml, load_config, read_yaml
-from skdistill._run import read_samples
+from skdistill._run import _plots, read_samples
 from skdistill.cli import main
 
 from .conftest import FAST, needs_file_size_limit, run_on_a_full_disk
@@ -112,11 +112,30 @@ def test_fit_on_a_csv_writes_model_report_table_and_plots(csv_fitted):
         assert (out / "training_curves.png").stat().st_size > 0
         assert (out / "teacher_student.png").stat().st_size > 0
     else:
-        assert "Plots skipped: matplotlib is not installed" in report
+        assert "Plots skipped: plotting needs matplotlib, an optional dependency" in report
     # the saved copy is itself a valid config, with the feature columns it used
     saved, _ = load_config(out / "config.yaml")
     assert saved["data"]["feature_columns"] == [f"f{i}" for i in range(6)]
     assert saved["output"] == str(out.resolve())
+
+
+def test_plots_skipped_say_why(monkeypatch, tmp_path):
+    # a matplotlib that fails to import was reported as not installed
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    assert _plots(None, None, None, tmp_path) == [
+        'Plots skipped: plotting needs matplotlib, an optional dependency of skdistill: '
+        'pip install "skdistill[plot]".'
+    ]
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", object())
+    monkeypatch.setattr(importlib, "import_module", _raise_version_clash)
+    assert _plots(None, None, None, tmp_path) == [
+        "Plots skipped: plotting needs matplotlib, which is installed but fails to import: "
+        "ImportError: numpy is too old."
+    ]
+
+
+def _raise_version_clash(module):
+    raise ImportError("numpy is too old")
 
 
 def test_predict_writes_the_loaded_models_probabilities(csv_fitted, tmp_path):

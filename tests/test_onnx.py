@@ -279,6 +279,18 @@ def test_a_missing_optional_dependency_names_its_extra(monkeypatch):
         import_optional("torch.utils.tensorboard", "tensorboard", "TensorBoardTracker")
 
 
+@pytest.mark.parametrize("raised", ["ImportError", "AttributeError"])
+def test_an_installed_dependency_that_fails_to_import_is_not_called_missing(
+    tmp_path, monkeypatch, raised
+):
+    # onnx under a NumPy older than it needs: "not installed" hid the cause
+    (tmp_path / "broken_dependency.py").write_text(f"raise {raised}('numpy is too old')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ImportError, match=r"export_onnx needs broken_dependency, which is "
+                       rf"installed but fails to import: {raised}: numpy is too old"):
+        import_optional("broken_dependency", "onnx", "export_onnx")
+
+
 class Branching(torch.nn.Module):
     """A student whose output depends on a branch taken on its data's values."""
 
