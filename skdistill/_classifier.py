@@ -778,7 +778,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         cross-entropy there, which breaks ties of the AUC). Teacher entries
         are absent when no teacher is trained. With ``schedule="sequential"``
         record ``i`` holds the teachers after their round ``i`` and the student
-        after its round ``i``.
+        after its round ``i``, a warm fit's rounds included: where the fit
+        before stopped its teachers earlier than its student, the warm fit's
+        teacher rounds join records that hold the student's earlier rounds.
 
     See Also
     --------
