@@ -424,25 +424,27 @@ def _check_requested(router, fit_params):
         )
 
 
-def _fit_takes_weights(estimator):
-    """Whether ``estimator.fit`` takes ``sample_weight``.
-
-    A search's ``fit`` passes its keyword arguments on to its estimator's.
-    """
-    if isinstance(estimator, BaseSearchCV):
-        return _fit_takes_weights(estimator.estimator)
-    return has_fit_parameter(estimator, "sample_weight")
+def _weight_taker(estimator):
+    """The estimator whose ``fit`` gets the sample weights given to
+    ``estimator.fit``: a search passes its fit's keyword arguments on to its
+    estimator's."""
+    while isinstance(estimator, BaseSearchCV):
+        estimator = estimator.estimator
+    return estimator
 
 
 def _check_teachers_take_weights(teacher_specs):
     """Refuse sample weights where a scikit-learn teacher to be fitted takes none."""
     for spec, kind in teacher_specs:
-        if (
-            kind == ESTIMATOR and not isinstance(spec, FrozenEstimator)
-            and not _fit_takes_weights(spec)
-        ):
+        if kind != ESTIMATOR or isinstance(spec, FrozenEstimator):
+            continue
+        taker = _weight_taker(spec)
+        if not has_fit_parameter(taker, "sample_weight"):
+            name = type(spec).__name__
+            if taker is not spec:
+                name += f"'s estimator {type(taker).__name__}"
             raise ValueError(
-                f"sample_weight was given, but the teacher {type(spec).__name__} takes no "
+                f"sample_weight was given, but the teacher {name} takes no "
                 "sample_weight in fit: choose one that does, or fit it yourself and pass it "
                 "wrapped in FrozenEstimator."
             )

@@ -846,6 +846,29 @@ def predict_logits(net, data, binary, device=None):
     return logits
 
 
+def training_position(net):
+    """Where the training of ``net`` stands, to go back to with
+    :func:`return_to`: its epoch count, its optimizer's learning rates and
+    each learning-rate scheduler's state and batch count."""
+    schedulers = [(callback, copy.deepcopy(state), callback.batch_idx_)
+                  for callback, state in _built_schedulers(net)]
+    return (len(net.history), [group["lr"] for group in net.optimizer_.param_groups],
+            schedulers)
+
+
+def return_to(net, position):
+    """Take ``net``'s history and learning-rate schedule back to a
+    :func:`training_position`: the epochs since leave its history, and its
+    schedulers' steps since are undone (not its weights)."""
+    epochs, learning_rates, schedulers = position
+    del net.history[epochs:]
+    for group, learning_rate in zip(net.optimizer_.param_groups, learning_rates):
+        group["lr"] = learning_rate
+    for callback, state, batch_index in schedulers:
+        callback.lr_scheduler_.load_state_dict(copy.deepcopy(state))
+        callback.batch_idx_ = batch_index
+
+
 def module_state(net):
     """A copy of the weights of ``net``'s module, to restore later."""
     return {name: value.detach().clone() for name, value in net.module_.state_dict().items()}

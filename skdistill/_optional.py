@@ -1,6 +1,7 @@
 """Lazy imports of optional dependencies, naming the extra that installs them."""
 
 import importlib
+import importlib.util
 
 
 def import_optional(module, extra, needed_by):
@@ -23,8 +24,8 @@ def import_optional(module, extra, needed_by):
     ------
     ImportError
         If ``module`` is not installed, with the ``pip install`` command; if
-        it is but fails to import (a broken install, a version clash), with
-        its error.
+        it is but fails to import (a version clash, a broken install missing
+        a module of its own), with its error.
 
     Examples
     --------
@@ -33,18 +34,18 @@ def import_optional(module, extra, needed_by):
     """
     try:
         return importlib.import_module(module)
-    except ModuleNotFoundError as error:
-        # The module that is missing, which may be another than the one imported
-        # (torch.utils.tensorboard needs tensorboard).
-        package = (error.name or module).split(".")[0]
-        raise ImportError(
-            f"{needed_by} needs {package}, an optional dependency of skdistill: "
-            f'pip install "skdistill[{extra}]"'
-        ) from error
     # An installed package can fail with any error as it imports (onnx raised
-    # AttributeError under a NumPy older than it needs).
+    # AttributeError under a NumPy older than it needs), or miss a module of its own.
     except Exception as error:
+        # The package that is missing, which may be another than the one imported
+        # (torch.utils.tensorboard needs tensorboard).
+        package = (getattr(error, "name", None) or module).split(".")[0]
+        if isinstance(error, ModuleNotFoundError) and importlib.util.find_spec(package) is None:
+            raise ImportError(
+                f"{needed_by} needs {package}, an optional dependency of skdistill: "
+                f'pip install "skdistill[{extra}]"'
+            ) from error
         raise ImportError(
-            f"{needed_by} needs {module.split('.')[0]}, which is installed but fails to "
-            f"import: {type(error).__name__}: {error}"
+            f"{needed_by} needs {module}, which fails to import: "
+            f"{type(error).__name__}: {error}"
         ) from error

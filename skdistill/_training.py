@@ -14,7 +14,8 @@ from sklearn.utils import _safe_indexing
 from tqdm.auto import tqdm
 
 from ._nets import (
-    TensorData, module_state, predict_logits, restore_module_state, train_round, training_run,
+    TensorData, module_state, predict_logits, restore_module_state, return_to, train_round,
+    training_position, training_run,
 )
 from ._warnings import warn_interrupted
 
@@ -139,11 +140,22 @@ class ValidationScore:
         return gain > tol or (gain >= 0 and self.loss < other.loss - tol)
 
 
+@dataclass
+class RoundEnd:
+    """A complete round as :meth:`Monitor.round_end` took it: its validation
+    score, a copy of the nets' weights where it is the best so far (else
+    None), and the nets' :func:`training_position`."""
+
+    score: object
+    states: object
+    positions: list
+
+
 class Monitor:
     """Early stopping for one role and the weights it returns to.
 
-    After every complete round, :meth:`update` keeps a copy of the nets'
-    weights when the validation score is the best so far (or, without
+    After every complete round, :meth:`count` keeps a copy of the nets'
+    weights (taken by :meth:`round_end`) when the validation score is the best so far (or, without
     validation, always: the last complete round). A round counts as an
     improvement when it beats the best score by more than ``tol`` (see
     :meth:`ValidationScore.beats`);
@@ -168,24 +180,30 @@ class Monitor:
         self.rounds = 0
         self._stale = 0
         self._states = None
-        self._epochs = None
+        self._positions = None
 
-    def update(self, score=None):
-        """Record a complete round with its :class:`ValidationScore` (None: not
-        validating)."""
+    def round_end(self, score=None):
+        """Take what :meth:`count` keeps of a complete round with its
+        :class:`ValidationScore` (None: not validating): the copies are made
+        here, so that counting the round is assignments alone, which an
+        interrupt cannot leave half done."""
+        best = score is None or self.best_score is None or score.beats(self.best_score)
+        return RoundEnd(score, [module_state(net) for net in self.nets] if best else None,
+                        [training_position(net) for net in self.nets])
+
+    def count(self, end):
+        """Count a complete round, as :meth:`round_end` took it."""
         self.rounds += 1
-        self._epochs = [len(net.history) for net in self.nets]
-        first = score is not None and self.best_score is None
-        best = score is None or first or score.beats(self.best_score)
-        if best:
-            self._states = [module_state(net) for net in self.nets]
+        self._positions = end.positions
+        if end.states is not None:
+            self._states = end.states
             self.best_round = self.rounds
-        if score is None:
+        if end.score is None:
             return
-        improved = first or score.beats(self.best_score, self.tol)
+        improved = self.best_score is None or end.score.beats(self.best_score, self.tol)
         self._stale = 0 if improved else self._stale + 1
-        if best:
-            self.best_score = score
+        if end.states is not None:
+            self.best_score = end.score
 
     @property
     def done(self):
@@ -203,11 +221,12 @@ class Monitor:
 
         A no-op when they are the last round's, unless an interrupted round
         has changed the nets since; that round's epochs leave the nets'
-        histories too.
+        histories then, and their learning-rate schedules go back to the
+        round's end.
         """
-        if interrupted and self._epochs is not None:
-            for net, epochs in zip(self.nets, self._epochs):
-                del net.history[epochs:]
+        if interrupted and self._positions is not None:
+            for net, position in zip(self.nets, self._positions):
+                return_to(net, position)
         if self._states is None or (self.best_round == self.rounds and not interrupted):
             return
         for net, state in zip(self.nets, self._states):
@@ -302,9 +321,10 @@ class DistillationRun:
         Counted before it is reported: a Ctrl-C inside ``on_round`` (a tracker
         uploading) leaves a complete round, in the history and in ``n_iter_``.
         """
+        ends = [(monitor, monitor.round_end(score)) for monitor, score in scores]
         self._record(index).update(fields)
-        for monitor, score in scores:
-            monitor.update(score)
+        for monitor, end in ends:
+            monitor.count(end)
         if self.on_round is not None:
             self.on_round(index, fields)
 

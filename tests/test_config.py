@@ -121,15 +121,15 @@ def test_fit_on_a_csv_writes_model_report_table_and_plots(csv_fitted):
 
 def test_plots_skipped_say_why(monkeypatch, tmp_path):
     # a matplotlib that fails to import was reported as not installed
-    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    for module in ("matplotlib", "matplotlib.pyplot"):  # what an absent package looks like
+        monkeypatch.setitem(sys.modules, module, None)
     assert _plots(None, None, None, tmp_path) == [
         'Plots skipped: plotting needs matplotlib, an optional dependency of skdistill: '
         'pip install "skdistill[plot]".'
     ]
-    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", object())
     monkeypatch.setattr(importlib, "import_module", _raise_version_clash)
     assert _plots(None, None, None, tmp_path) == [
-        "Plots skipped: plotting needs matplotlib, which is installed but fails to import: "
+        "Plots skipped: plotting needs matplotlib.pyplot, which fails to import: "
         "ImportError: numpy is too old."
     ]
 

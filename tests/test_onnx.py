@@ -286,9 +286,22 @@ def test_an_installed_dependency_that_fails_to_import_is_not_called_missing(
     # onnx under a NumPy older than it needs: "not installed" hid the cause
     (tmp_path / "broken_dependency.py").write_text(f"raise {raised}('numpy is too old')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(ImportError, match=r"export_onnx needs broken_dependency, which is "
-                       rf"installed but fails to import: {raised}: numpy is too old"):
+    with pytest.raises(ImportError, match=r"export_onnx needs broken_dependency, which fails "
+                       rf"to import: {raised}: numpy is too old"):
         import_optional("broken_dependency", "onnx", "export_onnx")
+
+
+def test_an_installed_package_missing_a_module_of_its_own_is_not_called_missing(
+    tmp_path, monkeypatch
+):
+    # onnx without its compiled extension: "pip install" would not mend it
+    package = tmp_path / "half_installed"
+    package.mkdir()
+    (package / "__init__.py").write_text("import half_installed._compiled\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ImportError, match=r"export_onnx needs half_installed, which fails to "
+                       r"import: ModuleNotFoundError: No module named 'half_installed._compiled'"):
+        import_optional("half_installed", "onnx", "export_onnx")
 
 
 class Branching(torch.nn.Module):

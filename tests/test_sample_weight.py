@@ -103,7 +103,8 @@ def test_a_search_teacher_passes_the_weights_to_its_estimator(imbalanced_arrays)
     clf = fast(teacher=search).fit(X, y, sample_weight=weight)
     expected = clone(search).fit(X, y, sample_weight=weight).best_estimator_
     np.testing.assert_allclose(clf.teacher_.best_estimator_.coef_, expected.coef_, rtol=1e-6)
-    with pytest.raises(ValueError, match="GridSearchCV takes no sample_weight"):
+    with pytest.raises(ValueError, match="GridSearchCV's estimator KNeighborsClassifier takes "
+                                         "no sample_weight"):
         fast(teacher=GridSearchCV(KNeighborsClassifier(), {"n_neighbors": [3]}, cv=2)).fit(
             X, y, sample_weight=weight
         )

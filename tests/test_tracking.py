@@ -163,12 +163,13 @@ def test_invalid_trackers_are_refused_before_training(imbalanced_arrays, tracker
     "tracker, module, extra",
     [
         (MlflowTracker(), "mlflow", "mlflow"),
-        (TensorBoardTracker(), "torch.utils.tensorboard", "tensorboard"),
+        (TensorBoardTracker(), "tensorboard", "tensorboard"),  # torch.utils.tensorboard's
         (WandbTracker(), "wandb", "wandb"),
     ],
 )
 def test_a_missing_library_names_its_extra(monkeypatch, tracker, module, extra):
     monkeypatch.setitem(sys.modules, module, None)  # what an absent package looks like
+    monkeypatch.delitem(sys.modules, "torch.utils.tensorboard", raising=False)
     with pytest.raises(ImportError, match=rf'pip install "skdistill\[{extra}\]"'):
         tracker.start()
 

@@ -17,9 +17,12 @@ from skorch.callbacks import (
     TrainEndCheckpoint,
 )
 from sklearn.datasets import make_classification
+from torch.optim.lr_scheduler import StepLR
 from sklearn.metrics import roc_auc_score
 
 from skdistill import DistilledClassifier, FitInterruptedWarning, default_net
+from skdistill import _training as training
+from skdistill._nets import module_state
 from skdistill._training import ValidationScore, _binary_roc_auc
 from skdistill.modules import CNN, MLP
 
@@ -363,6 +366,46 @@ def test_an_interrupt_turned_into_an_error_still_ends_every_training_run(imbalan
     # the nets of the failed fit are not kept: catch them as the callbacks saw them
     ended = [callback for callback in RecordsTrainingRuns.seen if callback.events[-1] == "end"]
     assert len(ended) == 2 and all(c.events.count("end") == 1 for c in ended)
+
+
+def test_an_interrupted_round_leaves_no_epoch_and_no_learning_rate_step(imbalanced_arrays):
+    # the teacher's round 3 ended, and its scheduler stepped, before the student's was
+    # interrupted: its weights went back to round 2, its learning rate stayed a step ahead
+    def halving():
+        return ("halving", LRScheduler(StepLR, step_size=1, gamma=0.5))
+
+    teacher = default_net("teacher").set_params(callbacks=[halving()])
+    student = default_net("student").set_params(
+        callbacks=[halving(), ("runs", InterruptsAfter(2 * FAST["student_epochs"] + 1))])
+    clf = fast(teacher=teacher, student=student, meta_epochs=4)
+    with pytest.warns(FitInterruptedWarning, match="after 2 complete meta-epoch"):
+        clf.fit(*imbalanced_arrays)
+    for net, epochs in [(clf.teacher_, 2 * FAST["teacher_epochs"]),
+                        (clf.student_, 2 * FAST["student_epochs"])]:
+        assert len(net.history) == epochs
+        assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(net.lr * 0.5**epochs)
+        assert dict(net.callbacks_)["halving"].lr_scheduler_.last_epoch == epochs
+
+
+def test_an_interrupt_while_a_round_is_counted_counts_it_for_no_net(imbalanced_arrays,
+                                                                     monkeypatch):
+    # a Ctrl-C during the student's weight copy left the round counted for the teachers
+    # and in history_, but not for the student
+    copies = []
+
+    def interrupted_sixth_copy(net):
+        copies.append(net)
+        if len(copies) == 6:  # teachers, student, teachers, student, teachers, student
+            raise KeyboardInterrupt
+        return module_state(net)
+
+    monkeypatch.setattr(training, "module_state", interrupted_sixth_copy)
+    clf = fast(meta_epochs=4)
+    with pytest.warns(FitInterruptedWarning, match="after 2 complete meta-epoch"):
+        clf.fit(*imbalanced_arrays)
+    assert clf.n_iter_ == len(clf.history_) == clf.best_meta_epoch_ == 2
+    assert len(clf.teacher_.history) == 2 * FAST["teacher_epochs"]
+    assert len(clf.student_.history) == 2 * FAST["student_epochs"]
 
 
 def test_an_interrupt_turned_into_an_error_stops_a_search(imbalanced_arrays):
