@@ -13,7 +13,7 @@ import math
 import numpy as np
 import scipy.sparse as sp
 import torch
-from skorch import NeuralNet
+from skorch import NeuralNet, NeuralNetBinaryClassifier
 from skorch.callbacks import Checkpoint, EarlyStopping, LRScheduler
 from skorch.callbacks.scoring import ScoringBase
 from skorch.exceptions import SkorchException
@@ -619,6 +619,13 @@ def check_output_shape(net, data, n_classes, role):
     with its ``NLLLoss`` end) are refused: read as logits, they would cap
     every probability silently.
     """
+    if isinstance(net, NeuralNetBinaryClassifier) and n_classes > 2:
+        # skorch's own refusal of the output blamed the module's input shape
+        raise ValueError(
+            f"The {role} is a skorch NeuralNetBinaryClassifier, whose logits are one per "
+            f"sample, for two classes; y holds {n_classes}: give a NeuralNet or "
+            "NeuralNetClassifier (or a module) instead."
+        )
     sample = data.subset(torch.arange(min(2, len(data))))
     try:
         output = net.forward(sample, training=False)

@@ -107,7 +107,9 @@ def _read_csv(data, path, key, labelled):
     # as numbers, "00001" would come back as 1; as pandas' missing values, the ID
     # "NA" and the dipeptide "NA" would be lost. An empty field stays missing.
     verbatim = [column for column in (data["id_column"], data["sequence_column"]) if column]
-    frame = pd.read_csv(path, converters=dict.fromkeys(verbatim, str))
+    # low_memory=False: a column's type is inferred over the whole file, not chunk by
+    # chunk (a text cell deep in a numbers column gave a DtypeWarning naming no column)
+    frame = pd.read_csv(path, converters=dict.fromkeys(verbatim, str), low_memory=False)
     _check_header_names_once(path, key)
     sequences = data["sequence_column"]
     if sequences in frame.columns:  # a space before a window would shift it, as in FASTA
@@ -162,17 +164,39 @@ def _check_header_names_once(path, key):
                           "more than once; give each column its own name")
 
 
-def _check_numeric_features(frame, key, path):
-    """A ConfigError naming the feature columns that hold text, and the settings
-    that read it."""
-    text = [column for column in frame.columns
-            if not pd.api.types.is_numeric_dtype(frame[column])]
+def _check_feature_values(frame, key, path):
+    """A ConfigError where a feature cell holds no number, naming its columns and
+    the first such cell's value and data row (a cell among half a million rows
+    was not to be found), and, in a run's own data, the settings that read text."""
+    text = {column: ~pd.to_numeric(values, errors="coerce").notna() & values.notna()
+            for column, values in frame.items()
+            if not pd.api.types.is_numeric_dtype(values)}
+    text = {column: cells for column, cells in text.items() if cells.any()}
     if text:
+        column, row, where = _first_cell(text)
+        advice = "" if key == "--input" else (
+            ": name a column of sequences data.sequence_column, or set encoder: "
+            "OneHotEncoder for columns of categories")
         raise ConfigError(
-            f"{key}: column(s) {_some(text)} of {path} hold text, and feature columns "
-            "must hold numbers: name a column of sequences data.sequence_column, or "
-            "set encoder: OneHotEncoder for columns of categories"
+            f"{key}: column(s) {_some(list(text))} of {path} hold text, and feature columns "
+            f"must hold numbers ({frame[column].iloc[row]!r} in {where}){advice}"
         )
+    empty = {column: cells for column, cells in frame.isna().items() if cells.any()}
+    if empty:
+        raise ConfigError(
+            f"{key}: column(s) {_some(list(empty))} of {path} have empty cells, and feature "
+            f"columns need a number in every row (the first in {_first_cell(empty)[2]})"
+        )
+
+
+def _first_cell(cells_by_column):
+    """The first column of ``cells_by_column`` (a mask of cells each), the row of
+    its first cell, and where that cell is, for a message: its data row (1-based
+    after the header) and how many cells the column holds."""
+    column, cells = next(iter(cells_by_column.items()))
+    row = int(np.flatnonzero(cells)[0])
+    return column, row, (f"data row {row + 1:,} of {column!r}, {int(cells.sum()):,} such "
+                         "cell(s) in that column")
 
 
 def read_samples(config, path=None, key="data.path", labelled=True):
@@ -219,7 +243,7 @@ def read_samples(config, path=None, key="data.path", labelled=True):
                 else np.asarray(sequences, dtype=object)
             samples = samples._replace(X=X)
         elif config["encoder"]["name"] != "OneHotEncoder":
-            _check_numeric_features(samples.X, key, path)
+            _check_feature_values(samples.X, key, path)
     except ConfigError:
         raise
     except (ValueError, TypeError, OSError, EOFError) as error:

@@ -164,6 +164,13 @@ def _warn_of_a_symbol_per_cell(symbols):
             return
 
 
+def _first_sample(mask):
+    """`` (the first: sample i)``, naming the first sample that ``mask`` holds
+    (0-based, as rows of X are counted), or nothing where it holds none."""
+    found = np.flatnonzero(mask)
+    return f" (the first: sample {found[0]})" if len(found) else ""
+
+
 def _alphabet_text(alphabet):
     """Return the alphabet as messages show it: "ACGT", or a list of longer symbols.
 
@@ -503,8 +510,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     def _warn_about_lengths(self, lengths):
         """Warn of sequences outside the lengths seen in ``fit``, with their counts."""
         # Empty sequences are all-zero rows, which the unknown-symbol warning counts.
-        n_shorter = int(((lengths > 0) & (lengths < self._shortest_fit_length)).sum())
-        n_longer = int((lengths > self.length_).sum())
+        shorter = (lengths > 0) & (lengths < self._shortest_fit_length)
+        longer = lengths > self.length_
+        n_shorter, n_longer = int(shorter.sum()), int(longer.sum())
         if not n_shorter and not n_longer:
             return
         seen = (
@@ -513,8 +521,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         )
         warnings.warn(
             SequenceLengthWarning(
-                f"SequenceEncoder: {n_shorter} of {len(lengths)} sample(s) are shorter and "
-                f"{n_longer} longer than the sequences seen in fit ({seen} positions): "
+                f"SequenceEncoder: {n_shorter} of {len(lengths)} sample(s) are shorter"
+                f"{_first_sample(shorter)} and {n_longer} longer{_first_sample(longer)} than "
+                f"the sequences seen in fit ({seen} positions): "
                 f"shorter ones are padded, longer ones truncated at the end to "
                 f"{self.length_} positions, which misaligns windows centred on a site. "
                 "Give length= to encode other lengths on purpose.",
@@ -525,20 +534,20 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
 
     def _warn_about_zeros(self, symbols, codes, unknown):
         """Warn of unknown letters and all-zero rows, with their counts."""
-        n_unknown = int(unknown.any(axis=1).sum())
-        n_all_zero = int((codes < 0).all(axis=1).sum())
+        holds_unknown, all_zero = unknown.any(axis=1), (codes < 0).all(axis=1)
+        n_unknown, n_all_zero = int(holds_unknown.sum()), int(all_zero.sum())
         if not n_unknown and not n_all_zero:
             return
         alphabet = _alphabet_text(self.alphabet_)
         unknown_letters = np.unique(symbols[unknown]).tolist()
         found = []
         if n_unknown:
-            found.append(f"{n_unknown} of {len(symbols)} sample(s) hold letters outside the "
-                         f"alphabet {alphabet!r} ({unknown_letters[:5]}), encoded as all-zero "
-                         "positions")
+            found.append(f"{n_unknown} of {len(symbols)} sample(s){_first_sample(holds_unknown)} "
+                         f"hold letters outside the alphabet {alphabet!r} "
+                         f"({unknown_letters[:5]}), encoded as all-zero positions")
         if n_all_zero:
-            found.append(f"{n_all_zero} of {len(symbols)} sample(s) are all-zero rows "
-                         f"(empty, or no letter of the alphabet {alphabet!r})")
+            found.append(f"{n_all_zero} of {len(symbols)} sample(s){_first_sample(all_zero)} "
+                         f"are all-zero rows (empty, or no letter of the alphabet {alphabet!r})")
         message = [f"SequenceEncoder: {'; '.join(found)}."]
         if any(letter.swapcase() in self.alphabet_ for letter in unknown_letters):
             message.append(

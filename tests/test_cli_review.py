@@ -127,8 +127,9 @@ def _write_config(config, **changes):
     ({"teacher": {"name": "MLP", "net": {"optimizer": "SGD", "lr": 1e30}}},
      "cannot train on this config and its data: The teacher's logits became inf or NaN"),
     ({"data": {"path": "data.csv", "label_column": "target"}},
-     "hold text, and feature columns must hold numbers: name a column of sequences "
-     "data.sequence_column, or set encoder: OneHotEncoder"),
+     "hold text, and feature columns must hold numbers ('row0' in data row 1 of 'name', "
+     "300 such cell(s) in that column): name a column of sequences data.sequence_column, "
+     "or set encoder: OneHotEncoder"),
 ], ids=["diverging", "text feature"])
 def test_config_mistakes_found_late_are_one_line(tmp_path, changes, message):
     # a diverging net ended in a traceback; the others in the Python API's advice
@@ -136,6 +137,27 @@ def test_config_mistakes_found_late_are_one_line(tmp_path, changes, message):
     _write_config(config, **changes)
     assert message in _stopped(fit, config)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("cell, message", [
+    ("", "column(s) ['f3'] of {path} have empty cells, and feature columns need a number in "
+         "every row (the first in data row 251 of 'f3', 1 such cell(s) in that column)"),
+    ("1.5e", "column(s) ['f3'] of {path} hold text, and feature columns must hold numbers "
+             "('1.5e' in data row 251 of 'f3', 1 such cell(s) in that column)"),
+], ids=["empty", "text"])
+def test_a_bad_feature_cell_is_named_by_its_row(tmp_path, cell, message):
+    # one cell among 500,000 rows: scikit-learn's "Input X contains NaN" (after reading
+    # and encoding it all), or "column(s) ['f3'] hold text", named neither row nor value
+    config, frame = write_csv_run(tmp_path)
+    frame["f3"] = frame["f3"].astype(object)
+    frame.loc[250, "f3"] = cell
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    assert message.format(path=tmp_path / "data.csv") in _stopped(fit, config)
+    # a model's input gets no advice on how to train one
+    with pytest.raises(ConfigError) as raised:
+        read_samples(load_config(config)[0], tmp_path / "data.csv", key="--input",
+                     labelled=False)
+    assert str(raised.value).endswith("1 such cell(s) in that column)")
 
 
 def test_a_class_named_id_is_refused_before_training(tmp_path):

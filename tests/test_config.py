@@ -20,6 +20,7 @@ from sklearn.datasets import make_classification
 
 from skdistill import load
 from skdistill._config import ConfigError, dump_yaml, load_config, read_yaml
+from skdistill import _run as run_module
 from skdistill._run import _plots, read_samples
 from skdistill.cli import main
 
@@ -473,8 +474,10 @@ def test_a_broken_config_stops_before_training_naming_the_key(csv_run, change, m
         "data.csv", "linked.csv", "other.csv", "run.yaml"]
 
 
-def test_a_library_message_of_several_lines_is_printed_as_one(csv_run):
-    # the NaN error went on with scikit-learn's paragraph of advice, line after line
+def test_a_library_message_of_several_lines_is_printed_as_one(csv_run, monkeypatch):
+    # the NaN error went on with scikit-learn's paragraph of advice, line after line (the
+    # run's own check of the cells, which now names an empty one first, is left out)
+    monkeypatch.setattr(run_module, "_check_feature_values", lambda *args: None)
     config, frame = csv_run
     frame.loc[5, "f2"] = np.nan
     frame.to_csv(config.parent / "data.csv", index=False)

@@ -102,6 +102,16 @@ def test_two_logits_for_two_classes_are_accepted(imbalanced_arrays, role):
     assert roc_auc_score(y, proba[:, 1]) > 0.6
 
 
+@pytest.mark.parametrize("role", ["teacher", "student"])
+def test_a_binary_net_for_more_classes_is_named(role):
+    # skorch's refusal of (n, 3) logits ended in advice on the module's input shape
+    X, y = make_classification(120, n_informative=4, n_classes=3, random_state=0)
+    with pytest.raises(ValueError, match=f"The {role} is a skorch NeuralNetBinaryClassifier, "
+                                         "whose logits are one per sample, for two classes; "
+                                         "y holds 3"):
+        fast(**{role: NeuralNetBinaryClassifier(MLP)}).fit(X, y)
+
+
 class Probabilities(TwoLogits):
     def forward(self, X):
         return torch.softmax(self.linear(X), dim=-1)
