@@ -305,6 +305,12 @@ def _warn_of_unused_settings(kept, given):
     kept, given : dict of str to dict
         The :func:`_spec_settings` of each role's spec ("student", "teacher"),
         of the nets trained on and as given now.
+
+    Returns
+    -------
+    changes : list of str
+        Each changed setting with its kept value and the new one, as the
+        warning names them.
     """
     # a parameter on one side only comes with another class, which is named
     changes = [
@@ -322,6 +328,7 @@ def _warn_of_unused_settings(kept, given):
             "Fit with warm_start=False to build nets with them.",
             UserWarning, stacklevel=user_stacklevel(),
         )
+    return changes
 
 
 def _warn_if_teachers_ignore_the_prior(teacher_specs, teacher_weights, alpha):
@@ -1078,11 +1085,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         reuse_teachers = warm and bool(teacher_specs) and bool(self._teacher_ensemble.teachers)
         net_settings = {"student": _spec_settings(self.student, DEFAULT_STUDENT),
                         "teacher": _spec_settings(self.teacher, DEFAULT_TEACHER)}
+        unused_settings = []
         # absent from models loaded from files written before it existed
         if warm and (previous := getattr(self, "_net_settings", None)) is not None:
             kept = {"student": previous["student"],
                     "teacher": previous["teacher"] if reuse_teachers else net_settings["teacher"]}
-            _warn_of_unused_settings(kept, net_settings)
+            unused_settings = _warn_of_unused_settings(kept, net_settings)
             net_settings = kept
         if self._sets_a_prior():
             # a warm start keeps the teachers it fitted, whatever ``teacher`` says now
@@ -1171,7 +1179,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 on_round=tracking.log_round, warm_roles=warm_roles,
                 earlier_history=self.history_ if warm else (),
             )
-            with tracking.started(self):
+            with tracking.started(self, unused_settings):
                 result = run.run()
         history, n_iter, best_record = result.history, result.n_iter, result.best_record
         if warm:

@@ -26,9 +26,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from numbers import Integral, Real
 
+from skorch import NeuralNet
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import StrOptions
 
+from ._nets import WIRED_PARAMS
 from ._optional import import_optional
 from ._warnings import user_stacklevel, warn_interrupted
 
@@ -85,7 +87,9 @@ def _tracked_params(estimator):
         ``estimator.get_params(deep=True)`` without ``trackers`` and the
         trackers' own settings (``trackers__*``, ``teacher__trackers``, ...):
         they say where runs go, may hold credentials, and describe no model;
-        numbers, strings, booleans and None as they are, classes by their
+        nor the parameters of a net spec that every fit sets itself (its
+        criterion, epochs, batch size, ...: ``student__max_epochs`` would not
+        be the budget used); numbers, strings, booleans and None as they are, classes by their
         qualified name, anything else by its repr (cut to 500 characters).
 
     Examples
@@ -96,10 +100,20 @@ def _tracked_params(estimator):
     >>> params["alpha"], params["teacher"]
     (0.3, 'skdistill.modules.CNN')
     """
+    params = estimator.get_params(deep=True)
     return {
-        name: _loggable(value) for name, value in estimator.get_params(deep=True).items()
-        if "trackers" not in name.split("__")
+        name: _loggable(value) for name, value in params.items()
+        if "trackers" not in name.split("__") and not _set_by_every_fit(name, params)
     }
+
+
+def _set_by_every_fit(name, params):
+    """Whether parameter ``name`` of ``params`` belongs to a net spec and is one
+    that every fit sets itself (:data:`~skdistill._nets.WIRED_PARAMS`)."""
+    role, _, net_param = name.partition("__")
+    return isinstance(params.get(role), NeuralNet) and any(
+        net_param == wired or net_param.startswith(f"{wired}__") for wired in WIRED_PARAMS
+    )
 
 
 def _metric_name(field):
@@ -637,14 +651,19 @@ class TrackingSession:
         self._runs = []
 
     @contextmanager
-    def started(self, estimator):
+    def started(self, estimator, unused_settings=()):
         """Start one run per tracker with ``estimator``'s parameters.
 
-        When the block raises, the runs end as failed; otherwise they stay
-        open for :meth:`finish`, which needs the fitted estimator.
+        ``unused_settings`` names the settings of the nets a warm start keeps
+        that ``estimator``'s parameters change, with both values: they are
+        logged as ``warm_start_unused``, beside the parameters that name the
+        new values. When the block raises, the runs end as failed; otherwise
+        they stay open for :meth:`finish`, which needs the fitted estimator.
         """
         with self._ended_on_error():
             params = _tracked_params(estimator) if self.trackers else {}
+            if unused_settings:
+                params["warm_start_unused"] = _loggable("; ".join(unused_settings))
             for tracker in self.trackers:
                 self._runs.append((tracker, tracker.start()))
                 self._runs[-1][1].log_params(params)

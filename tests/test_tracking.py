@@ -710,6 +710,29 @@ def test_a_warm_fit_logs_its_meta_epochs_after_the_previous_ones(imbalanced_arra
     assert [record["meta_epoch"] for record in clf.history_] == [1, 2, 3, 4, 5]
 
 
+def test_logged_parameters_are_those_the_fit_used(imbalanced_arrays):
+    # student__max_epochs=10 and student__batch_size=128 were logged, where the fit set
+    # 4 epochs a round and batches of 32; a warm fit logged student__lr=0.5, which it
+    # warned it did not use
+    from skdistill import default_net
+
+    X, y = imbalanced_arrays
+    calls = []
+    clf = DistilledClassifier(**FAST, student=default_net("student"),
+                              trackers=[RecordingTracker(calls, X)]).fit(X, y)
+    params = calls[0][1]
+    assert "student__lr" in params and "student__module" in params
+    assert not {"student__max_epochs", "student__batch_size", "student__criterion",
+                "student__train_split", "student__verbose"} & params.keys()
+    assert "warm_start_unused" not in params
+    calls.clear()
+    clf.set_params(warm_start=True, student__lr=0.5)
+    with pytest.warns(UserWarning, match="these changed and are not used"):
+        clf.fit(X, y)
+    assert calls[0][1]["student__lr"] == 0.5
+    assert calls[0][1]["warm_start_unused"] == "student__lr 0.01 (now 0.5)"
+
+
 def test_a_tracked_fit_warns_of_an_unsaved_teacher_at_the_users_call(imbalanced_arrays):
     from sklearn.linear_model import LogisticRegression
 
