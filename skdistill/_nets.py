@@ -701,10 +701,10 @@ def training_run(nets_and_data):
     """
     for net, data in nets_and_data:
         schedulers = _built_schedulers(net)
-        learning_rates = [group["lr"] for group in net.optimizer_.param_groups]
+        group_settings = _group_settings(net)
         net.notify("on_train_begin", X=data, y=None)
         if len(net.history):
-            _resume_schedulers(net, schedulers, learning_rates)
+            _resume_schedulers(net, schedulers, group_settings)
     try:
         yield
     except KeyboardInterrupt:
@@ -721,7 +721,20 @@ def _built_schedulers(net):
             and getattr(callback, "lr_scheduler_", None) is not None]
 
 
-def _resume_schedulers(net, kept, learning_rates):
+def _group_settings(net):
+    """The settings of each parameter group of ``net``'s optimizer (its learning
+    rate, and the momentum or betas a cyclic scheduler moves with it)."""
+    return [{name: copy.deepcopy(value) for name, value in group.items() if name != "params"}
+            for group in net.optimizer_.param_groups]
+
+
+def _set_group_settings(net, group_settings):
+    """Put settings taken by :func:`_group_settings` back into ``net``'s optimizer."""
+    for group, settings in zip(net.optimizer_.param_groups, group_settings):
+        group.update(copy.deepcopy(settings))
+
+
+def _resume_schedulers(net, kept, group_settings):
     """Put the schedulers of a trained ``net``, just built by ``on_train_begin``
     (a step taken), back where its training left them.
 
@@ -733,19 +746,20 @@ def _resume_schedulers(net, kept, learning_rates):
         fit), as :func:`_built_schedulers` returned them; empty for a loaded
         net, whose schedulers are then set to the steps its history counts,
         with its learning rates as the last.
-    learning_rates : list of float
-        The learning rates of the parameter groups before the schedulers were
-        built; without schedulers, the rates are left as ``on_train_begin``
-        set them (a callback of the user's may set them there).
+    group_settings : list of dict
+        The settings of the parameter groups before the schedulers were built
+        (:func:`_group_settings`: learning rates, and the momentum a cyclic
+        scheduler moves); without schedulers, they are left as
+        ``on_train_begin`` set them (a callback of the user's may set them there).
     """
     if not kept:
-        kept = [(callback, {**state, "_last_lr": list(learning_rates),
+        kept = [(callback, {**state,
+                            "_last_lr": [settings["lr"] for settings in group_settings],
                             "last_epoch": (callback.batch_idx_ if callback.step_every == "batch"
                                            else len(net.history))})
                 for callback, state in _built_schedulers(net)]
     if kept:
-        for group, learning_rate in zip(net.optimizer_.param_groups, learning_rates):
-            group["lr"] = learning_rate
+        _set_group_settings(net, group_settings)
     for callback, state in kept:
         callback.lr_scheduler_.load_state_dict(state)
 
@@ -855,22 +869,21 @@ def predict_logits(net, data, binary, device=None):
 
 def training_position(net):
     """Where the training of ``net`` stands, to go back to with
-    :func:`return_to`: its epoch count, its optimizer's learning rates and
-    each learning-rate scheduler's state and batch count."""
+    :func:`return_to`: its epoch count, its optimizer's parameter-group
+    settings (learning rates, momentum) and each learning-rate scheduler's
+    state and batch count."""
     schedulers = [(callback, copy.deepcopy(state), callback.batch_idx_)
                   for callback, state in _built_schedulers(net)]
-    return (len(net.history), [group["lr"] for group in net.optimizer_.param_groups],
-            schedulers)
+    return len(net.history), _group_settings(net), schedulers
 
 
 def return_to(net, position):
     """Take ``net``'s history and learning-rate schedule back to a
     :func:`training_position`: the epochs since leave its history, and its
     schedulers' steps since are undone (not its weights)."""
-    epochs, learning_rates, schedulers = position
+    epochs, group_settings, schedulers = position
     del net.history[epochs:]
-    for group, learning_rate in zip(net.optimizer_.param_groups, learning_rates):
-        group["lr"] = learning_rate
+    _set_group_settings(net, group_settings)
     for callback, state, batch_index in schedulers:
         callback.lr_scheduler_.load_state_dict(copy.deepcopy(state))
         callback.batch_idx_ = batch_index

@@ -40,7 +40,7 @@ def import_optional(module, extra, needed_by):
         # The package that is missing, which may be another than the one imported
         # (torch.utils.tensorboard needs tensorboard).
         package = (getattr(error, "name", None) or module).split(".")[0]
-        if isinstance(error, ModuleNotFoundError) and importlib.util.find_spec(package) is None:
+        if isinstance(error, ModuleNotFoundError) and not _has_spec(package):
             raise ImportError(
                 f"{needed_by} needs {package}, an optional dependency of skdistill: "
                 f'pip install "skdistill[{extra}]"'
@@ -49,3 +49,12 @@ def import_optional(module, extra, needed_by):
             f"{needed_by} needs {module}, which fails to import: "
             f"{type(error).__name__}: {error}"
         ) from error
+
+
+def _has_spec(package):
+    """Whether top-level ``package`` is installed (a module in ``sys.modules``
+    without a spec, a stub or a mock, counts as installed)."""
+    try:
+        return importlib.util.find_spec(package) is not None
+    except ValueError:  # in sys.modules, with __spec__ None or unset
+        return True

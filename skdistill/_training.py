@@ -185,8 +185,8 @@ class Monitor:
     def round_end(self, score=None):
         """Take what :meth:`count` keeps of a complete round with its
         :class:`ValidationScore` (None: not validating): the copies are made
-        here, so that counting the round is assignments alone, which an
-        interrupt cannot leave half done."""
+        here, so that counting the round is a few assignments, where an
+        interrupt all but never lands."""
         best = score is None or self.best_score is None or score.beats(self.best_score)
         return RoundEnd(score, [module_state(net) for net in self.nets] if best else None,
                         [training_position(net) for net in self.nets])

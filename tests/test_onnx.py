@@ -5,6 +5,7 @@ import stat
 import subprocess
 import sys
 import threading
+import types
 
 import numpy as np
 import pytest
@@ -289,6 +290,13 @@ def test_an_installed_dependency_that_fails_to_import_is_not_called_missing(
     with pytest.raises(ImportError, match=r"export_onnx needs broken_dependency, which fails "
                        rf"to import: {raised}: numpy is too old"):
         import_optional("broken_dependency", "onnx", "export_onnx")
+
+
+def test_a_stub_module_without_a_spec_fails_as_an_import(monkeypatch):
+    # importlib.util.find_spec raised ValueError, which no caller catches
+    monkeypatch.setitem(sys.modules, "stub_package", types.ModuleType("stub_package"))
+    with pytest.raises(ImportError, match="export_onnx needs stub_package.sub, which fails"):
+        import_optional("stub_package.sub", "onnx", "export_onnx")
 
 
 def test_an_installed_package_missing_a_module_of_its_own_is_not_called_missing(

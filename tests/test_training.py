@@ -17,7 +17,7 @@ from skorch.callbacks import (
     TrainEndCheckpoint,
 )
 from sklearn.datasets import make_classification
-from torch.optim.lr_scheduler import StepLR
+from torch.optim.lr_scheduler import OneCycleLR, StepLR
 from sklearn.metrics import roc_auc_score
 
 from skdistill import DistilledClassifier, FitInterruptedWarning, default_net
@@ -395,6 +395,30 @@ def test_an_interrupted_round_leaves_no_epoch_and_no_learning_rate_step(imbalanc
         assert len(net.history) == epochs
         assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(net.lr * 0.5**epochs)
         assert dict(net.callbacks_)["halving"].lr_scheduler_.last_epoch == epochs
+
+
+def test_an_interrupted_round_leaves_a_cyclic_schedules_momentum_as_it_was(imbalanced_arrays):
+    # OneCycleLR moves Adam's betas with the rate: they stayed where the teacher's third
+    # round had left them
+    def cycle():
+        return ("cycle", LRScheduler(OneCycleLR, max_lr=0.01, total_steps=10_000,
+                                     step_every="batch"))
+
+    def nets(*student_callbacks):
+        return {"teacher": default_net("teacher").set_params(callbacks=[cycle()]),
+                "student": default_net("student").set_params(
+                    callbacks=[cycle(), *student_callbacks])}
+
+    interrupted = fast(**nets(("runs", InterruptsAfter(2 * FAST["student_epochs"] + 1))),
+                       meta_epochs=4)
+    with pytest.warns(FitInterruptedWarning, match="after 2 complete meta-epoch"):
+        interrupted.fit(*imbalanced_arrays)
+    whole = fast(**nets(), meta_epochs=2).fit(*imbalanced_arrays)
+    for role in ("teacher_", "student_"):
+        settings = [{name: group[name] for name in ("lr", "betas")}
+                    for net in (getattr(interrupted, role), getattr(whole, role))
+                    for group in net.optimizer_.param_groups]
+        assert settings[0] == settings[1]
 
 
 def test_an_interrupt_while_a_round_is_counted_counts_it_for_no_net(imbalanced_arrays,
