@@ -64,6 +64,7 @@ from .losses import (
     DISTILLATION_LOSSES,
     SURROGATE_LOSSES,
     MAX_TEMPERATURE,
+    MIN_TEMPERATURE,
     DistillationLoss,
     make_true_label_loss,
 )
@@ -644,8 +645,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         the log probabilities, floored at about -87 where every teacher rules
         a class out).
     temperature : float, default=1.0
-        Positive softening temperature of the "soft" teacher term, at most
-        1e18 (``skdistill.losses.MAX_TEMPERATURE``, where the term, its square
+        Softening temperature of the "soft" teacher term, from 0.01
+        (``skdistill.losses.MIN_TEMPERATURE``: below it the term's gradient,
+        which shrinks with the temperature, all but vanishes) to 1e18
+        (``skdistill.losses.MAX_TEMPERATURE``, where the term, its square
         times a cross-entropy, is still a finite float32). Far above the 1 to
         20 of the literature, a float32 student learns from rounding noise
         (a 3-class student's accuracy fell from 0.8 at 1e4 to 0.6 at 1e8).
@@ -846,7 +849,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         "true_label_loss": [StrOptions({"auto", "pu", "bce"})],
         "pu_surrogate": [StrOptions(set(SURROGATE_LOSSES))],
         "distillation_loss": [StrOptions(set(DISTILLATION_LOSSES))],
-        "temperature": [NumberInterval(Real, 0, MAX_TEMPERATURE, closed="right")],
+        "temperature": [NumberInterval(Real, MIN_TEMPERATURE, MAX_TEMPERATURE, closed="both")],
         "schedule": [StrOptions({"online", "sequential"})],
         "teacher_fusion": [StrOptions(set(FUSION_RULES))],
         "teacher_weights": [None, "array-like"],

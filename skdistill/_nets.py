@@ -21,6 +21,7 @@ from sklearn.base import clone
 from torch import nn
 from torch.utils.data import DataLoader
 
+from ._options import check_option
 from ._specs import accepts
 from .losses import binary_logits, sample_weight_kwargs
 from .modules import MLP
@@ -353,8 +354,7 @@ def default_net(role):
     >>> model.set_params(student__lr=3e-3).student.lr
     0.003
     """
-    if role not in _DEFAULT_NETS:
-        raise ValueError(f"role must be 'teacher' or 'student'; got {role!r}.")
+    check_option("role", role, _DEFAULT_NETS)
     return DistillationNet(
         criterion=nn.BCEWithLogitsLoss, **{**DEFAULT_NET_PARAMS, **_DEFAULT_NETS[role]}
     )

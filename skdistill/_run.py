@@ -165,13 +165,14 @@ def _check_header_names_once(path, key):
 
 
 def _check_feature_values(frame, key, path):
-    """A ConfigError where a feature cell holds no number, naming its columns and
-    the first such cell's value and data row (a cell among half a million rows
-    was not to be found), and, in a run's own data, the settings that read text."""
-    text = {column: ~pd.to_numeric(values, errors="coerce").notna() & values.notna()
-            for column, values in frame.items()
-            if not pd.api.types.is_numeric_dtype(values)}
-    text = {column: cells for column, cells in text.items() if cells.any()}
+    """A ConfigError where a feature cell holds no finite number, naming its
+    columns and the first such cell's value and data row (a cell among half a
+    million rows was not to be found), and, in a run's own data, the settings
+    that read text."""
+    numbers = {column: pd.to_numeric(values, errors="coerce")
+               for column, values in frame.items()}
+    text = _cells_by_column({column: numbers[column].isna() & frame[column].notna()
+                             for column in frame.columns})
     if text:
         column, row, where = _first_cell(text)
         advice = "" if key == "--input" else (
@@ -181,12 +182,23 @@ def _check_feature_values(frame, key, path):
             f"{key}: column(s) {_some(list(text))} of {path} hold text, and feature columns "
             f"must hold numbers ({frame[column].iloc[row]!r} in {where}){advice}"
         )
-    empty = {column: cells for column, cells in frame.isna().items() if cells.any()}
-    if empty:
+    not_finite = _cells_by_column({column: ~np.isfinite(values.to_numpy(dtype=float))
+                                   for column, values in numbers.items()})
+    if not_finite:
+        column, row, where = _first_cell(not_finite)
+        value = frame[column].iloc[row]
+        shown = ("a missing value (an empty cell, or NA, NaN, null...)" if pd.isna(value)
+                 else repr(value) if isinstance(value, str) else str(value))
         raise ConfigError(
-            f"{key}: column(s) {_some(list(empty))} of {path} have empty cells, and feature "
-            f"columns need a number in every row (the first in {_first_cell(empty)[2]})"
+            f"{key}: column(s) {_some(list(not_finite))} of {path} have cells without a "
+            f"finite number, and feature columns need one in every row (the first: {shown} "
+            f"in {where})"
         )
+
+
+def _cells_by_column(masks):
+    """The masks of ``masks`` (a dict of column to mask of cells) that hold a cell."""
+    return {column: cells for column, cells in masks.items() if cells.any()}
 
 
 def _first_cell(cells_by_column):

@@ -12,6 +12,8 @@ import math
 import torch
 from torch import nn
 
+from ._options import check_option
+
 __all__ = ["EPSILON", "FUSION_RULES", "fuse_teacher_logits", "probabilities_to_logits"]
 
 #: The values of ``fusion`` (``teacher_fusion`` of DistilledClassifier).
@@ -76,7 +78,9 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
     if weights is None:
         return torch.ones(n_teachers, dtype=torch.float64)
     try:
-        checked = torch.as_tensor(weights, dtype=torch.float64, device="cpu")
+        # flags are no weights: [True, False] switched a teacher off in silence
+        flags = torch.as_tensor(weights, device="cpu").dtype == torch.bool
+        checked = None if flags else torch.as_tensor(weights, dtype=torch.float64, device="cpu")
     except (TypeError, ValueError, RuntimeError):
         checked = None
     if (checked is None or checked.shape != (n_teachers,) or not torch.isfinite(checked).all()
@@ -162,8 +166,7 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     >>> fuse_teacher_logits([a, b], "vote", weights=[1, 2])
     tensor([-13.8155, -13.8155])
     """
-    if fusion not in FUSION_RULES:
-        raise ValueError(f"fusion must be one of {FUSION_RULES}; got {fusion!r}.")
+    check_option("fusion", fusion, FUSION_RULES)
     logits = list(logits)
     if not all(isinstance(one, torch.Tensor) for one in logits):
         raise TypeError("fuse_teacher_logits needs torch tensors, one per teacher; got "

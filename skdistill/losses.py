@@ -11,6 +11,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._numbers import as_scalar
+from ._options import check_option
 
 __all__ = [
     "ImbalancedNNPULoss",
@@ -62,6 +63,12 @@ def binary_logits(logits):
 #: (e ** 340 classes) stays a finite float32 (1e300 overflowed into an
 #: OverflowError, sqrt(float32 max) into inf losses from three classes on).
 MAX_TEMPERATURE = 1e18
+#: The lowest temperature. Below 1 the soft term's gradient shrinks with the
+#: temperature (its square times a cross-entropy whose gradient grows as its
+#: inverse, on targets all but one-hot): under 0.01 the teacher term is not a
+#: hundredth of itself at 1, and at 1e-40 the logits divided by it overflowed
+#: float32 into a "lower the learning rate" error.
+MIN_TEMPERATURE = 0.01
 
 
 def _check_real(name, value, low, high, closed):
@@ -171,7 +178,7 @@ class ImbalancedNNPULoss(nn.Module):
         ``pi' * R_P+ + neg``; when ``neg < -beta`` it becomes that of
         ``-gamma * neg``, pushing the negative part back up.
     gamma : float, default=1.0
-        Step weight of that correction.
+        Step weight of that correction, non-negative.
     surrogate : {"sigmoid", "logistic"}, default="sigmoid"
         The loss ``l``. The sigmoid loss is bounded, as nnPU's analysis
         assumes, and robust to label noise, but its gradient vanishes on
@@ -210,11 +217,7 @@ class ImbalancedNNPULoss(nn.Module):
     def __init__(self, prior, target_prior=0.5, beta=0.0, gamma=1.0, surrogate="sigmoid",
                  positive_share=None):
         super().__init__()
-        if surrogate not in SURROGATE_LOSSES:
-            raise ValueError(
-                f"surrogate must be one of {tuple(SURROGATE_LOSSES)}; got {surrogate!r}."
-            )
-        self.surrogate = surrogate
+        self.surrogate = check_option("surrogate", surrogate, SURROGATE_LOSSES)
         self.prior = _check_real("prior", prior, 0, 1, "left")
         self.target_prior = _check_real("target_prior", target_prior, 0, 1, "neither")
         self.beta = _check_real("beta", beta, 0, float("inf"), "left")
@@ -421,9 +424,10 @@ class DistillationLoss(nn.Module):
         "hard": cross-entropy against the teacher's predicted labels;
         "mse": mean squared error between logits (Tang et al., 2019).
     temperature : float, default=1.0
-        Softening temperature of the "soft" term, in (0, ``MAX_TEMPERATURE``]
-        (1e18, where the term, its square times a cross-entropy, is still a
-        finite float32).
+        Softening temperature of the "soft" term, in [``MIN_TEMPERATURE``,
+        ``MAX_TEMPERATURE``]: from 0.01 (below it, the term's gradient,
+        which shrinks with the temperature, all but vanishes) to 1e18 (where
+        the term, its square times a cross-entropy, is still a finite float32).
 
     Examples
     --------
@@ -436,11 +440,7 @@ class DistillationLoss(nn.Module):
 
     def __init__(self, alpha, true_label_loss, distillation_loss="soft", temperature=1.0):
         super().__init__()
-        if distillation_loss not in DISTILLATION_LOSSES:
-            raise ValueError(
-                f"distillation_loss must be one of {DISTILLATION_LOSSES}; "
-                f"got {distillation_loss!r}."
-            )
+        check_option("distillation_loss", distillation_loss, DISTILLATION_LOSSES)
         if not callable(true_label_loss):
             raise TypeError(
                 "true_label_loss must be a loss called as true_label_loss(logits, "
@@ -449,7 +449,8 @@ class DistillationLoss(nn.Module):
         self.alpha = _check_real("alpha", alpha, 0, 1, "both")
         self.true_label_loss = true_label_loss
         self.distillation_loss = distillation_loss
-        self.temperature = _check_real("temperature", temperature, 0, MAX_TEMPERATURE, "right")
+        self.temperature = _check_real("temperature", temperature, MIN_TEMPERATURE,
+                                       MAX_TEMPERATURE, "both")
 
     def teacher_term(self, student_logits, teacher_logits, sample_weight=None):
         """Per-sample distillation loss, averaged over the samples given.

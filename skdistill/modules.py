@@ -20,7 +20,7 @@ two classes.
 
 import inspect
 import math
-from collections.abc import Iterable
+from collections.abc import Sequence
 from numbers import Integral, Real
 
 import numpy as np
@@ -28,6 +28,7 @@ import torch
 from torch import nn
 
 from ._numbers import as_scalar, is_positive_int
+from ._options import check_option
 
 __all__ = ["BiLSTM", "CNN", "GRU", "MLP", "Transformer", "count_parameters"]
 
@@ -81,8 +82,10 @@ def _check_flag(module_name, name, value):
 
 def _check_widths(name, widths):
     """Refuse a layer of no units: torch builds it silently, and the net's
-    output is then constant."""
-    if not (isinstance(widths, Iterable) and all(is_positive_int(units) for units in widths)):
+    output is then constant; and widths in no order (a set's layers came in the
+    order of its hashes)."""
+    if not (isinstance(widths, (Sequence, np.ndarray)) and not isinstance(widths, str)
+            and all(is_positive_int(units) for units in widths)):
         raise ValueError(f"{name} must be a sequence of positive ints; got {widths!r}.")
 
 
@@ -251,8 +254,7 @@ class SequenceReadout(nn.Module):
         output_dim=1,
     ):
         super().__init__()
-        if readout not in READOUTS:
-            raise ValueError(f"readout must be one of {READOUTS}; got {readout!r}.")
+        check_option("readout", readout, READOUTS)
         _check_widths("head_units", head_units)
         sequence_length, channels = _check_sizes(
             "SequenceReadout", sequence_length=sequence_length, channels=channels

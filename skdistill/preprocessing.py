@@ -164,11 +164,16 @@ def _warn_of_a_symbol_per_cell(symbols):
             return
 
 
-def _first_sample(mask):
-    """`` (the first: sample i)``, naming the first sample that ``mask`` holds
-    (0-based, as rows of X are counted), or nothing where it holds none."""
+def _first_sample(mask, symbols):
+    """`` (the first: sample i, 'ACD...')``, naming the first sample that
+    ``mask`` holds by its position in X (0-based) and its letters, which find
+    it where X was shuffled or split first; nothing where ``mask`` holds none."""
     found = np.flatnonzero(mask)
-    return f" (the first: sample {found[0]})" if len(found) else ""
+    if not len(found):
+        return ""
+    text = "".join(symbols[found[0]])
+    shown = text if len(text) <= 30 else f"{text[:27]}..."
+    return f" (the first: sample {found[0]}, {shown!r})"
 
 
 def _alphabet_text(alphabet):
@@ -373,7 +378,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         """Check the parameters ``transform`` reads, which set_params may change after fit."""
         self._validate_params()
         try:
-            numeric = np.dtype(self.dtype).kind in "biuf"
+            # NumPy reads None as float64, which the docs do not promise
+            numeric = self.dtype is not None and np.dtype(self.dtype).kind in "biuf"
         except TypeError:
             numeric = False
         if not numeric:
@@ -477,7 +483,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         # absent from encoders fitted before it existed, which learned their length
         # where none was given
         if getattr(self, "_length_learned", self.length is None):
-            self._warn_about_lengths(_lengths(symbols))
+            self._warn_about_lengths(symbols)
         symbols = _fit_length(symbols, self.length_)
         codes = self._codes(symbols)
         unknown = _unknown_letters(symbols, codes)
@@ -507,8 +513,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 "handle_unknown='ignore' to encode it as an all-zero position."
             )
 
-    def _warn_about_lengths(self, lengths):
+    def _warn_about_lengths(self, symbols):
         """Warn of sequences outside the lengths seen in ``fit``, with their counts."""
+        lengths = _lengths(symbols)
         # Empty sequences are all-zero rows, which the unknown-symbol warning counts.
         shorter = (lengths > 0) & (lengths < self._shortest_fit_length)
         longer = lengths > self.length_
@@ -522,7 +529,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         warnings.warn(
             SequenceLengthWarning(
                 f"SequenceEncoder: {n_shorter} of {len(lengths)} sample(s) are shorter"
-                f"{_first_sample(shorter)} and {n_longer} longer{_first_sample(longer)} than "
+                f"{_first_sample(shorter, symbols)} and {n_longer} longer{_first_sample(longer, symbols)} than "
                 f"the sequences seen in fit ({seen} positions): "
                 f"shorter ones are padded, longer ones truncated at the end to "
                 f"{self.length_} positions, which misaligns windows centred on a site. "
@@ -542,11 +549,11 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         unknown_letters = np.unique(symbols[unknown]).tolist()
         found = []
         if n_unknown:
-            found.append(f"{n_unknown} of {len(symbols)} sample(s){_first_sample(holds_unknown)} "
+            found.append(f"{n_unknown} of {len(symbols)} sample(s){_first_sample(holds_unknown, symbols)} "
                          f"hold letters outside the alphabet {alphabet!r} "
                          f"({unknown_letters[:5]}), encoded as all-zero positions")
         if n_all_zero:
-            found.append(f"{n_all_zero} of {len(symbols)} sample(s){_first_sample(all_zero)} "
+            found.append(f"{n_all_zero} of {len(symbols)} sample(s){_first_sample(all_zero, symbols)} "
                          f"are all-zero rows (empty, or no letter of the alphabet {alphabet!r})")
         message = [f"SequenceEncoder: {'; '.join(found)}."]
         if any(letter.swapcase() in self.alphabet_ for letter in unknown_letters):

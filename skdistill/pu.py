@@ -724,7 +724,8 @@ class TIcEPriorEstimator(_PriorEstimator):
     max_bepp : float, default=5
         ``k`` of the max-bepp split criterion, non-negative.
     max_splits : int, default=500
-        Most nodes split per tree.
+        Most nodes split per tree; 0 leaves the trivial bound, the labelled
+        share of the whole evaluation part (a prior of 1).
     min_set_size : int, default=10
         Smallest subset whose bound counts, and the size a node must exceed
         to be split.

@@ -140,11 +140,15 @@ def test_config_mistakes_found_late_are_one_line(tmp_path, changes, message):
 
 
 @pytest.mark.parametrize("cell, message", [
-    ("", "column(s) ['f3'] of {path} have empty cells, and feature columns need a number in "
-         "every row (the first in data row 251 of 'f3', 1 such cell(s) in that column)"),
+    ("", "column(s) ['f3'] of {path} have cells without a finite number, and feature columns "
+         "need one in every row (the first: a missing value (an empty cell, or NA, NaN, "
+         "null...) in data row 251 of 'f3', 1 such cell(s) in that column)"),
+    ("-inf", "column(s) ['f3'] of {path} have cells without a finite number, and feature "
+             "columns need one in every row (the first: -inf in data row 251 of 'f3', 1 such "
+             "cell(s) in that column)"),
     ("1.5e", "column(s) ['f3'] of {path} hold text, and feature columns must hold numbers "
              "('1.5e' in data row 251 of 'f3', 1 such cell(s) in that column)"),
-], ids=["empty", "text"])
+], ids=["empty", "infinite", "text"])
 def test_a_bad_feature_cell_is_named_by_its_row(tmp_path, cell, message):
     # one cell among 500,000 rows: scikit-learn's "Input X contains NaN" (after reading
     # and encoding it all), or "column(s) ['f3'] hold text", named neither row nor value

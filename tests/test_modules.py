@@ -60,8 +60,10 @@ def test_bad_shapes_are_named(module_class, kwargs, message):
       "head_units", r"\(16, 0\)"),
      # channels of no units built and failed in forward; an int failed in a bare TypeError
      (lambda: CNN(sequence_length=10, alphabet_size=4, channels=(0,)), "channels", r"\(0,\)"),
-     (lambda: MLP(input_dim=8, hidden_units=64), "hidden_units", "64")],
-    ids=["MLP", "CNN head", "CNN channels", "an int"],
+     (lambda: MLP(input_dim=8, hidden_units=64), "hidden_units", "64"),
+     # a set's layers came in the order of its hashes
+     (lambda: MLP(input_dim=8, hidden_units={64, 8}), "hidden_units", r"\{(8, 64|64, 8)\}")],
+    ids=["MLP", "CNN head", "CNN channels", "an int", "a set"],
 )
 def test_a_layer_of_no_units_is_refused(build, name, given):
     # it built, and the net trained to a constant output (ROC AUC 0.5, exit status 0)

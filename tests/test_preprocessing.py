@@ -81,9 +81,11 @@ def test_short_sequences_are_padded_and_long_ones_truncated():
 
 def test_lengths_outside_those_of_fit_are_counted_in_a_warning():
     encoder = SequenceEncoder().fit(["ACGTA", "TTGAC"])
-    # each count names its first sample: one of 73,927 windows was not to be found
+    # each count names its first sample, by its letters too: one of 73,927 windows was not
+    # to be found, nor one named by its place in the training part skdistill fit drew
     with pytest.warns(SequenceLengthWarning, match=r"2 of 4 sample\(s\) are shorter \(the first: "
-                      r"sample 1\) and 1 longer \(the first: sample 2\) .*5 positions") as record:
+                      r"sample 1, 'ACG'\) and 1 longer \(the first: sample 2, 'ACGTAC'\) "
+                      r".*5 positions") as record:
         X = encoder.transform(["ACGTA", "ACG", "ACGTAC", "AC"])
     assert (record[0].message.n_shorter, record[0].message.n_longer) == (2, 1)
     assert [_decode(encoder, row) for row in X] == ["ACGTA", "ACG", "ACGTA", "AC"]
@@ -319,12 +321,13 @@ def test_error_mode_still_counts_empty_sequences():
     assert (record[0].message.n_unknown, record[0].message.n_all_zero) == (0, 1)
     # it led with "0 of 2 sample(s) hold letters outside the alphabet 'AC' ([])"
     assert str(record[0].message).startswith(
-        "SequenceEncoder: 1 of 2 sample(s) (the first: sample 0) are all-zero rows (empty, or "
-        "no letter of the alphabet 'AC').")
+        "SequenceEncoder: 1 of 2 sample(s) (the first: sample 0, '') are all-zero rows (empty, "
+        "or no letter of the alphabet 'AC').")
 
 
-@pytest.mark.parametrize("dtype", [str, object, "U3"])
+@pytest.mark.parametrize("dtype", [str, object, "U3", None])
 def test_dtype_must_be_numeric(dtype):
+    # None was NumPy's float64
     with pytest.raises(ValueError, match="not a numeric NumPy dtype"):
         SequenceEncoder(dtype=dtype).fit(["AC"])
 
