@@ -721,17 +721,25 @@ def _built_schedulers(net):
             and getattr(callback, "lr_scheduler_", None) is not None]
 
 
+#: The settings of an optimizer's parameter groups that learning-rate schedulers
+#: move: the rate, and the momentum (SGD) or betas (Adam) of cyclic ones.
+_SCHEDULED_SETTINGS = ("lr", "momentum", "betas")
+
+
 def _group_settings(net):
     """The settings of each parameter group of ``net``'s optimizer (its learning
-    rate, and the momentum or betas a cyclic scheduler moves with it)."""
+    rate, the momentum or betas a cyclic scheduler moves with it, its weight
+    decay...)."""
     return [{name: copy.deepcopy(value) for name, value in group.items() if name != "params"}
             for group in net.optimizer_.param_groups]
 
 
-def _set_group_settings(net, group_settings):
-    """Put settings taken by :func:`_group_settings` back into ``net``'s optimizer."""
+def _set_group_settings(net, group_settings, names=None):
+    """Put settings taken by :func:`_group_settings` back into ``net``'s
+    optimizer: those of ``names`` (None: all)."""
     for group, settings in zip(net.optimizer_.param_groups, group_settings):
-        group.update(copy.deepcopy(settings))
+        group.update({name: copy.deepcopy(value) for name, value in settings.items()
+                      if names is None or name in names})
 
 
 def _resume_schedulers(net, kept, group_settings):
@@ -748,8 +756,9 @@ def _resume_schedulers(net, kept, group_settings):
         with its learning rates as the last.
     group_settings : list of dict
         The settings of the parameter groups before the schedulers were built
-        (:func:`_group_settings`: learning rates, and the momentum a cyclic
-        scheduler moves); without schedulers, they are left as
+        (:func:`_group_settings`), of which those schedulers move (learning
+        rates, and the momentum a cyclic scheduler moves) are put back; the
+        others, and all of them without schedulers, are left as
         ``on_train_begin`` set them (a callback of the user's may set them there).
     """
     if not kept:
@@ -759,7 +768,7 @@ def _resume_schedulers(net, kept, group_settings):
                                            else len(net.history))})
                 for callback, state in _built_schedulers(net)]
     if kept:
-        _set_group_settings(net, group_settings)
+        _set_group_settings(net, group_settings, _SCHEDULED_SETTINGS)
     for callback, state in kept:
         callback.lr_scheduler_.load_state_dict(state)
 

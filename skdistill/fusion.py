@@ -9,6 +9,7 @@ them later); the hard targets of a vote go back to logits after clipping to
 
 import math
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -77,10 +78,11 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
     """
     if weights is None:
         return torch.ones(n_teachers, dtype=torch.float64)
+    if _are_flags(weights):  # [True, False] switched a teacher off in silence
+        raise ValueError(f"{name} must hold numbers, not flags (True weighs 1, False 0); "
+                         f"got {weights!r}.")
     try:
-        # flags are no weights: [True, False] switched a teacher off in silence
-        flags = torch.as_tensor(weights, device="cpu").dtype == torch.bool
-        checked = None if flags else torch.as_tensor(weights, dtype=torch.float64, device="cpu")
+        checked = torch.as_tensor(weights, dtype=torch.float64, device="cpu")
     except (TypeError, ValueError, RuntimeError):
         checked = None
     if (checked is None or checked.shape != (n_teachers,) or not torch.isfinite(checked).all()
@@ -90,6 +92,16 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
             f"not all zero; got {weights!r}."
         )
     return checked
+
+
+def _are_flags(weights):
+    """Whether ``weights`` holds flags: Python's, NumPy's or torch's bools."""
+    if isinstance(weights, (np.ndarray, torch.Tensor)):
+        return weights.dtype in (np.bool_, torch.bool)
+    try:
+        return any(isinstance(weight, (bool, np.bool_)) for weight in weights)
+    except TypeError:  # not a sequence: refused as one
+        return False
 
 
 def _log_mean_probability(stacked, weights):

@@ -84,7 +84,8 @@ def _check_widths(name, widths):
     """Refuse a layer of no units: torch builds it silently, and the net's
     output is then constant; and widths in no order (a set's layers came in the
     order of its hashes)."""
-    if not (isinstance(widths, (Sequence, np.ndarray)) and not isinstance(widths, str)
+    if not (isinstance(widths, (Sequence, np.ndarray, torch.Tensor))
+            and not isinstance(widths, str)
             and all(is_positive_int(units) for units in widths)):
         raise ValueError(f"{name} must be a sequence of positive ints; got {widths!r}.")
 

@@ -164,16 +164,21 @@ def _warn_of_a_symbol_per_cell(symbols):
             return
 
 
-def _first_sample(mask, symbols):
+def _first_sample(mask, symbols, positions=None):
     """`` (the first: sample i, 'ACD...')``, naming the first sample that
     ``mask`` holds by its position in X (0-based) and its letters, which find
-    it where X was shuffled or split first; nothing where ``mask`` holds none."""
+    it where X was shuffled or split first; nothing where ``mask`` holds none.
+    ``positions`` shows that many letters and marks the rest as cut (a longer
+    sample, of which ``symbols`` holds one letter more)."""
     found = np.flatnonzero(mask)
     if not len(found):
         return ""
-    text = "".join(symbols[found[0]])
-    shown = text if len(text) <= 30 else f"{text[:27]}..."
-    return f" (the first: sample {found[0]}, {shown!r})"
+    letters = symbols[found[0]]
+    cut = positions is not None
+    text = "".join(letters[:positions] if cut else letters)
+    if len(text) > 30:
+        text, cut = text[:27], True
+    return f" (the first: sample {found[0]}, {text + '...' if cut else text!r})"
 
 
 def _alphabet_text(alphabet):
@@ -529,7 +534,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         warnings.warn(
             SequenceLengthWarning(
                 f"SequenceEncoder: {n_shorter} of {len(lengths)} sample(s) are shorter"
-                f"{_first_sample(shorter, symbols)} and {n_longer} longer{_first_sample(longer, symbols)} than "
+                f"{_first_sample(shorter, symbols)} and {n_longer} longer{_first_sample(longer, symbols, self.length_)} than "
                 f"the sequences seen in fit ({seen} positions): "
                 f"shorter ones are padded, longer ones truncated at the end to "
                 f"{self.length_} positions, which misaligns windows centred on a site. "

@@ -109,11 +109,11 @@ def _tracked_params(estimator):
 
 def _set_by_every_fit(name, params):
     """Whether parameter ``name`` of ``params`` belongs to a net spec and is one
-    that every fit sets itself (:data:`~skdistill._nets.WIRED_PARAMS`)."""
+    that every fit sets itself (:data:`~skdistill._nets.WIRED_PARAMS`; not the
+    settings of the iterators it builds, such as ``iterator_train__drop_last``,
+    which it takes)."""
     role, _, net_param = name.partition("__")
-    return isinstance(params.get(role), NeuralNet) and any(
-        net_param == wired or net_param.startswith(f"{wired}__") for wired in WIRED_PARAMS
-    )
+    return isinstance(params.get(role), NeuralNet) and net_param in WIRED_PARAMS
 
 
 def _metric_name(field):

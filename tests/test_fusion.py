@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.special import expit, logit, softmax
 
-from skdistill.fusion import EPSILON, FUSION_RULES, fuse_teacher_logits, probabilities_to_logits
+from skdistill.fusion import (
+    EPSILON, FUSION_RULES, check_teacher_weights, fuse_teacher_logits, probabilities_to_logits,
+)
 
 logit_values = st.floats(-8, 8, allow_nan=False, width=32)
 
@@ -86,6 +88,13 @@ def test_probabilities_to_logits_is_finite_at_the_extremes():
     logits = probabilities_to_logits(torch.tensor([0.0, 0.25, 1.0]))
     assert torch.isfinite(logits).all()
     np.testing.assert_allclose(logits[1].item(), logit(0.25), rtol=1e-5)
+
+
+def test_weights_beyond_int64_keep_their_ratio():
+    # a check of flags through torch.as_tensor refused integers from 2**63 on
+    weights = check_teacher_weights([2**63, 2**62], 2)
+    assert weights.dtype == torch.float64 and weights[0] / weights[1] == 2.0
+    assert check_teacher_weights(np.array([1e-300, 1.0]), 2)[0] == 1e-300
 
 
 def test_unknown_rule_is_named():

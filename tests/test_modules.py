@@ -386,6 +386,10 @@ def test_widths_of_numpy_ints_and_zero_dimensional_tensors_build():
     # and a 0-d kernel_size failed in Conv1d
     assert count_parameters(MLP(4, hidden_units=(np.int64(3), torch.tensor(2)))) == \
         count_parameters(MLP(4, hidden_units=(3, 2)))
+    # sequences of widths: tensors, arrays and ranges as tuples are
+    for widths in (torch.tensor([3, 2]), np.array([3, 2]), range(3, 1, -1)):
+        assert count_parameters(MLP(4, hidden_units=widths)) == \
+            count_parameters(MLP(4, hidden_units=(3, 2)))
     for width in (torch.tensor(True), torch.tensor([3]), torch.tensor(3.0)):
         with pytest.raises(ValueError, match="hidden_units must be a sequence of positive"):
             MLP(4, hidden_units=(width,))

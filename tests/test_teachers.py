@@ -380,8 +380,9 @@ def test_only_random_states_left_unset_are_seeded(imbalanced_arrays):
         ({"teacher": [None, None], "teacher_weights": [1.0, np.nan]}, "one finite, non-negative"),
         ({"teacher": [None, None], "teacher_weights": [0, 0]}, "not all zero"),
         # flags read as 1 and 0 switched the second teacher off in silence
-        ({"teacher": [None, None], "teacher_weights": [True, False]}, "not all zero"),
-        ({"teacher": [None, None], "teacher_weights": np.array([True, True])}, "not all zero"),
+        ({"teacher": [None, None], "teacher_weights": [True, False]}, "not flags"),
+        ({"teacher": [None, None], "teacher_weights": np.array([True, True])}, "not flags"),
+        ({"teacher": [None, None], "teacher_weights": [np.True_, 0.5]}, "not flags"),
         ({"teacher_fusion": "median"}, "teacher_fusion"),
         ({"schedule": "parallel"}, "schedule"),
         ({"bootstrap": "yes"}, "bootstrap"),

@@ -718,10 +718,12 @@ def test_logged_parameters_are_those_the_fit_used(imbalanced_arrays):
 
     X, y = imbalanced_arrays
     calls = []
-    clf = DistilledClassifier(**FAST, student=default_net("student"),
-                              trackers=[RecordingTracker(calls, X)]).fit(X, y)
+    clf = DistilledClassifier(
+        **FAST, student=default_net("student").set_params(iterator_train__drop_last=True),
+        trackers=[RecordingTracker(calls, X)]).fit(X, y)
     params = calls[0][1]
     assert "student__lr" in params and "student__module" in params
+    assert params["student__iterator_train__drop_last"] is True  # the fit takes it
     assert not {"student__max_epochs", "student__batch_size", "student__criterion",
                 "student__train_split", "student__verbose"} & params.keys()
     assert "warm_start_unused" not in params

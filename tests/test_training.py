@@ -421,6 +421,26 @@ def test_an_interrupted_round_leaves_a_cyclic_schedules_momentum_as_it_was(imbal
         assert settings[0] == settings[1]
 
 
+class SetsWeightDecay(Callback):
+    """Sets the weight decay of every parameter group as training begins."""
+
+    def on_train_begin(self, net, **kwargs):
+        for group in net.optimizer_.param_groups:
+            group["weight_decay"] = 0.2
+
+
+def test_a_warm_refit_keeps_what_a_callback_sets_beside_a_scheduler(imbalanced_arrays):
+    # the schedulers' resumption put every setting of the groups back, the weight
+    # decay a callback set in on_train_begin too, but only beside a scheduler
+    student = default_net("student").set_params(callbacks=[
+        ("decay", SetsWeightDecay()), ("halving", LRScheduler(StepLR, step_size=1, gamma=0.5))])
+    clf = fast(student=student, meta_epochs=2).fit(*imbalanced_arrays)
+    clf.set_params(warm_start=True).fit(*imbalanced_arrays)
+    (group,) = clf.student_.optimizer_.param_groups
+    assert group["weight_decay"] == 0.2
+    assert group["lr"] == pytest.approx(clf.student_.lr * 0.5 ** (4 * FAST["student_epochs"]))
+
+
 def test_an_interrupt_while_a_round_is_counted_counts_it_for_no_net(imbalanced_arrays,
                                                                      monkeypatch):
     # a Ctrl-C during the student's weight copy left the round counted for the teachers
