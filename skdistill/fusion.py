@@ -83,7 +83,7 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
                          f"got {weights!r}.")
     try:
         checked = torch.as_tensor(weights, dtype=torch.float64, device="cpu")
-    except (TypeError, ValueError, RuntimeError):
+    except (TypeError, ValueError, RuntimeError, OverflowError):
         checked = None
     if (checked is None or checked.shape != (n_teachers,) or not torch.isfinite(checked).all()
             or (checked < 0).any() or checked.sum() <= 0):
@@ -95,13 +95,20 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
 
 
 def _are_flags(weights):
-    """Whether ``weights`` holds flags: Python's, NumPy's or torch's bools."""
-    if isinstance(weights, (np.ndarray, torch.Tensor)):
-        return weights.dtype in (np.bool_, torch.bool)
+    """Whether ``weights`` holds flags: Python's, NumPy's or torch's bools, as
+    an array or item by item (``[s > 0.5 for s in tensor]``)."""
+    if hasattr(weights, "dtype"):
+        return _is_flag(weights)
     try:
-        return any(isinstance(weight, (bool, np.bool_)) for weight in weights)
+        return any(_is_flag(weight) for weight in weights)
     except TypeError:  # not a sequence: refused as one
         return False
+
+
+def _is_flag(value):
+    """Whether ``value`` is a bool, or an array or tensor of them."""
+    return isinstance(value, (bool, np.bool_)) or getattr(value, "dtype", None) in (
+        np.bool_, torch.bool)
 
 
 def _log_mean_probability(stacked, weights):

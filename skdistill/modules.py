@@ -85,7 +85,7 @@ def _check_widths(name, widths):
     output is then constant; and widths in no order (a set's layers came in the
     order of its hashes)."""
     if not (isinstance(widths, (Sequence, np.ndarray, torch.Tensor))
-            and not isinstance(widths, str)
+            and not isinstance(widths, str) and getattr(widths, "ndim", 1) == 1
             and all(is_positive_int(units) for units in widths)):
         raise ValueError(f"{name} must be a sequence of positive ints; got {widths!r}.")
 

@@ -62,8 +62,9 @@ def test_bad_shapes_are_named(module_class, kwargs, message):
      (lambda: CNN(sequence_length=10, alphabet_size=4, channels=(0,)), "channels", r"\(0,\)"),
      (lambda: MLP(input_dim=8, hidden_units=64), "hidden_units", "64"),
      # a set's layers came in the order of its hashes
-     (lambda: MLP(input_dim=8, hidden_units={64, 8}), "hidden_units", r"\{(8, 64|64, 8)\}")],
-    ids=["MLP", "CNN head", "CNN channels", "an int", "a set"],
+     (lambda: MLP(input_dim=8, hidden_units={64, 8}), "hidden_units", r"\{(8, 64|64, 8)\}"),
+     (lambda: MLP(input_dim=8, hidden_units=torch.tensor(8)), "hidden_units", r"tensor\(8\)")],
+    ids=["MLP", "CNN head", "CNN channels", "an int", "a set", "a 0-d tensor"],
 )
 def test_a_layer_of_no_units_is_refused(build, name, given):
     # it built, and the net trained to a constant output (ROC AUC 0.5, exit status 0)
