@@ -96,8 +96,9 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
 
 def _are_flags(weights):
     """Whether ``weights`` holds flags: Python's, NumPy's or torch's bools, as
-    an array or item by item (``[s > 0.5 for s in tensor]``)."""
-    if hasattr(weights, "dtype"):
+    an array or item by item (``[s > 0.5 for s in tensor]``, pandas' nullable
+    booleans)."""
+    if isinstance(weights, (np.ndarray, torch.Tensor)) and weights.dtype != object:
         return _is_flag(weights)
     try:
         return any(_is_flag(weight) for weight in weights)

@@ -386,6 +386,8 @@ def test_only_random_states_left_unset_are_seeded(imbalanced_arrays):
         ({"teacher": [None, None], "teacher_weights": list(torch.tensor([0.9, 0.2]) > 0.5)},
          "not flags"),
         ({"teacher": [None, None], "teacher_weights": [10**400, 1]}, "one finite, non-negative"),
+        ({"teacher": [None, None], "teacher_weights": pd.array([True, False], dtype="boolean")},
+         "not flags"),
         ({"teacher_fusion": "median"}, "teacher_fusion"),
         ({"schedule": "parallel"}, "schedule"),
         ({"bootstrap": "yes"}, "bootstrap"),
