@@ -155,8 +155,8 @@ class Monitor:
     """Early stopping for one role and the weights it returns to.
 
     After every complete round, :meth:`count` keeps a copy of the nets'
-    weights (taken by :meth:`round_end`) when the validation score is the best so far (or, without
-    validation, always: the last complete round). A round counts as an
+    weights (taken by :meth:`round_end`) when the validation score is the
+    best so far (or, without validation, always: the last complete round). A round counts as an
     improvement when it beats the best score by more than ``tol`` (see
     :meth:`ValidationScore.beats`);
     ``n_iter_no_change`` rounds in a row without one end training: the rule of

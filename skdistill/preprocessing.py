@@ -548,10 +548,12 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             f"{self.length_}" if self._shortest_fit_length == self.length_
             else f"{self._shortest_fit_length} to {self.length_}"
         )
+        first_shorter = _first_sample(shorter, symbols)
+        first_longer = _first_sample(longer, symbols, self.length_)
         warnings.warn(
             SequenceLengthWarning(
                 f"SequenceEncoder: {n_shorter} of {len(lengths)} sample(s) are shorter"
-                f"{_first_sample(shorter, symbols)} and {n_longer} longer{_first_sample(longer, symbols, self.length_)} than "
+                f"{first_shorter} and {n_longer} longer{first_longer} than "
                 f"the sequences seen in fit ({seen} positions): "
                 f"shorter ones are padded, longer ones truncated at the end to "
                 f"{self.length_} positions, which misaligns windows centred on a site. "
@@ -571,12 +573,14 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         unknown_letters = np.unique(symbols[unknown]).tolist()
         found = []
         if n_unknown:
-            found.append(f"{n_unknown} of {len(symbols)} sample(s){_first_sample(holds_unknown, symbols)} "
-                         f"hold letters outside the alphabet {alphabet!r} "
-                         f"({unknown_letters[:5]}), encoded as all-zero positions")
+            found.append(f"{n_unknown} of {len(symbols)} sample(s)"
+                         f"{_first_sample(holds_unknown, symbols)} hold letters outside the "
+                         f"alphabet {alphabet!r} ({unknown_letters[:5]}), encoded as all-zero "
+                         "positions")
         if n_all_zero:
-            found.append(f"{n_all_zero} of {len(symbols)} sample(s){_first_sample(all_zero, symbols)} "
-                         f"are all-zero rows (empty, or no letter of the alphabet {alphabet!r})")
+            found.append(f"{n_all_zero} of {len(symbols)} sample(s)"
+                         f"{_first_sample(all_zero, symbols)} are all-zero rows (empty, or no "
+                         f"letter of the alphabet {alphabet!r})")
         message = [f"SequenceEncoder: {'; '.join(found)}."]
         if any(letter.swapcase() in self.alphabet_ for letter in unknown_letters):
             message.append(

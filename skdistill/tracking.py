@@ -89,8 +89,9 @@ def _tracked_params(estimator):
         they say where runs go, may hold credentials, and describe no model;
         nor the parameters of a net spec that every fit sets itself (its
         criterion, epochs, batch size, ...: ``student__max_epochs`` would not
-        be the budget used); numbers, strings, booleans and None as they are, classes by their
-        qualified name, anything else by its repr (cut to 500 characters).
+        be the budget used); numbers, strings, booleans and None as they
+        are, classes by their qualified name, anything else by its repr (cut
+        to 500 characters).
 
     Examples
     --------
@@ -663,7 +664,7 @@ class TrackingSession:
         with self._ended_on_error():
             params = _tracked_params(estimator) if self.trackers else {}
             if unused_settings:
-                params["warm_start_unused"] = _loggable("; ".join(unused_settings))
+                params["warm_start_unused"] = "; ".join(unused_settings)
             for tracker in self.trackers:
                 self._runs.append((tracker, tracker.start()))
                 self._runs[-1][1].log_params(params)
