@@ -37,14 +37,15 @@ def import_optional(module, extra, needed_by):
     # An installed package can fail with any error as it imports (onnx raised
     # AttributeError under a NumPy older than it needs), or miss a module of its own.
     except Exception as error:
-        # The package that is missing, which may be another than the one imported
-        # (torch.utils.tensorboard needs tensorboard).
-        package = (getattr(error, "name", None) or module).split(".")[0]
-        if isinstance(error, ModuleNotFoundError) and not _has_spec(package):
-            raise ImportError(
-                f"{needed_by} needs {package}, an optional dependency of skdistill: "
-                f'pip install "skdistill[{extra}]"'
-            ) from error
+        if isinstance(error, ModuleNotFoundError):
+            # The package that is missing, which may be another than the one
+            # imported (torch.utils.tensorboard needs tensorboard).
+            package = (error.name or module).split(".")[0]
+            if not _has_spec(package):
+                raise ImportError(
+                    f"{needed_by} needs {package}, an optional dependency of skdistill: "
+                    f'pip install "skdistill[{extra}]"'
+                ) from error
         raise ImportError(
             f"{needed_by} needs {module}, which fails to import: "
             f"{type(error).__name__}: {error}"
