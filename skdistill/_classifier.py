@@ -453,8 +453,11 @@ def _check_teachers_take_weights(teacher_specs):
                 name += f"'s estimator {type(taker).__name__}"
             raise ValueError(
                 f"sample_weight was given, but the teacher {name} takes no "
-                "sample_weight in fit: choose one that does, or fit it yourself and pass it "
-                "wrapped in FrozenEstimator."
+                "sample_weight in fit: choose one that does, fit it yourself and pass it "
+                "wrapped in FrozenEstimator, or turn on metadata routing "
+                "(sklearn.set_config(enable_metadata_routing=True)) and request the "
+                "weights where the teacher takes them (set_fit_request on a Pipeline's "
+                "steps), or not at all."
             )
 
 
@@ -1248,6 +1251,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         estimator = (
             DEFAULT_PRIOR_ESTIMATOR() if isinstance(self.prior, str) else clone(self.prior)
         )
+        if hasattr(estimator, "_parameter_constraints"):
+            # before seeding: a refusal shows the settings the caller gave
+            estimator._validate_params()
         return seed_unset_random_states(estimator, rng)
 
     def _resolve_prior(self, estimator, X_raw, y_encoded, seed, device):

@@ -406,6 +406,8 @@ class TreeReader:
         self.device = device
         self.object_hook = object_hook
         self.unbuilt_state = unbuilt_state
+        #: Every torch module built, in the order built.
+        self.modules = []
         self._objects = {}
 
     def build(self, node):
@@ -474,6 +476,7 @@ class TreeReader:
                             budget)
             net.initialize()
         _load_weights(net.module_, state)
+        self.modules.append(net.module_)
         net.history = History(self.build(node["history"]))
         # absent in files of earlier versions
         restore_optimizer_settings(net, self.build(node.get("optimizer_groups", [])))
@@ -488,6 +491,7 @@ class TreeReader:
             _check_size(node["class"], lambda: cls(**arguments), _numel(state))
             module = cls(**arguments)
         _load_weights(module, state)
+        self.modules.append(module)
         return module
 
     def _callback(self, node):

@@ -330,6 +330,13 @@ class _SequenceModule(nn.Module):
         present = (sequences != 0).any(dim=-1)
         return present | ~present.any(dim=1, keepdim=True)
 
+    @property
+    def masks_padding(self):
+        """Whether padding and unknown letters (all-zero positions) are left
+        out: by a pooling readout here, by attention too in the Transformer.
+        Files written before skdistill 0.2.0 hold modules that did not."""
+        return self.readout_.readout != "positions"
+
     def _make_readout(self, channels, readout, head_units, dropout):
         return SequenceReadout(
             self.sequence_length, channels, readout, head_units, dropout, self.output_dim
@@ -585,6 +592,11 @@ class Transformer(_SequenceModule):
         self.encoder = nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
         self.readout_ = self._make_readout(d_model, readout, head_units, dropout)
         _keep_arguments(self, locals())
+
+    @property
+    def masks_padding(self):
+        """True: attention skips padding and unknown letters, whatever the readout."""
+        return True
 
     def encode(self, sequences, present=None):
         # Attention skips padding and unknown letters, whatever the readout.

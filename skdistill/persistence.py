@@ -111,9 +111,14 @@ from .tracking import _listed_trackers
 __all__ = ["UnsavedTeacher", "UntrustedClassError", "load", "register_trusted", "save"]
 
 FORMAT = "skdistill"
-#: Raised whenever the layout of the file changes; newer files are refused.
+#: Raised whenever the layout of the file, or what its modules compute, changes;
+#: newer files are refused.
 #: 2: the PU risk keeps its ``positive_share``.
-FORMAT_VERSION = 2
+#: 3: sequence modules leave padding out of pooling and attention (a reader of 2
+#: would load such a model and predict otherwise).
+FORMAT_VERSION = 3
+#: The first version whose sequence modules leave padding out.
+_MASKED_PADDING_VERSION = 3
 #: A member may inflate this many times its compressed size, beyond
 #: :data:`_INFLATE_FREE_BYTES` (deflate reaches about 1,000 on repeated data;
 #: a manifest of a real model about 10, and parsing JSON takes up to some 25
@@ -401,7 +406,8 @@ def save(estimator, path):
     converted; a path is written as a new file in a hidden folder beside it
     (of the old file's permissions, beside a symbolic link's target) that
     replaces it when complete, so a save that fails leaves a previous file as
-    it was (a device or a pipe is written in place).
+    it was (a device or a pipe is written in place, and so is a file in a
+    folder that takes no new file: a failed write leaves it damaged).
 
     Parameters
     ----------
@@ -660,6 +666,27 @@ def _shown(path):
     return name if isinstance(name, str) else f"The {type(path).__name__} given"
 
 
+def _what_unopened(path):
+    """What a file that does not open as a zip archive is: a model file cut
+    short (an interrupted copy, a full disk) still begins as an archive does."""
+    try:
+        if _is_path(path):
+            with open(path, "rb") as handle:
+                start = handle.read(4)
+        else:
+            position = path.tell()
+            path.seek(0)
+            start = path.read(4)
+            path.seek(position)
+    except (OSError, ValueError):
+        start = None
+    if start == b"":
+        return "is empty, not a skdistill model file"
+    if start == b"PK\x03\x04":
+        return "is a damaged zip archive, such as a model file cut short"
+    return "is not a skdistill model file"
+
+
 def _read(path, shown):
     """The manifest and the tensor bytes of a model file, checked; messages
     name the file ``shown``."""
@@ -672,7 +699,8 @@ def _read(path, shown):
         # zipfile takes bytes for file contents, not for a path
         archive = zipfile.ZipFile(os.fsdecode(path) if isinstance(path, bytes) else path)
     except (zipfile.BadZipFile, EOFError) as error:
-        raise ValueError(f"{shown} is not a skdistill model file ({error}).") from None
+        raise ValueError(f"{shown} {_what_unopened(path)} ({error}).") from None
+    names = []
     try:
         with archive:
             names = archive.namelist()
@@ -684,9 +712,9 @@ def _read(path, shown):
             tensors = _read_member(archive, _TENSORS, file_size)
     # ValueError covers JSON and Unicode decoding errors; the file itself was opened.
     except _ARCHIVE_ERRORS as error:
-        raise ValueError(
-            f"{shown} is not a skdistill model file ({type(error).__name__}: {error})."
-        ) from None
+        what = ("is a damaged skdistill model file" if _MANIFEST in names
+                else "is not a skdistill model file")
+        raise ValueError(f"{shown} {what} ({type(error).__name__}: {error}).") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ValueError(f"{shown} is not a skdistill model file (no format field).")
     version = manifest.get("format_version")
@@ -825,6 +853,8 @@ def load(path, trusted=None, device="cpu"):
         reader = TreeReader(trusted, tensors, device, object_hook=_rebuilt_object_hook(device),
                             unbuilt_state=_unbuilt_state)
         estimator = reader.build(manifest["estimator"])
+        if manifest["format_version"] < _MASKED_PADDING_VERSION:
+            _warn_of_unmasked_padding(shown, manifest["format_version"], reader.modules)
         if not isinstance(estimator, BaseEstimator):
             raise TypeError(f"it holds a {type(estimator).__name__}, not an estimator")
         try:
@@ -832,6 +862,25 @@ def load(path, trusted=None, device="cpu"):
         except NotFittedError:
             raise ValueError(f"its {type(estimator).__name__} is not fitted") from None
         return estimator
+
+
+def _warn_of_unmasked_padding(shown, version, built_modules):
+    """Warn where a file of an older format holds sequence modules that now
+    leave padding out: their predictions on padded input are not the saved ones."""
+    masking = sorted({
+        type(module).__name__ for built in built_modules for module in built.modules()
+        if getattr(module, "masks_padding", False) is True
+    })
+    if masking:
+        warnings.warn(
+            f"{shown} was written in format version {version}, before sequence modules "
+            f"left padding out (skdistill 0.1.0): its {', '.join(masking)} now skip "
+            "padded positions and unknown letters (all-zero positions) in pooling and "
+            "attention, so it predicts otherwise on input that holds them (a review "
+            "measured up to 0.16 in probability for a Transformer). Input without them "
+            "predicts as before; refit to train the model as it now predicts.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
 
 
 def _warn_of_other_versions(shown, versions):

@@ -970,13 +970,19 @@ def fit_prior(estimator, X, y):
             "BestBinPriorEstimator, whose fit sets prior_ (a classifier is not one)."
         )
     value = fitted.prior_
-    if not _is_prior(value) or value >= _UNIDENTIFIED_PRIOR:
-        value = np.asarray(value).tolist()
+    shown = np.asarray(value).tolist()
+    at_least_one = isinstance(shown, Real) and not isinstance(shown, bool) and shown >= 1
+    if not _is_prior(value) and not at_least_one:
         raise ValueError(
-            f"The prior estimator {estimator!r} gave prior_={value!r}; a prior must be a "
-            f"number in [0, 1), and one of {_UNIDENTIFIED_PRIOR} or more says every "
-            "unlabeled sample is positive. Either the positive class is not the later "
-            "label in sorted order, or no region of the data holds positives alone "
+            f"The prior estimator {estimator!r} gave prior_={shown!r}; a prior must be a "
+            "number in [0, 1)."
+        )
+    if at_least_one or value >= _UNIDENTIFIED_PRIOR:
+        raise ValueError(
+            f"The prior estimator {estimator!r} gave prior_={shown!r}; a prior of "
+            f"{_UNIDENTIFIED_PRIOR} or more says every unlabeled sample is positive. "
+            "Either the positive class is not the later label in sorted order, or no "
+            "region of the data holds positives alone "
             "(short sequence windows, overlapping classes), or the data are too few "
             f"({_num_samples(X)} samples), so the prior cannot be estimated from them: "
             "pass the prior as a float known from elsewhere."

@@ -51,7 +51,7 @@ from torch import nn
 import skdistill._plain_data as plain_data
 import skdistill.persistence as persistence
 from skdistill import DistilledClassifier, load, register_trusted, save
-from skdistill.modules import CNN, GRU, MLP
+from skdistill.modules import CNN, GRU, MLP, Transformer
 from skdistill.persistence import UntrustedClassError
 from skdistill.preprocessing import SequenceEncoder, positions_frame
 
@@ -658,6 +658,44 @@ def test_built_in_module_instances_round_trip(sequence_sample, tmp_path):
     assert (module.channels, module.readout, module.input_dim) == ((4,), "max", None)
 
 
+def test_files_before_masked_padding_warn_naming_the_modules_that_now_mask(
+        sequence_sample, saved_mlp, tmp_path):
+    # format 2 files predicted otherwise after the masking; readers of 2 must refuse 3
+    sequences, labels = sequence_sample
+    pipeline = make_pipeline(SequenceEncoder(), fast(
+        teacher=GRU(sequence_length=29, alphabet_size=21, hidden_size=4),
+        student=CNN(sequence_length=29, alphabet_size=21, channels=(4,), readout="max"),
+    )).fit(sequences, labels)
+    path = tmp_path / "masking.skd"
+    save(pipeline, path)
+    manifest, tensors = read_manifest(path)
+    assert manifest["format_version"] == persistence.FORMAT_VERSION == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load(path)
+    write_model_file(path, {**manifest, "format_version": 2}, tensors)
+    with pytest.warns(UserWarning, match=r"format version 2, before .*its CNN now skip") as caught:
+        loaded = load(path)
+    assert not any("GRU" in str(warning.message) for warning in caught)
+    np.testing.assert_array_equal(loaded.predict_proba(sequences),
+                                  pipeline.predict_proba(sequences))
+    mlp_manifest, mlp_tensors = read_manifest(saved_mlp)
+    write_model_file(path, {**mlp_manifest, "format_version": 2}, mlp_tensors)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load(path)
+
+
+@pytest.mark.parametrize("module, masks", [
+    (CNN(sequence_length=5, alphabet_size=4), False),
+    (CNN(sequence_length=5, alphabet_size=4, readout="mean"), True),
+    (GRU(sequence_length=5, alphabet_size=4, readout="max"), True),
+    (Transformer(sequence_length=5, alphabet_size=4, d_model=4, nhead=1), True),
+])
+def test_a_module_says_whether_it_leaves_padding_out(module, masks):
+    assert module.masks_padding is masks
+
+
 # --- trust --------------------------------------------------------------------------
 
 
@@ -1000,7 +1038,7 @@ def test_deeply_nested_manifest_is_a_value_error(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("skdistill.json", "[" * 100_000)
         archive.writestr("tensors.safetensors", b"")
-    with pytest.raises(ValueError, match="not a skdistill model file"):
+    with pytest.raises(ValueError, match="damaged skdistill model file"):
         load(path)
 
 
@@ -1060,7 +1098,7 @@ def test_a_zip_bomb_is_refused_before_it_inflates(tmp_path, lying):
     tracemalloc.start()
     try:
         # a lying header stops the read at its size, and the data then fail their CRC
-        with pytest.raises(ValueError, match="not a skdistill model file .*(skdistill.json "
+        with pytest.raises(ValueError, match="damaged skdistill model file .*(skdistill.json "
                                              "inflates from .* to more than|Bad CRC)"):
             load(path)
         peak = tracemalloc.get_traced_memory()[1]
@@ -1137,7 +1175,28 @@ def test_an_archive_that_cannot_be_read_is_a_value_error(saved_mlp, tmp_path, co
         at = data.find(b"BZh")
         data[at + 10:at + 20] = b"\x00" * 10
     path.write_bytes(bytes(data))
-    with pytest.raises(ValueError, match="not a skdistill model file"):
+    with pytest.raises(ValueError, match="damaged skdistill model file"):
+        load(path)
+
+
+@pytest.mark.parametrize("kept", [4, 100, 0.5, -22, -1])
+def test_a_model_file_cut_short_is_named_damaged(saved_mlp, tmp_path, kept):
+    # it was "not a skdistill model file (File is not a zip file)", as for any other file
+    data = saved_mlp.read_bytes()
+    cut = data[:kept if isinstance(kept, int) else int(len(data) * kept)]
+    path = tmp_path / "cut.skd"
+    path.write_bytes(cut)
+    with pytest.raises(ValueError, match=r"cut\.skd is a damaged zip archive, such as a "
+                                         r"model file cut short \("):
+        load(path)
+    with pytest.raises(ValueError, match="damaged zip archive"):
+        load(io.BytesIO(cut))
+
+
+def test_an_empty_file_is_named_empty(tmp_path):
+    path = tmp_path / "empty.skd"
+    path.write_bytes(b"")
+    with pytest.raises(ValueError, match=r"empty\.skd is empty, not a skdistill model file"):
         load(path)
 
 

@@ -19,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, make_scorer, roc_auc_score
 from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV, cross_val_score
 from sklearn.pipeline import make_pipeline
+from sklearn.svm import LinearSVC
 from sklearn.exceptions import DataConversionWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import get_tags
@@ -657,8 +658,13 @@ class FitOnly:
         (-0.1, InvalidParameterError, "prior"),
         ("guess", InvalidParameterError, "prior"),
         (object(), InvalidParameterError, "prior"),
-        (ConstantPrior(1.0), ValueError, r"prior_=1\.0.*\[0, 1\)"),
-        (ConstantPrior(float("nan")), ValueError, r"prior_=nan"),
+        (ConstantPrior(1.0), ValueError, r"prior_=1\.0; a prior of 0\.999 or more says every"),
+        # told that it said every unlabeled sample is positive
+        (ConstantPrior(-0.1), ValueError, r"prior_=-0\.1; a prior must be a number in "
+                                          r"\[0, 1\)\.$"),
+        (ConstantPrior(float("nan")), ValueError, r"prior_=nan; a prior must be a number"),
+        # the refusal showed a seed the caller never set: LinearSVC(random_state=1104680872)
+        (BestBinPriorEstimator(LinearSVC()), InvalidParameterError, r"Got LinearSVC\(\) instead"),
         (ConstantPrior(None), ValueError, r"prior_=None"),
         # trained with no positive predicted, where an estimate of it was refused
         (0.999, ValueError, r"prior=0\.999 says 99\.9% of the unlabeled samples are positive: "

@@ -322,8 +322,12 @@ def test_a_teacher_without_weights_and_a_weightless_validation_class_are_refused
 ):
     X, y = imbalanced_arrays
     weight = np.ones(len(y))
-    with pytest.raises(ValueError, match="KNeighborsClassifier takes no sample_weight"):
+    with pytest.raises(ValueError, match="KNeighborsClassifier takes no sample_weight.*"
+                                         r"or turn on metadata routing \(sklearn.set_config"):
         fast(teacher=KNeighborsClassifier()).fit(X, y, sample_weight=weight)
+    with sklearn.config_context(enable_metadata_routing=True):  # the third way it names
+        fast(teacher=KNeighborsClassifier()).set_fit_request(sample_weight=True).fit(
+            X, y, sample_weight=weight)
     frozen = FrozenEstimator(KNeighborsClassifier().fit(X, y))  # never fitted again
     assert fast(teacher=frozen).fit(X, y, sample_weight=weight).teacher_ is frozen
     positives = np.flatnonzero(y == 1)
