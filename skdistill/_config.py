@@ -20,6 +20,7 @@ raises a :class:`ConfigError` that names the key path. Relative paths are
 relative to the config file. :mod:`skdistill._run` reads the data and runs it.
 """
 
+import difflib
 import inspect
 import math
 import os
@@ -177,9 +178,12 @@ def _expect(value, path, kind):
             shown = f"{shown[:MAX_SHOWN - 3]}..."
         # YAML 1.1 reads yes, no, on, off, true and false unquoted as booleans
         items = value if isinstance(value, list) else [value]
-        hint = " (YAML read it as a bool: quote it)" if (
-            kind in ("a string", "a list of str")
-            and any(isinstance(item, bool) for item in items)) else ""
+        hint = ""
+        if kind in ("a string", "a list of str"):
+            if any(isinstance(item, bool) for item in items):
+                hint = " (YAML read it as a bool: quote it)"
+            elif any(isinstance(item, Real) for item in items):
+                hint = " (YAML read it as a number: quote it)"
         raise ConfigError(f"{path}: expected {kind}, got {shown}{hint}")
     return value
 
@@ -203,15 +207,31 @@ def _join(path, key):
 def _section(value, path, allowed, required=()):
     """``value`` checked to be a mapping of ``allowed`` keys holding ``required``."""
     _expect(value, path or "the config", "a mapping")
-    unknown = sorted(set(value) - set(allowed), key=str)
-    if unknown:
-        raise ConfigError(
-            f"{path or 'top level'}: unknown key(s) {unknown}; allowed: {sorted(allowed)}"
-        )
+    _refuse_unknown_keys(value, allowed, path or "top level")
     for key in required:
         if key not in value:
             raise ConfigError(f"{_join(path, key)}: missing (required)")
     return value
+
+
+def _refuse_unknown_keys(keys, allowed, path):
+    """A ConfigError naming the keys of ``keys`` not ``allowed``, with the
+    allowed key nearest each where one is near (a typo)."""
+    unknown = sorted(set(keys) - set(allowed), key=str)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {unknown}{_nearest(unknown, allowed)}; "
+                          f"allowed: {sorted(allowed)}")
+
+
+def _nearest(given, allowed):
+    """" (did you mean ...?)" for the strings of ``given`` near one of ``allowed``."""
+    guesses = [
+        f"{match[0]!r} for {name!r}" if len(given) > 1 else repr(match[0])
+        for name in given if isinstance(name, str)
+        for match in [difflib.get_close_matches(name, [str(a) for a in allowed], n=1)]
+        if match
+    ]
+    return f" (did you mean {', '.join(guesses)}?)" if guesses else ""
 
 
 def _named(value, path, names, extra_keys=("params",)):
@@ -221,7 +241,8 @@ def _named(value, path, names, extra_keys=("params",)):
     section = _section(value, path, ("name", *extra_keys), required=("name",))
     name = _expect(section["name"], f"{path}.name", "a string")
     if name not in names:
-        raise ConfigError(f"{path}.name: unknown name {name!r}; allowed: {sorted(names)}")
+        raise ConfigError(f"{path}.name: unknown name {name!r}{_nearest([name], names)}; "
+                          f"allowed: {sorted(names)}")
     for key in extra_keys:
         _expect(section.get(key, {}), f"{path}.{key}", "a mapping")
     return section
@@ -229,9 +250,7 @@ def _named(value, path, names, extra_keys=("params",)):
 
 def _check_each(constraints, params, path, caller):
     """Validate each parameter against scikit-learn style ``constraints``."""
-    unknown = sorted(set(params) - set(constraints), key=str)
-    if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {unknown}; allowed: {sorted(constraints)}")
+    _refuse_unknown_keys(params, constraints, path)
     for name, value in params.items():
         if isinstance(value, bool) and not _takes_bools(constraints[name]):
             # scikit-learn takes a bool for an int: "n_estimators: on" grew one tree
@@ -274,9 +293,7 @@ def _module_params(module, params, path):
         for name, parameter in inspect.signature(module).parameters.items()
         if name not in FILLED_FROM_DATA
     }
-    unknown = sorted(set(params) - set(defaults), key=str)
-    if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {unknown}; allowed: {sorted(defaults)}")
+    _refuse_unknown_keys(params, defaults, path)
     checked = {}
     for name, value in params.items():
         default = defaults[name]
@@ -449,6 +466,10 @@ def _encoder_section(value, sequences):
     if sequences and name not in ("SequenceEncoder", "OneHotEncoder"):
         raise ConfigError(f"encoder.name: sequences need SequenceEncoder or OneHotEncoder, "
                           f"not {name!r}")
+    if not sequences and name == "SequenceEncoder":
+        raise ConfigError("encoder.name: SequenceEncoder reads sequences (FASTA, or a CSV's "
+                          "data.sequence_column), and this data holds feature columns: use "
+                          "StandardScaler or none for numbers, OneHotEncoder for categories")
     if name == "none":
         if section.get("params"):
             raise ConfigError("encoder.params: encoder none takes no parameters")

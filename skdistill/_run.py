@@ -102,21 +102,32 @@ def _weights(frame, column, key, path):
     return weight
 
 
-def _read_csv(data, path, key, labelled):
-    # IDs and sequences are text, read verbatim (a converter skips pandas' parsing):
-    # as numbers, "00001" would come back as 1; as pandas' missing values, the ID
-    # "NA" and the dipeptide "NA" would be lost. An empty field stays missing.
+def _read_csv(data, path, key, labelled, categories):
+    """The samples of a CSV file; ``categories``: whether its feature columns
+    are categories (read as written, as IDs and sequences are)."""
+    label, weight = data["label_column"], data.get("weight_column")
+    _check_header_names_once(path, key)
+    # IDs, sequences, labels and categories are read verbatim (a converter skips
+    # pandas' parsing): as numbers, "00001" would come back as 1; as pandas' missing
+    # values, the ID "NA", the dipeptide "NA" and the class "None" would be lost; and a
+    # category's type would follow the other cells of its file (one "?" made a column
+    # of 1, 2 and 3 text, every value of it unknown to a model trained on numbers).
+    # An empty field stays missing.
     verbatim = [column for column in (data["id_column"], data["sequence_column"]) if column]
+    if labelled:
+        verbatim.append(label)
+    if categories:
+        verbatim += data["feature_columns"] or [
+            column for column in pd.read_csv(path, nrows=0).columns
+            if column not in (label, data["id_column"], weight)]
     # low_memory=False: a column's type is inferred over the whole file, not chunk by
     # chunk (a text cell deep in a numbers column gave a DtypeWarning naming no column)
     frame = pd.read_csv(path, converters=dict.fromkeys(verbatim, str), low_memory=False)
-    _check_header_names_once(path, key)
     sequences = data["sequence_column"]
     if sequences in frame.columns:  # a space before a window would shift it, as in FASTA
         frame[sequences] = frame[sequences].str.strip()
     for column in set(verbatim) & set(frame.columns):
         frame[column] = frame[column].mask(frame[column] == "")
-    label, weight = data["label_column"], data.get("weight_column")
     columns = {"label_column": [label] if labelled else [],
                "id_column": [data["id_column"]] if data["id_column"] else [],
                "sequence_column": [data["sequence_column"]] if data["sequence_column"] else [],
@@ -124,6 +135,11 @@ def _read_csv(data, path, key, labelled):
                "weight_column": [weight] if labelled and weight else []}
     for name, needed in columns.items():
         missing = [column for column in needed if column not in frame.columns]
+        if missing and len(frame.columns) == 1 and re.search("[;\t|]", frame.columns[0]):
+            separator = re.search("[;\t|]", frame.columns[0]).group()
+            raise ConfigError(f"{key}: {path} reads as one column, {frame.columns[0][:60]!r}: "
+                              f"its fields seem separated by {separator!r}; give a "
+                              "comma-separated file")
         if missing and key == "--input":
             raise ConfigError(f"--input: {path} has no column(s) {missing}, the data.{name} "
                               f"of the data the model was trained on; it has "
@@ -132,7 +148,7 @@ def _read_csv(data, path, key, labelled):
             raise ConfigError(f"data.{name}: no column(s) {missing} in {key} {path}; it has "
                               f"{list(frame.columns)}")
     ids = frame[data["id_column"]].to_numpy() if data["id_column"] else np.arange(len(frame))
-    y = frame[label].to_numpy() if labelled else None
+    y = _label_values(frame[label], key, path) if labelled else None
     weights = _weights(frame, weight, key, path) if labelled and weight else None
     if data["sequence_column"]:
         return Samples(ids, frame[data["sequence_column"]].tolist(), y, weights)
@@ -140,6 +156,20 @@ def _read_csv(data, path, key, labelled):
         column for column in frame.columns if column not in (label, data["id_column"], weight)
     ]
     return Samples(ids, frame[features], y, weights)
+
+
+def _label_values(text, key, path):
+    """Labels read as written: numbers where every label is one, else text.
+
+    Only an empty cell is a missing label, named by its data row: pandas reads
+    "NA", "None", "null" and "nan" as missing, each a class name here."""
+    empty = _cells_by_column({text.name: text.isna().to_numpy()})
+    if empty:
+        _, row, where = _first_cell(empty)
+        raise ConfigError(f"{key}: {path} holds an empty label at sample {row} ({where}); "
+                          "every sample needs a class label: drop or label those samples")
+    numbers = pd.to_numeric(text, errors="coerce")
+    return (numbers if numbers.notna().all() else text).to_numpy()
 
 
 def _check_header_names_once(path, key):
@@ -241,9 +271,13 @@ def read_samples(config, path=None, key="data.path", labelled=True):
                           f"a {data_format(data)} file, not {path}")
     if path is not None and not Path(path).is_file():
         raise ConfigError(f"{key}: no such file: {path}")
-    reader = _read_fasta if data_format(data) == "fasta" else _read_csv
     try:
-        samples = reader(data, path, key, labelled)
+        if data_format(data) == "fasta":
+            samples = _read_fasta(data, path, key, labelled)
+        else:
+            categories = (config["encoder"]["name"] == "OneHotEncoder"
+                          and not has_sequences(data))
+            samples = _read_csv(data, path, key, labelled, categories)
         if len(samples.ids) == 0:
             raise ConfigError(f"{key}: {path} holds no samples")
         if labelled:
@@ -719,6 +753,28 @@ def _warn_of_another_case(encoder, X):
         )
 
 
+def _as_fitted_categories(encoder, X):
+    """``X`` with the columns whose fitted categories are numbers read as numbers:
+    a model trained by an older skdistill, which let pandas guess each
+    column's type, knows 1, not "1" (a cell that holds no number is unknown).
+
+    Parameters
+    ----------
+    encoder : sklearn.preprocessing.OneHotEncoder
+    X : pandas.DataFrame
+        The columns ``encoder`` was fitted on, as written.
+
+    Returns
+    -------
+    X : pandas.DataFrame
+    """
+    numeric = [name for name, categories in zip(encoder.feature_names_in_, encoder.categories_)
+               if categories.dtype.kind in "iuf"]
+    if not numeric:
+        return X
+    return X.assign(**{name: pd.to_numeric(X[name], errors="coerce") for name in numeric})
+
+
 def _saved_config(path):
     """The config a fit wrote beside its model, with the sections ``predict`` reads
     checked: a ConfigError names the file where it was edited into another shape."""
@@ -790,6 +846,7 @@ def run_predict(model_path, input_path, output=None):
             raise ConfigError(f"--input: {input_path} holds sequences of length "
                               f"{X.shape[1]}; the model was trained on length {trained_length}")
         _warn_of_another_case(model[0], X)
+        X = _as_fitted_categories(model[0], X)
     try:
         proba = model.predict_proba(X)
     except (ValueError, TypeError) as error:

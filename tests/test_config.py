@@ -270,7 +270,8 @@ BROKEN = {
     "unknown top-level key": ({"epochs": 3}, "top level: unknown key(s) ['epochs']; allowed:"),
     "unknown module parameter": (
         {"student": {"name": "MLP", "params": {"hidden": [8]}}},
-        "student.params: unknown key(s) ['hidden']; allowed: ['dropout', 'hidden_units', "
+        "student.params: unknown key(s) ['hidden'] (did you mean 'hidden_units'?); allowed: "
+        "['dropout', 'hidden_units', "
         "'linear_skip']",
     ),
     "wrong type": (
@@ -414,8 +415,15 @@ BROKEN = {
     "output that is a file": ({"output": "data.csv"}, "data.csv exists and is not a folder"),
     # passed the check, then stopped training: "every value is checked before encoding"
     "an encoder prefix ending in a digit": (
-        {"encoder": {"name": "SequenceEncoder", "params": {"prefix": "p1"}}},
+        {"encoder": {"name": "SequenceEncoder", "params": {"prefix": "p1"}},
+         "data": {"dataset": "crotonylation"}},
         "encoder.params: SequenceEncoder: prefix='p1' ends in '1'",
+    ),
+    # it trained on numbers read as letters, to ROC AUC 0.50
+    "SequenceEncoder for feature columns": (
+        {"encoder": "SequenceEncoder"},
+        "encoder.name: SequenceEncoder reads sequences (FASTA, or a CSV's "
+        "data.sequence_column), and this data holds feature columns",
     ),
     # the folders were created, and left behind
     "data the classifier refuses, output in new folders": (
@@ -1079,7 +1087,7 @@ def test_yaml_mistakes_are_one_line(tmp_path, text, message):
 
 
 @pytest.mark.parametrize("column, value, message", [
-    ("label", None, "y holds a missing label (nan) at sample 3"),
+    ("label", None, "holds an empty label at sample 3 (data row 4 of 'label', 1 such"),
     ("w", -1.0, "sample 3 holds -1.0 (1 such sample(s))"),
     # counted after the split: 'sample 39' of the training part
     ("sequence", None, "data.sequence_column: sample 3 is missing"),
@@ -1216,3 +1224,85 @@ def test_bool_parameters_stay_bools_and_keys_of_several_types_are_listed(tmp_pat
     path.write_text(path.read_text() + "student: {name: MLP, params: {1: 1, x: 3}}\n")
     with pytest.raises(ConfigError, match=r"student.params: unknown key\(s\) \[1, 'x'\]"):
         load_config(path)
+
+
+def _categories_run(folder, values):
+    """A CSV of one category column (cycling ``values``) and a number column,
+    labels 'None' and 'High', with its OneHotEncoder config."""
+    rng = np.random.default_rng(0)
+    category = [values[i % len(values)] for i in range(120)]
+    frame = pd.DataFrame({"c": category, "n": rng.integers(0, 3, 120),
+                          "severity": np.where([v == values[0] for v in category],
+                                               "High", "None")})
+    frame.to_csv(folder / "train.csv", index=False)
+    return write_config(folder, data={"path": "train.csv", "label_column": "severity"},
+                        encoder="OneHotEncoder")
+
+
+def test_a_category_is_read_as_written_whatever_else_its_file_holds(tmp_path):
+    # pandas typed each file's column by its cells: one "?" made 1, 2 and 3 text, unknown
+    # to the model, moving every row's probability; digits alone for a model trained on
+    # "1", "2", "X" failed with "ufunc 'isnan' not supported"; the class "None" was a
+    # missing label
+    assert fit(_categories_run(tmp_path, ["1", "2", "X"])) == 0
+    model = load(tmp_path / "out" / "model.skd")
+    assert list(model[-1].classes_) == ["High", "None"]
+    rows = pd.DataFrame({"c": ["1", "2", "2", "1"], "n": [0, 1, 2, 0]})
+    rows.to_csv(tmp_path / "digits.csv", index=False)
+    pd.concat([rows, pd.DataFrame({"c": ["?"], "n": [1]})]).to_csv(
+        tmp_path / "mixed.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the unknown "?"
+        assert predict(tmp_path / "out", tmp_path / "mixed.csv", tmp_path / "mixed_p.csv") == 0
+    assert predict(tmp_path / "out", tmp_path / "digits.csv", tmp_path / "digits_p.csv") == 0
+    alone, beside = (pd.read_csv(tmp_path / name) for name in ("digits_p.csv", "mixed_p.csv"))
+    np.testing.assert_array_equal(alone[["High", "None"]], beside[["High", "None"]][:4])
+    np.testing.assert_allclose(  # to the digits the CSV keeps
+        alone[["High", "None"]], model.predict_proba(rows.astype({"c": str, "n": str})),
+        rtol=0, atol=1e-12)
+
+
+def test_a_model_trained_on_categories_typed_as_numbers_reads_them_as_numbers(
+        tmp_path, monkeypatch):
+    # a model of an older skdistill knows 1, not "1": read as text, every cell was unknown
+    reader = run_module._read_csv
+    with monkeypatch.context() as patch:  # the older reader: pandas typed the column
+        patch.setattr(run_module, "_read_csv",
+                      lambda data, path, key, labelled, categories:
+                      reader(data, path, key, labelled, False))
+        assert fit(_categories_run(tmp_path, [1, 2, 3])) == 0
+    model = load(tmp_path / "out" / "model.skd")
+    assert model[0].categories_[0].dtype.kind == "i"
+    rows = pd.DataFrame({"c": [1, 2, 3, 1], "n": [0, 1, 2, 0]})
+    rows.to_csv(tmp_path / "rows.csv", index=False)
+    assert predict(tmp_path / "out", tmp_path / "rows.csv", tmp_path / "p.csv") == 0
+    np.testing.assert_allclose(pd.read_csv(tmp_path / "p.csv")[["High", "None"]],
+                               model.predict_proba(rows), rtol=0, atol=1e-12)
+
+
+def test_a_file_of_another_separator_is_named_so(tmp_path, csv_run):
+    config, frame = csv_run
+    frame.to_csv(config.parent / "data.csv", index=False, sep=";")
+    with pytest.raises(SystemExit, match=r"reads as one column, 'name;f0;f1.*: its fields "
+                                         r"seem separated by ';'; give a comma-separated"):
+        fit(config)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"classifier": {**CLASSIFIER, "meta_epoch": 3}},
+     r"classifier: unknown key\(s\) \['meta_epoch'\] \(did you mean 'meta_epochs'\?\)"),
+    ({"teacher": "LogisticRegresion"},
+     r"teacher.name: unknown name 'LogisticRegresion' \(did you mean 'LogisticRegression'\?\)"),
+    ({"clasifier": {}, "outptu": "x"},
+     r"top level: unknown key\(s\) \['clasifier', 'outptu'\] \(did you mean 'classifier' for "
+     r"'clasifier', 'output' for 'outptu'\?\)"),
+    ({"data": {"path": "data.csv", "label_column": 5}},
+     r"data.label_column: expected a string, got 5 \(YAML read it as a number: quote it\)"),
+])
+def test_a_mistyped_key_is_told_the_nearest_and_a_number_to_quote_it(csv_run, change, message):
+    config, _ = csv_run
+    raw = yaml.safe_load(config.read_text())
+    raw.update(change)
+    config.write_text(yaml.safe_dump(raw))
+    with pytest.raises(SystemExit, match=message):
+        fit(config)
