@@ -814,7 +814,8 @@ def train_round(net, data, role):
     KeyboardInterrupt
         If the round was interrupted.
     FloatingPointError
-        If the loss or a logit became inf or NaN.
+        If the loss, a logit or a tensor of the optimizer's state became inf
+        or NaN.
     ValueError
         If a callback of the net reads a score its history lacks.
     """
@@ -831,15 +832,32 @@ def train_round(net, data, role):
             "its nets without skorch's validation split (it holds out its own part and "
             "stops early itself), so no callback can read 'valid_*' scores."
         ) from error
-    if net.criterion_.saw_non_finite() or not np.isfinite(loss):
-        what = "logits became inf or NaN" if net.criterion_.saw_non_finite() else (
-            f"training loss became {loss}"
+    state = _non_finite_state(net.optimizer_)
+    if net.criterion_.saw_non_finite() or not np.isfinite(loss) or state:
+        what = (
+            "logits became inf or NaN" if net.criterion_.saw_non_finite()
+            else f"training loss became {loss}" if not np.isfinite(loss)
+            else f"optimizer state {state!r} became inf or NaN (gradients too large "
+                 "for float32: the weights it steps would stay as they are)"
         )
         raise FloatingPointError(
             f"The {role}'s {what}; training was stopped. Lower the learning rate, "
             "scale the input or check it for extreme values."
         )
     return loss
+
+
+def _non_finite_state(optimizer):
+    """The name of a floating-point tensor of ``optimizer``'s state that holds
+    inf or NaN (Adam's ``exp_avg_sq``, the squares of gradients near 1e19 or
+    more), or None; the logits may stay finite meanwhile."""
+    named = [(name, value) for state in optimizer.state.values()
+             for name, value in state.items()
+             if torch.is_tensor(value) and value.is_floating_point()]
+    if not named:
+        return None
+    finite = torch.stack([torch.isfinite(value).all() for _, value in named])
+    return None if bool(finite.all()) else named[int((~finite).nonzero()[0, 0])][0]
 
 
 def predict_logits(net, data, binary, device=None):

@@ -594,6 +594,15 @@ def test_nan_loss_stops_training_with_clear_error(imbalanced_arrays):
         fast(teacher=teacher, true_label_loss="bce").fit(X * 1e30, y)
 
 
+def test_an_overflowing_optimizer_state_stops_training_with_clear_error(imbalanced_arrays):
+    # AdamW's exp_avg_sq overflowed to inf on features near 1e30 while the logits stayed
+    # finite: every step was 0 from then on, and the student predicted one constant
+    X, y = imbalanced_arrays
+    with pytest.raises(FloatingPointError, match=r"teacher's optimizer state 'exp_avg_sq' "
+                                                 r"became inf or NaN \(gradients too large"):
+        fast().fit(X * 1e30, y)
+
+
 def test_clone_and_pickle_round_trip(imbalanced_arrays):
     X, y = imbalanced_arrays
     clf = fast().fit(X, y)
