@@ -40,8 +40,8 @@ X_train, X_test, y_train, y_test = train_test_split(
 # Online distillation with early stopping
 # ----------------------------------------
 # ``alpha=0.5`` weights the teacher term and the true-label term equally; early
-# stopping holds out ``validation_fraction`` of the training windows and puts both
-# nets back to the meta-epoch where the student scored best.
+# stopping holds out ``validation_fraction`` of the training windows and puts each
+# net back to the meta-epoch where it scored best there (the student's is marked).
 model = make_pipeline(
     SequenceEncoder(),
     DistilledClassifier(

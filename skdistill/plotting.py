@@ -122,6 +122,14 @@ def _history_field(history, field):
     return np.array([record.get(field, np.nan) for record in history], dtype=float)
 
 
+def _next_color(axis):
+    """The colour ``axis`` gives its next line, taken from its cycle."""
+    (probe,) = axis.plot([], [])
+    color = probe.get_color()
+    probe.remove()
+    return color
+
+
 class TrainingCurvesDisplay:
     """Training loss and validation ROC AUC of teacher and student per meta-epoch.
 
@@ -129,7 +137,8 @@ class TrainingCurvesDisplay:
     data. The first panel shows the mean training loss of each net, the
     second, when the fit held out a validation part (early stopping), each
     net's ROC AUC on it; a dashed line on each marks the meta-epoch whose
-    student the fit kept.
+    student the fit kept (the teacher nets are kept from their own best
+    meta-epochs, not marked). Each net has one colour in every panel.
 
     Parameters
     ----------
@@ -255,17 +264,23 @@ class TrainingCurvesDisplay:
         name = self.name if name is None else name
         axes = _panel_axes(ax, list(panels))
         ticker = _matplotlib("matplotlib.ticker")
+        # from the first panel's colour cycle, one per role whether or not it has a
+        # curve there (a scikit-learn teacher has no loss): the panels agree, and a
+        # model plotted next on the same axes takes the next colours
+        colors = {role: _next_color(axes[0]) for role in ROLES}
         lines, best_lines = {}, []
         for axis, (field, (label, curves)) in zip(axes, panels.items()):
             for role, values in curves.items():
                 (lines[f"{role}_{field}"],) = axis.plot(
                     self.meta_epoch, values,
-                    **{"marker": "o", "label": _curve_label(name, role), **kwargs},
+                    **{"marker": "o", "label": _curve_label(name, role),
+                       "color": colors[role], **kwargs},
                 )
             if self.best_meta_epoch is not None:
                 best_lines.append(axis.axvline(
                     self.best_meta_epoch, color="grey", linestyle="--", linewidth=1,
-                    label=_curve_label(name, f"kept (meta-epoch {self.best_meta_epoch})"),
+                    label=_curve_label(
+                        name, f"student kept (meta-epoch {self.best_meta_epoch})"),
                 ))
             axis.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
             axis.set_xlabel("meta-epoch")

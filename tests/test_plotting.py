@@ -74,6 +74,24 @@ def test_training_curves_without_validation_or_teacher(split):
     )
 
 
+def test_each_net_keeps_its_colour_in_both_panels_and_a_next_model_takes_others(split):
+    # with a scikit-learn teacher (no loss) the student was blue in the loss panel and
+    # orange beside the blue teacher in the ROC AUC panel
+    X_train, _, y_train, _ = split
+    clf = DistilledClassifier(teacher=LogisticRegression(), random_state=0,
+                              **VALIDATED).fit(X_train, y_train)
+    display = TrainingCurvesDisplay.from_estimator(clf)
+    lines = display.lines_
+    assert "teacher_loss" not in lines
+    assert lines["student_loss"].get_color() == lines["student_valid_auc"].get_color()
+    assert lines["teacher_valid_auc"].get_color() != lines["student_valid_auc"].get_color()
+    other = TrainingCurvesDisplay.from_estimator(clf, ax=display.axes_)
+    assert other.lines_["student_loss"].get_color() not in {
+        line.get_color() for line in display.lines_.values()}
+    assert TrainingCurvesDisplay.from_estimator(clf, color="k").lines_[
+        "student_loss"].get_color() == "k"
+
+
 def test_training_curves_mark_the_kept_meta_epoch(split):
     # nothing showed which meta-epoch early stopping kept
     X_train, _, y_train, _ = split
@@ -85,7 +103,7 @@ def test_training_curves_mark_the_kept_meta_epoch(split):
     for axis, mark in zip(display.axes_, display.best_lines_):
         assert mark in axis.lines
         assert list(mark.get_xdata()) == [clf.best_meta_epoch_] * 2
-        assert mark.get_label() == f"kept (meta-epoch {clf.best_meta_epoch_})"
+        assert mark.get_label() == f"student kept (meta-epoch {clf.best_meta_epoch_})"
     bare = TrainingCurvesDisplay([1, 2], {"student": [0.5, 0.4]}).plot()
     assert bare.best_lines_ == [] and len(bare.axes_[0].lines) == 1
 
@@ -273,7 +291,7 @@ def test_teacher_student_display_takes_scikit_learns_display_keywords(validated_
 def test_training_curves_put_the_models_name_before_each_curve(validated_fit):
     display = TrainingCurvesDisplay.from_estimator(validated_fit, name="model A")
     assert display.lines_["teacher_loss"].get_label() == "model A teacher"
-    assert display.best_lines_[0].get_label().startswith("model A kept (meta-epoch ")
+    assert display.best_lines_[0].get_label().startswith("model A student kept (meta-epoch ")
     assert display.plot(name="B").lines_["student_valid_auc"].get_label() == "B student"
 
 
