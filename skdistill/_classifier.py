@@ -21,7 +21,7 @@ from sklearn.utils._metadata_requests import (
     _routing_enabled,
     process_routing,
 )
-from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils._param_validation import HasMethods, InvalidParameterError, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -1251,10 +1251,15 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         estimator = (
             DEFAULT_PRIOR_ESTIMATOR() if isinstance(self.prior, str) else clone(self.prior)
         )
-        if hasattr(estimator, "_parameter_constraints"):
-            # before seeding: a refusal shows the settings the caller gave
-            estimator._validate_params()
-        return seed_unset_random_states(estimator, rng)
+        seeded = seed_unset_random_states(clone(estimator), rng)
+        if hasattr(seeded, "_parameter_constraints") and callable(
+                getattr(seeded, "_validate_params", None)):
+            try:
+                seeded._validate_params()
+            except InvalidParameterError:
+                estimator._validate_params()  # the same refusal, showing the settings given
+                raise
+        return seeded
 
     def _resolve_prior(self, estimator, X_raw, y_encoded, seed, device):
         """The prior of the PU risk: the number given, or ``estimator``'s estimate

@@ -224,14 +224,25 @@ def _refuse_unknown_keys(keys, allowed, path):
 
 
 def _nearest(given, allowed):
-    """" (did you mean ...?)" for the strings of ``given`` near one of ``allowed``."""
-    guesses = [
-        f"{match[0]!r} for {name!r}" if len(given) > 1 else repr(match[0])
-        for name in given if isinstance(name, str)
-        for match in [difflib.get_close_matches(name, [str(a) for a in allowed], n=1)]
-        if match
-    ]
+    """" (did you mean ...?)" for the strings of ``given`` near some of
+    ``allowed``: whatever the case, holding it whole, or spelled alike."""
+    guesses = []
+    for name in (name for name in given if isinstance(name, str)):
+        matches = _near(name, [key for key in allowed if isinstance(key, str)])
+        if matches:
+            shown = " or ".join(repr(match) for match in matches)
+            guesses.append(f"{shown} for {name!r}" if len(given) > 1 else shown)
     return f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+
+
+def _near(name, keys):
+    """Up to three of ``keys`` near ``name``, nearest first."""
+    folded = name.casefold()
+    scores = {key: difflib.SequenceMatcher(None, folded, key.casefold()).ratio()
+              for key in keys}
+    near = [key for key in keys if scores[key] >= 0.75
+            or (len(folded) >= 3 and folded in key.casefold())]
+    return sorted(near, key=lambda key: -scores[key])[:3]
 
 
 def _named(value, path, names, extra_keys=("params",)):

@@ -135,8 +135,8 @@ def _read_csv(data, path, key, labelled, categories):
                "weight_column": [weight] if labelled and weight else []}
     for name, needed in columns.items():
         missing = [column for column in needed if column not in frame.columns]
-        if missing and len(frame.columns) == 1 and re.search("[;\t|]", frame.columns[0]):
-            separator = re.search("[;\t|]", frame.columns[0]).group()
+        separator = _other_separator(frame.columns, missing)
+        if separator:
             raise ConfigError(f"{key}: {path} reads as one column, {frame.columns[0][:60]!r}: "
                               f"its fields seem separated by {separator!r}; give a "
                               "comma-separated file")
@@ -158,8 +158,18 @@ def _read_csv(data, path, key, labelled, categories):
     return Samples(ids, frame[features], y, weights)
 
 
+def _other_separator(columns, missing):
+    """The separator (";", tab or "|") that splits the one column name of a
+    file into names among them the ``missing`` columns, or None."""
+    if not missing or len(columns) != 1:
+        return None
+    return next((separator for separator in ";\t|"
+                 if set(missing) <= set(str(columns[0]).split(separator))), None)
+
+
 def _label_values(text, key, path):
-    """Labels read as written: numbers where every label is one, else text.
+    """Labels read as written: numbers where every label is one, bools where
+    every label is one as pandas spells them (True, TRUE, true...), else text.
 
     Only an empty cell is a missing label, named by its data row: pandas reads
     "NA", "None", "null" and "nan" as missing, each a class name here."""
@@ -169,7 +179,11 @@ def _label_values(text, key, path):
         raise ConfigError(f"{key}: {path} holds an empty label at sample {row} ({where}); "
                           "every sample needs a class label: drop or label those samples")
     numbers = pd.to_numeric(text, errors="coerce")
-    return (numbers if numbers.notna().all() else text).to_numpy()
+    if numbers.notna().all():
+        return numbers.to_numpy()
+    if text.isin(list(PANDAS_BOOLS)).all():
+        return text.map(PANDAS_BOOLS).to_numpy(dtype=bool)
+    return text.to_numpy()
 
 
 def _check_header_names_once(path, key):
@@ -727,10 +741,20 @@ def _warn_of_repeated_ids(ids):
         )
 
 
-def _warn_of_another_case(encoder, X):
+def _spelling(category):
+    """A category's text without case, surrounding spaces and number format."""
+    text = category.strip().casefold()
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _warn_of_another_spelling(encoder, X):
     """Warn of values the fitted OneHotEncoder ``encoder`` knows only in another
-    case (``k`` for ``K``): scikit-learn's warning of unknown categories says
-    neither, and encodes them as no category at all.
+    case or spelling (``k`` for ``K``, ``1.50`` for ``1.5``): scikit-learn's
+    warning of unknown categories says neither, and encodes them as no
+    category at all.
 
     Parameters
     ----------
@@ -738,25 +762,41 @@ def _warn_of_another_case(encoder, X):
     X : pandas.DataFrame
         The columns ``encoder`` was fitted on, each compared with its own categories.
     """
-    found = set()
+    found = {}
     for name, categories in zip(encoder.feature_names_in_, encoder.categories_):
         known = set(categories)
-        folded = {category.casefold() for category in known if isinstance(category, str)}
-        found |= {value for value in X[name] if isinstance(value, str)
-                  and value not in known and value.casefold() in folded}
+        spelled = {_spelling(category): category for category in categories
+                   if isinstance(category, str)}
+        for value in pd.unique(X[name]):
+            if isinstance(value, str) and value not in known and _spelling(value) in spelled:
+                found.setdefault(value, spelled[_spelling(value)])
     if found:
+        shown = sorted(found)[:5]
         warnings.warn(
-            f"--input: {sorted(found)[:5]} are unknown to the model, which knows them in "
-            "another case (its categories are case-sensitive); they are encoded as no "
-            "category: change the input's case",
+            f"--input: {shown} are unknown to the model, which knows them in another case "
+            f"or spelling (as {[found[value] for value in shown]}: its categories are "
+            "their text, case-sensitive); they are encoded as no category: write them as "
+            "the model knows them",
             UserWarning, stacklevel=3,
         )
 
 
+#: What pandas' read_csv takes for a missing value by default (its ``na_values``).
+PANDAS_MISSING = frozenset({
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+    "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
+#: What pandas' read_csv takes for a bool by default.
+PANDAS_BOOLS = {"True": True, "TRUE": True, "true": True,
+                "False": False, "FALSE": False, "false": False}
+
+
 def _as_fitted_categories(encoder, X):
-    """``X`` with the columns whose fitted categories are numbers read as numbers:
-    a model trained by an older skdistill, which let pandas guess each
-    column's type, knows 1, not "1" (a cell that holds no number is unknown).
+    """``X`` read as a model trained by an older skdistill knows its categories.
+
+    That skdistill let pandas guess each column's type: its categories are
+    numbers (1, not "1"; a cell that holds no number is unknown), bools
+    (True, not "True"), or text with missing values where a cell held one of
+    pandas' missing-value words ("NA", "None"...), which it never knew as text.
 
     Parameters
     ----------
@@ -768,11 +808,17 @@ def _as_fitted_categories(encoder, X):
     -------
     X : pandas.DataFrame
     """
-    numeric = [name for name, categories in zip(encoder.feature_names_in_, encoder.categories_)
-               if categories.dtype.kind in "iuf"]
-    if not numeric:
-        return X
-    return X.assign(**{name: pd.to_numeric(X[name], errors="coerce") for name in numeric})
+    columns = {}
+    for name, categories in zip(encoder.feature_names_in_, encoder.categories_):
+        values = X[name]
+        if categories.dtype.kind in "iuf":
+            columns[name] = pd.to_numeric(values, errors="coerce")
+        elif categories.dtype.kind == "b":
+            columns[name] = values.map(PANDAS_BOOLS).astype(object)
+        elif pd.isna(categories).any():
+            words = PANDAS_MISSING - set(categories[~pd.isna(categories)])
+            columns[name] = values.mask(values.isin(words))
+    return X.assign(**columns)
 
 
 def _saved_config(path):
@@ -845,8 +891,8 @@ def run_predict(model_path, input_path, output=None):
         if X.shape[1] != trained_length:
             raise ConfigError(f"--input: {input_path} holds sequences of length "
                               f"{X.shape[1]}; the model was trained on length {trained_length}")
-        _warn_of_another_case(model[0], X)
         X = _as_fitted_categories(model[0], X)
+        _warn_of_another_spelling(model[0], X)
     try:
         proba = model.predict_proba(X)
     except (ValueError, TypeError) as error:

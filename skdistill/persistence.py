@@ -55,6 +55,7 @@ import functools
 import io
 import json
 import os
+import stat
 import warnings
 import zipfile
 import zlib
@@ -668,23 +669,32 @@ def _shown(path):
 
 def _what_unopened(path):
     """What a file that does not open as a zip archive is: a model file cut
-    short (an interrupted copy, a full disk) still begins as an archive does."""
+    short (an interrupted copy, a full disk) still begins as an archive does;
+    a pipe or a device cannot be read so (nor peeked at without blocking)."""
     try:
         if _is_path(path):
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                return _NOT_SEEKABLE
             with open(path, "rb") as handle:
                 start = handle.read(4)
+        elif not path.seekable():
+            return _NOT_SEEKABLE
         else:
             position = path.tell()
             path.seek(0)
             start = path.read(4)
             path.seek(position)
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         start = None
     if start == b"":
         return "is empty, not a skdistill model file"
     if start == b"PK\x03\x04":
         return "is a damaged zip archive, such as a model file cut short"
     return "is not a skdistill model file"
+
+
+_NOT_SEEKABLE = ("cannot be read as a skdistill model file: its archive is read by seeking "
+                 "in it, and a pipe or a device cannot seek (copy it to a file first)")
 
 
 def _read(path, shown):
@@ -853,8 +863,8 @@ def load(path, trusted=None, device="cpu"):
         reader = TreeReader(trusted, tensors, device, object_hook=_rebuilt_object_hook(device),
                             unbuilt_state=_unbuilt_state)
         estimator = reader.build(manifest["estimator"])
-        if manifest["format_version"] < _MASKED_PADDING_VERSION:
-            _warn_of_unmasked_padding(shown, manifest["format_version"], reader.modules)
+        if _written_before_masked_padding(manifest):
+            _warn_of_unmasked_padding(shown, reader.modules)
         if not isinstance(estimator, BaseEstimator):
             raise TypeError(f"it holds a {type(estimator).__name__}, not an estimator")
         try:
@@ -864,21 +874,32 @@ def load(path, trusted=None, device="cpu"):
         return estimator
 
 
-def _warn_of_unmasked_padding(shown, version, built_modules):
-    """Warn where a file of an older format holds sequence modules that now
-    leave padding out: their predictions on padded input are not the saved ones."""
+def _written_before_masked_padding(manifest):
+    """Whether a file was written by a skdistill whose sequence modules did not
+    leave padding out: one of 0.1 (0.2.0's development versions of format 2
+    already did)."""
+    if manifest["format_version"] >= _MASKED_PADDING_VERSION:
+        return False
+    versions = manifest.get("versions")
+    writer = versions.get("skdistill") if isinstance(versions, dict) else None
+    return not (isinstance(writer, str) and writer.startswith("0.2."))
+
+
+def _warn_of_unmasked_padding(shown, built_modules):
+    """Warn where a file of skdistill 0.1 holds sequence modules that now leave
+    padding out: what they compute on padded input is not what was saved."""
     masking = sorted({
         type(module).__name__ for built in built_modules for module in built.modules()
         if getattr(module, "masks_padding", False) is True
     })
     if masking:
         warnings.warn(
-            f"{shown} was written in format version {version}, before sequence modules "
-            f"left padding out (skdistill 0.1.0): its {', '.join(masking)} now skip "
-            "padded positions and unknown letters (all-zero positions) in pooling and "
-            "attention, so it predicts otherwise on input that holds them (a review "
-            "measured up to 0.16 in probability for a Transformer). Input without them "
-            "predicts as before; refit to train the model as it now predicts.",
+            f"{shown} was written by skdistill 0.1, before sequence modules left padding "
+            f"out: in its {', '.join(masking)}, pooling and attention now leave padded "
+            "positions and unknown letters (all-zero positions) out, so they compute "
+            "otherwise on input that holds them (predict_proba where the student is one, "
+            "teacher_predict_proba where a teacher is). Input without them predicts as "
+            "before; refit to train the model as it now computes.",
             UserWarning, stacklevel=user_stacklevel(),
         )
 

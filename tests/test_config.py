@@ -963,15 +963,22 @@ def test_predict_warns_of_another_case_within_each_column():
     # a value was compared with the categories of every column: "blue" of size was
     # "known in another case" because color knew "Blue"
     from sklearn.preprocessing import OneHotEncoder
-    from skdistill._run import _warn_of_another_case
+    from skdistill._run import _warn_of_another_spelling
 
     known = pd.DataFrame({"color": ["Blue", "red"], "size": ["S", "L"]})
     encoder = OneHotEncoder(handle_unknown="ignore").fit(known)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        _warn_of_another_case(encoder, pd.DataFrame({"color": ["red", None], "size": ["blue", 3]}))
-    with pytest.warns(UserWarning, match=r"\['RED', 's'\] are unknown to the model"):
-        _warn_of_another_case(encoder, pd.DataFrame({"color": ["RED"], "size": ["s"]}))
+        _warn_of_another_spelling(encoder, pd.DataFrame({"color": ["red", None],
+                                                         "size": ["blue", 3]}))
+    with pytest.warns(UserWarning, match=r"\['RED', 's'\] are unknown to the model, which "
+                                         r"knows them in another case or spelling \(as "
+                                         r"\['red', 'S'\]"):
+        _warn_of_another_spelling(encoder, pd.DataFrame({"color": ["RED"], "size": ["s"]}))
+    # a number written otherwise (pandas wrote 2.0, another tool 2) is another spelling
+    numbers = OneHotEncoder(handle_unknown="ignore").fit(pd.DataFrame({"n": ["1.5", "2.0"]}))
+    with pytest.warns(UserWarning, match=r"\[' 2', '1.50'\] .* \(as \['2.0', '1.5'\]"):
+        _warn_of_another_spelling(numbers, pd.DataFrame({"n": ["1.50", " 2", "3"]}))
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
@@ -1262,22 +1269,38 @@ def test_a_category_is_read_as_written_whatever_else_its_file_holds(tmp_path):
         rtol=0, atol=1e-12)
 
 
-def test_a_model_trained_on_categories_typed_as_numbers_reads_them_as_numbers(
-        tmp_path, monkeypatch):
-    # a model of an older skdistill knows 1, not "1": read as text, every cell was unknown
+@pytest.mark.parametrize("values, kind", [([1, 2, 3], "i"), ([True, False], "b"),
+                                          (["a", "b", "NA"], "O")])
+def test_a_model_of_categories_typed_by_pandas_reads_them_as_it_knows_them(
+        tmp_path, monkeypatch, values, kind):
+    # a model of an older skdistill knows 1, True and a missing value for "NA", not the
+    # text: read as text, every such cell was unknown
     reader = run_module._read_csv
     with monkeypatch.context() as patch:  # the older reader: pandas typed the column
         patch.setattr(run_module, "_read_csv",
                       lambda data, path, key, labelled, categories:
                       reader(data, path, key, labelled, False))
-        assert fit(_categories_run(tmp_path, [1, 2, 3])) == 0
+        assert fit(_categories_run(tmp_path, values)) == 0
     model = load(tmp_path / "out" / "model.skd")
-    assert model[0].categories_[0].dtype.kind == "i"
-    rows = pd.DataFrame({"c": [1, 2, 3, 1], "n": [0, 1, 2, 0]})
+    assert model[0].categories_[0].dtype.kind == kind
+    rows = pd.DataFrame({"c": (values * 2)[:4], "n": [0, 1, 2, 0]})
     rows.to_csv(tmp_path / "rows.csv", index=False)
-    assert predict(tmp_path / "out", tmp_path / "rows.csv", tmp_path / "p.csv") == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no unknown category
+        assert predict(tmp_path / "out", tmp_path / "rows.csv", tmp_path / "p.csv") == 0
     np.testing.assert_allclose(pd.read_csv(tmp_path / "p.csv")[["High", "None"]],
-                               model.predict_proba(rows), rtol=0, atol=1e-12)
+                               model.predict_proba(pd.read_csv(tmp_path / "rows.csv")),
+                               rtol=0, atol=1e-12)
+
+
+def test_labels_spelled_as_pandas_bools_are_bools_and_only_a_split_header_is_a_separator():
+    # TRUE, false, True and False were four classes of text
+    labels = run_module._label_values(pd.Series(["TRUE", "false", "True", "False"], name="y"),
+                                      "data.path", "x.csv")
+    assert labels.dtype == bool and list(labels) == [True, False, True, False]
+    # a one-column file named "peptide|len" without its label column was told of "|"
+    assert run_module._other_separator(pd.Index(["peptide|len"]), ["label"]) is None
+    assert run_module._other_separator(pd.Index(["id;f0;label"]), ["label"]) == ";"
 
 
 def test_a_file_of_another_separator_is_named_so(tmp_path, csv_run):

@@ -1,3 +1,4 @@
+import contextlib
 import copy
 import functools
 import io
@@ -9,6 +10,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import tracemalloc
 import warnings
 import zipfile
@@ -673,16 +675,29 @@ def test_files_before_masked_padding_warn_naming_the_modules_that_now_mask(
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load(path)
+    # 0.2.0's development versions wrote format 2 with the mask: no warning
     write_model_file(path, {**manifest, "format_version": 2}, tensors)
-    with pytest.warns(UserWarning, match=r"format version 2, before .*its CNN now skip") as caught:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load(path)
+    old = {**manifest, "format_version": 2,
+           "versions": {**manifest["versions"], "skdistill": "0.1.0"}}
+    write_model_file(path, old, tensors)
+    with pytest.warns(UserWarning) as caught:
         loaded = load(path)
-    assert not any("GRU" in str(warning.message) for warning in caught)
+    messages = [str(warning.message) for warning in caught]
+    assert len(messages) == 2 and "written with skdistill 0.1.0 (here" in messages[0]
+    assert re.search(r"written by skdistill 0\.1, before .*: in its CNN, pooling and "
+                     r"attention now leave", messages[1]) and "GRU" not in messages[1]
     np.testing.assert_array_equal(loaded.predict_proba(sequences),
                                   pipeline.predict_proba(sequences))
     mlp_manifest, mlp_tensors = read_manifest(saved_mlp)
-    write_model_file(path, {**mlp_manifest, "format_version": 2}, mlp_tensors)
+    write_model_file(path, {**mlp_manifest, "format_version": 2,
+                            "versions": {**mlp_manifest["versions"], "skdistill": "0.1.0"}},
+                     mlp_tensors)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", UserWarning)  # of the other version
+        warnings.filterwarnings("error", message=".*padding")
         load(path)
 
 
@@ -1191,6 +1206,27 @@ def test_a_model_file_cut_short_is_named_damaged(saved_mlp, tmp_path, kept):
         load(path)
     with pytest.raises(ValueError, match="damaged zip archive"):
         load(io.BytesIO(cut))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_is_told_a_model_file_is_read_by_seeking(saved_mlp, tmp_path):
+    # it was "a damaged zip archive, such as a model file cut short", and peeking at
+    # the pipe could block
+    pipe = tmp_path / "model.pipe"
+    os.mkfifo(pipe)
+    def write():
+        with contextlib.suppress(BrokenPipeError):  # the reader stops early
+            pipe.write_bytes(saved_mlp.read_bytes())
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        with pytest.raises(ValueError, match="a pipe or a device cannot seek"):
+            load(pipe)
+    finally:
+        with contextlib.suppress(OSError):  # let a writer still waiting go
+            os.close(os.open(pipe, os.O_RDONLY | os.O_NONBLOCK))
+        writer.join(timeout=10)
 
 
 def test_an_empty_file_is_named_empty(tmp_path):

@@ -3,6 +3,7 @@
 import threading
 import warnings
 from functools import partial
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -688,6 +689,33 @@ def test_a_prior_needs_the_pu_risk(imbalanced_arrays, prior):
         DistilledClassifier(prior=prior, **FAST).fit(X, three)
     with pytest.raises(ValueError, match="true_label_loss='bce' trains with cross-entropy"):
         DistilledClassifier(prior=prior, true_label_loss="bce", **FAST).fit(X, y)
+
+
+class ConstrainedPrior(ConstantPrior):
+    """A protocol object with constraints but no _validate_params."""
+
+    _parameter_constraints = {"value": [float]}
+
+
+class SeededPrior(BaseEstimator):
+    """A prior estimator whose constraints take a seed only, not None."""
+
+    _parameter_constraints = {"random_state": [Integral]}
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        self.prior_ = 0.25
+        return self
+
+
+@pytest.mark.parametrize("prior", [ConstrainedPrior(0.25), SeededPrior()])
+def test_prior_estimators_are_checked_as_the_fit_seeds_them(imbalanced_arrays, prior):
+    # the check before seeding refused the seedless one and called a _validate_params the
+    # protocol object lacks
+    X, y = imbalanced_arrays
+    assert DistilledClassifier(prior=prior, **ONE_ROUND).fit(X, y).prior_ == 0.25
 
 
 def test_fit_prior_accepts_own_protocol_objects():
