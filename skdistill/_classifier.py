@@ -490,7 +490,11 @@ def _check_weights(sample_weight, X, y_encoded, classes):
     if weightless:
         raise ValueError(
             f"sample_weight gives the class(es) {weightless} a total weight of 0; every "
-            "class needs some weight to be learnt."
+            "class needs some weight to be learnt (each class's weighted mean is a term "
+            "of the loss). A bootstrap given as weights (BaggingClassifier's) at times "
+            "draws no sample of a rare class: a larger max_samples or bootstrap=False "
+            "keeps some, and imbalanced-learn's BalancedBaggingClassifier draws every "
+            "class."
         )
     faint = _faint_classes(y_encoded, sample_weight, classes)
     if faint:
@@ -812,7 +816,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     propagates and the estimator is left as it was. An
     interrupt before the first complete meta-epoch propagates and leaves the
     estimator as it was. Training stops with a ``FloatingPointError`` when a
-    loss or a logit becomes inf or NaN.
+    loss, a logit or a tensor of a net's optimizer state becomes inf or NaN.
 
     References
     ----------
@@ -1030,7 +1034,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             Non-negative weights. Every mean of every loss, of teachers and
             student alike, becomes a weighted mean (the PU risk's means over
             positives and over unlabeled samples too, so the class balance
-            stays that of ``target_prior``); the held-out ROC AUC and loss of
+            stays that of ``target_prior``: a booster such as
+            ``AdaBoostClassifier``, which moves weight between the classes,
+            needs ``true_label_loss="bce"``); the held-out ROC AUC and loss of
             early stopping are weighted; scikit-learn teachers get them in
             ``fit`` (without metadata routing, one that does not take them
             is an error; with it, each teacher gets what it requests), bootstrap
@@ -1256,9 +1262,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 getattr(seeded, "_validate_params", None)):
             try:
                 seeded._validate_params()
-            except InvalidParameterError:
+            except InvalidParameterError as error:
                 estimator._validate_params()  # the same refusal, showing the settings given
-                raise
+                raise InvalidParameterError(
+                    f"{error} DistilledClassifier gave the prior estimator's unset "
+                    "random_state a seed of its own draw: give it one the estimator takes."
+                ) from error
         return seeded
 
     def _resolve_prior(self, estimator, X_raw, y_encoded, seed, device):

@@ -241,7 +241,8 @@ def _near(name, keys):
     scores = {key: difflib.SequenceMatcher(None, folded, key.casefold()).ratio()
               for key in keys}
     near = [key for key in keys if scores[key] >= 0.75
-            or (len(folded) >= 3 and folded in key.casefold())]
+            or (len(folded) >= 3 and folded in key.casefold())
+            or (len(key) >= 4 and key.casefold() in folded)]
     return sorted(near, key=lambda key: -scores[key])[:3]
 
 

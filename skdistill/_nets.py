@@ -832,17 +832,21 @@ def train_round(net, data, role):
             "its nets without skorch's validation split (it holds out its own part and "
             "stops early itself), so no callback can read 'valid_*' scores."
         ) from error
-    state = _non_finite_state(net.optimizer_)
-    if net.criterion_.saw_non_finite() or not np.isfinite(loss) or state:
-        what = (
-            "logits became inf or NaN" if net.criterion_.saw_non_finite()
-            else f"training loss became {loss}" if not np.isfinite(loss)
-            else f"optimizer state {state!r} became inf or NaN (gradients too large "
-                 "for float32: the weights it steps would stay as they are)"
+    if net.criterion_.saw_non_finite() or not np.isfinite(loss):
+        what = "logits became inf or NaN" if net.criterion_.saw_non_finite() else (
+            f"training loss became {loss}"
         )
         raise FloatingPointError(
             f"The {role}'s {what}; training was stopped. Lower the learning rate, "
             "scale the input or check it for extreme values."
+        )
+    state = _non_finite_state(net.optimizer_)
+    if state:
+        raise FloatingPointError(
+            f"The {role}'s optimizer state {state!r} became inf or NaN: gradients too "
+            "large for float32, as features on a scale of 1e20 or more give whatever the "
+            "learning rate (the weights it steps would stay as they are); training was "
+            "stopped. Scale the input (StandardScaler) or check it for extreme values."
         )
     return loss
 
@@ -854,10 +858,13 @@ def _non_finite_state(optimizer):
     named = [(name, value) for state in optimizer.state.values()
              for name, value in state.items()
              if torch.is_tensor(value) and value.is_floating_point()]
-    if not named:
+    # one flag per device (on a GPU, Adam keeps its 0-d step on the host)
+    by_device = {}
+    for _, value in named:
+        by_device.setdefault(value.device, []).append(torch.isfinite(value).all())
+    if all(bool(torch.stack(flags).all()) for flags in by_device.values()):
         return None
-    finite = torch.stack([torch.isfinite(value).all() for _, value in named])
-    return None if bool(finite.all()) else named[int((~finite).nonzero()[0, 0])][0]
+    return next(name for name, value in named if not bool(torch.isfinite(value).all()))
 
 
 def predict_logits(net, data, binary, device=None):

@@ -14,6 +14,7 @@ and, with matplotlib, the plots ``training_curves.png`` and
 import csv
 import gzip
 import itertools
+import math
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ import warnings
 from collections import Counter, namedtuple
 from contextlib import contextmanager, suppress
 from importlib import resources
+from numbers import Real
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +48,7 @@ from ._unwrap import fitted_classifier
 from ._validation import check_labels
 from .cli import format_table
 from .datasets import _crotonylation
-from .persistence import load, save
+from .persistence import load, save, written_format_version
 from .plotting import TeacherStudentDisplay, TrainingCurvesDisplay
 from .preprocessing import _texts, positions_frame
 
@@ -160,11 +162,14 @@ def _read_csv(data, path, key, labelled, categories):
 
 def _other_separator(columns, missing):
     """The separator (";", tab or "|") that splits the one column name of a
-    file into names among them the ``missing`` columns, or None."""
+    file into names among them the ``missing`` columns (quotes, spaces and
+    case aside), or None."""
     if not missing or len(columns) != 1:
         return None
-    return next((separator for separator in ";\t|"
-                 if set(missing) <= set(str(columns[0]).split(separator))), None)
+    wanted = {str(column).casefold() for column in missing}
+    return next((separator for separator in ";\t|" if wanted <= {
+        name.strip().strip('"\'').strip().casefold()
+        for name in str(columns[0]).split(separator)}), None)
 
 
 def _label_values(text, key, path):
@@ -745,9 +750,10 @@ def _spelling(category):
     """A category's text without case, surrounding spaces and number format."""
     text = category.strip().casefold()
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         return text
+    return text if math.isnan(number) else number
 
 
 def _warn_of_another_spelling(encoder, X):
@@ -790,13 +796,18 @@ PANDAS_BOOLS = {"True": True, "TRUE": True, "true": True,
                 "False": False, "FALSE": False, "false": False}
 
 
-def _as_fitted_categories(encoder, X):
+#: Model files of this format version on were written by fits that read
+#: categories as text.
+TEXT_CATEGORIES_VERSION = 3
+
+
+def _as_pandas_typed(encoder, X):
     """``X`` read as a model trained by an older skdistill knows its categories.
 
     That skdistill let pandas guess each column's type: its categories are
     numbers (1, not "1"; a cell that holds no number is unknown), bools
-    (True, not "True"), or text with missing values where a cell held one of
-    pandas' missing-value words ("NA", "None"...), which it never knew as text.
+    (True, not "True"), or text, each with a missing value where a cell was
+    empty or held one of pandas' missing-value words ("NA", "None"...).
 
     Parameters
     ----------
@@ -810,14 +821,14 @@ def _as_fitted_categories(encoder, X):
     """
     columns = {}
     for name, categories in zip(encoder.feature_names_in_, encoder.categories_):
-        values = X[name]
-        if categories.dtype.kind in "iuf":
-            columns[name] = pd.to_numeric(values, errors="coerce")
-        elif categories.dtype.kind == "b":
+        values = X[name].mask(X[name].isin(PANDAS_MISSING))
+        known = [category for category in categories if not pd.isna(category)]
+        if known and all(isinstance(category, (bool, np.bool_)) for category in known):
             columns[name] = values.map(PANDAS_BOOLS).astype(object)
-        elif pd.isna(categories).any():
-            words = PANDAS_MISSING - set(categories[~pd.isna(categories)])
-            columns[name] = values.mask(values.isin(words))
+        elif known and all(isinstance(category, Real) for category in known):
+            columns[name] = pd.to_numeric(values, errors="coerce")
+        else:
+            columns[name] = values
     return X.assign(**columns)
 
 
@@ -891,7 +902,9 @@ def run_predict(model_path, input_path, output=None):
         if X.shape[1] != trained_length:
             raise ConfigError(f"--input: {input_path} holds sequences of length "
                               f"{X.shape[1]}; the model was trained on length {trained_length}")
-        X = _as_fitted_categories(model[0], X)
+        if (not has_sequences(config["data"])
+                and written_format_version(model_file) < TEXT_CATEGORIES_VERSION):
+            X = _as_pandas_typed(model[0], X)
         _warn_of_another_spelling(model[0], X)
     try:
         proba = model.predict_proba(X)

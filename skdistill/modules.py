@@ -332,9 +332,11 @@ class _SequenceModule(nn.Module):
 
     @property
     def masks_padding(self):
-        """Whether padding and unknown letters (all-zero positions) are left
-        out: by a pooling readout here, by attention too in the Transformer.
-        Files written before skdistill 0.2.0 hold modules that did not."""
+        """Whether padding and unknown letters (all-zero positions) are left out.
+
+        A pooling readout leaves them out here, attention too in the
+        Transformer; modules of skdistill 0.1 did not.
+        """
         return self.readout_.readout != "positions"
 
     def _make_readout(self, channels, readout, head_units, dropout):
@@ -595,7 +597,7 @@ class Transformer(_SequenceModule):
 
     @property
     def masks_padding(self):
-        """True: attention skips padding and unknown letters, whatever the readout."""
+        """Whether padding and unknown letters are left out: always, by attention."""
         return True
 
     def encode(self, sequences, present=None):

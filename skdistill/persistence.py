@@ -55,6 +55,7 @@ import functools
 import io
 import json
 import os
+import re
 import stat
 import warnings
 import zipfile
@@ -697,9 +698,9 @@ _NOT_SEEKABLE = ("cannot be read as a skdistill model file: its archive is read 
                  "in it, and a pipe or a device cannot seek (copy it to a file first)")
 
 
-def _read(path, shown):
-    """The manifest and the tensor bytes of a model file, checked; messages
-    name the file ``shown``."""
+def _read(path, shown, tensors=True):
+    """The manifest and the tensor bytes (None where not ``tensors``) of a
+    model file, checked; messages name the file ``shown``."""
     if _is_path(path) and os.path.isdir(path):
         raise ValueError(
             f"{path} is a folder, not a skdistill model file (the output folder of "
@@ -719,7 +720,7 @@ def _read(path, shown):
             archive.fp.seek(0, os.SEEK_END)  # some file objects' seek returns None
             file_size = archive.fp.tell()
             manifest = json.loads(_read_member(archive, _MANIFEST, file_size))
-            tensors = _read_member(archive, _TENSORS, file_size)
+            tensors = _read_member(archive, _TENSORS, file_size) if tensors else None
     # ValueError covers JSON and Unicode decoding errors; the file itself was opened.
     except _ARCHIVE_ERRORS as error:
         what = ("is a damaged skdistill model file" if _MANIFEST in names
@@ -878,11 +879,31 @@ def _written_before_masked_padding(manifest):
     """Whether a file was written by a skdistill whose sequence modules did not
     leave padding out: one of 0.1 (0.2.0's development versions of format 2
     already did)."""
-    if manifest["format_version"] >= _MASKED_PADDING_VERSION:
-        return False
     versions = manifest.get("versions")
     writer = versions.get("skdistill") if isinstance(versions, dict) else None
-    return not (isinstance(writer, str) and writer.startswith("0.2."))
+    return (manifest["format_version"] < _MASKED_PADDING_VERSION and isinstance(writer, str)
+            and re.match(r"0\.1(\.|$)", writer) is not None)
+
+
+def written_format_version(path):
+    """The format version of the model file ``path`` (a path or a binary file
+    object), as :func:`load` checks it.
+
+    Parameters
+    ----------
+    path : str, path-like or file object
+
+    Returns
+    -------
+    version : int
+
+    Raises
+    ------
+    ValueError
+        As :func:`load` does, where ``path`` is no model file it can read.
+    """
+    _check_file(path, ("read", "seek"), "rb")
+    return _read(path, _shown(path), tensors=False)[0]["format_version"]
 
 
 def _warn_of_unmasked_padding(shown, built_modules):

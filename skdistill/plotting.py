@@ -122,12 +122,12 @@ def _history_field(history, field):
     return np.array([record.get(field, np.nan) for record in history], dtype=float)
 
 
-def _next_color(axis):
-    """The colour ``axis`` gives its next line, taken from its cycle."""
+def _next_style(axis):
+    """The colour and line style ``axis`` gives its next line, taken from its cycle."""
     (probe,) = axis.plot([], [])
-    color = probe.get_color()
+    style = {"color": probe.get_color(), "linestyle": probe.get_linestyle()}
     probe.remove()
-    return color
+    return style
 
 
 class TrainingCurvesDisplay:
@@ -264,17 +264,20 @@ class TrainingCurvesDisplay:
         name = self.name if name is None else name
         axes = _panel_axes(ax, list(panels))
         ticker = _matplotlib("matplotlib.ticker")
-        # from the first panel's colour cycle, one per role whether or not it has a
-        # curve there (a scikit-learn teacher has no loss): the panels agree, and a
-        # model plotted next on the same axes takes the next colours
-        colors = {role: _next_color(axes[0]) for role in ROLES}
+        # from the first panel's property cycle, one style per role whether or not it
+        # has a curve there (a scikit-learn teacher has no loss): the panels agree,
+        # and a model plotted next on the same axes takes the next styles
+        styles = {role: _next_style(axes[0]) for role in ROLES}
+        # aliases (c, ls) would clash with the style's names
+        kwargs = _matplotlib("matplotlib.cbook").normalize_kwargs(
+            kwargs, _matplotlib("matplotlib.lines").Line2D)
         lines, best_lines = {}, []
         for axis, (field, (label, curves)) in zip(axes, panels.items()):
             for role, values in curves.items():
                 (lines[f"{role}_{field}"],) = axis.plot(
                     self.meta_epoch, values,
                     **{"marker": "o", "label": _curve_label(name, role),
-                       "color": colors[role], **kwargs},
+                       **styles[role], **kwargs},
                 )
             if self.best_meta_epoch is not None:
                 best_lines.append(axis.axvline(

@@ -4,6 +4,7 @@ import contextlib
 import gzip
 import importlib.util
 import io
+import json
 import os
 import re
 import subprocess
@@ -979,6 +980,9 @@ def test_predict_warns_of_another_case_within_each_column():
     numbers = OneHotEncoder(handle_unknown="ignore").fit(pd.DataFrame({"n": ["1.5", "2.0"]}))
     with pytest.warns(UserWarning, match=r"\[' 2', '1.50'\] .* \(as \['2.0', '1.5'\]"):
         _warn_of_another_spelling(numbers, pd.DataFrame({"n": ["1.50", " 2", "3"]}))
+    words = OneHotEncoder(handle_unknown="ignore").fit(pd.DataFrame({"w": ["nan", "0x10"]}))
+    with pytest.warns(UserWarning, match=r"\['NaN'\] .* \(as \['nan'\]"):  # two NaNs never met
+        _warn_of_another_spelling(words, pd.DataFrame({"w": ["NaN", "16"]}))
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
@@ -1269,8 +1273,19 @@ def test_a_category_is_read_as_written_whatever_else_its_file_holds(tmp_path):
         rtol=0, atol=1e-12)
 
 
+def _as_format_version(path, version):
+    """Rewrite the model file ``path`` as one of format ``version``."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    manifest = json.loads(members["skdistill.json"])
+    members["skdistill.json"] = json.dumps({**manifest, "format_version": version})
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
 @pytest.mark.parametrize("values, kind", [([1, 2, 3], "i"), ([True, False], "b"),
-                                          (["a", "b", "NA"], "O")])
+                                          ([True, False, None], "O"), (["a", "b", "NA"], "O")])
 def test_a_model_of_categories_typed_by_pandas_reads_them_as_it_knows_them(
         tmp_path, monkeypatch, values, kind):
     # a model of an older skdistill knows 1, True and a missing value for "NA", not the
@@ -1281,6 +1296,7 @@ def test_a_model_of_categories_typed_by_pandas_reads_them_as_it_knows_them(
                       lambda data, path, key, labelled, categories:
                       reader(data, path, key, labelled, False))
         assert fit(_categories_run(tmp_path, values)) == 0
+    _as_format_version(tmp_path / "out" / "model.skd", 2)  # as that skdistill wrote it
     model = load(tmp_path / "out" / "model.skd")
     assert model[0].categories_[0].dtype.kind == kind
     rows = pd.DataFrame({"c": (values * 2)[:4], "n": [0, 1, 2, 0]})
@@ -1293,6 +1309,16 @@ def test_a_model_of_categories_typed_by_pandas_reads_them_as_it_knows_them(
                                rtol=0, atol=1e-12)
 
 
+def test_a_new_model_keeps_missing_value_words_as_text(tmp_path, capsys):
+    # a model trained with an empty cell read an unseen "None" as that missing value
+    assert fit(_categories_run(tmp_path, ["a", "NA", None])) == 0
+    capsys.readouterr()
+    for cell, unknown in [("NA", False), ("", False), ("None", True)]:
+        pd.DataFrame({"c": [cell], "n": [0]}).to_csv(tmp_path / "row.csv", index=False)
+        assert predict(tmp_path / "out", tmp_path / "row.csv", tmp_path / "p.csv") == 0
+        assert ("Found unknown categories" in capsys.readouterr().err) is unknown, cell
+
+
 def test_labels_spelled_as_pandas_bools_are_bools_and_only_a_split_header_is_a_separator():
     # TRUE, false, True and False were four classes of text
     labels = run_module._label_values(pd.Series(["TRUE", "false", "True", "False"], name="y"),
@@ -1301,6 +1327,8 @@ def test_labels_spelled_as_pandas_bools_are_bools_and_only_a_split_header_is_a_s
     # a one-column file named "peptide|len" without its label column was told of "|"
     assert run_module._other_separator(pd.Index(["peptide|len"]), ["label"]) is None
     assert run_module._other_separator(pd.Index(["id;f0;label"]), ["label"]) == ";"
+    # R's write.csv2 quotes its names
+    assert run_module._other_separator(pd.Index(['"id";"f0"; "Label"']), ["label"]) == ";"
 
 
 def test_a_file_of_another_separator_is_named_so(tmp_path, csv_run):
@@ -1319,6 +1347,8 @@ def test_a_file_of_another_separator_is_named_so(tmp_path, csv_run):
     ({"clasifier": {}, "outptu": "x"},
      r"top level: unknown key\(s\) \['clasifier', 'outptu'\] \(did you mean 'classifier' for "
      r"'clasifier', 'output' for 'outptu'\?\)"),
+    ({"student": {"name": "MLP", "params": {"dropout_rate": 0.1}}},
+     r"unknown key\(s\) \['dropout_rate'\] \(did you mean 'dropout'\?\)"),
     ({"data": {"path": "data.csv", "label_column": 5}},
      r"data.label_column: expected a string, got 5 \(YAML read it as a number: quote it\)"),
 ])

@@ -680,6 +680,12 @@ def test_files_before_masked_padding_warn_naming_the_modules_that_now_mask(
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load(path)
+    write_model_file(path, {**manifest, "format_version": 2,
+                            "versions": {**manifest["versions"], "skdistill": "0.10.0"}}, tensors)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # of the other version
+        warnings.filterwarnings("error", message=".*padding")
+        load(path)
     old = {**manifest, "format_version": 2,
            "versions": {**manifest["versions"], "skdistill": "0.1.0"}}
     write_model_file(path, old, tensors)

@@ -90,6 +90,14 @@ def test_each_net_keeps_its_colour_in_both_panels_and_a_next_model_takes_others(
         line.get_color() for line in display.lines_.values()}
     assert TrainingCurvesDisplay.from_estimator(clf, color="k").lines_[
         "student_loss"].get_color() == "k"
+    # an alias clashed with the colour given: "Got both 'color' and 'c'"
+    assert TrainingCurvesDisplay.from_estimator(clf, c="r", ls=":").lines_[
+        "student_loss"].get_linestyle() == ":"
+    # a cycle of line styles: each net one style in both panels
+    with plt.rc_context({"axes.prop_cycle": plt.cycler(linestyle=["-", "--", ":"])}):
+        lines = TrainingCurvesDisplay.from_estimator(clf).lines_
+    assert lines["student_loss"].get_linestyle() == lines["student_valid_auc"].get_linestyle()
+    assert lines["teacher_valid_auc"].get_linestyle() != lines["student_valid_auc"].get_linestyle()
 
 
 def test_training_curves_mark_the_kept_meta_epoch(split):

@@ -24,7 +24,7 @@ from sklearn.svm import LinearSVC
 from sklearn.exceptions import DataConversionWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils._param_validation import Interval, InvalidParameterError
 
 from skdistill import DistilledClassifier
 from skdistill.metrics import (
@@ -708,6 +708,21 @@ class SeededPrior(BaseEstimator):
     def fit(self, X, y):
         self.prior_ = 0.25
         return self
+
+
+class NarrowSeedPrior(SeededPrior):
+    """A prior estimator taking no seed, or a small one."""
+
+    _parameter_constraints = {"random_state": [Interval(Integral, 0, 10, closed="both"), None]}
+
+
+def test_a_prior_estimator_refusing_the_drawn_seed_is_told_where_it_came_from(
+        imbalanced_arrays):
+    # it was refused with "Got 209652396", a seed the caller never gave
+    X, y = imbalanced_arrays
+    with pytest.raises(InvalidParameterError, match="gave the prior estimator's unset "
+                                                    "random_state a seed of its own draw"):
+        DistilledClassifier(prior=NarrowSeedPrior(), **ONE_ROUND).fit(X, y)
 
 
 @pytest.mark.parametrize("prior", [ConstrainedPrior(0.25), SeededPrior()])
