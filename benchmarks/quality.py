@@ -140,7 +140,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from numbers import Integral
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 import numpy as np
 import pandas as pd
@@ -488,7 +488,7 @@ def net(module, **params):
     """
     net_params = dict(DEFAULT_NET_PARAMS)
     for key, value in params.items():
-        is_net_param = key in ("lr", "optimizer") or key.startswith("optimizer__")
+        is_net_param = key in ("lr", "batch_size", "optimizer") or key.startswith("optimizer__")
         net_params[key if is_net_param else f"module__{key}"] = value
     return NeuralNet(module, criterion=torch.nn.BCEWithLogitsLoss, **net_params)
 
@@ -501,11 +501,21 @@ SETTING_NAMESPACE = {
 }
 
 
+class Setting(NamedTuple):
+    """One ``--set``: the parameter, its value, and the value as written."""
+
+    key: str
+    value: object
+    text: str
+
+
 def parse_setting(text):
     """Parse one ``--set key=value``.
 
     The value is a Python literal, else an expression over
-    ``SETTING_NAMESPACE`` (``net(MLP, hidden_units=(64,))``), else a string.
+    ``SETTING_NAMESPACE`` (``net(MLP, hidden_units=(64,))``), else a string
+    (a bare word such as ``mean``, or text that is no expression, such as
+    ``cuda:0``).
 
     Parameters
     ----------
@@ -513,20 +523,34 @@ def parse_setting(text):
 
     Returns
     -------
-    key : str
-    value : object
+    setting : Setting
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        Where ``text`` is no ``key=value``, or its value is an expression
+        that fails (a misspelt name in ``net(MPL)``, a wrong argument).
     """
-    key, equals, value = text.partition("=")
+    key, equals, written = text.partition("=")
     if not equals or not key.strip():
         raise argparse.ArgumentTypeError(f"expected key=value, got {text!r}")
     try:
-        value = ast.literal_eval(value)
+        value = ast.literal_eval(written)
     except (ValueError, SyntaxError):
         try:
-            value = eval(value, {"__builtins__": {}}, dict(SETTING_NAMESPACE))
-        except Exception:  # noqa: BLE001 - anything else is a plain string
-            pass
-    return key.strip(), value
+            value = eval(written, {"__builtins__": {}}, dict(SETTING_NAMESPACE))
+        except SyntaxError:
+            value = written
+        except NameError:
+            if not written.strip().isidentifier():
+                raise argparse.ArgumentTypeError(
+                    f"{text!r}: a name in it is unknown; known: {sorted(SETTING_NAMESPACE)}"
+                ) from None
+            value = written
+        except Exception as error:  # noqa: BLE001 - any failure of the expression
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: {type(error).__name__}: {error}") from None
+    return Setting(key.strip(), value, written.strip())
 
 
 def make_distilled(settings):
@@ -534,13 +558,14 @@ def make_distilled(settings):
 
     Parameters
     ----------
-    settings : list of (str, object)
+    settings : list of Setting
 
     Returns
     -------
     model : DistilledClassifier
     """
-    return DistilledClassifier(random_state=RANDOM_STATE).set_params(**dict(settings))
+    return DistilledClassifier(random_state=RANDOM_STATE).set_params(
+        **{setting.key: setting.value for setting in settings})
 
 
 def default_label(settings):
@@ -548,15 +573,18 @@ def default_label(settings):
 
     Parameters
     ----------
-    settings : list of (str, object)
+    settings : list of Setting
 
     Returns
     -------
     label : str
+        The settings as written (``distilled[student=net(MLP, lr=3e-3)]``):
+        the repr of a net runs over lines and leaves out its ``lr``.
     """
     if not settings:
         return DISTILLED
-    return DISTILLED + "[" + ",".join(f"{key}={value!r}" for key, value in settings) + "]"
+    return DISTILLED + "[" + ",".join(f"{setting.key}={' '.join(setting.text.split())}"
+                                      for setting in settings) + "]"
 
 
 def select_models(keys, settings, label):
@@ -566,7 +594,7 @@ def select_models(keys, settings, label):
     ----------
     keys : str or None
         Comma-separated subset of ``MODEL_KEYS``; None for all.
-    settings : list of (str, object)
+    settings : list of Setting
         DistilledClassifier parameters (``--set``).
     label : str or None
         Name of the DistilledClassifier candidate (``--label``).
