@@ -127,6 +127,7 @@ Run
 import argparse
 import ast
 import datetime
+import difflib
 import json
 import os
 import re
@@ -514,8 +515,8 @@ def parse_setting(text):
 
     The value is a Python literal, else an expression over
     ``SETTING_NAMESPACE`` (``net(MLP, hidden_units=(64,))``), else a string
-    (a bare word such as ``mean``, or text that is no expression, such as
-    ``cuda:0``).
+    (a bare word such as ``mean`` that is not near a name of the namespace,
+    or text that is no expression, such as ``cuda:0``).
 
     Parameters
     ----------
@@ -542,10 +543,11 @@ def parse_setting(text):
         except SyntaxError:
             value = written
         except NameError:
-            if not written.strip().isidentifier():
-                raise argparse.ArgumentTypeError(
-                    f"{text!r}: a name in it is unknown; known: {sorted(SETTING_NAMESPACE)}"
-                ) from None
+            near = difflib.get_close_matches(written.strip(), SETTING_NAMESPACE, cutoff=0.6)
+            if not written.strip().isidentifier() or near:
+                hint = f" (did you mean {near}?)" if near else ""
+                raise argparse.ArgumentTypeError(f"{text!r}: a name in it is unknown{hint}; "
+                                                 f"known: {sorted(SETTING_NAMESPACE)}") from None
             value = written
         except Exception as error:  # noqa: BLE001 - any failure of the expression
             raise argparse.ArgumentTypeError(

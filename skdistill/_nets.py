@@ -857,7 +857,8 @@ def _non_finite_state(optimizer):
     more), or None; the logits may stay finite meanwhile."""
     named = [(name, value) for state in optimizer.state.values()
              for name, value in state.items()
-             if torch.is_tensor(value) and value.is_floating_point()]
+             if torch.is_tensor(value) and (value.is_floating_point() or value.is_complex())
+             and value.layout == torch.strided and not value.is_meta]
     # one flag per device (on a GPU, Adam keeps its 0-d step on the host)
     by_device = {}
     for _, value in named:

@@ -801,19 +801,24 @@ PANDAS_BOOLS = {"True": True, "TRUE": True, "true": True,
 TEXT_CATEGORIES_VERSION = 3
 
 
-def _as_pandas_typed(encoder, X):
+def _as_known_categories(encoder, X, pandas_typed):
     """``X`` read as a model trained by an older skdistill knows its categories.
 
     That skdistill let pandas guess each column's type: its categories are
     numbers (1, not "1"; a cell that holds no number is unknown), bools
     (True, not "True"), or text, each with a missing value where a cell was
-    empty or held one of pandas' missing-value words ("NA", "None"...).
+    empty or held one of pandas' missing-value words ("NA", "None"...). Number
+    and bool categories are always of such a model (one re-saved since
+    included); text ones only where ``pandas_typed`` (a file of a format
+    before :data:`TEXT_CATEGORIES_VERSION`): a newer model knows "NA" as text.
 
     Parameters
     ----------
     encoder : sklearn.preprocessing.OneHotEncoder
     X : pandas.DataFrame
         The columns ``encoder`` was fitted on, as written.
+    pandas_typed : bool
+        Whether the model file is of a format that pandas' typing wrote.
 
     Returns
     -------
@@ -827,7 +832,7 @@ def _as_pandas_typed(encoder, X):
             columns[name] = values.map(PANDAS_BOOLS).astype(object)
         elif known and all(isinstance(category, Real) for category in known):
             columns[name] = pd.to_numeric(values, errors="coerce")
-        else:
+        elif pandas_typed:
             columns[name] = values
     return X.assign(**columns)
 
@@ -902,9 +907,9 @@ def run_predict(model_path, input_path, output=None):
         if X.shape[1] != trained_length:
             raise ConfigError(f"--input: {input_path} holds sequences of length "
                               f"{X.shape[1]}; the model was trained on length {trained_length}")
-        if (not has_sequences(config["data"])
-                and written_format_version(model_file) < TEXT_CATEGORIES_VERSION):
-            X = _as_pandas_typed(model[0], X)
+        if not has_sequences(config["data"]):
+            X = _as_known_categories(model[0], X, written_format_version(model_file)
+                                     < TEXT_CATEGORIES_VERSION)
         _warn_of_another_spelling(model[0], X)
     try:
         proba = model.predict_proba(X)

@@ -123,9 +123,11 @@ def _history_field(history, field):
 
 
 def _next_style(axis):
-    """The colour and line style ``axis`` gives its next line, taken from its cycle."""
+    """The style ``axis`` gives its next line (colour, line style and width,
+    alpha), taken from its cycle."""
     (probe,) = axis.plot([], [])
-    style = {"color": probe.get_color(), "linestyle": probe.get_linestyle()}
+    style = {"color": probe.get_color(), "linestyle": probe.get_linestyle(),
+             "linewidth": probe.get_linewidth(), "alpha": probe.get_alpha()}
     probe.remove()
     return style
 

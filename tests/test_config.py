@@ -19,7 +19,7 @@ import pytest
 import yaml
 from sklearn.datasets import make_classification
 
-from skdistill import load
+from skdistill import load, save
 from skdistill._config import ConfigError, dump_yaml, load_config, read_yaml
 from skdistill import _run as run_module
 from skdistill._run import _plots, read_samples
@@ -1306,6 +1306,28 @@ def test_a_model_of_categories_typed_by_pandas_reads_them_as_it_knows_them(
         assert predict(tmp_path / "out", tmp_path / "rows.csv", tmp_path / "p.csv") == 0
     np.testing.assert_allclose(pd.read_csv(tmp_path / "p.csv")[["High", "None"]],
                                model.predict_proba(pd.read_csv(tmp_path / "rows.csv")),
+                               rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("values", [[1, 2, 3], [True, False, None]])
+def test_an_older_model_saved_again_still_reads_its_categories(tmp_path, monkeypatch, values):
+    # saved again by this skdistill (format 3), its number and bool categories were read as
+    # text, every one unknown
+    reader = run_module._read_csv
+    with monkeypatch.context() as patch:  # the older reader: pandas typed the column
+        patch.setattr(run_module, "_read_csv",
+                      lambda data, path, key, labelled, categories:
+                      reader(data, path, key, labelled, False))
+        assert fit(_categories_run(tmp_path, values)) == 0
+    model_file = tmp_path / "out" / "model.skd"
+    save(load(model_file), model_file)
+    pd.DataFrame({"c": (values * 2)[:4], "n": [0, 1, 2, 0]}).to_csv(tmp_path / "rows.csv",
+                                                                  index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert predict(tmp_path / "out", tmp_path / "rows.csv", tmp_path / "p.csv") == 0
+    np.testing.assert_allclose(pd.read_csv(tmp_path / "p.csv")[["High", "None"]],
+                               load(model_file).predict_proba(pd.read_csv(tmp_path / "rows.csv")),
                                rtol=0, atol=1e-12)
 
 

@@ -122,3 +122,18 @@ def test_default_net_still_switches_between_train_and_eval_mode():
     assert torch.equal(first, predict_logits(net, data, binary=True))
     net.partial_fit(data)
     assert net.module_.training
+
+
+def test_the_optimizer_state_check_names_a_non_finite_tensor_and_skips_others():
+    # sparse and meta tensors crashed the check; complex ones went unread
+    from types import SimpleNamespace
+
+    from skdistill._nets import _non_finite_state
+
+    parameter = torch.zeros(2)
+    sparse = torch.sparse_coo_tensor([[0]], [float("inf")], (2,))
+    state = {"step": torch.tensor(3.0), "sparse": sparse, "meta": torch.empty(2, device="meta"),
+             "count": torch.tensor([1, 2]), "note": "text"}
+    assert _non_finite_state(SimpleNamespace(state={parameter: state})) is None
+    state["phase"] = torch.tensor([1 + 1j, complex(float("inf"), 0)])
+    assert _non_finite_state(SimpleNamespace(state={parameter: state})) == "phase"

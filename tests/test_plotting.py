@@ -93,11 +93,13 @@ def test_each_net_keeps_its_colour_in_both_panels_and_a_next_model_takes_others(
     # an alias clashed with the colour given: "Got both 'color' and 'c'"
     assert TrainingCurvesDisplay.from_estimator(clf, c="r", ls=":").lines_[
         "student_loss"].get_linestyle() == ":"
-    # a cycle of line styles: each net one style in both panels
-    with plt.rc_context({"axes.prop_cycle": plt.cycler(linestyle=["-", "--", ":"])}):
+    # a cycle of line styles or widths: each net one style in both panels
+    cycle = plt.cycler(linestyle=["-", "--", ":"]) + plt.cycler(linewidth=[1.0, 2.0, 3.0])
+    with plt.rc_context({"axes.prop_cycle": cycle}):
         lines = TrainingCurvesDisplay.from_estimator(clf).lines_
-    assert lines["student_loss"].get_linestyle() == lines["student_valid_auc"].get_linestyle()
-    assert lines["teacher_valid_auc"].get_linestyle() != lines["student_valid_auc"].get_linestyle()
+    for get in ("get_linestyle", "get_linewidth"):
+        student = [getattr(lines[f"student_{field}"], get)() for field in ("loss", "valid_auc")]
+        assert student[0] == student[1] != getattr(lines["teacher_valid_auc"], get)()
 
 
 def test_training_curves_mark_the_kept_meta_epoch(split):
