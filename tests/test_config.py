@@ -1284,20 +1284,27 @@ def _as_format_version(path, version):
             archive.writestr(name, data)
 
 
-@pytest.mark.parametrize("values, kind", [([1, 2, 3], "i"), ([True, False], "b"),
-                                          ([True, False, None], "O"), (["a", "b", "NA"], "O")])
+@pytest.mark.parametrize("values, kind, saved_again", [
+    ([1, 2, 3], "i", False), ([True, False], "b", False), ([True, False, None], "O", False),
+    (["a", "b", "NA"], "O", False), ([1, 2, 3], "i", True), ([True, False, None], "O", True),
+])
 def test_a_model_of_categories_typed_by_pandas_reads_them_as_it_knows_them(
-        tmp_path, monkeypatch, values, kind):
+        tmp_path, monkeypatch, values, kind, saved_again):
     # a model of an older skdistill knows 1, True and a missing value for "NA", not the
-    # text: read as text, every such cell was unknown
+    # text: read as text, every such cell was unknown; saved again by this skdistill
+    # (format 3), its number and bool categories were read as text too
     reader = run_module._read_csv
     with monkeypatch.context() as patch:  # the older reader: pandas typed the column
         patch.setattr(run_module, "_read_csv",
                       lambda data, path, key, labelled, categories:
                       reader(data, path, key, labelled, False))
         assert fit(_categories_run(tmp_path, values)) == 0
-    _as_format_version(tmp_path / "out" / "model.skd", 2)  # as that skdistill wrote it
-    model = load(tmp_path / "out" / "model.skd")
+    model_file = tmp_path / "out" / "model.skd"
+    if saved_again:
+        save(load(model_file), model_file)
+    else:
+        _as_format_version(model_file, 2)  # as that skdistill wrote it
+    model = load(model_file)
     assert model[0].categories_[0].dtype.kind == kind
     rows = pd.DataFrame({"c": (values * 2)[:4], "n": [0, 1, 2, 0]})
     rows.to_csv(tmp_path / "rows.csv", index=False)
@@ -1306,28 +1313,6 @@ def test_a_model_of_categories_typed_by_pandas_reads_them_as_it_knows_them(
         assert predict(tmp_path / "out", tmp_path / "rows.csv", tmp_path / "p.csv") == 0
     np.testing.assert_allclose(pd.read_csv(tmp_path / "p.csv")[["High", "None"]],
                                model.predict_proba(pd.read_csv(tmp_path / "rows.csv")),
-                               rtol=0, atol=1e-12)
-
-
-@pytest.mark.parametrize("values", [[1, 2, 3], [True, False, None]])
-def test_an_older_model_saved_again_still_reads_its_categories(tmp_path, monkeypatch, values):
-    # saved again by this skdistill (format 3), its number and bool categories were read as
-    # text, every one unknown
-    reader = run_module._read_csv
-    with monkeypatch.context() as patch:  # the older reader: pandas typed the column
-        patch.setattr(run_module, "_read_csv",
-                      lambda data, path, key, labelled, categories:
-                      reader(data, path, key, labelled, False))
-        assert fit(_categories_run(tmp_path, values)) == 0
-    model_file = tmp_path / "out" / "model.skd"
-    save(load(model_file), model_file)
-    pd.DataFrame({"c": (values * 2)[:4], "n": [0, 1, 2, 0]}).to_csv(tmp_path / "rows.csv",
-                                                                  index=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert predict(tmp_path / "out", tmp_path / "rows.csv", tmp_path / "p.csv") == 0
-    np.testing.assert_allclose(pd.read_csv(tmp_path / "p.csv")[["High", "None"]],
-                               load(model_file).predict_proba(pd.read_csv(tmp_path / "rows.csv")),
                                rtol=0, atol=1e-12)
 
 
