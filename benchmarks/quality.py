@@ -516,7 +516,7 @@ def parse_setting(text):
     The value is a Python literal, else an expression over
     ``SETTING_NAMESPACE`` (``net(MLP, hidden_units=(64,))``), else a string
     (a bare word such as ``mean`` that is not near a name of the namespace,
-    or text that is no expression, such as ``cuda:0``).
+    whatever the case, or text that is no expression, such as ``cuda:0``).
 
     Parameters
     ----------
@@ -543,7 +543,9 @@ def parse_setting(text):
         except SyntaxError:
             value = written
         except NameError:
-            near = difflib.get_close_matches(written.strip(), SETTING_NAMESPACE, cutoff=0.6)
+            folded = {name.casefold(): name for name in SETTING_NAMESPACE}
+            near = [folded[match] for match in difflib.get_close_matches(
+                written.strip().casefold(), folded, cutoff=0.6)]
             if not written.strip().isidentifier() or near:
                 hint = f" (did you mean {near}?)" if near else ""
                 raise argparse.ArgumentTypeError(f"{text!r}: a name in it is unknown{hint}; "

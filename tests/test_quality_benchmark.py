@@ -102,6 +102,7 @@ def test_set_values_parse_as_documented_and_a_misspelt_name_is_an_error(quality)
             ("teacher_fusion=mean", "device=cuda:0", "beta=0.25")] == ["mean", "cuda:0", 0.25]
     for text, message in [("student=net(MPL)", "a name in it is unknown; known"),
                           ("student=MPL", r"did you mean \['MLP'\]"),
+                          ("student=gru", r"did you mean \['GRU'\]"),
                           ("student=net(MLP, 1, 2, 3)", "TypeError")]:
         with pytest.raises(quality.argparse.ArgumentTypeError, match=message):
             quality.parse_setting(text)
