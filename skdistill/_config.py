@@ -216,7 +216,7 @@ def _section(value, path, allowed, required=()):
 
 def _refuse_unknown_keys(keys, allowed, path):
     """A ConfigError naming the keys of ``keys`` not ``allowed``, with the
-    allowed key nearest each where one is near (a typo)."""
+    allowed keys near each where some are (a typo)."""
     unknown = sorted(set(keys) - set(allowed), key=str)
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {unknown}{_nearest(unknown, allowed)}; "

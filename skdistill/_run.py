@@ -119,9 +119,7 @@ def _read_csv(data, path, key, labelled, categories):
     if labelled:
         verbatim.append(label)
     if categories:
-        verbatim += data["feature_columns"] or [
-            column for column in pd.read_csv(path, nrows=0).columns
-            if column not in (label, data["id_column"], weight)]
+        verbatim += _feature_columns(data, pd.read_csv(path, nrows=0).columns)
     # low_memory=False: a column's type is inferred over the whole file, not chunk by
     # chunk (a text cell deep in a numbers column gave a DtypeWarning naming no column)
     frame = pd.read_csv(path, converters=dict.fromkeys(verbatim, str), low_memory=False)
@@ -154,10 +152,16 @@ def _read_csv(data, path, key, labelled, categories):
     weights = _weights(frame, weight, key, path) if labelled and weight else None
     if data["sequence_column"]:
         return Samples(ids, frame[data["sequence_column"]].tolist(), y, weights)
-    features = data["feature_columns"] or [
-        column for column in frame.columns if column not in (label, data["id_column"], weight)
+    return Samples(ids, frame[_feature_columns(data, frame.columns)], y, weights)
+
+
+def _feature_columns(data, columns):
+    """The feature columns of a CSV file of ``columns``: data.feature_columns,
+    or every column but the label, ID and weight columns."""
+    return data["feature_columns"] or [
+        column for column in columns
+        if column not in (data["label_column"], data["id_column"], data.get("weight_column"))
     ]
-    return Samples(ids, frame[features], y, weights)
 
 
 def _other_separator(columns, missing):
@@ -774,8 +778,10 @@ def _warn_of_another_spelling(encoder, X):
         spelled = {_spelling(category): category for category in categories
                    if isinstance(category, str)}
         for value in pd.unique(X[name]):
-            if isinstance(value, str) and value not in known and _spelling(value) in spelled:
-                found.setdefault(value, spelled[_spelling(value)])
+            if isinstance(value, str) and value not in known:
+                match = spelled.get(_spelling(value))
+                if match is not None:
+                    found.setdefault(value, match)
     if found:
         shown = sorted(found)[:5]
         warnings.warn(
