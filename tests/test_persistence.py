@@ -982,6 +982,19 @@ def test_newer_format_version_is_refused(saved_mlp, tmp_path):
         load(path)
 
 
+def test_written_format_version_reads_the_manifest_as_load_checks_it(saved_mlp, tmp_path):
+    # skdistill predict reads it to tell how an older fit typed its categories
+    assert persistence.written_format_version(saved_mlp) == persistence.FORMAT_VERSION
+    manifest, tensors = read_manifest(saved_mlp)
+    path = tmp_path / "old.skd"
+    write_model_file(path, {**manifest, "format_version": 2}, tensors)
+    with open(path, "rb") as handle:
+        assert persistence.written_format_version(handle) == 2
+    path.write_bytes(saved_mlp.read_bytes()[:100])
+    with pytest.raises(ValueError, match="damaged zip archive"):
+        persistence.written_format_version(path)
+
+
 @pytest.mark.parametrize("version", [None, 0, -1, True, "2", 1.5])
 def test_a_format_version_that_is_no_version_is_a_damaged_file(saved_mlp, tmp_path, version):
     # a missing version was "written by a newer skdistill"; 0, -1 and true were read as 1
