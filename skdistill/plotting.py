@@ -114,6 +114,19 @@ def _curve_label(name, role):
     return role if name is None else f"{name} {role}"
 
 
+def _line_kwargs(kwargs):
+    """matplotlib's ``plot`` keywords with aliases (c, ls) spelt out, refusing
+    ``label``, which would give every curve the same legend entry."""
+    kwargs = _matplotlib("matplotlib.cbook").normalize_kwargs(
+        kwargs, _matplotlib("matplotlib.lines").Line2D)
+    if "label" in kwargs:
+        raise TypeError(
+            f"label={kwargs['label']!r} would give the teacher's and the student's "
+            "curves the same legend entry; pass name= to name the model in the legend."
+        )
+    return kwargs
+
+
 def _history_field(history, field):
     """The values of ``field`` per meta-epoch (NaN where a record lacks it), or
     None when no record has it."""
@@ -211,7 +224,8 @@ class TrainingCurvesDisplay:
         ax : matplotlib Axes, array-like of Axes or None, default=None
             One Axes per panel (see :meth:`plot`); None creates a figure.
         **kwargs
-            Passed to matplotlib's ``plot`` for every curve.
+            Passed to matplotlib's ``plot`` for every curve; not ``label``
+            (``name`` names the model in the legend).
 
         Returns
         -------
@@ -220,7 +234,7 @@ class TrainingCurvesDisplay:
         Raises
         ------
         TypeError
-            If ``estimator`` is neither.
+            If ``estimator`` is neither, or ``kwargs`` holds ``label``.
         sklearn.exceptions.NotFittedError
             If the classifier is not fitted.
         """
@@ -252,13 +266,19 @@ class TrainingCurvesDisplay:
         name : str or None, default=None
             The model's name in the legend; None keeps the display's ``name``.
         **kwargs
-            Passed to matplotlib's ``plot`` for every curve.
+            Passed to matplotlib's ``plot`` for every curve; not ``label``
+            (``name`` names the model in the legend).
 
         Returns
         -------
         display : TrainingCurvesDisplay
             This display, with ``axes_``, ``lines_``, ``best_lines_`` and ``figure_``
             set.
+
+        Raises
+        ------
+        TypeError
+            If ``kwargs`` holds ``label``.
         """
         panels = {"loss": ("training loss", self.loss)}
         if self.valid_auc:
@@ -271,8 +291,7 @@ class TrainingCurvesDisplay:
         # and a model plotted next on the same axes takes the next styles
         styles = {role: _next_style(axes[0]) for role in ROLES}
         # aliases (c, ls) would clash with the style's names
-        kwargs = _matplotlib("matplotlib.cbook").normalize_kwargs(
-            kwargs, _matplotlib("matplotlib.lines").Line2D)
+        kwargs = _line_kwargs(kwargs)
         lines, best_lines = {}, []
         for axis, (field, (label, curves)) in zip(axes, panels.items()):
             for role, values in curves.items():
@@ -394,7 +413,8 @@ class TeacherStudentDisplay:
         ax : matplotlib Axes, array-like of Axes or None, default=None
             Two Axes (see :meth:`plot`); None creates a figure.
         **kwargs
-            Passed to matplotlib's ``plot`` for both ROC curves.
+            Passed to matplotlib's ``plot`` for both ROC curves; not ``label``
+            (``name`` names the model in the legend).
 
         Returns
         -------
@@ -403,7 +423,7 @@ class TeacherStudentDisplay:
         Raises
         ------
         TypeError
-            If ``estimator`` is neither.
+            If ``estimator`` is neither, or ``kwargs`` holds ``label``.
         sklearn.exceptions.NotFittedError
             If the classifier is not fitted.
         ValueError
@@ -469,7 +489,8 @@ class TeacherStudentDisplay:
         ax : matplotlib Axes, array-like of Axes or None, default=None
             Two Axes (see :meth:`plot`); None creates a figure.
         **kwargs
-            Passed to matplotlib's ``plot`` for both ROC curves.
+            Passed to matplotlib's ``plot`` for both ROC curves; not ``label``
+            (``name`` names the model in the legend).
 
         Returns
         -------
@@ -477,6 +498,8 @@ class TeacherStudentDisplay:
 
         Raises
         ------
+        TypeError
+            If ``kwargs`` holds ``label``.
         ValueError
             If the arrays differ in length or are not 1-D, if a probability is
             outside [0, 1], if ``y_true`` does not hold two classes (or misses
@@ -517,22 +540,29 @@ class TeacherStudentDisplay:
         name : str or None, default=None
             The model's name in the legend; None keeps the display's ``name``.
         **kwargs
-            Passed to matplotlib's ``plot`` for both ROC curves.
+            Passed to matplotlib's ``plot`` for both ROC curves; not ``label``
+            (``name`` names the model in the legend).
 
         Returns
         -------
         display : TeacherStudentDisplay
             This display, with ``axes_``, ``lines_``, ``scatter_`` and
             ``figure_`` set.
+
+        Raises
+        ------
+        TypeError
+            If ``kwargs`` holds ``label``.
         """
         name = self.name if name is None else name
+        kwargs = _line_kwargs(kwargs)
         roc_axis, proba_axis = axes = _panel_axes(ax, ["ROC curves", "probabilities"])
         positive = "" if self.pos_label is None else f" of {self.pos_label}"
         lines = {}
         for role in ROLES:
             label = f"{_curve_label(name, role)} (AUC = {self.roc_auc[role]:.3f})"
             (lines[role],) = roc_axis.plot(
-                self.fpr[role], self.tpr[role], **{"label": label, **kwargs}
+                self.fpr[role], self.tpr[role], label=label, **kwargs
             )
         roc_axis.plot([0, 1], [0, 1], linestyle="--", color="grey", label="chance")
         roc_axis.set_xlabel("false positive rate")

@@ -102,6 +102,19 @@ def test_each_net_keeps_its_colour_in_both_panels_and_a_next_model_takes_others(
         assert student[0] == student[1] != getattr(lines["teacher_valid_auc"], get)()
 
 
+def test_displays_refuse_label_which_would_name_every_curve_alike(validated_fit, split):
+    # label= named the teacher's and the student's curves alike in the legend
+    _, X_test, _, y_test = split
+    with pytest.raises(TypeError, match=r"label='mine' would give .* pass name="):
+        TrainingCurvesDisplay.from_estimator(validated_fit, label="mine")
+    with pytest.raises(TypeError, match=r"label='mine' would give .* pass name="):
+        TeacherStudentDisplay.from_estimator(validated_fit, X_test, y_test, label="mine")
+    lines = TeacherStudentDisplay.from_estimator(
+        validated_fit, X_test, y_test, name="mine").lines_
+    assert [lines[role].get_label().split(" (")[0] for role in ("teacher", "student")] == [
+        "mine teacher", "mine student"]
+
+
 def test_training_curves_mark_the_kept_meta_epoch(split):
     # nothing showed which meta-epoch early stopping kept
     X_train, _, y_train, _ = split
