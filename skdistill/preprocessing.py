@@ -428,7 +428,12 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         if isinstance(single, (str, bytes)):
             _texts(single, "SequenceEncoder")  # raises, saying why
         if not hasattr(X, "shape"):
-            X = np.asarray(X, dtype=object)
+            given, X = X, np.asarray(X, dtype=object)
+            if X.ndim == 0:  # a generator, set or dict view is one object to NumPy
+                raise ValueError(
+                    f"SequenceEncoder: X is of type {type(given).__name__}; give the sequences "
+                    "as a list, array, Series or DataFrame, in the order of the samples."
+                )
         if X.ndim == 1:
             X = np.asarray(X, dtype=object).reshape(-1, 1)
         # Before scikit-learn's finiteness check, which cannot compare pd.NA.

@@ -1047,6 +1047,14 @@ def test_fasta_headers_end_at_whitespace_and_labels_read_as_a_csv_reads_them(tmp
     assert samples.y.tolist() == [1, -1, -1, 1]
 
 
+def test_fasta_sequences_in_groups_of_letters_are_read_without_their_spaces(tmp_path):
+    # "ACDK LMNP" was a window of 9 positions, its space an unknown letter shifting the rest
+    (tmp_path / "windows.fasta").write_text(
+        ">s0|1\nACDK LMNP\nQRST\n>s1|0\nKLMN\tPQRS \nTVWY\n")
+    config, _ = load_config(write_config(tmp_path, data={"path": "windows.fasta"}))
+    assert read_samples(config).X.tolist() == ["ACDKLMNPQRST", "KLMNPQRSTVWY"]
+
+
 def test_a_file_that_is_not_gzip_is_named(tmp_path):
     (tmp_path / "windows.fa.gz").write_text(">a|1\nACDK\n>b|0\nKLMN\n")
     config = write_config(tmp_path, data={"path": "windows.fa.gz"})

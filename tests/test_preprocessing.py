@@ -413,6 +413,22 @@ def test_sequence_encoder_refuses_a_single_string(single):
     assert encoder.transform(["ACGT"]).shape == (1, 16)
 
 
+@pytest.mark.parametrize("make", [lambda: (s for s in ["ACGT", "TTAA"]),
+                                  lambda: {"ACGT", "TTAA"}, lambda: {0: "ACGT"}.values()],
+                         ids=["generator", "set", "dict view"])
+def test_sequence_encoder_names_a_container_without_order(make):
+    # scikit-learn's "Expected 2D array, got scalar array ... reshape(-1, 1)" cannot help
+    given = make()
+    message = (rf"SequenceEncoder: X is of type {type(given).__name__}; give the sequences "
+               "as a list, array, Series or DataFrame")
+    with pytest.raises(ValueError, match=message):
+        SequenceEncoder().fit(given)
+    encoder = SequenceEncoder().fit(["ACGT", "TTAA"])
+    with pytest.raises(ValueError, match=message):
+        encoder.transform(make())
+    assert encoder.transform(("ACGT",)).shape == (1, 16)
+
+
 def test_positions_frame_keeps_the_index_of_a_series():
     # a filtered frame's windows and other columns no longer lined up
     frame = pd.DataFrame({"sequence": ["AAK", "CCK", "GGK", "TTK"], "charge": [1, 2, 3, 4]})

@@ -15,7 +15,8 @@ def read_labelled_fasta(path):
 
     As in FASTA generally, a header ends at its first whitespace: what follows
     is a free-text description (``>P1|1 OS=Homo sapiens``), so labels hold no
-    whitespace.
+    whitespace; a sequence may span several lines, and spaces and tabs within
+    them (letters written in groups of ten) are not part of it.
 
     Parameters
     ----------
@@ -42,8 +43,9 @@ def read_labelled_fasta(path):
             elif line:
                 if not ids:
                     raise ValueError(f"{path}, line {number}: a sequence before any header.")
-                # a record's sequence may span several lines
-                sequences[-1] += line
+                # a record's sequence may span several lines, its letters in groups
+                # (Biopython and EMBOSS drop the spaces between them too)
+                sequences[-1] += "".join(line.split())
     return ids, sequences, labels
 
 
