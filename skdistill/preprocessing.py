@@ -71,7 +71,13 @@ def _as_text(value, caller):
     A NUL character is refused: NumPy's strings drop it at the end, and
     ``SequenceEncoder`` reads it as padding.
     """
-    text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+    try:
+        text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{caller}: {value[:40]!r} is not UTF-8 text ({error.reason} at byte "
+            f"{error.start}); decode it with its own encoding first."
+        ) from None
     if "\x00" in text:
         raise ValueError(
             f"{caller}: {text[:40]!r} holds a NUL character ('\\x00'); is the input "

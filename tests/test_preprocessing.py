@@ -429,6 +429,17 @@ def test_sequence_encoder_names_a_container_without_order(make):
     assert encoder.transform(("ACGT",)).shape == (1, 16)
 
 
+def test_sequence_encoder_names_bytes_that_are_not_utf8():
+    # a bare UnicodeDecodeError named neither the sequence nor the encoder
+    latin = "ACGTÉ".encode("latin-1")
+    with pytest.raises(ValueError, match=r"SequenceEncoder: b'ACGT\\xc9' is not UTF-8 text "
+                                         r"\(unexpected end of data at byte 4\)"):
+        SequenceEncoder().fit([b"ACGT", latin])
+    encoder = SequenceEncoder().fit([b"ACGT"])
+    with pytest.raises(ValueError, match="is not UTF-8 text"):
+        encoder.transform(np.array([latin]))
+
+
 def test_positions_frame_keeps_the_index_of_a_series():
     # a filtered frame's windows and other columns no longer lined up
     frame = pd.DataFrame({"sequence": ["AAK", "CCK", "GGK", "TTK"], "charge": [1, 2, 3, 4]})
