@@ -43,7 +43,7 @@ from sklearn.utils._param_validation import (
 )
 from torch import nn, optim
 
-from . import modules
+from . import modules, pu
 from ._classifier import DistilledClassifier, resolve_device
 from ._constraints import NumberInterval
 from ._nets import net_class_and_params
@@ -59,6 +59,12 @@ MODULES = {name: getattr(modules, name) for name in ("MLP", "CNN", "GRU", "BiLST
 TEACHER_ESTIMATORS = {
     cls.__name__: cls
     for cls in (HistGradientBoostingClassifier, LogisticRegression, RandomForestClassifier)
+}
+#: Prior estimators a config may name as ``classifier.prior``; their ``classifier``
+#: (the scorer, or a list of them) is one of TEACHER_ESTIMATORS.
+PRIOR_ESTIMATORS = {
+    cls.__name__: cls
+    for cls in (pu.BestBinPriorEstimator, pu.ElkanNotoPriorEstimator, pu.TIcEPriorEstimator)
 }
 ENCODERS = {
     "SequenceEncoder": SequenceEncoder, "OneHotEncoder": OneHotEncoder,
@@ -496,8 +502,42 @@ def _encoder_section(value, sequences):
     return {"name": name, "params": params}, encoder
 
 
+def _scorer(value, path):
+    """The scikit-learn classifier (or list of them) a prior estimator's
+    ``classifier`` names; None for its default."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [_scorer(item, f"{path}[{index}]") for index, item in enumerate(value)]
+    section = _named(value, path, TEACHER_ESTIMATORS)
+    return _estimator(TEACHER_ESTIMATORS[section["name"]], section.get("params", {}),
+                      f"{path}.params")
+
+
+def _prior(value, path):
+    """``classifier.prior`` as the classifier takes it: a number, "estimate", or
+    the prior estimator a ``name:`` section names."""
+    if isinstance(value, str) and value != "estimate" and value not in PRIOR_ESTIMATORS:
+        raise ConfigError(
+            f"{path}: unknown value {value!r}{_nearest([value], PRIOR_ESTIMATORS)}; give a "
+            f"number in [0, 1), estimate, or a prior estimator ({sorted(PRIOR_ESTIMATORS)}), "
+            "by name or as {name: ..., params: {...}}"
+        )
+    if not isinstance(value, (dict, str)) or value == "estimate":
+        return value
+    section = _named(value, path, PRIOR_ESTIMATORS)
+    params = dict(section.get("params", {}))
+    if "classifier" in params:
+        params["classifier"] = _scorer(params["classifier"], f"{path}.params.classifier")
+    return _estimator(PRIOR_ESTIMATORS[section["name"]], params, f"{path}.params")
+
+
 def _classifier_params(value):
-    params = {} if value is None else _expect(value, "classifier", "a mapping")
+    """The classifier section as written and the parameters it gives the classifier."""
+    plain = {} if value is None else _expect(value, "classifier", "a mapping")
+    params = dict(plain)
+    if "prior" in params:
+        params["prior"] = _prior(params["prior"], "classifier.prior")
     constraints = {name: constraint
                    for name, constraint in DistilledClassifier._parameter_constraints.items()
                    if name not in NOT_IN_CLASSIFIER}
@@ -507,7 +547,7 @@ def _classifier_params(value):
             resolve_device(params["device"])
         except ValueError as error:
             raise ConfigError(f"classifier.device: {error}") from None
-    return params
+    return plain, params
 
 
 def parse_config(raw, base, output=None, verbose=0):
@@ -559,7 +599,7 @@ def parse_config(raw, base, output=None, verbose=0):
                 and accepts(MODULES.get(section["name"]), "sequence_length")):
             raise ConfigError(f"{role}.name: {section['name']} reads one-hot positions "
                               "with one shared alphabet: use encoder SequenceEncoder")
-    params = _classifier_params(config.get("classifier"))
+    classifier_plain, params = _classifier_params(config.get("classifier"))
     classifier = DistilledClassifier(teacher=teacher, student=student, verbose=verbose,
                                      **params)
     output = _path(base, config["output"], "output") if output is None else Path(output)
@@ -571,7 +611,7 @@ def parse_config(raw, base, output=None, verbose=0):
     resolved = {
         "data": data, "test": test,
         "encoder": encoder_plain, "teacher": teacher_plain, "student": student_plain,
-        "classifier": params, "output": str(output.resolve()),
+        "classifier": classifier_plain, "output": str(output.resolve()),
     }
     return Run(resolved, classifier if encoder is None else make_pipeline(encoder, classifier))
 

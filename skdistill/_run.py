@@ -5,9 +5,9 @@ The data are read as the config says (:func:`read_samples`, :func:`split_samples
 ``fit`` writes into the output folder: the model (``model.skd``, by
 :func:`skdistill.save`), the config with its defaults filled in
 (``config.yaml``, which ``predict`` reads to parse its input), the scores of
-teacher and student on the test part (``scores.csv``), ``report.txt`` (the
-scores table and imbalanced-learn's ``classification_report_imbalanced``)
-and, with matplotlib, the plots ``training_curves.png`` and
+teacher and student on the test part (``scores.csv``; with a PU risk, also
+those recovered for the true labels), ``report.txt`` (the scores table and
+imbalanced-learn's ``classification_report_imbalanced``) and, with matplotlib, the plots ``training_curves.png`` and
 ``teacher_student.png``.
 """
 
@@ -48,6 +48,7 @@ from ._unwrap import fitted_classifier
 from ._validation import check_labels
 from .cli import format_table
 from .datasets import _crotonylation
+from .metrics import pu_estimated_f1_score, pu_f1_score, pu_roc_auc_score
 from .persistence import load, save, written_format_version
 from .plotting import TeacherStudentDisplay, TrainingCurvesDisplay
 from .preprocessing import _texts, positions_frame
@@ -57,6 +58,8 @@ __all__ = ["read_samples", "run_fit", "run_predict", "split_samples"]
 MODEL_FILE = "model.skd"
 CONFIG_FILE = "config.yaml"
 SCORE_COLUMNS = ("model", "ROC AUC", "avg precision", "F1", "accuracy")
+#: The scores of a PU run (``prior_`` > 0) beside them, from the PU labels and ``prior_``.
+PU_SCORE_COLUMNS = ("PU ROC AUC", "PU F1 (est.)", "Lee-Liu")
 #: Every file a run writes into its output folder.
 OUTPUT_FILES = (MODEL_FILE, CONFIG_FILE, "scores.csv", "report.txt", "training_curves.png",
                 "teacher_student.png")
@@ -426,6 +429,36 @@ def _scores(y, proba, classes, sample_weight=None):
     return (*ranking, accuracy_score(y, predicted, **weight)), predicted
 
 
+def _pu_scores(y, proba, classes, prior, sample_weight=None):
+    """ROC AUC and F1 on the true labels recovered from PU labels ``y`` and
+    ``prior`` (Jain et al.), and Lee & Liu's criterion."""
+    predicted = proba[:, 1] > 0.5
+    positive = np.asarray(y) == classes[1]
+    weight = {"pos_label": True, "sample_weight": sample_weight}
+    return (pu_roc_auc_score(positive, proba[:, 1], prior=prior, **weight),
+            pu_estimated_f1_score(positive, predicted, prior=prior, **weight),
+            pu_f1_score(positive, predicted, **weight))
+
+
+def _pu_note(classifier):
+    """The prior of a PU run and what the report says of its scores, or None
+    for a run without a prior."""
+    prior = getattr(classifier, "prior_", 0.0)
+    if not prior:
+        return None
+    source = "given" if isinstance(classifier.prior, Real) else (
+        f"estimated by {type(classifier.prior).__name__}"
+        if hasattr(classifier.prior, "fit") else "estimated")
+    return (f"PU labels: prior_ {prior:.4f} ({source}), the share of positives hidden "
+            f"among the unlabeled samples ({classifier.classes_[0]}).", "ROC AUC, average "
+            "precision, F1, accuracy and imbalanced-learn's reports take the test part's "
+            "unlabeled samples as negative, so every hidden positive found counts as an "
+            "error; PU ROC AUC and PU F1 (est.) are those of the true labels recovered "
+            "from prior_ (Jain, White & Radivojac 2017), Lee-Liu is recall ** 2 / "
+            "P(predicted positive) (Lee & Liu 2003), which ranks models as F1 would "
+            "without a prior.")
+
+
 def _plots(classifier, X_encoded, y_test, folder):
     """Save the plots of the fitted classifier, given the test part as it reads
     it; return what the report says about them."""
@@ -457,7 +490,7 @@ def write_report(model, test, folder):
     Returns
     -------
     table : str
-        The scores table.
+        The scores table, after a line giving the prior of a PU run.
     """
     y_test = test.y
     classifier, preprocess = fitted_classifier(model, "skdistill fit")
@@ -468,9 +501,13 @@ def write_report(model, test, folder):
     if classifier.teachers_:
         probabilities["teacher"] = classifier.teacher_predict_proba(X_encoded)
     probabilities["student"] = classifier.predict_proba(X_encoded)
+    pu_note = _pu_note(classifier)
+    columns = SCORE_COLUMNS + (PU_SCORE_COLUMNS if pu_note else ())
     scores, sections = {}, []
     for role, proba in probabilities.items():
         scores[role], predicted = _scores(y_test, proba, classes, test.weight)
+        if pu_note:
+            scores[role] += _pu_scores(y_test, proba, classes, classifier.prior_, test.weight)
         # unweighted: with sample_weight, imbalanced-learn 0.14 mixes sample counts
         # and weight sums in its specificity
         sections.append(f"{role}, classification_report_imbalanced:\n"
@@ -478,10 +515,10 @@ def write_report(model, test, folder):
                             y_test, predicted, digits=4, zero_division=0))
     table = format_table(
         [(role, *(f"{value:.4f}" for value in values)) for role, values in scores.items()],
-        SCORE_COLUMNS,
+        columns,
     )
     pd.DataFrame(
-        [(role, *values) for role, values in scores.items()], columns=SCORE_COLUMNS
+        [(role, *values) for role, values in scores.items()], columns=columns
     ).to_csv(folder / "scores.csv", index=False)
     notes = _plots(classifier, X_encoded, y_test, folder)
     counts = ", ".join(f"{label}: {count}" for label, count in
@@ -491,9 +528,10 @@ def write_report(model, test, folder):
         " The scores table is weighted by data.weight_column; the counts and "
         "imbalanced-learn's reports are not.")
     report = [f"Test part: {len(y_test)} samples ({counts}); {positive}predicted class: "
-              f"the most probable one.{weighted}", table, *sections, *notes]
+              f"the most probable one.{weighted}", *([" ".join(pu_note)] if pu_note else []),
+              table, *sections, *notes]
     (folder / "report.txt").write_text("\n\n".join(report) + "\n", encoding="utf-8")
-    return table
+    return table if pu_note is None else f"{pu_note[0]}\n{table}"
 
 
 def _weight_params(model, weight):

@@ -187,6 +187,59 @@ def test_predict_that_cannot_write_keeps_the_earlier_output(csv_fitted, tmp_path
     assert sorted(path.name for path in tmp_path.iterdir()) == ["new.csv", "proba.csv"]
 
 
+def test_a_pu_run_reports_its_prior_and_the_scores_recovered_for_the_true_labels(
+        tmp_path, csv_fitted):
+    # the report scored against the PU labels without a word, and prior_ was nowhere
+    X, y = make_classification(n_samples=300, n_features=6, weights=[0.6], random_state=0)
+    hidden = (y == 1) & (np.random.default_rng(0).random(len(y)) < 0.5)
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(6)]).assign(label=y & ~hidden)
+    frame.to_csv(tmp_path / "pu.csv", index=False)
+    config = write_config(tmp_path, data={"path": "pu.csv"},
+                          classifier={**CLASSIFIER, "prior": 0.3})
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert fit(config) == 0
+    headline = ("PU labels: prior_ 0.3000 (given), the share of positives hidden among the "
+                "unlabeled samples (0).")
+    assert printed.getvalue().startswith(headline + "\n")
+    report = (tmp_path / "out" / "report.txt").read_text()
+    assert f"{headline} ROC AUC, average precision, F1, accuracy and imbalanced-learn's" in report
+    scores = pd.read_csv(tmp_path / "out" / "scores.csv").set_index("model")
+    assert list(scores.columns) == ["ROC AUC", "avg precision", "F1", "accuracy",
+                                    "PU ROC AUC", "PU F1 (est.)", "Lee-Liu"]
+    # AUC on PU labels = prior / 2 + (1 - prior) * AUC on true labels (Jain et al.)
+    np.testing.assert_allclose(scores["PU ROC AUC"], (scores["ROC AUC"] - 0.15) / 0.7)
+    assert (scores["Lee-Liu"] > 0).all()
+    assert (scores["PU F1 (est.)"] >= scores["F1"]).all()
+    # a run without a prior: the plain scores only
+    _, _, plain = csv_fitted
+    assert "PU" not in plain
+    assert list(pd.read_csv(csv_fitted[0].parent / "out" / "scores.csv").columns) == [
+        "model", "ROC AUC", "avg precision", "F1", "accuracy"]
+
+
+def test_a_config_names_a_prior_estimator_and_its_scorers(tmp_path):
+    # the user guide's faster estimate on large sequence data was out of a config's reach
+    prior = {"name": "BestBinPriorEstimator", "params": {
+        "classifier": [{"name": "LogisticRegression", "params": {"max_iter": 1000}},
+                       "HistGradientBoostingClassifier"],
+        "random_state": 0}}
+    config, model = load_config(write_config(
+        tmp_path, data={"dataset": "crotonylation"},
+        classifier={**CLASSIFIER, "prior": prior}))
+    estimator = model[-1].prior
+    assert type(estimator).__name__ == "BestBinPriorEstimator"
+    assert estimator.random_state == 0
+    assert [type(scorer).__name__ for scorer in estimator.classifier] == [
+        "LogisticRegression", "HistGradientBoostingClassifier"]
+    assert estimator.classifier[0].max_iter == 1000
+    assert config["classifier"]["prior"] == prior  # written back as given
+    _, model = load_config(write_config(
+        tmp_path, data={"dataset": "crotonylation"},
+        classifier={**CLASSIFIER, "prior": "TIcEPriorEstimator"}))
+    assert repr(model[-1].prior) == "TIcEPriorEstimator()"
+
+
 def test_fit_reports_macro_scores_for_three_classes(tmp_path):
     X, y = make_classification(n_samples=240, n_features=5, n_informative=3, n_classes=3,
                                random_state=0)
@@ -400,6 +453,24 @@ BROKEN = {
     "test seed out of range": (  # accepted, then train_test_split's error or a traceback
         {"test": {"random_state": -1}},
         "test.random_state: expected an int in [0, 4294967295], got -1",
+    ),
+    # a config could name no prior estimator, yet the message offered "an object
+    # implementing 'fit' and 'get_params'"
+    "a prior estimator misspelt": (
+        {"classifier": {**CLASSIFIER, "prior": "ElkanNoto"}},
+        "classifier.prior: unknown value 'ElkanNoto' (did you mean 'ElkanNotoPriorEstimator'?); "
+        "give a number in [0, 1), estimate, or a prior estimator",
+    ),
+    "a prior estimator's scorer misspelt": (
+        {"classifier": {**CLASSIFIER, "prior": {
+            "name": "ElkanNotoPriorEstimator", "params": {"classifier": "LogisticRegresion"}}}},
+        "classifier.prior.params.classifier.name: unknown name 'LogisticRegresion' (did you "
+        "mean 'LogisticRegression'?)",
+    ),
+    "a prior estimator's parameter out of range": (
+        {"classifier": {**CLASSIFIER, "prior": {"name": "BestBinPriorEstimator",
+                                                 "params": {"cv": 1}}}},
+        "classifier.prior.params.cv: The 'cv' parameter of BestBinPriorEstimator must be",
     ),
     "a device without data": (  # torch's NotImplementedError before
         {"classifier": {**CLASSIFIER, "device": "meta"}}, "device='meta' holds no data",
