@@ -33,7 +33,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from skdistill import DistilledClassifier, export_onnx
-from skdistill._argtypes import positive_int
+from skdistill._argtypes import positive_int, sample_count
 from skdistill.cli import format_table
 from skdistill.datasets import load_crotonylation
 from skdistill.modules import CNN, count_parameters
@@ -55,7 +55,7 @@ def parse_args():
     )
     parser.add_argument("--meta-epochs", type=positive_int, default=1,
                         help="meta-epochs of the short training (default 1)")
-    parser.add_argument("--n-samples", type=positive_int, default=None,
+    parser.add_argument("--n-samples", type=sample_count, default=None,
                         help="stratified subsample of the data for a quick run (default: all)")
     parser.add_argument("--threads", type=positive_int, default=1,
                         help="CPU threads of torch and onnxruntime alike (default 1)")

@@ -32,7 +32,7 @@ from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
 from skdistill import DistilledClassifier
-from skdistill._argtypes import numpy_seed, positive_int
+from skdistill._argtypes import numpy_seed, positive_int, sample_count
 from skdistill.cli import format_table
 from skdistill.datasets import load_crotonylation
 from skdistill.preprocessing import SequenceEncoder
@@ -53,7 +53,7 @@ def parse_args(description=__doc__):
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--n-samples", type=positive_int, default=15000,
+    parser.add_argument("--n-samples", type=sample_count, default=15000,
                         help="stratified subsample of the windows (default 15000)")
     parser.add_argument("--seeds", type=numpy_seed, nargs="+", default=[0],
                         help="seeds of the subsample, split, samplers and models (default 0)")

@@ -16,7 +16,7 @@ import torch
 from skorch import NeuralNet
 from sklearn.model_selection import train_test_split
 
-from skdistill._argtypes import numpy_seed, positive_int, torch_device
+from skdistill._argtypes import numpy_seed, positive_int, sample_count, torch_device
 from skdistill.datasets import load_crotonylation
 from skdistill.preprocessing import SequenceEncoder
 
@@ -45,6 +45,31 @@ def comma_separated(parse_item):
     return parse
 
 
+def output_folder(text):
+    """Parse ``--output``: the folder, made now, so that a long run does not end
+    unable to save its figure.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    folder : str
+        ``text``, an existing folder this process may write into.
+    """
+    if os.path.exists(text) and not os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is a file, not a folder")
+    try:
+        os.makedirs(text, exist_ok=True)
+    except OSError as error:
+        raise argparse.ArgumentTypeError(
+            f"cannot make the folder {text!r}: {error.strerror or error}") from None
+    if not os.access(text, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"cannot write into the folder {text!r}")
+    return text
+
+
 def build_parser(description, meta_epochs=20):
     """Return a parser with the options every example script takes.
 
@@ -64,7 +89,7 @@ def build_parser(description, meta_epochs=20):
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--n-samples", type=positive_int, default=None,
+    parser.add_argument("--n-samples", type=sample_count, default=None,
                         help="stratified subsample of the data for a quick run (default: all)")
     parser.add_argument("--meta-epochs", type=positive_int, default=meta_epochs,
                         help=f"meta-epochs of every fit (default {meta_epochs})")
@@ -72,8 +97,9 @@ def build_parser(description, meta_epochs=20):
                         help="torch device (default auto)")
     parser.add_argument("--random-state", type=numpy_seed, default=0,
                         help="seed of the models (default 0)")
-    parser.add_argument("--output", default=".",
-                        help="folder the figure is saved in (default: current directory)")
+    parser.add_argument("--output", type=output_folder, default=".",
+                        help="folder the figure is saved in, made if missing (default: "
+                             "current directory)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
@@ -217,13 +243,13 @@ def pyplot():
 
 
 def save_figure(figure, output, name):
-    """Save ``figure`` as ``output/name`` (creating the folder) and say where.
+    """Save ``figure`` as ``output/name`` and say where.
 
     Parameters
     ----------
     figure : matplotlib.figure.Figure
     output : str
-        Folder.
+        Folder, as :func:`output_folder` parsed (and made) it.
     name : str
         File name, e.g. ``"ablation.png"``.
 
@@ -231,7 +257,6 @@ def save_figure(figure, output, name):
     -------
     path : str
     """
-    os.makedirs(output, exist_ok=True)
     path = os.path.join(output, name)
     figure.tight_layout()
     figure.savefig(path, dpi=120)

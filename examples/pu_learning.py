@@ -54,7 +54,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from _evidence import (
-    comma_separated, crotonylation_split, fit_options, numpy_seed, positive_int, torch_device,
+    comma_separated, crotonylation_split, fit_options, numpy_seed, positive_int, sample_count,
+    torch_device,
 )
 from skdistill import DistilledClassifier
 from skdistill.cli import format_table
@@ -308,7 +309,7 @@ def build_pu_parser(description):
     parser.add_argument("--label-frequencies", default=",".join(map(str, LABEL_FREQUENCIES)),
                         type=comma_separated(label_frequency),
                         help="comma-separated label frequencies c (default 0.2,0.5,0.8)")
-    parser.add_argument("--n-samples", type=positive_int, default=5_000,
+    parser.add_argument("--n-samples", type=sample_count, default=5_000,
                         help="stratified subsample of the crotonylation windows (default 5000)")
     parser.add_argument("--meta-epochs", type=positive_int, default=20,
                         help="most meta-epochs of every fit; early stopping ends most sooner")

@@ -47,6 +47,9 @@ positive_int = int_in_range(1)
 non_negative_int = int_in_range(0)
 #: A seed.
 numpy_seed = int_in_range(0, MAX_SEED)
+#: Samples of a script's stratified subsample: fewer would leave a class of a tenth
+#: (or of ten digits) out of its training or test part.
+sample_count = int_in_range(100)
 
 
 def file_path(text):

@@ -48,6 +48,7 @@ from ._nets import (
     predict_logits,
     rewire_net,
     true_label_count,
+    warn_of_squashed_logits,
 )
 from ._specs import (
     ESTIMATOR, NET, given_sequence_shape, kind_of, plain_settings, spec_kind,
@@ -1194,6 +1195,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             with tracking.started(self, unused_settings):
                 result = run.run()
         history, n_iter, best_record = result.history, result.n_iter, result.best_record
+        for net, role in [(student, "student"), *((teacher.estimator, teacher.role)
+                                                  for teacher in teachers
+                                                  if isinstance(teacher, NetTeacher))]:
+            warn_of_squashed_logits(net, train.data, role)
         if warm:
             n_iter += self.n_iter_
         if best_record is None:  # a warm start that no round beat

@@ -9,6 +9,7 @@ the device once as whole tensors and every batch is one slice or one gather.
 import contextlib
 import copy
 import math
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,6 +17,7 @@ import torch
 from skorch import NeuralNet, NeuralNetBinaryClassifier
 from skorch.callbacks import Checkpoint, EarlyStopping, LRScheduler
 from skorch.callbacks.scoring import ScoringBase
+from skorch.dataset import unpack_data
 from skorch.exceptions import SkorchException
 from sklearn.base import clone
 from torch import nn
@@ -617,7 +619,8 @@ def check_output_shape(net, data, n_classes, role):
     of shape (n, 2); more classes take (n, n_classes). Rows of probabilities
     (a final softmax, as modules written for skorch's ``NeuralNetClassifier``
     with its ``NLLLoss`` end) are refused: read as logits, they would cap
-    every probability silently.
+    every probability silently, and so is one column that a softmax or
+    log_softmax makes the same whatever the weights.
     """
     if isinstance(net, NeuralNetBinaryClassifier) and n_classes > 2:
         # skorch's own refusal of the output blamed the module's input shape
@@ -668,6 +671,51 @@ def check_output_shape(net, data, n_classes, role):
             "to 1): it must return logits. Remove its final softmax; a log_softmax "
             "may stay."
         )
+    if output.ndim == 2 and output.shape[1] == 1 and _ignores_its_weights(net, sample, output):
+        raise ValueError(
+            f"The {role}'s module returns {output[0, 0].item():g} for every sample whatever "
+            "its weights: a softmax (1) or log_softmax (0) over its one output column, as "
+            "modules written for skorch's NeuralNetClassifier end. Two classes give a "
+            "module output_dim=1, one logit per sample: return that logit, or give "
+            "module__output_dim=2, where a log_softmax may stay."
+        )
+
+
+#: Training samples whose logits :func:`warn_of_squashed_logits` reads.
+SQUASH_CHECK_SAMPLES = 256
+
+
+def warn_of_squashed_logits(net, data, role):
+    """Warn where a trained net's one logit per sample lies in [0, 1] for every
+    training sample it reads (256 at most, 20 at least): a module ending in a
+    sigmoid, whose outputs read as logits keep every probability within
+    [0.5, 0.731] and every prediction positive."""
+    if len(data) < 20:
+        return
+    output = net.forward(data.subset(torch.arange(min(SQUASH_CHECK_SAMPLES, len(data)))),
+                         training=False)
+    if (output.ndim == 1 or output.shape[1] == 1) and ((output >= 0) & (output <= 1)).all():
+        warnings.warn(
+            f"The {role}'s logits on {len(output)} training samples all lie in [0, 1], so "
+            "every probability lies within [0.5, 0.731] and every prediction is positive: "
+            "does its module end in a sigmoid? Modules return logits; remove the sigmoid.",
+            UserWarning, stacklevel=3,
+        )
+
+
+def _ignores_its_weights(net, sample, output):
+    """Whether ``output``, the module's on ``sample``, is 0 or 1 everywhere and
+    stays so whatever its trainable weights."""
+    weights = [weight for weight in net.module_.parameters() if weight.requires_grad]
+    if not weights or not ((output == 0).all() or (output == 1).all()):
+        return False
+    batch = next(iter(net.get_iterator(net.get_dataset(sample), training=False)))
+    with torch.enable_grad():  # the module is in evaluation mode, as net.forward left it
+        output = net.infer(unpack_data(batch)[0])
+    if not output.requires_grad:
+        return True
+    gradients = torch.autograd.grad(output.sum(), weights, allow_unused=True)
+    return all(gradient is None or not gradient.any() for gradient in gradients)
 
 
 def _are_probability_rows(output):

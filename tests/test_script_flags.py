@@ -60,14 +60,16 @@ BENCHMARK_REFUSALS = [
     ("bench_fit.py", ["--device", "nosuch"], "--device: device='nosuch' is not a torch device"),
     ("onnx_predict.py", ["--repeats", "0"], "--repeats: expected an integer of at least 1"),
     ("onnx_predict.py", ["--threads", "0"], "--threads: expected an integer of at least 1"),
-    ("onnx_predict.py", ["--n-samples", "-3"], "--n-samples: expected an integer of at least 1"),
+    ("onnx_predict.py", ["--n-samples", "-3"], "--n-samples: expected an integer of at least 100"),
     ("small_fit.py", ["--repeats", "0"], "--repeats: expected an integer of at least 1"),
     ("small_fit.py", ["--threads", "0"], "--threads: expected an integer of at least 1"),
     ("heldout.py", ["--threads", "0"], "--threads: expected an integer of at least 1"),
     ("digits.py", ["--seeds", "0"], "--seeds: expected an integer of at least 1, got '0'"),
     ("digits.py", ["--seeds", "-1"], "--seeds: expected an integer of at least 1, got '-1'"),
-    ("calibration.py", ["--n-samples", "-5"], "--n-samples: expected an integer of at least 1"),
-    ("resampling.py", ["--n-samples", "0"], "--n-samples: expected an integer of at least 1"),
+    ("calibration.py", ["--n-samples", "-5"], "--n-samples: expected an integer of at least 100"),
+    # 5 samples stopped in a traceback: "needs samples of at least two classes"
+    ("calibration.py", ["--n-samples", "5"], "--n-samples: expected an integer of at least 100"),
+    ("resampling.py", ["--n-samples", "0"], "--n-samples: expected an integer of at least 100"),
     ("resampling.py", ["--seeds", "0", "-1"],
      "--seeds: expected an integer in [0, 4294967295], got '-1'"),
     ("prior_scorers.py", ["--tasks", "bupa", "--max-rows", "-1"],
@@ -91,8 +93,11 @@ EXAMPLE_REFUSALS = [
      "--datasets: expected a comma-separated list, got 'banana,'"),
     ("pu_learning.py", ["--label-frequencies", "0.5,0"],
      "--label-frequencies: expected a label frequency in (0, 1], got '0'"),
-    ("pu_learning.py", ["--n-samples", "0"], "--n-samples: expected an integer of at least 1"),
-    ("digits.py", ["--n-samples", "-5"], "--n-samples: expected an integer of at least 1"),
+    ("pu_learning.py", ["--n-samples", "0"], "--n-samples: expected an integer of at least 100"),
+    ("digits.py", ["--n-samples", "-5"], "--n-samples: expected an integer of at least 100"),
+    # sklearn's "test_size = 8 should be greater or equal to the number of classes = 10"
+    ("digits.py", ["--n-samples", "30"], "--n-samples: expected an integer of at least 100"),
+    ("students.py", ["--n-samples", "99"], "--n-samples: expected an integer of at least 100"),
     ("students.py", ["--random-state", "-1"],
      "--random-state: expected an integer in [0, 4294967295], got '-1'"),
     ("ensemble.py", ["--meta-epochs", "0"], "--meta-epochs: expected an integer of at least 1"),
@@ -111,6 +116,25 @@ def test_a_script_refuses_a_bad_value_as_it_parses(path, args, error, monkeypatc
         run_script(path, args, monkeypatch)
     assert exit_info.value.code == 2
     assert f"error: argument {error}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("script", ["students.py", "ablation.py", "digits.py"])
+def test_an_example_refuses_an_output_it_cannot_save_into_before_training(
+        script, tmp_path, monkeypatch, capsys):
+    # ablation.py --output FILE trained every setting, then ended in FileExistsError
+    (tmp_path / "a_file").touch()
+    for output, error in [(tmp_path / "a_file", f"{str(tmp_path / 'a_file')!r} is a file, "
+                                                "not a folder"),
+                          (tmp_path / "a_file" / "x", "cannot make the folder")]:
+        with pytest.raises(SystemExit) as exit_info:
+            run_script(EXAMPLES / script, ["--output", str(output)], monkeypatch)
+        assert exit_info.value.code == 2
+        assert f"error: argument --output: {error}" in capsys.readouterr().err
+    with pytest.raises(Accepted) as accepted:
+        run_script(EXAMPLES / script, ["--output", str(tmp_path / "new" / "figures")],
+                   monkeypatch)
+    assert (tmp_path / "new" / "figures").is_dir()
+    assert accepted.value.args[0].output == str(tmp_path / "new" / "figures")
 
 
 def test_the_int_types_take_their_bounds():

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from skorch import NeuralNetBinaryClassifier
+from skorch import NeuralNet, NeuralNetBinaryClassifier
 from skorch.callbacks import (
     Callback, Checkpoint, EarlyStopping, EpochScoring, EpochTimer, LRScheduler,
     TrainEndCheckpoint,
@@ -135,6 +135,70 @@ def test_modules_that_do_not_return_one_tensor_of_logits_are_named(
     X, y = imbalanced_arrays
     with pytest.raises(ValueError, match=f"The {role}'s module {message}"):
         fast(**{role: module}).fit(X, y)
+
+
+class SoftmaxOverOutputDim(torch.nn.Module):
+    """A module written for skorch's NeuralNetClassifier: its output_dim columns end in
+    a softmax or a log_softmax, or in a linear layer that starts at zero."""
+
+    def __init__(self, input_dim, output_dim=2, end="softmax"):
+        super().__init__()
+        self.hidden = torch.nn.Linear(input_dim, 8)
+        self.out = torch.nn.Linear(8, output_dim)
+        self.end = end
+        if end == "zero":
+            torch.nn.init.zeros_(self.out.weight)
+            torch.nn.init.zeros_(self.out.bias)
+
+    def forward(self, X):
+        logits = self.out(torch.relu(self.hidden(X)))
+        return {"softmax": torch.softmax, "log_softmax": torch.log_softmax}.get(
+            self.end, lambda z, dim: z)(logits, dim=-1)
+
+
+@pytest.mark.parametrize("role", ["teacher", "student"])
+@pytest.mark.parametrize("end, value", [("softmax", 1), ("log_softmax", 0)])
+def test_a_softmax_over_one_output_column_is_named(imbalanced_arrays, role, end, value):
+    # two classes give output_dim=1: a constant 1 (or 0) trained to a constant predictor,
+    # every probability 0.731 (or 0.5), without a word
+    X, y = imbalanced_arrays
+    with pytest.raises(ValueError, match=rf"The {role}'s module returns {value} for every "
+                                         rf"sample whatever its weights: a softmax \(1\) or "
+                                         r"log_softmax \(0\) over its one output column"):
+        fast(**{role: NeuralNet(SoftmaxOverOutputDim, module__end=end,
+                                criterion=torch.nn.NLLLoss)}).fit(X, y)
+    # two columns: a log_softmax may stay; an output layer that starts at zero learns
+    clf = fast(**{role: NeuralNet(SoftmaxOverOutputDim, module__output_dim=2,
+                                  module__end="log_softmax", criterion=torch.nn.NLLLoss)})
+    assert roc_auc_score(y, clf.fit(X, y).predict_proba(X)[:, 1]) > 0.6
+    clf = fast(**{role: NeuralNet(SoftmaxOverOutputDim, module__end="zero",
+                                  criterion=torch.nn.NLLLoss, lr=0.05)})
+    assert roc_auc_score(y, clf.fit(X, y).predict_proba(X)[:, 1]) > 0.6
+
+
+class EndsInSigmoid(torch.nn.Module):
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+
+    def forward(self, X):
+        return torch.sigmoid(self.linear(X))
+
+
+@pytest.mark.parametrize("role", ["teacher", "student"])
+def test_a_module_ending_in_a_sigmoid_is_warned_of(imbalanced_arrays, role):
+    # its outputs, read as logits, kept every probability within [0.5, 0.731] and
+    # predicted every sample positive, without a word
+    X, y = imbalanced_arrays
+    with pytest.warns(UserWarning, match=rf"The {role}'s logits on 256 training samples all "
+                                         r"lie in \[0, 1\], .* does its module end in a "
+                                         "sigmoid"):
+        clf = fast(**{role: EndsInSigmoid}).fit(X, y)
+    if role == "student":
+        assert (clf.predict(X) == 1).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fast(**{role: TwoLogits}).fit(X, y)
 
 
 @pytest.mark.parametrize("role", ["teacher", "student"])
