@@ -46,8 +46,9 @@ def comma_separated(parse_item):
 
 
 def output_folder(text):
-    """Parse ``--output``: the folder, made now, so that a long run does not end
-    unable to save its figure.
+    """Parse ``--output``: a folder, or one that can be made in the nearest
+    existing folder above it, so that a long run does not end unable to save
+    its figure. Nothing is made here (``--help`` may follow).
 
     Parameters
     ----------
@@ -56,17 +57,15 @@ def output_folder(text):
     Returns
     -------
     folder : str
-        ``text``, an existing folder this process may write into.
+        ``text``, checked.
     """
-    if os.path.exists(text) and not os.path.isdir(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is a file, not a folder")
-    try:
-        os.makedirs(text, exist_ok=True)
-    except OSError as error:
-        raise argparse.ArgumentTypeError(
-            f"cannot make the folder {text!r}: {error.strerror or error}") from None
-    if not os.access(text, os.W_OK | os.X_OK):
-        raise argparse.ArgumentTypeError(f"cannot write into the folder {text!r}")
+    existing = os.path.abspath(text)
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise argparse.ArgumentTypeError(f"{existing!r} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"cannot write into the folder {existing!r}")
     return text
 
 
@@ -243,13 +242,13 @@ def pyplot():
 
 
 def save_figure(figure, output, name):
-    """Save ``figure`` as ``output/name`` and say where.
+    """Save ``figure`` as ``output/name`` (making the folder) and say where.
 
     Parameters
     ----------
     figure : matplotlib.figure.Figure
     output : str
-        Folder, as :func:`output_folder` parsed (and made) it.
+        Folder, as :func:`output_folder` checked it.
     name : str
         File name, e.g. ``"ablation.png"``.
 
@@ -257,6 +256,7 @@ def save_figure(figure, output, name):
     -------
     path : str
     """
+    os.makedirs(output, exist_ok=True)
     path = os.path.join(output, name)
     figure.tight_layout()
     figure.savefig(path, dpi=120)

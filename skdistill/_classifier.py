@@ -1194,11 +1194,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             )
             with tracking.started(self, unused_settings):
                 result = run.run()
+                # in the runs: a warning turned into an error ends them as failed
+                for net, role in [(student, "student"), *((teacher.estimator, teacher.role)
+                                                          for teacher in teachers
+                                                          if isinstance(teacher, NetTeacher))]:
+                    warn_of_squashed_logits(net, train.data, role)
         history, n_iter, best_record = result.history, result.n_iter, result.best_record
-        for net, role in [(student, "student"), *((teacher.estimator, teacher.role)
-                                                  for teacher in teachers
-                                                  if isinstance(teacher, NetTeacher))]:
-            warn_of_squashed_logits(net, train.data, role)
         if warm:
             n_iter += self.n_iter_
         if best_record is None:  # a warm start that no round beat

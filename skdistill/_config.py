@@ -502,29 +502,35 @@ def _encoder_section(value, sequences):
     return {"name": name, "params": params}, encoder
 
 
-def _scorer(value, path):
-    """The scikit-learn classifier (or list of them) a prior estimator's
-    ``classifier`` names; None for its default."""
-    if value is None:
+def _scorer(value, path, listed=True):
+    """The scikit-learn classifier (or non-empty list of them) a prior
+    estimator's ``classifier`` names; None for its default."""
+    if value is None and listed:
         return None
-    if isinstance(value, list):
-        return [_scorer(item, f"{path}[{index}]") for index, item in enumerate(value)]
+    if isinstance(value, list) and listed:
+        if not value:
+            raise ConfigError(f"{path}: expected a classifier or a list of them, got []")
+        return [_scorer(item, f"{path}[{index}]", listed=False)
+                for index, item in enumerate(value)]
     section = _named(value, path, TEACHER_ESTIMATORS)
     return _estimator(TEACHER_ESTIMATORS[section["name"]], section.get("params", {}),
                       f"{path}.params")
 
 
 def _prior(value, path):
-    """``classifier.prior`` as the classifier takes it: a number, "estimate", or
-    the prior estimator a ``name:`` section names."""
-    if isinstance(value, str) and value != "estimate" and value not in PRIOR_ESTIMATORS:
-        raise ConfigError(
-            f"{path}: unknown value {value!r}{_nearest([value], PRIOR_ESTIMATORS)}; give a "
-            f"number in [0, 1), estimate, or a prior estimator ({sorted(PRIOR_ESTIMATORS)}), "
-            "by name or as {name: ..., params: {...}}"
-        )
-    if not isinstance(value, (dict, str)) or value == "estimate":
+    """``classifier.prior`` as the classifier takes it: a number in [0, 1),
+    "estimate", or the prior estimator a ``name:`` section names."""
+    if value == "estimate" or (isinstance(value, Real) and not isinstance(value, bool)
+                               and 0 <= value < 1):
         return value
+    if not isinstance(value, dict) and not (isinstance(value, str)
+                                            and value in PRIOR_ESTIMATORS):
+        near = _nearest([value], PRIOR_ESTIMATORS) if isinstance(value, str) else ""
+        raise ConfigError(
+            f"{path}: got {value!r}{near}; give a number in [0, 1), estimate, or a prior "
+            f"estimator ({sorted(PRIOR_ESTIMATORS)}), by name or as {{name: ..., params: "
+            "{...}}"
+        )
     section = _named(value, path, PRIOR_ESTIMATORS)
     params = dict(section.get("params", {}))
     if "classifier" in params:

@@ -611,6 +611,11 @@ def restore_optimizer_settings(net, settings):
             group.update(setting)
 
 
+def _first(data, count):
+    """The first ``count`` samples of ``data`` (all where it holds fewer)."""
+    return data.subset(torch.arange(min(count, len(data))))
+
+
 def check_output_shape(net, data, n_classes, role):
     """Raise a ValueError unless ``net``'s module reads ``data`` and returns logits
     fit for ``n_classes``.
@@ -629,7 +634,7 @@ def check_output_shape(net, data, n_classes, role):
             f"sample, for two classes; y holds {n_classes}: give a NeuralNet or "
             "NeuralNetClassifier (or a module) instead."
         )
-    sample = data.subset(torch.arange(min(2, len(data))))
+    sample = _first(data, 2)
     try:
         output = net.forward(sample, training=False)
     except (torch.cuda.OutOfMemoryError, NotImplementedError):
@@ -671,9 +676,9 @@ def check_output_shape(net, data, n_classes, role):
             "to 1): it must return logits. Remove its final softmax; a log_softmax "
             "may stay."
         )
-    if output.ndim == 2 and output.shape[1] == 1 and _ignores_its_weights(net, sample, output):
+    if (output.ndim == 1 or output.shape[1] == 1) and _ignores_its_weights(net, data, output):
         raise ValueError(
-            f"The {role}'s module returns {output[0, 0].item():g} for every sample whatever "
+            f"The {role}'s module returns {output.flatten()[0].item():g} for every sample whatever "
             "its weights: a softmax (1) or log_softmax (0) over its one output column, as "
             "modules written for skorch's NeuralNetClassifier end. Two classes give a "
             "module output_dim=1, one logit per sample: return that logit, or give "
@@ -681,7 +686,8 @@ def check_output_shape(net, data, n_classes, role):
         )
 
 
-#: Training samples whose logits :func:`warn_of_squashed_logits` reads.
+#: Training samples whose outputs :func:`warn_of_squashed_logits` and the check of
+#: one output column read.
 SQUASH_CHECK_SAMPLES = 256
 
 
@@ -692,8 +698,7 @@ def warn_of_squashed_logits(net, data, role):
     [0.5, 0.731] and every prediction positive."""
     if len(data) < 20:
         return
-    output = net.forward(data.subset(torch.arange(min(SQUASH_CHECK_SAMPLES, len(data)))),
-                         training=False)
+    output = net.forward(_first(data, SQUASH_CHECK_SAMPLES), training=False)
     if (output.ndim == 1 or output.shape[1] == 1) and ((output >= 0) & (output <= 1)).all():
         warnings.warn(
             f"The {role}'s logits on {len(output)} training samples all lie in [0, 1], so "
@@ -703,15 +708,20 @@ def warn_of_squashed_logits(net, data, role):
         )
 
 
-def _ignores_its_weights(net, sample, output):
-    """Whether ``output``, the module's on ``sample``, is 0 or 1 everywhere and
-    stays so whatever its trainable weights."""
+def _ignores_its_weights(net, data, output):
+    """Whether the module's one output column, ``output`` on the first samples of
+    ``data``, is 0 or 1 on every sample it reads (256 at most) and stays so
+    whatever its trainable weights (a sample of zeros does not move a net
+    without biases: two could mislead)."""
     weights = [weight for weight in net.module_.parameters() if weight.requires_grad]
     if not weights or not ((output == 0).all() or (output == 1).all()):
         return False
-    batch = next(iter(net.get_iterator(net.get_dataset(sample), training=False)))
+    batches = net.get_iterator(net.get_dataset(_first(data, SQUASH_CHECK_SAMPLES)),
+                               training=False)
     with torch.enable_grad():  # the module is in evaluation mode, as net.forward left it
-        output = net.infer(unpack_data(batch)[0])
+        output = torch.cat([net.infer(unpack_data(batch)[0]) for batch in batches])
+    if not ((output == 0).all() or (output == 1).all()):
+        return False
     if not output.requires_grad:
         return True
     gradients = torch.autograd.grad(output.sum(), weights, allow_unused=True)

@@ -513,6 +513,13 @@ def write_report(model, test, folder):
         sections.append(f"{role}, classification_report_imbalanced:\n"
                         + classification_report_imbalanced(
                             y_test, predicted, digits=4, zero_division=0))
+    above_one = [role for role, values in scores.items()
+                 if pu_note and values[columns.index("PU ROC AUC") - 1] > 1]
+    if above_one:
+        pu_note = (pu_note[0], f"{pu_note[1]} A PU ROC AUC above 1 ({' and '.join(above_one)}): "
+                   "the labelled positives rank above more of the unlabeled samples than "
+                   "the hidden positives prior_ puts among them allow, so prior_ is too high "
+                   "for these scores, or the test part too small to tell.")
     table = format_table(
         [(role, *(f"{value:.4f}" for value in values)) for role, values in scores.items()],
         columns,

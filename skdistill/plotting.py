@@ -121,8 +121,8 @@ def _line_kwargs(kwargs):
         kwargs, _matplotlib("matplotlib.lines").Line2D)
     if "label" in kwargs:
         raise TypeError(
-            f"label={kwargs['label']!r} would give the teacher's and the student's "
-            "curves the same legend entry; pass name= to name the model in the legend."
+            f"label={kwargs['label']!r} would set the legend entry of the teacher's and "
+            "the student's curves alike; pass name= to name the model in the legend."
         )
     return kwargs
 
@@ -284,14 +284,14 @@ class TrainingCurvesDisplay:
         if self.valid_auc:
             panels["valid_auc"] = ("validation ROC AUC", self.valid_auc)
         name = self.name if name is None else name
+        # aliases (c, ls) would clash with the style's names
+        kwargs = _line_kwargs(kwargs)
         axes = _panel_axes(ax, list(panels))
         ticker = _matplotlib("matplotlib.ticker")
         # from the first panel's property cycle, one style per role whether or not it
         # has a curve there (a scikit-learn teacher has no loss): the panels agree,
         # and a model plotted next on the same axes takes the next styles
         styles = {role: _next_style(axes[0]) for role in ROLES}
-        # aliases (c, ls) would clash with the style's names
-        kwargs = _line_kwargs(kwargs)
         lines, best_lines = {}, []
         for axis, (field, (label, curves)) in zip(axes, panels.items()):
             for role, values in curves.items():

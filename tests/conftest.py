@@ -4,6 +4,7 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 from sklearn.model_selection import train_test_split
 
 from skdistill.datasets import load_crotonylation
@@ -58,3 +59,14 @@ def run_on_a_full_disk(limit, code, *args, **run_params):
               f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n{code}")
     return subprocess.run([sys.executable, "-c", script, *map(str, args)],
                           capture_output=True, text=True, timeout=300, **run_params)
+
+
+class EndsInSigmoid(torch.nn.Module):
+    """A module written for BCELoss: its outputs, read as logits, lie in [0, 1]."""
+
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+
+    def forward(self, X):
+        return torch.sigmoid(self.linear(X))

@@ -211,6 +211,16 @@ def test_a_pu_run_reports_its_prior_and_the_scores_recovered_for_the_true_labels
     np.testing.assert_allclose(scores["PU ROC AUC"], (scores["ROC AUC"] - 0.15) / 0.7)
     assert (scores["Lee-Liu"] > 0).all()
     assert (scores["PU F1 (est.)"] >= scores["F1"]).all()
+    assert "PU ROC AUC above 1" not in report
+    # a prior too high for the scores: a PU ROC AUC above 1, which the report explains
+    config = write_config(tmp_path, data={"path": "pu.csv"}, output="high",
+                          classifier={**CLASSIFIER, "prior": 0.9})
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert fit(config) == 0
+    assert (pd.read_csv(tmp_path / "high" / "scores.csv")["PU ROC AUC"] > 1).all()
+    assert ("A PU ROC AUC above 1 (teacher and student): the labelled positives rank above "
+            "more of the unlabeled samples than the hidden positives prior_ puts among them "
+            "allow, so prior_ is too high") in (tmp_path / "high" / "report.txt").read_text()
     # a run without a prior: the plain scores only
     _, _, plain = csv_fitted
     assert "PU" not in plain
@@ -458,8 +468,22 @@ BROKEN = {
     # implementing 'fit' and 'get_params'"
     "a prior estimator misspelt": (
         {"classifier": {**CLASSIFIER, "prior": "ElkanNoto"}},
-        "classifier.prior: unknown value 'ElkanNoto' (did you mean 'ElkanNotoPriorEstimator'?); "
+        "classifier.prior: got 'ElkanNoto' (did you mean 'ElkanNotoPriorEstimator'?); "
         "give a number in [0, 1), estimate, or a prior estimator",
+    ),
+    "a prior of null": (
+        {"classifier": {**CLASSIFIER, "prior": None}},
+        "classifier.prior: got None; give a number in [0, 1), estimate, or a prior estimator",
+    ),
+    "a prior of 1": (
+        {"classifier": {**CLASSIFIER, "prior": 1}},
+        "classifier.prior: got 1; give a number in [0, 1), estimate, or a prior estimator",
+    ),
+    # passed the check, then failed in training, naming "classifier="
+    "a prior estimator without scorers": (
+        {"classifier": {**CLASSIFIER, "prior": {
+            "name": "BestBinPriorEstimator", "params": {"classifier": []}}}},
+        "classifier.prior.params.classifier: expected a classifier or a list of them, got []",
     ),
     "a prior estimator's scorer misspelt": (
         {"classifier": {**CLASSIFIER, "prior": {

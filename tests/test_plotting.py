@@ -105,10 +105,15 @@ def test_each_net_keeps_its_colour_in_both_panels_and_a_next_model_takes_others(
 def test_displays_refuse_label_which_would_name_every_curve_alike(validated_fit, split):
     # label= named the teacher's and the student's curves alike in the legend
     _, X_test, _, y_test = split
-    with pytest.raises(TypeError, match=r"label='mine' would give .* pass name="):
-        TrainingCurvesDisplay.from_estimator(validated_fit, label="mine")
-    with pytest.raises(TypeError, match=r"label='mine' would give .* pass name="):
-        TeacherStudentDisplay.from_estimator(validated_fit, X_test, y_test, label="mine")
+    figures = plt.get_fignums()
+    for label in ["mine", None]:
+        with pytest.raises(TypeError, match=rf"label={label!r} would set the legend entry of "
+                                            r"the teacher's and the student's curves alike; "
+                                            "pass name="):
+            TrainingCurvesDisplay.from_estimator(validated_fit, label=label)
+        with pytest.raises(TypeError, match=rf"label={label!r} would set"):
+            TeacherStudentDisplay.from_estimator(validated_fit, X_test, y_test, label=label)
+    assert plt.get_fignums() == figures  # no empty figure left open
     lines = TeacherStudentDisplay.from_estimator(
         validated_fit, X_test, y_test, name="mine").lines_
     assert [lines[role].get_label().split(" (")[0] for role in ("teacher", "student")] == [

@@ -28,7 +28,7 @@ from skdistill.tracking import (
     WandbTracker,
 )
 
-from .conftest import FAST
+from .conftest import FAST, EndsInSigmoid
 
 #: Early stopping on (so that validation scores are logged) without stopping early.
 VALIDATED = {**FAST, "early_stopping": True, "validation_fraction": 0.25,
@@ -119,6 +119,20 @@ def test_a_failed_fit_ends_its_runs_as_failed(imbalanced_arrays):
     with pytest.raises(FloatingPointError):
         clf.fit(X, y)
     assert [call[0] for call in calls] == ["params", "end"]
+    assert calls[-1] == ("end", True)
+    assert not hasattr(clf, "student_")
+
+
+def test_a_warning_after_training_turned_into_an_error_ends_the_runs_as_failed(
+        imbalanced_arrays):
+    # the warning of squashed logits came after the runs' guard: they stayed open
+    X, y = imbalanced_arrays
+    calls = []
+    clf = DistilledClassifier(student=EndsInSigmoid, **FAST, trackers=[RecordingTracker(calls)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning, match="does its module end in a sigmoid"):
+            clf.fit(X, y)
     assert calls[-1] == ("end", True)
     assert not hasattr(clf, "student_")
 

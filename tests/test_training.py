@@ -26,7 +26,7 @@ from skdistill._nets import module_state
 from skdistill._training import ValidationScore, _binary_roc_auc
 from skdistill.modules import CNN, MLP
 
-from .conftest import FAST
+from .conftest import FAST, EndsInSigmoid
 
 
 def fast(**params):
@@ -152,12 +152,15 @@ class SoftmaxOverOutputDim(torch.nn.Module):
 
     def forward(self, X):
         logits = self.out(torch.relu(self.hidden(X)))
+        if self.end == "squeezed log_softmax":
+            return torch.log_softmax(logits, dim=-1).squeeze(-1)
         return {"softmax": torch.softmax, "log_softmax": torch.log_softmax}.get(
             self.end, lambda z, dim: z)(logits, dim=-1)
 
 
 @pytest.mark.parametrize("role", ["teacher", "student"])
-@pytest.mark.parametrize("end, value", [("softmax", 1), ("log_softmax", 0)])
+@pytest.mark.parametrize("end, value", [("softmax", 1), ("log_softmax", 0),
+                                        ("squeezed log_softmax", 0)])
 def test_a_softmax_over_one_output_column_is_named(imbalanced_arrays, role, end, value):
     # two classes give output_dim=1: a constant 1 (or 0) trained to a constant predictor,
     # every probability 0.731 (or 0.5), without a word
@@ -176,13 +179,23 @@ def test_a_softmax_over_one_output_column_is_named(imbalanced_arrays, role, end,
     assert roc_auc_score(y, clf.fit(X, y).predict_proba(X)[:, 1]) > 0.6
 
 
-class EndsInSigmoid(torch.nn.Module):
+class LinearWithoutBias(torch.nn.Module):
     def __init__(self, input_dim, output_dim=1):
         super().__init__()
-        self.linear = torch.nn.Linear(input_dim, output_dim)
+        self.linear = torch.nn.Linear(input_dim, output_dim, bias=False)
 
     def forward(self, X):
-        return torch.sigmoid(self.linear(X))
+        return self.linear(X)
+
+
+def test_a_net_without_biases_on_rows_of_zeros_is_not_taken_for_a_softmax(imbalanced_arrays):
+    # its outputs (0) and gradients on the first two samples, both zeros, looked like a
+    # log_softmax over one column
+    X, y = imbalanced_arrays
+    X = X.copy()
+    X[:2] = 0
+    clf = fast(student=LinearWithoutBias).fit(X, y)
+    assert roc_auc_score(y, clf.predict_proba(X)[:, 1]) > 0.6
 
 
 @pytest.mark.parametrize("role", ["teacher", "student"])
