@@ -730,7 +730,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         0 is silent; 1 or more shows a progress bar over meta-epochs on
         standard error, with the last round's losses and scores, removed when
         ``fit`` ends (``history_`` keeps them all).
-    trackers : :class:`~skdistill.tracking.Tracker`, list of them, or None, \
+    trackers : :class:`~skdistill.tracking.Tracker`, list or tuple of them, or None, \
             default=None
         Experiment trackers (:class:`~skdistill.tracking.MlflowTracker`,
         :class:`~skdistill.tracking.TensorBoardTracker`,
@@ -866,7 +866,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
-        "trackers": [None, list, Tracker],
+        "trackers": [None, list, tuple, Tracker],
     }
 
     def __init__(

@@ -137,11 +137,15 @@ def test_a_warning_after_training_turned_into_an_error_ends_the_runs_as_failed(
     assert not hasattr(clf, "student_")
 
 
-def test_trackers_take_one_tracker_without_a_list(imbalanced_arrays):
+def test_trackers_take_one_tracker_without_a_list_or_a_tuple(imbalanced_arrays):
     X, y = imbalanced_arrays
     calls = []
     DistilledClassifier(**FAST, trackers=RecordingTracker(calls, X)).fit(X, y)
     assert calls[0][0] == "params" and calls[-1] == ("end", False)
+    # a tuple was refused: "must be an instance of 'list', ... or None"
+    others = []
+    DistilledClassifier(**FAST, trackers=(RecordingTracker(others, X),)).fit(X, y)
+    assert [call[0] for call in others] == [call[0] for call in calls]
     # the tracker's own settings (trackers__calls, ...) were logged as parameters
     assert not [name for name in calls[0][1] if "trackers" in name]
 
