@@ -57,16 +57,19 @@ def output_folder(text):
     Returns
     -------
     folder : str
-        ``text``, checked.
+        ``text``, ``~`` expanded, checked.
     """
-    existing = os.path.abspath(text)
-    while not os.path.exists(existing):
+    if not text:
+        raise argparse.ArgumentTypeError("expected a folder, got an empty string")
+    folder = os.path.expanduser(text)
+    existing = os.path.abspath(folder)
+    while not os.path.lexists(existing):  # a dangling link exists, and is no folder
         existing = os.path.dirname(existing)
     if not os.path.isdir(existing):
-        raise argparse.ArgumentTypeError(f"{existing!r} is a file, not a folder")
+        raise argparse.ArgumentTypeError(f"{existing!r} is not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise argparse.ArgumentTypeError(f"cannot write into the folder {existing!r}")
-    return text
+    return folder
 
 
 def build_parser(description, meta_epochs=20):

@@ -1096,13 +1096,16 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         warm = self._warm_start_from(classes, validated.n_features_in_, feature_names,
                                      device, len(teacher_specs))
         reuse_teachers = warm and bool(teacher_specs) and bool(self._teacher_ensemble.teachers)
+        # a warm fit without a teacher term keeps the fitted teachers for a later one
+        keep_teachers = warm and not teacher_specs
         net_settings = {"student": _spec_settings(self.student, DEFAULT_STUDENT),
                         "teacher": _spec_settings(self.teacher, DEFAULT_TEACHER)}
         unused_settings = []
         # absent from models loaded from files written before it existed
         if warm and (previous := getattr(self, "_net_settings", None)) is not None:
             kept = {"student": previous["student"],
-                    "teacher": previous["teacher"] if reuse_teachers else net_settings["teacher"]}
+                    "teacher": previous["teacher"] if reuse_teachers or keep_teachers
+                    else net_settings["teacher"]}
             unused_settings = _warn_of_unused_settings(kept, net_settings)
             net_settings = kept
         if self._sets_a_prior():
@@ -1205,6 +1208,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if best_record is None:  # a warm start that no round beat
             best_record = getattr(self, "best_meta_epoch_", None)
 
+        if keep_teachers:
+            ensemble = self._teacher_ensemble
         fitted = {
             "classes_": classes,
             "n_features_in_": validated.n_features_in_,
@@ -1213,7 +1218,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             "batch_size_": batch_size,
             "sequence_shape_": None if layout is None else layout.shape,
             "student_": student,
-            "teachers_": [teacher.estimator for teacher in teachers],
+            "teachers_": [teacher.estimator for teacher in ensemble.teachers],
             "history_": history,
             "n_iter_": n_iter,
             "best_meta_epoch_": best_record,

@@ -716,16 +716,22 @@ def _ignores_its_weights(net, data, output):
     weights = [weight for weight in net.module_.parameters() if weight.requires_grad]
     if not weights or not ((output == 0).all() or (output == 1).all()):
         return False
-    batches = net.get_iterator(net.get_dataset(_first(data, SQUASH_CHECK_SAMPLES)),
-                               training=False)
-    with torch.enable_grad():  # the module is in evaluation mode, as net.forward left it
-        output = torch.cat([net.infer(unpack_data(batch)[0]) for batch in batches])
-    if not ((output == 0).all() or (output == 1).all()):
-        return False
-    if not output.requires_grad:
-        return True
-    gradients = torch.autograd.grad(output.sum(), weights, allow_unused=True)
-    return all(gradient is None or not gradient.any() for gradient in gradients)
+    for batch in net.get_iterator(net.get_dataset(_first(data, SQUASH_CHECK_SAMPLES)),
+                                  training=False):
+        with torch.enable_grad():  # the module is in evaluation mode, as net.forward left it
+            output = net.infer(unpack_data(batch)[0])
+        if not ((output == 0).all() or (output == 1).all()):
+            return False
+        if output.requires_grad:
+            # each sample weighed apart: features that sum to 0 over the batch (+1 and -1)
+            # would cancel in a plain sum of a linear layer's outputs
+            weighing = torch.arange(1, output.numel() + 1, dtype=output.dtype,
+                                    device=output.device).reshape(output.shape)
+            gradients = torch.autograd.grad((output * weighing).sum(), weights,
+                                            allow_unused=True)
+            if any(gradient is not None and gradient.any() for gradient in gradients):
+                return False
+    return True
 
 
 def _are_probability_rows(output):

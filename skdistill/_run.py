@@ -515,11 +515,12 @@ def write_report(model, test, folder):
                             y_test, predicted, digits=4, zero_division=0))
     above_one = [role for role, values in scores.items()
                  if pu_note and values[columns.index("PU ROC AUC") - 1] > 1]
-    if above_one:
-        pu_note = (pu_note[0], f"{pu_note[1]} A PU ROC AUC above 1 ({' and '.join(above_one)}): "
-                   "the labelled positives rank above more of the unlabeled samples than "
-                   "the hidden positives prior_ puts among them allow, so prior_ is too high "
-                   "for these scores, or the test part too small to tell.")
+    # printed too: the table shows the value
+    warning = above_one and (
+        f"A PU ROC AUC above 1 ({' and '.join(above_one)}): the labelled positives rank "
+        "above more of the unlabeled samples than the hidden positives prior_ puts among "
+        "them allow, so prior_ is too high for these scores, or the test part too small "
+        "to tell.")
     table = format_table(
         [(role, *(f"{value:.4f}" for value in values)) for role, values in scores.items()],
         columns,
@@ -535,10 +536,11 @@ def write_report(model, test, folder):
         " The scores table is weighted by data.weight_column; the counts and "
         "imbalanced-learn's reports are not.")
     report = [f"Test part: {len(y_test)} samples ({counts}); {positive}predicted class: "
-              f"the most probable one.{weighted}", *([" ".join(pu_note)] if pu_note else []),
+              f"the most probable one.{weighted}",
+              *([" ".join(filter(None, [*pu_note, warning]))] if pu_note else []),
               table, *sections, *notes]
     (folder / "report.txt").write_text("\n\n".join(report) + "\n", encoding="utf-8")
-    return table if pu_note is None else f"{pu_note[0]}\n{table}"
+    return table if pu_note is None else "\n".join(filter(None, [pu_note[0], warning, table]))
 
 
 def _weight_params(model, weight):

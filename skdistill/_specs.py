@@ -70,28 +70,23 @@ def plain_settings(cls, params):
     ----------
     cls : type
     params : dict
-        Parameters, as ``get_params`` names them; those of no plain value (a
-        number, a string, a class, or a tuple or list of them) are left out.
+        Parameters, as ``get_params`` names them.
 
     Returns
     -------
     settings : dict of str to object
         The class's name under "", each parameter's plain value under its
-        name (classes by name, lists as tuples, NumPy's numbers as Python's).
+        name (classes by name, lists as tuples, NumPy's numbers as Python's,
+        other objects by their class alone: ``"LRScheduler(...)"``, so that a
+        callback added is a change and its own settings are not compared).
     """
-    settings = {"": _plain_value(cls)}
-    for name, value in params.items():
-        if (plain := _plain_value(value)) is not _NOT_PLAIN:
-            settings[name] = plain
-    return settings
-
-
-_NOT_PLAIN = object()
+    return {"": _plain_value(cls),
+            **{name: _plain_value(value) for name, value in params.items()}}
 
 
 def _plain_value(value):
-    """``value`` as plain data (a class by its name, NumPy's numbers as
-    Python's), or ``_NOT_PLAIN``."""
+    """``value`` as plain data: a class by its name, NumPy's numbers as
+    Python's, another object by its class's name."""
     value = as_scalar(value)
     if isinstance(value, np.generic):
         value = value.item()
@@ -100,9 +95,8 @@ def _plain_value(value):
     if isinstance(value, type):
         return f"{value.__module__}.{value.__qualname__}"
     if isinstance(value, (tuple, list)):
-        items = tuple(_plain_value(item) for item in value)
-        return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
-    return _NOT_PLAIN
+        return tuple(_plain_value(item) for item in value)
+    return f"{type(value).__qualname__}(...)"
 
 
 def accepts(module, name):

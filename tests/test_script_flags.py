@@ -123,12 +123,16 @@ def test_an_example_refuses_an_output_it_cannot_save_into_before_training(
         script, tmp_path, monkeypatch, capsys):
     # ablation.py --output FILE trained every setting, then ended in FileExistsError
     (tmp_path / "a_file").touch()
-    for output in [tmp_path / "a_file", tmp_path / "a_file" / "x"]:
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone")
+    for output, error in [(tmp_path / "a_file", f"{str(tmp_path / 'a_file')!r} is not a folder"),
+                          (tmp_path / "a_file" / "x", "is not a folder"),
+                          (tmp_path / "dangling" / "x", "dangling' is not a folder"),
+                          ("", "expected a folder, got an empty string")]:
         with pytest.raises(SystemExit) as exit_info:
             run_script(EXAMPLES / script, ["--output", str(output)], monkeypatch)
         assert exit_info.value.code == 2
-        assert (f"error: argument --output: {str(tmp_path / 'a_file')!r} is a file, not a "
-                "folder") in capsys.readouterr().err
+        assert re.search(rf"error: argument --output: .*{re.escape(error)}",
+                         capsys.readouterr().err)
     # a folder to make is accepted, and made only when the figure is saved (not by --help)
     with pytest.raises(Accepted) as accepted:
         run_script(EXAMPLES / script, ["--output", str(tmp_path / "new" / "figures")],

@@ -188,14 +188,23 @@ class LinearWithoutBias(torch.nn.Module):
         return self.linear(X)
 
 
-def test_a_net_without_biases_on_rows_of_zeros_is_not_taken_for_a_softmax(imbalanced_arrays):
+class ZeroLinearWithoutBias(LinearWithoutBias):
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__(input_dim, output_dim)
+        torch.nn.init.zeros_(self.linear.weight)
+
+
+def test_a_net_without_biases_is_not_taken_for_a_softmax(imbalanced_arrays):
     # its outputs (0) and gradients on the first two samples, both zeros, looked like a
-    # log_softmax over one column
+    # log_softmax over one column; and a zero-started one on features that sum to 0
     X, y = imbalanced_arrays
     X = X.copy()
     X[:2] = 0
     clf = fast(student=LinearWithoutBias).fit(X, y)
     assert roc_auc_score(y, clf.predict_proba(X)[:, 1]) > 0.6
+    X[:256:2] = -X[1:256:2]  # every column of the first 256 rows sums to 0
+    assert not X[:256].sum(axis=0).any()
+    fast(student=ZeroLinearWithoutBias).fit(X, y)
 
 
 @pytest.mark.parametrize("role", ["teacher", "student"])

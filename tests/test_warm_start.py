@@ -9,7 +9,7 @@ import pytest
 import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, LRScheduler
 
 from skdistill import DistilledClassifier, load, save
 from skdistill.modules import CNN
@@ -175,6 +175,20 @@ def test_student_trained_alone_is_then_distilled(imbalanced_arrays):
     assert not same_weights(weights(clf.student_), alone)
 
 
+def test_a_warm_fit_of_the_student_alone_keeps_the_teachers_for_the_next(imbalanced_arrays):
+    # alpha=0 emptied teachers_, and the next distilled fit trained a new teacher
+    X, y = imbalanced_arrays
+    clf = fast(random_state=0).fit(X, y)
+    teacher, teacher_proba = clf.teachers_[0], clf.teacher_predict_proba(X)
+    teacher_epochs = len(teacher.history)
+    clf.set_params(warm_start=True, alpha=0).fit(X, y)
+    assert clf.teachers_ == [teacher] and clf.teacher_ is teacher
+    np.testing.assert_array_equal(clf.teacher_predict_proba(X), teacher_proba)
+    assert "teacher_loss" not in clf.history_[-1]
+    clf.set_params(alpha=0.5).fit(X, y)
+    assert len(clf.teachers_[0].history) == 2 * teacher_epochs  # trained on, not anew
+
+
 def test_fitted_scikit_learn_teacher_is_not_refitted(imbalanced_arrays):
     X, y = imbalanced_arrays
     clf = fast(teacher=LogisticRegression()).fit(X, y)
@@ -320,3 +334,15 @@ def test_the_warm_settings_warning_tells_changes_from_spellings(imbalanced_array
                                          r"'\S+KNeighborsClassifier'\)"):
         clf.set_params(student__module__hidden_units=[3],
                        teacher=[KNeighborsClassifier()]).fit(X, y)
+    # a callback added was not named; its own settings are not compared
+    clf = fast(student=default_net("student"), warm_start=True).fit(X, y)
+    scheduler = LRScheduler("StepLR", step_size=1)
+    with pytest.warns(UserWarning, match=r"not used: student__callbacks None \(now "
+                                         r"\(\('step', 'LRScheduler\(\.\.\.\)'\),\)\)"):
+        clf.set_params(student__callbacks=[("step", scheduler)]).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf = fast(student=default_net("student").set_params(callbacks=[("step", scheduler)]),
+                   warm_start=True).fit(X, y)
+        clf.set_params(student__callbacks=[("step", LRScheduler("StepLR", step_size=5))])
+        clf.fit(X, y)
