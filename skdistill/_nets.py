@@ -676,14 +676,19 @@ def check_output_shape(net, data, n_classes, role):
             "to 1): it must return logits. Remove its final softmax; a log_softmax "
             "may stay."
         )
-    if (output.ndim == 1 or output.shape[1] == 1) and _ignores_its_weights(net, data, output):
+    if _one_per_sample(output) and _ignores_its_weights(net, data, output):
         raise ValueError(
-            f"The {role}'s module returns {output.flatten()[0].item():g} for every sample whatever "
-            "its weights: a softmax (1) or log_softmax (0) over its one output column, as "
+            f"The {role}'s module returns {output.flatten()[0].item():g} for every sample "
+            "whatever its weights: a softmax (1) or log_softmax (0) over its one output column, as "
             "modules written for skorch's NeuralNetClassifier end. Two classes give a "
             "module output_dim=1, one logit per sample: return that logit, or give "
             "module__output_dim=2, where a log_softmax may stay."
         )
+
+
+def _one_per_sample(output):
+    """Whether ``output`` holds one logit per sample: shape (n,) or (n, 1)."""
+    return output.ndim == 1 or output.shape[1] == 1
 
 
 #: Training samples whose outputs :func:`warn_of_squashed_logits` and the check of
@@ -699,7 +704,7 @@ def warn_of_squashed_logits(net, data, role):
     if len(data) < 20:
         return
     output = net.forward(_first(data, SQUASH_CHECK_SAMPLES), training=False)
-    if (output.ndim == 1 or output.shape[1] == 1) and ((output >= 0) & (output <= 1)).all():
+    if _one_per_sample(output) and ((output >= 0) & (output <= 1)).all():
         warnings.warn(
             f"The {role}'s logits on {len(output)} training samples all lie in [0, 1], so "
             "every probability lies within [0.5, 0.731] and every prediction is positive: "

@@ -7,8 +7,8 @@ The data are read as the config says (:func:`read_samples`, :func:`split_samples
 (``config.yaml``, which ``predict`` reads to parse its input), the scores of
 teacher and student on the test part (``scores.csv``; with a PU risk, also
 those recovered for the true labels), ``report.txt`` (the scores table and
-imbalanced-learn's ``classification_report_imbalanced``) and, with matplotlib, the plots ``training_curves.png`` and
-``teacher_student.png``.
+imbalanced-learn's ``classification_report_imbalanced``) and, with
+matplotlib, the plots ``training_curves.png`` and ``teacher_student.png``.
 """
 
 import csv
