@@ -296,6 +296,12 @@ def _same_setting(before, after):
     return before == after
 
 
+def _same_settings(before, after):
+    """Whether two :func:`_spec_settings` name the same settings, each the same."""
+    return before.keys() == after.keys() and all(
+        _same_setting(before[name], after[name]) for name in before)
+
+
 def _warn_of_unused_settings(kept, given):
     """Warn where the nets a warm start trains on were built with other settings
     than those given now (``student__lr`` changed by ``set_params``, say): they
@@ -761,9 +767,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     teacher_ : skorch.NeuralNet, scikit-learn classifier or None
         The fitted teacher when ``teacher`` is not a list; None when
         ``alpha == 0``, or ``beta == 1`` with ``alpha < 1``, where the teacher
-        term is empty and the student is trained alone.
+        term is empty and the student is trained alone (but for a warm fit,
+        which keeps the teachers of the fit before, untrained, unless
+        ``teacher`` changed since).
     teachers_ : list
-        All fitted teachers, in the order given; empty when no teacher is used.
+        All fitted teachers, in the order given; empty when no teacher is used
+        (as for ``teacher_``).
     sequence_shape_ : tuple of int or None
         ``(sequence_length, alphabet_size)`` filled into sequence modules,
         read from feature names such as ``pos3_K`` (pandas input) or else from
@@ -1096,13 +1105,17 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         warm = self._warm_start_from(classes, validated.n_features_in_, feature_names,
                                      device, len(teacher_specs))
         reuse_teachers = warm and bool(teacher_specs) and bool(self._teacher_ensemble.teachers)
-        # a warm fit without a teacher term keeps the fitted teachers for a later one
-        keep_teachers = warm and not teacher_specs
         net_settings = {"student": _spec_settings(self.student, DEFAULT_STUDENT),
                         "teacher": _spec_settings(self.teacher, DEFAULT_TEACHER)}
-        unused_settings = []
         # absent from models loaded from files written before it existed
-        if warm and (previous := getattr(self, "_net_settings", None)) is not None:
+        previous = getattr(self, "_net_settings", None) if warm else None
+        # a warm fit without a teacher term keeps the fitted teachers for a later one,
+        # unless ``teacher`` changed since: the later fit builds those it names
+        keep_teachers = (warm and not teacher_specs and bool(self._teacher_ensemble.teachers)
+                         and (previous is None
+                              or _same_settings(previous["teacher"], net_settings["teacher"])))
+        unused_settings = []
+        if previous is not None:
             kept = {"student": previous["student"],
                     "teacher": previous["teacher"] if reuse_teachers or keep_teachers
                     else net_settings["teacher"]}
@@ -1209,7 +1222,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             best_record = getattr(self, "best_meta_epoch_", None)
 
         if keep_teachers:
-            ensemble = self._teacher_ensemble
+            ensemble = TeacherEnsemble(self._teacher_ensemble.teachers, self.teacher_fusion,
+                                       self.teacher_weights)
         fitted = {
             "classes_": classes,
             "n_features_in_": validated.n_features_in_,

@@ -728,10 +728,12 @@ def _ignores_its_weights(net, data, output):
         if not ((output == 0).all() or (output == 1).all()):
             return False
         if output.requires_grad:
-            # each sample weighed apart: features that sum to 0 over the batch (+1 and -1)
-            # would cancel in a plain sum of a linear layer's outputs
-            weighing = torch.arange(1, output.numel() + 1, dtype=output.dtype,
-                                    device=output.device).reshape(output.shape)
+            # each sample weighed apart, at random: features that sum to 0 over the batch
+            # (+1 and -1) would cancel in a plain sum of a linear layer's outputs, and any
+            # fixed weighing in rows made to fit it; a generator of its own leaves
+            # torch's global one, which training draws from, as it was
+            weighing = torch.rand(output.shape, generator=torch.Generator().manual_seed(0),
+                                  dtype=output.dtype).to(output.device)
             gradients = torch.autograd.grad((output * weighing).sum(), weights,
                                             allow_unused=True)
             if any(gradient is not None and gradient.any() for gradient in gradients):

@@ -490,7 +490,8 @@ def write_report(model, test, folder):
     Returns
     -------
     table : str
-        The scores table, after a line giving the prior of a PU run.
+        The scores table, after a line giving the prior of a PU run (and one
+        where a PU ROC AUC is above 1).
     """
     y_test = test.y
     classifier, preprocess = fitted_classifier(model, "skdistill fit")

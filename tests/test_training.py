@@ -205,6 +205,8 @@ def test_a_net_without_biases_is_not_taken_for_a_softmax(imbalanced_arrays):
     X[:256:2] = -X[1:256:2]  # every column of the first 256 rows sums to 0
     assert not X[:256].sum(axis=0).any()
     fast(student=ZeroLinearWithoutBias).fit(X, y)
+    X[0], X[1], X[2:256] = 2, -1, 0  # 1 * 2 + 2 * -1: a weighing by 1..n cancelled too
+    fast(student=ZeroLinearWithoutBias).fit(X, y)
 
 
 @pytest.mark.parametrize("role", ["teacher", "student"])

@@ -187,6 +187,21 @@ def test_a_warm_fit_of_the_student_alone_keeps_the_teachers_for_the_next(imbalan
     assert "teacher_loss" not in clf.history_[-1]
     clf.set_params(alpha=0.5).fit(X, y)
     assert len(clf.teachers_[0].history) == 2 * teacher_epochs  # trained on, not anew
+    # teacher changed since: the later fit builds the teachers it names, without a word
+    # (two kept teachers beside teacher=[one] failed it: "number of teachers 1 before, 2 now")
+    clf.set_params(alpha=0, teacher=[None, LogisticRegression()])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf.fit(X, y)
+    assert clf.teachers_ == [] and clf.teacher_ is None
+    clf.set_params(alpha=0.5).fit(X, y)
+    assert len(clf.teachers_) == 2 and isinstance(clf.teachers_[1], LogisticRegression)
+    # no teacher fitted yet: a teacher named before a warm fit of the student alone is
+    # no change left unused ("teacher ... changed and are not used")
+    clf = fast(alpha=0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf.set_params(warm_start=True, teacher=LogisticRegression()).fit(X, y)
 
 
 def test_fitted_scikit_learn_teacher_is_not_refitted(imbalanced_arrays):
