@@ -296,12 +296,6 @@ def _same_setting(before, after):
     return before == after
 
 
-def _same_settings(before, after):
-    """Whether two :func:`_spec_settings` name the same settings, each the same."""
-    return before.keys() == after.keys() and all(
-        _same_setting(before[name], after[name]) for name in before)
-
-
 def _warn_of_unused_settings(kept, given):
     """Warn where the nets a warm start trains on were built with other settings
     than those given now (``student__lr`` changed by ``set_params``, say): they
@@ -700,10 +694,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         learning rates go on where a scheduler left them). A fitted
         scikit-learn teacher is kept as it is, not refitted; where the
         previous fit had no teacher and this one calls for teachers, they are
-        built new. With early stopping the reused nets are scored on the
-        held-out part before the first meta-epoch and kept unless one beats
-        them: fit the same data with an int ``random_state`` so that this
-        part is the one they were not trained on. The classes, the features
+        built new; a fit without a teacher term keeps the fitted teachers,
+        untrained, for a later one, where ``teacher`` names as many. With
+        early stopping the reused nets are scored on the held-out part
+        before the first meta-epoch and kept unless one beats them: fit the
+        same data with an int ``random_state`` so that this part is the one
+        they were not trained on. The classes, the features
         (number and names), the device and the number of teachers must be
         those of the previous fit.
     device : str or torch.device, default="auto"
@@ -768,8 +764,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         The fitted teacher when ``teacher`` is not a list; None when
         ``alpha == 0``, or ``beta == 1`` with ``alpha < 1``, where the teacher
         term is empty and the student is trained alone (but for a warm fit,
-        which keeps the teachers of the fit before, untrained, unless
-        ``teacher`` changed since).
+        which keeps the teachers of the fit before, untrained, where
+        ``teacher`` names as many).
     teachers_ : list
         All fitted teachers, in the order given; empty when no teacher is used
         (as for ``teacher_``).
@@ -1107,15 +1103,13 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         reuse_teachers = warm and bool(teacher_specs) and bool(self._teacher_ensemble.teachers)
         net_settings = {"student": _spec_settings(self.student, DEFAULT_STUDENT),
                         "teacher": _spec_settings(self.teacher, DEFAULT_TEACHER)}
-        # absent from models loaded from files written before it existed
-        previous = getattr(self, "_net_settings", None) if warm else None
         # a warm fit without a teacher term keeps the fitted teachers for a later one,
-        # unless ``teacher`` changed since: the later fit builds those it names
+        # where ``teacher`` names as many (the later one would refuse others)
         keep_teachers = (warm and not teacher_specs and bool(self._teacher_ensemble.teachers)
-                         and (previous is None
-                              or _same_settings(previous["teacher"], net_settings["teacher"])))
+                         and len(self._teacher_ensemble.teachers) == len(self._teacher_list()))
         unused_settings = []
-        if previous is not None:
+        # absent from models loaded from files written before it existed
+        if warm and (previous := getattr(self, "_net_settings", None)) is not None:
             kept = {"student": previous["student"],
                     "teacher": previous["teacher"] if reuse_teachers or keep_teachers
                     else net_settings["teacher"]}

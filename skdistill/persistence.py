@@ -335,6 +335,7 @@ class _StateFilter:
                 self.trackers += [type(tracker).__name__
                                   for tracker in _listed_trackers(trackers)]
                 state["trackers"] = None
+            given = state.get("teacher")
             for name in ("teacher", "teachers_", "teacher_"):
                 if name in state:
                     replace = (self._settings_or_placeholder if name == "teacher"
@@ -344,6 +345,12 @@ class _StateFilter:
                         [replace(v) for v in value] if isinstance(value, list)
                         else replace(value)
                     )
+            if "_net_settings" in state and any(
+                    before is not after for before, after in zip(
+                        _as_list(given), _as_list(state.get("teacher")))):
+                # the settings went with the teacher: a warm fit of the loaded model has
+                # none to tell the placeholder's from
+                state["_net_settings"] = {**state["_net_settings"], "teacher": {}}
         if isinstance(obj, EstimatorTeacher):
             state["estimator"] = self._net_or_placeholder(state["estimator"])
         if isinstance(obj, (NetTeacher, EstimatorTeacher)):
@@ -374,6 +381,10 @@ class _StateFilter:
             self._placeholders[id(spec)] = UnsavedTeacher(repr(spec))
             self.unsaved.add(type(spec).__name__)
         return self._placeholders[id(spec)]
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
 
 
 def _is_trusted_settings(estimator):

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from skorch.callbacks import Callback, LRScheduler
@@ -175,7 +176,8 @@ def test_student_trained_alone_is_then_distilled(imbalanced_arrays):
     assert not same_weights(weights(clf.student_), alone)
 
 
-def test_a_warm_fit_of_the_student_alone_keeps_the_teachers_for_the_next(imbalanced_arrays):
+def test_a_warm_fit_of_the_student_alone_keeps_the_teachers_for_the_next(
+        imbalanced_arrays, tmp_path):
     # alpha=0 emptied teachers_, and the next distilled fit trained a new teacher
     X, y = imbalanced_arrays
     clf = fast(random_state=0).fit(X, y)
@@ -187,7 +189,7 @@ def test_a_warm_fit_of_the_student_alone_keeps_the_teachers_for_the_next(imbalan
     assert "teacher_loss" not in clf.history_[-1]
     clf.set_params(alpha=0.5).fit(X, y)
     assert len(clf.teachers_[0].history) == 2 * teacher_epochs  # trained on, not anew
-    # teacher changed since: the later fit builds the teachers it names, without a word
+    # another number of teachers: the later fit builds those named, without a word
     # (two kept teachers beside teacher=[one] failed it: "number of teachers 1 before, 2 now")
     clf.set_params(alpha=0, teacher=[None, LogisticRegression()])
     with warnings.catch_warnings():
@@ -196,6 +198,24 @@ def test_a_warm_fit_of_the_student_alone_keeps_the_teachers_for_the_next(imbalan
     assert clf.teachers_ == [] and clf.teacher_ is None
     clf.set_params(alpha=0.5).fit(X, y)
     assert len(clf.teachers_) == 2 and isinstance(clf.teachers_[1], LogisticRegression)
+    # as many teachers: kept, and a setting changed since is named as a warm fit names it
+    clf = fast(teacher=LogisticRegression(), random_state=0).fit(X, y)
+    teacher = clf.teacher_
+    clf.set_params(warm_start=True, alpha=0, teacher__class_weight={0: 1, 1: 50})
+    with pytest.warns(UserWarning, match=r"teacher__class_weight None \(now \(\('0', 1\), "
+                                         r"\('1', 50\)\)\)"):
+        clf.fit(X, y)
+    assert clf.teachers_ == [teacher]
+    # a loaded model's placeholder for a teacher not saved is kept, without a word (it
+    # was "teacher FrozenEstimator (now UnsavedTeacher) changed and are not used")
+    frozen = FrozenEstimator(LogisticRegression().fit(X, y))
+    with pytest.warns(UserWarning, match="not saved"):
+        save(fast(teacher=frozen).fit(X, y), tmp_path / "model")
+    loaded = load(tmp_path / "model").set_params(warm_start=True, alpha=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded.fit(X, y)
+    assert type(loaded.teacher_).__name__ == "UnsavedTeacher"
     # no teacher fitted yet: a teacher named before a warm fit of the student alone is
     # no change left unused ("teacher ... changed and are not used")
     clf = fast(alpha=0).fit(X, y)
