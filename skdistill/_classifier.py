@@ -56,7 +56,9 @@ from ._specs import (
 )
 from ._random import generators_lent_out, seeded_global_generators
 from ._seeds import draw_seed, seed_unset_random_states
-from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, stratified_bootstrap
+from ._teachers import (
+    EstimatorTeacher, NetTeacher, StandIn, TeacherEnsemble, stratified_bootstrap,
+)
 from ._training import DistillationRun, Part
 from ._validation import check_labels, validate_features
 from ._warnings import SequenceShapeWarning, user_stacklevel
@@ -267,8 +269,11 @@ def _spec_settings(spec, default):
     """What of a student or teacher spec a warm start leaves unused where it
     changes, as :func:`plain_settings`: a net's class and parameters (the
     default's for None), less those every fit sets itself; a scikit-learn
-    teacher's class and parameters. A list gives each spec's under its index;
-    a list of one is its spec."""
+    teacher's class and parameters; none for a stand-in of a teacher not
+    saved. A list gives each spec's under its index; a list of one is its
+    spec."""
+    if isinstance(spec, StandIn):
+        return {}
     if isinstance(spec, list):
         if len(spec) == 1:
             return _spec_settings(spec[0], default)
@@ -288,11 +293,14 @@ def _spec_settings(spec, default):
 
 def _same_setting(before, after):
     """Equal, as floats to float32's precision (np.float32(0.01) is 0.01), NaN to
-    NaN, and None to an empty tuple (skorch's callbacks=None and [])."""
+    NaN, None to an empty tuple (skorch's callbacks=None and []), tuples item by
+    item (a dict's pairs, param groups)."""
     if before in (None, ()) and after in (None, ()):
         return True
     if isinstance(before, float) and isinstance(after, float):
         return math.isclose(before, after, rel_tol=1e-6) or (before != before and after != after)
+    if isinstance(before, tuple) and isinstance(after, tuple):
+        return len(before) == len(after) and all(map(_same_setting, before, after))
     return before == after
 
 

@@ -76,8 +76,9 @@ def plain_settings(cls, params):
     -------
     settings : dict of str to object
         The class's name under "", each parameter's plain value under its
-        name (classes by name, lists as tuples, dicts as sorted tuples of
-        pairs, NumPy's numbers as Python's, other objects by their class alone: ``"LRScheduler(...)"``, so that a
+        name (classes by name, lists as tuples, dicts as tuples of their keys'
+        reprs and values, NumPy's numbers as Python's, other objects by their
+        class alone: ``"LRScheduler(...)"``, so that a
         callback added is a change and its own settings are not compared).
     """
     return {"": _plain_value(cls),
@@ -96,8 +97,9 @@ def _plain_value(value):
         return f"{value.__module__}.{value.__qualname__}"
     if isinstance(value, (tuple, list)):
         return tuple(_plain_value(item) for item in value)
-    if isinstance(value, dict):  # class_weight={0: 1, 1: 50}, say
-        return tuple(sorted((str(key), _plain_value(item)) for key, item in value.items()))
+    if isinstance(value, dict):  # class_weight={0: 1, 1: 50}, say; sorted by key alone
+        return tuple(sorted(((repr(key), _plain_value(item)) for key, item in value.items()),
+                            key=lambda pair: pair[0]))
     return f"{type(value).__qualname__}(...)"
 
 

@@ -19,6 +19,11 @@ from ._random import generators_lent_out
 from .fusion import fuse_teacher_logits, probabilities_to_logits
 
 
+class StandIn:
+    """Marks a stand-in for a teacher that is not there (one a model file could
+    not keep): its settings are not the teacher's, and a warm fit compares none."""
+
+
 class TeacherUnavailableError(ValueError):
     """Raised by a stand-in for a teacher that is not there (one a model file
     could not keep): its message is the one to see, passed on as it is."""

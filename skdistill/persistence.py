@@ -105,7 +105,9 @@ from ._layout import SequenceLayout
 from ._nets import BatchIterator, DistillationNet, StudentCriterion, TrueLabelCriterion
 from ._plain_data import TreeReader, TreeWriter, check_nameable, class_names, name_of
 from ._specs import ESTIMATOR, spec_kind
-from ._teachers import EstimatorTeacher, NetTeacher, TeacherEnsemble, TeacherUnavailableError
+from ._teachers import (
+    EstimatorTeacher, NetTeacher, StandIn, TeacherEnsemble, TeacherUnavailableError,
+)
 from ._warnings import user_stacklevel
 from .preprocessing import SequenceEncoder, positions_frame
 from .tracking import _listed_trackers
@@ -150,7 +152,7 @@ class UntrustedClassError(ValueError):
 _SCRIPT_PREFIX = "__main__."
 
 
-class UnsavedTeacher(ClassifierMixin, BaseEstimator):
+class UnsavedTeacher(StandIn, ClassifierMixin, BaseEstimator):
     """Stands in, after :func:`load`, for a scikit-learn teacher that was not saved.
 
     A scikit-learn model cannot be stored without pickle, so :func:`save`
@@ -335,7 +337,6 @@ class _StateFilter:
                 self.trackers += [type(tracker).__name__
                                   for tracker in _listed_trackers(trackers)]
                 state["trackers"] = None
-            given = state.get("teacher")
             for name in ("teacher", "teachers_", "teacher_"):
                 if name in state:
                     replace = (self._settings_or_placeholder if name == "teacher"
@@ -345,12 +346,6 @@ class _StateFilter:
                         [replace(v) for v in value] if isinstance(value, list)
                         else replace(value)
                     )
-            if "_net_settings" in state and any(
-                    before is not after for before, after in zip(
-                        _as_list(given), _as_list(state.get("teacher")))):
-                # the settings went with the teacher: a warm fit of the loaded model has
-                # none to tell the placeholder's from
-                state["_net_settings"] = {**state["_net_settings"], "teacher": {}}
         if isinstance(obj, EstimatorTeacher):
             state["estimator"] = self._net_or_placeholder(state["estimator"])
         if isinstance(obj, (NetTeacher, EstimatorTeacher)):
@@ -381,10 +376,6 @@ class _StateFilter:
             self._placeholders[id(spec)] = UnsavedTeacher(repr(spec))
             self.unsaved.add(type(spec).__name__)
         return self._placeholders[id(spec)]
-
-
-def _as_list(value):
-    return value if isinstance(value, list) else [value]
 
 
 def _is_trusted_settings(estimator):

@@ -216,6 +216,14 @@ def test_a_warm_fit_of_the_student_alone_keeps_the_teachers_for_the_next(
         warnings.simplefilter("error")
         loaded.fit(X, y)
     assert type(loaded.teacher_).__name__ == "UnsavedTeacher"
+    # a net teacher kept beside another named since keeps its settings through a file
+    # (they were dropped with a placeholder: a changed lr went unwarned after load)
+    clf = fast(random_state=0).fit(X, y)
+    with pytest.warns(UserWarning, match="not used: teacher 'skdistill"):
+        clf.set_params(warm_start=True, alpha=0, teacher=KNeighborsClassifier()).fit(X, y)
+    with pytest.warns(UserWarning, match="not saved"):
+        save(clf, tmp_path / "model")
+    assert load(tmp_path / "model")._net_settings == clf._net_settings
     # no teacher fitted yet: a teacher named before a warm fit of the student alone is
     # no change left unused ("teacher ... changed and are not used")
     clf = fast(alpha=0).fit(X, y)
@@ -346,6 +354,22 @@ def test_settings_a_warm_fit_does_not_use_are_named_in_a_warning(imbalanced_arra
     save(clf, tmp_path / "model")
     with pytest.warns(UserWarning, match=message):
         load(tmp_path / "model").fit(X, y)
+
+
+def test_the_warm_settings_compare_dicts_by_their_items():
+    # dicts went unseen (teacher__class_weight); keys that print alike (1 and "1") then
+    # made sorting compare the values, a TypeError in every fit
+    from skdistill._classifier import _same_setting
+    from skdistill._specs import plain_settings
+
+    def setting(value):
+        return plain_settings(dict, {"value": value})["value"]
+
+    assert setting({1: 50, 0: 1}) == setting({0: 1, 1: 50}) != setting({0: 1, 1: 5})
+    assert setting({1: 5, "1": None}) != setting({"1": 5, 1: None})
+    assert setting({1: 5}) != setting({"1": 5})
+    assert _same_setting(setting({"lr": 0.01}), setting({"lr": np.float32(0.01)}))
+    assert not _same_setting(setting({"lr": 0.01}), setting({"lr": 0.02}))
 
 
 def test_the_warm_settings_warning_tells_changes_from_spellings(imbalanced_arrays):
