@@ -76,10 +76,10 @@ def plain_settings(cls, params):
     -------
     settings : dict of str to object
         The class's name under "", each parameter's plain value under its
-        name (classes by name, lists as tuples, dicts as tuples of their keys'
-        reprs and values, NumPy's numbers as Python's, other objects by their
-        class alone: ``"LRScheduler(...)"``, so that a
-        callback added is a change and its own settings are not compared).
+        name (classes by name, lists as tuples, dicts as tuples of their
+        pairs, NumPy's numbers as Python's, other objects by their class
+        alone: ``"LRScheduler(...)"``, so that a callback added is a change
+        and its own settings are not compared).
     """
     return {"": _plain_value(cls),
             **{name: _plain_value(value) for name, value in params.items()}}
@@ -97,9 +97,10 @@ def _plain_value(value):
         return f"{value.__module__}.{value.__qualname__}"
     if isinstance(value, (tuple, list)):
         return tuple(_plain_value(item) for item in value)
-    if isinstance(value, dict):  # class_weight={0: 1, 1: 50}, say; sorted by key alone
-        return tuple(sorted(((repr(key), _plain_value(item)) for key, item in value.items()),
-                            key=lambda pair: pair[0]))
+    if isinstance(value, dict):  # class_weight={0: 1, 1: 50}, say
+        # sorted by the keys' reprs alone: keys of other types (1 and "1") compare no values
+        return tuple(sorted(((_plain_value(key), _plain_value(item))
+                             for key, item in value.items()), key=lambda pair: repr(pair[0])))
     return f"{type(value).__qualname__}(...)"
 
 

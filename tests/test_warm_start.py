@@ -202,8 +202,8 @@ def test_a_warm_fit_of_the_student_alone_keeps_the_teachers_for_the_next(
     clf = fast(teacher=LogisticRegression(), random_state=0).fit(X, y)
     teacher = clf.teacher_
     clf.set_params(warm_start=True, alpha=0, teacher__class_weight={0: 1, 1: 50})
-    with pytest.warns(UserWarning, match=r"teacher__class_weight None \(now \(\('0', 1\), "
-                                         r"\('1', 50\)\)\)"):
+    with pytest.warns(UserWarning, match=r"teacher__class_weight None \(now \(\(0, 1\), "
+                                         r"\(1, 50\)\)\)"):
         clf.fit(X, y)
     assert clf.teachers_ == [teacher]
     # a loaded model's placeholder for a teacher not saved is kept, without a word (it
@@ -368,6 +368,9 @@ def test_the_warm_settings_compare_dicts_by_their_items():
     assert setting({1: 50, 0: 1}) == setting({0: 1, 1: 50}) != setting({0: 1, 1: 5})
     assert setting({1: 5, "1": None}) != setting({"1": 5, 1: None})
     assert setting({1: 5}) != setting({"1": 5})
+    # NumPy's keys are Python's (np.unique(y) gives np.int64 classes)
+    assert setting({np.int64(0): 1, np.int64(1): 5}) == setting({0: 1, 1: 5})
+    assert setting({"neg": 1}) == (("neg", 1),)
     assert _same_setting(setting({"lr": 0.01}), setting({"lr": np.float32(0.01)}))
     assert not _same_setting(setting({"lr": 0.01}), setting({"lr": 0.02}))
 
