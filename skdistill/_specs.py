@@ -8,6 +8,7 @@ spec is and what net it stands for.
 """
 
 import inspect
+from enum import Enum
 
 import numpy as np
 from skorch import NeuralNet
@@ -86,22 +87,37 @@ def plain_settings(cls, params):
 
 
 def _plain_value(value):
-    """``value`` as plain data: a class by its name, NumPy's numbers as
-    Python's, another object by its class's name."""
+    """``value`` as plain data: a class by its name, NumPy's numbers and the
+    subclasses of bool, int, float and str (an ``IntEnum``) as Python's, another
+    object by its class's name."""
     value = as_scalar(value)
     if isinstance(value, np.generic):
         value = value.item()
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
+    for plain in (bool, int, float, str):  # bool first: a bool is an int
+        if isinstance(value, plain):
+            return plain.__str__(value) if plain is str else plain(value)
+    if value is None:
+        return None
     if isinstance(value, type):
         return f"{value.__module__}.{value.__qualname__}"
     if isinstance(value, (tuple, list)):
         return tuple(_plain_value(item) for item in value)
     if isinstance(value, dict):  # class_weight={0: 1, 1: 50}, say
-        # sorted by the keys' reprs alone: keys of other types (1 and "1") compare no values
-        return tuple(sorted(((_plain_value(key), _plain_value(item))
+        return tuple(sorted(((_plain_key(key), _plain_value(item))
                              for key, item in value.items()), key=lambda pair: repr(pair[0])))
     return f"{type(value).__qualname__}(...)"
+
+
+def _plain_key(key):
+    """A dict's key as plain data where it is a number, a string, None or a
+    tuple (np.int64(1) is 1), else its repr (enum members, frozensets: their
+    class names would all be alike). The pairs sort by the keys' reprs alone,
+    so that keys of other types (1 and "1") compare no values."""
+    if isinstance(key, np.generic):
+        key = key.item()
+    if key is None or isinstance(key, (int, float, str, tuple)) and not isinstance(key, Enum):
+        return _plain_value(key)
+    return repr(key)
 
 
 def accepts(module, name):

@@ -371,6 +371,18 @@ def test_the_warm_settings_compare_dicts_by_their_items():
     # NumPy's keys are Python's (np.unique(y) gives np.int64 classes)
     assert setting({np.int64(0): 1, np.int64(1): 5}) == setting({0: 1, 1: 5})
     assert setting({"neg": 1}) == (("neg", 1),)
+    # keys of no plain value by their reprs: enum members all read "Label(...)", so
+    # values swapped between them went unseen and another order was a change
+    from enum import Enum, IntEnum
+
+    Label = Enum("Label", ["NEG", "POS"])
+    assert setting({Label.NEG: 1, Label.POS: 10}) == setting({Label.POS: 10, Label.NEG: 1})
+    assert setting({Label.NEG: 1, Label.POS: 10}) != setting({Label.NEG: 10, Label.POS: 1})
+    assert setting(frozenset) == "builtins.frozenset"
+    assert setting({frozenset({1}): 1}) != setting({frozenset({2}): 1})
+    # an IntEnum is stored as the plain data a model file holds (save refused it)
+    Level = IntEnum("Level", ["LOW"])
+    assert type(setting(Level.LOW)) is int and type(setting(["a", Level.LOW])[1]) is int
     assert _same_setting(setting({"lr": 0.01}), setting({"lr": np.float32(0.01)}))
     assert not _same_setting(setting({"lr": 0.01}), setting({"lr": 0.02}))
 
