@@ -679,9 +679,9 @@ def check_output_shape(net, data, n_classes, role):
     if _one_per_sample(output) and _ignores_its_weights(net, data, output):
         raise ValueError(
             f"The {role}'s module returns {output.flatten()[0].item():g} for every sample "
-            "whatever its weights: a softmax (1) or log_softmax (0) over its one output column, as "
-            "modules written for skorch's NeuralNetClassifier end. Two classes give a "
-            "module output_dim=1, one logit per sample: return that logit, or give "
+            "whatever its weights: a softmax (1) or log_softmax (0) over its one output "
+            "column, as modules written for skorch's NeuralNetClassifier end. Two classes "
+            "give a module output_dim=1, one logit per sample: return that logit, or give "
             "module__output_dim=2, where a log_softmax may stay."
         )
 
@@ -719,13 +719,13 @@ def _ignores_its_weights(net, data, output):
     whatever its trainable weights (a sample of zeros does not move a net
     without biases: two could mislead)."""
     weights = [weight for weight in net.module_.parameters() if weight.requires_grad]
-    if not weights or not ((output == 0).all() or (output == 1).all()):
+    if not weights or not _all_zero_or_all_one(output):
         return False
     for batch in net.get_iterator(net.get_dataset(_first(data, SQUASH_CHECK_SAMPLES)),
                                   training=False):
         with torch.enable_grad():  # the module is in evaluation mode, as net.forward left it
             output = net.infer(unpack_data(batch)[0])
-        if not ((output == 0).all() or (output == 1).all()):
+        if not _all_zero_or_all_one(output):
             return False
         if output.requires_grad:
             # each sample weighed apart, at random: features that sum to 0 over the batch
@@ -739,6 +739,10 @@ def _ignores_its_weights(net, data, output):
             if any(gradient is not None and gradient.any() for gradient in gradients):
                 return False
     return True
+
+
+def _all_zero_or_all_one(output):
+    return bool((output == 0).all() or (output == 1).all())
 
 
 def _are_probability_rows(output):

@@ -504,18 +504,19 @@ def write_report(model, test, folder):
     probabilities["student"] = classifier.predict_proba(X_encoded)
     pu_note = _pu_note(classifier)
     columns = SCORE_COLUMNS + (PU_SCORE_COLUMNS if pu_note else ())
-    scores, sections = {}, []
+    scores, sections, above_one = {}, [], []
     for role, proba in probabilities.items():
         scores[role], predicted = _scores(y_test, proba, classes, test.weight)
         if pu_note:
-            scores[role] += _pu_scores(y_test, proba, classes, classifier.prior_, test.weight)
+            pu_scores = _pu_scores(y_test, proba, classes, classifier.prior_, test.weight)
+            scores[role] += pu_scores
+            if pu_scores[0] > 1:  # the PU ROC AUC
+                above_one.append(role)
         # unweighted: with sample_weight, imbalanced-learn 0.14 mixes sample counts
         # and weight sums in its specificity
         sections.append(f"{role}, classification_report_imbalanced:\n"
                         + classification_report_imbalanced(
                             y_test, predicted, digits=4, zero_division=0))
-    above_one = [role for role, values in scores.items()
-                 if pu_note and values[columns.index("PU ROC AUC") - 1] > 1]
     # printed too: the table shows the value
     warning = above_one and (
         f"A PU ROC AUC above 1 ({' and '.join(above_one)}): the labelled positives rank "
