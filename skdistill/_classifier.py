@@ -652,7 +652,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     distillation_loss : {"soft", "hard", "mse"}, default="soft"
         Teacher term: "soft" is per-sample cross-entropy against the teacher's
         probabilities at ``temperature``, scaled by ``temperature ** 2``;
-        "hard" uses the teacher's predicted labels; "mse" compares logits
+        "hard" uses the teacher's predicted labels (classes tied for the
+        largest logit share the target); "mse" compares logits
         (a scikit-learn teacher's, and a vote's, come from probabilities
         clipped to [1e-6, 1 - 1e-6]: log-odds of about +-13.8 for two
         classes, log probabilities of about -13.8 for more, where a teacher

@@ -149,6 +149,16 @@ def _reduced(loss, sample_weight, *args):
     return _mean(loss(*args, reduction="none"), sample_weight)
 
 
+def _hard_targets(teacher_logits, dtype):
+    """The teacher's predicted labels as probabilities: 1 for the class of the
+    largest logit, shared equally among classes that tie for it (a tied vote, a
+    binary logit of 0), where ``argmax`` would give every tie to the first class."""
+    if teacher_logits.ndim == 1:
+        return (teacher_logits > 0).to(dtype) + (teacher_logits == 0).to(dtype) / 2
+    top = (teacher_logits == teacher_logits.amax(dim=1, keepdim=True)).to(dtype)
+    return top / top.sum(dim=1, keepdim=True)
+
+
 class ImbalancedNNPULoss(nn.Module):
     """Non-negative positive-unlabeled risk for imbalanced data.
 
@@ -421,7 +431,8 @@ class DistillationLoss(nn.Module):
     distillation_loss : {"soft", "hard", "mse"}, default="soft"
         "soft": cross-entropy against the teacher's probabilities at
         ``temperature``, scaled by ``temperature ** 2`` (Hinton et al., 2015);
-        "hard": cross-entropy against the teacher's predicted labels;
+        "hard": cross-entropy against the teacher's predicted labels (classes
+        that tie for the largest logit share the target);
         "mse": mean squared error between logits (Tang et al., 2019).
     temperature : float, default=1.0
         Softening temperature of the "soft" term, in [``MIN_TEMPERATURE``,
@@ -490,14 +501,9 @@ class DistillationLoss(nn.Module):
         if self.distillation_loss == "mse":
             return _reduced(F.mse_loss, sample_weight, student_logits, teacher_logits)
         if self.distillation_loss == "hard":
-            if binary:
-                return _reduced(
-                    F.binary_cross_entropy_with_logits, sample_weight, student_logits,
-                    (teacher_logits > 0).to(student_logits.dtype),
-                )
-            return _reduced(
-                F.cross_entropy, sample_weight, student_logits, teacher_logits.argmax(dim=1)
-            )
+            loss = F.binary_cross_entropy_with_logits if binary else F.cross_entropy
+            return _reduced(loss, sample_weight, student_logits,
+                            _hard_targets(teacher_logits, student_logits.dtype))
         soft = _soft_binary if binary else _soft_multiclass
         loss = soft(student_logits, teacher_logits, self.temperature, sample_weight)
         return loss if self.temperature == 1 else loss * self.temperature**2

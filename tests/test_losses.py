@@ -1,10 +1,12 @@
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from skdistill.fusion import fuse_teacher_logits
 from skdistill.losses import (
     BinaryCrossEntropyLoss,
     CrossEntropyLoss,
@@ -289,6 +291,21 @@ def test_hard_and_mse_terms():
     assert multi.teacher_term(logits, torch.tensor([[0.0, 5.0, 0.0]])).item() > multi.teacher_term(
         logits, torch.tensor([[5.0, 0.0, 0.0]])
     ).item()
+
+
+def test_hard_term_shares_a_tied_vote():
+    # argmax gave every tie to the first class: a student of two teachers that
+    # always disagree learned to predict classes_[0] only
+    disagreeing = [torch.tensor([[9.0, -9.0, 0.0]]), torch.tensor([[-9.0, 9.0, 0.0]])]
+    tied = fuse_teacher_logits(disagreeing, "vote")
+    multi = DistillationLoss(1.0, torch.nn.CrossEntropyLoss(), "hard")
+    student = torch.tensor([[1.0, -1.0, 0.0]])
+    shared = 0.5 * (F.cross_entropy(student, torch.tensor([0])) + F.cross_entropy(student, torch.tensor([1])))
+    assert multi.teacher_term(student, tied).item() == pytest.approx(shared.item())
+    binary_tie = fuse_teacher_logits([torch.tensor([4.0]), torch.tensor([-4.0])], "vote")
+    hard = DistillationLoss(1.0, BinaryCrossEntropyLoss(), "hard")
+    loss = hard.teacher_term(torch.tensor([2.0]), binary_tie).item()
+    assert loss == pytest.approx(0.5 * (np.log1p(np.exp(-2.0)) + np.log1p(np.exp(2.0))))
 
 
 def test_teacher_gets_no_gradient_and_empty_parts_contribute_nothing():
