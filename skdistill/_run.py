@@ -111,7 +111,7 @@ def _read_csv(data, path, key, labelled, categories):
     """The samples of a CSV file; ``categories``: whether its feature columns
     are categories (read as written, as IDs and sequences are)."""
     label, weight = data["label_column"], data.get("weight_column")
-    _check_header_names_once(path, key)
+    header = _header(path, key)
     # IDs, sequences, labels and categories are read verbatim (a converter skips
     # pandas' parsing): as numbers, "00001" would come back as 1; as pandas' missing
     # values, the ID "NA", the dipeptide "NA" and the class "None" would be lost; and a
@@ -124,8 +124,18 @@ def _read_csv(data, path, key, labelled, categories):
     if categories:
         verbatim += _feature_columns(data, pd.read_csv(path, nrows=0).columns)
     # low_memory=False: a column's type is inferred over the whole file, not chunk by
-    # chunk (a text cell deep in a numbers column gave a DtypeWarning naming no column)
-    frame = pd.read_csv(path, converters=dict.fromkeys(verbatim, str), low_memory=False)
+    # chunk (a text cell deep in a numbers column gave a DtypeWarning naming no column);
+    # index_col=False: rows ending in a comma made pandas take the first column for the
+    # index, every other column shifted left by one
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            frame = pd.read_csv(path, converters=dict.fromkeys(verbatim, str),
+                                low_memory=False, index_col=False)
+        except pd.errors.ParserWarning as warning:  # a row's fields beyond the header
+            raise ConfigError(f"{key}: a row of {path} holds more fields than its header "
+                              f"names ({len(header)}): name every column in the header "
+                              "line") from warning
     sequences = data["sequence_column"]
     if sequences in frame.columns:  # a space before a window would shift it, as in FASTA
         frame[sequences] = frame[sequences].str.strip()
@@ -150,6 +160,8 @@ def _read_csv(data, path, key, labelled, categories):
         if missing:
             raise ConfigError(f"data.{name}: no column(s) {missing} in {key} {path}; it has "
                               f"{list(frame.columns)}")
+    if not data["sequence_column"] and not data["feature_columns"]:
+        _check_features_named(frame.columns, header, data, key, path)
     ids = frame[data["id_column"]].to_numpy() if data["id_column"] else np.arange(len(frame))
     y = _label_values(frame[label], key, path) if labelled else None
     weights = _weights(frame, weight, key, path) if labelled and weight else None
@@ -165,6 +177,24 @@ def _feature_columns(data, columns):
         column for column in columns
         if column not in (data["label_column"], data["id_column"], data.get("weight_column"))
     ]
+
+
+def _check_features_named(columns, header, data, key, path):
+    """A ConfigError where the default feature columns (every other column) would
+    take in a column of no name in the header: what pandas' ``DataFrame.to_csv``
+    writes there is the row index (a model trained on rows sorted by class
+    scored 1.0 from the row numbers alone)."""
+    unnamed = [(position, column) for position, (column, name)
+               in enumerate(zip(columns, header), start=1)
+               if not name and column in _feature_columns(data, columns)]
+    if unnamed:
+        position, column = unnamed[0]
+        raise ConfigError(
+            f"{key}: column {position} of {path} has no name in its header (pandas reads "
+            f"it as {column!r}), and the default feature columns, every column but the "
+            "label, ID and weight columns, would take it in: pandas' DataFrame.to_csv "
+            "writes the row index there (write the file with index=False), else name "
+            "the column, or list the features in data.feature_columns")
 
 
 def _other_separator(columns, missing):
@@ -198,10 +228,10 @@ def _label_values(text, key, path):
     return text.to_numpy()
 
 
-def _check_header_names_once(path, key):
-    """A ConfigError where the header of a CSV file names a column twice: pandas
-    renames the second "label" to "label.1", which the default feature columns
-    (every other one) then took in, the labels included."""
+def _header(path, key):
+    """The column names of a CSV file's header, as written; a ConfigError where it
+    names a column twice: pandas renames the second "label" to "label.1", which the
+    default feature columns (every other one) then took in, the labels included."""
     # the csv module, not pandas: it reads a header of 100,000 names five times faster;
     # as pandas, it skips blank lines before the header (and none within a quoted name),
     # and takes names of any length (for this read)
@@ -218,6 +248,7 @@ def _check_header_names_once(path, key):
     if repeated:
         raise ConfigError(f"{key}: the header of {path} names column(s) {_some(repeated)} "
                           "more than once; give each column its own name")
+    return header
 
 
 def _check_feature_values(frame, key, path):

@@ -1274,12 +1274,46 @@ def test_a_repeated_name_is_found_where_pandas_finds_the_header(csv_run, blank, 
 
 def test_a_blank_line_within_a_quoted_header_name_is_kept(tmp_path):
     # it was skipped as a blank line: the names 'x\n\ny' and 'x\ny' read as one, twice
-    from skdistill._run import _check_header_names_once
+    from skdistill._run import _header
 
     path = tmp_path / "data.csv"
     path.write_text('"x\n\ny","x\ny",c\n1,2,3\n')
     assert list(pd.read_csv(path).columns) == ["x\n\ny", "x\ny", "c"]
-    _check_header_names_once(path, "data.path")
+    assert _header(path, "data.path") == ["x\n\ny", "x\ny", "c"]
+
+
+def test_rows_ending_in_a_comma_keep_their_columns(csv_run):
+    # pandas took the first column for the index: every column shifted left by one,
+    # predict scored the shifted features without a word
+    config, frame = csv_run
+    path = config.parent / "trailing.csv"
+    path.write_text(frame.to_csv(index=False).replace("\n", ",\n").replace(",\n", "\n", 1))
+    samples = read_samples(load_config(config).config, path, "--input")
+    assert samples.ids.tolist() == frame.name.tolist()
+    pd.testing.assert_frame_equal(samples.X, frame.filter(like="f"))
+    path.write_text(path.read_text().replace("row0,", "row0,5,", 1))  # one field beyond
+    with pytest.raises(ConfigError, match=re.escape(
+            f"--input: a row of {path} holds more fields than its header names (8)")):
+        read_samples(load_config(config).config, path, "--input")
+
+
+def test_the_row_index_of_pandas_to_csv_is_no_feature(csv_run):
+    # DataFrame.to_csv writes it by default, in a column of no name: a model trained
+    # on rows sorted by class scored ROC AUC 1.0 from the row numbers
+    config, frame = csv_run
+    frame.drop(columns="name").to_csv(config.parent / "data.csv")
+    raw = yaml.safe_load(config.read_text())
+    raw["data"] = {"path": "data.csv", "label_column": "target"}
+    config.write_text(yaml.safe_dump(raw))
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    assert str(stopped.value.code).startswith(
+        f"skdistill fit: error: data.path: column 1 of {config.parent / 'data.csv'} has no "
+        "name in its header (pandas reads it as 'Unnamed: 0'), and the default feature "
+        "columns")
+    raw["data"]["feature_columns"] = [f"f{i}" for i in range(6)]
+    config.write_text(yaml.safe_dump(raw))
+    assert fit(config) == 0
 
 
 def test_infinite_labels_are_named(csv_run):
