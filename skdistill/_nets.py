@@ -696,21 +696,36 @@ def _one_per_sample(output):
 SQUASH_CHECK_SAMPLES = 256
 
 
+#: Below this spread of its logits on the training samples read, a net whose logits
+#: all lie in [0, 1] tells each sample alike: it learned nothing to tell a sigmoid by.
+ALIKE_LOGITS_SPREAD = 0.01
+
+
 def warn_of_squashed_logits(net, data, role):
     """Warn where a trained net's one logit per sample lies in [0, 1] for every
-    training sample it reads (256 at most, 20 at least): a module ending in a
-    sigmoid, whose outputs read as logits keep every probability within
-    [0.5, 0.731] and every prediction positive."""
+    training sample it reads (256 at most, 20 at least), so that every
+    prediction is positive: a module ending in a sigmoid, whose outputs read as
+    logits keep every probability within [0.5, 0.731]; or, where the logits
+    hardly differ, a net that learned nothing from X (a default module on
+    constant features, or on features a thousand times smaller than 1)."""
     if len(data) < 20:
         return
     output = net.forward(_first(data, SQUASH_CHECK_SAMPLES), training=False)
-    if _one_per_sample(output) and ((output >= 0) & (output <= 1)).all():
-        warnings.warn(
-            f"The {role}'s logits on {len(output)} training samples all lie in [0, 1], so "
-            "every probability lies within [0.5, 0.731] and every prediction is positive: "
-            "does its module end in a sigmoid? Modules return logits; remove the sigmoid.",
-            UserWarning, stacklevel=3,
-        )
+    if not _one_per_sample(output) or not ((output >= 0) & (output <= 1)).all():
+        return
+    spread = (output.max() - output.min()).item()
+    if spread < ALIKE_LOGITS_SPREAD:
+        cause = (f"they differ by {spread:.2g} at most, so the net tells no sample from "
+                 "another: does X hold constant columns only, or features on a scale far "
+                 "below 1? Scale X, e.g. with a StandardScaler in a Pipeline.")
+    else:
+        cause = ("does its module end in a sigmoid? Modules return logits; remove the "
+                 "sigmoid.")
+    warnings.warn(
+        f"The {role}'s logits on {len(output)} training samples all lie in [0, 1], so "
+        "every probability lies within [0.5, 0.731] and every prediction is positive: "
+        + cause, UserWarning, stacklevel=3,
+    )
 
 
 def _ignores_its_weights(net, data, output):

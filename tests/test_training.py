@@ -225,6 +225,18 @@ def test_a_module_ending_in_a_sigmoid_is_warned_of(imbalanced_arrays, role):
         fast(**{role: TwoLogits}).fit(X, y)
 
 
+def test_a_net_that_tells_no_sample_from_another_is_not_taken_for_a_sigmoid():
+    # on constant features the default modules' logits were one number in [0, 1]: the
+    # warning told the user to remove a sigmoid their module does not have
+    y = np.random.RandomState(0).randint(0, 2, 300)
+    with pytest.warns(UserWarning) as caught:
+        DistilledClassifier(meta_epochs=5, random_state=0).fit(np.zeros((300, 1)), y)
+    messages = [str(warning.message) for warning in caught]
+    assert any("differ by 0 at most, so the net tells no sample from another: does X "
+               "hold constant columns only" in message for message in messages), messages
+    assert not any("sigmoid" in message for message in messages)
+
+
 @pytest.mark.parametrize("role", ["teacher", "student"])
 def test_wrong_output_width_is_named_for_teacher_and_student(role):
     from sklearn.datasets import load_iris
