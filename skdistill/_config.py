@@ -542,6 +542,12 @@ def _classifier_params(value):
     """The classifier section as written and the parameters it gives the classifier."""
     plain = {} if value is None else _expect(value, "classifier", "a mapping")
     params = dict(plain)
+    if params.get("warm_start") is True:
+        raise ConfigError(
+            "classifier.warm_start: a run trains a new model from scratch, into a folder "
+            "of its own, whatever warm_start says; to train a saved model on, load it in "
+            "Python and fit it with warm_start=True (user guide: 'Training on: "
+            "warm_start')")
     if "prior" in params:
         params["prior"] = _prior(params["prior"], "classifier.prior")
     constraints = {name: constraint

@@ -49,7 +49,7 @@ from ._validation import check_labels
 from .cli import format_table
 from .datasets import _crotonylation
 from .metrics import pu_estimated_f1_score, pu_f1_score, pu_roc_auc_score
-from .persistence import load, save, written_format_version
+from .persistence import UntrustedClassError, load, save, written_format_version
 from .plotting import TeacherStudentDisplay, TrainingCurvesDisplay
 from .preprocessing import _texts, positions_frame
 
@@ -977,6 +977,10 @@ def run_predict(model_path, input_path, output=None):
         _warn_of_repeated_ids(ids)
     try:
         model = load(model_file)
+    except UntrustedClassError as error:
+        raise ConfigError(f"--model: {error} skdistill predict trusts no more classes than "
+                          "skdistill fit writes: load and predict this model in "
+                          "Python") from None
     except ValueError as error:
         raise ConfigError(f"--model: {error}") from None
     except OSError as error:

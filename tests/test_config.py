@@ -170,6 +170,29 @@ def test_predict_writes_the_loaded_models_probabilities(csv_fitted, tmp_path):
         predict(out, tmp_path / "new.fasta", tmp_path / "proba.csv")
 
 
+def test_predict_names_what_trusts_a_models_classes_from_the_command_line(csv_fitted, tmp_path):
+    # its advice was load(path, trusted=[...]), which the command line cannot follow
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.model_selection import FixedThresholdClassifier
+
+    config, frame, _ = csv_fitted
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / "config.yaml").write_bytes((config.parent / "out" / "config.yaml").read_bytes())
+    model = load(config.parent / "out" / "model.skd")
+    X = frame[[f"f{i}" for i in range(6)]]
+    with pytest.warns(UserWarning, match="names classes load does not trust by default"):
+        save(FixedThresholdClassifier(FrozenEstimator(model), threshold=0.3).fit(X, frame.target),
+             folder / "model.skd")
+    frame.drop(columns="target").to_csv(tmp_path / "new.csv", index=False)
+    with pytest.raises(SystemExit) as stopped:
+        predict(folder, tmp_path / "new.csv", tmp_path / "proba.csv")
+    message = str(stopped.value.code)
+    assert "names classes that are not trusted" in message
+    assert message.endswith("skdistill predict trusts no more classes than skdistill fit "
+                            "writes: load and predict this model in Python")
+
+
 @needs_file_size_limit
 def test_predict_that_cannot_write_keeps_the_earlier_output(csv_fitted, tmp_path):
     # the probabilities were written into the file itself: a full disk left part of them
@@ -498,6 +521,12 @@ BROKEN = {
         {"classifier": {**CLASSIFIER, "prior": {"name": "BestBinPriorEstimator",
                                                  "params": {"cv": 1}}}},
         "classifier.prior.params.cv: The 'cv' parameter of BestBinPriorEstimator must be",
+    ),
+    # accepted, recorded in the run's config.yaml, and ignored: every run trained anew
+    "a warm start": (
+        {"classifier": {**CLASSIFIER, "warm_start": True}},
+        "classifier.warm_start: a run trains a new model from scratch, into a folder of "
+        "its own, whatever warm_start says; to train a saved model on, load it in Python",
     ),
     "a device without data": (  # torch's NotImplementedError before
         {"classifier": {**CLASSIFIER, "device": "meta"}}, "device='meta' holds no data",
