@@ -934,8 +934,8 @@ def train_round(net, data, role):
     if state:
         raise FloatingPointError(
             f"The {role}'s optimizer state {state!r} became inf or NaN: gradients too "
-            "large for float32, as features on a scale of 1e20 or more give whatever the "
-            "learning rate (the weights it steps would stay as they are); training was "
+            "large for float32, as features on a scale of about 1e22 can give whatever "
+            "the learning rate (the weights it steps would stay as they are); training was "
             "stopped. Scale the input (StandardScaler) or check it for extreme values."
         )
     return loss
