@@ -156,10 +156,10 @@ def _read_csv(data, path, key, labelled, categories):
         if missing and key == "--input":
             raise ConfigError(f"--input: {path} has no column(s) {missing}, the data.{name} "
                               f"of the data the model was trained on; it has "
-                              f"{list(frame.columns)}")
+                              f"{list(frame.columns)}{_spaced_names(frame.columns, missing)}")
         if missing:
             raise ConfigError(f"data.{name}: no column(s) {missing} in {key} {path}; it has "
-                              f"{list(frame.columns)}")
+                              f"{list(frame.columns)}{_spaced_names(frame.columns, missing)}")
     if not data["sequence_column"] and not data["feature_columns"]:
         _check_features_named(frame.columns, header, data, key, path)
     ids = frame[data["id_column"]].to_numpy() if data["id_column"] else np.arange(len(frame))
@@ -195,6 +195,17 @@ def _check_features_named(columns, header, data, key, path):
             "label, ID and weight columns, would take it in: pandas' DataFrame.to_csv "
             "writes the row index there (write the file with index=False), else name "
             "the column, or list the features in data.feature_columns")
+
+
+def _spaced_names(columns, missing):
+    """Advice where some of ``columns`` are ``missing`` names with spaces around
+    them (a header written "id, label"), else an empty string."""
+    spaced = [column for column in columns if isinstance(column, str)
+              and column != column.strip() and column.strip() in missing]
+    if not spaced:
+        return ""
+    return (f": {_some(spaced)} hold spaces around the names; write the header without "
+            "spaces after its commas")
 
 
 def _other_separator(columns, missing):

@@ -1326,6 +1326,17 @@ def test_rows_ending_in_a_comma_keep_their_columns(csv_run):
         read_samples(load_config(config).config, path, "--input")
 
 
+def test_a_header_with_spaces_after_its_commas_is_named(csv_run):
+    # "no column(s) ['target']" in a file that seemed to have one
+    config, frame = csv_run
+    (config.parent / "data.csv").write_text(frame.to_csv(index=False).replace(",", ", ", 8))
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    assert str(stopped.value.code).endswith(
+        ", ' target']: [' target'] hold spaces around the names; write the header without "
+        "spaces after its commas")
+
+
 def test_the_row_index_of_pandas_to_csv_is_no_feature(csv_run):
     # DataFrame.to_csv writes it by default, in a column of no name: a model trained
     # on rows sorted by class scored ROC AUC 1.0 from the row numbers
