@@ -235,6 +235,24 @@ def _check_pu_risk_used(prior, loss_name, n_classes):
         )
 
 
+def _warn_of_unused_pu_settings(estimator, n_classes):
+    """Warn where ``target_prior`` or ``pu_surrogate`` is set away from its default
+    for a fit that trains with cross-entropy, which uses neither (as
+    LogisticRegression warns of an ``l1_ratio`` its penalty does not use)."""
+    defaults = {name: DistilledClassifier().get_params()[name]
+                for name in ("target_prior", "pu_surrogate")}
+    unused = [f"{name}={getattr(estimator, name)!r}" for name, default in defaults.items()
+              if getattr(estimator, name) != default]
+    if unused:
+        why = (f"y holds {n_classes} classes" if n_classes > 2
+               else "true_label_loss='bce'")
+        warnings.warn(
+            f"{' and '.join(unused)} set the PU risk, which this fit does not use: {why}, "
+            "which trains with cross-entropy. They have no effect.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
+
+
 def _check_pu_labels(classes, y_encoded, sample_weight):
     """Check the labels of a fit with a PU prior.
 
@@ -596,8 +614,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         positive share the classifier is trained for, and the one its
         probabilities refer to (0.5: balanced classes, a balanced 0.5
         threshold; the training data's share: probabilities at that share).
-        Used only by the "pu" loss: cross-entropy's probabilities refer to
-        the training data's share.
+        Used only by the "pu" loss (a fit with cross-entropy warns where it is
+        set): cross-entropy's probabilities refer to the training data's share.
     meta_epochs : int, default=200
         The most alternating teacher/student rounds (meta-epochs); early
         stopping usually ends training sooner. ``n_iter_`` says how many ran.
@@ -648,7 +666,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         the nnPU papers is more robust to label noise but fits slowly (on the
         quality benchmark it lost 0.01 to 0.06 ROC AUC on the larger
         nonlinear sets), and it is not a proper loss: its probabilities rank
-        but are not those of ``target_prior``. Used only by the "pu" loss.
+        but are not those of ``target_prior``. Used only by the "pu" loss (a
+        fit with cross-entropy warns where it is set).
     distillation_loss : {"soft", "hard", "mse"}, default="soft"
         Teacher term: "soft" is per-sample cross-entropy against the teacher's
         probabilities at ``temperature``, scaled by ``temperature ** 2``;
@@ -1106,6 +1125,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if self._sets_a_prior():
             _check_pu_risk_used(self.prior, loss_name, len(classes))
             _check_pu_labels(classes, y_encoded, sample_weight)
+        if loss_name != "pu":
+            _warn_of_unused_pu_settings(self, len(classes))
         feature_names = getattr(validated, "feature_names_in_", None)
         warm = self._warm_start_from(classes, validated.n_features_in_, feature_names,
                                      device, len(teacher_specs))

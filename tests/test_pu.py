@@ -1,5 +1,6 @@
 """Positive-unlabeled learning: prior estimators, ``prior="estimate"``, PU labels, PU metrics."""
 
+import re
 import threading
 import warnings
 from functools import partial
@@ -689,6 +690,24 @@ def test_a_prior_needs_the_pu_risk(imbalanced_arrays, prior):
         DistilledClassifier(prior=prior, **FAST).fit(X, three)
     with pytest.raises(ValueError, match="true_label_loss='bce' trains with cross-entropy"):
         DistilledClassifier(prior=prior, true_label_loss="bce", **FAST).fit(X, y)
+
+
+def test_settings_of_the_pu_risk_a_fit_does_not_use_are_warned_of(imbalanced_arrays):
+    # with several classes, or true_label_loss="bce", they changed no bit, without a word
+    X, y = imbalanced_arrays
+    three = y + (np.arange(len(y)) % 3 == 0)
+    with pytest.warns(UserWarning, match=re.escape(
+            "target_prior=0.2 and pu_surrogate='sigmoid' set the PU risk, which this fit "
+            "does not use: y holds 3 classes, which trains with cross-entropy")):
+        DistilledClassifier(target_prior=0.2, pu_surrogate="sigmoid", **FAST).fit(X, three)
+    with pytest.warns(UserWarning, match=re.escape(
+            "target_prior=0.2 set the PU risk, which this fit does not use: "
+            "true_label_loss='bce', which")):
+        DistilledClassifier(target_prior=0.2, true_label_loss="bce", **FAST).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        DistilledClassifier(target_prior=0.2, pu_surrogate="sigmoid", **FAST).fit(X, y)
+        DistilledClassifier(**FAST).fit(X, three)
 
 
 class ConstrainedPrior(ConstantPrior):
