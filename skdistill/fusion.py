@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from ._options import check_option
+from .losses import predicted_class_shares
 
 __all__ = ["EPSILON", "FUSION_RULES", "fuse_teacher_logits", "probabilities_to_logits"]
 
@@ -134,13 +135,6 @@ def _log_mean_probability(stacked, weights):
     return fused.clamp(min=math.log(torch.finfo(stacked.dtype).tiny)).to(dtype)
 
 
-def _votes(logits):
-    """One-hot (n, k) votes of one teacher; k = 2 for binary logits."""
-    if logits.ndim == 1:
-        return torch.stack([logits <= 0, logits > 0], dim=1).to(torch.float32)
-    return torch.nn.functional.one_hot(logits.argmax(dim=1), logits.shape[1]).to(torch.float32)
-
-
 def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     """Fuse the logits of several teachers into one set of target logits.
 
@@ -156,7 +150,8 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
         are log-probabilities, so they differ from one teacher's by a
         constant per sample, which a softmax ignores).
         "mean_logits": the (weighted) mean of their logits.
-        "vote": each teacher votes for its predicted class with its weight;
+        "vote": each teacher votes for its predicted class with its weight
+        (shared equally among the classes that tie for its largest logit);
         the fused target is the class with most votes (classes within 1e-6
         of the total weight of the most tie, and share the probability
         equally), a hard target.
@@ -180,9 +175,9 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     Examples
     --------
     >>> import torch
-    >>> a, b = torch.tensor([2.0, -1.0]), torch.tensor([0.0, -3.0])
+    >>> a, b = torch.tensor([2.0, -1.0]), torch.tensor([-0.5, -3.0])
     >>> fuse_teacher_logits([a, b], "mean_logits")
-    tensor([ 1., -2.])
+    tensor([ 0.7500, -2.0000])
     >>> fuse_teacher_logits([a, b], "vote", weights=[1, 2])
     tensor([-13.8155, -13.8155])
     """
@@ -213,7 +208,7 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     if fusion == "mean_proba":
         return _log_mean_probability(stacked, weights)
     votes = (weights.unsqueeze(-1) if stacked.ndim == 2 else weights) * torch.stack(
-        [_votes(one) for one in stacked]
+        [predicted_class_shares(one) for one in stacked]
     )
     votes = votes.sum(dim=0)
     winners = (votes >= votes.amax(dim=1, keepdim=True) - 1e-6).to(stacked.dtype)

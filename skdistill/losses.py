@@ -149,13 +149,22 @@ def _reduced(loss, sample_weight, *args):
     return _mean(loss(*args, reduction="none"), sample_weight)
 
 
-def _hard_targets(teacher_logits, dtype):
-    """The teacher's predicted labels as probabilities: 1 for the class of the
-    largest logit, shared equally among classes that tie for it (a tied vote, a
-    binary logit of 0), where ``argmax`` would give every tie to the first class."""
-    if teacher_logits.ndim == 1:
-        return (teacher_logits > 0).to(dtype) + (teacher_logits == 0).to(dtype) / 2
-    top = (teacher_logits == teacher_logits.amax(dim=1, keepdim=True)).to(dtype)
+def predicted_class_shares(logits):
+    """The predicted class of each sample as shares of shape (n, k): 1 for the class
+    of the largest logit, shared equally among the classes that tie for it, where
+    ``argmax`` gives every tie to the first class.
+
+    Parameters
+    ----------
+    logits : torch.Tensor of shape (n,) (binary, k = 2; a tie is a logit of 0) or (n, k)
+
+    Returns
+    -------
+    shares : torch.Tensor of shape (n, k), of the dtype of ``logits``
+    """
+    if logits.ndim == 1:
+        logits = torch.stack([-logits, logits], dim=1)
+    top = (logits == logits.amax(dim=1, keepdim=True)).to(logits.dtype)
     return top / top.sum(dim=1, keepdim=True)
 
 
@@ -502,8 +511,9 @@ class DistillationLoss(nn.Module):
             return _reduced(F.mse_loss, sample_weight, student_logits, teacher_logits)
         if self.distillation_loss == "hard":
             loss = F.binary_cross_entropy_with_logits if binary else F.cross_entropy
+            shares = predicted_class_shares(teacher_logits).to(student_logits.dtype)
             return _reduced(loss, sample_weight, student_logits,
-                            _hard_targets(teacher_logits, student_logits.dtype))
+                            shares[:, 1] if binary else shares)
         soft = _soft_binary if binary else _soft_multiclass
         loss = soft(student_logits, teacher_logits, self.temperature, sample_weight)
         return loss if self.temperature == 1 else loss * self.temperature**2

@@ -73,6 +73,20 @@ def test_multiclass_vote():
     assert probabilities.max() == pytest.approx(1 - 2 * EPSILON, abs=1e-5)
 
 
+def test_a_teacher_undecided_between_classes_shares_its_vote():
+    # its vote went to the first class: a tie of 0.5 probabilities (k-NN with an even k,
+    # a tree's leaf) and two teachers of opposite votes fused into a negative target
+    binary = [torch.tensor([0.0]), torch.tensor([4.0]), torch.tensor([-4.0])]
+    assert expit(fuse_teacher_logits(binary, "vote").item()) == pytest.approx(0.5)
+    undecided = torch.tensor([[0.0, 1.0, 1.0]])
+    for order in ([undecided, torch.tensor([[0.0, 3.0, 0.0]])],
+                  [torch.tensor([[0.0, 0.0, 3.0]]), undecided]):
+        shares = fuse_teacher_logits(order, "vote").exp().numpy()[0]
+        expected = [EPSILON, 1 - 2 * EPSILON, EPSILON] if order[0] is undecided else [
+            EPSILON, EPSILON, 1 - 2 * EPSILON]
+        np.testing.assert_allclose(shares, expected, atol=1e-5)
+
+
 def test_numpy_arrays_are_named_as_no_tensors():
     # AttributeErrors on is_floating_point, and a TypeError from torch.finfo
     with pytest.raises(TypeError,
