@@ -15,6 +15,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import _safe_indexing, check_random_state, get_tags
 from sklearn.utils._metadata_requests import (
+    MetadataRequest,
     MetadataRouter,
     MethodMapping,
     _raise_for_params,
@@ -442,11 +443,19 @@ def _teacher_fit_params(routed, sample_weight_given, sample_weight, n_teachers):
         return [{} if sample_weight is None else {"sample_weight": sample_weight}] * n_teachers
     params = []
     for name in _teacher_names(n_teachers):
-        given = dict(routed[name].fit) if name in routed else {}
+        entry = routed.get(name)  # None for a teacher routing holds nothing for
+        given = {} if entry is None else dict(entry.fit)
         if sample_weight_given is not None and given.get("sample_weight") is sample_weight_given:
             given["sample_weight"] = sample_weight
         params.append(given)
     return params
+
+
+def _consumer_of_its_weights():
+    """The request of a classifier that consumes ``sample_weight`` in ``fit``."""
+    request = MetadataRequest(owner=DistilledClassifier.__name__)
+    request.fit.add_request(param="sample_weight", alias=True)
+    return request
 
 
 def _check_requested(router, fit_params):
@@ -1028,7 +1037,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         -------
         routing : sklearn.utils.metadata_routing.MetadataRouter
         """
-        router = MetadataRouter(owner=self.__class__.__name__).add_self_request(self)
+        return self._teacher_router(self)
+
+    def _teacher_router(self, request):
+        """A MetadataRouter to the scikit-learn teachers, ``request`` (an estimator
+        or a MetadataRequest) being the classifier's own."""
+        router = MetadataRouter(owner=self.__class__.__name__).add_self_request(request)
         for name, spec in self._estimator_teachers():
             if not isinstance(spec, FrozenEstimator):
                 router.add(**{name: spec},
@@ -1159,8 +1173,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         layout = self._layout_for(X, feature_names, new_nets, warm)
         X_nets = X if layout is None else layout.transform(X)
         fits_teachers = bool(teacher_specs) and not reuse_teachers
+        # A fit consumes the weights given to it, whatever the request a caller
+        # routes by (set_fit_request(sample_weight=False) failed every fit)
+        given = fit_params if sample_weight is None else {**fit_params,
+                                                          "sample_weight": sample_weight}
         routed = (
-            process_routing(self, "fit", sample_weight=sample_weight, **fit_params)
+            process_routing(self._teacher_router(_consumer_of_its_weights()), "fit", **given)
             if routing and fits_teachers else None
         )
         if routing and not fits_teachers:

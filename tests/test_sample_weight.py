@@ -213,6 +213,29 @@ def test_metadata_of_teachers_that_are_not_fitted_is_left_unused(imbalanced_arra
             clf.fit(X, y, sample_wieght=weight)
 
 
+@pytest.mark.parametrize("teacher", ["net", "estimator"])
+def test_a_classifier_not_requesting_its_weights_fits(imbalanced_arrays, teacher):
+    # set_fit_request(sample_weight=False), a search weighing its scores only, failed
+    # every fit: "unexpected argument(s) {'sample_weight'}, which are not routed"
+    X, y = imbalanced_arrays
+    weight = np.random.default_rng(0).uniform(0.1, 3.0, len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        teacher = None if teacher == "net" else LogisticRegression().set_fit_request(
+            sample_weight=False)
+        clf = fast(teacher=teacher).set_fit_request(sample_weight=False)
+        unweighted = clone(clf).fit(X, y).predict_proba(X)
+        # a fit given weights directly consumes them, as LogisticRegression's
+        weighted = clone(clf).fit(X, y, sample_weight=weight).predict_proba(X)
+        clf.set_score_request(sample_weight=True)
+        search = GridSearchCV(clf, {"alpha": [0.5]}, cv=2).fit(X, y, sample_weight=weight)
+    np.testing.assert_array_equal(search.best_estimator_.predict_proba(X), unweighted)
+    np.testing.assert_array_equal(fast(teacher=teacher).fit(X, y).predict_proba(X), unweighted)
+    if teacher is None:  # without routing, a scikit-learn teacher gets the weights too
+        np.testing.assert_array_equal(
+            fast().fit(X, y, sample_weight=weight).predict_proba(X), weighted)
+    assert not np.array_equal(weighted, unweighted)
+
+
 class PlainTeacher:
     """A teacher with parameters, fit and predict_proba, and no scikit-learn tags
     (as wrappers written for older scikit-learn have)."""
