@@ -488,7 +488,8 @@ def _check_teachers_take_weights(teacher_specs):
             if taker is not spec:
                 name += f"'s estimator {type(taker).__name__}"
             raise ValueError(
-                f"sample_weight was given, but the teacher {name} takes no "
+                "sample_weight was given (BaggingClassifier gives its bootstrap so), but "
+                f"the teacher {name} takes no "
                 "sample_weight in fit: choose one that does, fit it yourself and pass it "
                 "wrapped in FrozenEstimator, or turn on metadata routing "
                 "(sklearn.set_config(enable_metadata_routing=True)) and request the "

@@ -8,7 +8,7 @@ cache: a teacher's logits for a named part are kept until it trains again.
 
 import numpy as np
 import torch
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import NotFittedError, UnsetMetadataPassedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import InvalidParameterError
@@ -146,8 +146,8 @@ class EstimatorTeacher(_Teacher):
         which teacher failed, since its own message may point deep into it."""
         try:
             return getattr(self.estimator, method)(*args, **kwargs)
-        except TeacherUnavailableError:
-            raise
+        except (TeacherUnavailableError, UnsetMetadataPassedError):
+            raise  # the latter names the step of the teacher whose request is unset
         except (TypeError, ValueError) as error:
             # NotFittedError (a FrozenEstimator of an unfitted one) and
             # InvalidParameterError (both a ValueError and a TypeError) keep their

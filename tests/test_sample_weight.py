@@ -8,6 +8,7 @@ import sklearn
 from imblearn.pipeline import make_pipeline as imblearn_pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone, is_classifier
+from sklearn.exceptions import UnsetMetadataPassedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut, cross_val_score
@@ -234,6 +235,17 @@ def test_a_classifier_not_requesting_its_weights_fits(imbalanced_arrays, teacher
         np.testing.assert_array_equal(
             fast().fit(X, y, sample_weight=weight).predict_proba(X), weighted)
     assert not np.array_equal(weighted, unweighted)
+
+
+def test_an_unset_request_within_a_teacher_is_scikit_learns_error(imbalanced_arrays):
+    # it became a ValueError blaming X's dtype, where the fit docstring promises
+    # UnsetMetadataPassedError, which the teacher alone raises
+    X, y = imbalanced_arrays
+    with sklearn.config_context(enable_metadata_routing=True):
+        teacher = make_pipeline(StandardScaler(),
+                                LogisticRegression().set_fit_request(sample_weight=True))
+        with pytest.raises(UnsetMetadataPassedError, match="StandardScaler.fit_transform"):
+            fast(teacher=teacher).fit(X, y, sample_weight=np.ones(len(y)))
 
 
 class PlainTeacher:
