@@ -133,9 +133,10 @@ def _read_csv(data, path, key, labelled, categories):
             frame = pd.read_csv(path, converters=dict.fromkeys(verbatim, str),
                                 low_memory=False, index_col=False)
         except pd.errors.ParserWarning as warning:  # a row's fields beyond the header
-            raise ConfigError(f"{key}: a row of {path} holds more fields than its header "
-                              f"names ({len(header)}): name every column in the header "
-                              "line") from warning
+            raise ConfigError(f"{key}: the first data row of {path} holds more fields "
+                              f"than its header names ({len(header)}): name every column "
+                              "in the header line (R's write.table writes none for its "
+                              "row names: write with row.names=FALSE)") from warning
     sequences = data["sequence_column"]
     if sequences in frame.columns:  # a space before a window would shift it, as in FASTA
         frame[sequences] = frame[sequences].str.strip()
@@ -160,7 +161,7 @@ def _read_csv(data, path, key, labelled, categories):
         if missing:
             raise ConfigError(f"data.{name}: no column(s) {missing} in {key} {path}; it has "
                               f"{list(frame.columns)}{_spaced_names(frame.columns, missing)}")
-    if not data["sequence_column"] and not data["feature_columns"]:
+    if len(frame) and not data["sequence_column"] and not data["feature_columns"]:
         _check_features_named(frame.columns, header, data, key, path)
     ids = frame[data["id_column"]].to_numpy() if data["id_column"] else np.arange(len(frame))
     y = _label_values(frame[label], key, path) if labelled else None
@@ -181,20 +182,22 @@ def _feature_columns(data, columns):
 
 def _check_features_named(columns, header, data, key, path):
     """A ConfigError where the default feature columns (every other column) would
-    take in a column of no name in the header: what pandas' ``DataFrame.to_csv``
-    writes there is the row index (a model trained on rows sorted by class
-    scored 1.0 from the row numbers alone)."""
+    take in a column of no name in the header, or of the name pandas gives such a
+    column ("Unnamed: 0", once read and written again): pandas' ``DataFrame.to_csv``
+    writes the row index there (a model trained on rows sorted by class scored 1.0
+    from the row numbers alone)."""
     unnamed = [(position, column) for position, (column, name)
                in enumerate(zip(columns, header), start=1)
-               if not name and column in _feature_columns(data, columns)]
+               if (not name or re.fullmatch(r"Unnamed: \d+", name))
+               and column in _feature_columns(data, columns)]
     if unnamed:
         position, column = unnamed[0]
         raise ConfigError(
-            f"{key}: column {position} of {path} has no name in its header (pandas reads "
+            f"{key}: column {position} of {path} is unnamed in its header (pandas reads "
             f"it as {column!r}), and the default feature columns, every column but the "
-            "label, ID and weight columns, would take it in: pandas' DataFrame.to_csv "
-            "writes the row index there (write the file with index=False), else name "
-            "the column, or list the features in data.feature_columns")
+            "label, ID and weight columns, would take it in: name it or drop it, or list "
+            "the features in data.feature_columns (where pandas' DataFrame.to_csv wrote "
+            "its row index there, write the file with index=False)")
 
 
 def _spaced_names(columns, missing):

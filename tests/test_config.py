@@ -1322,7 +1322,8 @@ def test_rows_ending_in_a_comma_keep_their_columns(csv_run):
     pd.testing.assert_frame_equal(samples.X, frame.filter(like="f"))
     path.write_text(path.read_text().replace("row0,", "row0,5,", 1))  # one field beyond
     with pytest.raises(ConfigError, match=re.escape(
-            f"--input: a row of {path} holds more fields than its header names (8)")):
+            f"--input: the first data row of {path} holds more fields than its header "
+            "names (8)")):
         read_samples(load_config(config).config, path, "--input")
 
 
@@ -1347,10 +1348,15 @@ def test_the_row_index_of_pandas_to_csv_is_no_feature(csv_run):
     config.write_text(yaml.safe_dump(raw))
     with pytest.raises(SystemExit) as stopped:
         fit(config)
-    assert str(stopped.value.code).startswith(
-        f"skdistill fit: error: data.path: column 1 of {config.parent / 'data.csv'} has no "
-        "name in its header (pandas reads it as 'Unnamed: 0'), and the default feature "
-        "columns")
+    unnamed = (f"skdistill fit: error: data.path: column 1 of {config.parent / 'data.csv'} "
+               "is unnamed in its header (pandas reads it as 'Unnamed: 0'), and the default "
+               "feature columns")
+    assert str(stopped.value.code).startswith(unnamed)
+    # read and written again without the index, as the message advises: the name stays
+    pd.read_csv(config.parent / "data.csv").to_csv(config.parent / "data.csv", index=False)
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    assert str(stopped.value.code).startswith(unnamed)
     raw["data"]["feature_columns"] = [f"f{i}" for i in range(6)]
     config.write_text(yaml.safe_dump(raw))
     assert fit(config) == 0
