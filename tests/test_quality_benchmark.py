@@ -106,3 +106,28 @@ def test_set_values_parse_as_documented_and_a_misspelt_name_is_an_error(quality)
                           ("student=net(MLP, 1, 2, 3)", "TypeError")]:
         with pytest.raises(quality.argparse.ArgumentTypeError, match=message):
             quality.parse_setting(text)
+
+
+def test_lists_with_a_trailing_comma_and_values_out_of_range(quality):
+    # "--models logreg," was an unknown model ''; "--set meta_epochs=-1" failed every
+    # fold, and the script ended with status 0
+    assert list(quality.select_models("logreg,", [], None)) == ["logreg"]
+    with pytest.raises(SystemExit, match="--set: The 'meta_epochs' parameter"):
+        quality.select_models("distilled", [quality.parse_setting("meta_epochs=-1")], None)
+
+
+def test_results_on_other_data_are_fitted_again(quality, tmp_path, capsys):
+    # a task loaded otherwise (fewer columns) reused the cached scores without a word
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 3)), np.r_[np.zeros(40, dtype=int), np.ones(20, dtype=int)]
+    protocol = {"folds": 2, "max_rows": None, "keel_features": "raw", "random_state": 0}
+    models = quality.select_models("logreg", [], None)
+    results = tmp_path / "results.jsonl"
+
+    def fits(columns):
+        task = quality.Task("toy", "keel binary", lambda _: (X[:, :columns], y))
+        done = {quality.cache_key(r["task"], r["model"], r["fold"], r["params"], r.get("data"))
+                for r in quality.read_records(results)}
+        return quality.run_task(task, models, protocol, 1, done, results, {})
+
+    assert (fits(3), fits(3), fits(2)) == (2, 0, 2)
