@@ -2,7 +2,7 @@
 
 import warnings
 from functools import partial
-from numbers import Integral
+from numbers import Integral, Number
 
 import numpy as np
 import pandas as pd
@@ -124,6 +124,21 @@ def _texts(sequences, caller):
                 raise ValueError(f"{caller}: sample {index} is missing (None, NaN or pd.NA).")
         texts.append(_as_text(sequence, caller))
     return texts
+
+
+def _refuse_numbers(sequences):
+    """A ValueError where one of the 1-D ``sequences`` is a number: each would be
+    read as the text of its digits (a column of features passed by mistake)."""
+    number = next((index for index, value in enumerate(sequences)
+                   if isinstance(value, (Number, np.number, np.bool_))), None)
+    if number is not None:
+        raise ValueError(
+            f"SequenceEncoder: 1-D X holds numbers (sample {number}: "
+            f"{sequences[number]!r}); it reads one string per sequence and would encode "
+            "a number's digits as letters: give the sequences as strings, or a 2-D X of "
+            "one symbol per position, where numbers are categories (for one sample: "
+            "Reshape your data with X.reshape(1, -1))."
+        )
 
 
 def _warn_of_blank_letters(alphabet):
@@ -373,7 +388,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     a 2-D array or DataFrame of several columns, one symbol per cell and one
     column per position (the output of :func:`positions_frame`). Bytes are
     decoded as UTF-8. A cell that is missing (None, NaN or ``pd.NA``) raises
-    a ``ValueError``.
+    a ``ValueError``, as does a number in 1-D input (its digits are no
+    sequence); in a 2-D array numbers are symbols, as categories are.
 
     Examples
     --------
@@ -442,6 +458,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 )
         if X.ndim == 1:
             X = np.asarray(X, dtype=object).reshape(-1, 1)
+            _refuse_numbers(X[:, 0])
         # Before scikit-learn's finiteness check, which cannot compare pd.NA.
         missing = np.asarray(pd.isna(X))
         if missing.any():

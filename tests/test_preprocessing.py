@@ -37,18 +37,21 @@ def test_positions_frame_rejects_mixed_lengths():
         positions_frame(["ACG", "TT"])
 
 
-#: scikit-learn checks expected to fail, with the reason.
-EXPECTED_FAILED_CHECKS = {
-    "check_fit1d": "a 1-D array of strings is one sequence per sample, a supported input",
-    "check_fit2d_predict1d": "same: 1-D input to transform is a list of sequences",
-}
-
-
-@parametrize_with_checks(
-    [SequenceEncoder()], expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS
-)
+@parametrize_with_checks([SequenceEncoder()])
 def test_sequence_encoder_passes_sklearn_checks(estimator, check):
+    # check_fit1d and check_fit2d_predict1d failed: 1-D numbers were read as the
+    # text of their digits
     check(estimator)
+
+
+def test_one_dimensional_numbers_are_no_sequences():
+    # a column of features passed by mistake was encoded as digits, without a word
+    with pytest.raises(ValueError, match=r"SequenceEncoder: 1-D X holds numbers \(sample 1: "
+                                         r"7\); it reads one string per sequence"):
+        SequenceEncoder().fit(np.array(["ACD", 7], dtype=object))
+    encoder = SequenceEncoder().fit([["A", 1], ["C", 2]])  # numbers as categories: kept
+    with pytest.raises(ValueError, match=r"Reshape your data with X.reshape\(1, -1\)"):
+        encoder.transform(np.array([1.5, 2.5]))
 
 
 def _decode(encoder, row):
