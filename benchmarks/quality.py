@@ -444,9 +444,13 @@ def load_task(task, max_rows, keel_features):
     return np.asarray(X, dtype=np.float32), y, n_total
 
 
-def comma_list(text):
-    """The names of a comma-separated list, spaces and empty items dropped."""
-    return [name.strip() for name in text.split(",") if name.strip()]
+def comma_list(text, option):
+    """The names of a comma-separated list, spaces and empty items dropped; a
+    SystemExit naming ``option`` where none is left."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise SystemExit(f"{option} {text!r} names nothing.")
+    return names
 
 
 def select_tasks(names):
@@ -462,7 +466,7 @@ def select_tasks(names):
     """
     if names is None:
         return list(TASKS.values())
-    wanted = comma_list(names)
+    wanted = comma_list(names, "--tasks")
     if HELD_OUT in wanted:
         raise SystemExit(f"{HELD_OUT!r} is held out and not part of this benchmark.")
     unknown = [name for name in wanted if name not in TASKS]
@@ -614,7 +618,7 @@ def select_models(keys, settings, label):
     models : dict of str to (str, estimator)
         Label to (kind, unfitted estimator); the kind is a key of ``MODEL_KEYS``.
     """
-    wanted = MODEL_KEYS if keys is None else comma_list(keys)
+    wanted = MODEL_KEYS if keys is None else comma_list(keys, "--models")
     unknown = sorted(set(wanted) - set(MODEL_KEYS))
     if unknown:
         raise SystemExit(f"Unknown model(s) {unknown}; choose among {list(MODEL_KEYS)}.")

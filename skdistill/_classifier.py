@@ -1092,7 +1092,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             samples keep each sample's weight. Samples of weight 0 are left
             out, as if absent (the split for early stopping and the prior's
             estimate too); beyond that, ``prior="estimate"`` does not use the
-            weights. None weighs every sample alike.
+            weights. None weighs every sample alike. With metadata routing,
+            ``set_fit_request(sample_weight=...)`` says what a caller (a
+            Pipeline, a search) passes here, and weights passed are used, even
+            with ``False``, which a caller overrides where a teacher requests
+            them: to weigh a scikit-learn teacher alone, fit it yourself and
+            pass it wrapped in ``FrozenEstimator``.
         **fit_params : dict
             Metadata for the scikit-learn teachers' ``fit`` (``groups`` for a
             ``GridSearchCV`` teacher, say), only with metadata routing enabled
@@ -1185,7 +1190,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if routing and not fits_teachers:
             # Metadata a teacher requests is left unused; anything else (a
             # misspelt name) is an error still.
-            _check_requested(self.get_metadata_routing(), fit_params)
+            _check_requested(self._teacher_router(_consumer_of_its_weights()), fit_params)
         if sample_weight is not None and not reuse_teachers and not routing:
             _check_teachers_take_weights(teacher_specs)
         X_raw = _input_for_estimators(X_given)

@@ -1357,6 +1357,13 @@ def test_the_row_index_of_pandas_to_csv_is_no_feature(csv_run):
     with pytest.raises(SystemExit) as stopped:
         fit(config)
     assert str(stopped.value.code).startswith(unnamed)
+    # written with the index again ("Unnamed: 0.1" for the new one), the column the
+    # message named dropped: a row index stays
+    pd.read_csv(config.parent / "data.csv").to_csv(config.parent / "data.csv")
+    pd.read_csv(config.parent / "data.csv").drop(columns="Unnamed: 0").to_csv(
+        config.parent / "data.csv", index=False)
+    with pytest.raises(SystemExit, match="pandas reads it as 'Unnamed: 0.1'"):
+        fit(config)
     raw["data"]["feature_columns"] = [f"f{i}" for i in range(6)]
     config.write_text(yaml.safe_dump(raw))
     assert fit(config) == 0

@@ -112,6 +112,10 @@ def test_lists_with_a_trailing_comma_and_values_out_of_range(quality):
     # "--models logreg," was an unknown model ''; "--set meta_epochs=-1" failed every
     # fold, and the script ended with status 0
     assert list(quality.select_models("logreg,", [], None)) == ["logreg"]
+    for option, select in (("--models", lambda: quality.select_models(" , ", [], None)),
+                           ("--tasks", lambda: quality.select_tasks(","))):
+        with pytest.raises(SystemExit, match=f"{option} .* names nothing"):
+            select()
     with pytest.raises(SystemExit, match="--set: The 'meta_epochs' parameter"):
         quality.select_models("distilled", [quality.parse_setting("meta_epochs=-1")], None)
 

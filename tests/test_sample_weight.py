@@ -209,9 +209,12 @@ def test_metadata_of_teachers_that_are_not_fitted_is_left_unused(imbalanced_arra
             clf.fit(X, y, groups=groups)
         clf.fit(X, y, sample_weight=weight, groups=groups)
         assert clf.get_metadata_routing().consumes("fit", ["groups"]) == {"groups"}
-        # a misspelt name is refused still
+        # a misspelt name is refused still, and so is the classifier's own alias, which
+        # names what a caller routes to its sample_weight (it was accepted and unused)
         with pytest.raises(TypeError, match=r"metadata \['sample_wieght'\] that no teacher"):
             clf.fit(X, y, sample_wieght=weight)
+        with pytest.raises(TypeError, match=r"metadata \['w'\] that no teacher"):
+            clf.set_fit_request(sample_weight="w").fit(X, y, w=weight)
 
 
 @pytest.mark.parametrize("teacher", ["net", "estimator"])
