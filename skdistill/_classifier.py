@@ -1181,16 +1181,14 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         fits_teachers = bool(teacher_specs) and not reuse_teachers
         # A fit consumes the weights given to it, whatever the request a caller
         # routes by (set_fit_request(sample_weight=False) failed every fit)
+        router = self._teacher_router(_consumer_of_its_weights()) if routing else None
         given = fit_params if sample_weight is None else {**fit_params,
                                                           "sample_weight": sample_weight}
-        routed = (
-            process_routing(self._teacher_router(_consumer_of_its_weights()), "fit", **given)
-            if routing and fits_teachers else None
-        )
+        routed = process_routing(router, "fit", **given) if routing and fits_teachers else None
         if routing and not fits_teachers:
             # Metadata a teacher requests is left unused; anything else (a
             # misspelt name) is an error still.
-            _check_requested(self._teacher_router(_consumer_of_its_weights()), fit_params)
+            _check_requested(router, fit_params)
         if sample_weight is not None and not reuse_teachers and not routing:
             _check_teachers_take_weights(teacher_specs)
         X_raw = _input_for_estimators(X_given)

@@ -184,9 +184,8 @@ def _check_features_named(columns, header, data, key, path):
     """A ConfigError where the default feature columns (every other column) would
     take in a column of no name in the header, or of the name pandas gives such a
     column ("Unnamed: 0", "Unnamed: 0.1" for a second, once read and written again):
-    pandas' ``DataFrame.to_csv``
-    writes the row index there (a model trained on rows sorted by class scored 1.0
-    from the row numbers alone)."""
+    pandas' ``DataFrame.to_csv`` writes the row index there (a model trained on rows
+    sorted by class scored 1.0 from the row numbers alone)."""
     unnamed = [(position, column) for position, (column, name)
                in enumerate(zip(columns, header), start=1)
                if (not name or re.fullmatch(r"Unnamed: \d+(\.\d+)?", name))

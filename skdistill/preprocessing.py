@@ -57,8 +57,9 @@ class SequenceLengthWarning(UserWarning):
     ----------
     message : str
     n_shorter : int, default=0
-        Non-empty samples shorter than the shortest sequence of ``fit``
-        (padded; empty ones are counted by :class:`UnknownSymbolWarning`).
+        Non-empty samples shorter than the shortest sequence of ``fit`` (from
+        ``transform``; empty ones are counted by :class:`UnknownSymbolWarning`),
+        or, from ``fit``, than its longest: padded.
     n_longer : int, default=0
         Samples longer than ``length_`` (truncated).
     """
@@ -131,17 +132,18 @@ def _texts(sequences, caller):
 
 
 def _refuse_numbers(sequences):
-    """A ValueError where one of the 1-D ``sequences`` is a number: each would be
-    read as the text of its digits (a column of features passed by mistake)."""
+    """A ValueError where one of the ``sequences`` (one per sample) is a number:
+    each would be read as the text of its digits (a column of features passed by
+    mistake)."""
     number = next((index for index, value in enumerate(sequences)
                    if isinstance(value, (Number, np.number, np.bool_))), None)
     if number is not None:
         raise ValueError(
-            f"SequenceEncoder: 1-D X holds numbers (sample {number}: "
-            f"{sequences[number]!r}); it reads one string per sequence and would encode "
-            "a number's digits as letters: give the sequences as strings, or a 2-D X of "
-            "one symbol per position, where numbers are categories (for one sample: "
-            "Reshape your data with X.reshape(1, -1))."
+            "SequenceEncoder: X holds numbers as sequences, one per sample in its 1 "
+            f"feature(s) (sample {number}: {sequences[number]}), where a number's digits "
+            "are no sequence: give the sequences as strings, or a 2-D X of one symbol per "
+            "position, where numbers are categories (for one sample: Reshape your data "
+            "with X.reshape(1, -1))."
         )
 
 
@@ -157,7 +159,8 @@ def _warn_of_several_lengths(lengths):
         f"SequenceEncoder: the sequences are {shortest} to {longest} letters long; the "
         f"{n_shorter} shorter ones are padded at the end, so that a position stands for "
         "another place in each. Windows centred on a site need one length: cut or pad "
-        "them around the site. Give length= to encode several lengths on purpose.",
+        "them around the site. For sequences of several lengths on purpose (whole "
+        "peptides), give length= (the longest, say) or filter this warning.",
         n_shorter=n_shorter), stacklevel=user_stacklevel())
 
 
@@ -423,12 +426,13 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     a 2-D array or DataFrame of several columns, one symbol per cell and one
     column per position (the output of :func:`positions_frame`). Bytes are
     decoded as UTF-8. A cell that is missing (None, NaN or ``pd.NA``) raises
-    a ``ValueError``, as does a number in 1-D input (its digits are no
-    sequence); in a 2-D array numbers are symbols, as categories are.
+    a ``ValueError``, as does a number given as a sequence (its digits are no
+    sequence); in a table of several columns numbers are symbols, as
+    categories are.
 
     Examples
     --------
-    >>> enc = SequenceEncoder(alphabet="ACGT").fit(["ACG", "TT"])
+    >>> enc = SequenceEncoder(alphabet="ACGT").fit(["ACG", "TTA"])
     >>> enc.transform(["GA"]).astype(int)
     array([[0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0]])
     >>> enc.get_feature_names_out()[:5].tolist()
@@ -491,9 +495,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                     f"SequenceEncoder: X is of type {type(given).__name__}; give the sequences "
                     "as a list, array, Series or DataFrame, in the order of the samples."
                 )
-        if X.ndim == 1:
+        one_dimensional = X.ndim == 1
+        if one_dimensional:
             X = np.asarray(X, dtype=object).reshape(-1, 1)
-            _refuse_numbers(X[:, 0])
         # Before scikit-learn's finiteness check, which cannot compare pd.NA.
         missing = np.asarray(pd.isna(X))
         if missing.any():
@@ -502,9 +506,12 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 "SequenceEncoder: X holds a missing value (None, NaN or pd.NA) in "
                 f"sample {row}."
             )
+        if one_dimensional:  # first: validate_data would blame its one feature
+            _refuse_numbers(X[:, 0])
         X = validate_data(self, X, reset=reset, dtype=None)
         if X.shape[1] > 1:
             return np.vectorize(partial(_as_text, caller="SequenceEncoder"), otypes=[str])(X)
+        _refuse_numbers(X[:, 0])
         return _letters(X.ravel(), None if reset else self.length_ + 1)
 
     @restores_state_on_error

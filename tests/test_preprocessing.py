@@ -46,9 +46,15 @@ def test_sequence_encoder_passes_sklearn_checks(estimator, check):
 
 def test_one_dimensional_numbers_are_no_sequences():
     # a column of features passed by mistake was encoded as digits, without a word
-    with pytest.raises(ValueError, match=r"SequenceEncoder: 1-D X holds numbers \(sample 1: "
-                                         r"7\); it reads one string per sequence"):
-        SequenceEncoder().fit(np.array(["ACD", 7], dtype=object))
+    for one_per_sample in (np.array(["ACD", 7], dtype=object),
+                           pd.DataFrame({"x": ["ACD", 7]})):  # a ColumnTransformer's column
+        with pytest.raises(ValueError, match=r"SequenceEncoder: X holds numbers as sequences, "
+                                             r"one per sample in its 1 feature\(s\) "
+                                             r"\(sample 1: 7\)"):
+            SequenceEncoder().fit(one_per_sample)
+    # a missing sequence (an empty CSV cell is NaN) is named as missing, not as a number
+    with pytest.raises(ValueError, match="X holds a missing value .* in sample 1"):
+        SequenceEncoder().fit(np.array(["ACD", np.nan], dtype=object))
     encoder = SequenceEncoder().fit([["A", 1], ["C", 2]])  # numbers as categories: kept
     with pytest.raises(ValueError, match=r"Reshape your data with X.reshape\(1, -1\)"):
         encoder.transform(np.array([1.5, 2.5]))
