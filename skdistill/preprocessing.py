@@ -50,8 +50,9 @@ class SequenceLengthWarning(UserWarning):
     ``fit`` saw, and by :meth:`SequenceEncoder.fit` where one string per
     sample gives sequences of several lengths: shorter sequences are padded
     (longer ones truncated) at the end to ``length_`` positions, which
-    misaligns windows centred on a site. Give ``length`` to encode several
-    lengths on purpose.
+    misaligns windows centred on a site. Give ``length`` to encode other
+    lengths on purpose (no sequence is then warned of, the truncated ones
+    neither); filter the warning of ``fit`` by its message to keep the others.
 
     Parameters
     ----------
@@ -131,19 +132,20 @@ def _texts(sequences, caller):
     return texts
 
 
-def _refuse_numbers(sequences):
-    """A ValueError where one of the ``sequences`` (one per sample) is a number:
-    each would be read as the text of its digits (a column of features passed by
-    mistake)."""
+def _refuse_numbers(sequences, one_dimensional):
+    """A ValueError where one of the ``sequences`` (one per sample, given as 1-D
+    input or as one column) is a number: each would be read as the text of its
+    digits (a column of features passed by mistake)."""
     number = next((index for index, value in enumerate(sequences)
                    if isinstance(value, (Number, np.number, np.bool_))), None)
     if number is not None:
         raise ValueError(
             "SequenceEncoder: X holds numbers as sequences, one per sample in its 1 "
             f"feature(s) (sample {number}: {sequences[number]}), where a number's digits "
-            "are no sequence: give the sequences as strings, or a 2-D X of one symbol per "
-            "position, where numbers are categories (for one sample: Reshape your data "
-            "with X.reshape(1, -1))."
+            "are no sequence: give the sequences as strings, and numeric features to "
+            "another transformer (a StandardScaler, say)"
+            + (" (for one sample of symbols, one per position: Reshape your data with "
+               "X.reshape(1, -1))." if one_dimensional else ".")
         )
 
 
@@ -160,7 +162,8 @@ def _warn_of_several_lengths(lengths):
         f"{n_shorter} shorter ones are padded at the end, so that a position stands for "
         "another place in each. Windows centred on a site need one length: cut or pad "
         "them around the site. For sequences of several lengths on purpose (whole "
-        "peptides), give length= (the longest, say) or filter this warning.",
+        "peptides), ignore this warning by its message: warnings.filterwarnings("
+        "'ignore', message='SequenceEncoder: the sequences are').",
         n_shorter=n_shorter), stacklevel=user_stacklevel())
 
 
@@ -432,7 +435,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
 
     Examples
     --------
-    >>> enc = SequenceEncoder(alphabet="ACGT").fit(["ACG", "TTA"])
+    >>> enc = SequenceEncoder(alphabet="ACGT", length=3).fit(["ACG", "TT"])
     >>> enc.transform(["GA"]).astype(int)
     array([[0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0]])
     >>> enc.get_feature_names_out()[:5].tolist()
@@ -507,11 +510,11 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 f"sample {row}."
             )
         if one_dimensional:  # first: validate_data would blame its one feature
-            _refuse_numbers(X[:, 0])
+            _refuse_numbers(X[:, 0], one_dimensional)
         X = validate_data(self, X, reset=reset, dtype=None)
         if X.shape[1] > 1:
             return np.vectorize(partial(_as_text, caller="SequenceEncoder"), otypes=[str])(X)
-        _refuse_numbers(X[:, 0])
+        _refuse_numbers(X[:, 0], one_dimensional)
         return _letters(X.ravel(), None if reset else self.length_ + 1)
 
     @restores_state_on_error

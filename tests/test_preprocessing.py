@@ -50,8 +50,10 @@ def test_one_dimensional_numbers_are_no_sequences():
                            pd.DataFrame({"x": ["ACD", 7]})):  # a ColumnTransformer's column
         with pytest.raises(ValueError, match=r"SequenceEncoder: X holds numbers as sequences, "
                                              r"one per sample in its 1 feature\(s\) "
-                                             r"\(sample 1: 7\)"):
+                                             r"\(sample 1: 7\)") as refused:
             SequenceEncoder().fit(one_per_sample)
+        # reshaping a column to one sample is no advice
+        assert ("Reshape" in str(refused.value)) == (np.ndim(one_per_sample) == 1)
     # a missing sequence (an empty CSV cell is NaN) is named as missing, not as a number
     with pytest.raises(ValueError, match="X holds a missing value .* in sample 1"):
         SequenceEncoder().fit(np.array(["ACD", np.nan], dtype=object))
