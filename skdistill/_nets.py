@@ -26,7 +26,7 @@ from torch.utils.data import DataLoader
 from ._options import check_option
 from ._specs import accepts
 from .losses import binary_logits, sample_weight_kwargs
-from .modules import MLP
+from .modules import CNN, GRU, MLP, BiLSTM, Transformer
 
 #: Hyper-parameters of the nets built for a bare module (or ``None``).
 DEFAULT_NET_PARAMS = {
@@ -700,14 +700,18 @@ SQUASH_CHECK_SAMPLES = 256
 #: all lie in [0, 1] tells each sample alike: it learned nothing to tell a sigmoid by.
 ALIKE_LOGITS_SPREAD = 0.01
 
+#: The library's modules, which end in a linear layer: no sigmoid to warn of.
+LOGIT_MODULES = (MLP, CNN, GRU, BiLSTM, Transformer)
+
 
 def warn_of_squashed_logits(net, data, role):
     """Warn where a trained net's one logit per sample lies in [0, 1] for every
     training sample it reads (256 at most, 20 at least), so that every
     prediction is positive: a module ending in a sigmoid, whose outputs read as
-    logits keep every probability within [0.5, 0.731]; or, where the logits
-    hardly differ, a net that learned nothing from X (a default module on
-    constant features, or on features a thousand times smaller than 1)."""
+    logits keep every probability within [0.5, 0.731] (not the library's
+    modules, which end in a linear layer); or, where the logits hardly differ, a
+    net that learned nothing from X (a default module on constant features, or
+    on features a thousand times smaller than 1)."""
     if len(data) < 20:
         return
     output = net.forward(_first(data, SQUASH_CHECK_SAMPLES), training=False)
@@ -718,6 +722,8 @@ def warn_of_squashed_logits(net, data, role):
         cause = (f"they differ by {spread:.2g} at most, so the net tells no sample from "
                  "another: does X hold constant columns only, or features on a scale far "
                  "below 1? Scale X, e.g. with a StandardScaler in a Pipeline.")
+    elif type(net.module_) in LOGIT_MODULES:  # features centred far from 0, few rounds
+        return
     else:
         cause = ("does its module end in a sigmoid? Modules return logits; remove the "
                  "sigmoid.")

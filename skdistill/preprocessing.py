@@ -42,8 +42,7 @@ class UnknownSymbolWarning(UserWarning):
 
 
 class SequenceLengthWarning(UserWarning):
-    """Some sequences are longer or shorter than every sequence seen in ``fit``,
-    or those of ``fit`` differ in length.
+    """Sequences of other lengths than those of ``fit``, or of several in ``fit``.
 
     Raised, when the length is learned (``length=None``), by
     :meth:`SequenceEncoder.transform` for sequences of other lengths than
