@@ -700,7 +700,7 @@ SQUASH_CHECK_SAMPLES = 256
 #: all lie in [0, 1] tells each sample alike: it learned nothing to tell a sigmoid by.
 ALIKE_LOGITS_SPREAD = 0.01
 
-#: The library's modules, which end in a linear layer: no sigmoid to warn of.
+#: The library's modules, which end in a linear layer: no sigmoid to blame.
 LOGIT_MODULES = (MLP, CNN, GRU, BiLSTM, Transformer)
 
 
@@ -709,24 +709,25 @@ def warn_of_squashed_logits(net, data, role):
     training sample it reads (256 at most, 20 at least), so that every
     prediction is positive: a module ending in a sigmoid, whose outputs read as
     logits keep every probability within [0.5, 0.731] (not the library's
-    modules, which end in a linear layer); or, where the logits hardly differ, a
-    net that learned nothing from X (a default module on constant features, or
-    on features a thousand times smaller than 1)."""
+    modules, which end in a linear layer), or features off scale (constant,
+    a thousand times smaller than 1, or centred at 100: default nets predicted
+    every sample positive)."""
     if len(data) < 20:
         return
     output = net.forward(_first(data, SQUASH_CHECK_SAMPLES), training=False)
     if not _one_per_sample(output) or not ((output >= 0) & (output <= 1)).all():
         return
     spread = (output.max() - output.min()).item()
+    scale = ("Scale X, e.g. with a StandardScaler in a Pipeline: are its features "
+             "constant, far below 1, or centred far from 0?")
     if spread < ALIKE_LOGITS_SPREAD:
-        cause = (f"they differ by {spread:.2g} at most, so the net tells no sample from "
-                 "another: does X hold constant columns only, or features on a scale far "
-                 "below 1? Scale X, e.g. with a StandardScaler in a Pipeline.")
-    elif type(net.module_) in LOGIT_MODULES:  # features centred far from 0, few rounds
-        return
+        cause = f"they differ by {spread:.2g} at most, so the net tells no sample from another. "
+    elif type(net.module_) in LOGIT_MODULES:
+        cause = "its module ends in a linear layer, so X is likely off scale. "
     else:
         cause = ("does its module end in a sigmoid? Modules return logits; remove the "
-                 "sigmoid.")
+                 "sigmoid. If it ends in a linear layer: ")
+    cause += scale
     warnings.warn(
         f"The {role}'s logits on {len(output)} training samples all lie in [0, 1], so "
         "every probability lies within [0.5, 0.731] and every prediction is positive: "

@@ -131,10 +131,11 @@ def _texts(sequences, caller):
     return texts
 
 
-def _refuse_numbers(sequences, one_dimensional):
+def _refuse_numbers(sequences, reshape):
     """A ValueError where one of the ``sequences`` (one per sample, given as 1-D
     input or as one column) is a number: each would be read as the text of its
-    digits (a column of features passed by mistake)."""
+    digits (a column of features passed by mistake). ``reshape``: whether the
+    numbers may be one sample of an encoder fitted on a table of symbols."""
     number = next((index for index, value in enumerate(sequences)
                    if isinstance(value, (Number, np.number, np.bool_))), None)
     if number is not None:
@@ -144,7 +145,7 @@ def _refuse_numbers(sequences, one_dimensional):
             "are no sequence: give the sequences as strings, and numeric features to "
             "another transformer (a StandardScaler, say)"
             + (" (for one sample of symbols, one per position: Reshape your data with "
-               "X.reshape(1, -1))." if one_dimensional else ".")
+               "X.reshape(1, -1))." if reshape else ".")
         )
 
 
@@ -509,11 +510,12 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 f"sample {row}."
             )
         if one_dimensional:  # first: validate_data would blame its one feature
-            _refuse_numbers(X[:, 0], one_dimensional)
+            _refuse_numbers(X[:, 0], reshape=not reset and self.n_features_in_ > 1)
         X = validate_data(self, X, reset=reset, dtype=None)
         if X.shape[1] > 1:
             return np.vectorize(partial(_as_text, caller="SequenceEncoder"), otypes=[str])(X)
-        _refuse_numbers(X[:, 0], one_dimensional)
+        if not one_dimensional:
+            _refuse_numbers(X[:, 0], reshape=False)
         return _letters(X.ravel(), None if reset else self.length_ + 1)
 
     @restores_state_on_error

@@ -52,14 +52,16 @@ def test_one_dimensional_numbers_are_no_sequences():
                                              r"one per sample in its 1 feature\(s\) "
                                              r"\(sample 1: 7\)") as refused:
             SequenceEncoder().fit(one_per_sample)
-        # reshaping a column to one sample is no advice
-        assert ("Reshape" in str(refused.value)) == (np.ndim(one_per_sample) == 1)
+        # reshaping sequences (a Series has no reshape) to one sample is no advice
+        assert "Reshape" not in str(refused.value)
     # a missing sequence (an empty CSV cell is NaN) is named as missing, not as a number
     with pytest.raises(ValueError, match="X holds a missing value .* in sample 1"):
         SequenceEncoder().fit(np.array(["ACD", np.nan], dtype=object))
     encoder = SequenceEncoder().fit([["A", 1], ["C", 2]])  # numbers as categories: kept
     with pytest.raises(ValueError, match=r"Reshape your data with X.reshape\(1, -1\)"):
-        encoder.transform(np.array([1.5, 2.5]))
+        encoder.transform(np.array([1.5, 2.5]))  # one sample of this table, maybe
+    with pytest.raises(ValueError, match=r"another transformer \(a StandardScaler, say\)\.$"):
+        SequenceEncoder().fit(["AC", "GT"]).transform(np.array([1.5, 2.5]))
 
 
 def _decode(encoder, row):

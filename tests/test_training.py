@@ -232,17 +232,21 @@ def test_a_net_that_tells_no_sample_from_another_is_not_taken_for_a_sigmoid():
     with pytest.warns(UserWarning) as caught:
         DistilledClassifier(meta_epochs=5, random_state=0).fit(np.zeros((300, 1)), y)
     messages = [str(warning.message) for warning in caught]
-    assert any("differ by 0 at most, so the net tells no sample from another: does X "
-               "hold constant columns only" in message for message in messages), messages
+    assert any("differ by 0 at most, so the net tells no sample from another. Scale X, "
+               "e.g. with a StandardScaler in a Pipeline: are its features constant"
+               in message for message in messages), messages
     assert not any("sigmoid" in message for message in messages)
-    # the library's modules end in a linear layer: logits of noise features centred at
-    # 100 that lay in [0, 1] after a few rounds were warned of as a sigmoid
+    # the library's modules end in a linear layer: logits of features centred at 100
+    # that lay in [0, 1] after a few rounds were warned of as a sigmoid
     rng = np.random.RandomState(0)
     X, y = rng.normal(loc=100, size=(100, 2)), rng.randint(0, 2, 100)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with pytest.warns(UserWarning) as caught:
         DistilledClassifier(batch_size=32, meta_epochs=4, student_epochs=2, teacher_epochs=2,
                             random_state=0).fit(X, y)
+    messages = [str(warning.message) for warning in caught]
+    assert any("its module ends in a linear layer, so X is likely off scale. Scale X"
+               in message for message in messages), messages
+    assert not any("sigmoid" in message for message in messages)
 
 
 @pytest.mark.parametrize("role", ["teacher", "student"])
