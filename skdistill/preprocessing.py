@@ -510,7 +510,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 f"sample {row}."
             )
         if one_dimensional:  # first: validate_data would blame its one feature
-            _refuse_numbers(X[:, 0], reshape=not reset and self.n_features_in_ > 1)
+            _refuse_numbers(X[:, 0], reshape=not reset and self.n_features_in_ == len(X) > 1)
         X = validate_data(self, X, reset=reset, dtype=None)
         if X.shape[1] > 1:
             return np.vectorize(partial(_as_text, caller="SequenceEncoder"), otypes=[str])(X)

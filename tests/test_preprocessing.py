@@ -60,8 +60,11 @@ def test_one_dimensional_numbers_are_no_sequences():
     encoder = SequenceEncoder().fit([["A", 1], ["C", 2]])  # numbers as categories: kept
     with pytest.raises(ValueError, match=r"Reshape your data with X.reshape\(1, -1\)"):
         encoder.transform(np.array([1.5, 2.5]))  # one sample of this table, maybe
-    with pytest.raises(ValueError, match=r"another transformer \(a StandardScaler, say\)\.$"):
-        SequenceEncoder().fit(["AC", "GT"]).transform(np.array([1.5, 2.5]))
+    for fitted, numbers in ((SequenceEncoder().fit(["AC", "GT"]), [1.5, 2.5]),
+                            (encoder, [1.5, 2.5, 3.5])):  # not as many as its columns
+        with pytest.raises(ValueError,
+                           match=r"another transformer \(a StandardScaler, say\)\.$"):
+            fitted.transform(np.array(numbers))
 
 
 def _decode(encoder, row):
