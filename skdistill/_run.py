@@ -335,6 +335,8 @@ def read_samples(config, path=None, key="data.path", labelled=True):
         CSV's ``weight_column`` of labelled samples, else None).
     """
     data = config["data"]
+    if path is not None and Path(path).is_dir():  # its name alone spoke of a format
+        raise ConfigError(f"{key}: {path} is a folder; give a {data_format(data)} file")
     if path is None:
         path = data.get("path")
     elif format_of(path, key) != data_format(data):

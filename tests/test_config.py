@@ -168,6 +168,11 @@ def test_predict_writes_the_loaded_models_probabilities(csv_fitted, tmp_path):
     (tmp_path / "new.fasta").write_text(">a\nACDE\n")
     with pytest.raises(SystemExit, match="--input: the model was trained on csv data"):
         predict(out, tmp_path / "new.fasta", tmp_path / "proba.csv")
+    # a folder was "no such file", or of a format its name did not tell
+    for name in ("folder.csv", "folder"):
+        (tmp_path / name).mkdir()
+        with pytest.raises(SystemExit, match=f"--input: .*{name} is a folder; give a csv file"):
+            predict(out, tmp_path / name, tmp_path / "proba.csv")
 
 
 def test_predict_names_what_trusts_a_models_classes_from_the_command_line(csv_fitted, tmp_path):
