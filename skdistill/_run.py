@@ -186,10 +186,11 @@ def _check_features_named(columns, header, data, key, path):
     column ("Unnamed: 0", "Unnamed: 0.1" for a second, once read and written again):
     pandas' ``DataFrame.to_csv`` writes the row index there (a model trained on rows
     sorted by class scored 1.0 from the row numbers alone)."""
+    features = set(_feature_columns(data, columns))
     unnamed = [(position, column) for position, (column, name)
                in enumerate(zip(columns, header), start=1)
                if (not name or re.fullmatch(r"Unnamed: \d+(\.\d+)?", name))
-               and column in _feature_columns(data, columns)]
+               and column in features]
     if unnamed:
         position, column = unnamed[0]
         raise ConfigError(
