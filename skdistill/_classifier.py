@@ -49,7 +49,6 @@ from ._nets import (
     predict_logits,
     rewire_net,
     true_label_count,
-    warn_of_squashed_logits,
 )
 from ._specs import (
     ESTIMATOR, NET, given_sequence_shape, kind_of, plain_settings, spec_kind,
@@ -750,11 +749,15 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         Seeds weight initialisation, dropout, batch order, the validation
         split, the bootstrap samples and every ``random_state`` of a
         scikit-learn teacher (or of its nested estimators) left at None; a
-        teacher's ``random_state`` fixed by the user is kept. An int gives
-        identical results on CPU for identical inputs and the same number of
-        torch threads (another count sums floats in another order, and a
-        long training carries the difference into the third decimal), for
-        every kind of teacher and prior estimator (those drawing from
+        teacher's ``random_state`` fixed by the user is kept. A module passed
+        as an instance starts from the weights it holds (drawn when it was
+        built, or pretrained): pass its class, or build it after
+        ``torch.manual_seed``, for repeatable fits. An int gives identical
+        results on CPU for identical inputs (the same rows in the same
+        order) and the same number of torch threads (another count sums
+        floats in another order, and a long training carries the
+        difference into the third decimal), for every kind of teacher and
+        prior estimator (those drawing from
         torch's or NumPy's global generators too; Python's ``random`` module
         is not seeded), and leaves the caller's global torch and NumPy
         random states untouched (None draws the fit's seed from NumPy's
@@ -857,9 +860,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     fitted with the nets of its best (early stopping) or last complete
     meta-epoch, and ``history_`` and ``n_iter_`` describe exactly those
     meta-epochs; where that warning is an error, the KeyboardInterrupt
-    propagates and the estimator is left as it was. An
-    interrupt before the first complete meta-epoch propagates and leaves the
-    estimator as it was. Training stops with a ``FloatingPointError`` when a
+    propagates and the estimator is left as it was. One after the last
+    meta-epoch waits for the nets to be put back and checked, and is taken
+    the same way. An interrupt before the first complete meta-epoch
+    propagates and leaves the estimator as it was. Training stops with a ``FloatingPointError`` when a
     loss, a logit or a tensor of a net's optimizer state becomes inf or NaN.
 
     References
@@ -1256,11 +1260,6 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             )
             with tracking.started(self, unused_settings):
                 result = run.run()
-                # in the runs: a warning turned into an error ends them as failed
-                for net, role in [(student, "student"), *((teacher.estimator, teacher.role)
-                                                          for teacher in teachers
-                                                          if isinstance(teacher, NetTeacher))]:
-                    warn_of_squashed_logits(net, train.data, role)
         history, n_iter, best_record = result.history, result.n_iter, result.best_record
         if warm:
             n_iter += self.n_iter_

@@ -25,6 +25,7 @@ from torch.utils.data import DataLoader
 
 from ._options import check_option
 from ._specs import accepts
+from ._warnings import user_stacklevel
 from .losses import binary_logits, sample_weight_kwargs
 from .modules import CNN, GRU, MLP, BiLSTM, Transformer
 
@@ -731,7 +732,7 @@ def warn_of_squashed_logits(net, data, role):
     warnings.warn(
         f"The {role}'s logits on {len(output)} training samples all lie in [0, 1], so "
         "every probability lies within [0.5, 0.731] and every prediction is positive: "
-        + cause, UserWarning, stacklevel=3,
+        + cause, UserWarning, stacklevel=user_stacklevel(),
     )
 
 

@@ -35,19 +35,29 @@ def handlers_set(numbers, handler):
 
 
 @contextmanager
-def signals_held():
-    """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends, so that a clean-up
-    runs to its end: their handlers only record them meanwhile, and the first
-    to arrive is sent again after (to the handler it would have met).
+def signals_recorded(numbers):
+    """Within the block, each signal of ``numbers`` only appends its number to
+    the list the block gets, so that the block's work runs to its end; the
+    earlier handlers come back after.
 
     Handlers, not a signal mask: the kernel hands a signal to any thread that
     does not block it, and torch runs threads of its own. A no-op outside the
     main thread, where handlers cannot be set.
     """
     arrived = []
+    with handlers_set(numbers, lambda signum, frame: arrived.append(signum)):
+        yield arrived
+
+
+@contextmanager
+def signals_held():
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends, so that a clean-up
+    runs to its end: they are recorded meanwhile (:func:`signals_recorded`),
+    and the first to arrive is sent again after (to the handler it would have
+    met)."""
+    arrived = []
     try:
-        with handlers_set([signal.SIGINT, *TERMINATING_SIGNALS],
-                          lambda signum, frame: arrived.append(signum)):
+        with signals_recorded([signal.SIGINT, *TERMINATING_SIGNALS]) as arrived:
             yield
     finally:
         if arrived:  # raise_signal, not os.kill: on Windows that terminates the process

@@ -4,6 +4,8 @@ Below the estimator and above the nets: it knows parts of the data, the
 teacher ensemble and the student net, and nothing of how they were built.
 """
 
+import signal
+from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import count
 
@@ -15,8 +17,9 @@ from tqdm.auto import tqdm
 
 from ._nets import (
     TensorData, module_state, predict_logits, restore_module_state, return_to, train_round,
-    training_position, training_run,
+    training_position, training_run, warn_of_squashed_logits,
 )
+from ._signals import signals_recorded
 from ._warnings import warn_interrupted
 
 
@@ -403,6 +406,13 @@ class DistillationRun:
                 monitor.restore()
                 self.ensemble.forget()
 
+    def _warn_of_squashed_logits(self):
+        """Warn of each trained net whose logits on the training data look squashed."""
+        warn_of_squashed_logits(self.student, self.train.data, "student")
+        for teacher in self.ensemble.teachers:
+            if teacher.trains_in_rounds:
+                warn_of_squashed_logits(teacher.estimator, self.train.data, teacher.role)
+
     def _advance(self, progress, fields):
         progress.update()
         progress.set_postfix({key: round(value, 4) for key, value in fields.items()})
@@ -415,7 +425,9 @@ class DistillationRun:
         Either way every net is put back to its best (or last complete) round
         before its callbacks' training run ends (so that they see, and save,
         the weights kept), and the warning comes after: turned into an error,
-        it leaves no run unended.
+        it leaves no run unended. After the rounds, a Ctrl-C waits for that
+        clean-up and the check of the nets' logits to end, and is then taken
+        as one that ended the last round.
         """
         rounds = self.max_rounds * (2 if self.schedule == "sequential" else 1)
         progress = tqdm(total=rounds, desc="meta-epochs", disable=not self.verbose,
@@ -423,22 +435,27 @@ class DistillationRun:
         interrupt = None
         nets_and_data = self.ensemble.nets_and_data(self.train) + [
             (self.student, self.student_data)]
-        with training_run(nets_and_data):
-            try:
-                with progress:
-                    if self.valid is not None:
-                        self._start_from_warm_nets()
-                    (self._online if self.schedule == "online" else self._sequential)(progress)
-            except KeyboardInterrupt as caught:
-                if self.student_monitor.rounds == 0:
-                    raise
-                interrupt = caught
-            finally:
-                self.ensemble.end_fit()
-                self.student_data.y.pop("teacher_logits", None)
-            interrupted = interrupt is not None
-            self.teacher_monitor.restore(interrupted)
-            self.student_monitor.restore(interrupted)
+        with ExitStack() as after_rounds:
+            with training_run(nets_and_data):
+                try:
+                    with progress:
+                        if self.valid is not None:
+                            self._start_from_warm_nets()
+                        (self._online if self.schedule == "online" else self._sequential)(progress)
+                except KeyboardInterrupt as caught:
+                    if self.student_monitor.rounds == 0:
+                        raise
+                    interrupt = caught
+                finally:
+                    late_interrupts = after_rounds.enter_context(signals_recorded([signal.SIGINT]))
+                    self.ensemble.end_fit()
+                    self.student_data.y.pop("teacher_logits", None)
+                self.teacher_monitor.restore(interrupt is not None)
+                self.student_monitor.restore(interrupt is not None)
+            self._warn_of_squashed_logits()
+        if late_interrupts and interrupt is None:
+            interrupt = KeyboardInterrupt()
+        interrupted = interrupt is not None
         if interrupted:
             warn_interrupted(
                 f"Training was interrupted after {self.student_monitor.rounds} complete "

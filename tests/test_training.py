@@ -798,9 +798,22 @@ _INTERRUPTED_FIT = textwrap.dedent(
             self._maybe_interrupt(net, "batch")
         def on_epoch_end(self, net, **kwargs):
             self._maybe_interrupt(net, "epoch")
+        def on_train_end(self, net, **kwargs):
+            self._maybe_interrupt(net, "train_end")
+
+    class SigintOnEvaluation(MLP):
+        # without early stopping, the student's first forward pass out of training
+        # once it has trained is the check of its logits after the last round
+        def forward(self, X):
+            if self.training:
+                self.trained = True
+            elif getattr(self, "trained", False) and sys.argv[2] == "evaluation":
+                sys.argv[2] = "sent"
+                os.kill(os.getpid(), signal.SIGINT)
+            return super().forward(X)
 
     X, y = make_classification(300, random_state=0)
-    student = NeuralNet(MLP, criterion=torch.nn.BCEWithLogitsLoss,
+    student = NeuralNet(SigintOnEvaluation, criterion=torch.nn.BCEWithLogitsLoss,
                         callbacks=[SigintAt(int(sys.argv[1]), sys.argv[2])])
     clf = DistilledClassifier(student=student, meta_epochs=10, early_stopping=False,
                               random_state=0)
@@ -843,6 +856,17 @@ def test_ctrl_c_keeps_the_last_complete_meta_epoch(hook):
     assert outcome["epochs"] == [3, 3] and outcome["losses_recorded"]
     assert outcome["finite"]
     assert any("interrupted after 3 complete meta-epoch" in w for w in outcome["warned"])
+
+
+@pytest.mark.parametrize("hook", ["train_end", "evaluation"])
+def test_ctrl_c_after_the_last_meta_epoch_keeps_the_whole_fit(hook):
+    # a SIGINT while the nets' callbacks ended their runs, or while the student's logits
+    # were checked, came out of fit and left it unfitted, all 10 meta-epochs lost
+    outcome = _interrupted_fit(10, hook)
+    assert not outcome["raised"]
+    assert outcome["n_iter"] == outcome["history"] == 10
+    assert outcome["epochs"] == [10, 10] and outcome["finite"]
+    assert any("interrupted after 10 complete meta-epoch" in w for w in outcome["warned"])
 
 
 def test_ctrl_c_in_the_first_meta_epoch_propagates_and_fits_nothing():
