@@ -322,6 +322,28 @@ def _same_setting(before, after):
     return before == after
 
 
+#: A setting on one side only of a warm start's comparison.
+_UNSET = object()
+#: The parts of a skorch net whose own settings (``module__out``) are open-ended.
+_NET_PARTS = ("module", "optimizer", "criterion", "iterator_train", "iterator_valid", "dataset")
+
+
+def _compared(name, kept, given):
+    """Whether setting ``name`` is compared: one on one side only is where it
+    extends a part of a skorch net (``module__out``, ``optimizer__momentum``)
+    that is on both sides and the same; with another class, that class is the
+    change named. (A net's own parameters on one side only come with a spec of
+    None, the defaults, against a skorch net.)"""
+    owner = name.rpartition("__")[0]
+    return (name in kept and name in given) or (
+        owner.rpartition("__")[2] in _NET_PARTS
+        and owner in kept and owner in given and kept[owner] == given[owner])
+
+
+def _shown_setting(value):
+    return "unset" if value is _UNSET else repr(value)
+
+
 def _warn_of_unused_settings(kept, given):
     """Warn where the nets a warm start trains on were built with other settings
     than those given now (``student__lr`` changed by ``set_params``, say): they
@@ -340,12 +362,13 @@ def _warn_of_unused_settings(kept, given):
         Each changed setting with its kept value and the new one, as the
         warning names them.
     """
-    # a parameter on one side only comes with another class, which is named
     changes = [
-        f"{role}__{name}".rstrip("_") + f" {before!r} (now {after!r})"
+        f"{role}__{name}".rstrip("_") + f" {_shown_setting(before)} (now {_shown_setting(after)})"
         for role in kept
-        for name in sorted(kept[role].keys() & given[role].keys())
-        if not _same_setting(before := kept[role][name], after := given[role][name])
+        for name in sorted(kept[role].keys() | given[role].keys())
+        if _compared(name, kept[role], given[role])
+        and not _same_setting(before := kept[role].get(name, _UNSET),
+                              after := given[role].get(name, _UNSET))
     ]
     if changes:
         shown = ", ".join(changes[:5]) + (f" and {len(changes) - 5} more" if len(changes) > 5

@@ -498,7 +498,8 @@ def _check_callbacks(net, role):
     ``valid_*`` scorers are left, idle), skorch's EarlyStopping (it stops
     a net by raising KeyboardInterrupt, which would end the whole fit), a
     Checkpoint that loads its best epoch's weights as training ends (over the
-    kept meta-epoch's), and leaving out the training loss each round reads."""
+    kept meta-epoch's) or monitors a validation score, and leaving out the
+    training loss each round reads."""
     # by the callback's own name: another callback put in skorch's train_loss slot
     # records nothing
     if not any(getattr(callback, "name", None) == "train_loss"
@@ -526,6 +527,14 @@ def _check_callbacks(net, role):
                 "would put the weights of its own best epoch back when the fit ends, over "
                 "those of the meta-epoch the classifier keeps (best_meta_epoch_). Set "
                 "load_best=False; the classifier's early stopping keeps the best one."
+            )
+        if isinstance(callback, Checkpoint) and str(callback.monitor).startswith("valid_"):
+            raise ValueError(
+                f"The {role} net's Checkpoint callback {name!r} monitors "
+                f"{callback.monitor!r} (skorch's default), a score of skorch's validation "
+                "split, which the nets do not have (the classifier holds out a part of its "
+                "own and stops early itself): set monitor='train_loss_best', or None to "
+                "save every epoch."
             )
         if isinstance(callback, ScoringBase) and (
                 callback.on_train or name not in dict(net.get_default_callbacks())):
@@ -651,6 +660,13 @@ def check_output_shape(net, data, n_classes, role):
                 f"torch's default dtype, say), the data are {data.X.dtype}: give the "
                 "module class (the nets are built in float32 whatever torch's default "
                 "dtype), or convert the instance with module.float()."
+            ) from error
+        if isinstance(net, NeuralNetBinaryClassifier) and "Expected module output" in str(error):
+            raise ValueError(
+                f"The {role} is a skorch NeuralNetBinaryClassifier, which takes one logit "
+                f"per sample: {str(error).rstrip('.')}. Give its module one output "
+                "(output_dim=1 for skdistill's modules), or give a NeuralNet or "
+                "NeuralNetClassifier for two columns."
             ) from error
         raise ValueError(
             f"The {role}'s module fails on 2 samples of {data.X.shape[1]} features: "
@@ -926,7 +942,8 @@ def train_round(net, data, role):
         if "not found in history" not in str(error):
             raise
         raise ValueError(
-            f"The {role} net's history lacks a score: {error}. DistilledClassifier trains "
+            f"The {role} net's history lacks a score: {str(error).rstrip('.')}. "
+            "DistilledClassifier trains "
             "its nets without skorch's validation split (it holds out its own part and "
             "stops early itself), so no callback can read 'valid_*' scores."
         ) from error

@@ -112,6 +112,15 @@ def test_a_binary_net_for_more_classes_is_named(role):
         fast(**{role: NeuralNetBinaryClassifier(MLP)}).fit(X, y)
 
 
+def test_a_binary_net_of_a_two_column_module_is_named(imbalanced_arrays):
+    # skorch's refusal of (n, 2) logits ended in advice on the module's input shape
+    with pytest.raises(ValueError, match=r"The student is a skorch NeuralNetBinaryClassifier, "
+                                         r"which takes one logit per sample: .*\(2, 2\).*"
+                                         r"Give its module one output \(output_dim=1"):
+        fast(student=NeuralNetBinaryClassifier(MLP, module__output_dim=2)).fit(
+            *imbalanced_arrays)
+
+
 class Probabilities(TwoLogits):
     def forward(self, X):
         return torch.softmax(self.linear(X), dim=-1)
@@ -384,10 +393,13 @@ class LooksUpAMissingKey(torch.nn.Module):
 def test_a_net_callback_reading_a_validation_score_is_a_clear_error(imbalanced_arrays, tmp_path):
     # a bare KeyError "Key 'valid_loss' was not found in history." before
     X, y = imbalanced_arrays
-    # Checkpoint raised skorch's own SkorchException, the cause unexplained
+    # Checkpoint raised skorch's own SkorchException, the cause unexplained; then a clear
+    # error, but only after the teacher's first round and the student's first epoch
     student = default_net("student").set_params(callbacks=[Checkpoint(dirname=str(tmp_path))])
-    with pytest.raises(ValueError, match="student net's history lacks a score.*valid_loss_best"):
+    with pytest.raises(ValueError, match="student net's Checkpoint callback 'Checkpoint' "
+                                         "monitors 'valid_loss_best'"):
         fast(student=student).fit(X, y)
+    assert not any(tmp_path.iterdir())
     # a KeyError of the module's own is not taken for one
     with pytest.raises(KeyError, match="scale"):
         fast(student=LooksUpAMissingKey).fit(X, y)
@@ -398,7 +410,8 @@ def test_a_plateau_scheduler_reading_a_validation_score_is_a_clear_error(imbalan
     X, y = imbalanced_arrays
     student = default_net("student").set_params(callbacks=[
         LRScheduler(torch.optim.lr_scheduler.ReduceLROnPlateau, monitor="valid_loss")])
-    with pytest.raises(ValueError, match="student net's history lacks a score.*'valid_loss'"):
+    with pytest.raises(ValueError, match=r"student net's history lacks a score: .*'valid_loss' "
+                                         r".*LRScheduler callback\. DistilledClassifier"):
         fast(student=student).fit(X, y)
 
 

@@ -356,6 +356,22 @@ def test_settings_a_warm_fit_does_not_use_are_named_in_a_warning(imbalanced_arra
         load(tmp_path / "model").fit(X, y)
 
 
+def test_a_setting_added_to_the_same_module_is_named_and_one_of_another_module_is_not(
+        imbalanced_arrays):
+    # student__module__dropout set on a spec that had none went unused without a word
+    from skdistill import default_net
+
+    X, y = imbalanced_arrays
+    clf = fast(student=default_net("student"), warm_start=True).fit(X, y)
+    with pytest.warns(UserWarning, match=r"not used: student__module__dropout unset "
+                                         r"\(now 0\.5\)\. Fit"):
+        clf.set_params(student__module__dropout=0.5).fit(X, y)
+    # another module: its class is the change named, not its settings one by one
+    with pytest.warns(UserWarning, match=r"not used: student__module '\S+MLP' \(now "
+                                         r"'\S+CNN'\)\. Fit"):
+        clf.set_params(student__module=CNN, student__module__channels=(4,)).fit(X, y)
+
+
 def test_the_warm_settings_compare_dicts_by_their_items():
     # dicts went unseen (teacher__class_weight); keys that print alike (1 and "1") then
     # made sorting compare the values, a TypeError in every fit
