@@ -28,11 +28,23 @@ from .pu import _is_prior, _warn_if_positives_are_most, positive_label
 __all__ = ["pu_estimated_f1_score", "pu_f1_score", "pu_f1_scorer", "pu_roc_auc_score"]
 
 
+def _positive_label(y_true, pos_label):
+    """:func:`~skdistill.pu.positive_label`, whose refusal of a positive named
+    "unlabeled" names ``pos_label`` too: the metrics take one."""
+    try:
+        return positive_label(y_true, pos_label)
+    except ValueError as error:
+        if "whose name says it marks the unlabeled" not in str(error):
+            raise
+        other = min(set(y_true.tolist()), key=str)
+        raise ValueError(f"{error} Or name it: pos_label={other!r}.") from None
+
+
 def _positive_masks(y_true, y_pred, pos_label, sample_weight):
     """Which samples are labelled positive, which are predicted positive, and
     the samples' weights (ones for None), checked."""
     y_true, y_pred = column_or_1d(y_true, warn=True), column_or_1d(y_pred, warn=True)
-    label = positive_label(y_true, pos_label)
+    label = _positive_label(y_true, pos_label)
     if len(y_pred) != len(y_true):
         raise ValueError(f"y_true has {len(y_true)} samples but y_pred has {len(y_pred)}.")
     weight = _check_weight(sample_weight, y_true, label)
@@ -314,7 +326,7 @@ def pu_roc_auc_score(y_true, y_score, *, prior, pos_label=None, sample_weight=No
     """
     _check_prior(prior)
     y_true = column_or_1d(y_true, warn=True)
-    label = positive_label(y_true, pos_label)
+    label = _positive_label(y_true, pos_label)
     y_score = column_or_1d(_scores(y_score), warn=True)
     weight = _check_weight(sample_weight, y_true, label, unlabeled_too=True)
     _warn_unless_named(y_true, label, pos_label, weight)

@@ -539,8 +539,11 @@ def test_a_positive_label_named_unlabeled_is_refused(small_separable_task, posit
     assert DistilledClassifier(**ONE_ROUND).fit(X, y).classes_[1] == unlabeled  # prior=0
     with pytest.raises(ValueError, match="marks the unlabeled samples"):
         BestBinPriorEstimator().fit(X, y)
-    with pytest.raises(ValueError, match="marks the unlabeled samples"):
+    with pytest.raises(ValueError, match=f"marks the unlabeled samples.* Or name it: "
+                                         f"pos_label='{positive}'"):
         pu_f1_score(y, y)
+    with pytest.raises(ValueError, match=f"Or name it: pos_label='{positive}'"):
+        pu_roc_auc_score(y, s, prior=0.2)
     assert pu_f1_score(y, y, pos_label=positive) == pytest.approx(1 / s.mean())
 
 
