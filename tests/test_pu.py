@@ -755,6 +755,24 @@ def test_prior_estimators_are_checked_as_the_fit_seeds_them(imbalanced_arrays, p
     assert DistilledClassifier(prior=prior, **ONE_ROUND).fit(X, y).prior_ == 0.25
 
 
+def test_an_estimate_from_few_labelled_positives_warns():
+    # 5 labelled positives of 400 samples gave 0.11 to 0.56 for a true 0.24, without a word
+    X, y = make_classification(400, n_features=10, class_sep=2, weights=[0.75],
+                               random_state=1)
+    positives = np.flatnonzero(y == 1)
+    s = np.zeros(len(y), dtype=int)
+    s[positives[:5]] = 1
+    for estimator in (BestBinPriorEstimator(random_state=0),
+                      ElkanNotoPriorEstimator(random_state=0), TIcEPriorEstimator(random_state=0)):
+        with pytest.warns(UserWarning, match=f"{type(estimator).__name__} estimates the prior "
+                                             "from 5 labelled positives; from fewer than 10"):
+            estimator.fit(X, s)
+    s[positives[:10]] = 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        TIcEPriorEstimator(random_state=0).fit(X, s)
+
+
 def test_fit_prior_accepts_own_protocol_objects():
     assert fit_prior(ConstantPrior(0.25), None, None) == 0.25
 
