@@ -507,9 +507,9 @@ def _pu_note(classifier):
             "without a prior.")
 
 
-def _plots(classifier, X_encoded, y_test, folder):
+def _plots(classifier, X_encoded, y_test, weight, folder):
     """Save the plots of the fitted classifier, given the test part as it reads
-    it; return what the report says about them."""
+    it and its weights (None: unweighted); return what the report says about them."""
     try:
         pyplot = import_optional("matplotlib.pyplot", "plot", "plotting")
     except ImportError as error:
@@ -517,7 +517,7 @@ def _plots(classifier, X_encoded, y_test, folder):
     displays = {"training_curves.png": lambda: TrainingCurvesDisplay.from_estimator(classifier)}
     if classifier.teachers_ and len(classifier.classes_) == 2:
         displays["teacher_student.png"] = lambda: TeacherStudentDisplay.from_estimator(
-            classifier, X_encoded, y_test)
+            classifier, X_encoded, y_test, sample_weight=weight)
     for name, draw in displays.items():
         figure = draw().figure_
         figure.savefig(folder / name, dpi=120)
@@ -578,13 +578,13 @@ def write_report(model, test, folder):
     pd.DataFrame(
         [(role, *values) for role, values in scores.items()], columns=columns
     ).to_csv(folder / "scores.csv", index=False)
-    notes = _plots(classifier, X_encoded, y_test, folder)
+    notes = _plots(classifier, X_encoded, y_test, test.weight, folder)
     counts = ", ".join(f"{label}: {count}" for label, count in
                        zip(*np.unique(y_test, return_counts=True)))
     positive = f"positive class {classes[1]}, " if len(classes) == 2 else ""
     weighted = "" if test.weight is None else (
-        " The scores table is weighted by data.weight_column; the counts and "
-        "imbalanced-learn's reports are not.")
+        " The scores table (and teacher_student.png, where drawn) is weighted by "
+        "data.weight_column; the counts and imbalanced-learn's reports are not.")
     report = [f"Test part: {len(y_test)} samples ({counts}); {positive}predicted class: "
               f"the most probable one.{weighted}",
               *([" ".join(filter(None, [*pu_note, warning]))] if pu_note else []),

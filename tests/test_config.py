@@ -19,7 +19,7 @@ import pytest
 import yaml
 from sklearn.datasets import make_classification
 
-from skdistill import load, save
+from skdistill import TeacherStudentDisplay, load, save
 from skdistill._config import ConfigError, dump_yaml, load_config, read_yaml
 from skdistill import _run as run_module
 from skdistill._run import _plots, read_samples
@@ -125,12 +125,12 @@ def test_plots_skipped_say_why(monkeypatch, tmp_path):
     # a matplotlib that fails to import was reported as not installed
     for module in ("matplotlib", "matplotlib.pyplot"):  # what an absent package looks like
         monkeypatch.setitem(sys.modules, module, None)
-    assert _plots(None, None, None, tmp_path) == [
+    assert _plots(None, None, None, None, tmp_path) == [
         'Plots skipped: plotting needs matplotlib, an optional dependency of skdistill: '
         'pip install "skdistill[plot]".'
     ]
     monkeypatch.setattr(importlib, "import_module", _raise_version_clash)
-    assert _plots(None, None, None, tmp_path) == [
+    assert _plots(None, None, None, None, tmp_path) == [
         "Plots skipped: plotting needs matplotlib.pyplot, which fails to import: "
         "ImportError: numpy is too old."
     ]
@@ -1124,9 +1124,13 @@ def test_example_configs_are_valid(example):
     assert Path(config["output"]).parent == EXAMPLES / "runs"
 
 
-def test_weight_column_weighs_training_and_scores_and_is_no_feature(csv_run):
+def test_weight_column_weighs_training_and_scores_and_is_no_feature(csv_run, monkeypatch):
     config, frame = csv_run
     raw = yaml.safe_load(config.read_text())
+    drawn = []  # the plot of teacher and student showed unweighted ROC AUCs
+    draw = TeacherStudentDisplay.from_estimator
+    monkeypatch.setattr(TeacherStudentDisplay, "from_estimator",
+                        lambda *args, **kwargs: drawn.append(draw(*args, **kwargs)) or drawn[-1])
 
     def run(name, weights):
         data = {**raw["data"], "path": f"{name}.csv"}
@@ -1147,10 +1151,13 @@ def test_weight_column_weighs_training_and_scores_and_is_no_feature(csv_run):
     weights = np.random.default_rng(0).uniform(0.2, 3.0, len(frame))
     weighted, weighted_scores, _ = run("weighted", weights)
     np.testing.assert_allclose(ones, plain, atol=1e-5)  # w is not read as a feature
-    assert "scores table is weighted by data.weight_column" in ones_report
+    assert "scores table (and teacher_student.png, where drawn) is weighted" in ones_report
     assert "weighted" not in plain_report
     assert np.abs(weighted - plain).max() > 1e-3
     assert not np.allclose(weighted_scores["ROC AUC"], plain_scores["ROC AUC"])
+    plotted = drawn[-1].roc_auc
+    np.testing.assert_allclose(weighted_scores["ROC AUC"][:2], [plotted[role] for role in
+                                                                  weighted_scores.iloc[:2, 0]])
     # a class without weight is a config error, before training
     frame.assign(w=np.where(frame["target"] == "yes", 0.0, 1.0)).to_csv(
         config.parent / "weighted.csv", index=False)
