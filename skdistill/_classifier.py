@@ -885,9 +885,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     meta-epochs; where that warning is an error, the KeyboardInterrupt
     propagates and the estimator is left as it was. One after the last
     meta-epoch waits for the nets to be put back and checked, and is taken
-    the same way. An interrupt before the first complete meta-epoch
-    propagates and leaves the estimator as it was. Training stops with a ``FloatingPointError`` when a
-    loss, a logit or a tensor of a net's optimizer state becomes inf or NaN.
+    the same way (a second one aborts). An interrupt before the first
+    complete meta-epoch propagates and leaves the estimator as it was.
+    Training stops with a ``FloatingPointError`` when a loss, a logit or a
+    tensor of a net's optimizer state becomes inf or NaN.
 
     References
     ----------

@@ -35,29 +35,38 @@ def handlers_set(numbers, handler):
 
 
 @contextmanager
-def signals_recorded(numbers):
-    """Within the block, each signal of ``numbers`` only appends its number to
-    the list the block gets, so that the block's work runs to its end; the
-    earlier handlers come back after.
-
-    Handlers, not a signal mask: the kernel hands a signal to any thread that
-    does not block it, and torch runs threads of its own. A no-op outside the
-    main thread, where handlers cannot be set.
+def ctrl_c_recorded():
+    """Within the block, a first Ctrl-C that would raise KeyboardInterrupt
+    (Python's default handler) is only recorded, in the list the block gets,
+    so that the block's work runs to its end; a second raises, to get out of
+    a block that hangs. A handler of the caller's own, or none, is left to act.
     """
     arrived = []
-    with handlers_set(numbers, lambda signum, frame: arrived.append(signum)):
+
+    def record(signum, frame):
+        if arrived:
+            raise KeyboardInterrupt
+        arrived.append(signum)
+
+    takes_over = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with handlers_set([signal.SIGINT] if takes_over else [], record):
         yield arrived
 
 
 @contextmanager
 def signals_held():
     """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends, so that a clean-up
-    runs to its end: they are recorded meanwhile (:func:`signals_recorded`),
-    and the first to arrive is sent again after (to the handler it would have
-    met)."""
+    runs to its end: their handlers only record them meanwhile, and the first
+    to arrive is sent again after (to the handler it would have met).
+
+    Handlers, not a signal mask: the kernel hands a signal to any thread that
+    does not block it, and torch runs threads of its own. A no-op outside the
+    main thread, where handlers cannot be set.
+    """
     arrived = []
     try:
-        with signals_recorded([signal.SIGINT, *TERMINATING_SIGNALS]) as arrived:
+        with handlers_set([signal.SIGINT, *TERMINATING_SIGNALS],
+                          lambda signum, frame: arrived.append(signum)):
             yield
     finally:
         if arrived:  # raise_signal, not os.kill: on Windows that terminates the process

@@ -4,7 +4,6 @@ Below the estimator and above the nets: it knows parts of the data, the
 teacher ensemble and the student net, and nothing of how they were built.
 """
 
-import signal
 from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import count
@@ -19,7 +18,7 @@ from ._nets import (
     TensorData, module_state, predict_logits, restore_module_state, return_to, train_round,
     training_position, training_run, warn_of_squashed_logits,
 )
-from ._signals import signals_recorded
+from ._signals import ctrl_c_recorded
 from ._warnings import warn_interrupted
 
 
@@ -427,7 +426,7 @@ class DistillationRun:
         the weights kept), and the warning comes after: turned into an error,
         it leaves no run unended. After the rounds, a Ctrl-C waits for that
         clean-up and the check of the nets' logits to end, and is then taken
-        as one that ended the last round.
+        as one that ended the last round; a second one aborts the fit.
         """
         rounds = self.max_rounds * (2 if self.schedule == "sequential" else 1)
         progress = tqdm(total=rounds, desc="meta-epochs", disable=not self.verbose,
@@ -447,7 +446,7 @@ class DistillationRun:
                         raise
                     interrupt = caught
                 finally:
-                    late_interrupts = after_rounds.enter_context(signals_recorded([signal.SIGINT]))
+                    late_interrupts = after_rounds.enter_context(ctrl_c_recorded())
                     self.ensemble.end_fit()
                     self.student_data.y.pop("teacher_logits", None)
                 self.teacher_monitor.restore(interrupt is not None)

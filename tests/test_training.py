@@ -801,18 +801,24 @@ _INTERRUPTED_FIT = textwrap.dedent(
     from skdistill import DistilledClassifier
     from skdistill.modules import MLP
 
+    handled = []
+    if sys.argv[2] == "own_handler":
+        signal.signal(signal.SIGINT, lambda signum, frame: handled.append(signum))
+
     class SigintAt(Callback):
         def __init__(self, epoch, hook):
             self.epoch, self.hook = epoch, hook
         def _maybe_interrupt(self, net, hook):
             if hook == self.hook and len(net.history) == self.epoch:
-                os.kill(os.getpid(), signal.SIGINT)
+                for _ in range(2 if hook == "twice" else 1):
+                    os.kill(os.getpid(), signal.SIGINT)
         def on_batch_end(self, net, **kwargs):
             self._maybe_interrupt(net, "batch")
         def on_epoch_end(self, net, **kwargs):
             self._maybe_interrupt(net, "epoch")
         def on_train_end(self, net, **kwargs):
-            self._maybe_interrupt(net, "train_end")
+            for hook in ("train_end", "twice", "own_handler"):
+                self._maybe_interrupt(net, hook)
 
     class SigintOnEvaluation(MLP):
         # without early stopping, the student's first forward pass out of training
@@ -845,6 +851,7 @@ _INTERRUPTED_FIT = textwrap.dedent(
                                for net in (clf.teacher_, clf.student_)),
         "finite": bool(np.isfinite(proba).all()),
         "warned": [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)],
+        "handled": len(handled),
     }))
     """
 )
@@ -880,6 +887,18 @@ def test_ctrl_c_after_the_last_meta_epoch_keeps_the_whole_fit(hook):
     assert outcome["n_iter"] == outcome["history"] == 10
     assert outcome["epochs"] == [10, 10] and outcome["finite"]
     assert any("interrupted after 10 complete meta-epoch" in w for w in outcome["warned"])
+
+
+def test_a_second_ctrl_c_after_the_last_meta_epoch_aborts_the_fit():
+    # every Ctrl-C was recorded: a callback that hung there could not be left
+    assert _interrupted_fit(10, "twice") == {"raised": True, "fitted": False}
+
+
+def test_a_handler_of_ones_own_gets_a_ctrl_c_after_the_last_meta_epoch():
+    # it was taken over: the handler never called, the fit warned of an interrupt
+    outcome = _interrupted_fit(10, "own_handler")
+    assert outcome["handled"] == 1 and outcome["n_iter"] == 10
+    assert not any("interrupted" in w for w in outcome["warned"])
 
 
 def test_ctrl_c_in_the_first_meta_epoch_propagates_and_fits_nothing():
