@@ -490,16 +490,24 @@ def net(module, **params):
     module : type
         A class of :mod:`skdistill.modules`.
     **params
-        ``lr``, ``batch_size``, ``optimizer``, ``optimizer__*`` go to the net,
-        everything else to the module.
+        ``lr``, ``optimizer``, ``optimizer__*`` go to the net, everything else
+        to the module.
 
     Returns
     -------
     net : skorch.NeuralNet
+
+    Raises
+    ------
+    ValueError
+        For ``batch_size``: both nets train on the classifier's.
     """
+    if "batch_size" in params:
+        raise ValueError("a net's batch_size is not used: both nets train on "
+                         "DistilledClassifier's batch_size (--set batch_size=32)")
     net_params = dict(DEFAULT_NET_PARAMS)
     for key, value in params.items():
-        is_net_param = key in ("lr", "batch_size", "optimizer") or key.startswith("optimizer__")
+        is_net_param = key in ("lr", "optimizer") or key.startswith("optimizer__")
         net_params[key if is_net_param else f"module__{key}"] = value
     return NeuralNet(module, criterion=torch.nn.BCEWithLogitsLoss, **net_params)
 

@@ -591,11 +591,13 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         module, optimizer and learning rate, so nested parameters such as
         ``teacher__lr`` or ``teacher__module__hidden_units`` can be searched;
         its criterion, batch size, epochs, iterators, device and
-        ``train_split`` are set by this estimator, and settings that would be
-        overridden or misread (``criterion__*``, a ``BCELoss`` criterion,
-        iterator settings but ``iterator_train__drop_last``, skorch's
-        ``EarlyStopping`` callback) are refused before training (see the user
-        guide). Where the module class takes ``input_dim``,
+        ``train_split`` are set by this estimator (a ``max_epochs`` or
+        ``batch_size`` set on the net warns that it is not used), and
+        settings that would be overridden or misread (``criterion__*``, a
+        ``BCELoss`` criterion, iterator settings but
+        ``iterator_train__drop_last``, skorch's ``EarlyStopping`` callback)
+        are refused before training (see the user guide). Where the module
+        class takes ``input_dim``,
         ``output_dim``, ``sequence_length`` or ``alphabet_size``, they are
         filled in from the data (see ``sequence_shape_``). A module returns one
         logit per sample for two classes, of shape (n,) or (n, 1) (or two, of

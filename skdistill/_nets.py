@@ -8,6 +8,7 @@ the device once as whole tensors and every batch is one slice or one gather.
 
 import contextlib
 import copy
+import inspect
 import math
 import warnings
 
@@ -455,8 +456,23 @@ _ITERATOR_TRAIN_SETTINGS = ("drop_last",)
 _ITERATOR_VALID_SETTINGS = ("batch_size",)
 
 
+#: Settings of a skorch net spec that every fit sets itself, with what sets them.
+_SET_BY_THE_FIT = {
+    "max_epochs": "each meta-epoch trains it for DistilledClassifier's {role}_epochs epochs",
+    "batch_size": "both nets train on batches of DistilledClassifier's batch_size",
+}
+
+
 def _check_net_settings(params, role):
-    """Refuse settings of a skorch net spec that a fit would override or misread."""
+    """Refuse settings of a skorch net spec that a fit would override or misread;
+    warn of the budget it sets itself where the spec changed skorch's default."""
+    skorch_defaults = inspect.signature(NeuralNet.__init__).parameters
+    for name, setter in _SET_BY_THE_FIT.items():
+        if name in params and params[name] != skorch_defaults[name].default:
+            warnings.warn(
+                f"The {role} net's {name}={params[name]!r} is not used: "
+                f"{setter.format(role=role)}.", UserWarning, stacklevel=user_stacklevel(),
+            )
     criterion = params.get("criterion")
     if isinstance(criterion, nn.BCELoss) or (
         isinstance(criterion, type) and issubclass(criterion, nn.BCELoss)

@@ -89,18 +89,21 @@ def test_a_summary_without_a_complete_task_names_none(quality):
 
 
 def test_set_values_parse_as_documented_and_a_misspelt_name_is_an_error(quality):
-    # net(..., batch_size=32) went to the module, failing every fold; net(MPL) and a bare
-    # MPL became strings, failing every fold; a net's repr made a label of several lines
-    # without its lr
-    setting = quality.parse_setting("student=net(MLP, hidden_units=(8,),\n lr=3e-3, batch_size=32)")
+    # net(MPL) and a bare MPL became strings, failing every fold; a net's repr made a
+    # label of several lines without its lr
+    setting = quality.parse_setting("student=net(MLP, hidden_units=(8,),\n lr=3e-3)")
     model = quality.make_distilled([setting])
-    assert (model.student.batch_size, model.student.lr) == (32, 3e-3)
+    assert model.student.lr == 3e-3
     assert model.student.module__hidden_units == (8,)
     assert quality.default_label([setting, quality.parse_setting("alpha=0.7")]) == (
-        "distilled[student=net(MLP, hidden_units=(8,), lr=3e-3, batch_size=32),alpha=0.7]")
+        "distilled[student=net(MLP, hidden_units=(8,), lr=3e-3),alpha=0.7]")
     assert [quality.parse_setting(text).value for text in
             ("teacher_fusion=mean", "device=cuda:0", "beta=0.25")] == ["mean", "cuda:0", 0.25]
-    for text, message in [("student=net(MPL)", "a name in it is unknown; known"),
+    # net(..., batch_size=32) went to the module, failing every fold, then to the net,
+    # whose batch size no fit reads
+    for text, message in [("student=net(MLP, batch_size=32)",
+                           "ValueError: a net's batch_size is not used.*--set batch_size=32"),
+                          ("student=net(MPL)", "a name in it is unknown; known"),
                           ("student=MPL", r"did you mean \['MLP'\]"),
                           ("student=gru", r"did you mean \['GRU'\]"),
                           ("student=net(MLP, 1, 2, 3)", "TypeError")]:

@@ -112,6 +112,23 @@ def test_a_binary_net_for_more_classes_is_named(role):
         fast(**{role: NeuralNetBinaryClassifier(MLP)}).fit(X, y)
 
 
+def test_a_nets_own_epochs_and_batch_size_are_named_as_unused(imbalanced_arrays):
+    # a search over student__max_epochs fitted the same model for every value, silently
+    X, y = imbalanced_arrays
+    student = default_net("student").set_params(max_epochs=5, batch_size=32)
+    with pytest.warns(UserWarning) as caught:
+        fast(student=student).fit(X, y)
+    messages = [str(warning.message) for warning in caught]
+    assert ("The student net's max_epochs=5 is not used: each meta-epoch trains it for "
+            "DistilledClassifier's student_epochs epochs.") in messages
+    assert any(message.startswith("The student net's batch_size=32 is not used")
+               for message in messages)
+    with warnings.catch_warnings():  # skorch's defaults are no setting of the user's
+        warnings.simplefilter("error")
+        fast(student=default_net("student"), teacher=NeuralNet(MLP, criterion=torch.nn.MSELoss)
+             ).fit(X, y)
+
+
 def test_a_binary_net_of_a_two_column_module_is_named(imbalanced_arrays):
     # skorch's refusal of (n, 2) logits ended in advice on the module's input shape
     with pytest.raises(ValueError, match=r"The student is a skorch NeuralNetBinaryClassifier, "
