@@ -744,10 +744,12 @@ def warn_of_squashed_logits(net, data, role):
     logits keep every probability within [0.5, 0.731] (not the library's
     modules, which end in a linear layer), or features off scale (constant,
     a thousand times smaller than 1, or centred at 100: default nets predicted
-    every sample positive)."""
+    every sample positive). A library module on features on scale that tells
+    samples apart is no such case: it learned little, and is not warned of."""
     if len(data) < 20:
         return
-    output = net.forward(_first(data, SQUASH_CHECK_SAMPLES), training=False)
+    sample = _first(data, SQUASH_CHECK_SAMPLES)
+    output = net.forward(sample, training=False)
     if not _one_per_sample(output) or not ((output >= 0) & (output <= 1)).all():
         return
     spread = (output.max() - output.min()).item()
@@ -756,6 +758,8 @@ def warn_of_squashed_logits(net, data, role):
     if spread < ALIKE_LOGITS_SPREAD:
         cause = f"they differ by {spread:.2g} at most, so the net tells no sample from another. "
     elif type(net.module_) in LOGIT_MODULES:
+        if _on_scale(sample.take(slice(None))[0]):
+            return  # a net that learned little (an early meta-epoch kept), not a wrong one
         cause = "its module ends in a linear layer, so X is likely off scale. "
     else:
         cause = ("does its module end in a sigmoid? Modules return logits; remove the "
@@ -766,6 +770,16 @@ def warn_of_squashed_logits(net, data, role):
         "every probability lies within [0.5, 0.731] and every prediction is positive: "
         + cause, UserWarning, stacklevel=user_stacklevel(),
     )
+
+
+def _on_scale(X):
+    """Whether the features ``X`` (a tensor of samples) look on the scale a net
+    reads: some spread by 0.01 or more, and none is centred further from 0
+    than 10 times one plus its spread (one-hot columns and standardised ones
+    are; columns a thousand times smaller, or centred at 100, are not)."""
+    X = X.double()
+    spread, centre = X.std(dim=0, unbiased=False), X.mean(dim=0).abs()
+    return bool(spread.max() >= ALIKE_LOGITS_SPREAD and (centre <= 10 * (1 + spread)).all())
 
 
 def _ignores_its_weights(net, data, output):

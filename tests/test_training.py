@@ -275,6 +275,29 @@ def test_a_net_that_tells_no_sample_from_another_is_not_taken_for_a_sigmoid():
     assert not any("sigmoid" in message for message in messages)
 
 
+def test_a_library_net_that_learned_little_on_features_on_scale_is_not_warned_of():
+    # a student kept at an early meta-epoch on one-hot windows, its logits in [0, 1], was
+    # told that its 0/1 input was likely off scale
+    from skdistill._nets import (
+        BatchIterator, DistillationNet, TensorData, _on_scale, warn_of_squashed_logits,
+    )
+
+    X = np.eye(8, dtype=np.float32)[np.random.RandomState(0).randint(0, 8, 100)]
+    net = DistillationNet(MLP, module__input_dim=8, criterion=torch.nn.BCEWithLogitsLoss,
+                          iterator_valid=BatchIterator).initialize()
+    last = net.module_.layers[-1]
+    with torch.no_grad():
+        last.weight.mul_(0.1)
+        last.bias.fill_(0.5)
+    logits = net.forward(TensorData(X), training=False)
+    assert ((logits >= 0) & (logits <= 1)).all() and logits.max() - logits.min() > 0.01
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warn_of_squashed_logits(net, TensorData(X), "student")
+    assert _on_scale(torch.as_tensor(X)) and _on_scale(torch.randn(50, 3))
+    assert not _on_scale(torch.as_tensor(X) * 1e-3) and not _on_scale(torch.randn(50, 3) + 100)
+
+
 @pytest.mark.parametrize("role", ["teacher", "student"])
 def test_wrong_output_width_is_named_for_teacher_and_student(role):
     from sklearn.datasets import load_iris
