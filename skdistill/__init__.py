@@ -5,20 +5,44 @@ learns from the true labels through an imbalanced non-negative PU risk and from
 the teacher's predictions, and then behaves like any scikit-learn classifier.
 """
 
-from ._classifier import DistilledClassifier
-from ._nets import default_net
-from ._warnings import FitInterruptedWarning, SequenceShapeWarning
-from .losses import DistillationLoss, ImbalancedNNPULoss
-from .onnx_export import export_onnx
-from .persistence import load, register_trusted, save
-from .plotting import TeacherStudentDisplay, TrainingCurvesDisplay
+import importlib
 
 __version__ = "0.2.0.dev0"
 
-__all__ = [
-    "DistilledClassifier", "default_net", "DistillationLoss", "FitInterruptedWarning",
-    "ImbalancedNNPULoss", "load", "register_trusted", "save", "SequenceShapeWarning",
-    "__version__",
-    "export_onnx",
-    "TeacherStudentDisplay", "TrainingCurvesDisplay",
-]
+#: Each public name with the module that defines it, imported on first use
+#: (PEP 562): ``skdistill --help`` then answers without importing torch.
+_PUBLIC = {
+    "DistilledClassifier": "_classifier",
+    "default_net": "_nets",
+    "DistillationLoss": "losses",
+    "FitInterruptedWarning": "_warnings",
+    "ImbalancedNNPULoss": "losses",
+    "load": "persistence",
+    "register_trusted": "persistence",
+    "save": "persistence",
+    "SequenceShapeWarning": "_warnings",
+    "export_onnx": "onnx_export",
+    "TeacherStudentDisplay": "plotting",
+    "TrainingCurvesDisplay": "plotting",
+}
+#: The public submodules, reachable as attributes as once the package imported them all.
+_SUBMODULES = (
+    "cli", "datasets", "fusion", "losses", "metrics", "modules", "onnx_export",
+    "persistence", "plotting", "preprocessing", "pu", "tracking",
+)
+
+__all__ = [*_PUBLIC, "__version__"]
+
+
+def __getattr__(name):
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *_PUBLIC, *_SUBMODULES})

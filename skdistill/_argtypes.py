@@ -6,7 +6,6 @@ A bad value then ends in argparse's usage line and ``error: argument --X:
 
 import argparse
 
-from ._classifier import resolve_device
 from ._seeds import MAX_SEED
 
 
@@ -86,6 +85,8 @@ def torch_device(text):
     device : str
         ``text``, checked.
     """
+    from ._classifier import resolve_device  # torch: only where a device is given
+
     try:
         resolve_device(text)
     except ValueError as error:

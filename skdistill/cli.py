@@ -10,13 +10,12 @@ import warnings
 from contextlib import contextmanager, suppress
 from functools import partial
 
-from . import __version__, _demo
-from ._demo import COLUMNS, run_demo
+from . import __version__
 from ._argtypes import file_path, numpy_seed, torch_device
 from ._signals import TERMINATING_SIGNALS, handlers_set
 from ._warnings import FitInterruptedWarning
 
-__all__ = ["COLUMNS", "build_parser", "format_table", "main", "run_demo"]
+__all__ = ["build_parser", "format_table", "main"]
 
 
 def format_table(rows, columns):
@@ -58,7 +57,9 @@ def format_table(rows, columns):
 
 
 def _demo_command(args):
-    size = f"{_demo.QUICK_SAMPLES:,} of the 73,927" if args.quick else "all 73,927"
+    from ._demo import COLUMNS, QUICK_SAMPLES, run_demo  # torch and scikit-learn: not for --help
+
+    size = f"{QUICK_SAMPLES:,} of the 73,927" if args.quick else "all 73,927"
     print(
         f"Lysine crotonylation sites ({size} windows of 29 residues, 9.2% positive), "
         "stratified 75/25 split, one-hot encoded by SequenceEncoder.",
@@ -129,7 +130,7 @@ def build_parser():
         help="distill a small student on the embedded crotonylation data and compare it",
     )
     demo.add_argument("--quick", action="store_true",
-                      help=f"a {_demo.QUICK_SAMPLES:,}-window subsample and fewer rounds (20 s)")
+                      help="a subsample of the windows and fewer rounds (20 s)")
     demo.add_argument("--device", type=torch_device, default="auto",
                       help="torch device (default auto)")
     demo.add_argument("--random-state", type=numpy_seed, default=0, help="seed (default 0)")

@@ -5,7 +5,8 @@ import pytest
 
 import skdistill
 from skdistill import _demo
-from skdistill.cli import COLUMNS, format_table, main
+from skdistill._demo import COLUMNS
+from skdistill.cli import format_table, main
 
 MODELS = ["teacher", "distilled student", "student alone", "HistGradientBoostingClassifier",
           "LogisticRegression"]
