@@ -32,7 +32,7 @@ from sklearn.utils.validation import (
 )
 from torch import nn
 
-from ._constraints import NumberInterval
+from ._constraints import ModuleClass, NumberInterval, ProbabilisticClassifier
 from ._layout import doubt_of_values_layout, find_layout, shape_contradiction
 from ._numbers import summable_weights
 from ._nets import (
@@ -79,8 +79,8 @@ from .tracking import Tracker, TrackingSession
 
 __all__ = ["DistilledClassifier"]
 
-_NET_SPECS = [None, type, nn.Module, NeuralNet]
-_ESTIMATOR_SPEC = HasMethods(["fit", "predict_proba"])
+_NET_SPECS = [None, ModuleClass(), nn.Module, NeuralNet]
+_ESTIMATOR_SPEC = ProbabilisticClassifier()
 #: ``early_stopping="auto"`` holds out a validation part from this many samples on,
 #: when that part holds at least ``EARLY_STOPPING_MIN_PER_CLASS`` samples of every class.
 EARLY_STOPPING_MIN_SAMPLES = 100

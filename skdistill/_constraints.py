@@ -1,6 +1,6 @@
 """Parameter constraints shared by the estimators of the library."""
 
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import HasMethods, Interval
 
 
 class NumberInterval(Interval):
@@ -15,3 +15,32 @@ class NumberInterval(Interval):
     def is_satisfied_by(self, val):
         """Whether ``val`` is a number (not a bool) within the interval."""
         return not isinstance(val, bool) and super().is_satisfied_by(val)
+
+
+class ModuleClass(HasMethods):
+    """A class, as a teacher or student spec gives a torch module's; named so in
+    messages (scikit-learn's ``type`` reads "an instance of 'type'"). A
+    :class:`HasMethods`, one of the constraints scikit-learn takes as given."""
+
+    def __init__(self):
+        super().__init__(["mro"])
+
+    def is_satisfied_by(self, val):
+        """Whether ``val`` is a class."""
+        return isinstance(val, type)
+
+    def __str__(self):
+        return "a class (a torch.nn.Module subclass)"
+
+
+class ProbabilisticClassifier(HasMethods):
+    """An object with ``fit`` and ``predict_proba``, whose message tells how to
+    give a classifier without ``predict_proba``."""
+
+    def __init__(self):
+        super().__init__(["fit", "predict_proba"])
+
+    def __str__(self):
+        return ("a classifier with fit and predict_proba (wrap one without "
+                "predict_proba, such as SVC() or RidgeClassifier(), in "
+                "CalibratedClassifierCV)")

@@ -142,18 +142,19 @@ class EstimatorTeacher(_Teacher):
         return None
 
     def _call(self, method, *args, **kwargs):
-        """Call a method of the estimator; a ValueError or TypeError it raises says
-        which teacher failed, since its own message may point deep into it."""
+        """Call a method of the estimator; a ValueError, TypeError or RuntimeError
+        (torch's, of a skorch net inside) it raises says which teacher failed,
+        since its own message may point deep into it."""
         try:
             return getattr(self.estimator, method)(*args, **kwargs)
-        except (TeacherUnavailableError, UnsetMetadataPassedError):
-            raise  # the latter names the step of the teacher whose request is unset
-        except (TypeError, ValueError) as error:
+        except (TeacherUnavailableError, UnsetMetadataPassedError, torch.cuda.OutOfMemoryError):
+            raise  # the second names the step of the teacher whose request is unset
+        except (TypeError, ValueError, RuntimeError) as error:
             # NotFittedError (a FrozenEstimator of an unfitted one) and
             # InvalidParameterError (both a ValueError and a TypeError) keep their
             # type, and no word on the input, which has nothing to do with them
             kind = next(kind for kind in (NotFittedError, InvalidParameterError, TypeError,
-                                          ValueError) if isinstance(error, kind))
+                                          ValueError, RuntimeError) if isinstance(error, kind))
             on_input = "" if kind in (NotFittedError, InvalidParameterError) else (
                 " on X as given, its dtype kept (the nets read it as numbers)"
                 + (f", and {', '.join(sorted(kwargs))}" if kwargs else "")
@@ -166,13 +167,13 @@ class EstimatorTeacher(_Teacher):
     def _check_probabilities(self, proba):
         """A ValueError naming the teacher where ``predict_proba`` gave no
         probabilities of its ``classes_`` (NaN, values outside [0, 1], other
-        columns): they would reach the student as targets."""
+        columns, rows not summing to 1): they would reach the student as targets."""
         problem = _probability_error(proba, len(self.estimator.classes_))
         if problem is not None:
             raise ValueError(
                 f"The scikit-learn teacher {type(self.estimator).__name__} returned from "
                 f"predict_proba {problem}; a teacher must return probabilities in [0, 1], "
-                "one column per class."
+                "one column per class, each row summing to 1."
             )
 
     def _compute_logits(self, part):
@@ -183,6 +184,10 @@ class EstimatorTeacher(_Teacher):
         return probabilities_to_logits(proba[:, 1] if proba.shape[1] == 2 else proba)
 
 
+#: How far from 1 a row of a teacher's probabilities may sum (float32 rounding).
+_ROW_SUM_TOLERANCE = 1e-3
+
+
 def _probability_error(proba, n_classes):
     """What is wrong with a teacher's ``predict_proba`` output, or None."""
     if proba.ndim != 2 or proba.shape[1] != n_classes:
@@ -191,6 +196,10 @@ def _probability_error(proba, n_classes):
     bad = ~np.isfinite(proba) | (proba < -1e-6) | (proba > 1 + 1e-6)
     if bad.any():
         return f"{int(bad.any(axis=1).sum())} row(s) holding {float(proba[bad][0])!r}"
+    sums = proba.sum(axis=1, dtype=np.float64)
+    off = np.abs(sums - 1) > _ROW_SUM_TOLERANCE
+    if off.any():
+        return f"{int(off.sum())} row(s) summing to {float(sums[off][0])!r}, not 1"
     return None
 
 

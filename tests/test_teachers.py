@@ -291,6 +291,31 @@ def test_a_failing_sklearn_teacher_is_named(imbalanced_arrays):
         fast(teacher=FailingClassifier()).fit(X, y)
 
 
+def test_a_frozen_skorch_teacher_failing_in_torch_is_named(imbalanced_arrays):
+    # a skorch net fitted on float32 failed on float64 X in a bare "mat1 and mat2 must
+    # have the same dtype", naming no teacher
+    from skorch import NeuralNetClassifier
+
+    X, y = imbalanced_arrays
+    net = NeuralNetClassifier(MLP, module__input_dim=X.shape[1], module__output_dim=2,
+                              max_epochs=1, train_split=None, verbose=0)
+    net.fit(X.astype(np.float32), y)
+    with pytest.raises(RuntimeError, match=r"scikit-learn teacher FrozenEstimator failed in "
+                                           r"predict_proba on X as given, its dtype kept"):
+        fast(teacher=FrozenEstimator(net)).fit(X.astype(np.float64), y)
+
+
+def test_a_teacher_without_predict_proba_is_told_how_to_serve():
+    # the refusal listed "an instance of 'type'" and no way to use an SVC
+    from sklearn.svm import SVC
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=r"must be None, a class \(a torch\.nn\."
+                                                    r"Module subclass\), .*\(wrap one without predict_proba.*"
+                                                    r"CalibratedClassifierCV\)\. Got SVC\(\)"):
+        DistilledClassifier(teacher=SVC()).fit(np.eye(4), [0, 1, 0, 1])
+
+
 class OddProbabilities(ClassifierMixin, BaseEstimator):
     """A teacher whose predict_proba returns what it is told to."""
 
@@ -309,10 +334,12 @@ class OddProbabilities(ClassifierMixin, BaseEstimator):
     ([np.nan, 1.0], r"returned from predict_proba \d+ row\(s\) holding nan"),
     ([1.5, -0.5], r"returned from predict_proba \d+ row\(s\) holding 1\.5"),
     ([1.0, 0.0, 0.0], r"returned from predict_proba an array of shape \(\d+, 3\), for 2 "),
-], ids=["NaN", "outside [0, 1]", "a column too many"])
+    ([0.6, 0.9], r"returned from predict_proba \d+ row\(s\) summing to 1\.5, not 1"),
+], ids=["NaN", "outside [0, 1]", "a column too many", "rows not summing to 1"])
 def test_a_teacher_of_no_probabilities_is_named(imbalanced_arrays, proba, message):
     # NaN failed in roc_auc_score or blamed the student's learning rate (even at weight
-    # 0), values outside [0, 1] were clipped silently, columns failed in an IndexError
+    # 0), values outside [0, 1] were clipped silently, columns failed in an IndexError,
+    # rows summing to 1.5 became [0.1, 0.9] silently
     X, y = imbalanced_arrays
     with pytest.raises(ValueError, match=r"^The scikit-learn teacher OddProbabilities "
                                          + message):
