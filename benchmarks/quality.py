@@ -478,6 +478,11 @@ def select_tasks(names):
 # -------------------------------------------------------------------------- models
 
 
+#: The net settings every fit sets itself, with the classifier's parameter for each.
+NET_SETTINGS_OF_THE_FIT = {"batch_size": "batch_size", "max_epochs": "student_epochs",
+                           "device": "device"}
+
+
 def net(module, **params):
     """Return an unfitted skorch net of ``module`` with the default net settings.
 
@@ -500,11 +505,12 @@ def net(module, **params):
     Raises
     ------
     ValueError
-        For ``batch_size``: both nets train on the classifier's.
+        For a setting every fit sets itself (``batch_size``, ``max_epochs``,
+        ``device``): the classifier's parameter that sets it is named.
     """
-    if "batch_size" in params:
-        raise ValueError("a net's batch_size is not used: both nets train on "
-                         "DistilledClassifier's batch_size (--set batch_size=32)")
+    for key in params.keys() & NET_SETTINGS_OF_THE_FIT:
+        raise ValueError(f"a net's {key} is not used: DistilledClassifier sets it "
+                         f"(--set {NET_SETTINGS_OF_THE_FIT[key]}=...)")
     net_params = dict(DEFAULT_NET_PARAMS)
     for key, value in params.items():
         is_net_param = key in ("lr", "optimizer") or key.startswith("optimizer__")

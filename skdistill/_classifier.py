@@ -102,7 +102,8 @@ def _input_for_estimators(X):
 
 def resolve_device(device):
     """Return the torch device for ``device`` ("auto", "cpu", "cuda:0", ...),
-    checked to hold a tensor (a ValueError names ``device`` otherwise)."""
+    checked to hold a tensor (a ValueError names ``device`` otherwise); the CPU
+    by any index is "cpu", the one location a pickled tensor loads from."""
     if isinstance(device, str) and device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
@@ -120,11 +121,13 @@ def resolve_device(device):
         # any backend, and any device number, with the error torch gives for it
         torch.empty(0, device=resolved)
     except Exception as error:  # noqa: BLE001 - backends raise RuntimeError, ImportError, ...
+        # the first sentence: torch's go on for lines about its build
+        first = str(error).partition("\n")[0].partition(". ")[0].rstrip(".")
         raise ValueError(
             f"device={device!r} cannot be used by this torch: {type(error).__name__}: "
-            f"{str(error).partition(chr(10))[0]}"
+            f"{first}."
         ) from None
-    return resolved
+    return torch.device("cpu") if resolved.type == "cpu" else resolved
 
 
 def _encode_labels(y):
@@ -591,8 +594,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         module, optimizer and learning rate, so nested parameters such as
         ``teacher__lr`` or ``teacher__module__hidden_units`` can be searched;
         its criterion, batch size, epochs, iterators, device and
-        ``train_split`` are set by this estimator (a ``max_epochs`` or
-        ``batch_size`` set on the net warns that it is not used), and
+        ``train_split`` are set by this estimator (a ``max_epochs``,
+        ``batch_size`` or ``device`` other than skorch's default set on the
+        net warns that it is not used), and
         settings that would be overridden or misread (``criterion__*``, a
         ``BCELoss`` criterion, iterator settings but
         ``iterator_train__drop_last``, skorch's ``EarlyStopping`` callback)
@@ -794,6 +798,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         estimators in threads of its own), so one that draws from the global
         generators (one without a ``random_state``, such as a skorch net)
         does not repeat exactly under the threading backend: use processes.
+        So does a fit while code of another thread draws from those
+        generators (it draws from the fit's stream), and torch's default
+        dtype is float32 in every thread while a fit runs (see the user
+        guide): serve and train in separate processes.
     verbose : int, default=0
         0 is silent; 1 or more shows a progress bar over meta-epochs on
         standard error, with the last round's losses and scores, removed when

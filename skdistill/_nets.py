@@ -460,6 +460,7 @@ _ITERATOR_VALID_SETTINGS = ("batch_size",)
 _SET_BY_THE_FIT = {
     "max_epochs": "each meta-epoch trains it for DistilledClassifier's {role}_epochs epochs",
     "batch_size": "both nets train on batches of DistilledClassifier's batch_size",
+    "device": "every net trains and predicts on DistilledClassifier's device",
 }
 
 
@@ -772,14 +773,21 @@ def warn_of_squashed_logits(net, data, role):
     )
 
 
+#: Features look on scale where the largest spread lies within these bounds and no
+#: centre is further from 0 than the last.
+ON_SCALE_SPREAD, ON_SCALE_CENTRE = (ALIKE_LOGITS_SPREAD, 10.0), 10.0
+
+
 def _on_scale(X):
     """Whether the features ``X`` (a tensor of samples) look on the scale a net
-    reads: some spread by 0.01 or more, and none is centred further from 0
-    than 10 times one plus its spread (one-hot columns and standardised ones
-    are; columns a thousand times smaller, or centred at 100, are not)."""
+    reads: the largest spread within ``ON_SCALE_SPREAD`` and every centre
+    within ``ON_SCALE_CENTRE`` of 0 (one-hot columns and standardised ones
+    are; columns a thousand times smaller or larger, pixels of 0 to 255, or
+    columns centred at 100, are not)."""
     X = X.double()
     spread, centre = X.std(dim=0, unbiased=False), X.mean(dim=0).abs()
-    return bool(spread.max() >= ALIKE_LOGITS_SPREAD and (centre <= 10 * (1 + spread)).all())
+    low, high = ON_SCALE_SPREAD
+    return bool(low <= spread.max() <= high and (centre <= ON_SCALE_CENTRE).all())
 
 
 def _ignores_its_weights(net, data, output):
@@ -918,9 +926,17 @@ def _resume_schedulers(net, kept, group_settings):
 
 
 def _end_training_run(nets_and_data):
+    """End every net's run, each one's even where a Ctrl-C cut another's short;
+    the interrupt is raised after."""
+    interrupt = None
     for net, data in nets_and_data:
-        net.notify("on_train_end", X=data, y=None)
+        try:
+            net.notify("on_train_end", X=data, y=None)
+        except KeyboardInterrupt as caught:
+            interrupt = interrupt or caught
         _compact_history(net)
+    if interrupt is not None:
+        raise interrupt
 
 
 #: What skorch itself records of a batch.

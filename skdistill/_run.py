@@ -583,8 +583,9 @@ def write_report(model, test, folder):
                        zip(*np.unique(y_test, return_counts=True)))
     positive = f"positive class {classes[1]}, " if len(classes) == 2 else ""
     weighted = "" if test.weight is None else (
-        " The scores table (and teacher_student.png, where drawn) is weighted by "
-        "data.weight_column; the counts and imbalanced-learn's reports are not.")
+        " The scores table (and the ROC curves and agreement of teacher_student.png, "
+        "where drawn) is weighted by data.weight_column; the counts, the probability "
+        "scatter and imbalanced-learn's reports are not.")
     report = [f"Test part: {len(y_test)} samples ({counts}); {positive}predicted class: "
               f"the most probable one.{weighted}",
               *([" ".join(filter(None, [*pu_note, warning]))] if pu_note else []),

@@ -35,13 +35,14 @@ def handlers_set(numbers, handler):
 
 
 @contextmanager
-def ctrl_c_recorded():
+def ctrl_c_recorded(after_one=False):
     """Within the block, a first Ctrl-C that would raise KeyboardInterrupt
     (Python's default handler) is only recorded, in the list the block gets,
     so that the block's work runs to its end; a second raises, to get out of
-    a block that hangs. A handler of the caller's own, or none, is left to act.
+    a block that hangs (with ``after_one``, one already taken before the block,
+    the first raises). A handler of the caller's own, or none, is left to act.
     """
-    arrived = []
+    arrived = [signal.SIGINT] if after_one else []
 
     def record(signum, frame):
         if arrived:

@@ -446,7 +446,8 @@ class DistillationRun:
                         raise
                     interrupt = caught
                 finally:
-                    late_interrupts = after_rounds.enter_context(ctrl_c_recorded())
+                    late_interrupts = after_rounds.enter_context(
+                        ctrl_c_recorded(after_one=interrupt is not None))
                     self.ensemble.end_fit()
                     self.student_data.y.pop("teacher_logits", None)
                 self.teacher_monitor.restore(interrupt is not None)

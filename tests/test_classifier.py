@@ -549,6 +549,28 @@ def test_a_device_type_this_torch_cannot_use_is_named_before_training(imbalanced
         fast(device="xpu").fit(X, y)
 
 
+def test_a_backend_this_torch_lacks_is_named_in_one_sentence(imbalanced_arrays):
+    # torch's message of 1,248 characters, about its build and Facebook employees
+    if torch.backends.mps.is_available():
+        pytest.skip("MPS is present")
+    with pytest.raises(ValueError) as raised:
+        fast(device="mps").fit(*imbalanced_arrays)
+    message = str(raised.value)
+    assert message.startswith("device='mps' cannot be used by this torch: ")
+    assert message.endswith("from the 'MPS' backend.") and "Facebook" not in message
+
+
+@pytest.mark.parametrize("device", ["cpu:0", torch.device("cpu", 1)])
+def test_a_cpu_device_of_an_index_pickles(imbalanced_arrays, device):
+    # tensors on "cpu:0" pickled, then failed to unpickle: "don't know how to restore data
+    # location", so cross_validate(n_jobs=2, return_estimator=True) broke its pool
+    X, y = imbalanced_arrays
+    clf = fast(device=device).fit(X, y)
+    assert clf.device_ == torch.device("cpu")
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(clf)).predict_proba(X),
+                                  clf.predict_proba(X))
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_non_finite_input(imbalanced_arrays, bad):
     X, y = imbalanced_arrays

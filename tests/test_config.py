@@ -1151,7 +1151,8 @@ def test_weight_column_weighs_training_and_scores_and_is_no_feature(csv_run, mon
     weights = np.random.default_rng(0).uniform(0.2, 3.0, len(frame))
     weighted, weighted_scores, _ = run("weighted", weights)
     np.testing.assert_allclose(ones, plain, atol=1e-5)  # w is not read as a feature
-    assert "scores table (and teacher_student.png, where drawn) is weighted" in ones_report
+    assert ("scores table (and the ROC curves and agreement of teacher_student.png, where "
+            "drawn) is weighted") in ones_report
     assert "weighted" not in plain_report
     assert np.abs(weighted - plain).max() > 1e-3
     assert not np.allclose(weighted_scores["ROC AUC"], plain_scores["ROC AUC"])

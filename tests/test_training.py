@@ -115,10 +115,12 @@ def test_a_binary_net_for_more_classes_is_named(role):
 def test_a_nets_own_epochs_and_batch_size_are_named_as_unused(imbalanced_arrays):
     # a search over student__max_epochs fitted the same model for every value, silently
     X, y = imbalanced_arrays
-    student = default_net("student").set_params(max_epochs=5, batch_size=32)
+    student = default_net("student").set_params(max_epochs=5, batch_size=32, device="cuda:1")
     with pytest.warns(UserWarning) as caught:
         fast(student=student).fit(X, y)
     messages = [str(warning.message) for warning in caught]
+    assert ("The student net's device='cuda:1' is not used: every net trains and predicts "
+            "on DistilledClassifier's device.") in messages
     assert ("The student net's max_epochs=5 is not used: each meta-epoch trains it for "
             "DistilledClassifier's student_epochs epochs.") in messages
     assert any(message.startswith("The student net's batch_size=32 is not used")
@@ -296,6 +298,7 @@ def test_a_library_net_that_learned_little_on_features_on_scale_is_not_warned_of
         warn_of_squashed_logits(net, TensorData(X), "student")
     assert _on_scale(torch.as_tensor(X)) and _on_scale(torch.randn(50, 3))
     assert not _on_scale(torch.as_tensor(X) * 1e-3) and not _on_scale(torch.randn(50, 3) + 100)
+    assert not _on_scale(torch.as_tensor(X) * 1e3) and not _on_scale(torch.randn(50, 3) * 100)
 
 
 @pytest.mark.parametrize("role", ["teacher", "student"])
@@ -854,11 +857,16 @@ _INTERRUPTED_FIT = textwrap.dedent(
                     os.kill(os.getpid(), signal.SIGINT)
         def on_batch_end(self, net, **kwargs):
             self._maybe_interrupt(net, "batch")
+            if self.hook == "during_and_end" and len(net.history) == self.epoch:
+                self.epoch = None  # once: the round ends here
+                os.kill(os.getpid(), signal.SIGINT)
         def on_epoch_end(self, net, **kwargs):
             self._maybe_interrupt(net, "epoch")
         def on_train_end(self, net, **kwargs):
             for hook in ("train_end", "twice", "own_handler"):
                 self._maybe_interrupt(net, hook)
+            if self.hook == "during_and_end":  # after one in the fourth meta-epoch
+                os.kill(os.getpid(), signal.SIGINT)
 
     class SigintOnEvaluation(MLP):
         # without early stopping, the student's first forward pass out of training
@@ -932,6 +940,35 @@ def test_ctrl_c_after_the_last_meta_epoch_keeps_the_whole_fit(hook):
 def test_a_second_ctrl_c_after_the_last_meta_epoch_aborts_the_fit():
     # every Ctrl-C was recorded: a callback that hung there could not be left
     assert _interrupted_fit(10, "twice") == {"raised": True, "fitted": False}
+
+
+def test_a_ctrl_c_after_one_in_training_aborts_the_fit():
+    # the first Ctrl-C after the rounds was recorded as a first one: a third was needed
+    assert _interrupted_fit(4, "during_and_end") == {"raised": True, "fitted": False}
+
+
+def test_a_ctrl_c_ending_one_nets_run_ends_the_others_too():
+    # the second Ctrl-C in a teacher's on_train_end left the student's run unended
+    from skdistill._nets import training_run
+
+    ended = []
+
+    class Ends(Callback):
+        def __init__(self, name, interrupts=False):
+            self.name, self.interrupts = name, interrupts
+
+        def on_train_end(self, net, **kwargs):
+            ended.append(self.name)
+            if self.interrupts:
+                raise KeyboardInterrupt
+
+    nets = [NeuralNet(MLP, module__input_dim=3, criterion=torch.nn.BCEWithLogitsLoss,
+                      callbacks=[Ends(name, interrupts=name == "teacher")]).initialize()
+            for name in ("teacher", "student")]
+    with pytest.raises(KeyboardInterrupt):
+        with training_run([(net, None) for net in nets]):
+            pass
+    assert ended == ["teacher", "student"]
 
 
 def test_a_handler_of_ones_own_gets_a_ctrl_c_after_the_last_meta_epoch():
