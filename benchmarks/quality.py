@@ -478,9 +478,12 @@ def select_tasks(names):
 # -------------------------------------------------------------------------- models
 
 
-#: The net settings every fit sets itself, with the classifier's parameter for each.
-NET_SETTINGS_OF_THE_FIT = {"batch_size": "batch_size", "max_epochs": "student_epochs",
-                           "device": "device"}
+#: The net settings every fit sets itself, with the classifier's parameters for each.
+NET_SETTINGS_OF_THE_FIT = {
+    "batch_size": "--set batch_size=...",
+    "max_epochs": "--set student_epochs=... or --set teacher_epochs=...",
+    "device": "--set device=...",
+}
 
 
 def net(module, **params):
@@ -510,7 +513,7 @@ def net(module, **params):
     """
     for key in params.keys() & NET_SETTINGS_OF_THE_FIT:
         raise ValueError(f"a net's {key} is not used: DistilledClassifier sets it "
-                         f"(--set {NET_SETTINGS_OF_THE_FIT[key]}=...)")
+                         f"({NET_SETTINGS_OF_THE_FIT[key]})")
     net_params = dict(DEFAULT_NET_PARAMS)
     for key, value in params.items():
         is_net_param = key in ("lr", "optimizer") or key.startswith("optimizer__")

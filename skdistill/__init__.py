@@ -5,7 +5,7 @@ learns from the true labels through an imbalanced non-negative PU risk and from
 the teacher's predictions, and then behaves like any scikit-learn classifier.
 """
 
-import importlib
+from importlib import import_module as _import_module
 
 __version__ = "0.2.0.dev0"
 
@@ -36,11 +36,11 @@ __all__ = [*_PUBLIC, "__version__"]
 
 def __getattr__(name):
     if name in _PUBLIC:
-        value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+        value = getattr(_import_module(f".{_PUBLIC[name]}", __name__), name)
         globals()[name] = value
         return value
     if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return _import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -85,6 +85,8 @@ def torch_device(text):
     device : str
         ``text``, checked.
     """
+    if text == "auto":  # argparse converts the default too: no torch for it
+        return text
     from ._classifier import resolve_device  # torch: only where a device is given
 
     try:

@@ -398,7 +398,8 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
         scoring callback would score the training batches.
     """
     net_class, params = net_class_and_params(spec, default)
-    _check_net_settings(params, role)
+    _check_net_settings(params, role, {"max_epochs": max_epochs, "batch_size": batch_size,
+                                       "device": device})
     filled = {}
     for name, value in module_dims.items():
         if accepts(params["module"], name) and f"module__{name}" not in params:
@@ -456,6 +457,19 @@ _ITERATOR_TRAIN_SETTINGS = ("drop_last",)
 _ITERATOR_VALID_SETTINGS = ("batch_size",)
 
 
+def _same_setting(name, value, other):
+    """Whether two values of net setting ``name`` are the same: devices by type,
+    and by index where both give one ("cuda" is "cuda:0", "cpu:0" is "cpu")."""
+    if name != "device":
+        return value == other
+    try:
+        value, other = torch.device(value), torch.device(other)
+    except (RuntimeError, TypeError):  # no device at all: not the fit's
+        return False
+    return value.type == other.type and (
+        value.type == "cpu" or None in (value.index, other.index) or value.index == other.index)
+
+
 #: Settings of a skorch net spec that every fit sets itself, with what sets them.
 _SET_BY_THE_FIT = {
     "max_epochs": "each meta-epoch trains it for DistilledClassifier's {role}_epochs epochs",
@@ -464,12 +478,16 @@ _SET_BY_THE_FIT = {
 }
 
 
-def _check_net_settings(params, role):
+def _check_net_settings(params, role, fit_settings):
     """Refuse settings of a skorch net spec that a fit would override or misread;
-    warn of the budget it sets itself where the spec changed skorch's default."""
+    warn of those it sets itself (``fit_settings``: ``max_epochs``,
+    ``batch_size``, ``device``) where the spec holds another value than both
+    skorch's default and the fit's."""
     skorch_defaults = inspect.signature(NeuralNet.__init__).parameters
     for name, setter in _SET_BY_THE_FIT.items():
-        if name in params and params[name] != skorch_defaults[name].default:
+        value = params.get(name)
+        if value is not None and not any(_same_setting(name, value, other) for other in
+                                         (skorch_defaults[name].default, fit_settings[name])):
             warnings.warn(
                 f"The {role} net's {name}={params[name]!r} is not used: "
                 f"{setter.format(role=role)}.", UserWarning, stacklevel=user_stacklevel(),

@@ -59,7 +59,8 @@ def spec_kind(spec, name, estimators=True):
         allowed = (
             "None, a torch.nn.Module subclass or instance, a skorch NeuralNet, or a "
             "scikit-learn classifier with fit and predict_proba (a FrozenEstimator "
-            "for an already fitted one)"
+            "for an already fitted one; one without predict_proba, such as SVC() or "
+            "RidgeClassifier(), wrapped in CalibratedClassifierCV)"
         )
     raise TypeError(f"{name} must be {allowed}; got {spec!r}.")
 

@@ -142,14 +142,16 @@ class EstimatorTeacher(_Teacher):
         return None
 
     def _call(self, method, *args, **kwargs):
-        """Call a method of the estimator; a ValueError, TypeError or RuntimeError
-        (torch's, of a skorch net inside) it raises says which teacher failed,
-        since its own message may point deep into it."""
+        """Call a method of the estimator; a ValueError, TypeError or plain
+        RuntimeError (torch's, of a skorch net inside) it raises says which
+        teacher failed, since its own message may point deep into it."""
         try:
             return getattr(self.estimator, method)(*args, **kwargs)
-        except (TeacherUnavailableError, UnsetMetadataPassedError, torch.cuda.OutOfMemoryError):
-            raise  # the second names the step of the teacher whose request is unset
+        except (TeacherUnavailableError, UnsetMetadataPassedError):
+            raise  # the latter names the step of the teacher whose request is unset
         except (TypeError, ValueError, RuntimeError) as error:
+            if isinstance(error, RuntimeError) and type(error) is not RuntimeError:
+                raise  # NotImplementedError, RecursionError, CUDA's out of memory: as they are
             # NotFittedError (a FrozenEstimator of an unfitted one) and
             # InvalidParameterError (both a ValueError and a TypeError) keep their
             # type, and no word on the input, which has nothing to do with them

@@ -442,9 +442,9 @@ class DistillationRun:
                             self._start_from_warm_nets()
                         (self._online if self.schedule == "online" else self._sequential)(progress)
                 except KeyboardInterrupt as caught:
+                    interrupt = caught
                     if self.student_monitor.rounds == 0:
                         raise
-                    interrupt = caught
                 finally:
                     late_interrupts = after_rounds.enter_context(
                         ctrl_c_recorded(after_one=interrupt is not None))

@@ -117,3 +117,14 @@ def test_version_is_printed(capsys):
         main(["--version"])
     assert stopped.value.code == 0
     assert capsys.readouterr().out == f"skdistill {skdistill.__version__}\n"
+
+
+def test_the_command_lines_help_and_flags_load_no_torch():
+    # --help took 5 s importing torch, scikit-learn and skorch; then "demo --bogus" still
+    # did, converting --device's default through torch
+    script = ("import sys; from skdistill.cli import build_parser; "
+              "build_parser().parse_args(['demo']); "
+              "print(sorted(m for m in ('torch', 'sklearn', 'skorch') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"

@@ -104,7 +104,7 @@ def test_set_values_parse_as_documented_and_a_misspelt_name_is_an_error(quality)
     for text, message in [("student=net(MLP, batch_size=32)",
                            r"ValueError: a net's batch_size is not used.*--set batch_size=\.\.\."),
                           ("student=net(MLP, max_epochs=5)",
-                           r"a net's max_epochs is not used.*--set student_epochs=\.\.\."),
+                           r"a net's max_epochs is not used.*--set student_epochs=\.\.\. or --set teacher_epochs"),
                           ("student=net(MPL)", "a name in it is unknown; known"),
                           ("student=MPL", r"did you mean \['MLP'\]"),
                           ("student=gru", r"did you mean \['GRU'\]"),

@@ -305,6 +305,21 @@ def test_a_frozen_skorch_teacher_failing_in_torch_is_named(imbalanced_arrays):
         fast(teacher=FrozenEstimator(net)).fit(X.astype(np.float64), y)
 
 
+class NotImplementedTeacher(ClassifierMixin, BaseEstimator):
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        raise NotImplementedError("no probabilities here")
+
+
+def test_a_teachers_runtime_error_of_its_own_kind_keeps_it(imbalanced_arrays):
+    # NotImplementedError (a RuntimeError) became a plain RuntimeError blaming X's dtype
+    with pytest.raises(NotImplementedError, match="^no probabilities here$"):
+        fast(teacher=NotImplementedTeacher()).fit(*imbalanced_arrays)
+
+
 def test_a_teacher_without_predict_proba_is_told_how_to_serve():
     # the refusal listed "an instance of 'type'" and no way to use an SVC
     from sklearn.svm import SVC
@@ -314,6 +329,9 @@ def test_a_teacher_without_predict_proba_is_told_how_to_serve():
                                                     r"Module subclass\), .*\(wrap one without predict_proba.*"
                                                     r"CalibratedClassifierCV\)\. Got SVC\(\)"):
         DistilledClassifier(teacher=SVC()).fit(np.eye(4), [0, 1, 0, 1])
+    with pytest.raises(TypeError, match=r"SVC\(\) or RidgeClassifier\(\), wrapped in "
+                                        r"CalibratedClassifierCV\); got SVC\(\)"):
+        DistilledClassifier(teacher=[SVC()]).fit(np.eye(4), [0, 1, 0, 1])
 
 
 class OddProbabilities(ClassifierMixin, BaseEstimator):

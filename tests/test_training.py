@@ -115,7 +115,7 @@ def test_a_binary_net_for_more_classes_is_named(role):
 def test_a_nets_own_epochs_and_batch_size_are_named_as_unused(imbalanced_arrays):
     # a search over student__max_epochs fitted the same model for every value, silently
     X, y = imbalanced_arrays
-    student = default_net("student").set_params(max_epochs=5, batch_size=32, device="cuda:1")
+    student = default_net("student").set_params(max_epochs=5, batch_size=48, device="cuda:1")
     with pytest.warns(UserWarning) as caught:
         fast(student=student).fit(X, y)
     messages = [str(warning.message) for warning in caught]
@@ -123,12 +123,15 @@ def test_a_nets_own_epochs_and_batch_size_are_named_as_unused(imbalanced_arrays)
             "on DistilledClassifier's device.") in messages
     assert ("The student net's max_epochs=5 is not used: each meta-epoch trains it for "
             "DistilledClassifier's student_epochs epochs.") in messages
-    assert any(message.startswith("The student net's batch_size=32 is not used")
+    assert any(message.startswith("The student net's batch_size=48 is not used")
                for message in messages)
     with warnings.catch_warnings():  # skorch's defaults are no setting of the user's
         warnings.simplefilter("error")
-        fast(student=default_net("student"), teacher=NeuralNet(MLP, criterion=torch.nn.MSELoss)
-             ).fit(X, y)
+        clf = fast(student=default_net("student"),
+                   teacher=NeuralNet(MLP, criterion=torch.nn.MSELoss)).fit(X, y)
+        # nor are the fit's own values (a fitted net given back), nor the CPU spelt otherwise
+        fast(student=clf.student_, teacher=default_net("teacher").set_params(
+            device=torch.device("cpu", 0))).fit(X, y)
 
 
 def test_a_binary_net_of_a_two_column_module_is_named(imbalanced_arrays):
@@ -867,6 +870,7 @@ _INTERRUPTED_FIT = textwrap.dedent(
                 self._maybe_interrupt(net, hook)
             if self.hook == "during_and_end":  # after one in the fourth meta-epoch
                 os.kill(os.getpid(), signal.SIGINT)
+                handled.append("not aborted")  # what a hanging callback would go on with
 
     class SigintOnEvaluation(MLP):
         # without early stopping, the student's first forward pass out of training
@@ -889,7 +893,8 @@ _INTERRUPTED_FIT = textwrap.dedent(
             warnings.simplefilter("always")
             clf.fit(X, y)
     except KeyboardInterrupt:
-        print(json.dumps({"raised": True, "fitted": hasattr(clf, "classes_")}))
+        print(json.dumps({"raised": True, "fitted": hasattr(clf, "classes_"),
+                          "handled": len(handled)}))
         sys.exit(0)
     proba = clf.predict_proba(X)
     print(json.dumps({
@@ -939,12 +944,15 @@ def test_ctrl_c_after_the_last_meta_epoch_keeps_the_whole_fit(hook):
 
 def test_a_second_ctrl_c_after_the_last_meta_epoch_aborts_the_fit():
     # every Ctrl-C was recorded: a callback that hung there could not be left
-    assert _interrupted_fit(10, "twice") == {"raised": True, "fitted": False}
+    assert _interrupted_fit(10, "twice") == {"raised": True, "fitted": False, "handled": 0}
 
 
-def test_a_ctrl_c_after_one_in_training_aborts_the_fit():
-    # the first Ctrl-C after the rounds was recorded as a first one: a third was needed
-    assert _interrupted_fit(4, "during_and_end") == {"raised": True, "fitted": False}
+@pytest.mark.parametrize("epoch", [4, 1])
+def test_a_ctrl_c_after_one_in_training_aborts_the_fit(epoch):
+    # the first Ctrl-C after the rounds was recorded as a first one: a third was needed,
+    # also after one in the first meta-epoch, which propagates
+    assert _interrupted_fit(epoch, "during_and_end") == {"raised": True, "fitted": False,
+                                                         "handled": 0}
 
 
 def test_a_ctrl_c_ending_one_nets_run_ends_the_others_too():
@@ -980,7 +988,7 @@ def test_a_handler_of_ones_own_gets_a_ctrl_c_after_the_last_meta_epoch():
 
 def test_ctrl_c_in_the_first_meta_epoch_propagates_and_fits_nothing():
     outcome = _interrupted_fit(1)
-    assert outcome == {"raised": True, "fitted": False}
+    assert outcome == {"raised": True, "fitted": False, "handled": 0}
 
 
 def test_validation_score_breaks_auc_ties_by_the_balanced_loss():
