@@ -595,13 +595,12 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         ``teacher__lr`` or ``teacher__module__hidden_units`` can be searched;
         its criterion, batch size, epochs, iterators, device and
         ``train_split`` are set by this estimator (a ``max_epochs``,
-        ``batch_size`` or ``device`` other than skorch's default set on the
-        net warns that it is not used), and
-        settings that would be overridden or misread (``criterion__*``, a
-        ``BCELoss`` criterion, iterator settings but
-        ``iterator_train__drop_last``, skorch's ``EarlyStopping`` callback)
-        are refused before training (see the user guide). Where the module
-        class takes ``input_dim``,
+        ``batch_size`` or ``device`` set on the net, other than skorch's
+        default and the fit's own, warns that it is not used), and settings
+        that would be overridden or misread (``criterion__*``, a ``BCELoss``
+        criterion, iterator settings but ``iterator_train__drop_last``,
+        skorch's ``EarlyStopping`` callback) are refused before training (see
+        the user guide). Where the module class takes ``input_dim``,
         ``output_dim``, ``sequence_length`` or ``alphabet_size``, they are
         filled in from the data (see ``sequence_shape_``). A module returns one
         logit per sample for two classes, of shape (n,) or (n, 1) (or two, of
@@ -786,9 +785,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         order) and the same number of torch threads (another count sums
         floats in another order, and a long training carries the
         difference into the third decimal), for every kind of teacher and
-        prior estimator (those drawing from
-        torch's or NumPy's global generators too; Python's ``random`` module
-        is not seeded), and leaves the caller's global torch and NumPy
+        prior estimator (those drawing from torch's or NumPy's global
+        generators too; Python's ``random`` module is not seeded), and leaves the caller's global torch and NumPy
         random states untouched (None draws the fit's seed from NumPy's
         global state, as scikit-learn does). Training draws from torch's
         process-wide generators, so fits in threads of one process (joblib's

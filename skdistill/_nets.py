@@ -457,7 +457,7 @@ _ITERATOR_TRAIN_SETTINGS = ("drop_last",)
 _ITERATOR_VALID_SETTINGS = ("batch_size",)
 
 
-def _same_setting(name, value, other):
+def _alike(name, value, other):
     """Whether two values of net setting ``name`` are the same: devices by type,
     and by index where both give one ("cuda" is "cuda:0", "cpu:0" is "cpu")."""
     if name != "device":
@@ -486,7 +486,7 @@ def _check_net_settings(params, role, fit_settings):
     skorch_defaults = inspect.signature(NeuralNet.__init__).parameters
     for name, setter in _SET_BY_THE_FIT.items():
         value = params.get(name)
-        if value is not None and not any(_same_setting(name, value, other) for other in
+        if value is not None and not any(_alike(name, value, other) for other in
                                          (skorch_defaults[name].default, fit_settings[name])):
             warnings.warn(
                 f"The {role} net's {name}={params[name]!r} is not used: "
@@ -791,9 +791,10 @@ def warn_of_squashed_logits(net, data, role):
     )
 
 
-#: Features look on scale where the largest spread lies within these bounds and no
-#: centre is further from 0 than the last.
-ON_SCALE_SPREAD, ON_SCALE_CENTRE = (ALIKE_LOGITS_SPREAD, 10.0), 10.0
+#: Features look on scale where the largest spread lies within these bounds...
+ON_SCALE_SPREAD = (ALIKE_LOGITS_SPREAD, 10.0)
+#: ... and no centre is further from 0 than this.
+ON_SCALE_CENTRE = 10.0
 
 
 def _on_scale(X):
@@ -1007,9 +1008,9 @@ def train_round(net, data, role):
             raise
         raise ValueError(
             f"The {role} net's history lacks a score: {str(error).rstrip('.')}. "
-            "DistilledClassifier trains "
-            "its nets without skorch's validation split (it holds out its own part and "
-            "stops early itself), so no callback can read 'valid_*' scores."
+            "DistilledClassifier trains its nets without skorch's validation split (it "
+            "holds out its own part and stops early itself), so no callback can read "
+            "'valid_*' scores."
         ) from error
     if net.criterion_.saw_non_finite() or not np.isfinite(loss):
         what = "logits became inf or NaN" if net.criterion_.saw_non_finite() else (
