@@ -458,8 +458,8 @@ _ITERATOR_VALID_SETTINGS = ("batch_size",)
 
 
 def _alike(name, value, other):
-    """Whether two values of net setting ``name`` are the same: devices by type,
-    and by index where both give one ("cuda" is "cuda:0", "cpu:0" is "cpu")."""
+    """Whether two values of net setting ``name`` are the same: devices by type
+    and index, no index the first ("cuda" is "cuda:0"), the CPU by type alone."""
     if name != "device":
         return value == other
     try:
@@ -467,7 +467,7 @@ def _alike(name, value, other):
     except (RuntimeError, TypeError):  # no device at all: not the fit's
         return False
     return value.type == other.type and (
-        value.type == "cpu" or None in (value.index, other.index) or value.index == other.index)
+        value.type == "cpu" or (value.index or 0) == (other.index or 0))
 
 
 #: Settings of a skorch net spec that every fit sets itself, with what sets them.
@@ -490,7 +490,8 @@ def _check_net_settings(params, role, fit_settings):
                                          (skorch_defaults[name].default, fit_settings[name])):
             warnings.warn(
                 f"The {role} net's {name}={params[name]!r} is not used: "
-                f"{setter.format(role=role)}.", UserWarning, stacklevel=user_stacklevel(),
+                f"{setter.format(role=role.partition('[')[0])}.", UserWarning,
+                stacklevel=user_stacklevel(),
             )
     criterion = params.get("criterion")
     if isinstance(criterion, nn.BCELoss) or (

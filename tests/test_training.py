@@ -132,6 +132,16 @@ def test_a_nets_own_epochs_and_batch_size_are_named_as_unused(imbalanced_arrays)
         # nor are the fit's own values (a fitted net given back), nor the CPU spelt otherwise
         fast(student=clf.student_, teacher=default_net("teacher").set_params(
             device=torch.device("cpu", 0))).fit(X, y)
+    # a teacher of a list is told of teacher_epochs (it read "teacher[0]_epochs")
+    with pytest.warns(UserWarning, match=r"The teacher\[0\] net's max_epochs=5 is not used: "
+                                         r"each meta-epoch trains it for DistilledClassifier's "
+                                         r"teacher_epochs epochs\."):
+        fast(teacher=[default_net("teacher").set_params(max_epochs=5), None]).fit(X, y)
+    # devices: no index is the first ("auto" gives "cuda" on a GPU; a spec's cuda:1 is not it)
+    from skdistill._nets import _alike
+
+    assert _alike("device", "cuda", "cuda:0") and not _alike("device", "cuda:1", "cuda")
+    assert _alike("device", "cpu:1", torch.device("cpu")) and not _alike("device", "gpu", "cpu")
 
 
 def test_a_binary_net_of_a_two_column_module_is_named(imbalanced_arrays):
