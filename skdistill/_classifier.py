@@ -786,9 +786,10 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         floats in another order, and a long training carries the
         difference into the third decimal), for every kind of teacher and
         prior estimator (those drawing from torch's or NumPy's global
-        generators too; Python's ``random`` module is not seeded), and leaves the caller's global torch and NumPy
-        random states untouched (None draws the fit's seed from NumPy's
-        global state, as scikit-learn does). Training draws from torch's
+        generators too; Python's ``random`` module is not seeded), and
+        leaves the caller's global torch and NumPy random states untouched
+        (None draws the fit's seed from NumPy's global state, as
+        scikit-learn does). Training draws from torch's
         process-wide generators, so fits in threads of one process (joblib's
         threading backend) train one at a time; processes (joblib's default)
         run in parallel. A scikit-learn teacher or prior estimator fits with

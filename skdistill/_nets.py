@@ -459,7 +459,8 @@ _ITERATOR_VALID_SETTINGS = ("batch_size",)
 
 def _alike(name, value, other):
     """Whether two values of net setting ``name`` are the same: devices by type
-    and index, no index the first ("cuda" is "cuda:0"), the CPU by type alone."""
+    and index (no index is the current one: "cuda" is where
+    ``torch.cuda.set_device`` points), the CPU by type alone."""
     if name != "device":
         return value == other
     try:
@@ -467,13 +468,20 @@ def _alike(name, value, other):
     except (RuntimeError, TypeError):  # no device at all: not the fit's
         return False
     return value.type == other.type and (
-        value.type == "cpu" or (value.index or 0) == (other.index or 0))
+        value.type == "cpu" or _index(value) == _index(other))
+
+
+def _index(device):
+    """The index of a device that is not the CPU, its current one where it names none."""
+    if device.index is not None:
+        return device.index
+    return torch.cuda.current_device() if device.type == "cuda" and torch.cuda.is_available() else 0
 
 
 #: Settings of a skorch net spec that every fit sets itself, with what sets them.
 _SET_BY_THE_FIT = {
     "max_epochs": "each meta-epoch trains it for DistilledClassifier's {role}_epochs epochs",
-    "batch_size": "both nets train on batches of DistilledClassifier's batch_size",
+    "batch_size": "every net trains on batches of DistilledClassifier's batch_size",
     "device": "every net trains and predicts on DistilledClassifier's device",
 }
 
