@@ -137,7 +137,11 @@ def export_onnx(estimator, path):
         File to write; its folder must exist. The weights are stored inside
         the file. The file is written whole or not at all: where the export
         fails (a full disk, a student that cannot be traced), an earlier file
-        of that name is kept as it was.
+        of that name is kept as it was. Its extension picks the format, as
+        :func:`onnx.save_model` reads it: the binary model runtimes load for
+        ``.onnx`` (or no known extension), ONNX's text formats, which
+        onnxruntime does not load, for ``.json``, ``.textproto``,
+        ``.onnxtxt`` and their like.
 
     Returns
     -------
