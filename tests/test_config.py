@@ -1195,6 +1195,26 @@ def test_fasta_sequences_in_groups_of_letters_are_read_without_their_spaces(tmp_
     assert read_samples(config).X.tolist() == ["ACDKLMNPQRST", "KLMNPQRSTVWY"]
 
 
+def test_a_fasta_record_without_a_sequence_is_named(tmp_path):
+    # a header without a sequence line trained as a row of zeros under its label, named
+    # only by a warning of an unknown symbol at a position of the shuffled training part
+    (tmp_path / "windows.fasta").write_text(">a|1\nACDK\n>b|0\n>c|1\nKLMN\n>d|0\n")
+    config, _ = load_config(write_config(tmp_path, data={"path": "windows.fasta"}))
+    with pytest.raises(ConfigError, match=r"windows\.fasta, line 3: the record 'b' holds no "
+                                          r"sequence"):
+        read_samples(config)
+
+
+def test_a_gzip_fasta_is_read_whatever_its_name(tmp_path):
+    # without ".gz" in its name it failed in "'utf-8' codec can't decode byte 0x8b"
+    import gzip
+
+    with gzip.open(tmp_path / "windows.fasta", "wt") as handle:
+        handle.write(">a|1\nACDK\n>b|0\nKLMN\n")
+    config, _ = load_config(write_config(tmp_path, data={"path": "windows.fasta"}))
+    assert read_samples(config).X.tolist() == ["ACDK", "KLMN"]
+
+
 def test_a_file_that_is_not_gzip_is_named(tmp_path):
     (tmp_path / "windows.fa.gz").write_text(">a|1\nACDK\n>b|0\nKLMN\n")
     config = write_config(tmp_path, data={"path": "windows.fa.gz"})

@@ -11,7 +11,8 @@ DATA_FILE = "lysine_crotonylation.fasta.gz"
 
 
 def read_labelled_fasta(path):
-    """Read a FASTA file whose headers are ``>ID|LABEL|...`` (gzip if named ``*.gz``).
+    """Read a FASTA file whose headers are ``>ID|LABEL|...`` (gzip if named
+    ``*.gz``, or if its first bytes say so).
 
     As in FASTA generally, a header ends at its first whitespace: what follows
     is a free-text description (``>P1|1 OS=Homo sapiens``), so labels hold no
@@ -27,14 +28,23 @@ def read_labelled_fasta(path):
     ids, sequences, labels : list of str
         One entry per record; a header without a ``|LABEL`` field gives the
         label None (input to predict on).
+
+    Raises
+    ------
+    ValueError
+        For a sequence before any header, or a record without one (a header
+        followed by another header, or by the end of the file), naming its
+        line.
     """
-    ids, sequences, labels = [], [], []
-    opener = gzip.open if str(path).lower().endswith(".gz") else open
+    ids, sequences, labels, header_lines = [], [], [], []
+    opener = gzip.open if _is_gzip(path) else open
     # utf-8-sig: a byte order mark (Notepad writes one) is not part of the first header
     with opener(path, "rt", encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             line = line.strip()
             if line.startswith(">"):
+                _check_sequence_read(path, ids, sequences, header_lines)
+                header_lines.append(number)
                 header = line[1:].strip().split(maxsplit=1)
                 fields = (header[0] if header else "").split("|")
                 ids.append(fields[0])
@@ -46,7 +56,28 @@ def read_labelled_fasta(path):
                 # a record's sequence may span several lines, its letters in groups
                 # (Biopython and EMBOSS drop the spaces between them too)
                 sequences[-1] += "".join(line.split())
+    _check_sequence_read(path, ids, sequences, header_lines)
     return ids, sequences, labels
+
+
+def _is_gzip(path):
+    """Whether ``path`` is named ``*.gz`` or starts with gzip's magic bytes (NCBI's
+    ``.fna`` files, say, decompressed by name only or not at all)."""
+    if str(path).lower().endswith(".gz"):
+        return True
+    with open(path, "rb") as raw:
+        return raw.read(2) == b"\x1f\x8b"
+
+
+def _check_sequence_read(path, ids, sequences, header_lines):
+    """A ValueError where the last record read holds no sequence: trained on, it
+    would be a row of zeros under its header's label."""
+    if ids and not sequences[-1]:
+        raise ValueError(
+            f"{path}, line {header_lines[-1]}: the record {ids[-1]!r} holds no sequence "
+            "(its header is followed by another header or by the end of the file); "
+            "remove it, or give its sequence."
+        )
 
 
 @validate_params({"return_X_y": ["boolean"]}, prefer_skip_nested_validation=True)
