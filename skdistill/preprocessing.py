@@ -173,7 +173,8 @@ def _warn_of_both_cases(alphabet):
     """Warn where a learned alphabet holds letters in both cases, which it tells
     apart (soft-masked DNA writes repeats in lower case)."""
     both = [letter for letter in alphabet.tolist()
-            if letter.isupper() and letter.swapcase() in alphabet]
+            if letter.isupper() and letter.swapcase() != letter
+            and letter.swapcase() in alphabet]
     if both:
         warnings.warn(
             f"SequenceEncoder learned letters in both cases, {both[:5]} and their lower "
@@ -669,6 +670,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 "change their case first."
             )
         message.append(
+            "Remove the empty samples: handle_unknown='error' refuses unknown letters only."
+            if self.handle_unknown == "error" else
             "Set handle_unknown='error' to refuse unknown letters, or 'ignore' to "
             "encode them silently."
         )

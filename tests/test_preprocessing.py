@@ -553,3 +553,17 @@ def test_a_table_of_whole_sequences_is_warned_of():
         warnings.simplefilter("error")
         SequenceEncoder().fit(positions_frame(windows))  # one letter per cell
         SequenceEncoder().fit(pd.DataFrame(rng.choice(dipeptides, size=(30, 14))))
+
+
+def test_an_empty_sample_under_handle_unknown_error_is_told_to_go():
+    # the warning advised handle_unknown='error', the setting already in use
+    encoder = SequenceEncoder(handle_unknown="error").fit(["ACDK", "KLMN"])
+    with pytest.warns(UnknownSymbolWarning, match="Remove the empty samples: "
+                                                  "handle_unknown='error' refuses unknown"):
+        encoder.transform(["ACDK", ""])
+
+
+def test_letters_without_another_case_are_not_warned_of_as_both_cases():
+    # "𝔸" is upper case and its own swapcase: it was named among letters in both cases
+    with pytest.warns(UserWarning, match=r"in both cases, \['B'\] and"):
+        SequenceEncoder().fit(["𝔸B", "bB"])
