@@ -607,10 +607,14 @@ def parse_config(raw, base, output=None, verbose=0):
     teacher_plain, teacher = _net_spec(config.get("teacher"), "teacher", estimators=True)
     student_plain, student = _net_spec(config.get("student"), "student", estimators=False)
     for role, section in (("teacher", teacher_plain), ("student", student_plain)):
-        if (encoder_plain["name"] == "OneHotEncoder" and section
+        if (encoder_plain["name"] != "SequenceEncoder" and section
                 and accepts(MODULES.get(section["name"]), "sequence_length")):
-            raise ConfigError(f"{role}.name: {section['name']} reads one-hot positions "
-                              "with one shared alphabet: use encoder SequenceEncoder")
+            raise ConfigError(
+                f"{role}.name: {section['name']} reads one-hot positions with one shared "
+                "alphabet: use encoder SequenceEncoder" if encoder_plain["name"] == "OneHotEncoder"
+                else f"{role}.name: {section['name']} reads one-hot positions of sequences, "
+                f"which encoder {encoder_plain['name']} does not give: use MLP for feature "
+                "columns, or a data.sequence_column with encoder SequenceEncoder")
     classifier_plain, params = _classifier_params(config.get("classifier"))
     classifier = DistilledClassifier(teacher=teacher, student=student, verbose=verbose,
                                      **params)
@@ -657,4 +661,8 @@ def read_yaml(path):
 def load_config(path, output=None, verbose=0):
     """Read, check and build the config file ``path`` (see :func:`parse_config`)."""
     path = Path(path)
-    return parse_config(read_yaml(path), path.resolve().parent, output, verbose)
+    raw = read_yaml(path)
+    if raw is None:  # what YAML reads of an empty file, or of comments only
+        raise ConfigError(f"{path} holds no settings (empty, or comments only): a config "
+                          "is a mapping of data, output and the other sections")
+    return parse_config(raw, path.resolve().parent, output, verbose)

@@ -442,6 +442,11 @@ BROKEN = {
          "student": "GRU"},
         "student.name: GRU reads one-hot positions with one shared alphabet",
     ),
+    "sequence module on feature columns": (  # refused only in fit, in Python's words
+        {"student": "CNN"},
+        "student.name: CNN reads one-hot positions of sequences, which encoder "
+        "StandardScaler does not give: use MLP for feature columns",
+    ),
     "bad test fraction": ({"test": {"fraction": 1.5}}, "test.fraction: expected a number in"),
     "missing data file": ({"data": {"path": "nowhere.csv"}}, "data.path: no such file"),
     "missing column": (
@@ -1193,6 +1198,15 @@ def test_fasta_sequences_in_groups_of_letters_are_read_without_their_spaces(tmp_
         ">s0|1\nACDK LMNP\nQRST\n>s1|0\nKLMN\tPQRS \nTVWY\n")
     config, _ = load_config(write_config(tmp_path, data={"path": "windows.fasta"}))
     assert read_samples(config).X.tolist() == ["ACDKLMNPQRST", "KLMNPQRSTVWY"]
+
+
+def test_an_empty_config_is_named_so(tmp_path):
+    # "the config: expected a mapping, got None", naming no file
+    for text in ("", "# data: ...\n"):
+        (tmp_path / "empty.yaml").write_text(text)
+        with pytest.raises(ConfigError, match=r"empty\.yaml holds no settings \(empty, or "
+                                              r"comments only\)"):
+            load_config(tmp_path / "empty.yaml")
 
 
 def test_a_fasta_record_without_a_sequence_is_named(tmp_path):
