@@ -511,9 +511,10 @@ def net(module, **params):
         For a setting every fit sets itself (``batch_size``, ``max_epochs``,
         ``device``): the classifier's parameter that sets it is named.
     """
-    for key in params.keys() & NET_SETTINGS_OF_THE_FIT:
-        raise ValueError(f"a net's {key} is not used: DistilledClassifier sets it "
-                         f"({NET_SETTINGS_OF_THE_FIT[key]})")
+    refused = sorted(params.keys() & NET_SETTINGS_OF_THE_FIT)
+    if refused:
+        raise ValueError(f"a net's {refused[0]} is not used: DistilledClassifier sets it "
+                         f"({NET_SETTINGS_OF_THE_FIT[refused[0]]})")
     net_params = dict(DEFAULT_NET_PARAMS)
     for key, value in params.items():
         is_net_param = key in ("lr", "optimizer") or key.startswith("optimizer__")

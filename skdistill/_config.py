@@ -607,14 +607,15 @@ def parse_config(raw, base, output=None, verbose=0):
     teacher_plain, teacher = _net_spec(config.get("teacher"), "teacher", estimators=True)
     student_plain, student = _net_spec(config.get("student"), "student", estimators=False)
     for role, section in (("teacher", teacher_plain), ("student", student_plain)):
-        if (encoder_plain["name"] != "SequenceEncoder" and section
+        encoder_name = encoder_plain["name"]
+        if (encoder_name != "SequenceEncoder" and section
                 and accepts(MODULES.get(section["name"]), "sequence_length")):
-            raise ConfigError(
-                f"{role}.name: {section['name']} reads one-hot positions with one shared "
-                "alphabet: use encoder SequenceEncoder" if encoder_plain["name"] == "OneHotEncoder"
-                else f"{role}.name: {section['name']} reads one-hot positions of sequences, "
-                f"which encoder {encoder_plain['name']} does not give: use MLP for feature "
-                "columns, or a data.sequence_column with encoder SequenceEncoder")
+            problem = ("with one shared alphabet: use encoder SequenceEncoder"
+                       if encoder_name == "OneHotEncoder" else
+                       f"of sequences, which encoder {encoder_name} does not give: use MLP "
+                       "for feature columns, or a data.sequence_column with encoder "
+                       "SequenceEncoder")
+            raise ConfigError(f"{role}.name: {section['name']} reads one-hot positions {problem}")
     classifier_plain, params = _classifier_params(config.get("classifier"))
     classifier = DistilledClassifier(teacher=teacher, student=student, verbose=verbose,
                                      **params)

@@ -801,7 +801,7 @@ def warn_of_squashed_logits(net, data, role):
 
 
 #: Features look on scale where the largest spread lies within these bounds...
-ON_SCALE_SPREAD = (ALIKE_LOGITS_SPREAD, 10.0)
+ON_SCALE_SPREAD = (0.01, 10.0)
 #: ... and no centre is further from 0 than this.
 ON_SCALE_CENTRE = 10.0
 
