@@ -225,10 +225,12 @@ def _check_pu_risk_used(prior, loss_name, n_classes):
     """Refuse a prior where no PU risk would use it: it would be reported in
     ``prior_`` while the loss ignored it."""
     if n_classes != 2:
+        advice = ("which train with cross-entropy. Set prior=0." if loss_name == "bce" else
+                  "and true_label_loss='pu' takes two. Set prior=0 and true_label_loss="
+                  "'auto', which trains more classes with cross-entropy.")
         raise ValueError(
             f"Only binary classification is supported with prior={prior!r}, the class "
-            f"prior of the two-class PU risk; y holds {n_classes} classes, which train "
-            "with cross-entropy. Set prior=0."
+            f"prior of the two-class PU risk; y holds {n_classes} classes, {advice}"
         )
     if loss_name != "pu":
         raise ValueError(

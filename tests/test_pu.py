@@ -689,8 +689,13 @@ def test_a_prior_needs_the_pu_risk(imbalanced_arrays, prior):
     # with cross-entropy the prior was ignored, bit for bit, while prior_ reported it
     X, y = imbalanced_arrays
     three = y + (np.arange(len(y)) % 3 == 0)
-    with pytest.raises(ValueError, match="two-class PU risk; y holds 3 classes"):
+    with pytest.raises(ValueError, match="two-class PU risk; y holds 3 classes, which train "
+                       "with cross-entropy. Set prior=0.$"):
         DistilledClassifier(prior=prior, **FAST).fit(X, three)
+    # the advice of prior=0 alone failed next on the PU risk's two classes
+    with pytest.raises(ValueError, match="3 classes, and true_label_loss='pu' takes two. "
+                       "Set prior=0 and true_label_loss='auto'"):
+        DistilledClassifier(prior=prior, true_label_loss="pu", **FAST).fit(X, three)
     with pytest.raises(ValueError, match="true_label_loss='bce' trains with cross-entropy"):
         DistilledClassifier(prior=prior, true_label_loss="bce", **FAST).fit(X, y)
 
