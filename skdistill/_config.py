@@ -45,6 +45,7 @@ from torch import nn, optim
 
 from . import modules, pu
 from ._classifier import DistilledClassifier, resolve_device
+from ._compression import COMPRESSION_SUFFIXES
 from ._constraints import NumberInterval
 from ._nets import net_class_and_params
 from ._seeds import MAX_SEED, is_seed
@@ -365,12 +366,12 @@ def _net_spec(value, path, *, estimators):
 def format_of(path, key):
     """``"csv"`` or ``"fasta"`` from the name of ``path`` (``key`` names it in errors)."""
     suffixes = [s.lower() for s in Path(path).suffixes]
-    if suffixes[-1:] == [".gz"]:
+    if suffixes[-1:] and suffixes[-1] in COMPRESSION_SUFFIXES:
         suffixes = suffixes[:-1]
     if not suffixes or suffixes[-1] not in FORMATS:
         raise ConfigError(
             f"{key}: cannot tell the format of {path}; name it *.csv or *.fasta "
-            f"(one of {sorted(FORMATS)}, optionally .gz)"
+            f"(one of {sorted(FORMATS)}, optionally {', '.join(COMPRESSION_SUFFIXES)})"
         )
     return FORMATS[suffixes[-1]]
 
@@ -562,6 +563,24 @@ def _classifier_params(value):
     return plain, params
 
 
+def _check_sequence_module(role, section, encoder_name, sequences):
+    """Refuse a sequence module (CNN, GRU, ...) behind an encoder whose output
+    holds no one-hot positions of one alphabet. Encoder none passes on
+    feature columns one-hot already, whose layout the classifier reads from
+    their names or values."""
+    if (encoder_name in ("SequenceEncoder", "none") or not section
+            or not accepts(MODULES.get(section["name"]), "sequence_length")):
+        return
+    problem = ("with one shared alphabet, which OneHotEncoder's categories of each column "
+               "are not" if encoder_name == "OneHotEncoder" else
+               f"of sequences, which encoder {encoder_name} does not give")
+    advice = ("use encoder SequenceEncoder" if sequences else
+              "use MLP for feature columns, a data.sequence_column with encoder "
+              "SequenceEncoder, or encoder none on columns one-hot already")
+    raise ConfigError(f"{role}.name: {section['name']} reads one-hot positions {problem}: "
+                      f"{advice}")
+
+
 def parse_config(raw, base, output=None, verbose=0):
     """Check a config read from YAML and build its estimator.
 
@@ -603,19 +622,12 @@ def parse_config(raw, base, output=None, verbose=0):
     """
     config = _section(raw, "", TOP_KEYS, required=("data",) if output else ("data", "output"))
     data = _data_section(config["data"], base)
-    encoder_plain, encoder = _encoder_section(config.get("encoder"), has_sequences(data))
+    sequences = has_sequences(data)
+    encoder_plain, encoder = _encoder_section(config.get("encoder"), sequences)
     teacher_plain, teacher = _net_spec(config.get("teacher"), "teacher", estimators=True)
     student_plain, student = _net_spec(config.get("student"), "student", estimators=False)
     for role, section in (("teacher", teacher_plain), ("student", student_plain)):
-        encoder_name = encoder_plain["name"]
-        if (encoder_name != "SequenceEncoder" and section
-                and accepts(MODULES.get(section["name"]), "sequence_length")):
-            problem = ("with one shared alphabet: use encoder SequenceEncoder"
-                       if encoder_name == "OneHotEncoder" else
-                       f"of sequences, which encoder {encoder_name} does not give: use MLP "
-                       "for feature columns, or a data.sequence_column with encoder "
-                       "SequenceEncoder")
-            raise ConfigError(f"{role}.name: {section['name']} reads one-hot positions {problem}")
+        _check_sequence_module(role, section, encoder_plain["name"], sequences)
     classifier_plain, params = _classifier_params(config.get("classifier"))
     classifier = DistilledClassifier(teacher=teacher, student=student, verbose=verbose,
                                      **params)

@@ -12,7 +12,6 @@ matplotlib, the plots ``training_curves.png`` and ``teacher_student.png``.
 """
 
 import csv
-import gzip
 import itertools
 import math
 import os
@@ -37,6 +36,7 @@ from sklearn.preprocessing import label_binarize
 from sklearn.utils.multiclass import type_of_target
 
 from ._classifier import _weightless_classes
+from ._compression import compression_of, open_text
 from ._config import (
     TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format, dump_yaml,
     format_of, has_sequences, load_config, read_yaml, same_file_or_folder,
@@ -112,6 +112,7 @@ def _read_csv(data, path, key, labelled, categories):
     are categories (read as written, as IDs and sequences are)."""
     label, weight = data["label_column"], data.get("weight_column")
     header = _header(path, key)
+    compression = compression_of(path)
     # IDs, sequences, labels and categories are read verbatim (a converter skips
     # pandas' parsing): as numbers, "00001" would come back as 1; as pandas' missing
     # values, the ID "NA", the dipeptide "NA" and the class "None" would be lost; and a
@@ -122,7 +123,8 @@ def _read_csv(data, path, key, labelled, categories):
     if labelled:
         verbatim.append(label)
     if categories:
-        verbatim += _feature_columns(data, pd.read_csv(path, nrows=0).columns)
+        verbatim += _feature_columns(data, pd.read_csv(path, nrows=0,
+                                                       compression=compression).columns)
     # low_memory=False: a column's type is inferred over the whole file, not chunk by
     # chunk (a text cell deep in a numbers column gave a DtypeWarning naming no column);
     # index_col=False: rows ending in a comma made pandas take the first column for the
@@ -131,7 +133,7 @@ def _read_csv(data, path, key, labelled, categories):
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
             frame = pd.read_csv(path, converters=dict.fromkeys(verbatim, str),
-                                low_memory=False, index_col=False)
+                                low_memory=False, index_col=False, compression=compression)
         except pd.errors.ParserWarning as warning:  # a row's fields beyond the header
             raise ConfigError(f"{key}: the first data row of {path} holds more fields "
                               f"than its header names ({len(header)}): name every column "
@@ -252,8 +254,7 @@ def _header(path, key):
     # and takes names of any length (for this read)
     limit = csv.field_size_limit(2**31 - 1)
     try:
-        with (gzip.open if str(path).lower().endswith(".gz") else open)(
-                path, "rt", encoding="utf-8-sig", newline="") as handle:
+        with open_text(path, encoding="utf-8-sig", newline="") as handle:
             lines = itertools.dropwhile(lambda line: not line.strip(" \t\r\n"), handle)
             header = next(csv.reader(lines), [])
     finally:
@@ -366,6 +367,9 @@ def read_samples(config, path=None, key="data.path", labelled=True):
             _check_feature_values(samples.X, key, path)
     except ConfigError:
         raise
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{key}: cannot read {path}: it is not UTF-8 text, plain or "
+                          f"compressed with gzip, bzip2 or xz ({error})") from None
     except (ValueError, TypeError, OSError, EOFError) as error:
         raise ConfigError(f"{key}: cannot read {path}: {error}") from None
     return samples

@@ -669,12 +669,15 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 "The alphabet is case-sensitive and X holds letters in the other case: "
                 "change their case first."
             )
-        message.append(
-            "Remove the empty samples: handle_unknown='error' refuses unknown letters only."
-            if self.handle_unknown == "error" else
-            "Set handle_unknown='error' to refuse unknown letters, or 'ignore' to "
-            "encode them silently."
-        )
+        if n_unknown:  # only under 'warn': 'error' refused them
+            message.append("Set handle_unknown='error' to refuse unknown letters, or 'ignore' "
+                           "to encode them silently.")
+        if (all_zero & ~holds_unknown).any():
+            message.append(
+                "Remove the empty samples: handle_unknown='error' refuses unknown letters "
+                "only" + ("." if self.handle_unknown == "error" else
+                          ", and 'ignore' encodes them silently.")
+            )
         warnings.warn(
             UnknownSymbolWarning(" ".join(message), n_unknown, n_all_zero),
             stacklevel=user_stacklevel(),

@@ -1,10 +1,12 @@
 """``skdistill fit --config`` and ``skdistill predict``, end to end."""
 
+import bz2
 import contextlib
 import gzip
 import importlib.util
 import io
 import json
+import lzma
 import os
 import re
 import subprocess
@@ -445,7 +447,14 @@ BROKEN = {
     "sequence module on feature columns": (  # refused only in fit, in Python's words
         {"student": "CNN"},
         "student.name: CNN reads one-hot positions of sequences, which encoder "
-        "StandardScaler does not give: use MLP for feature columns",
+        "StandardScaler does not give: use MLP for feature columns, a data.sequence_column "
+        "with encoder SequenceEncoder, or encoder none on columns one-hot already",
+    ),
+    # its advice, SequenceEncoder, is refused for feature columns
+    "sequence module after OneHotEncoder of feature columns": (
+        {"encoder": "OneHotEncoder", "teacher": "CNN"},
+        "teacher.name: CNN reads one-hot positions with one shared alphabet, which "
+        "OneHotEncoder's categories of each column are not: use MLP for feature columns",
     ),
     "bad test fraction": ({"test": {"fraction": 1.5}}, "test.fraction: expected a number in"),
     "missing data file": ({"data": {"path": "nowhere.csv"}}, "data.path: no such file"),
@@ -1200,6 +1209,24 @@ def test_fasta_sequences_in_groups_of_letters_are_read_without_their_spaces(tmp_
     assert read_samples(config).X.tolist() == ["ACDKLMNPQRST", "KLMNPQRSTVWY"]
 
 
+def test_a_sequence_module_trains_on_one_hot_feature_columns_without_an_encoder(tmp_path):
+    # refused by the config's check of sequence modules, which the classifier trains on
+    # such columns, their layout read from the names
+    rng = np.random.default_rng(0)
+    letters = rng.integers(0, 4, size=(120, 5))
+    frame = pd.DataFrame(
+        (letters[:, :, None] == np.arange(4)).reshape(120, 20).astype(int),
+        columns=[f"pos{position}_{letter}" for position in range(5) for letter in "ACGT"])
+    frame["target"] = (letters[:, 2] == 0).astype(int)
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    config = write_config(tmp_path, data={"path": "data.csv", "label_column": "target"},
+                          encoder="none",
+                          teacher={"name": "CNN", "params": {"channels": [4]}},
+                          student={"name": "MLP", "params": {"hidden_units": [4]}})
+    assert fit(config) == 0
+    assert load(tmp_path / "out" / "model.skd").sequence_shape_ == (5, 4)
+
+
 def test_an_empty_config_is_named_so(tmp_path):
     # "the config: expected a mapping, got None", naming no file
     for text in ("", "# data: ...\n"):
@@ -1219,23 +1246,37 @@ def test_a_fasta_record_without_a_sequence_is_named(tmp_path):
         read_samples(config)
 
 
-def test_a_gzip_fasta_is_read_whatever_its_name(tmp_path):
-    # without ".gz" in its name it failed in "'utf-8' codec can't decode byte 0x8b"
-    import gzip
-
-    with gzip.open(tmp_path / "windows.fasta", "wt") as handle:
+@pytest.mark.parametrize("opener", [gzip.open, bz2.open, lzma.open, open])
+@pytest.mark.parametrize("name", ["windows.fasta", "windows.fa.gz", "windows.fasta.xz"])
+def test_a_fasta_file_is_read_as_its_bytes_say_whatever_its_name(tmp_path, opener, name):
+    # gzip without ".gz" in its name failed in "'utf-8' codec can't decode byte 0x8b",
+    # bzip2 and xz whatever their names, plain text named ".gz" in "Not a gzipped file"
+    with opener(tmp_path / name, "wt") as handle:
         handle.write(">a|1\nACDK\n>b|0\nKLMN\n")
-    config, _ = load_config(write_config(tmp_path, data={"path": "windows.fasta"}))
+    config, _ = load_config(write_config(tmp_path, data={"path": name}))
     assert read_samples(config).X.tolist() == ["ACDK", "KLMN"]
 
 
-def test_a_file_that_is_not_gzip_is_named(tmp_path):
-    (tmp_path / "windows.fa.gz").write_text(">a|1\nACDK\n>b|0\nKLMN\n")
-    config = write_config(tmp_path, data={"path": "windows.fa.gz"})
+def test_a_compressed_csv_is_read_whatever_its_name(csv_run):
+    config, frame = csv_run
+    plain = read_samples(load_config(config)[0])
+    with gzip.open(config.parent / "packed.csv", "wt") as handle:
+        frame.to_csv(handle, index=False)
+    raw = yaml.safe_load(config.read_text())
+    raw["data"]["path"] = "packed.csv"
+    config.write_text(yaml.safe_dump(raw))
+    packed = read_samples(load_config(config)[0])
+    pd.testing.assert_frame_equal(packed.X, plain.X)
+    np.testing.assert_array_equal(packed.y, plain.y)
+
+
+def test_a_file_that_is_not_utf8_text_is_named(tmp_path):
+    (tmp_path / "windows.fasta").write_text(">a|1\nACDK\n>b|0\nKLMN\n", encoding="utf-16")
     with pytest.raises(SystemExit) as stopped:
-        fit(config)
-    assert "data.path: cannot read" in str(stopped.value.code)
-    assert "Not a gzipped file" in str(stopped.value.code)
+        fit(write_config(tmp_path, data={"path": "windows.fasta"}))
+    assert ("data.path: cannot read " in str(stopped.value.code)
+            and "windows.fasta: it is not UTF-8 text, plain or compressed with gzip, bzip2 "
+                "or xz ('utf-8' codec can't decode" in str(stopped.value.code))
 
 
 def test_predict_into_a_pipe_closed_early_stops_quietly(csv_fitted, tmp_path):

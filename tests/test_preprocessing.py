@@ -555,12 +555,23 @@ def test_a_table_of_whole_sequences_is_warned_of():
         SequenceEncoder().fit(pd.DataFrame(rng.choice(dipeptides, size=(30, 14))))
 
 
-def test_an_empty_sample_under_handle_unknown_error_is_told_to_go():
+def test_an_empty_sample_is_told_to_go():
     # the warning advised handle_unknown='error', the setting already in use
     encoder = SequenceEncoder(handle_unknown="error").fit(["ACDK", "KLMN"])
     with pytest.warns(UnknownSymbolWarning, match="Remove the empty samples: "
                                                   "handle_unknown='error' refuses unknown"):
         encoder.transform(["ACDK", ""])
+    # and under the default 'warn', which advised 'error' for them
+    encoder = SequenceEncoder().fit(["ACDK", "KLMN"])
+    with pytest.warns(UnknownSymbolWarning) as record:
+        encoder.transform(["ACDK", ""])
+    assert str(record[0].message).endswith(
+        "Remove the empty samples: handle_unknown='error' refuses unknown letters only, and "
+        "'ignore' encodes them silently.")
+    with pytest.warns(UnknownSymbolWarning) as record:
+        encoder.transform(["ACDX", ""])
+    assert "Set handle_unknown='error' to refuse unknown letters, or 'ignore' to encode " \
+        "them silently. Remove the empty samples" in str(record[0].message)
 
 
 def test_letters_without_another_case_are_not_warned_of_as_both_cases():

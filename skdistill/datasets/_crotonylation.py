@@ -1,18 +1,19 @@
 """Loader of the embedded lysine crotonylation data set."""
 
-import gzip
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import validate_params
 
+from .._compression import open_text
+
 DATA_FILE = "lysine_crotonylation.fasta.gz"
 
 
 def read_labelled_fasta(path):
-    """Read a FASTA file whose headers are ``>ID|LABEL|...`` (gzip if named
-    ``*.gz``, or if its first bytes say so).
+    """Read a FASTA file whose headers are ``>ID|LABEL|...``, plain or compressed
+    with gzip, bzip2 or xz (told by its first bytes, not its name).
 
     As in FASTA generally, a header ends at its first whitespace: what follows
     is a free-text description (``>P1|1 OS=Homo sapiens``), so labels hold no
@@ -37,9 +38,8 @@ def read_labelled_fasta(path):
         line.
     """
     ids, sequences, labels, header_lines = [], [], [], []
-    opener = gzip.open if _is_gzip(path) else open
     # utf-8-sig: a byte order mark (Notepad writes one) is not part of the first header
-    with opener(path, "rt", encoding="utf-8-sig") as handle:
+    with open_text(path, encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             line = line.strip()
             if line.startswith(">"):
@@ -58,15 +58,6 @@ def read_labelled_fasta(path):
                 sequences[-1] += "".join(line.split())
     _check_sequence_read(path, ids, sequences, header_lines)
     return ids, sequences, labels
-
-
-def _is_gzip(path):
-    """Whether ``path`` is named ``*.gz`` or starts with gzip's magic bytes (NCBI's
-    ``.fna`` files, say, decompressed by name only or not at all)."""
-    if str(path).lower().endswith(".gz"):
-        return True
-    with open(path, "rb") as raw:
-        return raw.read(2) == b"\x1f\x8b"
 
 
 def _check_sequence_read(path, ids, sequences, header_lines):
