@@ -466,12 +466,13 @@ def select_tasks(names):
     """
     if names is None:
         return list(TASKS.values())
-    wanted = comma_list(names, "--tasks")
+    wanted = list(dict.fromkeys(comma_list(names, "--tasks")))  # each task once
     if HELD_OUT in wanted:
         raise SystemExit(f"{HELD_OUT!r} is held out and not part of this benchmark.")
     unknown = [name for name in wanted if name not in TASKS]
     if unknown:
-        raise SystemExit(f"Unknown task(s) {unknown}; --list-tasks shows the {len(TASKS)} tasks.")
+        raise SystemExit(f"Unknown task(s) {unknown}; the {len(TASKS)} tasks: "
+                         f"{', '.join(TASKS)}.")
     return [TASKS[name] for name in wanted]
 
 
@@ -1077,12 +1078,13 @@ def progress_line(task, label, results):
 # -------------------------------------------------------------------------- report
 
 
-def current_records(records, protocol, n_folds, task_names):
+def current_records(records, protocol, n_folds, task_names, run_params=None):
     """Return the records the report uses, and how many stale ones it leaves out.
 
     Keeps the records of this protocol, of the folds numbered below
     ``n_folds`` (those of the repeats reported) and of these tasks; of each
-    model the ones with its latest parameters (the last in the file); of each
+    model the ones with the parameters it ran with in this command
+    (``run_params``), else its latest (the last in the file); of each
     (task, model, fold) the last one.
 
     Parameters
@@ -1091,17 +1093,19 @@ def current_records(records, protocol, n_folds, task_names):
     protocol : dict
     n_folds : int
     task_names : collection of str
+    run_params : dict of str to dict, optional
+        :func:`describe_params` of the models this command ran, by label.
 
     Returns
     -------
     current : list of dict
     stale : collections.Counter
-        Records left out per model because they have older parameters.
+        Records left out per model because they have other parameters.
     """
     selected = [record for record in records
                 if record.get("protocol") == protocol and record["fold"] < n_folds
                 and record["task"] in task_names]
-    latest = {record["model"]: record["params"] for record in selected}
+    latest = {record["model"]: record["params"] for record in selected} | (run_params or {})
     stale = Counter(record["model"] for record in selected
                     if record["params"] != latest[record["model"]])
     last = {(record["task"], record["model"], record["fold"]): record
@@ -1563,7 +1567,7 @@ def print_criteria(stats, labels, kinds, n_group):
               + f") on {scope}")
 
 
-def print_report(records, tasks, protocol, repeats):
+def print_report(records, tasks, protocol, repeats, run_params=None):
     """Print the per-task tables, the summaries and the acceptance criteria.
 
     Parameters
@@ -1574,10 +1578,13 @@ def print_report(records, tasks, protocol, repeats):
     protocol : dict
     repeats : int
         Cross-validations whose folds the means are over.
+    run_params : dict of str to dict, optional
+        The parameters of the models this command ran, by label (see
+        :func:`current_records`).
     """
     n_folds = protocol["folds"] * repeats
     current, stale = current_records(records, protocol, n_folds,
-                                     {task.name for task in tasks})
+                                     {task.name for task in tasks}, run_params)
     if not current:
         print("No results in the cache for these tasks and this protocol.")
         return
@@ -1640,7 +1647,7 @@ def print_notes(records, labels, stale):
                   f"{code_difference(versions[0])}: a default changed since would not "
                   "show; rerun with --fresh to measure it")
     for label, count in stale.items():
-        print(f"{label}: {count} record(s) with older parameters left out")
+        print(f"{label}: {count} record(s) with other parameters left out")
 
 
 # ---------------------------------------------------------------------------- main
@@ -1807,7 +1814,8 @@ def main(argv=None):
         print_report(read_records(args.results), tasks, protocol, args.repeats)
     else:
         run_benchmark(args, tasks, models, protocol)
-        print_report(read_records(args.results), tasks, protocol, args.repeats)
+        print_report(read_records(args.results), tasks, protocol, args.repeats,
+                     {label: describe_params(model) for label, (_, model) in models.items()})
     return 0
 
 

@@ -140,3 +140,26 @@ def test_results_on_other_data_are_fitted_again(quality, tmp_path, capsys):
         return quality.run_task(task, models, protocol, 1, done, results, {})
 
     assert (fits(3), fits(3), fits(2)) == (2, 0, 2)
+
+
+def test_the_report_shows_the_parameters_the_command_ran(quality):
+    # a candidate run again after another under the same label showed the other's
+    # results, the ones just asked for counted as older and left out
+    protocol = {"folds": 1}
+    records = [{"task": "toy", "model": "cand", "fold": 0, "protocol": protocol,
+                "params": {"meta_epochs": epochs}, "roc_auc": auc}
+               for epochs, auc in (("1", 0.6), ("4", 0.9))]
+    current, stale = quality.current_records(records, protocol, 1, {"toy"},
+                                             {"cand": {"meta_epochs": "1"}})
+    assert [record["roc_auc"] for record in current] == [0.6]
+    assert stale == {"cand": 1}
+    current, _ = quality.current_records(records, protocol, 1, {"toy"})  # --report-only
+    assert [record["roc_auc"] for record in current] == [0.9]
+
+
+def test_a_task_named_twice_is_run_and_counted_once(quality):
+    # "--tasks bupa,bupa" printed its row twice and counted it in every summary twice
+    assert [task.name for task in quality.select_tasks("bupa,sonar,bupa")] == ["bupa", "sonar"]
+    with pytest.raises(SystemExit,
+                       match=f"Unknown task.*'nosuch'.*the {len(quality.TASKS)} tasks: .*bupa"):
+        quality.select_tasks("nosuch")
