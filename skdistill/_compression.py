@@ -3,13 +3,22 @@
 import bz2
 import gzip
 import lzma
+import re
+import zlib
 
-#: The magic bytes a compressed file starts with, and the name pandas gives its
-#: compression.
-_MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
+#: How a compressed file starts, and the name pandas gives its compression. A
+#: bzip2 stream's header goes on with the magic of its first block or, empty, of
+#: its end: "BZh" alone may begin a line of text.
+_MAGIC = {
+    re.compile(rb"\x1f\x8b"): "gzip",
+    re.compile(rb"BZh[1-9](1AY&SY|\x17rE8P\x90)"): "bz2",
+    re.compile(rb"\xfd7zXZ\x00"): "xz",
+}
 _OPENERS = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
 #: The file-name suffixes of these compressions, which a format's name may end in.
 COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz")
+#: What reading a file of damaged, truncated or missing bytes raises.
+READ_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 
 
 def compression_of(path):
@@ -19,8 +28,8 @@ def compression_of(path):
     By the bytes, not the name: NCBI's ``.fna`` files come gzipped or not under
     the same name, and a file named ``.gz`` may have been decompressed in place."""
     with open(path, "rb") as raw:
-        start = raw.read(max(map(len, _MAGIC)))
-    return next((name for magic, name in _MAGIC.items() if start.startswith(magic)), None)
+        start = raw.read(10)
+    return next((name for magic, name in _MAGIC.items() if magic.match(start)), None)
 
 
 def open_text(path, **options):

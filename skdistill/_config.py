@@ -52,8 +52,8 @@ from ._seeds import MAX_SEED, is_seed
 from ._specs import accepts
 from .preprocessing import SequenceEncoder
 
-__all__ = ["ConfigError", "data_format", "format_of", "has_sequences", "load_config",
-           "parse_config", "read_yaml", "same_file_or_folder"]
+__all__ = ["ConfigError", "data_format", "format_of", "has_sequences", "is_sequence_module",
+           "load_config", "parse_config", "read_yaml", "same_file_or_folder"]
 
 MODULES = {name: getattr(modules, name) for name in ("MLP", "CNN", "GRU", "BiLSTM", "Transformer")}
 #: Scikit-learn classifiers a config may name as the teacher.
@@ -563,13 +563,18 @@ def _classifier_params(value):
     return plain, params
 
 
+def is_sequence_module(section):
+    """Whether a plain teacher or student section names a module of sequences
+    (CNN, GRU, ...), which reads one-hot positions."""
+    return bool(section) and accepts(MODULES.get(section["name"]), "sequence_length")
+
+
 def _check_sequence_module(role, section, encoder_name, sequences):
-    """Refuse a sequence module (CNN, GRU, ...) behind an encoder whose output
-    holds no one-hot positions of one alphabet. Encoder none passes on
-    feature columns one-hot already, whose layout the classifier reads from
-    their names or values."""
-    if (encoder_name in ("SequenceEncoder", "none") or not section
-            or not accepts(MODULES.get(section["name"]), "sequence_length")):
+    """Refuse a sequence module behind an encoder whose output holds no one-hot
+    positions of one alphabet. Encoder none passes here: on feature columns
+    one-hot already the classifier reads their layout (the data's check is
+    ``_run``'s)."""
+    if encoder_name in ("SequenceEncoder", "none") or not is_sequence_module(section):
         return
     problem = ("with one shared alphabet, which OneHotEncoder's categories of each column "
                "are not" if encoder_name == "OneHotEncoder" else

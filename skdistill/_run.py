@@ -36,12 +36,13 @@ from sklearn.preprocessing import label_binarize
 from sklearn.utils.multiclass import type_of_target
 
 from ._classifier import _weightless_classes
-from ._compression import compression_of, open_text
+from ._compression import READ_ERRORS, compression_of, open_text
 from ._config import (
     TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format, dump_yaml,
-    format_of, has_sequences, load_config, read_yaml, same_file_or_folder,
+    format_of, has_sequences, is_sequence_module, load_config, read_yaml, same_file_or_folder,
 )
 from ._files import written_whole
+from ._layout import find_layout
 from ._optional import import_optional
 from ._signals import signals_held
 from ._unwrap import fitted_classifier
@@ -370,7 +371,7 @@ def read_samples(config, path=None, key="data.path", labelled=True):
     except UnicodeDecodeError as error:
         raise ConfigError(f"{key}: cannot read {path}: it is not UTF-8 text, plain or "
                           f"compressed with gzip, bzip2 or xz ({error})") from None
-    except (ValueError, TypeError, OSError, EOFError) as error:
+    except (ValueError, TypeError, *READ_ERRORS) as error:
         raise ConfigError(f"{key}: cannot read {path}: {error}") from None
     return samples
 
@@ -607,6 +608,22 @@ def _weight_params(model, weight):
     return {name: weight}
 
 
+def _check_positions_for_sequence_modules(config, X):
+    """A ConfigError where a sequence module (CNN, GRU, ...) would read feature
+    columns, under encoder none, that hold no one-hot positions: the
+    classifier's error would advise what a config cannot give."""
+    if has_sequences(config["data"]) or config["encoder"]["name"] != "none":
+        return
+    for role in ("teacher", "student"):
+        section = config[role]
+        if is_sequence_module(section) and find_layout(X.to_numpy(), X.columns) is None:
+            raise ConfigError(
+                f"{role}.name: {section['name']} reads one-hot positions of sequences, "
+                f"which the feature columns of {config['data']['path']} are not (0/1 "
+                "columns, one per letter at each position): use MLP for feature columns, "
+                "or a data.sequence_column with encoder SequenceEncoder")
+
+
 def run_fit(config_path, output=None, verbose=1):
     """Train the model a config file describes and write the model and its report.
 
@@ -633,6 +650,7 @@ def run_fit(config_path, output=None, verbose=1):
     """
     config, model = load_config(config_path, output, verbose)
     samples = read_samples(config)
+    _check_positions_for_sequence_modules(config, samples.X)
     # the training data only: a test file may be small
     _check_label_count(samples.y, "data.path", data_format(config["data"]))
     _warn_of_rare_classes(samples.y, "data.path")

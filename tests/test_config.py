@@ -450,6 +450,12 @@ BROKEN = {
         "StandardScaler does not give: use MLP for feature columns, a data.sequence_column "
         "with encoder SequenceEncoder, or encoder none on columns one-hot already",
     ),
+    # it failed in fit, in advice for Python (set_output, module parameters)
+    "sequence module on feature columns not one-hot, without an encoder": (
+        {"encoder": "none", "student": "CNN"},
+        "student.name: CNN reads one-hot positions of sequences, which the feature columns "
+        "of ",
+    ),
     # its advice, SequenceEncoder, is refused for feature columns
     "sequence module after OneHotEncoder of feature columns": (
         {"encoder": "OneHotEncoder", "teacher": "CNN"},
@@ -1255,6 +1261,28 @@ def test_a_fasta_file_is_read_as_its_bytes_say_whatever_its_name(tmp_path, opene
         handle.write(">a|1\nACDK\n>b|0\nKLMN\n")
     config, _ = load_config(write_config(tmp_path, data={"path": name}))
     assert read_samples(config).X.tolist() == ["ACDK", "KLMN"]
+
+
+@pytest.mark.parametrize("opener", [gzip.open, lzma.open, bz2.open])
+def test_a_damaged_compressed_file_is_named(tmp_path, opener):
+    # gzip and xz ended in a traceback of zlib.error or LZMAError
+    with opener(tmp_path / "windows.fasta", "wb") as handle:
+        handle.write(b"".join(b">s%d|1\nACDKLMNPQRST\n" % i for i in range(2000)))
+    packed = bytearray((tmp_path / "windows.fasta").read_bytes())
+    packed[len(packed) // 2:len(packed) // 2 + 64] = bytes(64)
+    (tmp_path / "windows.fasta").write_bytes(bytes(packed))
+    with pytest.raises(SystemExit) as stopped:
+        fit(write_config(tmp_path, data={"path": "windows.fasta"}))
+    assert "data.path: cannot read " in str(stopped.value.code)
+
+
+def test_text_that_begins_as_bzip2_does_is_text(csv_run):
+    # a header "BZh1,..." was read as bzip2: "Invalid data stream"
+    config, frame = csv_run
+    first = ["f0", *frame.columns.drop("f0")]
+    frame[first].rename(columns={"f0": "BZh1"}).to_csv(config.parent / "data.csv", index=False)
+    assert (config.parent / "data.csv").read_bytes().startswith(b"BZh1,")
+    assert "BZh1" in read_samples(load_config(config)[0]).X.columns
 
 
 def test_a_compressed_csv_is_read_whatever_its_name(csv_run):
