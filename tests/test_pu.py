@@ -1229,15 +1229,25 @@ def test_an_over_samplers_copies_of_labelled_positives_are_warned_of():
     X, y = make_classification(400, n_features=8, weights=[0.7], class_sep=1.5,
                                random_state=0)
     s = make_pu_labels(y, 0.5, random_state=0)
-    copied = "of the labelled positives repeat another labelled positive, against 0% of"
+    copied = ("of the labelled positives repeat another labelled positive that no "
+              "unlabeled sample repeats")
     X_over, s_over = RandomOverSampler(random_state=0).fit_resample(X, s)
-    for data in (X_over, sp.csr_matrix(X_over), pd.DataFrame(X_over)):
+    for data in (X_over, sp.coo_matrix(X_over), pd.DataFrame(X_over).astype(object)):
         with pytest.warns(UserWarning, match=copied):
             fit_prior(BestBinPriorEstimator(random_state=0), data, s_over)
-    # nor where the data repeat rows of both kinds alike (a few discrete features)
-    discrete = np.round(X[:, :2])
-    for data in (X, discrete):
+    # nor where the positives repeat their rows of themselves, which the hidden
+    # positives do too (KEEL wisconsin's benign rows), or all rows repeat
+    natural = np.repeat(X, np.where(y == 1, 3, 1), axis=0)
+    s_natural = make_pu_labels(np.repeat(y, np.where(y == 1, 3, 1)), 0.5, random_state=0)
+    for data, labels in ((X, s), (np.round(X[:, :2]), s), (natural, s_natural)):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            fit_prior(BestBinPriorEstimator(random_state=0), data, s)
+            fit_prior(BestBinPriorEstimator(random_state=0), data, labels)
         assert not [warning for warning in caught if copied in str(warning.message)]
+    # token lists of several lengths, for a scorer's own vectorizer, are no rows to compare
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    tokens = [["a", "b"] * (1 + i % 3) if label else ["c"] * (1 + i % 2)
+              for i, label in enumerate(y)]
+    scorer = make_pipeline(CountVectorizer(analyzer=list), LogisticRegression())
+    assert 0 < fit_prior(BestBinPriorEstimator(scorer, random_state=0), tokens, s) < 1
