@@ -8,7 +8,8 @@ The data are read as the config says (:func:`read_samples`, :func:`split_samples
 teacher and student on the test part (``scores.csv``; with a PU risk, also
 those recovered for the true labels), ``report.txt`` (the scores table and
 imbalanced-learn's ``classification_report_imbalanced``) and, with
-matplotlib, the plots ``training_curves.png`` and ``teacher_student.png``.
+matplotlib, the plots ``training_curves.png`` and, for two classes with a
+teacher, ``teacher_student.png``.
 """
 
 import csv
@@ -454,13 +455,21 @@ def split_samples(config, samples):
         except ValueError as error:
             raise ConfigError(f"data.subsample: cannot draw a stratified subsample of "
                               f"{data['subsample']} from {len(y)} samples: {error}") from None
+        lost = np.setdiff1d(y, samples.y)
+        if len(lost):  # a rarer class than a stratified draw keeps one sample of
+            raise ConfigError(
+                f"data.subsample: a stratified subsample of {data['subsample']} keeps no "
+                f"sample of the class(es) {_some(lost.tolist())}, held by "
+                f"{int(np.isin(y, lost).sum())} of the {len(y)} samples: give a larger "
+                "subsample, or leave those samples out of the data")
     if "path" in test:
         return samples, read_samples(config, test["path"], "test.path")
     try:
         return _split(samples, seed, samples.y if test["stratify"] else None,
                       test_size=test["fraction"])
     except ValueError as error:
-        raise ConfigError(f"test.fraction: cannot split {len(samples.y)} samples: "
+        which = " (data.subsample)" if data["subsample"] is not None else ""
+        raise ConfigError(f"test.fraction: cannot split {len(samples.y)} samples{which}: "
                           f"{error}") from None
 
 

@@ -783,6 +783,25 @@ def test_config_mistakes_that_ended_in_tracebacks_are_one_line(csv_run, tmp_path
         assert message in str(stopped.value.code)
 
 
+def test_a_subsample_that_loses_a_class_is_refused(csv_run):
+    # three classes trained as two, the report naming a positive class, with only the
+    # rare-class warning, which said each label trains as a class of its own
+    config, frame = csv_run
+    frame.assign(target=np.where(frame.index % 100 == 5, "rare", frame.target)).to_csv(
+        config.parent / "data.csv", index=False)
+    raw = yaml.safe_load(config.read_text())
+    for subsample, message in (
+        (30, "data.subsample: a stratified subsample of 30 keeps no sample of the "
+             "class(es) ['rare'], held by 3 of the 300 samples: give a larger subsample"),
+        (100, "test.fraction: cannot split 100 samples (data.subsample): "),
+    ):
+        config.write_text(yaml.safe_dump({**raw, "data": {**raw["data"],
+                                                          "subsample": subsample}}))
+        with pytest.raises(SystemExit) as stopped:
+            fit(config)
+        assert message in str(stopped.value.code)
+
+
 @pytest.mark.parametrize(
     "edited, message",
     [("garbage\n", "(the config: expected a mapping, got 'garbage')"),
