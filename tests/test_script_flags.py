@@ -104,6 +104,7 @@ EXAMPLE_REFUSALS = [
     ("ablation.py", ["--seeds", "0"], "--seeds: expected an integer of at least 1, got '0'"),
     ("students.py", ["--device", "bogus"], "--device: device='bogus' is not a torch device"),
     ("pu_learning.py", ["--device", "bogus"], "--device: device='bogus' is not a torch device"),
+    ("pu_learning.py", ["--repeats", "0"], "--repeats: expected an integer of at least 1"),
 ]
 
 
@@ -219,3 +220,20 @@ def test_quality_command_line_ends_in_a_usage_error():
     assert usage.startswith("usage: quality.py")
     assert error.endswith("error: argument --folds: expected an integer of at least 2, got '1'")
     assert "Traceback" not in completed.stderr
+
+
+def test_the_pu_examples_seeds_table_averages_each_settings_f1(monkeypatch):
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    module = load_script(EXAMPLES / "pu_learning.py")
+    negative, true, estimated = module.PRIORS
+
+    def setting(name, f1):
+        return module.Setting(name, 0.5, 0.2, {}, [], dict(zip(module.PRIORS, f1)))
+
+    runs = {3: [setting("a", (0.5, 0.6, 0.2)), setting("b", (0.5, 0.4, 0.9))],
+            4: [setting("a", (0.5, 0.6, 0.9)), setting("b", (0.5, 0.4, 0.2))]}
+    table = module.seeds_table(runs)
+    assert re.search(r"a\s+0.5\s+nnPU, estimated prior\s+0.2000\s+0.9000\s+0.5500", table)
+    assert (f"with {estimated} above {negative} in 2 of 2 settings: a c=0.5, b c=0.5"
+            in table)
+    assert f"with {true} above {negative} in 1 of 2 settings: a c=0.5" in table
