@@ -170,7 +170,8 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
         are not one finite, non-negative number per teacher with a positive
         sum.
     TypeError
-        If the logits are not torch tensors.
+        If the logits are not torch tensors, or are one tensor instead of a
+        sequence of them.
 
     Examples
     --------
@@ -182,6 +183,9 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     tensor([-13.8155, -13.8155])
     """
     check_option("fusion", fusion, FUSION_RULES)
+    if isinstance(logits, torch.Tensor):  # list() would take its rows for teachers
+        raise TypeError("fuse_teacher_logits needs a sequence of tensors, one per teacher; "
+                        "got one tensor: give [logits] for one teacher.")
     logits = list(logits)
     if not all(isinstance(one, torch.Tensor) for one in logits):
         raise TypeError("fuse_teacher_logits needs torch tensors, one per teacher; got "

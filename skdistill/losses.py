@@ -2,6 +2,11 @@
 
 Every loss here works on logits, never on probabilities, and can be used in any
 training loop: nothing in this module knows about skorch or scikit-learn.
+
+The losses check the types and shapes of their inputs, not their values: targets
+of 0 and 1 (class indices with several classes) and finite, non-negative sample
+weights are the caller's to give (``DistilledClassifier`` checks them once per
+fit), since a check of values would wait for the device at every batch.
 """
 
 from numbers import Integral, Real

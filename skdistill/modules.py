@@ -394,7 +394,8 @@ class CNN(_SequenceModule):
     Parameters
     ----------
 {_SHAPE_PARAMETERS}    channels : sequence of int, default=(32, 32)
-        Output channels of each convolution (ReLU after each).
+        Output channels of each convolution (ReLU after each); empty, no
+        convolution: the readout reads the one-hot letters themselves.
     kernel_size : int, default=7
         Odd width of every convolution; the output keeps the input length.
     readout : {{"positions", "max", "mean"}}, default="positions"

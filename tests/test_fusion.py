@@ -92,6 +92,9 @@ def test_numpy_arrays_are_named_as_no_tensors():
     with pytest.raises(TypeError,
                        match=r"needs torch tensors, one per teacher; got \['ndarray'\]"):
         fuse_teacher_logits([np.zeros(2)] * 2)
+    # one teacher's (5, 3) logits, not in a list, fused its rows as five teachers
+    with pytest.raises(TypeError, match=r"got one tensor: give \[logits\] for one teacher"):
+        fuse_teacher_logits(torch.zeros(5, 3))
     with pytest.raises(TypeError, match="needs a floating-point torch tensor; got ndarray"):
         probabilities_to_logits(np.array([0.2]))
     with pytest.raises(TypeError, match="needs a floating-point torch tensor; got torch.int64"):
