@@ -450,6 +450,12 @@ def split_samples(config, samples):
         if data["subsample"] >= len(y):
             raise ConfigError(f"data.subsample: {data['subsample']} is not less than the "
                               f"{len(y)} samples of the data")
+        n_classes = len(np.unique(y))
+        if not n_classes <= data["subsample"] <= len(y) - n_classes:
+            raise ConfigError(
+                f"data.subsample: a stratified draw keeps, and leaves out, at least one "
+                f"sample of each of the {n_classes} classes: give from {n_classes} to "
+                f"{len(y) - n_classes} of the {len(y)} samples, not {data['subsample']}")
         try:
             samples, _ = _split(samples, seed, y, train_size=data["subsample"])
         except ValueError as error:

@@ -74,9 +74,9 @@ _UNIDENTIFIED_PRIOR = 0.999
 #: An estimate from fewer labelled positives than this warns: it spreads widely.
 _FEW_LABELLED_POSITIVES = 10
 #: A share of labelled positives that repeat others, unlike any unlabeled sample,
-#: above this warns: an over-sampler's copies (0.82 where RandomOverSampler balances
-#: a tenth of positives; at most 0.27 on KEEL sets of SCAR labels, c up to 0.8).
-_COPIED_POSITIVES = 0.5
+#: above this (with twice the unlabeled samples' share of repeats) warns: an
+#: over-sampler's copies (docs/user_guide.md, "Resampling and the PU risk").
+_COPIED_POSITIVES = 0.2
 
 #: Names of the unlabeled class (compared case-insensitively): as the later label
 #: in sorted order they would become the positive class.
@@ -434,9 +434,10 @@ class _ScorePriorEstimator(_PriorEstimator):
         -----
         UserWarning
             When fewer than 10 samples are labelled positive, or when more than
-            half of the labelled positives repeat another that no unlabeled
-            sample repeats: an over-sampler's copies, which pull the estimate
-            far down.
+            a fifth of the labelled positives repeat another that no unlabeled
+            sample repeats, and the labelled positives repeat their rows more
+            than twice as often as the unlabeled samples: an over-sampler's
+            copies, which pull the estimate down.
         """
         self._validate_params()
         s, labelled = _check_pu_data(self, X, y)
@@ -847,9 +848,10 @@ class TIcEPriorEstimator(_PriorEstimator):
         -----
         UserWarning
             When fewer than 10 samples are labelled positive, or when more than
-            half of the labelled positives repeat another that no unlabeled
-            sample repeats: an over-sampler's copies, which pull the estimate
-            far down.
+            a fifth of the labelled positives repeat another that no unlabeled
+            sample repeats, and the labelled positives repeat their rows more
+            than twice as often as the unlabeled samples: an over-sampler's
+            copies, which pull the estimate down.
         """
         self._validate_params()
         s, labelled = _check_pu_data(self, X, y)
@@ -948,8 +950,14 @@ DEFAULT_PRIOR_ESTIMATOR = BestBinPriorEstimator
 
 
 def _row_keys(X):
-    """A key per row of ``X``, equal for equal rows; None where rows have no
-    common shape (token lists of several lengths, for a scorer's own vectorizer)."""
+    """A key per row of ``X``, equal for equal rows; None where rows are no
+    arrays of one shape (token lists of several lengths, for a scorer's own
+    vectorizer; arrays held in the cells of an object array)."""
+    if isinstance(X, pd.DataFrame):  # column by column: text columns stay text
+        try:
+            return pd.util.hash_pandas_object(X, index=False)
+        except TypeError:  # cells that are lists, say
+            return None
     if sp.issparse(X):
         X = sp.csr_matrix(X, copy=True)  # from any format: coo, dia, bsr...
         X.sum_duplicates()  # sorts each row's indices too
@@ -972,24 +980,36 @@ def _row_keys(X):
     return pd.Series([row.tobytes() for row in rows])
 
 
-def _warn_of_copied_positives(X, s):
-    """Warn where many labelled positives (``s == 1``) of ``X`` repeat another
-    labelled positive that no unlabeled sample repeats: copies an over-sampler
-    made, which held-out folds hold as well as training, and which pull an
-    estimate of the prior far down. Rows a class repeats of itself show among
-    the hidden positives too."""
-    keys = _row_keys(X)
+def _over_sampled_share(keys, s):
+    """The share of labelled positives (``s == 1``) that repeat another labelled
+    positive which no unlabeled sample repeats, where it looks like an
+    over-sampler's copies: above ``_COPIED_POSITIVES``, and the labelled
+    positives repeat their rows more than twice as often as the unlabeled
+    samples do (rows a class repeats of itself show among the hidden positives
+    too). Else 0, as where ``keys`` (of :func:`_row_keys`) is None."""
     if keys is None:
-        return
+        return 0.0
     labelled, unlabeled = keys[s == 1], keys[s == 0]
-    copied = (labelled.duplicated() & ~labelled.isin(unlabeled)).mean()
-    if copied > _COPIED_POSITIVES:
+    repeated = labelled.duplicated()
+    copied = (repeated & ~labelled.isin(unlabeled)).mean()
+    if copied > _COPIED_POSITIVES and repeated.mean() > 2 * unlabeled.duplicated().mean():
+        return float(copied)
+    return 0.0
+
+
+def _warn_of_copied_positives(X, s):
+    """Warn where the labelled positives of ``X`` look like an over-sampler's
+    copies (:func:`_over_sampled_share`): held-out folds hold them as well as
+    training, which pulls an estimate of the prior down."""
+    copied = _over_sampled_share(_row_keys(X), s)
+    if copied:
         warnings.warn(
             f"{copied:.0%} of the labelled positives repeat another labelled positive "
             "that no unlabeled sample repeats: copies an over-sampler made? If X was "
-            "resampled, its copies in the held-out folds pull the estimated prior far "
-            "down (RandomOverSampler: 0.04 for 0.18; SMOTE's near-copies as well): "
-            "estimate the prior on the data before resampling, and pass it as a float.",
+            "resampled, its copies in the held-out folds pull the estimated prior down "
+            "(BestBinPriorEstimator, the default's: 0.04 for 0.18 after "
+            "RandomOverSampler; SMOTE's near-copies as well): estimate the prior on the "
+            "data before resampling, and pass it as a float.",
             UserWarning, stacklevel=user_stacklevel(),
         )
 

@@ -794,6 +794,9 @@ def test_a_subsample_that_loses_a_class_is_refused(csv_run):
         (30, "data.subsample: a stratified subsample of 30 keeps no sample of the "
              "class(es) ['rare'], held by 3 of the 300 samples: give a larger subsample"),
         (100, "test.fraction: cannot split 100 samples (data.subsample): "),
+        # scikit-learn's "test_size = 1 should be greater or equal to the number of classes"
+        (299, "data.subsample: a stratified draw keeps, and leaves out, at least one sample "
+              "of each of the 3 classes: give from 3 to 297 of the 300 samples, not 299"),
     ):
         config.write_text(yaml.safe_dump({**raw, "data": {**raw["data"],
                                                           "subsample": subsample}}))

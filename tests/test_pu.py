@@ -1235,6 +1235,12 @@ def test_an_over_samplers_copies_of_labelled_positives_are_warned_of():
     for data in (X_over, sp.coo_matrix(X_over), pd.DataFrame(X_over).astype(object)):
         with pytest.warns(UserWarning, match=copied):
             fit_prior(BestBinPriorEstimator(random_state=0), data, s_over)
+    # where a third of the samples are labelled, the copies are fewer than half of them
+    X_many, y_many = make_classification(400, n_features=8, weights=[0.4], random_state=0)
+    s_many = make_pu_labels(y_many, 0.6, random_state=0)
+    with pytest.warns(UserWarning, match=copied):
+        TIcEPriorEstimator(random_state=0).fit(
+            *RandomOverSampler(random_state=0).fit_resample(X_many, s_many))
     # nor where the positives repeat their rows of themselves, which the hidden
     # positives do too (KEEL wisconsin's benign rows), or all rows repeat
     natural = np.repeat(X, np.where(y == 1, 3, 1), axis=0)
