@@ -18,6 +18,7 @@ import math
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import make_scorer, roc_auc_score
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
@@ -168,6 +169,9 @@ def _scores(y_score):
     ``predict``) or other objects."""
     y_score = np.asarray(y_score)
     check_one_column(y_score, "y_score", "scores")
+    if y_score.dtype.kind == "O" and pd.isna(y_score).any():  # pd.NA converts to nothing
+        raise ValueError(f"y_score holds a missing value (None, NaN or pd.NA) at sample "
+                         f"{np.flatnonzero(pd.isna(y_score.ravel()))[0]}.")
     strings = y_score.dtype.kind in "US" or (
         y_score.dtype.kind == "O"
         and any(isinstance(value, (str, bytes)) for value in y_score.ravel())

@@ -514,7 +514,12 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             )
         if one_dimensional:  # first: validate_data would blame its one feature
             _refuse_numbers(X[:, 0], reshape=not reset and self.n_features_in_ == len(X) > 1)
+        # validate_data turns nullable columns (Int64, boolean) into floats: "0.0"
+        # where an int64 column gives "0"
+        values = X.to_numpy(dtype=object) if isinstance(X, pd.DataFrame) else None
         X = validate_data(self, X, reset=reset, dtype=None)
+        if values is not None:
+            X = values
         if X.shape[1] > 1:
             return np.vectorize(partial(_as_text, caller="SequenceEncoder"), otypes=[str])(X)
         if not one_dimensional:

@@ -633,7 +633,7 @@ class BestBinPriorEstimator(_ScorePriorEstimator):
     def _scorers(self, X):
         if self.classifier is None:
             scorers = [LogisticRegression(max_iter=1000)]
-            if not sp.issparse(X):
+            if not _is_sparse(X):
                 scorers.append(HistGradientBoostingClassifier())
             return scorers
         if isinstance(self.classifier, list):
@@ -949,6 +949,14 @@ class TIcEPriorEstimator(_PriorEstimator):
 DEFAULT_PRIOR_ESTIMATOR = BestBinPriorEstimator
 
 
+def _is_sparse(X):
+    """Whether ``X`` is a sparse matrix, or a DataFrame of sparse columns, which
+    scikit-learn reads as one."""
+    if isinstance(X, pd.DataFrame):
+        return any(isinstance(dtype, pd.SparseDtype) for dtype in X.dtypes)
+    return sp.issparse(X)
+
+
 def _row_keys(X):
     """A key per row of ``X``, equal for equal rows; None where rows are no
     arrays of one shape (token lists of several lengths, for a scorer's own
@@ -956,7 +964,7 @@ def _row_keys(X):
     if isinstance(X, pd.DataFrame):  # column by column: text columns stay text
         try:
             return pd.util.hash_pandas_object(X, index=False)
-        except TypeError:  # cells that are lists, say
+        except (TypeError, ValueError):  # cells that are lists, say, or no column
             return None
     if sp.issparse(X):
         X = sp.csr_matrix(X, copy=True)  # from any format: coo, dia, bsr...

@@ -578,3 +578,17 @@ def test_letters_without_another_case_are_not_warned_of_as_both_cases():
     # "𝔸" is upper case and its own swapcase: it was named among letters in both cases
     with pytest.warns(UserWarning, match=r"in both cases, \['B'\] and"):
         SequenceEncoder().fit(["𝔸B", "bB"])
+
+
+def test_nullable_columns_give_the_symbols_of_their_numpy_dtypes():
+    # a nullable Int64 table learned "0.0", "1.0"; fitted on int64 and given Int64, every
+    # cell was an unknown letter
+    table = pd.DataFrame(np.random.default_rng(0).integers(0, 3, (20, 3)),
+                         columns=["p0", "p1", "p2"])
+    encoder = SequenceEncoder().fit(table)
+    assert encoder.alphabet_.tolist() == ["0", "1", "2"]
+    np.testing.assert_array_equal(encoder.transform(table.astype("Int64")),
+                                  encoder.transform(table))
+    flags = table > 0
+    assert (SequenceEncoder().fit(flags.astype("boolean")).alphabet_.tolist()
+            == SequenceEncoder().fit(flags).alphabet_.tolist() == ["False", "True"])

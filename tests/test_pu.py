@@ -1050,6 +1050,10 @@ def test_pu_roc_auc_refuses_labels_for_scores_naming_the_scorer_to_make(small_se
     proba = np.linspace(0, 1, len(y))
     assert pu_roc_auc_score(y, proba.astype(object), prior=prior) == pu_roc_auc_score(
         y, proba, prior=prior)
+    # and a missing one is named so, not taken for labels
+    with pytest.raises(ValueError, match="y_score holds a missing value .* at sample 3"):
+        pu_roc_auc_score(y, pd.Series(proba).astype(object).mask(np.arange(len(y)) == 3,
+                                                                 pd.NA), prior=prior)
     # labels stored as strings are labels, numbers or not, and in a column too
     digits = np.where(s == 1, "1", "0")
     for labels in (digits, digits.astype(object), y[:, None]):
@@ -1257,3 +1261,13 @@ def test_an_over_samplers_copies_of_labelled_positives_are_warned_of():
               for i, label in enumerate(y)]
     scorer = make_pipeline(CountVectorizer(analyzer=list), LogisticRegression())
     assert 0 < fit_prior(BestBinPriorEstimator(scorer, random_state=0), tokens, s) < 1
+
+
+def test_a_frame_of_sparse_columns_is_estimated_as_a_sparse_matrix():
+    # the default's HistGradientBoosting scorer was added for it, which refuses sparse data
+    X, y = make_classification(300, n_features=6, random_state=0)
+    s = make_pu_labels(y, 0.5, random_state=0)
+    frame = pd.DataFrame(np.round(np.abs(X))).astype(pd.SparseDtype(float, 0.0))
+    assert (BestBinPriorEstimator(random_state=0).fit(frame, s).prior_
+            == BestBinPriorEstimator(random_state=0).fit(sp.csr_matrix(frame.sparse.to_coo()),
+                                                         s).prior_)
