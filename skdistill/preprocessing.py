@@ -379,6 +379,14 @@ def _fit_length(symbols, length):
     return np.pad(symbols, ((0, 0), (0, length - symbols.shape[1])), constant_values="")
 
 
+def _numpy_dtypes_of_nullable_columns(frame):
+    """The numpy dtype of each nullable integer or boolean column of ``frame``
+    (Int64, boolean): scikit-learn's validation turns those into floats, "0.0"
+    where an int64 column gives "0"."""
+    return {column: dtype.numpy_dtype for column, dtype in frame.dtypes.items()
+            if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iub"}
+
+
 class SequenceEncoder(TransformerMixin, BaseEstimator):
     """One-hot encode sequences position by position, with one shared alphabet.
 
@@ -514,12 +522,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             )
         if one_dimensional:  # first: validate_data would blame its one feature
             _refuse_numbers(X[:, 0], reshape=not reset and self.n_features_in_ == len(X) > 1)
-        # validate_data turns nullable columns (Int64, boolean) into floats: "0.0"
-        # where an int64 column gives "0"
-        values = X.to_numpy(dtype=object) if isinstance(X, pd.DataFrame) else None
+        if isinstance(X, pd.DataFrame):  # no missing value: checked above
+            X = X.astype(_numpy_dtypes_of_nullable_columns(X))
         X = validate_data(self, X, reset=reset, dtype=None)
-        if values is not None:
-            X = values
         if X.shape[1] > 1:
             return np.vectorize(partial(_as_text, caller="SequenceEncoder"), otypes=[str])(X)
         if not one_dimensional:

@@ -950,10 +950,11 @@ DEFAULT_PRIOR_ESTIMATOR = BestBinPriorEstimator
 
 
 def _is_sparse(X):
-    """Whether ``X`` is a sparse matrix, or a DataFrame of sparse columns, which
-    scikit-learn reads as one."""
+    """Whether ``X`` is a sparse matrix, or a DataFrame of sparse columns only,
+    which scikit-learn reads as one (a frame of some dense columns as dense)."""
     if isinstance(X, pd.DataFrame):
-        return any(isinstance(dtype, pd.SparseDtype) for dtype in X.dtypes)
+        return len(X.columns) > 0 and all(isinstance(dtype, pd.SparseDtype)
+                                          for dtype in X.dtypes)
     return sp.issparse(X)
 
 

@@ -592,3 +592,8 @@ def test_nullable_columns_give_the_symbols_of_their_numpy_dtypes():
     flags = table > 0
     assert (SequenceEncoder().fit(flags.astype("boolean")).alphabet_.tolist()
             == SequenceEncoder().fit(flags).alphabet_.tolist() == ["False", "True"])
+    # a frame and its numpy array alike, columns of several dtypes too
+    mixed = table.assign(p2=table["p2"] / 2)
+    for frame in (mixed, mixed.astype({"p0": "Int64"})):
+        np.testing.assert_array_equal(SequenceEncoder().fit(frame).transform(mixed.to_numpy()),
+                                      SequenceEncoder().fit(mixed.to_numpy()).transform(frame))

@@ -1271,3 +1271,6 @@ def test_a_frame_of_sparse_columns_is_estimated_as_a_sparse_matrix():
     assert (BestBinPriorEstimator(random_state=0).fit(frame, s).prior_
             == BestBinPriorEstimator(random_state=0).fit(sp.csr_matrix(frame.sparse.to_coo()),
                                                          s).prior_)
+    # one dense column makes the frame dense, to scikit-learn as here: both scorers
+    mixed = frame.astype({0: float})
+    assert len(BestBinPriorEstimator()._scorers(mixed)) == 2
