@@ -34,13 +34,13 @@ STUDENT = ({"channels": (12, 12)}, 3e-3)
 #: The teacher term weighs 0.7 of the student's loss; half of each batch keeps
 #: its true labels.
 ALPHA, BETA = 0.7, 0.5
-#: Rounds of the full run and of ``--quick`` (a 15,000-window subsample).
+#: Rounds of the full run and of ``--quick`` (a 10,000-window subsample).
 META_EPOCHS = {"full": 5, "quick": 4}
 #: Student epochs per round, for the distilled student and the student alone
 #: alike: the teacher's soft labels let the small student train longer
 #: without overfitting (see the demo section of docs/benchmarks.md).
 STUDENT_EPOCHS = 3
-QUICK_SAMPLES = 15_000
+QUICK_SAMPLES = 10_000
 BATCH_SIZE = 256
 
 
@@ -133,7 +133,8 @@ def run_demo(quick=False, device="auto", random_state=0, verbose=1):
     Parameters
     ----------
     quick : bool, default=False
-        A 15,000-window subsample and fewer rounds: about 20 seconds.
+        A 10,000-window subsample and fewer rounds: about 20 seconds with
+        Python's start-up.
     device : str, default="auto"
     random_state : int, default=0
         Seeds the split and the models.

@@ -130,7 +130,7 @@ def build_parser():
         help="distill a small student on the embedded crotonylation data and compare it",
     )
     demo.add_argument("--quick", action="store_true",
-                      help="a subsample of the windows and fewer rounds (20 s)")
+                      help="a subsample of the windows and fewer rounds (about 20 s)")
     demo.add_argument("--device", type=torch_device, default="auto",
                       help="torch device (default auto)")
     demo.add_argument("--random-state", type=numpy_seed, default=0, help="seed (default 0)")
