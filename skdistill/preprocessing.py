@@ -384,7 +384,8 @@ def _numpy_dtypes_of_nullable_columns(frame):
     (Int64, boolean): scikit-learn's validation turns those into floats, "0.0"
     where an int64 column gives "0"."""
     return {column: dtype.numpy_dtype for column, dtype in frame.dtypes.items()
-            if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iub"}
+            if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iub"
+            and not isinstance(dtype, pd.SparseDtype)}  # sparse: as scikit-learn reads it
 
 
 class SequenceEncoder(TransformerMixin, BaseEstimator):

@@ -594,6 +594,9 @@ def test_nullable_columns_give_the_symbols_of_their_numpy_dtypes():
             == SequenceEncoder().fit(flags).alphabet_.tolist() == ["False", "True"])
     # a frame and its numpy array alike, columns of several dtypes too
     mixed = table.assign(p2=table["p2"] / 2)
+    # a sparse column of numbers is no nullable one (it has no numpy_dtype)
+    sparse = pd.DataFrame({"a": pd.arrays.SparseArray([0, 1, 0]), "b": ["G", "T", "A"]})
+    assert SequenceEncoder().fit(sparse).alphabet_.tolist() == ["0", "1", "A", "G", "T"]
     for frame in (mixed, mixed.astype({"p0": "Int64"})):
         np.testing.assert_array_equal(SequenceEncoder().fit(frame).transform(mixed.to_numpy()),
                                       SequenceEncoder().fit(mixed.to_numpy()).transform(frame))
