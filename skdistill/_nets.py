@@ -131,6 +131,10 @@ class TensorData(torch.utils.data.Dataset):
             X = torch.from_numpy(self.X[rows].toarray()).to(self.device, non_blocking=True)
         else:
             X = self.X[rows]
+            if isinstance(rows, slice) and X.device.type == "cpu":
+                # a view of the caller's array, which a module that changes its input
+                # in place would change (an index tensor copies already)
+                X = X.clone()
         if not isinstance(index, slice):
             index = index.to(self.device)
         return X, _take(self.y, index)
@@ -421,6 +425,7 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
         # between the first two is the module's, one after the criterion the optimizer's
         built = vars(net)
         if "criterion_" in built and "optimizer_" not in built:
+            _check_trainable(net.module_, role)  # an empty parameter list, say
             optimizer = params.get("optimizer", net.optimizer)
             name = getattr(optimizer, "__name__", type(optimizer).__name__)
             raise _build_error(
@@ -437,8 +442,20 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
             f"filled in from the data: {given}; give others as module__<name> of a skorch "
             "NeuralNet)"
         ) from error
+    _check_trainable(net.module_, role)
     _check_callbacks(net, role)
     return net
+
+
+def _check_trainable(module, role):
+    """Refuse a module without a parameter to train (none, or all frozen): its
+    first training step would fail in torch's words, or its optimizer's."""
+    if not any(parameter.requires_grad for parameter in module.parameters()):
+        fixed = (" A teacher trained already: give its fitted classifier wrapped in "
+                 "scikit-learn's FrozenEstimator." if role.startswith("teacher") else "")
+        raise ValueError(
+            f"The {role}'s module {type(module).__name__} has no parameter to train (none, "
+            f"or all with requires_grad=False), and every meta-epoch trains it.{fixed}")
 
 
 def _build_error(error, message):
@@ -689,8 +706,8 @@ def check_output_shape(net, data, n_classes, role):
             "NeuralNetClassifier (or a module) instead."
         )
     sample = _first(data, 2)
-    try:
-        output = net.forward(sample, training=False)
+    try:  # the module's own output, not concatenated: a dict is named below
+        output = next(net.forward_iter(sample, training=False))
     except (torch.cuda.OutOfMemoryError, NotImplementedError):
         raise
     except (RuntimeError, ValueError) as error:  # it names tensor sizes, not the role
@@ -721,6 +738,11 @@ def check_output_shape(net, data, n_classes, role):
         raise ValueError(
             f"The {role}'s module returns a {type(output).__name__}; its forward must "
             "return one tensor of logits."
+        )
+    if not output.is_floating_point():
+        raise ValueError(
+            f"The {role}'s module returns {output.dtype} values; its forward must return "
+            "floating-point logits."
         )
     n = len(sample)
     shape = tuple(output.shape)
@@ -1082,6 +1104,8 @@ def predict_logits(net, data, binary, device=None):
     logits = None
     start = 0
     for batch_logits in net.forward_iter(data, training=False, device=device):
+        # bfloat16 has no NumPy type, and every caller reads float32 or more
+        batch_logits = batch_logits.to(torch.promote_types(batch_logits.dtype, torch.float32))
         if binary:
             batch_logits = binary_logits(batch_logits)
         if logits is None:

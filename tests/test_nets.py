@@ -1,7 +1,10 @@
+import re
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 import torch
+from skorch import NeuralNet
 
 from skdistill._nets import BatchIterator, StudentCriterion, TensorData
 from skdistill.losses import BinaryCrossEntropyLoss, DistillationLoss
@@ -137,3 +140,60 @@ def test_the_optimizer_state_check_names_a_non_finite_tensor_and_skips_others():
     assert _non_finite_state(SimpleNamespace(state={parameter: state})) is None
     state["phase"] = torch.tensor([1 + 1j, complex(float("inf"), 0)])
     assert _non_finite_state(SimpleNamespace(state={parameter: state})) == "phase"
+
+
+class EdgeModule(torch.nn.Module):
+    """A linear module whose output or parameters a test bends (``kind``)."""
+
+    def __init__(self, input_dim, output_dim=1, kind="plain"):
+        super().__init__()
+        self.kind = kind
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+        if kind == "frozen":
+            self.linear.requires_grad_(False)
+
+    def forward(self, x):
+        if self.kind == "in place":
+            x.mul_(2)
+        logits = self.linear(x).squeeze(-1)
+        if self.kind == "bfloat16":
+            return logits.to(torch.bfloat16)
+        if self.kind == "int":
+            return logits.long()
+        if self.kind == "dict":
+            return {"logits": logits}
+        return logits
+
+
+def test_modules_at_the_edges_are_served_or_named(imbalanced_arrays):
+    from skdistill import DistilledClassifier
+
+    from .conftest import FAST
+
+    X, y = imbalanced_arrays
+
+    def model(kind):
+        spec = NeuralNet(EdgeModule, criterion=torch.nn.BCEWithLogitsLoss,
+                         module__input_dim=X.shape[1], module__kind=kind)
+        return DistilledClassifier(student=spec, random_state=0, **FAST)
+
+    # predict_proba handed the module a view of the caller's float32 array: x.mul_(2)
+    # doubled it on every call
+    given = X.copy()
+    fitted = model("in place").fit(given, y)
+    first = fitted.predict_proba(given)
+    np.testing.assert_array_equal(given, X)
+    np.testing.assert_array_equal(fitted.predict_proba(given), first)
+    # bfloat16 logits trained, then every prediction failed in "unsupported ScalarType"
+    proba = model("bfloat16").fit(X, y).predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1)
+    for kind, message in (
+        ("int", "The student's module returns torch.int64 values; its forward must return "
+                "floating-point logits"),  # failed in the loss: "not implemented for 'Long'"
+        ("dict", "The student's module returns a dict; its forward must return one tensor"),
+        # "element 0 of tensors does not require grad", in the first training step
+        ("frozen", "The student's module EdgeModule has no parameter to train (none, or all "
+                   "with requires_grad=False)"),
+    ):
+        with pytest.raises(ValueError, match=re.escape(message)):
+            model(kind).fit(X, y)
