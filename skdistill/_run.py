@@ -629,14 +629,14 @@ def _check_positions_for_sequence_modules(config, X):
     classifier's error would advise what a config cannot give."""
     if has_sequences(config["data"]) or config["encoder"]["name"] != "none":
         return
-    for role in ("teacher", "student"):
-        section = config[role]
-        if is_sequence_module(section) and find_layout(X.to_numpy(), X.columns) is None:
-            raise ConfigError(
-                f"{role}.name: {section['name']} reads one-hot positions of sequences, "
-                f"which the feature columns of {config['data']['path']} are not (0/1 "
-                "columns, one per letter at each position): use MLP for feature columns, "
-                "or a data.sequence_column with encoder SequenceEncoder")
+    roles = [role for role in ("teacher", "student") if is_sequence_module(config[role])]
+    if roles and find_layout(X.to_numpy(), X.columns) is None:
+        role, section = roles[0], config[roles[0]]
+        raise ConfigError(
+            f"{role}.name: {section['name']} reads one-hot positions of sequences, "
+            f"which the feature columns of {config['data']['path']} are not (0/1 "
+            "columns, one per letter at each position): use MLP for feature columns, "
+            "or a data.sequence_column with encoder SequenceEncoder")
 
 
 def run_fit(config_path, output=None, verbose=1):

@@ -37,14 +37,14 @@ def read_labelled_fasta(path):
         followed by another header, or by the end of the file), naming its
         line.
     """
-    ids, sequences, labels, header_lines = [], [], [], []
+    ids, sequences, labels, header_line = [], [], [], None
     # utf-8-sig: a byte order mark (Notepad writes one) is not part of the first header
     with open_text(path, encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             line = line.strip()
             if line.startswith(">"):
-                _check_sequence_read(path, ids, sequences, header_lines)
-                header_lines.append(number)
+                _check_sequence_read(path, ids, sequences, header_line)
+                header_line = number
                 header = line[1:].strip().split(maxsplit=1)
                 fields = (header[0] if header else "").split("|")
                 ids.append(fields[0])
@@ -56,16 +56,17 @@ def read_labelled_fasta(path):
                 # a record's sequence may span several lines, its letters in groups
                 # (Biopython and EMBOSS drop the spaces between them too)
                 sequences[-1] += "".join(line.split())
-    _check_sequence_read(path, ids, sequences, header_lines)
+    _check_sequence_read(path, ids, sequences, header_line)
     return ids, sequences, labels
 
 
-def _check_sequence_read(path, ids, sequences, header_lines):
-    """A ValueError where the last record read holds no sequence: trained on, it
-    would be a row of zeros under its header's label."""
+def _check_sequence_read(path, ids, sequences, header_line):
+    """A ValueError where the last record read, whose header is on line
+    ``header_line``, holds no sequence: trained on, it would be a row of zeros
+    under its header's label."""
     if ids and not sequences[-1]:
         raise ValueError(
-            f"{path}, line {header_lines[-1]}: the record {ids[-1]!r} holds no sequence "
+            f"{path}, line {header_line}: the record {ids[-1]!r} holds no sequence "
             "(its header is followed by another header or by the end of the file); "
             "remove it, or give its sequence."
         )
