@@ -1121,8 +1121,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,) or None, default=None
             Non-negative weights. Every mean of every loss, of teachers and
             student alike, becomes a weighted mean (the PU risk's means over
-            positives and over unlabeled samples too, so the class balance
-            stays that of ``target_prior``: a booster such as
+            positives and over unlabeled samples too, so the true-label
+            term's class balance stays that of ``target_prior``, while the
+            teacher term follows the weights: a booster such as
             ``AdaBoostClassifier``, which moves weight between the classes,
             needs ``true_label_loss="bce"``); the held-out ROC AUC and loss of
             early stopping are weighted; scikit-learn teachers get them in
