@@ -1044,8 +1044,9 @@ def run_predict(model_path, input_path, output=None):
     encoder = type(model[0]).__name__ if isinstance(model, Pipeline) else "none"
     if encoder != config["encoder"]["name"]:
         raise ConfigError(f"--model: {folder / CONFIG_FILE} names the encoder "
-                          f"{config['encoder']['name']}, but the model's is {encoder}: the "
-                          "config was edited; give the one fit wrote")
+                          f"{config['encoder']['name']}, but {model_file.name}'s is {encoder}: "
+                          "the two do not come from one fit (one of them was replaced or "
+                          "edited); give the folder skdistill fit wrote")
     classes = fitted_classifier(model, "skdistill predict")[0].classes_
     trained_length = getattr(model, "n_features_in_", None)
     if config["encoder"]["name"] == "OneHotEncoder":

@@ -152,6 +152,17 @@ class UntrustedClassError(ValueError):
 _SCRIPT_PREFIX = "__main__."
 
 
+def _script_classes_advice(untrusted):
+    """What the names of ``untrusted`` defined in a script or notebook mean for
+    loading (a sentence, with a space before it), or "" where there are none."""
+    in_script = [name for name in untrusted if name.startswith(_SCRIPT_PREFIX)]
+    if not in_script:
+        return ""
+    return (f" {in_script} were defined in the script or notebook that saved the model: "
+            "only one that defines them at its top level can pass them. Define them in a "
+            "module and fit again to load the model anywhere.")
+
+
 class UnsavedTeacher(StandIn, ClassifierMixin, BaseEstimator):
     """Stands in, after :func:`load`, for a scikit-learn teacher that was not saved.
 
@@ -428,7 +439,8 @@ def save(estimator, path):
     sklearn.exceptions.NotFittedError
         If ``estimator`` is not fitted.
     TypeError
-        If ``estimator`` is not a scikit-learn estimator, or holds an object
+        If ``estimator`` is not a scikit-learn estimator, is a search such as
+        ``GridSearchCV`` (save its ``best_estimator_``), or holds an object
         that cannot be stored without pickle (the message names it), or if
         ``path`` is neither a path nor a binary file object.
 
@@ -461,6 +473,12 @@ def save(estimator, path):
             f"save expects a fitted scikit-learn estimator; got {type(estimator).__name__}."
         )
     check_is_fitted(estimator)
+    if hasattr(estimator, "cv_results_"):
+        raise TypeError(
+            f"save saves a model, not the search {type(estimator).__name__} (its cv_results_ "
+            "hold masked arrays): save its best_estimator_, which a search fitted with "
+            "refit=True (the default) holds."
+        )
     _check_file(path, ("write", "flush"), "wb")
     state_filter = _StateFilter()
     writer = TreeWriter(state_hook=state_filter)
@@ -492,7 +510,7 @@ def save(estimator, path):
     if untrusted:
         warnings.warn(
             f"{UNTRUSTED_NAMES_WARNING}: {untrusted}. Load it with "
-            f"skdistill.{_how_to_trust(untrusted)}.",
+            f"skdistill.{_how_to_trust(untrusted)}." + _script_classes_advice(untrusted),
             UserWarning, stacklevel=user_stacklevel(),
         )
     tensors = safetensors.torch.save(writer.tensors) if writer.tensors else b""
@@ -851,14 +869,10 @@ def load(path, trusted=None, device="cpu"):
     trusted = _trusted_map(given, names)
     untrusted = sorted(names - set(trusted))
     if untrusted:
-        in_script = [name for name in untrusted if name.startswith(_SCRIPT_PREFIX)]
         raise UntrustedClassError(
             f"{shown} names classes that are not trusted: {untrusted}. Nothing was loaded. "
             f"If you trust this file, pass them: {_how_to_trust(untrusted)}."
-            + (f" {in_script} were defined in the script or notebook that saved the "
-               "model: only one that defines them at its top level can pass them. "
-               "Define them in a module and fit again to load the model anywhere."
-               if in_script else "")
+            + _script_classes_advice(untrusted)
         )
     _warn_of_other_versions(shown, manifest.get("versions"))
     with _damage_named(shown):

@@ -10,6 +10,8 @@ attribute scikit-learn's multi-panel displays use) and the curves in
 matplotlib is optional: ``pip install "skdistill[plot]"``.
 """
 
+import numbers
+
 import numpy as np
 import pandas as pd
 from sklearn.metrics import auc, roc_curve
@@ -133,6 +135,27 @@ def _history_field(history, field):
     if not any(field in record for record in history):
         return None
     return np.array([record.get(field, np.nan) for record in history], dtype=float)
+
+
+def _check_curves(meta_epoch, panels, best_meta_epoch):
+    """A ValueError or TypeError where a curve of ``panels`` (field to role to
+    values) is not one value per meta-epoch, or ``best_meta_epoch`` is neither
+    None nor one of the meta-epochs (a string was drawn as a category at x=0,
+    a number beyond them stretched the axis)."""
+    meta_epoch = np.asarray(meta_epoch)
+    for field, curves in panels.items():
+        for role, values in curves.items():
+            if len(values) != len(meta_epoch):
+                raise ValueError(f"{field}[{role!r}] holds {len(values)} values for "
+                                 f"{len(meta_epoch)} meta-epochs; give one per meta-epoch.")
+    if best_meta_epoch is None:
+        return
+    if isinstance(best_meta_epoch, (bool, np.bool_)) or not isinstance(
+            best_meta_epoch, numbers.Integral):
+        raise TypeError(f"best_meta_epoch must be an int or None; got {best_meta_epoch!r}.")
+    if best_meta_epoch not in meta_epoch:
+        raise ValueError(f"best_meta_epoch={best_meta_epoch} is none of the meta-epochs "
+                         f"plotted ({meta_epoch.min()} to {meta_epoch.max()}).")
 
 
 def _next_style(axis):
@@ -278,11 +301,17 @@ class TrainingCurvesDisplay:
         Raises
         ------
         TypeError
-            If ``kwargs`` holds ``label``.
+            If ``kwargs`` holds ``label``, or ``best_meta_epoch`` is neither an
+            int nor None.
+        ValueError
+            If a curve does not hold one value per meta-epoch, or
+            ``best_meta_epoch`` is none of the meta-epochs.
         """
         panels = {"loss": ("training loss", self.loss)}
         if self.valid_auc:
             panels["valid_auc"] = ("validation ROC AUC", self.valid_auc)
+        _check_curves(self.meta_epoch, {field: curves for field, (_, curves) in panels.items()},
+                      self.best_meta_epoch)
         name = self.name if name is None else name
         # aliases (c, ls) would clash with the style's names
         kwargs = _line_kwargs(kwargs)

@@ -1537,7 +1537,8 @@ def test_predict_keeps_the_models_training_data_and_names_an_edited_encoder(csv_
         predict(config.parent / "out", tmp_path / "some.csv", tmp_path / "p.csv")
     assert str(stopped.value.code) == (
         f"skdistill predict: error: --model: {saved} names the encoder OneHotEncoder, but "
-        "the model's is StandardScaler: the config was edited; give the one fit wrote")
+        "model.skd's is StandardScaler: the two do not come from one fit (one of them was "
+        "replaced or edited); give the folder skdistill fit wrote")
 
 
 def test_a_model_of_no_encoder_predicts_and_empty_header_names_are_no_repeat(csv_run, tmp_path):

@@ -607,11 +607,14 @@ class ScriptModule(TinyModule):
 ScriptModule.__module__ = "__main__"
 
 
-def test_a_class_of_the_script_is_named_at_load(imbalanced_arrays, tmp_path):
-    # another script trusting its own class of that name was refused with the same advice
+def test_a_class_of_the_script_is_named_at_save_and_load(imbalanced_arrays, tmp_path):
+    # another script trusting its own class of that name was refused with the same advice;
+    # save's warning said only how to trust it, the advice came after the fit, at load
     X, y = imbalanced_arrays
     clf = fast(student=ScriptModule).fit(X, y)
-    save(clf, tmp_path / "model.skd")
+    with pytest.warns(UserWarning, match=r"register_trusted\(ScriptModule\)\. \['__main__.ScriptModule'\] "
+                                         "were defined in the script or notebook.*in a module"):
+        save(clf, tmp_path / "model.skd")
     with pytest.raises(UntrustedClassError, match=r"\['__main__.ScriptModule'\] were defined "
                                                   "in the script or notebook.*in a module"):
         load(tmp_path / "model.skd")
@@ -1440,6 +1443,17 @@ def test_save_refuses_unfitted_and_foreign_objects(tmp_path):
     with pytest.raises(TypeError, match="scikit-learn estimator"):
         save({"student": None}, tmp_path / "model.skd")
     assert not (tmp_path / "model.skd").exists()
+
+
+def test_save_refuses_a_search_naming_its_best_estimator(imbalanced_arrays, tmp_path):
+    # a fitted GridSearchCV failed in "Cannot save an array of type MaskedArray"
+    X, y = imbalanced_arrays
+    search = GridSearchCV(fast(meta_epochs=1), {"alpha": [0.5]}, cv=2).fit(X, y)
+    with pytest.raises(TypeError, match=r"not the search GridSearchCV .*save its best_estimator_"):
+        save(search, tmp_path / "model.skd")
+    assert not (tmp_path / "model.skd").exists()
+    save(search.best_estimator_, tmp_path / "model.skd")
+    assert (load(tmp_path / "model.skd").predict_proba(X) == search.predict_proba(X)).all()
 
 
 @pytest.mark.parametrize("callback", [

@@ -136,6 +136,30 @@ def test_training_curves_mark_the_kept_meta_epoch(split):
     assert bare.best_lines_ == [] and len(bare.axes_[0].lines) == 1
 
 
+@pytest.mark.parametrize("best, error, message", [
+    ("2", TypeError, "best_meta_epoch must be an int or None; got '2'"),
+    (True, TypeError, "got True"),
+    (2.5, TypeError, "got 2.5"),
+    (99, ValueError, r"best_meta_epoch=99 is none of the meta-epochs plotted \(1 to 3\)"),
+    (0, ValueError, r"best_meta_epoch=0 is none"),
+])
+def test_training_curves_refuse_a_kept_meta_epoch_they_do_not_plot(best, error, message):
+    # "2" was drawn at x=0 (a category) under the legend "meta-epoch 2"; 99 stretched the axis
+    figures = plt.get_fignums()
+    with pytest.raises(error, match=message):
+        TrainingCurvesDisplay([1, 2, 3], {"student": [0.5, 0.4, 0.3]}, best_meta_epoch=best).plot()
+    assert plt.get_fignums() == figures
+    assert TrainingCurvesDisplay([1, 2, 3], {"student": [0.5, 0.4, 0.3]},
+                                 best_meta_epoch=np.int64(3)).plot().best_lines_
+
+
+def test_training_curves_refuse_a_curve_of_another_length():
+    with pytest.raises(ValueError, match=r"valid_auc\['teacher'\] holds 2 values for 3 "
+                                         "meta-epochs"):
+        TrainingCurvesDisplay([1, 2, 3], {"student": [0.5, 0.4, 0.3]},
+                              {"teacher": [0.7, 0.8]}).plot()
+
+
 def test_training_curves_draw_on_given_axes_and_again(validated_fit):
     figure, axes = plt.subplots(1, 2)
     display = TrainingCurvesDisplay.from_estimator(validated_fit, ax=axes, linestyle=":")
