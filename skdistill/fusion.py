@@ -208,7 +208,8 @@ def fuse_teacher_logits(logits, fusion="mean_proba", weights=None):
     weights = (weights / weights.sum()).to(device=stacked.device, dtype=stacked.dtype)
     weights = weights.view(-1, *([1] * (stacked.ndim - 1)))
     if fusion == "mean_logits":
-        return (weights * stacked).sum(dim=0)
+        # a teacher of weight 0 is left out, not multiplied: 0 * inf is NaN
+        return torch.where(weights > 0, weights * stacked, 0.0).sum(dim=0)
     if fusion == "mean_proba":
         return _log_mean_probability(stacked, weights)
     votes = (weights.unsqueeze(-1) if stacked.ndim == 2 else weights) * torch.stack(

@@ -521,7 +521,8 @@ class DistillationLoss(nn.Module):
                             shares[:, 1] if binary else shares)
         soft = _soft_binary if binary else _soft_multiclass
         loss = soft(student_logits, teacher_logits, self.temperature, sample_weight)
-        return loss if self.temperature == 1 else loss * self.temperature**2
+        # times T ** 2 in float32: in float16 it overflowed from T = 256 on
+        return loss if self.temperature == 1 else _full_precision(loss) * self.temperature**2
 
     def forward(self, student_logits, target, teacher_logits, n_true=None, sample_weight=None):
         """Return the convex combination of both terms.
@@ -560,7 +561,9 @@ class DistillationLoss(nn.Module):
         if n_true is not None:
             true_part, teacher_part = slice(None, n_true), slice(n_true, None)
             n_true_part, n_teacher_part = min(n_true, n), n - min(n_true, n)
-        loss = student_logits.new_zeros(())
+        # an empty slice's sum: 0 with a graph, so that a batch of two empty parts
+        # still back-propagates (zero gradients), as new_zeros(()) did not
+        loss = student_logits[:0].sum()
         if self.alpha > 0 and n_teacher_part:
             teacher_part_logits = None if teacher_logits is None else teacher_logits[teacher_part]
             loss = loss + self.alpha * self.teacher_term(

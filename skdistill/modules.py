@@ -20,6 +20,7 @@ two classes.
 
 import inspect
 import math
+import warnings
 from collections.abc import Sequence
 from numbers import Integral, Real
 
@@ -29,6 +30,7 @@ from torch import nn
 
 from ._numbers import as_scalar, is_positive_int
 from ._options import check_option
+from ._warnings import user_stacklevel
 
 __all__ = ["BiLSTM", "CNN", "GRU", "MLP", "Transformer", "count_parameters"]
 
@@ -101,6 +103,22 @@ def _keep_arguments(module, arguments):
             setattr(module, name, arguments[name])
 
 
+def _warn_if_dropout_acts_nowhere(module, dropout):
+    """Warn where ``dropout`` > 0 follows no layer of ``module``: torch builds
+    such a net without a word (a one-layer GRU without head units, an MLP
+    without hidden layers), and a user who set it to regularise gets none."""
+    if dropout > 0 and not any(
+        isinstance(layer, nn.Dropout) or (isinstance(layer, nn.RNNBase) and layer.dropout > 0)
+        for layer in module.modules()
+    ):
+        warnings.warn(
+            f"{type(module).__name__}: dropout={dropout} acts nowhere: it follows hidden "
+            "layers (hidden_units, head_units, channels) and recurrent layers but the last "
+            "(num_layers above 1), of which this net has none. Add one, or set dropout=0.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
+
+
 def _logits_of(output, output_dim):
     return output[:, 0] if output_dim == 1 else output
 
@@ -157,6 +175,7 @@ class MLP(nn.Module):
         self.skip = nn.Linear(input_dim, output_dim, bias=False) if linear_skip else None
         self.output_dim = output_dim
         _keep_arguments(self, locals())
+        _warn_if_dropout_acts_nowhere(self, dropout)
 
     def forward(self, X):
         """Return the logits for a batch of flat feature vectors.
@@ -169,6 +188,9 @@ class MLP(nn.Module):
         -------
         logits : torch.Tensor of shape (n,) for output_dim=1, else (n, output_dim)
         """
+        if X.ndim != 2:  # a 3-d batch gave one logit per first row of each sample
+            raise ValueError(f"MLP takes a batch of shape (n, {self.input_dim}); got "
+                             f"{tuple(X.shape)}.")
         output = self.layers(X)
         if self.skip is not None:
             output = output + self.skip(X)
@@ -262,7 +284,9 @@ class SequenceReadout(nn.Module):
         )
         self.readout = readout
         width = channels * sequence_length if readout == "positions" else channels
-        self.head = MLP(width, hidden_units=head_units, dropout=dropout, output_dim=output_dim)
+        # the module that owns the readout says where its dropout acts nowhere
+        self.head = MLP(width, hidden_units=head_units, dropout=dropout if head_units else 0.0,
+                        output_dim=output_dim)
 
     def forward(self, features, present=None):
         """Logits from features of shape (n, length, channels).
@@ -332,10 +356,13 @@ class _SequenceModule(nn.Module):
 
     @property
     def masks_padding(self):
-        """Whether padding and unknown letters (all-zero positions) are left out.
+        """Whether pooling leaves padding and unknown letters (all-zero
+        positions) out.
 
         A pooling readout leaves them out here, attention too in the
-        Transformer; modules of skdistill 0.1 did not.
+        Transformer; modules of skdistill 0.1 did not. The BiLSTM's backward
+        direction still runs through them before the sequence, so that
+        padding moves its logits all the same.
         """
         return self.readout_.readout != "positions"
 
@@ -444,6 +471,7 @@ class CNN(_SequenceModule):
         self.convolutions = nn.Sequential(*layers)
         self.readout_ = self._make_readout(width, readout, head_units, dropout)
         _keep_arguments(self, locals())
+        _warn_if_dropout_acts_nowhere(self, dropout)
 
     def encode(self, sequences, present=None):
         features = sequences.transpose(1, 2)
@@ -474,6 +502,7 @@ class _Recurrent(_SequenceModule):
         width = hidden_size * (2 if self.bidirectional else 1)
         self.readout_ = self._make_readout(width, readout, head_units, dropout)
         _keep_arguments(self, locals())
+        _warn_if_dropout_acts_nowhere(self, dropout)
 
     def encode(self, sequences, present=None):
         return self.rnn(sequences)[0]

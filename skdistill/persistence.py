@@ -73,6 +73,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_selection import VarianceThreshold
 from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection._search import BaseSearchCV
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import (
     Binarizer,
@@ -340,6 +341,13 @@ class _StateFilter:
         self._placeholders = {}
 
     def __call__(self, obj, state):
+        if isinstance(obj, BaseSearchCV):
+            # its cv_results_ hold masked arrays, which no file of this format stores
+            raise TypeError(
+                f"save saves models, not the search {type(obj).__name__}: save its "
+                "best_estimator_" + ("." if hasattr(obj, "best_estimator_") else
+                                     ", which a search fitted with refit=True holds.")
+            )
         state = dict(state)
         if isinstance(obj, DistilledClassifier):
             trackers = state.get("trackers")
@@ -473,12 +481,6 @@ def save(estimator, path):
             f"save expects a fitted scikit-learn estimator; got {type(estimator).__name__}."
         )
     check_is_fitted(estimator)
-    if hasattr(estimator, "cv_results_"):
-        raise TypeError(
-            f"save saves a model, not the search {type(estimator).__name__} (its cv_results_ "
-            "hold masked arrays): save its best_estimator_, which a search fitted with "
-            "refit=True (the default) holds."
-        )
     _check_file(path, ("write", "flush"), "wb")
     state_filter = _StateFilter()
     writer = TreeWriter(state_hook=state_filter)

@@ -202,3 +202,12 @@ def test_half_precision_means_keep_ordinary_log_probabilities(dtype):
     assert fused.dtype == dtype
     torch.testing.assert_close(fused.float(), torch.log_softmax(teacher.float(), dim=1),
                                atol=0.1, rtol=0.01)
+
+
+@pytest.mark.parametrize("fusion", FUSION_RULES)
+def test_a_teacher_of_weight_zero_is_left_out_even_at_infinite_logits(fusion):
+    # mean_logits multiplied it: 0 * inf made the fused logits NaN
+    kept, spoiled = torch.tensor([1.0, -2.0]), torch.tensor([float("inf"), float("-inf")])
+    fused = fuse_teacher_logits([kept, spoiled], fusion, weights=[1.0, 0.0])
+    np.testing.assert_allclose(fused.numpy(), fuse_teacher_logits([kept], fusion).numpy(),
+                               rtol=1e-6)

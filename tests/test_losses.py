@@ -544,3 +544,24 @@ def test_half_precision_risks_do_not_overflow_their_sums(dtype, prior):
         logits, target, logits + 100, sample_weight=torch.ones(70_000, dtype=dtype)
     )
     assert float(weighted) == pytest.approx(10_000.0, rel=1e-2)
+
+
+@pytest.mark.parametrize("alpha, n_true", [(1.0, 4), (0.0, 0)])
+def test_a_batch_of_two_empty_terms_back_propagates(alpha, n_true):
+    # an empty part "contributes nothing", but the loss was a constant: backward raised
+    # "element 0 of tensors does not require grad"
+    logits = torch.zeros(4, requires_grad=True)
+    loss = DistillationLoss(alpha, make_true_label_loss("pu", 2))(
+        logits, torch.tensor([1, 0, 0, 0]), torch.zeros(4), n_true=n_true)
+    loss.backward()
+    assert float(loss) == 0.0 and torch.equal(logits.grad, torch.zeros(4))
+
+
+def test_the_soft_term_of_half_precision_logits_is_finite_at_a_high_temperature():
+    # times T ** 2 in float16 overflowed from T = 256 on
+    generator = torch.Generator().manual_seed(0)
+    student, teacher = torch.randn(2, 8, generator=generator)
+    loss = DistillationLoss(1.0, make_true_label_loss("bce", 2), "soft", 1024.0)
+    half = loss.teacher_term(student.half(), teacher.half())
+    assert torch.isfinite(half)
+    torch.testing.assert_close(half, loss.teacher_term(student, teacher), rtol=1e-2, atol=0)

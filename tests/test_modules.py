@@ -406,3 +406,36 @@ def test_input_of_another_width_is_named_by_the_module(module_class):
             f"{module_class.__name__} reads 5 positions of 4 letters: input of shape "
             "(n, 20); got (2, 30).")):
         module(torch.zeros(2, 30))
+
+
+@pytest.mark.parametrize("module", [
+    lambda: MLP(12, hidden_units=(), dropout=0.3),
+    lambda: GRU(input_dim=12, alphabet_size=4, dropout=0.3),
+    lambda: BiLSTM(input_dim=12, alphabet_size=4, dropout=0.3),
+    lambda: CNN(input_dim=12, alphabet_size=4, channels=(), dropout=0.3),
+])
+def test_dropout_that_acts_nowhere_is_named(module):
+    # torch built these without dropout and said nothing (one-layer recurrent nets without
+    # head units, nets without hidden layers): a user regularising with it got none
+    with pytest.warns(UserWarning, match=r"dropout=0\.3 acts nowhere: .*Add one, or set "
+                                         "dropout=0"):
+        module()
+
+
+@pytest.mark.parametrize("module", [
+    lambda: MLP(12, dropout=0.3),
+    lambda: GRU(input_dim=12, alphabet_size=4, dropout=0.3, num_layers=2),
+    lambda: GRU(input_dim=12, alphabet_size=4, dropout=0.3, head_units=(8,)),
+    lambda: CNN(input_dim=12, alphabet_size=4, dropout=0.3),
+    lambda: Transformer(input_dim=12, alphabet_size=4, d_model=8, nhead=2),
+    lambda: GRU(input_dim=12, alphabet_size=4),
+])
+def test_dropout_with_a_place_warns_of_nothing(module, recwarn):
+    module()
+    assert not [warning for warning in recwarn if "dropout" in str(warning.message)]
+
+
+def test_an_mlp_refuses_a_batch_of_more_dimensions():
+    # a (2, 3, 4) batch gave two logits, each of the first row of its sample
+    with pytest.raises(ValueError, match=r"MLP takes a batch of shape \(n, 4\); got \(2, 3, 4\)"):
+        MLP(4)(torch.zeros(2, 3, 4))

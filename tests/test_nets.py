@@ -6,7 +6,7 @@ import scipy.sparse as sp
 import torch
 from skorch import NeuralNet
 
-from skdistill._nets import BatchIterator, StudentCriterion, TensorData
+from skdistill._nets import BatchIterator, StudentCriterion, TensorData, true_label_count
 from skdistill.losses import BinaryCrossEntropyLoss, DistillationLoss
 
 
@@ -197,3 +197,12 @@ def test_modules_at_the_edges_are_served_or_named(imbalanced_arrays):
     ):
         with pytest.raises(ValueError, match=re.escape(message)):
             model(kind).fit(X, y)
+
+
+@pytest.mark.parametrize("beta, batch_size, expected", [
+    (0.29, 50, 15), (np.float64(0.29), 50, 15), (0.5, 3, 2), (0.5, 1, 1), (0.25, 2, 1),
+    (0.5, 16, 8), (0.0, 7, 0), (1.0, 7, 7), (0.3, 10, 3),
+])
+def test_true_label_count_rounds_the_decimal_product_half_up(beta, batch_size, expected):
+    # the float product of 0.29 and 50 is 14.499999999999998: 14 where half up says 15
+    assert true_label_count(beta, batch_size) == expected

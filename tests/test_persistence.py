@@ -36,8 +36,9 @@ from sklearn.decomposition import PCA
 from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut
-from sklearn.pipeline import make_pipeline
+from sklearn.metrics import balanced_accuracy_score
+from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut, TunedThresholdClassifierCV
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import (
     FunctionTransformer,
     MaxAbsScaler,
@@ -1449,11 +1450,29 @@ def test_save_refuses_a_search_naming_its_best_estimator(imbalanced_arrays, tmp_
     # a fitted GridSearchCV failed in "Cannot save an array of type MaskedArray"
     X, y = imbalanced_arrays
     search = GridSearchCV(fast(meta_epochs=1), {"alpha": [0.5]}, cv=2).fit(X, y)
-    with pytest.raises(TypeError, match=r"not the search GridSearchCV .*save its best_estimator_"):
-        save(search, tmp_path / "model.skd")
+    unrefitted = clone(search).set_params(refit=False).fit(X, y)
+    in_pipeline = Pipeline([("scale", StandardScaler().fit(X)), ("search", search)])
+    for model, advice in [(search, r"\.$"), (unrefitted, ", which a search fitted with refit"),
+                          (in_pipeline, r"\.$")]:
+        with pytest.raises(TypeError, match="save saves models, not the search GridSearchCV: "
+                                            f"save its best_estimator_{advice}"):
+            save(model, tmp_path / "model.skd")
     assert not (tmp_path / "model.skd").exists()
     save(search.best_estimator_, tmp_path / "model.skd")
     assert (load(tmp_path / "model.skd").predict_proba(X) == search.predict_proba(X)).all()
+
+
+def test_a_model_holding_cross_validation_results_saves(imbalanced_arrays, tmp_path):
+    # the search check took any cv_results_ for a search's: TunedThresholdClassifierCV, which
+    # the user guide suggests for a PU threshold, was refused
+    X, y = imbalanced_arrays
+    tuned = TunedThresholdClassifierCV(fast(meta_epochs=1), cv=2, store_cv_results=True)
+    tuned.fit(X, y)
+    save(tuned, tmp_path / "model.skd")
+    loaded = load(tmp_path / "model.skd", trusted=[
+        TunedThresholdClassifierCV, balanced_accuracy_score, sklearn.metrics._scorer._CurveScorer])
+    assert loaded.best_threshold_ == tuned.best_threshold_
+    np.testing.assert_array_equal(loaded.predict_proba(X), tuned.predict_proba(X))
 
 
 @pytest.mark.parametrize("callback", [
