@@ -145,17 +145,18 @@ def _check_curves(meta_epoch, panels, best_meta_epoch):
     meta_epoch = np.asarray(meta_epoch)
     for field, curves in panels.items():
         for role, values in curves.items():
-            if len(values) != len(meta_epoch):
-                raise ValueError(f"{field}[{role!r}] holds {len(values)} values for "
+            if np.ndim(values) != 1 or len(values) != len(meta_epoch):
+                raise ValueError(f"{field}[{role!r}] holds {np.size(values)} value(s) for "
                                  f"{len(meta_epoch)} meta-epochs; give one per meta-epoch.")
     if best_meta_epoch is None:
         return
     if isinstance(best_meta_epoch, (bool, np.bool_)) or not isinstance(
             best_meta_epoch, numbers.Integral):
         raise TypeError(f"best_meta_epoch must be an int or None; got {best_meta_epoch!r}.")
-    if best_meta_epoch not in meta_epoch:
+    if best_meta_epoch not in meta_epoch.tolist():
+        plotted = f"{meta_epoch.min()} to {meta_epoch.max()}" if len(meta_epoch) else "none"
         raise ValueError(f"best_meta_epoch={best_meta_epoch} is none of the meta-epochs "
-                         f"plotted ({meta_epoch.min()} to {meta_epoch.max()}).")
+                         f"plotted ({plotted}).")
 
 
 def _next_style(axis):

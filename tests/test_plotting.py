@@ -154,10 +154,15 @@ def test_training_curves_refuse_a_kept_meta_epoch_they_do_not_plot(best, error, 
 
 
 def test_training_curves_refuse_a_curve_of_another_length():
-    with pytest.raises(ValueError, match=r"valid_auc\['teacher'\] holds 2 values for 3 "
+    with pytest.raises(ValueError, match=r"valid_auc\['teacher'\] holds 2 value\(s\) for 3 "
                                          "meta-epochs"):
         TrainingCurvesDisplay([1, 2, 3], {"student": [0.5, 0.4, 0.3]},
                               {"teacher": [0.7, 0.8]}).plot()
+    with pytest.raises(ValueError, match=r"loss\['student'\] holds 1 value\(s\) for 3"):
+        TrainingCurvesDisplay([1, 2, 3], {"student": 0.5}).plot()
+    with pytest.raises(ValueError, match=r"best_meta_epoch=1 is none of the meta-epochs "
+                                         r"plotted \(none\)"):
+        TrainingCurvesDisplay([], {"student": []}, best_meta_epoch=1).plot()
 
 
 def test_training_curves_draw_on_given_axes_and_again(validated_fit):
