@@ -272,9 +272,10 @@ class TrueLabelCriterion(_GuardedCriterion):
 
 def true_label_count(beta, batch_size):
     """How many of a batch's ``batch_size`` samples keep their true labels:
-    ``beta * batch_size``, rounded half up (in decimal: 0.29 of 50 is 15, where
-    the binary float product, 14.499999999999998, rounded to 14)."""
-    product = Decimal(str(float(beta))) * batch_size
+    ``beta * batch_size``, rounded half up (in decimal, as ``beta`` prints: 0.29
+    of 50 is 15, where the binary float product, 14.499999999999998, rounded to
+    14; ``str``, not ``float``, keeps a float32's 0.35 from becoming 0.3499...)."""
+    product = Decimal(str(beta)) * batch_size
     return int(product.to_integral_value(rounding=ROUND_HALF_UP))
 
 

@@ -21,6 +21,7 @@ rebuilt the way each kind allows:
 import copyreg
 import functools
 import inspect
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -468,8 +469,10 @@ class TreeReader:
         budget = _numel(state)
         net = cls(**{**params, "device": self.device})
         # Initialising draws random weights, soon replaced: keep the caller's
-        # random state as it was.
-        with torch.random.fork_rng(devices=[]):
+        # random state as it was. What the module's constructor warns of (a dropout
+        # that acts nowhere) it warned of at fit, where the module was chosen.
+        with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
             for component in ("module", "criterion"):
                 spec, arguments = getattr(net, component), net.get_params_for(component)
                 _check_size(component, lambda: net.initialized_instance(spec, arguments),

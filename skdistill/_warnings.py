@@ -4,8 +4,9 @@ import sys
 import warnings
 
 #: Packages whose frames a warning skips to reach the user's call: the library's
-#: own, and scikit-learn's and imbalanced-learn's wrappers, pipelines and searches.
-_LIBRARY_PACKAGES = ("skdistill", "sklearn", "imblearn", "joblib")
+#: own, scikit-learn's and imbalanced-learn's wrappers, pipelines and searches, and
+#: skorch's nets, which build the modules whose constructors warn.
+_LIBRARY_PACKAGES = ("skdistill", "sklearn", "imblearn", "joblib", "skorch")
 
 
 class FitInterruptedWarning(RuntimeWarning):

@@ -520,9 +520,10 @@ class DistillationLoss(nn.Module):
             return _reduced(loss, sample_weight, student_logits,
                             shares[:, 1] if binary else shares)
         soft = _soft_binary if binary else _soft_multiclass
-        loss = soft(student_logits, teacher_logits, self.temperature, sample_weight)
-        # times T ** 2 in float32: in float16 it overflowed from T = 256 on
-        return loss if self.temperature == 1 else _full_precision(loss) * self.temperature**2
+        # in float32, as the PU risk is: times T ** 2, float16 overflowed from T = 256 on
+        loss = _full_precision(soft(student_logits, teacher_logits, self.temperature,
+                                    sample_weight))
+        return loss if self.temperature == 1 else loss * self.temperature**2
 
     def forward(self, student_logits, target, teacher_logits, n_true=None, sample_weight=None):
         """Return the convex combination of both terms.

@@ -189,7 +189,7 @@ class MLP(nn.Module):
         logits : torch.Tensor of shape (n,) for output_dim=1, else (n, output_dim)
         """
         if X.ndim != 2:  # a 3-d batch gave one logit per first row of each sample
-            raise ValueError(f"MLP takes a batch of shape (n, {self.input_dim}); got "
+            raise ValueError(f"MLP takes a batch of shape (n, {self.layers[0].in_features}); got "
                              f"{tuple(X.shape)}.")
         output = self.layers(X)
         if self.skip is not None:

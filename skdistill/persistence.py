@@ -341,8 +341,9 @@ class _StateFilter:
         self._placeholders = {}
 
     def __call__(self, obj, state):
-        if isinstance(obj, BaseSearchCV):
-            # its cv_results_ hold masked arrays, which no file of this format stores
+        if isinstance(obj, BaseSearchCV) and hasattr(obj, "cv_results_"):
+            # its cv_results_ hold masked arrays, which no file of this format stores;
+            # an unfitted one (a prior estimator's classifier, say) is a setting
             raise TypeError(
                 f"save saves models, not the search {type(obj).__name__}: save its "
                 "best_estimator_" + ("." if hasattr(obj, "best_estimator_") else

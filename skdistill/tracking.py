@@ -15,6 +15,7 @@ import copy
 import importlib.util
 import inspect
 import os
+from pathlib import Path
 import re
 import shutil
 import tempfile
@@ -208,11 +209,12 @@ class MlflowTracker(Tracker):
 
     Parameters
     ----------
-    tracking_uri : str or None, default=None
+    tracking_uri : str, os.PathLike or None, default=None
         Where runs are stored: a tracking server (``"http://host:5000"``), a
         database (``"sqlite:///mlflow.db"``, which needs the full ``mlflow``
-        package) or a folder (``"file:///path/mlruns"``, which MLflow 3 accepts
-        only with the environment variable ``MLFLOW_ALLOW_FILE_STORE=true``).
+        package) or a folder (``"file:///path/mlruns"``, or a path-like
+        object, which MLflow 3 accepts only with the environment variable
+        ``MLFLOW_ALLOW_FILE_STORE=true``).
         None uses MLflow's default: the ``MLFLOW_TRACKING_URI`` environment
         variable if set, otherwise, in MLflow 3, ``sqlite:///mlflow.db``, which
         mlflow-skinny (the ``[mlflow]`` extra) cannot use: ``fit`` then
@@ -226,7 +228,7 @@ class MlflowTracker(Tracker):
     run_name : str or None, default=None
         Name of every run; None lets MLflow pick one per run.
     tags : dict or None, default=None
-        Tags of every run.
+        Tags of every run, by name (a str); values are logged as text.
 
     Examples
     --------
@@ -237,7 +239,7 @@ class MlflowTracker(Tracker):
     """
 
     _parameter_constraints = {
-        "tracking_uri": [None, str],
+        "tracking_uri": [None, str, os.PathLike],
         "experiment_name": [None, str],
         "run_name": [None, str],
         "tags": [None, dict],
@@ -286,8 +288,14 @@ def _check_mlflow_store(tracking_uri, mlflow):
 class _MlflowRun:
     def __init__(self, mlflow, tracker):
         self.entities = mlflow.entities
-        _check_mlflow_store(tracker.tracking_uri, mlflow)
-        self.client = mlflow.MlflowClient(tracking_uri=tracker.tracking_uri)
+        uri = tracker.tracking_uri
+        if isinstance(uri, os.PathLike):  # a folder, as the other trackers take theirs
+            uri = Path(uri).resolve().as_uri()
+        keys = [key for key in (tracker.tags or {}) if not isinstance(key, str)]
+        if keys:  # MLflow failed in a regular expression, its run created already
+            raise TypeError(f"MlflowTracker: tags must be named by strings; got {keys!r}.")
+        _check_mlflow_store(uri, mlflow)
+        self.client = mlflow.MlflowClient(tracking_uri=uri)
         tags = {key: str(value) for key, value in (tracker.tags or {}).items()}
         # MLflow creates a run before it checks its tags: one it refuses must
         # not leave the run RUNNING for ever. The user tag names the run's
@@ -679,8 +687,10 @@ class TrackingSession:
     def finish(self, estimator, interrupted=False):
         """Log the fitted ``estimator`` and end the runs.
 
-        ``n_iter`` and ``interrupted`` (1 for a fit cut short by Ctrl-C, else
-        0) are logged as metrics at the step ``estimator.n_iter_``. A Ctrl-C
+        ``n_iter``, ``best_meta_epoch`` (the meta-epoch whose student is
+        kept, where known) and ``interrupted`` (1 for a fit cut short by
+        Ctrl-C, else 0) are logged as metrics at the step
+        ``estimator.n_iter_``. A Ctrl-C
         while the model is logged ends the runs as failed, with a
         :class:`~skdistill.FitInterruptedWarning`: the fit is kept. Anything
         that still raises here (a warning turned into an error) ends them as
@@ -688,7 +698,12 @@ class TrackingSession:
         """
         if not self._runs:
             return
-        summary = {"n_iter": estimator.n_iter_, "interrupted": int(interrupted)}
+        # the kept student's meta-epoch: after a warm fit that none beat, one of an
+        # earlier fit, which the run's own steps do not hold
+        best = estimator.best_meta_epoch_
+        summary = {"n_iter": estimator.n_iter_,
+                   **({} if best is None else {"best_meta_epoch": best}),
+                   "interrupted": int(interrupted)}
         with self._ended_on_error():
             try:
                 self.log_round(estimator.n_iter_, summary)

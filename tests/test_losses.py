@@ -565,3 +565,5 @@ def test_the_soft_term_of_half_precision_logits_is_finite_at_a_high_temperature(
     half = loss.teacher_term(student.half(), teacher.half())
     assert torch.isfinite(half)
     torch.testing.assert_close(half, loss.teacher_term(student, teacher), rtol=1e-2, atol=0)
+    at_one = DistillationLoss(1.0, make_true_label_loss("bce", 2), "soft", 1.0)
+    assert at_one.teacher_term(student.half(), teacher.half()).dtype == half.dtype == torch.float32

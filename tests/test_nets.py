@@ -202,6 +202,7 @@ def test_modules_at_the_edges_are_served_or_named(imbalanced_arrays):
 @pytest.mark.parametrize("beta, batch_size, expected", [
     (0.29, 50, 15), (np.float64(0.29), 50, 15), (0.5, 3, 2), (0.5, 1, 1), (0.25, 2, 1),
     (0.5, 16, 8), (0.0, 7, 0), (1.0, 7, 7), (0.3, 10, 3),
+    (np.float32(0.02), 25, 1), (np.float32(0.35), 10, 4),  # not float(): 0.3499999940...
 ])
 def test_true_label_count_rounds_the_decimal_product_half_up(beta, batch_size, expected):
     # the float product of 0.29 and 50 is 14.499999999999998: 14 where half up says 15

@@ -1462,6 +1462,34 @@ def test_save_refuses_a_search_naming_its_best_estimator(imbalanced_arrays, tmp_
     assert (load(tmp_path / "model.skd").predict_proba(X) == search.predict_proba(X)).all()
 
 
+def test_an_unfitted_search_given_as_a_setting_saves(imbalanced_arrays, tmp_path):
+    # 9b478a6 refused every search, a prior estimator's classifier (a setting) too
+    from skdistill.pu import BestBinPriorEstimator, make_pu_labels
+
+    X, y = imbalanced_arrays
+    search = GridSearchCV(LogisticRegression(), {"C": [1.0]}, cv=2)
+    clf = fast(prior=BestBinPriorEstimator(search, random_state=0))
+    clf.fit(X, make_pu_labels(y, 0.5, random_state=0))
+    save(clf, tmp_path / "model.skd")
+    loaded = load(tmp_path / "model.skd", trusted=[GridSearchCV])
+    assert loaded.prior_ == clf.prior_
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_a_loaded_model_repeats_no_warning_of_its_modules(imbalanced_arrays, tmp_path):
+    # the dropout that acts nowhere was warned of twice at load, pointing into skorch
+    X, y = imbalanced_arrays
+    with pytest.warns(UserWarning, match="acts nowhere") as record:
+        clf = fast(student=NeuralNet(MLP, criterion=nn.BCEWithLogitsLoss, module__hidden_units=(),
+                                     module__dropout=0.3)).fit(X, y)
+    assert {warning.filename for warning in record if "acts nowhere" in str(warning.message)} \
+        == {__file__}
+    save(clf, tmp_path / "model.skd")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load(tmp_path / "model.skd")
+
+
 def test_a_model_holding_cross_validation_results_saves(imbalanced_arrays, tmp_path):
     # the search check took any cv_results_ for a search's: TunedThresholdClassifierCV, which
     # the user guide suggests for a PU threshold, was refused

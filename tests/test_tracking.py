@@ -36,7 +36,7 @@ VALIDATED = {**FAST, "early_stopping": True, "validation_fraction": 0.25,
 METRICS = ["teacher/loss", "student/loss", "teacher/valid_auc", "student/valid_auc",
            "teacher/valid_loss", "student/valid_loss"]
 #: Logged once, when the fit ends.
-SUMMARY = ["n_iter", "interrupted"]
+SUMMARY = ["n_iter", "best_meta_epoch", "interrupted"]
 
 
 def _history_values(clf, metric):
@@ -107,7 +107,8 @@ def test_every_round_is_reported_once_then_the_student(imbalanced_arrays, schedu
     for metric in ["teacher/loss", "student/loss"]:
         logged = [(step, metrics[metric]) for _, step, metrics in calls[1:-2] if metric in metrics]
         assert logged == list(enumerate(_history_values(clf, metric), start=1))
-    assert calls[-3] == ("metrics", clf.n_iter_, {"n_iter": clf.n_iter_, "interrupted": 0})
+    assert calls[-3] == ("metrics", clf.n_iter_, {
+        "n_iter": clf.n_iter_, "best_meta_epoch": clf.best_meta_epoch_, "interrupted": 0})
     np.testing.assert_array_equal(calls[-2][1], clf.predict_proba(X))
     assert calls[-1] == ("end", False)
 
@@ -306,6 +307,32 @@ def test_mlflow_ends_a_run_whose_tags_it_refuses_in_the_environments_experiment(
     experiment = client.get_experiment_by_name("from-environment")
     (run,) = client.search_runs([experiment.experiment_id])
     assert run.info.status == "FAILED"
+
+
+def test_mlflow_refuses_tags_not_named_by_strings_before_any_run(
+    imbalanced_arrays, mlflow_uri,
+):
+    # tags={2024: "year"} failed in a regular expression of MLflow's, its run left FAILED
+    from mlflow import MlflowClient
+
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(**FAST, trackers=[
+        MlflowTracker(tracking_uri=mlflow_uri, experiment_name="tags", tags={2024: "year"})])
+    with pytest.raises(TypeError, match=r"MlflowTracker: tags must be named by strings; "
+                                        r"got \[2024\]"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "student_")
+    assert MlflowClient(tracking_uri=mlflow_uri).get_experiment_by_name("tags") is None
+
+
+def test_mlflow_takes_a_folder_as_a_path(imbalanced_arrays, mlflow_uri, tmp_path):
+    # a pathlib.Path was refused, where the TensorBoard and W&B trackers take one
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(**FAST, random_state=0, trackers=[
+        MlflowTracker(tracking_uri=tmp_path / "mlruns", experiment_name="path")])
+    clf.fit(X, y)
+    _, runs = _finished_runs(mlflow_uri, "path")
+    assert len(runs) == 1 and int(runs[0].data.metrics["n_iter"]) == clf.n_iter_
 
 
 def test_mlflow_names_its_own_error_for_an_experiment_it_cannot_create(
@@ -593,7 +620,8 @@ def test_ctrl_c_inside_a_tracker_leaves_complete_rounds(imbalanced_arrays):
     with pytest.warns(FitInterruptedWarning, match="after 2 complete meta-epoch"):
         clf.fit(X, y)
     assert clf.n_iter_ == len(clf.history_) == 2
-    assert ("metrics", 2, {"n_iter": 2, "interrupted": 1}) in calls
+    assert ("metrics", 2, {"n_iter": 2, "best_meta_epoch": clf.best_meta_epoch_,
+                           "interrupted": 1}) in calls
     assert calls[-1] == ("end", False)
 
 
