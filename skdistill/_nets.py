@@ -25,6 +25,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from ._options import check_option
+from ._random import callers_state_kept
 from ._specs import accepts
 from ._warnings import user_stacklevel
 from .losses import binary_logits, sample_weight_kwargs
@@ -531,6 +532,14 @@ def _check_net_settings(params, role, fit_settings):
             "the module's outputs as logits, so every probability would be squeezed "
             "towards 0.5. Remove the final sigmoid (skorch's NeuralNetBinaryClassifier "
             "takes logits with its default BCEWithLogitsLoss)."
+        )
+    # the library's own criteria come with a fitted net given as a spec
+    if isinstance(criterion, nn.Module) and not isinstance(criterion, _GuardedCriterion):
+        raise ValueError(
+            f"The {role} net's criterion is an instance, {criterion!r}, whose settings "
+            "DistilledClassifier would drop: it replaces the net's criterion with its "
+            "own loss. Leave the criterion out; weigh samples with fit's sample_weight, "
+            "the classes with target_prior."
         )
     for key in params:
         prefix, _, name = key.partition("__")
@@ -1106,15 +1115,19 @@ def predict_logits(net, data, binary, device=None):
     """
     logits = None
     start = 0
-    for batch_logits in net.forward_iter(data, training=False, device=device):
-        # bfloat16 has no NumPy type, and every caller reads float32 or more
-        batch_logits = batch_logits.to(torch.promote_types(batch_logits.dtype, torch.float32))
-        if binary:
-            batch_logits = binary_logits(batch_logits)
-        if logits is None:
-            logits = batch_logits.new_empty((len(data), *batch_logits.shape[1:]))
-        logits[start : start + len(batch_logits)] = batch_logits
-        start += len(batch_logits)
+    # in float32 by default, as in fit: a module making a tensor in forward (an RNN's
+    # zero state) trained under the caller's float64 default, then failed to predict
+    with callers_state_kept():
+        for batch_logits in net.forward_iter(data, training=False, device=device):
+            # bfloat16 has no NumPy type, and every caller reads float32 or more
+            batch_logits = batch_logits.to(
+                torch.promote_types(batch_logits.dtype, torch.float32))
+            if binary:
+                batch_logits = binary_logits(batch_logits)
+            if logits is None:
+                logits = batch_logits.new_empty((len(data), *batch_logits.shape[1:]))
+            logits[start : start + len(batch_logits)] = batch_logits
+            start += len(batch_logits)
     return logits
 
 

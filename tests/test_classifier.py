@@ -392,8 +392,24 @@ def test_the_nets_train_in_float32_whatever_torchs_default_dtype(imbalanced_arra
         with joblib.parallel_backend("threading", n_jobs=2):
             scores = cross_val_score(fast(teacher=LogisticRegression()), X, y, cv=4)
         assert np.isfinite(scores).all() and torch.get_default_dtype() == torch.float64
+        # a module making a tensor of the default dtype in forward trained, then every
+        # prediction failed in "mat1 and mat2 must have the same dtype"
+        clf = fast(student=ZeroStateModule).fit(X, y)
+        assert clf.predict_proba(X).dtype == np.float64
+        assert torch.get_default_dtype() == torch.float64
     finally:
         torch.set_default_dtype(torch.float32)
+
+
+class ZeroStateModule(torch.nn.Module):
+    """Makes a tensor of torch's default dtype in forward, as an RNN's zero state."""
+
+    def __init__(self, input_dim, output_dim):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+
+    def forward(self, X):
+        return self.linear(X + torch.zeros(X.shape[1]))
 
 
 def test_logits_that_overflow_at_predict_time_are_named(imbalanced_arrays):

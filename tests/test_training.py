@@ -734,6 +734,9 @@ class Float64MLP(torch.nn.Module):
     ({"callbacks": [EarlyStopping()]}, "EarlyStopping callback"),
     # a TypeError naming the classifier's own StudentCriterion or BatchIterator
     ({"criterion__pos_weight": torch.tensor(2.0)}, "sets criterion__pos_weight, but"),
+    # an instance's settings were dropped without a word
+    ({"criterion": torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(9.0))},
+     r"criterion is an instance, BCEWithLogitsLoss\(\), whose settings"),
     ({"iterator_train__num_workers": 2}, "sets iterator_train__num_workers, which"),
     # overrode the classifier's batch_size silently
     ({"iterator_train__batch_size": 7}, "sets iterator_train__batch_size, which"),
