@@ -232,6 +232,12 @@ def _check_pu_risk_used(prior, loss_name, n_classes):
             f"Only binary classification is supported with prior={prior!r}, the class "
             f"prior of the two-class PU risk; y holds {n_classes} classes, {advice}"
         )
+    check_prior_is_used(prior, loss_name)
+
+
+def check_prior_is_used(prior, loss_name):
+    """Refuse a prior that true-label loss ``loss_name`` ("pu" or "bce", as
+    resolved) has no risk for, whatever the data."""
     if loss_name != "pu":
         raise ValueError(
             f"prior={prior!r} is the class prior of the PU risk, but "

@@ -44,7 +44,7 @@ from sklearn.utils._param_validation import (
 from torch import nn, optim
 
 from . import modules, pu
-from ._classifier import DistilledClassifier, resolve_device
+from ._classifier import DistilledClassifier, check_prior_is_used, resolve_device
 from ._compression import COMPRESSION_SUFFIXES
 from ._constraints import NumberInterval
 from ._nets import net_class_and_params
@@ -521,12 +521,17 @@ def _scorer(value, path, listed=True):
 def _prior(value, path):
     """``classifier.prior`` as the classifier takes it: a number in [0, 1),
     "estimate", or the prior estimator a ``name:`` section names."""
-    if value == "estimate" or (isinstance(value, Real) and not isinstance(value, bool)
-                               and 0 <= value < 1):
+    if value == "estimate":
         return value
+    if isinstance(value, Real) and not isinstance(value, bool) and 0 <= value < 1:
+        try:
+            return pu._check_given_prior(value)
+        except ValueError as error:  # 0.999 and above: every unlabeled sample positive
+            raise ConfigError(f"{path}: {error}") from None
     if not isinstance(value, dict) and not (isinstance(value, str)
                                             and value in PRIOR_ESTIMATORS):
-        near = _nearest([value], PRIOR_ESTIMATORS) if isinstance(value, str) else ""
+        near = (_nearest([value], [*PRIOR_ESTIMATORS, "estimate"])
+                if isinstance(value, str) else "")
         raise ConfigError(
             f"{path}: got {value!r}{near}; give a number in [0, 1), estimate, or a prior "
             f"estimator ({sorted(PRIOR_ESTIMATORS)}), by name or as {{name: ..., params: "
@@ -555,6 +560,11 @@ def _classifier_params(value):
                    for name, constraint in DistilledClassifier._parameter_constraints.items()
                    if name not in NOT_IN_CLASSIFIER}
     _check_each(constraints, params, "classifier", "DistilledClassifier")
+    if params.get("prior", 0) != 0 and params.get("true_label_loss", "auto") != "auto":
+        try:
+            check_prior_is_used(params["prior"], params["true_label_loss"])
+        except ValueError as error:
+            raise ConfigError(f"classifier.prior: {error}") from None
     if "device" in params:
         try:
             resolve_device(params["device"])

@@ -71,18 +71,14 @@ OUTPUT_FILES = (MODEL_FILE, CONFIG_FILE, "scores.csv", "report.txt", "training_c
 Samples = namedtuple("Samples", ["ids", "X", "y", "weight"])
 
 
-def _labels(values, key):
-    labels = np.asarray(values, dtype=object)
-    if any(label is None or label == "" for label in labels):
+def _fasta_labels(values, key, path):
+    """The labels of FASTA headers, read as a CSV file's (:func:`_label_values`): as
+    integers only, "+1.0" and "-1.0" were text, whose order made "-1.0" positive."""
+    labels = pd.Series(values, dtype=object, name="label")
+    if (labels.isna() | (labels == "")).any():
         raise ConfigError(f"{key}: some FASTA headers have no label (>ID|LABEL|..., the "
                           "header ending at its first whitespace)")
-    # FASTA labels are text: integers where they all are (as a CSV reader takes them)
-    if all(re.fullmatch(r"[+-]?\d+", str(label)) for label in labels):
-        try:
-            return labels.astype(np.int64)
-        except OverflowError:  # beyond int64: kept as text
-            pass
-    return labels.astype(str)
+    return _label_values(labels, key, path)
 
 
 def _read_fasta(data, path, key, labelled):
@@ -92,8 +88,8 @@ def _read_fasta(data, path, key, labelled):
             ids, sequences, labels = _crotonylation.read_labelled_fasta(file)
     else:
         ids, sequences, labels = _crotonylation.read_labelled_fasta(path)
-    return Samples(np.asarray(ids), sequences, _labels(labels, key) if labelled else None,
-                   None)
+    return Samples(np.asarray(ids), sequences,
+                   _fasta_labels(labels, key, path) if labelled else None, None)
 
 
 def _weights(frame, column, key, path):
@@ -241,6 +237,9 @@ def _label_values(text, key, path):
                           "every sample needs a class label: drop or label those samples")
     numbers = pd.to_numeric(text, errors="coerce")
     if numbers.notna().all():
+        # integers beyond uint64 come back as floats, not exact: they stay text
+        if numbers.dtype.kind == "f" and text.str.fullmatch(r"\s*[+-]?\d+\s*").all():
+            return text.to_numpy()
         return numbers.to_numpy()
     if text.isin(list(PANDAS_BOOLS)).all():
         return text.map(PANDAS_BOOLS).to_numpy(dtype=bool)

@@ -144,9 +144,11 @@ def _show_warning(command, message, category, filename, lineno, file=None, line=
     """Print a warning as one line, ``skdistill COMMAND: CATEGORY: MESSAGE``.
 
     ``warnings.showwarning``'s signature; the file and line, which are the
-    library's and not the user's, are left out.
+    library's and not the user's, are left out, and a private category is shown
+    as the public one it derives from (``UserWarning``), which filters name.
     """
-    _say(f"skdistill {command}: {category.__name__}: {message}", file)
+    shown = next(cls for cls in category.__mro__ if not cls.__name__.startswith("_"))
+    _say(f"skdistill {command}: {shown.__name__}: {message}", file)
 
 
 def _say(text, file=None):

@@ -191,6 +191,12 @@ def test_fasta_labels_beyond_int64_and_an_uppercase_gz_are_read(tmp_path):
         gz.write(plain.read())
     config, _ = load_config(write_config(tmp_path, data={"path": "w.fa.GZ"}))
     assert sorted(set(read_samples(config).y.tolist())) == ["0", big]
+    # a CSV file's were floats, 1.0000000000000002e+20 for this label
+    pd.DataFrame({"sequence": PEPTIDES * 2, "label": [big, "0"] * 6}).to_csv(
+        tmp_path / "w.csv", index=False)
+    config, _ = load_config(write_config(
+        tmp_path, data={"path": "w.csv", "sequence_column": "sequence"}))
+    assert sorted(set(read_samples(config).y.tolist())) == ["0", big]
 
 
 def test_a_yaml_merge_may_override_a_key(tmp_path):
@@ -225,3 +231,14 @@ def test_a_test_part_warning_is_given_once(tmp_path, capsys):
     test_warnings = [line for line in capsys.readouterr().err.splitlines()
                      if "UnknownSymbolWarning" in line and "of 50 sample(s)" in line]
     assert len(test_warnings) == 1
+
+
+def test_a_warning_of_a_private_category_is_shown_as_its_public_one(tmp_path, capsys):
+    # "skdistill fit: _PositiveMajorityWarning: ...", a class no filter can name
+    write_fasta(tmp_path / "pu.fasta", [f"s{i}" for i in range(60)], PEPTIDES * 10,
+                ["pos" if i % 6 == 0 else "unl" for i in range(60)])
+    config = write_config(tmp_path, data={"path": "pu.fasta"},
+                          classifier={**CLASSIFIER, "prior": 0.1})
+    assert fit(config) == 0
+    assert ("skdistill fit: UserWarning: The positive label of the PU data, 'unl', holds "
+            in capsys.readouterr().err)

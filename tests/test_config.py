@@ -562,8 +562,23 @@ BROKEN = {
     ),
     # these ended in a traceback; the file output in a FileExistsError after training
     "data the classifier refuses": (
+        {"classifier": {**CLASSIFIER, "early_stopping": True, "validation_fraction": 0.005}},
+        "cannot train on this config and its data: The validation part of early stopping "
+        "(2 samples",
+    ),
+    # refused after the data were read, as data the classifier refuses
+    "a prior for a loss that has none": (
         {"classifier": {**CLASSIFIER, "prior": 0.1, "true_label_loss": "bce"}},
-        "cannot train on this config and its data: prior=0.1 is the class prior",
+        "classifier.prior: prior=0.1 is the class prior of the PU risk, but "
+        "true_label_loss='bce'",
+    ),
+    "a prior that says every unlabeled sample is positive": (
+        {"classifier": {**CLASSIFIER, "prior": 0.9995}},
+        "classifier.prior: prior=0.9995 says 99.95% of the unlabeled samples are positive",
+    ),
+    "estimate misspelt": (
+        {"classifier": {**CLASSIFIER, "prior": "estimat"}},
+        "classifier.prior: got 'estimat' (did you mean 'estimate'",
     ),
     "output that is a file": ({"output": "data.csv"}, "data.csv exists and is not a folder"),
     # passed the check, then stopped training: "every value is checked before encoding"
@@ -580,7 +595,7 @@ BROKEN = {
     ),
     # the folders were created, and left behind
     "data the classifier refuses, output in new folders": (
-        {"classifier": {**CLASSIFIER, "prior": 0.1, "true_label_loss": "bce"},
+        {"classifier": {**CLASSIFIER, "early_stopping": True, "validation_fraction": 0.005},
          "output": "new/folders/out"},
         "cannot train on this config and its data",
     ),
@@ -1227,6 +1242,19 @@ def test_fasta_headers_end_at_whitespace_and_labels_read_as_a_csv_reads_them(tmp
     samples = read_samples(config)
     assert samples.ids.tolist() == ["s0", "s1", "s2", "s3"]
     assert samples.y.tolist() == [1, -1, -1, 1]
+    # "+1.0" and "-1.0" stayed text, whose order made "-1.0" (the unlabeled) positive;
+    # a CSV file reads them as numbers, and bools as bools
+    for labels, expected in [(["+1.0", "-1.0", "-1.0", "+1.0"], [1.0, -1.0, -1.0, 1.0]),
+                             (["True", "false", "FALSE", "true"], [True, False, False, True])]:
+        write_fasta(path, [f"s{i}|{label}" for i, label in enumerate(labels)],
+                    ["ACDK", "KLMN", "PQRS", "TVWY"])
+        frame = pd.DataFrame({"sequence": ["ACDK", "KLMN", "PQRS", "TVWY"], "label": labels})
+        frame.to_csv(tmp_path / "windows.csv", index=False)
+        from_csv = read_samples(load_config(write_config(
+            tmp_path, data={"path": "windows.csv", "sequence_column": "sequence"}))[0]).y
+        from_fasta = read_samples(config).y
+        assert from_fasta.tolist() == from_csv.tolist() == expected
+        assert from_fasta.dtype == from_csv.dtype
 
 
 def test_fasta_sequences_in_groups_of_letters_are_read_without_their_spaces(tmp_path):
