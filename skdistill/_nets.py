@@ -25,7 +25,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from ._options import check_option
-from ._random import callers_state_kept
+from ._random import float32_by_default
 from ._specs import accepts
 from ._warnings import user_stacklevel
 from .losses import binary_logits, sample_weight_kwargs
@@ -1117,7 +1117,7 @@ def predict_logits(net, data, binary, device=None):
     start = 0
     # in float32 by default, as in fit: a module making a tensor in forward (an RNN's
     # zero state) trained under the caller's float64 default, then failed to predict
-    with callers_state_kept():
+    with float32_by_default():
         for batch_logits in net.forward_iter(data, training=False, device=device):
             # bfloat16 has no NumPy type, and every caller reads float32 or more
             batch_logits = batch_logits.to(

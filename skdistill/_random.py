@@ -19,34 +19,53 @@ import torch
 _GLOBAL_GENERATORS = threading.RLock()
 #: How many seeded blocks the current thread is in (the lock's depth).
 _SEEDED = threading.local()
-#: torch's default dtype is process-wide too: float32 while any seeded block runs
-#: in any thread. The caller's dtype and global random states come back when the
-#: last of them ends (blocks of several threads overlap while a teacher has the
-#: generators lent out, and need not end in the order they began).
+#: torch's default dtype is process-wide too: float32 while any fit or prediction
+#: runs in any thread; the caller's dtype comes back when the last of them ends.
+#: The global random states are kept alike over the fits (blocks of several threads
+#: overlap while a teacher has the generators lent out, and need not end in the
+#: order they began).
 _CALLER_LOCK = threading.Lock()
-_CALLER = {"blocks": 0, "dtype": None, "numpy": None, "torch": None}
+_DTYPE = {"blocks": 0, "caller": None}
+_GENERATORS = {"blocks": 0, "numpy": None, "torch": None}
 
 
 @contextmanager
-def callers_state_kept():
+def float32_by_default():
     """torch's default dtype float32 for a block, in every thread; the caller's
-    dtype and torch's and NumPy's global random states back when the last of
-    the blocks that overlap ends."""
+    back when the last of the blocks that overlap ends."""
     with _CALLER_LOCK:
-        if _CALLER["blocks"] == 0:
-            _CALLER.update(dtype=torch.get_default_dtype(), numpy=np.random.get_state(),
-                           torch=torch.get_rng_state())
-        _CALLER["blocks"] += 1
+        if _DTYPE["blocks"] == 0:
+            _DTYPE["caller"] = torch.get_default_dtype()
+        _DTYPE["blocks"] += 1
         torch.set_default_dtype(torch.float32)
     try:
         yield
     finally:
         with _CALLER_LOCK:
-            _CALLER["blocks"] -= 1
-            if _CALLER["blocks"] == 0:
-                torch.set_default_dtype(_CALLER["dtype"])
-                np.random.set_state(_CALLER["numpy"])
-                torch.set_rng_state(_CALLER["torch"])
+            _DTYPE["blocks"] -= 1
+            if _DTYPE["blocks"] == 0:
+                torch.set_default_dtype(_DTYPE["caller"])
+
+
+@contextmanager
+def callers_state_kept():
+    """:func:`float32_by_default`, and torch's and NumPy's global random states
+    back when the last of the blocks that overlap ends: for fits, which seed
+    them. Predictions take the dtype alone: states put back after them would
+    rewind what other threads drew meanwhile."""
+    with float32_by_default():
+        with _CALLER_LOCK:
+            if _GENERATORS["blocks"] == 0:
+                _GENERATORS.update(numpy=np.random.get_state(), torch=torch.get_rng_state())
+            _GENERATORS["blocks"] += 1
+        try:
+            yield
+        finally:
+            with _CALLER_LOCK:
+                _GENERATORS["blocks"] -= 1
+                if _GENERATORS["blocks"] == 0:
+                    np.random.set_state(_GENERATORS["numpy"])
+                    torch.set_rng_state(_GENERATORS["torch"])
 
 
 @contextmanager

@@ -401,6 +401,29 @@ def test_the_nets_train_in_float32_whatever_torchs_default_dtype(imbalanced_arra
         torch.set_default_dtype(torch.float32)
 
 
+def test_predictions_leave_the_global_generators_to_the_modules(imbalanced_arrays):
+    # a prediction under the fit's state keeping put torch's generator back after it,
+    # rewinding what other threads drew meanwhile (and what its module drew)
+    X, y = imbalanced_arrays
+    clf = fast(student=NoisyModule).fit(X, y)
+    torch.manual_seed(0)
+    first = clf.predict_proba(X)
+    assert not np.array_equal(clf.predict_proba(X), first)
+    torch.manual_seed(0)
+    np.testing.assert_array_equal(clf.predict_proba(X), first)
+
+
+class NoisyModule(torch.nn.Module):
+    """Draws from torch's global generator in forward, as Monte Carlo dropout does."""
+
+    def __init__(self, input_dim, output_dim):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+
+    def forward(self, X):
+        return self.linear(X) + torch.rand(len(X), 1)
+
+
 class ZeroStateModule(torch.nn.Module):
     """Makes a tensor of torch's default dtype in forward, as an RNN's zero state."""
 
