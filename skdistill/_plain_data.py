@@ -32,6 +32,7 @@ from skorch.history import History
 from torch import nn
 
 from ._nets import optimizer_settings, restore_optimizer_settings
+from .modules import DROPOUT_ACTS_NOWHERE
 
 #: Array and scalar dtypes stored as JSON lists: bool, int, uint, float,
 #: unicode, datetime and timedelta, and object arrays of such values.
@@ -469,10 +470,10 @@ class TreeReader:
         budget = _numel(state)
         net = cls(**{**params, "device": self.device})
         # Initialising draws random weights, soon replaced: keep the caller's
-        # random state as it was. What the module's constructor warns of (a dropout
-        # that acts nowhere) it warned of at fit, where the module was chosen.
+        # random state as it was. A dropout that acts nowhere was warned of at fit,
+        # where the module was chosen.
         with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
+            warnings.filterwarnings("ignore", DROPOUT_ACTS_NOWHERE, UserWarning)
             for component in ("module", "criterion"):
                 spec, arguments = getattr(net, component), net.get_params_for(component)
                 _check_size(component, lambda: net.initialized_instance(spec, arguments),

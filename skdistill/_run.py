@@ -237,9 +237,11 @@ def _label_values(text, key, path):
                           "every sample needs a class label: drop or label those samples")
     numbers = pd.to_numeric(text, errors="coerce")
     if numbers.notna().all():
-        # integers beyond uint64 come back as floats, not exact: they stay text
+        # integers beyond uint64 come back as floats, not exact: text of the integers
+        # they write, so that "00" and " 0" are 0 as they are in smaller numbers
+        # (scikit-learn takes no array of Python ints for labels)
         if numbers.dtype.kind == "f" and text.str.fullmatch(r"\s*[+-]?\d+\s*").all():
-            return text.to_numpy()
+            return text.map(lambda label: str(int(label))).to_numpy()
         return numbers.to_numpy()
     if text.isin(list(PANDAS_BOOLS)).all():
         return text.map(PANDAS_BOOLS).to_numpy(dtype=bool)

@@ -103,6 +103,10 @@ def _keep_arguments(module, arguments):
             setattr(module, name, arguments[name])
 
 
+#: What the warning of a dropout that follows no layer says (a regular expression).
+DROPOUT_ACTS_NOWHERE = r".*: dropout=\S+ acts nowhere"
+
+
 def _warn_if_dropout_acts_nowhere(module, dropout):
     """Warn where ``dropout`` > 0 follows no layer of ``module``: torch builds
     such a net without a word (a one-layer GRU without head units, an MLP

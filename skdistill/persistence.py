@@ -345,9 +345,11 @@ class _StateFilter:
             # its cv_results_ hold masked arrays, which no file of this format stores;
             # an unfitted one (a prior estimator's classifier, say) is a setting
             raise TypeError(
-                f"save saves models, not the search {type(obj).__name__}: save its "
-                "best_estimator_" + ("." if hasattr(obj, "best_estimator_") else
-                                     ", which a search fitted with refit=True holds.")
+                f"save saves models, not the fitted search {type(obj).__name__}: save its "
+                "best_estimator_" + ("" if hasattr(obj, "best_estimator_") else
+                                     ", which a search fitted with refit=True holds")
+                + "; a search given as a setting (a prior estimator's classifier, which "
+                "is cloned) goes unfitted: clone(search)."
             )
         state = dict(state)
         if isinstance(obj, DistilledClassifier):

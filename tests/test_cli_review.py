@@ -192,7 +192,8 @@ def test_fasta_labels_beyond_int64_and_an_uppercase_gz_are_read(tmp_path):
     config, _ = load_config(write_config(tmp_path, data={"path": "w.fa.GZ"}))
     assert sorted(set(read_samples(config).y.tolist())) == ["0", big]
     # a CSV file's were floats, 1.0000000000000002e+20 for this label
-    pd.DataFrame({"sequence": PEPTIDES * 2, "label": [big, "0"] * 6}).to_csv(
+    # and "00" or " 0" stay the integer 0
+    pd.DataFrame({"sequence": PEPTIDES * 2, "label": [big, "0", "+" + big, "00"] * 3}).to_csv(
         tmp_path / "w.csv", index=False)
     config, _ = load_config(write_config(
         tmp_path, data={"path": "w.csv", "sequence_column": "sequence"}))
