@@ -452,9 +452,8 @@ def save(estimator, path):
     TypeError
         If ``estimator`` is not a scikit-learn estimator, is or holds a fitted
         search such as ``GridSearchCV`` (save its ``best_estimator_``), or
-        holds an object
-        that cannot be stored without pickle (the message names it), or if
-        ``path`` is neither a path nor a binary file object.
+        holds an object that cannot be stored without pickle (the message
+        names it), or if ``path`` is neither a path nor a binary file object.
 
     Warns
     -----
