@@ -1350,11 +1350,14 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             self.device_ = torch.device("cpu")
 
     def _set_fitted(self, fitted):
-        """Replace every fitted attribute of an earlier fit by ``fitted``."""
-        for name in [name for name in vars(self) if name.endswith("_")]:
-            if not name.startswith("__"):
-                delattr(self, name)
+        """Replace every fitted attribute of an earlier fit by ``fitted``: the new
+        ones first, then those the new fit has not, so that a prediction in
+        another thread meets no moment without a fitted model (deleting all
+        first gave it NotFittedError or "dictionary changed size")."""
         vars(self).update(fitted)
+        for name in [name for name in vars(self) if name.endswith("_")]:
+            if not name.startswith("__") and name not in fitted:
+                delattr(self, name)
 
     def _prior_estimator(self, rng):
         """The unfitted prior estimator of ``prior``, each ``random_state`` left at

@@ -32,19 +32,24 @@ _GENERATORS = {"blocks": 0, "numpy": None, "torch": None}
 @contextmanager
 def float32_by_default():
     """torch's default dtype float32 for a block, in every thread; the caller's
-    back when the last of the blocks that overlap ends."""
+    back when the last of the blocks that overlap ends. Where it is float32
+    already and no other block runs, nothing global is touched: predictions
+    served from threads leave the others' default alone."""
     with _CALLER_LOCK:
-        if _DTYPE["blocks"] == 0:
-            _DTYPE["caller"] = torch.get_default_dtype()
-        _DTYPE["blocks"] += 1
-        torch.set_default_dtype(torch.float32)
+        counted = _DTYPE["blocks"] > 0 or torch.get_default_dtype() != torch.float32
+        if counted:
+            if _DTYPE["blocks"] == 0:
+                _DTYPE["caller"] = torch.get_default_dtype()
+            _DTYPE["blocks"] += 1
+            torch.set_default_dtype(torch.float32)
     try:
         yield
     finally:
-        with _CALLER_LOCK:
-            _DTYPE["blocks"] -= 1
-            if _DTYPE["blocks"] == 0:
-                torch.set_default_dtype(_DTYPE["caller"])
+        if counted:
+            with _CALLER_LOCK:
+                _DTYPE["blocks"] -= 1
+                if _DTYPE["blocks"] == 0:
+                    torch.set_default_dtype(_DTYPE["caller"])
 
 
 @contextmanager

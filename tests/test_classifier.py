@@ -1,4 +1,6 @@
 import pickle
+import sys
+import threading
 import warnings
 
 import joblib
@@ -411,6 +413,57 @@ def test_predictions_leave_the_global_generators_to_the_modules(imbalanced_array
     assert not np.array_equal(clf.predict_proba(X), first)
     torch.manual_seed(0)
     np.testing.assert_array_equal(clf.predict_proba(X), first)
+
+
+def test_a_prediction_under_a_float32_default_leaves_the_default_alone(
+        imbalanced_arrays, monkeypatch):
+    # every prediction set torch's process-wide default, which threads serving
+    # predictions beside code of their own (and its set_default_dtype) saw change
+    X, y = imbalanced_arrays
+    clf = fast().fit(X, y)
+    calls = []
+    set_default_dtype = torch.set_default_dtype
+    monkeypatch.setattr(torch, "set_default_dtype",
+                        lambda dtype: calls.append(dtype) or set_default_dtype(dtype))
+    clf.predict_proba(X)
+    assert calls == []
+    torch.set_default_dtype(torch.float64)
+    try:
+        clf.predict_proba(X)
+    finally:
+        set_default_dtype(torch.float32)
+    assert calls == [torch.float64, torch.float32, torch.float64]
+
+
+def test_a_refit_leaves_no_moment_without_a_fitted_model(imbalanced_arrays):
+    # the fitted attributes were all deleted, then set: a prediction in another thread
+    # met NotFittedError, AttributeError or "dictionary changed size during iteration"
+    X, y = imbalanced_arrays
+    clf = fast().fit(X, y)
+    fitted = {name: value for name, value in vars(clf).items() if name.endswith("_")}
+    switch_interval, missing, done = sys.getswitchinterval(), [], threading.Event()
+
+    def read():
+        while not done.is_set():
+            for name in ("classes_", "student_", "n_features_in_"):
+                if not hasattr(clf, name):
+                    missing.append(name)
+
+    reader = threading.Thread(target=read)
+    sys.setswitchinterval(1e-6)
+    try:
+        reader.start()
+        for _ in range(3000):
+            clf._set_fitted(fitted)
+    finally:
+        done.set()
+        reader.join()
+        sys.setswitchinterval(switch_interval)
+    assert missing == []
+    # what the new fit has not is gone: feature names of an earlier fit on a DataFrame
+    clf.fit(pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])]), y)
+    assert hasattr(clf, "feature_names_in_")
+    assert not hasattr(clf.fit(X, y), "feature_names_in_")
 
 
 class NoisyModule(torch.nn.Module):
