@@ -360,10 +360,9 @@ class _SequenceModule(nn.Module):
 
     @property
     def masks_padding(self):
-        """Whether pooling leaves padding and unknown letters (all-zero
-        positions) out.
+        """Whether pooling leaves padding and unknown letters out.
 
-        A pooling readout leaves them out here, attention too in the
+        Padding and unknown letters are all-zero positions. A pooling readout leaves them out here, attention too in the
         Transformer; modules of skdistill 0.1 did not. The BiLSTM's backward
         direction still runs through them before the sequence, so that
         padding moves its logits all the same.
