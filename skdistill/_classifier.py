@@ -1350,14 +1350,14 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             self.device_ = torch.device("cpu")
 
     def _set_fitted(self, fitted):
-        """Replace every fitted attribute of an earlier fit by ``fitted``: the new
-        ones first, then those the new fit has not, so that a prediction in
-        another thread meets no moment without a fitted model (deleting all
-        first gave it NotFittedError or "dictionary changed size")."""
-        vars(self).update(fitted)
-        for name in [name for name in vars(self) if name.endswith("_")]:
-            if not name.startswith("__") and name not in fitted:
-                delattr(self, name)
+        """Replace every fitted attribute of an earlier fit by ``fitted``, in one
+        assignment of the instance's dict: a prediction in another thread meets
+        the earlier fit's attributes or the new ones, never a dict changing under
+        it (deleting them one by one gave it NotFittedError, and
+        ``check_is_fitted``'s loop "dictionary changed size during iteration")."""
+        kept = {name: value for name, value in vars(self).items()
+                if not name.endswith("_") or name.startswith("__")}
+        self.__dict__ = {**kept, **fitted}
 
     def _prior_estimator(self, rng):
         """The unfitted prior estimator of ``prior``, each ``random_state`` left at

@@ -1117,7 +1117,7 @@ def predict_logits(net, data, binary, device=None):
     start = 0
     # in float32 by default, as in fit: a module making a tensor in forward (an RNN's
     # zero state) trained under the caller's float64 default, then failed to predict
-    with float32_by_default():
+    with float32_by_default(where_needed=True):
         for batch_logits in net.forward_iter(data, training=False, device=device):
             # bfloat16 has no NumPy type, and every caller reads float32 or more
             batch_logits = batch_logits.to(

@@ -19,8 +19,9 @@ import torch
 _GLOBAL_GENERATORS = threading.RLock()
 #: How many seeded blocks the current thread is in (the lock's depth).
 _SEEDED = threading.local()
-#: torch's default dtype is process-wide too: float32 while any fit or prediction
-#: runs in any thread; the caller's dtype comes back when the last of them ends.
+#: torch's default dtype is process-wide too: float32 while any fit (or prediction
+#: under another default) runs in any thread; the caller's dtype comes back when the
+#: last of them ends.
 #: The global random states are kept alike over the fits (blocks of several threads
 #: overlap while a teacher has the generators lent out, and need not end in the
 #: order they began).
@@ -30,13 +31,17 @@ _GENERATORS = {"blocks": 0, "numpy": None, "torch": None}
 
 
 @contextmanager
-def float32_by_default():
+def float32_by_default(where_needed=False):
     """torch's default dtype float32 for a block, in every thread; the caller's
-    back when the last of the blocks that overlap ends. Where it is float32
-    already and no other block runs, nothing global is touched: predictions
-    served from threads leave the others' default alone."""
+    back when the last of the blocks that overlap ends.
+
+    ``where_needed`` (predictions): touch nothing where the default is float32
+    already and no other block runs, so that threads serving predictions leave
+    the others' default alone. A fit is always a block: a prediction or fit in
+    another thread that ends while it runs gives back no other default."""
     with _CALLER_LOCK:
-        counted = _DTYPE["blocks"] > 0 or torch.get_default_dtype() != torch.float32
+        counted = (not where_needed or _DTYPE["blocks"] > 0
+                   or torch.get_default_dtype() != torch.float32)
         if counted:
             if _DTYPE["blocks"] == 0:
                 _DTYPE["caller"] = torch.get_default_dtype()

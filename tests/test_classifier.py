@@ -19,6 +19,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
+from sklearn.utils.validation import check_is_fitted
 
 from skdistill import DistilledClassifier, default_net
 from skdistill._classifier import _check_defined, _log_probabilities
@@ -415,6 +416,23 @@ def test_predictions_leave_the_global_generators_to_the_modules(imbalanced_array
     np.testing.assert_array_equal(clf.predict_proba(X), first)
 
 
+def test_a_prediction_beside_a_fit_gives_back_no_other_default(imbalanced_arrays):
+    # a fit under torch's float32 default was no block of its own: a prediction in
+    # another thread, under the float64 default that thread had set, gave float64 back
+    # when it ended, and the fit trained on under it
+    from skdistill._random import callers_state_kept
+
+    X, y = imbalanced_arrays
+    clf = fast().fit(X, y)
+    try:
+        with callers_state_kept():  # a fit, running
+            torch.set_default_dtype(torch.float64)  # another thread's code
+            clf.predict_proba(X)  # and its prediction
+            assert torch.get_default_dtype() == torch.float32
+    finally:
+        torch.set_default_dtype(torch.float32)
+
+
 def test_a_prediction_under_a_float32_default_leaves_the_default_alone(
         imbalanced_arrays, monkeypatch):
     # every prediction set torch's process-wide default, which threads serving
@@ -438,28 +456,36 @@ def test_a_prediction_under_a_float32_default_leaves_the_default_alone(
 def test_a_refit_leaves_no_moment_without_a_fitted_model(imbalanced_arrays):
     # the fitted attributes were all deleted, then set: a prediction in another thread
     # met NotFittedError, AttributeError or "dictionary changed size during iteration"
+    # (the first fix set the new ones, then deleted the stale ones: check_is_fitted's loop
+    # over the attributes still met a dict changing size, between fits on a DataFrame and
+    # on an array)
     X, y = imbalanced_arrays
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    fits = [{name: value for name, value in vars(fast().fit(data, y)).items()
+             if name.endswith("_")} for data in (X, frame)]
     clf = fast().fit(X, y)
-    fitted = {name: value for name, value in vars(clf).items() if name.endswith("_")}
-    switch_interval, missing, done = sys.getswitchinterval(), [], threading.Event()
+    switch_interval, errors, done = sys.getswitchinterval(), [], threading.Event()
 
     def read():
         while not done.is_set():
-            for name in ("classes_", "student_", "n_features_in_"):
-                if not hasattr(clf, name):
-                    missing.append(name)
+            try:
+                check_is_fitted(clf)
+                for name in ("classes_", "student_", "n_features_in_"):
+                    getattr(clf, name)
+            except Exception as error:  # noqa: BLE001 - every failure is the finding
+                errors.append(error)
 
     reader = threading.Thread(target=read)
     sys.setswitchinterval(1e-6)
     try:
         reader.start()
-        for _ in range(3000):
-            clf._set_fitted(fitted)
+        for index in range(4000):
+            clf._set_fitted(fits[index % 2])
     finally:
         done.set()
         reader.join()
         sys.setswitchinterval(switch_interval)
-    assert missing == []
+    assert errors == []
     # what the new fit has not is gone: feature names of an earlier fit on a DataFrame
     clf.fit(pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])]), y)
     assert hasattr(clf, "feature_names_in_")
