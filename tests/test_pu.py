@@ -313,8 +313,12 @@ def test_score_based_estimators_refuse_a_scorer_without_predict_naming_it(estima
 def test_a_classifier_given_as_prior_is_refused_naming_what_a_prior_estimator_is():
     # it failed with "gave prior_=None ... An estimate of 1 says ..."
     X, _, s, _ = scar_task(100, class_sep=2.0)
-    with pytest.raises(ValueError, match="set no prior_ in fit.*BestBinPriorEstimator"):
+    with pytest.raises(ValueError, match=r"LogisticRegression\(.*\) is a classifier: a prior "
+                                         "estimator is one such as BestBinPriorEstimator"):
         DistilledClassifier(prior=LogisticRegression(), **ONE_ROUND).fit(X, s)
+    # a DistilledClassifier sets a prior_ of its own (0.0), which was taken for the estimate
+    with pytest.raises(ValueError, match=r"(?s)DistilledClassifier\(.*\) is a classifier"):
+        DistilledClassifier(prior=DistilledClassifier(**ONE_ROUND), **ONE_ROUND).fit(X, s)
 
 
 class PriorWithoutReturn(BaseEstimator):
