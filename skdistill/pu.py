@@ -37,7 +37,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, clone, is_classifier
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -1075,7 +1075,8 @@ def fit_prior(estimator, X, y):
             "fit_prior needs a prior estimator (an instance), with fit(X, y) setting "
             f"prior_; got {given}."
         )
-    if is_classifier(estimator):  # DistilledClassifier sets a prior_, its parameter's
+    # not is_classifier, which fails on an estimator of no scikit-learn base
+    if isinstance(estimator, ClassifierMixin):  # DistilledClassifier sets a prior_ too
         raise ValueError(
             f"{estimator!r} is a classifier: a prior estimator is one such as "
             "BestBinPriorEstimator, whose fit sets prior_ (give the classifier to one "
