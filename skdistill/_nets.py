@@ -22,6 +22,7 @@ from skorch.dataset import unpack_data
 from skorch.exceptions import SkorchException
 from sklearn.base import clone
 from torch import nn
+from torch.optim.lr_scheduler import ReduceLROnPlateau
 from torch.utils.data import DataLoader
 
 from ._options import check_option
@@ -609,6 +610,13 @@ def _check_callbacks(net, role):
                 "own and stops early itself): set monitor='train_loss_best', or None to "
                 "save every epoch."
             )
+        if _plateau_monitor(callback).startswith("valid_"):
+            raise ValueError(
+                f"The {role} net's LRScheduler callback {name!r} reduces on a plateau of "
+                f"{callback.monitor!r}, a score of skorch's validation split, which the "
+                "nets do not have (the classifier holds out a part of its own and stops "
+                "early itself): set monitor='train_loss'."
+            )
         if isinstance(callback, ScoringBase) and (
                 callback.on_train or name not in dict(net.get_default_callbacks())):
             why = (
@@ -624,6 +632,16 @@ def _check_callbacks(net, role):
                 "Score on data of your own after fit, or read the held-out scores of the "
                 "classifier's early stopping in history_."
             )
+
+
+def _plateau_monitor(callback):
+    """The score an LRScheduler of ``ReduceLROnPlateau`` reads by name, else ""."""
+    if not isinstance(callback, LRScheduler) or not isinstance(callback.monitor, str):
+        return ""
+    policy = callback.policy
+    plateau = policy == "ReduceLROnPlateau" or (
+        isinstance(policy, type) and issubclass(policy, ReduceLROnPlateau))
+    return callback.monitor if plateau else ""
 
 
 #: Net parameters every fit sets itself, whatever a spec gives.
@@ -1039,7 +1057,8 @@ def train_round(net, data, role):
         If the loss, a logit or a tensor of the optimizer's state became inf
         or NaN.
     ValueError
-        If a callback of the net reads a score its history lacks.
+        If a callback of the net reads a score its history lacks, or no
+        parameter of the net trains.
     """
     net.criterion_.reset_guard()
     try:
@@ -1054,6 +1073,15 @@ def train_round(net, data, role):
             "DistilledClassifier trains its nets without skorch's validation split (it "
             "holds out its own part and stops early itself), so no callback can read "
             "'valid_*' scores."
+        ) from error
+    except RuntimeError as error:
+        if "does not require grad" not in str(error) or any(
+                parameter.requires_grad for parameter in net.module_.parameters()):
+            raise
+        raise ValueError(
+            f"The {role} net has no parameter that trains: each has requires_grad=False "
+            "(frozen, e.g. by skorch's Freezer('*') or requires_grad_(False) on the "
+            "module), so its loss has no gradient. Leave at least one parameter trainable."
         ) from error
     if net.criterion_.saw_non_finite() or not np.isfinite(loss):
         what = "logits became inf or NaN" if net.criterion_.saw_non_finite() else (

@@ -44,7 +44,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import (
-    _num_samples, check_array, check_consistent_length, validate_data,
+    _num_samples, check_array, check_consistent_length, column_or_1d, validate_data,
 )
 
 from ._atomic import restores_state_on_error
@@ -367,7 +367,7 @@ def _check_pu_data(estimator, X, y):
     by name or read missing values.
     """
     validate_data(estimator, X, y, skip_check_array=True)
-    y = np.asarray(y)
+    y = column_or_1d(y, warn=True)
     label = positive_label(y)
     s = (y == label).astype(np.int64)
     check_consistent_length(X, s)

@@ -390,6 +390,16 @@ def test_prior_estimators_require_y_as_scikit_learn_says(estimator):
     check_requires_y_none(type(estimator).__name__, clone(estimator))
 
 
+@each_prior_estimator
+def test_prior_estimators_read_a_column_of_labels_as_scikit_learn_estimators_do(estimator):
+    # "y must be one-dimensional; got shape (n, 1)" for a DataFrame's column (df[["y"]]),
+    # where DistilledClassifier and scikit-learn's estimators warn and go on
+    X, _, s, _ = scar_task(200, class_sep=2.0)
+    with pytest.warns(DataConversionWarning):
+        column = clone(estimator).fit(X, pd.DataFrame({"label": s})).prior_
+    assert column == clone(estimator).fit(X, s).prior_
+
+
 class GlobalNoiseScorer(ClassifierMixin, BaseEstimator):
     """A scorer that draws from NumPy's and torch's global generators."""
 

@@ -344,7 +344,8 @@ def test_read_only_weights_train_without_a_warning(imbalanced_arrays):
         (lambda y: np.ones(len(y) - 1), r"sample_weight.shape"),
         (lambda y: np.zeros(len(y)), "at least one non-zero"),
         (lambda y: (y == 0).astype(float), r"class\(es\) \[1\] a total weight of 0.*"
-                                           r"BaggingClassifier's\) at times draws no sample"),
+                                           r"BaggingClassifier's\) at times draws no sample.*"
+                                           r"max_samples=1\.0 with bootstrap=False"),
     ],
 )
 def test_bad_weights_are_named_and_change_nothing(imbalanced_arrays, make_weight, message):

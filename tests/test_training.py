@@ -13,7 +13,7 @@ import pytest
 import torch
 from skorch import NeuralNet, NeuralNetBinaryClassifier
 from skorch.callbacks import (
-    Callback, Checkpoint, EarlyStopping, EpochScoring, EpochTimer, LRScheduler,
+    Callback, Checkpoint, EarlyStopping, EpochScoring, EpochTimer, Freezer, LRScheduler,
     TrainEndCheckpoint,
 )
 from sklearn.datasets import make_classification
@@ -461,14 +461,55 @@ def test_a_net_callback_reading_a_validation_score_is_a_clear_error(imbalanced_a
         fast(student=LooksUpAMissingKey).fit(X, y)
 
 
-def test_a_plateau_scheduler_reading_a_validation_score_is_a_clear_error(imbalanced_arrays):
-    # skorch's LRScheduler raises a ValueError of its own, which went through unexplained
+class RecordsEpochs(Callback):
+    """Records every epoch begun by any net, in a list of the class."""
+
+    epochs = []
+
+    def on_epoch_begin(self, net, **kwargs):
+        RecordsEpochs.epochs.append(net)
+
+
+@pytest.mark.parametrize("policy", [torch.optim.lr_scheduler.ReduceLROnPlateau,
+                                    "ReduceLROnPlateau"], ids=["class", "name"])
+def test_a_plateau_scheduler_reading_a_validation_score_is_refused_before_training(
+        imbalanced_arrays, policy):
+    # skorch's LRScheduler raised a ValueError of its own, which went through unexplained;
+    # then a clear error, but only after the teacher's first round and the student's
+    # first epoch
     X, y = imbalanced_arrays
-    student = default_net("student").set_params(callbacks=[
-        LRScheduler(torch.optim.lr_scheduler.ReduceLROnPlateau, monitor="valid_loss")])
-    with pytest.raises(ValueError, match=r"student net's history lacks a score: .*'valid_loss' "
+    student = default_net("student").set_params(
+        callbacks=[("plateau", LRScheduler(policy, monitor="valid_loss"))])
+    teacher = default_net("teacher").set_params(callbacks=[RecordsEpochs()])
+    RecordsEpochs.epochs.clear()
+    with pytest.raises(ValueError, match="student net's LRScheduler callback 'plateau' reduces "
+                                         "on a plateau of 'valid_loss'.* monitor='train_loss'"):
+        fast(student=student, teacher=teacher).fit(X, y)
+    assert not RecordsEpochs.epochs
+    # a score of another name is looked up as training goes, as skorch does
+    student.set_params(callbacks=[LRScheduler(policy, monitor="my_score")])
+    with pytest.raises(ValueError, match=r"student net's history lacks a score: .*'my_score' "
                                          r".*LRScheduler callback\. DistilledClassifier"):
         fast(student=student).fit(X, y)
+    # a schedule that reads no score may keep any monitor
+    student.set_params(callbacks=[LRScheduler("StepLR", step_size=1, monitor="valid_loss")])
+    assert fast(student=student).fit(X, y).n_iter_ >= 1
+
+
+def test_a_net_whose_parameters_are_all_frozen_is_a_clear_error(imbalanced_arrays):
+    # backward raised "element 0 of tensors does not require grad and does not have a
+    # grad_fn", naming neither the net nor the cause
+    X, y = imbalanced_arrays
+    frozen = default_net("student").set_params(callbacks=[Freezer("*")])
+    with pytest.raises(ValueError, match="student net has no parameter that trains: "
+                                         r".*Freezer\('\*'\)"):
+        fast(student=frozen).fit(X, y)
+    teacher = default_net("teacher").set_params(callbacks=[Freezer("*")])
+    with pytest.raises(ValueError, match="teacher net has no parameter that trains"):
+        fast(teacher=teacher).fit(X, y)
+    # a net with one layer left to train trains
+    partly = default_net("student").set_params(callbacks=[Freezer("module.layers.0.*")])
+    assert fast(student=partly).fit(X, y).n_iter_ >= 1
 
 
 def student_learning_rates(clf):
