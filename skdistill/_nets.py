@@ -460,7 +460,8 @@ def _check_trainable(module, role):
                  "scikit-learn's FrozenEstimator." if role.startswith("teacher") else "")
         raise ValueError(
             f"The {role}'s module {type(module).__name__} has no parameter to train (none, "
-            f"or all with requires_grad=False), and every meta-epoch trains it.{fixed}")
+            "or all with requires_grad=False: frozen in the module or by a callback such as "
+            f"skorch's Freezer), and every meta-epoch trains it.{fixed}")
 
 
 def _build_error(error, message):
@@ -1075,14 +1076,9 @@ def train_round(net, data, role):
             "'valid_*' scores."
         ) from error
     except RuntimeError as error:
-        if "does not require grad" not in str(error) or any(
-                parameter.requires_grad for parameter in net.module_.parameters()):
-            raise
-        raise ValueError(
-            f"The {role} net has no parameter that trains: each has requires_grad=False "
-            "(frozen, e.g. by skorch's Freezer('*') or requires_grad_(False) on the "
-            "module), so its loss has no gradient. Leave at least one parameter trainable."
-        ) from error
+        if "does not require grad" in str(error):
+            _check_trainable(net.module_, role)  # frozen since it was built (a Freezer)
+        raise
     if net.criterion_.saw_non_finite() or not np.isfinite(loss):
         what = "logits became inf or NaN" if net.criterion_.saw_non_finite() else (
             f"training loss became {loss}"

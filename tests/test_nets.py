@@ -193,7 +193,8 @@ def test_modules_at_the_edges_are_served_or_named(imbalanced_arrays):
         ("dict", "The student's module returns a dict; its forward must return one tensor"),
         # "element 0 of tensors does not require grad", in the first training step
         ("frozen", "The student's module EdgeModule has no parameter to train (none, or all "
-                   "with requires_grad=False)"),
+                   "with requires_grad=False: frozen in the module or by a callback such as "
+                   "skorch's Freezer)"),
     ):
         with pytest.raises(ValueError, match=re.escape(message)):
             model(kind).fit(X, y)
