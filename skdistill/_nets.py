@@ -407,8 +407,11 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
         scoring callback would score the training batches.
     """
     net_class, params = net_class_and_params(spec, default)
-    _check_net_settings(params, role, {"max_epochs": max_epochs, "batch_size": batch_size,
-                                       "device": device})
+    _check_net_settings(net_class, params, role, {
+        "max_epochs": max_epochs, "batch_size": batch_size, "device": device,
+        "train_split": None, "iterator_train": BatchIterator, "iterator_valid": BatchIterator,
+        "verbose": 0,
+    })
     filled = {}
     for name, value in module_dims.items():
         if accepts(params["module"], name) and f"module__{name}" not in params:
@@ -480,12 +483,35 @@ _ITERATOR_TRAIN_SETTINGS = ("drop_last",)
 _ITERATOR_VALID_SETTINGS = ("batch_size",)
 
 
+def _default_of(net_class, name):
+    """The default of constructor parameter ``name`` of a skorch net class (its
+    own, as ``NeuralNetBinaryClassifier``'s stratified ``train_split``, else
+    ``NeuralNet``'s)."""
+    for cls in (net_class, NeuralNet):
+        parameter = inspect.signature(cls.__init__).parameters.get(name)
+        if parameter is not None and parameter.default is not inspect.Parameter.empty:
+            return parameter.default
+    return None
+
+
+def _setting_text(value):
+    """``repr(value)``, or an object's class and attributes where its repr is
+    Python's default, with a memory address (skorch's ``ValidSplit``)."""
+    if repr(value) == object.__repr__(value) and hasattr(value, "__dict__"):
+        attributes = ", ".join(f"{key}={item!r}" for key, item in vars(value).items())
+        return f"{type(value).__name__}({attributes})"
+    return repr(value)
+
+
 def _alike(name, value, other):
     """Whether two values of net setting ``name`` are the same: devices by type
     and index (no index is the current one: "cuda" is where
-    ``torch.cuda.set_device`` points), the CPU by type alone."""
+    ``torch.cuda.set_device`` points), the CPU by type alone; objects without
+    an ``==`` of their own (skorch's ``ValidSplit``) by type and attributes."""
     if name != "device":
-        return value == other
+        return bool(value == other) or (type(value) is type(other)
+                                        and hasattr(value, "__dict__")
+                                        and vars(value) == vars(other))
     try:
         value, other = torch.device(value), torch.device(other)
     except (RuntimeError, TypeError):  # no device at all: not the fit's
@@ -506,21 +532,28 @@ _SET_BY_THE_FIT = {
     "max_epochs": "each meta-epoch trains it for DistilledClassifier's {role}_epochs epochs",
     "batch_size": "every net trains on batches of DistilledClassifier's batch_size",
     "device": "every net trains and predicts on DistilledClassifier's device",
+    "train_split": "the nets train on every row given them, and DistilledClassifier holds "
+                   "out validation_fraction of the rows itself to stop early",
+    "iterator_train": "DistilledClassifier serves every net its batches from tensors in "
+                      "memory",
+    "iterator_valid": "DistilledClassifier serves every net its batches from tensors in "
+                      "memory",
+    "verbose": "the nets train silently; DistilledClassifier's verbose prints each "
+               "meta-epoch",
 }
 
 
-def _check_net_settings(params, role, fit_settings):
+def _check_net_settings(net_class, params, role, fit_settings):
     """Refuse settings of a skorch net spec that a fit would override or misread;
     warn of those it sets itself (``fit_settings``: ``max_epochs``,
-    ``batch_size``, ``device``) where the spec holds another value than both
-    skorch's default and the fit's."""
-    skorch_defaults = inspect.signature(NeuralNet.__init__).parameters
+    ``batch_size``, ``device``, ``train_split``, the iterators, ``verbose``) where
+    the spec holds another value than both the net class's default and the fit's."""
     for name, setter in _SET_BY_THE_FIT.items():
         value = params.get(name)
         if value is not None and not any(_alike(name, value, other) for other in
-                                         (skorch_defaults[name].default, fit_settings[name])):
+                                         (_default_of(net_class, name), fit_settings[name])):
             warnings.warn(
-                f"The {role} net's {name}={params[name]!r} is not used: "
+                f"The {role} net's {name}={_setting_text(value)} is not used: "
                 f"{setter.format(role=role.partition('[')[0])}.", UserWarning,
                 stacklevel=user_stacklevel(),
             )

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import torch
 from skorch import NeuralNet, NeuralNetBinaryClassifier
+from skorch.dataset import ValidSplit
 from skorch.callbacks import (
     Callback, Checkpoint, EarlyStopping, EpochScoring, EpochTimer, Freezer, LRScheduler,
     TrainEndCheckpoint,
@@ -112,6 +113,10 @@ def test_a_binary_net_for_more_classes_is_named(role):
         fast(**{role: NeuralNetBinaryClassifier(MLP)}).fit(X, y)
 
 
+class OwnLoader(torch.utils.data.DataLoader):
+    """A DataLoader of the user's."""
+
+
 def test_a_nets_own_epochs_and_batch_size_are_named_as_unused(imbalanced_arrays):
     # a search over student__max_epochs fitted the same model for every value, silently
     X, y = imbalanced_arrays
@@ -125,10 +130,27 @@ def test_a_nets_own_epochs_and_batch_size_are_named_as_unused(imbalanced_arrays)
             "DistilledClassifier's student_epochs epochs.") in messages
     assert any(message.startswith("The student net's batch_size=48 is not used")
                for message in messages)
+    # a validation split, an iterator and verbose were replaced without a word
+    student = default_net("student").set_params(
+        train_split=ValidSplit(0.2), iterator_train=OwnLoader, verbose=2)
+    with pytest.warns(UserWarning) as caught:
+        fast(student=student).fit(X, y)
+    messages = [str(warning.message) for warning in caught]
+    assert ("The student net's train_split=ValidSplit(stratified=False, random_state=None, "
+            "cv=0.2) is not used: the nets train on every row given them, and "
+            "DistilledClassifier holds out validation_fraction of the rows itself to stop "
+            "early.") in messages
+    assert any(message.startswith("The student net's iterator_train=<class ") and
+               "OwnLoader'> is not used: DistilledClassifier serves" in message
+               for message in messages)
+    assert ("The student net's verbose=2 is not used: the nets train silently; "
+            "DistilledClassifier's verbose prints each meta-epoch.") in messages
     with warnings.catch_warnings():  # skorch's defaults are no setting of the user's
         warnings.simplefilter("error")
         clf = fast(student=default_net("student"),
                    teacher=NeuralNet(MLP, criterion=torch.nn.MSELoss)).fit(X, y)
+        # nor those of a class of its own (a stratified split)
+        fast(student=NeuralNetBinaryClassifier(MLP)).fit(X, y)
         # nor are the fit's own values (a fitted net given back), nor the CPU spelt otherwise
         fast(student=clf.student_, teacher=default_net("teacher").set_params(
             device=torch.device("cpu", 0))).fit(X, y)
