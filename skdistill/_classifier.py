@@ -137,7 +137,9 @@ def _encode_labels(y):
     if len(classes) < 2:
         raise ValueError(
             "DistilledClassifier needs samples of at least two classes; "
-            f"y holds only one class: {classes.tolist()[0]!r}."
+            f"y holds only one class: {classes.tolist()[0]!r} (rows sorted by label, as "
+            "load_crotonylation's are, hold one class in their first rows: take a "
+            "stratified random subset, train_test_split(..., stratify=y))."
         )
     return classes, y_encoded
 

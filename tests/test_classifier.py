@@ -714,7 +714,8 @@ def test_numbers_beyond_float32_are_named_as_such(imbalanced_arrays, kind):
 
 def test_data_errors(imbalanced_arrays):
     X, y = imbalanced_arrays
-    with pytest.raises(ValueError, match=r"only one class: 1\.0\.$"):
+    with pytest.raises(ValueError, match=r"only one class: 1\.0 \(rows sorted by label.*"
+                                         r"stratify=y\)\)\.$"):
         fast().fit(X, np.ones(len(X)))
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         fast().fit(X, y[:-1])

@@ -84,7 +84,10 @@ def load_crotonylation(*, return_X_y=False):
     package ``ilearnplus`` 1.5 (iLearnPlus, Chen et al., Nucleic Acids Research
     2021), MIT License; the licence note ships beside the file in
     ``skdistill/datasets/data/README.md``. There is no official test split:
-    make a stratified one.
+    make a stratified one. The rows keep the source's order, grouped by label
+    (6,686 positives, then the negatives, then 135 positives): take a subset at
+    random and stratified (``train_test_split(..., stratify=labels)``), not the
+    first rows, which hold one class.
 
     19 windows occur more than once (42 rows; 10 of them with both labels),
     as the source has them: a random split may put copies on both sides, and
