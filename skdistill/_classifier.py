@@ -172,8 +172,10 @@ def _check_defined(logits, who):
             f"The {who}'s logits give no probabilities (NaN, +inf twice or -inf "
             f"everywhere) for "
             f"{np.count_nonzero(undefined)} of {len(undefined)} samples (the first is "
-            f"sample {np.flatnonzero(undefined)[0]}): its float32 arithmetic overflowed. "
-            "Scale the input as it was scaled for training."
+            f"sample {np.flatnonzero(undefined)[0]}): its float32 arithmetic overflowed, "
+            "or the input holds NaN or inf (which scikit-learn's assume_finite=True lets "
+            "through). Scale the input as it was scaled for training, and check it for "
+            "missing values."
         )
 
 

@@ -1118,7 +1118,8 @@ def train_round(net, data, role):
         )
         raise FloatingPointError(
             f"The {role}'s {what}; training was stopped. Lower the learning rate, "
-            "scale the input or check it for extreme values."
+            "scale the input or check it for extreme or missing values (NaN or inf, which "
+            "scikit-learn's assume_finite=True lets through)."
         )
     state = _non_finite_state(net.optimizer_)
     if state:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 import scipy.special
+import sklearn
 import torch
 from skorch import NeuralNet
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -525,6 +526,13 @@ def test_logits_that_overflow_at_predict_time_are_named(imbalanced_arrays):
                    clf.teacher_predict_proba):
         with pytest.raises(ValueError, match="no probabilities .* 1 of 5 samples .*sample 2"):
             method(huge)
+    # a NaN that scikit-learn's assume_finite=True lets through was taken for an overflow
+    missing = X[:5].copy()
+    missing[1, 0] = np.nan
+    with sklearn.config_context(assume_finite=True):
+        with pytest.raises(ValueError, match=r"sample 1\): .*or the input holds NaN or inf "
+                                             r"\(which scikit-learn's assume_finite=True"):
+            clf.predict_proba(missing)
     # an infinite logit of two classes is a defined probability, 0 or 1
     large = X[:5].copy()
     large[2] = 3e38
@@ -733,6 +741,13 @@ def test_nan_loss_stops_training_with_clear_error(imbalanced_arrays):
                         optimizer=torch.optim.SGD)
     with pytest.raises(FloatingPointError, match="teacher's (training loss became nan|logits became inf or NaN)"):
         fast(teacher=teacher, true_label_loss="bce").fit(X * 1e30, y)
+    # a NaN that scikit-learn's assume_finite=True lets through is named as a cause
+    missing = X.copy()
+    missing[3, 1] = np.nan
+    with sklearn.config_context(assume_finite=True):
+        with pytest.raises(FloatingPointError, match=r"logits became inf or NaN.*missing "
+                                                     r"values \(NaN or inf, which scikit"):
+            fast().fit(missing, y)
 
 
 def test_an_overflowing_optimizer_state_stops_training_with_clear_error(imbalanced_arrays):
