@@ -484,10 +484,11 @@ _ITERATOR_VALID_SETTINGS = ("batch_size",)
 
 
 def _default_of(net_class, name):
-    """The default of constructor parameter ``name`` of a skorch net class (its
-    own, as ``NeuralNetBinaryClassifier``'s stratified ``train_split``, else
-    ``NeuralNet``'s)."""
-    for cls in (net_class, NeuralNet):
+    """The default of constructor parameter ``name`` of a skorch net class: of
+    the first class of its MRO whose ``__init__`` names it (the stratified
+    ``train_split`` of ``NeuralNetBinaryClassifier`` and of its subclasses
+    that pass ``**kwargs`` on)."""
+    for cls in net_class.__mro__:
         parameter = inspect.signature(cls.__init__).parameters.get(name)
         if parameter is not None and parameter.default is not inspect.Parameter.empty:
             return parameter.default

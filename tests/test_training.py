@@ -117,6 +117,13 @@ class OwnLoader(torch.utils.data.DataLoader):
     """A DataLoader of the user's."""
 
 
+class OwnBinaryNet(NeuralNetBinaryClassifier):
+    """A skorch subclass of the usual pattern: its parent's defaults by ``**kwargs``."""
+
+    def __init__(self, module, *args, criterion=torch.nn.BCEWithLogitsLoss, **kwargs):
+        super().__init__(module, *args, criterion=criterion, **kwargs)
+
+
 def test_a_nets_own_epochs_and_batch_size_are_named_as_unused(imbalanced_arrays):
     # a search over student__max_epochs fitted the same model for every value, silently
     X, y = imbalanced_arrays
@@ -149,8 +156,9 @@ def test_a_nets_own_epochs_and_batch_size_are_named_as_unused(imbalanced_arrays)
         warnings.simplefilter("error")
         clf = fast(student=default_net("student"),
                    teacher=NeuralNet(MLP, criterion=torch.nn.MSELoss)).fit(X, y)
-        # nor those of a class of its own (a stratified split)
+        # nor those of a class of its own (a stratified split), or of its parent's
         fast(student=NeuralNetBinaryClassifier(MLP)).fit(X, y)
+        fast(student=OwnBinaryNet(MLP)).fit(X, y)
         # nor are the fit's own values (a fitted net given back), nor the CPU spelt otherwise
         fast(student=clf.student_, teacher=default_net("teacher").set_params(
             device=torch.device("cpu", 0))).fit(X, y)
