@@ -794,6 +794,12 @@ def check_output_shape(net, data, n_classes, role):
                 "(output_dim=1 for skdistill's modules), or give a NeuralNet or "
                 "NeuralNetClassifier for two columns."
             ) from error
+        if "'indices'" in str(error):
+            raise ValueError(
+                f"The {role}'s module fails on 2 samples: {str(error).rstrip('.')}. The nets "
+                "give every module X as float32: an nn.Embedding takes X.long() in forward "
+                "(token ids exact below 2**24)."
+            ) from error
         raise ValueError(
             f"The {role}'s module fails on 2 samples of {data.X.shape[1]} features: "
             f"{str(error).rstrip('.')}. Where this is a shape error, check the input shape it "
@@ -1101,6 +1107,13 @@ def train_round(net, data, role):
         loss = float(net.history[-1, "train_loss"])
     # skorch's History raises KeyError; its LRScheduler a ValueError naming the key
     except (KeyError, ValueError, SkorchException) as error:
+        if "Tried to step" in str(error):  # OneCycleLR, past its total_steps
+            raise ValueError(
+                f"The {role} net's learning-rate scheduler ran out of steps: "
+                f"{str(error).rstrip('.')}. Its total_steps (or epochs x steps_per_epoch) must cover every epoch "
+                f"the fit trains the net, meta_epochs x {role.partition('[')[0]}_epochs "
+                "(times the batches of an epoch where it steps every batch)."
+            ) from error
         if "not found in history" not in str(error):
             raise
         raise ValueError(

@@ -526,6 +526,38 @@ def test_a_plateau_scheduler_reading_a_validation_score_is_refused_before_traini
     assert fast(student=student).fit(X, y).n_iter_ >= 1
 
 
+def test_a_scheduler_out_of_steps_is_named_with_the_epochs_to_cover(imbalanced_arrays):
+    # torch's bare "Tried to step 3 times. The specified number of total steps is 2"
+    X, y = imbalanced_arrays
+    student = default_net("student").set_params(callbacks=[LRScheduler(
+        OneCycleLR, max_lr=0.01, total_steps=2, step_every="epoch")])
+    with pytest.raises(ValueError, match=r"student net's learning-rate scheduler ran out of "
+                                         r"steps: Tried to step 3 times.*total steps is 2\. "
+                                         r"Its total_steps .* meta_epochs x student_epochs"):
+        fast(student=student, meta_epochs=3, early_stopping=False).fit(X, y)
+
+
+class EmbedsTokens(torch.nn.Module):
+    """An embedding of integer tokens that leaves the cast to the caller."""
+
+    def __init__(self, input_dim=10):
+        super().__init__()
+        self.embedding = torch.nn.Embedding(30, 4)
+        self.linear = torch.nn.Linear(4, 1)
+
+    def forward(self, X):
+        return self.linear(self.embedding(X).mean(1)).squeeze(-1)
+
+
+def test_an_embedding_given_float_input_is_told_to_cast_it():
+    # "Where this is a shape error, check the input shape": no word of the float32 input
+    X = np.random.default_rng(0).integers(0, 30, (60, 10))
+    y = np.arange(60) % 2
+    with pytest.raises(ValueError, match=r"fails on 2 samples: Expected tensor for argument #1 "
+                                         r"'indices'.* an nn.Embedding takes X.long\(\)"):
+        fast(student=EmbedsTokens).fit(X, y)
+
+
 def test_a_net_whose_parameters_are_all_frozen_is_a_clear_error(imbalanced_arrays):
     # backward raised "element 0 of tensors does not require grad and does not have a
     # grad_fn", naming neither the net nor the cause
