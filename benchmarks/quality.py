@@ -130,7 +130,6 @@ import datetime
 import difflib
 import hashlib
 import json
-import os
 import re
 import subprocess
 import sys
@@ -162,8 +161,10 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 import skdistill
-from skdistill import DistilledClassifier, modules
-from skdistill._argtypes import int_in_range, non_negative_int, positive_int
+from skdistill import DistilledClassifier, FitInterruptedWarning, modules
+from skdistill._argtypes import (
+    can_write_into, int_in_range, non_negative_int, positive_int,
+)
 from skdistill._nets import DEFAULT_NET_PARAMS
 from skdistill.datasets import load_crotonylation
 from skdistill.preprocessing import SequenceEncoder
@@ -641,6 +642,9 @@ def select_models(keys, settings, label):
     unknown = sorted(set(wanted) - set(MODEL_KEYS))
     if unknown:
         raise SystemExit(f"Unknown model(s) {unknown}; choose among {list(MODEL_KEYS)}.")
+    if (settings or label) and DISTILLED not in wanted:
+        raise SystemExit(f"--set and --label describe the {DISTILLED!r} model, which "
+                         f"--models leaves out: add {DISTILLED} to it.")
     label = label or default_label(settings)
     if label in BASELINES:
         raise SystemExit(f"--label {label!r} is the name of a baseline.")
@@ -841,6 +845,13 @@ def fit_and_score(model, X, y, train, test):
         ``roc_auc``, ``teacher_roc_auc`` (None without a teacher),
         ``fit_seconds``, ``n_iter`` (None when the model has no ``n_iter_``;
         the largest for an array) and ``warnings``.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        If the fit was interrupted (Ctrl-C): ``DistilledClassifier`` keeps
+        its last complete meta-epoch with a warning, which would otherwise be
+        cached as the fold's result.
     """
     pipeline = make_pipeline(StandardScaler(), clone(model))
     with warnings.catch_warnings(record=True) as caught:
@@ -848,6 +859,8 @@ def fit_and_score(model, X, y, train, test):
         start = time.perf_counter()
         pipeline.fit(X[train], y[train])
         fit_seconds = time.perf_counter() - start
+        if any(issubclass(item.category, FitInterruptedWarning) for item in caught):
+            raise KeyboardInterrupt
         scores = pipeline.predict_proba(X[test])[:, 1]
         teacher = teacher_scores(pipeline, X[test])
     n_iter = getattr(pipeline[-1], "n_iter_", None)
@@ -1780,7 +1793,13 @@ def results_problem(path, report_only):
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         return f"cannot make the folder {str(path.parent)!r}: {error.strerror}"
-    if not os.access(path if path.exists() else path.parent, os.W_OK):
+    try:
+        if path.exists():
+            with open(path, "a", encoding="utf-8"):
+                pass
+        elif not can_write_into(path.parent):
+            raise PermissionError
+    except OSError:
         return f"cannot write {str(path)!r}: permission denied"
     return None
 

@@ -16,7 +16,9 @@ import torch
 from skorch import NeuralNet
 from sklearn.model_selection import train_test_split
 
-from skdistill._argtypes import numpy_seed, positive_int, sample_count, torch_device
+from skdistill._argtypes import (
+    can_write_into, numpy_seed, positive_int, sample_count, torch_device,
+)
 from skdistill.datasets import load_crotonylation
 from skdistill.preprocessing import SequenceEncoder
 
@@ -32,15 +34,16 @@ def comma_separated(parse_item):
     Returns
     -------
     parse : callable
-        Takes the option's text and returns the list of parsed items; an
-        empty item, or one that ``parse_item`` refuses, raises
-        ``argparse.ArgumentTypeError``.
+        Takes the option's text and returns the list of parsed items, each
+        once, in the order first given (a repeated one would be run and
+        counted twice); an empty item, or one that ``parse_item`` refuses,
+        raises ``argparse.ArgumentTypeError``.
     """
     def parse(text):
         items = [item.strip() for item in text.split(",")]
         if not all(items):
             raise argparse.ArgumentTypeError(f"expected a comma-separated list, got {text!r}")
-        return [parse_item(item) for item in items]
+        return list(dict.fromkeys(parse_item(item) for item in items))
 
     return parse
 
@@ -67,7 +70,7 @@ def output_folder(text):
         existing = os.path.dirname(existing)
     if not os.path.isdir(existing):
         raise argparse.ArgumentTypeError(f"{existing!r} is not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
+    if not can_write_into(existing):
         raise argparse.ArgumentTypeError(f"cannot write into the folder {existing!r}")
     return folder
 

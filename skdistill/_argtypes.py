@@ -5,6 +5,7 @@ A bad value then ends in argparse's usage line and ``error: argument --X:
 """
 
 import argparse
+import tempfile
 
 from ._seeds import MAX_SEED
 
@@ -70,6 +71,26 @@ def file_path(text):
             "'-' (standard input or output) is not read or written here: give a file"
         )
     return text
+
+
+def can_write_into(folder):
+    """Whether a file can be made in the existing ``folder``: tried with a
+    temporary file, removed at once (``os.access`` says yes to root on a
+    read-only mount or in ``/proc``).
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+
+    Returns
+    -------
+    writable : bool
+    """
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 def torch_device(text):

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from skorch.callbacks import Callback
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.neural_network import MLPClassifier
 
-from skdistill import DistilledClassifier
+from skdistill import DistilledClassifier, default_net
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "quality.py"
 
@@ -26,6 +27,25 @@ def quality():
 @pytest.fixture
 def labels():
     return np.r_[np.zeros(30, dtype=int), np.ones(20, dtype=int)]
+
+
+class Interrupts(Callback):
+    """Ctrl-C as a user presses it, at the end of the net's second epoch."""
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == 2:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_fit_stops_the_benchmark(quality, labels):
+    # the kept meta-epoch's fit was cached as the fold's result and the run went on
+    X = np.random.default_rng(0).normal(size=(len(labels), 3)) + labels[:, None]
+    model = DistilledClassifier(meta_epochs=4, early_stopping=False, random_state=0,
+                                student=default_net("student").set_params(
+                                    callbacks=[Interrupts()]))
+    train, test = np.arange(0, 50, 2), np.arange(1, 50, 2)
+    with pytest.raises(KeyboardInterrupt):
+        quality.safe_fit_and_score(model, X, labels, train, test)
 
 
 def test_repeat_zero_is_the_single_cross_validation(quality, labels):

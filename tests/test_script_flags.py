@@ -128,6 +128,8 @@ def test_an_example_refuses_an_output_it_cannot_save_into_before_training(
     for output, error in [(tmp_path / "a_file", f"{str(tmp_path / 'a_file')!r} is not a folder"),
                           (tmp_path / "a_file" / "x", "is not a folder"),
                           (tmp_path / "dangling" / "x", "dangling' is not a folder"),
+                          # os.access said yes to root: the run failed after every fit
+                          ("/proc/nope", "cannot write into the folder '/proc'"),
                           ("", "expected a folder, got an empty string")]:
         with pytest.raises(SystemExit) as exit_info:
             run_script(EXAMPLES / script, ["--output", str(output)], monkeypatch)
@@ -156,9 +158,10 @@ def test_the_int_types_take_their_bounds():
 def test_the_pu_examples_parse_lists_of_data_sets_and_frequencies(monkeypatch):
     with pytest.raises(Accepted) as accepted:
         run_script(EXAMPLES / "pu_threshold.py",
-                   ["--datasets", "banana, mushroom", "--label-frequencies", "0.5,1"],
-                   monkeypatch)
+                   ["--datasets", "banana, mushroom,banana", "--label-frequencies",
+                    "0.5,1,0.50"], monkeypatch)
     args = accepted.value.args[0]
+    # each once: a repeated one was fitted twice and counted as two settings
     assert args.datasets == ["banana", "mushroom"]
     assert args.label_frequencies == [0.5, 1.0]
 
@@ -187,6 +190,8 @@ def test_quality_report_only_names_a_missing_results_file(quality, tmp_path, cap
 
 @pytest.mark.parametrize("results, error", [
     ("/proc/nope/x.jsonl", "cannot make the folder '/proc/nope'"),
+    # os.access said yes to root: the first fit ended in a traceback
+    ("/proc/x.jsonl", "cannot write '/proc/x.jsonl': permission denied"),
     (".", "'.' is a folder, not a file"),
 ])
 def test_quality_refuses_a_results_path_it_cannot_write(quality, results, error, capsys):
@@ -199,6 +204,9 @@ def test_quality_refuses_a_results_path_it_cannot_write(quality, results, error,
 @pytest.mark.parametrize("args, error", [
     (["--models", "nosuch"], "Unknown model(s) ['nosuch']"),
     (["--set", "nosuchparam=3"], "--set: Invalid parameter 'nosuchparam'"),
+    # both were dropped without a word
+    (["--models", "logreg", "--set", "alpha=0.2"], "--set and --label describe the 'distilled'"),
+    (["--models", "logreg", "--label", "mine"], "leaves out: add distilled to it"),
 ])
 def test_quality_report_only_refuses_unknown_models_and_parameters(
     quality, args, error, tmp_path
