@@ -71,13 +71,15 @@ OUTPUT_FILES = (MODEL_FILE, CONFIG_FILE, "scores.csv", "report.txt", "training_c
 Samples = namedtuple("Samples", ["ids", "X", "y", "weight"])
 
 
-def _fasta_labels(values, key, path):
+def _fasta_labels(values, ids, key, path):
     """The labels of FASTA headers, read as a CSV file's (:func:`_label_values`): as
     integers only, "+1.0" and "-1.0" were text, whose order made "-1.0" positive."""
     labels = pd.Series(values, dtype=object, name="label")
-    if (labels.isna() | (labels == "")).any():
-        raise ConfigError(f"{key}: some FASTA headers have no label (>ID|LABEL|..., the "
-                          "header ending at its first whitespace)")
+    missing = np.flatnonzero(labels.isna() | (labels == ""))
+    if len(missing):
+        raise ConfigError(f"{key}: {len(missing)} FASTA header(s) have no label, the first "
+                          f"of record {missing[0] + 1} ({ids[missing[0]]!r}) (>ID|LABEL|..., "
+                          "the header ending at its first whitespace)")
     return _label_values(labels, key, path)
 
 
@@ -89,7 +91,7 @@ def _read_fasta(data, path, key, labelled):
     else:
         ids, sequences, labels = _crotonylation.read_labelled_fasta(path)
     return Samples(np.asarray(ids), sequences,
-                   _fasta_labels(labels, key, path) if labelled else None, None)
+                   _fasta_labels(labels, ids, key, path) if labelled else None, None)
 
 
 def _weights(frame, column, key, path):

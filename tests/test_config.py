@@ -1292,6 +1292,15 @@ def test_an_empty_config_is_named_so(tmp_path):
             load_config(tmp_path / "empty.yaml")
 
 
+def test_a_fasta_header_without_an_id_is_named(tmp_path):
+    # ">" or ">|1" gave a row whose id was empty, read back as NaN from the predictions
+    (tmp_path / "windows.fasta").write_text(">a|1\nACDK\n>|0\nKLMN\n")
+    config, _ = load_config(write_config(tmp_path, data={"path": "windows.fasta"}))
+    with pytest.raises(ConfigError, match=r"windows\.fasta, line 3: a header without an ID "
+                                          r"\('>\|0'\)"):
+        read_samples(config)
+
+
 def test_a_fasta_record_without_a_sequence_is_named(tmp_path):
     # a header without a sequence line trained as a row of zeros under its label, named
     # only by a warning of an unknown symbol at a position of the shuffled training part
@@ -1377,7 +1386,9 @@ def test_a_fasta_header_with_an_empty_label_is_named(tmp_path):
     config = write_config(tmp_path, data={"path": "windows.fasta"})
     with pytest.raises(SystemExit) as stopped:
         fit(config)
-    assert "data.path: some FASTA headers have no label" in str(stopped.value.code)
+    # named by its record (no line nor ID before)
+    assert ("data.path: 1 FASTA header(s) have no label, the first of record 2 ('b')"
+            in str(stopped.value.code))
 
 
 @pytest.mark.parametrize(

@@ -33,9 +33,9 @@ def read_labelled_fasta(path):
     Raises
     ------
     ValueError
-        For a sequence before any header, or a record without one (a header
-        followed by another header, or by the end of the file), naming its
-        line.
+        For a sequence before any header, a header without an ID, or a record
+        without a sequence (a header followed by another header, or by the end
+        of the file), naming its line.
     """
     ids, sequences, labels, header_line = [], [], [], None
     # utf-8-sig: a byte order mark (Notepad writes one) is not part of the first header
@@ -47,6 +47,10 @@ def read_labelled_fasta(path):
                 header_line = number
                 header = line[1:].strip().split(maxsplit=1)
                 fields = (header[0] if header else "").split("|")
+                if not fields[0]:
+                    raise ValueError(
+                        f"{path}, line {number}: a header without an ID ({line!r}); give "
+                        "each record one (>ID or >ID|LABEL), as the predictions name it.")
                 ids.append(fields[0])
                 labels.append(fields[1] if len(fields) > 1 else None)
                 sequences.append("")
