@@ -621,7 +621,7 @@ def default_label(settings):
                                       for setting in settings) + "]"
 
 
-def select_models(keys, settings, label):
+def select_models(keys, settings, label, only_read=False):
     """Return the models to run by label, with their kind.
 
     Parameters
@@ -632,6 +632,9 @@ def select_models(keys, settings, label):
         DistilledClassifier parameters (``--set``).
     label : str or None
         Name of the DistilledClassifier candidate (``--label``).
+    only_read : bool, default=False
+        Whether nothing is fitted (``--list-tasks``, ``--report-only``): then
+        ``settings`` and ``label`` may come without the distilled model.
 
     Returns
     -------
@@ -642,7 +645,7 @@ def select_models(keys, settings, label):
     unknown = sorted(set(wanted) - set(MODEL_KEYS))
     if unknown:
         raise SystemExit(f"Unknown model(s) {unknown}; choose among {list(MODEL_KEYS)}.")
-    if (settings or label) and DISTILLED not in wanted:
+    if (settings or label) and DISTILLED not in wanted and not only_read:
         raise SystemExit(f"--set and --label describe the {DISTILLED!r} model, which "
                          f"--models leaves out: add {DISTILLED} to it.")
     label = label or default_label(settings)
@@ -1820,7 +1823,8 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     tasks = select_tasks(args.tasks)
-    models = select_models(args.models, args.settings, args.label)
+    models = select_models(args.models, args.settings, args.label,
+                           only_read=args.list_tasks or args.report_only)
     if not args.list_tasks:
         problem = results_problem(args.results, args.report_only)
         if problem:

@@ -545,8 +545,11 @@ def _prior(value, path):
 
 
 def _classifier_params(value):
-    """The classifier section as written and the parameters it gives the classifier."""
+    """The classifier section, ``random_state`` filled in (0: a run repeats, as its
+    test split does; ``null`` draws anew), and the parameters it gives the
+    classifier."""
     plain = {} if value is None else _expect(value, "classifier", "a mapping")
+    plain = {**plain, "random_state": plain.get("random_state", 0)}
     params = dict(plain)
     if params.get("warm_start") is True:
         raise ConfigError(

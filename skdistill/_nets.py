@@ -9,6 +9,7 @@ the device once as whole tensors and every batch is one slice or one gather.
 import contextlib
 import copy
 import inspect
+import re
 import warnings
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -679,6 +680,9 @@ def _plateau_monitor(callback):
     return callback.monitor if plateau else ""
 
 
+#: torch's OneCycleLR stepped past its total_steps.
+_OUT_OF_STEPS = re.compile(r"Tried to step \d+ times\. The specified number of total steps is")
+
 #: Net parameters every fit sets itself, whatever a spec gives.
 WIRED_PARAMS = frozenset({
     "criterion", "max_epochs", "batch_size", "iterator_valid__batch_size", "iterator_train",
@@ -1107,12 +1111,14 @@ def train_round(net, data, role):
         loss = float(net.history[-1, "train_loss"])
     # skorch's History raises KeyError; its LRScheduler a ValueError naming the key
     except (KeyError, ValueError, SkorchException) as error:
-        if "Tried to step" in str(error):  # OneCycleLR, past its total_steps
+        if _OUT_OF_STEPS.search(str(error)):
             raise ValueError(
-                f"The {role} net's learning-rate scheduler ran out of steps: "
-                f"{str(error).rstrip('.')}. Its total_steps (or epochs x steps_per_epoch) must cover every epoch "
-                f"the fit trains the net, meta_epochs x {role.partition('[')[0]}_epochs "
-                "(times the batches of an epoch where it steps every batch)."
+                f"The {role} net's learning-rate scheduler ran out of steps at the net's "
+                f"epoch {len(net.history)}: {str(error).rstrip('.')}. Its total_steps (or "
+                "epochs x steps_per_epoch) must cover every epoch the net trains: "
+                f"meta_epochs x {role.partition('[')[0]}_epochs (times the batches of an "
+                "epoch where it steps every batch), plus those of the earlier fits under "
+                "warm_start=True, which go on with the scheduler."
             ) from error
         if "not found in history" not in str(error):
             raise

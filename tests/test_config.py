@@ -1147,6 +1147,11 @@ def test_yaml_exponents_are_numbers_and_lists_become_tuples(tmp_path):
     assert student.lr == 3e-3 and student.module__head_units == (8,)
     assert config["output"] == str((tmp_path / "out").resolve())
     assert config["test"] == {"fraction": 0.25, "stratify": True, "random_state": 0}
+    # a run without a seed of its own did not repeat, and its config.yaml said nothing
+    assert config["classifier"] == {"random_state": 0} and model[-1].random_state == 0
+    (tmp_path / "unseeded.yaml").write_text(
+        "data: {dataset: crotonylation}\nclassifier: {random_state: null}\noutput: out\n")
+    assert load_config(tmp_path / "unseeded.yaml")[1][-1].random_state is None
 
 
 def test_predict_warns_of_another_case_within_each_column():

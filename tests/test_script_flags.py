@@ -204,9 +204,6 @@ def test_quality_refuses_a_results_path_it_cannot_write(quality, results, error,
 @pytest.mark.parametrize("args, error", [
     (["--models", "nosuch"], "Unknown model(s) ['nosuch']"),
     (["--set", "nosuchparam=3"], "--set: Invalid parameter 'nosuchparam'"),
-    # both were dropped without a word
-    (["--models", "logreg", "--set", "alpha=0.2"], "--set and --label describe the 'distilled'"),
-    (["--models", "logreg", "--label", "mine"], "leaves out: add distilled to it"),
 ])
 def test_quality_report_only_refuses_unknown_models_and_parameters(
     quality, args, error, tmp_path
@@ -215,6 +212,20 @@ def test_quality_report_only_refuses_unknown_models_and_parameters(
     results.touch()
     with pytest.raises(SystemExit, match=re.escape(error)):
         quality.main(["--tasks", "bupa", "--report-only", "--results", str(results), *args])
+
+
+def test_quality_refuses_settings_of_a_model_it_does_not_fit(quality, tmp_path):
+    # --set and --label were dropped without a word where --models left distilled out
+    results = tmp_path / "results.jsonl"
+    for args, error in [(["--set", "alpha=0.2"], "--set and --label describe the 'distilled'"),
+                        (["--label", "mine"], "leaves out: add distilled to it")]:
+        with pytest.raises(SystemExit, match=re.escape(error)):
+            quality.main(["--tasks", "bupa", "--models", "logreg", "--results", str(results),
+                          *args])
+    # a report fits nothing: it shows every model of the cache whatever --models says
+    results.touch()
+    quality.main(["--tasks", "bupa", "--models", "logreg", "--report-only", "--set",
+                  "alpha=0.2", "--results", str(results)])
 
 
 def test_quality_command_line_ends_in_a_usage_error():

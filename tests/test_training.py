@@ -532,9 +532,20 @@ def test_a_scheduler_out_of_steps_is_named_with_the_epochs_to_cover(imbalanced_a
     student = default_net("student").set_params(callbacks=[LRScheduler(
         OneCycleLR, max_lr=0.01, total_steps=2, step_every="epoch")])
     with pytest.raises(ValueError, match=r"student net's learning-rate scheduler ran out of "
-                                         r"steps: Tried to step 3 times.*total steps is 2\. "
-                                         r"Its total_steps .* meta_epochs x student_epochs"):
+                                         r"steps at the net's epoch 3: Tried to step 3 times"
+                                         r".*total steps is 2\. Its total_steps .* meta_epochs "
+                                         r"x student_epochs .* warm_start=True"):
         fast(student=student, meta_epochs=3, early_stopping=False).fit(X, y)
+    # a ValueError of the user's own is not taken for one
+    with pytest.raises(ValueError, match="^Tried to step the environment$"):
+        fast(student=default_net("student").set_params(callbacks=[RaisesOnEpochEnd()])).fit(X, y)
+
+
+class RaisesOnEpochEnd(Callback):
+    """A callback of the user's whose error reads like a scheduler's."""
+
+    def on_epoch_end(self, net, **kwargs):
+        raise ValueError("Tried to step the environment")
 
 
 class EmbedsTokens(torch.nn.Module):
