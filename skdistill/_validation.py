@@ -44,7 +44,8 @@ def check_labels(y):
     y : array-like of the shape of ``y``
         ``y``, except that an object array of numbers or bools becomes an
         array of their dtype (scikit-learn calls such labels of an object
-        array "unknown").
+        array "unknown"), and so do pandas' nullable bools and numbers
+        without a missing one (``"boolean"`` labels became 0.0 and 1.0).
 
     Raises
     ------
@@ -61,6 +62,10 @@ def check_labels(y):
     ...
     TypeError: y mixes labels of types ['number', 'str'], ...
     """
+    dtype = getattr(y, "dtype", None)
+    if (isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "biuf"
+            and getattr(y, "ndim", 1) == 1 and not pd.isna(y).any()):
+        y = y.to_numpy(dtype=dtype.numpy_dtype)
     # A list keeps the types of its items only as an object array.
     labels = np.asarray(y) if hasattr(y, "dtype") else np.asarray(y, dtype=object)
     if labels.ndim == 2 and labels.shape[1] == 1:
@@ -114,7 +119,8 @@ def _as_frame(X):
 
 
 def _unusable_columns(frame):
-    """Columns of a DataFrame that are not numbers, and those with missing values.
+    """Columns of a DataFrame that are not numbers, those with missing values, and
+    those with infinite ones.
 
     Dates and durations count as not numbers: they would otherwise become
     nanoseconds since 1970 without a word.
@@ -122,9 +128,9 @@ def _unusable_columns(frame):
     Examples
     --------
     >>> _unusable_columns(pd.DataFrame({"a": [1.0, None], "b": ["x", "y"], "c": [1, 2]}))
-    (['b'], ['a'])
+    (['b'], ['a'], [])
     """
-    not_numeric, missing = [], []
+    not_numeric, missing, infinite = [], [], []
     for name, column in frame.items():
         if column.dtype.kind == "c":
             continue  # scikit-learn names complex data; a cast here would warn in vain
@@ -136,18 +142,20 @@ def _unusable_columns(frame):
             not_numeric.append(name)
         elif np.isnan(values).any():
             missing.append(name)
-    return not_numeric, missing
+        elif np.isinf(values).any():
+            infinite.append(name)
+    return not_numeric, missing, infinite
 
 
 def _column_error(frame, error=None):
     """The error that names the unusable columns of a DataFrame, or None.
 
-    It ends with scikit-learn's ``error``'s message. Missing values alone give a
-    ValueError, whichever error scikit-learn raised (a TypeError for ``pd.NA``, a
+    It ends with scikit-learn's ``error``'s message. Missing or infinite values
+    alone give a ValueError, whichever error scikit-learn raised (a TypeError for ``pd.NA``, a
     ValueError for NaN); other values have the type of ``error``, and without one
     (dates, which scikit-learn takes) a TypeError.
     """
-    not_numeric, missing = _unusable_columns(frame)
+    not_numeric, missing, infinite = _unusable_columns(frame)
     if not_numeric:
         message = (
             f"X must hold numbers; column(s) {not_numeric} hold other values (text, "
@@ -158,6 +166,11 @@ def _column_error(frame, error=None):
         message = (
             f"X holds missing values (NaN, None or pd.NA) in column(s) {missing}; "
             "impute or drop them first, e.g. with a SimpleImputer in a Pipeline."
+        )
+    elif infinite:
+        message = (
+            f"X holds infinite values (inf or -inf) in column(s) {infinite}; replace or "
+            "drop them first (they often stand for a division by zero, or a missing value)."
         )
     else:
         return None

@@ -75,8 +75,11 @@ def test_a_column_of_labels_is_checked_as_labels(data):
         DistilledClassifier(**ONE_ROUND).fit(X, labels[:, np.newaxis])
     assert check_labels(np.asarray(y, dtype=object)[:, np.newaxis]).shape == (len(y), 1)
     # a column of a DataFrame is passed on as it is, as its Series would be
-    frame = pd.DataFrame({"y": pd.array(y, dtype="Int64")})
+    frame = pd.DataFrame({"y": y})
     assert check_labels(frame) is frame
+    # a nullable one as its numbers, as its Series would be
+    column = check_labels(frame.astype("Int64"))
+    assert column.dtype == np.int64 and column.tolist() == frame.to_numpy().tolist()
 
 
 def test_object_arrays_of_numbers_are_labels(data):
@@ -85,6 +88,22 @@ def test_object_arrays_of_numbers_are_labels(data):
     clf = DistilledClassifier(**ONE_ROUND).fit(X, np.asarray(y, dtype=object))
     assert clf.classes_.tolist() == [0, 1] and clf.classes_.dtype.kind == "i"
     assert check_labels(np.array([True, False], dtype=object)).dtype == bool
+
+
+@pytest.mark.parametrize("dtype, classes", [
+    ("boolean", [False, True]), ("Int64", [0, 1]), ("UInt8", [0, 1]), ("Float64", [0.0, 1.0]),
+])
+def test_pandas_nullable_labels_keep_their_kind(data, dtype, classes):
+    # scikit-learn read "boolean" and "Int64" labels as floats: classes_ [0.0, 1.0]
+    X, y = data
+    labels = pd.Series(y.astype(bool) if dtype == "boolean" else y, dtype=dtype)
+    clf = DistilledClassifier(**ONE_ROUND).fit(X, labels)
+    assert clf.classes_.tolist() == classes
+    assert clf.classes_.dtype == labels.dtype.numpy_dtype
+    assert clf.predict(X).dtype == clf.classes_.dtype
+    # a missing one is still named
+    with pytest.raises(ValueError, match="missing label"):
+        DistilledClassifier(**ONE_ROUND).fit(X, labels.where(np.arange(len(y)) != 2))
 
 
 def test_frame_columns_with_pd_na_are_named_at_fit_and_predict(data):
@@ -99,6 +118,19 @@ def test_frame_columns_with_pd_na_are_named_at_fit_and_predict(data):
     for missing in (broken, frame.assign(b=[1.0, np.nan] * 6)):
         with pytest.raises(ValueError, match=r"missing values .* in column\(s\) \['b'"):
             clf.predict_proba(missing)
+
+
+def test_frame_columns_with_inf_are_named_at_fit_and_predict(data):
+    # scikit-learn's "Input X contains infinity", no column named where NaN's were
+    X, y = data
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    broken = frame.assign(c=[1.0, -np.inf] * 6)
+    with pytest.raises(ValueError, match=r"infinite values \(inf or -inf\) in column\(s\) "
+                                         r"\['c'\].*\(Input X contains infinity"):
+        DistilledClassifier(**ONE_ROUND).fit(broken, y)
+    clf = DistilledClassifier(**ONE_ROUND).fit(frame, y)
+    with pytest.raises(ValueError, match=r"infinite values .* in column\(s\) \['c'\]"):
+        clf.predict_proba(broken)
 
 
 def test_a_complex_column_is_refused_without_a_warning_of_a_cast(data):
