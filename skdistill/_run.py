@@ -39,8 +39,9 @@ from sklearn.utils.multiclass import type_of_target
 from ._classifier import _weightless_classes
 from ._compression import READ_ERRORS, compression_of, open_text
 from ._config import (
-    TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format, dump_yaml,
-    format_of, has_sequences, is_sequence_module, load_config, read_yaml, same_file_or_folder,
+    FORMATS, TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format,
+    dump_yaml, format_of, format_suffix, has_sequences, is_sequence_module, load_config,
+    read_yaml, same_file_or_folder,
 )
 from ._files import written_whole
 from ._layout import find_layout
@@ -65,6 +66,9 @@ PU_SCORE_COLUMNS = ("PU ROC AUC", "PU F1 (est.)", "Lee-Liu")
 #: Every file a run writes into its output folder.
 OUTPUT_FILES = (MODEL_FILE, CONFIG_FILE, "scores.csv", "report.txt", "training_curves.png",
                 "teacher_student.png")
+
+#: Suffixes of the output of predict that would promise another format than its CSV.
+_NOT_CSV = {".tsv", ".tab", *(suffix for suffix, kind in FORMATS.items() if kind != "csv")}
 
 #: Samples as read: IDs, inputs, labels (None unread) and weights (None without a
 #: ``weight_column``).
@@ -1023,6 +1027,9 @@ def run_predict(model_path, input_path, output=None):
                           "folder of skdistill fit, or the model file in it")
     config = _saved_config(folder / CONFIG_FILE)
     if output is not None:
+        if format_suffix(output) in _NOT_CSV:
+            raise ConfigError(f"--output: {output} names a {format_suffix(output)} file, but "
+                              "predict writes CSV (comma-separated): name it *.csv")
         kept = {"--input": input_path, "--model": model_file,
                 **{f"--model's {name}": folder / name for name in OUTPUT_FILES},
                 "the model's training data (data.path)": config["data"].get("path"),

@@ -200,6 +200,19 @@ def test_predict_names_what_trusts_a_models_classes_from_the_command_line(csv_fi
                             "writes: load and predict this model in Python")
 
 
+@pytest.mark.parametrize("name", ["proba.tsv", "proba.TSV.gz", "proba.fasta"])
+def test_predict_refuses_an_output_named_for_another_format(csv_fitted, tmp_path, name):
+    # proba.tsv was written as CSV, commas and all
+    config, frame, _ = csv_fitted
+    frame.drop(columns="target").to_csv(tmp_path / "new.csv", index=False)
+    with pytest.raises(SystemExit) as stopped:
+        predict(config.parent / "out", tmp_path / "new.csv", tmp_path / name)
+    assert str(stopped.value.code).endswith(
+        f"--output: {tmp_path / name} names a {Path(name).suffixes[0].lower()} file, but "
+        "predict writes CSV (comma-separated): name it *.csv")
+    assert not (tmp_path / name).exists()
+
+
 @needs_file_size_limit
 def test_predict_that_cannot_write_keeps_the_earlier_output(csv_fitted, tmp_path):
     # the probabilities were written into the file itself: a full disk left part of them
