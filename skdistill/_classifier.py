@@ -261,9 +261,10 @@ def _warn_of_unused_pu_settings(estimator, n_classes):
     if unused:
         why = (f"y holds {n_classes} classes" if n_classes > 2
                else "true_label_loss='bce'")
+        verb, pronoun = ("set", "They have") if len(unused) > 1 else ("sets", "It has")
         warnings.warn(
-            f"{' and '.join(unused)} set the PU risk, which this fit does not use: {why}, "
-            "which trains with cross-entropy. They have no effect.",
+            f"{' and '.join(unused)} {verb} the PU risk, which this fit does not use: {why}, "
+            f"which trains with cross-entropy. {pronoun} no effect.",
             UserWarning, stacklevel=user_stacklevel(),
         )
 
@@ -564,8 +565,8 @@ def _check_weights(sample_weight, X, y_encoded, classes):
     if weightless:
         raise ValueError(
             f"sample_weight gives the class(es) {weightless} a total weight of 0; every "
-            "class needs some weight to be learnt (each class's weighted mean is a term "
-            "of the loss). A subsample given as weights (BaggingClassifier's) at times "
+            "class needs some weight to be learnt (of two classes, each one's weighted "
+            "mean is a term of the PU risk). A subsample given as weights (BaggingClassifier's) at times "
             "draws no sample of a rare class: a larger max_samples makes that rarer, "
             "max_samples=1.0 with bootstrap=False keeps every sample, and "
             "imbalanced-learn's BalancedBaggingClassifier draws every class."

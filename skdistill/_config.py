@@ -551,12 +551,16 @@ def _prior(value, path):
     return _estimator(PRIOR_ESTIMATORS[section["name"]], params, f"{path}.params")
 
 
+def seeded(classifier):
+    """A classifier section (a mapping) with ``random_state`` filled in: 0, so
+    that a run repeats, as its test split does; ``null`` draws anew."""
+    return {**classifier, "random_state": classifier.get("random_state", 0)}
+
+
 def _classifier_params(value):
-    """The classifier section, ``random_state`` filled in (0: a run repeats, as its
-    test split does; ``null`` draws anew), and the parameters it gives the
-    classifier."""
-    plain = {} if value is None else _expect(value, "classifier", "a mapping")
-    plain = {**plain, "random_state": plain.get("random_state", 0)}
+    """The classifier section, ``random_state`` filled in (:func:`seeded`), and
+    the parameters it gives the classifier."""
+    plain = seeded(_expect({} if value is None else value, "classifier", "a mapping"))
     params = dict(plain)
     if params.get("warm_start") is True:
         raise ConfigError(

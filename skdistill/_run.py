@@ -39,9 +39,9 @@ from sklearn.utils.multiclass import type_of_target
 from ._classifier import _weightless_classes
 from ._compression import READ_ERRORS, compression_of, open_text
 from ._config import (
-    FORMATS, TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format,
+    TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format,
     dump_yaml, format_of, format_suffix, has_sequences, is_sequence_module, load_config,
-    read_yaml, same_file_or_folder,
+    read_yaml, same_file_or_folder, seeded,
 )
 from ._files import written_whole
 from ._layout import find_layout
@@ -66,9 +66,6 @@ PU_SCORE_COLUMNS = ("PU ROC AUC", "PU F1 (est.)", "Lee-Liu")
 #: Every file a run writes into its output folder.
 OUTPUT_FILES = (MODEL_FILE, CONFIG_FILE, "scores.csv", "report.txt", "training_curves.png",
                 "teacher_student.png")
-
-#: Suffixes of the output of predict that would promise another format than its CSV.
-_NOT_CSV = {".tsv", ".tab", *(suffix for suffix, kind in FORMATS.items() if kind != "csv")}
 
 #: Samples as read: IDs, inputs, labels (None unread) and weights (None without a
 #: ``weight_column``).
@@ -752,12 +749,17 @@ def _is_a_runs_own_config(config_path, config):
     for its settings (so no comment, no hand-made layout), every setting but the
     output folder as resolved (absolute paths, defaults filled in), so that
     writing the resolved ``config`` over it loses nothing. A key an older run did
-    not write counts as its default None."""
+    not write counts as its default: None, or 0 for the classifier's
+    ``random_state``."""
     saved = read_yaml(config_path)
     if not isinstance(saved, dict):
         return False
-    return (Path(config_path).read_text(encoding="utf-8") == dump_yaml(saved)
-            and _same_settings({**saved, "output": None}, {**config, "output": None}))
+    if Path(config_path).read_text(encoding="utf-8") != dump_yaml(saved):
+        return False
+    classifier = saved.get("classifier")
+    if classifier is None or isinstance(classifier, dict):
+        saved = {**saved, "classifier": seeded(classifier or {})}
+    return _same_settings({**saved, "output": None}, {**config, "output": None})
 
 
 def _same_settings(saved, resolved):
@@ -1027,7 +1029,7 @@ def run_predict(model_path, input_path, output=None):
                           "folder of skdistill fit, or the model file in it")
     config = _saved_config(folder / CONFIG_FILE)
     if output is not None:
-        if format_suffix(output) in _NOT_CSV:
+        if format_suffix(output) not in ("", ".csv") and not Path(output).is_dir():
             raise ConfigError(f"--output: {output} names a {format_suffix(output)} file, but "
                               "predict writes CSV (comma-separated): name it *.csv")
         kept = {"--input": input_path, "--model": model_file,

@@ -63,8 +63,10 @@ def check_labels(y):
     TypeError: y mixes labels of types ['number', 'str'], ...
     """
     dtype = getattr(y, "dtype", None)
+    # not SparseDtype, which has no numpy_dtype
     if (isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "biuf"
-            and getattr(y, "ndim", 1) == 1 and not pd.isna(y).any()):
+            and hasattr(dtype, "numpy_dtype") and getattr(y, "ndim", 1) == 1
+            and not pd.isna(y).any()):
         y = y.to_numpy(dtype=dtype.numpy_dtype)
     # A list keeps the types of its items only as an object array.
     labels = np.asarray(y) if hasattr(y, "dtype") else np.asarray(y, dtype=object)
@@ -150,30 +152,33 @@ def _unusable_columns(frame):
 def _column_error(frame, error=None):
     """The error that names the unusable columns of a DataFrame, or None.
 
-    It ends with scikit-learn's ``error``'s message. Missing or infinite values
+    It names every kind of unusable column at once (fixed one at a time, they
+    would come one error each), and ends with scikit-learn's ``error``'s message. Missing or infinite values
     alone give a ValueError, whichever error scikit-learn raised (a TypeError for ``pd.NA``, a
     ValueError for NaN); other values have the type of ``error``, and without one
     (dates, which scikit-learn takes) a TypeError.
     """
     not_numeric, missing, infinite = _unusable_columns(frame)
+    sentences = []
     if not_numeric:
-        message = (
+        sentences.append(
             f"X must hold numbers; column(s) {not_numeric} hold other values (text, "
             "categories, dates): encode them first, e.g. with a OneHotEncoder in a "
             "Pipeline."
         )
-    elif missing:
-        message = (
+    if missing:
+        sentences.append(
             f"X holds missing values (NaN, None or pd.NA) in column(s) {missing}; "
             "impute or drop them first, e.g. with a SimpleImputer in a Pipeline."
         )
-    elif infinite:
-        message = (
+    if infinite:
+        sentences.append(
             f"X holds infinite values (inf or -inf) in column(s) {infinite}; replace or "
             "drop them first (they often stand for a division by zero, or a missing value)."
         )
-    else:
+    if not sentences:
         return None
+    message = " ".join(sentences)
     if error is None:
         return TypeError(message)
     kind = TypeError if isinstance(error, TypeError) and not_numeric else ValueError

@@ -200,7 +200,7 @@ def test_predict_names_what_trusts_a_models_classes_from_the_command_line(csv_fi
                             "writes: load and predict this model in Python")
 
 
-@pytest.mark.parametrize("name", ["proba.tsv", "proba.TSV.gz", "proba.fasta"])
+@pytest.mark.parametrize("name", ["proba.tsv", "proba.TSV.gz", "proba.fasta", "proba.xlsx"])
 def test_predict_refuses_an_output_named_for_another_format(csv_fitted, tmp_path, name):
     # proba.tsv was written as CSV, commas and all
     config, frame, _ = csv_fitted
@@ -211,6 +211,10 @@ def test_predict_refuses_an_output_named_for_another_format(csv_fitted, tmp_path
         f"--output: {tmp_path / name} names a {Path(name).suffixes[0].lower()} file, but "
         "predict writes CSV (comma-separated): name it *.csv")
     assert not (tmp_path / name).exists()
+    # a folder of that name is named as a folder
+    (tmp_path / name).mkdir()
+    with pytest.raises(SystemExit, match="is a directory|Is a directory"):
+        predict(config.parent / "out", tmp_path / "new.csv", tmp_path / name)
 
 
 @needs_file_size_limit
@@ -746,9 +750,10 @@ def test_a_run_refits_from_its_own_saved_config_and_no_other(csv_fitted, tmp_pat
     written = (out / "model.skd").stat().st_ino
     assert fit(out / "config.yaml") == 0
     assert (out / "model.skd").stat().st_ino != written  # a new model file
-    # one an older skdistill wrote (without weight_column), its keys in another order
+    # one an older skdistill wrote (without weight_column, and, before runs were seeded,
+    # without the classifier's random_state), its keys in another order
     saved = yaml.safe_load((out / "config.yaml").read_text())
-    del saved["data"]["weight_column"]
+    del saved["data"]["weight_column"], saved["classifier"]["random_state"]
     (out / "config.yaml").write_text(yaml.safe_dump(saved, sort_keys=True))
     assert fit(out / "config.yaml") == 0
     # a config of one's own beside an earlier run's model is not the run's

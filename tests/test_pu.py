@@ -720,11 +720,12 @@ def test_settings_of_the_pu_risk_a_fit_does_not_use_are_warned_of(imbalanced_arr
     three = y + (np.arange(len(y)) % 3 == 0)
     with pytest.warns(UserWarning, match=re.escape(
             "target_prior=0.2 and pu_surrogate='sigmoid' set the PU risk, which this fit "
-            "does not use: y holds 3 classes, which trains with cross-entropy")):
+            "does not use: y holds 3 classes, which trains with cross-entropy. They have no "
+            "effect.")):
         DistilledClassifier(target_prior=0.2, pu_surrogate="sigmoid", **FAST).fit(X, three)
     with pytest.warns(UserWarning, match=re.escape(
-            "target_prior=0.2 set the PU risk, which this fit does not use: "
-            "true_label_loss='bce', which")):
+            "target_prior=0.2 sets the PU risk, which this fit does not use: "
+            "true_label_loss='bce', which trains with cross-entropy. It has no effect.")):
         DistilledClassifier(target_prior=0.2, true_label_loss="bce", **FAST).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -104,6 +104,9 @@ def test_pandas_nullable_labels_keep_their_kind(data, dtype, classes):
     # a missing one is still named
     with pytest.raises(ValueError, match="missing label"):
         DistilledClassifier(**ONE_ROUND).fit(X, labels.where(np.arange(len(y)) != 2))
+    # sparse labels, which have no numpy_dtype, are left to scikit-learn as before
+    sparse = DistilledClassifier(**ONE_ROUND).fit(X, pd.Series(y).astype("Sparse[int64]"))
+    assert sparse.classes_.tolist() == [0, 1]
 
 
 def test_frame_columns_with_pd_na_are_named_at_fit_and_predict(data):
@@ -131,6 +134,10 @@ def test_frame_columns_with_inf_are_named_at_fit_and_predict(data):
     clf = DistilledClassifier(**ONE_ROUND).fit(frame, y)
     with pytest.raises(ValueError, match=r"infinite values .* in column\(s\) \['c'\]"):
         clf.predict_proba(broken)
+    # with columns of other faults, every one is named at once
+    with pytest.raises(ValueError, match=r"missing values .* in column\(s\) \['a'\].* "
+                                         r"infinite values .* in column\(s\) \['c'\]"):
+        clf.predict_proba(broken.assign(a=[np.nan, 1.0] * 6))
 
 
 def test_a_complex_column_is_refused_without_a_warning_of_a_cast(data):
