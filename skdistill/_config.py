@@ -641,7 +641,7 @@ def parse_config(raw, base, output=None, verbose=0):
     >>> parse_config({"data": {"dataset": "crotonylation"}, "output": "run"},
     ...              Path(".")).model
     Pipeline(steps=[('sequenceencoder', SequenceEncoder()),
-                    ('distilledclassifier', DistilledClassifier())])
+                    ('distilledclassifier', DistilledClassifier(random_state=0))])
     >>> parse_config({"data": {"dataset": "crotonylation"}, "output": "run",
     ...               "student": {"name": "MLP", "params": {"hidden_units": "abc"}}},
     ...              Path("."))
