@@ -363,24 +363,17 @@ def _net_spec(value, path, *, estimators):
     return plain, net_class(criterion=nn.BCEWithLogitsLoss, **net_params)
 
 
-def format_suffix(path):
-    """The lower-case suffix of ``path`` that names its format (a compression's
-    after it left out), or ""."""
+def format_of(path, key):
+    """``"csv"`` or ``"fasta"`` from the name of ``path`` (``key`` names it in errors)."""
     suffixes = [s.lower() for s in Path(path).suffixes]
     if suffixes[-1:] and suffixes[-1] in COMPRESSION_SUFFIXES:
         suffixes = suffixes[:-1]
-    return suffixes[-1] if suffixes else ""
-
-
-def format_of(path, key):
-    """``"csv"`` or ``"fasta"`` from the name of ``path`` (``key`` names it in errors)."""
-    suffix = format_suffix(path)
-    if suffix not in FORMATS:
+    if not suffixes or suffixes[-1] not in FORMATS:
         raise ConfigError(
             f"{key}: cannot tell the format of {path}; name it *.csv or *.fasta "
             f"(one of {sorted(FORMATS)}, optionally {', '.join(COMPRESSION_SUFFIXES)})"
         )
-    return FORMATS[suffix]
+    return FORMATS[suffixes[-1]]
 
 
 def data_format(data):

@@ -40,7 +40,7 @@ from ._classifier import _weightless_classes
 from ._compression import READ_ERRORS, compression_of, open_text
 from ._config import (
     TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format,
-    dump_yaml, format_of, format_suffix, has_sequences, is_sequence_module, load_config,
+    dump_yaml, format_of, has_sequences, is_sequence_module, load_config,
     read_yaml, same_file_or_folder, seeded,
 )
 from ._files import written_whole
@@ -67,9 +67,23 @@ PU_SCORE_COLUMNS = ("PU ROC AUC", "PU F1 (est.)", "Lee-Liu")
 OUTPUT_FILES = (MODEL_FILE, CONFIG_FILE, "scores.csv", "report.txt", "training_curves.png",
                 "teacher_student.png")
 
+#: Suffixes of data formats other than CSV, which the output of predict would not be.
+_NOT_CSV = {".tsv", ".tab", ".json", ".jsonl", ".xlsx", ".xls", ".parquet", ".feather",
+            ".fasta", ".fa", ".fas", ".faa", ".fna", ".ffn", ".fsa", ".skd", ".yaml"}
+#: Suffixes of the compressions pandas writes by the file name.
+_WRITTEN_COMPRESSIONS = {".gz", ".bz2", ".xz", ".zip", ".zst", ".tar"}
+
 #: Samples as read: IDs, inputs, labels (None unread) and weights (None without a
 #: ``weight_column``).
 Samples = namedtuple("Samples", ["ids", "X", "y", "weight"])
+
+
+def _named_format(path):
+    """The lower-case suffix of ``path`` before those of compressions, or ""."""
+    suffixes = [suffix.lower() for suffix in Path(path).suffixes]
+    while suffixes and suffixes[-1] in _WRITTEN_COMPRESSIONS:
+        suffixes.pop()
+    return suffixes[-1] if suffixes else ""
 
 
 def _fasta_labels(values, ids, key, path):
@@ -1029,8 +1043,8 @@ def run_predict(model_path, input_path, output=None):
                           "folder of skdistill fit, or the model file in it")
     config = _saved_config(folder / CONFIG_FILE)
     if output is not None:
-        if format_suffix(output) not in ("", ".csv") and not Path(output).is_dir():
-            raise ConfigError(f"--output: {output} names a {format_suffix(output)} file, but "
+        if _named_format(output) in _NOT_CSV and not Path(output).is_dir():
+            raise ConfigError(f"--output: {output} names a {_named_format(output)} file, but "
                               "predict writes CSV (comma-separated): name it *.csv")
         kept = {"--input": input_path, "--model": model_file,
                 **{f"--model's {name}": folder / name for name in OUTPUT_FILES},

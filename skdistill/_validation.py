@@ -142,10 +142,11 @@ def _unusable_columns(frame):
             values = None
         if values is None or column.dtype.kind in "mM":
             not_numeric.append(name)
-        elif np.isnan(values).any():
-            missing.append(name)
-        elif np.isinf(values).any():
-            infinite.append(name)
+        else:
+            if np.isnan(values).any():
+                missing.append(name)
+            if np.isinf(values).any():
+                infinite.append(name)
     return not_numeric, missing, infinite
 
 

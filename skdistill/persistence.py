@@ -23,7 +23,8 @@ in a ``FunctionTransformer``, say) are trusted by name.
 Two bounds on what a file can make :func:`load` allocate: a member is read
 in chunks and refused once it inflates beyond a hundredfold its compressed
 size (past 8 MiB; the compressed size counted as no more than the bytes up
-to the next member, whatever the archive declares), and a net's module and
+to the next member, whatever the archive declares; a member compressed
+otherwise than :func:`save` writes, stored or deflated, is refused), and a net's module and
 criterion are first built on torch's ``meta`` device, which allocates
 nothing, and refused where they would hold more numbers than the file's
 weights of that net (a module that cannot be built there is built as
@@ -337,6 +338,7 @@ class _StateFilter:
     def __init__(self):
         self.unsaved = set()
         self.trackers = []
+        self.caches = []
         self.parameter_replaced = False
         self._placeholders = {}
 
@@ -352,6 +354,9 @@ class _StateFilter:
                 "is cloned) goes unfitted: clone(search)."
             )
         state = dict(state)
+        if isinstance(obj, BaseEstimator) and state.get("memory") is not None:
+            self.caches.append(type(obj).__name__)
+            state["memory"] = None  # a folder of this machine's, read back with pickle
         if isinstance(obj, DistilledClassifier):
             trackers = state.get("trackers")
             if trackers:
@@ -503,6 +508,13 @@ def save(estimator, path):
                "parameter, which is kept (a warm start raises)."),
             UserWarning, stacklevel=user_stacklevel(),
         )
+    if state_filter.caches:
+        warnings.warn(
+            f"The cache folders (memory) of {', '.join(state_filter.caches)} are not saved: "
+            "load refuses them, since a later fit reads what the folder holds with pickle. "
+            "Set memory on the loaded model again.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
     if state_filter.trackers:
         warnings.warn(
             f"The trackers {', '.join(state_filter.trackers)} are not saved: a model file "
@@ -608,12 +620,18 @@ def _request_owner(estimator):
 
 
 def _rebuilt_object_hook(device):
-    """Object hook of :func:`load`: a classifier's ``device_`` is where its nets
-    now are, and an estimator's metadata requests are its own (their owner), for
+    """Object hook of :func:`load`: an estimator's cache folder (``memory``) is
+    refused, a classifier's ``device_`` is where its nets now are, and an estimator's metadata requests are its own (their owner), for
     every method this process's scikit-learn routes (imbalanced-learn adds
     ``fit_resample`` when imported, which the file's process may not have done)."""
 
     def hook(obj):
+        memory = vars(obj).get("memory")
+        if isinstance(obj, BaseEstimator) and memory is not None:
+            raise ValueError(
+                f"its {type(obj).__name__} has memory={memory!r}, which save never "
+                "writes: a later fit would read joblib's cache there with pickle"
+            )
         if isinstance(obj, DistilledClassifier) and hasattr(obj, "device_"):
             obj.device_ = device
         request = vars(obj).get("_metadata_request")
@@ -669,6 +687,13 @@ def _read_member(archive, name, file_size):
     compressed size counts for no more than the bytes up to the next member
     (or the end of the file)."""
     info = archive.getinfo(name)
+    # zipfile bounds each read's output for deflate alone: a bzip2 or LZMA member
+    # inflates whole at its first read (785 bytes gave 1 GiB), so save writes neither
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise ValueError(
+            f"its member {name} is compressed with method {info.compress_type}, which "
+            "save never writes (only stored or deflated members are read)"
+        )
     following = [other.header_offset for other in archive.infolist()
                  if other.header_offset > info.header_offset]
     compressed = min(info.compress_size, min(following, default=file_size) - info.header_offset)

@@ -200,7 +200,8 @@ def test_predict_names_what_trusts_a_models_classes_from_the_command_line(csv_fi
                             "writes: load and predict this model in Python")
 
 
-@pytest.mark.parametrize("name", ["proba.tsv", "proba.TSV.gz", "proba.fasta", "proba.xlsx"])
+@pytest.mark.parametrize("name", ["proba.tsv", "proba.TSV.gz", "proba.fasta", "proba.xlsx",
+                                  "proba.tsv.tar.gz"])
 def test_predict_refuses_an_output_named_for_another_format(csv_fitted, tmp_path, name):
     # proba.tsv was written as CSV, commas and all
     config, frame, _ = csv_fitted
@@ -211,6 +212,10 @@ def test_predict_refuses_an_output_named_for_another_format(csv_fitted, tmp_path
         f"--output: {tmp_path / name} names a {Path(name).suffixes[0].lower()} file, but "
         "predict writes CSV (comma-separated): name it *.csv")
     assert not (tmp_path / name).exists()
+    # names of CSV compressed as pandas writes it, or with other dots, are written
+    for written in ("p.csv.zip", "p_c0.5", "p.2024-06-01.csv.gz"):
+        assert predict(config.parent / "out", tmp_path / "new.csv", tmp_path / written) == 0
+        assert len(pd.read_csv(tmp_path / written)) == len(frame)
     # a folder of that name is named as a folder
     (tmp_path / name).mkdir()
     with pytest.raises(SystemExit, match="is a directory|Is a directory"):

@@ -1145,6 +1145,49 @@ def test_a_zip_bomb_is_refused_before_it_inflates(tmp_path, lying):
     assert peak < 150 * 2**20
 
 
+def test_a_pipelines_cache_folder_is_not_saved_and_refused_at_load(
+        fitted_mlp, imbalanced_arrays, tmp_path):
+    # a file could set memory to any folder: a later fit wrote joblib's cache there and
+    # would read it back with pickle
+    X, y = imbalanced_arrays
+    pipeline = make_pipeline(StandardScaler(), clone(fitted_mlp), memory=str(tmp_path / "cache"))
+    pipeline.fit(X, y)
+    path = tmp_path / "cached.skd"
+    with pytest.warns(UserWarning, match=r"cache folders \(memory\) of Pipeline are not saved"):
+        save(pipeline, path)
+    loaded = load(path)
+    assert loaded.memory is None and pipeline.memory == str(tmp_path / "cache")
+    np.testing.assert_array_equal(loaded.predict_proba(X), pipeline.predict_proba(X))
+    manifest, tensors = read_manifest(path)
+    items = manifest["estimator"]["state"]["items"]
+    [memory] = [item for item in items if item[0] == "memory"]
+    memory[1] = str(tmp_path / "elsewhere")
+    write_model_file(path, manifest, tensors)
+    with pytest.raises(ValueError, match=r"its Pipeline has memory='.*elsewhere', which save "
+                                         r"never writes"):
+        load(path)
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_a_member_compressed_otherwise_than_save_writes_is_refused_unread(tmp_path, method):
+    # zipfile bounds a read's output for deflate alone: 785 bytes of bzip2 inflated to
+    # 1 GiB in memory before the hundredfold limit could refuse them
+    path = tmp_path / "bomb.skd"
+    with zipfile.ZipFile(path, "w", method) as archive:
+        archive.writestr("skdistill.json", b" " * 64 * 2**20)
+    assert path.stat().st_size < 2**20
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=f"damaged skdistill model file .*skdistill.json "
+                                             f"is compressed with method {method}, which save "
+                                             "never writes"):
+            load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20
+
+
 @pytest.mark.parametrize("kind", ["array", "scalar"])
 def test_a_string_dtype_wider_than_its_values_is_refused(saved_mlp, tmp_path, kind):
     # a 17 KB file declaring '<U100000000' for 8 letters took 3.5 GB of memory

@@ -138,6 +138,10 @@ def test_frame_columns_with_inf_are_named_at_fit_and_predict(data):
     with pytest.raises(ValueError, match=r"missing values .* in column\(s\) \['a'\].* "
                                          r"infinite values .* in column\(s\) \['c'\]"):
         clf.predict_proba(broken.assign(a=[np.nan, 1.0] * 6))
+    # as is a column of both
+    with pytest.raises(ValueError, match=r"missing values .* in column\(s\) \['c'\].* "
+                                         r"infinite values .* in column\(s\) \['c'\]"):
+        clf.predict_proba(broken.assign(c=[np.nan, np.inf, 1.0] * 4))
 
 
 def test_a_complex_column_is_refused_without_a_warning_of_a_cast(data):
