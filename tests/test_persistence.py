@@ -1113,6 +1113,19 @@ def test_a_member_held_twice_is_refused(saved_mlp, tmp_path):
         load(path)
 
 
+def assert_refused_within(path, message, most_bytes):
+    """load refuses the file at ``path`` with ``message``, allocating less than
+    ``most_bytes`` at its peak."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=message):
+            load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < most_bytes
+
+
 @pytest.mark.parametrize("lying", [None, "inflated size", "compressed size"])
 def test_a_zip_bomb_is_refused_before_it_inflates(tmp_path, lying):
     # 1.5 MB inflating to 1.5 GB reached 3.4 GB of memory before being refused; a
@@ -1133,16 +1146,9 @@ def test_a_zip_bomb_is_refused_before_it_inflates(tmp_path, lying):
         offset, size = (24, 1000) if lying == "inflated size" else (20, 2**31 - 1)
         data[entry + offset:entry + offset + 4] = struct.pack("<I", size)
         path.write_bytes(bytes(data))
-    tracemalloc.start()
-    try:
-        # a lying header stops the read at its size, and the data then fail their CRC
-        with pytest.raises(ValueError, match="damaged skdistill model file .*(skdistill.json "
-                                             "inflates from .* to more than|Bad CRC)"):
-            load(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 150 * 2**20
+    # a lying header stops the read at its size, and the data then fail their CRC
+    assert_refused_within(path, "damaged skdistill model file .*(skdistill.json inflates from "
+                                ".* to more than|Bad CRC)", 150 * 2**20)
 
 
 def test_a_pipelines_cache_folder_is_not_saved_and_refused_at_load(
@@ -1176,16 +1182,8 @@ def test_a_member_compressed_otherwise_than_save_writes_is_refused_unread(tmp_pa
     with zipfile.ZipFile(path, "w", method) as archive:
         archive.writestr("skdistill.json", b" " * 64 * 2**20)
     assert path.stat().st_size < 2**20
-    tracemalloc.start()
-    try:
-        with pytest.raises(ValueError, match=f"damaged skdistill model file .*skdistill.json "
-                                             f"is compressed with method {method}, which save "
-                                             "never writes"):
-            load(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 8 * 2**20
+    assert_refused_within(path, f"damaged skdistill model file .*skdistill.json is compressed "
+                                f"with method {method}, which save never writes", 8 * 2**20)
 
 
 @pytest.mark.parametrize("kind", ["array", "scalar"])
