@@ -159,9 +159,17 @@ def _log_probabilities(logits):
     return log_proba
 
 
-def _check_defined(logits, who):
-    """A ValueError naming the samples whose logits give no probabilities: a NaN,
-    or, among several classes, +inf twice or -inf everywhere (float32 overflowed)."""
+def _check_defined(logits, who, n_classes):
+    """A ValueError where the logits are not one per class of ``n_classes`` (one
+    for two classes): a model file whose ``classes_`` were edited, say; and one
+    naming the samples whose logits give no probabilities: a NaN, or, among
+    several classes, +inf twice or -inf everywhere (float32 overflowed)."""
+    width = 1 if logits.ndim == 1 else logits.shape[1]
+    if n_classes < 2 or width != (1 if n_classes == 2 else n_classes):
+        raise ValueError(
+            f"The {who} gives {width} logit(s) per sample for the {n_classes} class(es) of "
+            "classes_: the two do not come from one fit (a damaged or edited model file?)."
+        )
     if logits.ndim == 1:
         undefined = np.isnan(logits)
     else:
@@ -1640,7 +1648,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         scores = predict_logits(
             self.student_, self._inference_data(X), len(self.classes_) == 2, device="cpu"
         ).numpy().astype(np.float64)
-        _check_defined(scores, "student")
+        _check_defined(scores, "student", len(self.classes_))
         return scores
 
     def _inference_data(self, X):
@@ -1727,7 +1735,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         data = self._inference_data(X)
         logits = self._teacher_ensemble.logits(Part(None, _input_for_estimators(X), data))
         logits = logits.cpu().numpy()
-        _check_defined(logits, "teacher")
+        _check_defined(logits, "teacher", len(self.classes_))
         return np.exp(_log_probabilities(logits))
 
     def predict(self, X):

@@ -545,7 +545,7 @@ def test_infinite_logits_of_several_classes():
     # +inf twice was predicted as the tie-break class; a single +inf (certainty) was
     # refused, as log_softmax computes inf - inf
     logits = np.array([[np.inf, 0.0, -np.inf], [-np.inf, 0.0, 1.0]])
-    _check_defined(logits, "student")
+    _check_defined(logits, "student", 3)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # log_softmax's inf - inf, overwritten
         log_proba = _log_probabilities(logits)
@@ -553,7 +553,20 @@ def test_infinite_logits_of_several_classes():
                                [[1.0, 0.0, 0.0], [0.0, 1 / (1 + np.e), np.e / (1 + np.e)]])
     for row in ([np.inf, np.inf, 0.0], [-np.inf] * 3, [np.nan, 0.0, 0.0]):
         with pytest.raises(ValueError, match="no probabilities .* 1 of 2 samples .*sample 1"):
-            _check_defined(np.array([[0.0, 0.0, 0.0], row]), "student")
+            _check_defined(np.array([[0.0, 0.0, 0.0], row]), "student", 3)
+
+
+def test_logits_of_another_width_than_the_classes_are_named(imbalanced_arrays):
+    # a model file whose classes_ were edited to three predicted two of them silently,
+    # and to one failed in a bare IndexError
+    X, y = imbalanced_arrays
+    clf = fast().fit(X, y)
+    for classes in (np.array([0, 1, 2]), np.array([7])):
+        clf.classes_ = classes
+        for method in (clf.predict, clf.predict_proba, clf.teacher_predict_proba):
+            with pytest.raises(ValueError, match=rf"gives 1 logit\(s\) per sample for the "
+                                                 rf"{len(classes)} class\(es\) of classes_"):
+                method(X[:3])
 
 
 def test_decision_function_is_float64_as_scikit_learn_gives_it(imbalanced_arrays):
