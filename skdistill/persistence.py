@@ -354,7 +354,7 @@ class _StateFilter:
                 "is cloned) goes unfitted: clone(search)."
             )
         state = dict(state)
-        if isinstance(obj, BaseEstimator) and state.get("memory") is not None:
+        if isinstance(obj, Pipeline) and state.get("memory") is not None:
             self.caches.append(type(obj).__name__)
             state["memory"] = None  # a folder of this machine's, read back with pickle
         if isinstance(obj, DistilledClassifier):
@@ -510,9 +510,9 @@ def save(estimator, path):
         )
     if state_filter.caches:
         warnings.warn(
-            f"The cache folders (memory) of {', '.join(state_filter.caches)} are not saved: "
-            "load refuses them, since a later fit reads what the folder holds with pickle. "
-            "Set memory on the loaded model again.",
+            f"The cache folder (memory) of {len(state_filter.caches)} pipeline(s) is not "
+            "saved: a later fit reads what the folder holds with pickle, so load does not "
+            "take one from a file. Set memory on the loaded model again.",
             UserWarning, stacklevel=user_stacklevel(),
         )
     if state_filter.trackers:
@@ -620,17 +620,21 @@ def _request_owner(estimator):
 
 
 def _rebuilt_object_hook(device):
-    """Object hook of :func:`load`: an estimator's cache folder (``memory``) is
-    refused, a classifier's ``device_`` is where its nets now are, and an estimator's metadata requests are its own (their owner), for
+    """Object hook of :func:`load`: a pipeline's cache folder (``memory``) is
+    left out, with a warning, a classifier's ``device_`` is where its nets now are, and an estimator's metadata requests are its own (their owner), for
     every method this process's scikit-learn routes (imbalanced-learn adds
     ``fit_resample`` when imported, which the file's process may not have done)."""
 
     def hook(obj):
         memory = vars(obj).get("memory")
-        if isinstance(obj, BaseEstimator) and memory is not None:
-            raise ValueError(
-                f"its {type(obj).__name__} has memory={memory!r}, which save never "
-                "writes: a later fit would read joblib's cache there with pickle"
+        if isinstance(obj, Pipeline) and memory is not None:
+            obj.memory = None
+            warnings.warn(
+                f"The file sets a {type(obj).__name__}'s cache folder, memory={memory!r}, "
+                "which load does not take: a later fit would read joblib's cache there "
+                "with pickle (an older skdistill saved it). Set memory on the loaded model "
+                "again if you trust that folder.",
+                UserWarning, stacklevel=user_stacklevel(),
             )
         if isinstance(obj, DistilledClassifier) and hasattr(obj, "device_"):
             obj.device_ = device

@@ -27,7 +27,7 @@ import torch
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import make_pipeline as make_imbalanced_pipeline
 from imblearn.under_sampling import RandomUnderSampler
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -88,6 +88,20 @@ class LazyModule(nn.Module):
 
     def forward(self, X):
         return self.layers(X)[:, 0]
+
+
+class Remembers(TransformerMixin, BaseEstimator):
+    """A user transformer whose ``memory`` is a window length, not a cache folder."""
+
+    def __init__(self, memory=2):
+        self.memory = memory
+
+    def fit(self, X, y=None):
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X):
+        return X
 
 
 class Touch:
@@ -1159,7 +1173,8 @@ def test_a_pipelines_cache_folder_is_not_saved_and_refused_at_load(
     pipeline = make_pipeline(StandardScaler(), clone(fitted_mlp), memory=str(tmp_path / "cache"))
     pipeline.fit(X, y)
     path = tmp_path / "cached.skd"
-    with pytest.warns(UserWarning, match=r"cache folders \(memory\) of Pipeline are not saved"):
+    with pytest.warns(UserWarning, match=r"cache folder \(memory\) of 1 pipeline\(s\) is not "
+                                         r"saved"):
         save(pipeline, path)
     loaded = load(path)
     assert loaded.memory is None and pipeline.memory == str(tmp_path / "cache")
@@ -1169,9 +1184,15 @@ def test_a_pipelines_cache_folder_is_not_saved_and_refused_at_load(
     [memory] = [item for item in items if item[0] == "memory"]
     memory[1] = str(tmp_path / "elsewhere")
     write_model_file(path, manifest, tensors)
-    with pytest.raises(ValueError, match=r"its Pipeline has memory='.*elsewhere', which save "
-                                         r"never writes"):
-        load(path)
+    with pytest.warns(UserWarning, match=r"sets a Pipeline's cache folder, memory='.*elsewhere'"
+                                         r", which load does not take"):
+        loaded = load(path)
+    assert loaded.memory is None
+    np.testing.assert_array_equal(loaded.predict_proba(X), pipeline.predict_proba(X))
+    # a parameter of that name in another class is no cache folder, and is kept
+    with pytest.warns(UserWarning, match="names classes load does not trust by default"):
+        loaded = round_trip(Remembers(memory=4).fit(X), tmp_path, trusted=[Remembers])
+    assert loaded.memory == 4
 
 
 @pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
