@@ -338,7 +338,7 @@ class _StateFilter:
     def __init__(self):
         self.unsaved = set()
         self.trackers = []
-        self.caches = []
+        self.caches = set()
         self.parameter_replaced = False
         self._placeholders = {}
 
@@ -354,8 +354,8 @@ class _StateFilter:
                 "is cloned) goes unfitted: clone(search)."
             )
         state = dict(state)
-        if isinstance(obj, Pipeline) and state.get("memory") is not None:
-            self.caches.append(type(obj).__name__)
+        if _caches_in_memory(obj) and state.get("memory") is not None:
+            self.caches.add(type(obj).__name__)
             state["memory"] = None  # a folder of this machine's, read back with pickle
         if isinstance(obj, DistilledClassifier):
             trackers = state.get("trackers")
@@ -510,7 +510,7 @@ def save(estimator, path):
         )
     if state_filter.caches:
         warnings.warn(
-            f"The cache folder (memory) of {len(state_filter.caches)} pipeline(s) is not "
+            f"The cache folder (memory) of {', '.join(sorted(state_filter.caches))} is not "
             "saved: a later fit reads what the folder holds with pickle, so load does not "
             "take one from a file. Set memory on the loaded model again.",
             UserWarning, stacklevel=user_stacklevel(),
@@ -619,15 +619,23 @@ def _request_owner(estimator):
     return estimator if _requests_owned_by_estimators() else type(estimator).__name__
 
 
+def _caches_in_memory(estimator):
+    """Whether ``estimator``'s ``memory`` is a joblib cache folder, as it is for
+    every scikit-learn and imbalanced-learn class that has one (``Pipeline``,
+    ``FeatureAgglomeration``, ...); another class's may mean anything."""
+    return (isinstance(estimator, BaseEstimator)
+            and type(estimator).__module__.partition(".")[0] in ("sklearn", "imblearn"))
+
+
 def _rebuilt_object_hook(device):
-    """Object hook of :func:`load`: a pipeline's cache folder (``memory``) is
+    """Object hook of :func:`load`: a cache folder (:func:`_caches_in_memory`) is
     left out, with a warning, a classifier's ``device_`` is where its nets now are, and an estimator's metadata requests are its own (their owner), for
     every method this process's scikit-learn routes (imbalanced-learn adds
     ``fit_resample`` when imported, which the file's process may not have done)."""
 
     def hook(obj):
         memory = vars(obj).get("memory")
-        if isinstance(obj, Pipeline) and memory is not None:
+        if _caches_in_memory(obj) and memory is not None:
             obj.memory = None
             warnings.warn(
                 f"The file sets a {type(obj).__name__}'s cache folder, memory={memory!r}, "

@@ -28,6 +28,7 @@ from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import make_pipeline as make_imbalanced_pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.cluster import FeatureAgglomeration
 from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -1173,8 +1174,7 @@ def test_a_pipelines_cache_folder_is_not_saved_and_refused_at_load(
     pipeline = make_pipeline(StandardScaler(), clone(fitted_mlp), memory=str(tmp_path / "cache"))
     pipeline.fit(X, y)
     path = tmp_path / "cached.skd"
-    with pytest.warns(UserWarning, match=r"cache folder \(memory\) of 1 pipeline\(s\) is not "
-                                         r"saved"):
+    with pytest.warns(UserWarning, match=r"cache folder \(memory\) of Pipeline is not saved"):
         save(pipeline, path)
     loaded = load(path)
     assert loaded.memory is None and pipeline.memory == str(tmp_path / "cache")
@@ -1193,6 +1193,11 @@ def test_a_pipelines_cache_folder_is_not_saved_and_refused_at_load(
     with pytest.warns(UserWarning, match="names classes load does not trust by default"):
         loaded = round_trip(Remembers(memory=4).fit(X), tmp_path, trusted=[Remembers])
     assert loaded.memory == 4
+    # scikit-learn's other caches are caches
+    agglomerated = FeatureAgglomeration(2, memory=str(tmp_path / "cache")).fit(X)
+    with pytest.warns(UserWarning, match=r"\(memory\) of FeatureAgglomeration is not saved"):
+        loaded = round_trip(agglomerated, tmp_path, trusted=[FeatureAgglomeration, np.mean])
+    assert loaded.memory is None
 
 
 @pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
