@@ -398,12 +398,34 @@ def _warn_of_unused_settings(kept, given):
         shown = ", ".join(changes[:5]) + (f" and {len(changes) - 5} more" if len(changes) > 5
                                          else "")
         warnings.warn(
-            "warm_start=True trains on the nets of the previous fit, which keep the "
-            f"settings they were built with; these changed and are not used: {shown}. "
+            "warm_start=True goes on with the nets and teachers of the previous fit, which "
+            f"keep the settings they were built with; these changed and are not used: {shown}. "
             "Fit with warm_start=False to build nets with them.",
             UserWarning, stacklevel=user_stacklevel(),
         )
     return changes
+
+
+def _warn_of_replaced_frozen_teachers(teacher_specs, kept):
+    """Warn where a warm start keeps a teacher of the previous fit while
+    ``teacher`` now names a FrozenEstimator of another fitted model: alike in
+    settings, the two pass :func:`_warn_of_unused_settings` unnoticed (a booster
+    fitted again and frozen, the student distilled from the old one)."""
+    def model(estimator):
+        return estimator.estimator if isinstance(estimator, FrozenEstimator) else estimator
+
+    replaced = [
+        name for name, (spec, _), teacher in zip(_teacher_names(len(teacher_specs)),
+                                                 teacher_specs, kept)
+        if isinstance(spec, FrozenEstimator) and model(spec) is not model(teacher.estimator)
+    ]
+    if replaced:
+        warnings.warn(
+            f"warm_start=True goes on with the teachers of the previous fit: {', '.join(replaced)}"
+            " now wraps another fitted model in its FrozenEstimator, which is not used. Fit "
+            "with warm_start=False to distill from it.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
 
 
 def _warn_if_teachers_ignore_the_prior(teacher_specs, teacher_weights, alpha):
@@ -1223,6 +1245,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                     else net_settings["teacher"]}
             unused_settings = _warn_of_unused_settings(kept, net_settings)
             net_settings = kept
+        if reuse_teachers:
+            _warn_of_replaced_frozen_teachers(teacher_specs, self._teacher_ensemble.teachers)
         if self._sets_a_prior():
             # a warm start keeps the teachers it fitted, whatever ``teacher`` says now
             used = teacher_specs if not reuse_teachers else [

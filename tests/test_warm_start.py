@@ -232,6 +232,25 @@ def test_a_warm_fit_of_the_student_alone_keeps_the_teachers_for_the_next(
         clf.set_params(warm_start=True, teacher=LogisticRegression()).fit(X, y)
 
 
+def test_a_warm_fit_names_a_frozen_teacher_of_another_model_as_unused(imbalanced_arrays):
+    # a booster fitted again and frozen: alike in settings, it passed unnoticed, and the
+    # student went on distilling from the old one
+    X, y = imbalanced_arrays
+    old, new = LogisticRegression().fit(X, y), LogisticRegression().fit(X, 1 - y)
+    clf = fast(teacher=FrozenEstimator(old), alpha=1.0).fit(X, y)
+    with warnings.catch_warnings():  # the same model in a new wrapper is no other one
+        warnings.simplefilter("error")
+        clf.set_params(warm_start=True, teacher=FrozenEstimator(old)).fit(X, y)
+    with pytest.warns(UserWarning, match=r"teacher now wraps another fitted model in its "
+                                         r"FrozenEstimator, which is not used. Fit with "
+                                         r"warm_start=False"):
+        clf.set_params(teacher=FrozenEstimator(new)).fit(X, y)
+    assert clf.teachers_[0].estimator is old
+    with pytest.warns(UserWarning, match=r"teacher\[1\] now wraps another fitted model"):
+        fast(teacher=[None, FrozenEstimator(old)]).fit(X, y).set_params(
+            warm_start=True, teacher=[None, FrozenEstimator(new)]).fit(X, y)
+
+
 def test_fitted_scikit_learn_teacher_is_not_refitted(imbalanced_arrays):
     X, y = imbalanced_arrays
     clf = fast(teacher=LogisticRegression()).fit(X, y)
