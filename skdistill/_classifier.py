@@ -408,9 +408,10 @@ def _warn_of_unused_settings(kept, given):
 
 def _warn_of_replaced_frozen_teachers(teacher_specs, kept):
     """Warn where a warm start keeps a teacher of the previous fit while
-    ``teacher`` now names a FrozenEstimator of another fitted model: alike in
-    settings, the two pass :func:`_warn_of_unused_settings` unnoticed (a booster
-    fitted again and frozen, the student distilled from the old one)."""
+    ``teacher`` now names a FrozenEstimator of another fitted model alike in
+    settings, which :func:`_warn_of_unused_settings` cannot tell apart (a
+    booster fitted again and frozen, the student distilled from the old one);
+    a teacher of other settings is named there."""
     def model(estimator):
         return estimator.estimator if isinstance(estimator, FrozenEstimator) else estimator
 
@@ -418,6 +419,7 @@ def _warn_of_replaced_frozen_teachers(teacher_specs, kept):
         name for name, (spec, _), teacher in zip(_teacher_names(len(teacher_specs)),
                                                  teacher_specs, kept)
         if isinstance(spec, FrozenEstimator) and model(spec) is not model(teacher.estimator)
+        and _spec_settings(spec, None) == _spec_settings(teacher.estimator, None)
     ]
     if replaced:
         warnings.warn(

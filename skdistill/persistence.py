@@ -53,6 +53,7 @@ older files, with a warning).
 
 import contextlib
 import functools
+import inspect
 import io
 import json
 import os
@@ -621,10 +622,14 @@ def _request_owner(estimator):
 
 def _caches_in_memory(estimator):
     """Whether ``estimator``'s ``memory`` is a joblib cache folder, as it is for
-    every scikit-learn and imbalanced-learn class that has one (``Pipeline``,
-    ``FeatureAgglomeration``, ...); another class's may mean anything."""
-    return (isinstance(estimator, BaseEstimator)
-            and type(estimator).__module__.partition(".")[0] in ("sklearn", "imblearn"))
+    every scikit-learn and imbalanced-learn class that takes one (``Pipeline``,
+    ``FeatureAgglomeration``, ...) and their subclasses; another class's may
+    mean anything (a window length)."""
+    return isinstance(estimator, BaseEstimator) and any(
+        cls.__module__.partition(".")[0] in ("sklearn", "imblearn")
+        and "memory" in inspect.signature(cls.__init__).parameters
+        for cls in type(estimator).__mro__
+    )
 
 
 def _rebuilt_object_hook(device):

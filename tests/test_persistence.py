@@ -105,6 +105,10 @@ class Remembers(TransformerMixin, BaseEstimator):
         return X
 
 
+class CachedPipeline(Pipeline):
+    """A user's Pipeline, its memory a cache as its parent's."""
+
+
 class Touch:
     """A pickle payload: unpickling it creates a marker file."""
 
@@ -1193,6 +1197,10 @@ def test_a_pipelines_cache_folder_is_not_saved_and_refused_at_load(
     with pytest.warns(UserWarning, match="names classes load does not trust by default"):
         loaded = round_trip(Remembers(memory=4).fit(X), tmp_path, trusted=[Remembers])
     assert loaded.memory == 4
+    # a user's subclass of Pipeline keeps its parent's cache (its memory was saved)
+    cached = CachedPipeline([("scale", StandardScaler())], memory=str(tmp_path / "cache"))
+    with pytest.warns(UserWarning, match=r"\(memory\) of CachedPipeline is not saved"):
+        assert round_trip(cached.fit(X), tmp_path, trusted=[CachedPipeline]).memory is None
     # scikit-learn's other caches are caches
     agglomerated = FeatureAgglomeration(2, memory=str(tmp_path / "cache")).fit(X)
     with pytest.warns(UserWarning, match=r"\(memory\) of FeatureAgglomeration is not saved"):

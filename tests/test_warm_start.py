@@ -249,6 +249,12 @@ def test_a_warm_fit_names_a_frozen_teacher_of_another_model_as_unused(imbalanced
     with pytest.warns(UserWarning, match=r"teacher\[1\] now wraps another fitted model"):
         fast(teacher=[None, FrozenEstimator(old)]).fit(X, y).set_params(
             warm_start=True, teacher=[None, FrozenEstimator(new)]).fit(X, y)
+    # a teacher of other settings is named once, by the warning of changed settings
+    with pytest.warns(UserWarning) as caught:
+        fast(alpha=1.0).fit(X, y).set_params(warm_start=True,
+                                              teacher=FrozenEstimator(new)).fit(X, y)
+    assert [str(item.message)[:60] for item in caught] == [
+        "warm_start=True goes on with the nets and teachers of the pr"]
 
 
 def test_fitted_scikit_learn_teacher_is_not_refitted(imbalanced_arrays):
