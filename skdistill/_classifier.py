@@ -597,10 +597,10 @@ def _check_weights(sample_weight, X, y_encoded, classes):
     if weightless:
         raise ValueError(
             f"sample_weight gives the class(es) {weightless} a total weight of 0; every "
-            "class needs some weight to be learnt. A subsample given as weights (BaggingClassifier's) at times "
-            "draws no sample of a rare class: a larger max_samples makes that rarer, "
-            "max_samples=1.0 with bootstrap=False keeps every sample, and "
-            "imbalanced-learn's BalancedBaggingClassifier draws every class."
+            "class needs some weight to be learnt. A subsample given as weights "
+            "(BaggingClassifier's) at times draws no sample of a rare class: a larger "
+            "max_samples makes that rarer, max_samples=1.0 with bootstrap=False keeps every "
+            "sample, and imbalanced-learn's BalancedBaggingClassifier draws every class."
         )
     faint = _faint_classes(y_encoded, sample_weight, classes)
     if faint:

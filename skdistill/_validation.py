@@ -154,8 +154,9 @@ def _column_error(frame, error=None):
     """The error that names the unusable columns of a DataFrame, or None.
 
     It names every kind of unusable column at once (fixed one at a time, they
-    would come one error each), and ends with scikit-learn's ``error``'s message. Missing or infinite values
-    alone give a ValueError, whichever error scikit-learn raised (a TypeError for ``pd.NA``, a
+    would come one error each), and ends with scikit-learn's ``error``'s
+    message. Missing or infinite values alone give a ValueError, whichever
+    error scikit-learn raised (a TypeError for ``pd.NA``, a
     ValueError for NaN); other values have the type of ``error``, and without one
     (dates, which scikit-learn takes) a TypeError.
     """

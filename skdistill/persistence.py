@@ -355,7 +355,7 @@ class _StateFilter:
                 "is cloned) goes unfitted: clone(search)."
             )
         state = dict(state)
-        if _caches_in_memory(obj) and state.get("memory") is not None:
+        if state.get("memory") is not None and _caches_in_memory(obj):
             self.caches.add(type(obj).__name__)
             state["memory"] = None  # a folder of this machine's, read back with pickle
         if isinstance(obj, DistilledClassifier):
@@ -634,13 +634,14 @@ def _caches_in_memory(estimator):
 
 def _rebuilt_object_hook(device):
     """Object hook of :func:`load`: a cache folder (:func:`_caches_in_memory`) is
-    left out, with a warning, a classifier's ``device_`` is where its nets now are, and an estimator's metadata requests are its own (their owner), for
+    left out, with a warning, a classifier's ``device_`` is where its nets now
+    are, and an estimator's metadata requests are its own (their owner), for
     every method this process's scikit-learn routes (imbalanced-learn adds
     ``fit_resample`` when imported, which the file's process may not have done)."""
 
     def hook(obj):
         memory = vars(obj).get("memory")
-        if _caches_in_memory(obj) and memory is not None:
+        if memory is not None and _caches_in_memory(obj):
             obj.memory = None
             warnings.warn(
                 f"The file sets a {type(obj).__name__}'s cache folder, memory={memory!r}, "
