@@ -406,12 +406,14 @@ def _warn_of_unused_settings(kept, given):
     return changes
 
 
-def _warn_of_replaced_frozen_teachers(teacher_specs, kept):
+def _warn_of_replaced_frozen_teachers(teacher_specs, kept, settings_compared):
     """Warn where a warm start keeps a teacher of the previous fit while
     ``teacher`` now names a FrozenEstimator of another fitted model alike in
     settings, which :func:`_warn_of_unused_settings` cannot tell apart (a
     booster fitted again and frozen, the student distilled from the old one);
-    a teacher of other settings is named there."""
+    a teacher of other settings is named there, where the settings were
+    compared (``settings_compared``: not for a model loaded from a file older
+    than the record of its settings)."""
     def model(estimator):
         return estimator.estimator if isinstance(estimator, FrozenEstimator) else estimator
 
@@ -419,7 +421,8 @@ def _warn_of_replaced_frozen_teachers(teacher_specs, kept):
         name for name, (spec, _), teacher in zip(_teacher_names(len(teacher_specs)),
                                                  teacher_specs, kept)
         if isinstance(spec, FrozenEstimator) and model(spec) is not model(teacher.estimator)
-        and _spec_settings(spec, None) == _spec_settings(teacher.estimator, None)
+        and (not settings_compared
+             or _spec_settings(spec, None) == _spec_settings(teacher.estimator, None))
     ]
     if replaced:
         warnings.warn(
@@ -1241,14 +1244,16 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                          and len(self._teacher_ensemble.teachers) == len(self._teacher_list()))
         unused_settings = []
         # absent from models loaded from files written before it existed
-        if warm and (previous := getattr(self, "_net_settings", None)) is not None:
+        previous = getattr(self, "_net_settings", None) if warm else None
+        if previous is not None:
             kept = {"student": previous["student"],
                     "teacher": previous["teacher"] if reuse_teachers or keep_teachers
                     else net_settings["teacher"]}
             unused_settings = _warn_of_unused_settings(kept, net_settings)
             net_settings = kept
         if reuse_teachers:
-            _warn_of_replaced_frozen_teachers(teacher_specs, self._teacher_ensemble.teachers)
+            _warn_of_replaced_frozen_teachers(teacher_specs, self._teacher_ensemble.teachers,
+                                              settings_compared=previous is not None)
         if self._sets_a_prior():
             # a warm start keeps the teachers it fitted, whatever ``teacher`` says now
             used = teacher_specs if not reuse_teachers else [

@@ -255,6 +255,11 @@ def test_a_warm_fit_names_a_frozen_teacher_of_another_model_as_unused(imbalanced
                                               teacher=FrozenEstimator(new)).fit(X, y)
     assert [str(item.message)[:60] for item in caught] == [
         "warm_start=True goes on with the nets and teachers of the pr"]
+    # and by this one where a model from an older file holds no record of its settings
+    older = fast(alpha=1.0).fit(X, y)
+    del older._net_settings
+    with pytest.warns(UserWarning, match="teacher now wraps another fitted model"):
+        older.set_params(warm_start=True, teacher=FrozenEstimator(new)).fit(X, y)
 
 
 def test_fitted_scikit_learn_teacher_is_not_refitted(imbalanced_arrays):
