@@ -1043,9 +1043,6 @@ def run_predict(model_path, input_path, output=None):
                           "folder of skdistill fit, or the model file in it")
     config = _saved_config(folder / CONFIG_FILE)
     if output is not None:
-        if _named_format(output) in _NOT_CSV and not Path(output).is_dir():
-            raise ConfigError(f"--output: {output} names a {_named_format(output)} file, but "
-                              "predict writes CSV (comma-separated): name it *.csv")
         kept = {"--input": input_path, "--model": model_file,
                 **{f"--model's {name}": folder / name for name in OUTPUT_FILES},
                 "the model's training data (data.path)": config["data"].get("path"),
@@ -1053,6 +1050,9 @@ def run_predict(model_path, input_path, output=None):
         for key, path in kept.items():
             if path is not None and same_file_or_folder(output, path):
                 raise ConfigError(f"--output: {output} is {key}; give another file")
+        if _named_format(output) in _NOT_CSV and not Path(output).is_dir():
+            raise ConfigError(f"--output: {output} names a {_named_format(output)} file, but "
+                              "predict writes CSV (comma-separated): name it *.csv")
     ids, X, _, _ = read_samples(config, input_path, "--input", labelled=False)
     if data_format(config["data"]) == "fasta":
         _warn_of_repeated_ids(ids)

@@ -640,7 +640,7 @@ def test_several_scikit_learn_teachers_of_a_pu_fit_are_named_in_one_warning(
     net_taught = DistilledClassifier(warm_start=True, **{**ONE_ROUND, "alpha": 0.5}).fit(X, s)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        warnings.filterwarnings("ignore", "warm_start=True trains on the nets")  # teacher
+        warnings.filterwarnings("ignore", "warm_start=True goes on with the nets")  # teacher
         net_taught.set_params(teacher=LogisticRegression(), prior=prior).fit(X, s)
 
 
