@@ -529,6 +529,9 @@ def _index(device):
     return torch.cuda.current_device() if device.type == "cuda" and torch.cuda.is_available() else 0
 
 
+#: What a net spec's iterators give way to.
+_SERVED_FROM_MEMORY = "DistilledClassifier serves every net its batches from tensors in memory"
+
 #: Settings of a skorch net spec that every fit sets itself, with what sets them.
 _SET_BY_THE_FIT = {
     "max_epochs": "each meta-epoch trains it for DistilledClassifier's {role}_epochs epochs",
@@ -536,10 +539,8 @@ _SET_BY_THE_FIT = {
     "device": "every net trains and predicts on DistilledClassifier's device",
     "train_split": "the nets train on every row given them, and DistilledClassifier holds "
                    "out validation_fraction of the rows itself to stop early",
-    "iterator_train": "DistilledClassifier serves every net its batches from tensors in "
-                      "memory",
-    "iterator_valid": "DistilledClassifier serves every net its batches from tensors in "
-                      "memory",
+    "iterator_train": _SERVED_FROM_MEMORY,
+    "iterator_valid": _SERVED_FROM_MEMORY,
     "verbose": "the nets train silently; DistilledClassifier's verbose prints each "
                "meta-epoch",
 }

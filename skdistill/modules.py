@@ -362,10 +362,11 @@ class _SequenceModule(nn.Module):
     def masks_padding(self):
         """Whether pooling leaves padding and unknown letters out.
 
-        Padding and unknown letters are all-zero positions. A pooling readout leaves them out here, attention too in the
-        Transformer; modules of skdistill 0.1 did not. The BiLSTM's backward
-        direction still runs through them before the sequence, so that
-        padding moves its logits all the same.
+        Padding and unknown letters are all-zero positions. A pooling readout
+        leaves them out here, attention too in the Transformer; modules of
+        skdistill 0.1 did not. The BiLSTM's backward direction still runs
+        through them before the sequence, so that padding moves its logits all
+        the same.
         """
         return self.readout_.readout != "positions"
 

@@ -1320,22 +1320,17 @@ def test_an_empty_config_is_named_so(tmp_path):
             load_config(tmp_path / "empty.yaml")
 
 
-def test_a_fasta_header_without_an_id_is_named(tmp_path):
-    # ">" or ">|1" gave a row whose id was empty, read back as NaN from the predictions
-    (tmp_path / "windows.fasta").write_text(">a|1\nACDK\n>|0\nKLMN\n")
-    config, _ = load_config(write_config(tmp_path, data={"path": "windows.fasta"}))
-    with pytest.raises(ConfigError, match=r"windows\.fasta, line 3: a header without an ID "
-                                          r"\('>\|0'\)"):
-        read_samples(config)
-
-
-def test_a_fasta_record_without_a_sequence_is_named(tmp_path):
+@pytest.mark.parametrize("text, message", [
     # a header without a sequence line trained as a row of zeros under its label, named
     # only by a warning of an unknown symbol at a position of the shuffled training part
-    (tmp_path / "windows.fasta").write_text(">a|1\nACDK\n>b|0\n>c|1\nKLMN\n>d|0\n")
+    (">a|1\nACDK\n>b|0\n>c|1\nKLMN\n>d|0\n", r"line 3: the record 'b' holds no sequence"),
+    # ">" or ">|1" gave a row whose id was empty, read back as NaN from the predictions
+    (">a|1\nACDK\n>|0\nKLMN\n", r"line 3: a header without an ID \('>\|0'\)"),
+], ids=["no sequence", "no ID"])
+def test_a_faulty_fasta_record_is_named_by_its_line(tmp_path, text, message):
+    (tmp_path / "windows.fasta").write_text(text)
     config, _ = load_config(write_config(tmp_path, data={"path": "windows.fasta"}))
-    with pytest.raises(ConfigError, match=r"windows\.fasta, line 3: the record 'b' holds no "
-                                          r"sequence"):
+    with pytest.raises(ConfigError, match=r"windows\.fasta, " + message):
         read_samples(config)
 
 
