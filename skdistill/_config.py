@@ -87,7 +87,9 @@ FILLED_FROM_DATA = ("input_dim", "output_dim", "sequence_length", "alphabet_size
 #: DistilledClassifier parameters a config does not set in ``classifier``.
 NOT_IN_CLASSIFIER = ("teacher", "student", "verbose", "trackers")
 DATASETS = ("crotonylation",)
-FORMATS = {".csv": "csv", ".fasta": "fasta", ".fa": "fasta", ".fas": "fasta", ".faa": "fasta"}
+#: FASTA's usual suffixes: any, nucleic acids, coding regions, amino acids, and two more.
+FASTA_SUFFIXES = (".fasta", ".fa", ".fna", ".ffn", ".faa", ".fas", ".fsa")
+FORMATS = {".csv": "csv", **dict.fromkeys(FASTA_SUFFIXES, "fasta")}
 DATA_KEYS = ("path", "dataset", "label_column", "id_column", "sequence_column",
              "feature_columns", "weight_column", "subsample")
 CSV_KEYS = ("label_column", "id_column", "sequence_column", "feature_columns",

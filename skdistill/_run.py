@@ -39,7 +39,7 @@ from sklearn.utils.multiclass import type_of_target
 from ._classifier import _weightless_classes
 from ._compression import READ_ERRORS, compression_of, open_text
 from ._config import (
-    TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format,
+    FASTA_SUFFIXES, TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format,
     dump_yaml, format_of, has_sequences, is_sequence_module, load_config,
     read_yaml, same_file_or_folder, seeded,
 )
@@ -69,7 +69,7 @@ OUTPUT_FILES = (MODEL_FILE, CONFIG_FILE, "scores.csv", "report.txt", "training_c
 
 #: Suffixes of data formats other than CSV, which the output of predict would not be.
 _NOT_CSV = {".tsv", ".tab", ".json", ".jsonl", ".xlsx", ".xls", ".parquet", ".feather",
-            ".fasta", ".fa", ".fas", ".faa", ".fna", ".ffn", ".fsa", ".skd", ".yaml"}
+            ".skd", ".yaml", *FASTA_SUFFIXES}
 #: Suffixes of the compressions pandas writes by the file name.
 _WRITTEN_COMPRESSIONS = {".gz", ".bz2", ".xz", ".zip", ".zst", ".tar"}
 
@@ -112,12 +112,13 @@ def _read_fasta(data, path, key, labelled):
 def _weights(frame, column, key, path):
     """The weight column as floats: finite and non-negative, or a ConfigError."""
     weight = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.flatnonzero(~np.isfinite(weight) | (weight < 0))
-    if len(bad):
+    bad = _cells_by_column({column: ~np.isfinite(weight) | (weight < 0)})
+    if bad:
+        _, row, where = _first_cell(bad)
         raise ConfigError(
             f"data.weight_column: {column!r} in {key} {path} must hold finite, "
-            f"non-negative numbers; sample {bad[0]} holds "
-            f"{np.asarray(frame[column].iloc[bad[0]]).tolist()!r} ({len(bad)} such sample(s))"
+            f"non-negative numbers; sample {row} ({where}) holds "
+            f"{np.asarray(frame[column].iloc[row]).tolist()!r}"
         )
     return weight
 
@@ -178,6 +179,8 @@ def _read_csv(data, path, key, labelled, categories):
         if missing:
             raise ConfigError(f"data.{name}: no column(s) {missing} in {key} {path}; it has "
                               f"{list(frame.columns)}{_spaced_names(frame.columns, missing)}")
+    if data["sequence_column"]:
+        _check_no_empty_sequence(frame[data["sequence_column"]], key, path)
     if len(frame) and not data["sequence_column"] and not data["feature_columns"]:
         _check_features_named(frame.columns, header, data, key, path)
     ids = frame[data["id_column"]].to_numpy() if data["id_column"] else np.arange(len(frame))
@@ -186,6 +189,17 @@ def _read_csv(data, path, key, labelled, categories):
     if data["sequence_column"]:
         return Samples(ids, frame[data["sequence_column"]].tolist(), y, weights)
     return Samples(ids, frame[_feature_columns(data, frame.columns)], y, weights)
+
+
+def _check_no_empty_sequence(sequences, key, path):
+    """Refuse an empty cell of ``sequences``, named by its data row (the encoder's
+    check names a sample of the training part, counted from 0)."""
+    empty = _cells_by_column({sequences.name: sequences.isna().to_numpy()})
+    if empty:
+        _, row, where = _first_cell(empty)
+        raise ConfigError(f"data.sequence_column: {key} {path} holds an empty sequence at "
+                          f"sample {row} ({where}); drop those samples or give each its "
+                          "sequence")
 
 
 def _feature_columns(data, columns):

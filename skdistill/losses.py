@@ -300,7 +300,11 @@ class ImbalancedNNPULoss(nn.Module):
         risk = positive_part + neg.clamp_min(0.0)
         # torch.where keeps the rule free of a host-device synchronisation.
         surrogate = torch.where(neg < -self.beta, -self.gamma * neg, positive_part + neg)
-        return risk.detach() + (surrogate - surrogate.detach())
+        # An infinite surrogate (a logit of -inf for a positive) leaves the risk its value,
+        # inf, rather than inf - inf = NaN, and gives no gradient.
+        correction = surrogate - surrogate.detach()
+        return risk.detach() + torch.where(torch.isfinite(surrogate), correction,
+                                           torch.zeros_like(correction))
 
 
 class BinaryCrossEntropyLoss(nn.Module):

@@ -1345,6 +1345,14 @@ def test_a_fasta_file_is_read_as_its_bytes_say_whatever_its_name(tmp_path, opene
     assert read_samples(config).X.tolist() == ["ACDK", "KLMN"]
 
 
+@pytest.mark.parametrize("suffix", [".fna", ".ffn", ".fsa", ".FAA"])
+def test_every_usual_fasta_suffix_is_read_as_fasta(tmp_path, suffix):
+    # .fna (DNA), .ffn and .fsa were "cannot tell the format"
+    (tmp_path / f"windows{suffix}").write_text(">a|1\nACGT\n>b|0\nTTGA\n")
+    config, _ = load_config(write_config(tmp_path, data={"path": f"windows{suffix}"}))
+    assert read_samples(config).X.tolist() == ["ACGT", "TTGA"]
+
+
 @pytest.mark.parametrize("opener", [gzip.open, lzma.open, bz2.open])
 def test_a_damaged_compressed_file_is_named(tmp_path, opener):
     # gzip and xz ended in a traceback of zlib.error or LZMAError
@@ -1434,9 +1442,9 @@ def test_yaml_mistakes_are_one_line(tmp_path, text, message):
 
 @pytest.mark.parametrize("column, value, message", [
     ("label", None, "holds an empty label at sample 3 (data row 4 of 'label', 1 such"),
-    ("w", -1.0, "sample 3 holds -1.0 (1 such sample(s))"),
-    # counted after the split: 'sample 39' of the training part
-    ("sequence", None, "data.sequence_column: sample 3 is missing"),
+    ("w", -1.0, "sample 3 (data row 4 of 'w', 1 such cell(s) in that column) holds -1.0"),
+    # 'data.sequence_column: sample 3 is missing', with no data row
+    ("sequence", None, "holds an empty sequence at sample 3 (data row 4 of 'sequence', 1 "),
 ], ids=["label", "weight", "sequence"])
 def test_data_messages_count_the_files_samples_alike(tmp_path, column, value, message):
     frame = pd.DataFrame({"id": [f"s{i}" for i in range(60)],

@@ -530,6 +530,18 @@ def test_an_infinite_loss_outside_a_group_stays_out_of_its_mean():
     assert float(risk) == pytest.approx(float(expected))
 
 
+@pytest.mark.parametrize("prior", [0.0, 0.1])
+def test_an_infinite_loss_is_an_infinite_risk(prior):
+    # a positive's logit of -inf gave NaN (inf - inf) with a prior, where
+    # BCEWithLogitsLoss gives inf
+    logits = torch.tensor([-float("inf"), 3.0, -2.0, 1.0], requires_grad=True)
+    risk = ImbalancedNNPULoss(prior=prior, surrogate="logistic")(
+        logits, torch.tensor([1, 0, 1, 0]))
+    risk.backward()
+    assert risk.item() == float("inf")
+    assert not torch.isnan(logits.grad).any()
+
+
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
 @pytest.mark.parametrize("prior", [0.0, 0.3])
 def test_half_precision_risks_do_not_overflow_their_sums(dtype, prior):
