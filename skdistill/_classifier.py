@@ -1635,7 +1635,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         """A teacher of the previous fit, ready to train on (a net) or kept as
         it is (a fitted scikit-learn classifier)."""
         if isinstance(teacher, EstimatorTeacher):
-            return EstimatorTeacher(teacher.estimator, teacher.classes, fitted=True)
+            return EstimatorTeacher(teacher.estimator, teacher.classes, fitted=True,
+                                    role=teacher.role)
         sample = stratified_bootstrap(train.y, rng) if self.bootstrap else None
         net = rewire_net(teacher.estimator, role=teacher.role, criterion=criterion,
                          max_epochs=self.teacher_epochs, batch_size=batch_size)
@@ -1647,7 +1648,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         if kind == ESTIMATOR:
             if not isinstance(spec, FrozenEstimator):
                 spec = seed_unset_random_states(clone(spec), rng)
-            return EstimatorTeacher(spec, classes, sample, fit_params=fit_params)
+            return EstimatorTeacher(spec, classes, sample, fit_params=fit_params, role=role)
         net = build_net(
             spec, DEFAULT_TEACHER, role=role, criterion=criterion,
             max_epochs=self.teacher_epochs,

@@ -30,11 +30,16 @@ class TeacherUnavailableError(ValueError):
 
 
 class _Teacher:
-    """Base: the cache of logits per part name."""
+    """Base: the cache of logits per part name; ``role`` names the teacher in
+    messages: "teacher", or "teacher[i]" in a list."""
 
-    def __init__(self, estimator, sample):
+    #: For teachers loaded from files written before the role was kept.
+    role = "teacher"
+
+    def __init__(self, estimator, sample, role="teacher"):
         self.estimator = estimator
         self.sample = sample
+        self.role = role
         self._logits = {}
 
     def logits(self, part):
@@ -71,13 +76,10 @@ class NetTeacher(_Teacher):
     """
 
     trains_in_rounds = True
-    #: For teachers loaded from files written before the role was kept.
-    role = "teacher"
 
     def __init__(self, net, binary, sample=None, role="teacher"):
-        super().__init__(net, sample)
+        super().__init__(net, sample, role)
         self.binary = binary
-        self.role = role
 
     def data(self, part):
         """The rows of ``part`` it trains on: its sample's, or all."""
@@ -115,12 +117,15 @@ class EstimatorTeacher(_Teacher):
         Metadata for ``fit`` (``sample_weight``, or what metadata routing
         sends it), of every sample of the fit: each array of that length is
         cut to the rows the teacher is fitted on.
+    role : str, default="teacher"
+        How messages name it: "teacher", or "teacher[i]" in a list.
     """
 
     trains_in_rounds = False
 
-    def __init__(self, estimator, classes, sample=None, fitted=False, fit_params=None):
-        super().__init__(estimator, sample)
+    def __init__(self, estimator, classes, sample=None, fitted=False, fit_params=None,
+                 role="teacher"):
+        super().__init__(estimator, sample, role)
         self.classes = classes
         self.fit_params = {} if fit_params is None else fit_params
         self._fitted = fitted or isinstance(estimator, FrozenEstimator)
@@ -162,7 +167,7 @@ class EstimatorTeacher(_Teacher):
                 + (f", and {', '.join(sorted(kwargs))}" if kwargs else "")
             )
             raise kind(
-                f"The scikit-learn teacher {type(self.estimator).__name__} failed in "
+                f"The scikit-learn {self.role} {type(self.estimator).__name__} failed in "
                 f"{method}{on_input}: {error}"
             ) from error
 
@@ -173,7 +178,7 @@ class EstimatorTeacher(_Teacher):
         problem = _probability_error(proba, len(self.estimator.classes_))
         if problem is not None:
             raise ValueError(
-                f"The scikit-learn teacher {type(self.estimator).__name__} returned from "
+                f"The scikit-learn {self.role} {type(self.estimator).__name__} returned from "
                 f"predict_proba {problem}; a teacher must return probabilities in [0, 1], "
                 "one column per class, each row summing to 1."
             )

@@ -282,6 +282,16 @@ def test_a_teachers_invalid_parameter_keeps_its_type(imbalanced_arrays):
     assert isinstance(raised.value, ValueError) and "dtype" not in str(raised.value)
 
 
+def test_a_failing_teacher_of_a_list_is_named_by_its_position(imbalanced_arrays):
+    # two LogisticRegressions: "The scikit-learn teacher LogisticRegression failed"
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = imbalanced_arrays
+    with pytest.raises(ValueError, match=r"^The scikit-learn teacher\[1\] LogisticRegression "
+                                         "failed in fit"):
+        fast(teacher=[LogisticRegression(), LogisticRegression(C=-1.0)]).fit(X, y)
+
+
 def test_a_failing_sklearn_teacher_is_named(imbalanced_arrays):
     # LogisticRegression fails so in predict_proba on a DataFrame with an object and a
     # category column (scikit-learn 1.9), which reached the user without context
@@ -359,7 +369,7 @@ def test_a_teacher_of_no_probabilities_is_named(imbalanced_arrays, proba, messag
     # 0), values outside [0, 1] were clipped silently, columns failed in an IndexError,
     # rows summing to 1.5 became [0.1, 0.9] silently
     X, y = imbalanced_arrays
-    with pytest.raises(ValueError, match=r"^The scikit-learn teacher OddProbabilities "
+    with pytest.raises(ValueError, match=r"^The scikit-learn teacher\[0\] OddProbabilities "
                                          + message):
         fast(teacher=[OddProbabilities(proba), None], teacher_weights=[0, 1]).fit(X, y)
 
