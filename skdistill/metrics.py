@@ -192,7 +192,8 @@ def _scores(y_score):
 
 def _check_prior(prior):
     if not _is_prior(prior):
-        raise ValueError(f"prior must be in [0, 1); got {prior!r}.")
+        raise ValueError(f"prior must be a real number (not a bool) in [0, 1); got "
+                         f"{prior!r} of type {type(prior).__name__}.")
 
 
 def pu_estimated_f1_score(y_true, y_pred, *, prior, pos_label=None, sample_weight=None):

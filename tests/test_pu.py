@@ -992,9 +992,11 @@ def test_a_positive_label_missing_or_among_three_is_named(call):
 
 
 def test_a_prior_that_is_not_a_number_is_named():
-    # None ended in "'<=' not supported between instances of 'int' and 'NoneType'"
-    for prior in (None, "0.1", True):
-        with pytest.raises(ValueError, match="prior must be in"):
+    # None ended in "'<=' not supported between instances of 'int' and 'NoneType'";
+    # a tensor of 0.2 was "must be in [0, 1)", naming no type
+    for prior in (None, "0.1", True, torch.tensor(0.2)):
+        with pytest.raises(ValueError, match=r"prior must be a real number \(not a bool\) "
+                                             r"in \[0, 1\); got .* of type"):
             pu_roc_auc_score([0, 1, 0], [0.2, 0.9, 0.1], prior=prior)
 
 
