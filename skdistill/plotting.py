@@ -145,6 +145,9 @@ def _check_curves(meta_epoch, panels, best_meta_epoch):
     meta_epoch = np.asarray(meta_epoch)
     for field, curves in panels.items():
         for role, values in curves.items():
+            if role not in ROLES:
+                raise ValueError(f"{field} holds a curve of {role!r}; its keys are roles, "
+                                 f"{' and '.join(map(repr, ROLES))}.")
             if np.ndim(values) != 1 or len(values) != len(meta_epoch):
                 raise ValueError(f"{field}[{role!r}] holds {np.size(values)} value(s) for "
                                  f"{len(meta_epoch)} meta-epochs; give one per meta-epoch.")
@@ -157,6 +160,17 @@ def _check_curves(meta_epoch, panels, best_meta_epoch):
         plotted = f"{meta_epoch.min()} to {meta_epoch.max()}" if len(meta_epoch) else "none"
         raise ValueError(f"best_meta_epoch={best_meta_epoch} is none of the meta-epochs "
                          f"plotted ({plotted}).")
+
+
+#: The ``gid`` of the diagonal :func:`_diagonal` draws.
+_DIAGONAL = "skdistill-diagonal"
+
+
+def _diagonal(axis, **kwargs):
+    """Draw the grey dashed line from (0, 0) to (1, 1) on ``axis``, once: a model
+    drawn next on the same axes adds none."""
+    if not any(line.get_gid() == _DIAGONAL for line in axis.lines):
+        axis.plot([0, 1], [0, 1], linestyle="--", color="grey", gid=_DIAGONAL, **kwargs)
 
 
 def _next_style(axis):
@@ -336,7 +350,8 @@ class TrainingCurvesDisplay:
                     label=_curve_label(
                         name, f"student kept (meta-epoch {self.best_meta_epoch})"),
                 ))
-            axis.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
+            # min_n_ticks=1: one meta-epoch's axis was ticked 0.990, 1.005, ...
+            axis.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, min_n_ticks=1))
             axis.set_xlabel("meta-epoch")
             axis.set_ylabel(label)
             axis.legend()
@@ -350,8 +365,8 @@ class TeacherStudentDisplay:
 
     The first panel shows the ROC curves of both, the second the student's
     probability of the positive class against the teacher's, one point per
-    sample, with the fraction of samples on which both predict the same
-    class (their agreement). Create it with :meth:`from_estimator` or
+    sample, the fraction of samples on which both predict the same class
+    (their agreement) in its legend. Create it with :meth:`from_estimator` or
     :meth:`from_predictions`; the constructor only stores the data.
 
     Parameters
@@ -594,17 +609,23 @@ class TeacherStudentDisplay:
             (lines[role],) = roc_axis.plot(
                 self.fpr[role], self.tpr[role], label=label, **kwargs
             )
-        roc_axis.plot([0, 1], [0, 1], linestyle="--", color="grey", label="chance")
+        _diagonal(roc_axis, label="chance")
         roc_axis.set_xlabel("false positive rate")
         roc_axis.set_ylabel("true positive rate")
         roc_axis.set_aspect("equal")
         roc_axis.legend(loc="lower right")
-        scatter = proba_axis.scatter(self.teacher_proba, self.student_proba, s=8, alpha=0.5)
-        proba_axis.plot([0, 1], [0, 1], linestyle="--", color="grey")
+        # the agreement in the legend, not a title: a model drawn next on the same
+        # axes would replace a title; its points take the colour of its student
+        scatter = proba_axis.scatter(
+            self.teacher_proba, self.student_proba, s=8, alpha=0.5,
+            color=lines["student"].get_color(),
+            label=_curve_label(name, f"agreement {self.agreement:.1%}"),
+        )
+        _diagonal(proba_axis)
         proba_axis.set_xlabel(f"teacher's probability{positive}")
         proba_axis.set_ylabel(f"student's probability{positive}")
-        proba_axis.set_title(f"agreement {self.agreement:.1%}")
         proba_axis.set_aspect("equal")
+        proba_axis.legend(loc="upper left")
         self.axes_, self.lines_, self.scatter_ = axes, lines, scatter
         self.figure_ = roc_axis.figure
         return self

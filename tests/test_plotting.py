@@ -165,6 +165,21 @@ def test_training_curves_refuse_a_curve_of_another_length():
         TrainingCurvesDisplay([], {"student": []}, best_meta_epoch=1).plot()
 
 
+def test_training_curves_refuse_a_curve_of_no_role():
+    # a bare KeyError: 'baseline', from deep inside plot
+    with pytest.raises(ValueError, match=r"loss holds a curve of 'baseline'; its keys are "
+                                         r"roles, 'teacher' and 'student'"):
+        TrainingCurvesDisplay([1, 2], {"baseline": [0.5, 0.4]}).plot()
+
+
+def test_one_meta_epoch_is_ticked_as_a_whole_number():
+    # ticked 0.945, 0.960, ... 1.065, none of them 1
+    axis = TrainingCurvesDisplay([1], {"student": [0.5]}).plot().axes_[0]
+    axis.figure.canvas.draw()
+    low, high = axis.get_xlim()
+    assert [tick for tick in axis.get_xticks() if low <= tick <= high] == [1]
+
+
 def test_training_curves_draw_on_given_axes_and_again(validated_fit):
     figure, axes = plt.subplots(1, 2)
     display = TrainingCurvesDisplay.from_estimator(validated_fit, ax=axes, linestyle=":")
@@ -211,8 +226,29 @@ def test_teacher_student_display_scores_both_on_test_data(validated_fit, split):
         assert f"AUC = {display.roc_auc[role]:.3f}" in display.lines_[role].get_label()
     np.testing.assert_allclose(display.scatter_.get_offsets(), np.column_stack([teacher, student]))
     assert display.agreement == pytest.approx(np.mean((teacher > 0.5) == (student > 0.5)))
-    assert display.axes_[1].get_title() == f"agreement {display.agreement:.1%}"
+    assert display.scatter_.get_label() == f"agreement {display.agreement:.1%}"
     assert display.figure_ is display.axes_[0].figure
+
+
+def test_teacher_student_displays_on_shared_axes_keep_each_agreement(validated_fit, split):
+    # the second model's agreement replaced the first's in the panel's title, its points
+    # in the colour of the first's student curve, and a second "chance" line was drawn
+    _, X_test, _, y_test = split
+    first = TeacherStudentDisplay.from_estimator(validated_fit, X_test, y_test, name="A")
+    second = TeacherStudentDisplay.from_predictions(
+        y_test, validated_fit.teacher_predict_proba(X_test)[:, 1],
+        np.clip(validated_fit.predict_proba(X_test)[:, 1] + 0.3, 0, 1), name="B",
+        ax=first.axes_)
+    roc_axis, proba_axis = first.axes_
+    labels = [text.get_text() for text in proba_axis.get_legend().get_texts()]
+    assert labels == [f"A agreement {first.agreement:.1%}",
+                      f"B agreement {second.agreement:.1%}"]
+    for display in (first, second):
+        np.testing.assert_array_equal(display.scatter_.get_facecolor()[0][:3],
+                                      matplotlib.colors.to_rgb(
+                                          display.lines_["student"].get_color()))
+    assert [line.get_label() for line in roc_axis.lines].count("chance") == 1
+    assert len(proba_axis.lines) == 1
 
 
 def test_teacher_student_display_refuses_labels_of_another_encoding(validated_fit, split):
