@@ -1490,7 +1490,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 np.arange(len(y_encoded)) if rows is None else rows,
                 # the labels, in the order of their codes: the same split, and an
                 # error naming the user's classes
-                test_size=self.validation_fraction, stratify=classes[y_kept], random_state=rng,
+                # a float: train_test_split refuses NumPy's float32
+                test_size=float(self.validation_fraction), stratify=classes[y_kept],
+                random_state=rng,
             )
         except ValueError as error:  # too few samples of a class for a stratified split
             raise ValueError(

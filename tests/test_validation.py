@@ -192,6 +192,21 @@ def test_early_stopping_on_too_few_samples_names_its_parameters(data):
         clf.fit(X, y)
 
 
+@pytest.mark.parametrize("name, value", [
+    ("validation_fraction", 0.25), ("tol", 0.5), ("alpha", 0.25), ("beta", 0.75),
+    ("temperature", 2.0), ("batch_size", 8), ("meta_epochs", 2), ("n_iter_no_change", 1),
+    ("random_state", 3),
+])
+def test_numpy_scalars_are_taken_as_the_numbers_they_hold(name, value):
+    # validation_fraction=np.float32(0.25) failed in train_test_split's own check
+    X, y = np.random.default_rng(0).standard_normal((40, 3)).astype(np.float32), np.arange(40) % 2
+    params = {**ONE_ROUND, "early_stopping": True, "validation_fraction": 0.5}
+    scalar = (np.float32 if isinstance(value, float) else np.int64)(value)
+    expected = DistilledClassifier(**{**params, name: value}).fit(X, y).predict_proba(X)
+    given = DistilledClassifier(**{**params, name: scalar}).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(given, expected)
+
+
 def test_a_prior_estimator_class_is_named(data):
     # HasMethods(["fit"]) lets a class through, and clone failed with "Cannot clone object"
     X, y = data
