@@ -134,13 +134,16 @@ def _read_csv(data, path, key, labelled, categories):
     # values, the ID "NA", the dipeptide "NA" and the class "None" would be lost; and a
     # category's type would follow the other cells of its file (one "?" made a column
     # of 1, 2 and 3 text, every value of it unknown to a model trained on numbers).
-    # An empty field stays missing.
+    # An empty field stays missing. Pandas' missing-value words are given to the other
+    # columns alone: pandas 3.1 reads a converter's "NA" as missing too.
     verbatim = [column for column in (data["id_column"], data["sequence_column"]) if column]
     if labelled:
         verbatim.append(label)
     if categories:
         verbatim += _feature_columns(data, pd.read_csv(path, nrows=0,
                                                        compression=compression).columns)
+    missing_words = {position: list(PANDAS_MISSING) for position, name in enumerate(header)
+                     if name not in verbatim}
     # low_memory=False: a column's type is inferred over the whole file, not chunk by
     # chunk (a text cell deep in a numbers column gave a DtypeWarning naming no column);
     # index_col=False: rows ending in a comma made pandas take the first column for the
@@ -149,6 +152,7 @@ def _read_csv(data, path, key, labelled, categories):
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
             frame = pd.read_csv(path, converters=dict.fromkeys(verbatim, str),
+                                keep_default_na=False, na_values=missing_words,
                                 low_memory=False, index_col=False, compression=compression)
         except pd.errors.ParserWarning as warning:  # a row's fields beyond the header
             raise ConfigError(f"{key}: the first data row of {path} holds more fields "

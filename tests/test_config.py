@@ -745,7 +745,8 @@ def test_csv_sequences_are_read_without_surrounding_spaces(tmp_path):
                                           "sequence_column": "sequence"})
     assert list(read_samples(load_config(config).config).X) == ["ACDEF", "CDEFG"]
     frame.assign(sequence=["ACDEF", "  "]).to_csv(tmp_path / "windows.csv", index=False)
-    with pytest.raises(ConfigError, match="data.sequence_column: sample 1 is missing"):
+    with pytest.raises(ConfigError,
+                       match=r"data.sequence_column: .* empty sequence at sample 1 \(data row 2"):
         read_samples(load_config(config).config)
 
 
