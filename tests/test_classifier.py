@@ -1,4 +1,5 @@
 import pickle
+import re
 import sys
 import threading
 import warnings
@@ -159,9 +160,26 @@ def test_loss_options(imbalanced_arrays, distillation_loss, true_label_loss):
     X, y = imbalanced_arrays
     clf = fast(
         meta_epochs=4, distillation_loss=distillation_loss,
-        true_label_loss=true_label_loss, temperature=2.0,
+        true_label_loss=true_label_loss, temperature=2.0 if distillation_loss == "soft" else 1.0,
     ).fit(X, y)
     assert roc_auc_score(y, clf.predict_proba(X)[:, 1]) > 0.7
+
+
+@pytest.mark.parametrize("distillation_loss, uses", [
+    ("hard", "the teacher's predicted classes"), ("mse", "the teacher's logits as they are"),
+])
+def test_a_temperature_no_teacher_term_uses_is_warned_of(imbalanced_arrays, distillation_loss,
+                                                         uses):
+    # T=20 trained the same student as T=1, without a word
+    X, y = imbalanced_arrays
+    with pytest.warns(UserWarning, match=re.escape(
+            "temperature=20.0 softens the targets of distillation_loss='soft'; "
+            f"distillation_loss={distillation_loss!r} takes {uses}. It has no effect.")):
+        fast(distillation_loss=distillation_loss, temperature=20.0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fast(distillation_loss="soft", temperature=20.0).fit(X, y)
+        fast(distillation_loss=distillation_loss).fit(X, y)
 
 
 def test_pu_surrogate_reaches_both_nets(imbalanced_arrays):
