@@ -672,6 +672,17 @@ def test_a_broken_config_stops_before_training_naming_the_key(csv_run, change, m
         "data.csv", "linked.csv", "other.csv", "run.yaml"]
 
 
+def test_a_data_path_that_is_a_folder_is_named_as_one(csv_run):
+    # it was "no such file"; predict's --input named a folder as one
+    config, _ = csv_run
+    (config.parent / "windows.csv").mkdir()
+    raw = yaml.safe_load(config.read_text())
+    raw["data"]["path"] = "windows.csv"
+    config.write_text(yaml.safe_dump(raw))
+    with pytest.raises(SystemExit, match="data.path: .*windows.csv is a folder; give a csv file"):
+        fit(config)
+
+
 def test_a_library_message_of_several_lines_is_printed_as_one(csv_run, monkeypatch):
     # the NaN error went on with scikit-learn's paragraph of advice, line after line (the
     # run's own check of the cells, which now names an empty one first, is left out)
