@@ -209,6 +209,15 @@ def _path(base, value, key):
         raise ConfigError(f"{key}: cannot expand {value!r}: {error}") from None
 
 
+def _input_path(base, value, key):
+    """The path of a data file a config gives under ``key``; a ConfigError for a
+    folder (it was "no such file", or of a format its name did not tell)."""
+    path = _path(base, value, key)
+    if path.is_dir():
+        raise ConfigError(f"{key}: {path} is a folder; give a CSV or FASTA file")
+    return path
+
+
 def _join(path, key):
     return f"{path}.{key}" if path else key
 
@@ -399,7 +408,7 @@ def _data_section(value, base):
                               f"allowed: {list(DATASETS)}")
         resolved = {"dataset": data["dataset"]}
     else:
-        resolved = {"path": str(_path(base, data["path"], "data.path"))}
+        resolved = {"path": str(_input_path(base, data["path"], "data.path"))}
     subsample = data.get("subsample")
     if subsample is not None and _expect(subsample, "data.subsample", "an int") < 4:
         raise ConfigError(f"data.subsample: expected at least 4 samples, got {subsample}")
@@ -453,7 +462,7 @@ def _test_section(value, base, file_format):
         if len(test) > 1:
             raise ConfigError(f"test: a test file (path) takes no other key; got "
                               f"{sorted(test)}")
-        path = _path(base, test["path"], "test.path")
+        path = _input_path(base, test["path"], "test.path")
         if format_of(path, "test.path") != file_format:
             raise ConfigError(f"test.path: the data are {file_format}; give a "
                               f"{file_format} file, not {path}")
@@ -496,6 +505,8 @@ def _encoder_section(value, sequences):
             raise ConfigError("encoder.params: encoder none takes no parameters")
         return {"name": name, "params": {}}, None
     params = {**ENCODER_DEFAULTS.get(name, {}), **section.get("params", {})}
+    if name == "OneHotEncoder":
+        _check_categories_are_text(params)
     encoder = _estimator(ENCODERS[name], params, "encoder.params")
     if isinstance(encoder, SequenceEncoder):
         try:  # what its fit checks beyond the constraints: the prefix's last character
@@ -503,6 +514,26 @@ def _encoder_section(value, sequences):
         except ValueError as error:
             raise ConfigError(f"encoder.params: {error}") from None
     return {"name": name, "params": params}, encoder
+
+
+def _check_categories_are_text(params):
+    """A ConfigError where OneHotEncoder's ``categories`` or ``drop`` name a
+    category by a number or a bool: the file's categories are read as written, as
+    text, so that 1 matched no cell "1" and the column was encoded as zeros."""
+    named = []
+    if isinstance(params.get("categories"), list):
+        named += [(f"categories[{index}]", category)
+                  for index, column in enumerate(params["categories"])
+                  if isinstance(column, list) for category in column]
+    if isinstance(params.get("drop"), list):
+        named += [("drop", category) for category in params["drop"]]
+    for key, category in named:
+        if isinstance(category, Real) and not (isinstance(category, float)
+                                               and math.isnan(category)):
+            raise ConfigError(
+                f"encoder.params.{key}: {category!r} is no text, and the categories of "
+                "the data are read as written, as text: quote each as the file writes it "
+                f"('{category}', not {category})")
 
 
 def _scorer(value, path, listed=True):

@@ -118,7 +118,7 @@ def _weights(frame, column, key, path):
         raise ConfigError(
             f"data.weight_column: {column!r} in {key} {path} must hold finite, "
             f"non-negative numbers; sample {row} ({where}) holds "
-            f"{np.asarray(frame[column].iloc[row]).tolist()!r}"
+            f"{_cell_text(frame[column].iloc[row])}"
         )
     return weight
 
@@ -143,7 +143,7 @@ def _read_csv(data, path, key, labelled, categories):
         verbatim += _feature_columns(data, pd.read_csv(path, nrows=0,
                                                        compression=compression).columns)
     missing_words = {position: list(PANDAS_MISSING) for position, name in enumerate(header)
-                     if name not in verbatim}
+                     if (name or f"Unnamed: {position}") not in verbatim}
     # low_memory=False: a column's type is inferred over the whole file, not chunk by
     # chunk (a text cell deep in a numbers column gave a DtypeWarning naming no column);
     # index_col=False: rows ending in a comma made pandas take the first column for the
@@ -327,14 +327,18 @@ def _check_feature_values(frame, key, path):
                                    for column, values in numbers.items()})
     if not_finite:
         column, row, where = _first_cell(not_finite)
-        value = frame[column].iloc[row]
-        shown = ("a missing value (an empty cell, or NA, NaN, null...)" if pd.isna(value)
-                 else repr(value) if isinstance(value, str) else str(value))
         raise ConfigError(
             f"{key}: column(s) {_some(list(not_finite))} of {path} have cells without a "
-            f"finite number, and feature columns need one in every row (the first: {shown} "
-            f"in {where})"
+            f"finite number, and feature columns need one in every row (the first: "
+            f"{_cell_text(frame[column].iloc[row])} in {where})"
         )
+
+
+def _cell_text(value):
+    """How messages show a cell's ``value``: a missing one in words, text quoted."""
+    if pd.isna(value):
+        return "a missing value (an empty cell, or NA, NaN, null...)"
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _cells_by_column(masks):
@@ -375,10 +379,11 @@ def read_samples(config, path=None, key="data.path", labelled=True):
         CSV's ``weight_column`` of labelled samples, else None).
     """
     data = config["data"]
-    given, path = path, data.get("path") if path is None else path
     if path is not None and Path(path).is_dir():  # its name alone spoke of a format
         raise ConfigError(f"{key}: {path} is a folder; give a {data_format(data)} file")
-    if given is not None and format_of(path, key) != data_format(data):
+    if path is None:
+        path = data.get("path")
+    elif format_of(path, key) != data_format(data):
         raise ConfigError(f"{key}: the model was trained on {data_format(data)} data; give "
                           f"a {data_format(data)} file, not {path}")
     if path is not None and not Path(path).is_file():

@@ -484,6 +484,16 @@ BROKEN = {
         "teacher.name: CNN reads one-hot positions with one shared alphabet, which "
         "OneHotEncoder's categories of each column are not: use MLP for feature columns",
     ),
+    # read as text, the cells matched no category: the column was encoded as zeros
+    "a category written as a number": (
+        {"encoder": {"name": "OneHotEncoder", "params": {"categories": [["a", 1]]}}},
+        "encoder.params.categories[0]: 1 is no text, and the categories of the data are "
+        "read as written, as text: quote each as the file writes it ('1', not 1)",
+    ),
+    "a dropped category written as a bool": (
+        {"encoder": {"name": "OneHotEncoder", "params": {"drop": [True]}}},
+        "encoder.params.drop: True is no text",
+    ),
     "bad test fraction": ({"test": {"fraction": 1.5}}, "test.fraction: expected a number in"),
     "missing data file": ({"data": {"path": "nowhere.csv"}}, "data.path: no such file"),
     "missing column": (
@@ -672,14 +682,16 @@ def test_a_broken_config_stops_before_training_naming_the_key(csv_run, change, m
         "data.csv", "linked.csv", "other.csv", "run.yaml"]
 
 
-def test_a_data_path_that_is_a_folder_is_named_as_one(csv_run):
-    # it was "no such file"; predict's --input named a folder as one
+@pytest.mark.parametrize("key", ["data", "test"])
+@pytest.mark.parametrize("name", ["windows.csv", "windows"])
+def test_a_data_file_that_is_a_folder_is_named_as_one(csv_run, key, name):
+    # it was "no such file", or of a format its name did not tell
     config, _ = csv_run
-    (config.parent / "windows.csv").mkdir()
+    (config.parent / name).mkdir()
     raw = yaml.safe_load(config.read_text())
-    raw["data"]["path"] = "windows.csv"
+    raw[key] = {**raw[key], "path": name} if key == "data" else {"path": name}
     config.write_text(yaml.safe_dump(raw))
-    with pytest.raises(SystemExit, match="data.path: .*windows.csv is a folder; give a csv file"):
+    with pytest.raises(SystemExit, match=f"{key}.path: .*{name} is a folder; give a CSV or"):
         fit(config)
 
 
@@ -758,6 +770,19 @@ def test_csv_sequences_are_read_without_surrounding_spaces(tmp_path):
     frame.assign(sequence=["ACDEF", "  "]).to_csv(tmp_path / "windows.csv", index=False)
     with pytest.raises(ConfigError,
                        match=r"data.sequence_column: .* empty sequence at sample 1 \(data row 2"):
+        read_samples(load_config(config).config)
+
+
+@pytest.mark.parametrize("id_column", ["id", ""])
+def test_csv_ids_keep_pandas_missing_words_and_features_do_not(tmp_path, id_column):
+    # under pandas 3.1 a converter's "NA" and "None" were read as missing: the IDs were
+    # NaN; an unnamed ID column (pandas' "Unnamed: 0") kept losing them after the fix
+    (tmp_path / "w.csv").write_text(f"{id_column},f0,label\nNA,1.0,0\nNone,2.0,1\n")
+    config = write_config(tmp_path, data={"path": "w.csv", "feature_columns": ["f0"],
+                                          "id_column": id_column or "Unnamed: 0"})
+    assert read_samples(load_config(config).config).ids.tolist() == ["NA", "None"]
+    (tmp_path / "w.csv").write_text(f"{id_column},f0,label\nNA,1.0,0\nNone,NA,1\n")
+    with pytest.raises(ConfigError, match=r"a missing value \(an empty cell, or NA, NaN"):
         read_samples(load_config(config).config)
 
 
@@ -1455,9 +1480,11 @@ def test_yaml_mistakes_are_one_line(tmp_path, text, message):
 @pytest.mark.parametrize("column, value, message", [
     ("label", None, "holds an empty label at sample 3 (data row 4 of 'label', 1 such"),
     ("w", -1.0, "sample 3 (data row 4 of 'w', 1 such cell(s) in that column) holds -1.0"),
+    ("w", None, "sample 3 (data row 4 of 'w', 1 such cell(s) in that column) holds a missing "
+                "value (an empty cell, or NA"),  # 'holds nan'
     # 'data.sequence_column: sample 3 is missing', with no data row
     ("sequence", None, "holds an empty sequence at sample 3 (data row 4 of 'sequence', 1 "),
-], ids=["label", "weight", "sequence"])
+], ids=["label", "weight", "missing weight", "sequence"])
 def test_data_messages_count_the_files_samples_alike(tmp_path, column, value, message):
     frame = pd.DataFrame({"id": [f"s{i}" for i in range(60)],
                           "sequence": ["ACDEFGHIK"[i % 5:] + "ACDEF"[:i % 5] for i in range(60)],
