@@ -300,10 +300,11 @@ class ImbalancedNNPULoss(nn.Module):
         risk = positive_part + neg.clamp_min(0.0)
         # torch.where keeps the rule free of a host-device synchronisation.
         surrogate = torch.where(neg < -self.beta, -self.gamma * neg, positive_part + neg)
-        # An infinite surrogate (a logit of -inf for a positive) leaves the risk its value,
-        # inf, rather than inf - inf = NaN, and gives no gradient.
+        # An infinite risk (a logit of -inf for a positive) stays inf rather than
+        # inf - inf = NaN; a finite risk of an infinite surrogate stays NaN, so that
+        # training never goes on with no gradient and no sign of it.
         correction = surrogate - surrogate.detach()
-        return risk.detach() + torch.where(torch.isfinite(surrogate), correction,
+        return risk.detach() + torch.where(torch.isfinite(risk), correction,
                                            torch.zeros_like(correction))
 
 

@@ -532,14 +532,18 @@ def test_an_infinite_loss_outside_a_group_stays_out_of_its_mean():
 
 @pytest.mark.parametrize("prior", [0.0, 0.1])
 def test_an_infinite_loss_is_an_infinite_risk(prior):
-    # a positive's logit of -inf gave NaN (inf - inf) with a prior, where
-    # BCEWithLogitsLoss gives inf
+    # a positive's logit of -inf gave NaN (inf - inf) with a prior, inf without
     logits = torch.tensor([-float("inf"), 3.0, -2.0, 1.0], requires_grad=True)
-    risk = ImbalancedNNPULoss(prior=prior, surrogate="logistic")(
-        logits, torch.tensor([1, 0, 1, 0]))
+    loss = ImbalancedNNPULoss(prior=prior, surrogate="logistic")
+    risk = loss(logits, torch.tensor([1, 0, 1, 0]))
     risk.backward()
     assert risk.item() == float("inf")
     assert not torch.isnan(logits.grad).any()
+    # a positive's logit of +inf: a first fix gave a finite risk and no gradient at all
+    logits = torch.tensor([float("inf"), 3.0, -2.0, 1.0], requires_grad=True)
+    risk = loss(logits, torch.tensor([1, 0, 1, 0]))
+    risk.backward()
+    assert not torch.isfinite(risk) or logits.grad.abs().sum() > 0
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
