@@ -284,7 +284,7 @@ def _warn_of_an_unused_temperature(distillation_loss, temperature):
         uses = ("the teacher's predicted classes" if distillation_loss == "hard"
                 else "the teacher's logits as they are")
         warnings.warn(
-            f"temperature={temperature!r} softens the targets of distillation_loss='soft'; "
+            f"temperature={temperature} softens the targets of distillation_loss='soft'; "
             f"distillation_loss={distillation_loss!r} takes {uses}. It has no effect.",
             UserWarning, stacklevel=user_stacklevel(),
         )
@@ -1506,8 +1506,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 np.arange(len(y_encoded)) if rows is None else rows,
                 # the labels, in the order of their codes: the same split, and an
                 # error naming the user's classes
-                # a float: train_test_split refuses NumPy's float32
-                test_size=float(self.validation_fraction), stratify=classes[y_kept],
+                # the float written: train_test_split refuses NumPy's float32, whose
+                # 0.1 is 0.10000000149 (5 of 40 samples held out, not 4)
+                test_size=float(str(self.validation_fraction)), stratify=classes[y_kept],
                 random_state=rng,
             )
         except ValueError as error:  # too few samples of a class for a stratified split

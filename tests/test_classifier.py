@@ -170,12 +170,13 @@ def test_loss_options(imbalanced_arrays, distillation_loss, true_label_loss):
 ])
 def test_a_temperature_no_teacher_term_uses_is_warned_of(imbalanced_arrays, distillation_loss,
                                                          uses):
-    # T=20 trained the same student as T=1, without a word
+    # T=20 trained the same student as T=1, without a word (NumPy's scalar was shown
+    # as np.float32(20.0))
     X, y = imbalanced_arrays
     with pytest.warns(UserWarning, match=re.escape(
             "temperature=20.0 softens the targets of distillation_loss='soft'; "
             f"distillation_loss={distillation_loss!r} takes {uses}. It has no effect.")):
-        fast(distillation_loss=distillation_loss, temperature=20.0).fit(X, y)
+        fast(distillation_loss=distillation_loss, temperature=np.float32(20.0)).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fast(distillation_loss="soft", temperature=20.0).fit(X, y)
