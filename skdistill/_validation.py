@@ -9,6 +9,7 @@ DataFrame in "could not convert string to float". These checks run first
 sample or column is at fault.
 """
 
+from contextlib import contextmanager
 from numbers import Number
 
 import numpy as np
@@ -212,14 +213,23 @@ def validate_features(estimator, X, y="no_validation", reset=True):
     frame = _as_frame(X)
     if frame is not None and any(dtype.kind in "mM" for dtype in frame.dtypes):
         raise _column_error(frame)  # scikit-learn would take dates for numbers
+    # numbers beyond float32 (inf - inf in scikit-learn's finiteness check once
+    # cast): the error raised names them
+    with naming_bad_features(X), np.errstate(over="ignore", invalid="ignore"):
+        return validate_data(
+            estimator, X, y, reset=reset, accept_sparse="csr", dtype=np.float32
+        )
+
+
+@contextmanager
+def naming_bad_features(X):
+    """Replace scikit-learn's TypeError or ValueError on ``X`` by one that says
+    what of ``X`` it came from: text columns, missing or infinite values, raw
+    sequences, numbers beyond float32. Other errors pass as they are."""
     try:
-        # numbers beyond float32 (inf - inf in scikit-learn's finiteness check once
-        # cast): the error below names them
-        with np.errstate(over="ignore", invalid="ignore"):
-            return validate_data(
-                estimator, X, y, reset=reset, accept_sparse="csr", dtype=np.float32
-            )
+        yield
     except (TypeError, ValueError) as error:
+        frame = _as_frame(X)
         explained = _sequences_error(X, error) if frame is None else _column_error(frame, error)
         if explained is None:
             explained = _range_error(X, error)

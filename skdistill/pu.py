@@ -51,6 +51,7 @@ from ._atomic import restores_state_on_error
 from ._constraints import NumberInterval
 from .losses import _check_real
 from ._seeds import seed_unset_random_states
+from ._validation import naming_bad_features
 from ._warnings import user_stacklevel
 
 __all__ = [
@@ -859,7 +860,9 @@ class TIcEPriorEstimator(_PriorEstimator):
             raise ValueError("TIcE needs at least one labelled positive.")
         _warn_of_few_positives(self, s)
         _warn_of_copied_positives(X, s)
-        bins = _bin_indicators(check_array(X, accept_sparse="csr", dtype=np.float64))
+        with naming_bad_features(X):
+            X = check_array(X, accept_sparse="csr", dtype=np.float64)
+        bins = _bin_indicators(X)
         folds = check_random_state(self.random_state).randint(self.n_folds, size=len(s))
         c = 0.5
         for _ in range(self.n_iterations):

@@ -460,6 +460,15 @@ def test_tice_bins_features_alike_dense_shifted_or_sparse():
     assert sparse == pytest.approx(dense)
 
 
+def test_tice_names_a_text_column_as_the_classifier_does():
+    # scikit-learn's bare "could not convert string to float: 'y'"
+    X, _, s, _ = scar_task(200, class_sep=2.0)
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])]).assign(
+        kind=np.where(s == 1, "x", "y"))
+    with pytest.raises(ValueError, match=r"X must hold numbers; column\(s\) \['kind'\] hold"):
+        TIcEPriorEstimator(random_state=0).fit(frame, s)
+
+
 def test_estimators_take_any_two_labels():
     X, _, s, _ = scar_task(400, class_sep=2.0)
     reference = BestBinPriorEstimator(random_state=0).fit(X, s).prior_
