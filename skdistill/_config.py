@@ -209,15 +209,6 @@ def _path(base, value, key):
         raise ConfigError(f"{key}: cannot expand {value!r}: {error}") from None
 
 
-def _input_path(base, value, key):
-    """The path of a data file a config gives under ``key``; a ConfigError for a
-    folder (it was "no such file", or of a format its name did not tell)."""
-    path = _path(base, value, key)
-    if path.is_dir():
-        raise ConfigError(f"{key}: {path} is a folder; give a CSV or FASTA file")
-    return path
-
-
 def _join(path, key):
     return f"{path}.{key}" if path else key
 
@@ -380,6 +371,8 @@ def format_of(path, key):
     if suffixes[-1:] and suffixes[-1] in COMPRESSION_SUFFIXES:
         suffixes = suffixes[:-1]
     if not suffixes or suffixes[-1] not in FORMATS:
+        if Path(path).is_dir():
+            raise ConfigError(f"{key}: {path} is a folder; give a CSV or FASTA file")
         raise ConfigError(
             f"{key}: cannot tell the format of {path}; name it *.csv or *.fasta "
             f"(one of {sorted(FORMATS)}, optionally {', '.join(COMPRESSION_SUFFIXES)})"
@@ -408,7 +401,7 @@ def _data_section(value, base):
                               f"allowed: {list(DATASETS)}")
         resolved = {"dataset": data["dataset"]}
     else:
-        resolved = {"path": str(_input_path(base, data["path"], "data.path"))}
+        resolved = {"path": str(_path(base, data["path"], "data.path"))}
     subsample = data.get("subsample")
     if subsample is not None and _expect(subsample, "data.subsample", "an int") < 4:
         raise ConfigError(f"data.subsample: expected at least 4 samples, got {subsample}")
@@ -462,7 +455,7 @@ def _test_section(value, base, file_format):
         if len(test) > 1:
             raise ConfigError(f"test: a test file (path) takes no other key; got "
                               f"{sorted(test)}")
-        path = _input_path(base, test["path"], "test.path")
+        path = _path(base, test["path"], "test.path")
         if format_of(path, "test.path") != file_format:
             raise ConfigError(f"test.path: the data are {file_format}; give a "
                               f"{file_format} file, not {path}")
@@ -533,7 +526,7 @@ def _check_categories_are_text(params):
             raise ConfigError(
                 f"encoder.params.{key}: {category!r} is no text, and the categories of "
                 "the data are read as written, as text: quote each as the file writes it "
-                f"('{category}', not {category})")
+                "(a cell written 1.50 is the category '1.50', which 1.5 would not match)")
 
 
 def _scorer(value, path, listed=True):

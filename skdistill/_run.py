@@ -379,11 +379,10 @@ def read_samples(config, path=None, key="data.path", labelled=True):
         CSV's ``weight_column`` of labelled samples, else None).
     """
     data = config["data"]
+    given, path = path, data.get("path") if path is None else path
     if path is not None and Path(path).is_dir():  # its name alone spoke of a format
         raise ConfigError(f"{key}: {path} is a folder; give a {data_format(data)} file")
-    if path is None:
-        path = data.get("path")
-    elif format_of(path, key) != data_format(data):
+    if given is not None and format_of(path, key) != data_format(data):
         raise ConfigError(f"{key}: the model was trained on {data_format(data)} data; give "
                           f"a {data_format(data)} file, not {path}")
     if path is not None and not Path(path).is_file():

@@ -488,7 +488,8 @@ BROKEN = {
     "a category written as a number": (
         {"encoder": {"name": "OneHotEncoder", "params": {"categories": [["a", 1]]}}},
         "encoder.params.categories[0]: 1 is no text, and the categories of the data are "
-        "read as written, as text: quote each as the file writes it ('1', not 1)",
+        "read as written, as text: quote each as the file writes it (a cell written 1.50 "
+        "is the category '1.50', which 1.5 would not match)",
     ),
     "a dropped category written as a bool": (
         {"encoder": {"name": "OneHotEncoder", "params": {"drop": [True]}}},
@@ -691,8 +692,18 @@ def test_a_data_file_that_is_a_folder_is_named_as_one(csv_run, key, name):
     raw = yaml.safe_load(config.read_text())
     raw[key] = {**raw[key], "path": name} if key == "data" else {"path": name}
     config.write_text(yaml.safe_dump(raw))
-    with pytest.raises(SystemExit, match=f"{key}.path: .*{name} is a folder; give a CSV or"):
+    with pytest.raises(SystemExit, match=f"{key}.path: .*{name} is a folder; give a "):
         fit(config)
+
+
+def test_a_model_predicts_after_its_training_file_became_a_folder(csv_run, tmp_path):
+    # predict reads neither training file: a first version refused the model's config
+    config, frame = csv_run
+    assert fit(config) == 0
+    (config.parent / "data.csv").unlink()
+    (config.parent / "data.csv").mkdir()
+    frame.drop(columns="target").to_csv(tmp_path / "new.csv", index=False)
+    assert predict(config.parent / "out", tmp_path / "new.csv", tmp_path / "p.csv") == 0
 
 
 def test_a_library_message_of_several_lines_is_printed_as_one(csv_run, monkeypatch):
