@@ -36,16 +36,15 @@ from ._constraints import ModuleClass, NumberInterval, ProbabilisticClassifier
 from ._layout import doubt_of_values_layout, find_layout, shape_contradiction
 from ._numbers import summable_weights
 from ._nets import (
-    DEFAULT_NET_PARAMS,
     DEFAULT_STUDENT,
     DEFAULT_TEACHER,
     WIRED_PARAMS,
-    DistillationNet,
     StudentCriterion,
     TensorData,
     TrueLabelCriterion,
     build_net,
     check_output_shape,
+    net_of,
     predict_logits,
     rewire_net,
     true_label_count,
@@ -336,14 +335,12 @@ def _spec_settings(spec, default):
                 for name, value in _spec_settings(item, default).items()}
     if kind_of(spec) == ESTIMATOR:
         return plain_settings(type(spec), spec.get_params(deep=True))
-    if isinstance(spec, NeuralNet):
-        net_class, params = type(spec), spec.get_params(deep=True)
-    else:
-        module = default if spec is None else {
-            "module": type(spec) if isinstance(spec, nn.Module) else spec}
-        net_class, params = DistillationNet, {**DEFAULT_NET_PARAMS, **module}
-    return plain_settings(net_class, {name: value for name, value in params.items()
-                                      if name not in WIRED_PARAMS})
+    if not isinstance(spec, NeuralNet):  # every setting of its net, callbacks included
+        spec = net_of(default if spec is None else {
+            "module": type(spec) if isinstance(spec, nn.Module) else spec})
+    return plain_settings(type(spec), {name: value
+                                       for name, value in spec.get_params(deep=True).items()
+                                       if name not in WIRED_PARAMS})
 
 
 def _same_setting(before, after):
@@ -1477,9 +1474,16 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             return []
         return list(zip(specs, kinds))
 
+    def _validation_fraction(self):
+        """``validation_fraction`` as the float it shows: NumPy's float32 0.1 is
+        0.10000000149, which held out 5 of 40 samples, not 4 (and
+        train_test_split refuses a float32)."""
+        return float(str(self.validation_fraction))
+
     def _early_stopping(self, y_encoded):
         if self.early_stopping == "auto":
-            smaller_part = min(self.validation_fraction, 1 - self.validation_fraction)
+            fraction = self._validation_fraction()
+            smaller_part = min(fraction, 1 - fraction)
             return (
                 len(y_encoded) >= EARLY_STOPPING_MIN_SAMPLES
                 # 1 - 0.9 is 0.09999999999999998: the rule is symmetric in the fraction
@@ -1501,23 +1505,21 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         y_kept = y_encoded if rows is None else y_encoded[rows]
         if not self._early_stopping(y_kept):
             return _part("train", X_raw, data, y_encoded, rows, classes, sample_weight), None
+        fraction = self._validation_fraction()
         try:
             train_rows, valid_rows = train_test_split(
                 np.arange(len(y_encoded)) if rows is None else rows,
                 # the labels, in the order of their codes: the same split, and an
                 # error naming the user's classes
-                # the float written: train_test_split refuses NumPy's float32, whose
-                # 0.1 is 0.10000000149 (5 of 40 samples held out, not 4)
-                test_size=float(str(self.validation_fraction)), stratify=classes[y_kept],
-                random_state=rng,
+                test_size=fraction, stratify=classes[y_kept], random_state=rng,
             )
         except ValueError as error:  # too few samples of a class for a stratified split
             raise ValueError(
                 f"Early stopping cannot hold out a stratified validation part "
-                f"(validation_fraction={self.validation_fraction}) of {len(y_kept)} "
+                f"(validation_fraction={fraction}) of {len(y_kept)} "
                 f"samples{'' if rows is None else ' of non-zero weight'}: "
                 f"{str(error).rstrip('.')}. "
-                f"{_split_advice(y_kept, classes, self.validation_fraction)}"
+                f"{_split_advice(y_kept, classes, fraction)}"
             ) from None
         for name, part_rows, direction in (
             ("validation", valid_rows, "raise"), ("training", train_rows, "lower"),
@@ -1529,7 +1531,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
             if weightless:
                 raise ValueError(
                     f"The {name} part of early stopping ({len(part_rows)} samples, "
-                    f"validation_fraction={self.validation_fraction}) holds no sample of "
+                    f"validation_fraction={fraction}) holds no sample of "
                     f"the class(es) {weightless}; {direction} validation_fraction or set "
                     "early_stopping=False."
                 )

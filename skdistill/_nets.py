@@ -369,9 +369,15 @@ def default_net(role):
     0.003
     """
     check_option("role", role, _DEFAULT_NETS)
-    return DistillationNet(
-        criterion=nn.BCEWithLogitsLoss, **{**DEFAULT_NET_PARAMS, **_DEFAULT_NETS[role]}
-    )
+    return net_of(_DEFAULT_NETS[role])
+
+
+def net_of(module):
+    """The unfitted :class:`DistillationNet` of the net parameters ``module``
+    (``module`` and ``module__*``, say) and :data:`DEFAULT_NET_PARAMS`: the net
+    a spec of None or of a module trains as; its criterion a stand-in, which
+    every fit replaces."""
+    return DistillationNet(criterion=nn.BCEWithLogitsLoss, **{**DEFAULT_NET_PARAMS, **module})
 
 
 def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,

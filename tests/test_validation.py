@@ -193,15 +193,17 @@ def test_early_stopping_on_too_few_samples_names_its_parameters(data):
 
 
 @pytest.mark.parametrize("name, value", [
-    ("validation_fraction", 0.1), ("tol", 0.5), ("alpha", 0.25), ("beta", 0.75),
-    ("temperature", 2.0), ("batch_size", 8), ("meta_epochs", 2), ("n_iter_no_change", 1),
-    ("random_state", 3),
+    ("validation_fraction", 0.1), ("validation_fraction", 0.04), ("tol", 0.5),
+    ("alpha", 0.25), ("beta", 0.75), ("temperature", 2.0), ("batch_size", 8),
+    ("meta_epochs", 2), ("n_iter_no_change", 1), ("random_state", 3),
 ])
 def test_numpy_scalars_are_taken_as_the_numbers_they_hold(name, value):
-    # validation_fraction=np.float32(0.25) failed in train_test_split's own check, and
-    # float32's 0.1 (0.10000000149) then held out 5 of 40 samples, not 4
-    X, y = np.random.default_rng(0).standard_normal((40, 3)).astype(np.float32), np.arange(40) % 2
-    params = {**ONE_ROUND, "early_stopping": True, "validation_fraction": 0.5}
+    # validation_fraction=np.float32(0.25) failed in train_test_split's own check;
+    # float32's 0.1 (0.10000000149) then held out 11 of 100 samples, not 10, and its
+    # 0.04 (0.0399999991) turned early stopping off, 50 samples of a class short of 2
+    X = np.random.default_rng(0).standard_normal((100, 3)).astype(np.float32)
+    y = np.arange(100) % 2
+    params = {**ONE_ROUND, "early_stopping": "auto", "validation_fraction": 0.5}
     scalar = (np.float32 if isinstance(value, float) else np.int64)(value)
     expected = DistilledClassifier(**{**params, name: value}).fit(X, y).predict_proba(X)
     given = DistilledClassifier(**{**params, name: scalar}).fit(X, y).predict_proba(X)

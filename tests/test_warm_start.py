@@ -466,3 +466,14 @@ def test_the_warm_settings_warning_tells_changes_from_spellings(imbalanced_array
                    warm_start=True).fit(X, y)
         clf.set_params(student__callbacks=[("step", LRScheduler("StepLR", step_size=5))])
         clf.fit(X, y)
+    # from None to the default net with a scheduler, or from that net to None: neither
+    # was named (None's settings held no callbacks to compare)
+    with_scheduler = default_net("student").set_params(callbacks=[("step", scheduler)])
+    clf = fast(warm_start=True).fit(X, y)
+    with pytest.warns(UserWarning, match=r"not used: student__callbacks None \(now "
+                                         r"\(\('step', 'LRScheduler\(\.\.\.\)'\),\)\)"):
+        clf.set_params(student=with_scheduler).fit(X, y)
+    clf = fast(student=with_scheduler, warm_start=True).fit(X, y)
+    with pytest.warns(UserWarning, match=r"not used: student__callbacks \(\('step', "
+                                         r"'LRScheduler\(\.\.\.\)'\),\) \(now None\)"):
+        clf.set_params(student=None).fit(X, y)
