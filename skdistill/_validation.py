@@ -215,22 +215,24 @@ def validate_features(estimator, X, y="no_validation", reset=True):
         raise _column_error(frame)  # scikit-learn would take dates for numbers
     # numbers beyond float32 (inf - inf in scikit-learn's finiteness check once
     # cast): the error raised names them
-    with naming_bad_features(X), np.errstate(over="ignore", invalid="ignore"):
+    with naming_bad_features(estimator, X), np.errstate(over="ignore", invalid="ignore"):
         return validate_data(
             estimator, X, y, reset=reset, accept_sparse="csr", dtype=np.float32
         )
 
 
 @contextmanager
-def naming_bad_features(X):
-    """Replace scikit-learn's TypeError or ValueError on ``X`` by one that says
-    what of ``X`` it came from: text columns, missing or infinite values, raw
-    sequences, numbers beyond float32. Other errors pass as they are."""
+def naming_bad_features(estimator, X):
+    """Replace scikit-learn's TypeError or ValueError on ``X``, given to
+    ``estimator``, by one that says what of ``X`` it came from: text columns,
+    missing or infinite values, raw sequences, numbers beyond float32. Other
+    errors pass as they are."""
     try:
         yield
     except (TypeError, ValueError) as error:
         frame = _as_frame(X)
-        explained = _sequences_error(X, error) if frame is None else _column_error(frame, error)
+        explained = (_sequences_error(type(estimator).__name__, X, error) if frame is None
+                     else _column_error(frame, error))
         if explained is None:
             explained = _range_error(X, error)
         if explained is None:
@@ -263,11 +265,13 @@ def _range_error(X, error):
     )
 
 
-def _sequences_error(X, error):
+def _sequences_error(name, X, error):
     """Return the error for one string per sample (raw sequences), or None.
 
     Parameters
     ----------
+    name : str
+        The class name of the estimator given ``X``.
     X : object
         The input scikit-learn could not read.
     error : Exception
@@ -281,7 +285,7 @@ def _sequences_error(X, error):
     if values.ndim != 1 or not len(values) or not isinstance(values[0], (str, bytes)):
         return None
     return ValueError(
-        "X holds one string per sample (sequences?); DistilledClassifier takes a 2-D array "
-        "of numbers: encode sequences first, e.g. make_pipeline(SequenceEncoder(), "
-        f"DistilledClassifier()) with skdistill.preprocessing.SequenceEncoder ({error})"
+        f"X holds one string per sample (sequences?); {name} takes a 2-D array of "
+        f"numbers: encode sequences first, e.g. make_pipeline(SequenceEncoder(), {name}()) "
+        f"with skdistill.preprocessing.SequenceEncoder ({error})"
     )

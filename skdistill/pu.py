@@ -860,7 +860,7 @@ class TIcEPriorEstimator(_PriorEstimator):
             raise ValueError("TIcE needs at least one labelled positive.")
         _warn_of_few_positives(self, s)
         _warn_of_copied_positives(X, s)
-        with naming_bad_features(X):
+        with naming_bad_features(self, X):
             X = check_array(X, accept_sparse="csr", dtype=np.float64)
         bins = _bin_indicators(X)
         folds = check_random_state(self.random_state).randint(self.n_folds, size=len(s))

@@ -467,6 +467,11 @@ def test_tice_names_a_text_column_as_the_classifier_does():
         kind=np.where(s == 1, "x", "y"))
     with pytest.raises(ValueError, match=r"X must hold numbers; column\(s\) \['kind'\] hold"):
         TIcEPriorEstimator(random_state=0).fit(frame, s)
+    # the advice named DistilledClassifier
+    with pytest.raises(ValueError, match=r"TIcEPriorEstimator takes a 2-D array of numbers: "
+                                         r"encode sequences first, e.g. make_pipeline\("
+                                         r"SequenceEncoder\(\), TIcEPriorEstimator\(\)\)"):
+        TIcEPriorEstimator(random_state=0).fit(["ACDE", "CDEF"] * 100, s)
 
 
 def test_estimators_take_any_two_labels():
