@@ -366,12 +366,15 @@ def _compared(name, kept, given):
     """Whether setting ``name`` is compared: one on one side only is where it
     extends a part of a skorch net (``module__out``, ``optimizer__momentum``)
     that is on both sides and the same; with another class, that class is the
-    change named. (A net's own parameters on one side only come with a spec of
-    None, the defaults, against a skorch net.)"""
+    change named. The batch iterators are the fit's own on both sides (left out
+    of the settings as wired), so their settings (``iterator_train__drop_last``)
+    are always compared."""
     owner = name.rpartition("__")[0]
+    wired_on_both_sides = owner in WIRED_PARAMS and owner not in kept and owner not in given
     return (name in kept and name in given) or (
         owner.rpartition("__")[2] in _NET_PARTS
-        and owner in kept and owner in given and kept[owner] == given[owner])
+        and (wired_on_both_sides
+             or owner in kept and owner in given and kept[owner] == given[owner]))
 
 
 def _shown_setting(value):

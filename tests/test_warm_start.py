@@ -477,3 +477,9 @@ def test_the_warm_settings_warning_tells_changes_from_spellings(imbalanced_array
     with pytest.warns(UserWarning, match=r"not used: student__callbacks \(\('step', "
                                          r"'LRScheduler\(\.\.\.\)'\),\) \(now None\)"):
         clf.set_params(student=None).fit(X, y)
+    # the batch iterator is the fit's own, left out of both sides' settings: its
+    # settings on one side only were never compared
+    with pytest.warns(UserWarning, match=r"student__iterator_train__drop_last unset "
+                                         r"\(now True\)"):
+        clf.set_params(student=default_net("student").set_params(
+            iterator_train__drop_last=True)).fit(X, y)
