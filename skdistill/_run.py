@@ -142,7 +142,10 @@ def _read_csv(data, path, key, labelled, categories):
     if categories:
         verbatim += _feature_columns(data, pd.read_csv(path, nrows=0,
                                                        compression=compression).columns)
-    missing_words = {position: list(PANDAS_MISSING) for position, name in enumerate(header)
+    # the field after a row's last comma among the others: with pyarrow installed,
+    # pandas otherwise took that empty field for data lost
+    missing_words = {position: list(PANDAS_MISSING)
+                     for position, name in enumerate([*header, ""])
                      if (name or f"Unnamed: {position}") not in verbatim}
     # low_memory=False: a column's type is inferred over the whole file, not chunk by
     # chunk (a text cell deep in a numbers column gave a DtypeWarning naming no column);
