@@ -404,8 +404,11 @@ def read_samples(config, path=None, key="data.path", labelled=True):
         if has_sequences(data):
             # Checked before the split, so that a message counts the file's samples
             sequences = _texts(samples.X, "data.sequence_column")
-            X = positions_frame(sequences) if config["encoder"]["name"] == "OneHotEncoder" \
-                else np.asarray(sequences, dtype=object)
+            if config["encoder"]["name"] == "OneHotEncoder":
+                _check_one_length(sequences, samples.ids, key, path)
+                X = positions_frame(sequences)
+            else:
+                X = np.asarray(sequences, dtype=object)
             samples = samples._replace(X=X)
         elif config["encoder"]["name"] != "OneHotEncoder":
             _check_feature_values(samples.X, key, path)
@@ -417,6 +420,24 @@ def read_samples(config, path=None, key="data.path", labelled=True):
     except (ValueError, TypeError, *READ_ERRORS) as error:
         raise ConfigError(f"{key}: cannot read {path}: {error}") from None
     return samples
+
+
+def _check_one_length(sequences, ids, key, path):
+    """A ConfigError where ``sequences``, for OneHotEncoder's one column per
+    position, are not of one length, naming the first of the rarest length
+    (positions_frame's own error named neither a sample nor the file)."""
+    lengths = Counter(map(len, sequences))
+    if len(lengths) > 1:
+        rarest = min(lengths, key=lambda length: (lengths[length], length))
+        first = next(index for index, sequence in enumerate(sequences)
+                     if len(sequence) == rarest)
+        shown = ", ".join(f"{length} ({count} sample(s))"
+                          for length, count in sorted(lengths.items()))
+        raise ConfigError(
+            f"{key}: {path} holds sequences of lengths {shown}; encoder OneHotEncoder reads "
+            f"one column per position, so every sequence needs one length: sample {first} "
+            f"(ID {np.asarray(ids[first]).tolist()!r}) has {rarest} letter(s). Give windows "
+            "of one length, or use encoder SequenceEncoder, which pads shorter sequences")
 
 
 def _check_label_count(y, key, file_format):

@@ -2,6 +2,7 @@
 mistakes named in one line before training."""
 
 import gzip
+import re
 import shutil
 import warnings
 
@@ -49,6 +50,18 @@ def test_predict_warns_of_letters_a_one_hot_model_never_saw(peptide_run, tmp_pat
     capsys.readouterr()
     assert predict(peptide_run / "out", tmp_path / "lower.csv", tmp_path / "p.csv") == 0
     assert "skdistill predict: UserWarning: Found unknown categories" in capsys.readouterr().err
+
+
+def test_predict_names_a_sequence_of_another_length_for_a_one_hot_model(peptide_run, tmp_path):
+    # "positions_frame needs sequences of one length; got lengths [2, 7]": a function
+    # the user never called, and no sample
+    pd.DataFrame({"id": ["a", "b", "c"], "sequence": [PEPTIDES[0], "NA", PEPTIDES[1]]}).to_csv(
+        tmp_path / "short.csv", index=False)
+    with pytest.raises(SystemExit, match=re.escape(
+            "short.csv holds sequences of lengths 2 (1 sample(s)), 7 (2 sample(s)); encoder "
+            "OneHotEncoder reads one column per position, so every sequence needs one "
+            "length: sample 1 (ID 'b') has 2 letter(s)")):
+        predict(peptide_run / "out", tmp_path / "short.csv", tmp_path / "p.csv")
 
 
 @pytest.mark.parametrize("columns", [["id", "sequence"], ["sequence", "id"]])
