@@ -142,11 +142,11 @@ def _read_csv(data, path, key, labelled, categories):
     if categories:
         verbatim += _feature_columns(data, pd.read_csv(path, nrows=0,
                                                        compression=compression).columns)
-    # the field after a row's last comma among the others: with pyarrow installed,
-    # pandas otherwise took that empty field for data lost
-    missing_words = {position: list(PANDAS_MISSING)
-                     for position, name in enumerate([*header, ""])
+    missing_words = {position: list(PANDAS_MISSING) for position, name in enumerate(header)
                      if (name or f"Unnamed: {position}") not in verbatim}
+    # the empty field after a row's last comma, missing: with pyarrow installed, pandas
+    # otherwise took it for data lost (an "NA" there is a field beyond the header)
+    missing_words[len(header)] = [""]
     # low_memory=False: a column's type is inferred over the whole file, not chunk by
     # chunk (a text cell deep in a numbers column gave a DtypeWarning naming no column);
     # index_col=False: rows ending in a comma made pandas take the first column for the
@@ -405,7 +405,8 @@ def read_samples(config, path=None, key="data.path", labelled=True):
             # Checked before the split, so that a message counts the file's samples
             sequences = _texts(samples.X, "data.sequence_column")
             if config["encoder"]["name"] == "OneHotEncoder":
-                _check_one_length(sequences, samples.ids, key, path)
+                _check_one_length(sequences, samples.ids if data_format(data) == "fasta"
+                                  or data["id_column"] else None, key, path)
                 X = positions_frame(sequences)
             else:
                 X = np.asarray(sequences, dtype=object)
@@ -424,7 +425,8 @@ def read_samples(config, path=None, key="data.path", labelled=True):
 
 def _check_one_length(sequences, ids, key, path):
     """A ConfigError where ``sequences``, for OneHotEncoder's one column per
-    position, are not of one length, naming the first of the rarest length
+    position, are not of one length, naming the commonest lengths and the first
+    sample of the rarest, with its ID where the file gives ``ids``
     (positions_frame's own error named neither a sample nor the file)."""
     lengths = Counter(map(len, sequences))
     if len(lengths) > 1:
@@ -432,12 +434,14 @@ def _check_one_length(sequences, ids, key, path):
         first = next(index for index, sequence in enumerate(sequences)
                      if len(sequence) == rarest)
         shown = ", ".join(f"{length} ({count} sample(s))"
-                          for length, count in sorted(lengths.items()))
+                          for length, count in lengths.most_common(5))
+        more = f" and {len(lengths) - 5} more" if len(lengths) > 5 else ""
+        named = "" if ids is None else f" (ID {np.asarray(ids[first]).tolist()!r})"
         raise ConfigError(
-            f"{key}: {path} holds sequences of lengths {shown}; encoder OneHotEncoder reads "
-            f"one column per position, so every sequence needs one length: sample {first} "
-            f"(ID {np.asarray(ids[first]).tolist()!r}) has {rarest} letter(s). Give windows "
-            "of one length, or use encoder SequenceEncoder, which pads shorter sequences")
+            f"{key}: {path} holds sequences of lengths {shown}{more}; encoder OneHotEncoder "
+            f"reads one column per position, so every sequence needs one length: sample "
+            f"{first}{named} has {rarest} letter(s). Give windows of one length, or fit "
+            "with encoder SequenceEncoder, which pads shorter sequences")
 
 
 def _check_label_count(y, key, file_format):

@@ -58,7 +58,7 @@ def test_predict_names_a_sequence_of_another_length_for_a_one_hot_model(peptide_
     pd.DataFrame({"id": ["a", "b", "c"], "sequence": [PEPTIDES[0], "NA", PEPTIDES[1]]}).to_csv(
         tmp_path / "short.csv", index=False)
     with pytest.raises(SystemExit, match=re.escape(
-            "short.csv holds sequences of lengths 2 (1 sample(s)), 7 (2 sample(s)); encoder "
+            "short.csv holds sequences of lengths 7 (2 sample(s)), 2 (1 sample(s)); encoder "
             "OneHotEncoder reads one column per position, so every sequence needs one "
             "length: sample 1 (ID 'b') has 2 letter(s)")):
         predict(peptide_run / "out", tmp_path / "short.csv", tmp_path / "p.csv")

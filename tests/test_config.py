@@ -1583,6 +1583,12 @@ def test_rows_ending_in_a_comma_keep_their_columns(csv_run):
             f"--input: the first data row of {path} holds more fields than its header "
             "names (8)")):
         read_samples(load_config(config).config, path, "--input")
+    # R's write.table with row names and a last column of NA: a fix for pyarrow read it
+    # with every column moved one to the left
+    lines = frame.assign(note="NA").to_csv(index=False).splitlines()
+    path.write_text("\n".join([lines[0].rpartition(",")[0], *lines[1:]]) + "\n")
+    with pytest.raises(ConfigError, match="holds more fields than its header names"):
+        read_samples(load_config(config).config, path, "--input")
 
 
 def test_a_header_with_spaces_after_its_commas_is_named(csv_run):
