@@ -405,8 +405,9 @@ def read_samples(config, path=None, key="data.path", labelled=True):
             # Checked before the split, so that a message counts the file's samples
             sequences = _texts(samples.X, "data.sequence_column")
             if config["encoder"]["name"] == "OneHotEncoder":
-                _check_one_length(sequences, samples.ids if data_format(data) == "fasta"
-                                  or data["id_column"] else None, key, path)
+                fasta = data_format(data) == "fasta"
+                _check_one_length(sequences, samples.ids if fasta or data["id_column"]
+                                  else None, key, path, fasta)
                 X = positions_frame(sequences)
             else:
                 X = np.asarray(sequences, dtype=object)
@@ -423,11 +424,12 @@ def read_samples(config, path=None, key="data.path", labelled=True):
     return samples
 
 
-def _check_one_length(sequences, ids, key, path):
+def _check_one_length(sequences, ids, key, path, fasta):
     """A ConfigError where ``sequences``, for OneHotEncoder's one column per
     position, are not of one length, naming the commonest lengths and the first
-    sample of the rarest, with its ID where the file gives ``ids``
-    (positions_frame's own error named neither a sample nor the file)."""
+    sample of the rarest: its record (``fasta``) or data row, and its ID where the
+    file gives ``ids`` (positions_frame's own error named neither a sample nor the
+    file)."""
     lengths = Counter(map(len, sequences))
     if len(lengths) > 1:
         rarest = min(lengths, key=lambda length: (lengths[length], length))
@@ -436,11 +438,13 @@ def _check_one_length(sequences, ids, key, path):
         shown = ", ".join(f"{length} ({count} sample(s))"
                           for length, count in lengths.most_common(5))
         more = f" and {len(lengths) - 5} more" if len(lengths) > 5 else ""
-        named = "" if ids is None else f" (ID {np.asarray(ids[first]).tolist()!r})"
+        place = f"{'record' if fasta else 'data row'} {first + 1:,}"
+        if ids is not None and not pd.isna(ids[first]):
+            place += f", ID {np.asarray(ids[first]).tolist()!r}"
         raise ConfigError(
             f"{key}: {path} holds sequences of lengths {shown}{more}; encoder OneHotEncoder "
             f"reads one column per position, so every sequence needs one length: sample "
-            f"{first}{named} has {rarest} letter(s). Give windows of one length, or fit "
+            f"{first} ({place}) has {rarest} letter(s). Give windows of one length, or fit "
             "with encoder SequenceEncoder, which pads shorter sequences")
 
 
