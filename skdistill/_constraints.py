@@ -1,5 +1,8 @@
 """Parameter constraints shared by the estimators of the library."""
 
+from numbers import Integral
+
+import numpy as np
 from sklearn.utils._param_validation import HasMethods, Interval
 
 
@@ -10,11 +13,16 @@ class NumberInterval(Interval):
     float; here a flag is not a number: ``beta=True`` read as 1 dropped the
     teacher term without a word, ``batch_size=True`` trained in batches of one.
     The parameters that are flags take ``"boolean"`` and refuse 0 and 1 alike.
+    A real number NumPy cannot compute with (``fractions.Fraction``) is refused
+    by the same message, where scikit-learn's check raised NumPy's TypeError.
     """
 
     def is_satisfied_by(self, val):
         """Whether ``val`` is a number (not a bool) within the interval."""
-        return not isinstance(val, bool) and super().is_satisfied_by(val)
+        return (
+            isinstance(val, (Integral, float, np.floating)) and not isinstance(val, bool)
+            and super().is_satisfied_by(val)
+        )
 
 
 class ModuleClass(HasMethods):

@@ -359,7 +359,7 @@ def _first_cell(cells_by_column):
                          "cell(s) in that column")
 
 
-def read_samples(config, path=None, key="data.path", labelled=True):
+def read_samples(config, path=None, key="data.path", labelled=True, model_length=None):
     """Read the samples of a data file the way a run's config says.
 
     Parameters
@@ -372,6 +372,9 @@ def read_samples(config, path=None, key="data.path", labelled=True):
         How messages name the file.
     labelled : bool, default=True
         Whether labels are read (and required).
+    model_length : int or None, default=None
+        The sequence length a one-hot model was trained on, named by the message
+        on sequences of several lengths (None: the file is read for a fit).
 
     Returns
     -------
@@ -383,11 +386,12 @@ def read_samples(config, path=None, key="data.path", labelled=True):
     """
     data = config["data"]
     given, path = path, data.get("path") if path is None else path
+    shown_format = data_format(data).upper()
     if path is not None and Path(path).is_dir():  # its name alone spoke of a format
-        raise ConfigError(f"{key}: {path} is a folder; give a {data_format(data)} file")
+        raise ConfigError(f"{key}: {path} is a folder; give a {shown_format} file")
     if given is not None and format_of(path, key) != data_format(data):
-        raise ConfigError(f"{key}: the model was trained on {data_format(data)} data; give "
-                          f"a {data_format(data)} file, not {path}")
+        raise ConfigError(f"{key}: the model was trained on {shown_format} data; give "
+                          f"a {shown_format} file, not {path}")
     if path is not None and not Path(path).is_file():
         raise ConfigError(f"{key}: no such file: {path}")
     try:
@@ -407,7 +411,7 @@ def read_samples(config, path=None, key="data.path", labelled=True):
             if config["encoder"]["name"] == "OneHotEncoder":
                 fasta = data_format(data) == "fasta"
                 _check_one_length(sequences, samples.ids if fasta or data["id_column"]
-                                  else None, key, path, fasta)
+                                  else None, key, path, fasta, model_length)
                 X = positions_frame(sequences)
             else:
                 X = np.asarray(sequences, dtype=object)
@@ -424,12 +428,12 @@ def read_samples(config, path=None, key="data.path", labelled=True):
     return samples
 
 
-def _check_one_length(sequences, ids, key, path, fasta):
+def _check_one_length(sequences, ids, key, path, fasta, model_length):
     """A ConfigError where ``sequences``, for OneHotEncoder's one column per
     position, are not of one length, naming the commonest lengths and the first
     sample of the rarest: its record (``fasta``) or data row, and its ID where the
     file gives ``ids`` (positions_frame's own error named neither a sample nor the
-    file)."""
+    file), and the length of a model's windows (``model_length``) to predict."""
     lengths = Counter(map(len, sequences))
     if len(lengths) > 1:
         rarest = min(lengths, key=lambda length: (lengths[length], length))
@@ -444,8 +448,11 @@ def _check_one_length(sequences, ids, key, path, fasta):
         raise ConfigError(
             f"{key}: {path} holds sequences of lengths {shown}{more}; encoder OneHotEncoder "
             f"reads one column per position, so every sequence needs one length: sample "
-            f"{first} ({place}) has {rarest} letter(s). Give windows of one length, or fit "
-            "with encoder SequenceEncoder, which pads shorter sequences")
+            f"{first} ({place}) has {rarest} letter(s). " + (
+                "Give windows of one length, or fit with encoder SequenceEncoder, which "
+                "pads shorter sequences" if model_length is None else
+                f"The model was trained on windows of length {model_length}: give windows "
+                "of that length"))
 
 
 def _check_label_count(y, key, file_format):
@@ -1106,9 +1113,6 @@ def run_predict(model_path, input_path, output=None):
         if _named_format(output) in _NOT_CSV and not Path(output).is_dir():
             raise ConfigError(f"--output: {output} names a {_named_format(output)} file, but "
                               "predict writes CSV (comma-separated): name it *.csv")
-    ids, X, _, _ = read_samples(config, input_path, "--input", labelled=False)
-    if data_format(config["data"]) == "fasta":
-        _warn_of_repeated_ids(ids)
     try:
         model = load(model_file)
     except UntrustedClassError as error:
@@ -1128,6 +1132,10 @@ def run_predict(model_path, input_path, output=None):
                           "edited); give the folder skdistill fit wrote")
     classes = fitted_classifier(model, "skdistill predict")[0].classes_
     trained_length = getattr(model, "n_features_in_", None)
+    ids, X, _, _ = read_samples(config, input_path, "--input", labelled=False,
+                                model_length=trained_length)
+    if data_format(config["data"]) == "fasta":
+        _warn_of_repeated_ids(ids)
     if config["encoder"]["name"] == "OneHotEncoder":
         if X.shape[1] != trained_length:
             raise ConfigError(f"--input: {input_path} holds sequences of length "

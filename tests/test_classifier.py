@@ -3,6 +3,7 @@ import re
 import sys
 import threading
 import warnings
+from fractions import Fraction
 
 import joblib
 import numpy as np
@@ -681,6 +682,9 @@ def test_an_optimizer_error_of_a_custom_type_still_names_the_role(imbalanced_arr
         ({"warm_start": 1}, "warm_start"), ({"early_stopping": "yes"}, "early_stopping"),
         ({"random_state": -1}, "random_state"),
         ({"teacher_fusion": "median"}, "teacher_fusion"),
+        # NumPy's TypeError "ufunc 'isnan' not supported for the input types" before
+        ({"validation_fraction": Fraction(1, 5)}, r"validation_fraction.*Fraction\(1, 5\)"),
+        ({"alpha": Fraction(1, 2)}, "alpha"),
     ],
 )
 def test_bad_parameters_raise_value_error_naming_them(imbalanced_arrays, params, message):

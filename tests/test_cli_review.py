@@ -60,7 +60,8 @@ def test_predict_names_a_sequence_of_another_length_for_a_one_hot_model(peptide_
     with pytest.raises(SystemExit, match=re.escape(
             "short.csv holds sequences of lengths 7 (2 sample(s)), 2 (1 sample(s)); encoder "
             "OneHotEncoder reads one column per position, so every sequence needs one "
-            "length: sample 1 (data row 2, ID 'b') has 2 letter(s)")):
+            "length: sample 1 (data row 2, ID 'b') has 2 letter(s). The model was trained "
+            "on windows of length 7: give windows of that length")):  # was: fit otherwise
         predict(peptide_run / "out", tmp_path / "short.csv", tmp_path / "p.csv")
     # an empty ID: the data row alone (it was shown as the ID nan)
     pd.DataFrame({"id": ["a", None, "c"], "sequence": [PEPTIDES[0], "NA", PEPTIDES[1]]}).to_csv(

@@ -168,12 +168,12 @@ def test_predict_writes_the_loaded_models_probabilities(csv_fitted, tmp_path):
         with pytest.raises(SystemExit, match="--output: cannot write .*proba.csv.zst: .*zstandard"):
             predict(out, tmp_path / "new.csv", tmp_path / "proba.csv.zst")
     (tmp_path / "new.fasta").write_text(">a\nACDE\n")
-    with pytest.raises(SystemExit, match="--input: the model was trained on csv data"):
+    with pytest.raises(SystemExit, match="--input: the model was trained on CSV data; give a CSV file"):
         predict(out, tmp_path / "new.fasta", tmp_path / "proba.csv")
     # a folder was "no such file", or of a format its name did not tell
     for name in ("folder.csv", "folder"):
         (tmp_path / name).mkdir()
-        with pytest.raises(SystemExit, match=f"--input: .*{name} is a folder; give a csv file"):
+        with pytest.raises(SystemExit, match=f"--input: .*{name} is a folder; give a CSV file"):
             predict(out, tmp_path / name, tmp_path / "proba.csv")
 
 
