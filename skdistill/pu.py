@@ -28,7 +28,7 @@ Learning: A Modern Approach", NeurIPS 2021.
 
 import heapq
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from itertools import count
 from numbers import Integral, Real
@@ -454,12 +454,15 @@ class _ScorePriorEstimator(_PriorEstimator):
         _warn_of_copied_positives(X, s)
         rng = check_random_state(self.random_state)
         folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
-        scores = [
-            (classifier, cross_val_predict(
-                seed_unset_random_states(classifier, rng), X, s, cv=folds,
-                method="predict_proba")[:, 1])
-            for classifier in self._scorers(X)
-        ]
+        # the default scorer takes numbers alone: its error is explained by X; a
+        # classifier of the user's may read text and fail for other reasons
+        with naming_bad_features(self, X) if self.classifier is None else nullcontext():
+            scores = [
+                (classifier, cross_val_predict(
+                    seed_unset_random_states(classifier, rng), X, s, cv=folds,
+                    method="predict_proba")[:, 1])
+                for classifier in self._scorers(X)
+            ]
         self.prior_ = self._prior_from_scores(scores, s, labelled)
         self.labelled_fraction_ = labelled
         return self

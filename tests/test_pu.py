@@ -460,18 +460,30 @@ def test_tice_bins_features_alike_dense_shifted_or_sparse():
     assert sparse == pytest.approx(dense)
 
 
-def test_tice_names_a_text_column_as_the_classifier_does():
+@pytest.mark.parametrize(
+    "estimator", [TIcEPriorEstimator, BestBinPriorEstimator, ElkanNotoPriorEstimator])
+def test_prior_estimators_name_a_text_column_as_the_classifier_does(estimator):
     # scikit-learn's bare "could not convert string to float: 'y'"
     X, _, s, _ = scar_task(200, class_sep=2.0)
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])]).assign(
         kind=np.where(s == 1, "x", "y"))
+    name = estimator.__name__
     with pytest.raises(ValueError, match=r"X must hold numbers; column\(s\) \['kind'\] hold"):
-        TIcEPriorEstimator(random_state=0).fit(frame, s)
-    # the advice named DistilledClassifier
-    with pytest.raises(ValueError, match=r"TIcEPriorEstimator takes a 2-D array of numbers: "
-                                         r"encode sequences first, e.g. make_pipeline\("
-                                         r"SequenceEncoder\(\), TIcEPriorEstimator\(\)\)"):
-        TIcEPriorEstimator(random_state=0).fit(["ACDE", "CDEF"] * 100, s)
+        estimator(random_state=0).fit(frame, s)
+    # TIcE's advice named DistilledClassifier
+    with pytest.raises(ValueError, match=rf"{name} takes a 2-D array of numbers: "
+                                         rf"encode sequences first, e.g. make_pipeline\("
+                                         rf"SequenceEncoder\(\), {name}\(\)\)"):
+        estimator(random_state=0).fit(["ACDE", "CDEF"] * 100, s)
+
+
+def test_a_scorer_of_the_users_fails_with_its_own_error():
+    # it may read text: a failure of its own is not blamed on X's text
+    X, _, s, _ = scar_task(200, class_sep=2.0)
+    frame = pd.DataFrame(X).assign(kind=np.where(s == 1, "x", "y"))
+    frame.columns = frame.columns.astype(str)
+    with pytest.raises(ValueError, match=r"^could not convert string to float"):
+        BestBinPriorEstimator(LogisticRegression(), random_state=0).fit(frame, s)
 
 
 def test_estimators_take_any_two_labels():
