@@ -667,7 +667,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         shape (n, 2)), and one logit per class for more: logits, not
         probabilities (a module ending in a softmax is refused).
         A scikit-learn classifier with ``predict_proba`` is cloned and fitted
-        once on ``X`` as given (``teacher_epochs`` does not apply); wrap an
+        once on the rows of ``X`` the nets train on (all of them, or all but
+        the validation part of early stopping), in the format ``X`` is given
+        in (``teacher_epochs`` does not apply); wrap an
         already fitted one in :class:`sklearn.frozen.FrozenEstimator` to use it
         as it is (offline distillation): it is never refitted, not even by
         ``GridSearchCV``, and its predictions are computed once per fit.
@@ -1175,7 +1177,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Numeric features: NumPy, pandas or scipy.sparse (densified one
-            batch at a time). Scikit-learn teachers receive ``X`` as given.
+            batch at a time). Scikit-learn teachers receive ``X`` in the format
+            it is given in (its training rows, as the nets do).
         y : array-like of shape (n_samples,)
             Class labels of one type (ints, strings, bools).
         sample_weight : array-like of shape (n_samples,) or None, default=None

@@ -137,6 +137,11 @@ _Loader.add_implicit_resolver(_FLOAT_TAG, re.compile(
 _Dumper.add_implicit_resolver(_FLOAT_TAG, re.compile(f"^{_EXPONENT}$"), list("-+0123456789."))
 
 
+#: Why a Windows path in double quotes fails: YAML reads "C:\new" as "C:" and a line break.
+BACKSLASH_ADVICE = (" In double quotes YAML reads a backslash as an escape (\\n a line "
+                    "break, \\t a tab): write a Windows path in single quotes, or with /")
+
+
 def dump_yaml(config):
     """The YAML text of ``config``, which :func:`read_yaml` reads back equal."""
     return yaml.dump(config, Dumper=_Dumper, sort_keys=False)
@@ -201,8 +206,9 @@ def _path(base, value, key):
     """The path a config gives under ``key``: ``~`` expanded, relative to ``base``."""
     if _expect(value, key, "a string") == "":
         raise ConfigError(f"{key}: expected a path, got an empty string")
-    if "\0" in value:  # the system refuses it, with "embedded null byte"
-        raise ConfigError(f"{key}: a path holds no NUL character; got {value[:MAX_SHOWN]!r}")
+    if any(ord(letter) < 32 for letter in value):  # the system refuses a NUL itself
+        raise ConfigError(f"{key}: a path holds no control character (a NUL, tab or line "
+                          f"break); got {value[:MAX_SHOWN]!r}.{BACKSLASH_ADVICE}")
     try:
         return base / Path(value).expanduser()
     except RuntimeError as error:  # ~user of no such user
@@ -707,7 +713,8 @@ def read_yaml(path):
         mark = error.problem_mark
         # JSON is YAML but for tabs, which YAML never reads as indentation
         hint = (" (YAML indents with spaces only, JSON written with tabs included)"
-                if "'\\t'" in str(error.problem) else "")
+                if "'\\t'" in str(error.problem) else
+                f".{BACKSLASH_ADVICE}" if "escape" in str(error.problem) else "")
         raise ConfigError(f"{path} is not valid YAML: {error.problem} (line {mark.line + 1}, "
                           f"column {mark.column + 1}){hint}") from None
     except RecursionError:

@@ -86,6 +86,16 @@ def _named_format(path):
     return suffixes[-1] if suffixes else ""
 
 
+def _compression(path):
+    """pandas' compression of a CSV written to ``path``: by its name, but for a
+    ``.zip`` of no other suffix (``proba.zip``), whose member pandas names
+    ``proba``, a file no spreadsheet opens by its name: ``proba.csv`` here."""
+    path = Path(path)
+    if path.suffix.lower() != ".zip" or _named_format(path):
+        return "infer"
+    return {"method": "zip", "archive_name": f"{path.stem}.csv"}
+
+
 def _fasta_labels(values, ids, key, path):
     """The labels of FASTA headers, read as a CSV file's (:func:`_label_values`): as
     integers only, "+1.0" and "-1.0" were text, whose order made "-1.0" positive."""
@@ -283,7 +293,24 @@ def _label_values(text, key, path):
         return numbers.to_numpy()
     if text.isin(list(PANDAS_BOOLS)).all():
         return text.map(PANDAS_BOOLS).to_numpy(dtype=bool)
+    _check_label_spellings(text, key, path)
     return text.to_numpy()
+
+
+def _check_label_spellings(text, key, path):
+    """A ConfigError where labels differ in case, surrounding spaces or number
+    format alone ("pos", "Pos", "pos "): each trained as a class of its own, in
+    silence where each was held by more than 1 % of the samples."""
+    spellings = {}
+    for label in text.unique():
+        spellings.setdefault(_spelling(label), []).append(label)
+    clashing = [sorted(group) for group in spellings.values() if len(group) > 1]
+    if clashing:
+        shown = "; ".join(", ".join(map(repr, group)) for group in clashing[:3])
+        raise ConfigError(f"{key}: {path} holds labels that differ in case, surrounding "
+                          f"spaces or number format alone ({shown}): each would train as a "
+                          "class of its own; "
+                          "write each class one way")
 
 
 def _header(path, key):
@@ -1155,7 +1182,7 @@ def run_predict(model_path, input_path, output=None):
             frame.to_csv(sys.stdout, index=False)
         else:
             with written_whole(output) as written:
-                frame.to_csv(written, index=False)
+                frame.to_csv(written, index=False, compression=_compression(output))
     except BrokenPipeError:
         raise  # the reader of the output stopped (``| head``): not an error of ours
     except (OSError, ImportError) as error:  # ImportError: a compression's library (.zst)

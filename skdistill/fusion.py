@@ -83,7 +83,10 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
         raise ValueError(f"{name} must hold numbers, not flags (True weighs 1, False 0); "
                          f"got {weights!r}.")
     try:
-        checked = torch.as_tensor(weights, dtype=torch.float64, device="cpu")
+        # a copy of anything but a tensor: torch warned of a read-only array (a
+        # pandas 3 column's to_numpy()) that it would never write to
+        source = weights if torch.is_tensor(weights) else np.array(weights, dtype=np.float64)
+        checked = torch.as_tensor(source, dtype=torch.float64, device="cpu")
     except (TypeError, ValueError, RuntimeError, OverflowError):
         checked = None
     if (checked is None or checked.shape != (n_teachers,) or not torch.isfinite(checked).all()

@@ -219,6 +219,27 @@ def test_fasta_labels_beyond_int64_and_an_uppercase_gz_are_read(tmp_path):
     assert sorted(set(read_samples(config).y.tolist())) == ["0", big]
 
 
+@pytest.mark.parametrize("file_format", ["csv", "fasta"])
+def test_labels_spelled_two_ways_are_refused(tmp_path, file_format):
+    # "pos", "pos " and "Pos" trained a four-class model in silence (each held by
+    # more than 1 % of the samples, so no rare-class warning)
+    labels = ["pos", "neg", "pos ", "Pos", "neg", "neg"] * 5
+    ids = [f"s{i}" for i in range(30)]
+    if file_format == "csv":
+        pd.DataFrame({"id": ids, "sequence": PEPTIDES * 5, "label": labels}).to_csv(
+            tmp_path / "w.csv", index=False)
+        data = {"path": "w.csv", "sequence_column": "sequence"}
+    else:
+        write_fasta(tmp_path / "w.fasta", ids, PEPTIDES * 5, [x.strip() for x in labels])
+        data = {"path": "w.fasta"}
+    config, _ = load_config(write_config(tmp_path, data=data))
+    spelled = "'Pos', 'pos', 'pos '" if file_format == "csv" else "'Pos', 'pos'"
+    with pytest.raises(ConfigError, match=re.escape(
+            f"holds labels that differ in case, surrounding spaces or number format alone "
+            f"({spelled}): each would train as a class of its own; write each class one way")):
+        read_samples(config)
+
+
 def test_a_yaml_merge_may_override_a_key(tmp_path):
     # "not valid YAML: the key 'params' is given twice"
     config, _ = write_csv_run(tmp_path)

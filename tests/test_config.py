@@ -164,6 +164,10 @@ def test_predict_writes_the_loaded_models_probabilities(csv_fitted, tmp_path):
     assert predict(out, tmp_path / "new.csv", tmp_path / "proba.csv.zip") == 0
     with zipfile.ZipFile(tmp_path / "proba.csv.zip") as archive:
         assert archive.namelist() == ["proba.csv"]  # was the hidden file's name
+    assert predict(out, tmp_path / "new.csv", tmp_path / "proba.ZIP") == 0
+    with zipfile.ZipFile(tmp_path / "proba.ZIP") as archive:
+        assert archive.namelist() == ["proba.csv"]  # was "proba", of no format
+        pd.testing.assert_frame_equal(pd.read_csv(archive.open("proba.csv")), written)
     if importlib.util.find_spec("zstandard") is None:  # pandas' ImportError's traceback
         with pytest.raises(SystemExit, match="--output: cannot write .*proba.csv.zst: .*zstandard"):
             predict(out, tmp_path / "new.csv", tmp_path / "proba.csv.zst")
@@ -417,7 +421,13 @@ BROKEN = {
         "classifier.random_state: got True, which YAML reads from an unquoted yes",
     ),
     # "ValueError: embedded null byte" in a traceback
-    "a NUL in a path": ({"output": "out\0x"}, "output: a path holds no NUL character"),
+    "a NUL in a path": ({"output": "out\0x"}, "output: a path holds no control character"),
+    # "D:\new_out" in double quotes: a path of a line break, named as "D: ew_out"
+    "a line break in a path": (
+        {"output": "D:\new_out"},
+        "output: a path holds no control character (a NUL, tab or line break); got "
+        "'D:\\new_out'. In double quotes YAML reads a backslash as an escape",
+    ),
     # some two thousand characters of torch's C++ backtrace in the message
     "a module size beyond int64": (
         {"student": {"name": "MLP", "params": {"hidden_units": [10**20]}}},
@@ -1517,7 +1527,11 @@ def test_data_messages_count_the_files_samples_alike(tmp_path, column, value, me
     ("data: " + "[" * 2000 + "]" * 2000 + "\n", "is not a config: it nests too deeply"),
     ('{\n\t"output": "out"\n}\n', "(YAML indents with spaces only, JSON written with tabs "
                                     "included)"),
-], ids=["a list as a key", "deep nesting", "JSON indented with tabs"])
+    # a Windows path in double quotes: YAML's error alone
+    ('data:\n  path: "C:\\Users\\me\\w.csv"\n', "expected escape sequence of 8 hexadecimal "
+     "numbers, but found 's' (line 2, column 14). In double quotes YAML reads a backslash as an "
+     "escape (\\n a line break, \\t a tab): write a Windows path in single quotes, or with /"),
+], ids=["a list as a key", "deep nesting", "JSON indented with tabs", "a Windows path"])
 def test_yaml_that_ended_in_tracebacks_is_a_config_error(tmp_path, text, message):
     path = tmp_path / "run.yaml"
     path.write_text(text)

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -112,6 +114,18 @@ def test_weights_beyond_int64_keep_their_ratio():
     weights = check_teacher_weights([2**63, 2**62], 2)
     assert weights.dtype == torch.float64 and weights[0] / weights[1] == 2.0
     assert check_teacher_weights(np.array([1e-300, 1.0]), 2)[0] == 1e-300
+
+
+def test_read_only_weights_are_taken_without_a_warning():
+    # torch warned that writing to the tensor of a read-only array (pandas 3's
+    # to_numpy()) "will result in undefined behavior"; nothing writes to it
+    weights = np.array([1.0, 3.0])
+    weights.flags.writeable = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        checked = check_teacher_weights(weights, 2)
+    assert checked.tolist() == [1.0, 3.0]
+    assert check_teacher_weights(torch.tensor([1.0, 3.0]), 2).tolist() == [1.0, 3.0]
 
 
 def test_unknown_rule_is_named():
