@@ -17,9 +17,9 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 from skorch import NeuralNet, NeuralNetBinaryClassifier
-from skorch.callbacks import Checkpoint, EarlyStopping, LRScheduler
+from skorch.callbacks import Checkpoint, EarlyStopping, InputShapeSetter, LRScheduler
 from skorch.callbacks.scoring import ScoringBase
-from skorch.dataset import unpack_data
+from skorch.dataset import Dataset, unpack_data
 from skorch.exceptions import SkorchException
 from sklearn.base import clone
 from torch import nn
@@ -353,7 +353,8 @@ def default_net(role):
         Which default: the teacher :class:`~skdistill.modules.MLP` with hidden
         layers (256, 128), dropout 0.1 and lr 3e-3, or the student with one
         hidden layer of 64 units and lr 1e-2; both trained by AdamW with
-        weight decay 1e-2.
+        weight decay 1e-2 (``optimizer__fused=True``). Another ``optimizer``
+        set on it trains without those of the two it does not take.
 
     Returns
     -------
@@ -417,8 +418,9 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
     _check_net_settings(net_class, params, role, {
         "max_epochs": max_epochs, "batch_size": batch_size, "device": device,
         "train_split": None, "iterator_train": BatchIterator, "iterator_valid": BatchIterator,
-        "verbose": 0,
+        "dataset": Dataset, "verbose": 0,
     })
+    _drop_unaccepted_defaults(net_class, params)
     filled = {}
     for name, value in module_dims.items():
         if accepts(params["module"], name) and f"module__{name}" not in params:
@@ -435,7 +437,7 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
     net = net_class(**params)
     try:
         net.initialize()
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, KeyError) as error:  # KeyError: a **kwargs module's
         # skorch builds callbacks, module, criterion, optimizer in turn: an error
         # between the first two is the module's, one after the criterion the optimizer's
         built = vars(net)
@@ -451,7 +453,9 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
             raise
         module = params["module"]
         name = getattr(module, "__name__", type(module).__name__)
-        given = ", ".join(f"{key}={value!r}" for key, value in filled.items()) or "none"
+        given = ", ".join(f"{key}={value!r}" for key, value in filled.items()) or (
+            "none (they go to __init__'s parameters by name, and **kwargs names none)"
+            if _takes_any_keyword(module) else "none")
         raise _build_error(
             error, f"The {role}'s module {name} could not be built: {error} (arguments "
             f"filled in from the data: {given}; give others as module__<name> of a skorch "
@@ -472,6 +476,28 @@ def _check_trainable(module, role):
             f"The {role}'s module {type(module).__name__} has no parameter to train (none, "
             "or all with requires_grad=False: frozen in the module or by a callback such as "
             f"skorch's Freezer), and every meta-epoch trains it.{fixed}")
+
+
+def _drop_unaccepted_defaults(net_class, params):
+    """Drop from ``params`` the optimizer settings of :data:`DEFAULT_NET_PARAMS`, as
+    a default net holds them, that its optimizer does not take: a search over
+    ``optimizer`` from :func:`~skdistill.default_net` failed on RMSprop's lack of
+    ``fused`` and LBFGS's of weight decay, and no ``set_params`` removes a key."""
+    if not issubclass(net_class, DistillationNet):
+        return
+    optimizer = params.get("optimizer", DEFAULT_NET_PARAMS["optimizer"])
+    for key, value in DEFAULT_NET_PARAMS.items():
+        prefix, _, name = key.partition("__")
+        if prefix == "optimizer" and name and key in params and params[key] == value and (
+                isinstance(optimizer, type) and not accepts(optimizer, name)):
+            del params[key]
+
+
+def _takes_any_keyword(module):
+    """Whether a module class's ``__init__`` takes ``**kwargs``."""
+    return isinstance(module, type) and any(
+        parameter.kind is inspect.Parameter.VAR_KEYWORD
+        for parameter in inspect.signature(module).parameters.values())
 
 
 def _build_error(error, message):
@@ -547,6 +573,7 @@ _SET_BY_THE_FIT = {
                    "out validation_fraction of the rows itself to stop early",
     "iterator_train": _SERVED_FROM_MEMORY,
     "iterator_valid": _SERVED_FROM_MEMORY,
+    "dataset": _SERVED_FROM_MEMORY,
     "verbose": "the nets train silently; DistilledClassifier's verbose prints each "
                "meta-epoch",
 }
@@ -595,6 +622,12 @@ def _check_net_settings(net_class, params, role, fit_settings):
             )
         if name == "shuffle" and prefix == "iterator_train" and params[key]:
             continue  # as it is
+        if name and prefix == "dataset":
+            raise ValueError(
+                f"The {role} net sets {key}, which DistilledClassifier does not use: "
+                f"{_SERVED_FROM_MEMORY}, not through a skorch Dataset. Transform the "
+                "data before fit (in a Pipeline, say)."
+            )
         if name and (
             (prefix == "iterator_valid" and name not in _ITERATOR_VALID_SETTINGS)
             or (prefix == "iterator_train" and name not in _ITERATOR_TRAIN_SETTINGS)
@@ -630,6 +663,13 @@ def _check_callbacks(net, role):
             "DistilledClassifier reads each round's training loss from it."
         )
     for name, callback in net.callbacks_:
+        if isinstance(callback, InputShapeSetter):
+            raise ValueError(
+                f"The {role} net's InputShapeSetter callback {name!r} reads the shape of "
+                "skorch's X, which the nets are not given (their batches come from "
+                "tensors in memory); DistilledClassifier fills in a module's input_dim "
+                "and output_dim from the data itself: leave the callback out."
+            )
         if isinstance(callback, EarlyStopping):
             raise ValueError(
                 f"The {role} net's EarlyStopping callback {name!r} would end the whole "

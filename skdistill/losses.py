@@ -365,7 +365,18 @@ class CrossEntropyLoss(nn.Module):
         -------
         loss : torch.Tensor of shape ()
         """
+        # torch reads (n,) logits as one sample of n classes: a softmax across the batch
+        if logits.ndim != 2 or logits.shape[1] < 2:
+            raise ValueError(
+                "CrossEntropyLoss expects one logit per class, of shape (n, n_classes) with "
+                f"n_classes >= 2; got shape {tuple(logits.shape)} (for one logit per "
+                "sample, use BinaryCrossEntropyLoss)."
+            )
         _check_targets(logits, target)
+        if target.is_floating_point() or target.is_complex() or target.dtype == torch.bool:
+            raise ValueError(
+                f"CrossEntropyLoss expects class indices as integers; got {target.dtype}."
+            )
         _check_sample_weight(target, sample_weight)
         return _reduced(F.cross_entropy, sample_weight, logits, target)
 
@@ -505,16 +516,16 @@ class DistillationLoss(nn.Module):
                 "teacher_logits is None, but the teacher term has samples (alpha > 0 "
                 "and n_true < n): pass the teacher's logits."
             )
+        given_shapes = tuple(student_logits.shape), tuple(teacher_logits.shape)
         if teacher_logits.ndim == 2 and teacher_logits.shape[1] == 1:
             teacher_logits = teacher_logits[:, 0]  # one class's softmax would be constant
         binary = teacher_logits.ndim == 1
-        if binary:
+        if binary and (student_logits.ndim != 2 or student_logits.shape[1] <= 2):
             student_logits = binary_logits(student_logits)
         if student_logits.shape != teacher_logits.shape:
             raise ValueError(
                 "student and teacher logits must match: shape (n,) for two classes, "
-                f"(n, k) for k; got {tuple(student_logits.shape)} and "
-                f"{tuple(teacher_logits.shape)}."
+                f"(n, k) for k; got {given_shapes[0]} and {given_shapes[1]}."
             )
         teacher_logits = teacher_logits.detach()
         if self.distillation_loss == "mse":

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 import scipy.special
 import sklearn
 import torch
-from skorch import NeuralNet
+from skorch import NeuralNet, NeuralNetBinaryClassifier
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
@@ -625,6 +625,44 @@ def test_a_module_that_cannot_be_built_names_its_role(imbalanced_arrays, role):
     with pytest.raises(ValueError, match=rf"^The {role}'s optimizer AdamW could not be built: "
                                          r"Invalid learning rate: -1.0"):
         fast(**{role: default_net(role).set_params(lr=-1.0)}).fit(X, y)
+
+
+class KeywordsModule(torch.nn.Module):
+    """A module that reads its sizes from ``**kwargs``."""
+
+    def __init__(self, **kwargs):
+        super().__init__()
+        self.linear = torch.nn.Linear(kwargs["input_dim"], 1)
+
+    def forward(self, X):
+        return self.linear(X)
+
+
+def test_a_keywords_module_that_cannot_be_built_names_its_role(imbalanced_arrays):
+    # a bare KeyError: 'input_dim', of neither role nor module
+    with pytest.raises(ValueError, match=re.escape(
+            "The student's module KeywordsModule could not be built: 'input_dim' (arguments "
+            "filled in from the data: none (they go to __init__'s parameters by name, and "
+            "**kwargs names none)")):
+        fast(student=KeywordsModule).fit(*imbalanced_arrays)
+
+
+@pytest.mark.parametrize("optimizer", [torch.optim.RMSprop, torch.optim.NAdam, torch.optim.Rprop])
+def test_a_default_net_trains_with_an_optimizer_of_other_settings(imbalanced_arrays, optimizer):
+    # default_net's fused=True (RMSprop, NAdam) and weight decay (Rprop): "got an
+    # unexpected keyword argument", and no set_params could remove them
+    X, y = imbalanced_arrays
+    net = default_net("student").set_params(optimizer=optimizer)
+    clf = fast(student=net).fit(X, y)
+    assert type(clf.student_.optimizer_) is optimizer
+    defaults = {"fused": True, "weight_decay": 1e-2}
+    for name, value in defaults.items():
+        if name in clf.student_.optimizer_.defaults:
+            assert clf.student_.optimizer_.defaults[name] == value
+    # a setting given to a net of the user's is the user's: refused as it was
+    with pytest.raises(TypeError, match="RMSprop could not be built: .*'fused'"):
+        fast(student=NeuralNetBinaryClassifier(
+            MLP, optimizer=torch.optim.RMSprop, optimizer__fused=True)).fit(X, y)
 
 
 class CodedError(ValueError):

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -395,6 +397,28 @@ def test_distillation_loss_names_bad_teacher_logits_and_n_true(teacher, n_true, 
         loss(torch.zeros(4), torch.tensor([0.0, 1.0, 0.0, 1.0]), teacher, n_true=n_true)
     with pytest.raises(ValueError, match="one label per sample"):
         loss(torch.zeros(4), torch.zeros(3), torch.zeros(4))
+
+
+def test_a_binary_teacher_beside_a_multiclass_student_is_named_a_mismatch():
+    # "A binary loss expects one logit per sample ...; got shape (3, 3)": the
+    # student's shape, right for three classes, blamed
+    loss = DistillationLoss(0.5, CrossEntropyLoss())
+    with pytest.raises(ValueError, match=re.escape(
+            "student and teacher logits must match: shape (n,) for two classes, (n, k) for k; "
+            "got (3, 3) and (3, 1).")):
+        loss(torch.zeros(3, 3), torch.tensor([0, 1, 2]), torch.zeros(3, 1))
+
+
+@pytest.mark.parametrize("logits, target, message", [
+    # torch took (n,) logits for one sample of n classes: a softmax across the batch
+    (torch.tensor([2.0, -1.0, 0.5]), torch.tensor([1.0, 0.0, 1.0]), r"got shape \(3,\) \(for one"),
+    (torch.zeros(3, 1), torch.zeros(3, dtype=torch.long), r"got shape \(3, 1\)"),  # always 0
+    # torch's "Expected floating point type for target with class probabilities"
+    (torch.zeros(3, 3), torch.tensor([0.0, 1.0, 2.0]), "class indices as integers; got torch.float32"),
+])
+def test_cross_entropy_names_logits_or_targets_of_another_kind(logits, target, message):
+    with pytest.raises(ValueError, match=message):
+        CrossEntropyLoss()(logits, target)
 
 
 # --- sample weights ---------------------------------------------------------------------

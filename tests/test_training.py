@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 import torch
 from skorch import NeuralNet, NeuralNetBinaryClassifier
-from skorch.dataset import ValidSplit
+from skorch.dataset import Dataset, ValidSplit
 from skorch.callbacks import (
-    Callback, Checkpoint, EarlyStopping, EpochScoring, EpochTimer, Freezer, LRScheduler,
-    TrainEndCheckpoint,
+    Callback, Checkpoint, EarlyStopping, EpochScoring, EpochTimer, Freezer, InputShapeSetter,
+    LRScheduler, TrainEndCheckpoint,
 )
 from sklearn.datasets import make_classification
 from torch.optim.lr_scheduler import OneCycleLR, StepLR
@@ -117,6 +117,10 @@ class OwnLoader(torch.utils.data.DataLoader):
     """A DataLoader of the user's."""
 
 
+class OwnDataset(Dataset):
+    """A skorch Dataset of the user's."""
+
+
 class OwnBinaryNet(NeuralNetBinaryClassifier):
     """A skorch subclass of the usual pattern: its parent's defaults by ``**kwargs``."""
 
@@ -139,7 +143,7 @@ def test_a_nets_own_epochs_and_batch_size_are_named_as_unused(imbalanced_arrays)
                for message in messages)
     # a validation split, an iterator and verbose were replaced without a word
     student = default_net("student").set_params(
-        train_split=ValidSplit(0.2), iterator_train=OwnLoader, verbose=2)
+        train_split=ValidSplit(0.2), iterator_train=OwnLoader, verbose=2, dataset=OwnDataset)
     with pytest.warns(UserWarning) as caught:
         fast(student=student).fit(X, y)
     messages = [str(warning.message) for warning in caught]
@@ -152,6 +156,10 @@ def test_a_nets_own_epochs_and_batch_size_are_named_as_unused(imbalanced_arrays)
                for message in messages)
     assert ("The student net's verbose=2 is not used: the nets train silently; "
             "DistilledClassifier's verbose prints each meta-epoch.") in messages
+    # a Dataset of the user's (augmentation, say) was never called, without a word
+    assert any(message.startswith("The student net's dataset=<class ") and
+               "OwnDataset'> is not used: DistilledClassifier serves" in message
+               for message in messages)
     with warnings.catch_warnings():  # skorch's defaults are no setting of the user's
         warnings.simplefilter("error")
         clf = fast(student=default_net("student"),
@@ -856,6 +864,11 @@ class Float64MLP(torch.nn.Module):
     ({"iterator_train__batch_size": 7}, "sets iterator_train__batch_size, which"),
     ({"iterator_train__shuffle": False}, "shuffled every epoch"),
     ({"iterator_valid__shuffle": True}, "sets iterator_valid__shuffle, which"),
+    # ignored without a word
+    ({"dataset__length": 5}, "sets dataset__length, which DistilledClassifier does not use"),
+    # "AttributeError: 'TensorData' object has no attribute 'shape'" from skorch
+    ({"callbacks": [InputShapeSetter()]},
+     "InputShapeSetter callback 'InputShapeSetter' reads the shape of skorch's X"),
     # blamed 'valid_*' scores for the missing train_loss
     ({"callbacks": "disable"}, "callbacks record no train_loss"),
     ({"callbacks__train_loss": None}, "callbacks record no train_loss"),
