@@ -131,13 +131,20 @@ def _texts(sequences, caller):
     return texts
 
 
+def _first_number(sequences):
+    """The index of the first number among ``sequences``, NaN aside (a missing
+    sequence, named so by :func:`_texts`), or None."""
+    return next((index for index, value in enumerate(sequences)
+                 if isinstance(value, (Number, np.number, np.bool_)) and value == value),
+                None)
+
+
 def _refuse_numbers(sequences, reshape):
     """A ValueError where one of the ``sequences`` (one per sample, given as 1-D
     input or as one column) is a number: each would be read as the text of its
     digits (a column of features passed by mistake). ``reshape``: whether the
     numbers may be one sample of an encoder fitted on a table of symbols."""
-    number = next((index for index, value in enumerate(sequences)
-                   if isinstance(value, (Number, np.number, np.bool_))), None)
+    number = _first_number(sequences)
     if number is not None:
         raise ValueError(
             "SequenceEncoder: X holds numbers as sequences, one per sample in its 1 "
@@ -308,10 +315,23 @@ def positions_frame(sequences, prefix="pos"):
             "(frame['sequence'])."
         )
     index = sequences.index if isinstance(sequences, pd.Series) else None
+    if not isinstance(sequences, (str, bytes)):  # _texts names one string itself
+        sequences = list(sequences)
+        number = _first_number(sequences)
+        if number is not None:  # a column of labels or IDs given by mistake
+            raise ValueError(
+                f"positions_frame: sample {number} is a number, {sequences[number]!r}, whose "
+                "digits are no sequence: give the sequences as strings."
+            )
     sequences = _texts(sequences, "positions_frame")
     if not sequences:
         raise ValueError("positions_frame: no sequences.")
     lengths = {len(sequence) for sequence in sequences}
+    if lengths == {0}:  # a frame of no column, refused by the encoder after it
+        raise ValueError(
+            f"positions_frame: all {len(sequences)} sequences are empty: there is no "
+            "position to make a column of."
+        )
     if len(lengths) > 1:
         raise ValueError(
             f"positions_frame needs sequences of one length; got lengths {sorted(lengths)}."
@@ -497,9 +517,10 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         _check_prefix(self.prefix, "SequenceEncoder")
 
     def _symbols(self, X, reset):
-        """The (n, positions) array of symbols of ``X``, "" where none; after
-        ``fit``, no wider than one position beyond ``length_`` (enough to tell
-        a longer sequence)."""
+        """The (n, positions) array of symbols of ``X``, "" where none; no wider
+        than one position beyond ``length_`` after ``fit``, or ``length`` where
+        given (enough to tell a longer sequence: one long sequence among short
+        ones made the array as wide as it, 3.2 GB for one of 200,000 letters)."""
         single = X.item() if isinstance(X, np.ndarray) and X.ndim == 0 else X
         if isinstance(single, (str, bytes)):
             _texts(single, "SequenceEncoder")  # raises, saying why
@@ -530,7 +551,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             return np.vectorize(partial(_as_text, caller="SequenceEncoder"), otypes=[str])(X)
         if not one_dimensional:
             _refuse_numbers(X[:, 0], reshape=False)
-        return _letters(X.ravel(), None if reset else self.length_ + 1)
+        length = self.length if reset else self.length_
+        return _letters(X.ravel(), None if length is None else length + 1)
 
     @restores_state_on_error
     def fit(self, X, y=None):

@@ -82,14 +82,17 @@ _COPIED_POSITIVES = 0.2
 #: Names of the unlabeled class (compared case-insensitively): as the later label
 #: in sorted order they would become the positive class.
 _UNLABELED_NAMES = frozenset({"unlabeled", "unlabelled", "unknown", "u"})
+#: Names of a negative class that sort after the positive's ("-" after "+").
+_NEGATIVE_NAMES = frozenset({"-", "-1"})
 
 
 def check_positive_label(label):
     """Raise a ValueError where the label taken as positive names the unlabeled class.
 
     Of "positive"/"unlabeled" (or "labeled"/"unlabeled") the later label in
-    sorted order, the one taken as positive, is "unlabeled": a PU risk would
-    then treat the unlabeled samples as the labelled positives.
+    sorted order, the one taken as positive, is "unlabeled", and of "+"/"-"
+    (or "+1"/"-1" as text) it is "-": a PU risk would then treat the unlabeled
+    samples as the labelled positives.
 
     Parameters
     ----------
@@ -100,17 +103,20 @@ def check_positive_label(label):
     ------
     ValueError
         If ``label`` is the string "unlabeled", "unlabelled", "unknown" or "U", in
-        any case.
+        any case, or "-" or "-1".
 
     Examples
     --------
     >>> check_positive_label("site")
     """
-    if isinstance(label, str) and label.strip().lower() in _UNLABELED_NAMES:
+    name = label.strip().lower() if isinstance(label, str) else None
+    if name in _UNLABELED_NAMES or name in _NEGATIVE_NAMES:
+        marked = "unlabeled" if name in _UNLABELED_NAMES else "negative (or unlabeled)"
         raise ValueError(
             f"The positive class is the later of the two labels in sorted order, here "
-            f"{str(label)!r}, whose name says it marks the unlabeled samples. Give the labelled "
-            "positives the later label, e.g. 1 for them and 0 for the unlabeled ones."
+            f"{str(label)!r}, whose name says it marks the {marked} samples. Give the "
+            "labelled positives the later label, e.g. 1 for them and 0 for the unlabeled "
+            "ones."
         )
 
 
@@ -289,7 +295,7 @@ def make_pu_labels(y, label_frequency, pos_label=None, random_state=None):
     [0, 0, 0, 0, 1, 1]
     """
     label_frequency = _check_real("label_frequency", label_frequency, 0, 1, "right")
-    y = np.asarray(y)
+    y = column_or_1d(y, warn=True)  # a column, as fit takes it
     positives = np.flatnonzero(y == positive_label(y, pos_label))
     n_kept = max(1, int(round(label_frequency * len(positives))))
     kept = check_random_state(random_state).choice(positives, n_kept, replace=False)

@@ -115,3 +115,17 @@ def test_sequence_encoder_builds_its_output_without_a_coo_copy():
     output = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
     assert peak < 4.5 * output, (peak, output)
     assert X.has_canonical_format and X.indices.dtype == np.int32
+
+
+def test_sequence_encoder_of_a_given_length_cuts_a_long_sequence_before_splitting_it():
+    # fit split every sequence out to the longest before cutting to length: 3.2 GB
+    # for 2,000 windows beside one sequence of 200,000 letters
+    from skdistill.preprocessing import SequenceEncoder
+
+    windows = ["ACDEFGHIKLMNPQRSTVWYACDEFGHIKLM"] * 200 + ["A" * 20_000]
+    tracemalloc.start()
+    encoder = SequenceEncoder(length=31).fit(windows)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert encoder.length_ == 31
+    assert peak < 2_000_000, peak  # the split of all out to 20,000 letters: 32 MB

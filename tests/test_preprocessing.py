@@ -32,6 +32,18 @@ def test_positions_frame_names_missing_and_absent_sequences():
         positions_frame([])
 
 
+def test_positions_frame_refuses_numbers_and_empty_sequences():
+    # [12, 34] became the digit columns of two "windows" (a label or ID column given
+    # by mistake); ["", ""] a frame of no column, refused by the encoder after it
+    with pytest.raises(ValueError, match=r"positions_frame: sample 1 is a number, 34, whose "
+                                         r"digits are no sequence"):
+        positions_frame(pd.Series(["12", 34]))
+    with pytest.raises(ValueError, match=r"positions_frame: sample 0 is a number"):
+        positions_frame(np.array([12, 34]))
+    with pytest.raises(ValueError, match="positions_frame: all 2 sequences are empty"):
+        positions_frame(["", ""])
+
+
 def test_positions_frame_rejects_mixed_lengths():
     with pytest.raises(ValueError, match="one length"):
         positions_frame(["ACG", "TT"])

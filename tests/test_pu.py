@@ -833,6 +833,20 @@ def test_an_estimate_of_mostly_positive_unlabeled_samples_warns():
         assert fit_prior(ConstantPrior(0.5), None, None) == 0.5
 
 
+@pytest.mark.parametrize("positive, negative", [("+", "-"), ("+1", "-1")])
+def test_a_positive_label_named_negative_is_refused(small_separable_task, positive, negative):
+    # "-" sorts after "+": make_pu_labels hid and labelled the non-sites, in silence
+    X, y_true, s, _ = small_separable_task
+    y = np.where(y_true == 1, positive, negative)
+    with pytest.raises(ValueError, match=f"here '{negative}', whose name says it marks the "
+                                         r"negative \(or unlabeled\) samples"):
+        make_pu_labels(y, 0.5, random_state=0)
+    with pytest.raises(ValueError, match=f"here '{negative}', whose name says"):
+        DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, np.where(s == 1, positive, negative))
+    labelled = make_pu_labels(y, 0.5, pos_label=positive, random_state=0)
+    assert set(np.flatnonzero(labelled)) <= set(np.flatnonzero(y == positive))
+
+
 # --- SCAR labels and the prior formula ------------------------------------------------
 
 
@@ -844,6 +858,10 @@ def test_make_pu_labels_keeps_only_positives_at_the_label_frequency():
     assert y[s == 0].mean() == pytest.approx(prior_from_label_frequency(0.25, s.mean()))
     with pytest.raises(ValueError, match="label_frequency"):
         make_pu_labels(y, 0.0)
+    # a column, as fit takes it: it was "y must be one-dimensional"
+    with pytest.warns(DataConversionWarning):
+        column = make_pu_labels(y.reshape(-1, 1), 0.25, random_state=0)
+    np.testing.assert_array_equal(column, s)
 
 
 @pytest.mark.parametrize("make", [

@@ -89,7 +89,7 @@ def load_crotonylation(*, return_X_y=False):
     2021), MIT License; the licence note ships beside the file in
     ``skdistill/datasets/data/README.md``. There is no official test split:
     make a stratified one. The rows keep the source's order, grouped by label
-    (6,686 positives, then the negatives, then 135 positives): take a subset at
+    (6,687 positives, then 67,106 negatives, then 134 positives): take a subset at
     random and stratified (``train_test_split(..., stratify=labels)``), not the
     first rows, which hold one class.
 
