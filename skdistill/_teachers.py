@@ -167,9 +167,13 @@ class EstimatorTeacher(_Teacher):
                 + (f", and {', '.join(sorted(kwargs))}" if kwargs else "")
             )
             raise kind(
-                f"The scikit-learn {self.role} {type(self.estimator).__name__} failed in "
-                f"{method}{on_input}: {error}"
+                f"The {self._named} failed in {method}{on_input}: {error}"
             ) from error
+
+    @property
+    def _named(self):
+        """How messages name the teacher: "scikit-learn teacher[1] LogisticRegression"."""
+        return f"scikit-learn {self.role} {type(self.estimator).__name__}"
 
     def _check_probabilities(self, proba):
         """A ValueError naming the teacher where ``predict_proba`` gave no
@@ -178,15 +182,14 @@ class EstimatorTeacher(_Teacher):
         problem = _probability_error(proba, len(self.estimator.classes_))
         if problem is not None:
             raise ValueError(
-                f"The scikit-learn {self.role} {type(self.estimator).__name__} returned from "
-                f"predict_proba {problem}; a teacher must return probabilities in [0, 1], "
-                "one column per class, each row summing to 1."
+                f"The {self._named} returned from predict_proba {problem}; a teacher must "
+                "return probabilities in [0, 1], one column per class, each row summing to 1."
             )
 
     def _compute_logits(self, part):
         proba = np.asarray(self._call("predict_proba", part.raw), dtype=np.float32)
         self._check_probabilities(proba)
-        proba = proba[:, _column_order(self.estimator.classes_, self.classes)]
+        proba = proba[:, _column_order(self.estimator.classes_, self.classes, self._named)]
         proba = torch.as_tensor(proba, device=part.data.device)
         return probabilities_to_logits(proba[:, 1] if proba.shape[1] == 2 else proba)
 
@@ -242,12 +245,14 @@ def stratified_bootstrap(y, rng):
     return rng.permutation(rows)
 
 
-def _column_order(teacher_classes, classes):
+def _column_order(teacher_classes, classes, named):
+    """The columns of a teacher's probabilities in the order of ``classes``; a
+    ValueError naming the teacher (``named``) where its classes are others."""
     teacher_classes = list(np.asarray(teacher_classes).tolist())
     missing = [c for c in np.asarray(classes).tolist() if c not in teacher_classes]
     if missing or len(teacher_classes) != len(classes):
         raise ValueError(
-            f"A teacher predicts the classes {teacher_classes}, but y holds "
+            f"The {named} predicts the classes {teacher_classes}, but y holds "
             f"{np.asarray(classes).tolist()}: a teacher must be fitted on the same labels."
         )
     return [teacher_classes.index(c) for c in np.asarray(classes).tolist()]

@@ -248,6 +248,15 @@ def test_bootstrap_keeps_a_class_of_one_sample_in_every_teacher(imbalanced_array
             assert teacher.classes_.tolist() == [0, 1]
 
 
+def test_a_frozen_teacher_of_other_classes_is_named_by_its_position(imbalanced_arrays):
+    # "A teacher predicts the classes ['a', 'b']": which of the list's, it did not say
+    X, y = imbalanced_arrays
+    other = LogisticRegression().fit(X, np.where(y == 1, "a", "b"))
+    with pytest.raises(ValueError, match=r"^The scikit-learn teacher\[1\] FrozenEstimator "
+                                         r"predicts the classes \['a', 'b'\], but y holds"):
+        fast(teacher=[None, FrozenEstimator(other)]).fit(X, y)
+
+
 def test_stratified_bootstrap_keeps_the_class_counts():
     y = np.repeat([0, 1, 2], [50, 9, 1])
     rng = np.random.RandomState(0)
