@@ -25,6 +25,7 @@ import inspect
 import math
 import os
 import re
+import unicodedata
 from collections import namedtuple
 from collections.abc import Hashable
 from numbers import Integral, Real
@@ -202,13 +203,20 @@ def _expect(value, path, kind):
     return value
 
 
+def _escaped(letter):
+    """Whether ``letter`` is what a YAML escape in double quotes makes of a Windows
+    path's backslash and letter: a control character (``\\n``, ``\\t``, ``\\N``),
+    a line or paragraph separator (``\\L``, ``\\P``) or a no-break space (``\\_``)."""
+    return unicodedata.category(letter) in ("Cc", "Zl", "Zp") or letter == "\xa0"
+
+
 def _path(base, value, key):
     """The path a config gives under ``key``: ``~`` expanded, relative to ``base``."""
     if _expect(value, key, "a string") == "":
         raise ConfigError(f"{key}: expected a path, got an empty string")
-    if any(ord(letter) < 32 for letter in value):  # the system refuses a NUL itself
-        raise ConfigError(f"{key}: a path holds no control character (a NUL, tab or line "
-                          f"break); got {value[:MAX_SHOWN]!r}.{BACKSLASH_ADVICE}")
+    if any(_escaped(letter) for letter in value):  # the system refuses a NUL itself
+        raise ConfigError(f"{key}: a path holds no control, line-break or no-break-space "
+                          f"character; got {value[:MAX_SHOWN]!r}.{BACKSLASH_ADVICE}")
     try:
         return base / Path(value).expanduser()
     except RuntimeError as error:  # ~user of no such user

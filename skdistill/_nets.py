@@ -420,7 +420,7 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
         "train_split": None, "iterator_train": BatchIterator, "iterator_valid": BatchIterator,
         "dataset": Dataset, "verbose": 0,
     })
-    _drop_unaccepted_defaults(net_class, params)
+    _drop_unaccepted_defaults(net_class, params, role)
     filled = {}
     for name, value in module_dims.items():
         if accepts(params["module"], name) and f"module__{name}" not in params:
@@ -478,26 +478,34 @@ def _check_trainable(module, role):
             f"skorch's Freezer), and every meta-epoch trains it.{fixed}")
 
 
-def _drop_unaccepted_defaults(net_class, params):
+def _drop_unaccepted_defaults(net_class, params, role):
     """Drop from ``params`` the optimizer settings of :data:`DEFAULT_NET_PARAMS`, as
-    a default net holds them, that its optimizer does not take: a search over
-    ``optimizer`` from :func:`~skdistill.default_net` failed on RMSprop's lack of
-    ``fused`` and LBFGS's of weight decay, and no ``set_params`` removes a key."""
-    if not issubclass(net_class, DistillationNet):
-        return
+    a default net holds them, that its optimizer does not take (by name or
+    ``**kwargs``): a search over ``optimizer`` from :func:`~skdistill.default_net`
+    failed on RMSprop's lack of ``fused`` and Rprop's of weight decay, and no
+    ``set_params`` removes a key. All but ``fused``, a speed setting, are warned of."""
     optimizer = params.get("optimizer", DEFAULT_NET_PARAMS["optimizer"])
+    if not (issubclass(net_class, DistillationNet) and isinstance(optimizer, type)
+            and not _takes_any_keyword(optimizer)):
+        return
     for key, value in DEFAULT_NET_PARAMS.items():
         prefix, _, name = key.partition("__")
-        if prefix == "optimizer" and name and key in params and params[key] == value and (
-                isinstance(optimizer, type) and not accepts(optimizer, name)):
+        if (prefix == "optimizer" and name and key in params and params[key] == value
+                and not accepts(optimizer, name)):
             del params[key]
+            if name != "fused":
+                warnings.warn(
+                    f"The {role} net's optimizer {optimizer.__name__} takes no {name}: the "
+                    f"default net's {key}={value!r} is left out.", UserWarning,
+                    stacklevel=user_stacklevel(),
+                )
 
 
-def _takes_any_keyword(module):
-    """Whether a module class's ``__init__`` takes ``**kwargs``."""
-    return isinstance(module, type) and any(
+def _takes_any_keyword(cls):
+    """Whether a class's ``__init__`` (a module's, an optimizer's) takes ``**kwargs``."""
+    return isinstance(cls, type) and any(
         parameter.kind is inspect.Parameter.VAR_KEYWORD
-        for parameter in inspect.signature(module).parameters.values())
+        for parameter in inspect.signature(cls).parameters.values())
 
 
 def _build_error(error, message):

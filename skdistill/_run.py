@@ -88,10 +88,10 @@ def _named_format(path):
 
 def _compression(path):
     """pandas' compression of a CSV written to ``path``: by its name, but for a
-    ``.zip`` of no other suffix (``proba.zip``), whose member pandas names
-    ``proba``, a file no spreadsheet opens by its name: ``proba.csv`` here."""
+    ``.zip`` not named ``*.csv.zip`` (``proba.zip``, ``run.2024.zip``), whose member
+    pandas names ``proba``, a file no spreadsheet opens by its name: ``proba.csv``."""
     path = Path(path)
-    if path.suffix.lower() != ".zip" or _named_format(path):
+    if path.suffix.lower() != ".zip" or path.stem.lower().endswith(".csv"):
         return "infer"
     return {"method": "zip", "archive_name": f"{path.stem}.csv"}
 
@@ -293,24 +293,24 @@ def _label_values(text, key, path):
         return numbers.to_numpy()
     if text.isin(list(PANDAS_BOOLS)).all():
         return text.map(PANDAS_BOOLS).to_numpy(dtype=bool)
-    _check_label_spellings(text, key, path)
+    _warn_of_label_spellings(text, key, path)
     return text.to_numpy()
 
 
-def _check_label_spellings(text, key, path):
-    """A ConfigError where labels differ in case, surrounding spaces or number
-    format alone ("pos", "Pos", "pos "): each trained as a class of its own, in
-    silence where each was held by more than 1 % of the samples."""
+def _warn_of_label_spellings(text, key, path):
+    """Warn where labels differ in case, surrounding spaces or number format alone
+    ("pos", "Pos", "pos "): each trains as a class of its own, which went unsaid
+    where each was held by more than 1 % of the samples ("Co" and "CO" may be
+    two classes: a warning, not a refusal)."""
     spellings = {}
     for label in text.unique():
         spellings.setdefault(_spelling(label), []).append(label)
     clashing = [sorted(group) for group in spellings.values() if len(group) > 1]
     if clashing:
         shown = "; ".join(", ".join(map(repr, group)) for group in clashing[:3])
-        raise ConfigError(f"{key}: {path} holds labels that differ in case, surrounding "
-                          f"spaces or number format alone ({shown}): each would train as a "
-                          "class of its own; "
-                          "write each class one way")
+        warnings.warn(f"{key}: {path} holds labels that differ in case, surrounding spaces "
+                      f"or number format alone ({shown}): each trains as a class of its own; "
+                      "if they name one class, write it one way.", UserWarning, stacklevel=2)
 
 
 def _header(path, key):

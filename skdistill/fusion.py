@@ -83,10 +83,11 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
         raise ValueError(f"{name} must hold numbers, not flags (True weighs 1, False 0); "
                          f"got {weights!r}.")
     try:
-        # a copy of anything but a tensor: torch warned of a read-only array (a
-        # pandas 3 column's to_numpy()) that it would never write to
-        source = weights if torch.is_tensor(weights) else np.array(weights, dtype=np.float64)
-        checked = torch.as_tensor(source, dtype=torch.float64, device="cpu")
+        if hasattr(weights, "__array__") and not torch.is_tensor(weights):
+            # a copy: torch warned of a read-only array (a pandas 3 column's
+            # to_numpy()) that it would never write to
+            weights = np.array(weights)
+        checked = torch.as_tensor(weights, dtype=torch.float64, device="cpu")
     except (TypeError, ValueError, RuntimeError, OverflowError):
         checked = None
     if (checked is None or checked.shape != (n_teachers,) or not torch.isfinite(checked).all()

@@ -24,19 +24,17 @@ from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
 from ._numbers import summable_weights
 from ._validation import check_one_column
-from .pu import _is_prior, _warn_if_positives_are_most, positive_label
+from .pu import _is_prior, _PositiveNamedOtherwise, _warn_if_positives_are_most, positive_label
 
 __all__ = ["pu_estimated_f1_score", "pu_f1_score", "pu_f1_scorer", "pu_roc_auc_score"]
 
 
 def _positive_label(y_true, pos_label):
     """:func:`~skdistill.pu.positive_label`, whose refusal of a positive named
-    "unlabeled" names ``pos_label`` too: the metrics take one."""
+    "unlabeled" (or "-") names ``pos_label`` too: the metrics take one."""
     try:
         return positive_label(y_true, pos_label)
-    except ValueError as error:
-        if "whose name says it marks the unlabeled" not in str(error):
-            raise
+    except _PositiveNamedOtherwise as error:
         other = min(set(y_true.tolist()), key=str)
         raise ValueError(f"{error} Or name it: pos_label={other!r}.") from None
 

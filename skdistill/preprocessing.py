@@ -420,7 +420,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     alphabet : str, sequence of str or None, default=None
-        The letters, e.g. ``"ACGT"``. None learns them in ``fit`` (sorted).
+        The letters, e.g. ``"ACGT"``. None learns them in ``fit`` (sorted),
+        from the positions encoded (the first ``length`` where given).
     length : int or None, default=None
         Positions to encode: longer sequences are truncated at the end,
         shorter ones padded at the end with all-zero positions. None learns
@@ -517,10 +518,10 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         _check_prefix(self.prefix, "SequenceEncoder")
 
     def _symbols(self, X, reset):
-        """The (n, positions) array of symbols of ``X``, "" where none; no wider
-        than one position beyond ``length_`` after ``fit``, or ``length`` where
-        given (enough to tell a longer sequence: one long sequence among short
-        ones made the array as wide as it, 3.2 GB for one of 200,000 letters)."""
+        """The (n, positions) array of symbols of ``X``, "" where none; in ``fit``
+        no wider than ``length`` where given (one long sequence among short ones
+        made the array as wide as it, 3.2 GB for one of 200,000 letters), after
+        it than one position beyond ``length_`` (enough to tell a longer one)."""
         single = X.item() if isinstance(X, np.ndarray) and X.ndim == 0 else X
         if isinstance(single, (str, bytes)):
             _texts(single, "SequenceEncoder")  # raises, saying why
@@ -551,8 +552,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             return np.vectorize(partial(_as_text, caller="SequenceEncoder"), otypes=[str])(X)
         if not one_dimensional:
             _refuse_numbers(X[:, 0], reshape=False)
-        length = self.length if reset else self.length_
-        return _letters(X.ravel(), None if length is None else length + 1)
+        if reset:  # the alphabet of the positions encoded, the length's given
+            return _letters(X.ravel(), self.length)
+        return _letters(X.ravel(), self.length_ + 1)
 
     @restores_state_on_error
     def fit(self, X, y=None):

@@ -627,6 +627,13 @@ def test_a_module_that_cannot_be_built_names_its_role(imbalanced_arrays, role):
         fast(**{role: default_net(role).set_params(lr=-1.0)}).fit(X, y)
 
 
+class KeywordsAdam(torch.optim.Adam):
+    """An optimizer that passes its settings on by ``**kwargs``."""
+
+    def __init__(self, params, **kwargs):
+        super().__init__(params, **kwargs)
+
+
 class KeywordsModule(torch.nn.Module):
     """A module that reads its sizes from ``**kwargs``."""
 
@@ -647,6 +654,7 @@ def test_a_keywords_module_that_cannot_be_built_names_its_role(imbalanced_arrays
         fast(student=KeywordsModule).fit(*imbalanced_arrays)
 
 
+@pytest.mark.filterwarnings("ignore:The student net's optimizer Rprop takes no weight_decay")
 @pytest.mark.parametrize("optimizer", [torch.optim.RMSprop, torch.optim.NAdam, torch.optim.Rprop])
 def test_a_default_net_trains_with_an_optimizer_of_other_settings(imbalanced_arrays, optimizer):
     # default_net's fused=True (RMSprop, NAdam) and weight decay (Rprop): "got an
@@ -663,6 +671,19 @@ def test_a_default_net_trains_with_an_optimizer_of_other_settings(imbalanced_arr
     with pytest.raises(TypeError, match="RMSprop could not be built: .*'fused'"):
         fast(student=NeuralNetBinaryClassifier(
             MLP, optimizer=torch.optim.RMSprop, optimizer__fused=True)).fit(X, y)
+
+
+def test_a_default_nets_weight_decay_left_out_is_warned_of_and_kept_for_kwargs(
+    imbalanced_arrays,
+):
+    X, y = imbalanced_arrays
+    with pytest.warns(UserWarning, match=re.escape(
+            "The student net's optimizer Rprop takes no weight_decay: the default net's "
+            "optimizer__weight_decay=0.01 is left out.")):
+        fast(student=default_net("student").set_params(optimizer=torch.optim.Rprop)).fit(X, y)
+    # an optimizer of **kwargs passes them on: a first version dropped its weight decay
+    clf = fast(student=default_net("student").set_params(optimizer=KeywordsAdam)).fit(X, y)
+    assert clf.student_.optimizer_.defaults["weight_decay"] == 1e-2
 
 
 class CodedError(ValueError):

@@ -220,7 +220,7 @@ def test_fasta_labels_beyond_int64_and_an_uppercase_gz_are_read(tmp_path):
 
 
 @pytest.mark.parametrize("file_format", ["csv", "fasta"])
-def test_labels_spelled_two_ways_are_refused(tmp_path, file_format):
+def test_labels_spelled_two_ways_are_warned_of(tmp_path, file_format):
     # "pos", "pos " and "Pos" trained a four-class model in silence (each held by
     # more than 1 % of the samples, so no rare-class warning)
     labels = ["pos", "neg", "pos ", "Pos", "neg", "neg"] * 5
@@ -234,9 +234,18 @@ def test_labels_spelled_two_ways_are_refused(tmp_path, file_format):
         data = {"path": "w.fasta"}
     config, _ = load_config(write_config(tmp_path, data=data))
     spelled = "'Pos', 'pos', 'pos '" if file_format == "csv" else "'Pos', 'pos'"
-    with pytest.raises(ConfigError, match=re.escape(
+    with pytest.warns(UserWarning, match=re.escape(
             f"holds labels that differ in case, surrounding spaces or number format alone "
-            f"({spelled}): each would train as a class of its own; write each class one way")):
+            f"({spelled}): each trains as a class of its own; if they name one class, write "
+            "it one way.")):
+        assert len(set(read_samples(config).y)) == (4 if file_format == "csv" else 3)
+    # "Co" and "CO" may well be two classes: warned of, not refused; "pos"/"neg" not at all
+    pd.DataFrame({"sequence": PEPTIDES * 2, "label": ["pos", "neg"] * 6}).to_csv(
+        tmp_path / "clean.csv", index=False)
+    config, _ = load_config(write_config(
+        tmp_path, data={"path": "clean.csv", "sequence_column": "sequence"}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         read_samples(config)
 
 

@@ -164,10 +164,11 @@ def test_predict_writes_the_loaded_models_probabilities(csv_fitted, tmp_path):
     assert predict(out, tmp_path / "new.csv", tmp_path / "proba.csv.zip") == 0
     with zipfile.ZipFile(tmp_path / "proba.csv.zip") as archive:
         assert archive.namelist() == ["proba.csv"]  # was the hidden file's name
-    assert predict(out, tmp_path / "new.csv", tmp_path / "proba.ZIP") == 0
-    with zipfile.ZipFile(tmp_path / "proba.ZIP") as archive:
-        assert archive.namelist() == ["proba.csv"]  # was "proba", of no format
-        pd.testing.assert_frame_equal(pd.read_csv(archive.open("proba.csv")), written)
+    for name, member in (("proba.ZIP", "proba.csv"), ("run.2024.zip", "run.2024.csv")):
+        assert predict(out, tmp_path / "new.csv", tmp_path / name) == 0
+        with zipfile.ZipFile(tmp_path / name) as archive:
+            assert archive.namelist() == [member]  # was "proba", of no format
+            pd.testing.assert_frame_equal(pd.read_csv(archive.open(member)), written)
     if importlib.util.find_spec("zstandard") is None:  # pandas' ImportError's traceback
         with pytest.raises(SystemExit, match="--output: cannot write .*proba.csv.zst: .*zstandard"):
             predict(out, tmp_path / "new.csv", tmp_path / "proba.csv.zst")
@@ -421,12 +422,18 @@ BROKEN = {
         "classifier.random_state: got True, which YAML reads from an unquoted yes",
     ),
     # "ValueError: embedded null byte" in a traceback
-    "a NUL in a path": ({"output": "out\0x"}, "output: a path holds no control character"),
+    "a NUL in a path": ({"output": "out\0x"}, "output: a path holds no control, line-break"),
     # "D:\new_out" in double quotes: a path of a line break, named as "D: ew_out"
     "a line break in a path": (
         {"output": "D:\new_out"},
-        "output: a path holds no control character (a NUL, tab or line break); got "
+        "output: a path holds no control, line-break or no-break-space character; got "
         "'D:\\new_out'. In double quotes YAML reads a backslash as an escape",
+    ),
+    # "D:\Projects" in double quotes: a paragraph separator, taken as a path
+    "a paragraph separator in a path": (
+        {"data": {"path": "D:\u2029rojects/w.csv"}},
+        "data.path: a path holds no control, line-break or no-break-space character; got "
+        "'D:\\u2029rojects/w.csv'",
     ),
     # some two thousand characters of torch's C++ backtrace in the message
     "a module size beyond int64": (

@@ -126,6 +126,10 @@ def test_read_only_weights_are_taken_without_a_warning():
         checked = check_teacher_weights(weights, 2)
     assert checked.tolist() == [1.0, 3.0]
     assert check_teacher_weights(torch.tensor([1.0, 3.0]), 2).tolist() == [1.0, 3.0]
+    # text is no weight, read-only or not (a first copy through float64 parsed it)
+    for text in (["1", "2"], np.array(["1", "2"]), [b"1", b"2"]):
+        with pytest.raises(ValueError, match="must hold one finite, non-negative weight"):
+            check_teacher_weights(text, 2)
 
 
 def test_unknown_rule_is_named():

@@ -44,6 +44,14 @@ def test_positions_frame_refuses_numbers_and_empty_sequences():
         positions_frame(["", ""])
 
 
+def test_a_given_length_learns_the_alphabet_of_the_positions_it_encodes():
+    # letters beyond length were learned (all-zero columns); a first cut to length + 1
+    # learned those of one position more alone
+    encoder = SequenceEncoder(length=3).fit(["ACDW", "ACDYK", "AC"])
+    assert encoder.alphabet_.tolist() == ["A", "C", "D"]
+    assert encoder.transform(["ACDW"]).shape == (1, 9)
+
+
 def test_positions_frame_rejects_mixed_lengths():
     with pytest.raises(ValueError, match="one length"):
         positions_frame(["ACG", "TT"])

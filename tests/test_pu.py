@@ -845,6 +845,9 @@ def test_a_positive_label_named_negative_is_refused(small_separable_task, positi
         DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, np.where(s == 1, positive, negative))
     labelled = make_pu_labels(y, 0.5, pos_label=positive, random_state=0)
     assert set(np.flatnonzero(labelled)) <= set(np.flatnonzero(y == positive))
+    # the metrics name their pos_label (a first version matched the message's words)
+    with pytest.raises(ValueError, match=re.escape(f"Or name it: pos_label='{positive}'")):
+        pu_f1_score(y, y)
 
 
 # --- SCAR labels and the prior formula ------------------------------------------------
