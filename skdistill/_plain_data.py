@@ -275,7 +275,14 @@ class TreeWriter:
     def _module(self, module):
         arguments = {}
         for parameter in inspect.signature(type(module)).parameters.values():
-            if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            if parameter.kind is parameter.VAR_POSITIONAL:  # Sequential's layers
+                raise TypeError(
+                    f"Cannot save the {type(module).__name__} instance: its constructor "
+                    f"takes *{parameter.name}, which no attribute of that name keeps, so it "
+                    "cannot be rebuilt without pickle. Give a module class of your own "
+                    "that builds these layers in its __init__."
+                )
+            if parameter.kind is parameter.VAR_KEYWORD:
                 continue
             if hasattr(module, parameter.name):
                 arguments[parameter.name] = getattr(module, parameter.name)
@@ -285,7 +292,7 @@ class TreeWriter:
                     f"its constructor argument {parameter.name!r} as an attribute of that "
                     "name, so it cannot be rebuilt without pickle. Give the module as a "
                     f"class instead (e.g. student={type(module).__name__} with "
-                    "module__ parameters in a skorch NeuralNet)."
+                    "module__ parameters in a skorch NeuralNetClassifier)."
                 )
         return {
             "kind": "module", "class": name_of(type(module)),

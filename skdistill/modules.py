@@ -224,8 +224,8 @@ def sequence_shape(input_dim, sequence_length, alphabet_size, module_name):
             f"yourself ({module_name}(sequence_length=29, alphabet_size=21)) only for "
             f"input already in that layout. If you built the module yourself "
             f"({module_name}(...)), it was built before it saw the input: pass the class "
-            f"({module_name}), or NeuralNet({module_name}, module__<setting>=...) with "
-            "your settings, for the sizes to be filled in."
+            f"({module_name}), or NeuralNetClassifier({module_name}, "
+            "module__<setting>=...) with your settings, for the sizes to be filled in."
         )
     input_dim, sequence_length, alphabet_size = _check_sizes(
         module_name, optional=True, input_dim=input_dim, sequence_length=sequence_length,

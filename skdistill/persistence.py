@@ -327,9 +327,14 @@ _BUILT_IN_TRUSTED = _by_name((
 _TRUSTED = dict(_BUILT_IN_TRUSTED)
 
 
+#: What scikit-learn's ``set_callbacks`` (1.9) and a fit with callbacks add to an
+#: estimator; read with a default of none.
+_SKLEARN_CALLBACK_STATE = ("_skl_callbacks", "_skl_callbacks_to_teardown")
+
+
 class _StateFilter:
-    """State hook of :func:`save`: scikit-learn teachers and trackers out,
-    prediction caches emptied.
+    """State hook of :func:`save`: scikit-learn teachers, trackers and scikit-learn
+    callbacks out, prediction caches emptied.
 
     Every place that holds a scikit-learn teacher (``teacher``, ``teachers_``,
     ``teacher_``, the teacher of the fit's ensemble) gets the same
@@ -340,6 +345,7 @@ class _StateFilter:
         self.unsaved = set()
         self.trackers = []
         self.caches = set()
+        self.callbacks = set()
         self.parameter_replaced = False
         self._placeholders = {}
 
@@ -355,6 +361,10 @@ class _StateFilter:
                 "is cloned) goes unfitted: clone(search)."
             )
         state = dict(state)
+        if state.get("_skl_callbacks"):  # scikit-learn's set_callbacks: live listeners
+            self.callbacks.add(type(obj).__name__)
+        for name in _SKLEARN_CALLBACK_STATE:
+            state.pop(name, None)
         if state.get("memory") is not None and _caches_in_memory(obj):
             self.caches.add(type(obj).__name__)
             state["memory"] = None  # a folder of this machine's, read back with pickle
@@ -514,6 +524,13 @@ def save(estimator, path):
             f"The cache folder (memory) of {', '.join(sorted(state_filter.caches))} is not "
             "saved: a later fit reads what the folder holds with pickle, so load does not "
             "take one from a file. Set memory on the loaded model again.",
+            UserWarning, stacklevel=user_stacklevel(),
+        )
+    if state_filter.callbacks:
+        warnings.warn(
+            f"The scikit-learn callbacks of {', '.join(sorted(state_filter.callbacks))} are "
+            "not saved: they hold the listeners of a running fit. Set them on the loaded "
+            "model again (set_callbacks).",
             UserWarning, stacklevel=user_stacklevel(),
         )
     if state_filter.trackers:

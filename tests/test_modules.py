@@ -39,7 +39,7 @@ def test_sequence_modules_map_flat_one_hot_to_logits(module_class, readout, outp
         ({"input_dim": 40}, "needs the sequence shape"),
         # an instance built by the user: the advice was for input only
         ({}, r"If you built the module yourself \(\w+\(\.\.\.\)\), it was built before it "
-             r"saw the input: pass the class \(\w+\), or NeuralNet\(\w+, "
+             r"saw the input: pass the class \(\w+\), or NeuralNetClassifier\(\w+, "
              r"module__<setting>=\.\.\.\)"),
         ({"input_dim": 40, "alphabet_size": 3}, "is not sequence_length x alphabet_size"),
         ({"input_dim": 40, "sequence_length": 10, "alphabet_size": 5}, "!= input_dim"),

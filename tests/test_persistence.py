@@ -197,6 +197,33 @@ def test_prior_estimators_of_the_library_load_without_trust(imbalanced_arrays, t
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
+def test_scikit_learn_callbacks_are_left_out_of_the_file(fitted_mlp, imbalanced_arrays,
+                                                         tmp_path):
+    # "Cannot save a ListenerHandle object without pickle", of no way out
+    from sklearn.callback import ScoringMonitor
+
+    X, y = imbalanced_arrays
+    model = make_pipeline(StandardScaler(), clone(fitted_mlp))
+    model.set_callbacks(ScoringMonitor(scoring="accuracy")).fit(X, y)
+    with pytest.warns(UserWarning, match=r"The scikit-learn callbacks of Pipeline are not saved"):
+        save(model, tmp_path / "model.skd")
+    loaded = load(tmp_path / "model.skd")
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    assert not hasattr(loaded, "_skl_callbacks")
+
+
+def test_a_module_instance_of_positional_arguments_is_refused(imbalanced_arrays, tmp_path):
+    # Sequential(*layers) was saved without its layers: "damaged skdistill model file"
+    X, y = imbalanced_arrays
+    layers = torch.nn.Sequential(torch.nn.Linear(X.shape[1], 4), torch.nn.ReLU(),
+                                 torch.nn.Linear(4, 1))
+    clf = DistilledClassifier(student=layers, **FAST).fit(X, y)
+    with pytest.raises(TypeError, match=r"Cannot save the Sequential instance: its constructor "
+                                        r"takes \*args"):
+        save(clf, tmp_path / "model.skd")
+    assert not (tmp_path / "model.skd").exists()
+
+
 def test_trackers_are_left_out_of_the_file(fitted_mlp, imbalanced_arrays, tmp_path):
     # A tracker in a file came back live: a refit of a loaded model logged into the
     # folder (or to the server) the file named, and a saved file carried the
