@@ -205,9 +205,9 @@ def _expect(value, path, kind):
 
 def _escaped(letter):
     """Whether ``letter`` is what a YAML escape in double quotes makes of a Windows
-    path's backslash and letter: a control character (``\\n``, ``\\t``, ``\\N``),
-    a line or paragraph separator (``\\L``, ``\\P``) or a no-break space (``\\_``)."""
-    return unicodedata.category(letter) in ("Cc", "Zl", "Zp") or letter == "\xa0"
+    path's backslash and letter, and no file name holds: a control character
+    (``\\n``, ``\\t``, ``\\N``) or a line or paragraph separator (``\\L``, ``\\P``)."""
+    return unicodedata.category(letter) in ("Cc", "Zl", "Zp")
 
 
 def _path(base, value, key):
@@ -215,8 +215,8 @@ def _path(base, value, key):
     if _expect(value, key, "a string") == "":
         raise ConfigError(f"{key}: expected a path, got an empty string")
     if any(_escaped(letter) for letter in value):  # the system refuses a NUL itself
-        raise ConfigError(f"{key}: a path holds no control, line-break or no-break-space "
-                          f"character; got {value[:MAX_SHOWN]!r}.{BACKSLASH_ADVICE}")
+        raise ConfigError(f"{key}: a path holds no control or line-break character; got "
+                          f"{value[:MAX_SHOWN]!r}.{BACKSLASH_ADVICE}")
     try:
         return base / Path(value).expanduser()
     except RuntimeError as error:  # ~user of no such user

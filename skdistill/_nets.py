@@ -480,18 +480,17 @@ def _check_trainable(module, role):
 
 def _drop_unaccepted_defaults(net_class, params, role):
     """Drop from ``params`` the optimizer settings of :data:`DEFAULT_NET_PARAMS`, as
-    a default net holds them, that its optimizer does not take (by name or
-    ``**kwargs``): a search over ``optimizer`` from :func:`~skdistill.default_net`
+    a default net holds them, that its optimizer does not take (see
+    :func:`_optimizer_takes`): a search over ``optimizer`` from :func:`~skdistill.default_net`
     failed on RMSprop's lack of ``fused`` and Rprop's of weight decay, and no
     ``set_params`` removes a key. All but ``fused``, a speed setting, are warned of."""
     optimizer = params.get("optimizer", DEFAULT_NET_PARAMS["optimizer"])
-    if not (issubclass(net_class, DistillationNet) and isinstance(optimizer, type)
-            and not _takes_any_keyword(optimizer)):
+    if not (issubclass(net_class, DistillationNet) and isinstance(optimizer, type)):
         return
     for key, value in DEFAULT_NET_PARAMS.items():
         prefix, _, name = key.partition("__")
         if (prefix == "optimizer" and name and key in params and params[key] == value
-                and not accepts(optimizer, name)):
+                and not _optimizer_takes(optimizer, name)):
             del params[key]
             if name != "fused":
                 warnings.warn(
@@ -499,6 +498,20 @@ def _drop_unaccepted_defaults(net_class, params, role):
                     f"default net's {key}={value!r} is left out.", UserWarning,
                     stacklevel=user_stacklevel(),
                 )
+
+
+def _optimizer_takes(optimizer, name):
+    """Whether an optimizer class takes the setting ``name``: by the first class of
+    its MRO whose ``__init__`` names it or takes no ``**kwargs`` (a subclass of
+    ``**kwargs`` passes them on to its parent's)."""
+    for cls in optimizer.__mro__:
+        if "__init__" not in vars(cls):
+            continue
+        if accepts(cls, name):
+            return True
+        if not _takes_any_keyword(cls):
+            return False
+    return True
 
 
 def _takes_any_keyword(cls):

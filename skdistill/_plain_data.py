@@ -275,14 +275,18 @@ class TreeWriter:
     def _module(self, module):
         arguments = {}
         for parameter in inspect.signature(type(module)).parameters.values():
-            if parameter.kind is parameter.VAR_POSITIONAL:  # Sequential's layers
+            # Sequential's layers; a module of no __init__ of its own (the library's
+            # losses) shows nn.Module's *args, which takes nothing
+            own_positionals = (parameter.kind is parameter.VAR_POSITIONAL
+                               and type(module).__init__ is not torch.nn.Module.__init__)
+            if own_positionals:
                 raise TypeError(
                     f"Cannot save the {type(module).__name__} instance: its constructor "
                     f"takes *{parameter.name}, which no attribute of that name keeps, so it "
                     "cannot be rebuilt without pickle. Give a module class of your own "
                     "that builds these layers in its __init__."
                 )
-            if parameter.kind is parameter.VAR_KEYWORD:
+            if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
                 continue
             if hasattr(module, parameter.name):
                 arguments[parameter.name] = getattr(module, parameter.name)

@@ -309,8 +309,8 @@ def _warn_of_label_spellings(text, key, path):
     if clashing:
         shown = "; ".join(", ".join(map(repr, group)) for group in clashing[:3])
         warnings.warn(f"{key}: {path} holds labels that differ in case, surrounding spaces "
-                      f"or number format alone ({shown}): each trains as a class of its own; "
-                      "if they name one class, write it one way.", UserWarning, stacklevel=2)
+                      f"or number format alone ({shown}): each is a class of its own; if "
+                      "they name one class, write it one way.", UserWarning, stacklevel=2)
 
 
 def _header(path, key):

@@ -83,11 +83,8 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
         raise ValueError(f"{name} must hold numbers, not flags (True weighs 1, False 0); "
                          f"got {weights!r}.")
     try:
-        if hasattr(weights, "__array__") and not torch.is_tensor(weights):
-            # a copy: torch warned of a read-only array (a pandas 3 column's
-            # to_numpy()) that it would never write to
-            weights = np.array(weights)
-        checked = torch.as_tensor(weights, dtype=torch.float64, device="cpu")
+        checked = (weights.detach().to("cpu", torch.float64) if torch.is_tensor(weights)
+                   else torch.from_numpy(_float64_copy(weights)))
     except (TypeError, ValueError, RuntimeError, OverflowError):
         checked = None
     if (checked is None or checked.shape != (n_teachers,) or not torch.isfinite(checked).all()
@@ -97,6 +94,16 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
             f"not all zero; got {weights!r}."
         )
     return checked
+
+
+def _float64_copy(values):
+    """``values`` as a new float64 array (torch warned of a read-only one, a pandas 3
+    column's ``to_numpy()``, that it would never write to); a TypeError where one
+    is text, which NumPy would parse ("1" as 1.0)."""
+    items = np.array(values, dtype=object)
+    if any(isinstance(item, (str, bytes)) for item in items.ravel()):
+        raise TypeError("weights hold text")
+    return items.astype(np.float64)
 
 
 def _are_flags(weights):

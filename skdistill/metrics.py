@@ -24,7 +24,7 @@ from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
 from ._numbers import summable_weights
 from ._validation import check_one_column
-from .pu import _is_prior, _PositiveNamedOtherwise, _warn_if_positives_are_most, positive_label
+from .pu import PositiveLabelNameError, _is_prior, _warn_if_positives_are_most, positive_label
 
 __all__ = ["pu_estimated_f1_score", "pu_f1_score", "pu_f1_scorer", "pu_roc_auc_score"]
 
@@ -34,7 +34,7 @@ def _positive_label(y_true, pos_label):
     "unlabeled" (or "-") names ``pos_label`` too: the metrics take one."""
     try:
         return positive_label(y_true, pos_label)
-    except _PositiveNamedOtherwise as error:
+    except PositiveLabelNameError as error:
         other = min(set(y_true.tolist()), key=str)
         raise ValueError(f"{error} Or name it: pos_label={other!r}.") from None
 

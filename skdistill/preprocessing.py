@@ -548,13 +548,14 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         if isinstance(X, pd.DataFrame):  # no missing value: checked above
             X = X.astype(_numpy_dtypes_of_nullable_columns(X))
         X = validate_data(self, X, reset=reset, dtype=None)
+        # in fit, the positions encoded alone (the length's given), whose alphabet it learns
+        width = self.length if reset else self.length_ + 1
         if X.shape[1] > 1:
-            return np.vectorize(partial(_as_text, caller="SequenceEncoder"), otypes=[str])(X)
+            return np.vectorize(partial(_as_text, caller="SequenceEncoder"),
+                                otypes=[str])(X[:, :width])
         if not one_dimensional:
             _refuse_numbers(X[:, 0], reshape=False)
-        if reset:  # the alphabet of the positions encoded, the length's given
-            return _letters(X.ravel(), self.length)
-        return _letters(X.ravel(), self.length_ + 1)
+        return _letters(X.ravel(), width)
 
     @restores_state_on_error
     def fit(self, X, y=None):

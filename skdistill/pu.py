@@ -86,8 +86,9 @@ _UNLABELED_NAMES = frozenset({"unlabeled", "unlabelled", "unknown", "u"})
 _NEGATIVE_NAMES = frozenset({"-", "-1"})
 
 
-class _PositiveNamedOtherwise(ValueError):
-    """The refusal of :func:`check_positive_label`, which the metrics extend."""
+class PositiveLabelNameError(ValueError):
+    """A positive label whose name says it marks the other class ("unlabeled", "-"):
+    the refusal of :func:`check_positive_label`, which the metrics extend."""
 
 
 def check_positive_label(label):
@@ -116,7 +117,7 @@ def check_positive_label(label):
     name = label.strip().lower() if isinstance(label, str) else None
     if name in _UNLABELED_NAMES or name in _NEGATIVE_NAMES:
         marked = "unlabeled" if name in _UNLABELED_NAMES else "negative (or unlabeled)"
-        raise _PositiveNamedOtherwise(
+        raise PositiveLabelNameError(
             f"The positive class is the later of the two labels in sorted order, here "
             f"{str(label)!r}, whose name says it marks the {marked} samples. Give the "
             "labelled positives the later label, e.g. 1 for them and 0 for the unlabeled "

@@ -634,6 +634,13 @@ class KeywordsAdam(torch.optim.Adam):
         super().__init__(params, **kwargs)
 
 
+class KeywordsNAdam(torch.optim.NAdam):
+    """An optimizer of no ``fused`` that passes its settings on by ``**kwargs``."""
+
+    def __init__(self, params, **kwargs):
+        super().__init__(params, **kwargs)
+
+
 class KeywordsModule(torch.nn.Module):
     """A module that reads its sizes from ``**kwargs``."""
 
@@ -681,9 +688,14 @@ def test_a_default_nets_weight_decay_left_out_is_warned_of_and_kept_for_kwargs(
             "The student net's optimizer Rprop takes no weight_decay: the default net's "
             "optimizer__weight_decay=0.01 is left out.")):
         fast(student=default_net("student").set_params(optimizer=torch.optim.Rprop)).fit(X, y)
-    # an optimizer of **kwargs passes them on: a first version dropped its weight decay
+    # an optimizer of **kwargs passes them on: a first version dropped its weight decay,
+    # the next passed fused=True on to an NAdam, which takes none
     clf = fast(student=default_net("student").set_params(optimizer=KeywordsAdam)).fit(X, y)
     assert clf.student_.optimizer_.defaults["weight_decay"] == 1e-2
+    assert clf.student_.optimizer_.defaults["fused"] is True
+    clf = fast(student=default_net("student").set_params(optimizer=KeywordsNAdam)).fit(X, y)
+    assert clf.student_.optimizer_.defaults["weight_decay"] == 1e-2
+    assert "fused" not in clf.student_.optimizer_.defaults
 
 
 class CodedError(ValueError):

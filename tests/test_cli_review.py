@@ -236,8 +236,8 @@ def test_labels_spelled_two_ways_are_warned_of(tmp_path, file_format):
     spelled = "'Pos', 'pos', 'pos '" if file_format == "csv" else "'Pos', 'pos'"
     with pytest.warns(UserWarning, match=re.escape(
             f"holds labels that differ in case, surrounding spaces or number format alone "
-            f"({spelled}): each trains as a class of its own; if they name one class, write "
-            "it one way.")):
+            f"({spelled}): each is a class of its own; if they name one class, write it one "
+            "way.")):
         assert len(set(read_samples(config).y)) == (4 if file_format == "csv" else 3)
     # "Co" and "CO" may well be two classes: warned of, not refused; "pos"/"neg" not at all
     pd.DataFrame({"sequence": PEPTIDES * 2, "label": ["pos", "neg"] * 6}).to_csv(

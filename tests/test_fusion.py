@@ -1,6 +1,7 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from hypothesis import given, settings
@@ -126,6 +127,11 @@ def test_read_only_weights_are_taken_without_a_warning():
         checked = check_teacher_weights(weights, 2)
     assert checked.tolist() == [1.0, 3.0]
     assert check_teacher_weights(torch.tensor([1.0, 3.0]), 2).tolist() == [1.0, 3.0]
+    # numbers held as objects are numbers (a first version of the copy refused them)
+    for numbers in (np.array([1, 3], dtype=object), pd.Series([1, 3.0], dtype=object),
+                    np.array([1, 3], dtype=np.longdouble), [np.array(1.0), np.array(3.0)],
+                    torch.tensor([1, 3], dtype=torch.float16)):
+        assert check_teacher_weights(numbers, 2).tolist() == [1.0, 3.0]
     # text is no weight, read-only or not (a first copy through float64 parsed it)
     for text in (["1", "2"], np.array(["1", "2"]), [b"1", b"2"]):
         with pytest.raises(ValueError, match="must hold one finite, non-negative weight"):

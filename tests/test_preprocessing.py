@@ -50,6 +50,10 @@ def test_a_given_length_learns_the_alphabet_of_the_positions_it_encodes():
     encoder = SequenceEncoder(length=3).fit(["ACDW", "ACDYK", "AC"])
     assert encoder.alphabet_.tolist() == ["A", "C", "D"]
     assert encoder.transform(["ACDW"]).shape == (1, 9)
+    # a table of symbols, one per position, alike
+    table = np.array([list("ACDW"), list("ACDY")])
+    assert SequenceEncoder(length=3).fit(table).alphabet_.tolist() == ["A", "C", "D"]
+    assert SequenceEncoder().fit(table).alphabet_.tolist() == ["A", "C", "D", "W", "Y"]
 
 
 def test_positions_frame_rejects_mixed_lengths():
