@@ -503,8 +503,11 @@ def _drop_unaccepted_defaults(net_class, params, role):
 def _optimizer_takes(optimizer, name):
     """Whether an optimizer class takes the setting ``name``: by the first class of
     its MRO whose ``__init__`` names it or takes no ``**kwargs`` (a subclass of
-    ``**kwargs`` passes them on to its parent's)."""
+    ``**kwargs`` passes them on to its parent's), short of torch's ``Optimizer``
+    base and ``object``, which say nothing of a class of the user's (taken to)."""
     for cls in optimizer.__mro__:
+        if cls in (torch.optim.Optimizer, object):
+            return True
         if "__init__" not in vars(cls):
             continue
         if accepts(cls, name):

@@ -152,6 +152,32 @@ def class_names(tree):
     return names.union(*(class_names(value) for value in tree.values()))
 
 
+#: No attribute of a module.
+_MISSING = object()
+
+
+def _refuse_module(module, reason):
+    """A TypeError where a module instance cannot be rebuilt from its constructor's
+    named arguments, kept as attributes of those names."""
+    raise TypeError(
+        f"Cannot save the {type(module).__name__} instance: {reason}, so it cannot be "
+        "rebuilt without pickle. Give the module as a class instead, one whose __init__ "
+        "builds its layers from named arguments it keeps as attributes of those names "
+        "(its settings as module__<name> of a skorch NeuralNetClassifier)."
+    )
+
+
+def _check_rebuilt_without_positionals(module, name):
+    """Refuse a module whose constructor takes ``*name`` (Sequential's layers),
+    unless it is nn.Module's own, which takes nothing: a module of no ``__init__``
+    of its own (the library's losses) is rebuilt as it is, if it holds no layer or
+    tensor attached after it was built."""
+    if type(module).__init__ is not torch.nn.Module.__init__:
+        _refuse_module(module, f"its constructor takes *{name}, which no attribute keeps")
+    if next(module.children(), None) is not None or module.state_dict():
+        _refuse_module(module, "it holds layers or tensors attached after it was built")
+
+
 class TreeWriter:
     """Turns objects into a tree and a dict of tensors.
 
@@ -275,29 +301,16 @@ class TreeWriter:
     def _module(self, module):
         arguments = {}
         for parameter in inspect.signature(type(module)).parameters.values():
-            # Sequential's layers; a module of no __init__ of its own (the library's
-            # losses) shows nn.Module's *args, which takes nothing
-            own_positionals = (parameter.kind is parameter.VAR_POSITIONAL
-                               and type(module).__init__ is not torch.nn.Module.__init__)
-            if own_positionals:
-                raise TypeError(
-                    f"Cannot save the {type(module).__name__} instance: its constructor "
-                    f"takes *{parameter.name}, which no attribute of that name keeps, so it "
-                    "cannot be rebuilt without pickle. Give a module class of your own "
-                    "that builds these layers in its __init__."
-                )
+            if parameter.kind is parameter.VAR_POSITIONAL:
+                _check_rebuilt_without_positionals(module, parameter.name)
             if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
                 continue
-            if hasattr(module, parameter.name):
-                arguments[parameter.name] = getattr(module, parameter.name)
+            value = getattr(module, parameter.name, _MISSING)
+            if value is not _MISSING and not inspect.ismethod(value):  # ModuleList's modules
+                arguments[parameter.name] = value
             elif parameter.name not in _DEPRECATED_TORCH_ARGUMENTS:
-                raise TypeError(
-                    f"Cannot save the {type(module).__name__} instance: it does not keep "
-                    f"its constructor argument {parameter.name!r} as an attribute of that "
-                    "name, so it cannot be rebuilt without pickle. Give the module as a "
-                    f"class instead (e.g. student={type(module).__name__} with "
-                    "module__ parameters in a skorch NeuralNetClassifier)."
-                )
+                _refuse_module(module, f"it does not keep its constructor argument "
+                                       f"{parameter.name!r} as an attribute of that name")
         return {
             "kind": "module", "class": name_of(type(module)),
             "arguments": self._dict(arguments, f"{type(module).__name__} argument"),

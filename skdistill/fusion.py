@@ -83,7 +83,7 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
         raise ValueError(f"{name} must hold numbers, not flags (True weighs 1, False 0); "
                          f"got {weights!r}.")
     try:
-        checked = (weights.detach().to("cpu", torch.float64) if torch.is_tensor(weights)
+        checked = (_float64_tensor(weights) if torch.is_tensor(weights)
                    else torch.from_numpy(_float64_copy(weights)))
     except (TypeError, ValueError, RuntimeError, OverflowError):
         checked = None
@@ -96,10 +96,21 @@ def check_teacher_weights(weights, n_teachers, name="weights"):
     return checked
 
 
+def _float64_tensor(tensor):
+    """A tensor of weights in float64 on the CPU; a TypeError where it is complex
+    (torch drops the imaginary part, as a complex array is refused)."""
+    if tensor.is_complex():
+        raise TypeError("complex weights")
+    return tensor.detach().to("cpu", torch.float64)
+
+
 def _float64_copy(values):
     """``values`` as a new float64 array (torch warned of a read-only one, a pandas 3
-    column's ``to_numpy()``, that it would never write to); a TypeError where one
-    is text, which NumPy would parse ("1" as 1.0)."""
+    column's ``to_numpy()``, that it would never write to); a TypeError where they
+    are text, which NumPy would parse ("1" as 1.0), or dates and durations (counts of
+    nanoseconds)."""
+    if np.asarray(values).dtype.kind in "mMSUV":
+        raise TypeError("weights of no number")
     items = np.array(values, dtype=object)
     if any(isinstance(item, (str, bytes)) for item in items.ravel()):
         raise TypeError("weights hold text")

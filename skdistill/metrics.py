@@ -36,7 +36,7 @@ def _positive_label(y_true, pos_label):
         return positive_label(y_true, pos_label)
     except PositiveLabelNameError as error:
         other = min(set(y_true.tolist()), key=str)
-        raise ValueError(f"{error} Or name it: pos_label={other!r}.") from None
+        raise PositiveLabelNameError(f"{error} Or name it: pos_label={other!r}.") from None
 
 
 def _positive_masks(y_true, y_pred, pos_label, sample_weight):

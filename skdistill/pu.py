@@ -58,6 +58,7 @@ __all__ = [
     "BestBinPriorEstimator",
     "DEFAULT_PRIOR_ESTIMATOR",
     "ElkanNotoPriorEstimator",
+    "PositiveLabelNameError",
     "TIcEPriorEstimator",
     "check_positive_label",
     "fit_prior",
@@ -87,8 +88,11 @@ _NEGATIVE_NAMES = frozenset({"-", "-1"})
 
 
 class PositiveLabelNameError(ValueError):
-    """A positive label whose name says it marks the other class ("unlabeled", "-"):
-    the refusal of :func:`check_positive_label`, which the metrics extend."""
+    """A positive label whose name says it marks the other class.
+
+    Raised by :func:`check_positive_label` ("unlabeled", "-"), and by the metrics,
+    whose message names ``pos_label`` too.
+    """
 
 
 def check_positive_label(label):
@@ -106,9 +110,9 @@ def check_positive_label(label):
 
     Raises
     ------
-    ValueError
-        If ``label`` is the string "unlabeled", "unlabelled", "unknown" or "U", in
-        any case, or "-" or "-1".
+    PositiveLabelNameError
+        A ValueError, if ``label`` is the string "unlabeled", "unlabelled",
+        "unknown" or "U", in any case, or "-" or "-1".
 
     Examples
     --------

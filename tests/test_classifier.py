@@ -641,6 +641,24 @@ class KeywordsNAdam(torch.optim.NAdam):
         super().__init__(params, **kwargs)
 
 
+class KeywordsSGD(torch.optim.Optimizer):
+    """An optimizer straight on torch's Optimizer that keeps its ``**kwargs``."""
+
+    def __init__(self, params, lr=1e-3, **settings):
+        self.settings = settings
+        super().__init__(params, {"lr": lr})
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        with torch.enable_grad():
+            loss = None if closure is None else closure()
+        for group in self.param_groups:
+            for parameter in group["params"]:
+                if parameter.grad is not None:
+                    parameter.add_(parameter.grad, alpha=-group["lr"])
+        return loss
+
+
 class KeywordsModule(torch.nn.Module):
     """A module that reads its sizes from ``**kwargs``."""
 
@@ -696,6 +714,11 @@ def test_a_default_nets_weight_decay_left_out_is_warned_of_and_kept_for_kwargs(
     clf = fast(student=default_net("student").set_params(optimizer=KeywordsNAdam)).fit(X, y)
     assert clf.student_.optimizer_.defaults["weight_decay"] == 1e-2
     assert "fused" not in clf.student_.optimizer_.defaults
+    # one of **kwargs straight on torch's Optimizer says nothing of them: kept, unwarned
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf = fast(student=default_net("student").set_params(optimizer=KeywordsSGD)).fit(X, y)
+    assert clf.student_.optimizer_.settings == {"weight_decay": 1e-2, "fused": True}
 
 
 class CodedError(ValueError):

@@ -1534,11 +1534,15 @@ def test_data_messages_count_the_files_samples_alike(tmp_path, column, value, me
     ("data: " + "[" * 2000 + "]" * 2000 + "\n", "is not a config: it nests too deeply"),
     ('{\n\t"output": "out"\n}\n', "(YAML indents with spaces only, JSON written with tabs "
                                     "included)"),
-    # a Windows path in double quotes: YAML's error alone
-    ('data:\n  path: "C:\\Users\\me\\w.csv"\n', "expected escape sequence of 8 hexadecimal "
-     "numbers, but found 's' (line 2, column 14). In double quotes YAML reads a backslash as an "
+    # a path of backslashes in double quotes: YAML's error alone
+    ('data:\n  path: "data\\Users\\w.csv"\n', "expected escape sequence of 8 hexadecimal "
+     "numbers, but found 's' (line 2, column 16). In double quotes YAML reads a backslash as an "
      "escape (\\n a line break, \\t a tab): write a Windows path in single quotes, or with /"),
-], ids=["a list as a key", "deep nesting", "JSON indented with tabs", "a Windows path"])
+    # "D:\\_out" was the folder "D:", a no-break space and "out", in silence
+    ('data:\n  path: w.csv\noutput: "D:\\_out"\n', 'line 3 gives a Windows path in double '
+     'quotes ("D:\\...). In double quotes YAML reads a backslash as an escape'),
+], ids=["a list as a key", "deep nesting", "JSON indented with tabs", "a Windows path",
+        "a drive in double quotes"])
 def test_yaml_that_ended_in_tracebacks_is_a_config_error(tmp_path, text, message):
     path = tmp_path / "run.yaml"
     path.write_text(text)

@@ -133,7 +133,10 @@ def test_read_only_weights_are_taken_without_a_warning():
                     torch.tensor([1, 3], dtype=torch.float16)):
         assert check_teacher_weights(numbers, 2).tolist() == [1.0, 3.0]
     # text is no weight, read-only or not (a first copy through float64 parsed it)
-    for text in (["1", "2"], np.array(["1", "2"]), [b"1", b"2"]):
+    # nor are dates, durations (as nanoseconds) or complex numbers (as their real part)
+    for text in (["1", "2"], np.array(["1", "2"]), [b"1", b"2"],
+                 np.array(["2024-01-01", "2024-01-02"], dtype="datetime64[ns]"),
+                 np.array([1, 2], dtype="timedelta64[ns]"), torch.tensor([1 + 1j, 2 + 0j])):
         with pytest.raises(ValueError, match="must hold one finite, non-negative weight"):
             check_teacher_weights(text, 2)
 

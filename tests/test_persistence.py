@@ -212,6 +212,17 @@ def test_scikit_learn_callbacks_are_left_out_of_the_file(fitted_mlp, imbalanced_
     assert not hasattr(loaded, "_skl_callbacks")
 
 
+class Bare(torch.nn.Module):
+    """A module of no ``__init__`` of its own."""
+
+    def forward(self, X):
+        return self.linear(X)
+
+
+class OwnList(torch.nn.ModuleList):
+    """A ModuleList of the user's."""
+
+
 def test_a_module_instance_of_positional_arguments_is_refused(imbalanced_arrays, tmp_path):
     # Sequential(*layers) was saved without its layers: "damaged skdistill model file"
     X, y = imbalanced_arrays
@@ -222,6 +233,15 @@ def test_a_module_instance_of_positional_arguments_is_refused(imbalanced_arrays,
                                         r"takes \*args"):
         save(clf, tmp_path / "model.skd")
     assert not (tmp_path / "model.skd").exists()
+    # a module of no __init__ of its own, its layers attached after it was built, and a
+    # ModuleList, whose `modules` is a method: both written, then "damaged" at load
+    attached = Bare()
+    attached.linear = torch.nn.Linear(X.shape[1], 1)
+    for module, reason in ((attached, "it holds layers or tensors attached after it was built"),
+                           (OwnList([torch.nn.Linear(X.shape[1], 1)]),
+                            "it does not keep its constructor argument 'modules'")):
+        with pytest.raises(TypeError, match=re.escape(reason)):
+            plain_data.TreeWriter().node(module)
     # a module of no __init__ of its own shows nn.Module's *args: the library's losses
     # (a first version refused every model of true_label_loss="bce" and of three classes)
     bce = DistilledClassifier(true_label_loss="bce", **FAST).fit(X, y)

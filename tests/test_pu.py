@@ -38,6 +38,7 @@ from skdistill.modules import MLP
 from skdistill.pu import (
     BestBinPriorEstimator,
     ElkanNotoPriorEstimator,
+    PositiveLabelNameError,
     TIcEPriorEstimator,
     fit_prior,
     make_pu_labels,
@@ -846,7 +847,8 @@ def test_a_positive_label_named_negative_is_refused(small_separable_task, positi
     labelled = make_pu_labels(y, 0.5, pos_label=positive, random_state=0)
     assert set(np.flatnonzero(labelled)) <= set(np.flatnonzero(y == positive))
     # the metrics name their pos_label (a first version matched the message's words)
-    with pytest.raises(ValueError, match=re.escape(f"Or name it: pos_label='{positive}'")):
+    with pytest.raises(PositiveLabelNameError, match=re.escape(
+            f"Or name it: pos_label='{positive}'")):  # a ValueError of another class
         pu_f1_score(y, y)
 
 
