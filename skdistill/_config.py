@@ -138,8 +138,6 @@ _Loader.add_implicit_resolver(_FLOAT_TAG, re.compile(
 _Dumper.add_implicit_resolver(_FLOAT_TAG, re.compile(f"^{_EXPONENT}$"), list("-+0123456789."))
 
 
-#: A drive letter and a single backslash in double quotes: the start of an escape.
-_DRIVE_IN_DOUBLE_QUOTES = re.compile(r'"[A-Za-z]:\\(?!\\)')
 #: Why a Windows path in double quotes fails: YAML reads "C:\new" as "C:" and a line break.
 BACKSLASH_ADVICE = (" In double quotes YAML reads a backslash as an escape (\\n a line "
                     "break, \\t a tab): write a Windows path in single quotes, or with /")
@@ -713,15 +711,7 @@ def read_yaml(path):
     """The YAML document of ``path`` (``1e-3`` read as a number)."""
     try:
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-        match = _DRIVE_IN_DOUBLE_QUOTES.search(text)
-        if match:  # "D:\_out" is "D:", a no-break space and "out", a name of its own
-            line = text.count("\n", 0, match.start()) + 1
-            raise ConfigError(f"{path}: line {line} gives a Windows path in double quotes "
-                              f"({match.group()}...).{BACKSLASH_ADVICE}")
-        return yaml.load(text, Loader=_Loader)
-    except ConfigError:
-        raise
+            return yaml.load(handle, Loader=_Loader)
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
     except UnicodeDecodeError as error:

@@ -170,12 +170,22 @@ def _refuse_module(module, reason):
 def _check_rebuilt_without_positionals(module, name):
     """Refuse a module whose constructor takes ``*name`` (Sequential's layers),
     unless it is nn.Module's own, which takes nothing: a module of no ``__init__``
-    of its own (the library's losses) is rebuilt as it is, if it holds no layer or
-    tensor attached after it was built."""
+    of its own (the library's losses) is rebuilt as it is, if it holds nothing a
+    new one lacks (layers, tensors, hooks or settings attached after it was built)."""
     if type(module).__init__ is not torch.nn.Module.__init__:
         _refuse_module(module, f"its constructor takes *{name}, which no attribute keeps")
-    if next(module.children(), None) is not None or module.state_dict():
-        _refuse_module(module, "it holds layers or tensors attached after it was built")
+    new = vars(type(module)())
+    attached = []
+    for attribute, value in vars(module).items():
+        if attribute not in new:
+            attached.append(attribute)
+        elif isinstance(value, dict) and value.keys() != new[attribute].keys():
+            # a registered layer or tensor by its name, a hook by the kind of hook
+            names = [key for key in value if isinstance(key, str) and key not in new[attribute]]
+            attached += names or [attribute.strip("_")]
+    if attached:
+        _refuse_module(module, "it holds layers, tensors or settings attached after it was "
+                               f"built ({', '.join(attached)})")
 
 
 class TreeWriter:
@@ -306,7 +316,10 @@ class TreeWriter:
             if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
                 continue
             value = getattr(module, parameter.name, _MISSING)
-            if value is not _MISSING and not inspect.ismethod(value):  # ModuleList's modules
+            if inspect.ismethod(value):  # ModuleList's modules
+                _refuse_module(module, f"its attribute {parameter.name!r} is a method, not "
+                                       "the constructor argument of that name")
+            if value is not _MISSING:
                 arguments[parameter.name] = value
             elif parameter.name not in _DEPRECATED_TORCH_ARGUMENTS:
                 _refuse_module(module, f"it does not keep its constructor argument "

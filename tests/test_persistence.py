@@ -237,9 +237,12 @@ def test_a_module_instance_of_positional_arguments_is_refused(imbalanced_arrays,
     # ModuleList, whose `modules` is a method: both written, then "damaged" at load
     attached = Bare()
     attached.linear = torch.nn.Linear(X.shape[1], 1)
-    for module, reason in ((attached, "it holds layers or tensors attached after it was built"),
+    scaled = Bare()
+    scaled.scale = 2.0  # a setting given after it was built: predictions differed at load
+    for module, reason in ((attached, "attached after it was built (linear)"),
+                           (scaled, "attached after it was built (scale)"),
                            (OwnList([torch.nn.Linear(X.shape[1], 1)]),
-                            "it does not keep its constructor argument 'modules'")):
+                            "its attribute 'modules' is a method")):
         with pytest.raises(TypeError, match=re.escape(reason)):
             plain_data.TreeWriter().node(module)
     # a module of no __init__ of its own shows nn.Module's *args: the library's losses
