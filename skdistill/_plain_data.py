@@ -170,22 +170,15 @@ def _refuse_module(module, reason):
 def _check_rebuilt_without_positionals(module, name):
     """Refuse a module whose constructor takes ``*name`` (Sequential's layers),
     unless it is nn.Module's own, which takes nothing: a module of no ``__init__``
-    of its own (the library's losses) is rebuilt as it is, if it holds nothing a
-    new one lacks (layers, tensors, hooks or settings attached after it was built)."""
+    of its own (the library's losses) is rebuilt as it is, if it holds no layer,
+    parameter or buffer registered after it was built (plain attributes are
+    left: what ``forward`` or ``compile`` keeps cannot be told from a setting)."""
     if type(module).__init__ is not torch.nn.Module.__init__:
         _refuse_module(module, f"its constructor takes *{name}, which no attribute keeps")
-    new = vars(type(module)())
-    attached = []
-    for attribute, value in vars(module).items():
-        if attribute not in new:
-            attached.append(attribute)
-        elif isinstance(value, dict) and value.keys() != new[attribute].keys():
-            # a registered layer or tensor by its name, a hook by the kind of hook
-            names = [key for key in value if isinstance(key, str) and key not in new[attribute]]
-            attached += names or [attribute.strip("_")]
+    attached = [*module._modules, *module._parameters, *module._buffers]
     if attached:
-        _refuse_module(module, "it holds layers, tensors or settings attached after it was "
-                               f"built ({', '.join(attached)})")
+        _refuse_module(module, "it holds layers or tensors registered after it was built "
+                               f"({', '.join(attached)})")
 
 
 class TreeWriter:

@@ -237,16 +237,21 @@ def test_a_module_instance_of_positional_arguments_is_refused(imbalanced_arrays,
     # ModuleList, whose `modules` is a method: both written, then "damaged" at load
     attached = Bare()
     attached.linear = torch.nn.Linear(X.shape[1], 1)
-    scaled = Bare()
-    scaled.scale = 2.0  # a setting given after it was built: predictions differed at load
-    for module, reason in ((attached, "attached after it was built (linear)"),
-                           (scaled, "attached after it was built (scale)"),
+    buffered = Bare()
+    buffered.register_buffer("shift", torch.zeros(1), persistent=False)
+    for module, reason in ((attached, "registered after it was built (linear)"),
+                           (buffered, "registered after it was built (shift)"),
                            (OwnList([torch.nn.Linear(X.shape[1], 1)]),
                             "its attribute 'modules' is a method")):
         with pytest.raises(TypeError, match=re.escape(reason)):
             plain_data.TreeWriter().node(module)
     # a module of no __init__ of its own shows nn.Module's *args: the library's losses
     # (a first version refused every model of true_label_loss="bce" and of three classes)
+    # nor what forward or compile keeps (a first version refused them as settings)
+    compiled = Bare()
+    compiled.compile()
+    compiled.last_mean = 0.5
+    plain_data.TreeWriter().node(compiled)
     bce = DistilledClassifier(true_label_loss="bce", **FAST).fit(X, y)
     np.testing.assert_array_equal(round_trip(bce, tmp_path).predict_proba(X),
                                   bce.predict_proba(X))
@@ -722,6 +727,11 @@ def test_module_instance_without_its_arguments_is_refused(imbalanced_arrays, tmp
     assert not (tmp_path / "model.skd").exists()
     # a module of no __init__ of its own shows nn.Module's *args: the library's losses
     # (a first version refused every model of true_label_loss="bce" and of three classes)
+    # nor what forward or compile keeps (a first version refused them as settings)
+    compiled = Bare()
+    compiled.compile()
+    compiled.last_mean = 0.5
+    plain_data.TreeWriter().node(compiled)
     bce = DistilledClassifier(true_label_loss="bce", **FAST).fit(X, y)
     np.testing.assert_array_equal(round_trip(bce, tmp_path).predict_proba(X),
                                   bce.predict_proba(X))
