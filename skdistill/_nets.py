@@ -504,7 +504,8 @@ def _optimizer_takes(optimizer, name):
     """Whether an optimizer class takes the setting ``name``: by the first class of
     its MRO whose ``__init__`` names it or takes no ``**kwargs`` (a subclass of
     ``**kwargs`` passes them on to its parent's), short of torch's ``Optimizer``
-    base and ``object``, which say nothing of a class of the user's (taken to)."""
+    base and ``object``, which say nothing of a class of the user's: it is taken to
+    take it."""
     for cls in optimizer.__mro__:
         if cls in (torch.optim.Optimizer, object):
             return True
