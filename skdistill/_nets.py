@@ -28,7 +28,7 @@ from torch.utils.data import DataLoader
 
 from ._options import check_option
 from ._random import float32_by_default
-from ._specs import accepts
+from ._specs import accepts, takes_any_keyword
 from ._warnings import user_stacklevel
 from .losses import binary_logits, sample_weight_kwargs
 from .modules import CNN, GRU, MLP, BiLSTM, Transformer
@@ -455,7 +455,7 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
         name = getattr(module, "__name__", type(module).__name__)
         given = ", ".join(f"{key}={value!r}" for key, value in filled.items()) or (
             "none (they go to __init__'s parameters by name, and **kwargs names none)"
-            if _takes_any_keyword(module) else "none")
+            if takes_any_keyword(module) else "none")
         raise _build_error(
             error, f"The {role}'s module {name} could not be built: {error} (arguments "
             f"filled in from the data: {given}; give others as module__<name> of a skorch "
@@ -513,16 +513,9 @@ def _optimizer_takes(optimizer, name):
             continue
         if accepts(cls, name):
             return True
-        if not _takes_any_keyword(cls):
+        if not takes_any_keyword(cls):
             return False
     return True
-
-
-def _takes_any_keyword(cls):
-    """Whether a class's ``__init__`` (a module's, an optimizer's) takes ``**kwargs``."""
-    return isinstance(cls, type) and any(
-        parameter.kind is inspect.Parameter.VAR_KEYWORD
-        for parameter in inspect.signature(cls).parameters.values())
 
 
 def _build_error(error, message):

@@ -126,6 +126,13 @@ def accepts(module, name):
     return isinstance(module, type) and name in inspect.signature(module).parameters
 
 
+def takes_any_keyword(cls):
+    """Whether a class's ``__init__`` (a module's, an optimizer's) takes ``**kwargs``."""
+    return isinstance(cls, type) and any(
+        parameter.kind is inspect.Parameter.VAR_KEYWORD
+        for parameter in inspect.signature(cls).parameters.values())
+
+
 def wants_sequence_shape(spec, default):
     """Whether the module of a net spec wants a sequence shape filled in.
 

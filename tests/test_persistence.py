@@ -245,13 +245,13 @@ def test_a_module_instance_of_positional_arguments_is_refused(imbalanced_arrays,
                             "its attribute 'modules' is a method")):
         with pytest.raises(TypeError, match=re.escape(reason)):
             plain_data.TreeWriter().node(module)
-    # a module of no __init__ of its own shows nn.Module's *args: the library's losses
-    # (a first version refused every model of true_label_loss="bce" and of three classes)
     # nor what forward or compile keeps (a first version refused them as settings)
     compiled = Bare()
     compiled.compile()
     compiled.last_mean = 0.5
     plain_data.TreeWriter().node(compiled)
+    # a module of no __init__ of its own shows nn.Module's *args: the library's losses
+    # (a first version refused every model of true_label_loss="bce" and of three classes)
     bce = DistilledClassifier(true_label_loss="bce", **FAST).fit(X, y)
     np.testing.assert_array_equal(round_trip(bce, tmp_path).predict_proba(X),
                                   bce.predict_proba(X))
@@ -725,16 +725,6 @@ def test_module_instance_without_its_arguments_is_refused(imbalanced_arrays, tmp
     with pytest.raises(TypeError, match="Give the module as a class"):
         save(clf, tmp_path / "model.skd")
     assert not (tmp_path / "model.skd").exists()
-    # a module of no __init__ of its own shows nn.Module's *args: the library's losses
-    # (a first version refused every model of true_label_loss="bce" and of three classes)
-    # nor what forward or compile keeps (a first version refused them as settings)
-    compiled = Bare()
-    compiled.compile()
-    compiled.last_mean = 0.5
-    plain_data.TreeWriter().node(compiled)
-    bce = DistilledClassifier(true_label_loss="bce", **FAST).fit(X, y)
-    np.testing.assert_array_equal(round_trip(bce, tmp_path).predict_proba(X),
-                                  bce.predict_proba(X))
 
 
 def test_built_in_module_instances_round_trip(sequence_sample, tmp_path):
