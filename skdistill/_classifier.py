@@ -50,7 +50,7 @@ from ._nets import (
     true_label_count,
 )
 from ._specs import (
-    ESTIMATOR, NET, given_sequence_shape, kind_of, plain_settings, spec_kind,
+    ESTIMATOR, NET, given_sequence_shape, is_module, kind_of, plain_settings, spec_kind,
     wants_sequence_shape,
 )
 from ._random import generators_lent_out, seeded_global_generators
@@ -257,23 +257,39 @@ def check_prior_is_used(prior, loss_name):
         )
 
 
+def _warn_where_set(estimator, names, used_by, why):
+    """Warn where any of ``names`` is set away from its default for a fit that
+    does not use ``used_by``, saying ``why``."""
+    defaults = DistilledClassifier().get_params()
+    unused = [f"{name}={getattr(estimator, name)!r}" for name in names
+              if getattr(estimator, name) != defaults[name]]
+    if unused:
+        verb, pronoun = ("set", "They have") if len(unused) > 1 else ("sets", "It has")
+        warnings.warn(
+            f"{' and '.join(unused)} {verb} {used_by}, which this fit does not use: {why}. "
+            f"{pronoun} no effect.", UserWarning, stacklevel=user_stacklevel(),
+        )
+
+
 def _warn_of_unused_pu_settings(estimator, n_classes):
     """Warn where ``target_prior`` or ``pu_surrogate`` is set away from its default
     for a fit that trains with cross-entropy, which uses neither (as
     LogisticRegression warns of an ``l1_ratio`` its penalty does not use)."""
-    defaults = {name: DistilledClassifier().get_params()[name]
-                for name in ("target_prior", "pu_surrogate")}
-    unused = [f"{name}={getattr(estimator, name)!r}" for name, default in defaults.items()
-              if getattr(estimator, name) != default]
-    if unused:
-        why = (f"y holds {n_classes} classes" if n_classes > 2
-               else "true_label_loss='bce'")
-        verb, pronoun = ("set", "They have") if len(unused) > 1 else ("sets", "It has")
-        warnings.warn(
-            f"{' and '.join(unused)} {verb} the PU risk, which this fit does not use: {why}, "
-            f"which trains with cross-entropy. {pronoun} no effect.",
-            UserWarning, stacklevel=user_stacklevel(),
-        )
+    why = f"y holds {n_classes} classes" if n_classes > 2 else "true_label_loss='bce'"
+    _warn_where_set(estimator, ("target_prior", "pu_surrogate"), "the PU risk",
+                    f"{why}, which trains with cross-entropy")
+
+
+def _warn_of_unused_early_stopping_settings(estimator, n_samples):
+    """Warn where a setting of early stopping is set away from its default for
+    a fit without it: MLPClassifier's ``n_iter_no_change`` and ``tol`` also
+    stop on the training loss, which a meta-epoch's rounds do not."""
+    why = ("early_stopping=False" if not isinstance(estimator.early_stopping, str)
+           else f"early_stopping='auto' holds out no validation part of {n_samples} samples "
+           f"(from {EARLY_STOPPING_MIN_SAMPLES} on, with {EARLY_STOPPING_MIN_PER_CLASS} of "
+           "each class in the smaller part)")
+    _warn_where_set(estimator, ("validation_fraction", "n_iter_no_change", "tol"),
+                    "early stopping", f"{why}, and all meta_epochs={estimator.meta_epochs} run")
 
 
 def _warn_of_an_unused_temperature(distillation_loss, temperature):
@@ -724,8 +740,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         Student epochs per meta-epoch.
     batch_size : int or "auto", default="auto"
         Training batch size of both nets. "auto" is ``n_train // 16`` within
-        [16, 256]: small data sets get about 16 optimizer steps per epoch
-        instead of a handful, large ones full batches of 256. A size larger
+        [16, 256]: data sets of 256 to 4,096 training rows get about 16
+        optimizer steps per epoch instead of a handful, smaller ones batches
+        of 16 rows, large ones batches of 256. A size larger
         than the training part ("auto" below 16 rows, or an int) is clipped
         to it, as ``MLPClassifier`` does
         (``batch_size_`` holds the value used).
@@ -746,13 +763,16 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         False gives a fixed schedule.
     validation_fraction : float, default=0.1
         Fraction in (0, 1) of the training data held out for early stopping;
-        used only when early stopping is on.
+        used only when early stopping is on (a fit without it warns where it
+        is set).
     n_iter_no_change : int, default=10
-        Meta-epochs without improvement that end training.
+        Meta-epochs without improvement that end training; used only when
+        early stopping is on (a fit without it warns where it is set).
     tol : float, default=1e-4
         A gain in validation ROC AUC of more than ``tol`` is an improvement; where
         the AUC neither falls nor gains more than ``tol``, a drop in
-        validation loss of more than ``tol`` counts instead.
+        validation loss of more than ``tol`` counts instead. Used only when
+        early stopping is on (a fit without it warns where it is set).
     true_label_loss : {"auto", "pu", "bce"}, default="auto"
         Loss on true labels, for the net teachers and the student (a
         scikit-learn teacher trains with its own loss). "pu" is the
@@ -1088,7 +1108,8 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         Nested parameters (``student__lr``, ``teacher__C``, ``prior__cv``)
         need a teacher, student or prior that has parameters: a skorch net,
         a scikit-learn classifier or a prior estimator. To search those of a
-        default net, pass it as one first: ``student=default_net("student")``
+        default net, pass it as one first: ``student=default_net("student")``,
+        or ``default_net("student", module=CNN)`` for a module of one's own
         (see :func:`~skdistill.default_net`).
 
         Parameters
@@ -1118,10 +1139,15 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                     f"whole lists instead, e.g. {{'{role}': [[net_a, net_b], [net_a, net_c]]}}."
                 )
             if not hasattr(spec, "set_params"):
+                given, net = repr(spec), f"skdistill.default_net({role!r}) for the default one"
+                if is_module(spec):  # an instance's repr spans lines
+                    given = (f"{type(spec).__name__}(...)" if isinstance(spec, nn.Module)
+                             else spec.__name__)
+                    net = (f"skdistill.default_net({role!r}, module={given}), which trains "
+                           f"as {role}={given} does")
                 raise ValueError(
-                    f"{key} sets a parameter of the {role}, but {role}={spec!r} has no "
-                    f"parameters to set: pass a skorch net, e.g. "
-                    f"{role}=skdistill.default_net({role!r}) for the default one."
+                    f"{key} sets a parameter of the {role}, but {role}={given} has no "
+                    f"parameters to set: pass a skorch net, e.g. {role}={net}."
                 )
         return super().set_params(**params)
 
@@ -1510,6 +1536,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         data = TensorData(X_nets, device=device)
         y_kept = y_encoded if rows is None else y_encoded[rows]
         if not self._early_stopping(y_kept):
+            _warn_of_unused_early_stopping_settings(self, len(y_kept))
             return _part("train", X_raw, data, y_encoded, rows, classes, sample_weight), None
         fraction = self._validation_fraction()
         try:

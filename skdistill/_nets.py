@@ -28,7 +28,7 @@ from torch.utils.data import DataLoader
 
 from ._options import check_option
 from ._random import float32_by_default
-from ._specs import accepts, takes_any_keyword
+from ._specs import accepts, is_module, takes_any_keyword
 from ._warnings import user_stacklevel
 from .losses import binary_logits, sample_weight_kwargs
 from .modules import CNN, GRU, MLP, BiLSTM, Transformer
@@ -339,13 +339,15 @@ def net_class_and_params(spec, default):
     return DistillationNet, {**DEFAULT_NET_PARAMS, **module}
 
 
-def default_net(role):
+def default_net(role, module=None):
     """Return the default teacher or student as an unfitted skorch net.
 
     ``DistilledClassifier(student=default_net("student"))`` trains exactly as
     ``student=None`` does, but as a skorch net its parameters can be set and
     searched: ``student__lr``, ``student__module__hidden_units``,
-    ``student__optimizer__weight_decay``.
+    ``student__optimizer__weight_decay``. With a module,
+    ``default_net("teacher", module=CNN)`` trains exactly as ``teacher=CNN``
+    does, its ``teacher__module__channels`` searchable.
 
     Parameters
     ----------
@@ -354,7 +356,15 @@ def default_net(role):
         layers (256, 128), dropout 0.1 and lr 3e-3, or the student with one
         hidden layer of 64 units and lr 1e-2; both trained by AdamW with
         weight decay 1e-2 (``optimizer__fused=True``). Another ``optimizer``
-        set on it trains without those of the two it does not take.
+        set on it trains without those of the two it does not take; another
+        ``module`` (``student__module`` in a search) without the MLP's
+        settings it does not take (``hidden_units``), with those it takes
+        (the teacher's ``dropout``).
+    module : torch.nn.Module subclass or instance, default=None
+        A module of one's own instead of the MLP: the net is then that of a
+        bare module given as ``teacher`` or ``student``, AdamW with lr 1e-3
+        and the weight decay and ``fused`` above, the module's own defaults
+        (its arguments as ``module__<name>``): the same net for either role.
 
     Returns
     -------
@@ -370,7 +380,12 @@ def default_net(role):
     0.003
     """
     check_option("role", role, _DEFAULT_NETS)
-    return net_of(_DEFAULT_NETS[role])
+    if module is None:
+        return net_of(_DEFAULT_NETS[role])
+    if not is_module(module):
+        raise TypeError(f"default_net: module must be a torch.nn.Module subclass or instance; "
+                        f"got {module!r}.")
+    return net_of({"module": module})
 
 
 def net_of(module):
@@ -479,13 +494,25 @@ def _check_trainable(module, role):
 
 
 def _drop_unaccepted_defaults(net_class, params, role):
-    """Drop from ``params`` the optimizer settings of :data:`DEFAULT_NET_PARAMS`, as
-    a default net holds them, that its optimizer does not take (see
-    :func:`_optimizer_takes`): a search over ``optimizer`` from :func:`~skdistill.default_net`
-    failed on RMSprop's lack of ``fused`` and Rprop's of weight decay, and no
-    ``set_params`` removes a key. All but ``fused``, a speed setting, are warned of."""
+    """Drop from ``params`` the settings of a default net, as it holds them, that
+    its module or optimizer does not take (see :func:`_optimizer_takes`): a
+    search over ``module`` or ``optimizer`` from :func:`~skdistill.default_net`
+    failed on a CNN's lack of ``hidden_units``, RMSprop's of ``fused`` and
+    Rprop's of weight decay, and no ``set_params`` removes a key. Of these, the
+    weight decay is warned of; the MLP's layers and ``fused``, a speed setting,
+    are not."""
+    if not issubclass(net_class, DistillationNet):
+        return
+    module = params.get("module")
+    if isinstance(module, type) and not takes_any_keyword(module):
+        for net in _DEFAULT_NETS.values():
+            for key, value in net.items():
+                prefix, _, name = key.partition("__")
+                if (prefix == "module" and name and type(params.get(key)) is type(value)
+                        and params[key] == value and not accepts(module, name)):
+                    del params[key]
     optimizer = params.get("optimizer", DEFAULT_NET_PARAMS["optimizer"])
-    if not (issubclass(net_class, DistillationNet) and isinstance(optimizer, type)):
+    if not isinstance(optimizer, type):
         return
     for key, value in DEFAULT_NET_PARAMS.items():
         prefix, _, name = key.partition("__")

@@ -20,12 +20,15 @@ NET = "net"
 ESTIMATOR = "estimator"
 
 
+def is_module(spec):
+    """Whether ``spec`` is a ``torch.nn.Module`` subclass or instance."""
+    return isinstance(spec, nn.Module) or isinstance(spec, type) and issubclass(spec, nn.Module)
+
+
 def kind_of(spec, estimators=True):
     """``NET``, ``ESTIMATOR`` or None (neither) for a teacher or student spec;
     :func:`spec_kind` raises where this says None."""
-    if spec is None or isinstance(spec, (nn.Module, NeuralNet)):
-        return NET
-    if isinstance(spec, type) and issubclass(spec, nn.Module):
+    if spec is None or isinstance(spec, NeuralNet) or is_module(spec):
         return NET
     if estimators and not isinstance(spec, type) and all(
         callable(getattr(spec, method, None)) for method in ("fit", "predict_proba")

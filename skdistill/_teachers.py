@@ -146,10 +146,11 @@ class EstimatorTeacher(_Teacher):
             self.forget()
         return None
 
-    def _call(self, method, *args, **kwargs):
+    def _call(self, method, *args, rows="X as given", **kwargs):
         """Call a method of the estimator; a ValueError, TypeError or plain
         RuntimeError (torch's, of a skorch net inside) it raises says which
-        teacher failed, since its own message may point deep into it."""
+        teacher failed, since its own message may point deep into it, and on
+        which ``rows`` (see :meth:`_rows_named`)."""
         try:
             return getattr(self.estimator, method)(*args, **kwargs)
         except (TeacherUnavailableError, UnsetMetadataPassedError):
@@ -163,7 +164,7 @@ class EstimatorTeacher(_Teacher):
             kind = next(kind for kind in (NotFittedError, InvalidParameterError, TypeError,
                                           ValueError, RuntimeError) if isinstance(error, kind))
             on_input = "" if kind in (NotFittedError, InvalidParameterError) else (
-                " on X as given, its dtype kept (the nets read it as numbers)"
+                f" on {rows}, its dtype kept (the nets read it as numbers)"
                 + (f", and {', '.join(sorted(kwargs))}" if kwargs else "")
             )
             raise kind(
@@ -186,8 +187,25 @@ class EstimatorTeacher(_Teacher):
                 "return probabilities in [0, 1], one column per class, each row summing to 1."
             )
 
+    def _rows_named(self, part):
+        """How messages name the rows of ``part``: as rows the fit held out of
+        the teacher's where they are, since a failure there (an encoder meeting
+        a category it was not fitted on) depends on the split's random draw."""
+        held_out = None
+        if not isinstance(self.estimator, FrozenEstimator):
+            if part.name == "valid":
+                held_out = ("the validation part of early stopping (early_stopping=False "
+                            "holds none)")
+            elif part.name == "train" and self.sample is not None:
+                held_out = "the training rows outside its bootstrap sample (bootstrap=False)"
+        if held_out is None:
+            return "X as given"
+        return (f"{held_out}, rows it was not fitted on: a teacher must predict rows unlike "
+                "those of its fit, e.g. with OneHotEncoder(handle_unknown='ignore'); X as given")
+
     def _compute_logits(self, part):
-        proba = np.asarray(self._call("predict_proba", part.raw), dtype=np.float32)
+        proba = np.asarray(self._call("predict_proba", part.raw, rows=self._rows_named(part)),
+                           dtype=np.float32)
         self._check_probabilities(proba)
         proba = proba[:, _column_order(self.estimator.classes_, self.classes, self._named)]
         proba = torch.as_tensor(proba, device=part.data.device)

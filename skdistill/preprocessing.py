@@ -1,6 +1,7 @@
 """Preprocessing of biological sequences for scikit-learn pipelines."""
 
 import warnings
+from collections.abc import Mapping, Set
 from functools import partial
 from numbers import Integral, Number
 
@@ -315,6 +316,11 @@ def positions_frame(sequences, prefix="pos"):
             "(frame['sequence'])."
         )
     index = sequences.index if isinstance(sequences, pd.Series) else None
+    if isinstance(sequences, (Set, Mapping)):  # no order of samples, or its keys
+        raise ValueError(
+            f"positions_frame: sequences is of type {type(sequences).__name__}; give the "
+            "sequences as a list, array or Series, in the order of the samples."
+        )
     if not isinstance(sequences, (str, bytes)):  # _texts names one string itself
         sequences = list(sequences)
         number = _first_number(sequences)
@@ -647,10 +653,15 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         ``unknown`` is True), if any."""
         if unknown.any():
             row, position = np.argwhere(unknown)[0]
+            letter = str(symbols[row, position])
+            advice = (
+                "The alphabet is case-sensitive: change the case of X's letters first."
+                if letter.swapcase() in self.alphabet_ else
+                "Set handle_unknown='ignore' to encode it as an all-zero position."
+            )
             raise ValueError(
-                f"Unknown letter {str(symbols[row, position])!r} at position {position} of "
-                f"sample {row}; the alphabet is {_alphabet_text(self.alphabet_)!r}. Set "
-                "handle_unknown='ignore' to encode it as an all-zero position."
+                f"Unknown letter {letter!r} at position {position} of sample {row}; the "
+                f"alphabet is {_alphabet_text(self.alphabet_)!r}. {advice}"
             )
 
     def _warn_about_lengths(self, symbols):

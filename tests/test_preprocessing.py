@@ -183,6 +183,16 @@ def test_unknown_letters(handle_unknown):
         assert encoder.transform(["ANGT"])[0, 4:8].sum() == 0
 
 
+def test_an_unknown_letter_in_the_other_case_is_refused_with_the_case_advice():
+    # the advice was handle_unknown='ignore', which drops soft-masked bases in silence
+    encoder = SequenceEncoder(alphabet="ACGT", handle_unknown="error")
+    with pytest.raises(ValueError, match="Unknown letter 'a' at position 4 of sample 0; the "
+                       "alphabet is 'ACGT'. The alphabet is case-sensitive: change the case"
+                       ) as raised:
+        encoder.fit_transform(["ACGTacgtAC"])
+    assert "ignore" not in str(raised.value)
+
+
 def test_padding_is_not_an_unknown_letter():
     encoder = SequenceEncoder(alphabet="AC", handle_unknown="error", length=4).fit(["AC"])
     assert encoder.transform(["A"]).sum() == 1
@@ -416,6 +426,16 @@ def test_a_prefix_set_after_fit_is_checked_where_it_is_used():
 def test_positions_frame_names_a_prefix_that_is_no_string():
     with pytest.raises(ValueError, match="prefix must be a string; got 1"):
         positions_frame(["AC"], prefix=1)
+
+
+@pytest.mark.parametrize("sequences", [{"ACG", "TTA"}, frozenset({"ACG"}), {"id1": "ACG"},
+                                       {"id1": "ACG"}.keys()])
+def test_positions_frame_refuses_collections_without_an_order_of_samples(sequences):
+    # a set's rows came out in hash order, which no labels line up with; a dict's keys
+    with pytest.raises(ValueError, match=rf"positions_frame: sequences is of type "
+                       rf"{type(sequences).__name__}; give the sequences as a list"):
+        positions_frame(sequences)
+    assert positions_frame(iter(["ACG", "TTA"])).shape == (2, 3)
 
 
 def test_positions_frame_refuses_a_single_string():

@@ -310,6 +310,35 @@ def test_a_failing_sklearn_teacher_is_named(imbalanced_arrays):
         fast(teacher=FailingClassifier()).fit(X, y)
 
 
+class SeenRowsOnly(ClassifierMixin, BaseEstimator):
+    """Fails on rows it was not fitted on, as an encoder meeting a new category."""
+
+    def fit(self, X, y):
+        self.classes_, self.seen_ = np.unique(y), {row.tobytes() for row in X}
+        return self
+
+    def predict_proba(self, X):
+        if any(row.tobytes() not in self.seen_ for row in X):
+            raise ValueError("Found unknown rows")
+        return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))
+
+
+@pytest.mark.parametrize("params, rows", [
+    ({"early_stopping": True},
+     r"the validation part of early stopping \(early_stopping=False holds none"),
+    ({"bootstrap": True}, r"the training rows outside its bootstrap sample \(bootstrap=False"),
+])
+def test_a_teacher_failing_on_rows_held_out_of_its_fit_is_told_so(imbalanced_arrays, params,
+                                                                   rows):
+    # the message said "on X as given": the user's rows, all of which it was fitted on
+    X, y = imbalanced_arrays
+    with pytest.raises(ValueError, match=rf"teacher SeenRowsOnly failed in predict_proba on "
+                       rf"{rows}\), rows it was not fitted on: .*handle_unknown='ignore'.*"
+                       "Found unknown rows"):
+        fast(teacher=SeenRowsOnly(), **params).fit(X, y)
+    assert fast(teacher=SeenRowsOnly()).fit(X, y).n_iter_ == FAST["meta_epochs"]
+
+
 def test_a_frozen_skorch_teacher_failing_in_torch_is_named(imbalanced_arrays):
     # a skorch net fitted on float32 failed on float64 X in a bare "mat1 and mat2 must
     # have the same dtype", naming no teacher

@@ -975,6 +975,25 @@ def test_bad_budget_parameters_are_named(imbalanced_arrays, params, message):
         fast(**params).fit(X, y)
 
 
+@pytest.mark.parametrize("params, n_rows, unused, why", [
+    ({"n_iter_no_change": 2, "tol": 0.01}, 60, "n_iter_no_change=2 and tol=0.01 set",
+     "early_stopping='auto' holds out no validation part of 60 samples"),
+    ({"early_stopping": False, "validation_fraction": 0.2}, 400, "validation_fraction=0.2 sets",
+     "early_stopping=False"),
+])
+def test_early_stopping_settings_a_fit_does_not_use_are_warned_of(params, n_rows, unused, why):
+    # MLPClassifier's also stop on the training loss; here they did nothing, in silence
+    X, y = make_classification(n_rows, random_state=0)
+    with pytest.warns(UserWarning, match=rf"^{unused} early stopping, which this fit does not "
+                      rf"use: {why}.*, and all meta_epochs=2 run\. (It has|They have) no "
+                      r"effect\.$"):
+        clf = DistilledClassifier(meta_epochs=2, random_state=0, **params).fit(X, y)
+    assert clf.n_iter_ == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        DistilledClassifier(meta_epochs=2, early_stopping=False, tol=1e-4).fit(X[:60], y[:60])
+
+
 _INTERRUPTED_FIT = textwrap.dedent(
     """
     import json, os, signal, sys, warnings
