@@ -280,16 +280,22 @@ def _warn_of_unused_pu_settings(estimator, n_classes):
                     f"{why}, which trains with cross-entropy")
 
 
-def _warn_of_unused_early_stopping_settings(estimator, n_samples):
+def _warn_of_unused_early_stopping_settings(estimator, n_samples, weighted):
     """Warn where a setting of early stopping is set away from its default for
     a fit without it: MLPClassifier's ``n_iter_no_change`` and ``tol`` also
-    stop on the training loss, which a meta-epoch's rounds do not."""
-    why = ("early_stopping=False" if not isinstance(estimator.early_stopping, str)
-           else f"early_stopping='auto' holds out no validation part of {n_samples} samples "
-           f"(from {EARLY_STOPPING_MIN_SAMPLES} on, with {EARLY_STOPPING_MIN_PER_CLASS} of "
-           "each class in the smaller part)")
-    _warn_where_set(estimator, ("validation_fraction", "n_iter_no_change", "tol"),
-                    "early stopping", f"{why}, and all meta_epochs={estimator.meta_epochs} run")
+    stop on the training loss, which a meta-epoch's rounds do not. Under
+    "auto", ``validation_fraction`` took part in the choice: named in it."""
+    names = ("n_iter_no_change", "tol")
+    if isinstance(estimator.early_stopping, str):
+        why = (f"early_stopping='auto' holds out no validation part of {n_samples} samples"
+               f"{' of non-zero weight' if weighted else ''} at validation_fraction="
+               f"{estimator.validation_fraction!r} (from {EARLY_STOPPING_MIN_SAMPLES} samples "
+               f"on, with {EARLY_STOPPING_MIN_PER_CLASS} of each class in the smaller part; "
+               "early_stopping=True holds one out)")
+    else:
+        names, why = ("validation_fraction", *names), "early_stopping=False"
+    _warn_where_set(estimator, names, "early stopping",
+                    f"{why}, and all meta_epochs={estimator.meta_epochs} run")
 
 
 def _warn_of_an_unused_temperature(distillation_loss, temperature):
@@ -1140,11 +1146,14 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
                 )
             if not hasattr(spec, "set_params"):
                 given, net = repr(spec), f"skdistill.default_net({role!r}) for the default one"
-                if is_module(spec):  # an instance's repr spans lines
-                    given = (f"{type(spec).__name__}(...)" if isinstance(spec, nn.Module)
-                             else spec.__name__)
-                    net = (f"skdistill.default_net({role!r}, module={given}), which trains "
-                           f"as {role}={given} does")
+                if isinstance(spec, nn.Module):  # its repr spans lines; its settings are set
+                    given = f"{type(spec).__name__}(...)"
+                    net = (f"skdistill.default_net({role!r}, module={type(spec).__name__}), "
+                           f"the class, whose arguments are then {role}__module__<name>")
+                elif is_module(spec):
+                    net = (f"skdistill.default_net({role!r}, module={spec.__name__}), which "
+                           f"trains as {role}={spec.__name__} does")
+                    given = spec.__name__
                 raise ValueError(
                     f"{key} sets a parameter of the {role}, but {role}={given} has no "
                     f"parameters to set: pass a skorch net, e.g. {role}={net}."
@@ -1536,7 +1545,7 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         data = TensorData(X_nets, device=device)
         y_kept = y_encoded if rows is None else y_encoded[rows]
         if not self._early_stopping(y_kept):
-            _warn_of_unused_early_stopping_settings(self, len(y_kept))
+            _warn_of_unused_early_stopping_settings(self, len(y_kept), rows is not None)
             return _part("train", X_raw, data, y_encoded, rows, classes, sample_weight), None
         fraction = self._validation_fraction()
         try:

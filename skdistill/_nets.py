@@ -28,7 +28,7 @@ from torch.utils.data import DataLoader
 
 from ._options import check_option
 from ._random import float32_by_default
-from ._specs import accepts, is_module, takes_any_keyword
+from ._specs import accepts, is_module, takes, takes_any_keyword
 from ._warnings import user_stacklevel
 from .losses import binary_logits, sample_weight_kwargs
 from .modules import CNN, GRU, MLP, BiLSTM, Transformer
@@ -364,7 +364,8 @@ def default_net(role, module=None):
         A module of one's own instead of the MLP: the net is then that of a
         bare module given as ``teacher`` or ``student``, AdamW with lr 1e-3
         and the weight decay and ``fused`` above, the module's own defaults
-        (its arguments as ``module__<name>``): the same net for either role.
+        (a class's arguments as ``module__<name>``; an instance is used as it
+        was built): the same net for either role.
 
     Returns
     -------
@@ -495,16 +496,18 @@ def _check_trainable(module, role):
 
 def _drop_unaccepted_defaults(net_class, params, role):
     """Drop from ``params`` the settings of a default net, as it holds them, that
-    its module or optimizer does not take (see :func:`_optimizer_takes`): a
+    its module or optimizer does not take (see :func:`~skdistill._specs.takes`): a
     search over ``module`` or ``optimizer`` from :func:`~skdistill.default_net`
     failed on a CNN's lack of ``hidden_units``, RMSprop's of ``fused`` and
     Rprop's of weight decay, and no ``set_params`` removes a key. Of these, the
     weight decay is warned of; the MLP's layers and ``fused``, a speed setting,
-    are not."""
+    are not. A module is taken to take only what a class of its MRO names (one
+    that keeps ``**kwargs`` may do anything with them); an optimizer, also
+    what reaches torch's ``Optimizer`` as ``**kwargs``."""
     if not issubclass(net_class, DistillationNet):
         return
     module = params.get("module")
-    if isinstance(module, type) and not takes_any_keyword(module):
+    if isinstance(module, type):
         for net in _DEFAULT_NETS.values():
             for key, value in net.items():
                 prefix, _, name = key.partition("__")
@@ -517,7 +520,7 @@ def _drop_unaccepted_defaults(net_class, params, role):
     for key, value in DEFAULT_NET_PARAMS.items():
         prefix, _, name = key.partition("__")
         if (prefix == "optimizer" and name and key in params and params[key] == value
-                and not _optimizer_takes(optimizer, name)):
+                and takes(optimizer, name, torch.optim.Optimizer) is False):
             del params[key]
             if name != "fused":
                 warnings.warn(
@@ -525,24 +528,6 @@ def _drop_unaccepted_defaults(net_class, params, role):
                     f"default net's {key}={value!r} is left out.", UserWarning,
                     stacklevel=user_stacklevel(),
                 )
-
-
-def _optimizer_takes(optimizer, name):
-    """Whether an optimizer class takes the setting ``name``: by the first class of
-    its MRO whose ``__init__`` names it or takes no ``**kwargs`` (a subclass of
-    ``**kwargs`` passes them on to its parent's), short of torch's ``Optimizer``
-    base and ``object``, which say nothing of a class of the user's: it is taken to
-    take it."""
-    for cls in optimizer.__mro__:
-        if cls in (torch.optim.Optimizer, object):
-            return True
-        if "__init__" not in vars(cls):
-            continue
-        if accepts(cls, name):
-            return True
-        if not takes_any_keyword(cls):
-            return False
-    return True
 
 
 def _build_error(error, message):

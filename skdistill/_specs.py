@@ -124,9 +124,29 @@ def _plain_key(key):
     return repr(key)
 
 
+def takes(cls, name, base=nn.Module):
+    """Whether a class (a module's, an optimizer's) takes the constructor argument
+    ``name``: by the first class of its MRO whose ``__init__`` names it or takes
+    no ``**kwargs`` (a subclass of ``**kwargs`` passes them on to its parent's);
+    None where ``**kwargs`` reach ``base`` (torch's ``Module`` or ``Optimizer``)
+    or ``object``, which say nothing of what a class of the user's does with them."""
+    for klass in cls.__mro__:
+        if klass in (base, object):
+            return None
+        if "__init__" not in vars(klass):
+            continue
+        if name in inspect.signature(klass).parameters:
+            return True
+        if not takes_any_keyword(klass):
+            return False
+    return None
+
+
 def accepts(module, name):
-    """Whether ``module``, a module class, takes the constructor argument ``name``."""
-    return isinstance(module, type) and name in inspect.signature(module).parameters
+    """Whether ``module``, a module class, takes the constructor argument ``name``
+    (see :func:`takes`: a subclass's ``**kwargs`` passed on to a module that
+    names it count)."""
+    return isinstance(module, type) and takes(module, name) is True
 
 
 def takes_any_keyword(cls):

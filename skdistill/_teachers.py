@@ -189,19 +189,18 @@ class EstimatorTeacher(_Teacher):
 
     def _rows_named(self, part):
         """How messages name the rows of ``part``: as rows the fit held out of
-        the teacher's where they are, since a failure there (an encoder meeting
-        a category it was not fitted on) depends on the split's random draw."""
-        held_out = None
-        if not isinstance(self.estimator, FrozenEstimator):
-            if part.name == "valid":
-                held_out = ("the validation part of early stopping (early_stopping=False "
-                            "holds none)")
-            elif part.name == "train" and self.sample is not None:
-                held_out = "the training rows outside its bootstrap sample (bootstrap=False)"
-        if held_out is None:
+        the teacher's where it holds such rows, since a failure that depends on
+        them (an encoder meeting a category its fit did not see) comes and goes
+        with the split's random draw."""
+        if isinstance(self.estimator, FrozenEstimator) or part.name is None:
             return "X as given"
-        return (f"{held_out}, rows it was not fitted on: a teacher must predict rows unlike "
-                "those of its fit, e.g. with OneHotEncoder(handle_unknown='ignore'); X as given")
+        if part.name == "valid":
+            return ("X as given, the validation part of early stopping: rows held out of its "
+                    "fit (early_stopping=False holds none out)")
+        if self.sample is not None:
+            return ("X as given, the training part: rows of it outside its bootstrap sample "
+                    "were held out of its fit (bootstrap=False holds none out)")
+        return "X as given"
 
     def _compute_logits(self, part):
         proba = np.asarray(self._call("predict_proba", part.raw, rows=self._rows_named(part)),

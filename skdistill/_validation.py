@@ -141,7 +141,7 @@ def _unusable_columns(frame):
             values = column.to_numpy(dtype=np.float64, na_value=np.nan)
         except (TypeError, ValueError):
             values = None
-        if values is None or column.dtype.kind in "mM":
+        if values is None or _holds_dates(column.dtype):
             not_numeric.append(name)
         else:
             if np.isnan(values).any():
@@ -149,6 +149,14 @@ def _unusable_columns(frame):
             if np.isinf(values).any():
                 infinite.append(name)
     return not_numeric, missing, infinite
+
+
+def _holds_dates(dtype):
+    """Whether a column of ``dtype`` holds dates or durations, also as the
+    categories of a categorical column."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        dtype = dtype.categories.dtype
+    return dtype.kind in "mM"
 
 
 def _column_error(frame, error=None):
@@ -211,7 +219,7 @@ def validate_features(estimator, X, y="no_validation", reset=True):
         included), or missing values.
     """
     frame = _as_frame(X)
-    if frame is not None and any(dtype.kind in "mM" for dtype in frame.dtypes):
+    if frame is not None and any(_holds_dates(dtype) for dtype in frame.dtypes):
         raise _column_error(frame)  # scikit-learn would take dates for numbers
     # numbers beyond float32 (inf - inf in scikit-learn's finiteness check once
     # cast): the error raised names them

@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skdistill import DistilledClassifier, default_net
 from skdistill._classifier import _check_defined, _log_probabilities
-from skdistill.modules import MLP
+from skdistill.modules import CNN, MLP
 
 from .conftest import FAST
 
@@ -377,7 +377,9 @@ def test_default_net_trains_as_the_default_and_can_be_searched(imbalanced_arrays
     ({}, r"default_net\('student'\) for the default one"),
     # the advice for a module was the default MLP net, which no search could make a CNN
     ({"student": MLP}, r"default_net\('student', module=MLP\), which trains as student=MLP "),
-    ({"teacher": TwoLayer(3)}, r"default_net\('teacher', module=TwoLayer\(...\)\), which"),
+    # an instance's own settings cannot be set: the class's can
+    ({"teacher": TwoLayer(3)}, r"teacher=TwoLayer\(...\) has no .*default_net\('teacher', "
+     r"module=TwoLayer\), the class, whose arguments are then teacher__module__<name>"),
     # the advice for one teacher was given for a list too
     ({"teacher": [None, None]}, "teacher is a list of 2.*search over whole lists"),
 ])
@@ -663,6 +665,13 @@ class KeywordsSGD(torch.optim.Optimizer):
         return loss
 
 
+class ForwardingCNN(CNN):
+    """A CNN of other defaults, passing the rest on as ``**kwargs``."""
+
+    def __init__(self, channels=(5,), **kwargs):
+        super().__init__(channels=channels, **kwargs)
+
+
 class SizedKeywordsModule(torch.nn.Module):
     """A module that takes its input's width and keeps any other settings."""
 
@@ -695,7 +704,7 @@ def test_a_keywords_module_that_cannot_be_built_names_its_role(imbalanced_arrays
 
 
 def test_a_default_net_of_a_module_trains_as_the_module_and_searches_swap_modules():
-    from skdistill.modules import CNN, GRU
+    from skdistill.modules import GRU
     from skdistill.preprocessing import SequenceEncoder
 
     rng = np.random.default_rng(0)
@@ -718,9 +727,12 @@ def test_a_default_net_of_a_module_trains_as_the_module_and_searches_swap_module
     teacher = fast(teacher=default_net("teacher").set_params(module=CNN)).fit(X, y).teacher_
     assert teacher.module__dropout == 0.1
     assert any(isinstance(layer, torch.nn.Dropout) for layer in teacher.module_.convolutions)
-    # a module's own **kwargs take them
+    # read along the MRO: a subclass passing **kwargs on to CNN was given hidden_units, and
+    # a module keeping **kwargs of its own may do anything with them
+    student = default_net("student").set_params(module=ForwardingCNN)
+    assert fast(student=student).fit(X, y).student_.module_.convolutions[0].out_channels == 5
     student = default_net("student").set_params(module=SizedKeywordsModule)
-    assert fast(student=student).fit(X, y).student_.module_.settings == {"hidden_units": (64,)}
+    assert fast(student=student).fit(X, y).student_.module_.settings == {}
     with pytest.raises(TypeError, match="default_net: module must be a torch.nn.Module "
                                         "subclass or instance; got 'CNN'"):
         default_net("student", module="CNN")

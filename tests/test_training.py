@@ -992,6 +992,13 @@ def test_early_stopping_settings_a_fit_does_not_use_are_warned_of(params, n_rows
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         DistilledClassifier(meta_epochs=2, early_stopping=False, tol=1e-4).fit(X[:60], y[:60])
+        # under "auto" the fraction took part: a small one is what held out nothing
+        X, y = make_classification(300, random_state=0)
+        DistilledClassifier(meta_epochs=2, validation_fraction=0.01).fit(X[:150], y[:150])
+    weight = np.r_[np.ones(50), np.zeros(250)]
+    with pytest.warns(UserWarning, match="holds out no validation part of 50 samples of non-zero "
+                                         "weight at validation_fraction=0.1 "):
+        DistilledClassifier(meta_epochs=2, tol=0.1).fit(X, y, sample_weight=weight)
 
 
 _INTERRUPTED_FIT = textwrap.dedent(

@@ -181,6 +181,13 @@ def test_dates_are_not_taken_for_numbers(data):
         DistilledClassifier(**ONE_ROUND).fit(frame, y)
     with pytest.raises(TypeError, match=r"column\(s\) \[0\]"):
         DistilledClassifier(**ONE_ROUND).fit(frame.to_numpy().reshape(-1, 1), y)
+    # as categories: alone, fitted on nanoseconds and predicting 0 everywhere; beside a
+    # number, pandas' "float() argument must be ... not 'Timestamp'", naming no column
+    durations = pd.Series(pd.to_timedelta(np.arange(12), unit="D")).astype("category")
+    for categories in (frame.astype("category"),
+                       pd.DataFrame({"when": durations, "x": np.arange(12.0)})):
+        with pytest.raises(TypeError, match=r"must hold numbers; column\(s\) \['when'\]"):
+            DistilledClassifier(**ONE_ROUND).fit(categories, y)
 
 
 def test_early_stopping_on_too_few_samples_names_its_parameters(data):
