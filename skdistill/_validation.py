@@ -45,8 +45,9 @@ def check_labels(y):
     y : array-like of the shape of ``y``
         ``y``, except that an object array of numbers or bools becomes an
         array of their dtype (scikit-learn calls such labels of an object
-        array "unknown"), and so do pandas' nullable bools and numbers
-        without a missing one (``"boolean"`` labels became 0.0 and 1.0).
+        array "unknown"), and so do pandas' nullable bools and numbers, and
+        categories of bools, without a missing one (``"boolean"`` labels
+        became 0.0 and 1.0).
 
     Raises
     ------
@@ -69,6 +70,10 @@ def check_labels(y):
             and hasattr(dtype, "numpy_dtype") and getattr(y, "ndim", 1) == 1
             and not pd.isna(y).any()):
         y = y.to_numpy(dtype=dtype.numpy_dtype)
+    # scikit-learn reads a category of bools as 0.0 and 1.0
+    if (isinstance(dtype, pd.CategoricalDtype) and dtype.categories.dtype.kind == "b"
+            and getattr(y, "ndim", 1) == 1 and not pd.isna(y).any()):
+        y = y.to_numpy(dtype=bool)
     # A list keeps the types of its items only as an object array.
     labels = np.asarray(y) if hasattr(y, "dtype") else np.asarray(y, dtype=object)
     if labels.ndim == 2 and labels.shape[1] == 1:

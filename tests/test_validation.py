@@ -109,6 +109,17 @@ def test_pandas_nullable_labels_keep_their_kind(data, dtype, classes):
     assert sparse.classes_.tolist() == [0, 1]
 
 
+def test_a_category_of_bools_keeps_its_bools(data):
+    # classes_ were [0.0, 1.0] and predict gave 1.0 for True, as scikit-learn reads them
+    X, y = data
+    labels = pd.Series(y.astype(bool)).astype("category")
+    clf = DistilledClassifier(**ONE_ROUND).fit(X, labels)
+    assert clf.classes_.tolist() == [False, True] and clf.classes_.dtype == bool
+    assert clf.predict(X).dtype == bool
+    with pytest.raises(ValueError, match="missing label"):
+        DistilledClassifier(**ONE_ROUND).fit(X, labels.where(np.arange(len(y)) != 2))
+
+
 def test_frame_columns_with_pd_na_are_named_at_fit_and_predict(data):
     X, y = data
     frame = pd.DataFrame(X, columns=["a", "b", "c"])
