@@ -290,8 +290,7 @@ def _warn_of_unused_early_stopping_settings(estimator, n_samples, weighted):
         why = (f"early_stopping='auto' holds out no validation part of {n_samples} samples"
                f"{' of non-zero weight' if weighted else ''} at validation_fraction="
                f"{estimator.validation_fraction!r} (from {EARLY_STOPPING_MIN_SAMPLES} samples "
-               f"on, with {EARLY_STOPPING_MIN_PER_CLASS} of each class in the smaller part; "
-               "early_stopping=True holds one out)")
+               f"on, with {EARLY_STOPPING_MIN_PER_CLASS} of each class in the smaller part)")
     else:
         names, why = ("validation_fraction", *names), "early_stopping=False"
     _warn_where_set(estimator, names, "early stopping",

@@ -501,9 +501,9 @@ def _drop_unaccepted_defaults(net_class, params, role):
     failed on a CNN's lack of ``hidden_units``, RMSprop's of ``fused`` and
     Rprop's of weight decay, and no ``set_params`` removes a key. Of these, the
     weight decay is warned of; the MLP's layers and ``fused``, a speed setting,
-    are not. A module is taken to take only what a class of its MRO names (one
-    that keeps ``**kwargs`` may do anything with them); an optimizer, also
-    what reaches torch's ``Optimizer`` as ``**kwargs``."""
+    are not. A setting that reaches torch's ``Module`` or ``Optimizer`` base
+    through ``**kwargs`` is kept: a class that keeps them may take it, and it
+    may be the user's own, of the default's value."""
     if not issubclass(net_class, DistillationNet):
         return
     module = params.get("module")
@@ -512,7 +512,7 @@ def _drop_unaccepted_defaults(net_class, params, role):
             for key, value in net.items():
                 prefix, _, name = key.partition("__")
                 if (prefix == "module" and name and type(params.get(key)) is type(value)
-                        and params[key] == value and not accepts(module, name)):
+                        and params[key] == value and takes(module, name) is False):
                     del params[key]
     optimizer = params.get("optimizer", DEFAULT_NET_PARAMS["optimizer"])
     if not isinstance(optimizer, type):

@@ -306,6 +306,11 @@ class TreeWriter:
         for parameter in inspect.signature(type(module)).parameters.values():
             if parameter.kind is parameter.VAR_POSITIONAL:
                 _check_rebuilt_without_positionals(module, parameter.name)
+            if (parameter.kind is parameter.VAR_KEYWORD
+                    and type(module).__init__ is not torch.nn.Module.__init__):
+                # what went through them (a parent's sizes, a setting of its own) is lost
+                _refuse_module(module, f"its constructor takes **{parameter.name}, which "
+                                       "no attribute keeps")
             if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
                 continue
             value = getattr(module, parameter.name, _MISSING)

@@ -143,10 +143,10 @@ def takes(cls, name, base=nn.Module):
 
 
 def accepts(module, name):
-    """Whether ``module``, a module class, takes the constructor argument ``name``
-    (see :func:`takes`: a subclass's ``**kwargs`` passed on to a module that
-    names it count)."""
-    return isinstance(module, type) and takes(module, name) is True
+    """Whether ``module``, a module class, names the constructor argument ``name``
+    (the sizes filled in from the data go to named arguments alone: a subclass
+    may fix its parent's, or send its ``**kwargs`` to a layer)."""
+    return isinstance(module, type) and name in inspect.signature(module).parameters
 
 
 def takes_any_keyword(cls):

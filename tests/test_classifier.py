@@ -668,8 +668,17 @@ class KeywordsSGD(torch.optim.Optimizer):
 class ForwardingCNN(CNN):
     """A CNN of other defaults, passing the rest on as ``**kwargs``."""
 
-    def __init__(self, channels=(5,), **kwargs):
-        super().__init__(channels=channels, **kwargs)
+    def __init__(self, input_dim=None, sequence_length=None, alphabet_size=None, output_dim=1,
+                 channels=(5,), **kwargs):
+        super().__init__(input_dim, sequence_length, alphabet_size, channels=channels,
+                         output_dim=output_dim, **kwargs)
+
+
+class FixedShapeCNN(CNN):
+    """A CNN for 9-letter DNA windows, fixing its parent's sizes itself."""
+
+    def __init__(self, **kwargs):
+        super().__init__(sequence_length=9, alphabet_size=4, input_dim=36, **kwargs)
 
 
 class SizedKeywordsModule(torch.nn.Module):
@@ -727,12 +736,15 @@ def test_a_default_net_of_a_module_trains_as_the_module_and_searches_swap_module
     teacher = fast(teacher=default_net("teacher").set_params(module=CNN)).fit(X, y).teacher_
     assert teacher.module__dropout == 0.1
     assert any(isinstance(layer, torch.nn.Dropout) for layer in teacher.module_.convolutions)
-    # read along the MRO: a subclass passing **kwargs on to CNN was given hidden_units, and
-    # a module keeping **kwargs of its own may do anything with them
+    # read along the MRO: a subclass passing **kwargs on to CNN was given hidden_units; a
+    # module keeping **kwargs of its own keeps them, as they may be the user's (a first
+    # version dropped an explicit (64,) as the default's); the sizes filled in from the data
+    # go to named arguments alone (a first version sent them through **kwargs, twice)
     student = default_net("student").set_params(module=ForwardingCNN)
     assert fast(student=student).fit(X, y).student_.module_.convolutions[0].out_channels == 5
     student = default_net("student").set_params(module=SizedKeywordsModule)
-    assert fast(student=student).fit(X, y).student_.module_.settings == {}
+    assert fast(student=student).fit(X, y).student_.module_.settings == {"hidden_units": (64,)}
+    assert fast(student=FixedShapeCNN).fit(X, y).student_.module_.sequence_length == 9
     with pytest.raises(TypeError, match="default_net: module must be a torch.nn.Module "
                                         "subclass or instance; got 'CNN'"):
         default_net("student", module="CNN")

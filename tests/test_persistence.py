@@ -727,6 +727,28 @@ def test_module_instance_without_its_arguments_is_refused(imbalanced_arrays, tmp
     assert not (tmp_path / "model.skd").exists()
 
 
+class ScaledByKeywords(torch.nn.Module):
+    """A module that reads a setting from ``**kwargs``, keeping none by its name."""
+
+    def __init__(self, input_dim, **kwargs):
+        super().__init__()
+        self.input_dim, self.factor = input_dim, kwargs.get("scale", 1.0)
+        self.linear = torch.nn.Linear(input_dim, 1)
+
+    def forward(self, X):
+        return self.linear(X) * self.factor
+
+
+def test_a_module_instance_of_keyword_arguments_is_refused(imbalanced_arrays, tmp_path):
+    # what went through **kwargs was not saved: the loaded model predicted otherwise (scale 1)
+    X, y = imbalanced_arrays
+    clf = fast(student=ScaledByKeywords(X.shape[1], scale=5.0)).fit(X, y)
+    with pytest.raises(TypeError, match=r"Cannot save the ScaledByKeywords instance: its "
+                                        r"constructor takes \*\*kwargs, which no attribute"):
+        save(clf, tmp_path / "model.skd")
+    assert not (tmp_path / "model.skd").exists()
+
+
 def test_built_in_module_instances_round_trip(sequence_sample, tmp_path):
     # the user guide's way to give a sequence shape; no built-in module kept input_dim,
     # so save refused every instance after training
