@@ -309,8 +309,8 @@ class TreeWriter:
             if (parameter.kind is parameter.VAR_KEYWORD
                     and type(module).__init__ is not torch.nn.Module.__init__):
                 # what went through them (a parent's sizes, a setting of its own) is lost
-                _refuse_module(module, f"its constructor takes **{parameter.name}, which "
-                                       "no attribute keeps")
+                _refuse_module(module, f"its constructor takes **{parameter.name}, whose "
+                                       "values (if any) no attribute keeps")
             if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
                 continue
             value = getattr(module, parameter.name, _MISSING)
