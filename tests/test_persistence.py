@@ -744,7 +744,8 @@ def test_a_module_instance_of_keyword_arguments_is_refused(imbalanced_arrays, tm
     X, y = imbalanced_arrays
     clf = fast(student=ScaledByKeywords(X.shape[1], scale=5.0)).fit(X, y)
     with pytest.raises(TypeError, match=r"Cannot save the ScaledByKeywords instance: its "
-                                        r"constructor takes \*\*kwargs, whose values \(if any\) no attribute"):
+                                        r"constructor takes \*\*kwargs, whose values "
+                                        r"\(if any\) no attribute"):
         save(clf, tmp_path / "model.skd")
     assert not (tmp_path / "model.skd").exists()
 
