@@ -46,6 +46,8 @@ DEFAULT_TEACHER = {
 }
 DEFAULT_STUDENT = {"module": MLP, "module__hidden_units": (64,), "lr": 1e-2}
 _DEFAULT_NETS = {"teacher": DEFAULT_TEACHER, "student": DEFAULT_STUDENT}
+#: The constructor arguments a module may have filled in from the data.
+_SIZES = ("input_dim", "output_dim", "sequence_length", "alphabet_size")
 #: Inference needs no gradients, so it can afford larger batches.
 INFERENCE_BATCH_SIZE = 4096
 #: The most elements of a dense batch made from sparse input when not
@@ -469,9 +471,12 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
             raise
         module = params["module"]
         name = getattr(module, "__name__", type(module).__name__)
-        given = ", ".join(f"{key}={value!r}" for key, value in filled.items()) or (
-            "none (they go to __init__'s parameters by name, and **kwargs names none)"
-            if takes_any_keyword(module) else "none")
+        given = ", ".join(f"{key}={value!r}" for key, value in filled.items()) or "none"
+        if not filled and takes_any_keyword(module):
+            passed_on = [size for size in _SIZES if takes(module, size) is True]
+            given += (" (they go to __init__'s parameters by name, and **kwargs names none"
+                      + (f": name {', '.join(passed_on)} in its signature, as a parent does, "
+                         "to have them filled in" if passed_on else "") + ")")
         raise _build_error(
             error, f"The {role}'s module {name} could not be built: {error} (arguments "
             f"filled in from the data: {given}; give others as module__<name> of a skorch "

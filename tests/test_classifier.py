@@ -674,6 +674,13 @@ class ForwardingCNN(CNN):
                          output_dim=output_dim, **kwargs)
 
 
+class UnnamedSizesCNN(CNN):
+    """A CNN of other defaults that passes the sizes on through ``**kwargs``."""
+
+    def __init__(self, channels=(5,), **kwargs):
+        super().__init__(channels=channels, **kwargs)
+
+
 class FixedShapeCNN(CNN):
     """A CNN for 9-letter DNA windows, fixing its parent's sizes itself."""
 
@@ -745,6 +752,11 @@ def test_a_default_net_of_a_module_trains_as_the_module_and_searches_swap_module
     student = default_net("student").set_params(module=SizedKeywordsModule)
     assert fast(student=student).fit(X, y).student_.module_.settings == {"hidden_units": (64,)}
     assert fast(student=FixedShapeCNN).fit(X, y).student_.module_.sequence_length == 9
+    # one passing the sizes through **kwargs is told to name them, which its parent does
+    with pytest.raises(ValueError, match=r"filled in from the data: none \(they go to "
+                       r"__init__'s parameters by name, and \*\*kwargs names none: name "
+                       "input_dim, output_dim, sequence_length, alphabet_size in its signature"):
+        fast(student=UnnamedSizesCNN).fit(X, y)
     with pytest.raises(TypeError, match="default_net: module must be a torch.nn.Module "
                                         "subclass or instance; got 'CNN'"):
         default_net("student", module="CNN")
