@@ -475,8 +475,9 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
         if not filled and takes_any_keyword(module):
             passed_on = [size for size in _SIZES if takes(module, size) is True]
             given += (" (they go to __init__'s parameters by name, and **kwargs names none"
-                      + (f": name {', '.join(passed_on)} in its signature, as a parent does, "
-                         "to have them filled in" if passed_on else "") + ")")
+                      + (f"; where it misses one of {', '.join(passed_on)}, which a parent "
+                         "names, name it in its signature to have it filled in"
+                         if passed_on else "") + ")")
         raise _build_error(
             error, f"The {role}'s module {name} could not be built: {error} (arguments "
             f"filled in from the data: {given}; give others as module__<name> of a skorch "

@@ -754,8 +754,9 @@ def test_a_default_net_of_a_module_trains_as_the_module_and_searches_swap_module
     assert fast(student=FixedShapeCNN).fit(X, y).student_.module_.sequence_length == 9
     # one passing the sizes through **kwargs is told to name them, which its parent does
     with pytest.raises(ValueError, match=r"filled in from the data: none \(they go to "
-                       r"__init__'s parameters by name, and \*\*kwargs names none: name "
-                       "input_dim, output_dim, sequence_length, alphabet_size in its signature"):
+                       r"__init__'s parameters by name, and \*\*kwargs names none; where it "
+                       "misses one of input_dim, output_dim, sequence_length, alphabet_size, "
+                       "which a parent names, name it in its signature"):
         fast(student=UnnamedSizesCNN).fit(X, y)
     with pytest.raises(TypeError, match="default_net: module must be a torch.nn.Module "
                                         "subclass or instance; got 'CNN'"):
