@@ -167,18 +167,24 @@ def _refuse_module(module, reason):
     )
 
 
-def _check_rebuilt_without_positionals(module, name):
-    """Refuse a module whose constructor takes ``*name`` (Sequential's layers),
-    unless it is nn.Module's own, which takes nothing: a module of no ``__init__``
-    of its own (the library's losses) is rebuilt as it is, if it holds no layer,
-    parameter or buffer registered after it was built (plain attributes are
-    left: what ``forward`` or ``compile`` keeps cannot be told from a setting)."""
-    if type(module).__init__ is not torch.nn.Module.__init__:
-        _refuse_module(module, f"its constructor takes *{name}, which no attribute keeps")
+def _check_nothing_attached(module):
+    """Refuse a module of no ``__init__`` of its own (the library's losses, rebuilt
+    as they are) that holds a layer, parameter or buffer registered after it was
+    built (plain attributes are left: what ``forward`` or ``compile`` keeps cannot
+    be told from a setting)."""
     attached = [*module._modules, *module._parameters, *module._buffers]
     if attached:
         _refuse_module(module, "it holds layers or tensors registered after it was built "
                                f"({', '.join(attached)})")
+
+
+#: Why a constructor's ``*args`` or ``**kwargs`` of its own cannot be rebuilt
+#: (Sequential's layers; a parent's sizes or a setting passed on through them).
+_VARIADIC_REASONS = {
+    inspect.Parameter.VAR_POSITIONAL: "its constructor takes *{}, which no attribute keeps",
+    inspect.Parameter.VAR_KEYWORD:
+        "its constructor takes **{}, whose values (if any) no attribute keeps",
+}
 
 
 class TreeWriter:
@@ -303,15 +309,15 @@ class TreeWriter:
 
     def _module(self, module):
         arguments = {}
+        # nn.Module's own takes *args and **kwargs, and nothing by them
+        own_init = type(module).__init__ is not torch.nn.Module.__init__
+        if not own_init:
+            _check_nothing_attached(module)
         for parameter in inspect.signature(type(module)).parameters.values():
-            if parameter.kind is parameter.VAR_POSITIONAL:
-                _check_rebuilt_without_positionals(module, parameter.name)
-            if (parameter.kind is parameter.VAR_KEYWORD
-                    and type(module).__init__ is not torch.nn.Module.__init__):
-                # what went through them (a parent's sizes, a setting of its own) is lost
-                _refuse_module(module, f"its constructor takes **{parameter.name}, whose "
-                                       "values (if any) no attribute keeps")
-            if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            if parameter.kind in _VARIADIC_REASONS:
+                if own_init:
+                    _refuse_module(module, _VARIADIC_REASONS[parameter.kind].format(
+                        parameter.name))
                 continue
             value = getattr(module, parameter.name, _MISSING)
             if inspect.ismethod(value):  # ModuleList's modules

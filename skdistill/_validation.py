@@ -64,16 +64,9 @@ def check_labels(y):
     ...
     TypeError: y mixes labels of types ['number', 'str'], ...
     """
-    dtype = getattr(y, "dtype", None)
-    # not SparseDtype, which has no numpy_dtype
-    if (isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "biuf"
-            and hasattr(dtype, "numpy_dtype") and getattr(y, "ndim", 1) == 1
-            and not pd.isna(y).any()):
-        y = y.to_numpy(dtype=dtype.numpy_dtype)
-    # scikit-learn reads a category of bools as 0.0 and 1.0
-    if (isinstance(dtype, pd.CategoricalDtype) and dtype.categories.dtype.kind == "b"
-            and getattr(y, "ndim", 1) == 1 and not pd.isna(y).any()):
-        y = y.to_numpy(dtype=bool)
+    numpy_dtype = _numpy_dtype_of_labels(getattr(y, "dtype", None))
+    if numpy_dtype is not None and getattr(y, "ndim", 1) == 1 and not pd.isna(y).any():
+        y = y.to_numpy(dtype=numpy_dtype)
     # A list keeps the types of its items only as an object array.
     labels = np.asarray(y) if hasattr(y, "dtype") else np.asarray(y, dtype=object)
     if labels.ndim == 2 and labels.shape[1] == 1:
@@ -100,6 +93,19 @@ def check_labels(y):
         if kinds in (["bool"], ["number"]):
             return np.asarray(labels.tolist())
     return y
+
+
+def _numpy_dtype_of_labels(dtype):
+    """The NumPy dtype labels of a pandas ``dtype`` keep their kind in, which
+    scikit-learn reads as floats (0.0 and 1.0), or None: that of nullable bools
+    and numbers (not SparseDtype's, which has none), bool for a category of
+    bools."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return bool if dtype.categories.dtype.kind == "b" else None
+    if (isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "biuf"
+            and hasattr(dtype, "numpy_dtype")):
+        return dtype.numpy_dtype
+    return None
 
 
 def check_one_column(values, name, what):
