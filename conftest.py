@@ -3,7 +3,7 @@
 The tests under ``tests/`` skip themselves with a reason; a doctest cannot, so
 the doctests of a module that needs an extra are skipped here, with the same
 kind of reason, when that extra is not installed. Each worker of pytest-xdist
-(``-n auto`` in pyproject.toml) gets its share of the cores' threads.
+(README's ``-n auto``) gets its share of the cores' threads.
 """
 
 import os

@@ -636,6 +636,8 @@ class Transformer(_SequenceModule):
 
     def encode(self, sequences, present=None):
         # Attention skips padding and unknown letters, whatever the readout.
+        embedded = self.embedding(sequences) + self.positions
+        if not len(sequences):  # torch's attention cannot reshape an empty batch
+            return embedded
         present = self._present(sequences) if present is None else present
-        return self.encoder(self.embedding(sequences) + self.positions,
-                            src_key_padding_mask=~present)
+        return self.encoder(embedded, src_key_padding_mask=~present)

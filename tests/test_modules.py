@@ -33,6 +33,14 @@ def test_sequence_modules_map_flat_one_hot_to_logits(module_class, readout, outp
     assert torch.isfinite(logits).all()
 
 
+@pytest.mark.parametrize("module_class", [MLP, *SEQUENCE_MODULES])
+@pytest.mark.parametrize("training", [True, False])
+def test_modules_take_an_empty_batch(module_class, training):
+    module = module_class(input_dim=40, **({} if module_class is MLP else {"alphabet_size": 4}))
+    logits = module.train(training)(torch.rand(0, 40))
+    assert logits.shape == (0,)
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
