@@ -2,6 +2,7 @@ import hashlib
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -28,10 +29,19 @@ def test_frame_and_arrays_agree():
     assert set("".join(sequences)) <= set("ACDEFGHIKLMNPQRSTVWY-")
 
 
-def test_return_X_y_must_be_a_bool():
-    # "no" is truthy: the arrays came back
-    with pytest.raises(InvalidParameterError, match="'return_X_y' parameter"):
-        load_crotonylation(return_X_y="no")
+def test_as_frame_gives_the_frame_columns():
+    frame = load_crotonylation()
+    sequences, labels = load_crotonylation(return_X_y=True, as_frame=True)
+    pd.testing.assert_frame_equal(sequences, frame[["sequence"]])
+    pd.testing.assert_series_equal(labels, frame["label"])
+    pd.testing.assert_frame_equal(load_crotonylation(as_frame=True), frame)
+
+
+@pytest.mark.parametrize("name", ["return_X_y", "as_frame"])
+def test_flags_must_be_bools(name):
+    # "no" is truthy: the arrays (or frames) came back
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
+        load_crotonylation(**{name: "no"})
 
 
 def test_the_documented_duplicates():

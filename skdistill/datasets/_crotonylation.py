@@ -76,8 +76,10 @@ def _check_sequence_read(path, ids, sequences, header_line):
         )
 
 
-@validate_params({"return_X_y": ["boolean"]}, prefer_skip_nested_validation=True)
-def load_crotonylation(*, return_X_y=False):
+@validate_params(
+    {"return_X_y": ["boolean"], "as_frame": ["boolean"]}, prefer_skip_nested_validation=True
+)
+def load_crotonylation(*, return_X_y=False, as_frame=False):
     """Load the lysine crotonylation sites data set (binary, imbalanced).
 
     73,927 protein windows of 29 residues (20 amino-acid letters and ``-``
@@ -102,13 +104,19 @@ def load_crotonylation(*, return_X_y=False):
     ----------
     return_X_y : bool, default=False
         If True, return ``(sequences, labels)`` instead of a DataFrame.
+    as_frame : bool, default=False
+        With ``return_X_y``, return the sequences as a DataFrame of one
+        column, ``sequence`` (what a ``ColumnTransformer`` selects by name),
+        and the labels as a Series named ``label``, as scikit-learn's loaders
+        do. Without ``return_X_y`` the data set is a DataFrame either way.
 
     Returns
     -------
     data : pandas.DataFrame of shape (73927, 2)
         Columns ``sequence`` (str) and ``label`` (int, 0 or 1).
     (sequences, labels) : tuple of ndarray of shape (73927,)
-        If ``return_X_y`` is True: an object array of str and an int array.
+        If ``return_X_y`` is True: an object array of str and an int array;
+        with ``as_frame``, a DataFrame of shape (73927, 1) and a Series.
 
     Examples
     --------
@@ -124,6 +132,9 @@ def load_crotonylation(*, return_X_y=False):
         _, sequences, labels = read_labelled_fasta(file)
     sequences = np.asarray(sequences, dtype=object)
     labels = np.asarray(labels).astype(np.int64)
-    if return_X_y:
-        return sequences, labels
-    return pd.DataFrame({"sequence": sequences, "label": labels})
+    frame = pd.DataFrame({"sequence": sequences, "label": labels})
+    if not return_X_y:
+        return frame
+    if as_frame:
+        return frame[["sequence"]], frame["label"]
+    return sequences, labels
