@@ -515,25 +515,33 @@ def _drop_unaccepted_defaults(net_class, params, role):
     module = params.get("module")
     if isinstance(module, type):
         for net in _DEFAULT_NETS.values():
-            for key, value in net.items():
-                prefix, _, name = key.partition("__")
-                if (prefix == "module" and name and type(params.get(key)) is type(value)
-                        and params[key] == value and takes(module, name) is False):
-                    del params[key]
+            for key, _, _ in _unaccepted_defaults(params, net, "module", module, nn.Module):
+                del params[key]
     optimizer = params.get("optimizer", DEFAULT_NET_PARAMS["optimizer"])
     if not isinstance(optimizer, type):
         return
-    for key, value in DEFAULT_NET_PARAMS.items():
-        prefix, _, name = key.partition("__")
-        if (prefix == "optimizer" and name and key in params and params[key] == value
-                and takes(optimizer, name, torch.optim.Optimizer) is False):
-            del params[key]
-            if name != "fused":
-                warnings.warn(
-                    f"The {role} net's optimizer {optimizer.__name__} takes no {name}: the "
-                    f"default net's {key}={value!r} is left out.", UserWarning,
-                    stacklevel=user_stacklevel(),
-                )
+    unaccepted = _unaccepted_defaults(
+        params, DEFAULT_NET_PARAMS, "optimizer", optimizer, torch.optim.Optimizer)
+    for key, name, value in unaccepted:
+        del params[key]
+        if name != "fused":
+            warnings.warn(
+                f"The {role} net's optimizer {optimizer.__name__} takes no {name}: the "
+                f"default net's {key}={value!r} is left out.", UserWarning,
+                stacklevel=user_stacklevel(),
+            )
+
+
+def _unaccepted_defaults(params, defaults, prefix, owner, base):
+    """The (key, name, value) of each setting ``prefix__name`` of ``defaults`` that
+    ``params`` holds as the default does (same type and value) and that class
+    ``owner`` does not take (:func:`~skdistill._specs.takes` with ``base``)."""
+    return [
+        (key, name, value) for key, value in defaults.items()
+        for head, _, name in [key.partition("__")]
+        if head == prefix and name and type(params.get(key)) is type(value)
+        and params[key] == value and takes(owner, name, base) is False
+    ]
 
 
 def _build_error(error, message):
