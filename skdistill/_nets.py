@@ -455,7 +455,10 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
     net = net_class(**params)
     try:
         net.initialize()
-    except (TypeError, ValueError, KeyError) as error:  # KeyError: a **kwargs module's
+    except (TypeError, ValueError, KeyError, RuntimeError) as error:  # KeyError: a **kwargs
+        # module's; RuntimeError: torch's, such as a negative size (memory's as it is)
+        if isinstance(error, torch.OutOfMemoryError):
+            raise
         # skorch builds callbacks, module, criterion, optimizer in turn: an error
         # between the first two is the module's, one after the criterion the optimizer's
         built = vars(net)
@@ -545,11 +548,13 @@ def _unaccepted_defaults(params, defaults, prefix, owner, base):
 
 
 def _build_error(error, message):
-    """``message`` as a TypeError where ``error`` is one, else as a ValueError.
+    """``message`` as a TypeError or RuntimeError where ``error`` is one, else as
+    a ValueError.
 
     Not ``type(error)``: a subclass's constructor may want other arguments.
     """
-    return (TypeError if isinstance(error, TypeError) else ValueError)(message)
+    kinds = [kind for kind in (TypeError, RuntimeError) if isinstance(error, kind)]
+    return (kinds[0] if kinds else ValueError)(message)
 
 
 #: The ``iterator_train__`` settings :class:`BatchIterator` takes from a net spec

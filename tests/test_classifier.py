@@ -631,6 +631,27 @@ def test_a_module_that_cannot_be_built_names_its_role(imbalanced_arrays, role):
     with pytest.raises(ValueError, match=rf"^The {role}'s optimizer AdamW could not be built: "
                                          r"Invalid learning rate: -1.0"):
         fast(**{role: default_net(role).set_params(lr=-1.0)}).fit(X, y)
+    # torch's RuntimeError of a negative size keeps its type, and gains the role and the
+    # sizes filled in; one of memory is the caller's to catch by its type, untouched
+    with pytest.raises(RuntimeError, match=rf"^The {role}'s module NarrowingMLP could not be "
+                                           r"built: .*negative dimension.*input_dim=10"):
+        fast(**{role: NarrowingMLP}).fit(X, y)
+    with pytest.raises(torch.OutOfMemoryError, match="^out of memory$"):
+        fast(**{role: OutOfMemoryModule}).fit(X, y)
+
+
+class NarrowingMLP(torch.nn.Module):
+    """A module sized for more features than the data has (a negative width)."""
+
+    def __init__(self, input_dim):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim - 100, 1)
+
+
+class OutOfMemoryModule(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        raise torch.OutOfMemoryError("out of memory")
 
 
 class KeywordsAdam(torch.optim.Adam):
