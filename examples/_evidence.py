@@ -6,14 +6,18 @@ usage line and ``error: argument --X: ...`` (exit status 2).
 The crotonylation scripts all use the same stratified 80/20 split of the embedded
 data set, one-hot encoded by a :class:`~skdistill.preprocessing.SequenceEncoder`
 fitted on the training windows; ``--n-samples`` draws a stratified subsample first
-for quick runs.
+for quick runs. Every fit runs the budget of ``--meta-epochs``, early stopping
+keeping the best of them: the ConvergenceWarning that the budget ran out before
+early stopping ended a fit is expected here, and not shown.
 """
 
 import argparse
 import os
+import warnings
 
 import torch
 from skorch import NeuralNet
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
 from skdistill._argtypes import (
@@ -21,6 +25,8 @@ from skdistill._argtypes import (
 )
 from skdistill.datasets import load_crotonylation
 from skdistill.preprocessing import SequenceEncoder
+
+warnings.filterwarnings("ignore", "meta_epochs=", ConvergenceWarning)
 
 
 def comma_separated(parse_item):

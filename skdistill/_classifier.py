@@ -739,6 +739,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
     meta_epochs : int, default=200
         The most alternating teacher/student rounds (meta-epochs); early
         stopping usually ends training sooner. ``n_iter_`` says how many ran.
+        Where early stopping is on and the rounds run out before it ends
+        training, a ``ConvergenceWarning`` says so, as ``MLPClassifier``'s
+        does at ``max_iter``.
     teacher_epochs : int, default=1
         Teacher epochs per meta-epoch.
     student_epochs : int, default=1

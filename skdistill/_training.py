@@ -4,12 +4,14 @@ Below the estimator and above the nets: it knows parts of the data, the
 teacher ensemble and the student net, and nothing of how they were built.
 """
 
+import warnings
 from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import count
 
 import numpy as np
 import torch
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import roc_auc_score
 from sklearn.utils import _safe_indexing
 from tqdm.auto import tqdm
@@ -19,7 +21,7 @@ from ._nets import (
     training_position, training_run, warn_of_squashed_logits,
 )
 from ._signals import ctrl_c_recorded
-from ._warnings import warn_interrupted
+from ._warnings import user_stacklevel, warn_interrupted
 
 
 @dataclass
@@ -412,6 +414,20 @@ class DistillationRun:
             if teacher.trains_in_rounds:
                 warn_of_squashed_logits(teacher.estimator, self.train.data, teacher.role)
 
+    def _warn_of_rounds_run_out(self):
+        """Warn that the student's rounds ran out before early stopping ended them."""
+        monitor = self.student_monitor
+        best = (f"its best at meta-epoch {monitor.best_round + self.rounds_before['student']}"
+                if monitor.best_round else "none better than the nets it started from")
+        warnings.warn(
+            f"meta_epochs={self.max_rounds} ran out before early stopping ended training: "
+            "the student's held-out score had not gone "
+            f"n_iter_no_change={monitor.n_iter_no_change} meta-epochs without improving "
+            f"({best}). Raise meta_epochs to train on, or set early_stopping=False for a "
+            "fixed number of meta-epochs.",
+            ConvergenceWarning, stacklevel=user_stacklevel(),
+        )
+
     def _advance(self, progress, fields):
         progress.update()
         progress.set_postfix({key: round(value, 4) for key, value in fields.items()})
@@ -463,6 +479,8 @@ class DistillationRun:
                 "complete) meta-epoch (turn this warning into an error to abort instead).",
                 interrupt,
             )
+        elif self.student_monitor.n_iter_no_change is not None and not self.student_monitor.done:
+            self._warn_of_rounds_run_out()
         best_round = self.student_monitor.best_round
         return RunResult(self.history, self.student_monitor.rounds, interrupted,
                          best_round + self.rounds_before["student"] if best_round else None)

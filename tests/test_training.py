@@ -18,6 +18,7 @@ from skorch.callbacks import (
     LRScheduler, TrainEndCheckpoint,
 )
 from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
 from torch.optim.lr_scheduler import OneCycleLR, StepLR
 from sklearn.metrics import roc_auc_score
 
@@ -1199,14 +1200,29 @@ def test_early_stopping_keeps_training_past_a_perfect_validation_auc():
 def test_best_meta_epoch_names_the_record_early_stopping_kept(imbalanced_arrays, schedule):
     # nothing said which meta-epoch was kept: it had to be found again in history_
     X, y = imbalanced_arrays
-    clf = fast(meta_epochs=40, early_stopping=True, n_iter_no_change=3, student_epochs=1,
-               teacher_epochs=1, schedule=schedule).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # early stopping ended it
+        clf = fast(meta_epochs=40, early_stopping=True, n_iter_no_change=3, student_epochs=1,
+                   teacher_epochs=1, schedule=schedule).fit(X, y)
     student_records = [record for record in clf.history_ if "student_valid_auc" in record]
     assert len(student_records) == clf.n_iter_ < 40  # stopped early
     assert clf.best_meta_epoch_ == clf.n_iter_ - 3
     kept = clf.history_[clf.best_meta_epoch_ - 1]
     assert kept["student_valid_auc"] == max(r["student_valid_auc"] for r in student_records)
     assert fast().fit(X, y).best_meta_epoch_ == FAST["meta_epochs"]  # the last, without
+
+
+@pytest.mark.parametrize("schedule", ["online", "sequential"])
+def test_rounds_run_out_before_early_stopping_warn_as_mlp_does(imbalanced_arrays, schedule):
+    # meta_epochs, a maximum, ended such a fit in silence; MLPClassifier warns at max_iter
+    X, y = imbalanced_arrays
+    with pytest.warns(ConvergenceWarning, match=r"^meta_epochs=2 ran out before early "
+                      r"stopping ended training: .*n_iter_no_change=5 .*at meta-epoch [12]\)"):
+        fast(meta_epochs=2, early_stopping=True, n_iter_no_change=5, schedule=schedule,
+             student_epochs=1, teacher_epochs=1).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        fast(meta_epochs=2, student_epochs=1, teacher_epochs=1).fit(X, y)  # a fixed schedule
 
 
 def test_held_out_roc_auc_is_scikit_learns_to_the_last_bit():
