@@ -73,6 +73,12 @@ def file_path(text):
     return text
 
 
+def input_path(text):
+    """Parse an input file option as :func:`file_path` does, but for ``-``
+    (standard input), which it returns as it is."""
+    return text if text == "-" else file_path(text)
+
+
 def can_write_into(folder):
     """Whether a file can be made in the existing ``folder``: tried with a
     temporary file, removed at once (``os.access`` says yes to root on a

@@ -32,8 +32,29 @@ def compression_of(path):
     return next((name for magic, name in _MAGIC.items() if magic.match(start)), None)
 
 
+def _opener(path):
+    """``open``, or the opener of the compression :func:`compression_of` finds."""
+    compression = compression_of(path)
+    return open if compression is None else _OPENERS[compression]
+
+
 def open_text(path, **options):
     """``path`` opened for reading text (``options`` as ``open`` takes them),
     decompressed where :func:`compression_of` finds a compression."""
-    compression = compression_of(path)
-    return (open if compression is None else _OPENERS[compression])(path, "rt", **options)
+    return _opener(path)(path, "rt", **options)
+
+
+def where_not_utf8(path, error):
+    """Where the first byte of file ``path`` (decompressed) that is not UTF-8
+    lies, as a line of the file and a byte of it, for the message of ``error``,
+    the UnicodeDecodeError of reading it (whose ``start`` counts from the
+    start of whatever chunk the reader decoded: "position 1" for a byte 187,560
+    bytes into a CSV file)."""
+    with _opener(path)(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as found:
+                return (f"{found.reason}: byte 0x{line[found.start]:02x} on line {number}, "
+                        f"byte {found.start + 1} of the line")
+    return error.reason

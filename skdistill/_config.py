@@ -46,7 +46,7 @@ from torch import nn, optim
 
 from . import modules, pu
 from ._classifier import DistilledClassifier, check_prior_is_used, resolve_device
-from ._compression import COMPRESSION_SUFFIXES
+from ._compression import COMPRESSION_SUFFIXES, where_not_utf8
 from ._constraints import NumberInterval
 from ._nets import net_class_and_params
 from ._seeds import MAX_SEED, is_seed
@@ -379,19 +379,24 @@ def _net_spec(value, path, *, estimators):
     return plain, net_class(criterion=nn.BCEWithLogitsLoss, **net_params)
 
 
-def format_of(path, key):
-    """``"csv"`` or ``"fasta"`` from the name of ``path`` (``key`` names it in errors)."""
+def named_format(path):
+    """``"csv"`` or ``"fasta"`` where the name of ``path`` says so, else None."""
     suffixes = [s.lower() for s in Path(path).suffixes]
     if suffixes[-1:] and suffixes[-1] in COMPRESSION_SUFFIXES:
         suffixes = suffixes[:-1]
-    if not suffixes or suffixes[-1] not in FORMATS:
+    return FORMATS.get(suffixes[-1]) if suffixes else None
+
+
+def format_of(path, key):
+    """``"csv"`` or ``"fasta"`` from the name of ``path`` (``key`` names it in errors)."""
+    if named_format(path) is None:
         if Path(path).is_dir():
             raise ConfigError(f"{key}: {path} is a folder; give a CSV or FASTA file")
         raise ConfigError(
             f"{key}: cannot tell the format of {path}; name it *.csv or *.fasta "
             f"(one of {sorted(FORMATS)}, optionally {', '.join(COMPRESSION_SUFFIXES)})"
         )
-    return FORMATS[suffixes[-1]]
+    return named_format(path)
 
 
 def data_format(data):
@@ -715,7 +720,7 @@ def read_yaml(path):
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
     except UnicodeDecodeError as error:
-        raise ConfigError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start}): "
+        raise ConfigError(f"{path} is not UTF-8 text ({where_not_utf8(path, error)}): "
                           "save it as UTF-8") from None
     except yaml.MarkedYAMLError as error:  # one line: the problem and where it is
         mark = error.problem_mark

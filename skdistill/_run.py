@@ -37,11 +37,11 @@ from sklearn.preprocessing import label_binarize
 from sklearn.utils.multiclass import type_of_target
 
 from ._classifier import _weightless_classes
-from ._compression import READ_ERRORS, compression_of, open_text
+from ._compression import READ_ERRORS, compression_of, open_text, where_not_utf8
 from ._config import (
     FASTA_SUFFIXES, TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format,
-    dump_yaml, format_of, has_sequences, is_sequence_module, load_config,
-    read_yaml, same_file_or_folder, seeded,
+    dump_yaml, has_sequences, is_sequence_module, load_config,
+    named_format, read_yaml, same_file_or_folder, seeded,
 )
 from ._files import written_whole
 from ._layout import find_layout
@@ -161,6 +161,11 @@ def _read_csv(data, path, key, labelled, categories):
     # chunk (a text cell deep in a numbers column gave a DtypeWarning naming no column);
     # index_col=False: rows ending in a comma made pandas take the first column for the
     # index, every other column shifted left by one
+    columns = {"label_column": [label] if labelled else [],
+               "id_column": [data["id_column"]] if data["id_column"] else [],
+               "sequence_column": [data["sequence_column"]] if data["sequence_column"] else [],
+               "feature_columns": data["feature_columns"] or [],
+               "weight_column": [weight] if labelled and weight else []}
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
@@ -168,6 +173,9 @@ def _read_csv(data, path, key, labelled, categories):
                                 keep_default_na=False, na_values=missing_words,
                                 low_memory=False, index_col=False, compression=compression)
         except pd.errors.ParserWarning as warning:  # a row's fields beyond the header
+            # a ";"-separated file of decimal commas: its commas split the rows alone
+            _check_separator(header, [name for names in columns.values() for name in names],
+                             key, path)
             raise ConfigError(f"{key}: the first data row of {path} holds more fields "
                               f"than its header names ({len(header)}): name every column "
                               "in the header line (R's write.table writes none for its "
@@ -177,18 +185,9 @@ def _read_csv(data, path, key, labelled, categories):
         frame[sequences] = frame[sequences].str.strip()
     for column in set(verbatim) & set(frame.columns):
         frame[column] = frame[column].mask(frame[column] == "")
-    columns = {"label_column": [label] if labelled else [],
-               "id_column": [data["id_column"]] if data["id_column"] else [],
-               "sequence_column": [data["sequence_column"]] if data["sequence_column"] else [],
-               "feature_columns": data["feature_columns"] or [],
-               "weight_column": [weight] if labelled and weight else []}
     for name, needed in columns.items():
         missing = [column for column in needed if column not in frame.columns]
-        separator = _other_separator(frame.columns, missing)
-        if separator:
-            raise ConfigError(f"{key}: {path} reads as one column, {frame.columns[0][:60]!r}: "
-                              f"its fields seem separated by {separator!r}; give a "
-                              "comma-separated file")
+        _check_separator(frame.columns, missing, key, path)
         if missing and key == "--input":
             raise ConfigError(f"--input: {path} has no column(s) {missing}, the data.{name} "
                               f"of the data the model was trained on; it has "
@@ -260,16 +259,20 @@ def _spaced_names(columns, missing):
             "spaces after its commas")
 
 
-def _other_separator(columns, missing):
-    """The separator (";", tab or "|") that splits the one column name of a
-    file into names among them the ``missing`` columns (quotes, spaces and
-    case aside), or None."""
+def _check_separator(columns, missing, key, path):
+    """A ConfigError where a separator (";", tab or "|") splits the one column
+    name of a file into names among them the ``missing`` columns (quotes, spaces
+    and case aside)."""
     if not missing or len(columns) != 1:
-        return None
+        return
     wanted = {str(column).casefold() for column in missing}
-    return next((separator for separator in ";\t|" if wanted <= {
+    separator = next((separator for separator in ";\t|" if wanted <= {
         name.strip().strip('"\'').strip().casefold()
         for name in str(columns[0]).split(separator)}), None)
+    if separator:
+        raise ConfigError(f"{key}: {path} reads as one column, {str(columns[0])[:60]!r}: "
+                          f"its fields seem separated by {separator!r}; give a "
+                          "comma-separated file")
 
 
 def _label_values(text, key, path):
@@ -416,7 +419,8 @@ def read_samples(config, path=None, key="data.path", labelled=True, model_length
     shown_format = data_format(data).upper()
     if path is not None and Path(path).is_dir():  # its name alone spoke of a format
         raise ConfigError(f"{key}: {path} is a folder; give a {shown_format} file")
-    if given is not None and format_of(path, key) != data_format(data):
+    # a name of no format (/dev/stdin, new.txt) is read in the model's
+    if given is not None and named_format(path) not in (None, data_format(data)):
         raise ConfigError(f"{key}: the model was trained on {shown_format} data; give "
                           f"a {shown_format} file, not {path}")
     if path is not None and not Path(path).is_file():
@@ -449,7 +453,8 @@ def read_samples(config, path=None, key="data.path", labelled=True, model_length
         raise
     except UnicodeDecodeError as error:
         raise ConfigError(f"{key}: cannot read {path}: it is not UTF-8 text, plain or "
-                          f"compressed with gzip, bzip2 or xz ({error})") from None
+                          f"compressed with gzip, bzip2 or xz ({where_not_utf8(path, error)}); "
+                          "save it as UTF-8") from None
     except (ValueError, TypeError, *READ_ERRORS) as error:
         raise ConfigError(f"{key}: cannot read {path}: {error}") from None
     return samples
@@ -1103,6 +1108,32 @@ def _saved_config(path):
     return {"data": data, "encoder": encoder, "test": test}
 
 
+@contextmanager
+def _readable_again(path, data_format):
+    """``path``, or where it is standard input (``-``) or a pipe (``/dev/stdin``,
+    ``<(zcat new.fasta.gz)``), which can be read once only, a temporary copy of it,
+    named for ``data_format``: reading sniffs a file's compression and header
+    before it reads the whole. A ConfigError of reading the copy names ``path``
+    (standard input for ``-``) instead."""
+    if path != "-" and (Path(path).is_file() or not Path(path).exists()
+                        or Path(path).is_dir()):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="skdistill-input-") as folder:
+        copy = Path(folder) / f"standard-input.{data_format}"
+        with open(copy, "wb") as target:
+            if path == "-":
+                shutil.copyfileobj(sys.stdin.buffer, target)
+            else:
+                with open(path, "rb") as source:
+                    shutil.copyfileobj(source, target)
+        try:
+            yield copy
+        except ConfigError as error:
+            shown = "standard input" if path == "-" else str(path)
+            raise ConfigError(str(error).replace(str(copy), shown)) from None
+
+
 def run_predict(model_path, input_path, output=None):
     """Write the probabilities of a model trained by :func:`run_fit` as CSV.
 
@@ -1111,7 +1142,8 @@ def run_predict(model_path, input_path, output=None):
     model_path : str or path-like
         The output folder of ``skdistill fit``, or the model file in it.
     input_path : str or path-like
-        Samples in the format the model was trained on; labels optional.
+        Samples in the format the model was trained on, labels optional; ``-``
+        reads standard input.
     output : str, path-like or None, default=None
         CSV file to write; None writes to standard output.
 
@@ -1130,7 +1162,7 @@ def run_predict(model_path, input_path, output=None):
                           "folder of skdistill fit, or the model file in it")
     config = _saved_config(folder / CONFIG_FILE)
     if output is not None:
-        kept = {"--input": input_path, "--model": model_file,
+        kept = {"--input": None if input_path == "-" else input_path, "--model": model_file,
                 **{f"--model's {name}": folder / name for name in OUTPUT_FILES},
                 "the model's training data (data.path)": config["data"].get("path"),
                 "the model's test data (test.path)": config["test"].get("path")}
@@ -1159,8 +1191,9 @@ def run_predict(model_path, input_path, output=None):
                           "edited); give the folder skdistill fit wrote")
     classes = fitted_classifier(model, "skdistill predict")[0].classes_
     trained_length = getattr(model, "n_features_in_", None)
-    ids, X, _, _ = read_samples(config, input_path, "--input", labelled=False,
-                                model_length=trained_length)
+    with _readable_again(input_path, data_format(config["data"])) as readable:
+        ids, X, _, _ = read_samples(config, readable, "--input", labelled=False,
+                                    model_length=trained_length)
     if data_format(config["data"]) == "fasta":
         _warn_of_repeated_ids(ids)
     if config["encoder"]["name"] == "OneHotEncoder":

@@ -11,7 +11,7 @@ from contextlib import contextmanager, suppress
 from functools import partial
 
 from . import __version__
-from ._argtypes import file_path, numpy_seed, torch_device
+from ._argtypes import file_path, input_path, numpy_seed, torch_device
 from ._signals import TERMINATING_SIGNALS, handlers_set
 from ._warnings import FitInterruptedWarning
 
@@ -105,8 +105,9 @@ def _add_config_commands(commands):
     )
     predict.add_argument("--model", required=True, type=file_path,
                          help="output folder of fit (or the model.skd file in it)")
-    predict.add_argument("--input", required=True, type=file_path,
-                         help="samples in the training data's format (CSV or FASTA)")
+    predict.add_argument("--input", required=True, type=input_path,
+                         help="samples in the training data's format (CSV or FASTA); - "
+                              "reads standard input")
     predict.add_argument("--output", default=None, type=file_path,
                          help="CSV file (default: standard output, with --output left out)")
     for command in (fit, predict):

@@ -102,7 +102,7 @@ def test_demo_refuses_a_seed_numpy_cannot_take(capsys, seed):
     # a file named "-" was written
     (["predict", "--model", "run", "--input", "new.fasta", "--output", "-"],
      "argument --output: '-' (standard input or output) is not read or written here"),
-    (["predict", "--model", "run", "--input", "-"], "argument --input: '-'"),
+    (["predict", "--model", "run", "--input", ""], "argument --input: expected a path"),
     (["predict", "--model", "", "--input", "new.fasta"], "argument --model: expected a path"),
 ])
 def test_file_options_refuse_an_empty_path_and_a_dash(capsys, argv, message):
