@@ -653,6 +653,18 @@ def _check_net_settings(net_class, params, role, fit_settings):
             "towards 0.5. Remove the final sigmoid (skorch's NeuralNetBinaryClassifier "
             "takes logits with its default BCEWithLogitsLoss)."
         )
+    # a placeholder: skorch's NeuralNet wants one, and its classifiers have their own
+    placeholders = (nn.BCEWithLogitsLoss, nn.CrossEntropyLoss, nn.NLLLoss,
+                    _GuardedCriterion, _default_of(net_class, "criterion"))
+    if isinstance(criterion, type) and criterion not in placeholders and not issubclass(
+            criterion, _GuardedCriterion):
+        raise ValueError(
+            f"The {role} net's criterion is {criterion.__name__}, a loss DistilledClassifier "
+            "would not use: it replaces the net's criterion with its own loss, alpha x the "
+            "teacher term + (1 - alpha) x the true-label term (true_label_loss chooses "
+            "it). Leave the net's criterion at its default (BCEWithLogitsLoss for a "
+            "NeuralNet)."
+        )
     # the library's own criteria come with a fitted net given as a spec
     if isinstance(criterion, nn.Module) and not isinstance(criterion, _GuardedCriterion):
         raise ValueError(
@@ -875,6 +887,13 @@ def check_output_shape(net, data, n_classes, role):
         output = next(net.forward_iter(sample, training=False))
     except (torch.cuda.OutOfMemoryError, NotImplementedError):
         raise
+    except AttributeError as error:  # NeuralNetBinaryClassifier's infer reads output.dim()
+        if not isinstance(net, NeuralNetBinaryClassifier) or "'dim'" not in str(error):
+            raise
+        raise ValueError(
+            f"The {role}'s module returns no tensor ({error}); its forward must return one "
+            "tensor of logits."
+        ) from error
     except (RuntimeError, ValueError) as error:  # it names tensor sizes, not the role
         dtypes = {tensor.dtype for tensor in (*net.module_.parameters(),
                                               *net.module_.buffers())
@@ -1181,6 +1200,10 @@ def _compact_history(net):
             epoch["batches"] = batches[-1:]
 
 
+#: torch's error for a batch normalisation that trains on a batch of one row.
+_BATCH_OF_ONE = "Expected more than 1 value per channel when training"
+
+
 def train_round(net, data, role):
     """Train ``net`` for its ``max_epochs`` epochs on ``data``; return the last loss.
 
@@ -1207,6 +1230,13 @@ def train_round(net, data, role):
         loss = float(net.history[-1, "train_loss"])
     # skorch's History raises KeyError; its LRScheduler a ValueError naming the key
     except (KeyError, ValueError, SkorchException) as error:
+        if _BATCH_OF_ONE in str(error):
+            raise ValueError(
+                f"The {role}'s module normalises over each batch (BatchNorm, say), which "
+                f"takes 2 rows or more, and trained on batches of one: "
+                f"{str(error).rstrip('.')}. Give DistilledClassifier a batch_size of 2 or "
+                "more (a last batch of one row joins the batch before it)."
+            ) from error
         if _OUT_OF_STEPS.search(str(error)):
             raise ValueError(
                 f"The {role} net's learning-rate scheduler ran out of steps at the net's "

@@ -302,6 +302,11 @@ class TreeWriter:
                 "params": self._dict(params, f"{type(net).__name__} parameter")}
         if getattr(net, "initialized_", False):
             node["module_state"] = self._dict(net.module_.state_dict())
+            # frozen by the user or a Freezer, which does not fire again at a warm start
+            frozen = [name for name, parameter in net.module_.named_parameters()
+                      if not parameter.requires_grad]
+            if frozen:
+                node["frozen"] = self.node(frozen)
             node["history"] = self.node(list(net.history))
             # where a learning-rate scheduler left them, for a warm start after load
             node["optimizer_groups"] = self.node(optimizer_settings(net))
@@ -425,6 +430,16 @@ def _load_weights(module, state):
     module.load_state_dict(state)
 
 
+def _freeze(module, names):
+    """Stop the parameters ``names`` of ``module`` from training."""
+    parameters = dict(module.named_parameters())
+    unknown = [name for name in names if name not in parameters]
+    if unknown:
+        raise ValueError(f"the frozen parameter(s) {unknown} are not the module's")
+    for name in names:
+        parameters[name].requires_grad_(False)
+
+
 class TreeReader:
     """Builds objects from a tree and its tensors, with trusted classes only.
 
@@ -521,6 +536,7 @@ class TreeReader:
                             budget)
             net.initialize()
         _load_weights(net.module_, state)
+        _freeze(net.module_, self.build(node.get("frozen", [])))
         self.modules.append(net.module_)
         net.history = History(self.build(node["history"]))
         # absent in files of earlier versions

@@ -1681,6 +1681,29 @@ def test_trusted_callbacks_load_with_their_default_arguments(imbalanced_arrays, 
     assert loaded.n_iter_ == 2 * FAST["meta_epochs"]
 
 
+def test_frozen_parameters_stay_frozen_after_load(imbalanced_arrays, tmp_path):
+    # a Freezer acts at the net's first epoch only: loaded, past it, the net trained the
+    # parameters the user froze at a warm start
+    X, y = imbalanced_arrays
+    student = NeuralNetBinaryClassifier(MLP, callbacks=[callbacks.Freezer("*bias")])
+    clf = DistilledClassifier(**FAST, student=student, random_state=0).fit(X, y)
+    loaded = round_trip(clf, tmp_path)
+    module = loaded.student_.module_
+    frozen = {name: parameter.detach().clone() for name, parameter in
+              module.named_parameters() if not parameter.requires_grad}
+    assert sorted(frozen) == sorted(name for name, _ in module.named_parameters()
+                                    if name.endswith("bias"))
+    loaded.set_params(warm_start=True).fit(X, y)
+    for name, before in frozen.items():
+        torch.testing.assert_close(module.get_parameter(name), before, rtol=0, atol=0)
+    manifest, tensors = read_manifest(tmp_path / "model.skd")
+    write_model_file(tmp_path / "damaged.skd", json.loads(json.dumps(manifest).replace(
+        '"frozen": ["layers.0.bias"', '"frozen": ["layers.9.bias"')), tensors)
+    with pytest.raises(ValueError, match=r"damaged.*frozen parameter\(s\) \['layers.9.bias'\] "
+                                         r"are not the module's"):
+        load(tmp_path / "damaged.skd")
+
+
 def test_skorch_callbacks_are_saved_by_their_parameters(imbalanced_arrays, tmp_path):
     # a trained LRScheduler holds a torch scheduler: save failed with "Cannot save a
     # defaultdict object", naming neither the callback nor where it sat

@@ -847,6 +847,30 @@ class Float64MLP(torch.nn.Module):
         return self.linear(X)
 
 
+class FocalLoss(torch.nn.Module):
+    def forward(self, logits, target):
+        return logits.sum()
+
+
+class DictOutput(torch.nn.Module):
+    def __init__(self, input_dim=20):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, 1)
+
+    def forward(self, X):
+        return {"logits": self.linear(X)}
+
+
+class BatchNormMLP(torch.nn.Module):
+    def __init__(self, input_dim=20):
+        super().__init__()
+        self.layers = torch.nn.Sequential(
+            torch.nn.Linear(input_dim, 8), torch.nn.BatchNorm1d(8), torch.nn.Linear(8, 1))
+
+    def forward(self, X):
+        return self.layers(X).squeeze(-1)
+
+
 @pytest.mark.parametrize("net_params, message", [
     # a module ending in a sigmoid: every probability squeezed into [0.5, 0.73]
     ({"criterion": torch.nn.BCELoss}, "criterion is BCELoss, which takes probabilities"),
@@ -882,6 +906,11 @@ class Float64MLP(torch.nn.Module):
     ({"callbacks__train_loss": EpochTimer()}, "record no train_loss"),
     # a float64 instance: "check the input shape it was given"
     ({"module": Float64MLP(20)}, "It holds torch.float64 weights .*module.float()"),
+    # a loss of one's own given as a class, replaced without a word
+    ({"criterion": FocalLoss}, "criterion is FocalLoss, a loss DistilledClassifier would not "
+                               "use: it replaces"),
+    # skorch's "'dict' object has no attribute 'dim'", where a bare module was told
+    ({"module": DictOutput}, r"module returns no tensor \('dict' object has no attribute"),
 ], ids=lambda value: str(value)[:40] if isinstance(value, dict) else "")
 def test_net_settings_a_fit_would_override_or_misread_are_refused(net_params, message):
     X, y = make_classification(100, n_features=20, random_state=0)
@@ -895,6 +924,16 @@ def test_net_settings_a_fit_would_override_or_misread_are_refused(net_params, me
 
 class MyBCELoss(torch.nn.BCELoss):
     pass
+
+
+def test_a_batch_norm_module_on_batches_of_one_is_told_the_batch_size():
+    # torch's "Expected more than 1 value per channel" named neither the net nor the setting
+    X, y = make_classification(100, n_features=20, random_state=0)
+    with pytest.raises(ValueError, match=r"^The student's module normalises over each batch "
+                                         r".*Give DistilledClassifier a batch_size of 2 or more"):
+        fast(student=BatchNormMLP, alpha=0, batch_size=1).fit(X, y)
+    # a last batch of one joins the batch before it: 99 rows in batches of 2 train
+    fast(student=BatchNormMLP, alpha=0, batch_size=2).fit(X[:99], y[:99])
 
 
 class RecordsTrainLoss(Callback):
@@ -926,6 +965,9 @@ def test_net_settings_a_fit_takes_are_accepted():
     )
     clf = fast(student=student).fit(X, y)
     assert clf.n_iter_ == FAST["meta_epochs"]
+    # the criteria skorch's nets are written with stand in for the library's loss
+    for criterion in (torch.nn.BCEWithLogitsLoss, torch.nn.CrossEntropyLoss, torch.nn.NLLLoss):
+        fast(student=NeuralNet(MLP, criterion=criterion)).fit(X, y)
     # a fitted net as a spec holds the iterator_valid__batch_size the classifier set
     assert fast(student=clf.student_, teacher=clf.teacher_).fit(X, y).n_iter_ == FAST["meta_epochs"]
     # the training loss recorded under another callback name, or by a callback of one's own
