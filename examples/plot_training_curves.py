@@ -45,7 +45,7 @@ X_train, X_test, y_train, y_test = train_test_split(
 model = make_pipeline(
     SequenceEncoder(),
     DistilledClassifier(
-        teacher=CNN, student=MLP, alpha=0.5, meta_epochs=12, early_stopping=True,
+        teacher=CNN, student=MLP, alpha=0.5, meta_epochs=40, early_stopping=True,
         validation_fraction=0.2, n_iter_no_change=4, random_state=0,
     ),
 )

@@ -44,17 +44,25 @@ def open_text(path, **options):
     return _opener(path)(path, "rt", **options)
 
 
-def where_not_utf8(path, error):
-    """Where the first byte of file ``path`` (decompressed) that is not UTF-8
-    lies, as a line of the file and a byte of it, for the message of ``error``,
-    the UnicodeDecodeError of reading it (whose ``start`` counts from the
-    start of whatever chunk the reader decoded: "position 1" for a byte 187,560
-    bytes into a CSV file)."""
-    with _opener(path)(path, "rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError as found:
-                return (f"{found.reason}: byte 0x{line[found.start]:02x} on line {number}, "
-                        f"byte {found.start + 1} of the line")
-    return error.reason
+def where_not_utf8(path, error, decompress=True):
+    """Where the first byte of file ``path`` that is not UTF-8 lies, as a line of
+    the file and a byte of it, for the message of ``error``, the
+    UnicodeDecodeError of reading it (whose ``start`` counts from the start of
+    whatever chunk the reader decoded: "position 1" for a byte 187,560 bytes
+    into a CSV file); ``decompress`` as the reader did. Lines end as Python's
+    universal newlines end them (``\r`` too). Where the file cannot be read
+    again (a pipe), ``error``'s own place."""
+    number = 0
+    try:
+        with (_opener(path) if decompress else open)(path, "rb") as handle:
+            for chunk in handle:
+                lines = chunk.splitlines(keepends=True)
+                for number, line in enumerate(lines, start=number + 1):
+                    try:
+                        line.decode("utf-8")
+                    except UnicodeDecodeError as found:
+                        return (f"{found.reason}: byte 0x{line[found.start]:02x} on line "
+                                f"{number}, byte {found.start + 1} of the line")
+    except READ_ERRORS:
+        pass
+    return f"{error.reason} at byte {error.start}"

@@ -720,7 +720,8 @@ def read_yaml(path):
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
     except UnicodeDecodeError as error:
-        raise ConfigError(f"{path} is not UTF-8 text ({where_not_utf8(path, error)}): "
+        raise ConfigError(f"{path} is not UTF-8 text "
+                          f"({where_not_utf8(path, error, decompress=False)}): "
                           "save it as UTF-8") from None
     except yaml.MarkedYAMLError as error:  # one line: the problem and where it is
         mark = error.problem_mark

@@ -456,8 +456,9 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
     try:
         net.initialize()
     except (TypeError, ValueError, KeyError, RuntimeError) as error:  # KeyError: a **kwargs
-        # module's; RuntimeError: torch's, such as a negative size (memory's as it is)
-        if isinstance(error, torch.OutOfMemoryError):
+        # module's; RuntimeError: torch's, such as a negative size (but for its kinds that
+        # a caller may catch by their type)
+        if isinstance(error, (torch.OutOfMemoryError, NotImplementedError, RecursionError)):
             raise
         # skorch builds callbacks, module, criterion, optimizer in turn: an error
         # between the first two is the module's, one after the criterion the optimizer's

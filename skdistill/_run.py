@@ -1119,8 +1119,12 @@ def _readable_again(path, data_format):
                         or Path(path).is_dir()):
         yield path
         return
+    if path == "-" and sys.stdin is None:
+        raise ConfigError("--input: standard input is closed; give a file, or pipe one in")
     with tempfile.TemporaryDirectory(prefix="skdistill-input-") as folder:
-        copy = Path(folder) / f"standard-input.{data_format}"
+        # a pipe's own name, where it names a format, is checked against the model's
+        named = path != "-" and named_format(path) is not None
+        copy = Path(folder) / (Path(path).name if named else f"standard-input.{data_format}")
         with open(copy, "wb") as target:
             if path == "-":
                 shutil.copyfileobj(sys.stdin.buffer, target)
@@ -1194,11 +1198,12 @@ def run_predict(model_path, input_path, output=None):
     with _readable_again(input_path, data_format(config["data"])) as readable:
         ids, X, _, _ = read_samples(config, readable, "--input", labelled=False,
                                     model_length=trained_length)
+    shown = "standard input" if input_path == "-" else input_path
     if data_format(config["data"]) == "fasta":
         _warn_of_repeated_ids(ids)
     if config["encoder"]["name"] == "OneHotEncoder":
         if X.shape[1] != trained_length:
-            raise ConfigError(f"--input: {input_path} holds sequences of length "
+            raise ConfigError(f"--input: {shown} holds sequences of length "
                               f"{X.shape[1]}; the model was trained on length {trained_length}")
         if not has_sequences(config["data"]):
             X = _as_known_categories(model[0], X, written_format_version(model_file)
@@ -1207,7 +1212,7 @@ def run_predict(model_path, input_path, output=None):
     try:
         proba = model.predict_proba(X)
     except (ValueError, TypeError) as error:
-        raise ConfigError(f"--input: cannot predict {input_path}: {error}") from None
+        raise ConfigError(f"--input: cannot predict {shown}: {error}") from None
     frame = pd.DataFrame(proba, columns=[str(c) for c in classes])
     frame.insert(0, "id", ids)
     try:

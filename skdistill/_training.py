@@ -415,18 +415,28 @@ class DistillationRun:
                 warn_of_squashed_logits(teacher.estimator, self.train.data, teacher.role)
 
     def _warn_of_rounds_run_out(self):
-        """Warn that the student's rounds ran out before early stopping ended them."""
-        monitor = self.student_monitor
-        best = (f"its best at meta-epoch {monitor.best_round + self.rounds_before['student']}"
-                if monitor.best_round else "none better than the nets it started from")
-        warnings.warn(
-            f"meta_epochs={self.max_rounds} ran out before early stopping ended training: "
-            "the student's held-out score had not gone "
-            f"n_iter_no_change={monitor.n_iter_no_change} meta-epochs without improving "
-            f"({best}). Raise meta_epochs to train on, or set early_stopping=False for a "
-            "fixed number of meta-epochs.",
-            ConvergenceWarning, stacklevel=user_stacklevel(),
-        )
+        """Warn of each phase whose rounds ran out before early stopping ended it:
+        the student's, and the teachers' of the sequential schedule (its own phase,
+        nets only: scikit-learn teachers are fitted once)."""
+        phases = [("student's", self.student_monitor)]
+        if self.schedule == "sequential" and self.ensemble.nets:
+            phases.insert(0, ("teachers'", self.teacher_monitor))
+        for whose, monitor in phases:
+            if monitor.n_iter_no_change is None or monitor.done:
+                continue
+            kept = ""
+            if monitor is self.student_monitor:
+                kept = (f" (best_meta_epoch_={monitor.best_round + self.rounds_before['student']})"
+                        if monitor.best_round else
+                        " (no meta-epoch beat the nets it started from)")
+            warnings.warn(
+                f"meta_epochs={self.max_rounds} ran out before early stopping ended "
+                f"training: the {whose} held-out score had not gone "
+                f"n_iter_no_change={monitor.n_iter_no_change} meta-epochs without "
+                f"improving{kept}. Raise meta_epochs to train on, or set "
+                "early_stopping=False for a fixed number of meta-epochs.",
+                ConvergenceWarning, stacklevel=user_stacklevel(),
+            )
 
     def _advance(self, progress, fields):
         progress.update()
@@ -479,7 +489,7 @@ class DistillationRun:
                 "complete) meta-epoch (turn this warning into an error to abort instead).",
                 interrupt,
             )
-        elif self.student_monitor.n_iter_no_change is not None and not self.student_monitor.done:
+        else:
             self._warn_of_rounds_run_out()
         best_round = self.student_monitor.best_round
         return RunResult(self.history, self.student_monitor.rounds, interrupted,

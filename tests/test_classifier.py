@@ -636,8 +636,9 @@ def test_a_module_that_cannot_be_built_names_its_role(imbalanced_arrays, role):
     with pytest.raises(RuntimeError, match=rf"^The {role}'s module NarrowingMLP could not be "
                                            r"built: .*negative dimension.*input_dim=10"):
         fast(**{role: NarrowingMLP}).fit(X, y)
-    with pytest.raises(torch.OutOfMemoryError, match="^out of memory$"):
-        fast(**{role: OutOfMemoryModule}).fit(X, y)
+    for kind in (torch.OutOfMemoryError, NotImplementedError, RecursionError):
+        with pytest.raises(kind, match="^raised in the constructor$"):
+            fast(**{role: raising(kind)}).fit(X, y)
 
 
 class NarrowingMLP(torch.nn.Module):
@@ -648,10 +649,14 @@ class NarrowingMLP(torch.nn.Module):
         self.linear = torch.nn.Linear(input_dim - 100, 1)
 
 
-class OutOfMemoryModule(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        raise torch.OutOfMemoryError("out of memory")
+def raising(kind):
+    """A module class whose constructor raises ``kind``, a RuntimeError's subclass."""
+    class Raising(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            raise kind("raised in the constructor")
+
+    return Raising
 
 
 class KeywordsAdam(torch.optim.Adam):
@@ -797,10 +802,14 @@ def test_a_default_net_trains_with_an_optimizer_of_other_settings(imbalanced_arr
     for name, value in defaults.items():
         if name in clf.student_.optimizer_.defaults:
             assert clf.student_.optimizer_.defaults[name] == value
-    # a setting given to a net of the user's is the user's: refused as it was
+    # a setting given to a net of the user's is the user's: refused as it was; so is one
+    # of another type than the default's
     with pytest.raises(TypeError, match="RMSprop could not be built: .*'fused'"):
         fast(student=NeuralNetBinaryClassifier(
             MLP, optimizer=torch.optim.RMSprop, optimizer__fused=True)).fit(X, y)
+    with pytest.raises(TypeError, match="RMSprop could not be built: .*'fused'"):
+        fast(student=default_net("student").set_params(
+            optimizer=torch.optim.RMSprop, optimizer__fused=1)).fit(X, y)
 
 
 def test_a_default_nets_weight_decay_left_out_is_warned_of_and_kept_for_kwargs(

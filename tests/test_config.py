@@ -203,6 +203,17 @@ def test_predict_reads_standard_input_and_pipes(csv_fitted, tmp_path, monkeypatc
     assert predict(out, tmp_path / "new.txt", tmp_path / "txt.csv") == 0
     for name in ("stdin.csv", "pipe.csv", "txt.csv"):
         assert (tmp_path / name).read_bytes() == (tmp_path / "file.csv").read_bytes()
+    # a pipe's own name tells its format too: new.fasta was read as CSV
+    os.mkfifo(tmp_path / "new.fasta")
+    writer = threading.Thread(target=(tmp_path / "new.fasta").write_bytes, args=(data,))
+    writer.start()
+    with pytest.raises(SystemExit, match=r"--input: the model was trained on CSV data; give a "
+                                         r"CSV file, not .*new\.fasta$"):
+        predict(out, tmp_path / "new.fasta", tmp_path / "pipe.csv")
+    writer.join()
+    monkeypatch.setattr(sys, "stdin", None)  # closed: "<&-"
+    with pytest.raises(SystemExit, match="--input: standard input is closed"):
+        predict(out, "-", tmp_path / "closed.csv")
     # the temporary copy's name stays out of a message
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b">a|1\nACDE\n")))
     with pytest.raises(SystemExit, match=r"error: --input: standard input has no column\(s\) "
@@ -352,7 +363,8 @@ def test_fit_reports_macro_scores_for_three_classes(tmp_path):
 
 
 @pytest.mark.parametrize("encoder", ["SequenceEncoder", "OneHotEncoder"])
-def test_fit_and_predict_on_fasta_files(crotonylation_sequences, tmp_path, encoder, capsys):
+def test_fit_and_predict_on_fasta_files(crotonylation_sequences, tmp_path, encoder, capsys,
+                                        monkeypatch):
     sequences, labels = crotonylation_sequences
     ids = [f"P{i}" for i in range(len(labels))]
     write_fasta(tmp_path / "train.fasta", ids[:400], sequences[:400], labels[:400])
@@ -380,6 +392,11 @@ def test_fit_and_predict_on_fasta_files(crotonylation_sequences, tmp_path, encod
         new = positions_frame(new)
     np.testing.assert_allclose(written[["0", "1"]].to_numpy(), model.predict_proba(new),
                                rtol=1e-12)
+    if encoder == "OneHotEncoder":  # standard input was named "-" here
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b">a\nACDEK\n")))
+        with pytest.raises(SystemExit, match="--input: standard input holds sequences of "
+                                             "length 5; the model was trained on length 29"):
+            predict(tmp_path / "out", "-", tmp_path / "short.csv")
     # UniProt headers gave every record the ID "sp", silently
     uniprot = [f"sp|Q{i}|X_HUMAN Some protein OS=Homo sapiens" for i in range(50)]
     write_fasta(tmp_path / "uniprot.fasta", uniprot, sequences[600:650])
@@ -1512,12 +1529,23 @@ def test_a_byte_that_is_not_utf8_is_placed_by_its_line(csv_run, tmp_path, compre
     assert ("(invalid continuation byte: byte 0xe9 on line 251, byte "
             f"{column} of the line); save it as UTF-8"
             in str(stopped.value.code))
+    # old Mac line ends (\r alone) were one line: "line 1, byte 13630"
+    old_mac = b"\r".join(line.rstrip(b"\r\n") for line in lines) + b"\r"
+    path.write_bytes(gzip.compress(old_mac) if compress else old_mac)
+    with pytest.raises(SystemExit, match="byte 0xe9 on line 251, "):
+        fit(config)
+    text = config.read_bytes()
     comment = b"# " + b"x" * 9000 + b"\n"
-    config.write_bytes(comment + comment + b"# caf\xe9\n" + config.read_bytes())
+    config.write_bytes(comment + comment + b"# caf\xe9\n" + text)
     with pytest.raises(SystemExit) as stopped:
         fit(config)
     assert "(invalid continuation byte: byte 0xe9 on line 3, byte 6 of the line)" in str(
         stopped.value.code)
+    # a config is not decompressed: its gzip bytes are placed as they are
+    config.write_bytes(gzip.compress(text))
+    with pytest.raises(SystemExit, match=r"\(invalid start byte: byte 0x8b on line 1, byte 2 "
+                                         r"of the line\): save it as UTF-8"):
+        fit(config)
 
 
 def test_predict_into_a_pipe_closed_early_stops_quietly(csv_fitted, tmp_path):

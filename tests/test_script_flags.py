@@ -256,3 +256,23 @@ def test_the_pu_examples_seeds_table_averages_each_settings_f1(monkeypatch):
     assert (f"with {estimated} above {negative} in 2 of 2 settings: a c=0.5, b c=0.5"
             in table)
     assert f"with {true} above {negative} in 1 of 2 settings: a c=0.5" in table
+
+
+def test_the_examples_fixed_budgets_do_not_warn_of_meta_epochs_run_out():
+    # every example fits --meta-epochs rounds with early stopping keeping the best: the
+    # warning that they ran out is expected there, and was printed at every fit
+    code = (
+        "import sys, warnings; sys.path.insert(0, sys.argv[1]); import _evidence\n"
+        "from sklearn.datasets import make_classification\n"
+        "from skdistill import DistilledClassifier\n"
+        "DistilledClassifier(meta_epochs=1, random_state=0).fit("
+        "*make_classification(200, random_state=0))\n"
+    )
+    warned = "-Werror::sklearn.exceptions.ConvergenceWarning"
+    run = subprocess.run([sys.executable, warned, "-c", code, str(EXAMPLES)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    unfiltered = code.replace("import _evidence", "pass")
+    run = subprocess.run([sys.executable, warned, "-c", unfiltered, str(EXAMPLES)],
+                         capture_output=True, text=True, timeout=300)
+    assert "ConvergenceWarning: meta_epochs=1 ran out" in run.stderr
