@@ -3,6 +3,7 @@
 import bz2
 import gzip
 import lzma
+import os
 import re
 import zlib
 
@@ -51,8 +52,10 @@ def where_not_utf8(path, error, decompress=True):
     whatever chunk the reader decoded: "position 1" for a byte 187,560 bytes
     into a CSV file); ``decompress`` as the reader did. Lines end as Python's
     universal newlines end them (``\r`` too). Where the file cannot be read
-    again (a pipe), ``error``'s own place."""
+    again from its start (a pipe), ``error``'s reason alone."""
     number = 0
+    if not os.path.isfile(path):
+        return error.reason
     try:
         with (_opener(path) if decompress else open)(path, "rb") as handle:
             for chunk in handle:
@@ -65,4 +68,4 @@ def where_not_utf8(path, error, decompress=True):
                                 f"{number}, byte {found.start + 1} of the line")
     except READ_ERRORS:
         pass
-    return f"{error.reason} at byte {error.start}"
+    return error.reason

@@ -654,17 +654,17 @@ def _check_net_settings(net_class, params, role, fit_settings):
             "towards 0.5. Remove the final sigmoid (skorch's NeuralNetBinaryClassifier "
             "takes logits with its default BCEWithLogitsLoss)."
         )
-    # a placeholder: skorch's NeuralNet wants one, and its classifiers have their own
-    placeholders = (nn.BCEWithLogitsLoss, nn.CrossEntropyLoss, nn.NLLLoss,
-                    _GuardedCriterion, _default_of(net_class, "criterion"))
-    if isinstance(criterion, type) and criterion not in placeholders and not issubclass(
-            criterion, _GuardedCriterion):
+    # torch's losses stand in for it: skorch's NeuralNet wants a criterion
+    own_class = isinstance(criterion, type) and not (
+        criterion.__module__.startswith("torch.") or issubclass(criterion, _GuardedCriterion))
+    if own_class or (callable(criterion) and not isinstance(criterion, (type, nn.Module))):
+        name = getattr(criterion, "__name__", repr(criterion))
         raise ValueError(
-            f"The {role} net's criterion is {criterion.__name__}, a loss DistilledClassifier "
-            "would not use: it replaces the net's criterion with its own loss, alpha x the "
-            "teacher term + (1 - alpha) x the true-label term (true_label_loss chooses "
-            "it). Leave the net's criterion at its default (BCEWithLogitsLoss for a "
-            "NeuralNet)."
+            f"The {role} net's criterion is {name}, a loss DistilledClassifier would not "
+            "use: it trains every net with its own loss (true_label_loss, and for the "
+            "student the teacher term, weighted by alpha). Give a NeuralNetBinaryClassifier "
+            "or NeuralNetClassifier its default criterion, or a NeuralNet one of torch's "
+            "losses (criterion=torch.nn.BCEWithLogitsLoss), which stands in for it."
         )
     # the library's own criteria come with a fitted net given as a spec
     if isinstance(criterion, nn.Module) and not isinstance(criterion, _GuardedCriterion):
@@ -886,15 +886,15 @@ def check_output_shape(net, data, n_classes, role):
     sample = _first(data, 2)
     try:  # the module's own output, not concatenated: a dict is named below
         output = next(net.forward_iter(sample, training=False))
-    except (torch.cuda.OutOfMemoryError, NotImplementedError):
+    except (torch.cuda.OutOfMemoryError, NotImplementedError, RecursionError):
         raise
-    except AttributeError as error:  # NeuralNetBinaryClassifier's infer reads output.dim()
-        if not isinstance(net, NeuralNetBinaryClassifier) or "'dim'" not in str(error):
+    except AttributeError:  # NeuralNetBinaryClassifier's infer reads output.dim()
+        if not isinstance(net, NeuralNetBinaryClassifier):
             raise
-        raise ValueError(
-            f"The {role}'s module returns no tensor ({error}); its forward must return one "
-            "tensor of logits."
-        ) from error
+        with torch.no_grad():
+            output = NeuralNet.infer(net, sample.X)  # the module's own output
+        if isinstance(output, torch.Tensor):
+            raise
     except (RuntimeError, ValueError) as error:  # it names tensor sizes, not the role
         dtypes = {tensor.dtype for tensor in (*net.module_.parameters(),
                                               *net.module_.buffers())

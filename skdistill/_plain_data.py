@@ -302,11 +302,7 @@ class TreeWriter:
                 "params": self._dict(params, f"{type(net).__name__} parameter")}
         if getattr(net, "initialized_", False):
             node["module_state"] = self._dict(net.module_.state_dict())
-            # frozen by the user or a Freezer, which does not fire again at a warm start
-            frozen = [name for name, parameter in net.module_.named_parameters()
-                      if not parameter.requires_grad]
-            if frozen:
-                node["frozen"] = self.node(frozen)
+            node.update(self._frozen(net.module_))
             node["history"] = self.node(list(net.history))
             # where a learning-rate scheduler left them, for a warm start after load
             node["optimizer_groups"] = self.node(optimizer_settings(net))
@@ -336,8 +332,15 @@ class TreeWriter:
         return {
             "kind": "module", "class": name_of(type(module)),
             "arguments": self._dict(arguments, f"{type(module).__name__} argument"),
-            "state": self._dict(module.state_dict()),
+            "state": self._dict(module.state_dict()), **self._frozen(module),
         }
+
+    def _frozen(self, module):
+        """The node entry of the parameters of ``module`` that do not train (frozen by
+        the user or a Freezer, which does not act again at a warm start), if any."""
+        frozen = [name for name, parameter in module.named_parameters()
+                  if not parameter.requires_grad]
+        return {"frozen": self.node(frozen)} if frozen else {}
 
     def _callback(self, callback):
         # By its parameters, as skorch clones it: what a trained callback
@@ -552,6 +555,7 @@ class TreeReader:
             _check_size(node["class"], lambda: cls(**arguments), _numel(state))
             module = cls(**arguments)
         _load_weights(module, state)
+        _freeze(module, self.build(node.get("frozen", [])))
         self.modules.append(module)
         return module
 

@@ -1541,6 +1541,16 @@ def test_a_byte_that_is_not_utf8_is_placed_by_its_line(csv_run, tmp_path, compre
         fit(config)
     assert "(invalid continuation byte: byte 0xe9 on line 3, byte 6 of the line)" in str(
         stopped.value.code)
+    # through a pipe, which cannot be read again from its start, the reason alone: the
+    # decoder's byte counted from its chunk, and a second read placed a later byte
+    os.mkfifo(tmp_path / "piped.yaml")
+    piped = comment + comment + b"# caf\xe9\n" + text
+    writer = threading.Thread(target=(tmp_path / "piped.yaml").write_bytes, args=(piped,))
+    writer.start()
+    with pytest.raises(SystemExit, match=r"piped.yaml is not UTF-8 text \(invalid continuation "
+                                         r"byte\): save it as UTF-8"):
+        fit(tmp_path / "piped.yaml")
+    writer.join()
     # a config is not decompressed: its gzip bytes are placed as they are
     config.write_bytes(gzip.compress(text))
     with pytest.raises(SystemExit, match=r"\(invalid start byte: byte 0x8b on line 1, byte 2 "

@@ -1702,6 +1702,13 @@ def test_frozen_parameters_stay_frozen_after_load(imbalanced_arrays, tmp_path):
     with pytest.raises(ValueError, match=r"damaged.*frozen parameter\(s\) \['layers.9.bias'\] "
                                          r"are not the module's"):
         load(tmp_path / "damaged.skd")
+    # so do those of a module instance given as the student, which a refit trains
+    instance = MLP(input_dim=X.shape[1], hidden_units=(8,))
+    instance.layers[0].requires_grad_(False)
+    clf = DistilledClassifier(**FAST, student=instance, random_state=0).fit(X, y)
+    spec = round_trip(clf, tmp_path).student
+    assert [parameter.requires_grad for parameter in spec.parameters()] == [
+        False, False, True, True]
 
 
 def test_skorch_callbacks_are_saved_by_their_parameters(imbalanced_arrays, tmp_path):

@@ -1,5 +1,6 @@
 """The training loop: budgets, early stopping, interrupts, divergence, degenerate splits."""
 
+import functools
 import json
 import re
 import subprocess
@@ -907,11 +908,13 @@ class BatchNormMLP(torch.nn.Module):
     ({"callbacks__train_loss": EpochTimer()}, "record no train_loss"),
     # a float64 instance: "check the input shape it was given"
     ({"module": Float64MLP(20)}, "It holds torch.float64 weights .*module.float()"),
-    # a loss of one's own given as a class, replaced without a word
+    # a loss of one's own given as a class, replaced without a word; or as a function
     ({"criterion": FocalLoss}, "criterion is FocalLoss, a loss DistilledClassifier would not "
-                               "use: it replaces"),
+                               "use: it trains every net with its own loss"),
+    ({"criterion": functools.partial(FocalLoss)}, "criterion is functools.partial"),
+    ({"criterion": lambda: FocalLoss()}, "criterion is <lambda>, a loss"),
     # skorch's "'dict' object has no attribute 'dim'", where a bare module was told
-    ({"module": DictOutput}, r"module returns no tensor \('dict' object has no attribute"),
+    ({"module": DictOutput}, "The student's module returns a dict; its forward must return"),
 ], ids=lambda value: str(value)[:40] if isinstance(value, dict) else "")
 def test_net_settings_a_fit_would_override_or_misread_are_refused(net_params, message):
     X, y = make_classification(100, n_features=20, random_state=0)
@@ -966,9 +969,12 @@ def test_net_settings_a_fit_takes_are_accepted():
     )
     clf = fast(student=student).fit(X, y)
     assert clf.n_iter_ == FAST["meta_epochs"]
-    # the criteria skorch's nets are written with stand in for the library's loss
-    for criterion in (torch.nn.BCEWithLogitsLoss, torch.nn.CrossEntropyLoss, torch.nn.NLLLoss):
+    # torch's losses, which skorch's nets are written with, stand in for the library's
+    for criterion in (torch.nn.BCEWithLogitsLoss, torch.nn.CrossEntropyLoss, torch.nn.MSELoss):
         fast(student=NeuralNet(MLP, criterion=criterion)).fit(X, y)
+    # a net class whose default is a loss of its own is refused all the same
+    with pytest.raises(ValueError, match="criterion is FocalLoss, a loss"):
+        fast(student=FocalNet(MLP)).fit(X, y)
     # a fitted net as a spec holds the iterator_valid__batch_size the classifier set
     assert fast(student=clf.student_, teacher=clf.teacher_).fit(X, y).n_iter_ == FAST["meta_epochs"]
     # the training loss recorded under another callback name, or by a callback of one's own
@@ -980,6 +986,35 @@ def test_net_settings_a_fit_takes_are_accepted():
     own = NeuralNetBinaryClassifier(MLP, callbacks__train_loss=None,
                                     callbacks=[("own", RecordsTrainLoss())])
     assert fast(student=own).fit(X, y).n_iter_ == FAST["meta_epochs"]
+
+
+class FocalNet(NeuralNetBinaryClassifier):
+    def __init__(self, module, criterion=FocalLoss, **kwargs):
+        super().__init__(module, criterion=criterion, **kwargs)
+
+
+class MissingAttribute(torch.nn.Module):
+    def __init__(self, input_dim=20):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, 1)
+
+    def forward(self, X):
+        return self.linear(X).view(-1, self.dim)
+
+
+class Recursing(MissingAttribute):
+    def forward(self, X):
+        return self.forward(X)
+
+
+def test_a_modules_own_errors_in_a_binary_net_are_its_own():
+    # the module's own AttributeError naming a 'dim' was told "returns no tensor"; a
+    # RecursionError was told to check the input shape
+    X, y = make_classification(100, n_features=20, random_state=0)
+    with pytest.raises(AttributeError, match="has no attribute 'dim'"):
+        fast(student=NeuralNetBinaryClassifier(MissingAttribute)).fit(X, y)
+    with pytest.raises(RecursionError):
+        fast(student=NeuralNetBinaryClassifier(Recursing)).fit(X, y)
 
 
 def test_a_warm_start_checks_the_callbacks_of_the_nets_it_goes_on_with():
