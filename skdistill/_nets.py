@@ -655,9 +655,10 @@ def _check_net_settings(net_class, params, role, fit_settings):
             "takes logits with its default BCEWithLogitsLoss)."
         )
     # torch's losses stand in for it: skorch's NeuralNet wants a criterion
-    own_class = isinstance(criterion, type) and not (
-        criterion.__module__.startswith("torch.") or issubclass(criterion, _GuardedCriterion))
-    if own_class or (callable(criterion) and not isinstance(criterion, (type, nn.Module))):
+    stand_in = isinstance(criterion, type) and (issubclass(criterion, _GuardedCriterion) or (
+        issubclass(criterion, nn.modules.loss._Loss)
+        and (getattr(criterion, "__module__", None) or "").startswith("torch.")))
+    if criterion is not None and not stand_in and not isinstance(criterion, nn.Module):
         name = getattr(criterion, "__name__", repr(criterion))
         raise ValueError(
             f"The {role} net's criterion is {name}, a loss DistilledClassifier would not "
@@ -888,11 +889,12 @@ def check_output_shape(net, data, n_classes, role):
         output = next(net.forward_iter(sample, training=False))
     except (torch.cuda.OutOfMemoryError, NotImplementedError, RecursionError):
         raise
-    except AttributeError:  # NeuralNetBinaryClassifier's infer reads output.dim()
-        if not isinstance(net, NeuralNetBinaryClassifier):
-            raise
-        with torch.no_grad():
-            output = NeuralNet.infer(net, sample.X)  # the module's own output
+    except AttributeError as error:  # skorch reads output.dim() or output.to(): not a tensor?
+        try:
+            with torch.no_grad():
+                output = NeuralNet.infer(net, sample.X)  # the module's own output
+        except AttributeError:
+            raise error from None  # the module's own
         if isinstance(output, torch.Tensor):
             raise
     except (RuntimeError, ValueError) as error:  # it names tensor sizes, not the role

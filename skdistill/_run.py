@@ -424,7 +424,9 @@ def read_samples(config, path=None, key="data.path", labelled=True, model_length
         raise ConfigError(f"{key}: the model was trained on {shown_format} data; give "
                           f"a {shown_format} file, not {path}")
     if path is not None and not Path(path).is_file():
-        raise ConfigError(f"{key}: no such file: {path}")
+        raise ConfigError(f"{key}: no such file: {path}" if not Path(path).exists() else
+                          f"{key}: {path} is not a file (a pipe or a device): a fit reads its "
+                          "data more than once; give a file")
     try:
         if data_format(data) == "fasta":
             samples = _read_fasta(data, path, key, labelled)

@@ -1981,3 +1981,12 @@ def test_a_mistyped_key_is_told_the_nearest_and_a_number_to_quote_it(csv_run, ch
     config.write_text(yaml.safe_dump(raw))
     with pytest.raises(SystemExit, match=message):
         fit(config)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
+def test_a_fit_on_a_pipe_is_told_it_is_no_file(tmp_path):
+    # an existing named pipe was "no such file"
+    os.mkfifo(tmp_path / "data.csv")
+    with pytest.raises(SystemExit, match=r"data.csv is not a file \(a pipe or a device\): a "
+                                         r"fit reads its data more than once"):
+        fit(write_config(tmp_path, data={"path": "data.csv"}))

@@ -913,6 +913,9 @@ class BatchNormMLP(torch.nn.Module):
                                "use: it trains every net with its own loss"),
     ({"criterion": functools.partial(FocalLoss)}, "criterion is functools.partial"),
     ({"criterion": lambda: FocalLoss()}, "criterion is <lambda>, a loss"),
+    # not a loss at all: replaced in silence too
+    ({"criterion": "focal"}, "criterion is 'focal', a loss"),
+    ({"criterion": torch.nn.Linear}, "criterion is Linear, a loss"),
     # skorch's "'dict' object has no attribute 'dim'", where a bare module was told
     ({"module": DictOutput}, "The student's module returns a dict; its forward must return"),
 ], ids=lambda value: str(value)[:40] if isinstance(value, dict) else "")
@@ -1005,6 +1008,20 @@ class MissingAttribute(torch.nn.Module):
 class Recursing(MissingAttribute):
     def forward(self, X):
         return self.forward(X)
+
+
+class NoReturn(MissingAttribute):
+    def forward(self, X):
+        self.linear(X)  # the return forgotten
+
+
+@pytest.mark.parametrize("net", [None, NeuralNet, NeuralNetBinaryClassifier])
+def test_a_forward_returning_none_is_told_so_whatever_the_net(net):
+    # skorch's "'NoneType' object has no attribute 'to'" outside NeuralNetBinaryClassifier
+    X, y = make_classification(100, n_features=20, random_state=0)
+    spec = NoReturn if net is None else net(NoReturn, criterion=torch.nn.BCEWithLogitsLoss)
+    with pytest.raises(ValueError, match="module returns a NoneType; its forward must return"):
+        fast(student=spec).fit(X, y)
 
 
 def test_a_modules_own_errors_in_a_binary_net_are_its_own():
