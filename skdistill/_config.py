@@ -389,14 +389,15 @@ def named_format(path):
 
 def format_of(path, key):
     """``"csv"`` or ``"fasta"`` from the name of ``path`` (``key`` names it in errors)."""
-    if named_format(path) is None:
+    named = named_format(path)
+    if named is None:
         if Path(path).is_dir():
             raise ConfigError(f"{key}: {path} is a folder; give a CSV or FASTA file")
         raise ConfigError(
             f"{key}: cannot tell the format of {path}; name it *.csv or *.fasta "
             f"(one of {sorted(FORMATS)}, optionally {', '.join(COMPRESSION_SUFFIXES)})"
         )
-    return named_format(path)
+    return named
 
 
 def data_format(data):

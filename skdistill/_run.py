@@ -1136,8 +1136,12 @@ def _readable_again(path, data_format):
         try:
             yield copy
         except ConfigError as error:
-            shown = "standard input" if path == "-" else str(path)
-            raise ConfigError(str(error).replace(str(copy), shown)) from None
+            raise ConfigError(str(error).replace(str(copy), _input_name(path))) from None
+
+
+def _input_name(path):
+    """How messages name predict's input: ``-`` as standard input."""
+    return "standard input" if path == "-" else str(path)
 
 
 def run_predict(model_path, input_path, output=None):
@@ -1200,7 +1204,7 @@ def run_predict(model_path, input_path, output=None):
     with _readable_again(input_path, data_format(config["data"])) as readable:
         ids, X, _, _ = read_samples(config, readable, "--input", labelled=False,
                                     model_length=trained_length)
-    shown = "standard input" if input_path == "-" else input_path
+    shown = _input_name(input_path)
     if data_format(config["data"]) == "fasta":
         _warn_of_repeated_ids(ids)
     if config["encoder"]["name"] == "OneHotEncoder":

@@ -414,6 +414,12 @@ class DistillationRun:
             if teacher.trains_in_rounds:
                 warn_of_squashed_logits(teacher.estimator, self.train.data, teacher.role)
 
+    def _best_student_record(self):
+        """The history record (1-based) of the student round whose weights are
+        kept, or None: the nets it started from, which no round beat."""
+        best_round = self.student_monitor.best_round
+        return best_round + self.rounds_before["student"] if best_round else None
+
     def _warn_of_rounds_run_out(self):
         """Warn of each phase whose rounds ran out before early stopping ended it:
         the student's, and the teachers' of the sequential schedule (its own phase,
@@ -426,8 +432,8 @@ class DistillationRun:
                 continue
             kept = ""
             if monitor is self.student_monitor:
-                kept = (f" (best_meta_epoch_={monitor.best_round + self.rounds_before['student']})"
-                        if monitor.best_round else
+                best = self._best_student_record()
+                kept = (f" (best_meta_epoch_={best})" if best else
                         " (no meta-epoch beat the nets it started from)")
             warnings.warn(
                 f"meta_epochs={self.max_rounds} ran out before early stopping ended "
@@ -491,6 +497,5 @@ class DistillationRun:
             )
         else:
             self._warn_of_rounds_run_out()
-        best_round = self.student_monitor.best_round
         return RunResult(self.history, self.student_monitor.rounds, interrupted,
-                         best_round + self.rounds_before["student"] if best_round else None)
+                         self._best_student_record())
