@@ -71,8 +71,8 @@ from .losses import (
     make_true_label_loss,
 )
 from .pu import (
-    DEFAULT_PRIOR_ESTIMATOR, _check_given_prior,
-    _warn_if_positives_are_most, check_positive_label, fit_prior, labels_checked,
+    DEFAULT_PRIOR_ESTIMATOR, _check_given_prior, _checked_prior,
+    _warn_if_positives_are_most, check_positive_label, labels_checked,
 )
 from .tracking import Tracker, TrackingSession
 
@@ -1494,7 +1494,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         # _check_pu_labels has decided on the samples of non-zero weight, naming the
         # user's label
         with labels_checked(), seeded_global_generators(seed, device), generators_lent_out():
-            return fit_prior(estimator, X_raw, y_encoded)
+            return _checked_prior(estimator, X_raw, y_encoded, named=(
+                f"{DEFAULT_PRIOR_ESTIMATOR.__name__}() (prior='estimate')"
+                if isinstance(self.prior, str) else repr(self.prior)))
 
     def _effective_beta(self):
         """``beta`` where both terms count: alpha=0 keeps every true label,

@@ -274,17 +274,16 @@ def shape_contradiction(X, feature_names, shape, found, placed=False):
         return None, False
     # a layout read from values with many positions of no letter may be one by chance
     # (masked positions beside ambiguity codes): only a layout whose positions nearly all
-    # hold a letter says the shape is wrong
-    letters_held = (X.count_nonzero() if sp.issparse(X) else np.count_nonzero(X)) / (
-        X.shape[0] * found.length)
-    if letters_held < MIN_LETTERS_HELD:
+    # hold a letter (up to each row's last: padding at the end holds none) says the shape is
+    # wrong
+    if _span_held(X, found.alphabet_size) < MIN_LETTERS_HELD:  # padding at the end aside
         return None, False
     return (f"its one-hot values give {found.length} positions of {found.alphabet_size} "
             "letters"), False
 
 
-#: The least share of positions holding a letter for a layout read from values to
-#: contradict a given shape.
+#: The least share of positions holding a letter, up to each row's last, for a layout
+#: read from values to contradict a given shape.
 MIN_LETTERS_HELD = 0.9
 
 

@@ -28,7 +28,7 @@ from torch.utils.data import DataLoader
 
 from ._options import check_option
 from ._random import float32_by_default
-from ._specs import accepts, is_module, takes, takes_any_keyword
+from ._specs import accepts, is_module, sequence_shape_of, takes, takes_any_keyword
 from ._warnings import user_stacklevel
 from .losses import binary_logits, sample_weight_kwargs
 from .modules import CNN, GRU, MLP, BiLSTM, Transformer
@@ -439,6 +439,10 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
         "dataset": Dataset, "verbose": 0,
     })
     _drop_unaccepted_defaults(net_class, params, role)
+    given = sequence_shape_of(params["module"], params, module_dims["input_dim"])
+    if given is not None and "sequence_length" in module_dims:
+        # one size given: the other is the width's share, not the values' layout's
+        module_dims = {**module_dims, "sequence_length": given[0], "alphabet_size": given[1]}
     filled = {}
     for name, value in module_dims.items():
         if accepts(params["module"], name) and f"module__{name}" not in params:
@@ -456,9 +460,9 @@ def build_net(spec, default, *, role, criterion, max_epochs, batch_size, device,
     try:
         net.initialize()
     except (TypeError, ValueError, KeyError, RuntimeError) as error:  # KeyError: a **kwargs
-        # module's; RuntimeError: torch's, such as a negative size (but for its kinds that
-        # a caller may catch by their type)
-        if isinstance(error, (torch.OutOfMemoryError, NotImplementedError, RecursionError)):
+        # module's; RuntimeError: torch's, such as a negative size (not its subclasses, out
+        # of memory say, nor the user's own: a caller may catch them by their type)
+        if keeps_its_type(error):
             raise
         # skorch builds callbacks, module, criterion, optimizer in turn: an error
         # between the first two is the module's, one after the criterion the optimizer's
@@ -546,6 +550,14 @@ def _unaccepted_defaults(params, defaults, prefix, owner, base):
         if head == prefix and name and type(params.get(key)) is type(value)
         and params[key] == value and takes(owner, name, base) is False
     ]
+
+
+def keeps_its_type(error):
+    """Whether ``error`` passes as it is rather than as a message naming the net: a
+    subclass of RuntimeError (torch's out of memory, NotImplementedError,
+    RecursionError, or the user's own), which a caller may catch by its type.
+    torch's errors of sizes and dtypes are plain RuntimeErrors."""
+    return isinstance(error, RuntimeError) and type(error) is not RuntimeError
 
 
 def _build_error(error, message):
@@ -887,8 +899,6 @@ def check_output_shape(net, data, n_classes, role):
     sample = _first(data, 2)
     try:  # the module's own output, not concatenated: a dict is named below
         output = next(net.forward_iter(sample, training=False))
-    except (torch.cuda.OutOfMemoryError, NotImplementedError, RecursionError):
-        raise
     except AttributeError as error:  # skorch reads output.dim() or output.to(): not a tensor?
         try:
             with torch.no_grad():
@@ -898,6 +908,8 @@ def check_output_shape(net, data, n_classes, role):
         if isinstance(output, torch.Tensor):
             raise
     except (RuntimeError, ValueError) as error:  # it names tensor sizes, not the role
+        if keeps_its_type(error):
+            raise
         dtypes = {tensor.dtype for tensor in (*net.module_.parameters(),
                                               *net.module_.buffers())
                   if tensor.is_floating_point()} - {data.X.dtype}

@@ -18,6 +18,7 @@ rebuilt the way each kind allows:
   pickle would: ``cls.__new__`` then ``__setstate__`` or ``__dict__``.
 """
 
+import copy
 import copyreg
 import functools
 import inspect
@@ -165,6 +166,23 @@ def _refuse_module(module, reason):
         "builds its layers from named arguments it keeps as attributes of those names "
         "(its settings as module__<name> of a skorch NeuralNetClassifier)."
     )
+
+
+def _check_rebuilds(module, arguments):
+    """Refuse a module instance that ``arguments``, the attributes of its
+    constructor's argument names, do not rebuild with its weights, as ``load``
+    would: an attribute may hold the layer built from the argument of its name
+    (``self.dropout = nn.Dropout(dropout)``), not the argument."""
+    try:
+        with torch.random.fork_rng(devices=[]):  # building draws random weights
+            rebuilt = type(module)(**copy.deepcopy(arguments))
+        _load_weights(rebuilt, module.state_dict())
+    except Exception as error:  # a user's constructor may raise anything
+        _refuse_module(module, (
+            f"built from the attributes named as its constructor's arguments "
+            f"({', '.join(arguments) or 'none'}), it fails ({type(error).__name__}: "
+            f"{error}); an attribute may hold what __init__ built from the argument of "
+            "its name (self.dropout = nn.Dropout(dropout)), not the argument"))
 
 
 def _check_nothing_attached(module):
@@ -329,6 +347,7 @@ class TreeWriter:
             elif parameter.name not in _DEPRECATED_TORCH_ARGUMENTS:
                 _refuse_module(module, f"it does not keep its constructor argument "
                                        f"{parameter.name!r} as an attribute of that name")
+        _check_rebuilds(module, arguments)
         return {
             "kind": "module", "class": name_of(type(module)),
             "arguments": self._dict(arguments, f"{type(module).__name__} argument"),

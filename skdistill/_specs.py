@@ -196,6 +196,12 @@ def given_sequence_shape(spec, n_features):
     if isinstance(spec, NeuralNet):
         params = spec.get_params(deep=False)
         module = params["module"]
+    return sequence_shape_of(module, params, n_features)
+
+
+def sequence_shape_of(module, params, n_features):
+    """:func:`given_sequence_shape` of ``module`` and the ``params`` of the net it
+    goes in (its ``module__*`` settings)."""
     names = ("sequence_length", "alphabet_size")
     if isinstance(module, nn.Module):
         length, alphabet = (getattr(module, name, None) for name in names)

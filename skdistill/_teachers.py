@@ -14,7 +14,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import _check_method_params
 
-from ._nets import predict_logits, train_round
+from ._nets import keeps_its_type, predict_logits, train_round
 from ._random import generators_lent_out
 from .fusion import fuse_teacher_logits, probabilities_to_logits
 
@@ -156,8 +156,8 @@ class EstimatorTeacher(_Teacher):
         except (TeacherUnavailableError, UnsetMetadataPassedError):
             raise  # the latter names the step of the teacher whose request is unset
         except (TypeError, ValueError, RuntimeError) as error:
-            if isinstance(error, RuntimeError) and type(error) is not RuntimeError:
-                raise  # NotImplementedError, RecursionError, CUDA's out of memory: as they are
+            if keeps_its_type(error):
+                raise
             # NotFittedError (a FrozenEstimator of an unfitted one) and
             # InvalidParameterError (both a ValueError and a TypeError) keep their
             # type, and no word on the input, which has nothing to do with them

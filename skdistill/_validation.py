@@ -186,7 +186,8 @@ def _column_error(frame, error=None):
         sentences.append(
             f"X must hold numbers; column(s) {not_numeric} hold other values (text, "
             "categories, dates): encode them first, e.g. with a OneHotEncoder in a "
-            "Pipeline."
+            "Pipeline (sequences of letters, one string per sample, with "
+            "skdistill.preprocessing.SequenceEncoder)."
         )
     if missing:
         sentences.append(

@@ -49,6 +49,7 @@ from sklearn.utils.validation import (
 
 from ._atomic import restores_state_on_error
 from ._constraints import NumberInterval
+from ._numbers import as_scalar
 from .losses import _check_real
 from ._seeds import seed_unset_random_states
 from ._validation import naming_bad_features
@@ -457,13 +458,15 @@ class _ScorePriorEstimator(_PriorEstimator):
         """
         self._validate_params()
         s, labelled = _check_pu_data(self, X, y)
-        if s.sum() < self.cv or (len(s) - s.sum()) < self.cv:
+        smaller = int(min(s.sum(), len(s) - s.sum()))
+        if smaller < self.cv:
+            fewer = (f"Give {type(self).__name__}(cv=...) fewer folds (from 2 up to "
+                     f"{smaller}), or pass" if smaller >= 2 else "Pass")
             raise ValueError(
                 f"Out-of-fold scores with cv={self.cv} need at least {self.cv} labelled "
                 f"positives and {self.cv} unlabeled samples; got {int(s.sum())} and "
-                f"{int(len(s) - s.sum())}. Give {type(self).__name__}(cv=...) fewer "
-                "folds (from 2 up to the smaller count), or pass the prior as a number "
-                "known from elsewhere."
+                f"{int(len(s) - s.sum())}. {fewer} the prior as a number known from "
+                "elsewhere."
             )
         _warn_of_few_positives(self, s)
         _warn_of_copied_positives(X, s)
@@ -1089,6 +1092,12 @@ def fit_prior(estimator, X, y):
     >>> 0 < fit_prior(BestBinPriorEstimator(random_state=0), X, s) < 1
     True
     """
+    return _checked_prior(estimator, X, y, repr(estimator))
+
+
+def _checked_prior(estimator, X, y, named):
+    """:func:`fit_prior`, its messages naming ``estimator`` as ``named`` (as the
+    user gave it, not the copy seeded for the fit)."""
     if isinstance(estimator, type) or not callable(getattr(estimator, "fit", None)):
         given = f"the class {estimator.__name__}" if isinstance(estimator, type) \
             else type(estimator).__name__
@@ -1099,32 +1108,32 @@ def fit_prior(estimator, X, y):
     # not is_classifier, which fails on an estimator of no scikit-learn base
     if isinstance(estimator, ClassifierMixin):  # DistilledClassifier sets a prior_ too
         raise ValueError(
-            f"{estimator!r} is a classifier: a prior estimator is one such as "
+            f"{named} is a classifier: a prior estimator is one such as "
             "BestBinPriorEstimator, whose fit sets prior_ (give the classifier to one "
             "as its classifier)."
         )
     fitted = estimator.fit(X, y)
     if fitted is None and hasattr(estimator, "prior_"):
         raise ValueError(
-            f"{estimator!r} set prior_ in fit but returned None: fit must return self, "
+            f"{named} set prior_ in fit but returned None: fit must return self, "
             "as scikit-learn's estimators do."
         )
     if not hasattr(fitted, "prior_"):
         raise ValueError(
-            f"{estimator!r} set no prior_ in fit: a prior estimator is one such as "
+            f"{named} set no prior_ in fit: a prior estimator is one such as "
             "BestBinPriorEstimator, whose fit sets prior_ (a classifier is not one)."
         )
-    value = fitted.prior_
+    value = as_scalar(fitted.prior_)
     shown = np.asarray(value).tolist()
     at_least_one = isinstance(shown, Real) and not isinstance(shown, bool) and shown >= 1
     if not _is_prior(value) and not at_least_one:
         raise ValueError(
-            f"The prior estimator {estimator!r} gave prior_={shown!r}; a prior must be a "
+            f"The prior estimator {named} gave prior_={shown!r}; a prior must be a "
             "number in [0, 1)."
         )
     if at_least_one or value >= _UNIDENTIFIED_PRIOR:
         raise ValueError(
-            f"The prior estimator {estimator!r} gave prior_={shown!r}; a prior of "
+            f"The prior estimator {named} gave prior_={shown!r}; a prior of "
             f"{_UNIDENTIFIED_PRIOR} or more says every unlabeled sample is positive. "
             "Either the positive class is not the later label in sorted order, or no "
             "region of the data holds positives alone "
@@ -1134,10 +1143,10 @@ def fit_prior(estimator, X, y):
         )
     if value > _IMPLAUSIBLE_PRIOR:
         warnings.warn(
-            f"The prior estimator {estimator!r} says {value:.0%} of the unlabeled samples "
-            "are positive. Estimates land far above the truth where no region of the data "
-            "holds positives alone (short sequence windows, overlapping classes): check it "
-            "against what is known of the data, or pass the prior as a float.",
+            f"The prior estimator {named} says {value * 100:.3g}% of the unlabeled "
+            "samples are positive. Estimates land far above the truth where no region of "
+            "the data holds positives alone (short sequence windows, overlapping classes): "
+            "check it against what is known of the data, or pass the prior as a float.",
             UserWarning, stacklevel=user_stacklevel(),
         )
     return float(value)

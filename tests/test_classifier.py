@@ -636,7 +636,7 @@ def test_a_module_that_cannot_be_built_names_its_role(imbalanced_arrays, role):
     with pytest.raises(RuntimeError, match=rf"^The {role}'s module NarrowingMLP could not be "
                                            r"built: .*negative dimension.*input_dim=10"):
         fast(**{role: NarrowingMLP}).fit(X, y)
-    for kind in (torch.OutOfMemoryError, NotImplementedError, RecursionError):
+    for kind in (torch.OutOfMemoryError, NotImplementedError, RecursionError, UsersError):
         with pytest.raises(kind, match="^raised in the constructor$"):
             fast(**{role: raising(kind)}).fit(X, y)
 
@@ -647,6 +647,10 @@ class NarrowingMLP(torch.nn.Module):
     def __init__(self, input_dim):
         super().__init__()
         self.linear = torch.nn.Linear(input_dim - 100, 1)
+
+
+class UsersError(RuntimeError):
+    """A RuntimeError of the user's own, which a caller may catch by its type."""
 
 
 def raising(kind):

@@ -12,7 +12,7 @@ from sklearn.preprocessing import OneHotEncoder
 
 from skdistill import DistilledClassifier, SequenceShapeWarning
 from skdistill._layout import find_layout, layout_from_names, layout_from_values
-from skdistill.modules import CNN
+from skdistill.modules import CNN, GRU
 from skdistill.preprocessing import SequenceEncoder, positions_frame
 
 from .conftest import FAST
@@ -204,6 +204,20 @@ def test_a_sequence_shape_given_as_the_input_has_it_trains(pandas):
     assert np.isfinite(model.predict_proba(sequences)).all()
 
 
+@pytest.mark.parametrize("size", [{"module__alphabet_size": 4}, {"module__sequence_length": 6}])
+def test_one_size_given_on_a_net_spec_takes_the_other_from_the_width(size):
+    # masked odd positions read as 3 positions of 8 letters; beside a GRU student, which
+    # asked for the values' layout, the teacher's other size came from it (6 x 8 or 3 x 4
+    # against 24 columns), while beside an MLP it came from the width
+    sequences, y = windows()
+    masked = ["".join(c if i % 2 == 0 else "N" for i, c in enumerate(s)) for s in sequences]
+    X = SequenceEncoder(alphabet="ACGT", handle_unknown="ignore").fit_transform(masked)
+    teacher = NeuralNet(CNN, **size, criterion=torch.nn.MSELoss)
+    clf = DistilledClassifier(teacher=teacher, student=GRU, **FAST).fit(X, y)
+    module = clf.teacher_.module_
+    assert (module.sequence_length, module.alphabet_size) == (6, 4)
+
+
 @pytest.mark.parametrize("code", [[1, 1, 0, 0], [1, 0, 1, 0]], ids=["M (A or C)", "R (A or G)"])
 def test_a_shape_given_to_multi_hot_values_is_taken_as_given(code):
     # two letters at a position (an ambiguity code) are no layout to contradict; with R at
@@ -252,6 +266,17 @@ def test_a_given_shape_across_the_values_positions_is_warned_of(teacher, unknown
     with pytest.warns(SequenceShapeWarning, match="was given 4 positions of 6 letters, but its one-hot "
                                          "values give 6 positions of 4 letters"):
         clf.fit(X, y)
+
+
+def test_a_given_shape_across_padded_windows_is_warned_of():
+    # windows of 8 letters padded to 10 positions: the padding counted as positions of no
+    # letter, so 4 x 10 given against 10 x 4 trained without a word
+    sequences, y = windows(length=8)
+    X = SequenceEncoder(length=10).fit_transform(sequences)
+    student = CNN(sequence_length=4, alphabet_size=10, channels=(4,), kernel_size=3)
+    with pytest.warns(SequenceShapeWarning, match="was given 4 positions of 10 letters, but "
+                                                  "its one-hot values give 10 positions of 4"):
+        DistilledClassifier(student=student, **FAST).fit(X, y)
 
 
 @pytest.mark.parametrize("teacher", [None, CNN], ids=["alone", "beside a filled-in teacher"])

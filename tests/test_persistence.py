@@ -750,6 +750,33 @@ def test_a_module_instance_of_keyword_arguments_is_refused(imbalanced_arrays, tm
     assert not (tmp_path / "model.skd").exists()
 
 
+class DropoutNamedAsItsRate(torch.nn.Module):
+    """A module keeping, under its argument's name, the layer built from it."""
+
+    def __init__(self, input_dim, dropout=0.2):
+        super().__init__()
+        self.input_dim = input_dim
+        self.linear = torch.nn.Linear(input_dim, 1)
+        self.dropout = torch.nn.Dropout(dropout)
+
+    def forward(self, X):
+        return self.linear(self.dropout(X))
+
+
+def test_a_module_instance_its_attributes_do_not_rebuild_is_refused(imbalanced_arrays,
+                                                                     tmp_path):
+    # the nn.Dropout was saved as the rate: the file written failed every load as
+    # "damaged" (TypeError: '<' not supported between instances of 'Dropout' and 'int')
+    X, y = imbalanced_arrays
+    clf = fast(student=DropoutNamedAsItsRate(X.shape[1], dropout=0.3)).fit(X, y)
+    with pytest.raises(TypeError, match=r"Cannot save the DropoutNamedAsItsRate instance: "
+                                        r"built from the attributes named as its "
+                                        r"constructor's arguments \(input_dim, dropout\), "
+                                        r"it fails \(TypeError: .*Dropout"):
+        save(clf, tmp_path / "model.skd")
+    assert not (tmp_path / "model.skd").exists()
+
+
 def test_built_in_module_instances_round_trip(sequence_sample, tmp_path):
     # the user guide's way to give a sequence shape; no built-in module kept input_dim,
     # so save refused every instance after training

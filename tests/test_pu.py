@@ -314,7 +314,9 @@ def test_score_based_estimators_refuse_a_scorer_without_predict_naming_it(estima
 def test_a_classifier_given_as_prior_is_refused_naming_what_a_prior_estimator_is():
     # it failed with "gave prior_=None ... An estimate of 1 says ..."
     X, _, s, _ = scar_task(100, class_sep=2.0)
-    with pytest.raises(ValueError, match=r"LogisticRegression\(.*\) is a classifier: a prior "
+    # named as given: it was shown as the copy seeded for the fit, whose
+    # LogisticRegression(random_state=827226311) the user never wrote
+    with pytest.raises(ValueError, match=r"^LogisticRegression\(\) is a classifier: a prior "
                                          "estimator is one such as BestBinPriorEstimator"):
         DistilledClassifier(prior=LogisticRegression(), **ONE_ROUND).fit(X, s)
     # a DistilledClassifier sets a prior_ of its own (0.0), which was taken for the estimate
@@ -832,6 +834,10 @@ def test_an_estimate_of_mostly_positive_unlabeled_samples_warns():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert fit_prior(ConstantPrior(0.5), None, None) == 0.5
+    # an accepted estimate just below the bound of 0.999 was told as 100 %, the words of
+    # the refused ones
+    with pytest.warns(UserWarning, match=r"says 99\.8% of the unlabeled samples"):
+        assert fit_prior(ConstantPrior(0.9984), None, None) == 0.9984
 
 
 @pytest.mark.parametrize("positive, negative", [("+", "-"), ("+1", "-1")])
@@ -1143,6 +1149,9 @@ def test_fit_prior_names_what_is_no_estimator():
 def test_a_prior_of_a_zero_dimensional_array_is_a_number():
     # numpy reductions give them; "prior_=0.3" was refused as not in [0, 1)
     assert fit_prior(ConstantPrior(np.array(0.3)), None, None) == 0.3
+    # a torch reduction's 0-d tensor, as the losses take it: it was refused as
+    # "prior_=0.30000001192092896; a prior must be a number in [0, 1)"
+    assert fit_prior(ConstantPrior(torch.tensor(0.25)), None, None) == 0.25
     scored = ([1, 0, 0, 0], [0.9, 0.2, 0.1, 0.3])
     assert pu_roc_auc_score(*scored, prior=np.array(0.2)) == pu_roc_auc_score(*scored, prior=0.2)
 
@@ -1154,6 +1163,10 @@ def test_too_few_labelled_positives_for_the_folds_name_both_ways_out(imbalanced_
     with pytest.raises(ValueError, match=r"cv=5 need at least 5 labelled positives.*got 3.*"
                                          r"BestBinPriorEstimator\(cv=\.\.\.\) fewer folds.*"
                                          r"pass the prior as a number"):
+        DistilledClassifier(prior="estimate", **FAST).fit(X, s)
+    # with one labelled positive, no number of folds goes from 2 up to 1
+    s[np.flatnonzero(s)[1:]] = 0
+    with pytest.raises(ValueError, match=r"got 1 and \d+\. Pass the prior as a number known"):
         DistilledClassifier(prior="estimate", **FAST).fit(X, s)
 
 

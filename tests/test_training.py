@@ -1032,6 +1032,19 @@ def test_a_modules_own_errors_in_a_binary_net_are_its_own():
         fast(student=NeuralNetBinaryClassifier(MissingAttribute)).fit(X, y)
     with pytest.raises(RecursionError):
         fast(student=NeuralNetBinaryClassifier(Recursing)).fit(X, y)
+    # a RuntimeError of the user's own class was told to check the input shape as a
+    # ValueError, which an except clause for the user's class misses
+    with pytest.raises(OwnError, match="^the module's own$"):
+        fast(student=RaisingOwnError).fit(X, y)
+
+
+class OwnError(RuntimeError):
+    pass
+
+
+class RaisingOwnError(MissingAttribute):
+    def forward(self, X):
+        raise OwnError("the module's own")
 
 
 def test_a_warm_start_checks_the_callbacks_of_the_nets_it_goes_on_with():

@@ -182,6 +182,11 @@ def test_sequences_given_as_they_are_point_to_the_encoder(data, as_input):
     with pytest.raises(ValueError, match=r"one string per sample \(sequences\?\).*"
                                          r"SequenceEncoder\(\)"):
         DistilledClassifier(**ONE_ROUND).fit(sequences, y)
+    # a column of them, as load_crotonylation(as_frame=True) gives, was pointed to a
+    # OneHotEncoder alone, which makes each whole window a category
+    with pytest.raises(ValueError, match=r"column\(s\) \['sequence'\].*OneHotEncoder.*"
+                                         r"sequences of letters.*SequenceEncoder"):
+        DistilledClassifier(**ONE_ROUND).fit(pd.DataFrame({"sequence": sequences}), y)
 
 
 def test_dates_are_not_taken_for_numbers(data):
