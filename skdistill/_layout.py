@@ -124,8 +124,8 @@ def layout_from_values(X):
     return None
 
 
-#: The least mean share, over rows, of the positions up to a row's last letter that
-#: hold a letter, for a layout read from values alone to be taken without a doubt. A
+#: The least mean share, over rows, of the positions from a row's first letter to its
+#: last that hold a letter, for a layout read from values alone to be taken without a doubt. A
 #: 29 x 21 window beside a one-hot feature of 3 levels read as 204 positions of 3
 #: letters holds 15 %.
 MIN_SPAN_HELD = 0.5
@@ -135,8 +135,8 @@ def doubt_of_values_layout(X, feature_names, layout):
     """Why ``layout``, read from the values of ``X`` alone, may fit them by chance,
     or None.
 
-    Sequences hold a letter at nearly every position but their padding at the
-    end, while one-hot columns of other features beside a sequence's (a
+    Sequences hold a letter at nearly every position but their padding at
+    either end, while one-hot columns of other features beside a sequence's (a
     ColumnTransformer's) fit small blocks by chance, most of them empty.
     Sequences masked with many unknown letters leave positions empty too, so
     this is a doubt, not a refusal.
@@ -158,26 +158,29 @@ def doubt_of_values_layout(X, feature_names, layout):
     held = _span_held(X, layout.alphabet_size)
     if held >= MIN_SPAN_HELD:
         return None
-    return (f"only {int(held * 100)}% of the positions up to a sample's last letter hold "
-            "one, where sequences fill all but their padding at the end")
+    return (f"only {round(held * 100)}% of the positions from a sample's first letter to its "
+            "last hold one, where sequences fill all but their padding at either end")
 
 
 def _span_held(X, block):
     """The mean share, over rows with a nonzero, of the positions (blocks of
-    ``block`` columns) up to the row's last nonzero that hold one."""
+    ``block`` columns) from the row's first nonzero to its last that hold one."""
     if sp.issparse(X):
         X = sp.csr_matrix(X)
         X.eliminate_zeros()
         counts = np.diff(X.indptr)
-        rows = np.repeat(np.arange(X.shape[0]), counts)
-        last = np.full(X.shape[0], -1)
-        np.maximum.at(last, rows, X.indices // block)
+        rows, positions = np.repeat(np.arange(X.shape[0]), counts), X.indices // block
+        first, last = np.full(X.shape[0], X.shape[1]), np.full(X.shape[0], -1)
+        np.minimum.at(first, rows, positions)
+        np.maximum.at(last, rows, positions)
     else:
         held = (X != 0).reshape(X.shape[0], -1, block).any(axis=2)
         counts = held.sum(axis=1)
+        first = np.argmax(held, axis=1)
         last = held.shape[1] - 1 - np.argmax(held[:, ::-1], axis=1)
     filled = counts > 0
-    return float(np.mean(counts[filled] / (last[filled] + 1))) if filled.any() else 0.0
+    spans = last[filled] - first[filled] + 1
+    return float(np.mean(counts[filled] / spans)) if filled.any() else 0.0
 
 
 def _named_like_positions(feature_names):
@@ -274,16 +277,16 @@ def shape_contradiction(X, feature_names, shape, found, placed=False):
         return None, False
     # a layout read from values with many positions of no letter may be one by chance
     # (masked positions beside ambiguity codes): only a layout whose positions nearly all
-    # hold a letter (up to each row's last: padding at the end holds none) says the shape is
-    # wrong
-    if _span_held(X, found.alphabet_size) < MIN_LETTERS_HELD:  # padding at the end aside
+    # hold a letter (from each row's first to its last: padding holds none) says the shape
+    # is wrong
+    if _span_held(X, found.alphabet_size) < MIN_LETTERS_HELD:  # padding aside
         return None, False
     return (f"its one-hot values give {found.length} positions of {found.alphabet_size} "
             "letters"), False
 
 
-#: The least share of positions holding a letter, up to each row's last, for a layout
-#: read from values to contradict a given shape.
+#: The least share of positions holding a letter, from each row's first to its last, for
+#: a layout read from values to contradict a given shape.
 MIN_LETTERS_HELD = 0.9
 
 

@@ -553,11 +553,14 @@ def _unaccepted_defaults(params, defaults, prefix, owner, base):
 
 
 def keeps_its_type(error):
-    """Whether ``error`` passes as it is rather than as a message naming the net: a
-    subclass of RuntimeError (torch's out of memory, NotImplementedError,
-    RecursionError, or the user's own), which a caller may catch by its type.
-    torch's errors of sizes and dtypes are plain RuntimeErrors."""
-    return isinstance(error, RuntimeError) and type(error) is not RuntimeError
+    """Whether ``error`` passes as it is rather than as a message naming the net:
+    torch's out of memory, NotImplementedError, RecursionError or a RuntimeError
+    of the user's own class, which a caller may catch by its type. torch's other
+    RuntimeErrors (of sizes and dtypes, plain or wrapped by ``torch.compile``)
+    are reworded."""
+    return isinstance(error, (torch.OutOfMemoryError, NotImplementedError, RecursionError)) or (
+        isinstance(error, RuntimeError) and type(error) is not RuntimeError
+        and not type(error).__module__.startswith("torch"))
 
 
 def _build_error(error, message):

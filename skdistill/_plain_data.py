@@ -24,6 +24,7 @@ import functools
 import inspect
 import warnings
 from collections import OrderedDict
+from numbers import Number
 
 import numpy as np
 import torch
@@ -33,6 +34,7 @@ from skorch.history import History
 from torch import nn
 
 from ._nets import optimizer_settings, restore_optimizer_settings
+from ._random import own_states_kept
 from .modules import DROPOUT_ACTS_NOWHERE
 
 #: Array and scalar dtypes stored as JSON lists: bool, int, uint, float,
@@ -170,11 +172,14 @@ def _refuse_module(module, reason):
 
 def _check_rebuilds(module, arguments):
     """Refuse a module instance that ``arguments``, the attributes of its
-    constructor's argument names, do not rebuild with its weights, as ``load``
-    would: an attribute may hold the layer built from the argument of its name
-    (``self.dropout = nn.Dropout(dropout)``), not the argument."""
+    constructor's argument names, do not rebuild with its weights and those
+    attributes, as ``load`` would: an attribute may hold the layer built from
+    the argument of its name (``self.dropout = nn.Dropout(dropout)``), or the
+    argument changed (``self.scale = scale ** 0.5``), not the argument."""
     try:
-        with torch.random.fork_rng(devices=[]):  # building draws random weights
+        # the constructor's warnings were given at fit; what it draws is no one's
+        with own_states_kept([]), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             rebuilt = type(module)(**copy.deepcopy(arguments))
         _load_weights(rebuilt, module.state_dict())
     except Exception as error:  # a user's constructor may raise anything
@@ -183,6 +188,20 @@ def _check_rebuilds(module, arguments):
             f"({', '.join(arguments) or 'none'}), it fails ({type(error).__name__}: "
             f"{error}); an attribute may hold what __init__ built from the argument of "
             "its name (self.dropout = nn.Dropout(dropout)), not the argument"))
+    for name, value in arguments.items():
+        kept = getattr(rebuilt, name, _MISSING)
+        if _plain(value) and repr(kept) != repr(value):
+            _refuse_module(module, (
+                f"its attribute {name!r} holds {value!r}, but built with {name}={value!r} "
+                f"it holds {'nothing' if kept is _MISSING else repr(kept)}: the attribute "
+                "is not the argument as given"))
+
+
+def _plain(value):
+    """Whether ``value`` is a number, string or None, or a tuple or list of them."""
+    if isinstance(value, (tuple, list)):
+        return all(map(_plain, value))
+    return value is None or isinstance(value, (Number, str, bytes))
 
 
 def _check_nothing_attached(module):
@@ -550,7 +569,7 @@ class TreeReader:
         # Initialising draws random weights, soon replaced: keep the caller's
         # random state as it was. A dropout that acts nowhere was warned of at fit,
         # where the module was chosen.
-        with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
+        with own_states_kept([]), warnings.catch_warnings():
             warnings.filterwarnings("ignore", DROPOUT_ACTS_NOWHERE, UserWarning)
             for component in ("module", "criterion"):
                 spec, arguments = getattr(net, component), net.get_params_for(component)
@@ -570,7 +589,7 @@ class TreeReader:
         arguments = self._dict(node["arguments"])
         state = self._dict(node["state"])
         # Building draws random weights, soon replaced: keep the caller's random state.
-        with torch.random.fork_rng(devices=[]):
+        with own_states_kept([]):
             _check_size(node["class"], lambda: cls(**arguments), _numel(state))
             module = cls(**arguments)
         _load_weights(module, state)

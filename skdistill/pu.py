@@ -37,6 +37,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -170,6 +171,8 @@ def _is_prior(value):
     >>> _is_prior(np.array(0.25))  # a 0-d array, as numpy reductions give
     True
     """
+    if np.ma.isMaskedArray(value):  # its number may be hidden
+        return False
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
     return isinstance(value, Real) and not isinstance(value, bool) and 0 <= value < 1
@@ -384,6 +387,11 @@ def _check_pu_data(estimator, X, y):
     by name or read missing values.
     """
     validate_data(estimator, X, y, skip_check_array=True)
+    if getattr(estimator, "n_features_in_", None) == 0:  # a scorer's check names a fold's
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape=({_num_samples(X)}, 0)) while a minimum "
+            f"of 1 is required by {type(estimator).__name__}."
+        )
     y = column_or_1d(y, warn=True)
     label = positive_label(y)
     s = (y == label).astype(np.int64)
@@ -1123,8 +1131,9 @@ def _checked_prior(estimator, X, y, named):
             f"{named} set no prior_ in fit: a prior estimator is one such as "
             "BestBinPriorEstimator, whose fit sets prior_ (a classifier is not one)."
         )
-    value = as_scalar(fitted.prior_)
-    shown = np.asarray(value).tolist()
+    value = fitted.prior_
+    value = as_scalar(value.detach() if isinstance(value, torch.Tensor) else value)
+    shown = value if np.ma.isMaskedArray(value) else np.asarray(value).tolist()
     at_least_one = isinstance(shown, Real) and not isinstance(shown, bool) and shown >= 1
     if not _is_prior(value) and not at_least_one:
         raise ValueError(
@@ -1143,7 +1152,7 @@ def _checked_prior(estimator, X, y, named):
         )
     if value > _IMPLAUSIBLE_PRIOR:
         warnings.warn(
-            f"The prior estimator {named} says {value * 100:.3g}% of the unlabeled "
+            f"The prior estimator {named} says {float(value) * 100:.3g}% of the unlabeled "
             "samples are positive. Estimates land far above the truth where no region of "
             "the data holds positives alone (short sequence windows, overlapping classes): "
             "check it against what is known of the data, or pass the prior as a float.",

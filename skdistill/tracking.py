@@ -90,7 +90,9 @@ def _tracked_params(estimator):
         they say where runs go, may hold credentials, and describe no model;
         nor the parameters of a net spec that every fit sets itself (its
         criterion, epochs, batch size, ...: ``student__max_epochs`` would not
-        be the budget used); numbers, strings, booleans and None as they
+        be the budget used), nor a net's private ones (skorch's
+        ``_params_to_validate``, a set printed in another order by every
+        process); numbers, strings, booleans and None as they
         are, classes by their qualified name, anything else by its repr (cut
         to 500 characters).
 
@@ -106,6 +108,7 @@ def _tracked_params(estimator):
     return {
         name: _loggable(value) for name, value in params.items()
         if "trackers" not in name.split("__") and not _set_by_every_fit(name, params)
+        and not any(part.startswith("_") for part in name.split("__"))
     }
 
 

@@ -26,6 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skdistill import DistilledClassifier, default_net
 from skdistill._classifier import _check_defined, _log_probabilities
+from skdistill._nets import keeps_its_type
 from skdistill.modules import CNN, MLP
 
 from .conftest import FAST
@@ -647,6 +648,17 @@ class NarrowingMLP(torch.nn.Module):
     def __init__(self, input_dim):
         super().__init__()
         self.linear = torch.nn.Linear(input_dim - 100, 1)
+
+
+def test_torchs_runtime_errors_are_reworded_and_the_users_own_pass():
+    # torch.compile wraps a shape error in its TorchRuntimeError, which passed as it was
+    # where an except ValueError waited for the error naming the role
+    from torch._dynamo.exc import TorchRuntimeError
+
+    assert not keeps_its_type(TorchRuntimeError("mat1 and mat2 shapes cannot be multiplied"))
+    assert not keeps_its_type(RuntimeError("a size"))
+    assert keeps_its_type(UsersError("the user's own"))
+    assert keeps_its_type(torch.OutOfMemoryError("out of memory"))
 
 
 class UsersError(RuntimeError):

@@ -777,6 +777,48 @@ def test_a_module_instance_its_attributes_do_not_rebuild_is_refused(imbalanced_a
     assert not (tmp_path / "model.skd").exists()
 
 
+class ScaleRooted(torch.nn.Module):
+    """A module keeping its argument changed under the argument's name; its
+    constructor draws from NumPy's global generator."""
+
+    def __init__(self, input_dim, scale=4.0):
+        super().__init__()
+        self.input_dim, self.scale = input_dim, scale ** 0.5
+        self.linear = torch.nn.Linear(input_dim, 1)
+        self.noise = float(np.random.rand())
+
+    def forward(self, X):
+        return self.linear(X) * self.scale
+
+
+def test_a_module_instance_of_an_argument_kept_changed_is_refused(imbalanced_arrays,
+                                                                  tmp_path):
+    # the file loaded with scale 2 ** 0.5 where the fit had 2: probabilities moved by 0.12
+    X, y = imbalanced_arrays
+    clf = fast(student=ScaleRooted(X.shape[1])).fit(X, y)
+    np.random.seed(0)
+    expected = np.random.rand()
+    np.random.seed(0)
+    with pytest.raises(TypeError, match=r"its attribute 'scale' holds 2\.0, but built with "
+                                        r"scale=2\.0 it holds 1\.414.*not the argument as "
+                                        "given"):
+        save(clf, tmp_path / "model.skd")
+    assert not (tmp_path / "model.skd").exists()
+    # rebuilding it drew from NumPy's global generator: the caller's seeded draws moved
+    assert np.random.rand() == expected
+
+
+def test_saving_a_module_instance_repeats_no_warning_of_its_constructor(imbalanced_arrays,
+                                                                        tmp_path):
+    # save rebuilt it and warned again that its dropout acts nowhere
+    X, y = imbalanced_arrays
+    with pytest.warns(UserWarning, match="acts nowhere"):
+        clf = fast(student=MLP(X.shape[1], hidden_units=(), dropout=0.2)).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        save(clf, tmp_path / "model.skd")
+
+
 def test_built_in_module_instances_round_trip(sequence_sample, tmp_path):
     # the user guide's way to give a sequence shape; no built-in module kept input_dim,
     # so save refused every instance after training

@@ -2,6 +2,7 @@
 
 import re
 import threading
+from fractions import Fraction
 import warnings
 from functools import partial
 from numbers import Integral
@@ -1152,6 +1153,14 @@ def test_a_prior_of_a_zero_dimensional_array_is_a_number():
     # a torch reduction's 0-d tensor, as the losses take it: it was refused as
     # "prior_=0.30000001192092896; a prior must be a number in [0, 1)"
     assert fit_prior(ConstantPrior(torch.tensor(0.25)), None, None) == 0.25
+    # one that requires grad ended in torch's "Can't call numpy() on Tensor that requires
+    # grad"; a masked one was taken as NaN, refused later as a prior given as nan
+    assert fit_prior(ConstantPrior(torch.tensor(0.25, requires_grad=True)), None, None) == 0.25
+    with pytest.raises(ValueError, match=r"(?s)gave prior_=masked_array.*a prior must be a number"):
+        fit_prior(ConstantPrior(np.ma.masked_array(0.3, mask=True)), None, None)
+    # a Fraction failed in formatting the warning of an implausible prior
+    with pytest.warns(UserWarning, match="says 75% of the unlabeled samples"):
+        assert fit_prior(ConstantPrior(Fraction(3, 4)), None, None) == 0.75
     scored = ([1, 0, 0, 0], [0.9, 0.2, 0.1, 0.3])
     assert pu_roc_auc_score(*scored, prior=np.array(0.2)) == pu_roc_auc_score(*scored, prior=0.2)
 
@@ -1168,6 +1177,15 @@ def test_too_few_labelled_positives_for_the_folds_name_both_ways_out(imbalanced_
     s[np.flatnonzero(s)[1:]] = 0
     with pytest.raises(ValueError, match=r"got 1 and \d+\. Pass the prior as a number known"):
         DistilledClassifier(prior="estimate", **FAST).fit(X, s)
+
+
+@pytest.mark.parametrize("estimator", [BestBinPriorEstimator, ElkanNotoPriorEstimator,
+                                       TIcEPriorEstimator])
+def test_input_of_no_column_is_refused_naming_its_shape(estimator):
+    # BestBinPriorEstimator's scorer named the shape of a fold: (240, 0) for 300 samples
+    s = np.r_[np.ones(50), np.zeros(250)]
+    with pytest.raises(ValueError, match=r"0 feature\(s\) \(shape=\(300, 0\)\)"):
+        estimator().fit(np.empty((300, 0)), s)
 
 
 def test_metrics_name_labels_without_an_unlabeled_sample():
