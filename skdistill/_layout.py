@@ -94,13 +94,20 @@ def _is_binary(X):
 def _at_most_one_per_block(X, block):
     """Whether every row has at most one nonzero in each run of ``block`` columns."""
     if sp.issparse(X):
-        X = sp.csr_matrix(X)
-        X.eliminate_zeros()
-        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-        keys = rows * (X.shape[1] // block) + X.indices // block
+        rows, positions = _stored_positions(X, block)
+        keys = rows * (X.shape[1] // block) + positions
         return len(np.unique(keys)) == len(keys)
-    counts = (X != 0).reshape(X.shape[0], -1, block).sum(axis=2)
+    counts = (X != 0).reshape(X.shape[0], X.shape[1] // block, block).sum(axis=2)
     return bool(counts.max(initial=0) <= 1)
+
+
+def _stored_positions(X, block):
+    """The row and position (run of ``block`` columns) of each nonzero that sparse
+    ``X`` stores; its arrays, which may be the caller's, are only read."""
+    X = sp.csr_matrix(X)
+    stored = X.data != 0
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))[stored]
+    return rows, X.indices[stored] // block
 
 
 def layout_from_values(X):
@@ -158,7 +165,7 @@ def doubt_of_values_layout(X, feature_names, layout):
     held = _span_held(X, layout.alphabet_size)
     if held >= MIN_SPAN_HELD:
         return None
-    return (f"only {round(held * 100)}% of the positions from a sample's first letter to its "
+    return (f"only {int(held * 100)}% of the positions from a sample's first letter to its "
             "last hold one, where sequences fill all but their padding at either end")
 
 
@@ -166,15 +173,15 @@ def _span_held(X, block):
     """The mean share, over rows with a nonzero, of the positions (blocks of
     ``block`` columns) from the row's first nonzero to its last that hold one."""
     if sp.issparse(X):
-        X = sp.csr_matrix(X)
-        X.eliminate_zeros()
-        counts = np.diff(X.indptr)
-        rows, positions = np.repeat(np.arange(X.shape[0]), counts), X.indices // block
+        rows, positions = _stored_positions(X, block)
+        n_positions = X.shape[1] // block
+        held = np.unique(rows * n_positions + positions)
+        counts = np.bincount(held // n_positions, minlength=X.shape[0])
         first, last = np.full(X.shape[0], X.shape[1]), np.full(X.shape[0], -1)
         np.minimum.at(first, rows, positions)
         np.maximum.at(last, rows, positions)
     else:
-        held = (X != 0).reshape(X.shape[0], -1, block).any(axis=2)
+        held = (X != 0).reshape(X.shape[0], X.shape[1] // block, block).any(axis=2)
         counts = held.sum(axis=1)
         first = np.argmax(held, axis=1)
         last = held.shape[1] - 1 - np.argmax(held[:, ::-1], axis=1)

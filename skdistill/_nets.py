@@ -560,7 +560,7 @@ def keeps_its_type(error):
     are reworded."""
     return isinstance(error, (torch.OutOfMemoryError, NotImplementedError, RecursionError)) or (
         isinstance(error, RuntimeError) and type(error) is not RuntimeError
-        and not type(error).__module__.startswith("torch"))
+        and type(error).__module__.partition(".")[0] != "torch")
 
 
 def _build_error(error, message):

@@ -34,7 +34,6 @@ from skorch.history import History
 from torch import nn
 
 from ._nets import optimizer_settings, restore_optimizer_settings
-from ._random import own_states_kept
 from .modules import DROPOUT_ACTS_NOWHERE
 
 #: Array and scalar dtypes stored as JSON lists: bool, int, uint, float,
@@ -175,14 +174,20 @@ def _check_rebuilds(module, arguments):
     constructor's argument names, do not rebuild with its weights and those
     attributes, as ``load`` would: an attribute may hold the layer built from
     the argument of its name (``self.dropout = nn.Dropout(dropout)``), or the
-    argument changed (``self.scale = scale ** 0.5``), not the argument."""
+    argument changed (``self.scale = scale ** 0.5``), not the argument. Built on
+    torch's meta device, where a constructor that reads the values of its
+    tensors cannot run: that one is left unchecked."""
+    given = copy.deepcopy(arguments)
     try:
-        # the constructor's warnings were given at fit; what it draws is no one's
-        with own_states_kept([]), warnings.catch_warnings():
+        # on torch's meta device: no memory taken, no weight drawn from the generators
+        # other threads seed; the constructor's warnings were given at fit
+        with torch.device("meta"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            rebuilt = type(module)(**copy.deepcopy(arguments))
-        _load_weights(rebuilt, module.state_dict())
+            rebuilt = type(module)(**given)
+            rebuilt.load_state_dict(module.state_dict())
     except Exception as error:  # a user's constructor may raise anything
+        if isinstance(error, NotImplementedError) or "meta" in str(error):
+            return  # a constructor reading values of its tensors: load will tell
         _refuse_module(module, (
             f"built from the attributes named as its constructor's arguments "
             f"({', '.join(arguments) or 'none'}), it fails ({type(error).__name__}: "
@@ -569,7 +574,7 @@ class TreeReader:
         # Initialising draws random weights, soon replaced: keep the caller's
         # random state as it was. A dropout that acts nowhere was warned of at fit,
         # where the module was chosen.
-        with own_states_kept([]), warnings.catch_warnings():
+        with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
             warnings.filterwarnings("ignore", DROPOUT_ACTS_NOWHERE, UserWarning)
             for component in ("module", "criterion"):
                 spec, arguments = getattr(net, component), net.get_params_for(component)
@@ -589,7 +594,9 @@ class TreeReader:
         arguments = self._dict(node["arguments"])
         state = self._dict(node["state"])
         # Building draws random weights, soon replaced: keep the caller's random state.
-        with own_states_kept([]):
+        # A dropout that acts nowhere was warned of at fit.
+        with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", DROPOUT_ACTS_NOWHERE, UserWarning)
             _check_size(node["class"], lambda: cls(**arguments), _numel(state))
             module = cls(**arguments)
         _load_weights(module, state)

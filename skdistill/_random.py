@@ -79,7 +79,7 @@ def callers_state_kept():
 
 
 @contextmanager
-def own_states_kept(cuda_devices):
+def _own_states_kept(cuda_devices):
     """torch's and NumPy's global random states put back after a block (so that
     a block nested in another leaves the outer one's streams as they were)."""
     numpy_state = np.random.get_state()
@@ -111,7 +111,7 @@ def seeded_global_generators(seed, device):
     with _GLOBAL_GENERATORS:
         _SEEDED.depth = getattr(_SEEDED, "depth", 0) + 1
         try:
-            with callers_state_kept(), own_states_kept(cuda_devices):
+            with callers_state_kept(), _own_states_kept(cuda_devices):
                 torch.manual_seed(seed)
                 np.random.seed(seed)
                 yield

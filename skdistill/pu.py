@@ -465,6 +465,11 @@ class _ScorePriorEstimator(_PriorEstimator):
             copies, which pull the estimate down.
         """
         self._validate_params()
+        given = self.classifier if isinstance(self.classifier, list) else [self.classifier]
+        classes = [classifier.__name__ for classifier in given if isinstance(classifier, type)]
+        if classes:  # their methods satisfy the constraint; clone failed on them
+            raise TypeError(f"classifier holds the class {classes[0]}; pass an instance, e.g. "
+                            f"{classes[0]}().")
         s, labelled = _check_pu_data(self, X, y)
         smaller = int(min(s.sum(), len(s) - s.sum()))
         if smaller < self.cv:
@@ -887,6 +892,11 @@ class TIcEPriorEstimator(_PriorEstimator):
         s, labelled = _check_pu_data(self, X, y)
         if s.sum() == 0:
             raise ValueError("TIcE needs at least one labelled positive.")
+        if self.n_folds > len(s):  # empty folds pulled the estimate towards 1
+            raise ValueError(
+                f"n_folds={self.n_folds} is more than the {len(s)} samples: each fold "
+                "needs some (scikit-learn's KFold refuses this too)."
+            )
         _warn_of_few_positives(self, s)
         _warn_of_copied_positives(X, s)
         with naming_bad_features(self, X):

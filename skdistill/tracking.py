@@ -90,8 +90,8 @@ def _tracked_params(estimator):
         they say where runs go, may hold credentials, and describe no model;
         nor the parameters of a net spec that every fit sets itself (its
         criterion, epochs, batch size, ...: ``student__max_epochs`` would not
-        be the budget used), nor a net's private ones (skorch's
-        ``_params_to_validate``, a set printed in another order by every
+        be the budget used), nor a skorch net's private ones
+        (``_params_to_validate``, a set printed in another order by every
         process); numbers, strings, booleans and None as they
         are, classes by their qualified name, anything else by its repr (cut
         to 500 characters).
@@ -108,7 +108,7 @@ def _tracked_params(estimator):
     return {
         name: _loggable(value) for name, value in params.items()
         if "trackers" not in name.split("__") and not _set_by_every_fit(name, params)
-        and not any(part.startswith("_") for part in name.split("__"))
+        and not _private_to_a_net(name, params)
     }
 
 
@@ -119,6 +119,14 @@ def _set_by_every_fit(name, params):
     which it takes)."""
     role, _, net_param = name.partition("__")
     return isinstance(params.get(role), NeuralNet) and net_param in WIRED_PARAMS
+
+
+def _private_to_a_net(name, params):
+    """Whether parameter ``name`` of ``params`` is a skorch net's private one
+    (``student___params_to_validate``)."""
+    parts = name.split("__")
+    return any(part.startswith("_") and isinstance(params.get("__".join(parts[:i])), NeuralNet)
+               for i, part in enumerate(parts) if i)
 
 
 def _metric_name(field):

@@ -658,6 +658,9 @@ def test_torchs_runtime_errors_are_reworded_and_the_users_own_pass():
     assert not keeps_its_type(TorchRuntimeError("mat1 and mat2 shapes cannot be multiplied"))
     assert not keeps_its_type(RuntimeError("a size"))
     assert keeps_its_type(UsersError("the user's own"))
+    # a module of the user's named like torch's (torch_utils.py) is the user's
+    in_torch_utils = type("InTorchUtils", (RuntimeError,), {"__module__": "torch_utils"})
+    assert keeps_its_type(in_torch_utils("the user's own"))
     assert keeps_its_type(torch.OutOfMemoryError("out of memory"))
 
 

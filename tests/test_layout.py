@@ -268,6 +268,16 @@ def test_a_given_shape_across_the_values_positions_is_warned_of(teacher, unknown
         clf.fit(X, y)
 
 
+def test_the_layout_checks_leave_the_callers_sparse_matrix_as_it_is():
+    # explicit zeros of the caller's CSR matrix were pruned in place by fit
+    sequences, y = windows()
+    X = sp.csr_matrix(SequenceEncoder().fit_transform(sequences))
+    X.data[::5] = 0
+    stored, data = X.nnz, X.data.copy()
+    DistilledClassifier(student=CNN, **FAST).fit(X, y)
+    assert X.nnz == stored and np.array_equal(X.data, data)
+
+
 @pytest.mark.parametrize("end", ["end", "start"])
 def test_a_given_shape_across_padded_windows_is_warned_of(end):
     # windows of 8 letters padded to 10 positions: the padding counted as positions of no
@@ -373,13 +383,13 @@ def test_feature_names_of_a_line_end_letter_give_the_shape():
 def test_one_hot_columns_beside_a_sequence_are_doubted_as_a_layout(sparse):
     # one-hot windows beside a feature of 3 levels were read as blocks that fit by chance
     # (29 x 21 amino acids as 204 positions of 3 letters, 15 % held; these 29 x 4 DNA
-    # letters in a 21-letter grid as 102 of 6, 30 %): a CNN read them silently
+    # letters in a 21-letter grid as 102 of 6, 29 %): a CNN read them silently
     sequences, y = windows(n=120, length=29)
     encoded = SequenceEncoder(alphabet="ACDEFGHIKLMNPQRSTVWY-").fit_transform(sequences)
     mixed = np.hstack([encoded, np.eye(3)[np.arange(len(sequences)) % 3]])
     mixed = sp.csr_matrix(mixed) if sparse else mixed
     with pytest.warns(SequenceShapeWarning, match=r"give 102 positions of 6 letters, but only "
-                                                  r"30% of the positions from a sample's "
+                                                  r"29% of the positions from a sample's "
                                                   r"first letter to its last"):
         DistilledClassifier(student=CNN, **FAST).fit(mixed, y)
     # padding at the end leaves positions empty too, after the last letter only; and

@@ -317,6 +317,14 @@ def test_sequences_that_are_not_strings_are_named(X, message):
         SequenceEncoder().fit(X)
 
 
+@pytest.mark.parametrize("letter", [None, np.nan, 1.5])
+def test_an_alphabet_of_other_things_than_letters_is_refused(letter):
+    # they became the letters "None", "nan", "1.5" (on one string per sample, told to be
+    # symbols of several letters)
+    with pytest.raises(ValueError, match=r"alphabet must hold letters \(strings\); got "):
+        SequenceEncoder(alphabet=["A", "C", letter]).fit(np.array([["A", "C"], ["C", "A"]]))
+
+
 def test_symbols_of_several_letters_need_one_column_each():
     # every position of "ATGTAA" became all-zero, warned as letters outside 'ATGTAA'
     with pytest.raises(ValueError, match="holds symbols of several letters.*one per column"):

@@ -1188,6 +1188,20 @@ def test_input_of_no_column_is_refused_naming_its_shape(estimator):
         estimator().fit(np.empty((300, 0)), s)
 
 
+def test_prior_estimator_settings_that_cannot_work_are_refused_naming_them():
+    # a class given as the classifier failed in clone ("Cannot clone object"); TIcE's folds
+    # beyond the samples were empty and gave 0.998 for a prior of 0.33
+    X, _, s, _ = scar_task(150, class_sep=2.0)
+    for estimator in (BestBinPriorEstimator, ElkanNotoPriorEstimator):
+        with pytest.raises(TypeError, match=r"classifier holds the class LogisticRegression; "
+                                            r"pass an instance, e.g. LogisticRegression\(\)"):
+            estimator(classifier=LogisticRegression).fit(X, s)
+    with pytest.raises(TypeError, match="the class LogisticRegression"):
+        BestBinPriorEstimator(classifier=[LogisticRegression(), LogisticRegression]).fit(X, s)
+    with pytest.raises(ValueError, match="n_folds=1000 is more than the 150 samples"):
+        TIcEPriorEstimator(n_folds=1000).fit(X, s)
+
+
 def test_metrics_name_labels_without_an_unlabeled_sample():
     # unweighted: nan with a warning; weighted: an error blaming sample_weight
     for weight in (None, [1, 1, 1]):

@@ -777,6 +777,16 @@ def test_logged_parameters_are_those_the_fit_used(imbalanced_arrays):
     # made two runs of one configuration differ
     assert not [name for name in params if "___" in name or name.startswith("_")]
     calls.clear()
+    # a scikit-learn teacher's own step named with an underscore is no net's private one
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    teacher = Pipeline([("_scale", StandardScaler()), ("model", LogisticRegression())])
+    DistilledClassifier(**FAST, teacher=teacher, trackers=[RecordingTracker(calls, X)]).fit(
+        X, y)
+    assert calls[0][1]["teacher___scale__with_mean"] is True
+    calls.clear()
     clf.set_params(warm_start=True, student__lr=0.5)
     with pytest.warns(UserWarning, match="these changed and are not used"):
         clf.fit(X, y)
