@@ -165,7 +165,7 @@ def doubt_of_values_layout(X, feature_names, layout):
     held = _span_held(X, layout.alphabet_size)
     if held >= MIN_SPAN_HELD:
         return None
-    return (f"only {int(held * 100)}% of the positions from a sample's first letter to its "
+    return (f"only {int(held * 100 + 1e-9)}% of the positions from a sample's first letter to its "
             "last hold one, where sequences fill all but their padding at either end")
 
 

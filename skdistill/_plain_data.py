@@ -174,20 +174,14 @@ def _check_rebuilds(module, arguments):
     constructor's argument names, do not rebuild with its weights and those
     attributes, as ``load`` would: an attribute may hold the layer built from
     the argument of its name (``self.dropout = nn.Dropout(dropout)``), or the
-    argument changed (``self.scale = scale ** 0.5``), not the argument. Built on
-    torch's meta device, where a constructor that reads the values of its
-    tensors cannot run: that one is left unchecked."""
-    given = copy.deepcopy(arguments)
+    argument changed (``self.scale = scale ** 0.5``), not the argument."""
     try:
-        # on torch's meta device: no memory taken, no weight drawn from the generators
-        # other threads seed; the constructor's warnings were given at fit
-        with torch.device("meta"), warnings.catch_warnings():
+        # the constructor's warnings were given at fit
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            rebuilt = type(module)(**given)
+            rebuilt = _built_again(type(module), arguments)
             rebuilt.load_state_dict(module.state_dict())
     except Exception as error:  # a user's constructor may raise anything
-        if isinstance(error, NotImplementedError) or "meta" in str(error):
-            return  # a constructor reading values of its tensors: load will tell
         _refuse_module(module, (
             f"built from the attributes named as its constructor's arguments "
             f"({', '.join(arguments) or 'none'}), it fails ({type(error).__name__}: "
@@ -200,6 +194,20 @@ def _check_rebuilds(module, arguments):
                 f"its attribute {name!r} holds {value!r}, but built with {name}={value!r} "
                 f"it holds {'nothing' if kept is _MISSING else repr(kept)}: the attribute "
                 "is not the argument as given"))
+
+
+def _built_again(cls, arguments):
+    """``cls(**arguments)`` on torch's meta device (no memory taken, no weight
+    drawn from the generators fits in other threads seed), or on the CPU, as
+    ``load`` builds, where the constructor reads its tensors' values."""
+    try:
+        with torch.device("meta"):
+            return cls(**copy.deepcopy(arguments))
+    except (NotImplementedError, RuntimeError) as error:
+        if not isinstance(error, NotImplementedError) and "meta" not in str(error):
+            raise
+    with torch.random.fork_rng(devices=[]):
+        return cls(**copy.deepcopy(arguments))
 
 
 def _plain(value):

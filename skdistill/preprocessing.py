@@ -586,11 +586,12 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             if self.n_features_in_ > 1:
                 _warn_of_a_symbol_per_cell(symbols)
         else:
-            not_letters = [letter for letter in self.alphabet if not isinstance(letter, str)]
+            not_letters = [letter for letter in self.alphabet if not isinstance(letter, str)
+                           and not (isinstance(letter, bytes) and letter.isascii())]
             if not_letters:  # None, NaN or 1.5 became the letters "None", "nan", "1.5"
                 raise ValueError(
-                    f"alphabet must hold letters (strings); got {not_letters[0]!r} in "
-                    f"{self.alphabet!r}."
+                    f"alphabet must hold letters (strings, or ASCII bytes); got "
+                    f"{not_letters[0]!r} in {self.alphabet!r}."
                 )
             alphabet = np.asarray(list(self.alphabet), dtype=str)
             if len(alphabet) == 0 or len(np.unique(alphabet)) != len(alphabet):

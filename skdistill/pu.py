@@ -892,10 +892,11 @@ class TIcEPriorEstimator(_PriorEstimator):
         s, labelled = _check_pu_data(self, X, y)
         if s.sum() == 0:
             raise ValueError("TIcE needs at least one labelled positive.")
-        if self.n_folds > len(s):  # empty folds pulled the estimate towards 1
+        if self.n_folds > len(s):
             raise ValueError(
-                f"n_folds={self.n_folds} is more than the {len(s)} samples: each fold "
-                "needs some (scikit-learn's KFold refuses this too)."
+                f"n_folds={self.n_folds} is more than the {len(s)} samples: a fold grows its "
+                "tree on the samples that draw it, and folds of few samples raise the "
+                "estimate (see n_folds); give fewer folds."
             )
         _warn_of_few_positives(self, s)
         _warn_of_copied_positives(X, s)

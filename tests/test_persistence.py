@@ -789,11 +789,21 @@ class ScaleRooted(torch.nn.Module):
         return self.linear(X) * self.scale
 
 
+class ScaleRootedByTorch(ScaleRooted):
+    """The same, its constructor reading a tensor's value (which the meta device has not)."""
+
+    def __init__(self, input_dim, scale=4.0):
+        super().__init__(input_dim, scale)
+        self.scale = torch.tensor(scale).sqrt().item()
+
+
+@pytest.mark.parametrize("module", [ScaleRooted, ScaleRootedByTorch])
 def test_a_module_instance_of_an_argument_kept_changed_is_refused(imbalanced_arrays,
-                                                                  tmp_path):
+                                                                  tmp_path, module):
     # the file loaded with scale 2 ** 0.5 where the fit had 2: probabilities moved by 0.12
+    # (built on the meta device, one reading a tensor's value was left unchecked)
     X, y = imbalanced_arrays
-    clf = fast(student=ScaleRooted(X.shape[1])).fit(X, y)
+    clf = fast(student=module(X.shape[1])).fit(X, y)
     with pytest.raises(TypeError, match=r"its attribute 'scale' holds 2\.0, but built with "
                                         r"scale=2\.0 it holds 1\.414.*not the argument as "
                                         "given"):

@@ -317,12 +317,16 @@ def test_sequences_that_are_not_strings_are_named(X, message):
         SequenceEncoder().fit(X)
 
 
-@pytest.mark.parametrize("letter", [None, np.nan, 1.5])
+@pytest.mark.parametrize("letter", [None, np.nan, 1.5, "\u00e9".encode()])
 def test_an_alphabet_of_other_things_than_letters_is_refused(letter):
     # they became the letters "None", "nan", "1.5" (on one string per sample, told to be
     # symbols of several letters)
-    with pytest.raises(ValueError, match=r"alphabet must hold letters \(strings\); got "):
+    with pytest.raises(ValueError, match=r"alphabet must hold letters \(strings, or ASCII "
+                                         r"bytes\); got "):
         SequenceEncoder(alphabet=["A", "C", letter]).fit(np.array([["A", "C"], ["C", "A"]]))
+    # letters as bytes, as X may hold them, are letters
+    encoder = SequenceEncoder(alphabet=[b"A", b"C"]).fit(np.array([[b"A", b"C"]]))
+    assert encoder.transform(np.array([[b"C", b"A"]])).tolist() == [[0, 1, 1, 0]]
 
 
 def test_symbols_of_several_letters_need_one_column_each():
