@@ -18,6 +18,7 @@ rebuilt the way each kind allows:
   pickle would: ``cls.__new__`` then ``__setstate__`` or ``__dict__``.
 """
 
+import contextlib
 import copy
 import copyreg
 import functools
@@ -470,6 +471,16 @@ def _check_size(what, build, budget):
         )
 
 
+@contextlib.contextmanager
+def _built_as_at_fit():
+    """A block building a saved net or module: it draws random weights, soon
+    replaced, so the caller's torch state is kept; a dropout that acts nowhere
+    was warned of at fit, where the module was chosen."""
+    with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", DROPOUT_ACTS_NOWHERE, UserWarning)
+        yield
+
+
 def _load_weights(module, state):
     """Load ``state`` into ``module``. Where every saved floating-point tensor has
     one dtype, the module's take it first (the module was built in torch's
@@ -579,11 +590,7 @@ class TreeReader:
         state = self._dict(node["module_state"])
         budget = _numel(state)
         net = cls(**{**params, "device": self.device})
-        # Initialising draws random weights, soon replaced: keep the caller's
-        # random state as it was. A dropout that acts nowhere was warned of at fit,
-        # where the module was chosen.
-        with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
-            warnings.filterwarnings("ignore", DROPOUT_ACTS_NOWHERE, UserWarning)
+        with _built_as_at_fit():
             for component in ("module", "criterion"):
                 spec, arguments = getattr(net, component), net.get_params_for(component)
                 _check_size(component, lambda: net.initialized_instance(spec, arguments),
@@ -601,10 +608,7 @@ class TreeReader:
         cls = self._class(node, nn.Module)
         arguments = self._dict(node["arguments"])
         state = self._dict(node["state"])
-        # Building draws random weights, soon replaced: keep the caller's random state.
-        # A dropout that acts nowhere was warned of at fit.
-        with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
-            warnings.filterwarnings("ignore", DROPOUT_ACTS_NOWHERE, UserWarning)
+        with _built_as_at_fit():
             _check_size(node["class"], lambda: cls(**arguments), _numel(state))
             module = cls(**arguments)
         _load_weights(module, state)

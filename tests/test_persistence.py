@@ -162,6 +162,14 @@ def sequence_sample(crotonylation_sequences):
     return np.asarray(sequences[:300]), np.asarray(labels[:300])
 
 
+def assert_save_refuses(model, tmp_path, match):
+    """Assert that ``save`` refuses ``model`` with a TypeError matching ``match``,
+    leaving no file."""
+    with pytest.raises(TypeError, match=match):
+        save(model, tmp_path / "model.skd")
+    assert not (tmp_path / "model.skd").exists()
+
+
 # --- round trips -------------------------------------------------------------------
 
 
@@ -229,10 +237,8 @@ def test_a_module_instance_of_positional_arguments_is_refused(imbalanced_arrays,
     layers = torch.nn.Sequential(torch.nn.Linear(X.shape[1], 4), torch.nn.ReLU(),
                                  torch.nn.Linear(4, 1))
     clf = DistilledClassifier(student=layers, **FAST).fit(X, y)
-    with pytest.raises(TypeError, match=r"Cannot save the Sequential instance: its constructor "
-                                        r"takes \*args"):
-        save(clf, tmp_path / "model.skd")
-    assert not (tmp_path / "model.skd").exists()
+    assert_save_refuses(clf, tmp_path, r"Cannot save the Sequential instance: its constructor "
+                                       r"takes \*args")
     # a module of no __init__ of its own, its layers attached after it was built, and a
     # ModuleList, whose `modules` is a method: both written, then "damaged" at load
     attached = Bare()
@@ -499,9 +505,7 @@ def test_imbalanced_pipeline_with_a_sampler_round_trips(tmp_path):
 def test_smote_is_refused_by_save_naming_what_it_holds(tmp_path):
     X, y = make_classification(n_samples=150, n_features=5, weights=[0.8], random_state=0)
     pipeline = make_imbalanced_pipeline(SMOTE(random_state=0), fast()).fit(X, y)
-    with pytest.raises(TypeError, match="SMOTE attribute 'nn_k_'.*KDTree"):
-        save(pipeline, tmp_path / "model.skd")
-    assert not (tmp_path / "model.skd").exists()
+    assert_save_refuses(pipeline, tmp_path, "SMOTE attribute 'nn_k_'.*KDTree")
 
 
 def test_datetime_and_timedelta_values_round_trip(tmp_path):
@@ -722,9 +726,7 @@ def test_positions_frame_is_trusted(sequence_sample, tmp_path):
 def test_module_instance_without_its_arguments_is_refused(imbalanced_arrays, tmp_path):
     X, y = imbalanced_arrays
     clf = fast(student=TinyModule(input_dim=X.shape[1])).fit(X, y)
-    with pytest.raises(TypeError, match="Give the module as a class"):
-        save(clf, tmp_path / "model.skd")
-    assert not (tmp_path / "model.skd").exists()
+    assert_save_refuses(clf, tmp_path, "Give the module as a class")
 
 
 class ScaledByKeywords(torch.nn.Module):
@@ -743,11 +745,9 @@ def test_a_module_instance_of_keyword_arguments_is_refused(imbalanced_arrays, tm
     # what went through **kwargs was not saved: the loaded model predicted otherwise (scale 1)
     X, y = imbalanced_arrays
     clf = fast(student=ScaledByKeywords(X.shape[1], scale=5.0)).fit(X, y)
-    with pytest.raises(TypeError, match=r"Cannot save the ScaledByKeywords instance: its "
-                                        r"constructor takes \*\*kwargs, whose values "
-                                        r"\(if any\) no attribute"):
-        save(clf, tmp_path / "model.skd")
-    assert not (tmp_path / "model.skd").exists()
+    assert_save_refuses(clf, tmp_path, r"Cannot save the ScaledByKeywords instance: its "
+                                       r"constructor takes \*\*kwargs, whose values "
+                                       r"\(if any\) no attribute")
 
 
 class DropoutNamedAsItsRate(torch.nn.Module):
@@ -769,12 +769,10 @@ def test_a_module_instance_its_attributes_do_not_rebuild_is_refused(imbalanced_a
     # "damaged" (TypeError: '<' not supported between instances of 'Dropout' and 'int')
     X, y = imbalanced_arrays
     clf = fast(student=DropoutNamedAsItsRate(X.shape[1], dropout=0.3)).fit(X, y)
-    with pytest.raises(TypeError, match=r"Cannot save the DropoutNamedAsItsRate instance: "
-                                        r"built from the attributes named as its "
-                                        r"constructor's arguments \(input_dim, dropout\), "
-                                        r"it fails \(TypeError: .*Dropout"):
-        save(clf, tmp_path / "model.skd")
-    assert not (tmp_path / "model.skd").exists()
+    assert_save_refuses(clf, tmp_path, r"Cannot save the DropoutNamedAsItsRate instance: "
+                                       r"built from the attributes named as its "
+                                       r"constructor's arguments \(input_dim, dropout\), "
+                                       r"it fails \(TypeError: .*Dropout")
 
 
 class ScaleRooted(torch.nn.Module):
@@ -804,11 +802,9 @@ def test_a_module_instance_of_an_argument_kept_changed_is_refused(imbalanced_arr
     # (built on the meta device, one reading a tensor's value was left unchecked)
     X, y = imbalanced_arrays
     clf = fast(student=module(X.shape[1])).fit(X, y)
-    with pytest.raises(TypeError, match=r"its attribute 'scale' holds 2\.0, but built with "
-                                        r"scale=2\.0 it holds 1\.414.*not the argument as "
-                                        "given"):
-        save(clf, tmp_path / "model.skd")
-    assert not (tmp_path / "model.skd").exists()
+    assert_save_refuses(clf, tmp_path, r"its attribute 'scale' holds 2\.0, but built with "
+                                       r"scale=2\.0 it holds 1\.414.*not the argument as "
+                                       "given")
 
 
 class DeviceRecording(torch.nn.Module):
