@@ -560,7 +560,13 @@ def keeps_its_type(error):
     are reworded."""
     return isinstance(error, (torch.OutOfMemoryError, NotImplementedError, RecursionError)) or (
         isinstance(error, RuntimeError) and type(error) is not RuntimeError
-        and type(error).__module__.partition(".")[0] != "torch")
+        and not defined_by_torch(type(error)))
+
+
+def defined_by_torch(cls):
+    """Whether ``cls`` is torch's own (a module of the user's named
+    ``torch_utils`` is the user's)."""
+    return cls.__module__.partition(".")[0] == "torch"
 
 
 def _build_error(error, message):

@@ -11,7 +11,8 @@ rebuilt the way each kind allows:
   initialising it and loading the module's weights (not the optimizer state);
 - module instances (criteria) by calling their class with the constructor
   arguments they keep as attributes of the same name, then loading their
-  state dict;
+  state dict; torch's containers (``Sequential``, ``ModuleList``,
+  ``ModuleDict``) by adding their layers, rebuilt so, to an empty one;
 - skorch callbacks by calling their class with their parameters, as skorch
   clones them (what a trained callback holds belongs to its training run);
 - any other object (estimators, helper objects) from its state dict, as
@@ -34,7 +35,7 @@ from skorch.callbacks import Callback, ParamMapper
 from skorch.history import History
 from torch import nn
 
-from ._nets import optimizer_settings, restore_optimizer_settings
+from ._nets import defined_by_torch, optimizer_settings, restore_optimizer_settings
 from .modules import DROPOUT_ACTS_NOWHERE
 
 #: Array and scalar dtypes stored as JSON lists: bool, int, uint, float,
@@ -44,9 +45,8 @@ _ARRAY_KINDS = "biufUMmO"
 _TIME_KINDS = "Mm"
 #: How many bytes a string array may take beyond what its values need.
 _MAX_PADDED_BYTES = 64 * 2**20
-#: Constructor arguments of torch losses that torch folds into ``reduction``
-#: and does not keep.
-_DEPRECATED_TORCH_ARGUMENTS = {"size_average", "reduce"}
+#: torch's modules stored as their layers, which rebuild them when added to an empty one.
+_CONTAINERS = (nn.Sequential, nn.ModuleList, nn.ModuleDict)
 
 
 def name_of(obj):
@@ -183,18 +183,26 @@ def _check_rebuilds(module, arguments):
             rebuilt = _built_again(type(module), arguments)
             rebuilt.load_state_dict(module.state_dict())
     except Exception as error:  # a user's constructor may raise anything
+        why = ("torch's module keeps some of its settings under other names"
+               if defined_by_torch(type(module)) else
+               "an attribute may hold what __init__ built from the argument of its name "
+               "(self.dropout = nn.Dropout(dropout)), not the argument")
         _refuse_module(module, (
             f"built from the attributes named as its constructor's arguments "
             f"({', '.join(arguments) or 'none'}), it fails ({type(error).__name__}: "
-            f"{error}); an attribute may hold what __init__ built from the argument of "
-            "its name (self.dropout = nn.Dropout(dropout)), not the argument"))
+            f"{error}); {why}"))
     for name, value in arguments.items():
         kept = getattr(rebuilt, name, _MISSING)
-        if _plain(value) and repr(kept) != repr(value):
+        # (not a bias=True read from the bias a torch layer keeps)
+        if _plain(value) and getattr(module, name) is value and repr(kept) != repr(value):
             _refuse_module(module, (
                 f"its attribute {name!r} holds {value!r}, but built with {name}={value!r} "
                 f"it holds {'nothing' if kept is _MISSING else repr(kept)}: the attribute "
                 "is not the argument as given"))
+    # torch's modules print their settings, those left to their defaults too
+    if defined_by_torch(type(module)) and repr(rebuilt) != repr(module):
+        _refuse_module(module, f"built from the attributes named as its constructor's "
+                               f"arguments, it reads {rebuilt!r}, not {module!r}")
 
 
 def _built_again(cls, arguments):
@@ -360,14 +368,19 @@ class TreeWriter:
         return node
 
     def _module(self, module):
+        if type(module) in _CONTAINERS:
+            return self._container(module)
         arguments = {}
         # nn.Module's own takes *args and **kwargs, and nothing by them
         own_init = type(module).__init__ is not torch.nn.Module.__init__
         if not own_init:
             _check_nothing_attached(module)
+        # torch's modules leave some arguments to their defaults (device, dtype,
+        # deprecated ones, Identity's *args), which the rebuild's repr checks
+        by_torch = defined_by_torch(type(module))
         for parameter in inspect.signature(type(module)).parameters.values():
             if parameter.kind in _VARIADIC_REASONS:
-                if own_init:
+                if own_init and not by_torch:
                     _refuse_module(module, _VARIADIC_REASONS[parameter.kind].format(
                         parameter.name))
                 continue
@@ -375,9 +388,12 @@ class TreeWriter:
             if inspect.ismethod(value):  # ModuleList's modules
                 _refuse_module(module, f"its attribute {parameter.name!r} is a method, not "
                                        "the constructor argument of that name")
+            if by_torch and isinstance(parameter.default, bool) and (
+                    value is None or isinstance(value, torch.Tensor)):
+                value = value is not None  # a layer's bias=True keeps the bias itself
             if value is not _MISSING:
                 arguments[parameter.name] = value
-            elif parameter.name not in _DEPRECATED_TORCH_ARGUMENTS:
+            elif not (by_torch and parameter.default is not inspect.Parameter.empty):
                 _refuse_module(module, f"it does not keep its constructor argument "
                                        f"{parameter.name!r} as an attribute of that name")
         _check_rebuilds(module, arguments)
@@ -386,6 +402,16 @@ class TreeWriter:
             "arguments": self._dict(arguments, f"{type(module).__name__} argument"),
             "state": self._dict(module.state_dict()), **self._frozen(module),
         }
+
+    def _container(self, module):
+        """A Sequential, ModuleList or ModuleDict as its named layers, each saved
+        as a module (holding its weights); nothing else may be attached to it."""
+        attached = [*module._parameters, *module._buffers]
+        if attached:
+            _refuse_module(module, "it holds tensors registered after it was built "
+                                   f"({', '.join(attached)})")
+        layers = [[name, self.node(layer)] for name, layer in module.named_children()]
+        return {"kind": "module", "class": name_of(type(module)), "layers": layers}
 
     def _frozen(self, module):
         """The node entry of the parameters of ``module`` that do not train (frozen by
@@ -606,6 +632,8 @@ class TreeReader:
 
     def _module(self, node):
         cls = self._class(node, nn.Module)
+        if "layers" in node:
+            return self._container(cls, node["layers"])
         arguments = self._dict(node["arguments"])
         state = self._dict(node["state"])
         with _built_as_at_fit():
@@ -615,6 +643,18 @@ class TreeReader:
         _freeze(module, self.build(node.get("frozen", [])))
         self.modules.append(module)
         return module
+
+    def _container(self, cls, layers):
+        if cls not in _CONTAINERS:
+            raise ValueError(f"{name_of(cls)} cannot be rebuilt from its layers.")
+        container = cls()
+        for name, layer in layers:
+            layer = self.build(layer)
+            if not isinstance(name, str) or not isinstance(layer, nn.Module):
+                raise ValueError(f"a layer of a {cls.__name__} is not a named module")
+            container.add_module(name, layer)
+        self.modules.append(container)
+        return container
 
     def _callback(self, node):
         return self._class(node, Callback)(**self._dict(node["params"]))

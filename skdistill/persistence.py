@@ -13,8 +13,8 @@ file on the file's say-so: every class name in it is first checked against a
 registry of trusted classes (the built-in modules, nets, estimators and prior
 estimators of skdistill, skorch's nets, scikit-learn's common
 preprocessing and the prior estimators' scorers ``LogisticRegression`` and
-``HistGradientBoostingClassifier``, torch's usual optimizers, learning-rate
-schedulers and losses), plus
+``HistGradientBoostingClassifier``, torch's usual optimizers and learning-rate
+schedulers, and the layers, losses and containers of ``torch.nn``), plus
 those registered with :func:`register_trusted` or passed as ``trusted=``. A
 file naming any other class is refused before anything is built. This
 follows skops (https://skops.readthedocs.io). NumPy's ufuncs (``np.log1p``
@@ -312,7 +312,9 @@ _BUILT_IN_TRUSTED = _by_name((
         "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
         "CosineAnnealingWarmRestarts", "ReduceLROnPlateau", "OneCycleLR", "CyclicLR",
         "LinearLR", "ConstantLR", "PolynomialLR")),
-    nn.BCEWithLogitsLoss, nn.BCELoss, nn.CrossEntropyLoss, nn.NLLLoss, nn.MSELoss,
+    # torch's layers, losses and containers: their constructors take settings only
+    *(value for value in vars(nn).values()
+      if isinstance(value, type) and issubclass(value, nn.Module)),
     MetadataRequest, MethodMetadataRequest,
     Pipeline, FeatureUnion, ColumnTransformer, FunctionTransformer,
     OneHotEncoder, OrdinalEncoder, StandardScaler, MinMaxScaler, MaxAbsScaler,

@@ -231,14 +231,52 @@ class OwnList(torch.nn.ModuleList):
     """A ModuleList of the user's."""
 
 
-def test_a_module_instance_of_positional_arguments_is_refused(imbalanced_arrays, tmp_path):
-    # Sequential(*layers) was saved without its layers: "damaged skdistill model file"
+def test_torch_layers_and_containers_round_trip_as_instances(imbalanced_arrays, tmp_path):
+    # the usual skorch module, a Sequential of torch's layers, was refused ("its
+    # constructor takes *args"), and so was a Linear ("does not keep 'device'")
     X, y = imbalanced_arrays
-    layers = torch.nn.Sequential(torch.nn.Linear(X.shape[1], 4), torch.nn.ReLU(),
-                                 torch.nn.Linear(4, 1))
-    clf = DistilledClassifier(student=layers, **FAST).fit(X, y)
-    assert_save_refuses(clf, tmp_path, r"Cannot save the Sequential instance: its constructor "
-                                       r"takes \*args")
+    hidden = nn.Sequential(OrderedDict(
+        fc=nn.Linear(X.shape[1], 6, bias=False), act=nn.GELU(approximate="tanh"),
+        norm=nn.LayerNorm(6, eps=1e-3), clip=nn.Hardtanh(-2.0, 2.0), same=nn.Identity()))
+    hidden.fc.weight.requires_grad_(False)
+    student = nn.Sequential(hidden, nn.Dropout(0.2), nn.Linear(6, 1))
+    clf = fast(student=NeuralNetBinaryClassifier(student)).fit(X, y)
+    loaded = round_trip(clf, tmp_path)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    assert repr(loaded.student_.module_) == repr(clf.student_.module_)
+    assert [name for name, parameter in loaded.student_.module_.named_parameters()
+            if not parameter.requires_grad] == ["0.fc.weight"]
+    # containers that are arguments of a module keep their layers' names and weights
+    for container in (nn.ModuleList([nn.Linear(2, 3), nn.ReLU()]),
+                      nn.ModuleDict({"first": nn.Linear(2, 3), "last": nn.Conv1d(3, 2, 5)})):
+        tree_writer = plain_data.TreeWriter()
+        tree = tree_writer.node(container)
+        built = plain_data.TreeReader(
+            {name: persistence._TRUSTED[name] for name in plain_data.class_names(tree)},
+            tree_writer.tensors, torch.device("cpu")).build(tree)
+        assert type(built) is type(container) and repr(built) == repr(container)
+        for (name, value), (built_name, built_value) in zip(
+                container.state_dict().items(), built.state_dict().items()):
+            assert name == built_name and torch.equal(value, built_value)
+
+
+def test_torch_modules_that_do_not_rebuild_are_refused():
+    # torch's settings left to their defaults must rebuild the module: LSTM keeps its
+    # sizes under no argument's name, MultiheadAttention no bias=False
+    for module, reason in ((nn.LSTM(3, 2), "missing 2 required positional arguments"),
+                           (nn.MultiheadAttention(4, 2, bias=False), "Missing key")):
+        with pytest.raises(TypeError, match=f"(?s)Cannot save the {type(module).__name__} "
+                                            f"instance: .*{reason}.*under other names"):
+            plain_data.TreeWriter().node(module)
+    attached = nn.Sequential(nn.Linear(2, 1))
+    attached.register_buffer("scale", torch.ones(1))
+    with pytest.raises(TypeError, match=r"registered after it was built \(scale\)"):
+        plain_data.TreeWriter().node(attached)
+
+
+def test_a_module_instance_attached_to_after_it_was_built_is_refused(imbalanced_arrays,
+                                                                      tmp_path):
+    X, y = imbalanced_arrays
     # a module of no __init__ of its own, its layers attached after it was built, and a
     # ModuleList, whose `modules` is a method: both written, then "damaged" at load
     attached = Bare()
