@@ -1286,11 +1286,7 @@ def train_round(net, data, role):
         what = "logits became inf or NaN" if net.criterion_.saw_non_finite() else (
             f"training loss became {loss}"
         )
-        raise FloatingPointError(
-            f"The {role}'s {what}; training was stopped. Lower the learning rate, "
-            "scale the input or check it for extreme or missing values (NaN or inf, which "
-            "scikit-learn's assume_finite=True lets through)."
-        )
+        raise non_finite_error(f"The {role}'s {what}")
     state = _non_finite_state(net.optimizer_)
     if state:
         raise FloatingPointError(
@@ -1300,6 +1296,16 @@ def train_round(net, data, role):
             "stopped. Scale the input (StandardScaler) or check it for extreme values."
         )
     return loss
+
+
+def non_finite_error(what):
+    """The FloatingPointError that stops training where ``what`` ("The student's
+    logits became inf or NaN") happened."""
+    return FloatingPointError(
+        f"{what}; training was stopped. Lower the learning rate, scale the input or check "
+        "it for extreme or missing values (NaN or inf, which scikit-learn's "
+        "assume_finite=True lets through)."
+    )
 
 
 def _non_finite_state(optimizer):

@@ -17,8 +17,8 @@ from sklearn.utils import _safe_indexing
 from tqdm.auto import tqdm
 
 from ._nets import (
-    TensorData, module_state, predict_logits, restore_module_state, return_to, train_round,
-    training_position, training_run, warn_of_squashed_logits,
+    TensorData, module_state, non_finite_error, predict_logits, restore_module_state,
+    return_to, train_round, training_position, training_run, warn_of_squashed_logits,
 )
 from ._signals import ctrl_c_recorded
 from ._warnings import user_stacklevel, warn_interrupted
@@ -334,6 +334,9 @@ class DistillationRun:
 
     def _validate(self, role, logits, fields):
         """Score a role's validation logits; add the score to its record ``fields``."""
+        if not torch.isfinite(logits).all():  # a NaN of the held-out input alone
+            raise non_finite_error(
+                f"The {role}'s logits on the part held out for early stopping hold inf or NaN")
         score = ValidationScore.of(self.valid.y, logits, self.valid.sample_weight)
         fields.update({f"{role}_valid_auc": score.auc, f"{role}_valid_loss": score.loss})
         return score

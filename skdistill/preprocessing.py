@@ -2,7 +2,6 @@
 
 import warnings
 from collections.abc import Mapping, Set
-from functools import partial
 from numbers import Integral, Number
 
 import numpy as np
@@ -130,6 +129,15 @@ def _texts(sequences, caller):
                 raise ValueError(f"{caller}: sample {index} is missing (None, NaN or pd.NA).")
         texts.append(_as_text(sequence, caller))
     return texts
+
+
+def _symbol_text(value):
+    """A table cell's symbol as text; a whole float reads as the integer it
+    equals (1.0 as 1, as scikit-learn's OneHotEncoder takes them): pandas makes
+    an int column float after a NaN or a concat."""
+    if isinstance(value, (float, np.floating)) and value.is_integer():
+        value = int(value)
+    return _as_text(value, "SequenceEncoder")
 
 
 def _first_number(sequences):
@@ -470,7 +478,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     decoded as UTF-8. A cell that is missing (None, NaN or ``pd.NA``) raises
     a ``ValueError``, as does a number given as a sequence (its digits are no
     sequence); in a table of several columns numbers are symbols, as
-    categories are.
+    categories are (a whole float is the integer it equals: 1.0 is "1").
 
     Examples
     --------
@@ -557,8 +565,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         # in fit, the positions encoded alone (the length's given), whose alphabet it learns
         width = self.length if reset else self.length_ + 1
         if X.shape[1] > 1:
-            return np.vectorize(partial(_as_text, caller="SequenceEncoder"),
-                                otypes=[str])(X[:, :width])
+            return np.vectorize(_symbol_text, otypes=[str])(X[:, :width])
         if not one_dimensional:
             _refuse_numbers(X[:, 0], reshape=False)
         return _letters(X.ravel(), width)

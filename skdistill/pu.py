@@ -113,13 +113,15 @@ def check_positive_label(label):
     Raises
     ------
     PositiveLabelNameError
-        A ValueError, if ``label`` is the string "unlabeled", "unlabelled",
-        "unknown" or "U", in any case, or "-" or "-1".
+        A ValueError, if ``label`` is the string (or bytes) "unlabeled",
+        "unlabelled", "unknown" or "U", in any case, or "-" or "-1".
 
     Examples
     --------
     >>> check_positive_label("site")
     """
+    if isinstance(label, bytes):  # the metrics take bytes labels
+        label = label.decode("utf-8", "replace")
     name = label.strip().lower() if isinstance(label, str) else None
     if name in _UNLABELED_NAMES or name in _NEGATIVE_NAMES:
         marked = "unlabeled" if name in _UNLABELED_NAMES else "negative (or unlabeled)"

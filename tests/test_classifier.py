@@ -1013,6 +1013,21 @@ def test_nan_loss_stops_training_with_clear_error(imbalanced_arrays):
             fast().fit(missing, y)
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_a_nan_in_the_held_out_part_alone_stops_training(n_classes):
+    # it trained on: two classes recorded NaN losses and let early stopping rank NaN
+    # scores, three failed in roc_auc_score ("Target scores need to be probabilities")
+    X, y = make_classification(120, 6, n_informative=4, n_classes=n_classes, random_state=0)
+    # the rows the fit holds out: its split is the first draw of random_state=0
+    _, held_out = train_test_split(np.arange(len(y)), test_size=0.2, stratify=y,
+                                   random_state=np.random.RandomState(0))
+    X[held_out[:2], 0] = np.nan
+    with sklearn.config_context(assume_finite=True):
+        with pytest.raises(FloatingPointError, match=r"teacher's logits on the part held out "
+                                                     r"for early stopping hold inf or NaN"):
+            fast(early_stopping=True, validation_fraction=0.2).fit(X, y)
+
+
 def test_an_overflowing_optimizer_state_stops_training_with_clear_error(imbalanced_arrays):
     # AdamW's exp_avg_sq overflowed to inf on features near 1e30 while the logits stayed
     # finite: every step was 0 from then on, and the student predicted one constant

@@ -636,6 +636,20 @@ def test_letters_without_another_case_are_not_warned_of_as_both_cases():
         SequenceEncoder().fit(["𝔸B", "bB"])
 
 
+def test_a_whole_float_is_the_integer_symbol_it_equals():
+    # 1.0 was the letter "1.0", unknown to an encoder fitted on 1 (as pandas makes an
+    # int column float): its rows came out all zeros, where OneHotEncoder takes 1 == 1.0
+    table = pd.DataFrame({"p0": [1, 2, 3, 1], "p1": [3, 1, 2, 2]})
+    encoder = SequenceEncoder(handle_unknown="error").fit(table.astype(float))
+    assert encoder.alphabet_.tolist() == ["1", "2", "3"]
+    expected = encoder.transform(table)
+    np.testing.assert_array_equal(encoder.transform(table.assign(p1=table["p1"] * 1.0)),
+                                  expected)
+    np.testing.assert_array_equal(encoder.transform(table.to_numpy(dtype=np.float32)),
+                                  expected)
+    assert SequenceEncoder().fit(table / 2).alphabet_.tolist() == ["0.5", "1", "1.5"]
+
+
 def test_nullable_columns_give_the_symbols_of_their_numpy_dtypes():
     # a nullable Int64 table learned "0.0", "1.0"; fitted on int64 and given Int64, every
     # cell was an unknown letter

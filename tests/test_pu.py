@@ -589,6 +589,11 @@ def test_a_positive_label_named_unlabeled_is_refused(small_separable_task, posit
     with pytest.raises(ValueError, match=f"Or name it: pos_label='{positive}'"):
         pu_roc_auc_score(y, s, prior=0.2)
     assert pu_f1_score(y, y, pos_label=positive) == pytest.approx(1 / s.mean())
+    # the metrics take bytes labels, and scored b"U" as the positive class
+    as_bytes = np.char.encode(y)
+    with pytest.raises(ValueError, match=f"here '{unlabeled}', whose name says.* Or name "
+                                         f"it: pos_label=b'{positive}'"):
+        pu_f1_score(as_bytes, as_bytes)
 
 
 @pytest.mark.parametrize("dtype", [str, object, "string", "category"])
