@@ -219,6 +219,24 @@ def _built_again(cls, arguments):
         return cls(**copy.deepcopy(arguments))
 
 
+#: What a module calls beyond its own forward, which no file keeps.
+_HOOKS = ("_forward_pre_hooks", "_forward_hooks", "_backward_pre_hooks", "_backward_hooks")
+
+
+def _check_savable_as_built(module):
+    """Refuse a module instance holding hooks (the loaded module would run
+    without them) or the parameters of a lazy layer not built yet."""
+    if isinstance(module, nn.modules.lazy.LazyModuleMixin) and (
+            module.has_uninitialized_params()):
+        _refuse_module(module, "its parameters are not built yet (a lazy layer learns its "
+                               "input size in its first forward, and this one never ran): "
+                               "give the layer its input size (nn.Linear for nn.LazyLinear)")
+    hooks = [name.strip("_") for name in _HOOKS if getattr(module, name, None)]
+    if hooks:
+        _refuse_module(module, f"it holds {' and '.join(hooks)}, which a file cannot keep "
+                               "(the loaded module would run without them)")
+
+
 def _plain(value):
     """Whether ``value`` is a number, string or None, or a tuple or list of them."""
     if isinstance(value, (tuple, list)):
@@ -368,6 +386,7 @@ class TreeWriter:
         return node
 
     def _module(self, module):
+        _check_savable_as_built(module)
         if type(module) in _CONTAINERS:
             return self._container(module)
         arguments = {}
@@ -410,6 +429,12 @@ class TreeWriter:
         if attached:
             _refuse_module(module, "it holds tensors registered after it was built "
                                    f"({', '.join(attached)})")
+        names = {}
+        for name, layer in module._modules.items():
+            if id(layer) in names:  # named_children lists it once: the file lost the other
+                _refuse_module(module, f"it holds one layer twice ({names[id(layer)]!r} and "
+                                       f"{name!r})")
+            names[id(layer)] = name
         layers = [[name, self.node(layer)] for name, layer in module.named_children()]
         return {"kind": "module", "class": name_of(type(module)), "layers": layers}
 
@@ -558,6 +583,7 @@ class TreeReader:
         #: Every torch module built, in the order built.
         self.modules = []
         self._objects = {}
+        self._tensor_keys = set()
 
     def build(self, node):
         """The value of a tree."""
@@ -649,6 +675,10 @@ class TreeReader:
             raise ValueError(f"{name_of(cls)} cannot be rebuilt from its layers.")
         container = cls()
         for name, layer in layers:
+            if not isinstance(layer, dict) or layer.get("kind") != "module":
+                # save writes each layer once (a layer met again made load's and
+                # forward's work double with each level of nesting)
+                raise ValueError(f"a layer of a {cls.__name__} is not a module of its own")
             layer = self.build(layer)
             if not isinstance(name, str) or not isinstance(layer, nn.Module):
                 raise ValueError(f"a layer of a {cls.__name__} is not a named module")
@@ -674,6 +704,15 @@ class TreeReader:
             self.object_hook(obj)
         return obj
 
+    def _tensor(self, node):
+        key = node["key"]
+        # save stores each tensor under a key of its own: one read twice would be
+        # built as many times as named (a file of one weight made load build 40)
+        if key in self._tensor_keys:
+            raise ValueError(f"the tensor {key!r} is named twice")
+        self._tensor_keys.add(key)
+        return self.tensors[key]
+
     _BUILDERS = {
         "tuple": lambda self, node: tuple(self._items(node)),
         "dict": _dict,
@@ -681,7 +720,7 @@ class TreeReader:
         "array": _array,
         "scalar": _scalar,
         "dtype": lambda self, node: _check_dtype(node["value"], "a dtype"),
-        "tensor": lambda self, node: self.tensors[node["key"]],
+        "tensor": _tensor,
         "device": lambda self, node: torch.device(node["value"]),
         "slice": lambda self, node: slice(*self._items(node)),
         "random_state": _random_state,

@@ -232,7 +232,8 @@ def _check_features_named(columns, header, data, key, path):
     take in a column of no name in the header, or of the name pandas gives such a
     column ("Unnamed: 0", "Unnamed: 0.1" for a second, once read and written again):
     pandas' ``DataFrame.to_csv`` writes the row index there (a model trained on rows
-    sorted by class scored 1.0 from the row numbers alone)."""
+    sorted by class scored 1.0 from the row numbers alone); or one named as the
+    samples' IDs ("id", "sample_id", "identifier")."""
     features = set(_feature_columns(data, columns))
     unnamed = [(position, column) for position, (column, name)
                in enumerate(zip(columns, header), start=1)
@@ -246,6 +247,15 @@ def _check_features_named(columns, header, data, key, path):
             "label, ID and weight columns, would take it in: name it or drop it, or list "
             "the features in data.feature_columns (where pandas' DataFrame.to_csv wrote "
             "its row index there, write the file with index=False)")
+    # an ID of rows sorted by class predicts the label: a model scored 0.99 on IDs alone
+    named_as_ids = [column for column in columns if column in features and isinstance(
+        column, str) and re.fullmatch(r"(sample[ _]?)?id|identifier", column.strip(), re.I)]
+    if named_as_ids:
+        raise ConfigError(
+            f"{key}: column {named_as_ids[0]!r} of {path} is named as the samples' IDs, and "
+            "the default feature columns, every column but the label, ID and weight "
+            f"columns, would take it in: set data.id_column: {named_as_ids[0]}, or list "
+            "the features in data.feature_columns where it is one")
 
 
 def _spaced_names(columns, missing):
@@ -350,8 +360,8 @@ def _check_feature_values(frame, key, path):
     if text:
         column, row, where = _first_cell(text)
         advice = "" if key == "--input" else (
-            ": name a column of sequences data.sequence_column, or set encoder: "
-            "OneHotEncoder for columns of categories")
+            ": name a column of sequences data.sequence_column, or one of the samples' "
+            "IDs data.id_column, or set encoder: OneHotEncoder for columns of categories")
         raise ConfigError(
             f"{key}: column(s) {_some(list(text))} of {path} hold text, and feature columns "
             f"must hold numbers ({frame[column].iloc[row]!r} in {where}){advice}"

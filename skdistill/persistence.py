@@ -13,8 +13,9 @@ file on the file's say-so: every class name in it is first checked against a
 registry of trusted classes (the built-in modules, nets, estimators and prior
 estimators of skdistill, skorch's nets, scikit-learn's common
 preprocessing and the prior estimators' scorers ``LogisticRegression`` and
-``HistGradientBoostingClassifier``, torch's usual optimizers and learning-rate
-schedulers, and the layers, losses and containers of ``torch.nn``), plus
+``HistGradientBoostingClassifier``, torch's usual optimizers, learning-rate
+schedulers and losses, its containers and its layers whose sizes are their
+weights': ``Linear``, ``Embedding``, ``LayerNorm``, activations, ...), plus
 those registered with :func:`register_trusted` or passed as ``trusted=``. A
 file naming any other class is refused before anything is built. This
 follows skops (https://skops.readthedocs.io). NumPy's ufuncs (``np.log1p``
@@ -312,9 +313,15 @@ _BUILT_IN_TRUSTED = _by_name((
         "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
         "CosineAnnealingWarmRestarts", "ReduceLROnPlateau", "OneCycleLR", "CyclicLR",
         "LinearLR", "ConstantLR", "PolynomialLR")),
-    # torch's layers, losses and containers: their constructors take settings only
-    *(value for value in vars(nn).values()
-      if isinstance(value, type) and issubclass(value, nn.Module)),
+    # torch's layers whose sizes are their weights' (a padding or an upsampling of the
+    # file's could make predict allocate without bound), losses and containers
+    nn.Sequential, nn.ModuleList, nn.ModuleDict, nn.Identity, nn.Flatten,
+    nn.Linear, nn.Bilinear, nn.Embedding, nn.LayerNorm, nn.BatchNorm1d,
+    nn.Dropout, nn.Dropout1d, nn.AlphaDropout,
+    nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.PReLU, nn.ELU, nn.SELU, nn.CELU, nn.GELU, nn.SiLU,
+    nn.Mish, nn.Sigmoid, nn.Tanh, nn.Hardtanh, nn.Hardswish, nn.Hardsigmoid, nn.Softplus,
+    nn.Softsign, nn.LogSigmoid, nn.Softmax, nn.LogSoftmax,
+    nn.BCEWithLogitsLoss, nn.BCELoss, nn.CrossEntropyLoss, nn.NLLLoss, nn.MSELoss,
     MetadataRequest, MethodMetadataRequest,
     Pipeline, FeatureUnion, ColumnTransformer, FunctionTransformer,
     OneHotEncoder, OrdinalEncoder, StandardScaler, MinMaxScaler, MaxAbsScaler,

@@ -131,11 +131,12 @@ def _texts(sequences, caller):
     return texts
 
 
-def _symbol_text(value):
+def _symbol_text(value, whole_floats_as_integers=True):
     """A table cell's symbol as text; a whole float reads as the integer it
     equals (1.0 as 1, as scikit-learn's OneHotEncoder takes them): pandas makes
     an int column float after a NaN or a concat."""
-    if isinstance(value, (float, np.floating)) and value.is_integer():
+    if (whole_floats_as_integers and isinstance(value, (float, np.floating))
+            and value.is_integer()):
         value = int(value)
     return _as_text(value, "SequenceEncoder")
 
@@ -565,7 +566,10 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         # in fit, the positions encoded alone (the length's given), whose alphabet it learns
         width = self.length if reset else self.length_ + 1
         if X.shape[1] > 1:
-            return np.vectorize(_symbol_text, otypes=[str])(X[:, :width])
+            # absent from encoders fitted before it existed, which learned 1.0 as "1.0"
+            as_integers = reset or getattr(self, "_whole_floats_as_integers", False)
+            return np.vectorize(lambda value: _symbol_text(value, as_integers),
+                                otypes=[str])(X[:, :width])
         if not one_dimensional:
             _refuse_numbers(X[:, 0], reshape=False)
         return _letters(X.ravel(), width)
@@ -625,6 +629,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             encoded = _fit_length(symbols, self.length_)  # the letters transform encodes
             self._refuse_unknown(encoded, _unknown_letters(encoded, self._codes(encoded)))
         self._length_learned = self.length is None
+        self._whole_floats_as_integers = True
         lengths = _lengths(symbols)
         if self.n_features_in_ == 1:  # one string per sample, split into letters
             if self._length_learned:

@@ -148,7 +148,7 @@ def _write_config(config, **changes):
     ({"data": {"path": "data.csv", "label_column": "target"}},
      "hold text, and feature columns must hold numbers ('row0' in data row 1 of 'name', "
      "300 such cell(s) in that column): name a column of sequences data.sequence_column, "
-     "or set encoder: OneHotEncoder"),
+     "or one of the samples' IDs data.id_column, or set encoder: OneHotEncoder"),
 ], ids=["diverging", "text feature"])
 def test_config_mistakes_found_late_are_one_line(tmp_path, changes, message):
     # a diverging net ended in a traceback; the others in the Python API's advice

@@ -248,12 +248,9 @@ def test_torch_layers_and_containers_round_trip_as_instances(imbalanced_arrays, 
             if not parameter.requires_grad] == ["0.fc.weight"]
     # containers that are arguments of a module keep their layers' names and weights
     for container in (nn.ModuleList([nn.Linear(2, 3), nn.ReLU()]),
-                      nn.ModuleDict({"first": nn.Linear(2, 3), "last": nn.Conv1d(3, 2, 5)})):
+                      nn.ModuleDict({"first": nn.Linear(2, 3), "last": nn.Embedding(3, 2)})):
         tree_writer = plain_data.TreeWriter()
-        tree = tree_writer.node(container)
-        built = plain_data.TreeReader(
-            {name: persistence._TRUSTED[name] for name in plain_data.class_names(tree)},
-            tree_writer.tensors, torch.device("cpu")).build(tree)
+        built = build_tree(tree_writer.node(container), tree_writer.tensors)
         assert type(built) is type(container) and repr(built) == repr(container)
         for (name, value), (built_name, built_value) in zip(
                 container.state_dict().items(), built.state_dict().items()):
@@ -270,8 +267,47 @@ def test_torch_modules_that_do_not_rebuild_are_refused():
             plain_data.TreeWriter().node(module)
     attached = nn.Sequential(nn.Linear(2, 1))
     attached.register_buffer("scale", torch.ones(1))
-    with pytest.raises(TypeError, match=r"registered after it was built \(scale\)"):
-        plain_data.TreeWriter().node(attached)
+    tied = nn.Linear(2, 2)
+    hooked = nn.Linear(2, 1)
+    hooked.register_forward_hook(lambda module, args, output: output * 2)
+    # a layer in two places was written once ("damaged" at load), a hook left out (the
+    # loaded model predicted otherwise), a lazy layer never run failed in torch's words
+    for module, reason in ((attached, r"registered after it was built \(scale\)"),
+                           (nn.Sequential(tied, nn.ReLU(), tied), "one layer twice .'0' and '2'"),
+                           (nn.Sequential(hooked), "holds forward_hooks"),
+                           (nn.LazyLinear(1), r"not built yet .*\(nn.Linear for nn.LazyLinear\)")):
+        with pytest.raises(TypeError, match=reason):
+            plain_data.TreeWriter().node(module)
+
+
+def build_tree(tree, tensors):
+    """What load builds of a tree written by TreeWriter, its classes trusted out of the box."""
+    return plain_data.TreeReader(
+        {name: persistence._TRUSTED[name] for name in plain_data.class_names(tree)},
+        tensors, torch.device("cpu")).build(tree)
+
+
+def test_a_file_cannot_make_load_build_without_bound():
+    writer = plain_data.TreeWriter()
+    tree = writer.node(nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 3)))
+    # a container's layer as a reference to another node: nested, each level doubled
+    # the layers that load built and forward ran (a 166 KB file took 25 s to load)
+    repeated = copy.deepcopy(tree)
+    repeated["layers"][1][1] = {"kind": "ref", "id": repeated["layers"][0][1]["id"]}
+    with pytest.raises(ValueError, match="a layer of a Sequential is not a module of its own"):
+        build_tree(repeated, writer.tensors)
+    # one stored tensor named by many layers: each was built at full size
+    shared = copy.deepcopy(tree)
+    shared["layers"][1][1]["state"] = shared["layers"][0][1]["state"]
+    with pytest.raises(ValueError, match="the tensor '0' is named twice"):
+        build_tree(shared, writer.tensors)
+    assert isinstance(build_tree(tree, writer.tensors), nn.Sequential)
+    # layers whose sizes are set by their arguments alone are not trusted out of the box
+    # (a file's ZeroPad1d((0, 10**9)) made predict allocate 20 GB)
+    for layer in (nn.ZeroPad1d(1), nn.Upsample(scale_factor=2), nn.TransformerEncoder,
+                  nn.Conv1d):
+        cls = layer if isinstance(layer, type) else type(layer)
+        assert plain_data.name_of(cls) not in persistence._TRUSTED
 
 
 def test_a_module_instance_attached_to_after_it_was_built_is_refused(imbalanced_arrays,
@@ -1593,9 +1629,16 @@ def test_module_sizes_in_the_file_are_checked_before_allocating(
     if edit == "module instance":  # of the saved weights' size, then rebuilt by skorch
         student = dict(manifest["estimator"]["state"]["items"])["student_"]
         position = [key for key, _ in params].index("module")
+        # a copy of the student's weights under keys of their own, as save stores them
+        stored = safetensors.torch.load(tensors)
+        state = copy.deepcopy(student["module_state"])
+        for _, tensor in state["items"]:
+            stored[f"copy{tensor['key']}"] = stored[tensor["key"]].clone()
+            tensor["key"] = f"copy{tensor['key']}"
+        tensors = safetensors.torch.save(stored)
         params[position][1] = {"kind": "module", "class": "skdistill.modules.MLP",
                                "arguments": {"kind": "dict", "items": HUGE[:2]},
-                               "state": student["module_state"]}
+                               "state": state}
     path = tmp_path / "huge.skd"
     write_model_file(path, manifest, tensors)
     with pytest.raises(ValueError, match="damaged.*would hold 400,260,001 numbers, more than"):
