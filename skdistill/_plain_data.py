@@ -436,6 +436,10 @@ class TreeWriter:
                                        f"{name!r})")
             names[id(layer)] = name
         layers = [[name, self.node(layer)] for name, layer in module.named_children()]
+        shared = [name for name, node in layers if node["kind"] == "ref"]
+        if shared:  # load takes a layer of its own only
+            _refuse_module(module, f"its layer {shared[0]!r} is a layer of another module of "
+                                   "the model too")
         return {"kind": "module", "class": name_of(type(module)), "layers": layers}
 
     def _frozen(self, module):

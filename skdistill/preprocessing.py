@@ -131,7 +131,7 @@ def _texts(sequences, caller):
     return texts
 
 
-def _symbol_text(value, whole_floats_as_integers=True):
+def _symbol_text(value, whole_floats_as_integers):
     """A table cell's symbol as text; a whole float reads as the integer it
     equals (1.0 as 1, as scikit-learn's OneHotEncoder takes them): pandas makes
     an int column float after a NaN or a concat."""

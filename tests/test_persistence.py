@@ -272,7 +272,10 @@ def test_torch_modules_that_do_not_rebuild_are_refused():
     hooked.register_forward_hook(lambda module, args, output: output * 2)
     # a layer in two places was written once ("damaged" at load), a hook left out (the
     # loaded model predicted otherwise), a lazy layer never run failed in torch's words
+    # a layer of two containers was written as a reference, which load refuses
+    twice_used = nn.ModuleDict({"a": nn.Sequential(tied), "b": nn.Sequential(tied)})
     for module, reason in ((attached, r"registered after it was built \(scale\)"),
+                           (twice_used, "its layer '0' is a layer of another module"),
                            (nn.Sequential(tied, nn.ReLU(), tied), "one layer twice .'0' and '2'"),
                            (nn.Sequential(hooked), "holds forward_hooks"),
                            (nn.LazyLinear(1), r"not built yet .*\(nn.Linear for nn.LazyLinear\)")):
