@@ -33,6 +33,20 @@ def compression_of(path):
     return next((name for magic, name in _MAGIC.items() if magic.match(start)), None)
 
 
+#: How archives and compressions not read start, and what they are.
+_UNREAD_MAGIC = {b"PK\x03\x04": "a zip archive", b"\x28\xb5\x2f\xfd": "compressed with zstd"}
+
+
+def unread_compression(path):
+    """What file ``path`` is where its first bytes are those of an archive or a
+    compression not read (a zip archive, zstd), else None."""
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as raw:
+        start = raw.read(4)
+    return next((what for magic, what in _UNREAD_MAGIC.items() if start == magic), None)
+
+
 def _opener(path):
     """``open``, or the opener of the compression :func:`compression_of` finds."""
     compression = compression_of(path)

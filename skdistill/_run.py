@@ -37,7 +37,9 @@ from sklearn.preprocessing import label_binarize
 from sklearn.utils.multiclass import type_of_target
 
 from ._classifier import _weightless_classes
-from ._compression import READ_ERRORS, compression_of, open_text, where_not_utf8
+from ._compression import (
+    READ_ERRORS, compression_of, open_text, unread_compression, where_not_utf8,
+)
 from ._config import (
     FASTA_SUFFIXES, TOP_KEYS, ConfigError, _data_section, _section, _test_section, data_format,
     dump_yaml, has_sequences, is_sequence_module, load_config,
@@ -464,6 +466,10 @@ def read_samples(config, path=None, key="data.path", labelled=True, model_length
     except ConfigError:
         raise
     except UnicodeDecodeError as error:
+        unread = unread_compression(path)
+        if unread:
+            raise ConfigError(f"{key}: cannot read {path}: it is {unread}, which is not read; "
+                              "decompress it, or compress it with gzip, bzip2 or xz") from None
         raise ConfigError(f"{key}: cannot read {path}: it is not UTF-8 text, plain or "
                           f"compressed with gzip, bzip2 or xz ({where_not_utf8(path, error)}); "
                           "save it as UTF-8") from None

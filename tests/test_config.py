@@ -1509,6 +1509,17 @@ def test_a_file_that_is_not_utf8_text_is_named(tmp_path):
                 "it as UTF-8" in str(stopped.value.code))
 
 
+def test_a_zip_archive_is_named_as_one(tmp_path):
+    # "it is not UTF-8 text ... save it as UTF-8", of a file that is a zip archive
+    with zipfile.ZipFile(tmp_path / "sites.fasta", "w") as archive:
+        archive.writestr("sites.fasta", ">a|1\nACDK\n>b|0\nKLMN\n")
+    with pytest.raises(SystemExit) as stopped:
+        fit(write_config(tmp_path, data={"path": "sites.fasta"}))
+    assert str(stopped.value.code).endswith(
+        "sites.fasta: it is a zip archive, which is not read; decompress it, or compress it "
+        "with gzip, bzip2 or xz")
+
+
 @pytest.mark.parametrize("compress", [False, True])
 def test_a_byte_that_is_not_utf8_is_placed_by_its_line(csv_run, tmp_path, compress):
     # the decoder's position counts from the start of the chunk it read: "position 1" for
