@@ -223,18 +223,30 @@ def _built_again(cls, arguments):
 _HOOKS = ("_forward_pre_hooks", "_forward_hooks", "_backward_pre_hooks", "_backward_hooks")
 
 
+def check_no_hooks(module):
+    """Refuse ``module`` where it or a layer of it holds hooks: the loaded
+    module would run without them."""
+    for name, layer in module.named_modules():
+        hooks = [kind.strip("_") for kind in _HOOKS if getattr(layer, kind, None)]
+        if hooks:
+            where = f"its layer {name!r}" if name else "it"
+            raise TypeError(
+                f"Cannot save the {type(module).__name__} module: {where} holds "
+                f"{' and '.join(hooks)}, which a file cannot keep (the loaded module would "
+                "run without them); remove them (the handle register_forward_hook returns "
+                "has a remove method) before saving."
+            )
+
+
 def _check_savable_as_built(module):
-    """Refuse a module instance holding hooks (the loaded module would run
-    without them) or the parameters of a lazy layer not built yet."""
+    """Refuse a module instance holding hooks or the parameters of a lazy layer
+    not built yet."""
     if isinstance(module, nn.modules.lazy.LazyModuleMixin) and (
             module.has_uninitialized_params()):
         _refuse_module(module, "its parameters are not built yet (a lazy layer learns its "
                                "input size in its first forward, and this one never ran): "
                                "give the layer its input size (nn.Linear for nn.LazyLinear)")
-    hooks = [name.strip("_") for name in _HOOKS if getattr(module, name, None)]
-    if hooks:
-        _refuse_module(module, f"it holds {' and '.join(hooks)}, which a file cannot keep "
-                               "(the loaded module would run without them)")
+    check_no_hooks(module)
 
 
 def _plain(value):
@@ -378,6 +390,7 @@ class TreeWriter:
         node = {"kind": "net", "class": name_of(type(net)),
                 "params": self._dict(params, f"{type(net).__name__} parameter")}
         if getattr(net, "initialized_", False):
+            check_no_hooks(net.module_)
             node["module_state"] = self._dict(net.module_.state_dict())
             node.update(self._frozen(net.module_))
             node["history"] = self.node(list(net.history))
@@ -436,10 +449,11 @@ class TreeWriter:
                                        f"{name!r})")
             names[id(layer)] = name
         layers = [[name, self.node(layer)] for name, layer in module.named_children()]
-        shared = [name for name, node in layers if node["kind"] == "ref"]
-        if shared:  # load takes a layer of its own only
-            _refuse_module(module, f"its layer {shared[0]!r} is a layer of another module of "
-                                   "the model too")
+        shared = [name for name, node in layers if node["kind"] == "ref"
+                  and type(module._modules[name]) in _CONTAINERS]
+        if shared:  # load takes no container twice
+            _refuse_module(module, f"its layer {shared[0]!r}, a container, is a layer of "
+                                   "another module of the model too")
         return {"kind": "module", "class": name_of(type(module)), "layers": layers}
 
     def _frozen(self, module):
@@ -678,14 +692,14 @@ class TreeReader:
         if cls not in _CONTAINERS:
             raise ValueError(f"{name_of(cls)} cannot be rebuilt from its layers.")
         container = cls()
-        for name, layer in layers:
-            if not isinstance(layer, dict) or layer.get("kind") != "module":
-                # save writes each layer once (a layer met again made load's and
-                # forward's work double with each level of nesting)
-                raise ValueError(f"a layer of a {cls.__name__} is not a module of its own")
-            layer = self.build(layer)
+        for name, node in layers:
+            layer = self.build(node)
             if not isinstance(name, str) or not isinstance(layer, nn.Module):
                 raise ValueError(f"a layer of a {cls.__name__} is not a named module")
+            if node["kind"] == "ref" and type(layer) in _CONTAINERS:
+                # save writes no container twice (one met again made load's and
+                # forward's work double with each level of nesting)
+                raise ValueError(f"a layer of a {cls.__name__} is a container met before")
             container.add_module(name, layer)
         self.modules.append(container)
         return container

@@ -1,5 +1,6 @@
 """Preprocessing of biological sequences for scikit-learn pipelines."""
 
+import re
 import warnings
 from collections.abc import Mapping, Set
 from numbers import Integral, Number
@@ -566,8 +567,9 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         # in fit, the positions encoded alone (the length's given), whose alphabet it learns
         width = self.length if reset else self.length_ + 1
         if X.shape[1] > 1:
-            # absent from encoders fitted before it existed, which learned 1.0 as "1.0"
-            as_integers = reset or getattr(self, "_whole_floats_as_integers", False)
+            # encoders fitted by skdistill 0.1 learned 1.0 as "1.0"
+            as_integers = reset or not any(
+                re.fullmatch(r"-?\d+\.0", letter) for letter in self.alphabet_)
             return np.vectorize(lambda value: _symbol_text(value, as_integers),
                                 otypes=[str])(X[:, :width])
         if not one_dimensional:
@@ -629,7 +631,6 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
             encoded = _fit_length(symbols, self.length_)  # the letters transform encodes
             self._refuse_unknown(encoded, _unknown_letters(encoded, self._codes(encoded)))
         self._length_learned = self.length is None
-        self._whole_floats_as_integers = True
         lengths = _lengths(symbols)
         if self.n_features_in_ == 1:  # one string per sample, split into letters
             if self._length_learned:
