@@ -199,6 +199,7 @@ def _check_rebuilds(module, arguments):
                 f"its attribute {name!r} holds {value!r}, but built with {name}={value!r} "
                 f"it holds {'nothing' if kept is _MISSING else repr(kept)}: the attribute "
                 "is not the argument as given"))
+    _check_hooks_kept(module, rebuilt)
     # torch's modules print their settings, those left to their defaults too
     if defined_by_torch(type(module)) and repr(rebuilt) != repr(module):
         _refuse_module(module, f"built from the attributes named as its constructor's "
@@ -223,30 +224,34 @@ def _built_again(cls, arguments):
 _HOOKS = ("_forward_pre_hooks", "_forward_hooks", "_backward_pre_hooks", "_backward_hooks")
 
 
-def check_no_hooks(module):
-    """Refuse ``module`` where it or a layer of it holds hooks: the loaded
-    module would run without them."""
-    for name, layer in module.named_modules():
-        hooks = [kind.strip("_") for kind in _HOOKS if getattr(layer, kind, None)]
-        if hooks:
+def _hooks(module, layers=True):
+    """How many hooks of each kind ``module`` (and, with ``layers``, each of its
+    layers) holds, by (layer name, kind)."""
+    named = module.named_modules() if layers else [("", module)]
+    return {(name, kind): len(getattr(layer, kind)) for name, layer in named
+            for kind in _HOOKS if getattr(layer, kind, None)}
+
+
+def _check_hooks_kept(module, rebuilt=None, layers=True):
+    """Refuse ``module`` where it (or, with ``layers``, a layer of it) holds
+    hooks that ``rebuilt``, as load builds it, lacks: the loaded module would
+    run without them (those its constructor registers are kept)."""
+    kept = {} if rebuilt is None else _hooks(rebuilt)
+    for (name, kind), count in _hooks(module, layers).items():
+        if count > kept.get((name, kind), 0):
             where = f"its layer {name!r}" if name else "it"
-            raise TypeError(
-                f"Cannot save the {type(module).__name__} module: {where} holds "
-                f"{' and '.join(hooks)}, which a file cannot keep (the loaded module would "
-                "run without them); remove them (the handle register_forward_hook returns "
-                "has a remove method) before saving."
-            )
+            _refuse_module(module, f"{where} holds {kind.strip('_')} its constructor did not "
+                                   "register, which a file cannot keep (the loaded module "
+                                   "would run without them): remove them first")
 
 
-def _check_savable_as_built(module):
-    """Refuse a module instance holding hooks or the parameters of a lazy layer
-    not built yet."""
+def _check_not_lazy(module):
+    """Refuse a lazy layer whose parameters are not built yet."""
     if isinstance(module, nn.modules.lazy.LazyModuleMixin) and (
             module.has_uninitialized_params()):
         _refuse_module(module, "its parameters are not built yet (a lazy layer learns its "
                                "input size in its first forward, and this one never ran): "
                                "give the layer its input size (nn.Linear for nn.LazyLinear)")
-    check_no_hooks(module)
 
 
 def _plain(value):
@@ -390,7 +395,6 @@ class TreeWriter:
         node = {"kind": "net", "class": name_of(type(net)),
                 "params": self._dict(params, f"{type(net).__name__} parameter")}
         if getattr(net, "initialized_", False):
-            check_no_hooks(net.module_)
             node["module_state"] = self._dict(net.module_.state_dict())
             node.update(self._frozen(net.module_))
             node["history"] = self.node(list(net.history))
@@ -399,7 +403,7 @@ class TreeWriter:
         return node
 
     def _module(self, module):
-        _check_savable_as_built(module)
+        _check_not_lazy(module)
         if type(module) in _CONTAINERS:
             return self._container(module)
         arguments = {}
@@ -442,6 +446,7 @@ class TreeWriter:
         if attached:
             _refuse_module(module, "it holds tensors registered after it was built "
                                    f"({', '.join(attached)})")
+        _check_hooks_kept(module, layers=False)  # its layers are checked as modules
         names = {}
         for name, layer in module._modules.items():
             if id(layer) in names:  # named_children lists it once: the file lost the other

@@ -1,6 +1,5 @@
 """Preprocessing of biological sequences for scikit-learn pipelines."""
 
-import re
 import warnings
 from collections.abc import Mapping, Set
 from numbers import Integral, Number
@@ -132,13 +131,16 @@ def _texts(sequences, caller):
     return texts
 
 
-def _symbol_text(value, whole_floats_as_integers):
+def _symbol_text(value, alphabet=None):
     """A table cell's symbol as text; a whole float reads as the integer it
-    equals (1.0 as 1, as scikit-learn's OneHotEncoder takes them): pandas makes
-    an int column float after a NaN or a concat."""
-    if (whole_floats_as_integers and isinstance(value, (float, np.floating))
-            and value.is_integer()):
-        value = int(value)
+    equals (1.0 as 1, as scikit-learn's OneHotEncoder takes them: pandas makes
+    an int column float after a NaN or a concat), but as written where a
+    fitted ``alphabet`` holds that and not the integer (skdistill 0.1 learned
+    "1.0")."""
+    if isinstance(value, (float, np.floating)) and value.is_integer():
+        as_integer = str(int(value))
+        if alphabet is None or as_integer in alphabet or str(value) not in alphabet:
+            return as_integer
     return _as_text(value, "SequenceEncoder")
 
 
@@ -567,10 +569,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         # in fit, the positions encoded alone (the length's given), whose alphabet it learns
         width = self.length if reset else self.length_ + 1
         if X.shape[1] > 1:
-            # encoders fitted by skdistill 0.1 learned 1.0 as "1.0"
-            as_integers = reset or not any(
-                re.fullmatch(r"-?\d+\.0", letter) for letter in self.alphabet_)
-            return np.vectorize(lambda value: _symbol_text(value, as_integers),
+            alphabet = None if reset else set(self.alphabet_.tolist())
+            return np.vectorize(lambda value: _symbol_text(value, alphabet),
                                 otypes=[str])(X[:, :width])
         if not one_dimensional:
             _refuse_numbers(X[:, 0], reshape=False)

@@ -227,6 +227,19 @@ class Bare(torch.nn.Module):
         return self.linear(X)
 
 
+class HookedByItsConstructor(nn.Module):
+    """A module whose constructor registers a hook, as weight_norm does."""
+
+    def __init__(self, width=3):
+        super().__init__()
+        self.width = width
+        self.linear = nn.Linear(width, 1)
+        self.linear.register_forward_hook(lambda module, args, output: output * 2)
+
+    def forward(self, X):
+        return self.linear(X)
+
+
 class OwnList(torch.nn.ModuleList):
     """A ModuleList of the user's."""
 
@@ -252,13 +265,14 @@ def test_torch_layers_and_containers_round_trip_as_instances(imbalanced_arrays, 
     reloaded = round_trip(tied, tmp_path)
     assert reloaded.teacher[0] is reloaded.student[0]
     np.testing.assert_array_equal(reloaded.predict_proba(X), tied.predict_proba(X))
-    # a hook on a fitted module or a layer of it was left out: the loaded model
-    # predicted otherwise (by 0.23)
-    handle = clf.student_.module_[2].register_forward_hook(lambda *args: args[-1] * 2)
+    # a hook registered on a layer of a module instance was left out: the loaded model
+    # predicted otherwise (by 0.23); those a constructor registers are rebuilt by load
+    handle = student[2].register_forward_hook(lambda *args: args[-1] * 2)
     (tmp_path / "hooked").mkdir()
-    assert_save_refuses(clf, tmp_path / "hooked",
-                        "its layer '2' holds forward_hooks, which a file cannot")
+    assert_save_refuses(clf, tmp_path / "hooked", "Cannot save the Linear instance: it holds "
+                                                  "forward_hooks its constructor did not")
     handle.remove()
+    plain_data.TreeWriter().node(HookedByItsConstructor(3))
     # containers that are arguments of a module keep their layers' names and weights
     for container in (nn.ModuleList([nn.Linear(2, 3), nn.ReLU()]),
                       nn.ModuleDict({"first": nn.Linear(2, 3), "last": nn.Embedding(3, 2)})):

@@ -649,6 +649,12 @@ def test_a_whole_float_is_the_integer_symbol_it_equals():
     np.testing.assert_array_equal(encoder.transform(table.to_numpy(dtype=np.float32)),
                                   expected)
     assert SequenceEncoder().fit(table / 2).alphabet_.tolist() == ["0.5", "1", "1.5"]
+    # a column of text "1.0" beside a float column: 1.0 and 2.0 are the integers fit read
+    mixed = pd.DataFrame({"p0": ["1.0", "1", "2"], "p1": [1.0, 2.0, 1.0]})
+    mixed_encoder = SequenceEncoder(handle_unknown="error").fit(mixed)
+    assert mixed_encoder.alphabet_.tolist() == ["1", "1.0", "2"]
+    np.testing.assert_array_equal(mixed_encoder.transform(mixed)[:, 3:],
+                                  [[1, 0, 0], [0, 0, 1], [1, 0, 0]])
     # an encoder fitted by skdistill 0.1, which learned "1.0", reads 1.0 so still
     earlier = copy.deepcopy(encoder)
     earlier.alphabet_ = np.array(["1.0", "2.0", "3.0"])
