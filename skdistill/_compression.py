@@ -28,23 +28,28 @@ def compression_of(path):
 
     By the bytes, not the name: NCBI's ``.fna`` files come gzipped or not under
     the same name, and a file named ``.gz`` may have been decompressed in place."""
-    with open(path, "rb") as raw:
-        start = raw.read(10)
-    return next((name for magic, name in _MAGIC.items() if magic.match(start)), None)
+    return _named_by_its_start(path, _MAGIC)
 
 
 #: How archives and compressions not read start, and what they are.
-_UNREAD_MAGIC = {b"PK\x03\x04": "a zip archive", b"\x28\xb5\x2f\xfd": "compressed with zstd"}
+_UNREAD_MAGIC = {
+    re.compile(rb"PK\x03\x04"): "a zip archive",
+    re.compile(rb"\x28\xb5\x2f\xfd"): "compressed with zstd",
+}
 
 
 def unread_compression(path):
     """What file ``path`` is where its first bytes are those of an archive or a
     compression not read (a zip archive, zstd), else None."""
-    if not os.path.isfile(path):
-        return None
+    return _named_by_its_start(path, _UNREAD_MAGIC) if os.path.isfile(path) else None
+
+
+def _named_by_its_start(path, magic_names):
+    """The name in ``magic_names`` (pattern to name) of the first pattern the
+    first bytes of file ``path`` match, else None."""
     with open(path, "rb") as raw:
-        start = raw.read(4)
-    return next((what for magic, what in _UNREAD_MAGIC.items() if start == magic), None)
+        start = raw.read(10)
+    return next((name for magic, name in magic_names.items() if magic.match(start)), None)
 
 
 def _opener(path):

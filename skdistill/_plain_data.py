@@ -447,18 +447,20 @@ class TreeWriter:
             _refuse_module(module, "it holds tensors registered after it was built "
                                    f"({', '.join(attached)})")
         _check_hooks_kept(module, layers=False)  # its layers are checked as modules
-        names = {}
+        names, layers = {}, []
+        # every entry, not named_children's, which lists a layer held twice once
         for name, layer in module._modules.items():
-            if id(layer) in names:  # named_children lists it once: the file lost the other
+            if layer is None:  # an empty slot, left out as named_children leaves it
+                continue
+            if id(layer) in names:
                 _refuse_module(module, f"it holds one layer twice ({names[id(layer)]!r} and "
                                        f"{name!r})")
             names[id(layer)] = name
-        layers = [[name, self.node(layer)] for name, layer in module.named_children()]
-        shared = [name for name, node in layers if node["kind"] == "ref"
-                  and type(module._modules[name]) in _CONTAINERS]
-        if shared:  # load takes no container twice
-            _refuse_module(module, f"its layer {shared[0]!r}, a container, is a layer of "
-                                   "another module of the model too")
+            node = self.node(layer)
+            if node["kind"] == "ref" and type(layer) in _CONTAINERS:  # load takes none twice
+                _refuse_module(module, f"its layer {name!r}, a container, is a layer of "
+                                       "another module of the model too")
+            layers.append([name, node])
         return {"kind": "module", "class": name_of(type(module)), "layers": layers}
 
     def _frozen(self, module):
