@@ -25,7 +25,7 @@ import copyreg
 import functools
 import inspect
 import warnings
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from numbers import Number
 
 import numpy as np
@@ -220,16 +220,31 @@ def _built_again(cls, arguments):
         return cls(**copy.deepcopy(arguments))
 
 
+def _module_as_loaded(net):
+    """``net``'s module as load builds it from the net's parameters (before its
+    weights are loaded)."""
+    spec = net.module
+    return _built_again(type(spec) if isinstance(spec, nn.Module) else spec,
+                        net.get_params_for("module"))
+
+
 #: What a module calls beyond its own forward, which no file keeps.
 _HOOKS = ("_forward_pre_hooks", "_forward_hooks", "_backward_pre_hooks", "_backward_hooks")
 
 
+def _hook_name(hook):
+    """The qualified name of a hook's function, or of its class where it is a
+    callable object (torch's weight_norm registers one)."""
+    hook = getattr(hook, "func", hook)  # a functools.partial's
+    return getattr(hook, "__qualname__", type(hook).__qualname__)
+
+
 def _hooks(module, layers=True):
-    """How many hooks of each kind ``module`` (and, with ``layers``, each of its
-    layers) holds, by (layer name, kind)."""
+    """The hooks ``module`` (and, with ``layers``, each of its layers) holds, as
+    the names of their functions by (layer name, kind)."""
     named = module.named_modules() if layers else [("", module)]
-    return {(name, kind): len(getattr(layer, kind)) for name, layer in named
-            for kind in _HOOKS if getattr(layer, kind, None)}
+    return {(name, kind): Counter(map(_hook_name, getattr(layer, kind).values()))
+            for name, layer in named for kind in _HOOKS if getattr(layer, kind, None)}
 
 
 def _check_hooks_kept(module, rebuilt=None, layers=True):
@@ -237,12 +252,15 @@ def _check_hooks_kept(module, rebuilt=None, layers=True):
     hooks that ``rebuilt``, as load builds it, lacks: the loaded module would
     run without them (those its constructor registers are kept)."""
     kept = {} if rebuilt is None else _hooks(rebuilt)
-    for (name, kind), count in _hooks(module, layers).items():
-        if count > kept.get((name, kind), 0):
+    for (name, kind), hooks in _hooks(module, layers).items():
+        if hooks - kept.get((name, kind), Counter()):
             where = f"its layer {name!r}" if name else "it"
-            _refuse_module(module, f"{where} holds {kind.strip('_')} its constructor did not "
-                                   "register, which a file cannot keep (the loaded module "
-                                   "would run without them): remove them first")
+            raise TypeError(
+                f"Cannot save the {type(module).__name__} module: {where} holds "
+                f"{kind.strip('_')} its constructor does not register, which a file cannot "
+                "keep (the loaded module would run without them); remove them (the handle "
+                "register_forward_hook returns has a remove method) before saving."
+            )
 
 
 def _check_not_lazy(module):
@@ -395,6 +413,9 @@ class TreeWriter:
         node = {"kind": "net", "class": name_of(type(net)),
                 "params": self._dict(params, f"{type(net).__name__} parameter")}
         if getattr(net, "initialized_", False):
+            # a module instance given as such is saved, and checked, as a parameter
+            if net.module_ is not net.module and _hooks(net.module_):
+                _check_hooks_kept(net.module_, _module_as_loaded(net))
             node["module_state"] = self._dict(net.module_.state_dict())
             node.update(self._frozen(net.module_))
             node["history"] = self.node(list(net.history))

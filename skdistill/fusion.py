@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from ._options import check_option
-from .losses import predicted_class_shares
+from .losses import certain_where_infinite, predicted_class_shares
 
 __all__ = ["EPSILON", "FUSION_RULES", "fuse_teacher_logits", "probabilities_to_logits"]
 
@@ -140,7 +140,8 @@ def _log_mean_probability(stacked, weights):
     in log space: (t, n) binary logits give the positive class's (n,), (t, n, k)
     give log-probabilities (n, k). Infinite binary logits give a clipped hard
     target's; a class every teacher rules out gets the log of the dtype's
-    smallest normal number, so that the targets stay finite; NaN stays NaN.
+    smallest normal number, so that the targets stay finite (a teacher's +inf
+    makes its row certain of that class); NaN stays NaN.
     Half precision is computed in float32: its smallest normal, 6e-5, would floor
     ordinary probabilities."""
     dtype = stacked.dtype
@@ -153,7 +154,8 @@ def _log_mean_probability(stacked, weights):
         fused = positive - negative
         limit = float(probabilities_to_logits(torch.ones(1, dtype=dtype)))
         return torch.where(torch.isinf(fused), torch.sign(fused) * limit, fused).to(dtype)
-    fused = torch.logsumexp(log_weights + torch.log_softmax(stacked, dim=2), dim=0)
+    log_probabilities = torch.log_softmax(certain_where_infinite(stacked), dim=2)
+    fused = torch.logsumexp(log_weights + log_probabilities, dim=0)
     return fused.clamp(min=math.log(torch.finfo(stacked.dtype).tiny)).to(dtype)
 
 

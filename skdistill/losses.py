@@ -9,6 +9,7 @@ weights are the caller's to give (``DistilledClassifier`` checks them once per
 fit), since a check of values would wait for the device at every batch.
 """
 
+import math
 from numbers import Integral, Real
 
 import torch
@@ -148,7 +149,9 @@ def _mean(per_sample, sample_weight):
 
 def _reduced(loss, sample_weight, *args):
     """``loss(*args)``, a torch.nn.functional loss, reduced by :func:`_mean`; without
-    weights its own mean reduction, so unweighted training stays as it was."""
+    weights its own mean reduction, so unweighted training stays as it was. Half
+    precision is computed in float32, as every loss of this module is."""
+    args = [_full_precision(arg) for arg in args]
     if sample_weight is None:
         return loss(*args)
     return _mean(loss(*args, reduction="none"), sample_weight)
@@ -225,8 +228,11 @@ class ImbalancedNNPULoss(nn.Module):
 
     Notes
     -----
-    The returned tensor always holds the corrected risk as its value; only its
-    gradient follows the training rule above.
+    The returned tensor holds the corrected risk as its value; only its
+    gradient follows the training rule above. Where that rule's surrogate is
+    infinite and the risk finite (logits of +-inf all on the right side, with
+    the logistic surrogate), the value is NaN, so that training does not go
+    on without a gradient.
 
     Examples
     --------
@@ -436,9 +442,18 @@ def _soft_binary(student, teacher, temperature, sample_weight):
     )
 
 
+def certain_where_infinite(logits):
+    """Multi-class ``logits`` (..., k) with every row that holds +inf made certain:
+    its +inf logits become 0 and its others -inf, so that a softmax shares the
+    row among its infinite classes (inf - inf would make it NaN)."""
+    top = torch.isposinf(logits)
+    certain = torch.where(top, torch.zeros_like(logits), torch.full_like(logits, -math.inf))
+    return torch.where(top.any(dim=-1, keepdim=True), certain, logits)
+
+
 def _soft_multiclass(student, teacher, temperature, sample_weight):
     student, teacher = _softened(student, teacher, temperature)
-    soft_targets = F.softmax(teacher, dim=1)
+    soft_targets = F.softmax(certain_where_infinite(teacher), dim=1)
     log_probs = F.log_softmax(student, dim=1)
     return _mean(-(soft_targets * log_probs).sum(dim=1), sample_weight)
 

@@ -221,6 +221,13 @@ def test_undefined_and_ruled_out_teachers_in_the_mean_of_probabilities():
                                torch.softmax(ruled_out, dim=1))
 
 
+def test_an_infinite_multiclass_logit_makes_its_teacher_certain_in_the_mean():
+    # log_softmax([inf, 0, 0]) is NaN: the whole fused row was NaN
+    certain = torch.tensor([[float("inf"), 0.0, 0.0]])
+    fused = fuse_teacher_logits([certain, torch.zeros(1, 3)])
+    torch.testing.assert_close(fused.exp(), torch.tensor([[4 / 6, 1 / 6, 1 / 6]]))
+
+
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
 def test_half_precision_means_keep_ordinary_log_probabilities(dtype):
     # floored at the log of float16's smallest normal, -9.70: -12 and -20 became -9.70

@@ -586,6 +586,36 @@ def test_half_precision_risks_do_not_overflow_their_sums(dtype, prior):
     assert float(weighted) == pytest.approx(10_000.0, rel=1e-2)
 
 
+@pytest.mark.parametrize("kind", ["hard", "mse"])
+def test_unweighted_half_precision_terms_are_the_weighted_ones(kind):
+    # without weights torch's own float16 mean summed 5,000 losses of 20.7 to inf on
+    # the CPU (the weighted path gave 20.7), and an MSE of logits 256 apart was inf
+    student = torch.zeros(5_000, 3, dtype=torch.float16)
+    student[:, 0] = -20.0
+    teacher = torch.full_like(student, -128.0)
+    teacher[:, 0] = 128.0
+    target = torch.zeros(5_000, dtype=torch.int64)
+    for loss in (CrossEntropyLoss(), DistillationLoss(1.0, CrossEntropyLoss(), kind)):
+        arguments = (student, target) if isinstance(loss, CrossEntropyLoss) else (
+            student, target, teacher)
+        unweighted = loss(*arguments)
+        weighted = loss(*arguments, sample_weight=torch.ones(5_000))
+        assert torch.isfinite(unweighted) and unweighted.dtype == torch.float32
+        torch.testing.assert_close(unweighted, weighted)
+
+
+def test_an_infinite_multiclass_teacher_logit_is_a_certain_soft_target():
+    # softmax([inf, 0, 0]) is NaN (inf - inf): the soft term was NaN, the hard one finite
+    student = torch.tensor([[0.0, 1.0, 2.0]])
+    for teacher in ([[float("inf"), 0.0, 0.0]], [[float("inf"), float("inf"), 0.0]]):
+        certain = torch.tensor(teacher).isinf().float()
+        soft, hard = (DistillationLoss(1.0, CrossEntropyLoss(), kind)(
+            student, torch.tensor([2]), torch.tensor(teacher)) for kind in ("soft", "hard"))
+        expected = -(certain / certain.sum() * torch.log_softmax(student, dim=1)).sum()
+        torch.testing.assert_close(soft, expected)
+        torch.testing.assert_close(hard, expected)
+
+
 @pytest.mark.parametrize("alpha, n_true", [(1.0, 4), (0.0, 0)])
 def test_a_batch_of_two_empty_terms_back_propagates(alpha, n_true):
     # an empty part "contributes nothing", but the loss was a constant: backward raised

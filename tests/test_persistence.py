@@ -24,6 +24,7 @@ import safetensors.torch
 import sklearn
 import scipy.special
 import torch
+import torch.nn.utils.prune
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import make_pipeline as make_imbalanced_pipeline
 from imblearn.under_sampling import RandomUnderSampler
@@ -269,8 +270,8 @@ def test_torch_layers_and_containers_round_trip_as_instances(imbalanced_arrays, 
     # predicted otherwise (by 0.23); those a constructor registers are rebuilt by load
     handle = student[2].register_forward_hook(lambda *args: args[-1] * 2)
     (tmp_path / "hooked").mkdir()
-    assert_save_refuses(clf, tmp_path / "hooked", "Cannot save the Linear instance: it holds "
-                                                  "forward_hooks its constructor did not")
+    assert_save_refuses(clf, tmp_path / "hooked", "Cannot save the Linear module: it holds "
+                                                  "forward_hooks its constructor does not")
     handle.remove()
     plain_data.TreeWriter().node(HookedByItsConstructor(3))
     # containers that are arguments of a module keep their layers' names and weights
@@ -282,6 +283,29 @@ def test_torch_layers_and_containers_round_trip_as_instances(imbalanced_arrays, 
         for (name, value), (built_name, built_value) in zip(
                 container.state_dict().items(), built.state_dict().items()):
             assert name == built_name and torch.equal(value, built_value)
+
+
+def test_hooks_on_a_fitted_module_built_from_its_class(imbalanced_arrays, tmp_path):
+    # a hook added to a fitted net's module (built from its class) saved without a word
+    # and the loaded model predicted otherwise (by up to 0.22), pruning made a file
+    # load called damaged, and a constructor's hook swapped for another went unseen
+    X, y = imbalanced_arrays
+    clf = fast(student=NeuralNetBinaryClassifier(
+        HookedByItsConstructor, module__width=X.shape[1])).fit(X, y)
+    (tmp_path / "kept").mkdir()
+    loaded = round_trip(clf, tmp_path / "kept", trusted=[HookedByItsConstructor])
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    layer = clf.student_.module_.linear
+    handle = layer.register_forward_pre_hook(lambda module, args: (args[0] * 2,))
+    assert_save_refuses(clf, tmp_path, "Cannot save the HookedByItsConstructor module: its "
+                                       "layer 'linear' holds forward_pre_hooks its constructor")
+    handle.remove()
+    (key, _), = layer._forward_hooks.items()
+    layer._forward_hooks[key] = np.negative
+    assert_save_refuses(clf, tmp_path, "layer 'linear' holds forward_hooks")
+    layer._forward_hooks.clear()
+    torch.nn.utils.prune.l1_unstructured(clf.student_.module_.linear, "weight", amount=0.5)
+    assert_save_refuses(clf, tmp_path, "layer 'linear' holds forward_pre_hooks")
 
 
 def test_torch_modules_that_do_not_rebuild_are_refused():
