@@ -51,8 +51,9 @@ _SIZES = ("input_dim", "output_dim", "sequence_length", "alphabet_size")
 #: Inference needs no gradients, so it can afford larger batches.
 INFERENCE_BATCH_SIZE = 4096
 #: The most elements of a dense batch made from sparse input when not
-#: training (64 MiB of float32): wide sparse input (k-mer counts, say) then
-#: predicts in batches of fewer rows.
+#: training (64 MiB of float32; skorch holds a batch while the next is made, so
+#: twice that at the peak): wide sparse input (k-mer counts, say) then predicts
+#: in batches of fewer rows.
 SPARSE_BATCH_ELEMENTS = 2**24
 
 
@@ -98,11 +99,13 @@ class TensorData(torch.utils.data.Dataset):
         if self.is_sparse:
             self.X = sp.csr_matrix(X)
         else:
-            # torch cannot share a read-only buffer (a memory map, say), nor one read
-            # backwards (X[::-1]): copy those.
-            if not X.flags.writeable or any(stride < 0 for stride in X.strides):
+            if any(stride < 0 for stride in X.strides):  # torch reads none backwards
                 X = X.copy()
-            self.X = torch.as_tensor(X, device=self.device)
+            # A read-only buffer (pandas' to_numpy, a memory map) is shared all the
+            # same: no module sees it, as every batch taken is a copy.
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "The given NumPy array is not writable")
+                self.X = torch.as_tensor(X, device=self.device)
         self.y = y
         self.rows = None
 
