@@ -1735,7 +1735,9 @@ class DistilledClassifier(ClassifierMixin, BaseEstimator):
         -------
         scores : ndarray of float64 of shape (n_samples,) or (n_samples, n_classes)
             With two classes, the logit of ``classes_[1]`` (float64, as
-            scikit-learn's classifiers give it, from the nets' float32).
+            scikit-learn's classifiers give it, from the nets' float32: a
+            sample's last float32 bits may differ with the other samples of its
+            batch, as torch sums its products in another order).
 
         Raises
         ------
