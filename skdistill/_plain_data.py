@@ -209,13 +209,13 @@ def _check_rebuilds(module, arguments):
 def _built_again(cls, arguments):
     """``cls(**arguments)`` on torch's meta device (no memory taken, no weight
     drawn from the generators fits in other threads seed), or on the CPU, as
-    ``load`` builds, where the constructor reads its tensors' values."""
+    ``load`` builds, where it fails there (a constructor that reads its tensors'
+    values, through NumPy say, or checks their device)."""
     try:
         with torch.device("meta"):
             return cls(**copy.deepcopy(arguments))
-    except (NotImplementedError, RuntimeError) as error:
-        if not isinstance(error, NotImplementedError) and "meta" not in str(error):
-            raise
+    except Exception:  # a user's constructor may raise anything on the meta device
+        pass
     with torch.random.fork_rng(devices=[]):
         return cls(**copy.deepcopy(arguments))
 
@@ -415,7 +415,14 @@ class TreeWriter:
         if getattr(net, "initialized_", False):
             # a module instance given as such is saved, and checked, as a parameter
             if net.module_ is not net.module and _hooks(net.module_):
-                _check_hooks_kept(net.module_, _module_as_loaded(net))
+                try:
+                    rebuilt = _module_as_loaded(net)
+                except Exception as error:  # a user's constructor may raise anything
+                    raise TypeError(
+                        f"Cannot save the {type(net.module_).__name__} module: built from "
+                        f"the net's parameters, as load builds it, it fails "
+                        f"({type(error).__name__}: {error})") from error
+                _check_hooks_kept(net.module_, rebuilt)
             node["module_state"] = self._dict(net.module_.state_dict())
             node.update(self._frozen(net.module_))
             node["history"] = self.node(list(net.history))

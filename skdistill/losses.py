@@ -443,12 +443,14 @@ def _soft_binary(student, teacher, temperature, sample_weight):
 
 
 def certain_where_infinite(logits):
-    """Multi-class ``logits`` (..., k) with every row that holds +inf made certain:
-    its +inf logits become 0 and its others -inf, so that a softmax shares the
-    row among its infinite classes (inf - inf would make it NaN)."""
+    """Multi-class ``logits`` (..., k) with every row that holds +inf and no NaN
+    made certain: its +inf logits become 0 and its others -inf, so that a
+    softmax shares the row among its infinite classes (inf - inf would make it
+    NaN); a row with a NaN stays undefined."""
     top = torch.isposinf(logits)
     certain = torch.where(top, torch.zeros_like(logits), torch.full_like(logits, -math.inf))
-    return torch.where(top.any(dim=-1, keepdim=True), certain, logits)
+    rows = top.any(dim=-1, keepdim=True) & ~torch.isnan(logits).any(dim=-1, keepdim=True)
+    return torch.where(rows, certain, logits)
 
 
 def _soft_multiclass(student, teacher, temperature, sample_weight):

@@ -226,6 +226,9 @@ def test_an_infinite_multiclass_logit_makes_its_teacher_certain_in_the_mean():
     certain = torch.tensor([[float("inf"), 0.0, 0.0]])
     fused = fuse_teacher_logits([certain, torch.zeros(1, 3)])
     torch.testing.assert_close(fused.exp(), torch.tensor([[4 / 6, 1 / 6, 1 / 6]]))
+    # a row that holds NaN too stays undefined, as every row with a NaN does
+    undefined = torch.tensor([[float("inf"), 0.0, float("nan")]])
+    assert torch.isnan(fuse_teacher_logits([undefined, torch.zeros(1, 3)])).all()
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])

@@ -229,13 +229,15 @@ class Bare(torch.nn.Module):
 
 
 class HookedByItsConstructor(nn.Module):
-    """A module whose constructor registers a hook, as weight_norm does."""
+    """A module whose constructor registers a hook, as weight_norm does, and reads
+    a weight through NumPy, which torch's meta device cannot (save refused it)."""
 
     def __init__(self, width=3):
         super().__init__()
         self.width = width
         self.linear = nn.Linear(width, 1)
         self.linear.register_forward_hook(lambda module, args, output: output * 2)
+        self.largest = float(np.abs(self.linear.weight.detach().numpy()).max())
 
     def forward(self, X):
         return self.linear(X)
@@ -285,7 +287,8 @@ def test_torch_layers_and_containers_round_trip_as_instances(imbalanced_arrays, 
             assert name == built_name and torch.equal(value, built_value)
 
 
-def test_hooks_on_a_fitted_module_built_from_its_class(imbalanced_arrays, tmp_path):
+def test_hooks_on_a_fitted_module_built_from_its_class(imbalanced_arrays, tmp_path,
+                                                       monkeypatch):
     # a hook added to a fitted net's module (built from its class) saved without a word
     # and the loaded model predicted otherwise (by up to 0.22), pruning made a file
     # load called damaged, and a constructor's hook swapped for another went unseen
@@ -306,6 +309,11 @@ def test_hooks_on_a_fitted_module_built_from_its_class(imbalanced_arrays, tmp_pa
     layer._forward_hooks.clear()
     torch.nn.utils.prune.l1_unstructured(clf.student_.module_.linear, "weight", amount=0.5)
     assert_save_refuses(clf, tmp_path, "layer 'linear' holds forward_pre_hooks")
+    # a class that no longer builds from the net's parameters is named, not torch's error
+    monkeypatch.setattr(HookedByItsConstructor, "__init__", lambda self, width: 1 / 0)
+    assert_save_refuses(clf, tmp_path, r"Cannot save the HookedByItsConstructor module: built "
+                                       r"from the net's parameters, as load builds it, it fails "
+                                       r"\(ZeroDivisionError")
 
 
 def test_torch_modules_that_do_not_rebuild_are_refused():
