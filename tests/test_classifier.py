@@ -11,12 +11,14 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 import scipy.special
+import scipy.stats
 import sklearn
 import torch
 from skorch import NeuralNet, NeuralNetBinaryClassifier
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
@@ -150,10 +152,17 @@ def test_no_teacher_is_trained_when_its_term_is_empty(imbalanced_arrays, alpha, 
     assert roc_auc_score(y, clf.predict_proba(X)[:, 1]) > 0.7
 
 
-def test_alpha_changes_the_student(imbalanced_arrays):
+def test_a_larger_alpha_pulls_the_student_toward_its_teacher(imbalanced_arrays):
+    # a test that alpha changes the student passed with alpha's two terms swapped
     X, y = imbalanced_arrays
-    probas = [fast(alpha=a).fit(X, y).predict_proba(X) for a in (0.2, 0.9)]
-    assert not np.allclose(*probas)
+    teacher = LogisticRegression().fit(X, (X[:, 3] > 0.5).astype(int))  # not y's rule
+    agreement = [
+        scipy.stats.spearmanr(teacher.decision_function(X), DistilledClassifier(
+            teacher=FrozenEstimator(teacher), alpha=alpha, meta_epochs=5, student_epochs=4,
+            batch_size=32, random_state=0).fit(X, y).decision_function(X)).statistic
+        for alpha in (0.2, 0.8)
+    ]
+    assert agreement[0] + 0.2 < agreement[1]
 
 
 @pytest.mark.parametrize("distillation_loss", ["soft", "hard", "mse"])
@@ -165,6 +174,10 @@ def test_loss_options(imbalanced_arrays, distillation_loss, true_label_loss):
         true_label_loss=true_label_loss, temperature=2.0 if distillation_loss == "soft" else 1.0,
     ).fit(X, y)
     assert roc_auc_score(y, clf.predict_proba(X)[:, 1]) > 0.7
+    # the student trains on the options given (forced to "soft" or to T=1, it passed)
+    loss = clf.student_.criterion_.distillation_loss
+    assert (loss.distillation_loss, loss.temperature) == (
+        distillation_loss, 2.0 if distillation_loss == "soft" else 1.0)
 
 
 @pytest.mark.parametrize("distillation_loss, uses", [

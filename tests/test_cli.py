@@ -71,8 +71,10 @@ def test_module_entry_point_runs():
 
 
 def test_unknown_command_fails():
-    result = subprocess.run([sys.executable, "-m", "skdistill", "nope"], capture_output=True)
-    assert result.returncode != 0
+    result = subprocess.run([sys.executable, "-m", "skdistill", "nope"], capture_output=True,
+                            text=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "invalid choice: 'nope' (choose from 'demo', 'fit', 'predict')" in result.stderr
 
 
 def test_demo_names_a_bad_device_before_loading_anything(capsys):

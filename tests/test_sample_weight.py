@@ -8,6 +8,7 @@ import sklearn
 from imblearn.pipeline import make_pipeline as imblearn_pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone, is_classifier
+from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning, UnsetMetadataPassedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -85,6 +86,21 @@ def test_samples_of_zero_weight_are_not_learnt(two_positive_clusters, alpha):
     plain = fast(**params).fit(X, y).predict_proba(X[left])[:, 1]
     weighted = fast(**params).fit(X, y, sample_weight=weight).predict_proba(X[left])[:, 1]
     assert plain.mean() > 0.5 > weighted.mean()
+
+
+def test_integer_weights_train_the_student_as_repeated_rows():
+    # the student's loss could drop its weights unseen (they still reached the teacher
+    # and the held-out part); with alpha=0 in one batch the two fits agree to rounding
+    X, y = make_classification(60, n_features=5, random_state=0)
+    X = X.astype(np.float32)
+    weight = np.random.default_rng(0).integers(0, 3, len(y))
+    weight[np.flatnonzero(y == 1)[0]] = weight[np.flatnonzero(y == 0)[0]] = 1
+    params = {"alpha": 0.0, "meta_epochs": 3, "student_epochs": 3, "batch_size": 1000,
+              "early_stopping": False, "random_state": 0}
+    weighted = DistilledClassifier(**params).fit(X, y, sample_weight=weight.astype(float))
+    repeated = np.repeat(np.arange(len(y)), weight)
+    as_rows = DistilledClassifier(**params).fit(X[repeated], y[repeated])
+    np.testing.assert_allclose(weighted.predict_proba(X), as_rows.predict_proba(X), atol=1e-6)
 
 
 def test_scikit_learn_teachers_are_fitted_with_the_weights(imbalanced_arrays):
