@@ -359,7 +359,8 @@ class TreeWriter:
             except TypeError as error:
                 if owner is None:
                     raise
-                raise TypeError(f"{owner} {key!r}: {error}") from None
+                # the cause a refusal names (a user's constructor failing) is kept
+                raise TypeError(f"{owner} {key!r}: {error}") from error.__cause__
         return {"kind": "dict", "items": items}
 
     def _array(self, value):
