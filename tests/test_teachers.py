@@ -31,6 +31,37 @@ def fast(**params):
     return DistilledClassifier(**{**FAST, "random_state": 0, **params})
 
 
+#: The training rows a net teacher saw, batch by batch (module level: a net's
+#: callbacks are cloned with their parameters).
+TEACHER_ROWS = []
+
+
+class RecordRows(Callback):
+    """Records the training rows a net sees, batch by batch, in TEACHER_ROWS."""
+
+    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+        if training:
+            TEACHER_ROWS.append(batch[0].detach().cpu().numpy().copy())
+
+
+def test_a_net_teacher_trains_on_its_bootstrap_sample(imbalanced_arrays):
+    # net teachers ignoring their bootstrap sample passed every test: those of
+    # bootstrap used scikit-learn teachers, whose sample takes another path
+    X, y = imbalanced_arrays
+    row_of = {row.tobytes(): index for index, row in enumerate(X)}
+    assert len(row_of) == len(X)
+    distinct = {}
+    for bootstrap in (False, True):
+        TEACHER_ROWS.clear()
+        teacher = NeuralNet(MLP, criterion=torch.nn.MSELoss, callbacks=[RecordRows()])
+        fast(teacher=teacher, bootstrap=bootstrap, meta_epochs=1).fit(X, y)
+        rows = [row_of[row.tobytes()] for batch in TEACHER_ROWS for row in batch]
+        assert len(rows) == FAST["teacher_epochs"] * len(X)  # n rows an epoch, either way
+        distinct[bootstrap] = len(set(rows))
+    # a bootstrap sample of n rows holds about 1 - 1/e = 63 % of them
+    assert distinct[False] == len(X) and 0.55 * len(X) < distinct[True] < 0.72 * len(X)
+
+
 class CountingLogisticRegression(LogisticRegression):
     """LogisticRegression that counts its fits, to see who refits a teacher."""
 

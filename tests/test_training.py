@@ -26,7 +26,7 @@ from sklearn.metrics import roc_auc_score
 
 from skdistill import DistilledClassifier, FitInterruptedWarning, default_net
 from skdistill import _training as training
-from skdistill._nets import module_state
+from skdistill._nets import module_state, true_label_count
 from skdistill._training import ValidationScore, _binary_roc_auc
 from skdistill.modules import CNN, MLP
 
@@ -51,6 +51,53 @@ def test_alpha_zero_ignores_beta(imbalanced_arrays):
     first = fast(alpha=0.0, beta=0.2).fit(X, y).predict_proba(X)
     second = fast(alpha=0.0, beta=0.8).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(first, second)
+
+
+def test_beta_is_the_share_of_each_batch_that_keeps_its_true_labels(imbalanced_arrays):
+    # beta read as the teacher's share passed every test (they keep the default 0.5, or
+    # alpha 0 or 1): each term is a mean over its own part, so beta changes the noise of
+    # the steps, not the expected loss, and what reaches the criterion is what to check
+    X, y = imbalanced_arrays
+    for beta in (0.1, 0.9):
+        criterion = fast(alpha=0.5, beta=beta, meta_epochs=1).fit(X, y).student_.criterion_
+        assert criterion.beta == beta and true_label_count(criterion.beta, 30) == round(30 * beta)
+
+
+#: The student's weights at the end of each epoch (module level: a net's callbacks
+#: are cloned with their parameters, so a list given to one is not the list it fills).
+STUDENT_STATES = []
+
+
+class RecordStates(Callback):
+    """Records a copy of the module's weights at every epoch's end in STUDENT_STATES."""
+
+    def on_epoch_end(self, net, **kwargs):
+        STUDENT_STATES.append(module_state(net))
+
+
+def test_early_stopping_returns_the_weights_of_its_best_meta_epoch(imbalanced_arrays):
+    # a fit that kept its last meta-epoch's weights passed every test of a cold fit:
+    # they checked best_meta_epoch_ and history_, not the weights
+    STUDENT_STATES.clear()
+    student = default_net("student").set_params(callbacks=[("states", RecordStates())])
+    clf = fast(student=student, meta_epochs=40, early_stopping=True, n_iter_no_change=3,
+               student_epochs=1, teacher_epochs=1).fit(*imbalanced_arrays)
+    assert len(STUDENT_STATES) == clf.n_iter_ and clf.best_meta_epoch_ < clf.n_iter_
+    kept = clf.student_.module_.state_dict()
+
+    def same(state):
+        return all(torch.equal(state[name], kept[name]) for name in kept)
+
+    assert same(STUDENT_STATES[clf.best_meta_epoch_ - 1]) and not same(STUDENT_STATES[-1])
+
+
+def test_random_state_repeats_a_fit_that_holds_out_a_validation_part(imbalanced_arrays):
+    # a split for early stopping drawn from the global generator passed every test:
+    # those of random_state fitted with early_stopping=False
+    X, y = imbalanced_arrays
+    fits = [fast(early_stopping=True, meta_epochs=6, random_state=7).fit(X, y) for _ in range(2)]
+    assert fits[0].history_ == fits[1].history_
+    np.testing.assert_array_equal(fits[0].predict_proba(X), fits[1].predict_proba(X))
 
 
 def test_failed_refit_leaves_the_fitted_estimator_as_it_was(imbalanced_arrays):
