@@ -1,7 +1,9 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+from sklearn.metrics import average_precision_score, roc_auc_score
 
 import skdistill
 from skdistill import _demo
@@ -131,3 +133,19 @@ def test_the_command_lines_help_and_flags_load_no_torch():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_demo_table_row_holds_each_column_s_value():
+    y = np.array([0, 0, 1, 0, 1, 1, 0, 0, 0, 1])
+    scores = np.array([0.1, 0.4, 0.35, 0.8, 0.7, 0.9, 0.2, 0.05, 0.3, 0.6])
+    row = _demo._row("model", y, scores, 1234, 2.5, 0.004)
+    assert dict(zip(_demo.COLUMNS, row)) == {
+        "model": "model",
+        "ROC AUC": f"{roc_auc_score(y, scores):.4f}",
+        "avg precision": f"{average_precision_score(y, scores):.4f}",
+        "parameters": "1,234",
+        "fit s": "2.5",
+        # 4 ms for 10 samples: 400 ms per 1,000
+        "predict ms / 1,000": "400.00",
+    }
+    assert row[1] != row[2]  # the two scores differ here, so a swap is seen

@@ -21,11 +21,17 @@ import pandas as pd
 import pytest
 import yaml
 from sklearn.datasets import make_classification
+from sklearn.metrics import (
+    accuracy_score, average_precision_score, f1_score, roc_auc_score,
+)
 
-from skdistill import TeacherStudentDisplay, load, save
+from skdistill import DistilledClassifier, TeacherStudentDisplay, load, save
 from skdistill._config import ConfigError, dump_yaml, load_config, read_yaml
 from skdistill import _run as run_module
-from skdistill._run import _plots, read_samples
+from skdistill._run import (
+    PU_SCORE_COLUMNS, SCORE_COLUMNS, _plots, _pu_scores, _scores, read_samples,
+)
+from skdistill.metrics import pu_estimated_f1_score, pu_f1_score, pu_roc_auc_score
 from skdistill.cli import main
 
 from .conftest import FAST, needs_file_size_limit, run_on_a_full_disk
@@ -2022,3 +2028,78 @@ def test_a_fit_on_a_pipe_is_told_it_is_no_file(tmp_path):
     with pytest.raises(SystemExit, match=r"data.csv is not a file \(a pipe or a device\): a "
                                          r"fit reads its data more than once"):
         fit(write_config(tmp_path, data={"path": "data.csv"}))
+
+
+def test_a_csv_without_an_id_column_names_its_rows_by_their_position(tmp_path):
+    # predict's "id" column is the samples' row numbers where the data name no ID
+    # column: counted from 0, in the file's order, as the messages' "sample i" are
+    X, y = make_classification(n_samples=7, n_features=3, n_informative=2, n_redundant=0,
+                               random_state=0)
+    frame = pd.DataFrame(X, columns=["f0", "f1", "f2"]).assign(label=y)
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    config = load_config(write_config(tmp_path, data={"path": "data.csv"})).config
+    for labelled in (True, False):
+        samples = read_samples(config, tmp_path / "data.csv", "--input", labelled=labelled)
+        assert samples.ids.tolist() == list(range(7))
+        np.testing.assert_array_equal(samples.X.to_numpy(), frame[["f0", "f1", "f2"]])
+
+
+def _report_row(y, proba, classes, weight=None, prior=None):
+    """The scores ``write_report`` puts in a row of scores.csv, by column name."""
+    values = _scores(y, proba, classes, weight)[0]
+    if prior is not None:
+        values += _pu_scores(y, proba, classes, prior, weight)
+    return dict(zip((SCORE_COLUMNS[1:] + (PU_SCORE_COLUMNS if prior is not None else ())),
+                    values))
+
+
+def test_the_report_s_scores_are_weighted_and_in_their_columns():
+    rng = np.random.default_rng(0)
+    y = np.array(["no", "yes"])[(rng.random(80) < 0.4).astype(int)]
+    p = np.clip(0.3 * (y == "yes") + 0.7 * rng.random(80), 0, 1)
+    proba, classes = np.column_stack([1 - p, p]), np.array(["no", "yes"])
+    weight = rng.uniform(0.1, 3.0, 80)
+    row = _report_row(y, proba, classes, weight, prior=0.3)
+    predicted = p > 0.5
+    expected = {
+        "ROC AUC": roc_auc_score(y == "yes", p, sample_weight=weight),
+        "avg precision": average_precision_score(y == "yes", p, sample_weight=weight),
+        "F1": f1_score(y == "yes", predicted, sample_weight=weight),
+        "accuracy": accuracy_score(y == "yes", predicted, sample_weight=weight),
+        "PU ROC AUC": pu_roc_auc_score(y == "yes", p, prior=0.3, sample_weight=weight),
+        "PU F1 (est.)": pu_estimated_f1_score(y == "yes", predicted, prior=0.3,
+                                              sample_weight=weight),
+        "Lee-Liu": pu_f1_score(y == "yes", predicted, sample_weight=weight),
+    }
+    assert list(row) == list(expected)
+    np.testing.assert_allclose([row[name] for name in expected], list(expected.values()),
+                               rtol=1e-12)
+    # the weights change each of the four plain scores here, so each is seen to use them
+    plain = _report_row(y, proba, classes)
+    assert all(plain[name] != row[name] for name in ("ROC AUC", "avg precision", "F1",
+                                                       "accuracy"))
+    # Lee-Liu is no F1 estimate: the two differ here, so a swap of the columns is seen
+    assert row["Lee-Liu"] != row["PU F1 (est.)"]
+
+
+def test_the_report_s_scores_of_three_classes_are_macro_averages():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 3, 90)
+    logits = rng.normal(size=(90, 3)) + 1.5 * np.eye(3)[y] * (rng.random(90) < 0.6)[:, None]
+    proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    row = _report_row(y, proba, np.arange(3))
+    predicted = proba.argmax(axis=1)
+    assert row["F1"] == f1_score(y, predicted, average="macro")
+    assert row["F1"] != f1_score(y, predicted, average="micro")  # the average is seen
+    assert row["ROC AUC"] == roc_auc_score(y, proba, multi_class="ovr")
+
+
+def test_feature_columns_are_encoded_by_none_unless_the_config_names_an_encoder(tmp_path):
+    # the user guide: "none (the default for feature columns)"
+    X, y = make_classification(n_samples=20, n_features=3, n_informative=2, n_redundant=0,
+                               random_state=0)
+    pd.DataFrame(X, columns=["f0", "f1", "f2"]).assign(label=y).to_csv(
+        tmp_path / "data.csv", index=False)
+    config, model = load_config(write_config(tmp_path, data={"path": "data.csv"}))
+    assert config["encoder"] == {"name": "none", "params": {}}
+    assert type(model) is DistilledClassifier

@@ -2044,3 +2044,27 @@ def test_a_failed_save_keeps_the_earlier_file_the_process_reads_as_input(saved_m
                                     stdin=given)
     assert "File too large" in result.stderr
     assert path.read_bytes() == saved_mlp.read_bytes()
+
+
+class ScaledLinear(nn.Module):
+    """A user module keeping a float64 buffer beside its float32 weights."""
+
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+        self.register_buffer("scale", torch.tensor(1 / 3, dtype=torch.float64))
+
+    def forward(self, X):
+        return (self.linear(X)[:, 0].double() * self.scale).float()
+
+
+def test_a_tensor_of_another_float_dtype_keeps_its_dtype_and_value(imbalanced_arrays, tmp_path):
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(**FAST, student=ScaledLinear, random_state=0).fit(X, y)
+    assert clf.student_.module_.scale.dtype == torch.float64
+    with pytest.warns(UserWarning, match="load does not trust by default"):
+        save(clf, tmp_path / "model.skd")
+    loaded = load(tmp_path / "model.skd", trusted=[ScaledLinear])
+    scale = loaded.student_.module_.scale
+    assert scale.dtype == torch.float64 and scale.item() == 1 / 3
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))

@@ -681,3 +681,14 @@ def test_nullable_columns_give_the_symbols_of_their_numpy_dtypes():
     for frame in (mixed, mixed.astype({"p0": "Int64"})):
         np.testing.assert_array_equal(SequenceEncoder().fit(frame).transform(mixed.to_numpy()),
                                       SequenceEncoder().fit(mixed.to_numpy()).transform(frame))
+
+
+def test_padding_goes_after_the_letters_and_the_cut_takes_the_first_ones():
+    # _decode skips all-zero positions: "C" padded at the start decoded as "C" too
+    # (and "C" beside "ACAC" was padded by NumPy's array of strings, not by the encoder:
+    # only a call whose sequences are all shorter than length_ pads them itself)
+    encoder = SequenceEncoder(alphabet="AC", length=3).fit(["A"])
+    short, long = [0, 1, 0, 0, 0, 0], [1, 0, 0, 1, 1, 0]
+    np.testing.assert_array_equal(encoder.transform(["C"]), [short])
+    np.testing.assert_array_equal(encoder.transform(["ACAC"]), [long])
+    np.testing.assert_array_equal(encoder.transform(["C", "ACAC"]), [short, long])
