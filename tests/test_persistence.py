@@ -2051,7 +2051,7 @@ class ScaledLinear(nn.Module):
 
     def __init__(self, input_dim, output_dim=1):
         super().__init__()
-        self.linear = torch.nn.Linear(input_dim, output_dim)
+        self.linear = nn.Linear(input_dim, output_dim)
         self.register_buffer("scale", torch.tensor(1 / 3, dtype=torch.float64))
 
     def forward(self, X):
@@ -2060,7 +2060,7 @@ class ScaledLinear(nn.Module):
 
 def test_a_tensor_of_another_float_dtype_keeps_its_dtype_and_value(imbalanced_arrays, tmp_path):
     X, y = imbalanced_arrays
-    clf = DistilledClassifier(**FAST, student=ScaledLinear, random_state=0).fit(X, y)
+    clf = fast(student=ScaledLinear).fit(X, y)
     assert clf.student_.module_.scale.dtype == torch.float64
     with pytest.warns(UserWarning, match="load does not trust by default"):
         save(clf, tmp_path / "model.skd")
