@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score, roc_curve
 from sklearn.model_selection import train_test_split
@@ -398,3 +398,16 @@ def test_missing_labels_are_named_as_missing(validated_fit, split, missing):
         TeacherStudentDisplay.from_predictions(y, np.full(len(y), 0.5), np.full(len(y), 0.5))
     with pytest.raises(ValueError, match=r"^y holds missing values .* at 1 sample"):
         TeacherStudentDisplay.from_estimator(validated_fit, X_test, y)
+
+
+def test_training_curves_leave_a_gap_where_a_record_lacks_the_field(imbalanced_arrays):
+    # a warm fit that turns early stopping on has validation scores from its own
+    # meta-epochs only: the earlier ones are gaps (NaN), not scores of 0
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(**FAST, random_state=0).fit(X, y)
+    clf.set_params(warm_start=True, early_stopping=True, validation_fraction=0.25,
+                   n_iter_no_change=100, meta_epochs=2)
+    with pytest.warns(ConvergenceWarning, match="meta_epochs=2 ran out"):
+        clf.fit(X, y)
+    values = TrainingCurvesDisplay.from_estimator(clf).lines_["student_valid_auc"].get_ydata()
+    assert np.isnan(values[:3]).all() and not np.isnan(values[3:]).any()

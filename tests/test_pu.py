@@ -25,7 +25,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 from sklearn.exceptions import DataConversionWarning
 from sklearn.frozen import FrozenEstimator
-from sklearn.utils import get_tags
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import Interval, InvalidParameterError
 
 from skdistill import DistilledClassifier
@@ -41,6 +41,7 @@ from skdistill.pu import (
     ElkanNotoPriorEstimator,
     PositiveLabelNameError,
     TIcEPriorEstimator,
+    _bin_indicators,
     fit_prior,
     make_pu_labels,
     positive_label,
@@ -1390,3 +1391,119 @@ def test_a_frame_of_sparse_columns_is_estimated_as_a_sparse_matrix():
     # one dense column makes the frame dense, to scikit-learn as here: both scorers
     mixed = frame.astype({0: float})
     assert len(BestBinPriorEstimator()._scorers(mixed)) == 2
+
+
+#: (fitted on, scored) row ids of every fit of a RowSpy; module level, as the
+#: estimators clone their scorer.
+SPY_CALLS = []
+
+
+class RowSpy(ClassifierMixin, BaseEstimator):
+    """LogisticRegression on all columns but the last, which holds each row's id:
+    records which rows it was fitted on and which it scores."""
+
+    def fit(self, X, y):
+        X = np.asarray(X)
+        self.model_ = LogisticRegression().fit(X[:, :-1], y)
+        self.classes_ = self.model_.classes_
+        SPY_CALLS.append(("fit", frozenset(X[:, -1].astype(int).tolist())))
+        return self
+
+    def predict_proba(self, X):
+        X = np.asarray(X)
+        SPY_CALLS.append(("score", frozenset(X[:, -1].astype(int).tolist())))
+        return self.model_.predict_proba(X[:, :-1])
+
+    def predict(self, X):
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+@pytest.mark.parametrize("estimator", [BestBinPriorEstimator, ElkanNotoPriorEstimator])
+def test_out_of_fold_scores_come_from_shuffled_disjoint_folds(estimator):
+    # every row is scored once, by a model not fitted on it, and random_state shuffles
+    # the folds (unshuffled StratifiedKFold folds passed every other test)
+    X, _, s, _ = scar_task(300, class_sep=2.0)
+    X = np.column_stack([X, np.arange(len(s))])
+    test_folds = {}
+    for seed in (0, 1):
+        SPY_CALLS.clear()
+        estimator(RowSpy(), cv=3, random_state=seed).fit(X, s)
+        fits, scores = SPY_CALLS[0::2], SPY_CALLS[1::2]
+        assert [kind for kind, _ in fits] == ["fit"] * 3
+        assert [kind for kind, _ in scores] == ["score"] * 3
+        for (_, fitted), (_, scored) in zip(fits, scores):
+            assert not fitted & scored
+            assert len(fitted | scored) == len(s)
+        assert sorted(i for _, scored in scores for i in scored) == list(range(len(s)))
+        test_folds[seed] = {scored for _, scored in scores}
+        for _, scored in scores:  # contiguous labelled rows are what no shuffle gives
+            labelled = sorted(i for i in scored if s[i] == 1)
+            positions = np.searchsorted(np.flatnonzero(s == 1), labelled)
+            assert np.any(np.diff(positions) > 1)
+    assert test_folds[0] != test_folds[1]
+
+
+def scored_labels(n_samples, labelled, unlabeled):
+    """PU labels s (30 % labelled) and X whose column 0 is a score drawn uniformly
+    from the ``labelled`` or ``unlabeled`` range, column 1 noise."""
+    rng = np.random.default_rng(0)
+    s = (rng.random(n_samples) < 0.3).astype(np.int64)
+    score = np.where(s == 1, rng.uniform(*labelled, n_samples), rng.uniform(*unlabeled, n_samples))
+    return np.column_stack([score, rng.random(n_samples)]), s
+
+
+def test_best_bin_clips_a_top_bin_of_more_unlabeled_than_positives_to_a_prior_of_one():
+    # the lowest unlabeled score is above a fifth of the labelled positives: every
+    # threshold keeps a larger share of the unlabeled samples (q_u / q_p > 1); prior_
+    # is a fraction of the unlabeled samples and stops at 1 (fit_prior then refuses it)
+    X, s = scored_labels(600, labelled=(0.0, 0.5), unlabeled=(0.1, 1.0))
+    estimator = BestBinPriorEstimator(ColumnScorer(0)).fit(X, s)
+    assert estimator.prior_ == 1.0
+    assert estimator.label_frequency_ == pytest.approx(estimator.labelled_fraction_)
+
+
+def test_elkan_noto_label_frequency_is_never_below_the_labelled_fraction():
+    # c >= l always (l = c * p): a mean score of the labelled positives below l is
+    # raised to it, in label_frequency_ as in the prior
+    X, s = scored_labels(400, labelled=(0.0, 0.2), unlabeled=(0.0, 1.0))
+    estimator = ElkanNotoPriorEstimator(ColumnScorer(0)).fit(X, s)
+    assert X[s == 1, 0].mean() < s.mean()
+    assert estimator.label_frequency_ == estimator.labelled_fraction_ == s.mean()
+    assert estimator.prior_ == pytest.approx(1.0)
+
+
+def test_tice_averages_the_bounds_of_its_folds():
+    # "the largest bound, averaged over the folds": with one round, c is the mean of
+    # the folds' bounds, which their largest is not
+    X, _, s, _ = scar_task(600, class_sep=2.0)
+    estimator = TIcEPriorEstimator(n_iterations=1, random_state=0).fit(X, s)
+    bins = _bin_indicators(np.asarray(X, dtype=np.float64))
+    folds = check_random_state(0).randint(estimator.n_folds, size=len(s))
+    bounds = [estimator._fold_estimate(bins, s, folds == fold, 0.5)
+              for fold in range(estimator.n_folds)]
+    assert max(bounds) > np.mean(bounds) + 0.01
+    assert estimator.label_frequency_ == pytest.approx(max(np.mean(bounds), s.mean()))
+
+
+def test_tice_estimate_on_the_separable_task_is_pinned():
+    # TIcE reads no classifier, NumPy only, so its estimate repeats exactly; the
+    # tolerance of test_estimator_lands_near_the_true_prior (0.06 around 0.25, TIcE at
+    # 0.2975) let a bound without its (1 - delta), trees grown on the other folds or a
+    # split rule without max_bepp through by 0.001 to 0.015
+    X, _, s, _ = scar_task(2000, class_sep=3.0)
+    prior = TIcEPriorEstimator(random_state=0).fit(X, s).prior_
+    assert prior == pytest.approx(0.2975, abs=0.003)
+
+
+@pytest.mark.parametrize("given", [np.float32(0.25), 0])
+def test_a_prior_given_as_another_real_is_stored_as_a_float(imbalanced_arrays, given):
+    # prior_ is a float, as an estimate's is, whatever the number type given
+    X, y = imbalanced_arrays
+    model = DistilledClassifier(prior=given, **ONE_ROUND).fit(X, y)
+    assert type(model.prior_) is float and model.prior_ == float(given)
+
+
+def test_a_prior_estimator_of_ones_own_gives_prior_(imbalanced_arrays):
+    # the default estimator in its place passed every test but the refusals
+    X, y = imbalanced_arrays
+    assert DistilledClassifier(prior=ConstantPrior(0.3), **ONE_ROUND).fit(X, y).prior_ == 0.3

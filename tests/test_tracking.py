@@ -26,6 +26,7 @@ from skdistill.tracking import (
     TensorBoardTracker,
     Tracker,
     WandbTracker,
+    _tracked_params,
 )
 
 from .conftest import FAST, EndsInSigmoid
@@ -803,3 +804,26 @@ def test_a_tracked_fit_warns_of_an_unsaved_teacher_at_the_users_call(imbalanced_
     with pytest.warns(UserWarning, match="cannot be stored without pickle") as record:
         clf.fit(X, y)
     assert [warning.filename for warning in record] == [__file__]
+
+
+def test_a_single_trackers_own_settings_are_not_logged(imbalanced_arrays):
+    # a tracker given alone (no list) is a nested estimator: get_params holds
+    # trackers__tracking_uri and the like, which may carry credentials
+    X, y = imbalanced_arrays
+    calls = []
+    DistilledClassifier(**FAST, trackers=RecordingTracker(calls, X)).fit(X, y)
+    assert not [name for name in calls[0][1] if "trackers" in name.split("__")]
+    secret = DistilledClassifier(trackers=MlflowTracker(tracking_uri="https://user:pw@host"))
+    assert not [value for value in _tracked_params(secret).values() if "pw@" in str(value)]
+
+
+def test_the_summary_logs_the_kept_meta_epoch_not_the_last(imbalanced_arrays):
+    X, y = imbalanced_arrays
+    calls = []
+    clf = DistilledClassifier(
+        **{**FAST, "meta_epochs": 30, "early_stopping": True, "validation_fraction": 0.25,
+           "n_iter_no_change": 2},
+        random_state=0, trackers=[RecordingTracker(calls, X)]).fit(X, y)
+    assert clf.best_meta_epoch_ < clf.n_iter_
+    assert calls[-3] == ("metrics", clf.n_iter_, {
+        "n_iter": clf.n_iter_, "best_meta_epoch": clf.best_meta_epoch_, "interrupted": 0})
