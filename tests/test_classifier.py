@@ -929,12 +929,25 @@ def test_an_optimizer_error_of_a_custom_type_still_names_the_role(imbalanced_arr
         # NumPy's TypeError "ufunc 'isnan' not supported for the input types" before
         ({"validation_fraction": Fraction(1, 5)}, r"validation_fraction.*Fraction\(1, 5\)"),
         ({"alpha": Fraction(1, 2)}, "alpha"),
+        # the lower bounds and meta_epochs' type: later code refused the first two in
+        # other words, and 2.5 ended in a TypeError naming no parameter
+        ({"target_prior": 0.0}, "'target_prior' parameter of DistilledClassifier"),
+        ({"validation_fraction": 0.0, "early_stopping": True},
+         "'validation_fraction' parameter of DistilledClassifier"),
+        ({"meta_epochs": 2.5}, "'meta_epochs' parameter of DistilledClassifier"),
     ],
 )
 def test_bad_parameters_raise_value_error_naming_them(imbalanced_arrays, params, message):
     X, y = imbalanced_arrays
     with pytest.raises(ValueError, match=message):
         fast(**params).fit(X, y)
+
+
+def test_a_tol_of_zero_is_taken(imbalanced_arrays):
+    # as scikit-learn's estimators take it: any gain counts as one
+    X, y = imbalanced_arrays
+    clf = fast(meta_epochs=30, early_stopping=True, n_iter_no_change=2, tol=0.0, random_state=0)
+    assert 1 <= clf.fit(X, y).n_iter_ <= 30
 
 
 def test_cuda_without_gpu_is_a_clear_error(imbalanced_arrays):

@@ -405,3 +405,19 @@ def test_one_hot_columns_beside_a_sequence_are_doubted_as_a_layout(sparse):
     with pytest.warns(SequenceShapeWarning, match="masked with many unknown letters"):
         assert DistilledClassifier(student=CNN, **FAST).fit(masked, y).sequence_shape_ == (
             29, 4)
+
+
+def test_a_shape_given_for_letters_in_another_order_at_one_position_is_refused():
+    # the positions in order, but pos1's A and C swapped: a net reading blocks of 4 took
+    # pos1's C for an A
+    rng = np.random.default_rng(0)
+    sequences = ["".join(rng.choice(list("ACGT"), 6)) for _ in range(120)]
+    y = np.array([s[3] == "A" for s in sequences], dtype=int)
+    frame = SequenceEncoder().set_output(transform="pandas").fit_transform(sequences)
+    columns = list(frame.columns)
+    assert columns[4:6] == ["pos1_A", "pos1_C"]
+    columns[4:6] = columns[5], columns[4]
+    student = CNN(sequence_length=6, alphabet_size=4, channels=(4,), kernel_size=3)
+    with pytest.raises(ValueError, match="feature names give the positions and letters in "
+                                         "another column order"):
+        DistilledClassifier(student=student, **FAST).fit(frame[columns], y)

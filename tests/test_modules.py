@@ -447,3 +447,83 @@ def test_an_mlp_refuses_a_batch_of_more_dimensions():
     # a (2, 3, 4) batch gave two logits, each of the first row of its sample
     with pytest.raises(ValueError, match=r"MLP takes a batch of shape \(n, 4\); got \(2, 3, 4\)"):
         MLP(4)(torch.zeros(2, 3, 4))
+
+
+def _one_hot(letters, alphabet_size=4):
+    """Position-major one-hot rows, shape (n, length * alphabet_size)."""
+    letters = torch.as_tensor(letters)
+    return torch.nn.functional.one_hot(letters, alphabet_size).float().flatten(1)
+
+
+def test_mlp_hidden_layers_are_relu_each_followed_by_dropout_of_the_given_rate():
+    net = MLP(6, hidden_units=(5, 4), dropout=0.25)
+    assert [type(layer) for layer in net.layers] == [
+        torch.nn.Linear, torch.nn.ReLU, torch.nn.Dropout,
+        torch.nn.Linear, torch.nn.ReLU, torch.nn.Dropout, torch.nn.Linear]
+    assert [layer.p for layer in net.layers if isinstance(layer, torch.nn.Dropout)] == [0.25] * 2
+    # the logits are the ReLU chain's (eval mode: dropout off)
+    X = torch.randn(7, 6)
+    first, _, _, second, _, _, last = net.eval().layers
+    expected = last(torch.relu(second(torch.relu(first(X)))))[:, 0]
+    torch.testing.assert_close(net(X), expected)
+
+
+def test_cnn_kernel_size_and_dropout_rate_reach_every_convolution():
+    cnn = CNN(sequence_length=10, alphabet_size=4, channels=(3, 2), kernel_size=5, dropout=0.2)
+    convolutions = [layer for layer in cnn.convolutions if isinstance(layer, torch.nn.Conv1d)]
+    assert [(c.in_channels, c.out_channels, c.kernel_size, c.padding) for c in convolutions] == [
+        (4, 3, (5,), (2,)), (3, 2, (5,), (2,))]
+    dropouts = [layer for layer in cnn.convolutions if isinstance(layer, torch.nn.Dropout)]
+    assert [layer.p for layer in dropouts] == [0.2] * 2
+
+
+@pytest.mark.parametrize("module_class", SEQUENCE_MODULES)
+def test_head_units_build_every_head_layer(module_class):
+    extra = {"d_model": 8, "nhead": 2} if module_class is Transformer else {}
+    module = module_class(sequence_length=5, alphabet_size=4, head_units=(6, 3), dropout=0.2,
+                          readout="mean", output_dim=3, **extra)
+    head = module.readout_.head.layers
+    assert [layer.out_features for layer in head if isinstance(layer, torch.nn.Linear)] == [6, 3, 3]
+    assert [layer.p for layer in head if isinstance(layer, torch.nn.Dropout)] == [0.2, 0.2]
+    assert module(torch.zeros(2, 20)).shape == (2, 3)
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.3])
+def test_transformer_settings_reach_its_encoder_layers(dropout):
+    module = Transformer(sequence_length=5, alphabet_size=4, d_model=8, nhead=2, num_layers=3,
+                         dim_feedforward=16, dropout=dropout)
+    assert len(module.encoder.layers) == 3
+    for layer in module.encoder.layers:
+        assert layer.self_attn.num_heads == 2 and layer.linear1.out_features == 16
+        assert (layer.dropout.p, layer.dropout1.p, layer.dropout2.p) == (dropout,) * 3
+        assert layer.self_attn.dropout == dropout
+
+
+@pytest.mark.parametrize("readout", ["mean", "max"])
+def test_transformer_tells_the_order_of_the_positions(readout):
+    # the positional embedding is what tells "ACGT..." from its reverse: attention and a
+    # pooling readout are blind to the order without it
+    torch.manual_seed(0)
+    module = Transformer(sequence_length=6, alphabet_size=4, d_model=8, nhead=2,
+                         readout=readout, dropout=0.0).eval()
+    letters = [0, 1, 2, 3, 3, 1]
+    with torch.no_grad():
+        forward, backward = module(_one_hot([letters, letters[::-1]]))
+    assert abs(float(forward - backward)) > 1e-4
+
+
+@pytest.mark.parametrize("module_class", [MLP, *SEQUENCE_MODULES])
+def test_a_samples_logits_do_not_depend_on_its_batch(module_class):
+    # a recurrent layer built with batch_first=False ran across the samples of a batch
+    torch.manual_seed(0)
+    params = {"input_dim": 24} if module_class is MLP else {
+        "sequence_length": 6, "alphabet_size": 4, "readout": "mean"}
+    if module_class is Transformer:
+        params.update(d_model=8, nhead=2, dropout=0.0)
+    module = module_class(**params).eval()
+    X = _one_hot(torch.randint(0, 4, (5, 6)))
+    with torch.no_grad():
+        together = module(X)
+        alone = torch.cat([module(X[i:i + 1]) for i in range(len(X))])
+    # float32 sums may differ in their last bits with the batch (docs/user_guide.md)
+    torch.testing.assert_close(alone, together, rtol=1e-4, atol=1e-5)
