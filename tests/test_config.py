@@ -26,6 +26,7 @@ from sklearn.metrics import (
 )
 
 from skdistill import DistilledClassifier, TeacherStudentDisplay, load, save
+from skdistill._compression import compression_of
 from skdistill._config import ConfigError, dump_yaml, load_config, read_yaml
 from skdistill import _run as run_module
 from skdistill._run import (
@@ -2103,3 +2104,12 @@ def test_feature_columns_are_encoded_by_none_unless_the_config_names_an_encoder(
     config, model = load_config(write_config(tmp_path, data={"path": "data.csv"}))
     assert config["encoder"] == {"name": "none", "params": {}}
     assert type(model) is DistilledClassifier
+
+
+@pytest.mark.parametrize("data", [b"", b">a|1\nACDK\n"])
+def test_bzip2_is_recognised_by_its_first_bytes_even_when_empty(tmp_path, data):
+    # an empty bzip2 stream goes on with the magic of its end, not of a first block
+    (tmp_path / "packed").write_bytes(bz2.compress(data))
+    assert compression_of(tmp_path / "packed") == "bz2"
+    (tmp_path / "text").write_bytes(b"BZh1,f1\n1,2\n")
+    assert compression_of(tmp_path / "text") is None

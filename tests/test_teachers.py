@@ -578,3 +578,80 @@ def test_a_fitted_classifier_keeps_no_bootstrap_sample(imbalanced_arrays):
     assert [teacher.sample for teacher in clf._teacher_ensemble.teachers] == [None, None]
     n_iter = clf.n_iter_
     assert clf.set_params(warm_start=True).fit(X, y).n_iter_ > n_iter  # new samples drawn
+
+
+#: (epoch count, X, teacher logits) of every training batch of the student.
+STUDENT_BATCHES = []
+
+
+class RecordTargets(Callback):
+    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+        if training:
+            X, y = batch
+            STUDENT_BATCHES.append((len(net.history), X.detach().cpu().numpy().copy(),
+                                    y["teacher_logits"].detach().cpu().numpy().copy()))
+
+
+def test_an_online_student_learns_from_the_teacher_of_its_own_round(imbalanced_arrays):
+    # a net teacher's kept logits not dropped when it trained again left the student
+    # learning from the first round's teacher in every round: only a warm sequential
+    # fit's round count noticed
+    X, y = imbalanced_arrays
+    STUDENT_BATCHES.clear()
+    student = NeuralNet(MLP, module__hidden_units=(4,), criterion=torch.nn.MSELoss,
+                        callbacks=[RecordTargets()])
+    clf = fast(student=student, schedule="online", meta_epochs=3).fit(X, y)
+    last_epoch = max(epoch for epoch, _, _ in STUDENT_BATCHES)
+    first = np.concatenate([t for e, _, t in STUDENT_BATCHES if e == 1]).ravel()
+    seen_X = np.concatenate([x for e, x, _ in STUDENT_BATCHES if e == last_epoch])
+    seen = np.concatenate([t for e, _, t in STUDENT_BATCHES if e == last_epoch]).ravel()
+    proba = clf.teacher_predict_proba(seen_X)[:, 1]
+    final = np.log(proba) - np.log1p(-proba)  # the final (round-3) teacher's logits
+    np.testing.assert_allclose(seen, final, atol=1e-3)
+    assert not np.allclose(np.sort(first), np.sort(seen), atol=1e-2)  # it trained between
+
+
+#: (row ids, labels) each fit of IdSpy saw.
+ID_SPY_FITS = []
+
+
+class IdSpy(ClassifierMixin, BaseEstimator):
+    """Fits a LogisticRegression on the columns after the first, a row id, and
+    records the ids and labels it was fitted on."""
+
+    def fit(self, X, y):
+        X = np.asarray(X)
+        ID_SPY_FITS.append((X[:, 0].astype(int), np.asarray(y)))
+        self.model_ = LogisticRegression().fit(X[:, 1:], y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(np.asarray(X)[:, 1:])
+
+
+@pytest.mark.filterwarnings("ignore:meta_epochs=2 ran out before early stopping")
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_a_bootstrapped_sklearn_teacher_fits_on_rows_of_the_training_part_with_their_labels(
+        imbalanced_arrays, early_stopping):
+    # with early stopping, the bootstrap sample (positions in the training part) was
+    # taken as rows of the whole input: labels of other rows, validation rows fitted
+    X, y = imbalanced_arrays
+    X = np.column_stack([np.arange(len(X)), X]).astype(np.float32)
+    ID_SPY_FITS.clear()
+    stopping = {"early_stopping": True, "validation_fraction": 0.25} if early_stopping else {}
+    fast(teacher=IdSpy(), bootstrap=True, meta_epochs=2, **stopping).fit(X, y)
+    (ids, labels), = ID_SPY_FITS
+    np.testing.assert_array_equal(labels, y[ids])  # each row with its own label
+    n_train = len(X) - (round(0.25 * len(X)) if early_stopping else 0)
+    assert len(ids) == n_train
+    assert 0.55 * n_train < len(np.unique(ids)) < 0.72 * n_train
+
+
+@pytest.mark.parametrize("spec", [LogisticRegression, IdSpy])
+def test_a_class_given_as_teacher_is_refused_with_the_one_message(imbalanced_arrays, spec):
+    # a class with fit and predict_proba passed for a scikit-learn classifier (an
+    # instance), to fail later in clone with no word of the teacher
+    X, y = imbalanced_arrays
+    with pytest.raises(TypeError, match=r"^teacher must be None, a torch.nn.Module"):
+        fast(teacher=spec).fit(X, y)
