@@ -3,6 +3,7 @@
 import functools
 import json
 import re
+import signal
 import subprocess
 import sys
 import textwrap
@@ -1267,6 +1268,31 @@ def test_ctrl_c_after_the_last_meta_epoch_keeps_the_whole_fit(hook):
 def test_a_second_ctrl_c_after_the_last_meta_epoch_aborts_the_fit():
     # every Ctrl-C was recorded: a callback that hung there could not be left
     assert _interrupted_fit(10, "twice") == {"raised": True, "fitted": False, "handled": 0}
+
+
+class RecordSigintHandler(Callback):
+    """Records the SIGINT handler met at the end of training, where a fit records
+    a Ctrl-C rather than raise it."""
+
+    met = []
+
+    def on_train_end(self, net, **kwargs):
+        type(self).met.append(signal.getsignal(signal.SIGINT))
+
+
+def test_a_fit_gives_ctrl_c_back_to_pythons_handler(imbalanced_arrays):
+    # only a command line SIGTERM test noticed a handler left set after the block
+    X, y = imbalanced_arrays
+    earlier = signal.signal(signal.SIGINT, signal.default_int_handler)
+    RecordSigintHandler.met = []
+    try:
+        student = default_net("student").set_params(callbacks=[RecordSigintHandler()])
+        DistilledClassifier(**FAST, student=student).fit(X, y)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, earlier)
+    assert RecordSigintHandler.met
+    assert signal.default_int_handler not in RecordSigintHandler.met  # the fit's own
 
 
 @pytest.mark.parametrize("epoch", [4, 1])
