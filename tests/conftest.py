@@ -61,6 +61,17 @@ def run_on_a_full_disk(limit, code, *args, **run_params):
                           capture_output=True, text=True, timeout=300, **run_params)
 
 
+class LinearLogits(torch.nn.Module):
+    """A module of the user's own: one linear layer, its output the logits."""
+
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+
+    def forward(self, X):
+        return self.linear(X)[:, 0]
+
+
 class EndsInSigmoid(torch.nn.Module):
     """A module written for BCELoss: its outputs, read as logits, lie in [0, 1]."""
 

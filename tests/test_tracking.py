@@ -29,7 +29,7 @@ from skdistill.tracking import (
     _tracked_params,
 )
 
-from .conftest import FAST, EndsInSigmoid
+from .conftest import FAST, EndsInSigmoid, LinearLogits
 
 #: Early stopping on (so that validation scores are logged) without stopping early.
 VALIDATED = {**FAST, "early_stopping": True, "validation_fraction": 0.25,
@@ -665,22 +665,11 @@ def test_a_tracker_warning_turned_into_an_error_ends_every_run_and_keeps_the_ear
     assert clf.history_ is history
 
 
-class TrackedLinear(torch.nn.Module):
-    """A module of the user's own: load trusts it only when told."""
-
-    def __init__(self, input_dim, output_dim=1):
-        super().__init__()
-        self.linear = torch.nn.Linear(input_dim, output_dim)
-
-    def forward(self, X):
-        return self.linear(X)[:, 0]
-
-
 class TrustingTracker(RecordingTracker):
     def start(self):
         run = RecordingRun(self.calls, self.X)
         run.log_artifact = lambda path: self.calls.append(
-            ("artifact", load(path, trusted=[TrackedLinear]).predict_proba(self.X))
+            ("artifact", load(path, trusted=[LinearLogits]).predict_proba(self.X))
         )
         return run
 
@@ -692,14 +681,14 @@ def test_a_tracked_model_of_untrusted_classes_is_logged_without_saves_warning(
     # file the user never sees
     X, y = imbalanced_arrays
     calls = []
-    clf = DistilledClassifier(**FAST, student=TrackedLinear, random_state=0,
+    clf = DistilledClassifier(**FAST, student=LinearLogits, random_state=0,
                               trackers=[TrustingTracker(calls, X)]).fit(X, y)
     assert not [w for w in recwarn if "does not trust" in str(w.message)]
     np.testing.assert_array_equal(calls[-2][1], clf.predict_proba(X))
 
 
 def _local_module_class():
-    class Local(TrackedLinear):
+    class Local(LinearLogits):
         """Defined in a function: no importable name, so save cannot store it."""
 
     return Local

@@ -24,6 +24,7 @@ from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from torch.optim.lr_scheduler import OneCycleLR, StepLR
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GridSearchCV
 
 from skdistill import DistilledClassifier, FitInterruptedWarning, default_net
 from skdistill import _training as training
@@ -31,7 +32,7 @@ from skdistill._nets import module_state, true_label_count
 from skdistill._training import ValidationScore, _binary_roc_auc
 from skdistill.modules import CNN, MLP
 
-from .conftest import FAST, EndsInSigmoid
+from .conftest import FAST, EndsInSigmoid, LinearLogits
 
 
 def fast(**params):
@@ -819,8 +820,6 @@ def test_an_interrupt_while_a_round_is_counted_counts_it_for_no_net(imbalanced_a
 def test_an_interrupt_turned_into_an_error_stops_a_search(imbalanced_arrays):
     # the warning raised as an error was scored as a failed fit (nan), and the search
     # went on with every other candidate and fold
-    from sklearn.model_selection import GridSearchCV
-
     student = default_net("student").set_params(callbacks=[("runs", InterruptsAfter(5))])
     search = GridSearchCV(fast(student=student, meta_epochs=3), {"alpha": [0.0, 0.5]}, cv=2,
                           error_score=np.nan)
@@ -1431,3 +1430,183 @@ def test_held_out_roc_auc_is_scikit_learns_to_the_last_bit():
             weight[np.flatnonzero(y == 1)[0]] = weight[np.flatnonzero(y == 0)[0]] = 1.0
         assert _binary_roc_auc(y, scores, weight) == roc_auc_score(y, scores,
                                                                     sample_weight=weight)
+
+
+#: What RecordsBatches saw, per fit (a callback is cloned with its net's parameters).
+RECORDED = []
+
+
+class RecordsBatches(Callback):
+    """Records the id column (column 0) of each training batch, epoch by epoch."""
+
+    def on_epoch_begin(self, net, **kwargs):
+        RECORDED.append([])
+
+    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+        if training:
+            RECORDED[-1].append(batch[0][:, 0].round().long().tolist())
+
+
+def _with_ids(X):
+    """X with its column 0 replaced by the row number (an id the batches carry)."""
+    X = X.copy()
+    X[:, 0] = np.arange(len(X))
+    return X
+
+
+def test_training_batches_are_shuffled_every_epoch_and_cover_every_row_once(imbalanced_arrays):
+    # BatchIterator served training batches in row order (iterator_train__shuffle=False,
+    # or its shuffle ignored), and no test noticed: the first beta-share of every batch
+    # then kept its true labels, the same rows each epoch
+    X, y = imbalanced_arrays
+    X = _with_ids(X)
+    RECORDED.clear()
+    student = default_net("student").set_params(callbacks=[("rows", RecordsBatches())])
+    DistilledClassifier(**{**FAST, "meta_epochs": 1, "teacher_epochs": 1}, student=student,
+                        random_state=0).fit(X, y)
+    epochs = [epoch for epoch in RECORDED if epoch]
+    assert len(epochs) == FAST["student_epochs"]
+    orders = [sum(epoch, []) for epoch in epochs]
+    for order in orders:
+        assert sorted(order) == list(range(len(X)))  # every row once an epoch
+    assert orders[0] != sorted(orders[0])  # shuffled
+    assert len({tuple(order) for order in orders}) == len(orders)  # anew every epoch
+
+
+def test_a_nets_drop_last_reaches_its_batches(imbalanced_arrays):
+    # iterator_train__drop_last=True on a net spec was accepted, logged as a parameter,
+    # and could be left out of the net without a test failing
+    X, y = imbalanced_arrays  # 400 rows in batches of 32: 12 of 32, then one of 16
+    for drop_last, sizes in ((False, [32] * 12 + [16]), (True, [32] * 12)):
+        RECORDED.clear()
+        student = default_net("student").set_params(
+            callbacks=[("rows", RecordsBatches())], iterator_train__drop_last=drop_last)
+        DistilledClassifier(**{**FAST, "meta_epochs": 1, "teacher_epochs": 1}, student=student,
+                            random_state=0).fit(_with_ids(X), y)
+        assert [[len(batch) for batch in epoch] for epoch in RECORDED if epoch] == [sizes] * 4
+
+
+def test_a_users_own_setting_that_the_module_does_not_take_is_not_dropped(imbalanced_arrays):
+    # only a default net's own value (hidden_units=(64,)) is left out for a module that
+    # does not take it; a value of the user's own must reach the module (and fail there),
+    # not vanish
+    X, y = imbalanced_arrays
+    student = default_net("student").set_params(module=LinearLogits, module__hidden_units=(32,))
+    with pytest.raises(TypeError, match="hidden_units"):
+        DistilledClassifier(**FAST, student=student, random_state=0).fit(X, y)
+    # the default's value is left out, and the fit trains
+    student = default_net("student").set_params(module=LinearLogits)
+    DistilledClassifier(**FAST, student=student, random_state=0).fit(X, y)
+
+
+class RecordsBetas(Callback):
+    """Records Adam's betas as each training batch begins."""
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        if training:
+            RECORDED.append(net.optimizer_.param_groups[0]["betas"])
+
+
+def test_a_warm_fit_resumes_a_cyclic_schedules_momentum(imbalanced_arrays):
+    # _resume_schedulers put back only the learning rate: the first batch of a warm fit
+    # trained with the betas the freshly built OneCycleLR set, not those it had left
+    def student():
+        return default_net("student").set_params(callbacks=[
+            ("cycle", LRScheduler(OneCycleLR, max_lr=0.01, total_steps=10_000,
+                                  step_every="batch")),
+            ("betas", RecordsBetas())])
+
+    X, y = imbalanced_arrays
+    RECORDED.clear()
+    DistilledClassifier(**{**FAST, "meta_epochs": 2}, student=student(), random_state=0).fit(X, y)
+    whole = list(RECORDED)
+    RECORDED.clear()
+    clf = DistilledClassifier(**{**FAST, "meta_epochs": 1}, student=student(),
+                              random_state=0).fit(X, y)
+    first = len(RECORDED)
+    clf.set_params(warm_start=True).fit(X, y)
+    assert RECORDED[first] == pytest.approx(whole[first])
+
+
+class InfiniteForSome(torch.nn.Module):
+    """Logits of +inf for the rows of a large first feature: the sigmoid risk stays
+    bounded and its gradients finite, so only the logits tell."""
+
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, output_dim)
+
+    def forward(self, X):
+        shift = torch.where(X[:, 0] > 1.5, float("inf"), 0.0)
+        return self.linear(X)[:, 0] + shift
+
+
+def test_infinite_logits_under_a_bounded_loss_stop_training(imbalanced_arrays):
+    # test_non_finite_logits_stop_training's module makes NaN gradients, so the loss
+    # turns NaN as well, and the logits' own check could go without a test failing
+    X, y = imbalanced_arrays
+    assert (X[:, 0] > 1.5).any()
+    with pytest.raises(FloatingPointError, match="The teacher's logits became inf or NaN"):
+        DistilledClassifier(**FAST, teacher=InfiniteForSome, true_label_loss="pu", prior=0.1,
+                            pu_surrogate="sigmoid", random_state=0).fit(X, y)
+
+
+def test_predictions_in_several_inference_batches_match_those_of_each_row_alone():
+    # predict_logits writes each batch of 4,096 rows into one tensor: an offset error
+    # left every row past the first batch uninitialised, and no test predicted more
+    # than one inference batch and compared the values
+    X, y = make_classification(9000, 6, random_state=0)
+    X = X.astype(np.float32)
+    clf = DistilledClassifier(**{**FAST, "meta_epochs": 1, "teacher_epochs": 1,
+                                 "student_epochs": 1, "batch_size": 512},
+                              random_state=0).fit(X, y)
+    whole = clf.predict_proba(X)
+    parts = np.concatenate([clf.predict_proba(X[start:start + 1000])
+                            for start in range(0, len(X), 1000)])
+    np.testing.assert_allclose(whole, parts, rtol=1e-5, atol=1e-6)
+
+
+def test_a_scheduler_stepped_every_batch_keeps_each_batch_record(imbalanced_arrays):
+    # _compact_history keeps only the last batch record of an epoch where the records
+    # hold skorch's own keys alone; a scheduler's event_lr of every batch must stay
+    student = default_net("student").set_params(callbacks=[
+        ("lrs", LRScheduler(StepLR, step_size=1, gamma=0.99, step_every="batch"))])
+    X, y = imbalanced_arrays
+    clf = DistilledClassifier(**FAST, student=student, random_state=0).fit(X, y)
+    batches = clf.student_.history[-1, "batches"]
+    assert len(batches) == 13  # 400 rows in batches of 32
+    assert len(clf.student_.history[-1, "batches", :, "event_lr"]) == 13
+    # without such a callback, one record an epoch stays
+    plain = DistilledClassifier(**FAST, random_state=0).fit(X, y)
+    assert len(plain.student_.history[-1, "batches"]) == 1
+
+
+def test_a_warning_in_a_search_points_at_the_users_call(imbalanced_arrays):
+    # joblib runs scikit-learn's searches: its frames are skipped like scikit-learn's
+    X, y = imbalanced_arrays
+    student = NeuralNet(LinearLogits, criterion=torch.nn.BCEWithLogitsLoss, max_epochs=5)
+    search = GridSearchCV(DistilledClassifier(**FAST, student=student, random_state=0),
+                          {"alpha": [0.5]}, cv=2, error_score="raise")
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    unused = [warning for warning in record if "max_epochs=5 is not used" in str(warning.message)]
+    assert unused
+    assert {warning.filename for warning in unused} == {__file__}
+
+
+def test_a_warm_fit_of_a_net_without_initial_lr_goes_on_with_its_scheduler(imbalanced_arrays):
+    # a net rebuilt from a file of an earlier version has a fresh optimizer without the
+    # initial_lr torch's schedulers resume from: rewire_net sets it to the current rate
+    X, y = imbalanced_arrays
+
+    def student():
+        return default_net("student").set_params(
+            callbacks=[("lrs", LRScheduler(StepLR, step_size=1, gamma=0.5))])
+
+    clf = DistilledClassifier(**{**FAST, "meta_epochs": 1}, student=student(),
+                              random_state=0).fit(X, y)
+    for group in clf.student_.optimizer_.param_groups:
+        del group["initial_lr"]
+    clf.set_params(warm_start=True).fit(X, y)
+    assert clf.n_iter_ == 2
