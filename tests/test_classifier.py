@@ -27,6 +27,7 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils.validation import check_is_fitted
 
 from skdistill import DistilledClassifier, default_net
+from skdistill import _training as training
 from skdistill._classifier import _check_defined, _log_probabilities
 from skdistill._nets import keeps_its_type
 from skdistill.modules import CNN, MLP
@@ -943,11 +944,20 @@ def test_bad_parameters_raise_value_error_naming_them(imbalanced_arrays, params,
         fast(**params).fit(X, y)
 
 
-def test_a_tol_of_zero_is_taken(imbalanced_arrays):
-    # as scikit-learn's estimators take it: any gain counts as one
+def test_a_tol_of_zero_is_taken(imbalanced_arrays, monkeypatch):
+    # as scikit-learn's estimators take it: any gain counts as one, in every monitor
     X, y = imbalanced_arrays
+    tols = []
+    monitor_init = training.Monitor.__init__
+
+    def recording_init(self, nets, n_iter_no_change, tol):
+        tols.append(tol)
+        monitor_init(self, nets, n_iter_no_change, tol)
+
+    monkeypatch.setattr(training.Monitor, "__init__", recording_init)
     clf = fast(meta_epochs=30, early_stopping=True, n_iter_no_change=2, tol=0.0, random_state=0)
     assert 1 <= clf.fit(X, y).n_iter_ <= 30
+    assert tols and all(tol == 0.0 for tol in tols)
 
 
 def test_cuda_without_gpu_is_a_clear_error(imbalanced_arrays):

@@ -253,6 +253,7 @@ def test_a_teacher_of_weight_zero_is_left_out_even_at_infinite_logits(fusion):
 def test_a_vote_ties_classes_whose_weights_sum_alike_in_float32():
     # the docstring's "within 1e-6 of the most": weights 0.2 + 0.4 + 0.1 against 0.7
     # sum to 0.50000006 against 0.5 in float32, by rounding alone
+    assert np.float32(0.2) + np.float32(0.4) + np.float32(0.1) != np.float32(0.7)
     a, c = torch.tensor([2.0, -1.0]), torch.tensor([-2.0, 1.0])
     fused = torch.sigmoid(fuse_teacher_logits([a, a, a, c], "vote", [0.2, 0.4, 0.1, 0.7]))
     np.testing.assert_allclose(fused.numpy(), [0.5, 0.5])
