@@ -1553,7 +1553,7 @@ def test_infinite_logits_under_a_bounded_loss_stop_training(imbalanced_arrays):
                             pu_surrogate="sigmoid", random_state=0).fit(X, y)
 
 
-def test_predictions_in_several_inference_batches_match_those_of_each_row_alone():
+def test_predictions_over_several_inference_batches_match_those_made_in_parts():
     # predict_logits writes each batch of 4,096 rows into one tensor: an offset error
     # left every row past the first batch uninitialised, and no test predicted more
     # than one inference batch and compared the values
