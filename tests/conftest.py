@@ -5,6 +5,8 @@ import sys
 import numpy as np
 import pytest
 import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
 from skdistill.datasets import load_crotonylation
@@ -59,6 +61,31 @@ def run_on_a_full_disk(limit, code, *args, **run_params):
               f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n{code}")
     return subprocess.run([sys.executable, "-c", script, *map(str, args)],
                           capture_output=True, text=True, timeout=300, **run_params)
+
+
+#: ("fit", row ids, labels) and ("score", row ids, None) of every call to a RowIdSpy
+#: (module level: what is given to an estimator or a net is cloned).
+ROW_ID_CALLS = []
+
+
+class RowIdSpy(ClassifierMixin, BaseEstimator):
+    """LogisticRegression on all columns but the last, which holds each row's id:
+    records in ROW_ID_CALLS the rows (and labels) it is fitted on and the rows it scores."""
+
+    def fit(self, X, y):
+        X = np.asarray(X)
+        ROW_ID_CALLS.append(("fit", X[:, -1].astype(int), np.asarray(y)))
+        self.model_ = LogisticRegression().fit(X[:, :-1], y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        X = np.asarray(X)
+        ROW_ID_CALLS.append(("score", X[:, -1].astype(int), None))
+        return self.model_.predict_proba(X[:, :-1])
+
+    def predict(self, X):
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
 class LinearLogits(torch.nn.Module):

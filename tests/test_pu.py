@@ -48,7 +48,7 @@ from skdistill.pu import (
     prior_from_label_frequency,
 )
 
-from .conftest import FAST
+from .conftest import FAST, ROW_ID_CALLS, RowIdSpy
 
 LABEL_FREQUENCY = 0.5
 #: One short round of the student alone: enough where only the prior matters.
@@ -1393,31 +1393,6 @@ def test_a_frame_of_sparse_columns_is_estimated_as_a_sparse_matrix():
     assert len(BestBinPriorEstimator()._scorers(mixed)) == 2
 
 
-#: (fitted on, scored) row ids of every fit of a RowSpy; module level, as the
-#: estimators clone their scorer.
-SPY_CALLS = []
-
-
-class RowSpy(ClassifierMixin, BaseEstimator):
-    """LogisticRegression on all columns but the last, which holds each row's id:
-    records which rows it was fitted on and which it scores."""
-
-    def fit(self, X, y):
-        X = np.asarray(X)
-        self.model_ = LogisticRegression().fit(X[:, :-1], y)
-        self.classes_ = self.model_.classes_
-        SPY_CALLS.append(("fit", frozenset(X[:, -1].astype(int).tolist())))
-        return self
-
-    def predict_proba(self, X):
-        X = np.asarray(X)
-        SPY_CALLS.append(("score", frozenset(X[:, -1].astype(int).tolist())))
-        return self.model_.predict_proba(X[:, :-1])
-
-    def predict(self, X):
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
-
-
 @pytest.mark.parametrize("estimator", [BestBinPriorEstimator, ElkanNotoPriorEstimator])
 def test_out_of_fold_scores_come_from_shuffled_disjoint_folds(estimator):
     # every row is scored once, by a model not fitted on it, and random_state shuffles
@@ -1426,9 +1401,10 @@ def test_out_of_fold_scores_come_from_shuffled_disjoint_folds(estimator):
     X = np.column_stack([X, np.arange(len(s))])
     test_folds = {}
     for seed in (0, 1):
-        SPY_CALLS.clear()
-        estimator(RowSpy(), cv=3, random_state=seed).fit(X, s)
-        fits, scores = SPY_CALLS[0::2], SPY_CALLS[1::2]
+        ROW_ID_CALLS.clear()
+        estimator(RowIdSpy(), cv=3, random_state=seed).fit(X, s)
+        calls = [(kind, frozenset(ids.tolist())) for kind, ids, _ in ROW_ID_CALLS]
+        fits, scores = calls[0::2], calls[1::2]
         assert [kind for kind, _ in fits] == ["fit"] * 3
         assert [kind for kind, _ in scores] == ["score"] * 3
         for (_, fitted), (_, scored) in zip(fits, scores):

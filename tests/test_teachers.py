@@ -24,7 +24,7 @@ from skdistill._teachers import stratified_bootstrap
 from skdistill.fusion import fuse_teacher_logits
 from skdistill.modules import MLP
 
-from .conftest import FAST
+from .conftest import FAST, ROW_ID_CALLS, RowIdSpy
 
 
 def fast(**params):
@@ -611,25 +611,6 @@ def test_an_online_student_learns_from_the_teacher_of_its_own_round(imbalanced_a
     assert not np.allclose(np.sort(first), np.sort(seen), atol=1e-2)  # it trained between
 
 
-#: (row ids, labels) each fit of IdSpy saw.
-ID_SPY_FITS = []
-
-
-class IdSpy(ClassifierMixin, BaseEstimator):
-    """Fits a LogisticRegression on the columns after the first, a row id, and
-    records the ids and labels it was fitted on."""
-
-    def fit(self, X, y):
-        X = np.asarray(X)
-        ID_SPY_FITS.append((X[:, 0].astype(int), np.asarray(y)))
-        self.model_ = LogisticRegression().fit(X[:, 1:], y)
-        self.classes_ = self.model_.classes_
-        return self
-
-    def predict_proba(self, X):
-        return self.model_.predict_proba(np.asarray(X)[:, 1:])
-
-
 @pytest.mark.filterwarnings("ignore:meta_epochs=2 ran out before early stopping")
 @pytest.mark.parametrize("early_stopping", [False, True])
 def test_a_bootstrapped_sklearn_teacher_fits_on_rows_of_the_training_part_with_their_labels(
@@ -637,18 +618,18 @@ def test_a_bootstrapped_sklearn_teacher_fits_on_rows_of_the_training_part_with_t
     # with early stopping, the bootstrap sample (positions in the training part) was
     # taken as rows of the whole input: labels of other rows, validation rows fitted
     X, y = imbalanced_arrays
-    X = np.column_stack([np.arange(len(X)), X]).astype(np.float32)
-    ID_SPY_FITS.clear()
+    X = np.column_stack([X, np.arange(len(X))]).astype(np.float32)
+    ROW_ID_CALLS.clear()
     stopping = {"early_stopping": True, "validation_fraction": 0.25} if early_stopping else {}
-    fast(teacher=IdSpy(), bootstrap=True, meta_epochs=2, **stopping).fit(X, y)
-    (ids, labels), = ID_SPY_FITS
+    fast(teacher=RowIdSpy(), bootstrap=True, meta_epochs=2, **stopping).fit(X, y)
+    (ids, labels), = [(ids, labels) for kind, ids, labels in ROW_ID_CALLS if kind == "fit"]
     np.testing.assert_array_equal(labels, y[ids])  # each row with its own label
     n_train = len(X) - (round(0.25 * len(X)) if early_stopping else 0)
     assert len(ids) == n_train
     assert 0.55 * n_train < len(np.unique(ids)) < 0.72 * n_train
 
 
-@pytest.mark.parametrize("spec", [LogisticRegression, IdSpy])
+@pytest.mark.parametrize("spec", [LogisticRegression, RowIdSpy])
 def test_a_class_given_as_teacher_is_refused_with_the_one_message(imbalanced_arrays, spec):
     # a class with fit and predict_proba passed for a scikit-learn classifier (an
     # instance), to fail later in clone with no word of the teacher

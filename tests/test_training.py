@@ -1530,17 +1530,12 @@ def test_a_warm_fit_resumes_a_cyclic_schedules_momentum(imbalanced_arrays):
     assert RECORDED[first] == pytest.approx(whole[first])
 
 
-class InfiniteForSome(torch.nn.Module):
+class InfiniteForSome(LinearLogits):
     """Logits of +inf for the rows of a large first feature: the sigmoid risk stays
     bounded and its gradients finite, so only the logits tell."""
 
-    def __init__(self, input_dim, output_dim=1):
-        super().__init__()
-        self.linear = torch.nn.Linear(input_dim, output_dim)
-
     def forward(self, X):
-        shift = torch.where(X[:, 0] > 1.5, float("inf"), 0.0)
-        return self.linear(X)[:, 0] + shift
+        return super().forward(X) + torch.where(X[:, 0] > 1.5, float("inf"), 0.0)
 
 
 def test_infinite_logits_under_a_bounded_loss_stop_training(imbalanced_arrays):
