@@ -4,11 +4,13 @@ import sys
 import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.model_selection import train_test_split
 
 import skdistill
 from skdistill import _demo
 from skdistill._demo import COLUMNS
 from skdistill.cli import format_table, main
+from skdistill.datasets import load_crotonylation
 
 MODELS = ["teacher", "distilled student", "student alone", "HistGradientBoostingClassifier",
           "LogisticRegression"]
@@ -149,3 +151,52 @@ def test_the_demo_table_row_holds_each_column_s_value():
         "predict ms / 1,000": "400.00",
     }
     assert row[1] != row[2]  # the two scores differ here, so a swap is seen
+
+
+def test_demo_options_reach_the_run(monkeypatch, capsys):
+    # the suite's demos run with the defaults (seed 0, quiet): --random-state and --quiet not
+    # passed on passed
+    calls = []
+
+    def run_demo(quick, device, random_state, verbose):
+        calls.append((quick, device, random_state, verbose))
+        return [tuple("x" for _ in COLUMNS)]
+
+    monkeypatch.setattr(_demo, "run_demo", run_demo)
+    assert main(["demo", "--random-state", "7", "--device", "cpu"]) == 0
+    assert main(["demo", "--quick", "--quiet"]) == 0
+    assert calls == [(False, "cpu", 7, 1), (True, "auto", 0, 0)]
+    assert "all 73,927 windows" in capsys.readouterr().out
+
+
+def test_quick_demo_subsamples_and_both_splits_are_stratified(monkeypatch):
+    # a subsample of 10,000 written in place of QUICK_SAMPLES (which the printed line reads),
+    # and an unstratified split, passed
+    monkeypatch.setattr(_demo, "QUICK_SAMPLES", 1000)
+    sequences, labels = load_crotonylation(return_X_y=True)
+    parts = _demo.demo_split(quick=True, random_state=2)
+    assert len(parts[0]) + len(parts[1]) == 1000
+    sub, _, sub_y, _ = train_test_split(sequences, labels, train_size=1000, stratify=labels,
+                                        random_state=2)
+    expected = train_test_split(sub, sub_y, test_size=0.25, stratify=sub_y, random_state=2)
+    for got, want in zip(parts, expected):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_quick_demo_trains_its_rounds_and_the_teacher_first(monkeypatch):
+    # the tiny demo fixture sets both schedules to 1: --quick training the full run's rounds,
+    # and the distilled student no longer trained after its teacher, passed
+    fits = []
+
+    class Recorded(_demo.DistilledClassifier):
+        def fit(self, X, y, **kwargs):
+            fits.append((self.meta_epochs, self.schedule, self.alpha))
+            return super().fit(X, y, **kwargs)
+
+    monkeypatch.setattr(_demo, "DistilledClassifier", Recorded)
+    monkeypatch.setattr(_demo, "QUICK_SAMPLES", 400)
+    monkeypatch.setattr(_demo, "STUDENT_EPOCHS", 1)
+    monkeypatch.setattr(_demo, "META_EPOCHS", {"full": 2, "quick": 1})
+    rows = _demo.run_demo(quick=True, device="cpu", verbose=0)
+    assert len(rows) == 5
+    assert fits == [(1, "sequential", _demo.ALPHA), (1, Recorded().schedule, 0.0)]

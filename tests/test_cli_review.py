@@ -292,3 +292,16 @@ def test_a_warning_of_a_private_category_is_shown_as_its_public_one(tmp_path, ca
     assert fit(config) == 0
     assert ("skdistill fit: UserWarning: The positive label of the PU data, 'unl', holds "
             in capsys.readouterr().err)
+
+
+def test_a_folder_holding_a_model_file_alone_is_no_earlier_run(tmp_path):
+    # the suite's folder held report.txt alone: a check for model.skd alone (not with
+    # config.yaml) passed, and a user's own model.skd was replaced
+    config, _ = write_csv_run(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "model.skd").write_bytes(b"my model")
+    with pytest.raises(SystemExit) as stopped:
+        fit(config)
+    assert ("holds ['model.skd'], files of the names a run writes, but not the model.skd "
+            "and config.yaml of an earlier run") in str(stopped.value.code)
+    assert (tmp_path / "out" / "model.skd").read_bytes() == b"my model"
