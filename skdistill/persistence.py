@@ -433,7 +433,7 @@ def _is_trusted_settings(estimator):
     except NotFittedError:
         try:
             names = class_names(TreeWriter().node(estimator))
-            return names <= {*_BUILT_IN_TRUSTED, *_imbalanced_learn_classes(names)}
+            return names <= _trusted_out_of_the_box(names)
         except TypeError:  # something that cannot be stored without pickle
             return False
     return False
@@ -550,7 +550,8 @@ def save(estimator, path):
             UserWarning, stacklevel=user_stacklevel(),
         )
     names = class_names(manifest)
-    untrusted = sorted(names - set(_trusted_map({}, names)))
+    # a class this session registered must be trusted again wherever the file loads
+    untrusted = sorted(names - _trusted_out_of_the_box(names))
     if untrusted:
         warnings.warn(
             f"{UNTRUSTED_NAMES_WARNING}: {untrusted}. Load it with "
@@ -705,6 +706,13 @@ def _trusted_map(given, names):
     file's class ``names`` hold any (importing it changes which methods
     scikit-learn routes, so it is not imported for other files), and ``given``."""
     return {**_TRUSTED, **_imbalanced_learn_classes(names), **given}
+
+
+def _trusted_out_of_the_box(names):
+    """The class names :func:`load` trusts in any session, for a file of class
+    ``names``: the built-in ones and imbalanced-learn's, not those of
+    :func:`register_trusted`."""
+    return {*_BUILT_IN_TRUSTED, *_imbalanced_learn_classes(names)}
 
 
 def _imbalanced_learn_classes(names):

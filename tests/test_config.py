@@ -28,7 +28,7 @@ from sklearn.metrics import (
 from sklearn.model_selection import train_test_split
 
 from skdistill import DistilledClassifier, TeacherStudentDisplay, load, save
-from skdistill._compression import compression_of
+from skdistill._compression import compression_of, unread_compression, where_not_utf8
 from skdistill._config import ConfigError, dump_yaml, load_config, read_yaml
 from skdistill import _run as run_module
 from skdistill._run import (
@@ -1528,6 +1528,23 @@ def test_a_zip_archive_is_named_as_one(tmp_path):
     assert str(stopped.value.code).endswith(
         "sites.fasta: it is a zip archive, which is not read; decompress it, or compress it "
         "with gzip, bzip2 or xz")
+
+
+def test_a_zstd_file_is_named_as_one(tmp_path):
+    # no test read a zstd frame: a wrong magic number passed
+    (tmp_path / "sites.fasta.zst").write_bytes(b"\x28\xb5\x2f\xfd" + bytes(12))
+    assert unread_compression(tmp_path / "sites.fasta.zst") == "compressed with zstd"
+    (tmp_path / "plain.fasta").write_bytes(b">a|1\nACDK\n")
+    assert unread_compression(tmp_path / "plain.fasta") is None
+
+
+def test_a_damaged_compressed_file_not_utf8_gives_the_decoders_reason(tmp_path):
+    # read again to place the bad byte, a gzip file cut short raised EOFError from inside
+    # the error message where read errors were not caught
+    path = tmp_path / "cut.csv"
+    path.write_bytes(gzip.compress(b"a,b\n" * 10_000)[:-30])
+    error = UnicodeDecodeError("utf-8", b"\xe9", 0, 1, "invalid continuation byte")
+    assert where_not_utf8(path, error) == "invalid continuation byte"
 
 
 @pytest.mark.parametrize("compress", [False, True])

@@ -60,7 +60,7 @@ from skdistill.modules import CNN, GRU, MLP, Transformer
 from skdistill.persistence import UntrustedClassError
 from skdistill.preprocessing import SequenceEncoder, positions_frame
 
-from .conftest import FAST, needs_file_size_limit, run_on_a_full_disk
+from .conftest import FAST, LinearLogits, needs_file_size_limit, run_on_a_full_disk
 
 
 def fast(**params):
@@ -721,6 +721,18 @@ def test_load_puts_the_nets_on_the_asked_device(saved_mlp):
     assert loaded.student_.module_.layers[0].weight.device.type == "cpu"
 
 
+def test_a_model_fitted_on_another_device_predicts_on_the_one_load_was_given(saved_mlp,
+                                                                           tmp_path):
+    # device_ left as the file has it passed: __setstate__ maps "cuda" to the CPU where CUDA
+    # is missing, so only another device ("mps", a Mac's GPU) shows load's reset
+    manifest, tensors = read_manifest(saved_mlp)
+    items = manifest["estimator"]["state"]["items"]
+    [device] = [value for key, value in items if key == "device_"]
+    device["value"] = "mps"
+    write_model_file(tmp_path / "mps.skd", manifest, tensors)
+    assert load(tmp_path / "mps.skd", device="cpu").device_ == torch.device("cpu")
+
+
 def test_load_refuses_a_device_torch_cannot_use(saved_mlp):
     with pytest.raises(ValueError, match="not a torch device"):
         load(saved_mlp, device="gpu-please")
@@ -774,6 +786,10 @@ def test_scikit_learn_teacher_is_replaced_with_a_warning(imbalanced_arrays, tmp_
         save(clf, tmp_path / "model.skd")
     loaded = load(tmp_path / "model.skd")
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    # one placeholder in each place the fit held its one teacher
+    assert clf.teacher_ is clf.teachers_[0] is clf._teacher_ensemble.teachers[0].estimator
+    assert isinstance(loaded.teacher_, persistence.UnsavedTeacher)
+    assert loaded.teacher_ is loaded.teachers_[0] is loaded._teacher_ensemble.teachers[0].estimator
     # its own message, without the preamble of a teacher failing on its input
     with pytest.raises(ValueError, match="^The teacher FrozenEstimator.*was not saved"):
         loaded.teacher_predict_proba(X)
@@ -822,6 +838,24 @@ def test_a_teacher_parameter_trusted_by_registration_only_is_replaced(imbalanced
     loaded = load(tmp_path / "model.skd")  # without the registration
     assert isinstance(loaded.teacher, persistence.UnsavedTeacher)
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_save_warns_of_classes_trusted_by_registration_only(imbalanced_arrays, tmp_path,
+                                                           monkeypatch):
+    # a class registered in the saving session silenced the warning, and a load in any other
+    # process (skdistill predict) then failed with UntrustedClassError
+    X, y = imbalanced_arrays
+    monkeypatch.setattr(persistence, "_TRUSTED", dict(persistence._TRUSTED))
+    register_trusted(LinearLogits)
+    clf = fast(student=LinearLogits).fit(X, y)
+    with pytest.warns(UserWarning, match=r"names classes load does not trust by default: "
+                                         r"\['tests\.conftest\.LinearLogits'\]"):
+        save(clf, tmp_path / "model.skd")
+    np.testing.assert_array_equal(load(tmp_path / "model.skd").predict_proba(X),
+                                  clf.predict_proba(X))  # in this session: registered
+    monkeypatch.setattr(persistence, "_TRUSTED", dict(persistence._BUILT_IN_TRUSTED))
+    with pytest.raises(UntrustedClassError, match="LinearLogits"):
+        load(tmp_path / "model.skd")  # in any other
 
 
 class ScriptModule(TinyModule):
@@ -1124,8 +1158,16 @@ def test_a_file_of_other_library_versions_loads_with_a_warning(saved_mlp, tmp_pa
                                          r"1.13.1 \(here .*\)\. It loads"):
         loaded = load(tmp_path / "old.skd")
     assert loaded.n_iter_ == load(saved_mlp).n_iter_
-    # a patch release of torch alone is no reason to warn
-    patch = {**manifest["versions"], "torch": manifest["versions"]["torch"] + ".1"}
+    major, minor, *_ = manifest["versions"]["skorch"].split(".")
+    other = {**manifest["versions"], "skorch": f"{major}.{int(minor) + 1}.0"}
+    write_model_file(tmp_path / "minor.skd", {**manifest, "versions": other}, tensors)
+    with pytest.warns(UserWarning, match=rf"written with skorch {major}\.{int(minor) + 1}\.0 "
+                                         r"\(here "):
+        load(tmp_path / "minor.skd")
+    # a patch release of torch or skorch alone is no reason to warn
+    major, minor, patch_number, *_ = manifest["versions"]["skorch"].split(".") + ["0"]
+    patch = {**manifest["versions"], "torch": manifest["versions"]["torch"] + ".1",
+             "skorch": f"{major}.{minor}.{int(patch_number) + 1}"}
     write_model_file(tmp_path / "patch.skd", {**manifest, "versions": patch}, tensors)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -1260,6 +1302,15 @@ def test_a_tampered_negative_array_size_is_refused(saved_mlp, tmp_path):
     with pytest.raises(ValueError, match=r"damaged.*shape \[-1, 1\] is not a list of "
                                          "non-negative integers"):
         load(tampered_copy(saved_mlp, tmp_path, edit))
+
+
+def test_arrays_of_no_rows_round_trip(tmp_path):
+    # a bound on array sizes made exclusive (size > 0) passed: no test saved an empty array,
+    # a shape a fitted model holds (no columns dropped, no categories)
+    values = {"no rows": np.zeros((0, 3)), "nothing": np.array([], dtype="<U1")}
+    loaded = round_trip(FunctionTransformer(kw_args=values), tmp_path).kw_args
+    for name, value in values.items():
+        assert loaded[name].shape == value.shape and loaded[name].dtype == value.dtype
 
 
 def test_a_path_that_is_no_file_is_named(fitted_mlp, saved_mlp, tmp_path):
@@ -1439,6 +1490,18 @@ def test_a_manifest_that_deflates_beyond_the_limit_is_stored(imbalanced_arrays, 
         assert archive.getinfo("skdistill.json").compress_type == zipfile.ZIP_DEFLATED
 
 
+def test_a_small_manifest_that_deflates_far_loads(tmp_path):
+    # the 8 MiB allowance dropped from load's limit passed: 1 MB of zeros deflates about
+    # 500-fold, and save deflates what is under 8 MiB
+    model = FunctionTransformer(kw_args={"zeros": np.zeros(100_000)})
+    save(model, tmp_path / "zeros.skd")
+    with zipfile.ZipFile(tmp_path / "zeros.skd") as archive:
+        info = archive.getinfo("skdistill.json")
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    assert info.file_size > persistence._MAX_INFLATION * info.compress_size
+    np.testing.assert_array_equal(load(tmp_path / "zeros.skd").kw_args["zeros"], np.zeros(100_000))
+
+
 def test_a_member_held_twice_is_refused(saved_mlp, tmp_path):
     manifest, tensors = read_manifest(saved_mlp)
     path = tmp_path / "twice.skd"
@@ -1503,6 +1566,7 @@ def test_a_pipelines_cache_folder_is_not_saved_and_refused_at_load(
     assert loaded.memory is None and pipeline.memory == str(tmp_path / "cache")
     np.testing.assert_array_equal(loaded.predict_proba(X), pipeline.predict_proba(X))
     manifest, tensors = read_manifest(path)
+    assert "cache" not in json.dumps(manifest)  # load dropped it too: the file must not hold it
     items = manifest["estimator"]["state"]["items"]
     [memory] = [item for item in items if item[0] == "memory"]
     memory[1] = str(tmp_path / "elsewhere")

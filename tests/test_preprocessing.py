@@ -10,6 +10,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+import skdistill.preprocessing as preprocessing
 from skdistill.preprocessing import (
     SequenceEncoder,
     SequenceLengthWarning,
@@ -289,6 +290,23 @@ def test_a_failed_refit_leaves_the_encoder_as_it_was():
     assert not hasattr(encoder, "feature_names_in_")
     np.testing.assert_array_equal(encoder.set_params(alphabet=None).transform(sequences),
                                   expected)
+
+
+def test_an_interrupted_refit_leaves_the_encoder_as_it_was(monkeypatch):
+    # a restore on errors alone (not on Ctrl-C) passed: the refit's n_features_in_ stayed
+    # beside the first fit's alphabet
+    sequences = ["ACG", "TTA", "GCA"]
+    encoder = SequenceEncoder().fit(sequences)
+    expected = encoder.transform(sequences)
+
+    def interrupted(alphabet):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(preprocessing, "_warn_of_blank_letters", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        encoder.fit(positions_frame(sequences))
+    assert not hasattr(encoder, "feature_names_in_") and encoder.n_features_in_ == 1
+    np.testing.assert_array_equal(encoder.transform(sequences), expected)
 
 
 def test_missing_and_empty_sequences_are_rejected():
