@@ -134,9 +134,9 @@ def _texts(sequences, caller):
 def _symbol_text(value, alphabet=None):
     """A table cell's symbol as text; a whole float reads as the integer it
     equals (1.0 as 1, as scikit-learn's OneHotEncoder takes them: pandas makes
-    an int column float after a NaN or a concat), but as written where a
-    fitted ``alphabet`` holds that and not the integer (skdistill 0.1 learned
-    "1.0")."""
+    an int column float after a NaN or a concat), but as written where the
+    given or fitted ``alphabet`` holds that and not the integer (skdistill 0.1
+    learned "1.0")."""
     if isinstance(value, (float, np.floating)) and value.is_integer():
         as_integer = str(int(value))
         if alphabet is None or as_integer in alphabet or str(value) not in alphabet:
@@ -482,7 +482,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     decoded as UTF-8. A cell that is missing (None, NaN or ``pd.NA``) raises
     a ``ValueError``, as does a number given as a sequence (its digits are no
     sequence); in a table of several columns numbers are symbols, as
-    categories are (a whole float is the integer it equals: 1.0 is "1").
+    categories are (a whole float is the integer it equals: 1.0 is "1",
+    unless a given ``alphabet`` holds "1.0" and not "1").
 
     Examples
     --------
@@ -535,11 +536,35 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                              "matrices hold no float16.")
         _check_prefix(self.prefix, "SequenceEncoder")
 
-    def _symbols(self, X, reset):
+    def _given_alphabet(self):
+        """The ``alphabet`` parameter as an array of text, checked; None if not given."""
+        if self.alphabet is None:
+            return None
+        if isinstance(self.alphabet, np.ndarray) and self.alphabet.ndim != 1:
+            raise ValueError(
+                f"alphabet must be a string or a one-dimensional sequence of letters; got "
+                f"an array of {self.alphabet.ndim} dimensions: {self.alphabet!r}."
+            )
+        not_letters = [letter for letter in self.alphabet if not isinstance(letter, str)
+                       and not (isinstance(letter, bytes) and letter.isascii())]
+        if not_letters:  # None, NaN or 1.5 became the letters "None", "nan", "1.5"
+            raise ValueError(
+                f"alphabet must hold letters (strings, or ASCII bytes); got "
+                f"{not_letters[0]!r} in {self.alphabet!r}."
+            )
+        alphabet = np.asarray(list(self.alphabet), dtype=str)
+        if len(alphabet) == 0 or len(np.unique(alphabet)) != len(alphabet):
+            raise ValueError(f"alphabet must hold distinct letters; got {self.alphabet!r}.")
+        if np.any(alphabet == ""):
+            raise ValueError("alphabet must not contain the empty string.")
+        return alphabet
+
+    def _symbols(self, X, reset, alphabet):
         """The (n, positions) array of symbols of ``X``, "" where none; in ``fit``
         no wider than ``length`` where given (one long sequence among short ones
         made the array as wide as it, 3.2 GB for one of 200,000 letters), after
-        it than one position beyond ``length_`` (enough to tell a longer one)."""
+        it than one position beyond ``length_`` (enough to tell a longer one).
+        A whole float in a table reads as the ``alphabet`` holds it, where given."""
         single = X.item() if isinstance(X, np.ndarray) and X.ndim == 0 else X
         if isinstance(single, (str, bytes)):
             _texts(single, "SequenceEncoder")  # raises, saying why
@@ -569,8 +594,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         # in fit, the positions encoded alone (the length's given), whose alphabet it learns
         width = self.length if reset else self.length_ + 1
         if X.shape[1] > 1:
-            alphabet = None if reset else set(self.alphabet_.tolist())
-            return np.vectorize(lambda value: _symbol_text(value, alphabet),
+            letters = None if alphabet is None else set(alphabet.tolist())
+            return np.vectorize(lambda value: _symbol_text(value, letters),
                                 otypes=[str])(X[:, :width])
         if not one_dimensional:
             _refuse_numbers(X[:, 0], reshape=False)
@@ -592,27 +617,15 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         self : SequenceEncoder
         """
         self._check_output_params()
-        symbols = self._symbols(X, reset=True)
-        if self.alphabet is None:
+        given = self._given_alphabet()
+        symbols = self._symbols(X, reset=True, alphabet=given)
+        if given is None:
             alphabet = np.unique(symbols[symbols != ""])
             _warn_of_blank_letters(alphabet)
             if self.n_features_in_ > 1:
                 _warn_of_a_symbol_per_cell(symbols)
         else:
-            not_letters = [letter for letter in self.alphabet if not isinstance(letter, str)
-                           and not (isinstance(letter, bytes) and letter.isascii())]
-            if not_letters:  # None, NaN or 1.5 became the letters "None", "nan", "1.5"
-                raise ValueError(
-                    f"alphabet must hold letters (strings, or ASCII bytes); got "
-                    f"{not_letters[0]!r} in {self.alphabet!r}."
-                )
-            alphabet = np.asarray(list(self.alphabet), dtype=str)
-            if len(alphabet) == 0 or len(np.unique(alphabet)) != len(alphabet):
-                raise ValueError(
-                    f"alphabet must hold distinct letters; got {self.alphabet!r}."
-                )
-            if np.any(alphabet == ""):
-                raise ValueError("alphabet must not contain the empty string.")
+            alphabet = given
             if self.n_features_in_ == 1 and any(len(letter) > 1 for letter in alphabet):
                 raise ValueError(
                     f"alphabet={self.alphabet!r} holds symbols of several letters, but X "
@@ -654,7 +667,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         self._check_output_params()
-        symbols = self._symbols(X, reset=False)
+        symbols = self._symbols(X, reset=False, alphabet=self.alphabet_)
         # absent from encoders fitted before it existed, which learned their length
         # where none was given
         if getattr(self, "_length_learned", self.length is None):

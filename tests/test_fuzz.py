@@ -480,7 +480,7 @@ def check_sequences_through_a_pipeline(case):
 
 # --- SequenceEncoder -----------------------------------------------------------------
 
-ALPHABETS = ["ACGT", "ACDEFGHIKLMNPQRSTVWY", "AC"]
+ALPHABETS = ["ACGT", "ACDEFGHIKLMNPQRSTVWY", "AC", "TGCA"]
 
 
 def _encode_as(sequences, form):

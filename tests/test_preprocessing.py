@@ -1,4 +1,5 @@
 import copy
+import re
 import warnings
 
 import numpy as np
@@ -219,12 +220,34 @@ def test_feature_names_out_checks_input_features_as_scikit_learn_does():
         SequenceEncoder().fit(["AC", "CA"]).get_feature_names_out(["a", "b"])
 
 
-def test_sparse_output_equals_dense():
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int8, bool])
+def test_sparse_output_equals_dense_in_the_dtype_asked(dtype):
+    # only the fuzz, by chance of its draw, caught sparse output always float32 and the
+    # documented bool refused
     sequences = ["ACGT", "GGA", "TTTT"]
-    dense = SequenceEncoder().fit_transform(sequences)
-    sparse = SequenceEncoder(sparse_output=True).fit_transform(sequences)
+    dense = SequenceEncoder(dtype=dtype).fit_transform(sequences)
+    sparse = SequenceEncoder(dtype=dtype, sparse_output=True).fit_transform(sequences)
     assert sp.issparse(sparse)
-    assert np.array_equal(sparse.toarray(), dense)
+    assert dense.dtype == sparse.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(sparse.toarray(), dense)
+    np.testing.assert_array_equal(dense.astype(np.float32),
+                                  SequenceEncoder().fit_transform(sequences))
+
+
+def test_a_given_alphabet_keeps_its_own_column_order():
+    # the index of each letter in the sorted alphabet, not in alphabet_, passed: "TGCA", or
+    # amino acids with the gap letter last, put every letter in another letter's column
+    # while the feature names kept the given order
+    encoder = SequenceEncoder(alphabet="TGCA").fit(["TGCA"])
+    assert encoder.alphabet_.tolist() == ["T", "G", "C", "A"]
+    assert encoder.get_feature_names_out()[:4].tolist() == [
+        "pos0_T", "pos0_G", "pos0_C", "pos0_A"]
+    expected = np.eye(4)[[3, 2, 1, 0]].reshape(1, -1)  # A, C, G, T in the columns of TGCA
+    np.testing.assert_array_equal(encoder.transform(["ACGT"]), expected)
+    sparse = encoder.set_params(sparse_output=True).transform(["ACGT"])
+    np.testing.assert_array_equal(sparse.toarray(), expected)
+    protein = SequenceEncoder(alphabet="ACD-").fit(["AC-D"])  # "-" sorts first
+    np.testing.assert_array_equal(protein.transform(["-"])[0, :4], [0, 0, 0, 1])
 
 
 @pytest.mark.parametrize(
@@ -352,6 +375,9 @@ def test_symbols_of_several_letters_need_one_column_each():
     # every position of "ATGTAA" became all-zero, warned as letters outside 'ATGTAA'
     with pytest.raises(ValueError, match="holds symbols of several letters.*one per column"):
         SequenceEncoder(alphabet=["ATG", "TAA"]).fit(["ATGTAA"])
+    # one such symbol beside letters was an all-zero column, in silence
+    with pytest.raises(ValueError, match="holds symbols of several letters"):
+        SequenceEncoder(alphabet=["A", "C", "ATG"]).fit(["ACA"])
     codons = np.array([["ATG", "TAA"], ["TAA", "ATG"]], dtype=object)
     encoder = SequenceEncoder(alphabet=["ATG", "TAA"]).fit(codons)
     assert encoder.transform(codons).tolist() == [[1, 0, 0, 1], [0, 1, 1, 0]]
@@ -439,9 +465,10 @@ def test_dtype_must_be_numeric(dtype):
 def test_a_prefix_ending_in_a_digit_or_a_sign_is_refused(encode):
     # "win1" named position 0 "win10_A", read back as position 10; "win-" would name
     # position 1 "win-1_A", an offset of -1
-    for prefix in ("win1", "win-"):
-        with pytest.raises(ValueError, match=rf"prefix='{prefix}' ends in '{prefix[-1]}', "
-                                             rf"so the names of positions would be misread"):
+    for prefix in ("win1", "win-", "win+"):
+        with pytest.raises(ValueError, match=rf"prefix='{re.escape(prefix)}' ends in "
+                                             rf"'{re.escape(prefix[-1])}', so the names of "
+                                             "positions would be misread"):
             encode(prefix)
     encode("pos²")  # would not be misread
 
@@ -655,6 +682,74 @@ def test_letters_without_another_case_are_not_warned_of_as_both_cases():
         SequenceEncoder().fit(["𝔸B", "bB"])
 
 
+@pytest.mark.parametrize("X", [["AC", "CA"], np.array([["A", "C"], ["C", "A"]])],
+                         ids=["sequences", "table"])
+def test_an_empty_letter_in_a_given_alphabet_is_refused(X):
+    # "" is the padding: short sequences would be encoded as holding a letter
+    with pytest.raises(ValueError, match="alphabet must not contain the empty string"):
+        SequenceEncoder(alphabet=["A", "C", ""]).fit(X)
+
+
+@pytest.mark.parametrize("alphabet", [np.array("ACGT"), np.array([["A", "C"], ["G", "T"]])],
+                         ids=["0-d", "2-d"])
+def test_an_alphabet_array_of_other_than_one_dimension_is_refused_naming_it(alphabet):
+    # a 0-d array passed the parameter check, then fit raised "iteration over a 0-d array"
+    with pytest.raises(ValueError, match=r"^alphabet must be a string or a one-dimensional "
+                                         rf"sequence of letters; got an array of "
+                                         rf"{alphabet.ndim} dimensions"):
+        SequenceEncoder(alphabet=alphabet).fit(["ACGT"])
+    encoder = SequenceEncoder(alphabet=np.array(list("ACGT"))).fit(["ACGT"])
+    assert encoder.alphabet_.tolist() == list("ACGT")
+
+
+def test_one_number_given_to_an_encoder_of_sequences_gets_no_reshape_advice():
+    # to an encoder of one column one number is no sample of a table: X.reshape(1, -1)
+    # would not help
+    encoder = SequenceEncoder().fit(["AC", "GT"])
+    with pytest.raises(ValueError, match="X holds numbers as sequences") as refused:
+        encoder.transform(np.array([1.5]))
+    assert "Reshape" not in str(refused.value)
+
+
+def test_a_byte_order_mark_learned_as_a_letter_is_warned_of():
+    # a warning of characters both blank and unprintable passed: a file read as "utf-8",
+    # not "utf-8-sig", starts its first sequence with U+FEFF, neither
+    with pytest.warns(UserWarning, match="whitespace or control characters as letters: "
+                                         r"\['\\ufeff'\]"):
+        SequenceEncoder().fit(["\ufeffACG", "TTAC"])
+
+
+def test_a_table_of_a_few_longer_symbols_in_many_rows_is_no_table_of_sequences():
+    # counting cells, not distinct symbols, passed: a few pentamers in 300 rows were warned
+    # of as whole sequences read one per cell
+    kmers = ["AACGT", "CCGTA", "GGTAC", "TTACG", "ACGTA", "CGTAC"]
+    table = pd.DataFrame(np.random.default_rng(0).choice(kmers, size=(300, 3)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert SequenceEncoder().fit(table).alphabet_.tolist() == sorted(kmers)
+
+
+def test_unknown_letters_alone_are_not_told_to_be_removed_as_empty():
+    # a row of unknown letters only (all zero, not empty) was advised to remove empty samples
+    encoder = SequenceEncoder().fit(["ACGT"])
+    with pytest.warns(UnknownSymbolWarning) as record:
+        encoder.transform(["NNNN"])
+    assert (record[0].message.n_unknown, record[0].message.n_all_zero) == (1, 1)
+    assert "Remove the empty samples" not in str(record[0].message)
+    assert "Set handle_unknown='error'" in str(record[0].message)
+
+
+def test_an_empty_sequence_is_no_shorter_sequence():
+    # an empty sample counted as shorter too (besides as all zero) was caught only by a test
+    # of handle_unknown='ignore'
+    encoder = SequenceEncoder().fit(["ACGT", "TTGA"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        encoder.transform(["ACGT", ""])
+    assert [w.category for w in caught] == [UnknownSymbolWarning]
+    assert (caught[0].message.n_unknown, caught[0].message.n_all_zero) == (0, 1)
+
+
 def test_a_whole_float_is_the_integer_symbol_it_equals():
     # 1.0 was the letter "1.0", unknown to an encoder fitted on 1 (as pandas makes an
     # int column float): its rows came out all zeros, where OneHotEncoder takes 1 == 1.0
@@ -677,6 +772,9 @@ def test_a_whole_float_is_the_integer_symbol_it_equals():
     earlier = copy.deepcopy(encoder)
     earlier.alphabet_ = np.array(["1.0", "2.0", "3.0"])
     np.testing.assert_array_equal(earlier.transform(table.astype(float)), expected)
+    # and so does fit, given that alphabet: it read 1.0 as "1" and refused its own data
+    given = SequenceEncoder(alphabet=["1.0", "2.0", "3.0"], handle_unknown="error")
+    np.testing.assert_array_equal(given.fit_transform(table.astype(float)), expected)
 
 
 def test_nullable_columns_give_the_symbols_of_their_numpy_dtypes():
