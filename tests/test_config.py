@@ -1447,7 +1447,11 @@ def test_an_empty_config_is_named_so(tmp_path):
     (">a|1\nACDK\n>b|0\n>c|1\nKLMN\n>d|0\n", r"line 3: the record 'b' holds no sequence"),
     # ">" or ">|1" gave a row whose id was empty, read back as NaN from the predictions
     (">a|1\nACDK\n>|0\nKLMN\n", r"line 3: a header without an ID \('>\|0'\)"),
-], ids=["no sequence", "no ID"])
+    # the last record's check was never reached: its header became a record of ""
+    (">a|1\nACDK\n>b|0\n\n\n", r"line 3: the record 'b' holds no sequence"),
+    # an IndexError where this check was dropped
+    ("ACDK\n>a|1\nKLMN\n", r"line 1: a sequence before any header"),
+], ids=["no sequence", "no ID", "last record empty", "sequence first"])
 def test_a_faulty_fasta_record_is_named_by_its_line(tmp_path, text, message):
     (tmp_path / "windows.fasta").write_text(text)
     config, _ = load_config(write_config(tmp_path, data={"path": "windows.fasta"}))

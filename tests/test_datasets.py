@@ -29,6 +29,13 @@ def test_frame_and_arrays_agree():
     assert set("".join(sequences)) <= set("ACDEFGHIKLMNPQRSTVWY-")
 
 
+def test_sequences_are_an_object_array_of_str():
+    # documented, untested: a <U29 array truncates a longer window assigned later, silently
+    sequences, labels = load_crotonylation(return_X_y=True)
+    assert sequences.dtype == object and isinstance(sequences[0], str)
+    assert labels.dtype == np.int64
+
+
 def test_as_frame_gives_the_frame_columns():
     frame = load_crotonylation()
     sequences, labels = load_crotonylation(return_X_y=True, as_frame=True)

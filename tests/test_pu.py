@@ -955,6 +955,9 @@ def test_pu_f1_score_values_and_labels():
     for score in (pu_f1_score, partial(pu_estimated_f1_score, prior=0.2)):
         with pytest.raises(ValueError, match=r"y_pred holds labels y_true lacks: \[0, 1\]"):
             score(["site", "background", "site"], [1, 1, 0])
+        # one such label (a typo, another encoding of a class) passed where two were refused
+        with pytest.raises(ValueError, match=r"y_pred holds labels y_true lacks: \[2\]"):
+            score([1, 0, 0, 0], [1, 2, 0, 0])
 
 
 @pytest.mark.parametrize("metric", [
@@ -993,6 +996,16 @@ def test_pu_roc_auc_reads_a_column_of_labels_as_pu_f1_score_does():
     with pytest.warns(DataConversionWarning):
         column = pu_roc_auc_score(y[:, None], scores, prior=0.25)
     assert column == pu_roc_auc_score(y, scores, prior=0.25)
+
+
+@pytest.mark.parametrize("metric", [
+    pu_f1_score, partial(pu_estimated_f1_score, prior=0.2), partial(pu_roc_auc_score, prior=0.2),
+], ids=["pu_f1", "estimated_f1", "roc_auc"])
+def test_negative_weights_are_refused(metric):
+    # documented, untested: negative weights passed
+    with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
+        metric([1, 1, 0, 0, 0, 0], [1.0, 0.0, 1.0, 0.0, 0.0, 0.0],
+               sample_weight=[1.0, 1.0, -0.5, 1.0, 1.0, 1.0])
 
 
 def test_pu_roc_auc_needs_weight_on_the_unlabeled_samples_too():
@@ -1135,7 +1148,7 @@ def test_pu_roc_auc_refuses_labels_for_scores_naming_the_scorer_to_make(small_se
                                                                  pd.NA), prior=prior)
     # labels stored as strings are labels, numbers or not, and in a column too
     digits = np.where(s == 1, "1", "0")
-    for labels in (digits, digits.astype(object), y[:, None]):
+    for labels in (digits, digits.astype(object), y[:, None], digits.astype(bytes)):
         with pytest.raises(ValueError, match="not scores"):
             pu_roc_auc_score(digits, labels, prior=prior)
     # both columns of predict_proba: scikit-learn's "y should be a 1d array" named no fix
