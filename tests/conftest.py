@@ -99,6 +99,17 @@ class LinearLogits(torch.nn.Module):
         return self.linear(X)[:, 0]
 
 
+class TwoLogits(torch.nn.Module):
+    """Two logits for two classes, as skorch's NeuralNetClassifier modules return."""
+
+    def __init__(self, input_dim, output_dim=1):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_dim, 2)
+
+    def forward(self, X):
+        return self.linear(X)
+
+
 class EndsInSigmoid(torch.nn.Module):
     """A module written for BCELoss: its outputs, read as logits, lie in [0, 1]."""
 

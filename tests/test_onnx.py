@@ -26,7 +26,7 @@ from skdistill.onnx_export import StudentProbabilities, onnx_metadata
 from skdistill.modules import CNN, GRU, MLP, BiLSTM, Transformer
 from skdistill.preprocessing import SequenceEncoder, positions_frame
 
-from .conftest import FAST, LinearLogits, needs_file_size_limit, run_on_a_full_disk
+from .conftest import FAST, LinearLogits, TwoLogits, needs_file_size_limit, run_on_a_full_disk
 
 
 def _split(X, y):
@@ -135,6 +135,16 @@ def test_onnxruntime_probabilities_match_predict_proba(name, windows, tmp_path):
     np.testing.assert_array_equal(estimator.predict_proba(X_test), expected)
 
 
+def _export_under_a_float64_default(model, path):
+    """export_onnx(model, path) under torch's default dtype float64, as a caller may set it."""
+    default = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        return export_onnx(model, path)
+    finally:
+        torch.set_default_dtype(default)
+
+
 def test_an_imbalanced_learn_pipeline_exports_under_a_float64_default(
     imbalanced_arrays, tmp_path,
 ):
@@ -149,12 +159,7 @@ def test_an_imbalanced_learn_pipeline_exports_under_a_float64_default(
         StandardScaler(), RandomUnderSampler(random_state=0),
         DistilledClassifier(random_state=0, **FAST),
     ).fit(X, y)
-    default = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
-        path = export_onnx(pipeline, tmp_path / "student.onnx")
-    finally:
-        torch.set_default_dtype(default)
+    path = _export_under_a_float64_default(pipeline, tmp_path / "student.onnx")
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     assert session.get_inputs()[0].type == "tensor(float)"
     onnx_input = pipeline[0].transform(X).astype(np.float32)
@@ -343,17 +348,6 @@ def test_timedelta_classes_are_text_in_the_metadata(imbalanced_arrays):
     assert classes == clf.classes_.astype(str).tolist()
 
 
-class TwoLogits(torch.nn.Module):
-    """A student written for skorch's NeuralNetClassifier: two logits per sample."""
-
-    def __init__(self, input_dim, output_dim=1):
-        super().__init__()
-        self.linear = torch.nn.Linear(input_dim, 2)
-
-    def forward(self, X):
-        return self.linear(X)
-
-
 class AddsADefaultDtypeZero(LinearLogits):
     """A student that makes a tensor of torch's default dtype in forward."""
 
@@ -370,12 +364,7 @@ def test_students_of_two_logits_or_default_dtype_tensors_export_their_probabilit
     onnxruntime = pytest.importorskip("onnxruntime", reason="needs skdistill[onnx]")
     X, y = imbalanced_arrays
     clf = DistilledClassifier(student=student, alpha=0, random_state=0, **FAST).fit(X, y)
-    default = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
-        path = export_onnx(clf, tmp_path / "student.onnx")
-    finally:
-        torch.set_default_dtype(default)
+    path = _export_under_a_float64_default(clf, tmp_path / "student.onnx")
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     assert session.get_outputs()[0].type == "tensor(float)"
     probabilities = session.run(None, {"X": X[:50]})[0]

@@ -32,7 +32,7 @@ from skdistill._nets import module_state, true_label_count
 from skdistill._training import ValidationScore, _binary_roc_auc
 from skdistill.modules import CNN, MLP
 
-from .conftest import FAST, EndsInSigmoid, LinearLogits
+from .conftest import FAST, EndsInSigmoid, LinearLogits, TwoLogits
 
 
 def fast(**params):
@@ -133,17 +133,6 @@ def test_non_finite_logits_stop_training(imbalanced_arrays, role):
     X, y = imbalanced_arrays
     with pytest.raises(FloatingPointError, match=f"The {role}'s logits became inf or NaN"):
         fast(**{role: Overflowing}).fit(X, y)
-
-
-class TwoLogits(torch.nn.Module):
-    """Two logits for two classes, as skorch's NeuralNetClassifier modules return."""
-
-    def __init__(self, input_dim, output_dim=1):
-        super().__init__()
-        self.linear = torch.nn.Linear(input_dim, 2)
-
-    def forward(self, X):
-        return self.linear(X)
 
 
 @pytest.mark.parametrize("role", ["teacher", "student"])
