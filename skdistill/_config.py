@@ -472,13 +472,16 @@ def _test_section(value, base, file_format):
         value = {}
     test = _section(value, "test", ("fraction", "stratify", "random_state", "path"))
     if "path" in test:
-        if len(test) > 1:
-            raise ConfigError(f"test: a test file (path) takes no other key; got "
-                              f"{sorted(test)}")
+        if set(test) - {"path", "random_state"}:
+            raise ConfigError(f"test: a test file (path) takes no other key than random_state "
+                              f"(the seed of data.subsample); got {sorted(test)}")
         path = _path(base, test["path"], "test.path")
         if format_of(path, "test.path") != file_format:
             raise ConfigError(f"test.path: the data are {file_format}; give a "
                               f"{file_format} file, not {path}")
+        if "random_state" in test:
+            return {"path": str(path),
+                    "random_state": _seed(test["random_state"], "test.random_state")}
         return {"path": str(path)}
     fraction = _expect(test.get("fraction", 0.25), "test.fraction", "a number")
     if not 0 < fraction < 1:

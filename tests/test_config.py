@@ -2254,6 +2254,30 @@ def test_the_test_part_is_split_with_the_configs_seed_and_stratification(tmp_pat
     assert sorted([*train.ids, *test.ids]) == sorted(names)
 
 
+def test_beside_a_test_file_random_state_seeds_the_subsample(tmp_path):
+    # the test section took no key beside path, so the subsample's draw had seed 0, always
+    config, frame = write_csv_run(tmp_path)
+    frame.assign(name="t" + frame["name"]).to_csv(tmp_path / "test.csv", index=False)
+    raw = yaml.safe_load(config.read_text())
+    raw["data"]["subsample"] = 100
+    drawn = {}
+    for seed in (0, 3):
+        raw["test"] = {"path": "test.csv", "random_state": seed}
+        config.write_text(yaml.safe_dump(raw))
+        run = load_config(config)
+        assert run.config["test"]["random_state"] == seed
+        train, test = split_samples(run.config, read_samples(run.config))
+        assert len(train.ids) == 100 and len(test.ids) == len(frame)
+        drawn[seed] = sorted(train.ids)
+    assert drawn[0] != drawn[3]
+    raw["test"] = {"path": "test.csv", "fraction": 0.3}
+    config.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ConfigError, match=r"^test: a test file \(path\) takes no other key than "
+                                          r"random_state \(the seed of data.subsample\); got "
+                                          r"\['fraction', 'path'\]$"):
+        load_config(config)
+
+
 def test_a_test_part_weighing_a_class_nothing_is_refused_before_training(tmp_path):
     # the suite's weightless class is weightless in both parts: a check of the training
     # part's class weights alone passed
