@@ -1687,7 +1687,8 @@ def build_parser():
     parser.add_argument("--set", dest="settings", action="append", default=[],
                         type=parse_setting, metavar="KEY=VALUE",
                         help="a DistilledClassifier parameter (repeatable); the value is a "
-                             "Python literal, or else a string")
+                             "Python literal, else an expression over net(...), the modules "
+                             "and the peers' classes, else a word (a string)")
     parser.add_argument("--label", help="name of the DistilledClassifier candidate "
                         f"(default: {DISTILLED!r}, with the --set values when given)")
     parser.add_argument("--folds", type=int_in_range(2), default=5,
