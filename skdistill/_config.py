@@ -704,6 +704,10 @@ def parse_config(raw, base, output=None, verbose=0):
                                      **params)
     output = _path(base, config["output"], "output") if output is None else Path(output)
     test = _test_section(config.get("test"), base, data_format(data))
+    if "path" in test and "random_state" in test and data.get("subsample") is None:
+        raise ConfigError("test.random_state: beside a test file (test.path) it seeds "
+                          "data.subsample alone, which is not given; leave it out, or give "
+                          "data.subsample")
     if "path" in test and "path" in data and same_file_or_folder(test["path"], data["path"]):
         raise ConfigError("test.path: the test file is the training data (data.path), "
                           "whose scores would say nothing of new data; give another file, "

@@ -156,6 +156,16 @@ class UntrustedClassError(ValueError):
 _SCRIPT_PREFIX = "__main__."
 
 
+def _registered_classes_advice(untrusted):
+    """What the names of ``untrusted`` this session registered mean for loading (a
+    sentence, with a space before it), or "" where there are none."""
+    registered = [name for name in untrusted if name in _TRUSTED]
+    if not registered:
+        return ""
+    return (f" {registered} are trusted by this session's register_trusted only: the "
+            "process that loads the file must trust them too.")
+
+
 def _script_classes_advice(untrusted):
     """What the names of ``untrusted`` defined in a script or notebook mean for
     loading (a sentence, with a space before it), or "" where there are none."""
@@ -555,7 +565,8 @@ def save(estimator, path):
     if untrusted:
         warnings.warn(
             f"{UNTRUSTED_NAMES_WARNING}: {untrusted}. Load it with "
-            f"skdistill.{_how_to_trust(untrusted)}." + _script_classes_advice(untrusted),
+            f"skdistill.{_how_to_trust(untrusted)}." + _registered_classes_advice(untrusted)
+            + _script_classes_advice(untrusted),
             UserWarning, stacklevel=user_stacklevel(),
         )
     tensors = safetensors.torch.save(writer.tensors) if writer.tensors else b""

@@ -564,7 +564,8 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         no wider than ``length`` where given (one long sequence among short ones
         made the array as wide as it, 3.2 GB for one of 200,000 letters), after
         it than one position beyond ``length_`` (enough to tell a longer one).
-        A whole float in a table reads as the ``alphabet`` holds it, where given."""
+        A whole float in a table reads as ``alphabet`` (the given one in ``fit``,
+        the fitted one after) holds it, where there is one."""
         single = X.item() if isinstance(X, np.ndarray) and X.ndim == 0 else X
         if isinstance(single, (str, bytes)):
             _texts(single, "SequenceEncoder")  # raises, saying why

@@ -2270,6 +2270,11 @@ def test_beside_a_test_file_random_state_seeds_the_subsample(tmp_path):
         assert len(train.ids) == 100 and len(test.ids) == len(frame)
         drawn[seed] = sorted(train.ids)
     assert drawn[0] != drawn[3]
+    del raw["data"]["subsample"]  # a seed of nothing
+    config.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ConfigError, match=r"^test.random_state: beside a test file \(test.path\) "
+                                          r"it seeds data.subsample alone, which is not given"):
+        load_config(config)
     raw["test"] = {"path": "test.csv", "fraction": 0.3}
     config.write_text(yaml.safe_dump(raw))
     with pytest.raises(ConfigError, match=r"^test: a test file \(path\) takes no other key than "

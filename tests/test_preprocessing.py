@@ -698,6 +698,8 @@ def test_an_alphabet_array_of_other_than_one_dimension_is_refused_naming_it(alph
                                          rf"sequence of letters; got an array of "
                                          rf"{alphabet.ndim} dimensions"):
         SequenceEncoder(alphabet=alphabet).fit(["ACGT"])
+    with pytest.raises(ValueError, match="^alphabet must hold distinct"):
+        SequenceEncoder(alphabet="AA").fit("ACGT")  # the parameter before X
     encoder = SequenceEncoder(alphabet=np.array(list("ACGT"))).fit(["ACGT"])
     assert encoder.alphabet_.tolist() == list("ACGT")
 
@@ -773,8 +775,13 @@ def test_a_whole_float_is_the_integer_symbol_it_equals():
     earlier.alphabet_ = np.array(["1.0", "2.0", "3.0"])
     np.testing.assert_array_equal(earlier.transform(table.astype(float)), expected)
     # and so does fit, given that alphabet: it read 1.0 as "1" and refused its own data
-    given = SequenceEncoder(alphabet=["1.0", "2.0", "3.0"], handle_unknown="error")
-    np.testing.assert_array_equal(given.fit_transform(table.astype(float)), expected)
+    floats = table.astype(float)
+    for alphabet in (["1.0", "2.0", "3.0"], ("1.0", "2.0", "3.0"), [b"1.0", b"2.0", b"3.0"],
+                     np.array(["1.0", "2.0", "3.0"])):
+        for X in (floats, floats.astype(np.float32), floats.astype(object),
+                  floats.astype("Float64"), floats.to_numpy()):
+            given = SequenceEncoder(alphabet=alphabet, handle_unknown="error")
+            np.testing.assert_array_equal(given.fit_transform(X), expected)
 
 
 def test_nullable_columns_give_the_symbols_of_their_numpy_dtypes():
