@@ -629,6 +629,16 @@ def test_weights_on_the_labelled_positives_are_no_sign_of_reversed_labels(small_
         DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, s, sample_weight=weight)
     with pytest.warns(UserWarning, match="holds 80% of the samples"):
         DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, 1 - s, sample_weight=weight)
+    # samples of weight 0 are absent, as fit says (passed counted): with most of the
+    # majority class weighing 0, the positives' share of the samples present decides
+    for labels, warns in ((s, True), (1 - s, False)):
+        weight = np.ones(len(labels))
+        majority = np.bincount(labels).argmax()
+        weight[np.flatnonzero(labels == majority)[len(labels) // 10:]] = 0.0
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            DistilledClassifier(prior=0.2, **ONE_ROUND).fit(X, labels, sample_weight=weight)
+        assert warns == any("positive label of the PU data" in str(w.message) for w in caught)
 
 
 @pytest.mark.parametrize("teacher", [HistGradientBoostingClassifier(max_iter=5),

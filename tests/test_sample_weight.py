@@ -17,13 +17,71 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skdistill import DistilledClassifier
+from skdistill import DistilledClassifier, default_net
 
-from .conftest import FAST
+from .conftest import FAST, RowIdSpy
 
 
 def fast(**params):
     return DistilledClassifier(**{**FAST, "random_state": 0, **params})
+
+
+def test_a_teacher_net_trains_on_integer_weights_as_repeated_rows():
+    # the weights dropped from a teacher net's loss were caught only by the float32-range
+    # test, by accident: one full batch, no dropout, and a teacher trained before the
+    # student draws anything agree to rounding with the rows repeated
+    X, y = make_classification(60, n_features=5, random_state=0)
+    X = X.astype(np.float32)
+    weight = np.random.default_rng(0).integers(0, 3, len(y))
+    weight[np.flatnonzero(y == 1)[0]] = weight[np.flatnonzero(y == 0)[0]] = 1
+    params = {"teacher": default_net("teacher").set_params(module__dropout=0.0),
+              "alpha": 0.5, "meta_epochs": 1, "teacher_epochs": 5, "student_epochs": 1,
+              "batch_size": 1000, "early_stopping": False, "random_state": 0}
+    weighted = DistilledClassifier(**params).fit(X, y, sample_weight=weight.astype(float))
+    repeated = np.repeat(np.arange(len(y)), weight)
+    as_rows = DistilledClassifier(**params).fit(X[repeated], y[repeated])
+    np.testing.assert_allclose(weighted.teacher_predict_proba(X),
+                               as_rows.teacher_predict_proba(X), atol=1e-6)
+    unweighted = DistilledClassifier(**params).fit(X, y)
+    assert not np.allclose(weighted.teacher_predict_proba(X),
+                           unweighted.teacher_predict_proba(X), atol=1e-3)
+
+
+#: (row ids, sample_weight) of every fit of a WeightSpy (module level: teachers are cloned).
+WEIGHT_CALLS = []
+
+
+class WeightSpy(RowIdSpy):
+    """A RowIdSpy that takes sample_weight and records it with the rows it is fitted on."""
+
+    def fit(self, X, y, sample_weight=None):
+        WEIGHT_CALLS.append((np.asarray(X)[:, -1].astype(int), sample_weight))
+        return super().fit(X, y)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_a_scikit_learn_teachers_weights_follow_its_rows(imbalanced_arrays, early_stopping):
+    # with bootstrap=True alone a bootstrap of n rows has n rows: the uncut weights passed,
+    # each on another row than its own
+    X, y = imbalanced_arrays
+    ids = np.column_stack([X, np.arange(len(y))]).astype(np.float32)
+    weight = np.random.default_rng(0).uniform(0.1, 3.0, len(y))
+    WEIGHT_CALLS.clear()
+    fast(teacher=WeightSpy(), bootstrap=True, early_stopping=early_stopping,
+         meta_epochs=1).fit(ids, y, sample_weight=weight)
+    [(rows, given)] = WEIGHT_CALLS
+    assert len(set(rows)) < len(rows)  # a bootstrap sample: rows drawn twice
+    np.testing.assert_array_equal(given, weight[rows])
+
+
+def test_a_frozen_teacher_requests_no_metadata(imbalanced_arrays):
+    # a FrozenEstimator is never fitted: routing it made the classifier claim to consume
+    # sample_weight for its inner estimator's request
+    X, y = imbalanced_arrays
+    with sklearn.config_context(enable_metadata_routing=True):
+        inner = LogisticRegression().set_fit_request(sample_weight=True).fit(X, y)
+        clf = fast(teacher=[FrozenEstimator(inner), None])
+        assert clf.get_metadata_routing().consumes("fit", ["sample_weight"]) == set()
 
 
 def test_unit_weights_train_as_no_weights(imbalanced_arrays):

@@ -39,6 +39,51 @@ def fast(**params):
     return DistilledClassifier(**{**FAST, "random_state": 0, **params})
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_the_held_out_score_is_weighted(n_classes):
+    # the weights dropped from the held-out ROC AUC (one-vs-rest for more classes) or from
+    # the class-balanced loss passed: integer weights score as repeated rows
+    rng = np.random.default_rng(0)
+    y = np.r_[np.arange(n_classes), rng.integers(0, n_classes, 60 - n_classes)]
+    logits = torch.as_tensor(rng.normal(size=(60,) if n_classes == 2 else (60, n_classes)))
+    weight = rng.integers(1, 4, 60).astype(float)
+    score = ValidationScore.of(y, logits, weight)
+    repeated = np.repeat(np.arange(60), weight.astype(int))
+    as_rows = ValidationScore.of(y[repeated], logits[repeated])
+    assert score.auc == pytest.approx(as_rows.auc, abs=1e-12)
+    assert score.loss == pytest.approx(as_rows.loss, rel=1e-12)
+    unweighted = ValidationScore.of(y, logits)
+    assert abs(unweighted.auc - score.auc) > 1e-3 and abs(unweighted.loss - score.loss) > 1e-3
+
+
+def test_early_stopping_scores_the_held_out_part_with_its_weights(imbalanced_arrays,
+                                                                    monkeypatch):
+    # the fit docstring promises a weighted held-out ROC AUC and loss; no test gave the
+    # held-out part uneven weights: the part built without them, or the score not given
+    # them, passed
+    X, y = imbalanced_arrays
+    weight = np.random.default_rng(0).uniform(0.1, 3.0, len(y))
+    calls = []
+    original = ValidationScore.of.__func__
+
+    def recording(cls, y_valid, logits, sample_weight=None):
+        calls.append((y_valid, logits, sample_weight))
+        return original(cls, y_valid, logits, sample_weight)
+
+    monkeypatch.setattr(training.ValidationScore, "of", classmethod(recording))
+    with pytest.warns(ConvergenceWarning, match="ran out before early stopping"):
+        fast(early_stopping=True, meta_epochs=2).fit(X, y, sample_weight=weight)
+    assert len(calls) == 4  # teacher and student, two meta-epochs
+    for y_valid, logits, valid_weight in calls:
+        assert valid_weight is not None and len(valid_weight) == len(y_valid) == 40
+        assert np.isin(valid_weight, weight).all()  # the held-out rows' own weights
+    # and they change the score: weighted and unweighted AUCs of a call differ
+    y_valid, logits, valid_weight = calls[-1]
+    scores = logits.detach().cpu().double().numpy()
+    assert abs(roc_auc_score(y_valid, scores)
+               - roc_auc_score(y_valid, scores, sample_weight=valid_weight)) > 1e-6
+
+
 @pytest.mark.parametrize("alpha, beta", [(1.0, 0.5), (0.0, 0.0), (1.0, 1.0), (0.5, 0.5)])
 def test_every_alpha_beta_corner_trains(alpha, beta):
     # 257 rows: the last batch holds one sample, so one part of it is empty.
