@@ -82,6 +82,9 @@ def test_a_frozen_teacher_requests_no_metadata(imbalanced_arrays):
         inner = LogisticRegression().set_fit_request(sample_weight=True).fit(X, y)
         clf = fast(teacher=[FrozenEstimator(inner), None])
         assert clf.get_metadata_routing().consumes("fit", ["sample_weight"]) == set()
+        unfrozen = fast(teacher=[clone(inner), None])  # routed: the check can tell
+        assert unfrozen.get_metadata_routing().consumes("fit", ["sample_weight"]) == {
+            "sample_weight"}
 
 
 def test_unit_weights_train_as_no_weights(imbalanced_arrays):
