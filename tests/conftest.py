@@ -63,25 +63,26 @@ def run_on_a_full_disk(limit, code, *args, **run_params):
                           capture_output=True, text=True, timeout=300, **run_params)
 
 
-#: ("fit", row ids, labels) and ("score", row ids, None) of every call to a RowIdSpy
-#: (module level: what is given to an estimator or a net is cloned).
+#: ("fit", row ids, labels, sample_weight) and ("score", row ids, None, None) of every
+#: call to a RowIdSpy (module level: what is given to an estimator or a net is cloned).
 ROW_ID_CALLS = []
 
 
 class RowIdSpy(ClassifierMixin, BaseEstimator):
     """LogisticRegression on all columns but the last, which holds each row's id:
-    records in ROW_ID_CALLS the rows (and labels) it is fitted on and the rows it scores."""
+    records in ROW_ID_CALLS the rows (with labels and weights) it is fitted on and the
+    rows it scores."""
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         X = np.asarray(X)
-        ROW_ID_CALLS.append(("fit", X[:, -1].astype(int), np.asarray(y)))
-        self.model_ = LogisticRegression().fit(X[:, :-1], y)
+        ROW_ID_CALLS.append(("fit", X[:, -1].astype(int), np.asarray(y), sample_weight))
+        self.model_ = LogisticRegression().fit(X[:, :-1], y, sample_weight=sample_weight)
         self.classes_ = self.model_.classes_
         return self
 
     def predict_proba(self, X):
         X = np.asarray(X)
-        ROW_ID_CALLS.append(("score", X[:, -1].astype(int), None))
+        ROW_ID_CALLS.append(("score", X[:, -1].astype(int), None, None))
         return self.model_.predict_proba(X[:, :-1])
 
     def predict(self, X):

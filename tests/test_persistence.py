@@ -1161,14 +1161,13 @@ def test_a_file_of_other_library_versions_loads_with_a_warning(saved_mlp, tmp_pa
                                          r"1.13.1 \(here .*\)\. It loads"):
         loaded = load(tmp_path / "old.skd")
     assert loaded.n_iter_ == load(saved_mlp).n_iter_
-    major, minor, *_ = manifest["versions"]["skorch"].split(".")
+    major, minor, patch_number, *_ = manifest["versions"]["skorch"].split(".") + ["0"]
     other = {**manifest["versions"], "skorch": f"{major}.{int(minor) + 1}.0"}
     write_model_file(tmp_path / "minor.skd", {**manifest, "versions": other}, tensors)
     with pytest.warns(UserWarning, match=rf"written with skorch {major}\.{int(minor) + 1}\.0 "
                                          r"\(here "):
         load(tmp_path / "minor.skd")
     # a patch release of torch or skorch alone is no reason to warn
-    major, minor, patch_number, *_ = manifest["versions"]["skorch"].split(".") + ["0"]
     patch = {**manifest["versions"], "torch": manifest["versions"]["torch"] + ".1",
              "skorch": f"{major}.{minor}.{int(patch_number) + 1}"}
     write_model_file(tmp_path / "patch.skd", {**manifest, "versions": patch}, tensors)

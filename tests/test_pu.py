@@ -1426,7 +1426,7 @@ def test_out_of_fold_scores_come_from_shuffled_disjoint_folds(estimator):
     for seed in (0, 1):
         ROW_ID_CALLS.clear()
         estimator(RowIdSpy(), cv=3, random_state=seed).fit(X, s)
-        calls = [(kind, frozenset(ids.tolist())) for kind, ids, _ in ROW_ID_CALLS]
+        calls = [(kind, frozenset(ids.tolist())) for kind, ids, *_ in ROW_ID_CALLS]
         fits, scores = calls[0::2], calls[1::2]
         assert [kind for kind, _ in fits] == ["fit"] * 3
         assert [kind for kind, _ in scores] == ["score"] * 3

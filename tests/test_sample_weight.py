@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skdistill import DistilledClassifier, default_net
 
-from .conftest import FAST, RowIdSpy
+from .conftest import FAST, ROW_ID_CALLS, RowIdSpy
 
 
 def fast(**params):
@@ -47,18 +47,6 @@ def test_a_teacher_net_trains_on_integer_weights_as_repeated_rows():
                            unweighted.teacher_predict_proba(X), atol=1e-3)
 
 
-#: (row ids, sample_weight) of every fit of a WeightSpy (module level: teachers are cloned).
-WEIGHT_CALLS = []
-
-
-class WeightSpy(RowIdSpy):
-    """A RowIdSpy that takes sample_weight and records it with the rows it is fitted on."""
-
-    def fit(self, X, y, sample_weight=None):
-        WEIGHT_CALLS.append((np.asarray(X)[:, -1].astype(int), sample_weight))
-        return super().fit(X, y)
-
-
 @pytest.mark.parametrize("early_stopping", [False, True])
 def test_a_scikit_learn_teachers_weights_follow_its_rows(imbalanced_arrays, early_stopping):
     # with bootstrap=True alone a bootstrap of n rows has n rows: the uncut weights passed,
@@ -66,10 +54,10 @@ def test_a_scikit_learn_teachers_weights_follow_its_rows(imbalanced_arrays, earl
     X, y = imbalanced_arrays
     ids = np.column_stack([X, np.arange(len(y))]).astype(np.float32)
     weight = np.random.default_rng(0).uniform(0.1, 3.0, len(y))
-    WEIGHT_CALLS.clear()
-    fast(teacher=WeightSpy(), bootstrap=True, early_stopping=early_stopping,
+    ROW_ID_CALLS.clear()
+    fast(teacher=RowIdSpy(), bootstrap=True, early_stopping=early_stopping,
          meta_epochs=1).fit(ids, y, sample_weight=weight)
-    [(rows, given)] = WEIGHT_CALLS
+    [(rows, given)] = [(rows, given) for kind, rows, _, given in ROW_ID_CALLS if kind == "fit"]
     assert len(set(rows)) < len(rows)  # a bootstrap sample: rows drawn twice
     np.testing.assert_array_equal(given, weight[rows])
 

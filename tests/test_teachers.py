@@ -622,7 +622,7 @@ def test_a_bootstrapped_sklearn_teacher_fits_on_rows_of_the_training_part_with_t
     ROW_ID_CALLS.clear()
     stopping = {"early_stopping": True, "validation_fraction": 0.25} if early_stopping else {}
     fast(teacher=RowIdSpy(), bootstrap=True, meta_epochs=2, **stopping).fit(X, y)
-    (ids, labels), = [(ids, labels) for kind, ids, labels in ROW_ID_CALLS if kind == "fit"]
+    (ids, labels), = [(ids, labels) for kind, ids, labels, _ in ROW_ID_CALLS if kind == "fit"]
     np.testing.assert_array_equal(labels, y[ids])  # each row with its own label
     n_train = len(X) - (round(0.25 * len(X)) if early_stopping else 0)
     assert len(ids) == n_train
