@@ -128,8 +128,10 @@ def _masked_mean(values, mask, count):
     # finite gradient: its count is replaced by 1, not clamped to a tiny number.
     # An infinite loss outside the group is left out: times 0 it would be NaN. A
     # finite one is kept, times 0, for the gradient of a weight of 0.
+    # The weights are divided before the sum: a loss's gradient (T ** 2 at a high
+    # temperature) divided by a small total weight overflowed, and times 0 was NaN.
     values = torch.where(torch.isinf(values) & (mask == 0), torch.zeros_like(values), values)
-    return (values * mask).sum() / torch.where(count > 0, count, torch.ones_like(count))
+    return (values * (mask / torch.where(count > 0, count, torch.ones_like(count)))).sum()
 
 
 def _mean(per_sample, sample_weight):
@@ -384,7 +386,8 @@ class CrossEntropyLoss(nn.Module):
                 f"CrossEntropyLoss expects class indices as integers; got {target.dtype}."
             )
         _check_sample_weight(target, sample_weight)
-        return _reduced(F.cross_entropy, sample_weight, logits, target)
+        # torch takes int64 (and uint8) indices only
+        return _reduced(F.cross_entropy, sample_weight, logits, target.long())
 
 
 def make_true_label_loss(name, n_classes, prior=0.0, target_prior=0.5, surrogate="sigmoid",
@@ -544,7 +547,10 @@ class DistillationLoss(nn.Module):
                 "student and teacher logits must match: shape (n,) for two classes, "
                 f"(n, k) for k; got {given_shapes[0]} and {given_shapes[1]}."
             )
-        teacher_logits = teacher_logits.detach()
+        # in float32, as the PU risk is: in float16 the logits overflowed when divided
+        # by T = 0.01, and the soft term's gradient, times T ** 2, from T = 256 on
+        student_logits = _full_precision(student_logits)
+        teacher_logits = _full_precision(teacher_logits.detach())
         if self.distillation_loss == "mse":
             return _reduced(F.mse_loss, sample_weight, student_logits, teacher_logits)
         if self.distillation_loss == "hard":
@@ -553,9 +559,7 @@ class DistillationLoss(nn.Module):
             return _reduced(loss, sample_weight, student_logits,
                             shares[:, 1] if binary else shares)
         soft = _soft_binary if binary else _soft_multiclass
-        # in float32, as the PU risk is: times T ** 2, float16 overflowed from T = 256 on
-        loss = _full_precision(soft(student_logits, teacher_logits, self.temperature,
-                                    sample_weight))
+        loss = soft(student_logits, teacher_logits, self.temperature, sample_weight)
         return loss if self.temperature == 1 else loss * self.temperature**2
 
     def forward(self, student_logits, target, teacher_logits, n_true=None, sample_weight=None):

@@ -627,13 +627,38 @@ def test_a_batch_of_two_empty_terms_back_propagates(alpha, n_true):
     assert float(loss) == 0.0 and torch.equal(logits.grad, torch.zeros(4))
 
 
-def test_the_soft_term_of_half_precision_logits_is_finite_at_a_high_temperature():
-    # times T ** 2 in float16 overflowed from T = 256 on
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("temperature", [0.01, 256.0, 1024.0])
+def test_the_soft_term_of_half_precision_logits_is_the_full_precision_one(n_classes,
+                                                                          temperature):
+    # times T ** 2 in float16 the term overflowed from T = 256 on, and with three classes
+    # its gradient was NaN; logits divided by T = 0.01 overflowed (inf, or NaN)
     generator = torch.Generator().manual_seed(0)
-    student, teacher = torch.randn(2, 8, generator=generator)
-    loss = DistillationLoss(1.0, make_true_label_loss("bce", 2), "soft", 1024.0)
-    half = loss.teacher_term(student.half(), teacher.half())
-    assert torch.isfinite(half)
-    torch.testing.assert_close(half, loss.teacher_term(student, teacher), rtol=1e-2, atol=0)
+    shape = (2, 8) if n_classes == 2 else (2, 8, n_classes)
+    student, teacher = torch.randn(*shape, generator=generator).mul(100)
+    loss = DistillationLoss(1.0, make_true_label_loss("bce", n_classes), "soft", temperature)
+    half_student = student.half().requires_grad_()
+    half = loss.teacher_term(half_student, teacher.half())
+    half.backward()
+    assert half.dtype == torch.float32 and torch.isfinite(half_student.grad).all()
+    full = loss.teacher_term(student.half().float(), teacher.half().float())
+    torch.testing.assert_close(half, full)
     at_one = DistillationLoss(1.0, make_true_label_loss("bce", 2), "soft", 1.0)
-    assert at_one.teacher_term(student.half(), teacher.half()).dtype == half.dtype == torch.float32
+    assert at_one.teacher_term(student.half(), teacher.half()).dtype == torch.float32
+
+
+def test_the_weighted_soft_term_back_propagates_at_the_highest_temperature():
+    # T ** 2 divided by a total weight of 1e-3 overflowed float32: NaN gradients
+    logits = torch.tensor([0.5, -0.5], requires_grad=True)
+    loss = DistillationLoss(1.0, make_true_label_loss("bce", 2), "soft", MAX_TEMPERATURE)
+    loss.teacher_term(logits, torch.zeros(2), sample_weight=torch.tensor([0.0, 1e-3])).backward()
+    assert torch.isfinite(logits.grad).all() and logits.grad[0] == 0
+
+
+def test_class_indices_of_any_integer_type_are_accepted():
+    # int32 indices passed the check, then torch's cross entropy refused them
+    logits = torch.randn(5, 3, generator=torch.Generator().manual_seed(0))
+    target = torch.tensor([0, 2, 1, 1, 0])
+    expected = CrossEntropyLoss()(logits, target)
+    for dtype in (torch.int32, torch.int16, torch.uint8):
+        torch.testing.assert_close(CrossEntropyLoss()(logits, target.to(dtype)), expected)
